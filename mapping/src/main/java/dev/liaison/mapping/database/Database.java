@@ -1,0 +1,170 @@
+package dev.liaison.mapping.database;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Liaison's PostgreSQL: a HikariCP pool on the embedded or an external server, the modules'
+ * migrations, and the one way to run a transaction.
+ *
+ * <p>Stores never commit: they take the caller's {@link Connection}. A service method runs its
+ * whole state change inside {@link #inTransaction}, which commits once or rolls back.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final String EMBEDDED_DATABASE = "liaison";
+
+    private final HikariDataSource pool;
+    private final Runnable onClose;
+
+    private Database(HikariDataSource pool, Runnable onClose) {
+        this.pool = pool;
+        this.onClose = onClose;
+    }
+
+    /** Opens the database for an admin command or a test: an embedded server may be shared. */
+    public static Database open(DatabaseLocation location, PoolSettings settings) {
+        return open(location, settings, EmbeddedPostgresServer.Ownership.SHARED);
+    }
+
+    /** Opens the database for {@code liaison serve}: an embedded server must be this process's own. */
+    public static Database openOwned(DatabaseLocation location, PoolSettings settings) {
+        return open(location, settings, EmbeddedPostgresServer.Ownership.REQUIRED);
+    }
+
+    private static Database open(DatabaseLocation location, PoolSettings settings,
+                                 EmbeddedPostgresServer.Ownership ownership) {
+        if (location instanceof DatabaseLocation.External external) {
+            return connect(external.url(), external.user(), external.password(), settings, () -> { });
+        }
+        var embedded = (DatabaseLocation.Embedded) location;
+        var endpoint = EmbeddedPostgresServer.acquire(embedded.dataDir(), ownership, Duration.ofSeconds(30));
+        Runnable release = () -> EmbeddedPostgresServer.release(embedded.dataDir());
+        try {
+            ensureDatabase(endpoint);
+            return connect(endpoint.jdbcUrl(EMBEDDED_DATABASE), EmbeddedPostgresServer.SUPERUSER,
+                    endpoint.password(), settings, release);
+        } catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
+    }
+
+    private static void ensureDatabase(EmbeddedPostgresServer.Endpoint endpoint) {
+        try (Connection c = java.sql.DriverManager.getConnection(endpoint.jdbcUrl("postgres"),
+                EmbeddedPostgresServer.SUPERUSER, endpoint.password());
+             var s = c.createStatement();
+             var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + EMBEDDED_DATABASE + "'")) {
+            if (!rs.next()) {
+                s.execute("CREATE DATABASE " + EMBEDDED_DATABASE + " ENCODING 'UTF8'");
+            }
+        } catch (SQLException e) {
+            if (!"42P04".equals(e.getSQLState())) { // created meanwhile by another process: fine
+                throw new DatabaseUnavailableException("cannot prepare the embedded database: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Database connect(String url, String user, String password, PoolSettings settings,
+                                    Runnable onClose) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(settings.poolName());
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(settings.maximumPoolSize());
+        config.setMinimumIdle(Math.min(2, settings.maximumPoolSize()));
+        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        config.setInitializationFailTimeout(settings.connectionTimeout().toMillis());
+        config.setAutoCommit(true);
+        try {
+            return new Database(new HikariDataSource(config), onClose);
+        } catch (RuntimeException e) {
+            throw new DatabaseUnavailableException("database unreachable at " + url + ": "
+                    + rootMessage(e) + " (check database.url, database.user, database.password)", e);
+        }
+    }
+
+    /** Brings {@code schema} to its newest version; safe to call from several processes at once. */
+    public void migrate(Schema schema) {
+        try {
+            var result = Flyway.configure()
+                    .dataSource(pool)
+                    .schemas(schema.name())
+                    .createSchemas(true)
+                    .table("flyway_history")
+                    .locations(schema.locations())
+                    .validateMigrationNaming(true)
+                    .load()
+                    .migrate();
+            if (result.migrationsExecuted > 0) {
+                LOG.info("Schema {} migrated to version {} ({} migrations)", schema.name(),
+                        result.targetSchemaVersion, result.migrationsExecuted);
+            }
+        } catch (FlywayException e) {
+            throw new DatabaseUnavailableException("cannot migrate schema " + schema.name() + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    public <T, X extends Exception> T inTransaction(TransactionalWork<T, X> work) throws X {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (Exception | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        onClose.run();
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    /** A unit of work on one connection inside a transaction. */
+    @FunctionalInterface
+    public interface TransactionalWork<T, X extends Exception> {
+        T run(Connection connection) throws X, SQLException;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.liaison.mapping.database;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** Where Liaison's PostgreSQL lives: an embedded server under the data directory, or an external one. */
+public sealed interface DatabaseLocation {
+
+    /** An embedded PostgreSQL whose cluster lives in {@code dataDir/postgres}, started on demand. */
+    record Embedded(Path dataDir) implements DatabaseLocation {
+        public Embedded {
+            Objects.requireNonNull(dataDir, "dataDir");
+        }
+    }
+
+    /** An existing PostgreSQL server reached by JDBC URL. */
+    record External(String url, String user, String password) implements DatabaseLocation {
+        public External {
+            Objects.requireNonNull(url, "url");
+            if (!url.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException(
+                        "database.url must start with jdbc:postgresql: (got '" + url + "')");
+            }
+            user = user == null ? "" : user;
+            password = password == null ? "" : password;
+        }
+
+        @Override
+        public String toString() {
+            return "External[url=" + url + ", user=" + user + ", password=<masked>]";
+        }
+    }
+}

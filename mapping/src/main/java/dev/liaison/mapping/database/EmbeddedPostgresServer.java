@@ -1,0 +1,321 @@
+package dev.liaison.mapping.database;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The embedded PostgreSQL cluster under a data directory, shared safely between processes.
+ *
+ * <p>One process at a time <em>owns</em> the server: it holds {@code owner.lock} exclusively,
+ * started the postmaster and stops it on close. Any other process <em>attaches</em>: it holds
+ * {@code clients.lock} shared while it works, and the owner takes that lock exclusively before
+ * stopping, so an admin command never loses its database mid-transaction. Two postmasters never
+ * open one cluster (PostgreSQL's {@code postmaster.pid} would refuse anyway; this class makes the
+ * second process use the first one's server instead of failing).
+ *
+ * <p>Within one JVM the server is reference-counted, because {@link FileLock}s belong to the
+ * whole process and cannot be taken twice.
+ *
+ * <p>The cluster is created with trust authentication (that is how zonky runs initdb); on first
+ * start the owner sets a random superuser password, kept in {@code postgres.secret} (mode 0600),
+ * and switches every connection to scram-sha-256, so other local users cannot reach the data.
+ */
+public final class EmbeddedPostgresServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    static final String SUPERUSER = "postgres";
+    private static final String HARDENED_MARKER = "# liaison: scram-sha-256 only";
+    private static final Map<Path, Handle> IN_THIS_JVM = new HashMap<>();
+
+    /** Whether the caller may use a server another process runs, or must run its own. */
+    public enum Ownership { SHARED, REQUIRED }
+
+    /** A connection target: loopback port and superuser password. */
+    public record Endpoint(int port, String password) {
+        public String jdbcUrl(String database) {
+            return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        }
+
+        @Override
+        public String toString() {
+            return "Endpoint[port=" + port + ", password=<masked>]";
+        }
+    }
+
+    private EmbeddedPostgresServer() {
+    }
+
+    /**
+     * Returns the endpoint of the cluster under {@code dataDir}, starting it if nobody runs it.
+     * Call {@link #release(Path)} exactly once per successful call.
+     */
+    public static synchronized Endpoint acquire(Path dataDir, Ownership ownership, Duration wait) {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        Handle handle = IN_THIS_JVM.get(dir);
+        if (handle == null) {
+            handle = open(dir, ownership, wait);
+            IN_THIS_JVM.put(dir, handle);
+        } else if (ownership == Ownership.REQUIRED && !handle.owned()) {
+            throw new DatabaseUnavailableException("the embedded database in " + dir
+                    + " is run by another process; stop it before starting this one");
+        }
+        handle.references++;
+        return handle.endpoint;
+    }
+
+    /** Gives back one {@link #acquire}; the last one out stops the server if this process owns it. */
+    public static synchronized void release(Path dataDir) {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        Handle handle = IN_THIS_JVM.get(dir);
+        if (handle == null || --handle.references > 0) {
+            return;
+        }
+        IN_THIS_JVM.remove(dir);
+        handle.close();
+    }
+
+    private static Handle open(Path dir, Ownership ownership, Duration wait) {
+        try {
+            Files.createDirectories(dir);
+            FileChannel ownerFile = FileChannel.open(dir.resolve("owner.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel clientsFile = FileChannel.open(dir.resolve("clients.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            Instant deadline = Instant.now().plus(wait);
+            while (true) {
+                FileLock owner = tryLock(ownerFile, false);
+                if (owner != null) {
+                    return startAsOwner(dir, ownerFile, owner, clientsFile);
+                }
+                if (ownership == Ownership.SHARED) {
+                    Optional<Handle> attached = attach(dir, ownerFile, clientsFile, deadline);
+                    if (attached.isPresent()) {
+                        return attached.get();
+                    }
+                } else if (Instant.now().isAfter(deadline)) {
+                    throw new DatabaseUnavailableException("another Liaison process runs the embedded database in "
+                            + dir + "; stop it (or wait for its admin command to finish) and try again");
+                }
+                pause();
+            }
+        } catch (IOException e) {
+            throw new DatabaseUnavailableException("cannot use the data directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Handle startAsOwner(Path dir, FileChannel ownerFile, FileLock owner, FileChannel clientsFile)
+            throws IOException {
+        Path cluster = dir.resolve("postgres");
+        stopOrphanedPostmaster(cluster);
+        String password = secret(dir);
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(cluster)
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("max_connections", "200")
+                .setConnectConfig("password", password)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .start();
+        Endpoint endpoint = new Endpoint(pg.getPort(), password);
+        harden(cluster, endpoint);
+        LOG.info("Embedded PostgreSQL started for {} on 127.0.0.1:{}", dir, endpoint.port());
+        return new Handle(endpoint, pg, ownerFile, owner, clientsFile, null);
+    }
+
+    private static Optional<Handle> attach(Path dir, FileChannel ownerFile, FileChannel clientsFile, Instant deadline)
+            throws IOException {
+        FileLock shared = tryLock(clientsFile, true);
+        if (shared == null) {
+            return Optional.empty(); // the owner is stopping; loop and perhaps become the owner
+        }
+        FileLock probe = tryLock(ownerFile, false);
+        if (probe != null) { // the owner went away between our two looks
+            probe.release();
+            shared.release();
+            return Optional.empty();
+        }
+        Optional<Integer> port = readyPort(dir.resolve("postgres"));
+        if (port.isEmpty()) {
+            shared.release();
+            if (Instant.now().isAfter(deadline)) {
+                throw new DatabaseUnavailableException("another process holds the embedded database in " + dir
+                        + " but its server did not become ready; check that process or its log");
+            }
+            return Optional.empty();
+        }
+        LOG.debug("Attached to the embedded PostgreSQL of another process on port {}", port.get());
+        return Optional.of(new Handle(new Endpoint(port.get(), secret(dir)), null, ownerFile, null, clientsFile, shared));
+    }
+
+    /** The port from {@code postmaster.pid} once the server says it is ready (line 4 and 8, PostgreSQL 10+). */
+    private static Optional<Integer> readyPort(Path cluster) {
+        try {
+            List<String> lines = Files.readAllLines(cluster.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+            if (lines.size() >= 8 && lines.get(7).trim().equals("ready")) {
+                return Optional.of(Integer.parseInt(lines.get(3).trim()));
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.trace("postmaster.pid not readable yet", e);
+        }
+        return Optional.empty();
+    }
+
+    /** A postmaster left behind by an owner that was killed still holds the cluster: stop it first. */
+    private static void stopOrphanedPostmaster(Path cluster) throws IOException {
+        Path pidFile = cluster.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).trim());
+        } catch (RuntimeException e) {
+            return; // unreadable: PostgreSQL itself decides whether it is stale
+        }
+        Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
+                .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+        if (orphan.isEmpty()) {
+            return;
+        }
+        LOG.warn("Stopping an orphaned embedded PostgreSQL (pid {}) left by a process that did not shut down", pid);
+        orphan.get().destroy();
+        try {
+            orphan.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new DatabaseUnavailableException("an orphaned PostgreSQL (pid " + pid + ") holds " + cluster
+                    + " and did not stop within 30 s; stop it by hand", e);
+        }
+    }
+
+    /** The superuser password, created once (owner only ever creates it; it never changes). */
+    private static String secret(Path dir) throws IOException {
+        Path file = dir.resolve("postgres.secret");
+        if (!Files.exists(file)) {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            Path tmp = Files.createTempFile(dir, "postgres.secret", ".tmp",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, HexFormat.of().formatHex(random));
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return Files.readString(file).trim();
+    }
+
+    /** Sets the superuser password and replaces trust authentication by scram-sha-256 (idempotent). */
+    private static void harden(Path cluster, Endpoint endpoint) throws IOException {
+        Path hba = cluster.resolve("pg_hba.conf");
+        if (Files.readString(hba).contains(HARDENED_MARKER)) {
+            return;
+        }
+        try (Connection c = java.sql.DriverManager.getConnection(endpoint.jdbcUrl("postgres"), SUPERUSER,
+                endpoint.password()); Statement s = c.createStatement()) {
+            s.execute("SET password_encryption = 'scram-sha-256'");
+            s.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + endpoint.password() + "'");
+            Files.writeString(hba, HARDENED_MARKER + "\n"
+                    + "local all all scram-sha-256\n"
+                    + "host all all 127.0.0.1/32 scram-sha-256\n"
+                    + "host all all ::1/128 scram-sha-256\n");
+            s.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("could not secure the embedded database: " + e.getMessage(), e);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel, boolean shared) throws IOException {
+        try {
+            return channel.tryLock(0, Long.MAX_VALUE, shared);
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseUnavailableException("interrupted while waiting for the embedded database");
+        }
+    }
+
+    /** What one process holds: either the server itself (owner) or a shared claim on another's. */
+    private static final class Handle {
+        final Endpoint endpoint;
+        final EmbeddedPostgres server;
+        final FileChannel ownerFile;
+        final FileLock ownerLock;
+        final FileChannel clientsFile;
+        final FileLock clientsLock;
+        int references;
+
+        Handle(Endpoint endpoint, EmbeddedPostgres server, FileChannel ownerFile, FileLock ownerLock,
+               FileChannel clientsFile, FileLock clientsLock) {
+            this.endpoint = endpoint;
+            this.server = server;
+            this.ownerFile = ownerFile;
+            this.ownerLock = ownerLock;
+            this.clientsFile = clientsFile;
+            this.clientsLock = clientsLock;
+        }
+
+        boolean owned() {
+            return server != null;
+        }
+
+        void close() {
+            try {
+                if (owned()) {
+                    FileLock exclusive = waitForClients();
+                    server.close();
+                    if (exclusive != null) {
+                        exclusive.release();
+                    }
+                    ownerLock.release();
+                } else {
+                    clientsLock.release();
+                }
+                ownerFile.close();
+                clientsFile.close();
+            } catch (IOException e) {
+                LOG.error("Could not stop the embedded PostgreSQL cleanly: {}", e.getMessage(), e);
+            }
+        }
+
+        /** Attached admin commands finish their work before the server stops (bounded: 60 s). */
+        private FileLock waitForClients() throws IOException {
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (Instant.now().isBefore(deadline)) {
+                FileLock lock = tryLock(clientsFile, false);
+                if (lock != null) {
+                    return lock;
+                }
+                pause();
+            }
+            LOG.warn("Stopping the embedded PostgreSQL while another process still uses it (waited 60 s)");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.liaison.mapping.database;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DatabaseTest {
+
+    @Test
+    void embeddedDatabaseKeepsItsDataAcrossRestarts(@TempDir Path dataDir) throws SQLException {
+        var location = new DatabaseLocation.Embedded(dataDir);
+        try (Database db = Database.openOwned(location, PoolSettings.forCommand())) {
+            db.inTransaction(c -> c.createStatement().execute("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('x')"));
+        }
+        try (Database db = Database.open(location, PoolSettings.forCommand())) {
+            String value = db.inTransaction(c -> {
+                var rs = c.createStatement().executeQuery("SELECT v FROM kept");
+                rs.next();
+                return rs.getString(1);
+            });
+            assertEquals("x", value);
+        }
+    }
+
+    @Test
+    void embeddedDatabaseRefusesConnectionsWithoutThePassword(@TempDir Path dataDir) {
+        var location = new DatabaseLocation.Embedded(dataDir);
+        try (Database db = Database.openOwned(location, PoolSettings.forCommand())) {
+            var endpoint = EmbeddedPostgresServer.acquire(dataDir, EmbeddedPostgresServer.Ownership.SHARED,
+                    Duration.ofSeconds(5));
+            try {
+                var e = assertThrows(SQLException.class, () -> java.sql.DriverManager.getConnection(
+                        endpoint.jdbcUrl("liaison"), "postgres", "wrong-password"));
+                assertEquals("28P01", e.getSQLState(), e.getMessage());
+            } finally {
+                EmbeddedPostgresServer.release(dataDir);
+            }
+            assertTrue(Files.isRegularFile(dataDir.resolve("postgres.secret")));
+        }
+    }
+
+    @Test
+    void failedTransactionChangesNothing() throws SQLException {
+        try (Database db = TestPostgres.EMBEDDED.freshDatabase()) {
+            db.inTransaction(c -> c.createStatement().execute("CREATE TABLE t (v int)"));
+            assertThrows(IllegalStateException.class, () -> db.inTransaction(c -> {
+                c.createStatement().execute("INSERT INTO t VALUES (1)");
+                throw new IllegalStateException("boom");
+            }));
+            long rows = db.inTransaction(c -> {
+                var rs = c.createStatement().executeQuery("SELECT count(*) FROM t");
+                rs.next();
+                return rs.getLong(1);
+            });
+            assertEquals(0, rows);
+        }
+    }
+
+    @Test
+    void unreachableExternalDatabaseFailsWithAClearMessage() {
+        var location = new DatabaseLocation.External("jdbc:postgresql://127.0.0.1:1/none", "u", "p");
+        var e = assertThrows(DatabaseUnavailableException.class,
+                () -> Database.open(location, new PoolSettings("t", 1, Duration.ofSeconds(2))));
+        assertTrue(e.getMessage().contains("database unreachable at jdbc:postgresql://127.0.0.1:1/none"), e.getMessage());
+    }
+}
