@@ -1,0 +1,29 @@
+package dev.liaison.mapping.alias;
+
+import dev.liaison.mapping.user.Login;
+
+import java.sql.Connection;
+import java.util.List;
+import java.util.Optional;
+
+/** Aliases, stored in the caller's transaction (methods never commit). */
+public interface AliasStore {
+
+    /**
+     * Creates an active alias for an existing user. {@link DuplicateAliasException} if the address
+     * was ever used; {@link dev.liaison.mapping.user.UnknownUserException} if there is no such user.
+     */
+    Alias create(Connection c, Login owner, AliasAddress address, AliasTarget target);
+
+    /** The SMTP path's lookup: address to owner, target and state, one indexed query. */
+    Optional<Alias> find(Connection c, AliasAddress address);
+
+    /** Every alias, ordered by owner then address. */
+    List<Alias> list(Connection c);
+
+    /** The aliases of one user, ordered by address. */
+    List<Alias> listOf(Connection c, Login owner);
+
+    /** {@link UnknownAliasException}, or {@link RemovedAliasException} for a removed alias. */
+    Alias changeState(Connection c, AliasAddress address, AliasState state);
+}

@@ -1,0 +1,116 @@
+package dev.liaison.mapping.alias;
+
+import dev.liaison.mapping.database.SqlStates;
+import dev.liaison.mapping.user.Login;
+import dev.liaison.mapping.user.UnknownUserException;
+import dev.liaison.mapping.user.UserState;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link AliasStore} on {@code mapping.aliases}, joined with {@code mapping.users} for the owner. */
+public final class PostgresAliasStore implements AliasStore {
+
+    private static final String SELECT = "SELECT a.id, a.address, u.id, u.login, u.state, a.target, a.state, a.created_at"
+            + " FROM mapping.aliases a JOIN mapping.users u ON u.id = a.user_id";
+
+    @Override
+    public Alias create(Connection c, Login owner, AliasAddress address, AliasTarget target) {
+        String sql = "INSERT INTO mapping.aliases (address, user_id, target, state)"
+                + " SELECT ?, id, ?, 'active' FROM mapping.users WHERE login = ? RETURNING id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, address.value());
+            ps.setString(2, target.dbValue());
+            ps.setString(3, owner.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new UnknownUserException(owner);
+                }
+            }
+        } catch (SQLException e) {
+            if (SqlStates.isUniqueViolation(e)) {
+                throw new DuplicateAliasException(address);
+            }
+            throw SqlStates.unexpected("creating alias " + address, e);
+        }
+        return find(c, address).orElseThrow(() -> new AssertionError("alias just inserted"));
+    }
+
+    @Override
+    public Optional<Alias> find(Connection c, AliasAddress address) {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE a.address = ?")) {
+            ps.setString(1, address.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("looking up alias " + address, e);
+        }
+    }
+
+    @Override
+    public List<Alias> list(Connection c) {
+        return query(c, SELECT + " ORDER BY u.login, a.address", null);
+    }
+
+    @Override
+    public List<Alias> listOf(Connection c, Login owner) {
+        return query(c, SELECT + " WHERE u.login = ? ORDER BY a.address", owner.value());
+    }
+
+    @Override
+    public Alias changeState(Connection c, AliasAddress address, AliasState state) {
+        Alias current = lockedFind(c, address).orElseThrow(() -> new UnknownAliasException(address));
+        if (current.state() == AliasState.REMOVED) {
+            throw new RemovedAliasException(address);
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE mapping.aliases SET state = ?, updated_at = now() WHERE id = ?")) {
+            ps.setString(1, state.dbValue());
+            ps.setLong(2, current.id());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("changing the state of alias " + address, e);
+        }
+        return find(c, address).orElseThrow(() -> new AssertionError("alias row locked"));
+    }
+
+    private Optional<Alias> lockedFind(Connection c, AliasAddress address) {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE a.address = ? FOR UPDATE OF a")) {
+            ps.setString(1, address.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("locking alias " + address, e);
+        }
+    }
+
+    private static List<Alias> query(Connection c, String sql, String parameter) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (parameter != null) {
+                ps.setString(1, parameter);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Alias> aliases = new ArrayList<>();
+                while (rs.next()) {
+                    aliases.add(read(rs));
+                }
+                return aliases;
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("listing aliases", e);
+        }
+    }
+
+    private static Alias read(ResultSet rs) throws SQLException {
+        return new Alias(rs.getLong(1), new AliasAddress(rs.getString(2)), rs.getLong(3), new Login(rs.getString(4)),
+                UserState.fromDb(rs.getString(5)), AliasTarget.fromDb(rs.getString(6)),
+                AliasState.fromDb(rs.getString(7)), rs.getTimestamp(8).toInstant());
+    }
+}
