@@ -1,0 +1,118 @@
+package dev.liaison.gateway.cli;
+
+import dev.liaison.mapping.alias.Alias;
+import dev.liaison.mapping.alias.AliasAddress;
+import dev.liaison.mapping.alias.AliasState;
+import dev.liaison.mapping.user.Login;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code liaison alias create|list|disable|enable|remove}. */
+@Command(name = "alias", description = "Manage aliases.", mixinStandardHelpOptions = true,
+        subcommands = {AliasCommand.Create.class, AliasCommand.ListAliases.class, AliasCommand.Disable.class,
+                AliasCommand.Enable.class, AliasCommand.Remove.class})
+public final class AliasCommand {
+
+    @Command(name = "create", description = "Create an alias delivering to the user's own mailbox; prints its address.")
+    static final class Create implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Option(names = "--user", required = true, paramLabel = "LOGIN") String user;
+        @Option(names = "--prefix", paramLabel = "P", description = "readable start of the address (default: from the login)")
+        String prefix;
+
+        @Override
+        public Integer call() throws Exception {
+            Login owner = Login.of(user);
+            try (AdminSession session = new AdminSession(common.configuration())) {
+                Alias alias = prefix == null
+                        ? session.administration().createAlias(owner)
+                        : session.administration().createAlias(owner, prefix);
+                System.out.println(alias.address());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List aliases.")
+    static final class ListAliases implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Option(names = "--user", paramLabel = "LOGIN", description = "only this user's aliases") String user;
+        @Option(names = "--json", description = "print a JSON array") boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            try (AdminSession session = new AdminSession(common.configuration())) {
+                List<Alias> aliases = user == null
+                        ? session.administration().aliases()
+                        : session.administration().aliasesOf(Login.of(user));
+                if (json) {
+                    System.out.println(JsonOutput.array(aliases.stream().map(AliasCommand::fields).toList()));
+                } else {
+                    System.out.printf("%-44s %-16s %-10s %s%n", "ADDRESS", "USER", "TARGET", "STATE");
+                    aliases.forEach(a -> System.out.printf("%-44s %-16s %-10s %s%n", a.address(), a.owner(),
+                            a.target().dbValue(), a.state().dbValue()));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", description = "Refuse mail to an alias until enabled again.")
+    static final class Disable implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Parameters(paramLabel = "ADDRESS") String address;
+
+        @Override
+        public Integer call() throws Exception {
+            return changeState(common, address, AliasState.DISABLED);
+        }
+    }
+
+    @Command(name = "enable", description = "Accept mail to a disabled alias again.")
+    static final class Enable implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Parameters(paramLabel = "ADDRESS") String address;
+
+        @Override
+        public Integer call() throws Exception {
+            return changeState(common, address, AliasState.ACTIVE);
+        }
+    }
+
+    @Command(name = "remove", description = "Retire an alias for good (its address is never reused).")
+    static final class Remove implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Parameters(paramLabel = "ADDRESS") String address;
+
+        @Override
+        public Integer call() throws Exception {
+            return changeState(common, address, AliasState.REMOVED);
+        }
+    }
+
+    private static int changeState(CommonOptions common, String address, AliasState state) throws Exception {
+        AliasAddress parsed = AliasAddress.parse(address);
+        try (AdminSession session = new AdminSession(common.configuration())) {
+            Alias alias = session.administration().changeAliasState(parsed, state);
+            System.out.println("alias " + alias.address() + " is " + alias.state().dbValue());
+        }
+        return 0;
+    }
+
+    private static Map<String, String> fields(Alias a) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("address", a.address().value());
+        m.put("user", a.owner().value());
+        m.put("target", a.target().dbValue());
+        m.put("state", a.state().dbValue());
+        m.put("createdAt", a.createdAt().toString());
+        return m;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.liaison.gateway.cli;
+
+import java.util.List;
+import java.util.Map;
+
+/** The CLI's {@code --json}: an array of flat objects with string values, nothing more. */
+final class JsonOutput {
+
+    private JsonOutput() {
+    }
+
+    static String array(List<Map<String, String>> objects) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < objects.size(); i++) {
+            sb.append(i == 0 ? "\n  {" : ",\n  {");
+            boolean first = true;
+            for (Map.Entry<String, String> field : objects.get(i).entrySet()) {
+                sb.append(first ? "" : ", ");
+                string(sb, field.getKey()).append(": ");
+                string(sb, field.getValue());
+                first = false;
+            }
+            sb.append('}');
+        }
+        return sb.append(objects.isEmpty() ? "]" : "\n]").toString();
+    }
+
+    private static StringBuilder string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (ch < 0x20 || ch == 0x2028 || ch == 0x2029) {
+                        sb.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        sb.append(ch);
+                    }
+                }
+            }
+        }
+        return sb.append('"');
+    }
+}

@@ -1,0 +1,57 @@
+package dev.liaison.gateway.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every configuration key Liaison understands, with its default. Scripts depend on these names:
+ * they appear in {@code liaison.conf}, as {@code LIAISON_*} environment variables and as
+ * {@code --key=value} options. An empty default means "not set".
+ */
+public enum ConfigKey {
+    DOMAIN("domain", "localhost", "the mail domain of this gateway; aliases are created under it"),
+    DATA_DIR("data-dir", "./liaison-data", "where the embedded database, certificate and keys live"),
+    DATABASE_URL("database.url", "", "JDBC URL of an external PostgreSQL; unset: embedded PostgreSQL under data-dir"),
+    DATABASE_USER("database.user", "", "user for database.url"),
+    DATABASE_PASSWORD("database.password", "", "password for database.url"),
+    SMTP_SUBMISSION_PORT("smtp.submission.port", "587", "SMTP submission with STARTTLS"),
+    SMTP_SUBMISSIONS_PORT("smtp.submissions.port", "465", "SMTP submission over implicit TLS"),
+    IMAP_PORT("imap.port", "143", "IMAP with STARTTLS"),
+    IMAPS_PORT("imaps.port", "993", "IMAP over implicit TLS"),
+    HTTP_PORT("http.port", "8443", "HTTPS: receiving service, health, metrics, autoconfiguration"),
+    BIND_ADDRESS("bind-address", "0.0.0.0", "address every listener binds to (127.0.0.1: this machine only)"),
+    TLS_CERTIFICATE("tls.certificate", "", "PEM certificate chain; unset: a self-signed one is generated in data-dir"),
+    TLS_PRIVATE_KEY("tls.private-key", "", "PEM private key matching tls.certificate");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    ConfigKey(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** {@code LIAISON_} + the key upper-cased, with '.' and '-' turned into '_'. */
+    public String environmentName() {
+        return "LIAISON_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public static Optional<ConfigKey> byKey(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.liaison.gateway.config;
+
+import dev.liaison.mapping.database.DatabaseLocation;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The validated configuration: every value parsed once, at start-up, so a bad value fails there
+ * with a message naming the key and not later in some listener.
+ */
+public final class Configuration {
+
+    private static final Pattern DOMAIN = Pattern.compile(
+            "(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    private final Map<ConfigKey, ConfigurationSources.Value> raw;
+    private final String domain;
+    private final Path dataDir;
+    private final DatabaseLocation database;
+    private final Map<ConfigKey, Integer> ports = new EnumMap<>(ConfigKey.class);
+    private final InetAddress bindAddress;
+    private final TlsSource tls;
+
+    private Configuration(Map<ConfigKey, ConfigurationSources.Value> raw) {
+        this.raw = new EnumMap<>(raw);
+        this.domain = domain(ConfigKey.DOMAIN);
+        this.dataDir = path(ConfigKey.DATA_DIR);
+        this.database = parseDatabase();
+        for (ConfigKey key : new ConfigKey[]{ConfigKey.SMTP_SUBMISSION_PORT, ConfigKey.SMTP_SUBMISSIONS_PORT,
+                ConfigKey.IMAP_PORT, ConfigKey.IMAPS_PORT, ConfigKey.HTTP_PORT}) {
+            ports.put(key, parsePort(key));
+        }
+        this.bindAddress = address(ConfigKey.BIND_ADDRESS);
+        this.tls = parseTls();
+    }
+
+    static Configuration of(Map<ConfigKey, ConfigurationSources.Value> raw) {
+        return new Configuration(raw);
+    }
+
+    /** Defaults only, with some keys overridden; for tests and embedded use. */
+    public static Configuration defaultsWith(Map<String, String> overrides) {
+        ConfigurationSources sources = new ConfigurationSources();
+        overrides.forEach(sources::option);
+        return sources.resolve();
+    }
+
+    public String domain() {
+        return domain;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public DatabaseLocation database() {
+        return database;
+    }
+
+    /** A listener port (0: any free port). */
+    public int port(ConfigKey key) {
+        Integer port = ports.get(key);
+        if (port == null) {
+            throw new IllegalArgumentException(key.key() + " is not a port key");
+        }
+        return port;
+    }
+
+    public InetAddress bindAddress() {
+        return bindAddress;
+    }
+
+    public TlsSource tls() {
+        return tls;
+    }
+
+    private String value(ConfigKey key) {
+        return raw.get(key).raw();
+    }
+
+    private ConfigurationException invalid(ConfigKey key, String problem) {
+        var v = raw.get(key);
+        return new ConfigurationException("configuration key '" + key.key() + "' (from " + v.origin() + "): '"
+                + (key == ConfigKey.DATABASE_PASSWORD ? "<masked>" : v.raw()) + "' " + problem);
+    }
+
+    private String domain(ConfigKey key) {
+        String value = value(key).toLowerCase(Locale.ROOT);
+        if (!DOMAIN.matcher(value).matches()) {
+            throw invalid(key, "is not a domain name (letters, digits, '-', separated by '.')");
+        }
+        return value;
+    }
+
+    private Path path(ConfigKey key) {
+        if (value(key).isEmpty()) {
+            throw invalid(key, "must not be empty");
+        }
+        try {
+            return Path.of(value(key)).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw invalid(key, "is not a path: " + e.getReason());
+        }
+    }
+
+    private int parsePort(ConfigKey key) {
+        try {
+            int port = Integer.parseInt(value(key));
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key, "is not a port (0-65535; 0 picks a free port)");
+    }
+
+    private InetAddress address(ConfigKey key) {
+        String value = value(key);
+        if (!value.matches("[0-9.]+|[0-9a-fA-F:]+")) { // literals only: no DNS lookup at start-up
+            throw invalid(key, "is not an IP address");
+        }
+        try {
+            return InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw invalid(key, "is not an IP address");
+        }
+    }
+
+    private DatabaseLocation parseDatabase() {
+        String url = value(ConfigKey.DATABASE_URL);
+        if (url.isEmpty()) {
+            for (ConfigKey key : new ConfigKey[]{ConfigKey.DATABASE_USER, ConfigKey.DATABASE_PASSWORD}) {
+                if (!value(key).isEmpty()) {
+                    throw invalid(key, "is set but database.url is not (the embedded database needs neither)");
+                }
+            }
+            return new DatabaseLocation.Embedded(dataDir);
+        }
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw invalid(ConfigKey.DATABASE_URL, "is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+        }
+        return new DatabaseLocation.External(url, value(ConfigKey.DATABASE_USER), value(ConfigKey.DATABASE_PASSWORD));
+    }
+
+    private TlsSource parseTls() {
+        boolean hasCertificate = !value(ConfigKey.TLS_CERTIFICATE).isEmpty();
+        boolean hasKey = !value(ConfigKey.TLS_PRIVATE_KEY).isEmpty();
+        if (hasCertificate != hasKey) {
+            ConfigKey missing = hasCertificate ? ConfigKey.TLS_PRIVATE_KEY : ConfigKey.TLS_CERTIFICATE;
+            throw invalid(missing, "must be set together with "
+                    + (hasCertificate ? ConfigKey.TLS_CERTIFICATE : ConfigKey.TLS_PRIVATE_KEY).key());
+        }
+        return hasCertificate
+                ? new TlsSource.Files(path(ConfigKey.TLS_CERTIFICATE), path(ConfigKey.TLS_PRIVATE_KEY))
+                : new TlsSource.Generated(dataDir.resolve("tls"));
+    }
+
+    /** Every key with its effective value and origin, passwords masked (for {@code liaison config}). */
+    public Map<ConfigKey, ConfigurationSources.Value> describe() {
+        Map<ConfigKey, ConfigurationSources.Value> copy = new EnumMap<>(raw);
+        copy.computeIfPresent(ConfigKey.DATABASE_PASSWORD, (k, v) ->
+                new ConfigurationSources.Value(v.raw().isEmpty() ? "" : "<masked>", v.origin()));
+        return copy;
+    }
+}

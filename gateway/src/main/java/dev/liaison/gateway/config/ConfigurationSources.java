@@ -1,0 +1,75 @@
+package dev.liaison.gateway.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Gathers raw values in precedence order — command line beats environment beats file beats
+ * default — remembering where each came from, so an error can say "from LIAISON_IMAP_PORT".
+ */
+public final class ConfigurationSources {
+
+    /** A raw value and the place it was read from. */
+    public record Value(String raw, String origin) {
+    }
+
+    private final Map<ConfigKey, Value> values = new EnumMap<>(ConfigKey.class);
+
+    public ConfigurationSources() {
+        for (ConfigKey key : ConfigKey.values()) {
+            values.put(key, new Value(key.defaultValue(), "default"));
+        }
+    }
+
+    /** Reads a properties file; an unknown key fails, naming the key and the file. */
+    public ConfigurationSources file(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("configuration file " + file + " is malformed: " + e.getMessage(), e);
+        }
+        for (String name : properties.stringPropertyNames()) {
+            ConfigKey key = known(name, "in " + file);
+            values.put(key, new Value(properties.getProperty(name).trim(), file.toString()));
+        }
+        return this;
+    }
+
+    /**
+     * Takes {@code LIAISON_*} variables that name a key. Other {@code LIAISON_*} variables are not
+     * errors: the environment is shared with tools (tests use {@code LIAISON_TEST_*}).
+     */
+    public ConfigurationSources environment(Map<String, String> environment) {
+        for (ConfigKey key : ConfigKey.values()) {
+            Optional.ofNullable(environment.get(key.environmentName()))
+                    .ifPresent(v -> values.put(key, new Value(v.trim(), "environment " + key.environmentName())));
+        }
+        return this;
+    }
+
+    /** A {@code --key=value} option; an unknown key fails. */
+    public ConfigurationSources option(String name, String value) {
+        ConfigKey key = known(name, "on the command line");
+        values.put(key, new Value(value.trim(), "option --" + name));
+        return this;
+    }
+
+    public Configuration resolve() {
+        return Configuration.of(values);
+    }
+
+    private static ConfigKey known(String name, String where) {
+        return ConfigKey.byKey(name).orElseThrow(() -> new ConfigurationException(
+                "unknown configuration key '" + name + "' " + where + " (see README: Configuration)"));
+    }
+}

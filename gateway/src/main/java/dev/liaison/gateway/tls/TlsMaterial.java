@@ -1,0 +1,145 @@
+package dev.liaison.gateway.tls;
+
+import dev.liaison.gateway.config.ConfigurationException;
+import dev.liaison.gateway.config.TlsSource;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The listeners' certificate and key, loaded from the administrator's PEM files or from the
+ * self-signed pair generated once into the data directory, turned into one {@link SSLContext}
+ * that every listener (SMTP, IMAP, HTTPS) shares.
+ */
+public final class TlsMaterial {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TlsMaterial.class);
+    static final String CERTIFICATE_FILE = "certificate.pem";
+    static final String KEY_FILE = "private-key.pem";
+
+    private final List<X509Certificate> chain;
+    private final SSLContext context;
+
+    private TlsMaterial(List<X509Certificate> chain, PrivateKey key) {
+        this.chain = List.copyOf(chain);
+        this.context = sslContext(chain, key);
+    }
+
+    /** Loads (or, for a generated source, first creates) the certificate for {@code domain}. */
+    public static TlsMaterial load(TlsSource source, String domain) {
+        if (source instanceof TlsSource.Files files) {
+            return read(files.certificate(), files.privateKey());
+        }
+        Path dir = ((TlsSource.Generated) source).directory();
+        if (!Files.exists(dir.resolve(CERTIFICATE_FILE))) {
+            SelfSignedCertificate.writeInto(dir, domain);
+            LOG.info("Generated a self-signed certificate for {}, localhost and 127.0.0.1 in {}", domain, dir);
+        }
+        return read(dir.resolve(CERTIFICATE_FILE), dir.resolve(KEY_FILE));
+    }
+
+    public SSLContext sslContext() {
+        return context;
+    }
+
+    public X509Certificate certificate() {
+        return chain.get(0);
+    }
+
+    /** The certificate names a client may check: DNS names and IP addresses. */
+    public List<String> subjectAlternativeNames() {
+        try {
+            var names = chain.get(0).getSubjectAlternativeNames();
+            List<String> out = new ArrayList<>();
+            if (names != null) {
+                for (List<?> name : names) {
+                    int type = (Integer) name.get(0);
+                    if (type == GeneralName.dNSName || type == GeneralName.iPAddress) {
+                        out.add(String.valueOf(name.get(1)));
+                    }
+                }
+            }
+            return out;
+        } catch (java.security.cert.CertificateParsingException e) {
+            return List.of();
+        }
+    }
+
+    private static TlsMaterial read(Path certificateFile, Path keyFile) {
+        List<X509Certificate> chain = new ArrayList<>();
+        PrivateKey key = null;
+        try {
+            var converter = new JcaX509CertificateConverter();
+            for (Object o : pemObjects(certificateFile)) {
+                if (o instanceof X509CertificateHolder holder) {
+                    chain.add(converter.getCertificate(holder));
+                }
+            }
+            var keyConverter = new JcaPEMKeyConverter();
+            for (Object o : pemObjects(keyFile)) {
+                if (o instanceof PEMKeyPair pair) {
+                    key = keyConverter.getPrivateKey(pair.getPrivateKeyInfo());
+                } else if (o instanceof PrivateKeyInfo info) {
+                    key = keyConverter.getPrivateKey(info);
+                }
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigurationException("cannot read TLS certificate " + certificateFile + " / key " + keyFile
+                    + ": " + e.getMessage(), e);
+        }
+        if (chain.isEmpty()) {
+            throw new ConfigurationException("tls.certificate " + certificateFile + " holds no PEM certificate");
+        }
+        if (key == null) {
+            throw new ConfigurationException("tls.private-key " + keyFile
+                    + " holds no unencrypted PEM private key (PKCS#8 or traditional)");
+        }
+        return new TlsMaterial(chain, key);
+    }
+
+    private static List<Object> pemObjects(Path file) throws IOException {
+        List<Object> objects = new ArrayList<>();
+        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                objects.add(o);
+            }
+        }
+        return objects;
+    }
+
+    private static SSLContext sslContext(List<X509Certificate> chain, PrivateKey key) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] transientPassword = new char[0];
+            store.setKeyEntry("liaison", key, transientPassword, chain.toArray(new X509Certificate[0]));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, transientPassword);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ConfigurationException("the TLS key does not match the certificate or is unusable: "
+                    + e.getMessage(), e);
+        }
+    }
+}
