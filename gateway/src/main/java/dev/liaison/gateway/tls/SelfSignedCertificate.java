@@ -52,7 +52,7 @@ final class SelfSignedCertificate {
             KeyPair pair = keyPair();
             X509Certificate certificate = certificate(pair, domain);
             pem(tmp.resolve(TlsMaterial.CERTIFICATE_FILE), certificate);
-            pem(tmp.resolve(TlsMaterial.KEY_FILE), pair.getPrivate());
+            pem(tmp.resolve(TlsMaterial.KEY_FILE), new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
             try {
                 Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {

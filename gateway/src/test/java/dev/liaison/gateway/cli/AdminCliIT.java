@@ -1,0 +1,188 @@
+package dev.liaison.gateway.cli;
+
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The admin CLI as a new administrator uses it: the real jar, separate processes, a fresh data directory. */
+class AdminCliIT {
+
+    @TempDir
+    Path work;
+    private LiaisonProcess liaison;
+
+    @BeforeEach
+    void setUp() {
+        liaison = new LiaisonProcess(work, Map.of());
+    }
+
+    @Test
+    void usersAndAliasesSurviveARestartOfTheCommand() throws Exception {
+        var added = liaison.runWithInput("pw-for-alex\n", "user", "add", "alex", "--password-stdin",
+                "--display-name", "Alex Doe");
+        assertEquals(0, added.exitCode(), added.toString());
+        assertEquals("added user alex\n", added.stdout());
+
+        var created = liaison.run("alias", "create", "--user", "alex");
+        assertEquals(0, created.exitCode(), created.toString());
+        String address = created.stdout().trim();
+        assertTrue(address.matches("alex\\.[a-z2-7]{10}@localhost"), address);
+
+        var aliases = liaison.run("alias", "list", "--json");
+        assertEquals(0, aliases.exitCode(), aliases.toString());
+        assertTrue(aliases.stdout().contains("\"address\": \"" + address + "\", \"user\": \"alex\", \"target\": \"mailbox\", \"state\": \"active\""),
+                aliases.stdout());
+
+        var users = liaison.run("user", "list", "--json");
+        assertTrue(users.stdout().contains("\"login\": \"alex\", \"displayName\": \"Alex Doe\", \"state\": \"active\""),
+                users.stdout());
+        assertTrue(Files.isDirectory(work.resolve("liaison-data/postgres")), "embedded cluster under ./liaison-data");
+    }
+
+    @Test
+    void generatedPasswordIsPrintedOnceAndChangesWithPasswd() throws Exception {
+        var added = liaison.run("user", "add", "blair");
+        assertEquals(0, added.exitCode(), added.toString());
+        String first = passwordLine(added.stdout());
+        assertTrue(first.matches("[a-z2-9]{5}(-[a-z2-9]{5}){4}"), first);
+        var changed = liaison.run("user", "passwd", "blair");
+        assertEquals(0, changed.exitCode(), changed.toString());
+        assertFalse(passwordLine(changed.stdout()).equals(first));
+        assertFalse(liaison.run("user", "list").stdout().contains(first), "a password is never shown again");
+    }
+
+    @Test
+    void errorsAreOneClearLineWithoutStackTraceAndNonZeroExit() throws Exception {
+        assertEquals(0, liaison.runWithInput("x\n", "user", "add", "alex", "--password-stdin").exitCode());
+        assertError(liaison.runWithInput("y\n", "user", "add", "alex", "--password-stdin"), 1,
+                "liaison: user 'alex' already exists");
+        assertError(liaison.run("alias", "create", "--user", "nobody"), 1,
+                "liaison: no user 'nobody' (see: liaison user list)");
+        assertError(liaison.run("user", "add", "Not Valid"), 1,
+                "liaison: invalid login 'Not Valid': use 1 to 64 lower-case letters, digits, '.', '-' or '_'");
+        assertError(liaison.run("alias", "disable", "nobody.aaaaaaaaaa@localhost"), 1,
+                "liaison: no alias nobody.aaaaaaaaaa@localhost (see: liaison alias list)");
+        assertError(liaison.run("user", "disable", "ghost"), 1, "liaison: no user 'ghost' (see: liaison user list)");
+        assertError(liaison.runWithInput("", "user", "add", "carol", "--password-stdin"), 1,
+                "liaison: no password on stdin (give it as the first line)");
+    }
+
+    @Test
+    void aliasLifecycleDisableEnableRemove() throws Exception {
+        liaison.runWithInput("x\n", "user", "add", "alex", "--password-stdin");
+        String address = liaison.run("alias", "create", "--user", "alex", "--prefix", "shop").stdout().trim();
+        assertTrue(address.startsWith("shop."), address);
+        assertEquals("alias " + address + " is disabled\n", liaison.run("alias", "disable", address).stdout());
+        assertEquals("alias " + address + " is active\n", liaison.run("alias", "enable", address.toUpperCase()).stdout());
+        assertEquals("alias " + address + " is removed\n", liaison.run("alias", "remove", address).stdout());
+        assertError(liaison.run("alias", "enable", address), 1,
+                "liaison: alias " + address + " was removed and cannot be changed; create a new alias instead");
+        assertError(liaison.run("alias", "create", "--user", "alex", "--prefix", "Bad_Prefix"), 1,
+                "liaison: invalid prefix 'Bad_Prefix': use 1 to 16 lower-case letters, digits or '-', starting and ending with a letter or digit");
+    }
+
+    @Test
+    void twoProcessesAddingTheSameUserAtOnceOneWinsTheOtherIsToldClearly() throws Exception {
+        liaison.run("user", "list"); // create the cluster first, so both race on the insert, not on initdb
+        Process a = liaison.start("pw-a\n", "user", "add", "dana", "--password-stdin");
+        Process b = liaison.start("pw-b\n", "user", "add", "dana", "--password-stdin");
+        var results = List.of(liaison.finish(a), liaison.finish(b));
+        assertEquals(1, results.stream().filter(r -> r.exitCode() == 0).count(), results.toString());
+        var loser = results.stream().filter(r -> r.exitCode() != 0).findFirst().orElseThrow();
+        assertError(loser, 1, "liaison: user 'dana' already exists");
+        assertEquals(1, liaison.run("user", "list", "--json").stdout().split("\"login\": \"dana\"").length - 1);
+    }
+
+    @Test
+    void unreachableDatabaseIsReportedWithExitCode3() throws Exception {
+        var r = liaison.run("user", "list", "--database.url=jdbc:postgresql://127.0.0.1:1/liaison");
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.stderr().startsWith("liaison: database unreachable at jdbc:postgresql://127.0.0.1:1/liaison"),
+                r.stderr());
+        assertFalse(r.stderr().contains("\tat "), r.stderr());
+    }
+
+    @Test
+    void verboseShowsTheStackTrace() throws Exception {
+        var r = liaison.run("user", "list", "--verbose", "--database.url=jdbc:postgresql://127.0.0.1:1/liaison");
+        assertEquals(3, r.exitCode());
+        assertTrue(r.stderr().contains("\tat "), r.stderr());
+    }
+
+    @Test
+    void commandsUseTheRunningServersDatabaseAndServeSurvivesThem() throws Exception {
+        Process serve = liaison.builder("serve", "--smtp.submission.port=0", "--smtp.submissions.port=0",
+                "--imap.port=0", "--imaps.port=0", "--http.port=0", "--bind-address=127.0.0.1")
+                .redirectErrorStream(true).start();
+        try {
+            waitForLine(serve, "Liaison serving");
+            String pidBefore = Files.readAllLines(work.resolve("liaison-data/postgres/postmaster.pid")).get(0);
+            var added = liaison.runWithInput("pw\n", "user", "add", "erin", "--password-stdin");
+            assertEquals(0, added.exitCode(), added.toString());
+            assertTrue(serve.isAlive(), "serve keeps running");
+            assertEquals(pidBefore, Files.readAllLines(work.resolve("liaison-data/postgres/postmaster.pid")).get(0),
+                    "the command attached to the running server instead of starting a second one");
+            assertEquals(0, liaison.run("alias", "create", "--user", "erin").exitCode());
+        } finally {
+            serve.destroy(); // SIGTERM: clean shutdown
+            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve stops on SIGTERM");
+        }
+        assertEquals(143, serve.exitValue(), "exit status of a JVM stopped by SIGTERM");
+        assertFalse(Files.exists(work.resolve("liaison-data/postgres/postmaster.pid")), "PostgreSQL stopped with serve");
+        var after = liaison.run("user", "list", "--json");
+        assertTrue(after.stdout().contains("\"login\": \"erin\""), after.toString());
+    }
+
+    @Test
+    void worksAgainstAnExternalPostgresToo() throws Exception {
+        for (TestPostgres postgres : TestPostgres.available()) {
+            var location = postgres.freshLocation();
+            var external = new LiaisonProcess(work, Map.of("LIAISON_DATABASE_URL", location.url(),
+                    "LIAISON_DATABASE_USER", location.user(), "LIAISON_DATABASE_PASSWORD", location.password()));
+            var added = external.runWithInput("pw\n", "user", "add", "frank", "--password-stdin");
+            assertEquals(0, added.exitCode(), postgres + ": " + added);
+            assertTrue(external.run("user", "list").stdout().contains("frank"));
+        }
+        assertFalse(Files.exists(work.resolve("liaison-data")), "no embedded database was started");
+    }
+
+    private static void assertError(LiaisonProcess.Result r, int code, String line) {
+        assertEquals(code, r.exitCode(), r.toString());
+        assertEquals(line + "\n", r.stderr(), r.toString());
+        assertEquals("", r.stdout(), r.toString());
+    }
+
+    private static String passwordLine(String stdout) {
+        return stdout.lines().filter(l -> l.startsWith("password: ")).findFirst().orElseThrow()
+                .substring("password: ".length());
+    }
+
+    private static void waitForLine(Process p, String needle) throws Exception {
+        var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            seen.append(line).append('\n');
+            if (line.contains(needle)) {
+                Thread t = new Thread(() -> reader.lines().forEach(l -> { }));
+                t.setDaemon(true);
+                t.start();
+                return;
+            }
+        }
+        throw new AssertionError("serve exited before '" + needle + "':\n" + seen);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.liaison.gateway.config;
+
+import dev.liaison.mapping.database.DatabaseLocation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigurationTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        Configuration c = new ConfigurationSources().resolve();
+        assertEquals("localhost", c.domain());
+        assertEquals(Path.of("liaison-data").toAbsolutePath(), c.dataDir());
+        assertEquals(587, c.port(ConfigKey.SMTP_SUBMISSION_PORT));
+        assertEquals(465, c.port(ConfigKey.SMTP_SUBMISSIONS_PORT));
+        assertEquals(143, c.port(ConfigKey.IMAP_PORT));
+        assertEquals(993, c.port(ConfigKey.IMAPS_PORT));
+        assertEquals(8443, c.port(ConfigKey.HTTP_PORT));
+        assertInstanceOf(DatabaseLocation.Embedded.class, c.database());
+        assertEquals(new TlsSource.Generated(c.dataDir().resolve("tls")), c.tls());
+    }
+
+    @Test
+    void environmentNamesFollowTheRule() {
+        assertEquals("LIAISON_SMTP_SUBMISSION_PORT", ConfigKey.SMTP_SUBMISSION_PORT.environmentName());
+        assertEquals("LIAISON_DATA_DIR", ConfigKey.DATA_DIR.environmentName());
+        assertEquals("LIAISON_TLS_PRIVATE_KEY", ConfigKey.TLS_PRIVATE_KEY.environmentName());
+    }
+
+    @Test
+    void commandLineBeatsEnvironmentBeatsFileBeatsDefault() throws IOException {
+        Path file = write("domain=file.example\nimap.port=1143\nimaps.port=1993\n");
+        Configuration c = new ConfigurationSources()
+                .file(file)
+                .environment(Map.of("LIAISON_IMAP_PORT", "2143", "LIAISON_DOMAIN", "env.example"))
+                .option("domain", "cli.example")
+                .resolve();
+        assertEquals("cli.example", c.domain());
+        assertEquals(2143, c.port(ConfigKey.IMAP_PORT));
+        assertEquals(1993, c.port(ConfigKey.IMAPS_PORT));
+        assertEquals(8443, c.port(ConfigKey.HTTP_PORT));
+    }
+
+    @Test
+    void unknownKeyInFileFailsNamingKeyAndFile() throws IOException {
+        Path file = write("domain=a.example\nimap.prot=143\n");
+        var e = assertThrows(ConfigurationException.class, () -> new ConfigurationSources().file(file));
+        assertEquals("unknown configuration key 'imap.prot' in " + file + " (see README: Configuration)", e.getMessage());
+    }
+
+    @Test
+    void unknownCommandLineKeyFails() {
+        var e = assertThrows(ConfigurationException.class, () -> new ConfigurationSources().option("smtp.port", "25"));
+        assertTrue(e.getMessage().startsWith("unknown configuration key 'smtp.port' on the command line"), e.getMessage());
+    }
+
+    @Test
+    void otherLiaisonEnvironmentVariablesAreNotConfiguration() {
+        Configuration c = new ConfigurationSources().environment(Map.of("LIAISON_TEST_JDBC_URL", "x")).resolve();
+        assertEquals("localhost", c.domain());
+    }
+
+    @Test
+    void badValuesFailNamingKeyOriginAndProblem() {
+        var e = assertThrows(ConfigurationException.class, () -> new ConfigurationSources()
+                .environment(Map.of("LIAISON_SMTP_SUBMISSION_PORT", "sixty")).resolve());
+        assertEquals("configuration key 'smtp.submission.port' (from environment LIAISON_SMTP_SUBMISSION_PORT):"
+                + " 'sixty' is not a port (0-65535; 0 picks a free port)", e.getMessage());
+        assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("imaps.port", "65536")));
+        var domain = assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("domain", "a_b.example")));
+        assertTrue(domain.getMessage().startsWith("configuration key 'domain' (from option --domain): 'a_b.example'"));
+        assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("bind-address", "example.org")));
+        assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("database.url", "postgres://x")));
+    }
+
+    @Test
+    void databaseCredentialsWithoutUrlAreRefusedAndThePasswordIsMasked() {
+        var e = assertThrows(ConfigurationException.class,
+                () -> Configuration.defaultsWith(Map.of("database.password", "hunter2")));
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        assertTrue(e.getMessage().contains("is set but database.url is not"), e.getMessage());
+    }
+
+    @Test
+    void externalDatabaseIsUsedWhenUrlIsSet() {
+        Configuration c = Configuration.defaultsWith(Map.of("database.url", "jdbc:postgresql://db:5432/liaison",
+                "database.user", "liaison", "database.password", "pw"));
+        assertEquals(new DatabaseLocation.External("jdbc:postgresql://db:5432/liaison", "liaison", "pw"), c.database());
+        assertFalse(c.describe().toString().contains("=pw"), "password masked in describe()");
+    }
+
+    @Test
+    void certificateAndKeyGoTogether() {
+        var e = assertThrows(ConfigurationException.class,
+                () -> Configuration.defaultsWith(Map.of("tls.certificate", "/etc/cert.pem")));
+        assertTrue(e.getMessage().startsWith("configuration key 'tls.private-key'"), e.getMessage());
+        Configuration c = Configuration.defaultsWith(Map.of("tls.certificate", "/etc/c.pem", "tls.private-key", "/etc/k.pem"));
+        assertEquals(new TlsSource.Files(Path.of("/etc/c.pem"), Path.of("/etc/k.pem")), c.tls());
+    }
+
+    @Test
+    void malformedFileIsReportedNotIgnored() throws IOException {
+        Path file = write("domain=\\uZZZZ\n");
+        var e = assertThrows(ConfigurationException.class, () -> new ConfigurationSources().file(file));
+        assertTrue(e.getMessage().startsWith("configuration file " + file + " is malformed"), e.getMessage());
+    }
+
+    private Path write(String content) throws IOException {
+        Path file = dir.resolve("liaison.conf");
+        Files.writeString(file, content);
+        return file;
+    }
+}
