@@ -120,6 +120,36 @@ class AliasStoreTest {
     }
 
     @Test
+    void twoTransactionsCreatingTheSameAddressAtOnceOneWinsTheOtherIsToldItExists() throws Exception {
+        var barrier = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Callable<String> attempt = () -> {
+            try {
+                db.inTransaction(c -> {
+                    barrier.await();
+                    return aliases.create(c, Login.of("alex"), address, AliasTarget.OWNER_MAILBOX);
+                });
+                return "created";
+            } catch (DuplicateAliasException e) {
+                return e.getMessage();
+            }
+        };
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var results = pool.invokeAll(List.of(attempt, attempt)).stream().map(f -> {
+                try {
+                    return f.get();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }).sorted().toList();
+            assertEquals(List.of("alias alex.k7q2xmfd3a@gw.example already exists", "created"), results);
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(1, db.inTransaction(c -> aliases.list(c)).size());
+    }
+
+    @Test
     void smtpLookupUsesTheUniqueIndex() throws SQLException {
         String plan = db.inTransaction(c -> {
             c.createStatement().execute("SET LOCAL enable_seqscan = off");
