@@ -1,0 +1,67 @@
+package dev.liaison.gateway.account;
+
+import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.user.Login;
+import dev.liaison.mapping.user.PasswordHash;
+import dev.liaison.mapping.user.PostgresUserStore;
+import dev.liaison.mapping.user.User;
+import dev.liaison.mapping.user.UserStore;
+
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Checks a login and password for SMTP AUTH and IMAP LOGIN. Mail clients send the login as typed
+ * or as the full address, so {@code Alex} and {@code alex@<domain>} both mean {@code alex}.
+ *
+ * <p>Every refusal costs one Argon2 verification, whether the login exists, is malformed or is
+ * disabled, so timing does not tell an attacker which logins exist. The hash is read in a short
+ * transaction and verified after it, so a slow verification never holds a pooled connection.
+ */
+public final class PasswordAuthentication {
+
+    private final Database db;
+    private final String domainSuffix;
+    private final UserStore users = new PostgresUserStore();
+
+    public PasswordAuthentication(Database db, String domain) {
+        this.db = db;
+        this.domainSuffix = "@" + domain;
+    }
+
+    /** The active user with this login and password, or empty (same cost either way). */
+    public Optional<User> authenticate(String login, char[] password) throws SQLException {
+        Optional<Login> parsed = normalise(login);
+        if (parsed.isEmpty()) {
+            PasswordHash.verifyDecoy(password);
+            return Optional.empty();
+        }
+        var stored = db.inTransaction(c -> users.find(c, parsed.get())
+                .flatMap(user -> users.passwordOf(c, parsed.get()).map(hash -> new Stored(user, hash))));
+        if (stored.isEmpty()) {
+            PasswordHash.verifyDecoy(password);
+            return Optional.empty();
+        }
+        boolean matches = stored.get().hash().verify(password);
+        return matches && stored.get().user().active() ? Optional.of(stored.get().user()) : Optional.empty();
+    }
+
+    private Optional<Login> normalise(String input) {
+        if (input == null || input.length() > 320) {
+            return Optional.empty();
+        }
+        String login = input.toLowerCase(Locale.ROOT);
+        if (login.endsWith(domainSuffix)) {
+            login = login.substring(0, login.length() - domainSuffix.length());
+        }
+        try {
+            return Optional.of(Login.of(login));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private record Stored(User user, PasswordHash hash) {
+    }
+}
