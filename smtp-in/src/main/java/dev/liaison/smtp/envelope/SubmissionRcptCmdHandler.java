@@ -4,6 +4,8 @@ import dev.liaison.smtp.address.AddressRefusedException;
 import dev.liaison.smtp.address.EmailAddress;
 import dev.liaison.smtp.address.PathParser;
 import dev.liaison.smtp.auth.SessionUser;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.james.core.MailAddress;
 import org.apache.james.metrics.api.MetricFactory;
@@ -70,7 +72,21 @@ public final class SubmissionRcptCmdHandler extends RcptCmdHandler {
             return NOT_APPROVED;
         }
         EnvelopeState.addRecipient(session, candidate.get());
+        keepJamesListInStep(session);
         return new SMTPResponse("250", "2.1.5 Recipient <" + candidate.get() + "> OK");
+    }
+
+    /** James's DATA command reads its own recipient list; it mirrors the approved one. */
+    private static void keepJamesListInStep(SMTPSession session) {
+        List<MailAddress> jamesList = new ArrayList<>(EnvelopeState.recipients(session).size());
+        for (EmailAddress recipient : EnvelopeState.recipients(session)) {
+            try {
+                jamesList.add(new MailAddress(recipient.toString()));
+            } catch (javax.mail.internet.AddressException e) {
+                throw new IllegalStateException("James refused an address it accepted at RCPT: " + recipient, e);
+            }
+        }
+        session.setAttachment(SMTPSession.RCPT_LIST, jamesList, State.Transaction);
     }
 
     private static Response fixed(String code, String text) {
