@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
 import org.apache.james.protocols.netty.BasicChannelInboundHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
@@ -39,7 +40,7 @@ final class FramingReplies extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FramingEvent.Violation violation) {
             LOG.warn("closing SMTP connection {}: {}", ctx.channel().id(), violation.kind());
-            reply(ctx, "500 5.5.2 " + violation.description() + "; closing connection")
+            reply(replyContext(ctx, violation), "500 5.5.2 " + violation.description() + "; closing connection")
                     .addListener(ChannelFutureListener.CLOSE);
         } else if (msg instanceof FramingEvent.OverlongLine overlong) {
             if (!absorbedByMessage(ctx, overlong)) {
@@ -49,6 +50,16 @@ final class FramingReplies extends ChannelInboundHandlerAdapter {
         } else {
             ctx.fireChannelRead(msg);
         }
+    }
+
+    /**
+     * Plaintext pipelined after STARTTLS is found once the TLS handler is installed but before any
+     * handshake; a reply through it would wait for a handshake forever. The client is still
+     * speaking plaintext, so the reply is written below the TLS handler, in plaintext.
+     */
+    private static ChannelHandlerContext replyContext(ChannelHandlerContext ctx, FramingEvent.Violation violation) {
+        ChannelHandlerContext tls = ctx.pipeline().context(SslHandler.class);
+        return violation.kind() == FramingEvent.Kind.PLAINTEXT_AFTER_STARTTLS && tls != null ? tls : ctx;
     }
 
     private boolean absorbedByMessage(ChannelHandlerContext ctx, FramingEvent.OverlongLine overlong) {
