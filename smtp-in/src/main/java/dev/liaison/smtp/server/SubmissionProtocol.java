@@ -1,6 +1,7 @@
 package dev.liaison.smtp.server;
 
 import dev.liaison.smtp.auth.AuthThrottle;
+import dev.liaison.smtp.auth.StartTlsCmdHandlerForgettingHello;
 import dev.liaison.smtp.auth.SubmissionAuthHook;
 import dev.liaison.smtp.auth.TlsRequiredAuthCmdHandler;
 import dev.liaison.smtp.envelope.MaxRecipientsHook;
@@ -29,7 +30,6 @@ import org.apache.james.protocols.smtp.core.RsetCmdHandler;
 import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
 import org.apache.james.protocols.smtp.core.WelcomeMessageHandler;
 import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
-import org.apache.james.protocols.smtp.core.esmtp.StartTlsCmdHandler;
 
 /**
  * The James handler chain of the submission service, built explicitly rather than from James's
@@ -51,7 +51,7 @@ final class SubmissionProtocol {
         chain.add(new WelcomeMessageHandler());
         chain.add(new EhloCmdHandler(metrics));
         chain.add(new HeloCmdHandler(metrics));
-        chain.add(new StartTlsCmdHandler());
+        chain.add(new StartTlsCmdHandlerForgettingHello());
         chain.add(new SizeExtension(limits));
         // Added before its hook so the chain does not add James's plain AuthCmdHandler as well.
         chain.add(new TlsRequiredAuthCmdHandler());

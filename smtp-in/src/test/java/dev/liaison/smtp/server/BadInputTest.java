@@ -77,6 +77,34 @@ class BadInputTest {
     }
 
     @Test
+    void plaintextEhloIsForgottenAfterStartTls() throws Exception {
+        try (SmtpWire wire = smtp.starttls()) {
+            wire.expect(220);
+            wire.command("EHLO client.example").expect(250);
+            wire.command("STARTTLS").expect(220);
+            wire.upgradeToTls();
+            wire.command("AUTH PLAIN " + SmtpWire.plainAuth("alex", TestDirectory.ALEX_PASSWORD)).expect(235);
+            assertReply(wire.command("MAIL FROM:<alex@gw.example>"), 503, "5.5.1");
+            wire.command("EHLO client.example").expect(250);
+            wire.command("MAIL FROM:<alex@gw.example>").expect(250);
+        }
+    }
+
+    @Test
+    void authLoginWithGarbageInsteadOfBase64IsRefused() throws Exception {
+        try (SmtpWire wire = tlsWithoutAuth()) {
+            wire.command("AUTH LOGIN").expect(334);
+            assertReply(wire.command("!!not base64!!"), 501, "5.5.2");
+            wire.command("AUTH LOGIN").expect(334);
+            wire.command(java.util.Base64.getEncoder().encodeToString("alex".getBytes())).expect(334);
+            assertReply(wire.command("*"), 501, "5.7.0");
+            wire.command("AUTH LOGIN " + java.util.Base64.getEncoder().encodeToString("a@b@c".getBytes())).expect(334);
+            assertReply(wire.command(java.util.Base64.getEncoder().encodeToString("pw".getBytes())), 535, "5.7.8");
+            wire.command("NOOP").expect(250);
+        }
+    }
+
+    @Test
     void wrongPasswordIsRefusedWith535() throws Exception {
         try (SmtpWire wire = tlsWithoutAuth()) {
             assertReply(wire.command("AUTH PLAIN " + SmtpWire.plainAuth("blair", "wrong")), 535, "5.7.8");
