@@ -233,6 +233,19 @@ class BadInputTest {
     }
 
     @Test
+    void messageWhoseConnectionDropsBeforeTheFinalDotIsNeverCommitted() throws Exception {
+        try (SmtpWire wire = data()) {
+            wire.send("Subject: cut off\r\n\r\nhalf a message\r\n");
+        }
+        try (SmtpWire wire = data()) {
+            wire.send("Subject: complete\r\n\r\nwhole\r\n.\r\n").expect(250);
+        }
+        assertEquals(1, smtp.handler.committed().size());
+        assertTrue(SubmissionDialogueTest.text(smtp.handler.committed().get(0)).contains("Subject: complete"));
+        smtp.handler.clear();
+    }
+
+    @Test
     void dataWithoutRecipientsIsRefusedWith503() throws Exception {
         try (SmtpWire wire = smtp.authenticatedAlex()) {
             wire.command("MAIL FROM:<alex@gw.example>").expect(250);
