@@ -29,7 +29,6 @@ import org.apache.james.protocols.smtp.core.QuitCmdHandler;
 import org.apache.james.protocols.smtp.core.RsetCmdHandler;
 import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
 import org.apache.james.protocols.smtp.core.WelcomeMessageHandler;
-import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
 
 /**
  * The James handler chain of the submission service, built explicitly rather than from James's
@@ -49,7 +48,7 @@ final class SubmissionProtocol {
         SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(metrics, false);
         chain.add(new CommandDispatcher<SMTPSession>());
         chain.add(new WelcomeMessageHandler());
-        chain.add(new EhloCmdHandler(metrics));
+        chain.add(new SubmissionEhloCmdHandler(metrics));
         chain.add(new HeloCmdHandler(metrics));
         chain.add(new StartTlsCmdHandlerForgettingHello());
         chain.add(new SizeExtension(limits));

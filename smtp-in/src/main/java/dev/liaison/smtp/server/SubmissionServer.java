@@ -82,9 +82,10 @@ public final class SubmissionServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, closes every connection and waits for the I/O threads to finish what they
-     * run (a commit in progress completes; its client sees the connection close before the 250
-     * and retries). Idempotent.
+     * Stops accepting, then shuts the I/O threads down gracefully and waits for them: a commit in
+     * progress completes (and is normally still answered), then every connection is closed. A client
+     * whose connection closes between a commit and its 250 retries, which is SMTP's usual duplicate
+     * window. Idempotent.
      */
     @Override
     public void close() {

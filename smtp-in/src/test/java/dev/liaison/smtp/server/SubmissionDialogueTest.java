@@ -42,6 +42,7 @@ class SubmissionDialogueTest {
         try (SmtpWire wire = smtp.starttls()) {
             wire.expect(220);
             Reply ehlo = wire.command("EHLO client.example").expect(250);
+            assertEquals("250-submit.gw.example Hello client.example [127.0.0.1]", ehlo.lines().get(0));
             List<String> features = features(ehlo);
             assertTrue(features.contains("STARTTLS"), ehlo.text());
             assertTrue(features.contains("PIPELINING"), ehlo.text());
