@@ -1,0 +1,147 @@
+package dev.liaison.smtp.address;
+
+import dev.liaison.smtp.address.AddressRefusedException.Reason;
+import java.util.Locale;
+
+/**
+ * The strict RFC 5321 §4.1.2 path grammar minus every form that has ever been used to relay:
+ * source routes, quoted local parts, address literals, {@code %} and {@code !} in the local part,
+ * and non-ASCII text. What remains is {@code dot-atom "@" domain}, which is all a mail client needs
+ * to address this gateway's aliases. Mixed case is accepted and folded to lower case.
+ *
+ * <p>Checks run from the most specific relay trick to the generic syntax error so the reply says
+ * which trick was refused.
+ */
+public final class PathParser {
+
+    /** RFC 5321 §4.5.3.1.1. */
+    static final int MAX_LOCAL_PART = 64;
+    /** RFC 5321 §4.5.3.1.2. */
+    static final int MAX_DOMAIN = 255;
+    /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets including the angle brackets. */
+    static final int MAX_PATH = 254;
+    /** RFC 1035 §2.3.4. */
+    static final int MAX_LABEL = 63;
+
+    private PathParser() {
+    }
+
+    /** Parses the text between the angle brackets of a forward- or reverse-path. */
+    public static EmailAddress parseMailbox(String path) throws AddressRefusedException {
+        if (path == null || path.isEmpty()) {
+            throw new AddressRefusedException(Reason.MALFORMED, "empty address");
+        }
+        refuseRelayForms(path);
+        if (path.length() > MAX_PATH) {
+            throw new AddressRefusedException(Reason.MALFORMED,
+                    "address is " + path.length() + " characters, the limit is " + MAX_PATH);
+        }
+        int at = path.indexOf('@');
+        if (at < 0 || at != path.lastIndexOf('@')) {
+            throw new AddressRefusedException(Reason.MALFORMED, "address needs exactly one '@'");
+        }
+        String local = path.substring(0, at).toLowerCase(Locale.ROOT);
+        String domain = path.substring(at + 1).toLowerCase(Locale.ROOT);
+        String problem = localPartProblem(local);
+        if (problem == null) {
+            problem = domainProblem(domain);
+        }
+        if (problem != null) {
+            throw new AddressRefusedException(Reason.MALFORMED, problem);
+        }
+        return new EmailAddress(local, domain);
+    }
+
+    private static void refuseRelayForms(String path) throws AddressRefusedException {
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) > 0x7e) {
+                throw new AddressRefusedException(Reason.NON_ASCII,
+                        "address contains non-ASCII text (position " + i + "); SMTPUTF8 is not offered");
+            }
+        }
+        if (path.startsWith("@")) {
+            throw new AddressRefusedException(Reason.SOURCE_ROUTE, "source routes are not accepted");
+        }
+        if (path.contains("\"") || path.contains("\\")) {
+            throw new AddressRefusedException(Reason.QUOTED_LOCAL_PART, "quoted local parts are not accepted");
+        }
+        int at = path.lastIndexOf('@');
+        if (at >= 0 && path.startsWith("[", at + 1)) {
+            throw new AddressRefusedException(Reason.ADDRESS_LITERAL, "address literals are not accepted");
+        }
+        if (path.indexOf('%') >= 0) {
+            throw new AddressRefusedException(Reason.PERCENT_HACK, "'%' routing is not accepted");
+        }
+        if (path.indexOf('!') >= 0) {
+            throw new AddressRefusedException(Reason.BANG_PATH, "'!' bang paths are not accepted");
+        }
+    }
+
+    /** Returns why {@code local} is not a dot-atom we accept, or {@code null}. */
+    static String localPartProblem(String local) {
+        if (local.isEmpty() || local.length() > MAX_LOCAL_PART) {
+            return "local part must be 1.." + MAX_LOCAL_PART + " characters, got " + local.length();
+        }
+        if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
+            return "local part has an empty dot-separated atom";
+        }
+        for (int i = 0; i < local.length(); i++) {
+            if (!isAtext(local.charAt(i)) && local.charAt(i) != '.') {
+                return "local part contains '" + printable(local.charAt(i)) + "'";
+            }
+        }
+        return null;
+    }
+
+    /** Returns why {@code domain} is not a DNS name we accept, or {@code null}. */
+    static String domainProblem(String domain) {
+        if (domain.isEmpty() || domain.length() > MAX_DOMAIN) {
+            return "domain must be 1.." + MAX_DOMAIN + " characters, got " + domain.length();
+        }
+        if (domain.endsWith(".")) {
+            return "domain ends with a dot";
+        }
+        for (String label : domain.split("\\.", -1)) {
+            if (label.isEmpty() || label.length() > MAX_LABEL) {
+                return "domain label must be 1.." + MAX_LABEL + " characters";
+            }
+            if (label.startsWith("-") || label.endsWith("-")) {
+                return "domain label starts or ends with '-'";
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                if (!(isLowerAlpha(c) || isDigit(c) || c == '-')) {
+                    return "domain contains '" + printable(c) + "'";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** RFC 5322 §3.2.3 atext, minus '%' and '!' (relay syntax), lower case only. */
+    private static boolean isAtext(char c) {
+        return isLowerAlpha(c) || isDigit(c) || "#$&'*+-/=?^_`{|}~".indexOf(c) >= 0;
+    }
+
+    private static boolean isLowerAlpha(char c) {
+        return c >= 'a' && c <= 'z';
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static String printable(char c) {
+        return c >= 0x21 && c <= 0x7e ? String.valueOf(c) : String.format("U+%04X", (int) c);
+    }
+
+    static void requireCanonical(String local, String domain) {
+        String problem = local == null ? "local part is null" : localPartProblem(local);
+        if (problem == null) {
+            problem = domain == null ? "domain is null" : domainProblem(domain);
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException("not a canonical address: " + problem);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.liaison.smtp.envelope;
+
+import dev.liaison.smtp.address.EmailAddress;
+import dev.liaison.smtp.submission.ReversePath;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.smtp.SMTPSession;
+
+/**
+ * The current transaction's envelope, in smtp-in's own strictly parsed types (James keeps its own
+ * copies, parsed more leniently, for its handlers). Transaction attachments: RSET, EHLO, STARTTLS
+ * and the end of DATA clear them.
+ */
+public final class EnvelopeState {
+
+    private static final AttachmentKey<ReversePath> SENDER = AttachmentKey.of("liaison.sender", ReversePath.class);
+    private static final AttachmentKey<EmailAddress> CANDIDATE =
+            AttachmentKey.of("liaison.rcptCandidate", EmailAddress.class);
+    private static final AttachmentKey<EmailAddress> APPROVED =
+            AttachmentKey.of("liaison.rcptApproved", EmailAddress.class);
+    @SuppressWarnings("unchecked")
+    private static final AttachmentKey<List<EmailAddress>> RECIPIENTS =
+            AttachmentKey.of("liaison.recipients", (Class<List<EmailAddress>>) (Object) List.class);
+
+    private EnvelopeState() {
+    }
+
+    public static Optional<ReversePath> sender(SMTPSession session) {
+        return session.getAttachment(SENDER, State.Transaction);
+    }
+
+    static void setSender(SMTPSession session, ReversePath sender) {
+        session.setAttachment(SENDER, sender, State.Transaction);
+    }
+
+    static void clearSender(SMTPSession session) {
+        session.removeAttachment(SENDER, State.Transaction);
+    }
+
+    /** The address of the RCPT being decided right now. */
+    static Optional<EmailAddress> candidate(SMTPSession session) {
+        return session.getAttachment(CANDIDATE, State.Transaction);
+    }
+
+    static void setCandidate(SMTPSession session, EmailAddress candidate) {
+        session.setAttachment(CANDIDATE, candidate, State.Transaction);
+        session.removeAttachment(APPROVED, State.Transaction);
+    }
+
+    /** Marks the candidate as approved by the recipient policy; only then can it be added. */
+    static void approve(SMTPSession session, EmailAddress candidate) {
+        session.setAttachment(APPROVED, candidate, State.Transaction);
+    }
+
+    static boolean isApproved(SMTPSession session, EmailAddress candidate) {
+        return session.getAttachment(APPROVED, State.Transaction).filter(candidate::equals).isPresent();
+    }
+
+    public static List<EmailAddress> recipients(SMTPSession session) {
+        return session.getAttachment(RECIPIENTS, State.Transaction).map(List::copyOf).orElse(List.of());
+    }
+
+    static void addRecipient(SMTPSession session, EmailAddress recipient) {
+        List<EmailAddress> list = new ArrayList<>(recipients(session));
+        if (!list.contains(recipient)) {
+            list.add(recipient);
+        }
+        session.setAttachment(RECIPIENTS, list, State.Transaction);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.liaison.smtp.envelope;
+
+import dev.liaison.smtp.address.EmailAddress;
+import dev.liaison.smtp.auth.SessionUser;
+import dev.liaison.smtp.submission.AuthenticatedUser;
+import dev.liaison.smtp.submission.RecipientPolicy;
+import dev.liaison.smtp.submission.RecipientVerdict;
+import java.util.Map;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One question, asked of gateway's {@link RecipientPolicy}: may this user send to this address?
+ * Never answers DECLINED: silence would let James accept the recipient. Unknown address:
+ * {@code 550 5.1.1}; known but not allowed: {@code 550 5.7.1} (550, not 554, so the refusal
+ * applies to this recipient only); no answer now: {@code 451 4.3.0} so the client retries
+ * (STYLE §7: our fault is a 4xx).
+ */
+public final class RecipientIsOwnAliasHook implements RcptHook {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecipientIsOwnAliasHook.class);
+
+    private final RecipientPolicy policy;
+
+    public RecipientIsOwnAliasHook(RecipientPolicy policy) {
+        this.policy = policy;
+    }
+
+    @Override
+    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt, Map<String, String> parameters) {
+        AuthenticatedUser user = SessionUser.of(session).orElseThrow(
+                () -> new IllegalStateException("RCPT reached the recipient policy without AUTH"));
+        EmailAddress recipient = EnvelopeState.candidate(session).orElseThrow(
+                () -> new IllegalStateException("RCPT reached the recipient policy without a parsed address"));
+        RecipientVerdict verdict = ask(session, user, recipient);
+        return switch (verdict) {
+            case ACCEPT -> {
+                EnvelopeState.approve(session, recipient);
+                yield HookResult.OK;
+            }
+            case UNKNOWN -> reply(HookReturnCode.deny(), "550",
+                    "5.1.1 <" + recipient + ">: no such address on this gateway");
+            case REFUSED -> reply(HookReturnCode.deny(), "550",
+                    "5.7.1 <" + recipient + ">: you may not send to this address (disabled, not yours, or not served here)");
+            case TEMPORARY_FAILURE -> reply(HookReturnCode.denySoft(), "451",
+                    "4.3.0 <" + recipient + ">: cannot check this recipient now; try again later");
+        };
+    }
+
+    private RecipientVerdict ask(SMTPSession session, AuthenticatedUser user, EmailAddress recipient) {
+        try {
+            RecipientVerdict verdict = policy.check(user, recipient);
+            return verdict == null ? RecipientVerdict.TEMPORARY_FAILURE : verdict;
+        } catch (RuntimeException e) {
+            LOG.warn("recipient policy failed for session {}: {}", session.getSessionID(), e.toString());
+            return RecipientVerdict.TEMPORARY_FAILURE;
+        }
+    }
+
+    private static HookResult reply(HookReturnCode code, String smtpCode, String text) {
+        return HookResult.builder().hookReturnCode(code).smtpReturnCode(smtpCode).smtpDescription(text).build();
+    }
+}

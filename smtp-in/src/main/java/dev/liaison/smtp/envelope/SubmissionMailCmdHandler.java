@@ -1,0 +1,128 @@
+package dev.liaison.smtp.envelope;
+
+import dev.liaison.smtp.address.AddressRefusedException;
+import dev.liaison.smtp.address.EmailAddress;
+import dev.liaison.smtp.address.PathParser;
+import dev.liaison.smtp.auth.SessionUser;
+import dev.liaison.smtp.submission.Limits;
+import dev.liaison.smtp.submission.ReversePath;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.api.Request;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.smtp.SMTPResponse;
+import org.apache.james.protocols.smtp.SMTPRetCode;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.MailCmdHandler;
+
+/**
+ * MAIL FROM for submission: only after AUTH ({@code 530 5.7.0}, RFC 4954 §6), with the path parsed
+ * by {@link PathParser} instead of James's lenient parser (which silently strips source routes),
+ * and only the parameters this server advertises: {@code SIZE} (RFC 1870, checked against the
+ * limit up front), {@code BODY} (RFC 6152) and {@code AUTH} (RFC 4954 §5, ignored).
+ */
+public final class SubmissionMailCmdHandler extends MailCmdHandler {
+
+    private static final Response AUTH_REQUIRED = fixed("530", "5.7.0 Authentication required");
+    private static final Response SENDER_ALREADY_GIVEN = fixed("503", "5.5.1 Sender already specified");
+    private static final Response HELLO_FIRST = fixed("503", "5.5.1 Send EHLO first");
+    private static final Response USAGE = fixed("501", "5.5.4 Usage: MAIL FROM:<address> [SIZE=n] [BODY=8BITMIME]");
+    private static final Response BAD_SIZE = fixed("501", "5.5.4 SIZE must be a decimal number of octets");
+
+    private final Limits limits;
+
+    public SubmissionMailCmdHandler(MetricFactory metrics, Limits limits) {
+        super(metrics);
+        this.limits = limits;
+    }
+
+    @Override
+    public Response onCommand(SMTPSession session, Request request) {
+        Response response = super.onCommand(session, request);
+        if (!SMTPRetCode.MAIL_OK.equals(response.getRetCode())) {
+            EnvelopeState.clearSender(session);
+        }
+        return response;
+    }
+
+    @Override
+    protected Response doFilterChecks(SMTPSession session, String command, String argument) {
+        if (SessionUser.of(session).isEmpty()) {
+            return AUTH_REQUIRED;
+        }
+        if (session.getAttachment(SMTPSession.SENDER, State.Transaction).isPresent()) {
+            return SENDER_ALREADY_GIVEN;
+        }
+        if (session.getAttachment(SMTPSession.CURRENT_HELO_MODE, State.Connection).isEmpty()) {
+            return HELLO_FIRST;
+        }
+        Optional<PathArgument> parsed = PathArgument.parse(argument, "FROM");
+        if (parsed.isEmpty()) {
+            return USAGE;
+        }
+        Response parameterProblem = checkParameters(parsed.get());
+        if (parameterProblem != null) {
+            return parameterProblem;
+        }
+        return acceptSender(session, parsed.get().path());
+    }
+
+    private Response acceptSender(SMTPSession session, String path) {
+        if (path.isEmpty()) {
+            session.setAttachment(SMTPSession.SENDER, MaybeSender.nullSender(), State.Transaction);
+            EnvelopeState.setSender(session, ReversePath.NULL);
+            return null;
+        }
+        try {
+            EmailAddress address = PathParser.parseMailbox(path);
+            session.setAttachment(SMTPSession.SENDER, MaybeSender.of(new MailAddress(address.toString())),
+                    State.Transaction);
+            EnvelopeState.setSender(session, new ReversePath.Mailbox(address));
+            return null;
+        } catch (AddressRefusedException refused) {
+            return AddressReplies.forSender(refused);
+        } catch (javax.mail.internet.AddressException jamesRefused) {
+            return new SMTPResponse("553", "5.1.7 Sender address refused: " + jamesRefused.getMessage());
+        }
+    }
+
+    /** Returns the reply for the first unacceptable parameter, or {@code null}. */
+    private Response checkParameters(PathArgument argument) {
+        for (String parameter : argument.parameters()) {
+            int equals = parameter.indexOf('=');
+            String keyword = (equals < 0 ? parameter : parameter.substring(0, equals)).toUpperCase(Locale.ROOT);
+            String value = equals < 0 ? "" : parameter.substring(equals + 1);
+            Response problem = switch (keyword) {
+                case "SIZE" -> checkSize(value);
+                case "BODY" -> value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME")
+                        ? null : new SMTPResponse("501", "5.5.4 BODY must be 7BIT or 8BITMIME");
+                case "AUTH" -> null;
+                default -> new SMTPResponse("555", "5.5.4 MAIL parameter " + keyword + " is not supported");
+            };
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private Response checkSize(String value) {
+        if (!value.matches("[0-9]{1,18}")) {
+            return BAD_SIZE;
+        }
+        long declared = Long.parseLong(value);
+        if (declared > limits.maxMessageOctets()) {
+            return new SMTPResponse("552", "5.3.4 Message size " + declared + " exceeds the limit of "
+                    + limits.maxMessageOctets() + " octets");
+        }
+        return null;
+    }
+
+    private static Response fixed(String code, String text) {
+        return new SMTPResponse(code, text).immutable();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.liaison.smtp.envelope;
+
+import dev.liaison.smtp.address.AddressRefusedException;
+import dev.liaison.smtp.address.EmailAddress;
+import dev.liaison.smtp.address.PathParser;
+import dev.liaison.smtp.auth.SessionUser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.james.core.MailAddress;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.smtp.SMTPResponse;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.RcptCmdHandler;
+
+/**
+ * RCPT TO for submission: only after AUTH ({@code 530 5.7.0}), path parsed by {@link PathParser},
+ * no parameters (none is advertised). The {@code RcptHook}s then decide; a recipient is added only
+ * if {@link RecipientIsOwnAliasHook} approved that very address. James would add it whenever no
+ * hook objected, so the approval check in {@link #doCoreCmd} keeps a wiring mistake from turning
+ * into an open relay.
+ */
+public final class SubmissionRcptCmdHandler extends RcptCmdHandler {
+
+    private static final Response AUTH_REQUIRED = fixed("530", "5.7.0 Authentication required");
+    private static final Response MAIL_FIRST = fixed("503", "5.5.1 Send MAIL FROM first");
+    private static final Response USAGE = fixed("501", "5.5.4 Usage: RCPT TO:<address>");
+    private static final Response NULL_PATH = fixed("501", "5.1.3 RCPT TO:<> is not a recipient");
+    private static final Response NO_PARAMETERS = fixed("555", "5.5.4 RCPT parameters are not supported");
+    private static final Response NOT_APPROVED = fixed("550", "5.7.1 Relaying denied");
+
+    public SubmissionRcptCmdHandler(MetricFactory metrics) {
+        super(metrics);
+    }
+
+    @Override
+    protected Response doFilterChecks(SMTPSession session, String command, String argument) {
+        if (SessionUser.of(session).isEmpty()) {
+            return AUTH_REQUIRED;
+        }
+        if (EnvelopeState.sender(session).isEmpty()) {
+            return MAIL_FIRST;
+        }
+        Optional<PathArgument> parsed = PathArgument.parse(argument, "TO");
+        if (parsed.isEmpty()) {
+            return USAGE;
+        }
+        if (parsed.get().path().isEmpty()) {
+            return NULL_PATH;
+        }
+        if (!parsed.get().parameters().isEmpty()) {
+            return NO_PARAMETERS;
+        }
+        try {
+            EmailAddress recipient = PathParser.parseMailbox(parsed.get().path());
+            session.setAttachment(CURRENT_RECIPIENT, new MailAddress(recipient.toString()), State.Transaction);
+            EnvelopeState.setCandidate(session, recipient);
+            return null;
+        } catch (AddressRefusedException refused) {
+            return AddressReplies.forRecipient(refused);
+        } catch (javax.mail.internet.AddressException jamesRefused) {
+            return new SMTPResponse("553", "5.1.3 Recipient address refused: " + jamesRefused.getMessage());
+        }
+    }
+
+    @Override
+    protected Response doCoreCmd(SMTPSession session, String command, String parameters) {
+        Optional<EmailAddress> candidate = EnvelopeState.candidate(session);
+        if (candidate.isEmpty() || !EnvelopeState.isApproved(session, candidate.get())) {
+            return NOT_APPROVED;
+        }
+        EnvelopeState.addRecipient(session, candidate.get());
+        keepJamesListInStep(session);
+        return new SMTPResponse("250", "2.1.5 Recipient <" + candidate.get() + "> OK");
+    }
+
+    /** James's DATA command reads its own recipient list; it mirrors the approved one. */
+    private static void keepJamesListInStep(SMTPSession session) {
+        List<MailAddress> jamesList = new ArrayList<>(EnvelopeState.recipients(session).size());
+        for (EmailAddress recipient : EnvelopeState.recipients(session)) {
+            try {
+                jamesList.add(new MailAddress(recipient.toString()));
+            } catch (javax.mail.internet.AddressException e) {
+                throw new IllegalStateException("James refused an address it accepted at RCPT: " + recipient, e);
+            }
+        }
+        session.setAttachment(SMTPSession.RCPT_LIST, jamesList, State.Transaction);
+    }
+
+    private static Response fixed(String code, String text) {
+        return new SMTPResponse(code, text).immutable();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.liaison.smtp.framing;
+
+import dev.liaison.smtp.framing.FramingEvent.Kind;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ByteProcessor;
+import java.util.List;
+
+/**
+ * Splits the inbound stream into SMTP lines ending in CRLF, and nothing else.
+ *
+ * <p>Netty's {@code LineBasedFrameDecoder}, which James installs by default, also ends a line at a
+ * lone LF. Two parsers that disagree on where a line (and so where DATA) ends is exactly what the
+ * 2023 SMTP smuggling attacks exploit ({@code \n.\n}, {@code \r.\r}, {@code \n.\r\n} …): so a
+ * bare LF or bare CR is never interpreted here, it is reported as a {@link FramingEvent.Violation}
+ * and every later byte is dropped. This mirrors Postfix's {@code smtpd_forbid_bare_newline}.
+ *
+ * <p>Lines longer than the limit are skipped up to their CRLF and reported as
+ * {@link FramingEvent.OverlongLine}, so memory per connection stays bounded and the session can
+ * continue. Emitted lines keep their CRLF because James's DATA handling expects it.
+ *
+ * <p>STARTTLS: James adds the {@link SslHandler} synchronously while this decoder is still inside
+ * its decode loop (all handlers run on the channel's event loop). Bytes already buffered at that
+ * moment arrived in plaintext; interpreting them after the upgrade would let an attacker inject
+ * commands into the TLS session, so they are a violation.
+ *
+ * <p>Not sharable: one instance per channel.
+ */
+public final class StrictLineDecoder extends ByteToMessageDecoder {
+
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+    private static final ByteProcessor FIND_CR_OR_LF = b -> b != CR && b != LF;
+
+    private final int maxLineOctets;
+    private boolean skippingOverlongLine;
+    private boolean violated;
+    private boolean tlsWhenBuffered;
+
+    /** @param maxLineOctets the longest line accepted, CRLF included */
+    public StrictLineDecoder(int maxLineOctets) {
+        if (maxLineOctets < 3) {
+            throw new IllegalArgumentException("maxLineOctets " + maxLineOctets + " cannot hold a line");
+        }
+        this.maxLineOctets = maxLineOctets;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!internalBuffer().isReadable()) {
+            // Nothing left over: whatever arrives now is in the channel's current (TLS or not) state.
+            tlsWhenBuffered = tlsActive(ctx);
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (violated) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (tlsActive(ctx) != tlsWhenBuffered) {
+            out.add(violate(ctx, in));
+            return;
+        }
+        int eol = in.forEachByte(FIND_CR_OR_LF);
+        if (eol < 0) {
+            awaitLineEnd(in);
+            return;
+        }
+        if (in.getByte(eol) == LF) {
+            out.add(violation(ctx, in, Kind.BARE_LF, "bare LF received; SMTP lines end with CRLF (RFC 5321 section 2.3.8)"));
+            return;
+        }
+        if (eol + 1 >= in.writerIndex()) {
+            return;
+        }
+        if (in.getByte(eol + 1) != LF) {
+            out.add(violation(ctx, in, Kind.BARE_CR, "bare CR received; SMTP lines end with CRLF (RFC 5321 section 2.3.8)"));
+            return;
+        }
+        emitLine(in, eol + 2 - in.readerIndex(), out);
+    }
+
+    private void emitLine(ByteBuf in, int length, List<Object> out) {
+        if (skippingOverlongLine || length > maxLineOctets) {
+            in.skipBytes(length);
+            skippingOverlongLine = false;
+            out.add(new FramingEvent.OverlongLine(maxLineOctets));
+        } else {
+            out.add(in.readRetainedSlice(length));
+        }
+    }
+
+    /** No line end buffered yet: once more than a line's worth is waiting, drop it and remember. */
+    private void awaitLineEnd(ByteBuf in) {
+        int keep = in.readableBytes() > 0 && in.getByte(in.writerIndex() - 1) == CR ? 1 : 0;
+        if (skippingOverlongLine || in.readableBytes() > maxLineOctets) {
+            in.skipBytes(in.readableBytes() - keep);
+            skippingOverlongLine = true;
+        }
+    }
+
+    private FramingEvent violate(ChannelHandlerContext ctx, ByteBuf in) {
+        return violation(ctx, in, Kind.PLAINTEXT_AFTER_STARTTLS,
+                "data sent after STARTTLS before the TLS handshake (RFC 3207 section 4.2)");
+    }
+
+    private FramingEvent violation(ChannelHandlerContext ctx, ByteBuf in, Kind kind, String description) {
+        violated = true;
+        in.skipBytes(in.readableBytes());
+        ctx.channel().config().setAutoRead(false);
+        return new FramingEvent.Violation(kind, description);
+    }
+
+    private static boolean tlsActive(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(SslHandler.class) != null;
+    }
+}

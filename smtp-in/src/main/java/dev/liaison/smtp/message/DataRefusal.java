@@ -1,0 +1,29 @@
+package dev.liaison.smtp.message;
+
+/**
+ * Why a message was refused while it streamed in; the reply is sent after the client's final
+ * {@code .} so the client is never interrupted mid-DATA (RFC 5321 §4.2.5).
+ *
+ * @param code     the three-digit reply code
+ * @param text     enhanced status code and explanation
+ */
+public record DataRefusal(String code, String text) {
+
+    static DataRefusal tooBig(long limit) {
+        return new DataRefusal("552", "5.3.4 Message too big: the limit is " + limit
+                + " octets; send a smaller message");
+    }
+
+    static DataRefusal lineTooLong(int limit) {
+        return new DataRefusal("552", "5.3.4 Message has a line longer than " + limit
+                + " octets including CRLF (RFC 5321 section 4.5.3.1.6); wrap or encode it");
+    }
+
+    static DataRefusal tooManyHeaderFields(int limit) {
+        return new DataRefusal("552", "5.3.4 Message has more than " + limit + " header fields");
+    }
+
+    static DataRefusal headerTooBig(int limit) {
+        return new DataRefusal("552", "5.3.4 Message header section exceeds " + limit + " octets");
+    }
+}

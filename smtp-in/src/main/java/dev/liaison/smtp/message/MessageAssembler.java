@@ -1,0 +1,67 @@
+package dev.liaison.smtp.message;
+
+import dev.liaison.smtp.submission.Limits;
+import java.util.Optional;
+import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.LineHandler;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.DataCmdHandler;
+import org.apache.james.protocols.smtp.core.DataLineFilter;
+
+/**
+ * The DATA line filter: every message line goes into this transaction's {@link MessageDraft};
+ * only the terminating {@code .} is passed on, to James's {@code DataLineMessageHookHandler}, which
+ * then runs the {@code MessageHook}s ({@link MessageWithinLimitsHook}, {@link SubmissionCommitHook}).
+ * Owning the bytes here, instead of letting James copy them into its {@code MailEnvelope}, keeps
+ * one buffer per message and lets the limits cut storage off as soon as they are crossed.
+ *
+ * <p>The terminator is recognised only as the exact line {@code .<CRLF>}: the framer has already
+ * refused every bare CR and LF, so no other spelling of end-of-data can reach this point.
+ */
+public final class MessageAssembler implements DataLineFilter {
+
+    static final AttachmentKey<MessageDraft> DRAFT = AttachmentKey.of("liaison.messageDraft", MessageDraft.class);
+
+    private final Limits limits;
+
+    public MessageAssembler(Limits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
+        MessageDraft draft = draft(session, limits);
+        if (line.length == 3 && line[0] == '.') {
+            return next.onLine(session, line);
+        }
+        draft.append(line);
+        return null;
+    }
+
+    /**
+     * Called by the pipeline when the framer dropped an over-long line. Inside DATA the message is
+     * marked refused and {@code true} returned (the reply waits for the end of data); outside DATA
+     * {@code false}, and the caller replies to the line as a command.
+     */
+    public boolean refuseOverlongLine(SMTPSession session, int limit) {
+        if (session.getAttachment(DataCmdHandler.MAILENV, State.Transaction).isEmpty()) {
+            return false;
+        }
+        draft(session, limits).refuse(DataRefusal.lineTooLong(limit));
+        return true;
+    }
+
+    static Optional<MessageDraft> currentDraft(SMTPSession session) {
+        return session.getAttachment(DRAFT, State.Transaction);
+    }
+
+    private static MessageDraft draft(SMTPSession session, Limits limits) {
+        return session.getAttachment(DRAFT, State.Transaction).orElseGet(() -> {
+            MessageDraft created = new MessageDraft(limits);
+            session.setAttachment(DRAFT, created, State.Transaction);
+            return created;
+        });
+    }
+}

@@ -1,0 +1,134 @@
+package dev.liaison.smtp.message;
+
+import dev.liaison.smtp.submission.Limits;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * The message of one DATA phase as it streams in: dot-unstuffed, checked against every
+ * {@link Limits} bound line by line, its header section split into fields so {@code Bcc:} can be
+ * dropped and a missing {@code Message-ID:} noticed. After a limit is crossed the rest is only
+ * counted, never stored, so a refused message costs no more memory than the limit.
+ *
+ * <p>A header-section line that is neither a field nor a continuation starts the body, as in
+ * Postfix; {@link #assemble} then inserts the empty line RFC 5322 §2.1 requires, so the header/body
+ * boundary is unambiguous to everything downstream.
+ */
+final class MessageDraft {
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final Limits limits;
+    private final OctetBuffer header = new OctetBuffer(2048);
+    private final OctetBuffer field = new OctetBuffer(256);
+    private final OctetBuffer body = new OctetBuffer(8192);
+    private long octets;
+    private int headerOctets;
+    private int headerFields;
+    private boolean inHeader = true;
+    private boolean fieldIsBcc;
+    private boolean hasMessageId;
+    private DataRefusal refusal;
+
+    MessageDraft(Limits limits) {
+        this.limits = limits;
+    }
+
+    /** Takes one DATA line (with its CRLF, not the terminating {@code .}). */
+    void append(byte[] line) {
+        if (refusal != null) {
+            return;
+        }
+        int offset = line.length > 2 && line[0] == '.' ? 1 : 0;
+        int length = line.length - offset;
+        octets += length;
+        if (octets > limits.maxMessageOctets()) {
+            refuse(DataRefusal.tooBig(limits.maxMessageOctets()));
+        } else if (inHeader) {
+            appendHeaderLine(line, offset, length);
+        } else {
+            body.append(line, offset, length);
+        }
+    }
+
+    void refuse(DataRefusal why) {
+        if (refusal == null) {
+            refusal = why;
+        }
+    }
+
+    Optional<DataRefusal> refusal() {
+        return Optional.ofNullable(refusal);
+    }
+
+    boolean hasMessageId() {
+        return hasMessageId;
+    }
+
+    /** The final message: {@code trace}, the kept header fields, an empty line, the body. */
+    byte[] assemble(byte[] trace) {
+        if (inHeader) {
+            finishField();
+        }
+        byte[] message = new byte[trace.length + header.size() + CRLF.length + body.size()];
+        System.arraycopy(trace, 0, message, 0, trace.length);
+        int position = header.copyTo(message, trace.length);
+        message[position++] = '\r';
+        message[position++] = '\n';
+        body.copyTo(message, position);
+        return message;
+    }
+
+    private void appendHeaderLine(byte[] line, int offset, int length) {
+        headerOctets += length;
+        if (headerOctets > limits.maxHeaderOctets()) {
+            refuse(DataRefusal.headerTooBig(limits.maxHeaderOctets()));
+            return;
+        }
+        if (length == 2) {
+            finishField();
+            inHeader = false;
+        } else if ((line[offset] == ' ' || line[offset] == '\t') && field.size() > 0) {
+            field.append(line, offset, length);
+        } else if (fieldNameLength(line, offset, length) > 0) {
+            startField(line, offset, length);
+        } else {
+            finishField();
+            inHeader = false;
+            body.append(line, offset, length);
+        }
+    }
+
+    private void startField(byte[] line, int offset, int length) {
+        finishField();
+        if (++headerFields > limits.maxHeaderFields()) {
+            refuse(DataRefusal.tooManyHeaderFields(limits.maxHeaderFields()));
+            return;
+        }
+        String name = new String(line, offset, fieldNameLength(line, offset, length), StandardCharsets.US_ASCII);
+        fieldIsBcc = name.equalsIgnoreCase("Bcc") || name.equalsIgnoreCase("Resent-Bcc");
+        hasMessageId |= name.equalsIgnoreCase("Message-ID");
+        field.append(line, offset, length);
+    }
+
+    private void finishField() {
+        if (field.size() > 0 && !fieldIsBcc) {
+            header.append(field);
+        }
+        field.clear();
+        fieldIsBcc = false;
+    }
+
+    /** RFC 5322 §2.2: a field name is printable ASCII except ':', then ':'. Returns 0 if absent. */
+    private static int fieldNameLength(byte[] line, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            byte b = line[i];
+            if (b == ':') {
+                return i - offset;
+            }
+            if (b < 33 || b > 126) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.liaison.smtp.message;
+
+import org.apache.james.protocols.smtp.MailEnvelope;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.MessageHook;
+
+/**
+ * One question at end of data: did the message stay within the limits while it streamed in? If
+ * not, the {@link DataRefusal} recorded then is the reply, and the message goes nowhere. Must run
+ * before {@link SubmissionCommitHook}.
+ */
+public final class MessageWithinLimitsHook implements MessageHook {
+
+    @Override
+    public HookResult onMessage(SMTPSession session, MailEnvelope ignored) {
+        return MessageAssembler.currentDraft(session)
+                .flatMap(MessageDraft::refusal)
+                .map(refusal -> HookResult.builder()
+                        .hookReturnCode(HookReturnCode.deny())
+                        .smtpReturnCode(refusal.code())
+                        .smtpDescription(refusal.text())
+                        .build())
+                .orElse(HookResult.DECLINED);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.liaison.smtp.message;
+
+import java.util.Arrays;
+
+/**
+ * A growable byte array with direct copy-out. Unlike {@code ByteArrayOutputStream} it is not
+ * synchronized (one SMTP session writes it from one event loop) and copies its content exactly once
+ * into the final message instead of through an intermediate {@code toByteArray()}.
+ */
+final class OctetBuffer {
+    private byte[] octets;
+    private int size;
+
+    OctetBuffer(int initialCapacity) {
+        octets = new byte[initialCapacity];
+    }
+
+    void append(byte[] source, int offset, int length) {
+        if (size + length > octets.length) {
+            octets = Arrays.copyOf(octets, Math.max(size + length, octets.length * 2));
+        }
+        System.arraycopy(source, offset, octets, size, length);
+        size += length;
+    }
+
+    void append(OctetBuffer other) {
+        append(other.octets, 0, other.size);
+    }
+
+    int size() {
+        return size;
+    }
+
+    void clear() {
+        size = 0;
+    }
+
+    /** Copies the content to {@code target} at {@code position}; returns the position after it. */
+    int copyTo(byte[] target, int position) {
+        System.arraycopy(octets, 0, target, position, size);
+        return position + size;
+    }
+}

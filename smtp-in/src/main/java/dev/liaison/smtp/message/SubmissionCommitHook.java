@@ -1,0 +1,94 @@
+package dev.liaison.smtp.message;
+
+import dev.liaison.smtp.auth.SessionUser;
+import dev.liaison.smtp.envelope.EnvelopeState;
+import dev.liaison.smtp.submission.AuthenticatedUser;
+import dev.liaison.smtp.submission.RawMessage;
+import dev.liaison.smtp.submission.ReversePath;
+import dev.liaison.smtp.submission.Submission;
+import dev.liaison.smtp.submission.SubmissionHandler;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.smtp.MailEnvelope;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.MessageHook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One question at end of data: has gateway durably taken the message? Builds the
+ * {@link Submission}, calls {@link SubmissionHandler#commit} and answers {@code 250} only when it
+ * returned. Any exception is {@code 451 4.3.0}: the client keeps the message and retries, so
+ * nothing accepted is lost and nothing unaccepted is claimed (STYLE §4, §7).
+ */
+public final class SubmissionCommitHook implements MessageHook {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubmissionCommitHook.class);
+    private static final HookResult NOT_COMMITTED = HookResult.builder()
+            .hookReturnCode(HookReturnCode.denySoft())
+            .smtpReturnCode("451")
+            .smtpDescription("4.3.0 Message not accepted: could not store it; try again later")
+            .build();
+
+    private final SubmissionHandler handler;
+    private final String hostname;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public SubmissionCommitHook(SubmissionHandler handler, String hostname, Clock clock) {
+        this.handler = handler;
+        this.hostname = hostname;
+        this.clock = clock;
+    }
+
+    @Override
+    public HookResult onMessage(SMTPSession session, MailEnvelope ignored) {
+        Submission submission = assemble(session);
+        try {
+            handler.commit(submission);
+        } catch (Exception e) {
+            LOG.error("submission {} ({} octets) not committed: {}", submission.id(), submission.message().size(), e.toString());
+            return NOT_COMMITTED;
+        }
+        LOG.debug("submission {} committed: {} octets, {} recipients", submission.id(),
+                submission.message().size(), submission.recipients().size());
+        return HookResult.builder()
+                .hookReturnCode(HookReturnCode.ok())
+                .smtpReturnCode("250")
+                .smtpDescription("2.0.0 Message accepted as " + submission.id())
+                .build();
+    }
+
+    private Submission assemble(SMTPSession session) {
+        AuthenticatedUser user = SessionUser.of(session).orElseThrow(
+                () -> new IllegalStateException("DATA completed without AUTH"));
+        ReversePath sender = EnvelopeState.sender(session).orElseThrow(
+                () -> new IllegalStateException("DATA completed without MAIL FROM"));
+        MessageDraft draft = MessageAssembler.currentDraft(session).orElseThrow(
+                () -> new IllegalStateException("DATA completed without a message draft"));
+        String id = newId();
+        TraceFields.Trace trace = new TraceFields.Trace(id,
+                session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("unknown"),
+                session.getAttachment(SMTPSession.CURRENT_HELO_MODE, State.Connection).filter("EHLO"::equals).isPresent(),
+                session.getRemoteAddress().getAddress().getHostAddress(),
+                hostname,
+                ZonedDateTime.now(clock));
+        byte[] message = draft.assemble(TraceFields.render(trace, !draft.hasMessageId()));
+        return new Submission(id, user, sender, EnvelopeState.recipients(session), RawMessage.adopt(message),
+                session.getSessionID());
+    }
+
+    /** 100 random bits in base 32: unique without coordination between gateway nodes. */
+    private String newId() {
+        StringBuilder id = new StringBuilder(20);
+        for (int i = 0; i < 20; i++) {
+            id.append(Character.forDigit(random.nextInt(32), 32));
+        }
+        return id.toString().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.liaison.smtp.server;
+
+import dev.liaison.smtp.framing.FramingEvent;
+import dev.liaison.smtp.message.MessageAssembler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import java.nio.charset.StandardCharsets;
+import org.apache.james.protocols.netty.BasicChannelInboundHandler;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the {@link FramingEvent}s of {@code StrictLineDecoder} and passes lines on to James.
+ * It runs on the channel's event loop like James's core handler, so its replies come after the
+ * replies to every earlier line.
+ *
+ * <p>A framing violation ends the connection: after a bare CR or LF there is no safe way to know
+ * where the command or the message ends, and a reply followed by more interpretation is what the
+ * smuggling attacks need. An over-long line inside DATA spoils only that message (the transaction
+ * is refused at its end, RFC 5321 §4.5.3.1.6); outside DATA it is one refused command.
+ */
+@ChannelHandler.Sharable
+final class FramingReplies extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FramingReplies.class);
+
+    private final MessageAssembler assembler;
+
+    FramingReplies(MessageAssembler assembler) {
+        this.assembler = assembler;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FramingEvent.Violation violation) {
+            LOG.warn("closing SMTP connection {}: {}", ctx.channel().id(), violation.kind());
+            reply(replyContext(ctx, violation), "500 5.5.2 " + violation.description() + "; closing connection")
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else if (msg instanceof FramingEvent.OverlongLine overlong) {
+            if (!absorbedByMessage(ctx, overlong)) {
+                reply(ctx, "500 5.5.2 line too long: the limit is " + overlong.limit()
+                        + " octets including CRLF (RFC 5321 section 4.5.3.1)");
+            }
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /**
+     * Plaintext pipelined after STARTTLS is found once the TLS handler is installed but before any
+     * handshake; a reply through it would wait for a handshake forever. The client is still
+     * speaking plaintext, so the reply is written below the TLS handler, in plaintext.
+     */
+    private static ChannelHandlerContext replyContext(ChannelHandlerContext ctx, FramingEvent.Violation violation) {
+        ChannelHandlerContext tls = ctx.pipeline().context(SslHandler.class);
+        return violation.kind() == FramingEvent.Kind.PLAINTEXT_AFTER_STARTTLS && tls != null ? tls : ctx;
+    }
+
+    private boolean absorbedByMessage(ChannelHandlerContext ctx, FramingEvent.OverlongLine overlong) {
+        Object session = ctx.channel().attr(BasicChannelInboundHandler.SESSION_ATTRIBUTE_KEY).get();
+        return session instanceof SMTPSession smtp && assembler.refuseOverlongLine(smtp, overlong.limit());
+    }
+
+    private static io.netty.channel.ChannelFuture reply(ChannelHandlerContext ctx, String line) {
+        ByteBuf bytes = Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.US_ASCII);
+        return ctx.writeAndFlush(bytes);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.liaison.smtp.server;
+
+import dev.liaison.smtp.framing.StrictLineDecoder;
+import dev.liaison.smtp.submission.Limits;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import org.apache.james.protocols.api.Protocol;
+import org.apache.james.protocols.netty.AbstractAsyncServer;
+import org.apache.james.protocols.netty.BasicChannelInboundHandler;
+import org.apache.james.protocols.netty.ConnectionLimitUpstreamHandler;
+import org.apache.james.protocols.netty.ConnectionPerIpLimitUpstreamHandler;
+import org.apache.james.protocols.netty.Encryption;
+import org.apache.james.protocols.netty.HandlerConstants;
+import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
+import org.apache.james.protocols.netty.TimeoutHandler;
+
+/**
+ * One listening socket of the submission service (STARTTLS or implicit TLS). James's
+ * {@code NettyServer} is not used because its pipeline hard-wires Netty's lenient
+ * {@code LineBasedFrameDecoder} (bare LF ends a line) and runs the framer on a separate executor;
+ * this pipeline is James's, with the framer replaced, and everything on the channel's event loop.
+ *
+ * <p>Threading: James's hooks are synchronous, so they run on the I/O threads and a blocking
+ * {@code SubmissionHandler} commit occupies one for its duration; size
+ * {@code SmtpSettings.ioThreads} for the commits that should run at once. Keeping the core
+ * handler on the event loop is also what makes STARTTLS safe: James writes the 220 reply and
+ * installs the TLS handler in one step only when called on the event loop.
+ */
+final class SmtpListener extends AbstractAsyncServer {
+
+    private final Protocol protocol;
+    private final Encryption encryption;
+    private final Limits limits;
+    private final FramingReplies framingReplies;
+    private final Optional<ConnectionLimitUpstreamHandler> connectionLimit;
+    private final Optional<ConnectionPerIpLimitUpstreamHandler> connectionPerAddressLimit;
+
+    SmtpListener(String name, Protocol protocol, Encryption encryption, Limits limits, FramingReplies framingReplies) {
+        this.protocol = protocol;
+        this.encryption = encryption;
+        this.limits = limits;
+        this.framingReplies = framingReplies;
+        this.connectionLimit = ConnectionLimitUpstreamHandler.forCount(limits.maxConnections());
+        this.connectionPerAddressLimit = ConnectionPerIpLimitUpstreamHandler.forCount(limits.maxConnectionsPerAddress());
+        this.jmxName = name;
+    }
+
+    int boundPort() {
+        return getListenAddresses().stream().mapToInt(InetSocketAddress::getPort).findFirst()
+                .orElseThrow(() -> new IllegalStateException(jmxName + " is not bound"));
+    }
+
+    @Override
+    protected ChannelInitializer<SocketChannel> createPipelineFactory() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                build(channel.pipeline());
+            }
+        };
+    }
+
+    /** The pipeline, inbound order; the names are James's because its transport looks them up. */
+    private void build(ChannelPipeline pipeline) {
+        // Connection caps act on channelActive, before any TLS work is spent on the connection.
+        connectionLimit.ifPresent(h -> pipeline.addLast(HandlerConstants.CONNECTION_LIMIT_HANDLER, h));
+        connectionPerAddressLimit.ifPresent(h -> pipeline.addLast(HandlerConstants.CONNECTION_LIMIT_PER_IP_HANDLER, h));
+        // Implicit TLS decrypts before framing. For STARTTLS James later adds the same handler first.
+        if (!encryption.isStartTLS()) {
+            pipeline.addLast(HandlerConstants.SSL_HANDLER, encryption.sslHandler());
+        }
+        pipeline.addLast(HandlerConstants.FRAMER, new StrictLineDecoder(limits.maxLineOctets()));
+        // Answers framing events in order with the replies James writes for earlier lines.
+        pipeline.addLast("framingReplies", framingReplies);
+        pipeline.addLast(HandlerConstants.CHUNK_HANDLER, new ChunkedWriteHandler());
+        pipeline.addLast(HandlerConstants.TIMEOUT_HANDLER, new TimeoutHandler((int) limits.idleTimeout().toSeconds()));
+        pipeline.addLast(HandlerConstants.CORE_HANDLER,
+                new BasicChannelInboundHandler(new ProtocolMDCContextFactory.Standard(), protocol, encryption, false));
+    }
+}

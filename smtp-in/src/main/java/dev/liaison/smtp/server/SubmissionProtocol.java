@@ -1,0 +1,75 @@
+package dev.liaison.smtp.server;
+
+import dev.liaison.smtp.auth.AuthThrottle;
+import dev.liaison.smtp.auth.StartTlsCmdHandlerForgettingHello;
+import dev.liaison.smtp.auth.SubmissionAuthHook;
+import dev.liaison.smtp.auth.TlsRequiredAuthCmdHandler;
+import dev.liaison.smtp.envelope.MaxRecipientsHook;
+import dev.liaison.smtp.envelope.RecipientIsOwnAliasHook;
+import dev.liaison.smtp.envelope.SubmissionMailCmdHandler;
+import dev.liaison.smtp.envelope.SubmissionRcptCmdHandler;
+import dev.liaison.smtp.message.MessageAssembler;
+import dev.liaison.smtp.message.MessageWithinLimitsHook;
+import dev.liaison.smtp.message.SizeExtension;
+import dev.liaison.smtp.message.SubmissionCommitHook;
+import dev.liaison.smtp.submission.Limits;
+import dev.liaison.smtp.submission.SmtpSettings;
+import dev.liaison.smtp.submission.SubmissionServices;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.protocols.api.handler.CommandDispatcher;
+import org.apache.james.protocols.api.handler.WiringException;
+import org.apache.james.protocols.smtp.SMTPProtocol;
+import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.DataCmdHandler;
+import org.apache.james.protocols.smtp.core.DataLineMessageHookHandler;
+import org.apache.james.protocols.smtp.core.HeloCmdHandler;
+import org.apache.james.protocols.smtp.core.NoopCmdHandler;
+import org.apache.james.protocols.smtp.core.QuitCmdHandler;
+import org.apache.james.protocols.smtp.core.RsetCmdHandler;
+import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
+import org.apache.james.protocols.smtp.core.WelcomeMessageHandler;
+
+/**
+ * The James handler chain of the submission service, built explicitly rather than from James's
+ * defaults: the defaults would add {@code PostmasterAbuseRcptHook} (accepts postmaster@ from
+ * anyone), VRFY/EXPN, a lenient SIZE handler and the lenient MAIL/RCPT parsers. Order matters where
+ * James iterates: DATA line filters and message hooks run in the order added.
+ */
+final class SubmissionProtocol {
+
+    private SubmissionProtocol() {
+    }
+
+    static SMTPProtocol create(SmtpSettings settings, SubmissionServices services, MessageAssembler assembler)
+            throws WiringException {
+        Limits limits = settings.limits();
+        MetricFactory metrics = new SilentMetricFactory();
+        SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(metrics, false);
+        chain.add(new CommandDispatcher<SMTPSession>());
+        chain.add(new WelcomeMessageHandler());
+        chain.add(new SubmissionEhloCmdHandler(metrics));
+        chain.add(new HeloCmdHandler(metrics));
+        chain.add(new StartTlsCmdHandlerForgettingHello());
+        chain.add(new SizeExtension(limits));
+        // Added before its hook so the chain does not add James's plain AuthCmdHandler as well.
+        chain.add(new TlsRequiredAuthCmdHandler());
+        chain.add(new SubmissionAuthHook(services.authenticator(),
+                new AuthThrottle(limits.authThrottling(), services.clock())));
+        chain.add(new SubmissionMailCmdHandler(metrics, limits));
+        chain.add(new SubmissionRcptCmdHandler(metrics));
+        chain.add(new MaxRecipientsHook(limits));
+        chain.add(new RecipientIsOwnAliasHook(services.recipients()));
+        chain.add(new DataCmdHandler(metrics));
+        chain.add(assembler);
+        chain.add(new DataLineMessageHookHandler());
+        chain.add(new MessageWithinLimitsHook());
+        chain.add(new SubmissionCommitHook(services.handler(), settings.hostname(), services.clock()));
+        chain.add(new RsetCmdHandler());
+        chain.add(new NoopCmdHandler());
+        chain.add(new QuitCmdHandler(metrics));
+        chain.add(new UnknownCmdHandler(metrics));
+        chain.wireExtensibleHandlers();
+        return new SMTPProtocol(chain, new SubmissionConfiguration(settings));
+    }
+}

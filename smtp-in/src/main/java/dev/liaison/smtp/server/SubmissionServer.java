@@ -1,0 +1,112 @@
+package dev.liaison.smtp.server;
+
+import dev.liaison.smtp.message.MessageAssembler;
+import dev.liaison.smtp.submission.SmtpSettings;
+import dev.liaison.smtp.submission.SubmissionServices;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+import org.apache.james.protocols.api.ClientAuth;
+import org.apache.james.protocols.api.handler.WiringException;
+import org.apache.james.protocols.netty.Encryption;
+import org.apache.james.protocols.smtp.SMTPProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SMTP submission service: one listener with STARTTLS (RFC 6409, port 587) and one with
+ * implicit TLS (RFC 8314, port 465), sharing one handler chain and one AUTH throttle (an attacker
+ * gains nothing by alternating ports). Start it with {@link #start}; {@link #close} stops both.
+ */
+public final class SubmissionServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubmissionServer.class);
+    /** TLS 1.0 and 1.1 are deprecated (RFC 8996). */
+    private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private final SmtpListener submission;
+    private final SmtpListener submissions;
+
+    private SubmissionServer(SmtpListener submission, SmtpListener submissions) {
+        this.submission = submission;
+        this.submissions = submissions;
+    }
+
+    /**
+     * Binds both listeners and returns once they accept connections.
+     *
+     * @param settings where to listen, the host name, the limits
+     * @param tls      the server certificate and key (gateway's configured or generated one)
+     * @param services gateway's authenticator, recipient policy and submission handler
+     * @throws IOException if a port cannot be bound (nothing is left listening then)
+     */
+    public static SubmissionServer start(SmtpSettings settings, SSLContext tls, SubmissionServices services)
+            throws IOException {
+        Objects.requireNonNull(tls, "tls");
+        MessageAssembler assembler = new MessageAssembler(settings.limits());
+        SMTPProtocol protocol;
+        try {
+            protocol = SubmissionProtocol.create(settings, services, assembler);
+        } catch (WiringException e) {
+            throw new AssertionError("the submission handler chain is fixed and wires", e);
+        }
+        FramingReplies framingReplies = new FramingReplies(assembler);
+        SmtpListener starttls = new SmtpListener("smtp-submission", protocol,
+                Encryption.createStartTls(tls, null, TLS_PROTOCOLS, ClientAuth.NONE), settings.limits(), framingReplies);
+        SmtpListener implicit = new SmtpListener("smtp-submissions", protocol,
+                Encryption.createTls(tls, null, TLS_PROTOCOLS, ClientAuth.NONE), settings.limits(), framingReplies);
+        bind(starttls, settings, settings.submissionPort());
+        try {
+            bind(implicit, settings, settings.submissionsPort());
+        } catch (IOException e) {
+            starttls.unbind();
+            throw e;
+        }
+        SubmissionServer server = new SubmissionServer(starttls, implicit);
+        LOG.info("SMTP submission listening on {} port {} (STARTTLS) and {} (implicit TLS)",
+                settings.bindAddress().getHostAddress(), server.submissionPort(), server.submissionsPort());
+        return server;
+    }
+
+    /** The bound STARTTLS port (the actual one when 0 was configured). */
+    public int submissionPort() {
+        return submission.boundPort();
+    }
+
+    /** The bound implicit-TLS port (the actual one when 0 was configured). */
+    public int submissionsPort() {
+        return submissions.boundPort();
+    }
+
+    /**
+     * Stops accepting, then shuts the I/O threads down gracefully and waits for them: a commit in
+     * progress completes (and is normally still answered), then every connection is closed. A client
+     * whose connection closes between a commit and its 250 retries, which is SMTP's usual duplicate
+     * window. Idempotent.
+     */
+    @Override
+    public void close() {
+        CompletableFuture.allOf(
+                CompletableFuture.runAsync(submission::unbind),
+                CompletableFuture.runAsync(submissions::unbind)).join();
+        LOG.info("SMTP submission stopped");
+    }
+
+    private static void bind(SmtpListener listener, SmtpSettings settings, int port) throws IOException {
+        listener.setListenAddresses(new InetSocketAddress(settings.bindAddress(), port));
+        listener.setIoWorkerCount(settings.ioThreads());
+        listener.setBossWorkerCount(Optional.of(1));
+        listener.setTimeout((int) settings.limits().idleTimeout().toSeconds());
+        try {
+            listener.bind();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot start SMTP listener on " + settings.bindAddress().getHostAddress()
+                    + " port " + port + ": " + e.getMessage(), e);
+        }
+    }
+}

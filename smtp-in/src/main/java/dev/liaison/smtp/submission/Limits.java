@@ -1,0 +1,119 @@
+package dev.liaison.smtp.submission;
+
+import java.time.Duration;
+
+/**
+ * Every bound smtp-in enforces, in one place (STYLE §1). A client that crosses one gets a protocol
+ * reply naming the limit; nothing it sent reaches the {@link SubmissionHandler}.
+ *
+ * @param maxMessageOctets    largest message accepted, counted after dot-unstuffing and before the
+ *                            trace headers are added; advertised as {@code SIZE} (RFC 1870);
+ *                            exceeded: {@code 552 5.3.4}
+ * @param maxLineOctets       longest command or text line including its CRLF; RFC 5321 §4.5.3.1.6
+ *                            requires at least 1000; exceeded: {@code 500 5.5.2} for a command,
+ *                            {@code 552 5.3.4} inside DATA
+ * @param maxHeaderFields     header fields in one message (a folded field counts once); exceeded:
+ *                            {@code 552 5.3.4}
+ * @param maxHeaderOctets     octets of the whole header section; exceeded: {@code 552 5.3.4}
+ * @param maxRecipients       accepted RCPTs per transaction; RFC 5321 §4.5.3.1.8 asks for at least
+ *                            100; exceeded: {@code 452 4.5.3} (RFC 5321 §4.5.3.1.10 mandates 452)
+ * @param maxConnections      open connections per listener; further connections are closed at once.
+ *                            A message is buffered in memory until committed, so the worst case is
+ *                            {@code 2 * maxConnections * maxMessageOctets} bytes of heap
+ * @param maxConnectionsPerAddress open connections per client address per listener
+ * @param idleTimeout         a connection that sends nothing for this long is closed (RFC 5321
+ *                            §4.5.3.2.7 suggests 5 minutes)
+ * @param authThrottling      penalties for failed AUTH attempts
+ */
+public record Limits(
+        long maxMessageOctets,
+        int maxLineOctets,
+        int maxHeaderFields,
+        int maxHeaderOctets,
+        int maxRecipients,
+        int maxConnections,
+        int maxConnectionsPerAddress,
+        Duration idleTimeout,
+        AuthThrottling authThrottling) {
+
+    /** RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets including CRLF. */
+    public static final int RFC5321_MIN_LINE_OCTETS = 1000;
+
+    public static final Limits DEFAULT = new Limits(
+            25L * 1024 * 1024,
+            RFC5321_MIN_LINE_OCTETS,
+            500,
+            256 * 1024,
+            100,
+            256,
+            16,
+            Duration.ofMinutes(5),
+            AuthThrottling.DEFAULT);
+
+    public Limits {
+        requirePositive("maxMessageOctets", maxMessageOctets);
+        if (maxLineOctets < RFC5321_MIN_LINE_OCTETS) {
+            throw new IllegalArgumentException("maxLineOctets " + maxLineOctets + " is below the "
+                    + RFC5321_MIN_LINE_OCTETS + " octets RFC 5321 section 4.5.3.1.6 requires; raise it");
+        }
+        requirePositive("maxHeaderFields", maxHeaderFields);
+        requirePositive("maxHeaderOctets", maxHeaderOctets);
+        requirePositive("maxRecipients", maxRecipients);
+        requirePositive("maxConnections", maxConnections);
+        requirePositive("maxConnectionsPerAddress", maxConnectionsPerAddress);
+        if (idleTimeout == null || idleTimeout.toSeconds() < 1) {
+            throw new IllegalArgumentException("idleTimeout " + idleTimeout + " must be at least one second");
+        }
+        if (authThrottling == null) {
+            throw new IllegalArgumentException("authThrottling is required; use AuthThrottling.DEFAULT");
+        }
+    }
+
+    static void requirePositive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " is " + value + "; it must be positive");
+        }
+    }
+
+    /**
+     * Failed-authentication penalties. Failures are counted per client address and, separately,
+     * per login; after {@code freeFailures} each further failure doubles the wait before the next
+     * attempt is even checked (starting at {@code firstDelay}, capped at {@code maxDelay}).
+     * Attempts made while waiting get {@code 454 4.7.0} and are not checked. A login's count is the
+     * number of distinct addresses that failed for it, so a flood from one address throttles that
+     * address only; addresses that recently authenticated as the login are exempt from the login's
+     * penalty. State is forgotten {@code forgetAfter} after the last failure.
+     *
+     * @param freeFailures     failures allowed before any wait
+     * @param firstDelay       the first wait
+     * @param maxDelay         the longest wait
+     * @param forgetAfter      quiet time after which a key's failures are forgotten
+     * @param maxTrackedKeys   addresses (IPv6 by /64) and logins tracked at once; the memory bound
+     * @param trustedAddressesPerLogin addresses remembered per login after a success
+     */
+    public record AuthThrottling(
+            int freeFailures,
+            Duration firstDelay,
+            Duration maxDelay,
+            Duration forgetAfter,
+            int maxTrackedKeys,
+            int trustedAddressesPerLogin) {
+
+        public static final AuthThrottling DEFAULT = new AuthThrottling(
+                3, Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofMinutes(30), 100_000, 8);
+
+        public AuthThrottling {
+            if (freeFailures < 0) {
+                throw new IllegalArgumentException("freeFailures is " + freeFailures + "; it must not be negative");
+            }
+            if (firstDelay == null || maxDelay == null || forgetAfter == null
+                    || firstDelay.isNegative() || firstDelay.isZero() || maxDelay.compareTo(firstDelay) < 0
+                    || forgetAfter.compareTo(maxDelay) < 0) {
+                throw new IllegalArgumentException("need 0 < firstDelay (" + firstDelay + ") <= maxDelay ("
+                        + maxDelay + ") <= forgetAfter (" + forgetAfter + ")");
+            }
+            requirePositive("maxTrackedKeys", maxTrackedKeys);
+            requirePositive("trustedAddressesPerLogin", trustedAddressesPerLogin);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.liaison.smtp.submission;
+
+/** The {@link RecipientPolicy}'s answer for one RCPT; each maps to exactly one reply. */
+public enum RecipientVerdict {
+    /** An active alias of this user: {@code 250 2.1.5}. */
+    ACCEPT,
+    /** No such address on this gateway: {@code 550 5.1.1}. */
+    UNKNOWN,
+    /** The address exists but this user may not send to it (disabled, someone else's, foreign
+     *  domain): {@code 550 5.7.1}. */
+    REFUSED,
+    /** The answer is not known right now: {@code 451 4.3.0}, the client retries. */
+    TEMPORARY_FAILURE
+}

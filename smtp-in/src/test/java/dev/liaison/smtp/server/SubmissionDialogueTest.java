@@ -1,0 +1,179 @@
+package dev.liaison.smtp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.liaison.smtp.submission.ReversePath;
+import dev.liaison.smtp.submission.Submission;
+import dev.liaison.smtp.testing.RunningServer;
+import dev.liaison.smtp.testing.SmtpWire;
+import dev.liaison.smtp.testing.SmtpWire.Reply;
+import dev.liaison.smtp.testing.TestDirectory;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The protocol dialogue a well-behaved client has, checked reply by reply on a raw socket. */
+class SubmissionDialogueTest {
+
+    private static RunningServer smtp;
+
+    @BeforeAll
+    static void start() {
+        smtp = new RunningServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        smtp.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        smtp.handler.clear();
+    }
+
+    @Test
+    void ehloBeforeTlsOffersStartTlsButNoAuth() throws Exception {
+        try (SmtpWire wire = smtp.starttls()) {
+            wire.expect(220);
+            Reply ehlo = wire.command("EHLO client.example").expect(250);
+            assertEquals("250-submit.gw.example Hello client.example [127.0.0.1]", ehlo.lines().get(0));
+            List<String> features = features(ehlo);
+            assertTrue(features.contains("STARTTLS"), ehlo.text());
+            assertTrue(features.contains("PIPELINING"), ehlo.text());
+            assertTrue(features.contains("8BITMIME"), ehlo.text());
+            assertTrue(features.contains("ENHANCEDSTATUSCODES"), ehlo.text());
+            assertTrue(features.contains("SIZE 26214400"), ehlo.text());
+            assertFalse(features.stream().anyMatch(f -> f.startsWith("AUTH")), ehlo.text());
+        }
+    }
+
+    @Test
+    void ehloAfterStartTlsOffersAuthPlainAndLoginButNoStartTls() throws Exception {
+        try (SmtpWire wire = smtp.starttls()) {
+            wire.expect(220);
+            wire.command("EHLO client.example").expect(250);
+            wire.command("STARTTLS").expect(220);
+            wire.upgradeToTls();
+            List<String> features = features(wire.command("EHLO client.example").expect(250));
+            assertTrue(features.stream().anyMatch(f -> f.startsWith("AUTH ") && f.contains("PLAIN") && f.contains("LOGIN")),
+                    features.toString());
+            assertFalse(features.contains("STARTTLS"), features.toString());
+        }
+    }
+
+    @Test
+    void implicitTlsOffersAuthAtOnce() throws Exception {
+        try (SmtpWire wire = smtp.implicitTls()) {
+            wire.expect(220);
+            List<String> features = features(wire.command("EHLO client.example").expect(250));
+            assertTrue(features.stream().anyMatch(f -> f.startsWith("AUTH ")), features.toString());
+            assertFalse(features.contains("STARTTLS"), features.toString());
+        }
+    }
+
+    @Test
+    void authLoginOverImplicitTlsThenSendCommitsOneSubmission() throws Exception {
+        try (SmtpWire wire = smtp.implicitTls()) {
+            wire.expect(220);
+            wire.command("EHLO client.example").expect(250);
+            wire.command("AUTH LOGIN").expect(334);
+            wire.command(base64("alex")).expect(334);
+            wire.command(base64(TestDirectory.ALEX_PASSWORD)).expect(235);
+            wire.command("MAIL FROM:<alex@gw.example>").expect(250);
+            wire.command("RCPT TO:<" + TestDirectory.ALEX_ALIAS + ">").expect(250);
+            wire.command("DATA").expect(354);
+            wire.send("Subject: hi\r\n\r\nhello\r\n..leading dot\r\n.\r\n");
+            Reply accepted = wire.expect(250);
+            assertEquals("2.0.0", accepted.enhanced());
+            wire.command("QUIT").expect(221);
+        }
+        Submission submission = single();
+        assertEquals("alex", submission.user().id());
+        assertEquals("<alex@gw.example>", submission.sender().toString());
+        assertEquals(TestDirectory.ALEX_ALIAS, submission.recipients().get(0).toString());
+        String message = text(submission);
+        assertTrue(message.startsWith("Received: from client.example ([127.0.0.1])\r\n\tby submit.gw.example with ESMTPSA id "
+                + submission.id() + ";\r\n\t"), message);
+        assertTrue(message.contains("Message-ID: <" + submission.id() + "@submit.gw.example>\r\n"), message);
+        assertTrue(message.endsWith("Subject: hi\r\n\r\nhello\r\n.leading dot\r\n"), message);
+    }
+
+    @Test
+    void pipelinedTransactionGetsEveryReplyInOrder() throws Exception {
+        try (SmtpWire wire = smtp.authenticatedAlex()) {
+            wire.send("MAIL FROM:<>\r\nRCPT TO:<" + TestDirectory.ALEX_ALIAS + ">\r\nRCPT TO:<"
+                    + TestDirectory.ALEX_SECOND_ALIAS + ">\r\nRCPT TO:<nobody@gw.example>\r\nDATA\r\n");
+            wire.expect(250);
+            wire.expect(250);
+            wire.expect(250);
+            assertEquals("5.1.1", wire.expect(550).enhanced());
+            wire.expect(354);
+            wire.send("Message-ID: <own@client.example>\r\nBcc: hidden@elsewhere.example,\r\n second@elsewhere.example\r\n"
+                    + "To: visible@gw.example\r\n\r\nbody\r\n.\r\n");
+            wire.expect(250);
+        }
+        Submission submission = single();
+        assertEquals(ReversePath.NULL, submission.sender());
+        assertEquals(List.of(TestDirectory.ALEX_ALIAS, TestDirectory.ALEX_SECOND_ALIAS),
+                submission.recipients().stream().map(Object::toString).toList());
+        String message = text(submission);
+        assertFalse(message.contains("hidden@"), message);
+        assertFalse(message.contains("second@"), message);
+        assertFalse(message.contains("Bcc"), message);
+        assertTrue(message.contains("Message-ID: <own@client.example>\r\nTo: visible@gw.example\r\n\r\nbody\r\n"), message);
+        assertEquals(1, message.split("Message-ID", -1).length - 1, message);
+    }
+
+    @Test
+    void mixedCaseRecipientIsAcceptedInCanonicalForm() throws Exception {
+        try (SmtpWire wire = smtp.authenticatedAlex()) {
+            wire.command("MAIL FROM:<Alex@GW.Example>").expect(250);
+            wire.command("RCPT TO:<Blair.K7Q2XM@Gw.EXAMPLE>").expect(250);
+            wire.command("DATA").expect(354);
+            wire.send("Subject: case\r\n\r\nx\r\n.\r\n").expect(250);
+        }
+        Submission submission = single();
+        assertEquals(TestDirectory.ALEX_ALIAS, submission.recipients().get(0).toString());
+        assertEquals("<alex@gw.example>", submission.sender().toString());
+    }
+
+    @Test
+    void secondTransactionOnSameConnectionIsIndependent() throws Exception {
+        try (SmtpWire wire = smtp.authenticatedAlex()) {
+            for (int i = 0; i < 2; i++) {
+                wire.command("MAIL FROM:<alex@gw.example>").expect(250);
+                wire.command("RCPT TO:<" + (i == 0 ? TestDirectory.ALEX_ALIAS : TestDirectory.ALEX_SECOND_ALIAS) + ">").expect(250);
+                wire.command("DATA").expect(354);
+                wire.send("Subject: n" + i + "\r\n\r\nbody " + i + "\r\n.\r\n").expect(250);
+            }
+        }
+        List<Submission> committed = smtp.handler.committed();
+        assertEquals(2, committed.size());
+        assertEquals(List.of(TestDirectory.ALEX_SECOND_ALIAS), committed.get(1).recipients().stream().map(Object::toString).toList());
+        assertTrue(text(committed.get(1)).endsWith("body 1\r\n"));
+    }
+
+    private static Submission single() {
+        List<Submission> committed = smtp.handler.committed();
+        assertEquals(1, committed.size(), committed.toString());
+        return committed.get(0);
+    }
+
+    static String text(Submission submission) {
+        return new String(submission.message().toByteArray(), StandardCharsets.ISO_8859_1);
+    }
+
+    private static List<String> features(Reply ehlo) {
+        return ehlo.lines().stream().skip(1).map(l -> l.substring(4)).toList();
+    }
+
+    private static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
