@@ -1,0 +1,30 @@
+package dev.liaison.gateway.account;
+
+import dev.liaison.mapping.database.DatabaseUnavailableException;
+import dev.liaison.smtp.submission.AuthenticatedUser;
+import dev.liaison.smtp.submission.Credentials;
+import dev.liaison.smtp.submission.SubmissionAuthenticator;
+import dev.liaison.smtp.submission.TemporaryFailureException;
+
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** SMTP AUTH answered from the users in {@code mapping}; the authenticated id is the login. */
+public final class SubmissionAccounts implements SubmissionAuthenticator {
+
+    private final PasswordAuthentication passwords;
+
+    public SubmissionAccounts(PasswordAuthentication passwords) {
+        this.passwords = passwords;
+    }
+
+    @Override
+    public Optional<AuthenticatedUser> authenticate(Credentials credentials) throws TemporaryFailureException {
+        try {
+            return passwords.authenticate(credentials.login(), credentials.password().toCharArray())
+                    .map(user -> new AuthenticatedUser(user.login().value()));
+        } catch (SQLException | DatabaseUnavailableException e) {
+            throw new TemporaryFailureException("user database unavailable", e);
+        }
+    }
+}
