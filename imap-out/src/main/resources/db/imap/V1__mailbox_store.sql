@@ -17,7 +17,8 @@ CREATE TABLE imap.mailbox (
 -- One row per message in a folder. The whole RFC 5322 message is in content (TOASTed by
 -- PostgreSQL, so metadata scans do not read bodies). properties holds James's MIME properties as
 -- flat (namespace, name, value) triples. search_text is the decoded, lower-cased text of the
--- headers and text parts that SEARCH reads.
+-- headers and text parts that SEARCH reads; sent_on is the day of the Date header as written in
+-- its own zone (RFC 3501 §6.4.4 SENTON "disregarding time and timezone"), NULL if there is none.
 CREATE TABLE imap.message (
     mailbox_id    bigint      NOT NULL REFERENCES imap.mailbox (id) ON DELETE CASCADE,
     uid           bigint      NOT NULL,
@@ -38,6 +39,7 @@ CREATE TABLE imap.message (
     keywords      text[]      NOT NULL DEFAULT '{}',
     content       bytea       NOT NULL,
     search_text   text        NOT NULL DEFAULT '',
+    sent_on       date,
     PRIMARY KEY (mailbox_id, uid)
 );
 CREATE INDEX message_unseen ON imap.message (mailbox_id, uid) WHERE NOT seen;

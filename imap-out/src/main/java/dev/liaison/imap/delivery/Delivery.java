@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param deliveryId   the idempotency key: the same id is filed at most once, ever (1..200 characters)
  * @param owner        the mailbox owner, exactly as the {@code ImapAuthenticator} names the user
- * @param folder       the folder name, e.g. {@code INBOX} or {@code Sent}; "/" separates levels
+ * @param folder       the folder name, e.g. {@code INBOX} or {@code Sent}; "." separates levels (the IMAP hierarchy delimiter)
  * @param message      the RFC 5322 message, CRLF line endings, at most {@link Limits#MESSAGE_OCTETS}
  * @param seen         whether it arrives already read (true for a copy of one's own sent mail)
  * @param receivedAt   the IMAP INTERNALDATE

@@ -43,14 +43,14 @@ final class MessageRows {
     /** A message row about to be written. */
     record NewMessage(long mailboxId, MessageUid uid, ModSeq modSeq, UUID messageId, UUID threadId, Date internalDate,
                       java.time.Instant savedAt, int bodyStart, List<Property> properties, Flags flags, byte[] content,
-                      String searchText) {
+                      SearchText searchText) {
     }
 
     static MessageMetaData insert(Connection c, NewMessage m) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.message (mailbox_id, uid, message_id, thread_id,"
                 + " modseq, internal_date, save_date, size, body_start, properties, answered, deleted, draft, flagged,"
-                + " recent, seen, keywords, content, search_text)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + METADATA)) {
+                + " recent, seen, keywords, content, search_text, sent_on)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + METADATA)) {
             s.setLong(1, m.mailboxId());
             s.setLong(2, m.uid().asLong());
             s.setObject(3, m.messageId());
@@ -63,7 +63,8 @@ final class MessageRows {
             s.setArray(10, properties(c, m.properties()));
             bindFlags(c, s, 11, m.flags());
             s.setBytes(18, m.content());
-            s.setString(19, m.searchText());
+            s.setString(19, m.searchText().text());
+            s.setObject(20, m.searchText().sentOn().orElse(null));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return metaData(rs);

@@ -132,6 +132,6 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
         UUID messageId = UUID.randomUUID();
         return new MessageRows.NewMessage(mailboxId, next.uid(), next.modSeq(), messageId, messageId,
                 Date.from(delivery.receivedAt()), clock.instant(), shape.bodyStart(), shape.properties().toProperties(),
-                flags, content, SearchText.extract(content));
+                flags, content, SearchText.of(content));
     }
 }

@@ -177,7 +177,7 @@ final class PostgresMessageMapper implements MessageMapper {
         } catch (java.io.IOException e) {
             throw new MailboxException("cannot read the message to append: " + e.getMessage(), e);
         }
-        String searchText = SearchText.extract(content);
+        SearchText searchText = SearchText.of(content);
         return jdbc.inTransaction("append message", c -> {
             Counters.Next next = Counters.next(c, mailboxId);
             message.setUid(next.uid());
@@ -187,7 +187,7 @@ final class PostgresMessageMapper implements MessageMapper {
     }
 
     private MessageMetaData insert(Connection c, long mailboxId, MailboxMessage message, Flags flags, byte[] content,
-                                   String searchText) throws SQLException {
+                                   SearchText searchText) throws SQLException {
         return MessageRows.insert(c, new MessageRows.NewMessage(mailboxId, message.getUid(), message.getModSeq(),
                 MessageRows.uuid(message.getMessageId()), MessageRows.uuid(message.getThreadId().getBaseMessageId()),
                 message.getInternalDate(), clock.instant(), (int) Math.min(message.getHeaderOctets(), content.length),
@@ -209,9 +209,9 @@ final class PostgresMessageMapper implements MessageMapper {
             // the copy is \Recent in its new folder (RFC 3501 §6.4.7); the body is copied inside PostgreSQL
             try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.message (mailbox_id, uid, message_id,"
                     + " thread_id, modseq, internal_date, save_date, size, body_start, properties, answered, deleted,"
-                    + " draft, flagged, recent, seen, keywords, content, search_text)"
+                    + " draft, flagged, recent, seen, keywords, content, search_text, sent_on)"
                     + " SELECT ?, ?, message_id, thread_id, ?, internal_date, now(), size, body_start, properties,"
-                    + " answered, deleted, draft, flagged, true, seen, keywords, content, search_text"
+                    + " answered, deleted, draft, flagged, true, seen, keywords, content, search_text, sent_on"
                     + " FROM imap.message WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA)) {
                 s.setLong(1, target);
                 s.setLong(2, next.uid().asLong());

@@ -27,11 +27,47 @@ public final class SearchText {
 
     /** Separates the header section from the body section inside the stored text. */
     public static final char BODY_MARK = '\u0001';
+    private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\([^)]*\\)");
 
-    private SearchText() {
+    private final String text;
+    private final java.time.LocalDate sentOn;
+
+    private SearchText(String text, java.time.LocalDate sentOn) {
+        this.text = text;
+        this.sentOn = sentOn;
     }
 
-    public static String extract(byte[] message) {
+    public String text() {
+        return text;
+    }
+
+    /** The day of the Date header in the header's own zone, if it has a readable one. */
+    public java.util.Optional<java.time.LocalDate> sentOn() {
+        return java.util.Optional.ofNullable(sentOn);
+    }
+
+    public static SearchText of(byte[] message) {
+        String text = extract(message);
+        return new SearchText(text, sentOn(text));
+    }
+
+    private static java.time.LocalDate sentOn(String text) {
+        int mark = text.indexOf(BODY_MARK);
+        for (String line : (mark >= 0 ? text.substring(0, mark) : text).split("\n")) {
+            if (line.startsWith("date: ")) {
+                String value = COMMENT.matcher(line.substring(6)).replaceAll("").trim();
+                try {
+                    return java.time.ZonedDateTime.parse(value.toUpperCase(Locale.ROOT),
+                            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toLocalDate();
+                } catch (java.time.format.DateTimeParseException e) {
+                    return null; // an unreadable Date header matches no SENT* criterion
+                }
+            }
+        }
+        return null;
+    }
+
+    static String extract(byte[] message) {
         StringBuilder headers = new StringBuilder();
         StringBuilder bodies = new StringBuilder();
         MimeStreamParser parser = new MimeStreamParser(MimeConfig.PERMISSIVE);
@@ -60,8 +96,13 @@ public final class SearchText {
         public void field(Field field) {
             if (topLevel && headers.length() < Limits.SEARCH_TEXT_CHARS) {
                 headers.append(field.getName()).append(": ")
-                        .append(DecoderUtil.decodeEncodedWords(field.getBody(), DecodeMonitor.SILENT)).append('\n');
+                        .append(DecoderUtil.decodeEncodedWords(unfold(field.getBody()), DecodeMonitor.SILENT)).append('\n');
             }
+        }
+
+        /** RFC 5322 §2.2.3: a folded header line is one line. */
+        private static String unfold(String body) {
+            return body.replaceAll("\r?\n(?=[ \t])", "").replace('\n', ' ').replace('\r', ' ');
         }
 
         @Override
