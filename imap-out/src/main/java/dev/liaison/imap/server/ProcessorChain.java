@@ -22,7 +22,6 @@ import org.apache.james.imap.processor.ExpungeProcessor;
 import org.apache.james.imap.processor.IdProcessor;
 import org.apache.james.imap.processor.IdleProcessor;
 import org.apache.james.imap.processor.LSubProcessor;
-import org.apache.james.imap.processor.ListProcessor;
 import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.imap.processor.LogoutProcessor;
 import org.apache.james.imap.processor.MoveProcessor;
@@ -88,7 +87,7 @@ final class ProcessorChain {
                 new AppendProcessor(mailboxes, responses, metrics), new StoreProcessor(mailboxes, responses, metrics),
                 new NoopProcessor(mailboxes, responses, metrics), new IdleProcessor(mailboxes, responses, metrics),
                 status, new LSubProcessor(mailboxes, subscriptions, responses, metrics),
-                new ListProcessor<>(mailboxes, responses, metrics, subscriptions, status, typer),
+                new SpecialUseListProcessor(mailboxes, responses, metrics, subscriptions, status, typer),
                 new SearchProcessor(mailboxes, responses, metrics),
                 new SelectProcessor(mailboxes, events, responses, metrics),
                 new NamespaceProcessor(mailboxes, responses, metrics), new FetchProcessor(mailboxes, responses, metrics),
