@@ -93,6 +93,9 @@ record SearchSql(String sql, List<Object> values) {
         if (c instanceof SearchQuery.HeaderCriterion header) {
             return header(header, values);
         }
+        if (c instanceof SearchQuery.SubjectCriterion subject) {
+            return headerContains("subject", subject.getSubject(), values);
+        }
         if (c instanceof SearchQuery.TextCriterion text) {
             return text(text, values);
         }
@@ -182,6 +185,10 @@ record SearchSql(String sql, List<Object> values) {
         } else {
             throw new UnsupportedSearchException();
         }
+        return headerContains(name, value, values);
+    }
+
+    private static String headerContains(String name, String value, List<Object> values) {
         values.add("(^|\n)" + literal(name) + ": [^\n]*" + literal(value.toLowerCase(Locale.ROOT)));
         return "split_part(search_text, chr(1), 1) ~ ?";
     }
