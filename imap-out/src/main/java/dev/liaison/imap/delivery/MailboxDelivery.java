@@ -1,0 +1,25 @@
+package dev.liaison.imap.delivery;
+
+import java.sql.Connection;
+
+/**
+ * How other modules put a message into a user's folder (gateway: a received message into INBOX,
+ * a sent message's copy into Sent).
+ *
+ * <p>Contract: the delivery runs on the caller's connection and inside the caller's transaction;
+ * it never commits or rolls back. If the caller's transaction rolls back, nothing was delivered.
+ * It is idempotent by {@link Delivery#deliveryId()}: delivering the same id again (a retry, in
+ * the same or a later transaction) creates no second copy and returns the first copy's place.
+ * Idling IMAP clients on every Liaison process learn of the new message once the caller commits.
+ * The folder (and the user's default folders) is created if missing.
+ */
+public interface MailboxDelivery {
+
+    /**
+     * Files {@code delivery} on {@code connection}.
+     *
+     * @throws DeliveryException.Refused     the delivery itself is invalid (too large, bad folder name)
+     * @throws java.sql.SQLException         the database failed; the caller's transaction should roll back and retry
+     */
+    Delivered deliver(Connection connection, Delivery delivery) throws DeliveryException, java.sql.SQLException;
+}

@@ -1,0 +1,32 @@
+package dev.liaison.imap.server;
+
+/**
+ * Every bound imap-out puts on its input, in one place (STYLE §1). A value over a bound gets a
+ * protocol error ({@code BAD}/{@code NO}) and changes nothing.
+ */
+public final class Limits {
+
+    /** Largest message APPEND or a delivery accepts, in octets; also announced as APPENDLIMIT (RFC 7889). */
+    public static final int MESSAGE_OCTETS = 50 * 1024 * 1024;
+    /** Longest command line outside literals, in octets. */
+    public static final int LINE_OCTETS = 64 * 1024;
+    /** Literals up to this size are buffered in memory; larger ones go to a temporary file. */
+    public static final int IN_MEMORY_LITERAL_OCTETS = 1024 * 1024;
+    /** Most characters of decoded header and body text kept per message for SEARCH. */
+    public static final int SEARCH_TEXT_CHARS = 1024 * 1024;
+    /** Deepest parenthesis nesting accepted in a command (SEARCH criteria, FETCH items). */
+    public static final int NESTING_DEPTH = 32;
+    /** Most ranges in one sequence set. */
+    public static final int SEQUENCE_SET_RANGES = 1024;
+    /** Commands processed concurrently per connection; the rest wait in a bounded queue. */
+    public static final int CONCURRENT_REQUESTS = 20;
+    /** Commands queued per connection before the server refuses more. */
+    public static final int QUEUED_REQUESTS = 4096;
+    /** Longest folder name, in characters. */
+    public static final int MAILBOX_NAME_CHARS = 200;
+    /** Longest delivery id, in characters. */
+    public static final int DELIVERY_ID_CHARS = 200;
+
+    private Limits() {
+    }
+}

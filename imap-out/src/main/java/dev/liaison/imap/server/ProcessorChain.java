@@ -1,0 +1,135 @@
+package dev.liaison.imap.server;
+
+import org.apache.james.events.EventBus;
+import org.apache.james.imap.api.ImapConfiguration;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.api.process.MailboxTyper;
+import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
+import org.apache.james.imap.processor.AppendProcessor;
+import org.apache.james.imap.processor.AuthenticateProcessor;
+import org.apache.james.imap.processor.CapabilityImplementingProcessor;
+import org.apache.james.imap.processor.CapabilityProcessor;
+import org.apache.james.imap.processor.CheckProcessor;
+import org.apache.james.imap.processor.CloseProcessor;
+import org.apache.james.imap.processor.CopyProcessor;
+import org.apache.james.imap.processor.CreateProcessor;
+import org.apache.james.imap.processor.DefaultProcessor;
+import org.apache.james.imap.processor.DeleteProcessor;
+import org.apache.james.imap.processor.EnableProcessor;
+import org.apache.james.imap.processor.ExamineProcessor;
+import org.apache.james.imap.processor.ExpungeProcessor;
+import org.apache.james.imap.processor.IdProcessor;
+import org.apache.james.imap.processor.IdleProcessor;
+import org.apache.james.imap.processor.LSubProcessor;
+import org.apache.james.imap.processor.LoginProcessor;
+import org.apache.james.imap.processor.LogoutProcessor;
+import org.apache.james.imap.processor.MoveProcessor;
+import org.apache.james.imap.processor.NamespaceProcessor;
+import org.apache.james.imap.processor.NoopProcessor;
+import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
+import org.apache.james.imap.processor.RenameProcessor;
+import org.apache.james.imap.processor.SearchProcessor;
+import org.apache.james.imap.processor.SelectProcessor;
+import org.apache.james.imap.processor.StartTLSProcessor;
+import org.apache.james.imap.processor.StatusProcessor;
+import org.apache.james.imap.processor.StoreProcessor;
+import org.apache.james.imap.processor.SubscribeProcessor;
+import org.apache.james.imap.processor.SystemMessageProcessor;
+import org.apache.james.imap.processor.UnselectProcessor;
+import org.apache.james.imap.processor.UnsubscribeProcessor;
+import org.apache.james.imap.processor.base.AbstractProcessor;
+import org.apache.james.imap.processor.base.ImapResponseMessageProcessor;
+import org.apache.james.imap.processor.base.UnknownRequestProcessor;
+import org.apache.james.imap.processor.fetch.FetchProcessor;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.SubscriptionManager;
+import org.apache.james.metrics.api.MetricFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The IMAP commands imap-out serves, one James processor per command (J5), assembled here rather
+ * than by {@code DefaultProcessorFactory} so that commands we do not offer are simply absent:
+ * no ACL, quota, METADATA or XLIST processors (folders are private and unlimited), no COMPRESS.
+ * A command without a processor is answered {@code BAD} by the chain's end.
+ *
+ * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
+ * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
+ */
+final class ProcessorChain {
+
+    private ProcessorChain() {
+    }
+
+    static ImapProcessor build(MailboxManager mailboxes, EventBus events, SubscriptionManager subscriptions,
+                               MailboxTyper typer) {
+        StatusResponseFactory responses = new UnpooledStatusResponseFactory();
+        MetricFactory metrics = new UncountedMetrics();
+        CapabilityProcessor capability = new CapabilityProcessor(mailboxes, responses, metrics);
+        StatusProcessor status = new StatusProcessor(mailboxes, responses, metrics);
+        EnableProcessor enable = new EnableProcessor(mailboxes, responses, metrics, capability);
+        List<AbstractProcessor<?>> processors = new ArrayList<>(List.of(
+                new SystemMessageProcessor(mailboxes), new LogoutProcessor(mailboxes, responses, metrics), capability,
+                new IdProcessor(mailboxes, responses, metrics), new CheckProcessor(mailboxes, responses, metrics),
+                new LoginProcessor(mailboxes, responses, metrics), new RenameProcessor(mailboxes, responses, metrics),
+                new DeleteProcessor(mailboxes, responses, metrics), new CreateProcessor(mailboxes, responses, metrics),
+                new CloseProcessor(mailboxes, responses, metrics),
+                new UnsubscribeProcessor(mailboxes, subscriptions, responses, metrics),
+                new SubscribeProcessor(mailboxes, subscriptions, responses, metrics),
+                new CopyProcessor(mailboxes, responses, metrics), new AuthenticateProcessor(mailboxes, responses, metrics),
+                new ExpungeProcessor(mailboxes, responses, metrics),
+                new ExamineProcessor(mailboxes, events, responses, metrics),
+                new AppendProcessor(mailboxes, responses, metrics), new StoreProcessor(mailboxes, responses, metrics),
+                new NoopProcessor(mailboxes, responses, metrics), new IdleProcessor(mailboxes, responses, metrics),
+                status, new LSubProcessor(mailboxes, subscriptions, responses, metrics),
+                new SpecialUseListProcessor(mailboxes, responses, metrics, subscriptions, status, typer),
+                new SearchProcessor(mailboxes, responses, metrics),
+                new SelectProcessor(mailboxes, events, responses, metrics),
+                new NamespaceProcessor(mailboxes, responses, metrics), new FetchProcessor(mailboxes, responses, metrics),
+                new StartTLSProcessor(responses), new UnselectProcessor(mailboxes, responses, metrics), enable,
+                new ImapResponseMessageProcessor(), new MoveProcessor(mailboxes, responses, metrics)));
+        Map<Class, ImapProcessor> byRequest = new HashMap<>();
+        for (AbstractProcessor<?> p : processors) {
+            if (p instanceof CapabilityImplementingProcessor c && p != capability) {
+                capability.addProcessor(c);
+            }
+            if (p instanceof PermitEnableCapabilityProcessor e) {
+                enable.addProcessor(e);
+            }
+            p.acceptableClasses().forEach(type -> byRequest.put(type, p));
+        }
+        return new Configured(new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)));
+    }
+
+    static ImapConfiguration configuration() {
+        return ImapConfiguration.builder()
+                .enableIdle(true)
+                .idleTimeInterval(120)
+                .idleTimeIntervalUnit(TimeUnit.SECONDS)
+                .isCondstoreEnable(true)
+                .appendLimit(Limits.MESSAGE_OCTETS)
+                .concurrentRequests(Limits.CONCURRENT_REQUESTS)
+                .maxQueueSize(Limits.QUEUED_REQUESTS)
+                .isProvisionDefaultMailboxes(false)
+                .build();
+    }
+
+    /** The chain with our configuration, whatever James's server passes to {@link #configure}. */
+    private record Configured(DefaultProcessor chain) implements ImapProcessor {
+        @Override
+        public reactor.core.publisher.Mono<Void> processReactive(org.apache.james.imap.api.ImapMessage message,
+                Responder responder, org.apache.james.imap.api.process.ImapSession session) {
+            return chain.processReactive(message, responder, session);
+        }
+
+        @Override
+        public void configure(ImapConfiguration ignored) {
+            chain.configure(configuration());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.liaison.imap.store;
+
+import org.apache.james.mailbox.model.MailboxConstants;
+import org.apache.james.mailbox.model.UidValidity;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The folders every user starts with, and their RFC 6154 special-use attributes. They are
+ * created, and subscribed (clients such as Thunderbird show only subscribed folders), the first
+ * time a user logs in or receives a delivery — once: a folder the user later deletes stays deleted.
+ */
+public final class DefaultFolders {
+
+    /** A default folder and its special-use attribute (empty for INBOX, which has none). */
+    public record Folder(String name, Optional<String> specialUse) {
+    }
+
+    public static final List<Folder> ALL = List.of(
+            new Folder(MailboxConstants.INBOX, Optional.empty()),
+            new Folder("Sent", Optional.of("\\Sent")),
+            new Folder("Drafts", Optional.of("\\Drafts")),
+            new Folder("Trash", Optional.of("\\Trash")),
+            new Folder("Junk", Optional.of("\\Junk")),
+            new Folder("Archive", Optional.of("\\Archive")));
+
+    private DefaultFolders() {
+    }
+
+    /** Creates {@code owner}'s default folders if this owner never had them; runs on the caller's connection. */
+    public static void provision(Connection c, String owner) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO imap.provisioned (owner) VALUES (?) ON CONFLICT DO NOTHING RETURNING owner")) {
+            s.setString(1, owner);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+            }
+        }
+        String[] names = ALL.stream().map(Folder::name).toArray(String[]::new);
+        Long[] validities = ALL.stream().map(f -> UidValidity.generate().asLong()).toArray(Long[]::new);
+        try (PreparedStatement s = c.prepareStatement("WITH wanted (name, uid_validity) AS"
+                + " (SELECT * FROM unnest(?::text[], ?::bigint[])),"
+                + " created AS (INSERT INTO imap.mailbox (namespace, owner, name, uid_validity)"
+                + " SELECT ?, ?, name, uid_validity FROM wanted ON CONFLICT DO NOTHING RETURNING name)"
+                + " INSERT INTO imap.subscription (owner, mailbox) SELECT ?, name FROM created ON CONFLICT DO NOTHING")) {
+            s.setArray(1, c.createArrayOf("text", names));
+            s.setArray(2, c.createArrayOf("bigint", validities));
+            s.setString(3, MailboxConstants.USER_NAMESPACE);
+            s.setString(4, owner);
+            s.setString(5, owner);
+            s.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.liaison.imap.store;
+
+import javax.mail.Flags;
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.ModSeq;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.ByteContent;
+import org.apache.james.mailbox.model.Content;
+import org.apache.james.mailbox.model.MessageMetaData;
+import org.apache.james.mailbox.model.ThreadId;
+import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.apache.james.mailbox.store.mail.model.Property;
+import org.apache.james.mailbox.store.mail.model.impl.PropertyBuilder;
+import org.apache.james.mailbox.store.mail.model.impl.SimpleMailboxMessage;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Conversion between {@code imap.message} rows and James's message model: flags as booleans plus
+ * a keyword array, MIME properties as flat (namespace, name, value) triples, content eager or lazy.
+ */
+final class MessageRows {
+
+    static final String METADATA = "mailbox_id, uid, message_id, thread_id, modseq, internal_date, save_date, size,"
+            + " body_start, properties, answered, deleted, draft, flagged, recent, seen, keywords";
+
+    private MessageRows() {
+    }
+
+    /** A message row about to be written. */
+    record NewMessage(long mailboxId, MessageUid uid, ModSeq modSeq, UUID messageId, UUID threadId, Date internalDate,
+                      java.time.Instant savedAt, int bodyStart, List<Property> properties, Flags flags, byte[] content,
+                      SearchText searchText) {
+    }
+
+    static MessageMetaData insert(Connection c, NewMessage m) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.message (mailbox_id, uid, message_id, thread_id,"
+                + " modseq, internal_date, save_date, size, body_start, properties, answered, deleted, draft, flagged,"
+                + " recent, seen, keywords, content, search_text, sent_on)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + METADATA)) {
+            s.setLong(1, m.mailboxId());
+            s.setLong(2, m.uid().asLong());
+            s.setObject(3, m.messageId());
+            s.setObject(4, m.threadId());
+            s.setLong(5, m.modSeq().asLong());
+            s.setTimestamp(6, new Timestamp(m.internalDate().getTime()));
+            s.setTimestamp(7, Timestamp.from(m.savedAt()));
+            s.setLong(8, m.content().length);
+            s.setInt(9, m.bodyStart());
+            s.setArray(10, properties(c, m.properties()));
+            bindFlags(c, s, 11, m.flags());
+            s.setBytes(18, m.content());
+            s.setString(19, m.searchText().text());
+            s.setObject(20, m.searchText().sentOn().orElse(null));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return metaData(rs);
+            }
+        }
+    }
+
+    static Flags flags(ResultSet rs) throws SQLException {
+        Flags flags = new Flags();
+        addIf(flags, rs.getBoolean("answered"), Flags.Flag.ANSWERED);
+        addIf(flags, rs.getBoolean("deleted"), Flags.Flag.DELETED);
+        addIf(flags, rs.getBoolean("draft"), Flags.Flag.DRAFT);
+        addIf(flags, rs.getBoolean("flagged"), Flags.Flag.FLAGGED);
+        addIf(flags, rs.getBoolean("recent"), Flags.Flag.RECENT);
+        addIf(flags, rs.getBoolean("seen"), Flags.Flag.SEEN);
+        for (String keyword : (String[]) rs.getArray("keywords").getArray()) {
+            flags.add(keyword);
+        }
+        return flags;
+    }
+
+    private static void addIf(Flags flags, boolean set, Flags.Flag flag) {
+        if (set) {
+            flags.add(flag);
+        }
+    }
+
+    /** Binds the six system flags and the keywords at {@code first}..{@code first + 6}. */
+    static void bindFlags(Connection c, PreparedStatement s, int first, Flags flags) throws SQLException {
+        s.setBoolean(first, flags.contains(Flags.Flag.ANSWERED));
+        s.setBoolean(first + 1, flags.contains(Flags.Flag.DELETED));
+        s.setBoolean(first + 2, flags.contains(Flags.Flag.DRAFT));
+        s.setBoolean(first + 3, flags.contains(Flags.Flag.FLAGGED));
+        s.setBoolean(first + 4, flags.contains(Flags.Flag.RECENT));
+        s.setBoolean(first + 5, flags.contains(Flags.Flag.SEEN));
+        s.setArray(first + 6, c.createArrayOf("text", flags.getUserFlags()));
+    }
+
+    static Array properties(Connection c, List<Property> properties) throws SQLException {
+        String[] flat = new String[properties.size() * 3];
+        int i = 0;
+        for (Property p : properties) {
+            flat[i++] = p.getNamespace();
+            flat[i++] = p.getLocalName();
+            flat[i++] = p.getValue();
+        }
+        return c.createArrayOf("text", flat);
+    }
+
+    private static PropertyBuilder properties(ResultSet rs) throws SQLException {
+        String[] flat = (String[]) rs.getArray("properties").getArray();
+        List<Property> properties = new ArrayList<>(flat.length / 3);
+        for (int i = 0; i + 2 < flat.length; i += 3) {
+            properties.add(new Property(flat[i], flat[i + 1], flat[i + 2]));
+        }
+        return new PropertyBuilder(properties);
+    }
+
+    static MailboxMessage message(ResultSet rs, Content content) throws SQLException {
+        StoredMessageId messageId = StoredMessageId.of(rs.getObject("message_id", UUID.class));
+        Timestamp saved = rs.getTimestamp("save_date");
+        return SimpleMailboxMessage.builder()
+                .mailboxId(StoredMailboxId.of(rs.getLong("mailbox_id")))
+                .uid(MessageUid.of(rs.getLong("uid")))
+                .modseq(ModSeq.of(rs.getLong("modseq")))
+                .messageId(messageId)
+                .threadId(ThreadId.fromBaseMessageId(StoredMessageId.of(rs.getObject("thread_id", UUID.class))))
+                .internalDate(new Date(rs.getTimestamp("internal_date").getTime()))
+                .saveDate(Optional.ofNullable(saved).map(t -> new Date(t.getTime())))
+                .size(rs.getLong("size"))
+                .bodyStartOctet(rs.getInt("body_start"))
+                .flags(flags(rs))
+                .properties(properties(rs))
+                .content(content)
+                .build();
+    }
+
+    static MessageMetaData metaData(ResultSet rs) throws SQLException {
+        StoredMessageId messageId = StoredMessageId.of(rs.getObject("message_id", UUID.class));
+        Timestamp saved = rs.getTimestamp("save_date");
+        return new MessageMetaData(MessageUid.of(rs.getLong("uid")), ModSeq.of(rs.getLong("modseq")), flags(rs),
+                rs.getLong("size"), new Date(rs.getTimestamp("internal_date").getTime()),
+                Optional.ofNullable(saved).map(t -> new Date(t.getTime())), messageId,
+                ThreadId.fromBaseMessageId(StoredMessageId.of(rs.getObject("thread_id", UUID.class))));
+    }
+
+    static UUID uuid(org.apache.james.mailbox.model.MessageId id) {
+        if (id instanceof StoredMessageId stored) {
+            return stored.value();
+        }
+        throw new IllegalArgumentException("not a message id of this store: " + id);
+    }
+
+    static byte[] bytes(InputStream content) throws MailboxException {
+        try (InputStream in = content) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new MailboxException("cannot read message content: " + e.getMessage(), e);
+        }
+    }
+
+    /** Message bytes read from PostgreSQL only when James asks for them (FETCH of a body part). */
+    static final class LazyContent implements Content {
+        private final Jdbc jdbc;
+        private final long mailboxId;
+        private final long uid;
+        private final long size;
+
+        LazyContent(Jdbc jdbc, long mailboxId, long uid, long size) {
+            this.jdbc = jdbc;
+            this.mailboxId = mailboxId;
+            this.uid = uid;
+            this.size = size;
+        }
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            try {
+                return new ByteArrayInputStream(jdbc.read("read message content", c -> {
+                    try (PreparedStatement s = c.prepareStatement(
+                            "SELECT content FROM imap.message WHERE mailbox_id = ? AND uid = ?")) {
+                        s.setLong(1, mailboxId);
+                        s.setLong(2, uid);
+                        try (ResultSet rs = s.executeQuery()) {
+                            if (!rs.next()) {
+                                throw new MailboxException("message " + uid + " was expunged meanwhile");
+                            }
+                            return rs.getBytes(1);
+                        }
+                    }
+                }));
+            } catch (MailboxException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+    }
+
+    static Content eager(byte[] bytes) {
+        return new ByteContent(bytes);
+    }
+}

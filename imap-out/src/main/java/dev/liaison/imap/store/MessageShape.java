@@ -1,0 +1,93 @@
+package dev.liaison.imap.store;
+
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.field.LenientFieldParser;
+import org.apache.james.mime4j.message.DefaultBodyDescriptorBuilder;
+import org.apache.james.mime4j.message.MaximalBodyDescriptor;
+import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.MimeConfig;
+import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.apache.james.mime4j.stream.RecursionMode;
+import org.apache.james.mailbox.store.mail.model.impl.PropertyBuilder;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+/**
+ * What the IMAP layer needs to know about a delivered message's top-level MIME entity without
+ * parsing it again on every FETCH: where the body starts and the entity's MIME properties, in
+ * the same form James's own APPEND stores them, so BODYSTRUCTURE is the same either way.
+ */
+record MessageShape(int bodyStart, PropertyBuilder properties) {
+
+    static MessageShape of(byte[] message) {
+        PropertyBuilder properties = new PropertyBuilder();
+        String mediaType = "text";
+        int bodyStart = bodyStart(message);
+        MimeTokenStream parser = new MimeTokenStream(MimeConfig.PERMISSIVE,
+                new DefaultBodyDescriptorBuilder(null, new LenientFieldParser(), DecodeMonitor.SILENT));
+        parser.setRecursionMode(RecursionMode.M_NO_RECURSE);
+        parser.parse(new ByteArrayInputStream(message));
+        try {
+            EntityState state = parser.next();
+            while (state != EntityState.T_BODY && state != EntityState.T_END_OF_STREAM
+                    && state != EntityState.T_START_MULTIPART) {
+                state = parser.next();
+            }
+            mediaType = describe((MaximalBodyDescriptor) parser.getBodyDescriptor(), properties);
+        } catch (MimeException | IOException | RuntimeException e) {
+            properties.setMediaType("text");
+            properties.setSubType("plain");
+        }
+        if ("text".equalsIgnoreCase(mediaType)) {
+            properties.setTextualLineCount(lines(message, bodyStart));
+        }
+        return new MessageShape(bodyStart, properties);
+    }
+
+    private static String describe(MaximalBodyDescriptor d, PropertyBuilder p) {
+        boolean typed = d.getMediaType() != null;
+        String mediaType = typed ? d.getMediaType() : "text";
+        p.setMediaType(mediaType);
+        p.setSubType(typed ? d.getSubType() : "plain");
+        p.setContentID(d.getContentId());
+        p.setContentDescription(d.getContentDescription());
+        p.setContentLocation(d.getContentLocation());
+        p.setContentMD5(d.getContentMD5Raw());
+        p.setContentTransferEncoding(d.getTransferEncoding());
+        p.setContentLanguage(d.getContentLanguage());
+        p.setContentDispositionType(d.getContentDispositionType());
+        p.setContentDispositionParameters(d.getContentDispositionParameters());
+        p.setContentTypeParameters(d.getContentTypeParameters());
+        if (d.getCharset() != null) {
+            p.setCharset(d.getCharset());
+        } else if ("text".equalsIgnoreCase(mediaType)) {
+            p.setCharset("us-ascii"); // RFC 2045 §5.2: the default charset of text/*
+        }
+        return mediaType;
+    }
+
+    /** Offset after the blank line ending the header; the whole message if there is none. */
+    static int bodyStart(byte[] m) {
+        for (int i = 0; i + 1 < m.length; i++) {
+            if (m[i] == '\n' && m[i + 1] == '\n') {
+                return i + 2;
+            }
+            if (m[i] == '\n' && m[i + 1] == '\r' && i + 2 < m.length && m[i + 2] == '\n') {
+                return i + 3;
+            }
+        }
+        return m.length;
+    }
+
+    private static long lines(byte[] m, int from) {
+        long lines = 0;
+        for (int i = from; i < m.length; i++) {
+            if (m[i] == '\n') {
+                lines++;
+            }
+        }
+        return from < m.length && m[m.length - 1] != '\n' ? lines + 1 : lines;
+    }
+}

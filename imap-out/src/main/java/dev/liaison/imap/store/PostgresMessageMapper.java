@@ -1,0 +1,282 @@
+package dev.liaison.imap.store;
+
+import javax.mail.Flags;
+import org.apache.james.mailbox.ApplicableFlagBuilder;
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.ModSeq;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.Mailbox;
+import org.apache.james.mailbox.model.MailboxCounters;
+import org.apache.james.mailbox.model.MessageMetaData;
+import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.UpdatedFlags;
+import org.apache.james.mailbox.store.FlagsUpdateCalculator;
+import org.apache.james.mailbox.store.mail.MessageMapper;
+import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Messages in {@code imap.message}. A UID and a MODSEQ come from the folder row's counters,
+ * incremented in the same transaction that writes the message, so they never go back and two
+ * processes never hand out the same one (the row lock serialises them).
+ */
+final class PostgresMessageMapper implements MessageMapper {
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    PostgresMessageMapper(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    @Override
+    public Iterator<MailboxMessage> findInMailbox(Mailbox mailbox, MessageRange set, FetchType type, int limit)
+            throws MailboxException {
+        boolean withContent = type == FetchType.FULL || type == FetchType.HEADERS;
+        String sql = "SELECT " + MessageRows.METADATA + (withContent ? ", content" : "")
+                + " FROM imap.message WHERE mailbox_id = ? AND " + UidRanges.condition(set) + " ORDER BY uid"
+                + (limit > 0 ? " LIMIT " + limit : "");
+        long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
+        return jdbc.read("fetch messages", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setLong(1, mailboxId);
+                UidRanges.bind(s, 2, set);
+                List<MailboxMessage> found = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(MessageRows.message(rs, withContent ? MessageRows.eager(rs.getBytes("content"))
+                                : new MessageRows.LazyContent(jdbc, mailboxId, rs.getLong("uid"), rs.getLong("size"))));
+                    }
+                }
+                return found.iterator();
+            }
+        });
+    }
+
+    @Override
+    public List<MessageUid> retrieveMessagesMarkedForDeletion(Mailbox mailbox, MessageRange range) throws MailboxException {
+        return uids(mailbox, "deleted AND " + UidRanges.condition(range), range);
+    }
+
+    @Override
+    public List<MessageUid> findRecentMessageUidsInMailbox(Mailbox mailbox) throws MailboxException {
+        return uids(mailbox, "recent", null);
+    }
+
+    @Override
+    public Flux<MessageUid> listAllMessageUids(Mailbox mailbox) {
+        return Mono.fromCallable(() -> uids(mailbox, "true", null))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMapIterable(list -> list);
+    }
+
+    private List<MessageUid> uids(Mailbox mailbox, String condition, MessageRange range) throws MailboxException {
+        return jdbc.read("list uids", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT uid FROM imap.message WHERE mailbox_id = ? AND " + condition + " ORDER BY uid")) {
+                s.setLong(1, PostgresMailboxMapper.id(mailbox.getMailboxId()));
+                if (range != null) {
+                    UidRanges.bind(s, 2, range);
+                }
+                List<MessageUid> uids = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        uids.add(MessageUid.of(rs.getLong(1)));
+                    }
+                }
+                return uids;
+            }
+        });
+    }
+
+    @Override
+    public long countMessagesInMailbox(Mailbox mailbox) throws MailboxException {
+        return getMailboxCounters(mailbox).getCount();
+    }
+
+    @Override
+    public MailboxCounters getMailboxCounters(Mailbox mailbox) throws MailboxException {
+        return jdbc.read("count messages", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT count(*), count(*) FILTER (WHERE NOT seen) FROM imap.message WHERE mailbox_id = ?")) {
+                s.setLong(1, PostgresMailboxMapper.id(mailbox.getMailboxId()));
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return MailboxCounters.builder().mailboxId(mailbox.getMailboxId())
+                            .count(rs.getLong(1)).unseen(rs.getLong(2)).build();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void delete(Mailbox mailbox, MailboxMessage message) throws MailboxException {
+        deleteMessages(mailbox, List.of(message.getUid()));
+    }
+
+    @Override
+    public Map<MessageUid, MessageMetaData> deleteMessages(Mailbox mailbox, List<MessageUid> uids) throws MailboxException {
+        long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
+        return jdbc.inTransaction("expunge messages", c -> {
+            Map<MessageUid, MessageMetaData> deleted = new LinkedHashMap<>();
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM imap.message WHERE mailbox_id = ? AND uid = ANY (?)"
+                    + " RETURNING " + MessageRows.METADATA)) {
+                s.setLong(1, mailboxId);
+                s.setArray(2, c.createArrayOf("bigint", uids.stream().map(MessageUid::asLong).toArray()));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        MessageMetaData meta = MessageRows.metaData(rs);
+                        deleted.put(meta.getUid(), meta);
+                    }
+                }
+            }
+            if (!deleted.isEmpty()) {
+                Counters.nextModSeq(c, mailboxId); // RFC 7162 §3.1: an expunge is a change clients resync on
+            }
+            return deleted;
+        });
+    }
+
+    @Override
+    public MessageUid findFirstUnseenMessageUid(Mailbox mailbox) throws MailboxException {
+        return jdbc.read("find first unseen", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT min(uid) FROM imap.message WHERE mailbox_id = ? AND NOT seen")) {
+                s.setLong(1, PostgresMailboxMapper.id(mailbox.getMailboxId()));
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    long uid = rs.getLong(1);
+                    return rs.wasNull() ? null : MessageUid.of(uid);
+                }
+            }
+        });
+    }
+
+    @Override
+    public MessageMetaData add(Mailbox mailbox, MailboxMessage message) throws MailboxException {
+        long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
+        byte[] content;
+        try {
+            content = MessageRows.bytes(message.getFullContent());
+        } catch (java.io.IOException e) {
+            throw new MailboxException("cannot read the message to append: " + e.getMessage(), e);
+        }
+        SearchText searchText = SearchText.of(content);
+        return jdbc.inTransaction("append message", c -> {
+            Counters.Next next = Counters.next(c, mailboxId);
+            message.setUid(next.uid());
+            message.setModSeq(next.modSeq());
+            return insert(c, mailboxId, message, message.createFlags(), content, searchText);
+        });
+    }
+
+    private MessageMetaData insert(Connection c, long mailboxId, MailboxMessage message, Flags flags, byte[] content,
+                                   SearchText searchText) throws SQLException {
+        return MessageRows.insert(c, new MessageRows.NewMessage(mailboxId, message.getUid(), message.getModSeq(),
+                MessageRows.uuid(message.getMessageId()), MessageRows.uuid(message.getThreadId().getBaseMessageId()),
+                message.getInternalDate(), clock.instant(), (int) Math.min(message.getHeaderOctets(), content.length),
+                message.getProperties().toProperties(), flags, content, searchText));
+    }
+
+    @Override
+    public Iterator<UpdatedFlags> updateFlags(Mailbox mailbox, FlagsUpdateCalculator calculator, MessageRange set)
+            throws MailboxException {
+        return FlagUpdates.apply(jdbc, PostgresMailboxMapper.id(mailbox.getMailboxId()), calculator, set).iterator();
+    }
+
+    @Override
+    public MessageMetaData copy(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+        long target = PostgresMailboxMapper.id(mailbox.getMailboxId());
+        long source = PostgresMailboxMapper.id(original.getMailboxId());
+        return jdbc.inTransaction("copy message", c -> {
+            Counters.Next next = Counters.next(c, target);
+            // the copy is \Recent in its new folder (RFC 3501 §6.4.7); the body is copied inside PostgreSQL
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.message (mailbox_id, uid, message_id,"
+                    + " thread_id, modseq, internal_date, save_date, size, body_start, properties, answered, deleted,"
+                    + " draft, flagged, recent, seen, keywords, content, search_text, sent_on)"
+                    + " SELECT ?, ?, message_id, thread_id, ?, internal_date, now(), size, body_start, properties,"
+                    + " answered, deleted, draft, flagged, true, seen, keywords, content, search_text, sent_on"
+                    + " FROM imap.message WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA)) {
+                s.setLong(1, target);
+                s.setLong(2, next.uid().asLong());
+                s.setLong(3, next.modSeq().asLong());
+                s.setLong(4, source);
+                s.setLong(5, original.getUid().asLong());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new MailboxException("message " + original.getUid() + " was expunged meanwhile");
+                    }
+                    return MessageRows.metaData(rs);
+                }
+            }
+        });
+    }
+
+    @Override
+    public MessageMetaData move(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+        long target = PostgresMailboxMapper.id(mailbox.getMailboxId());
+        long source = PostgresMailboxMapper.id(original.getMailboxId());
+        return jdbc.inTransaction("move message", c -> {
+            Counters.Next next = Counters.next(c, target);
+            Counters.nextModSeq(c, source);
+            try (PreparedStatement s = c.prepareStatement("UPDATE imap.message SET mailbox_id = ?, uid = ?, modseq = ?,"
+                    + " recent = true, save_date = now() WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA)) {
+                s.setLong(1, target);
+                s.setLong(2, next.uid().asLong());
+                s.setLong(3, next.modSeq().asLong());
+                s.setLong(4, source);
+                s.setLong(5, original.getUid().asLong());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new MailboxException("message " + original.getUid() + " was expunged meanwhile");
+                    }
+                    return MessageRows.metaData(rs);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<MessageUid> getLastUid(Mailbox mailbox) throws MailboxException {
+        long last = Counters.read(jdbc, PostgresMailboxMapper.id(mailbox.getMailboxId()), "last_uid");
+        return last == 0 ? Optional.empty() : Optional.of(MessageUid.of(last));
+    }
+
+    @Override
+    public ModSeq getHighestModSeq(Mailbox mailbox) throws MailboxException {
+        return ModSeq.of(Counters.read(jdbc, PostgresMailboxMapper.id(mailbox.getMailboxId()), "highest_modseq"));
+    }
+
+    @Override
+    public Flags getApplicableFlag(Mailbox mailbox) throws MailboxException {
+        return jdbc.read("list keywords", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT DISTINCT unnest(keywords) FROM imap.message WHERE mailbox_id = ?")) {
+                s.setLong(1, PostgresMailboxMapper.id(mailbox.getMailboxId()));
+                ApplicableFlagBuilder builder = ApplicableFlagBuilder.builder();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        builder.add(rs.getString(1));
+                    }
+                }
+                return builder.build();
+            }
+        });
+    }
+}

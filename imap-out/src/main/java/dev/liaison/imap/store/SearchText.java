@@ -1,0 +1,130 @@
+package dev.liaison.imap.store;
+
+import dev.liaison.imap.server.Limits;
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
+import org.apache.james.mime4j.parser.AbstractContentHandler;
+import org.apache.james.mime4j.parser.MimeStreamParser;
+import org.apache.james.mime4j.stream.BodyDescriptor;
+import org.apache.james.mime4j.stream.Field;
+import org.apache.james.mime4j.stream.MimeConfig;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The text SEARCH looks in, computed once when a message is stored: every header field as
+ * "name: decoded value" and every text part decoded from its transfer encoding and charset,
+ * lower-cased (RFC 3501 §6.4.4: matching is case-insensitive substring matching). Bounded by
+ * {@link Limits#SEARCH_TEXT_CHARS}; a message that does not parse is searchable by what was read.
+ */
+public final class SearchText {
+
+    /** Separates the header section from the body section inside the stored text. */
+    public static final char BODY_MARK = '\u0001';
+    private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\([^)]*\\)");
+
+    private final String text;
+    private final java.time.LocalDate sentOn;
+
+    private SearchText(String text, java.time.LocalDate sentOn) {
+        this.text = text;
+        this.sentOn = sentOn;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    /** The day of the Date header in the header's own zone, if it has a readable one. */
+    public java.util.Optional<java.time.LocalDate> sentOn() {
+        return java.util.Optional.ofNullable(sentOn);
+    }
+
+    public static SearchText of(byte[] message) {
+        String text = extract(message);
+        return new SearchText(text, sentOn(text));
+    }
+
+    private static java.time.LocalDate sentOn(String text) {
+        int mark = text.indexOf(BODY_MARK);
+        for (String line : (mark >= 0 ? text.substring(0, mark) : text).split("\n")) {
+            if (line.startsWith("date: ")) {
+                String value = COMMENT.matcher(line.substring(6)).replaceAll("").trim();
+                try {
+                    return java.time.ZonedDateTime.parse(value.toUpperCase(Locale.ROOT),
+                            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toLocalDate();
+                } catch (java.time.format.DateTimeParseException e) {
+                    return null; // an unreadable Date header matches no SENT* criterion
+                }
+            }
+        }
+        return null;
+    }
+
+    static String extract(byte[] message) {
+        StringBuilder headers = new StringBuilder();
+        StringBuilder bodies = new StringBuilder();
+        MimeStreamParser parser = new MimeStreamParser(MimeConfig.PERMISSIVE);
+        parser.setContentDecoding(true);
+        parser.setContentHandler(new Collector(headers, bodies));
+        try {
+            parser.parse(new ByteArrayInputStream(message));
+        } catch (MimeException | IOException | RuntimeException e) {
+            // malformed MIME: keep what was read, the message stays searchable by it
+        }
+        String text = headers.append(BODY_MARK).append(bodies).toString().toLowerCase(Locale.ROOT);
+        return text.length() > Limits.SEARCH_TEXT_CHARS ? text.substring(0, Limits.SEARCH_TEXT_CHARS) : text;
+    }
+
+    private static final class Collector extends AbstractContentHandler {
+        private final StringBuilder headers;
+        private final StringBuilder bodies;
+        private boolean topLevel = true;
+
+        Collector(StringBuilder headers, StringBuilder bodies) {
+            this.headers = headers;
+            this.bodies = bodies;
+        }
+
+        @Override
+        public void field(Field field) {
+            if (topLevel && headers.length() < Limits.SEARCH_TEXT_CHARS) {
+                headers.append(field.getName()).append(": ")
+                        .append(DecoderUtil.decodeEncodedWords(unfold(field.getBody()), DecodeMonitor.SILENT)).append('\n');
+            }
+        }
+
+        /** RFC 5322 §2.2.3: a folded header line is one line. */
+        private static String unfold(String body) {
+            return body.replaceAll("\r?\n(?=[ \t])", "").replace('\n', ' ').replace('\r', ' ');
+        }
+
+        @Override
+        public void endHeader() {
+            topLevel = false;
+        }
+
+        @Override
+        public void body(BodyDescriptor bd, InputStream is) throws IOException {
+            if (!"text".equalsIgnoreCase(bd.getMediaType()) || bodies.length() >= Limits.SEARCH_TEXT_CHARS) {
+                return;
+            }
+            byte[] bytes = is.readNBytes(Limits.SEARCH_TEXT_CHARS);
+            bodies.append(new String(bytes, charset(bd.getCharset()))).append('\n');
+        }
+
+        private static Charset charset(String name) {
+            try {
+                return name == null ? StandardCharsets.US_ASCII : Charset.forName(name);
+            } catch (RuntimeException e) {
+                return StandardCharsets.ISO_8859_1; // unknown charset: keep bytes one-to-one
+            }
+        }
+    }
+}

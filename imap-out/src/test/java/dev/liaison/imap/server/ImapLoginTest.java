@@ -1,0 +1,83 @@
+package dev.liaison.imap.server;
+
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ImapLoginTest {
+
+    private TestImap imap;
+
+    @BeforeAll
+    void start() throws Exception {
+        imap = TestImap.start(TestPostgres.EMBEDDED);
+    }
+
+    @AfterAll
+    void stop() {
+        imap.close();
+    }
+
+    @Test
+    void cleartextPortAdvertisesStartTlsAndLoginDisabledAndRefusesLogin() throws Exception {
+        try (RawImap c = RawImap.plain(imap.imapPort())) {
+            String caps = String.join("\n", c.command("CAPABILITY"));
+            assertTrue(caps.contains("STARTTLS"), caps);
+            assertTrue(caps.contains("LOGINDISABLED"), caps);
+            List<String> login = c.login("alice");
+            assertFalse(RawImap.last(login).contains("OK"), login.toString());
+        }
+    }
+
+    @Test
+    void loginWorksAfterStartTls() throws Exception {
+        try (RawImap c = RawImap.plain(imap.imapPort())) {
+            c.startTls();
+            String caps = String.join("\n", c.command("CAPABILITY"));
+            assertFalse(caps.contains("LOGINDISABLED"), caps);
+            assertTrue(RawImap.last(c.login("alice")).contains("OK"));
+        }
+    }
+
+    @Test
+    void implicitTlsAdvertisesTheRequiredCapabilities() throws Exception {
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            assertTrue(RawImap.last(c.login("alice")).contains("OK"));
+            String caps = String.join("\n", c.command("CAPABILITY")).toUpperCase(java.util.Locale.ROOT);
+            for (String cap : List.of("IMAP4rev1", "IDLE", "UIDPLUS", "MOVE", "SPECIAL-USE", "CONDSTORE", "NAMESPACE",
+                    "ID", "ENABLE", "UNSELECT", "LITERAL+", "APPENDLIMIT")) {
+                assertTrue(caps.contains(" " + cap.toUpperCase(java.util.Locale.ROOT)), cap + " missing from " + caps);
+            }
+        }
+    }
+
+    @Test
+    void firstLoginCreatesDefaultFoldersWithSpecialUse() throws Exception {
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login("bob");
+            String list = String.join("\n", c.command("LIST \"\" \"*\""));
+            for (String expected : List.of("INBOX", "\\Sent) \".\" \"Sent\"", "\\Drafts) \".\" \"Drafts\"",
+                    "\\Trash) \".\" \"Trash\"", "\\Junk) \".\" \"Junk\"", "\\Archive) \".\" \"Archive\"")) {
+                assertTrue(list.contains(expected), expected + " missing from " + list);
+            }
+            String lsub = String.join("\n", c.command("LSUB \"\" \"*\""));
+            assertTrue(lsub.contains("Sent"), lsub);
+        }
+    }
+
+    @Test
+    void wrongPasswordIsRefused() throws Exception {
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            List<String> answer = c.command("LOGIN alice wrong");
+            assertTrue(RawImap.last(answer).contains("NO"), answer.toString());
+        }
+    }
+}
