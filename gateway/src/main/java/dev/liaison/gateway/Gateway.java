@@ -1,13 +1,31 @@
 package dev.liaison.gateway;
 
+import dev.liaison.gateway.account.ImapAccounts;
+import dev.liaison.gateway.account.PasswordAuthentication;
+import dev.liaison.gateway.account.SubmissionAccounts;
+import dev.liaison.gateway.config.ConfigKey;
 import dev.liaison.gateway.config.Configuration;
+import dev.liaison.gateway.config.ConfigurationException;
+import dev.liaison.gateway.submission.OwnAliasPolicy;
+import dev.liaison.gateway.submission.SelfDelivery;
 import dev.liaison.gateway.tls.TlsMaterial;
+import dev.liaison.imap.server.ImapService;
+import dev.liaison.imap.server.ImapSettings;
+import dev.liaison.imap.server.ImapStartException;
+import dev.liaison.imap.store.PostgresMailboxDelivery;
 import dev.liaison.mapping.MappingSchema;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.database.PoolSettings;
+import dev.liaison.mapping.database.Schema;
+import dev.liaison.smtp.server.SubmissionServer;
+import dev.liaison.smtp.submission.Limits;
+import dev.liaison.smtp.submission.SmtpSettings;
+import dev.liaison.smtp.submission.SubmissionServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -19,11 +37,20 @@ import java.util.Deque;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final Schema IMAP_SCHEMA = new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS);
+    /**
+     * Connections: SMTP runs {@link SmtpSettings#DEFAULT_IO_THREADS} blocking commits per listener,
+     * IMAP a few per session burst, plus event listening; 40 keeps commits from queueing for a
+     * connection while staying far below PostgreSQL's default of 100.
+     */
+    private static final int POOL_SIZE = 40;
 
     private final Configuration configuration;
     private final Database database;
     private final TlsMaterial tls;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private SubmissionServer smtp;
+    private ImapService imap;
 
     private Gateway(Configuration configuration, Database database, TlsMaterial tls) {
         this.configuration = configuration;
@@ -34,10 +61,11 @@ public final class Gateway implements AutoCloseable {
     /** Starts everything or, if any part fails, stops what had started and rethrows. */
     public static Gateway start(Configuration configuration) {
         Database database = Database.openOwned(configuration.database(),
-                new PoolSettings("liaison", 20, Duration.ofSeconds(10)));
+                new PoolSettings("liaison", POOL_SIZE, Duration.ofSeconds(10)));
         Gateway gateway;
         try {
             database.migrate(MappingSchema.SCHEMA);
+            database.migrate(IMAP_SCHEMA);
             gateway = new Gateway(configuration, database, TlsMaterial.load(configuration.tls(), configuration.domain()));
         } catch (RuntimeException e) {
             database.close();
@@ -54,7 +82,42 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void startListeners() {
-        // SMTP (smtp-in), IMAP (imap-out) and HTTPS listeners are added here as their modules land.
+        var passwords = new PasswordAuthentication(database, configuration.domain());
+        var mailboxes = new PostgresMailboxDelivery(Clock.systemUTC());
+        try {
+            imap = ImapService.start(new ImapSettings(configuration.bindAddress().getHostAddress(),
+                    configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
+                    configuration.domain()), database.dataSource(), new ImapAccounts(passwords), tls.sslContext());
+            started.push(imap);
+            var services = new SubmissionServices(new SubmissionAccounts(passwords),
+                    new OwnAliasPolicy(database, configuration.domain()),
+                    new SelfDelivery(database, mailboxes, Clock.systemUTC()));
+            smtp = SubmissionServer.start(new SmtpSettings(configuration.domain(), configuration.bindAddress(),
+                    configuration.port(ConfigKey.SMTP_SUBMISSION_PORT), configuration.port(ConfigKey.SMTP_SUBMISSIONS_PORT),
+                    SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT), tls.sslContext(), services);
+            started.push(smtp);
+        } catch (ImapStartException | IOException e) {
+            throw new ConfigurationException("cannot start a listener: " + e.getMessage(), e);
+        }
+        LOG.info("SMTP submission on {} (STARTTLS) and {} (TLS); IMAP on {} (STARTTLS) and {} (TLS)",
+                smtp.submissionPort(), smtp.submissionsPort(), imap.imapPort(), imap.imapsPort());
+    }
+
+    /** The bound SMTP submission (STARTTLS) port; useful when configured as 0. */
+    public int submissionPort() {
+        return smtp.submissionPort();
+    }
+
+    public int submissionsPort() {
+        return smtp.submissionsPort();
+    }
+
+    public int imapPort() {
+        return imap.imapPort();
+    }
+
+    public int imapsPort() {
+        return imap.imapsPort();
     }
 
     public Configuration configuration() {
