@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 messages=${1:-5000}
-mvn -q -B -o -DskipTests package
-mvn -q -B -o -pl gateway dependency:build-classpath -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >/dev/null
-cp="gateway/target/test-classes:gateway/target/classes:$(cat gateway/target/test.classpath)"
+mvn -q -B -o -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/test.classpath \
+  -Dmdep.includeScope=test >/dev/null
+cp="$PWD/gateway/target/test-classes:$PWD/gateway/target/classes:$(cat gateway/target/test.classpath)"
 work=$(mktemp -d)
 jar=$PWD/gateway/target/liaison.jar
 trap 'kill $serve 2>/dev/null; wait $serve 2>/dev/null; rm -rf "$work"' EXIT
@@ -17,6 +17,7 @@ alias=$(java -jar "$jar" alias create --user alex)
 java -jar "$jar" serve --bind-address=127.0.0.1 --smtp.submission.port=25587 --smtp.submissions.port=25465 \
   --imap.port=25143 --imaps.port=25993 --http.port=0 > serve.log 2>&1 &
 serve=$!
+touch serve.log
 until grep -q "Liaison serving" serve.log; do sleep 0.5; done
 for reuse in -d ""; do
   java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s 10 -m "$messages" -l 10240 $reuse \
