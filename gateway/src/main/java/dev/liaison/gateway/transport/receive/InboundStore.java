@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -162,6 +164,40 @@ public final class InboundStore {
                 return Optional.of(new InboundStatus(InboundStatus.State.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)),
                         rs.getInt(2), rs.getString(3) == null ? "" : rs.getString(3), rs.getBoolean(4)));
             }
+        }
+    }
+
+    /** The oldest quarantined envelopes, for the administrator. */
+    public List<QuarantinedEnvelope> quarantined(Connection c, int limit) throws SQLException {
+        try (var s = c.prepareStatement("SELECT envelope_id, received_at, attempts, last_error, length(envelope)"
+                + " FROM transport.inbound WHERE state = 'quarantined' ORDER BY received_at, id LIMIT ?")) {
+            s.setInt(1, limit);
+            List<QuarantinedEnvelope> found = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new QuarantinedEnvelope(new EnvelopeId(rs.getString(1)),
+                            rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getInt(3),
+                            rs.getString(4) == null ? "" : rs.getString(4), rs.getInt(5)));
+                }
+            }
+            return found;
+        }
+    }
+
+    /**
+     * Gives a quarantined envelope another chance (after the administrator fixed the cause): it is
+     * pending again with its failure count reset. Returns false if it is not quarantined.
+     */
+    public boolean release(Connection c, EnvelopeId id) throws SQLException {
+        try (var s = c.prepareStatement("UPDATE transport.inbound SET state = 'pending', attempts = 0,"
+                + " next_attempt_at = ?, finished_at = NULL WHERE envelope_id = ? AND state = 'quarantined'")) {
+            s.setObject(1, time(clock.instant()));
+            s.setString(2, id.value());
+            boolean released = s.executeUpdate() == 1;
+            if (released) {
+                QueueWakeup.notifyOnCommit(c, CHANNEL);
+            }
+            return released;
         }
     }
 

@@ -112,6 +112,27 @@ class InboundWorkerTest {
     }
 
     @Test
+    void quarantinedEnvelopesAreListedForTheAdministratorAndCanBeReleasedForAnotherTry() throws Exception {
+        EnvelopeId id = stored(new EnvelopeAcceptor.Resolved(9));
+        java.util.concurrent.atomic.AtomicBoolean fixed = new java.util.concurrent.atomic.AtomicBoolean();
+        start((c, e) -> fixed.get() ? new InboundProcessor.Done() : new InboundProcessor.Quarantine("no session"));
+        waitUntil(() -> status(id).state() == InboundStatus.State.QUARANTINED);
+        var listed = db.inTransaction(c -> store.quarantined(c, 10));
+        assertEquals(1, listed.size());
+        assertEquals(id, listed.get(0).id());
+        assertEquals("no session", listed.get(0).reason());
+        assertEquals(3, listed.get(0).size());
+
+        fixed.set(true);
+        boolean released = db.inTransaction(c -> store.release(c, id));
+        assertTrue(released);
+        waitUntil(() -> status(id).state() == InboundStatus.State.DONE);
+        assertTrue(db.inTransaction(c -> store.quarantined(c, 10)).isEmpty());
+        boolean again = db.inTransaction(c -> store.release(c, id));
+        assertFalse(again, "only quarantined envelopes can be released");
+    }
+
+    @Test
     void envelopesFoundUnresolvableLaterCountAgainstThePeerThatSentThem() throws Exception {
         EnvelopeId first = stored(new EnvelopeAcceptor.Deferred());
         EnvelopeId second = stored(new EnvelopeAcceptor.Deferred());

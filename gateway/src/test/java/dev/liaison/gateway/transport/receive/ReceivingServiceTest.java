@@ -178,6 +178,15 @@ class ReceivingServiceTest {
     }
 
     @Test
+    void headerBlockOverTheLimitGets400() throws Exception {
+        List<String> result = curl("-H", "X-Padding: " + "a".repeat(dev.liaison.gateway.transport.Limits.MAX_HEADER_BYTES),
+                "-H", "Content-Type: application/octet-stream", "-H", "Envelope-Id: " + EnvelopeId.random().value(),
+                "--data-binary", "x", endpoint().toString());
+        assertEquals("400", result.get(result.size() - 1));
+        assertEquals(0, rows());
+    }
+
+    @Test
     void wrongContentTypeGets415() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(endpoint()).header("Content-Type", "text/plain")
                 .header("Envelope-Id", EnvelopeId.random().value())
