@@ -20,9 +20,13 @@ public enum ConfigKey {
     IMAP_PORT("imap.port", "143", "IMAP with STARTTLS"),
     IMAPS_PORT("imaps.port", "993", "IMAP over implicit TLS"),
     HTTP_PORT("http.port", "8443", "HTTPS: receiving service, health, metrics, autoconfiguration"),
+    HTTP_TLS("http.tls", "true", "TLS on http.port; false serves plain HTTP and is meant only for loopback tests"),
     BIND_ADDRESS("bind-address", "0.0.0.0", "address every listener binds to (127.0.0.1: this machine only)"),
     TLS_CERTIFICATE("tls.certificate", "", "PEM certificate chain; unset: a self-signed one is generated in data-dir"),
-    TLS_PRIVATE_KEY("tls.private-key", "", "PEM private key matching tls.certificate");
+    TLS_PRIVATE_KEY("tls.private-key", "", "PEM private key matching tls.certificate"),
+    RELAY_EXPIRY("relay.expiry", "5d", "how long an undelivered relay message is retried before its sender gets a failure notice (5d, 12h, P5D)"),
+    RELAY_DESTINATION_CONCURRENCY("relay.destination-concurrency", "4",
+            "deliveries in flight from this node to one receiving service");
 
     private final String key;
     private final String defaultValue;

@@ -1,0 +1,271 @@
+package dev.liaison.gateway.transport.receive;
+
+import dev.liaison.gateway.transport.EnvelopeBytes;
+import dev.liaison.gateway.transport.EnvelopeId;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One connection's HTTP exchange with a peer: routes each request, streams an envelope body into
+ * a buffer that can never grow past the limit, and answers only after {@link EnvelopeIntake}
+ * committed (on a blocking thread; the event loop never waits for the database).
+ *
+ * <p>Requests on a connection are served one at a time: reading pauses while an envelope is
+ * being stored, so answers cannot overtake each other. Refusals that leave a request body
+ * unread (413, 415, 429, a bad id) close the connection rather than read a body we refused.
+ */
+final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
+
+    static final String WELL_KNOWN = "/.well-known/communicator.json";
+    static final String ENVELOPES = "/communicator/v1/envelopes";
+    private static final Logger LOG = LoggerFactory.getLogger(EnvelopeHttpHandler.class);
+    /** Seconds a peer should wait after a 503 (our database is unavailable). */
+    private static final String RETRY_AFTER_UNAVAILABLE = "30";
+
+    private enum Mode { IDLE, UPLOAD, DISCARD, STORING, CLOSING }
+
+    private final EnvelopeIntake intake;
+    private final ServiceDescriptionSource description;
+    private final Executor blocking;
+    private final int maxEnvelopeBytes;
+
+    private Mode mode = Mode.IDLE;
+    private boolean keepAlive;
+    private EnvelopeId envelopeId;
+    private ByteBuf body;
+
+    EnvelopeHttpHandler(EnvelopeIntake intake, ServiceDescriptionSource description, Executor blocking,
+                        int maxEnvelopeBytes) {
+        this.intake = intake;
+        this.description = description;
+        this.blocking = blocking;
+        this.maxEnvelopeBytes = maxEnvelopeBytes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest request) {
+                onRequest(ctx, request);
+            }
+            if (msg instanceof HttpContent content) {
+                onContent(ctx, content);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
+        if (mode == Mode.CLOSING) {
+            return;
+        }
+        if (mode != Mode.IDLE) { // pipelined behind an envelope being stored: not supported
+            mode = Mode.CLOSING;
+            return;
+        }
+        if (request.decoderResult().isFailure()) {
+            respondAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+            return;
+        }
+        keepAlive = HttpUtil.isKeepAlive(request);
+        String path = pathOf(request.uri());
+        HttpMethod method = request.method();
+        if (path.equals(ENVELOPES) && method.equals(HttpMethod.POST)) {
+            startUpload(ctx, request);
+        } else if (path.equals(WELL_KNOWN) && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))) {
+            FullHttpResponse response = Responses.json(WellKnownDocument.render(description.current()),
+                    method.equals(HttpMethod.HEAD));
+            respondBeforeBody(ctx, request, response);
+        } else if (path.equals(ENVELOPES) || path.equals(WELL_KNOWN)) {
+            FullHttpResponse response = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed");
+            response.headers().set(HttpHeaderNames.ALLOW, path.equals(ENVELOPES) ? "POST" : "GET, HEAD");
+            respondBeforeBody(ctx, request, response);
+        } else {
+            respondBeforeBody(ctx, request, Responses.text(HttpResponseStatus.NOT_FOUND, "not found"));
+        }
+    }
+
+    private void startUpload(ChannelHandlerContext ctx, HttpRequest request) {
+        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (!HttpHeaderValues.APPLICATION_OCTET_STREAM.contentEqualsIgnoreCase(HttpUtil.getMimeType(type))) {
+            respondAndClose(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/octet-stream");
+            return;
+        }
+        String id = request.headers().get(Responses.ENVELOPE_ID, "");
+        try {
+            envelopeId = new EnvelopeId(id);
+        } catch (IllegalArgumentException e) {
+            respondAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "missing or invalid Envelope-Id header");
+            return;
+        }
+        if (intake.throttled(peer(ctx))) {
+            FullHttpResponse response = Responses.text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many requests");
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(intake.throttleRetryAfterSeconds()));
+            respondAndClose(ctx, response);
+            return;
+        }
+        long length = HttpUtil.getContentLength(request, -1L);
+        if (length > maxEnvelopeBytes) {
+            respondAndClose(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "envelope of " + length + " bytes exceeds the limit of " + maxEnvelopeBytes + " bytes");
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(request)) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER));
+        }
+        // A declared length gets an exact heap buffer whose array becomes the envelope without a copy.
+        body = length >= 0 ? Unpooled.buffer((int) length, maxEnvelopeBytes)
+                : Unpooled.buffer(Math.min(8192, maxEnvelopeBytes), maxEnvelopeBytes);
+        mode = Mode.UPLOAD;
+    }
+
+    private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+        if (mode == Mode.UPLOAD) {
+            ByteBuf chunk = content.content();
+            if (chunk.readableBytes() > maxEnvelopeBytes - body.readableBytes()) {
+                releaseBody();
+                respondAndClose(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        "envelope exceeds the limit of " + maxEnvelopeBytes + " bytes");
+                return;
+            }
+            body.writeBytes(chunk);
+            if (content instanceof LastHttpContent) {
+                finishUpload(ctx);
+            }
+        } else if (mode == Mode.DISCARD && content instanceof LastHttpContent) {
+            mode = Mode.IDLE;
+        }
+    }
+
+    private void finishUpload(ChannelHandlerContext ctx) {
+        byte[] bytes = body.hasArray() && body.arrayOffset() == 0 && body.readerIndex() == 0
+                && body.array().length == body.readableBytes() ? body.array() : ByteBufUtil.getBytes(body);
+        releaseBody();
+        if (bytes.length == 0) {
+            respondAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "empty envelope");
+            return;
+        }
+        mode = Mode.STORING;
+        ctx.channel().config().setAutoRead(false);
+        EnvelopeId id = envelopeId;
+        PeerAddress peer = peer(ctx);
+        try {
+            blocking.execute(() -> store(ctx, id, EnvelopeBytes.adopt(bytes), peer));
+        } catch (RejectedExecutionException e) {
+            answerStored(ctx, Responses.unavailable(RETRY_AFTER_UNAVAILABLE));
+        }
+    }
+
+    /** On a blocking thread: commit, then answer on the event loop. */
+    private void store(ChannelHandlerContext ctx, EnvelopeId id, EnvelopeBytes envelope, PeerAddress peer) {
+        FullHttpResponse response;
+        try {
+            EnvelopeIntake.Answer answer = intake.receive(id, envelope, peer);
+            response = answer instanceof EnvelopeIntake.Answer.Malformed malformed
+                    ? Responses.text(HttpResponseStatus.BAD_REQUEST, "malformed envelope: " + malformed.reason())
+                    : Responses.text(HttpResponseStatus.ACCEPTED, "accepted");
+        } catch (RuntimeException e) {
+            LOG.warn("Storing inbound envelope {} ({} bytes) failed: {}; peer told to retry", id, envelope.size(),
+                    e.getMessage());
+            response = Responses.unavailable(RETRY_AFTER_UNAVAILABLE);
+        }
+        FullHttpResponse answer = response;
+        ctx.executor().execute(() -> answerStored(ctx, answer));
+    }
+
+    private void answerStored(ChannelHandlerContext ctx, FullHttpResponse response) {
+        if (mode == Mode.CLOSING || !keepAlive) {
+            respondAndClose(ctx, response);
+            return;
+        }
+        mode = Mode.IDLE;
+        HttpUtil.setKeepAlive(response, true);
+        ctx.writeAndFlush(response);
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    /** Answers a request whose body (if any) we do not want: read on only if it has none. */
+    private void respondBeforeBody(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response) {
+        boolean hasBody = HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request);
+        if (hasBody || !keepAlive) {
+            respondAndClose(ctx, response);
+            return;
+        }
+        HttpUtil.setKeepAlive(response, true);
+        ctx.writeAndFlush(response);
+        mode = Mode.DISCARD;
+    }
+
+    private void respondAndClose(ChannelHandlerContext ctx, HttpResponseStatus status, String text) {
+        respondAndClose(ctx, Responses.text(status, text));
+    }
+
+    private void respondAndClose(ChannelHandlerContext ctx, FullHttpResponse response) {
+        mode = Mode.CLOSING;
+        HttpUtil.setKeepAlive(response, false);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static String pathOf(String uri) {
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
+    }
+
+    private static PeerAddress peer(ChannelHandlerContext ctx) {
+        return new PeerAddress(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+    }
+
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent && mode != Mode.STORING) {
+            ctx.close();
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        releaseBody();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Peers hang up, fail TLS handshakes or send garbage: their problem, logged for debugging only.
+        LOG.debug("Closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        releaseBody();
+        ctx.close();
+    }
+}

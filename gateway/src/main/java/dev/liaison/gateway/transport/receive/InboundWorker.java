@@ -1,0 +1,168 @@
+package dev.liaison.gateway.transport.receive;
+
+import dev.liaison.gateway.transport.Limits;
+import dev.liaison.gateway.transport.QueueWakeup;
+import dev.liaison.mapping.database.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Hands stored envelopes to the {@link InboundProcessor}, one envelope per transaction, in a few
+ * threads; processors in several processes share the table through {@code FOR UPDATE SKIP LOCKED}.
+ *
+ * <p>A processor failure is rolled back to a savepoint and counted in the same transaction, with
+ * the row still locked, so no other thread can retry it before the failure is recorded. After
+ * {@code maxFailures} failures the envelope is quarantined; it is never deleted unprocessed.
+ * (A process crash in the middle counts no failure: the transaction simply never happened.)
+ */
+public final class InboundWorker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundWorker.class);
+    private static final Duration PRUNE_INTERVAL = Duration.ofHours(1);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final Database database;
+    private final InboundStore store;
+    private final InboundProcessor processor;
+    private final UnresolvableCounter counter;
+    private final ReceiverSettings settings;
+    private final QueueWakeup wakeup;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+    private volatile Instant nextPrune = Instant.MIN;
+
+    private InboundWorker(Database database, InboundProcessor processor, UnresolvableCounter counter,
+                          ReceiverSettings settings) {
+        this.database = database;
+        this.store = new InboundStore(settings.clock());
+        this.processor = processor;
+        this.counter = counter;
+        this.settings = settings;
+        this.wakeup = QueueWakeup.listen(database, InboundStore.CHANNEL);
+    }
+
+    /** Starts {@code settings.processorThreads()} processing threads. */
+    public static InboundWorker start(Database database, InboundProcessor processor, UnresolvableCounter counter,
+                                      ReceiverSettings settings) {
+        InboundWorker worker = new InboundWorker(database, processor, counter, settings);
+        int instance = INSTANCES.incrementAndGet();
+        for (int i = 1; i <= settings.processorThreads(); i++) {
+            Thread t = new Thread(worker::run, "transport-inbound-" + instance + "-" + i);
+            t.setDaemon(true);
+            worker.threads.add(t);
+            t.start();
+        }
+        return worker;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                pruneWhenDue();
+                if (!processOne()) {
+                    wakeup.await(settings.pollInterval());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("Processing inbound envelopes failed ({}); retrying in {}", e.getMessage(),
+                        settings.pollInterval());
+                sleep();
+            }
+        }
+    }
+
+    /** Processes the next due envelope, if any; returns whether there was one. */
+    boolean processOne() {
+        Optional<Processed> processed = database.inTransaction(c -> {
+            Optional<InboundEnvelope> next = store.lockNext(c);
+            if (next.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(process(c, next.get()));
+        });
+        processed.ifPresent(p -> {
+            if (p.unresolvable()) {
+                counter.record(p.peer());
+            }
+        });
+        return processed.isPresent();
+    }
+
+    private Processed process(Connection c, InboundEnvelope envelope) throws SQLException {
+        Savepoint beforeProcessing = c.setSavepoint();
+        InboundProcessor.Outcome outcome;
+        try {
+            outcome = processor.process(c, envelope);
+        } catch (Exception e) {
+            c.rollback(beforeProcessing);
+            recordFailure(c, envelope, e);
+            return new Processed(envelope.peer(), false);
+        }
+        store.finish(c, envelope.id(), outcome);
+        if (outcome instanceof InboundProcessor.Quarantine q) {
+            LOG.warn("Inbound envelope {} quarantined: {}", envelope.id(), q.reason());
+        }
+        return new Processed(envelope.peer(), outcome instanceof InboundProcessor.Unresolvable);
+    }
+
+    private void recordFailure(Connection c, InboundEnvelope envelope, Exception e) throws SQLException {
+        String error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        boolean quarantined = store.recordFailure(c, envelope.id(), error, settings.maxProcessingAttempts(),
+                Limits.PROCESSING_RETRY);
+        if (quarantined) {
+            LOG.error("Inbound envelope {} quarantined after {} failed attempts (last: {}); it is kept for the"
+                    + " administrator", envelope.id(), envelope.attempt(), error, e);
+        } else {
+            LOG.warn("Processing inbound envelope {} failed (attempt {}): {}", envelope.id(), envelope.attempt(), error);
+        }
+    }
+
+    private void pruneWhenDue() {
+        Instant now = settings.clock().instant();
+        if (now.isBefore(nextPrune)) {
+            return;
+        }
+        nextPrune = now.plus(PRUNE_INTERVAL);
+        int pruned = database.inTransaction(c -> store.prune(c, Limits.DEDUPLICATION_RETENTION));
+        if (pruned > 0) {
+            LOG.info("Forgot {} processed inbound envelope ids older than {}", pruned, Limits.DEDUPLICATION_RETENTION);
+        }
+    }
+
+    private void sleep() {
+        try {
+            Thread.sleep(settings.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        wakeup.close();
+    }
+
+    private record Processed(PeerAddress peer, boolean unresolvable) {
+    }
+}

@@ -1,0 +1,93 @@
+package dev.liaison.gateway.transport.receive;
+
+import dev.liaison.gateway.transport.Limits;
+
+import javax.net.ssl.SSLContext;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the receiving service listens and protects itself. {@link #https} is the production form;
+ * {@link #plainHttp} exists for loopback tests and must be chosen explicitly ({@code http.tls=false}).
+ *
+ * @param port 0 picks a free port; {@link ReceivingServer#port()} tells which
+ */
+public record ReceiverSettings(InetAddress bindAddress, int port, Security security, int maxEnvelopeBytes,
+                               int unresolvableThreshold, Duration unresolvableWindow, int processorThreads,
+                               int maxProcessingAttempts, Duration pollInterval, Clock clock) {
+
+    public ReceiverSettings {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(clock, "clock");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " outside 0..65535");
+        }
+        if (maxEnvelopeBytes < 1 || maxEnvelopeBytes > Limits.MAX_ENVELOPE_BYTES) {
+            throw new IllegalArgumentException("maximum envelope size " + maxEnvelopeBytes + " outside 1.."
+                    + Limits.MAX_ENVELOPE_BYTES);
+        }
+        if (unresolvableThreshold < 1 || processorThreads < 1 || maxProcessingAttempts < 1) {
+            throw new IllegalArgumentException("threshold " + unresolvableThreshold + ", processor threads "
+                    + processorThreads + " and attempts " + maxProcessingAttempts + " must be positive");
+        }
+    }
+
+    /** HTTPS with the gateway's certificate and every bound at its default. */
+    public static ReceiverSettings https(InetAddress bindAddress, int port, SSLContext tls) {
+        return defaults(bindAddress, port, new Security.Tls(tls));
+    }
+
+    /** Cleartext HTTP: only when {@code http.tls=false} is configured explicitly, for loopback tests. */
+    public static ReceiverSettings plainHttp(InetAddress bindAddress, int port) {
+        return defaults(bindAddress, port, new Security.Plain());
+    }
+
+    private static ReceiverSettings defaults(InetAddress bindAddress, int port, Security security) {
+        return new ReceiverSettings(bindAddress, port, security, Limits.MAX_ENVELOPE_BYTES,
+                Limits.UNRESOLVABLE_THRESHOLD, Limits.UNRESOLVABLE_WINDOW, 2, Limits.MAX_PROCESSING_ATTEMPTS,
+                Limits.POLL_INTERVAL, Clock.systemUTC());
+    }
+
+    public ReceiverSettings withMaxEnvelopeBytes(int value) {
+        return new ReceiverSettings(bindAddress, port, security, value, unresolvableThreshold, unresolvableWindow,
+                processorThreads, maxProcessingAttempts, pollInterval, clock);
+    }
+
+    public ReceiverSettings withUnresolvableThreshold(int value) {
+        return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, value, unresolvableWindow,
+                processorThreads, maxProcessingAttempts, pollInterval, clock);
+    }
+
+    public ReceiverSettings withMaxProcessingAttempts(int value) {
+        return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
+                unresolvableWindow, processorThreads, value, pollInterval, clock);
+    }
+
+    public ReceiverSettings withPollInterval(Duration value) {
+        return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
+                unresolvableWindow, processorThreads, maxProcessingAttempts, value, clock);
+    }
+
+    /** A counter with these settings' threshold and window. */
+    public UnresolvableCounter newCounter() {
+        return new UnresolvableCounter(unresolvableThreshold, unresolvableWindow, Limits.MAX_TRACKED_PEERS, clock);
+    }
+
+    /** Whether the listener speaks TLS. */
+    public sealed interface Security {
+
+        /** HTTPS with this context (the gateway's certificate). */
+        record Tls(SSLContext context) implements Security {
+            public Tls {
+                Objects.requireNonNull(context, "context");
+            }
+        }
+
+        /** Cleartext HTTP. */
+        record Plain() implements Security {
+        }
+    }
+}

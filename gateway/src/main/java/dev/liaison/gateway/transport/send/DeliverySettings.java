@@ -1,0 +1,90 @@
+package dev.liaison.gateway.transport.send;
+
+import dev.liaison.gateway.transport.Limits;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the sending service behaves; {@link #defaults()} takes every value from {@link Limits}.
+ *
+ * @param expiry                 how long an envelope is retried before it expires (relay.expiry)
+ * @param destinationConcurrency POSTs in flight to one destination from this process
+ * @param deliveryThreads        POSTs in flight from this process altogether
+ * @param clock                  the time source for due, lease and expiry times (tests move it)
+ */
+public record DeliverySettings(Duration expiry, int destinationConcurrency, int deliveryThreads, Backoff backoff,
+                               Duration lease, Duration pollInterval, Clock clock) {
+
+    public DeliverySettings {
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(backoff, "backoff");
+        positive("expiry", expiry);
+        positive("lease", lease);
+        positive("poll interval", pollInterval);
+        if (destinationConcurrency < 1 || deliveryThreads < 1 || destinationConcurrency > deliveryThreads) {
+            throw new IllegalArgumentException("destination concurrency " + destinationConcurrency
+                    + " must be between 1 and the delivery threads (" + deliveryThreads + ")");
+        }
+        if (lease.compareTo(Limits.REQUEST_TIMEOUT) <= 0) {
+            throw new IllegalArgumentException("claim lease " + lease + " must exceed the request timeout "
+                    + Limits.REQUEST_TIMEOUT + ", or two workers could POST one envelope at once");
+        }
+    }
+
+    public static DeliverySettings defaults() {
+        return new DeliverySettings(Limits.DEFAULT_EXPIRY, Limits.DEFAULT_DESTINATION_CONCURRENCY,
+                Limits.DEFAULT_DELIVERY_THREADS, new Backoff(Limits.RETRY_BASE, Limits.RETRY_CEILING),
+                Limits.CLAIM_LEASE, Limits.POLL_INTERVAL, Clock.systemUTC());
+    }
+
+    public DeliverySettings withExpiry(Duration value) {
+        return new DeliverySettings(value, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, clock);
+    }
+
+    public DeliverySettings withConcurrency(int perDestination, int threads) {
+        return new DeliverySettings(expiry, perDestination, threads, backoff, lease, pollInterval, clock);
+    }
+
+    public DeliverySettings withBackoff(Backoff value) {
+        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, value, lease, pollInterval, clock);
+    }
+
+    public DeliverySettings withPollInterval(Duration value) {
+        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, value, clock);
+    }
+
+    public DeliverySettings withClock(Clock value) {
+        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, value);
+    }
+
+    /**
+     * Parses an administrator's duration: ISO-8601 ({@code P5D}, {@code PT12H}) or a number with
+     * one unit suffix {@code s}, {@code m}, {@code h}, {@code d} ({@code 5d}, {@code 90m}).
+     */
+    public static Duration parseDuration(String text) {
+        String t = text.strip();
+        try {
+            if (t.startsWith("P") || t.startsWith("p")) {
+                return Duration.parse(t);
+            }
+            long amount = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                case 'd' -> Duration.ofDays(amount);
+                default -> throw new IllegalArgumentException();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 5d, 12h, 90m, 30s or P5D)");
+        }
+    }
+
+    private static void positive(String what, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " " + value + " must be positive");
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.liaison.gateway.transport.send;
+
+import dev.liaison.gateway.transport.Limits;
+import dev.liaison.gateway.transport.QueueWakeup;
+import dev.liaison.mapping.database.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The sending service's delivery loop in one process: a dispatcher thread claims due envelopes
+ * (woken by NOTIFY on commit, a freed slot, or the poll interval), a pool of delivery threads
+ * POSTs them with no transaction open, and each outcome is recorded in its own short
+ * transaction. Any number of workers, in any number of processes, may share one database.
+ *
+ * <p>Crash safety: a worker that dies after the POST but before recording it leaves the row
+ * leased; when the lease ends another worker sends the same envelope id again and the receiver
+ * deduplicates. Nothing is lost, nothing is delivered twice.
+ */
+public final class DeliveryWorker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final Database database;
+    private final DeliverySettings settings;
+    private final OutboundQueue queue;
+    private final EnvelopePoster poster;
+    private final ExpiryListener expiryListener;
+    private final DestinationSlots slots;
+    private final Semaphore threads;
+    private final ExecutorService pool;
+    private final QueueWakeup wakeup;
+    private final Thread dispatcher;
+    private volatile boolean running = true;
+    private Instant nextExpirySweep = Instant.MIN;
+
+    private DeliveryWorker(Database database, DeliverySettings settings, EnvelopePoster poster, ExpiryListener listener) {
+        this.database = database;
+        this.settings = settings;
+        this.queue = new OutboundQueue(settings);
+        this.poster = poster;
+        this.expiryListener = listener;
+        this.slots = new DestinationSlots(settings.destinationConcurrency());
+        this.threads = new Semaphore(settings.deliveryThreads());
+        int instance = INSTANCES.incrementAndGet();
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(settings.deliveryThreads(), r -> daemon(r,
+                "transport-deliver-" + instance + "-" + threadNumber.incrementAndGet()));
+        this.wakeup = QueueWakeup.listen(database, OutboundQueue.CHANNEL);
+        this.dispatcher = daemon(this::dispatch, "transport-dispatch-" + instance);
+    }
+
+    /** Starts delivering; the transport schema must be migrated. */
+    public static DeliveryWorker start(Database database, DeliverySettings settings, EnvelopePoster poster,
+                                       ExpiryListener listener) {
+        DeliveryWorker worker = new DeliveryWorker(database, settings, poster, listener);
+        worker.dispatcher.start();
+        LOG.info("Delivery worker started ({} threads, {} per destination, expiry {})", settings.deliveryThreads(),
+                settings.destinationConcurrency(), settings.expiry());
+        return worker;
+    }
+
+    private void dispatch() {
+        while (running) {
+            try {
+                sweepExpired();
+                if (dispatchDue() == 0) {
+                    wakeup.await(settings.pollInterval());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("Claiming outbound envelopes failed ({}); retrying in {}", e.getMessage(), settings.pollInterval());
+                pauseQuietly();
+            }
+        }
+    }
+
+    private int dispatchDue() {
+        int free = threads.availablePermits();
+        if (free == 0) {
+            return 0;
+        }
+        List<ClaimedEnvelope> claimed = claim(Math.min(free, Limits.CLAIM_BATCH));
+        for (ClaimedEnvelope envelope : claimed) {
+            threads.acquireUninterruptibly(); // only this thread acquires: a permit counted above is there
+            pool.execute(() -> deliver(envelope));
+        }
+        return claimed.size();
+    }
+
+    private List<ClaimedEnvelope> claim(int max) {
+        List<String> acquired = new ArrayList<>();
+        try {
+            return database.inTransaction(c -> {
+                List<Long> chosen = new ArrayList<>();
+                for (OutboundQueue.Candidate due : queue.lockDue(c, max, slots.saturated())) {
+                    if (slots.tryAcquire(due.destination())) {
+                        acquired.add(due.destination());
+                        chosen.add(due.row());
+                    }
+                }
+                return queue.lease(c, chosen, settings.lease());
+            });
+        } catch (RuntimeException e) {
+            acquired.forEach(slots::release);
+            throw e;
+        }
+    }
+
+    private void deliver(ClaimedEnvelope envelope) {
+        try {
+            record(envelope, poster.post(envelope));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down: the lease ends and another worker resends
+        } catch (RuntimeException e) {
+            LOG.warn("Recording the delivery of envelope {} failed ({}); it will be resent when its lease ends",
+                    envelope.id(), e.getMessage());
+        } finally {
+            slots.release(envelope.destination().toString());
+            threads.release();
+            wakeup.signal();
+        }
+    }
+
+    private void record(ClaimedEnvelope envelope, DeliveryOutcome outcome) {
+        String host = envelope.destination().getHost();
+        if (outcome instanceof DeliveryOutcome.Delivered) {
+            database.inTransaction(c -> queue.markDelivered(c, envelope));
+            LOG.debug("Delivered envelope {} to {} (attempt {})", envelope.id(), host, envelope.attempt());
+        } else if (outcome instanceof DeliveryOutcome.Retry retry) {
+            Duration delay = settings.backoff().delayAfter(envelope.attempt());
+            Duration wait = retry.retryAfter().compareTo(delay) > 0 ? retry.retryAfter() : delay;
+            database.inTransaction(c -> queue.scheduleRetry(c, envelope, wait, retry.reason()));
+            LOG.debug("Envelope {} to {}: attempt {} failed ({}); next in {}", envelope.id(), host,
+                    envelope.attempt(), retry.reason(), wait);
+        } else if (outcome instanceof DeliveryOutcome.Rejected rejected) {
+            database.inTransaction(c -> {
+                var undeliverable = queue.reject(c, envelope, rejected.reason());
+                if (undeliverable.isPresent()) {
+                    expiryListener.undeliverable(c, undeliverable.get());
+                }
+                return undeliverable;
+            });
+            LOG.warn("Envelope {} refused by {} ({}); the sender is told", envelope.id(), host, rejected.reason());
+        }
+    }
+
+    private void sweepExpired() {
+        Instant now = settings.clock().instant();
+        if (now.isBefore(nextExpirySweep)) {
+            return;
+        }
+        nextExpirySweep = now.plus(settings.pollInterval());
+        int expired;
+        do {
+            expired = database.inTransaction(c -> {
+                List<UndeliverableEnvelope> due = queue.expireDue(c, Limits.CLAIM_BATCH);
+                for (UndeliverableEnvelope envelope : due) {
+                    expiryListener.undeliverable(c, envelope);
+                }
+                return due.size();
+            });
+            if (expired > 0) {
+                LOG.warn("{} outbound envelopes expired undelivered after {}; their senders are told", expired,
+                        settings.expiry());
+            }
+        } while (expired == Limits.CLAIM_BATCH && running);
+    }
+
+    /** Makes the dispatcher look for due envelopes now (e.g. after a test moved the clock). */
+    public void wake() {
+        wakeup.signal();
+    }
+
+    private void pauseQuietly() {
+        try {
+            Thread.sleep(settings.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Stops claiming, lets POSTs in flight finish briefly, then interrupts them (their leases run out). */
+    @Override
+    public void close() {
+        running = false;
+        dispatcher.interrupt();
+        try {
+            dispatcher.join(TimeUnit.SECONDS.toMillis(5));
+            pool.shutdown();
+            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            wakeup.close();
+        }
+        LOG.info("Delivery worker stopped");
+    }
+}

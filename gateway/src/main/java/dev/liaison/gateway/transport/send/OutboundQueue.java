@@ -1,0 +1,235 @@
+package dev.liaison.gateway.transport.send;
+
+import dev.liaison.gateway.transport.EnvelopeBytes;
+import dev.liaison.gateway.transport.EnvelopeId;
+import dev.liaison.gateway.transport.Limits;
+import dev.liaison.gateway.transport.QueueWakeup;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The durable outbound queue (table {@code transport.outbound}). Like every store it uses the
+ * caller's connection and never commits: {@link #enqueue} joins the relay's transaction, so the
+ * envelope is queued if and only if the ratchet advance and the Sent copy commit.
+ *
+ * <p>A worker claims rows in a short transaction by giving them a lease (a claim token and an
+ * end time) under {@code FOR UPDATE SKIP LOCKED}, so workers in several processes never wait
+ * for each other nor take the same row; it POSTs with no transaction open and records the
+ * outcome in another short transaction that only the token holder can make.
+ */
+public final class OutboundQueue {
+
+    /** The NOTIFY channel on which commits of new envelopes wake the delivery workers. */
+    public static final String CHANNEL = "transport_outbound";
+
+    private final Clock clock;
+    private final Duration expiry;
+
+    public OutboundQueue(DeliverySettings settings) {
+        this.clock = settings.clock();
+        this.expiry = settings.expiry();
+    }
+
+    /**
+     * Queues {@code envelope} for delivery as soon as the caller's transaction commits.
+     *
+     * @return false if an envelope with this id is already queued (or was delivered): nothing changed
+     */
+    public boolean enqueue(Connection c, OutboundEnvelope envelope) throws SQLException {
+        Instant now = clock.instant();
+        int inserted;
+        try (var s = c.prepareStatement("INSERT INTO transport.outbound (envelope_id, destination, envelope, state,"
+                + " created_at, next_attempt_at, expires_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)"
+                + " ON CONFLICT (envelope_id) DO NOTHING")) {
+            s.setString(1, envelope.id().value());
+            s.setString(2, envelope.destination().toString());
+            s.setBytes(3, envelope.envelope().sharedArray());
+            s.setObject(4, time(now));
+            s.setObject(5, time(now));
+            s.setObject(6, time(now.plus(expiry)));
+            inserted = s.executeUpdate();
+        }
+        if (inserted == 1) {
+            QueueWakeup.notifyOnCommit(c, CHANNEL);
+        }
+        return inserted == 1;
+    }
+
+    /**
+     * Locks up to {@code max} due rows whose destination is not in {@code excluded}, skipping
+     * rows other workers hold. The locks last until the caller's transaction ends: lease the
+     * chosen ones with {@link #lease} in the same transaction.
+     */
+    public List<Candidate> lockDue(Connection c, int max, Collection<String> excluded) throws SQLException {
+        Instant now = clock.instant();
+        try (var s = c.prepareStatement("SELECT id, destination FROM transport.outbound"
+                + " WHERE state = 'pending' AND next_attempt_at <= ? AND expires_at > ?"
+                + " AND (leased_until IS NULL OR leased_until <= ?) AND destination <> ALL (?)"
+                + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+            s.setObject(1, time(now));
+            s.setObject(2, time(now));
+            s.setObject(3, time(now));
+            s.setArray(4, c.createArrayOf("text", excluded.toArray()));
+            s.setInt(5, max);
+            List<Candidate> due = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    due.add(new Candidate(rs.getLong(1), rs.getString(2)));
+                }
+            }
+            return due;
+        }
+    }
+
+    /** Leases locked rows to one worker for {@code lease}, counting an attempt on each. */
+    public List<ClaimedEnvelope> lease(Connection c, Collection<Long> rows, Duration lease) throws SQLException {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        UUID token = UUID.randomUUID();
+        try (var s = c.prepareStatement("UPDATE transport.outbound SET claim_token = ?, leased_until = ?,"
+                + " attempts = attempts + 1 WHERE id = ANY (?)"
+                + " RETURNING id, envelope_id, destination, envelope, attempts, expires_at")) {
+            s.setObject(1, token);
+            s.setObject(2, time(clock.instant().plus(lease)));
+            s.setArray(3, c.createArrayOf("bigint", rows.toArray()));
+            List<ClaimedEnvelope> claimed = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(new ClaimedEnvelope(rs.getLong(1), token, new EnvelopeId(rs.getString(2)),
+                            URI.create(rs.getString(3)), EnvelopeBytes.adopt(rs.getBytes(4)), rs.getInt(5),
+                            instant(rs, 6)));
+                }
+            }
+            return claimed;
+        }
+    }
+
+    /** Records that the receiver holds the envelope; false if the lease was lost meanwhile. */
+    public boolean markDelivered(Connection c, ClaimedEnvelope e) throws SQLException {
+        return finish(c, e, "delivered", null);
+    }
+
+    /**
+     * Records a transient failure: the next attempt is after {@code delay}, but never after the
+     * expiry time, so an expiring envelope is handled on time.
+     */
+    public boolean scheduleRetry(Connection c, ClaimedEnvelope e, Duration delay, String error) throws SQLException {
+        try (var s = c.prepareStatement("UPDATE transport.outbound SET next_attempt_at = LEAST(?, expires_at),"
+                + " last_error = ?, claim_token = NULL, leased_until = NULL"
+                + " WHERE id = ? AND claim_token = ? AND state = 'pending'")) {
+            s.setObject(1, time(clock.instant().plus(delay)));
+            s.setString(2, bounded(error));
+            s.setLong(3, e.row());
+            s.setObject(4, e.claimToken());
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Records a permanent refusal; the caller tells the {@link ExpiryListener} in the same transaction. */
+    public Optional<UndeliverableEnvelope> reject(Connection c, ClaimedEnvelope e, String error) throws SQLException {
+        if (!finish(c, e, "rejected", error)) {
+            return Optional.empty();
+        }
+        return Optional.of(new UndeliverableEnvelope(e.id(), e.destination(), e.envelope(), createdAt(c, e.row()),
+                e.attempt(), UndeliverableEnvelope.Reason.REJECTED, bounded(error)));
+    }
+
+    /**
+     * Moves up to {@code max} pending rows past their expiry time (and not leased) to
+     * {@code expired}, returning them for the {@link ExpiryListener}; the envelope bytes are
+     * dropped from the row.
+     */
+    public List<UndeliverableEnvelope> expireDue(Connection c, int max) throws SQLException {
+        Instant now = clock.instant();
+        try (var s = c.prepareStatement("WITH due AS (SELECT id, envelope FROM transport.outbound"
+                + " WHERE state = 'pending' AND expires_at <= ? AND (leased_until IS NULL OR leased_until <= ?)"
+                + " ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED)"
+                + " UPDATE transport.outbound o SET state = 'expired', envelope = NULL, finished_at = ?,"
+                + " claim_token = NULL, leased_until = NULL FROM due WHERE o.id = due.id"
+                + " RETURNING o.envelope_id, o.destination, due.envelope, o.created_at, o.attempts, o.last_error")) {
+            s.setObject(1, time(now));
+            s.setObject(2, time(now));
+            s.setInt(3, max);
+            s.setObject(4, time(now));
+            List<UndeliverableEnvelope> expired = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    expired.add(new UndeliverableEnvelope(new EnvelopeId(rs.getString(1)), URI.create(rs.getString(2)),
+                            EnvelopeBytes.adopt(rs.getBytes(3)), instant(rs, 4), rs.getInt(5),
+                            UndeliverableEnvelope.Reason.EXPIRED, rs.getString(6) == null ? "" : rs.getString(6)));
+                }
+            }
+            return expired;
+        }
+    }
+
+    /** Where the envelope with this id stands, if it was ever queued. */
+    public Optional<OutboundStatus> status(Connection c, EnvelopeId id) throws SQLException {
+        try (var s = c.prepareStatement("SELECT state, attempts, next_attempt_at, last_error"
+                + " FROM transport.outbound WHERE envelope_id = ?")) {
+            s.setString(1, id.value());
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new OutboundStatus(OutboundStatus.State.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)),
+                        rs.getInt(2), instant(rs, 3), rs.getString(4) == null ? "" : rs.getString(4)));
+            }
+        }
+    }
+
+    private boolean finish(Connection c, ClaimedEnvelope e, String state, String error) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE transport.outbound SET state = ?, envelope = NULL,"
+                + " finished_at = ?, last_error = COALESCE(?, last_error), claim_token = NULL, leased_until = NULL"
+                + " WHERE id = ? AND claim_token = ? AND state = 'pending'")) {
+            s.setString(1, state);
+            s.setObject(2, time(clock.instant()));
+            s.setString(3, error == null ? null : bounded(error));
+            s.setLong(4, e.row());
+            s.setObject(5, e.claimToken());
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    private static Instant createdAt(Connection c, long row) throws SQLException {
+        try (var s = c.prepareStatement("SELECT created_at FROM transport.outbound WHERE id = ?")) {
+            s.setLong(1, row);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return instant(rs, 1);
+            }
+        }
+    }
+
+    static String bounded(String error) {
+        return error.length() <= Limits.MAX_ERROR_TEXT ? error : error.substring(0, Limits.MAX_ERROR_TEXT) + "…";
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    /** A due row locked for the claiming transaction. */
+    public record Candidate(long row, String destination) {
+    }
+}

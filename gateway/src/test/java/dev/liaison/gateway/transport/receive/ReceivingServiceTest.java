@@ -1,0 +1,294 @@
+package dev.liaison.gateway.transport.receive;
+
+import dev.liaison.gateway.transport.EnvelopeId;
+import dev.liaison.gateway.transport.TestTls;
+import dev.liaison.gateway.transport.TransportSchema;
+import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The receiving service over real HTTPS on an ephemeral port, with real PostgreSQL, JDK HttpClient and curl. */
+@ParameterizedClass
+@MethodSource("dev.liaison.mapping.database.TestPostgres#available")
+class ReceivingServiceTest {
+
+    private static final int MAX = 4096;
+
+    @Parameter
+    TestPostgres postgres;
+
+    @TempDir
+    Path dir;
+
+    private Database db;
+    private TestTls tls;
+    private final RecordingRelay relay = new RecordingRelay();
+    private ReceivingService service;
+    private HttpClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        db = postgres.freshDatabase();
+        db.migrate(TransportSchema.SCHEMA);
+        tls = TestTls.generate(dir);
+        ReceiverSettings settings = ReceiverSettings.https(InetAddress.getLoopbackAddress(), 0, tls.server().sslContext())
+                .withMaxEnvelopeBytes(MAX).withUnresolvableThreshold(3).withPollInterval(Duration.ofMillis(100));
+        service = ReceivingService.start(db, settings, relay.relay());
+        client = HttpClient.newBuilder().sslContext(tls.clientContext()).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+        db.close();
+    }
+
+    @Test
+    void postedEnvelopeIsStoredBeforeTheAnswerAndHandedToTheProcessorByteForByte() throws Exception {
+        byte[] body = envelope('R', 3000);
+        EnvelopeId id = EnvelopeId.random();
+        HttpResponse<String> response = post(id.value(), body);
+        assertEquals(202, response.statusCode());
+        assertEquals(1, rows(), "the row exists as soon as 202 is answered");
+        waitUntil(() -> relay.processed.size() == 1);
+        InboundEnvelope processed = relay.processed.get(0);
+        assertEquals(id, processed.id());
+        assertArrayEquals(body, processed.envelope().toByteArray());
+        assertEquals(new EnvelopeAcceptor.Resolved(7), processed.resolution());
+        waitUntil(() -> status(id).state() == InboundStatus.State.DONE);
+        assertEquals(false, status(id).bytesKept(), "processed envelopes keep only their id");
+    }
+
+    @Test
+    void resentEnvelopeIdIsAnsweredAgainWithoutASecondRowOrAssessment() throws Exception {
+        EnvelopeId id = EnvelopeId.random();
+        assertEquals(202, post(id.value(), envelope('R', 100)).statusCode());
+        waitUntil(() -> relay.processed.size() == 1);
+        assertEquals(202, post(id.value(), envelope('R', 100)).statusCode());
+        assertEquals(202, post(id.value(), envelope('R', 100)).statusCode());
+        assertEquals(1, rows());
+        assertEquals(1, relay.assessed.get());
+        Thread.sleep(300);
+        assertEquals(1, relay.processed.size(), "a resend is never processed twice");
+    }
+
+    @Test
+    void unresolvableAddressGetsTheSameAnswerAsAResolvableOneAndKeepsOnlyTheId() throws Exception {
+        HttpResponse<String> resolvable = post(EnvelopeId.random().value(), envelope('R', 200));
+        EnvelopeId unresolvableId = EnvelopeId.random();
+        HttpResponse<String> unresolvable = post(unresolvableId.value(), envelope('U', 200));
+        assertEquals(resolvable.statusCode(), unresolvable.statusCode());
+        assertEquals(resolvable.body(), unresolvable.body());
+        assertEquals(resolvable.headers().map().keySet(), unresolvable.headers().map().keySet());
+        assertEquals(InboundStatus.State.DISCARDED, status(unresolvableId).state());
+        assertEquals(false, status(unresolvableId).bytesKept());
+    }
+
+    @Test
+    void peerOverItsUnresolvableThresholdGets429AndNothingMoreIsStored() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(202, post(EnvelopeId.random().value(), envelope('U', 50)).statusCode());
+        }
+        HttpResponse<String> throttled = post(EnvelopeId.random().value(), envelope('R', 50));
+        assertEquals(429, throttled.statusCode());
+        assertTrue(throttled.headers().firstValue("Retry-After").isPresent());
+        assertEquals(3, rows());
+    }
+
+    @Test
+    void brokenFramingGets400AndNothingIsStored() throws Exception {
+        HttpResponse<String> response = post(EnvelopeId.random().value(), envelope('M', 80));
+        assertEquals(400, response.statusCode());
+        assertTrue(response.body().startsWith("malformed envelope"), response.body());
+        assertEquals(0, rows());
+    }
+
+    @Test
+    void missingOrInvalidEnvelopeIdGets400() throws Exception {
+        assertEquals(400, post("short", envelope('R', 10)).statusCode());
+        assertEquals(400, post("has space in the middle!!", envelope('R', 10)).statusCode());
+        assertEquals(0, rows());
+    }
+
+    @Test
+    void emptyBodyGets400() throws Exception {
+        assertEquals(400, post(EnvelopeId.random().value(), new byte[0]).statusCode());
+        assertEquals(0, rows());
+    }
+
+    @Test
+    void envelopeDeclaredOverTheLimitGets413BeforeItsBodyIsSent() throws Exception {
+        // curl waits for 100 Continue before sending the body; we answer 413 instead.
+        Path file = dir.resolve("big.bin");
+        Files.write(file, envelope('R', MAX + 1));
+        List<String> result = curl("-H", "Expect: 100-continue", "-H", "Content-Type: application/octet-stream",
+                "-H", "Envelope-Id: " + EnvelopeId.random().value(), "--data-binary", "@" + file, endpoint().toString());
+        assertEquals("413", result.get(result.size() - 1));
+        assertEquals(0, rows());
+    }
+
+    @Test
+    void envelopeExactlyAtTheLimitIsAccepted() throws Exception {
+        assertEquals(202, post(EnvelopeId.random().value(), envelope('R', MAX)).statusCode());
+        assertEquals(1, rows());
+    }
+
+    @Test
+    void chunkedBodyGrowingPastTheLimitGets413ViaCurl() throws Exception {
+        Path file = dir.resolve("big.bin");
+        Files.write(file, envelope('R', MAX * 3));
+        List<String> result = curl("-X", "POST", "-H", "Transfer-Encoding: chunked", "-H",
+                "Content-Type: application/octet-stream", "-H", "Envelope-Id: " + EnvelopeId.random().value(),
+                "--data-binary", "@" + file, endpoint().toString());
+        assertEquals("413", result.get(result.size() - 1));
+        assertEquals(0, rows());
+    }
+
+    @Test
+    void curlPostIsAccepted() throws Exception {
+        Path file = dir.resolve("envelope.bin");
+        Files.write(file, envelope('R', 2000));
+        List<String> result = curl("-H", "Content-Type: application/octet-stream", "-H",
+                "Envelope-Id: " + EnvelopeId.random().value(), "--data-binary", "@" + file, endpoint().toString());
+        assertEquals("202", result.get(result.size() - 1));
+        assertEquals(1, rows());
+    }
+
+    @Test
+    void headerBlockOverTheLimitGets400() throws Exception {
+        List<String> result = curl("-H", "X-Padding: " + "a".repeat(dev.liaison.gateway.transport.Limits.MAX_HEADER_BYTES),
+                "-H", "Content-Type: application/octet-stream", "-H", "Envelope-Id: " + EnvelopeId.random().value(),
+                "--data-binary", "x", endpoint().toString());
+        assertEquals("400", result.get(result.size() - 1));
+        assertEquals(0, rows());
+    }
+
+    @Test
+    void wrongContentTypeGets415() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(endpoint()).header("Content-Type", "text/plain")
+                .header("Envelope-Id", EnvelopeId.random().value())
+                .POST(HttpRequest.BodyPublishers.ofString("hello")).build();
+        assertEquals(415, client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(0, rows());
+    }
+
+    @Test
+    void unknownPathGets404AndWrongMethodsGet405WithAllow() throws Exception {
+        assertEquals(404, get("/communicator/v2/envelopes").statusCode());
+        assertEquals(404, get("/").statusCode());
+        HttpResponse<String> getEnvelopes = get(EnvelopeHttpHandler.ENVELOPES);
+        assertEquals(405, getEnvelopes.statusCode());
+        assertEquals("POST", getEnvelopes.headers().firstValue("Allow").orElseThrow());
+        List<String> deleteWellKnown = curl("-X", "DELETE", base() + EnvelopeHttpHandler.WELL_KNOWN);
+        assertEquals("405", deleteWellKnown.get(deleteWellKnown.size() - 1));
+    }
+
+    @Test
+    void wellKnownDocumentDescribesTheServiceWithEscapedStrings() throws Exception {
+        HttpResponse<String> response = get(EnvelopeHttpHandler.WELL_KNOWN);
+        assertEquals(200, response.statusCode());
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("{\"service\":\"rs-test \\\"one\\\"\",\"endpoint\":\"https://127.0.0.1/communicator/v1/envelopes\","
+                + "\"maxEnvelopeBytes\":4096,\"keys\":[{\"generation\":3,\"publicKey\":\"cHVibGljLTM\",\"current\":true,"
+                + "\"validUntil\":\"2030-01-01T00:00:00Z\"},{\"generation\":2,\"publicKey\":\"cHVibGljLTI\","
+                + "\"current\":false,\"validUntil\":\"2029-06-01T00:00:00Z\"}]}", response.body());
+    }
+
+    @Test
+    void oneConnectionServesManyEnvelopesInTurn() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            assertEquals(202, post(EnvelopeId.random().value(), envelope('R', 100 + i)).statusCode());
+        }
+        assertEquals(20, rows());
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private URI endpoint() {
+        return URI.create(base() + EnvelopeHttpHandler.ENVELOPES);
+    }
+
+    private String base() {
+        return "https://127.0.0.1:" + service.port();
+    }
+
+    private HttpResponse<String> post(String id, byte[] body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(endpoint()).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/octet-stream")
+                .header("Envelope-Id", id).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Runs curl trusting the test certificate; the last line is the HTTP status. */
+    private List<String> curl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "--cacert", tls.certificatePem().toString(),
+                "-o", "/dev/null", "-w", "\n%{http_code}"));
+        command.addAll(Arrays.asList(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        process.waitFor();
+        return List.of(output.split("\n"));
+    }
+
+    static byte[] envelope(char kind, int size) {
+        byte[] bytes = new byte[size];
+        for (int i = 0; i < size; i++) {
+            bytes[i] = (byte) (i * 31 + 7);
+        }
+        if (size > 0) {
+            bytes[0] = (byte) kind;
+        }
+        return bytes;
+    }
+
+    private int rows() {
+        return db.inTransaction(c -> {
+            try (var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM transport.inbound")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    private InboundStatus status(EnvelopeId id) {
+        return db.inTransaction(c -> new InboundStore(java.time.Clock.systemUTC()).status(c, id)).orElseThrow();
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within 20 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
