@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Submission throughput: a real `liaison serve` (embedded PostgreSQL, durable commits into INBOX)
 # driven by SubmissionLoad over STARTTLS + AUTH, 10 sessions, 10 KB messages, with and without
-# connection reuse. Usage: gateway/src/test/scripts/bench-submission.sh [messages]
+# connection reuse, all sessions as one user (one INBOX) and as ten users.
+# Usage: gateway/src/test/scripts/bench-submission.sh [messages]
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 messages=${1:-5000}
@@ -12,14 +13,20 @@ work=$(mktemp -d)
 jar=$PWD/gateway/target/liaison.jar
 trap 'kill $serve 2>/dev/null; wait $serve 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work"
-echo pw | java -jar "$jar" user add alex --password-stdin >/dev/null
-alias=$(java -jar "$jar" alias create --user alex)
+accounts=()
+for i in 0 1 2 3 4 5 6 7 8 9; do
+  echo pw | java -jar "$jar" user add "u$i" --password-stdin >/dev/null
+  accounts+=("u$i:pw:$(java -jar "$jar" alias create --user "u$i")")
+done
 java -jar "$jar" serve --bind-address=127.0.0.1 --smtp.submission.port=25587 --smtp.submissions.port=25465 \
   --imap.port=25143 --imaps.port=25993 --http.port=0 > serve.log 2>&1 &
 serve=$!
 touch serve.log
 until grep -q "Liaison serving" serve.log; do sleep 0.5; done
-for reuse in -d ""; do
-  java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s 10 -m "$messages" -l 10240 $reuse \
-    --port 25587 --ca liaison-data/tls/certificate.pem --user alex --password pw --to "$alias"
+all=$(IFS=,; echo "${accounts[*]}")
+for who in "${accounts[0]}" "$all"; do
+  for reuse in -d ""; do
+    java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s 10 -m "$messages" -l 10240 $reuse \
+      --port 25587 --ca liaison-data/tls/certificate.pem --accounts "$who"
+  done
 done

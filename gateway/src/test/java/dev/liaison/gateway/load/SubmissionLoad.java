@@ -31,33 +31,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a new TCP connection, STARTTLS and AUTH.
  *
  * <pre>java -cp ... dev.liaison.gateway.load.SubmissionLoad -s 10 -m 5000 -l 10240 -d \
- *      --port 587 --ca cert.pem --user alex --password pw --to alias@domain</pre>
+ *      --port 587 --ca cert.pem --accounts alex:pw:alex.xxxxxxxxxx@domain,blair:pw:blair.yyyyyyyyyy@domain</pre>
  */
 public final class SubmissionLoad {
 
     private final String host;
     private final int port;
     private final SSLContext tls;
-    private final String user;
-    private final String password;
-    private final String to;
-    private final byte[] body;
+    private final List<Account> accounts;
+    private final int size;
+    private final AtomicInteger nextAccount = new AtomicInteger();
 
-    private SubmissionLoad(String host, int port, SSLContext tls, String user, String password, String to, int size) {
+    /** Who a session logs in as and which of that user's aliases it writes to. */
+    private record Account(String login, String password, String alias, byte[] message) {
+    }
+
+    private SubmissionLoad(String host, int port, SSLContext tls, List<String[]> accounts, int size) {
         this.host = host;
         this.port = port;
         this.tls = tls;
-        this.user = user;
-        this.password = password;
-        this.to = to;
-        this.body = message(size, to);
+        this.size = size;
+        this.accounts = accounts.stream().map(a -> new Account(a[0], a[1], a[2], message(size, a[2]))).toList();
     }
 
     public static void main(String[] args) throws Exception {
         var a = new Args(args);
+        // --accounts login:password:alias,... ; session i uses account i modulo their number
+        List<String[]> accounts = Arrays.stream(a.require("--accounts").split(",")).map(x -> x.split(":", 3)).toList();
         var load = new SubmissionLoad(a.get("--host", "127.0.0.1"), Integer.parseInt(a.get("--port", "587")),
-                trusting(Path.of(a.get("--ca", "liaison-data/tls/certificate.pem"))), a.get("--user", "alex"),
-                a.get("--password", "pw"), a.require("--to"), Integer.parseInt(a.get("-l", "10240")));
+                trusting(Path.of(a.get("--ca", "liaison-data/tls/certificate.pem"))), accounts,
+                Integer.parseInt(a.get("-l", "10240")));
         int sessions = Integer.parseInt(a.get("-s", "10"));
         int messages = Integer.parseInt(a.get("-m", "2000"));
         boolean reuse = a.flag("-d");
@@ -83,24 +86,25 @@ public final class SubmissionLoad {
         pool.shutdown();
         if (report) {
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            System.out.printf("messages=%d sessions=%d size=%d reuse=%s seconds=%.2f msgs/s=%.0f "
-                            + "p50=%.2fms p99=%.2fms%n", sorted.length, sessions, body.length, reuse, seconds,
+            System.out.printf("messages=%d sessions=%d users=%d size=%d reuse=%s seconds=%.2f msgs/s=%.0f "
+                            + "p50=%.2fms p99=%.2fms%n", sorted.length, sessions, accounts.size(), size, reuse, seconds,
                     sorted.length / seconds, sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6);
         }
     }
 
     /** Sends messages until none remain; returns each transaction's MAIL-to-250 time in ns. */
     private long[] session(AtomicInteger remaining, boolean reuse) throws IOException {
+        Account account = accounts.get(nextAccount.getAndIncrement() % accounts.size());
         long[] latencies = new long[0];
         int n = 0;
         Conversation c = null;
         try {
             while (remaining.getAndDecrement() > 0) {
                 if (c == null) {
-                    c = connect();
+                    c = connect(account);
                 }
                 long t0 = System.nanoTime();
-                c.transaction();
+                c.transaction(account);
                 if (n == latencies.length) {
                     latencies = Arrays.copyOf(latencies, Math.max(16, n * 2));
                 }
@@ -118,7 +122,7 @@ public final class SubmissionLoad {
         return Arrays.copyOf(latencies, n);
     }
 
-    private Conversation connect() throws IOException {
+    private Conversation connect(Account account) throws IOException {
         Socket plain = new Socket();
         plain.setTcpNoDelay(true);
         plain.connect(new InetSocketAddress(host, port));
@@ -130,7 +134,8 @@ public final class SubmissionLoad {
         secure.startHandshake();
         c = new Conversation(new BufferedInputStream(secure.getInputStream()), secure.getOutputStream());
         c.command("EHLO load.test", 250);
-        String token = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+        String token = Base64.getEncoder().encodeToString(("\0" + account.login() + "\0" + account.password())
+                .getBytes(StandardCharsets.UTF_8));
         c.command("AUTH PLAIN " + token, 235);
         return c;
     }
@@ -145,14 +150,15 @@ public final class SubmissionLoad {
         }
 
         /** MAIL, RCPT and DATA pipelined (RFC 2920), then the message and its 250. */
-        void transaction() throws IOException {
-            out.write(("MAIL FROM:<" + to + "> SIZE=" + body.length + "\r\nRCPT TO:<" + to + ">\r\nDATA\r\n")
+        void transaction(Account account) throws IOException {
+            String to = account.alias();
+            out.write(("MAIL FROM:<" + to + "> SIZE=" + size + "\r\nRCPT TO:<" + to + ">\r\nDATA\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             expect(250);
             expect(250);
             expect(354);
-            out.write(body);
+            out.write(account.message());
             out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             expect(250);
