@@ -1,0 +1,50 @@
+package dev.liaison.gateway.envelope;
+
+import dev.liaison.gateway.Limits;
+import dev.liaison.gateway.ratchet.Ratchet;
+import dev.liaison.gateway.wire.WireFormatException;
+import dev.liaison.gateway.wire.WireReader;
+
+/**
+ * Pads a payload inside the encryption so the ratchet ciphertext is exactly one of
+ * {@link Limits#CIPHERTEXT_BUCKETS}: {@code u32 payload length || payload || zero bytes}. Padding
+ * outside the encryption would be removable by anyone; inside it, only the length bucket shows.
+ */
+public final class Padding {
+    /** The largest payload one envelope carries. */
+    public static final int MAX_PAYLOAD_BYTES = Limits.MAX_CIPHERTEXT_BYTES - Ratchet.MESSAGE_OVERHEAD - 4;
+
+    private Padding() {
+    }
+
+    public static byte[] pad(byte[] payload) {
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("payload of " + payload.length + " bytes is over the limit "
+                    + MAX_PAYLOAD_BYTES + "; send it as an attachment");
+        }
+        int needed = payload.length + 4 + Ratchet.MESSAGE_OVERHEAD;
+        int bucket = Limits.CIPHERTEXT_BUCKETS.stream().filter(size -> size >= needed).findFirst().orElseThrow();
+        byte[] padded = new byte[bucket - Ratchet.MESSAGE_OVERHEAD];
+        padded[0] = (byte) (payload.length >>> 24);
+        padded[1] = (byte) (payload.length >>> 16);
+        padded[2] = (byte) (payload.length >>> 8);
+        padded[3] = (byte) payload.length;
+        System.arraycopy(payload, 0, padded, 4, payload.length);
+        return padded;
+    }
+
+    public static byte[] unpad(byte[] padded) throws MalformedPaddingException {
+        try {
+            WireReader reader = new WireReader(padded);
+            byte[] payload = reader.bytes(reader.u32(MAX_PAYLOAD_BYTES, "payload length"), "payload");
+            for (int i = reader.position(); i < padded.length; i++) {
+                if (padded[i] != 0) {
+                    throw new MalformedPaddingException("padding byte at offset " + i + " is not zero");
+                }
+            }
+            return payload;
+        } catch (WireFormatException e) {
+            throw new MalformedPaddingException("padding: " + e.getMessage());
+        }
+    }
+}
