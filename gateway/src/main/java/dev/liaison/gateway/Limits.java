@@ -57,6 +57,11 @@ public final class Limits {
     public static final Duration MAX_INVITATION_LIFETIME = Duration.ofDays(30);
     public static final int MAX_KEY_AGREEMENT_BYTES = 4096;
 
+    // --- Time ----------------------------------------------------------------------------------
+
+    /** Latest timestamp on the wire (9999-12-31T23:59:59Z), in u64 epoch seconds; beyond it is malformed. */
+    public static final long MAX_EPOCH_SECOND = 253_402_300_799L;
+
     private Limits() {
     }
 

@@ -64,13 +64,12 @@ public record SignedAddress(int generation, Bytes sealedRoot, Instant expiry, By
     public static SignedAddress readFrom(WireReader reader) {
         int generation = reader.u32(Integer.MAX_VALUE, "address key generation");
         Bytes sealedRoot = reader.fixed(SEALED_ROOT_LENGTH, "sealed root address");
-        long expiry = reader.u64();
+        Instant expiry = reader.instant("address expiry");
         Bytes signature = reader.fixed(Signing.SIGNATURE_LENGTH, "address signature");
-        if (generation < 1 || expiry < 0) {
-            throw new dev.liaison.gateway.wire.WireFormatException(
-                    "address generation " + generation + " or expiry " + expiry + " out of range");
+        if (generation < 1) {
+            throw new dev.liaison.gateway.wire.WireFormatException("address generation " + generation + " is not >= 1");
         }
-        return new SignedAddress(generation, sealedRoot, Instant.ofEpochSecond(expiry), signature);
+        return new SignedAddress(generation, sealedRoot, expiry, signature);
     }
 
     public static SignedAddress decode(byte[] encoded) throws MalformedAddressException {

@@ -73,7 +73,7 @@ public final class InvitationCodec {
                         + Invitation.FORMAT_VERSION + ")");
             }
             Bytes id = reader.fixed(Invitation.ID_LENGTH, "invitation id");
-            long expiry = reader.u64();
+            Instant expiry = reader.instant("expiry");
             PublicIdentity inviter = new PublicIdentity(reader.fixed(32, "signing key"), reader.fixed(32, "agreement key"));
             Bytes signedPrekey = reader.fixed(32, "signed prekey");
             List<Bytes> oneTimePrekeys = readPrekeys(reader);
@@ -81,10 +81,7 @@ public final class InvitationCodec {
             List<DeliveryRoute> routes = DeliveryRoute.readList(reader, 1);
             Bytes signature = reader.fixed(64, "signature");
             reader.expectEnd("invitation");
-            if (expiry < 0) {
-                throw new WireFormatException("expiry " + expiry + " is negative");
-            }
-            return new Invitation(id, Instant.ofEpochSecond(expiry), inviter, signedPrekey, oneTimePrekeys,
+            return new Invitation(id, expiry, inviter, signedPrekey, oneTimePrekeys,
                     displayName, routes, signature);
         } catch (WireFormatException | IllegalArgumentException e) {
             throw new MalformedInvitationException("invitation: " + e.getMessage());

@@ -70,6 +70,16 @@ public final class WireReader {
         return value;
     }
 
+    /** A u64 count of seconds since 1970-01-01T00:00:00Z, at most {@link dev.liaison.gateway.Limits#MAX_EPOCH_SECOND}. */
+    public java.time.Instant instant(String what) {
+        long seconds = u64();
+        if (seconds < 0 || seconds > dev.liaison.gateway.Limits.MAX_EPOCH_SECOND) {
+            throw new WireFormatException(what + " " + Long.toUnsignedString(seconds) + " is past the limit "
+                    + dev.liaison.gateway.Limits.MAX_EPOCH_SECOND);
+        }
+        return java.time.Instant.ofEpochSecond(seconds);
+    }
+
     public byte[] bytes(int length, String what) {
         require(length, what);
         byte[] value = new byte[length];
