@@ -1,6 +1,5 @@
 package dev.liaison.gateway.address;
 
-import dev.liaison.gateway.Limits;
 import dev.liaison.gateway.primitive.Entropy;
 import dev.liaison.gateway.primitive.Hpke;
 import dev.liaison.gateway.primitive.Labels;
@@ -8,7 +7,6 @@ import dev.liaison.gateway.primitive.Signing;
 import dev.liaison.gateway.primitive.SigningKeyPair;
 import dev.liaison.gateway.wire.Bytes;
 import dev.liaison.gateway.wire.WireWriter;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -37,14 +35,6 @@ public final class AddressDiversifier {
         byte[] signature = Signing.sign(addressSigningKey,
                 SignedAddress.signedContent(serviceKey.generation(), sealedRoot, whole));
         return new SignedAddress(serviceKey.generation(), sealedRoot, whole, Bytes.of(signature));
-    }
-
-    /** Checks an expiry a user picks, so addresses are replaced rather than living for ever. */
-    public static void checkLifetime(Instant now, Instant expiry) {
-        if (!expiry.isAfter(now) || Duration.between(now, expiry).compareTo(Limits.MAX_ADDRESS_LIFETIME) > 0) {
-            throw new IllegalArgumentException("address expiry " + expiry + " must be after " + now
-                    + " and within " + Limits.MAX_ADDRESS_LIFETIME);
-        }
     }
 
     /** The seed's {@code SDA}: {@code address} sealed to the service's current key, for one message. */

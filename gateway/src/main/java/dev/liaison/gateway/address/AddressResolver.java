@@ -1,5 +1,6 @@
 package dev.liaison.gateway.address;
 
+import dev.liaison.gateway.Limits;
 import dev.liaison.gateway.primitive.AgreementKeyPair;
 import dev.liaison.gateway.primitive.Hpke;
 import dev.liaison.gateway.primitive.Labels;
@@ -28,6 +29,11 @@ public final class AddressResolver {
         if (signed.isExpiredAt(now)) {
             throw new ExpiredAddressException("address expired at " + signed.expiry() + " (now " + now
                     + "); the sender must use a fresh address from its latest Particle update");
+        }
+        if (signed.expiry().isAfter(now.plus(Limits.MAX_ADDRESS_LIFETIME))) {
+            throw new MalformedAddressException("address expiry " + signed.expiry() + " is more than "
+                    + Limits.MAX_ADDRESS_LIFETIME + " after now (" + now + "); such addresses are refused so"
+                    + " root addresses can be retired");
         }
         byte[] root = Hpke.open(keyFor(keys, signed.generation()), Labels.ADDRESS_RECIPIENT_DIVERSIFICATION,
                         AddressDiversifier.generationBytes(signed.generation()), signed.sealedRoot().toByteArray())

@@ -60,6 +60,15 @@ class AddressTest {
     }
 
     @Test
+    void addressValidForLongerThanTheLifetimeLimitIsRefused() {
+        SignedAddress forever = diversifier.forRecipient(root, ring.currentKey(), userKey,
+                NOW.plus(dev.liaison.gateway.Limits.MAX_ADDRESS_LIFETIME).plusSeconds(1));
+        DiversifiedAddress forMessage = diversifier.forSender(forever, ring.currentKey());
+        assertThrows(MalformedAddressException.class,
+                () -> AddressResolver.resolveAndVerify(ring, forMessage, NOW, directory));
+    }
+
+    @Test
     void addressSignedByAnotherKeyIsRefusedAsForged() {
         SigningKeyPair forger = Signing.generate(entropy);
         SignedAddress forged = diversifier.forRecipient(root, ring.currentKey(), forger, EXPIRY);
