@@ -9,9 +9,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Labels {
     public static final byte[] INVITATION_SIGNATURE = ascii("Liaison v1 invitation signature");
-    public static final byte[] ACCEPTANCE_BODY_KEY = ascii("Liaison v1 acceptance body key");
     public static final byte[] ACCEPTANCE_SIGNATURE = ascii("Liaison v1 acceptance signature");
-    public static final byte[] ACCEPTANCE_CONFIRMATION = ascii("Liaison v1 acceptance confirmation");
     public static final byte[] X3DH_SECRETS = ascii("Liaison v1 X3DH");
     public static final byte[] SESSION_ASSOCIATED_DATA = ascii("Liaison v1 session associated data");
     public static final byte[] RATCHET_ROOT = ascii("Liaison v1 ratchet root");
