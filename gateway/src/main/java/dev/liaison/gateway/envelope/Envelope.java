@@ -21,4 +21,12 @@ public record Envelope(DiversifiedAddress address, Bytes ciphertext) {
     public int keyGeneration() {
         return address.generation();
     }
+
+    /**
+     * True when the ciphertext is a padded key agreement (first byte 0x00, a length prefix) rather
+     * than a ratchet message (first byte 0x01, its version): the first message to an invitation.
+     */
+    public boolean carriesKeyAgreement() {
+        return ciphertext.toByteArray()[0] == 0;
+    }
 }

@@ -11,6 +11,7 @@ import dev.liaison.gateway.ratchet.Ratchet;
 import dev.liaison.gateway.ratchet.RatchetException;
 import dev.liaison.gateway.ratchet.RatchetState;
 import dev.liaison.gateway.ratchet.SealedMessage;
+import dev.liaison.gateway.wire.Bytes;
 
 /**
  * The relationship manager's per-message steps in one place: payload → padding → ratchet →
@@ -43,6 +44,20 @@ public final class EnvelopeSealer {
         OpenedMessage opened = ratchet.open(state, envelope.ciphertext().toByteArray());
         byte[] payload = Padding.unpad(opened.plaintext().toByteArray());
         return new OpenedEnvelope(opened.state(), PayloadCodec.decode(payload));
+    }
+
+    /** An envelope carrying the acceptor's key agreement to one of the inviter's addresses. */
+    public Envelope sealKeyAgreement(Bytes keyAgreement, SignedAddress recipient, DiversificationKey serviceKey) {
+        return new Envelope(diversifier.forSender(recipient, serviceKey),
+                Bytes.of(Padding.padToBucket(keyAgreement.toByteArray())));
+    }
+
+    /** The key agreement inside an envelope for which {@link Envelope#carriesKeyAgreement()} holds. */
+    public static byte[] openKeyAgreement(Envelope envelope) throws MalformedPaddingException {
+        if (!envelope.carriesKeyAgreement()) {
+            throw new MalformedPaddingException("envelope carries a ratchet message, not a key agreement");
+        }
+        return Padding.unpad(envelope.ciphertext().toByteArray());
     }
 
     /** The ciphertext length an envelope for {@code payload} will have (its padding bucket). */

@@ -17,14 +17,33 @@ public final class Padding {
     private Padding() {
     }
 
+    /** The ratchet plaintext for {@code payload}: its ratchet message will be exactly one bucket long. */
     public static byte[] pad(byte[] payload) {
         if (payload.length > MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("payload of " + payload.length + " bytes is over the limit "
                     + MAX_PAYLOAD_BYTES + "; send it as an attachment");
         }
-        int needed = payload.length + 4 + Ratchet.MESSAGE_OVERHEAD;
-        int bucket = Limits.CIPHERTEXT_BUCKETS.stream().filter(size -> size >= needed).findFirst().orElseThrow();
-        byte[] padded = new byte[bucket - Ratchet.MESSAGE_OVERHEAD];
+        return padTo(payload, bucketFor(payload.length + 4 + Ratchet.MESSAGE_OVERHEAD) - Ratchet.MESSAGE_OVERHEAD);
+    }
+
+    /**
+     * {@code content} padded to exactly one bucket with no further encryption, for a key agreement
+     * (already encrypted where it matters). Its first byte is 0x00, a ratchet message's is 0x01.
+     */
+    public static byte[] padToBucket(byte[] content) {
+        if (content.length > Limits.MAX_KEY_AGREEMENT_BYTES) {
+            throw new IllegalArgumentException("key agreement of " + content.length + " bytes is over the limit "
+                    + Limits.MAX_KEY_AGREEMENT_BYTES);
+        }
+        return padTo(content, bucketFor(content.length + 4));
+    }
+
+    private static int bucketFor(int needed) {
+        return Limits.CIPHERTEXT_BUCKETS.stream().filter(size -> size >= needed).findFirst().orElseThrow();
+    }
+
+    private static byte[] padTo(byte[] payload, int length) {
+        byte[] padded = new byte[length];
         padded[0] = (byte) (payload.length >>> 24);
         padded[1] = (byte) (payload.length >>> 16);
         padded[2] = (byte) (payload.length >>> 8);
@@ -33,6 +52,7 @@ public final class Padding {
         return padded;
     }
 
+    /** Reverses {@link #pad} and {@link #padToBucket}: length prefix, content, then only zero bytes. */
     public static byte[] unpad(byte[] padded) throws MalformedPaddingException {
         try {
             WireReader reader = new WireReader(padded);

@@ -25,8 +25,15 @@ final class RatchetKdf {
         return new byte[][] {Kdf.hmac(chainKey, MESSAGE_KEY_INPUT), Kdf.hmac(chainKey, CHAIN_KEY_INPUT)};
     }
 
-    /** The body's AES-256-GCM key and nonce: HKDF(salt = 32 zero bytes, ikm = message key), 44 bytes. */
-    static byte[] bodyKeyAndNonce(byte[] messageKey) {
-        return Kdf.hkdf(new byte[32], messageKey, Labels.RATCHET_MESSAGE_KEY, 44);
+    /**
+     * The body's AES-256-GCM key and nonce: HKDF(salt = 32 zero bytes, ikm = message key,
+     * info = label || header nonce), 44 bytes. The random header nonce in the info means that
+     * sealing twice at one chain position (a retried transaction after a rollback) still never
+     * reuses a GCM key and nonce, which would be fatal; the receiver reads the nonce from the header.
+     */
+    static byte[] bodyKeyAndNonce(byte[] messageKey, byte[] headerNonce) {
+        byte[] info = java.util.Arrays.copyOf(Labels.RATCHET_MESSAGE_KEY, Labels.RATCHET_MESSAGE_KEY.length + headerNonce.length);
+        System.arraycopy(headerNonce, 0, info, Labels.RATCHET_MESSAGE_KEY.length, headerNonce.length);
+        return Kdf.hkdf(new byte[32], messageKey, info, 44);
     }
 }

@@ -43,7 +43,7 @@ final class RatchetMessage {
         out[0] = VERSION;
         System.arraycopy(nonce, 0, out, 1, Aead.NONCE_LENGTH);
         System.arraycopy(encryptedHeader, 0, out, 1 + Aead.NONCE_LENGTH, ENCRYPTED_HEADER_LENGTH);
-        byte[] keyAndNonce = RatchetKdf.bodyKeyAndNonce(messageKey);
+        byte[] keyAndNonce = RatchetKdf.bodyKeyAndNonce(messageKey, nonce);
         byte[] body = Aead.seal(Arrays.copyOf(keyAndNonce, 32), Arrays.copyOfRange(keyAndNonce, 32, 44),
                 bodyAssociatedData(associatedData, out), plaintext);
         System.arraycopy(body, 0, out, PREFIX_LENGTH, body.length);
@@ -71,7 +71,7 @@ final class RatchetMessage {
     }
 
     Optional<byte[]> openBody(byte[] messageKey, byte[] associatedData) {
-        byte[] keyAndNonce = RatchetKdf.bodyKeyAndNonce(messageKey);
+        byte[] keyAndNonce = RatchetKdf.bodyKeyAndNonce(messageKey, Arrays.copyOfRange(message, 1, 1 + Aead.NONCE_LENGTH));
         return Aead.open(Arrays.copyOf(keyAndNonce, 32), Arrays.copyOfRange(keyAndNonce, 32, 44),
                 bodyAssociatedData(associatedData, message), message, PREFIX_LENGTH, message.length - PREFIX_LENGTH);
     }

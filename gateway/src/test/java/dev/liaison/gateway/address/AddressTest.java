@@ -127,6 +127,13 @@ class AddressTest {
     }
 
     @Test
+    void addressForAnotherServiceIsRefused() {
+        ServiceKeyRing otherService = ServiceKeyRing.create(entropy);
+        DiversifiedAddress forMessage = diversifier.forSender(signed(), ring.currentKey());
+        assertThrows(UnresolvableAddressException.class, () -> AddressResolver.resolve(otherService, forMessage, NOW));
+    }
+
+    @Test
     void addressOfNoKnownUserIsRefused() {
         RootAddress stranger = RootAddress.generate(entropy);
         SignedAddress address = diversifier.forRecipient(stranger, ring.currentKey(), userKey, EXPIRY);

@@ -71,6 +71,24 @@ class EnvelopeTest {
     }
 
     @Test
+    void keyAgreementTravelsInAnEnvelopeAndIsToldApartFromRatchetMessages() throws Exception {
+        DeliveryRoute route = pending.invitation().routes().get(0);
+        Envelope first = alexSealer.sealKeyAgreement(acceptance.keyAgreement(), route.addresses().get(0),
+                route.serviceKey());
+        Envelope received = EnvelopeCodec.decode(EnvelopeCodec.encode(first));
+        assertEquals(blair.root, AddressResolver.resolveAndVerify(blair.serviceKeys, received.address(), NOW,
+                blair.directory()).root());
+        assertTrue(received.carriesKeyAgreement());
+        assertEquals(1024, received.ciphertext().length());
+        Completion completed = new InvitationIssuer(blair.entropy, blair.ratchet)
+                .complete(pending, EnvelopeSealer.openKeyAgreement(received), NOW);
+        assertEquals(acceptance.identity().publicIdentity(), completed.acceptor());
+        Envelope later = alexSends(acceptance.state(), "x".getBytes()).envelope();
+        assertTrue(!later.carriesKeyAgreement());
+        assertThrows(MalformedPaddingException.class, () -> EnvelopeSealer.openKeyAgreement(later));
+    }
+
+    @Test
     void ciphertextLengthsFallIntoBucketsSoSimilarSizesLookAlike() {
         int small = alexSends(acceptance.state(), new byte[100]).envelope().ciphertext().length();
         int larger = alexSends(acceptance.state(), new byte[800]).envelope().ciphertext().length();

@@ -79,8 +79,13 @@ final class DecoderTargets {
         try {
             Envelope envelope = EnvelopeCodec.decode(input);
             AddressResolver.resolveAndVerify(BLAIR.serviceKeys, envelope.address(), NOW, BLAIR.directory());
-            SEALER.open(COMPLETION.state(), envelope);
-        } catch (EnvelopeException | AddressException | RatchetException | PayloadException expected) {
+            if (envelope.carriesKeyAgreement()) {
+                ISSUER.complete(PENDING, EnvelopeSealer.openKeyAgreement(envelope), NOW);
+            } else {
+                SEALER.open(COMPLETION.state(), envelope);
+            }
+        } catch (EnvelopeException | AddressException | RatchetException | PayloadException
+                 | InvitationException expected) {
             // documented refusals
         }
     }
@@ -164,7 +169,10 @@ final class DecoderTargets {
 
     static Map<String, List<byte[]>> samples() {
         Map<String, List<byte[]>> samples = new LinkedHashMap<>();
-        samples.put("envelope", List.of(EnvelopeCodec.encode(ENVELOPE)));
+        var route = PENDING.invitation().routes().get(0);
+        samples.put("envelope", List.of(EnvelopeCodec.encode(ENVELOPE), EnvelopeCodec.encode(
+                new EnvelopeSealer(ALEX.ratchet, ALEX.diversifier).sealKeyAgreement(ACCEPTANCE.keyAgreement(),
+                        route.addresses().get(1), route.serviceKey()))));
         samples.put("ratchetMessage", List.of(ENVELOPE.ciphertext().toByteArray()));
         samples.put("ratchetState", List.of(COMPLETION.state().encode(), ACCEPTANCE.state().encode()));
         samples.put("payload", List.of(PayloadCodec.encode(Payload.of(ALEX.entropy, List.of(

@@ -128,6 +128,20 @@ class InvitationTest {
     }
 
     @Test
+    void keyAgreementWithALowOrderEphemeralKeyIsRefused() throws Exception {
+        PendingInvitation pending = issue();
+        Acceptance acceptance = acceptor.accept(pending.invitation(), reedProfile, NOW);
+        KeyAgreementMessage honest = KeyAgreementMessage.decode(acceptance.keyAgreement().toByteArray());
+        KeyAgreementMessage lowOrder = new KeyAgreementMessage(honest.invitationId(), 0, Bytes.of(new byte[32]),
+                honest.acceptor(), honest.initialMessage(), Bytes.empty());
+        byte[] signature = Signing.sign(acceptance.identity().signing(), KeyAgreementMessage.signedContent(
+                pending.invitation().hash(), lowOrder.unsignedEncoding()));
+        byte[] hostile = new KeyAgreementMessage(lowOrder.invitationId(), 0, lowOrder.ephemeralKey(), lowOrder.acceptor(),
+                lowOrder.initialMessage(), Bytes.of(signature)).encode();
+        assertThrows(KeyAgreementAuthenticationException.class, () -> issuer.complete(pending, hostile, NOW));
+    }
+
+    @Test
     void alteredInvitationIsRefusedOnDecoding() {
         byte[] encoded = issue().invitation().encode();
         for (int i = 0; i < encoded.length; i += 5) {

@@ -192,6 +192,24 @@ class RatchetTest {
     }
 
     @Test
+    void resealingAtTheSameChainPositionNeverReusesTheKeystream() throws Exception {
+        RatchetPair pair = new RatchetPair("reseal", 1000);
+        RatchetState rolledBack = pair.alice;
+        byte[] first = pair.ratchet.seal(rolledBack, new byte[64]).message().toByteArray();
+        byte[] plaintext = new byte[64];
+        java.util.Arrays.fill(plaintext, (byte) 0x5a);
+        byte[] second = pair.ratchet.seal(rolledBack, plaintext).message().toByteArray();
+        int prefix = 1 + 12 + 56;
+        int sameKeystreamBytes = 0;
+        for (int i = 0; i < 64; i++) {
+            if ((first[prefix + i] ^ second[prefix + i]) == 0x5a) {
+                sameKeystreamBytes++;
+            }
+        }
+        assertTrue(sameKeystreamBytes < 8, sameKeystreamBytes + " of 64 bytes share a keystream");
+    }
+
+    @Test
     void sameContentSealsToDifferentBytesAndStateNeverPrintsKeys() throws Exception {
         RatchetPair pair = new RatchetPair("print", 1000);
         assertNotEquals(pair.aliceSends("same"), pair.aliceSends("same"));
