@@ -43,7 +43,7 @@ public final class EnvelopeCodec {
             byte[] sealed = reader.shortField(DiversifiedAddress.SEALED_LENGTH, "diversified address");
             byte[] ciphertext = reader.longField(Limits.MAX_CIPHERTEXT_BYTES, "ciphertext");
             reader.expectEnd("envelope");
-            return new Envelope(new DiversifiedAddress(generation, Bytes.of(sealed)), Bytes.of(ciphertext));
+            return new Envelope(new DiversifiedAddress(generation, Bytes.adopt(sealed)), Bytes.adopt(ciphertext));
         } catch (WireFormatException | IllegalArgumentException e) {
             throw new MalformedEnvelopeException("envelope: " + e.getMessage());
         }

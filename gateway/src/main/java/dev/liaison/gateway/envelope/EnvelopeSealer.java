@@ -30,7 +30,7 @@ public final class EnvelopeSealer {
     /** Seals {@code payload} for the peer reachable at {@code recipient} through the service keyed {@code serviceKey}. */
     public SealedEnvelope seal(RatchetState state, Payload payload, SignedAddress recipient,
                                DiversificationKey serviceKey) {
-        SealedMessage sealed = ratchet.seal(state, Padding.pad(PayloadCodec.encode(payload)));
+        SealedMessage sealed = ratchet.seal(state, Padding.pad(payload));
         Envelope envelope = new Envelope(diversifier.forSender(recipient, serviceKey), sealed.message());
         return new SealedEnvelope(sealed.state(), envelope);
     }
@@ -42,8 +42,8 @@ public final class EnvelopeSealer {
     public OpenedEnvelope open(RatchetState state, Envelope envelope)
             throws RatchetException, EnvelopeException, PayloadException {
         OpenedMessage opened = ratchet.open(state, envelope.ciphertext().toByteArray());
-        byte[] payload = Padding.unpad(opened.plaintext().toByteArray());
-        return new OpenedEnvelope(opened.state(), PayloadCodec.decode(payload));
+        byte[] padded = opened.plaintext().toByteArray();
+        return new OpenedEnvelope(opened.state(), PayloadCodec.decode(padded, 4, Padding.contentLength(padded)));
     }
 
     /** An envelope carrying the acceptor's key agreement to one of the inviter's addresses. */
@@ -62,6 +62,6 @@ public final class EnvelopeSealer {
 
     /** The ciphertext length an envelope for {@code payload} will have (its padding bucket). */
     public static int ciphertextLength(Payload payload) {
-        return Padding.pad(PayloadCodec.encode(payload)).length + Ratchet.MESSAGE_OVERHEAD;
+        return Padding.pad(payload).length + Ratchet.MESSAGE_OVERHEAD;
     }
 }

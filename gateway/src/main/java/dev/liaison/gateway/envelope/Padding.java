@@ -1,6 +1,8 @@
 package dev.liaison.gateway.envelope;
 
 import dev.liaison.gateway.Limits;
+import dev.liaison.gateway.payload.Payload;
+import dev.liaison.gateway.payload.PayloadCodec;
 import dev.liaison.gateway.ratchet.Ratchet;
 import dev.liaison.gateway.wire.WireFormatException;
 import dev.liaison.gateway.wire.WireReader;
@@ -24,6 +26,17 @@ public final class Padding {
                     + MAX_PAYLOAD_BYTES + "; send it as an attachment");
         }
         return padTo(payload, bucketFor(payload.length + 4 + Ratchet.MESSAGE_OVERHEAD) - Ratchet.MESSAGE_OVERHEAD);
+    }
+
+    /** The padded ratchet plaintext of {@code payload}, encoded straight into its bucket-sized buffer. */
+    public static byte[] pad(Payload payload) {
+        return PayloadCodec.encodePadded(payload, length -> {
+            if (length > MAX_PAYLOAD_BYTES) {
+                throw new IllegalArgumentException("payload of " + length + " bytes is over the limit "
+                        + MAX_PAYLOAD_BYTES + "; send it as an attachment");
+            }
+            return bucketFor(length + 4 + Ratchet.MESSAGE_OVERHEAD) - Ratchet.MESSAGE_OVERHEAD;
+        });
     }
 
     /**
@@ -54,15 +67,21 @@ public final class Padding {
 
     /** Reverses {@link #pad} and {@link #padToBucket}: length prefix, content, then only zero bytes. */
     public static byte[] unpad(byte[] padded) throws MalformedPaddingException {
+        return java.util.Arrays.copyOfRange(padded, 4, 4 + contentLength(padded));
+    }
+
+    /** Checks the padding and returns the length of the content, which starts at offset 4. */
+    public static int contentLength(byte[] padded) throws MalformedPaddingException {
         try {
             WireReader reader = new WireReader(padded);
-            byte[] payload = reader.bytes(reader.u32(MAX_PAYLOAD_BYTES, "payload length"), "payload");
+            int length = reader.u32(MAX_PAYLOAD_BYTES, "payload length");
+            reader.skip(length, "payload");
             for (int i = reader.position(); i < padded.length; i++) {
                 if (padded[i] != 0) {
                     throw new MalformedPaddingException("padding byte at offset " + i + " is not zero");
                 }
             }
-            return payload;
+            return length;
         } catch (WireFormatException e) {
             throw new MalformedPaddingException("padding: " + e.getMessage());
         }

@@ -28,17 +28,58 @@ public final class PayloadCodec {
     }
 
     public static byte[] encode(Payload payload) {
-        int expected = 32 + payload.items().stream().mapToInt(PayloadCodec::sizeHint).sum();
-        WireWriter writer = new WireWriter(expected).u8(VERSION).bytes(payload.id()).u16(payload.items().size());
-        for (PayloadItem item : payload.items()) {
-            byte[] body = body(item);
-            writer.u16(type(item)).u32(body.length).bytes(body);
-        }
+        List<byte[]> bodies = smallBodies(payload);
+        WireWriter writer = new WireWriter(encodedLength(payload, bodies));
+        writeTo(payload, bodies, writer);
         return writer.toByteArray();
     }
 
-    private static int sizeHint(PayloadItem item) {
-        return item instanceof PayloadItem.Email email ? email.message().length() + 16 : 512;
+    /**
+     * Writes {@code payload} preceded by its u32 length and followed by zero bytes up to
+     * {@code totalLength}: the padded ratchet plaintext in one buffer, with the email body copied
+     * exactly once on its way to the cipher.
+     */
+    public static byte[] encodePadded(Payload payload, java.util.function.IntUnaryOperator totalLengthFor) {
+        List<byte[]> bodies = smallBodies(payload);
+        int length = encodedLength(payload, bodies);
+        int total = totalLengthFor.applyAsInt(length);
+        WireWriter writer = new WireWriter(total).u32(length);
+        writeTo(payload, bodies, writer);
+        return writer.zeros(total - writer.size()).toByteArray();
+    }
+
+    /** Bodies of every item except emails, which are written straight from their bytes. */
+    private static List<byte[]> smallBodies(Payload payload) {
+        List<byte[]> bodies = new ArrayList<>(payload.items().size());
+        for (PayloadItem item : payload.items()) {
+            bodies.add(item instanceof PayloadItem.Email ? null : body(item));
+        }
+        return bodies;
+    }
+
+    private static int encodedLength(Payload payload, List<byte[]> bodies) {
+        int length = 1 + Payload.ID_LENGTH + 2;
+        for (int i = 0; i < bodies.size(); i++) {
+            length += 6 + bodyLength(payload.items().get(i), bodies.get(i));
+        }
+        return length;
+    }
+
+    private static int bodyLength(PayloadItem item, byte[] body) {
+        return item instanceof PayloadItem.Email email ? 5 + email.message().length() : body.length;
+    }
+
+    private static void writeTo(Payload payload, List<byte[]> bodies, WireWriter writer) {
+        writer.u8(VERSION).bytes(payload.id()).u16(payload.items().size());
+        for (int i = 0; i < bodies.size(); i++) {
+            PayloadItem item = payload.items().get(i);
+            writer.u16(type(item)).u32(bodyLength(item, bodies.get(i)));
+            if (item instanceof PayloadItem.Email email) {
+                writer.u8(FIELD_VALUE).u32(email.message().length()).bytes(email.message());
+            } else {
+                writer.bytes(bodies.get(i));
+            }
+        }
     }
 
     private static int type(PayloadItem item) {
@@ -55,10 +96,8 @@ public final class PayloadCodec {
     }
 
     private static byte[] body(PayloadItem item) {
-        WireWriter writer = new WireWriter(sizeHint(item));
-        if (item instanceof PayloadItem.Email email) {
-            field(writer, email.message().toByteArray());
-        } else if (item instanceof PayloadItem.Routes routes) {
+        WireWriter writer = new WireWriter(512);
+        if (item instanceof PayloadItem.Routes routes) {
             for (DeliveryRoute route : routes.routes()) {
                 WireWriter encoded = new WireWriter(1024);
                 route.writeTo(encoded);
@@ -77,8 +116,13 @@ public final class PayloadCodec {
     }
 
     public static Payload decode(byte[] encoded) throws PayloadException {
+        return decode(encoded, 0, encoded.length);
+    }
+
+    /** Decodes the payload in {@code length} bytes of {@code buffer} from {@code offset}, without copying it first. */
+    public static Payload decode(byte[] buffer, int offset, int length) throws PayloadException {
         try {
-            WireReader reader = new WireReader(encoded);
+            WireReader reader = new WireReader(buffer, offset, length);
             int version = reader.u8();
             if (version != VERSION) {
                 throw new UnsupportedPayloadVersionException("payload version " + version + " is not supported (only "
@@ -130,7 +174,7 @@ public final class PayloadCodec {
     private static PayloadItem item(int type, List<byte[]> values) {
         switch (type) {
             case EMAIL:
-                return new PayloadItem.Email(Bytes.of(single(values, "email")));
+                return new PayloadItem.Email(Bytes.adopt(single(values, "email")));
             case ROUTES:
                 List<DeliveryRoute> routes = new ArrayList<>(values.size());
                 for (byte[] value : values) {

@@ -34,6 +34,17 @@ public final class Aead {
         }
     }
 
+    /** Like {@link #seal} but writes ciphertext and tag into {@code output} at {@code offset}, avoiding a copy. */
+    public static void sealInto(byte[] key, byte[] nonce, byte[] associatedData, byte[] plaintext,
+                                byte[] output, int offset) {
+        try {
+            Cipher cipher = init(Cipher.ENCRYPT_MODE, key, nonce, associatedData);
+            cipher.doFinal(plaintext, 0, plaintext.length, output, offset);
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError("AES-256-GCM encryption failed with valid parameters", e);
+        }
+    }
+
     /** The plaintext, or empty when the tag does not verify (wrong key, nonce, data or ciphertext). */
     public static Optional<byte[]> open(byte[] key, byte[] nonce, byte[] associatedData,
                                         byte[] ciphertext, int offset, int length) {

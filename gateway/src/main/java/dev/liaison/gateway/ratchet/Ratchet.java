@@ -76,7 +76,7 @@ public final class Ratchet {
         work.sendCount = Math.addExact(work.sendCount, 1);
         byte[] message = RatchetMessage.seal(work.sendingHeaderKey.toByteArray(), entropy.bytes(Aead.NONCE_LENGTH),
                 header, step[0], work.associatedData.toByteArray(), plaintext);
-        return new SealedMessage(new RatchetState(work), Bytes.of(message));
+        return new SealedMessage(new RatchetState(work), Bytes.adopt(message));
     }
 
     /** Decrypts {@code message}; on any exception {@code state} is unchanged and still current. */
@@ -86,7 +86,7 @@ public final class Ratchet {
         Work work = new Work(state);
         Optional<byte[]> fromSkipped = trySkipped(work, parsed, associatedData);
         if (fromSkipped.isPresent()) {
-            return new OpenedMessage(new RatchetState(work), Bytes.of(fromSkipped.get()));
+            return new OpenedMessage(new RatchetState(work), Bytes.adopt(fromSkipped.get()));
         }
         Optional<MessageHeader> current = parsed.openHeader(work.receivingHeaderKey, associatedData);
         MessageHeader header;
@@ -110,7 +110,7 @@ public final class Ratchet {
         byte[] plaintext = parsed.openBody(step[0], associatedData).orElseThrow(() ->
                 new MessageAuthenticationException("message " + header.number() + ": body tag does not verify;"
                         + " the message was altered; dropped"));
-        return new OpenedMessage(new RatchetState(work), Bytes.of(plaintext));
+        return new OpenedMessage(new RatchetState(work), Bytes.adopt(plaintext));
     }
 
     private Optional<byte[]> trySkipped(Work work, RatchetMessage parsed, byte[] associatedData)

@@ -44,9 +44,8 @@ final class RatchetMessage {
         System.arraycopy(nonce, 0, out, 1, Aead.NONCE_LENGTH);
         System.arraycopy(encryptedHeader, 0, out, 1 + Aead.NONCE_LENGTH, ENCRYPTED_HEADER_LENGTH);
         byte[] keyAndNonce = RatchetKdf.bodyKeyAndNonce(messageKey, nonce);
-        byte[] body = Aead.seal(Arrays.copyOf(keyAndNonce, 32), Arrays.copyOfRange(keyAndNonce, 32, 44),
-                bodyAssociatedData(associatedData, out), plaintext);
-        System.arraycopy(body, 0, out, PREFIX_LENGTH, body.length);
+        Aead.sealInto(Arrays.copyOf(keyAndNonce, 32), Arrays.copyOfRange(keyAndNonce, 32, 44),
+                bodyAssociatedData(associatedData, out), plaintext, out, PREFIX_LENGTH);
         return out;
     }
 

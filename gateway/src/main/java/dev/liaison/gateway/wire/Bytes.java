@@ -23,6 +23,15 @@ public final class Bytes {
         return value.length == 0 ? EMPTY : new Bytes(value.clone());
     }
 
+    /**
+     * Takes ownership of {@code value} without copying, for arrays the caller has just made and
+     * never touches again (a decrypted body, a sealed message): on the per-message path each copy
+     * of a 10 KB body costs about as much as encrypting it.
+     */
+    public static Bytes adopt(byte[] value) {
+        return value.length == 0 ? EMPTY : new Bytes(value);
+    }
+
     /** Copies {@code length} bytes of {@code value} starting at {@code offset}. */
     public static Bytes of(byte[] value, int offset, int length) {
         return new Bytes(Arrays.copyOfRange(value, offset, offset + length));

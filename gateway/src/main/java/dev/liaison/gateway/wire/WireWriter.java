@@ -84,6 +84,7 @@ public final class WireWriter {
         return u8(encoded.length).bytes(encoded);
     }
 
+    /** Appends {@code count} zero bytes (padding). */
     public WireWriter zeros(int count) {
         ensure(count);
         size += count;
@@ -94,11 +95,20 @@ public final class WireWriter {
         return size;
     }
 
+    /**
+     * The bytes written. When the writer was presized exactly, its buffer is handed over without a
+     * copy, so the writer is finished after this call and refuses further writes.
+     */
     public byte[] toByteArray() {
-        return size == buffer.length ? buffer.clone() : Arrays.copyOf(buffer, size);
+        byte[] result = size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
+        buffer = null;
+        return result;
     }
 
     private void ensure(int extra) {
+        if (buffer == null) {
+            throw new IllegalStateException("writer already finished by toByteArray()");
+        }
         if (size + extra > buffer.length) {
             buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + extra));
         }

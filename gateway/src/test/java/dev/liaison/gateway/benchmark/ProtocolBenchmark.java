@@ -86,11 +86,12 @@ public class ProtocolBenchmark {
     /** The ratchet alone, with payload encoding and padding: seal by one end, open by the other. */
     @Benchmark
     public Payload ratchetSealOpen() throws Exception {
-        SealedMessage sealed = conversation.ratchet.seal(conversation.alex, Padding.pad(PayloadCodec.encode(payload)));
+        SealedMessage sealed = conversation.ratchet.seal(conversation.alex, Padding.pad(payload));
         conversation.alex = sealed.state();
         OpenedMessage opened = conversation.ratchet.open(conversation.blair, sealed.message().toByteArray());
         conversation.blair = opened.state();
-        return PayloadCodec.decode(Padding.unpad(opened.plaintext().toByteArray()));
+        byte[] padded = opened.plaintext().toByteArray();
+        return PayloadCodec.decode(padded, 4, Padding.contentLength(padded));
     }
 
     /** Sender diversification, then the receiving service's resolve of both layers and signature check. */
