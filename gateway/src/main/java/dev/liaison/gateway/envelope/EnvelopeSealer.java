@@ -59,9 +59,4 @@ public final class EnvelopeSealer {
         }
         return Padding.unpad(envelope.ciphertext().toByteArray());
     }
-
-    /** The ciphertext length an envelope for {@code payload} will have (its padding bucket). */
-    public static int ciphertextLength(Payload payload) {
-        return Padding.pad(payload).length + Ratchet.MESSAGE_OVERHEAD;
-    }
 }

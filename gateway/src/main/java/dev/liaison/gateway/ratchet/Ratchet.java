@@ -88,21 +88,7 @@ public final class Ratchet {
         if (fromSkipped.isPresent()) {
             return new OpenedMessage(new RatchetState(work), Bytes.adopt(fromSkipped.get()));
         }
-        Optional<MessageHeader> current = parsed.openHeader(work.receivingHeaderKey, associatedData);
-        MessageHeader header;
-        if (current.isPresent()) {
-            header = current.get();
-            if (header.number() < work.receiveCount) {
-                throw new DuplicateMessageException("message " + header.number() + " of the current chain was"
-                        + " already received (next expected " + work.receiveCount + "); replay dropped");
-            }
-        } else {
-            header = parsed.openHeader(work.nextReceivingHeaderKey, associatedData)
-                    .orElseThrow(() -> new UndecryptableHeaderException("no header key of this session opens the"
-                            + " message header: altered, for another session, or too old; dropped"));
-            skip(work, header.previousChainLength());
-            stepRatchet(work, header);
-        }
+        MessageHeader header = readHeader(work, parsed, associatedData);
         skip(work, header.number());
         byte[][] step = RatchetKdf.chain(work.receivingChainKey.toByteArray());
         work.receivingChainKey = Bytes.of(step[1]);
@@ -111,6 +97,24 @@ public final class Ratchet {
                 new MessageAuthenticationException("message " + header.number() + ": body tag does not verify;"
                         + " the message was altered; dropped"));
         return new OpenedMessage(new RatchetState(work), Bytes.adopt(plaintext));
+    }
+
+    /** The header under the current receiving header key, or under the next one after a DH ratchet step. */
+    private MessageHeader readHeader(Work work, RatchetMessage parsed, byte[] associatedData) throws RatchetException {
+        Optional<MessageHeader> current = parsed.openHeader(work.receivingHeaderKey, associatedData);
+        if (current.isPresent()) {
+            if (current.get().number() < work.receiveCount) {
+                throw new DuplicateMessageException("message " + current.get().number() + " of the current chain"
+                        + " was already received (next expected " + work.receiveCount + "); replay dropped");
+            }
+            return current.get();
+        }
+        MessageHeader header = parsed.openHeader(work.nextReceivingHeaderKey, associatedData)
+                .orElseThrow(() -> new UndecryptableHeaderException("no header key of this session opens the"
+                        + " message header: altered, for another session, or too old; dropped"));
+        skip(work, header.previousChainLength());
+        stepRatchet(work, header);
+        return header;
     }
 
     private Optional<byte[]> trySkipped(Work work, RatchetMessage parsed, byte[] associatedData)
