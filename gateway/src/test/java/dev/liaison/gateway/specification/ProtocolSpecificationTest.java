@@ -34,6 +34,21 @@ class ProtocolSpecificationTest {
         assertEquals(expected.keySet(), seen, "every generated vector appears in docs/protocol.md");
     }
 
+    @Test
+    void labelTableInTheSpecificationListsExactlyTheLabelsTheCodeUses() throws Exception {
+        String document = Files.readString(specification());
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        Matcher row = Pattern.compile("\\| `L_[A-Z0-9_]+` \\| `([^`]+)` \\|").matcher(document);
+        while (row.find()) {
+            documented.add(row.group(1));
+        }
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        for (java.lang.reflect.Field field : dev.liaison.gateway.primitive.Labels.class.getFields()) {
+            used.add(new String((byte[]) field.get(null), java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        assertEquals(used, documented);
+    }
+
     private static Path specification() throws IOException {
         for (Path directory = Path.of("").toAbsolutePath(); directory != null; directory = directory.getParent()) {
             Path candidate = directory.resolve("docs/protocol.md");
