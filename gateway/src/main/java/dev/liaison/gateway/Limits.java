@@ -1,0 +1,75 @@
+package dev.liaison.gateway;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every bound on input the gateway accepts, named in one place (as libsignal's {@code limits.rs}
+ * does), so {@code docs/protocol.md} and the code cannot drift apart silently. Decoders check these
+ * before allocating; a value over its limit is refused with the capability's malformed-input error.
+ */
+public final class Limits {
+
+    // --- Double Ratchet -------------------------------------------------------------------------
+
+    /** Default for how many message keys one message may skip, and how many skipped keys are kept. */
+    public static final int DEFAULT_MAX_SKIPPED_MESSAGE_KEYS = 1000;
+    /** Ceiling for a configured skipped-key limit, which also bounds a decoded ratchet state. */
+    public static final int MAX_SKIPPED_MESSAGE_KEYS_CEILING = 10_000;
+    /** A ratchet message counter may not exceed this (u32 on the wire, kept in a Java int). */
+    public static final int MAX_MESSAGE_NUMBER = Integer.MAX_VALUE;
+
+    // --- Envelope and padding -------------------------------------------------------------------
+
+    /** Largest ratchet ciphertext an envelope carries; bigger content goes as an attachment. */
+    public static final int MAX_CIPHERTEXT_BYTES = 4 * 1024 * 1024;
+    /** Largest encoded envelope: header, address and the largest ciphertext. */
+    public static final int MAX_ENVELOPE_BYTES = MAX_CIPHERTEXT_BYTES + 1024;
+    /**
+     * Ciphertext lengths an envelope may have: powers of two from 1 KiB, so the length shows only
+     * which bucket a message falls in (at most doubling its size on the wire).
+     */
+    public static final List<Integer> CIPHERTEXT_BUCKETS = buckets();
+
+    // --- Payload --------------------------------------------------------------------------------
+
+    public static final int MAX_PAYLOAD_ITEMS = 64;
+    public static final int MAX_FIELDS_PER_ITEM = 256;
+    public static final int MAX_ACKNOWLEDGED_PAYLOADS = 256;
+    public static final int MAX_DISPLAY_NAME_BYTES = 128;
+
+    // --- Addresses and receiving services -------------------------------------------------------
+
+    public static final int MAX_SERVICE_URL_BYTES = 255;
+    /** Receiving services one party lists for a relationship (the seed asks for at least two). */
+    public static final int MAX_DELIVERY_ROUTES = 4;
+    public static final int MAX_ADDRESSES_PER_ROUTE = 8;
+    /** Diversification key generations a receiving service keeps at once (current plus retiring). */
+    public static final int MAX_SERVICE_KEY_GENERATIONS = 16;
+    /** Longest validity a recipient may give a signed address. */
+    public static final Duration MAX_ADDRESS_LIFETIME = Duration.ofDays(400);
+
+    // --- Invitation and key agreement -----------------------------------------------------------
+
+    /** Keeps the token, URI and QR code (byte mode, level L holds 2953 bytes) in one symbol. */
+    public static final int MAX_INVITATION_BYTES = 2048;
+    public static final int MAX_ONE_TIME_PREKEYS = 4;
+    public static final Duration MAX_INVITATION_LIFETIME = Duration.ofDays(30);
+    public static final int MAX_KEY_AGREEMENT_BYTES = 4096;
+
+    // --- Time ----------------------------------------------------------------------------------
+
+    /** Latest timestamp on the wire (9999-12-31T23:59:59Z), in u64 epoch seconds; beyond it is malformed. */
+    public static final long MAX_EPOCH_SECOND = 253_402_300_799L;
+
+    private Limits() {
+    }
+
+    private static List<Integer> buckets() {
+        java.util.ArrayList<Integer> sizes = new java.util.ArrayList<>();
+        for (int size = 1024; size <= MAX_CIPHERTEXT_BYTES; size *= 2) {
+            sizes.add(size);
+        }
+        return List.copyOf(sizes);
+    }
+}

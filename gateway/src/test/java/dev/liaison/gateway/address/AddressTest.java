@@ -1,0 +1,177 @@
+package dev.liaison.gateway.address;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.liaison.gateway.primitive.Entropy;
+import dev.liaison.gateway.primitive.SeededEntropy;
+import dev.liaison.gateway.primitive.Signing;
+import dev.liaison.gateway.primitive.SigningKeyPair;
+import dev.liaison.gateway.wire.Bytes;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AddressTest {
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Instant EXPIRY = Instant.parse("2026-02-01T00:00:00Z");
+
+    private final Entropy entropy = new SeededEntropy("address test");
+    private final AddressDiversifier diversifier = new AddressDiversifier(entropy);
+    private ServiceKeyRing ring = ServiceKeyRing.create(entropy);
+    private final RootAddress root = RootAddress.generate(entropy);
+    private final SigningKeyPair userKey = Signing.generate(entropy);
+    private final SignerDirectory directory = r -> r.equals(root) ? List.of(userKey.publicKey()) : List.of();
+
+    private SignedAddress signed() {
+        return diversifier.forRecipient(root, ring.currentKey(), userKey, EXPIRY);
+    }
+
+    @Test
+    void senderDiversifiedAddressResolvesToTheRootAndVerifies() throws Exception {
+        SignedAddress address = signed();
+        DiversifiedAddress forMessage = diversifier.forSender(address, ring.currentKey());
+        ResolvedAddress resolved = AddressResolver.resolveAndVerify(ring, forMessage, NOW, directory);
+        assertEquals(root, resolved.root());
+        assertEquals(address, resolved.signedAddress());
+    }
+
+    @Test
+    void diversifyingTheSameAddressTwiceGivesUnrelatedBytesOfEqualLength() {
+        SignedAddress first = signed();
+        SignedAddress second = signed();
+        assertNotEquals(first.sealedRoot(), second.sealedRoot());
+        DiversifiedAddress a = diversifier.forSender(first, ring.currentKey());
+        DiversifiedAddress b = diversifier.forSender(first, ring.currentKey());
+        assertEquals(a.sealed().length(), b.sealed().length());
+        assertNotEquals(a.sealed(), b.sealed());
+        assertEquals(0, commonPrefix(a.sealed().toByteArray(), b.sealed().toByteArray()) / 8,
+                "diversified addresses share a long prefix");
+        assertEquals(-1, indexOf(a.sealed().toByteArray(), first.encode()), "signed address visible inside");
+    }
+
+    @Test
+    void expiredAddressIsRefused() {
+        DiversifiedAddress forMessage = diversifier.forSender(signed(), ring.currentKey());
+        assertThrows(ExpiredAddressException.class,
+                () -> AddressResolver.resolveAndVerify(ring, forMessage, EXPIRY, directory));
+    }
+
+    @Test
+    void addressValidForLongerThanTheLifetimeLimitIsRefused() {
+        SignedAddress forever = diversifier.forRecipient(root, ring.currentKey(), userKey,
+                NOW.plus(dev.liaison.gateway.Limits.MAX_ADDRESS_LIFETIME).plusSeconds(1));
+        DiversifiedAddress forMessage = diversifier.forSender(forever, ring.currentKey());
+        assertThrows(MalformedAddressException.class,
+                () -> AddressResolver.resolveAndVerify(ring, forMessage, NOW, directory));
+    }
+
+    @Test
+    void addressSignedByAnotherKeyIsRefusedAsForged() {
+        SigningKeyPair forger = Signing.generate(entropy);
+        SignedAddress forged = diversifier.forRecipient(root, ring.currentKey(), forger, EXPIRY);
+        DiversifiedAddress forMessage = diversifier.forSender(forged, ring.currentKey());
+        assertThrows(AddressSignatureException.class,
+                () -> AddressResolver.resolveAndVerify(ring, forMessage, NOW, directory));
+    }
+
+    @Test
+    void addressWithAnExtendedExpiryIsRefusedAsForged() {
+        SignedAddress honest = signed();
+        SignedAddress extended = new SignedAddress(honest.generation(), honest.sealedRoot(),
+                EXPIRY.plusSeconds(86_400), honest.signature());
+        DiversifiedAddress forMessage = diversifier.forSender(extended, ring.currentKey());
+        assertThrows(AddressSignatureException.class,
+                () -> AddressResolver.resolveAndVerify(ring, forMessage, NOW, directory));
+    }
+
+    @Test
+    void everyAlteredByteOfADiversifiedAddressIsRefused() {
+        DiversifiedAddress forMessage = diversifier.forSender(signed(), ring.currentKey());
+        byte[] sealed = forMessage.sealed().toByteArray();
+        for (int i = 0; i < sealed.length; i += 7) {
+            byte[] altered = sealed.clone();
+            altered[i] ^= 0x20;
+            DiversifiedAddress bad = new DiversifiedAddress(forMessage.generation(), Bytes.of(altered));
+            assertThrows(UnresolvableAddressException.class, () -> AddressResolver.resolve(ring, bad, NOW), "byte " + i);
+        }
+    }
+
+    @Test
+    void addressForAKeyGenerationTheServiceDoesNotHoldIsRefused() {
+        DiversifiedAddress forMessage = diversifier.forSender(signed(), ring.currentKey());
+        DiversifiedAddress wrongGeneration = new DiversifiedAddress(7, forMessage.sealed());
+        assertThrows(UnknownKeyGenerationException.class, () -> AddressResolver.resolve(ring, wrongGeneration, NOW));
+    }
+
+    @Test
+    void addressSealedToAnotherGenerationsKeyIsRefused() {
+        DiversificationKey first = ring.currentKey();
+        ring = ring.rotate(entropy);
+        DiversifiedAddress forMessage = diversifier.forSender(signed(), first);
+        DiversifiedAddress relabelled = new DiversifiedAddress(ring.currentKey().generation(), forMessage.sealed());
+        assertThrows(UnresolvableAddressException.class, () -> AddressResolver.resolve(ring, relabelled, NOW));
+    }
+
+    @Test
+    void rotationKeepsOldAddressesResolvingUntilTheGenerationIsRetired() throws Exception {
+        SignedAddress old = signed();
+        ring = ring.rotate(entropy);
+        assertEquals(2, ring.currentKey().generation());
+        DiversifiedAddress forMessage = diversifier.forSender(old, ring.currentKey());
+        assertEquals(root, AddressResolver.resolveAndVerify(ring, forMessage, NOW, directory).root());
+        ServiceKeyRing retired = ring.retire(1);
+        assertThrows(UnknownKeyGenerationException.class, () -> AddressResolver.resolve(retired, forMessage, NOW));
+    }
+
+    @Test
+    void addressForAnotherServiceIsRefused() {
+        ServiceKeyRing otherService = ServiceKeyRing.create(entropy);
+        DiversifiedAddress forMessage = diversifier.forSender(signed(), ring.currentKey());
+        assertThrows(UnresolvableAddressException.class, () -> AddressResolver.resolve(otherService, forMessage, NOW));
+    }
+
+    @Test
+    void addressOfNoKnownUserIsRefused() {
+        RootAddress stranger = RootAddress.generate(entropy);
+        SignedAddress address = diversifier.forRecipient(stranger, ring.currentKey(), userKey, EXPIRY);
+        DiversifiedAddress forMessage = diversifier.forSender(address, ring.currentKey());
+        assertThrows(UnknownRootAddressException.class,
+                () -> AddressResolver.resolveAndVerify(ring, forMessage, NOW, directory));
+    }
+
+    @Test
+    void keyRingAndSignedAddressSurviveEncoding() throws Exception {
+        ring = ring.rotate(entropy);
+        ServiceKeyRing decoded = ServiceKeyRing.decode(ring.encode());
+        assertEquals(ring.currentKey(), decoded.currentKey());
+        assertEquals(ring.keyPair(1), decoded.keyPair(1));
+        SignedAddress address = signed();
+        assertEquals(address, SignedAddress.decode(address.encode()));
+        assertThrows(MalformedAddressException.class, () -> SignedAddress.decode(new byte[3]));
+        assertThrows(MalformedAddressException.class, () -> ServiceKeyRing.decode(Map.of().toString().getBytes()));
+    }
+
+    private static int commonPrefix(byte[] a, byte[] b) {
+        int i = 0;
+        while (i < a.length && a[i] == b[i]) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
