@@ -149,6 +149,7 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
 
     private Mono<Void> publish(Event event) {
         List<String> payloads = EventCodec.encode(origin, event);
+        LOG.debug("publishing {} as {} notifications", event.getClass().getSimpleName(), payloads.size());
         if (payloads.isEmpty()) {
             return Mono.empty();
         }
@@ -210,6 +211,7 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         }
         try {
             Event event = EventCodec.decode(payload);
+            LOG.debug("mailbox event {} from another process", event.getClass().getSimpleName());
             MailboxEvents.MailboxEvent mailboxEvent = (MailboxEvents.MailboxEvent) event;
             StoredMailboxId id = (StoredMailboxId) mailboxEvent.getMailboxId();
             deliverLocally(event, Set.of(new MailboxIdRegistrationKey(id)), false).block();

@@ -20,7 +20,6 @@ import org.apache.james.imap.processor.EnableProcessor;
 import org.apache.james.imap.processor.ExamineProcessor;
 import org.apache.james.imap.processor.ExpungeProcessor;
 import org.apache.james.imap.processor.IdProcessor;
-import org.apache.james.imap.processor.IdleProcessor;
 import org.apache.james.imap.processor.LSubProcessor;
 import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.imap.processor.LogoutProcessor;
