@@ -1,6 +1,14 @@
 package dev.liaison.imap.server;
 
 import org.apache.james.events.EventBus;
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.request.ImapRequest;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.main.DeniedAccessOnSharedMailboxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 import org.apache.james.imap.api.ImapConfiguration;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapProcessor;
@@ -62,6 +70,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessorChain {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorChain.class);
+
     private ProcessorChain() {
     }
 
@@ -102,7 +112,7 @@ final class ProcessorChain {
             }
             p.acceptableClasses().forEach(type -> byRequest.put(type, p));
         }
-        return new Configured(new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)));
+        return new Configured(new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)), responses);
     }
 
     static ImapConfiguration configuration() {
@@ -118,12 +128,31 @@ final class ProcessorChain {
                 .build();
     }
 
-    /** The chain with our configuration, whatever James's server passes to {@link #configure}. */
-    private record Configured(DefaultProcessor chain) implements ImapProcessor {
+    /**
+     * The chain with our configuration, whatever James's server passes to {@link #configure}, and
+     * a last line of defence: a processor that fails outside its own error handling (James lets
+     * some exceptions, e.g. a name in a namespace we do not have, escape and drop the connection)
+     * answers the command {@code NO} and the connection stays up (RFC 3501 §7.1.2).
+     */
+    private record Configured(DefaultProcessor chain, StatusResponseFactory responses) implements ImapProcessor {
         @Override
-        public reactor.core.publisher.Mono<Void> processReactive(org.apache.james.imap.api.ImapMessage message,
-                Responder responder, org.apache.james.imap.api.process.ImapSession session) {
-            return chain.processReactive(message, responder, session);
+        public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+            return Mono.defer(() -> chain.processReactive(message, responder, session))
+                    .onErrorResume(e -> refuse(message, responder, e));
+        }
+
+        private Mono<Void> refuse(ImapMessage message, Responder responder, Throwable e) {
+            if (!(message instanceof ImapRequest request)) {
+                return Mono.error(e);
+            }
+            boolean namespace = e instanceof DeniedAccessOnSharedMailboxException;
+            if (!namespace) {
+                LOG.warn("{} failed unexpectedly: {}", request.getCommand().getName(), e.toString());
+            }
+            responder.respond(responses.taggedNo(request.getTag(), request.getCommand(),
+                    namespace ? HumanReadableText.FAILURE_NO_SUCH_MAILBOX : HumanReadableText.GENERIC_FAILURE_DURING_PROCESSING));
+            responder.flush();
+            return Mono.empty();
         }
 
         @Override
