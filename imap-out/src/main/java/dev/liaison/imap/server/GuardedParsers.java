@@ -57,14 +57,18 @@ final class GuardedParsers implements ImapCommandParserFactory {
     private org.apache.james.imap.api.ImapMessage parse(ImapCommandParser parser, ImapRequestLineReader request, Tag tag,
                                                          ImapSession session) {
         try {
-            return parser.parse(request, tag, session);
+            org.apache.james.imap.api.ImapMessage message = parser.parse(request, tag, session);
+            Backpressure.decoded(session);
+            return message;
         } catch (NettyImapRequestLineReader.NotEnoughDataException e) {
             throw e; // not a failure: the frame decoder waits for the rest of a literal
         } catch (StackOverflowError | RuntimeException e) {
+            Backpressure.decoded(session);
             return (org.apache.james.imap.api.ImapMessage) refuse(tag, e);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Error e) {
+            Backpressure.decoded(session);
             return (org.apache.james.imap.api.ImapMessage) refuse(tag, e);
         }
     }

@@ -21,7 +21,9 @@ public final class Limits {
      */
     public static final int CONCURRENT_REQUESTS = 64;
     /** Commands queued in one server before it answers NO to more. */
-    public static final int QUEUED_REQUESTS = 8192;
+    public static final int QUEUED_REQUESTS = 65_536;
+    /** Pipelined commands of one connection waiting for an answer before the server stops reading it. */
+    public static final int PIPELINED_COMMANDS = 256;
     /** Longest folder name, in characters. */
     public static final int MAILBOX_NAME_CHARS = 200;
     /** Longest delivery id, in characters. */

@@ -138,7 +138,8 @@ final class ProcessorChain {
         @Override
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
             return Mono.defer(() -> chain.processReactive(message, responder, session))
-                    .onErrorResume(e -> refuse(message, responder, e));
+                    .onErrorResume(e -> refuse(message, responder, e))
+                    .doFinally(signal -> Backpressure.answered(session));
         }
 
         private Mono<Void> refuse(ImapMessage message, Responder responder, Throwable e) {
