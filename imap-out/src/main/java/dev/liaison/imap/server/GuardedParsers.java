@@ -15,6 +15,8 @@ import org.apache.james.imapserver.netty.NettyImapRequestLineReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
+
 /**
  * James's command parsers, each behind a guard: a parser that fails in a way James does not
  * expect answers the command {@code BAD} (RFC 3501 §7.1.3) instead of dropping the connection.
@@ -49,6 +51,23 @@ final class GuardedParsers implements ImapCommandParserFactory {
         return parser == null ? null : (request, tag, session) -> parse(parser, request, tag, session);
     }
 
+    /**
+     * A synchronizing literal over the limit is refused before the client sends it (RFC 7889:
+     * NO, the client gets no continuation). A non-synchronizing one is already on its way: the
+     * command is BAD and the connection is closed rather than read (RFC 7888 §4).
+     */
+    private org.apache.james.imap.api.ImapMessage tooBig(Tag tag, ImapSession session, LiteralLimit.Announced literal) {
+        String size = literal.octets() == Long.MAX_VALUE ? "an unreadable size" : literal.octets() + " octets";
+        HumanReadableText text = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
+                "failed. Literal of " + size + " exceeds the limit of " + Limits.MESSAGE_OCTETS + " (APPENDLIMIT).");
+        LOG.debug("literal of {} octets refused", literal.octets());
+        if (literal.synchronizing()) {
+            return responses.taggedNo(tag, null, text);
+        }
+        session.setAttribute(ProcessorChain.CLOSE_AFTER_ANSWER, Boolean.TRUE);
+        return responses.taggedBad(tag, null, text);
+    }
+
     private Object refuse(Tag tag, Throwable e) {
         LOG.debug("malformed command refused: {}", e.getClass().getSimpleName());
         return responses.taggedBad(tag, null, e instanceof StackOverflowError ? TOO_DEEP : MALFORMED);
@@ -56,6 +75,11 @@ final class GuardedParsers implements ImapCommandParserFactory {
 
     private org.apache.james.imap.api.ImapMessage parse(ImapCommandParser parser, ImapRequestLineReader request, Tag tag,
                                                          ImapSession session) {
+        Optional<LiteralLimit.Announced> literal = LiteralLimit.announced(request);
+        if (literal.isPresent() && literal.get().octets() > Limits.MESSAGE_OCTETS) {
+            Backpressure.decoded(session);
+            return tooBig(tag, session, literal.get());
+        }
         try {
             org.apache.james.imap.api.ImapMessage message = parser.parse(request, tag, session);
             Backpressure.decoded(session);

@@ -71,6 +71,8 @@ import java.util.concurrent.TimeUnit;
 final class ProcessorChain {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorChain.class);
+    /** Session attribute: end the connection once the current command is answered. */
+    static final String CLOSE_AFTER_ANSWER = "liaison.close-after-answer";
 
     private ProcessorChain() {
     }
@@ -139,7 +141,17 @@ final class ProcessorChain {
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
             return Mono.defer(() -> chain.processReactive(message, responder, session))
                     .onErrorResume(e -> refuse(message, responder, e))
+                    .then(Mono.defer(() -> closeIfAsked(responder, session)))
                     .doFinally(signal -> Backpressure.answered(session));
+        }
+
+        /** James's server closes the connection after the answer when the session is logged out. */
+        private static Mono<Void> closeIfAsked(Responder responder, ImapSession session) {
+            if (!Boolean.TRUE.equals(session.getAttribute(CLOSE_AFTER_ANSWER))) {
+                return Mono.empty();
+            }
+            responder.flush();
+            return session.logout();
         }
 
         private Mono<Void> refuse(ImapMessage message, Responder responder, Throwable e) {

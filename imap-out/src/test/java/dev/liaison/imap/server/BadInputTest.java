@@ -149,6 +149,32 @@ class BadInputTest {
     }
 
     @Test
+    void aSynchronizingLiteralOverTheLimitIsRefusedBeforeItIsSent() throws Exception {
+        try (RawImap c = selected()) {
+            List<String> answer = c.command("APPEND INBOX {" + (Limits.MESSAGE_OCTETS + 1) + "}");
+            assertEquals(1, answer.size(), "no continuation may be offered: " + answer);
+            assertTrue(RawImap.last(answer).contains(" NO ") && RawImap.last(answer).contains("exceeds the limit"),
+                    answer.toString());
+            assertRefused("absurd size", c.command("APPEND INBOX {99999999999999999999}"));
+            assertAlive(c);
+            assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).contains("MESSAGES 1"));
+        }
+    }
+
+    @Test
+    void aNonSynchronizingLiteralOverTheLimitIsBadAndEndsTheConnection() throws Exception {
+        try (RawImap c = selected()) {
+            c.send("big APPEND INBOX {" + (Limits.MESSAGE_OCTETS + 1) + "+}\r\n");
+            List<String> answer = c.until("big");
+            assertTrue(RawImap.last(answer).startsWith("big BAD"), answer.toString());
+            assertEquals(null, c.line(), "the connection should be closed");
+        }
+        try (RawImap c = selected()) {
+            assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).contains("MESSAGES 1"));
+        }
+    }
+
+    @Test
     void anAbandonedLiteralDoesNotHurtTheServer() throws Exception {
         try (RawImap c = selected()) {
             c.send("l1 APPEND INBOX {1000+}\r\nFrom: half a message\r\n");

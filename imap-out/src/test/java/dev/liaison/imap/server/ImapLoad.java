@@ -1,11 +1,14 @@
 package dev.liaison.imap.server;
 
 import dev.liaison.imap.delivery.Delivery;
+import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.database.PoolSettings;
 import dev.liaison.mapping.database.TestPostgres;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * one large mailbox, then the time for mbsync to copy that mailbox. Prints the numbers; see
  * docs/imap.md for the command and the results.
  *
- * <p>Arguments: [messages=10000] [clients=10] [seconds=30]
+ * <p>Arguments: [messages=10000] [clients=10] [seconds=30] [pool=8]
  */
 public final class ImapLoad {
 
@@ -29,7 +32,12 @@ public final class ImapLoad {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
+        int pool = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+        Database database = Database.open(TestPostgres.EMBEDDED.freshLocation(),
+                new PoolSettings("imap-load", pool, Duration.ofSeconds(10)));
+        System.out.printf("%d messages, %d clients, %d s per round, pool of %d connections%n", messages, clients,
+                seconds, pool);
+        try (TestImap imap = TestImap.owning(database)) {
             imap.users.put("bench", TestImap.PASSWORD);
             long filled = fill(imap, messages);
             System.out.printf("filled %d messages in %.1f s%n", messages, filled / 1e9);
