@@ -58,6 +58,7 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
     private final Map<Group, EventListener.ReactiveEventListener> groups = new ConcurrentHashMap<>();
     private final Thread listener;
     private volatile boolean running = true;
+    private volatile Connection listening;
 
     public PostgresEventBus(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -78,8 +79,6 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         listener.start();
         return this;
     }
-
-    private volatile Connection listening;
 
     /** This process's origin tag; payloads from other origins are dispatched here. */
     public String origin() {
