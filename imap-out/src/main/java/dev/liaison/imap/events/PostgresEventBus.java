@@ -141,7 +141,7 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         return Mono.from(listener.reactiveEvent(event))
                 .onErrorResume(e -> {
                     LOG.warn("event listener {} failed on {}: {}", listener.getClass().getSimpleName(),
-                            event.getClass().getSimpleName(), e.toString());
+                            event.getClass().getSimpleName(), e.getClass().getName());
                     return Mono.empty();
                 });
     }
@@ -215,7 +215,7 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
             StoredMailboxId id = (StoredMailboxId) mailboxEvent.getMailboxId();
             deliverLocally(event, Set.of(new MailboxIdRegistrationKey(id)), false).block();
         } catch (RuntimeException e) {
-            LOG.warn("ignored an unreadable mailbox event notification ({} chars): {}", payload.length(), e.toString());
+            LOG.warn("ignored an unreadable mailbox event notification ({} chars): {}", payload.length(), e.getClass().getName());
         }
     }
 

@@ -160,7 +160,7 @@ final class ProcessorChain {
             }
             boolean namespace = e instanceof DeniedAccessOnSharedMailboxException;
             if (!namespace) {
-                LOG.warn("{} failed unexpectedly: {}", request.getCommand().getName(), e.toString());
+                LOG.warn("{} failed unexpectedly: {}", request.getCommand().getName(), e.getClass().getName());
             }
             responder.respond(responses.taggedNo(request.getTag(), request.getCommand(),
                     namespace ? HumanReadableText.FAILURE_NO_SUCH_MAILBOX : HumanReadableText.GENERIC_FAILURE_DURING_PROCESSING));
