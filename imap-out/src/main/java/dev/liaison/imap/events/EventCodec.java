@@ -51,7 +51,10 @@ public final class EventCodec {
             return chunk(head(origin, "E", expunged), expunged.getExpunged().values().stream().map(EventCodec::entry).toList());
         }
         if (event instanceof MailboxEvents.FlagsUpdated updated) {
-            return chunk(head(origin, "F", updated), updated.getUpdatedFlags().stream().map(EventCodec::entry).toList());
+            // a STORE that changed nothing (the flag was already set) is nothing for other processes to learn
+            return chunk(head(origin, "F", updated), updated.getUpdatedFlags().stream()
+                    .filter(u -> UpdatedFlags.flagsChanged(u.getOldFlags(), u.getNewFlags()))
+                    .map(EventCodec::entry).toList());
         }
         return List.of();
     }

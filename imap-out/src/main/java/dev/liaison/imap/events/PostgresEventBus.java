@@ -58,6 +58,7 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
     private final Map<Group, EventListener.ReactiveEventListener> groups = new ConcurrentHashMap<>();
     private final Thread listener;
     private volatile boolean running = true;
+    private volatile Connection listening;
 
     public PostgresEventBus(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -78,8 +79,6 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         listener.start();
         return this;
     }
-
-    private volatile Connection listening;
 
     /** This process's origin tag; payloads from other origins are dispatched here. */
     public String origin() {
@@ -142,13 +141,14 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         return Mono.from(listener.reactiveEvent(event))
                 .onErrorResume(e -> {
                     LOG.warn("event listener {} failed on {}: {}", listener.getClass().getSimpleName(),
-                            event.getClass().getSimpleName(), e.toString());
+                            event.getClass().getSimpleName(), e.getClass().getName());
                     return Mono.empty();
                 });
     }
 
     private Mono<Void> publish(Event event) {
         List<String> payloads = EventCodec.encode(origin, event);
+        LOG.debug("publishing {} as {} notifications", event.getClass().getSimpleName(), payloads.size());
         if (payloads.isEmpty()) {
             return Mono.empty();
         }
@@ -210,11 +210,12 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         }
         try {
             Event event = EventCodec.decode(payload);
+            LOG.debug("mailbox event {} from another process", event.getClass().getSimpleName());
             MailboxEvents.MailboxEvent mailboxEvent = (MailboxEvents.MailboxEvent) event;
             StoredMailboxId id = (StoredMailboxId) mailboxEvent.getMailboxId();
             deliverLocally(event, Set.of(new MailboxIdRegistrationKey(id)), false).block();
         } catch (RuntimeException e) {
-            LOG.warn("ignored an unreadable mailbox event notification ({} chars): {}", payload.length(), e.toString());
+            LOG.warn("ignored an unreadable mailbox event notification ({} chars): {}", payload.length(), e.getClass().getName());
         }
     }
 

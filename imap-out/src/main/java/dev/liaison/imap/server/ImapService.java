@@ -6,8 +6,6 @@ import dev.liaison.imap.store.PostgresMailboxDelivery;
 import dev.liaison.imap.store.PostgresMailboxManager;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.imap.api.process.ImapProcessor;
-import org.apache.james.imap.encode.main.DefaultImapEncoderFactory;
-import org.apache.james.imap.main.DefaultImapDecoderFactory;
 import org.apache.james.mailbox.store.StoreSubscriptionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,8 +81,8 @@ public final class ImapService implements AutoCloseable {
 
     private static TlsImapServer listen(ImapSettings settings, int port, ImapProcessor processor, SSLContext tls,
                                         boolean startTls) throws ImapStartException {
-        TlsImapServer server = new TlsImapServer(DefaultImapDecoderFactory.createDecoder(),
-                new DefaultImapEncoderFactory().buildImapEncoder(), processor, tls, startTls);
+        TlsImapServer server = new TlsImapServer(GuardedParsers.decoder(),
+                new ModifiedCodeEncoder(), processor, tls, startTls);
         try {
             server.configure(configuration(settings, port, startTls));
             server.init();
@@ -109,6 +107,7 @@ public final class ImapService implements AutoCloseable {
         c.addProperty("concurrentRequests", Limits.CONCURRENT_REQUESTS);
         c.addProperty("maxQueueSize", Limits.QUEUED_REQUESTS);
         c.addProperty("provisionDefaultMailboxes", false);
+        c.addProperty("gracefulShutdown", false); // close() returns at once; open connections are closed
         return c;
     }
 

@@ -14,14 +14,16 @@ public final class Limits {
     public static final int IN_MEMORY_LITERAL_OCTETS = 1024 * 1024;
     /** Most characters of decoded header and body text kept per message for SEARCH. */
     public static final int SEARCH_TEXT_CHARS = 1024 * 1024;
-    /** Deepest parenthesis nesting accepted in a command (SEARCH criteria, FETCH items). */
-    public static final int NESTING_DEPTH = 32;
-    /** Most ranges in one sequence set. */
-    public static final int SEQUENCE_SET_RANGES = 1024;
-    /** Commands processed concurrently per connection; the rest wait in a bounded queue. */
-    public static final int CONCURRENT_REQUESTS = 20;
-    /** Commands queued per connection before the server refuses more. */
-    public static final int QUEUED_REQUESTS = 4096;
+    /**
+     * Commands processed at once by one server (James's throttler); the rest wait in a bounded
+     * queue. Nesting depth and sequence-set size are bounded by {@link #LINE_OCTETS}: a command
+     * nested too deeply for the parser is answered BAD.
+     */
+    public static final int CONCURRENT_REQUESTS = 64;
+    /** Commands queued in one server before it answers NO to more. */
+    public static final int QUEUED_REQUESTS = 65_536;
+    /** Pipelined commands of one connection waiting for an answer before the server stops reading it. */
+    public static final int PIPELINED_COMMANDS = 256;
     /** Longest folder name, in characters. */
     public static final int MAILBOX_NAME_CHARS = 200;
     /** Longest delivery id, in characters. */

@@ -1,6 +1,14 @@
 package dev.liaison.imap.server;
 
 import org.apache.james.events.EventBus;
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.request.ImapRequest;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.main.DeniedAccessOnSharedMailboxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 import org.apache.james.imap.api.ImapConfiguration;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapProcessor;
@@ -20,7 +28,6 @@ import org.apache.james.imap.processor.EnableProcessor;
 import org.apache.james.imap.processor.ExamineProcessor;
 import org.apache.james.imap.processor.ExpungeProcessor;
 import org.apache.james.imap.processor.IdProcessor;
-import org.apache.james.imap.processor.IdleProcessor;
 import org.apache.james.imap.processor.LSubProcessor;
 import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.imap.processor.LogoutProcessor;
@@ -63,6 +70,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessorChain {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorChain.class);
+    /** Session attribute: end the connection once the current command is answered. */
+    static final String CLOSE_AFTER_ANSWER = "liaison.close-after-answer";
+
     private ProcessorChain() {
     }
 
@@ -103,7 +114,7 @@ final class ProcessorChain {
             }
             p.acceptableClasses().forEach(type -> byRequest.put(type, p));
         }
-        return new Configured(new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)));
+        return new Configured(new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)), responses);
     }
 
     static ImapConfiguration configuration() {
@@ -119,12 +130,42 @@ final class ProcessorChain {
                 .build();
     }
 
-    /** The chain with our configuration, whatever James's server passes to {@link #configure}. */
-    private record Configured(DefaultProcessor chain) implements ImapProcessor {
+    /**
+     * The chain with our configuration, whatever James's server passes to {@link #configure}, and
+     * a last line of defence: a processor that fails outside its own error handling (James lets
+     * some exceptions, e.g. a name in a namespace we do not have, escape and drop the connection)
+     * answers the command {@code NO} and the connection stays up (RFC 3501 §7.1.2).
+     */
+    private record Configured(DefaultProcessor chain, StatusResponseFactory responses) implements ImapProcessor {
         @Override
-        public reactor.core.publisher.Mono<Void> processReactive(org.apache.james.imap.api.ImapMessage message,
-                Responder responder, org.apache.james.imap.api.process.ImapSession session) {
-            return chain.processReactive(message, responder, session);
+        public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+            return Mono.defer(() -> chain.processReactive(message, responder, session))
+                    .onErrorResume(e -> refuse(message, responder, e))
+                    .then(Mono.defer(() -> closeIfAsked(responder, session)))
+                    .doFinally(signal -> Backpressure.answered(session));
+        }
+
+        /** James's server closes the connection after the answer when the session is logged out. */
+        private static Mono<Void> closeIfAsked(Responder responder, ImapSession session) {
+            if (!Boolean.TRUE.equals(session.getAttribute(CLOSE_AFTER_ANSWER))) {
+                return Mono.empty();
+            }
+            responder.flush();
+            return session.logout();
+        }
+
+        private Mono<Void> refuse(ImapMessage message, Responder responder, Throwable e) {
+            if (!(message instanceof ImapRequest request)) {
+                return Mono.error(e);
+            }
+            boolean namespace = e instanceof DeniedAccessOnSharedMailboxException;
+            if (!namespace) {
+                LOG.warn("{} failed unexpectedly: {}", request.getCommand().getName(), e.getClass().getName());
+            }
+            responder.respond(responses.taggedNo(request.getTag(), request.getCommand(),
+                    namespace ? HumanReadableText.FAILURE_NO_SUCH_MAILBOX : HumanReadableText.GENERIC_FAILURE_DURING_PROCESSING));
+            responder.flush();
+            return Mono.empty();
         }
 
         @Override

@@ -19,7 +19,8 @@ import java.util.UUID;
 /**
  * STORE on a range in one transaction: the rows are locked, the new flags computed, and every
  * changed message gets the same new MODSEQ (RFC 7162 §3.2: one STORE is one change). Unchanged
- * messages keep their MODSEQ, so CONDSTORE clients do not resync them.
+ * messages keep their MODSEQ, so CONDSTORE clients do not resync them; so do messages whose only
+ * change is losing \Recent when a session selects the folder.
  */
 final class FlagUpdates {
 
@@ -31,6 +32,7 @@ final class FlagUpdates {
         return jdbc.inTransaction("store flags", c -> {
             List<UpdatedFlags> updates = new ArrayList<>();
             List<UpdatedFlags> changed = new ArrayList<>();
+            List<UpdatedFlags> recentOnly = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT uid, message_id, modseq, answered, deleted, draft,"
                     + " flagged, recent, seen, keywords FROM imap.message WHERE mailbox_id = ? AND "
                     + UidRanges.condition(range) + " ORDER BY uid FOR UPDATE")) {
@@ -47,9 +49,19 @@ final class FlagUpdates {
                                 .oldFlags(old)
                                 .newFlags(updated)
                                 .build();
-                        (UpdatedFlags.flagsChanged(old, updated) ? changed : updates).add(update);
+                        if (!UpdatedFlags.flagsChanged(old, updated)) {
+                            updates.add(update);
+                        } else if (UpdatedFlags.flagsChanged(withoutRecent(old), withoutRecent(updated))) {
+                            changed.add(update);
+                        } else {
+                            recentOnly.add(update);
+                        }
                     }
                 }
+            }
+            if (!recentOnly.isEmpty()) {
+                writeRecent(c, mailboxId, recentOnly);
+                updates.addAll(recentOnly);
             }
             if (!changed.isEmpty()) {
                 ModSeq modSeq = Counters.nextModSeq(c, mailboxId);
@@ -58,10 +70,30 @@ final class FlagUpdates {
                     updates.add(UpdatedFlags.builder().uid(u.getUid()).messageId(u.getMessageId())
                             .modSeq(modSeq).oldFlags(u.getOldFlags()).newFlags(u.getNewFlags()).build());
                 }
-                updates.sort(java.util.Comparator.comparing(UpdatedFlags::getUid));
             }
+            updates.sort(java.util.Comparator.comparing(UpdatedFlags::getUid));
             return updates;
         });
+    }
+
+    /** \Recent is session state, not a flag change: it takes no MODSEQ (RFC 7162 §3.1 counts changes clients see). */
+    private static Flags withoutRecent(Flags flags) {
+        Flags copy = new Flags(flags);
+        copy.remove(Flags.Flag.RECENT);
+        return copy;
+    }
+
+    private static void writeRecent(Connection c, long mailboxId, List<UpdatedFlags> updates) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE imap.message SET recent = ? WHERE mailbox_id = ? AND uid = ?")) {
+            for (UpdatedFlags u : updates) {
+                s.setBoolean(1, u.getNewFlags().contains(Flags.Flag.RECENT));
+                s.setLong(2, mailboxId);
+                s.setLong(3, u.getUid().asLong());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
     }
 
     private static void write(Connection c, long mailboxId, List<UpdatedFlags> changed, ModSeq modSeq)

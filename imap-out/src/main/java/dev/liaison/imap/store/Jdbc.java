@@ -51,20 +51,4 @@ final class Jdbc {
             throw new MailboxException("mailbox store: " + what + " failed: " + e.getMessage(), e);
         }
     }
-
-    /** For reactive paths that cannot throw checked exceptions. */
-    <T> T unchecked(String what, Work<T> work) {
-        try {
-            return read(what, work);
-        } catch (MailboxException e) {
-            throw new StoreFailureException(e.getMessage(), e);
-        }
-    }
-
-    /** A store failure on a path whose signature allows no checked exception. */
-    static final class StoreFailureException extends RuntimeException {
-        StoreFailureException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
 }

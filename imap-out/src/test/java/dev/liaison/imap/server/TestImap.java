@@ -33,6 +33,11 @@ final class TestImap implements AutoCloseable {
         return new TestImap(kind.freshDatabase(), true);
     }
 
+    /** A service on {@code database}, which the returned instance closes. */
+    static TestImap owning(Database database) throws ImapStartException {
+        return new TestImap(database, true);
+    }
+
     /** A second server process's worth of IMAP on the same database. */
     static TestImap sharing(Database database) throws ImapStartException {
         return new TestImap(database, false);

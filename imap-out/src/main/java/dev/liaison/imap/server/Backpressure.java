@@ -1,0 +1,77 @@
+package dev.liaison.imap.server;
+
+import io.netty.channel.Channel;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imapserver.netty.NettyImapSession;
+
+import java.lang.reflect.Field;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Per-connection flow control for pipelined commands. James queues every decoded command in one
+ * server-wide throttler and breaks the connection when that queue is full, so a client that
+ * pipelines thousands of FETCHes (mbsync's first sync does) could exhaust it. Here a connection
+ * stops being read once {@link Limits#PIPELINED_COMMANDS} of its commands are waiting and is
+ * read again when half of them are answered: TCP then slows the client down, as it should.
+ *
+ * <p>James does not expose a session's channel; it is read once by reflection from
+ * {@link NettyImapSession}. If that ever fails (another James version), flow control is off and
+ * the server-wide queue bound still applies.
+ */
+final class Backpressure {
+
+    private static final String PENDING = "liaison.pending-commands";
+    private static final Optional<Field> CHANNEL = channelField();
+
+    private Backpressure() {
+    }
+
+    /** A command of {@code session} was decoded and will be processed. */
+    static void decoded(ImapSession session) {
+        if (pending(session).incrementAndGet() >= Limits.PIPELINED_COMMANDS) {
+            channel(session).ifPresent(c -> c.config().setAutoRead(false));
+        }
+    }
+
+    /** A command of {@code session} was answered. */
+    static void answered(ImapSession session) {
+        AtomicInteger pending = pending(session);
+        int left = pending.updateAndGet(n -> Math.max(0, n - 1));
+        if (left <= Limits.PIPELINED_COMMANDS / 2) {
+            channel(session).filter(c -> !c.config().isAutoRead())
+                    .ifPresent(c -> c.eventLoop().execute(() -> c.config().setAutoRead(true)));
+        }
+    }
+
+    private static AtomicInteger pending(ImapSession session) {
+        Object counter = session.getAttribute(PENDING);
+        if (counter instanceof AtomicInteger existing) {
+            return existing;
+        }
+        AtomicInteger created = new AtomicInteger();
+        session.setAttribute(PENDING, created);
+        return created;
+    }
+
+    private static Optional<Channel> channel(ImapSession session) {
+        if (CHANNEL.isEmpty() || !(session instanceof NettyImapSession)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable((Channel) CHANNEL.get().get(session));
+        } catch (IllegalAccessException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Field> channelField() {
+        try {
+            Field field = NettyImapSession.class.getDeclaredField("channel");
+            field.setAccessible(true);
+            return Optional.of(field);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.liaison.imap.server;
+
+import org.apache.james.imap.api.Tag;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.decode.ImapCommandParser;
+import org.apache.james.imap.decode.ImapCommandParserFactory;
+import org.apache.james.imap.decode.ImapDecoder;
+import org.apache.james.imap.decode.ImapRequestLineReader;
+import org.apache.james.imap.decode.main.DefaultImapDecoder;
+import org.apache.james.imap.decode.parser.ImapParserFactory;
+import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
+import org.apache.james.imapserver.netty.NettyImapRequestLineReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * James's command parsers, each behind a guard: a parser that fails in a way James does not
+ * expect answers the command {@code BAD} (RFC 3501 §7.1.3) instead of dropping the connection.
+ * The case that matters: a folder name with an {@code &} that is not valid modified UTF-7 (RFC
+ * 3501 §5.1.3) makes James's decoder throw {@link Error}; deeply nested input can overflow the
+ * stack of its recursive descent.
+ */
+final class GuardedParsers implements ImapCommandParserFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardedParsers.class);
+    private static final HumanReadableText MALFORMED = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
+            "failed. Malformed arguments (a folder name must be valid modified UTF-7, RFC 3501 5.1.3).");
+    private static final HumanReadableText TOO_DEEP = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
+            "failed. Arguments nested too deeply; nest less.");
+
+    private final ImapCommandParserFactory parsers;
+    private final StatusResponseFactory responses;
+
+    private GuardedParsers(ImapCommandParserFactory parsers, StatusResponseFactory responses) {
+        this.parsers = parsers;
+        this.responses = responses;
+    }
+
+    static ImapDecoder decoder() {
+        StatusResponseFactory responses = new UnpooledStatusResponseFactory();
+        return new DefaultImapDecoder(responses, new GuardedParsers(new ImapParserFactory(responses), responses));
+    }
+
+    @Override
+    public ImapCommandParser getParser(String commandName) {
+        ImapCommandParser parser = parsers.getParser(commandName);
+        return parser == null ? null : (request, tag, session) -> parse(parser, request, tag, session);
+    }
+
+    /**
+     * A synchronizing literal over the limit is refused before the client sends it (RFC 7889:
+     * NO, the client gets no continuation). A non-synchronizing one is already on its way: the
+     * command is BAD and the connection is closed rather than read (RFC 7888 §4).
+     */
+    private org.apache.james.imap.api.ImapMessage tooBig(Tag tag, ImapSession session, LiteralLimit.Announced literal) {
+        String size = literal.octets() == Long.MAX_VALUE ? "an unreadable size" : literal.octets() + " octets";
+        HumanReadableText text = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
+                "failed. Literal of " + size + " exceeds the limit of " + Limits.MESSAGE_OCTETS + " (APPENDLIMIT).");
+        LOG.debug("literal of {} octets refused", literal.octets());
+        if (literal.synchronizing()) {
+            return responses.taggedNo(tag, null, text);
+        }
+        session.setAttribute(ProcessorChain.CLOSE_AFTER_ANSWER, Boolean.TRUE);
+        return responses.taggedBad(tag, null, text);
+    }
+
+    private Object refuse(Tag tag, Throwable e) {
+        LOG.debug("malformed command refused: {}", e.getClass().getSimpleName());
+        return responses.taggedBad(tag, null, e instanceof StackOverflowError ? TOO_DEEP : MALFORMED);
+    }
+
+    private org.apache.james.imap.api.ImapMessage parse(ImapCommandParser parser, ImapRequestLineReader request, Tag tag,
+                                                         ImapSession session) {
+        Optional<LiteralLimit.Announced> literal = LiteralLimit.announced(request);
+        if (literal.isPresent() && literal.get().octets() > Limits.MESSAGE_OCTETS) {
+            Backpressure.decoded(session);
+            return tooBig(tag, session, literal.get());
+        }
+        try {
+            org.apache.james.imap.api.ImapMessage message = parser.parse(request, tag, session);
+            Backpressure.decoded(session);
+            return message;
+        } catch (NettyImapRequestLineReader.NotEnoughDataException e) {
+            throw e; // not a failure: the frame decoder waits for the rest of a literal
+        } catch (StackOverflowError | RuntimeException e) {
+            Backpressure.decoded(session);
+            return (org.apache.james.imap.api.ImapMessage) refuse(tag, e);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Error e) {
+            Backpressure.decoded(session);
+            return (org.apache.james.imap.api.ImapMessage) refuse(tag, e);
+        }
+    }
+}

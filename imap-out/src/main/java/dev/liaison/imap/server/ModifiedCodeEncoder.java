@@ -1,0 +1,46 @@
+package dev.liaison.imap.server;
+
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.message.response.StatusResponse;
+import org.apache.james.imap.encode.ImapEncoder;
+import org.apache.james.imap.encode.ImapResponseComposer;
+import org.apache.james.imap.encode.main.DefaultImapEncoderFactory;
+import org.apache.james.imap.message.response.ImmutableStatusResponse;
+
+import java.io.IOException;
+
+/**
+ * James's response encoder, except for the CONDSTORE {@code MODIFIED} response code, which James
+ * writes with a stray number ({@code [MODIFIED 0 2]}); RFC 7162 §3.1.3 wants {@code [MODIFIED 2]}.
+ */
+final class ModifiedCodeEncoder implements ImapEncoder {
+
+    private static final String MODIFIED = "MODIFIED";
+    private final ImapEncoder encoder = new DefaultImapEncoderFactory().buildImapEncoder();
+
+    @Override
+    public void encode(ImapMessage message, ImapResponseComposer composer) throws IOException {
+        if (message instanceof ImmutableStatusResponse status && status.getResponseCode() != null
+                && MODIFIED.equals(status.getResponseCode().getCode()) && status.getTag() != null) {
+            writeModified(status, composer);
+        } else {
+            encoder.encode(message, composer);
+        }
+    }
+
+    private static void writeModified(ImmutableStatusResponse status, ImapResponseComposer composer) throws IOException {
+        composer.tag(status.getTag());
+        composer.message(status.getServerResponseType() == StatusResponse.Type.OK ? "OK" : "NO");
+        composer.openSquareBracket();
+        composer.message(MODIFIED);
+        for (String set : status.getResponseCode().getParameters()) {
+            composer.message(set);
+        }
+        composer.closeSquareBracket();
+        if (status.getCommand() != null) {
+            composer.commandName(status.getCommand());
+        }
+        composer.message("completed, except for messages modified since the given MODSEQ");
+        composer.end();
+    }
+}

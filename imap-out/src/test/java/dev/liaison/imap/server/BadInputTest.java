@@ -1,0 +1,199 @@
+package dev.liaison.imap.server;
+
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Hostile and malformed input gets a protocol error, changes nothing, and the connection lives on. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputTest {
+
+    private TestImap imap;
+
+    @BeforeAll
+    void start() throws Exception {
+        imap = TestImap.start(TestPostgres.EMBEDDED);
+        DeliveryHelper.deliver(imap, "alice", "INBOX", MailClient.simple("the only message", "x"));
+    }
+
+    @AfterAll
+    void stop() {
+        imap.close();
+    }
+
+    private RawImap selected() throws Exception {
+        RawImap c = RawImap.tls(imap.imapsPort());
+        c.login("alice");
+        c.command("SELECT INBOX");
+        return c;
+    }
+
+    private static void assertRefused(String kind, List<String> answer) {
+        String last = RawImap.last(answer);
+        assertTrue(last.contains(" BAD ") || last.contains(" NO "), kind + ": " + answer);
+    }
+
+    private static void assertAlive(RawImap c) throws Exception {
+        assertTrue(RawImap.last(c.command("NOOP")).contains("OK NOOP"), "connection no longer answers");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT INBOX", "FETCH 1 BODY[]", "LIST \"\" \"*\"", "STATUS INBOX (MESSAGES)",
+        "APPEND INBOX {3}", "IDLE", "STORE 1 +FLAGS (\\Seen)"})
+    void commandsBeforeLoginAreRefused(String command) throws Exception {
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            assertRefused(command, c.command(command));
+            assertTrue(RawImap.last(c.login("alice")).contains("OK"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a&b", "&", "&Jjo", "x&AOk", "&-&", "&ZZZZ-"})
+    void folderNamesThatAreNotModifiedUtf7AreBad(String name) throws Exception {
+        try (RawImap c = selected()) {
+            for (String command : List.of("CREATE \"" + name + "\"", "SELECT \"" + name + "\"",
+                    "STATUS \"" + name + "\" (MESSAGES)", "RENAME Archive \"" + name + "\"")) {
+                List<String> answer = c.command(command);
+                assertRefused(command, answer);
+            }
+            assertAlive(c);
+        }
+    }
+
+    @Test
+    void validModifiedUtf7NamesWork() throws Exception {
+        try (RawImap c = selected()) {
+            assertTrue(RawImap.last(c.command("CREATE \"Caf&AOk-\"")).contains("OK"));
+            assertTrue(RawImap.last(c.command("CREATE \"Tom &- Jerry, a+b-c\"")).contains("OK"));
+            String list = String.join("\n", c.command("LIST \"\" \"*\""));
+            assertTrue(list.contains("\"Caf&AOk-\""), list);
+            assertTrue(list.contains("\"Tom &- Jerry, a+b-c\""), list);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"FETCH 0 FLAGS", "FETCH 1:-5 FLAGS", "FETCH a:b FLAGS", "FETCH 4294967296 FLAGS",
+        "FETCH 1,,2 FLAGS", "FETCH * * FLAGS", "UID FETCH 1:99999999999999999999 FLAGS", "FETCH 2:3 FLAGS",
+        "STORE 1 +FLAGS (\\Seen", "FETCH 1 (FLAGS", "FETCH 1 BODY[1.2.3.4.5.6.7.8.9.a]", "SEARCH BEFORE 32-Foo-2020",
+        "SEARCH CHARSET X-NO-SUCH-CHARSET TEXT x", "SEARCH UNDRAFT UNKNOWNKEY", "UID STORE 1 FLAGS.SILENT (\\Bogus",
+        "COPY 1:* ", "FETCH 1 BODY.PEEK[]<5.-1>", "NOSUCHCOMMAND x y z"})
+    void malformedArgumentsAreRefusedAndChangeNothing(String command) throws Exception {
+        try (RawImap c = selected()) {
+            assertRefused(command, c.command(command));
+            assertAlive(c);
+            assertEquals("* 1 FETCH (FLAGS ())", c.command("FETCH 1 (FLAGS)").get(0));
+        }
+    }
+
+    @Test
+    void hugeSequenceSetsAreAnsweredWithoutHarm() throws Exception {
+        StringBuilder set = new StringBuilder("1");
+        for (int i = 3; set.length() < 60_000; i += 2) {
+            set.append(',').append(i);
+        }
+        try (RawImap c = selected()) {
+            assertRefused("sequence set beyond EXISTS", c.command("FETCH " + set + " FLAGS"));
+            List<String> uid = c.command("UID FETCH " + set + " (FLAGS)");
+            assertTrue(RawImap.last(uid).contains("OK"), RawImap.last(uid));
+            assertEquals(2, uid.size()); // only UID 1 exists
+            List<String> all = c.command("UID FETCH 1:4294967295 (FLAGS)");
+            assertTrue(RawImap.last(all).contains("OK"));
+            assertAlive(c);
+        }
+    }
+
+    @Test
+    void deepNestingIsRefused() throws Exception {
+        try (RawImap c = selected()) {
+            assertRefused("deep SEARCH", c.command("SEARCH " + "(".repeat(30_000) + "ALL" + ")".repeat(30_000)));
+            assertRefused("deep FETCH", c.command("FETCH 1 " + "(".repeat(30_000) + "FLAGS" + ")".repeat(30_000)));
+            assertAlive(c);
+            assertEquals("* SEARCH 1", c.command("SEARCH " + "(".repeat(20) + "ALL" + ")".repeat(20)).get(0));
+        }
+    }
+
+    @Test
+    void anOverlongLineIsBadAndTheConnectionGoesOn() throws Exception {
+        try (RawImap c = selected()) {
+            c.send("x1 NOOP " + "x".repeat(Limits.LINE_OCTETS + 100) + "\r\n");
+            String answer = c.line();
+            assertTrue(answer.startsWith("* BAD"), answer);
+            assertAlive(c);
+        }
+    }
+
+    @Test
+    void thousandsOfPipelinedCommandsAreAllAnswered() throws Exception {
+        try (RawImap c = selected()) {
+            StringBuilder flood = new StringBuilder();
+            for (int i = 0; i < 5000; i++) {
+                flood.append("p").append(i).append(i % 2 == 0 ? " NOOP\r\n" : " FETCH 1 (FLAGS)\r\n");
+            }
+            c.send(flood.toString());
+            List<String> lines = c.until("p4999");
+            long tagged = lines.stream().filter(l -> l.startsWith("p")).count();
+            assertEquals(5000, tagged);
+            assertTrue(lines.stream().filter(l -> l.startsWith("p")).allMatch(l -> l.contains(" OK ")),
+                    "some pipelined commands were refused");
+            assertAlive(c);
+        }
+    }
+
+    @Test
+    void aSynchronizingLiteralOverTheLimitIsRefusedBeforeItIsSent() throws Exception {
+        try (RawImap c = selected()) {
+            List<String> answer = c.command("APPEND INBOX {" + (Limits.MESSAGE_OCTETS + 1) + "}");
+            assertEquals(1, answer.size(), "no continuation may be offered: " + answer);
+            assertTrue(RawImap.last(answer).contains(" NO ") && RawImap.last(answer).contains("exceeds the limit"),
+                    answer.toString());
+            assertRefused("absurd size", c.command("APPEND INBOX {99999999999999999999}"));
+            assertAlive(c);
+            assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).contains("MESSAGES 1"));
+        }
+    }
+
+    @Test
+    void aNonSynchronizingLiteralOverTheLimitIsBadAndEndsTheConnection() throws Exception {
+        try (RawImap c = selected()) {
+            c.send("big APPEND INBOX {" + (Limits.MESSAGE_OCTETS + 1) + "+}\r\n");
+            List<String> answer = c.until("big");
+            assertTrue(RawImap.last(answer).startsWith("big BAD"), answer.toString());
+            assertEquals(null, c.line(), "the connection should be closed");
+        }
+        try (RawImap c = selected()) {
+            assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).contains("MESSAGES 1"));
+        }
+    }
+
+    @Test
+    void anAbandonedLiteralDoesNotHurtTheServer() throws Exception {
+        try (RawImap c = selected()) {
+            c.send("l1 APPEND INBOX {1000+}\r\nFrom: half a message\r\n");
+        }
+        try (RawImap c = selected()) {
+            assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).contains("MESSAGES 1"));
+            assertAlive(c);
+        }
+    }
+
+    @Test
+    void idleEndedByAnythingButDoneIsBad() throws Exception {
+        try (RawImap c = selected()) {
+            String tag = c.nextTag();
+            c.send(tag + " IDLE\r\n");
+            assertTrue(c.line().startsWith("+"));
+            c.send("STOP\r\n");
+            assertTrue(RawImap.last(c.until(tag)).contains("BAD"));
+            assertAlive(c);
+        }
+    }
+}

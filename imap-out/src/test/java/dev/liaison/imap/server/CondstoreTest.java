@@ -1,0 +1,50 @@
+package dev.liaison.imap.server;
+
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** RFC 7162 CONDSTORE as a resyncing client uses it. */
+class CondstoreTest {
+
+    private static final Pattern HIGHEST = Pattern.compile("HIGHESTMODSEQ (\\d+)");
+
+    @Test
+    void changedSinceReturnsOnlyWhatChangedAndUnchangedSinceRefusesStaleStores() throws Exception {
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
+            for (int i = 0; i < 3; i++) {
+                DeliveryHelper.deliver(imap, "alice", "INBOX", MailClient.simple("m" + i, "x"));
+            }
+            try (RawImap c = RawImap.tls(imap.imapsPort())) {
+                c.login("alice");
+                long highest = highest(c.command("SELECT INBOX (CONDSTORE)"));
+                assertTrue(RawImap.last(c.command("STORE 2 +FLAGS.SILENT (\\Seen)")).contains("OK"));
+                List<String> changed = c.command("FETCH 1:* (FLAGS) (CHANGEDSINCE " + highest + ")");
+                assertEquals(2, changed.size(), changed.toString());
+                assertTrue(changed.get(0).startsWith("* 2 FETCH") && changed.get(0).contains("MODSEQ ("), changed.get(0));
+                long after = highest(c.command("STATUS INBOX (HIGHESTMODSEQ)"));
+                assertTrue(after > highest);
+                List<String> stale = c.command("STORE 2 (UNCHANGEDSINCE " + highest + ") +FLAGS (\\Flagged)");
+                assertTrue(RawImap.last(stale).contains("OK [MODIFIED 2] STORE"), stale.toString());
+                List<String> fresh = c.command("STORE 2 (UNCHANGEDSINCE " + after + ") +FLAGS (\\Flagged)");
+                assertTrue(RawImap.last(fresh).contains("OK") && !RawImap.last(fresh).contains("MODIFIED"), fresh.toString());
+            }
+        }
+    }
+
+    private static long highest(List<String> lines) {
+        for (String line : lines) {
+            Matcher m = HIGHEST.matcher(line);
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError("no HIGHESTMODSEQ in " + lines);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.liaison.imap.server;
+
+import dev.liaison.imap.delivery.Delivered;
+import dev.liaison.imap.delivery.Delivery;
+import dev.liaison.imap.delivery.DeliveryException;
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DeliveryAndRestartTest {
+
+    private static Delivery delivery(String id, String owner, String folder, String subject) {
+        return new Delivery(id, owner, folder, MailClient.simple(subject, "x").getBytes(StandardCharsets.UTF_8), false,
+                Instant.parse("2025-06-03T09:05:30Z"));
+    }
+
+    private static String status(TestImap imap, String user, String folder) throws Exception {
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(user);
+            return c.command("STATUS " + folder + " (MESSAGES UIDNEXT UIDVALIDITY)").get(0);
+        }
+    }
+
+    @Test
+    void aRetriedDeliveryCreatesNoSecondCopy() throws Exception {
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
+            Delivered first = DeliveryHelper.deliver(imap, delivery("d-1", "alice", "INBOX", "once"));
+            Delivered again = DeliveryHelper.deliver(imap, delivery("d-1", "alice", "INBOX", "once"));
+            assertFalse(first.duplicate());
+            assertTrue(again.duplicate());
+            assertEquals(first.uid(), again.uid());
+            assertEquals(first.uidValidity(), again.uidValidity());
+            assertTrue(status(imap, "alice", "INBOX").contains("MESSAGES 1 "), status(imap, "alice", "INBOX"));
+        }
+    }
+
+    @Test
+    void aDeliveryRolledBackWithTheCallersTransactionLeavesNothing() throws Exception {
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
+            assertThrows(IllegalStateException.class, () -> imap.database.inTransaction(c -> {
+                ImapService.delivery().deliver(c, delivery("d-2", "alice", "INBOX", "rolled back"));
+                throw new IllegalStateException("the caller's later step failed");
+            }));
+            assertTrue(status(imap, "alice", "INBOX").contains("MESSAGES 0 "));
+            Delivered retried = DeliveryHelper.deliver(imap, delivery("d-2", "alice", "INBOX", "rolled back"));
+            assertFalse(retried.duplicate());
+            assertTrue(status(imap, "alice", "INBOX").contains("MESSAGES 1 "));
+        }
+    }
+
+    @Test
+    void deliveryToANewFolderCreatesItAndOversizedMessagesAreRefused() throws Exception {
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
+            DeliveryHelper.deliver(imap, delivery("d-3", "bob", "Lists.runners", "club news"));
+            assertTrue(status(imap, "bob", "Lists.runners").contains("MESSAGES 1 "));
+            byte[] huge = new byte[Limits.MESSAGE_OCTETS + 1];
+            Delivery tooBig = new Delivery("d-4", "bob", "INBOX", huge, false, Instant.now());
+            assertThrows(DeliveryException.Refused.class,
+                    () -> imap.database.inTransaction(c -> ImapService.delivery().deliver(c, tooBig)));
+        }
+    }
+
+    @Test
+    void aRestartKeepsUidsAndUidValidity() throws Exception {
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
+            DeliveryHelper.deliver(imap, "alice", "INBOX", MailClient.simple("before restart", "x"));
+            DeliveryHelper.deliver(imap, "alice", "INBOX", MailClient.simple("before restart 2", "x"));
+            String before = status(imap, "alice", "INBOX");
+            String uidsBefore;
+            try (RawImap c = RawImap.tls(imap.imapsPort())) {
+                c.login("alice");
+                c.command("EXAMINE INBOX");
+                uidsBefore = String.join("\n", c.command("FETCH 1:* (UID)"));
+            }
+            imap.restart();
+            assertEquals(before, status(imap, "alice", "INBOX"));
+            try (RawImap c = RawImap.tls(imap.imapsPort())) {
+                c.login("alice");
+                c.command("EXAMINE INBOX");
+                assertEquals(uidsBefore, String.join("\n", c.command("FETCH 1:* (UID)")));
+            }
+            Delivered next = DeliveryHelper.deliver(imap, "alice", "INBOX", MailClient.simple("after restart", "x"));
+            assertEquals(3, next.uid());
+        }
+    }
+
+    @Test
+    void anAppendThroughOneServerWakesAnIdlerOnAnotherServerOfTheSameDatabase() throws Exception {
+        try (TestImap first = TestImap.start(TestPostgres.EMBEDDED);
+             TestImap second = TestImap.sharing(first.database);
+             RawImap idler = RawImap.tls(second.imapsPort());
+             RawImap writer = RawImap.tls(first.imapsPort())) {
+            idler.login("alice");
+            idler.command("SELECT INBOX");
+            String tag = idler.nextTag();
+            idler.send(tag + " IDLE\r\n");
+            assertTrue(idler.line().startsWith("+"));
+            BlockingQueue<String> pushed = new LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    pushed.add(idler.line());
+                } catch (Exception e) {
+                    pushed.add("error " + e);
+                }
+            });
+            reader.start();
+            writer.login("alice");
+            String message = MailClient.simple("across servers", "x");
+            List<String> append = writer.command("APPEND INBOX {" + message.length() + "+}\r\n" + message);
+            assertTrue(RawImap.last(append).contains("OK"), append.toString());
+            long start = System.nanoTime();
+            String line = pushed.poll(5, TimeUnit.SECONDS);
+            assertNotNull(line, "the idling client on the other server heard nothing");
+            assertEquals("* 1 EXISTS", line);
+            System.out.printf("cross-server IDLE notice after %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            idler.send("DONE\r\n");
+            assertTrue(RawImap.last(idler.until(tag)).contains("OK"));
+        }
+    }
+
+    @Test
+    void aFlagChangeOnOneServerReachesAnIdlerOnAnother() throws Exception {
+        try (TestImap first = TestImap.start(TestPostgres.EMBEDDED);
+             TestImap second = TestImap.sharing(first.database)) {
+            DeliveryHelper.deliver(first, "alice", "INBOX", MailClient.simple("to flag", "x"));
+            try (RawImap idler = RawImap.tls(second.imapsPort()); RawImap writer = RawImap.tls(first.imapsPort())) {
+                idler.login("alice");
+                idler.command("SELECT INBOX");
+                String tag = idler.nextTag();
+                idler.send(tag + " IDLE\r\n");
+                assertTrue(idler.line().startsWith("+"));
+                writer.login("alice");
+                writer.command("SELECT INBOX");
+                assertTrue(RawImap.last(writer.command("STORE 1 +FLAGS (\\Flagged)")).contains("OK"));
+                String line = idler.line();
+                assertTrue(line.startsWith("* 1 FETCH (FLAGS (") && line.contains("\\Flagged"), line);
+                idler.send("DONE\r\n");
+                idler.until(tag);
+            }
+        }
+    }
+}

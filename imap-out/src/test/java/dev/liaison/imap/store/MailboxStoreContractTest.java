@@ -1,0 +1,261 @@
+package dev.liaison.imap.store;
+
+import dev.liaison.imap.delivery.Delivered;
+import dev.liaison.imap.delivery.Delivery;
+import dev.liaison.imap.server.ImapService;
+import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.database.Schema;
+import dev.liaison.mapping.database.TestPostgres;
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.exception.MailboxExistsException;
+import org.apache.james.mailbox.model.ByteContent;
+import org.apache.james.mailbox.model.Mailbox;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.mailbox.model.MessageMetaData;
+import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.SearchQuery;
+import org.apache.james.mailbox.model.ThreadId;
+import org.apache.james.mailbox.model.UidValidity;
+import org.apache.james.mailbox.model.UpdatedFlags;
+import org.apache.james.mailbox.model.search.MailboxQuery;
+import org.apache.james.mailbox.store.FlagsUpdateCalculator;
+import org.apache.james.mailbox.store.mail.MailboxMapper;
+import org.apache.james.mailbox.store.mail.MessageMapper;
+import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.apache.james.mailbox.store.mail.model.impl.PropertyBuilder;
+import org.apache.james.mailbox.store.mail.model.impl.SimpleMailboxMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import javax.mail.Flags;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The mailbox store's behaviour, against every PostgreSQL the tests can reach (J4). */
+@ParameterizedClass
+@MethodSource("dev.liaison.mapping.database.TestPostgres#available")
+class MailboxStoreContractTest {
+
+    @Parameter
+    TestPostgres kind;
+
+    private Database database;
+    private PostgresMailboxSessionMapperFactory store;
+    private MailboxMapper mailboxes;
+    private MessageMapper messages;
+
+    @BeforeEach
+    void open() {
+        database = kind.freshDatabase();
+        database.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
+        store = new PostgresMailboxSessionMapperFactory(database.dataSource(), Clock.systemUTC());
+        mailboxes = store.createMailboxMapper(null);
+        messages = store.createMessageMapper(null);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    private static MailboxPath path(String user, String name) {
+        return MailboxPath.forUser(Username.of(user), name);
+    }
+
+    private Mailbox create(String user, String name) {
+        return mailboxes.create(path(user, name), UidValidity.generate()).block();
+    }
+
+    private static MailboxMessage message(Mailbox mailbox, String subject, Flags flags) {
+        byte[] bytes = ("Subject: " + subject + "\r\nDate: Tue, 3 Jun 2025 23:30:00 -0700\r\n\r\nbody of " + subject + "\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        StoredMessageId id = (StoredMessageId) new StoredMessageId.Factory().generate();
+        return SimpleMailboxMessage.builder().mailboxId(mailbox.getMailboxId()).messageId(id)
+                .threadId(ThreadId.fromBaseMessageId(id)).internalDate(new Date()).size(bytes.length)
+                .bodyStartOctet(MessageShape.bodyStart(bytes)).content(new ByteContent(bytes)).flags(flags)
+                .properties(new PropertyBuilder()).build();
+    }
+
+    @Test
+    void aMailboxKeepsItsIdentityAndUidValidityAcrossRename() {
+        Mailbox created = create("alice", "Projects");
+        created.setName("Work");
+        mailboxes.rename(created).block();
+        Mailbox found = mailboxes.findMailboxByPath(path("alice", "Work")).block();
+        assertEquals(created.getMailboxId(), found.getMailboxId());
+        assertEquals(created.getUidValidity(), found.getUidValidity());
+        assertFalse(mailboxes.pathExists(path("alice", "Projects")).block());
+    }
+
+    @Test
+    void aMailboxNameIsUniquePerOwnerOnly() {
+        create("alice", "Same");
+        create("bob", "Same");
+        assertThrows(MailboxExistsException.class, () -> {
+            try {
+                create("alice", "Same");
+            } catch (RuntimeException e) {
+                throw e.getCause() != null ? e.getCause() : e;
+            }
+        });
+    }
+
+    @Test
+    void listingIsLimitedToTheQueryingOwner() {
+        create("alice", "A1");
+        create("bob", "B1");
+        MailboxQuery.UserBound query = MailboxQuery.builder().privateNamespace().username(Username.of("alice"))
+                .matchesAllMailboxNames().build().asUserBound();
+        List<String> names = mailboxes.findMailboxWithPathLike(query).map(Mailbox::getName).collectList().block();
+        assertEquals(List.of("A1"), names);
+        assertTrue(mailboxes.findNonPersonalMailboxes(Username.of("alice"), null).collectList().block().isEmpty());
+    }
+
+    @Test
+    void uidsOnlyGrowEvenAfterTheNewestMessageIsExpunged() throws Exception {
+        Mailbox inbox = create("alice", "INBOX");
+        MessageMetaData first = messages.add(inbox, message(inbox, "one", new Flags()));
+        MessageMetaData second = messages.add(inbox, message(inbox, "two", new Flags()));
+        assertEquals(1, first.getUid().asLong());
+        assertEquals(2, second.getUid().asLong());
+        assertTrue(second.getModSeq().asLong() > first.getModSeq().asLong());
+        messages.deleteMessages(inbox, List.of(second.getUid()));
+        MessageMetaData third = messages.add(inbox, message(inbox, "three", new Flags()));
+        assertEquals(3, third.getUid().asLong());
+        assertEquals(MessageUid.of(3), messages.getLastUid(inbox).orElseThrow());
+    }
+
+    @Test
+    void concurrentAppendsGetDistinctConsecutiveUids() throws Exception {
+        Mailbox inbox = create("alice", "INBOX");
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<MessageMetaData>> futures = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> messages.add(inbox, message(inbox, "m" + n, new Flags()))));
+            }
+            Set<Long> uids = new TreeSet<>();
+            for (Future<MessageMetaData> f : futures) {
+                uids.add(f.get().getUid().asLong());
+            }
+            assertEquals(60, uids.size());
+            assertEquals(1L, Collections.min(uids));
+            assertEquals(60L, Collections.max(uids));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void oneStoreGivesEveryChangedMessageOneNewModSeqAndLeavesTheOthers() throws Exception {
+        Mailbox inbox = create("alice", "INBOX");
+        messages.add(inbox, message(inbox, "seen already", new Flags(Flags.Flag.SEEN)));
+        messages.add(inbox, message(inbox, "unseen", new Flags()));
+        long before = messages.getHighestModSeq(inbox).asLong();
+        List<UpdatedFlags> updates = new ArrayList<>();
+        messages.updateFlags(inbox, new FlagsUpdateCalculator(new Flags(Flags.Flag.SEEN),
+                MessageManager.FlagsUpdateMode.ADD), MessageRange.all()).forEachRemaining(updates::add);
+        assertEquals(2, updates.size());
+        assertEquals(1, updates.get(0).getModSeq().asLong()); // unchanged: keeps its MODSEQ
+        assertEquals(before + 1, updates.get(1).getModSeq().asLong());
+        assertEquals(before + 1, messages.getHighestModSeq(inbox).asLong());
+        assertEquals(0, messages.getMailboxCounters(inbox).getUnseen());
+    }
+
+    @Test
+    void copyAndMoveAssignNewUidsInTheTargetAndKeepTheBody() throws Exception {
+        Mailbox inbox = create("alice", "INBOX");
+        Mailbox archive = create("alice", "Archive");
+        messages.add(inbox, message(inbox, "keep", new Flags(Flags.Flag.FLAGGED)));
+        messages.add(inbox, message(inbox, "move", new Flags()));
+        List<MailboxMessage> originals = new ArrayList<>();
+        messages.findInMailbox(inbox, MessageRange.all(), MessageMapper.FetchType.METADATA, -1).forEachRemaining(originals::add);
+        MessageMetaData copied = messages.copy(archive, originals.get(0));
+        MessageMetaData moved = messages.move(archive, originals.get(1));
+        assertEquals(1, copied.getUid().asLong());
+        assertEquals(2, moved.getUid().asLong());
+        assertTrue(copied.getFlags().contains(Flags.Flag.FLAGGED));
+        assertEquals(1, messages.countMessagesInMailbox(inbox));
+        MailboxMessage inArchive = messages.findInMailbox(archive, MessageRange.one(MessageUid.of(2)),
+                MessageMapper.FetchType.FULL, -1).next();
+        assertTrue(new String(inArchive.getFullContent().readAllBytes(), StandardCharsets.UTF_8).contains("body of move"));
+    }
+
+    @Test
+    void deletingAMailboxDeletesItsMessages() throws Exception {
+        Mailbox trash = create("alice", "Trash");
+        messages.add(trash, message(trash, "gone", new Flags()));
+        mailboxes.delete(trash).block();
+        long rows = database.inTransaction(c -> {
+            var rs = c.createStatement().executeQuery("SELECT count(*) FROM imap.message");
+            rs.next();
+            return rs.getLong(1);
+        });
+        assertEquals(0, rows);
+    }
+
+    @Test
+    void searchEvaluatesNotOverUidSetsAndSentDatesAsWritten() throws Exception {
+        Mailbox inbox = create("alice", "INBOX");
+        for (String s : List.of("alpha", "beta", "gamma", "delta")) {
+            messages.add(inbox, message(inbox, s, new Flags()));
+        }
+        PostgresMessageSearchIndex index = new PostgresMessageSearchIndex(database.dataSource());
+        SearchQuery notTwoOrFour = SearchQuery.of(SearchQuery.not(SearchQuery.uid(new SearchQuery.UidRange[] {
+            new SearchQuery.UidRange(MessageUid.of(2)), new SearchQuery.UidRange(MessageUid.of(4))})));
+        assertEquals(List.of(1L, 3L), index.search(null, inbox, notTwoOrFour).map(MessageUid::asLong).collectList().block());
+        // Written "Tue, 3 Jun 2025 23:30:00 -0700": that is 3 June where it was written, 4 June in UTC.
+        Date june3 = Date.from(Instant.parse("2025-06-03T12:00:00Z"));
+        SearchQuery sentOn = SearchQuery.of(SearchQuery.headerDateOn("Date", june3, SearchQuery.DateResolution.Day));
+        assertEquals(4, index.search(null, inbox, sentOn).count().block());
+        SearchQuery body = SearchQuery.of(SearchQuery.bodyContains("OF GAMMA"));
+        assertEquals(List.of(3L), index.search(null, inbox, body).map(MessageUid::asLong).collectList().block());
+        SearchQuery header = SearchQuery.of(SearchQuery.headerContains("Subject", "ELT"));
+        assertEquals(List.of(4L), index.search(null, inbox, header).map(MessageUid::asLong).collectList().block());
+    }
+
+    @Test
+    void subscriptionsBelongToTheirOwner() throws Exception {
+        var subscriptions = store.createSubscriptionMapper(null);
+        subscriptions.save(new org.apache.james.mailbox.store.user.model.Subscription(Username.of("alice"), "News"));
+        assertTrue(subscriptions.findSubscriptionsForUser(Username.of("bob")).isEmpty());
+        assertEquals(1, subscriptions.findSubscriptionsForUser(Username.of("alice")).size());
+    }
+
+    @Test
+    void aDeliveryIdIsFiledOnceEvenWhenRetriedInANewTransaction() throws Exception {
+        PostgresMailboxDelivery delivery = new PostgresMailboxDelivery(Clock.systemUTC());
+        Delivery d = new Delivery("gw-42", "carol", "INBOX", "Subject: hi\r\n\r\nhello\r\n".getBytes(StandardCharsets.UTF_8),
+                false, Instant.now());
+        Delivered first = database.inTransaction(c -> delivery.deliver(c, d));
+        Delivered second = database.inTransaction(c -> delivery.deliver(c, d));
+        assertFalse(first.duplicate());
+        assertTrue(second.duplicate());
+        assertEquals(first, new Delivered(second.uidValidity(), second.uid(), false));
+        Mailbox inbox = mailboxes.findMailboxByPath(path("carol", "INBOX")).block();
+        assertEquals(1, messages.countMessagesInMailbox(inbox));
+        assertTrue(mailboxes.pathExists(path("carol", "Sent")).block(), "default folders were created");
+    }
+}
