@@ -18,15 +18,16 @@ for i in 0 1 2 3 4 5 6 7 8 9; do
   echo pw | java -jar "$jar" user add "u$i" --password-stdin >/dev/null
   accounts+=("u$i:pw:$(java -jar "$jar" alias create --user "u$i")")
 done
-java -jar "$jar" serve --bind-address=127.0.0.1 --smtp.submission.port=25587 --smtp.submissions.port=25465 \
+java ${SERVE_JAVA_OPTS:-} -jar "$jar" serve --bind-address=127.0.0.1 --smtp.submission.port=25587 --smtp.submissions.port=25465 \
   --imap.port=25143 --imaps.port=25993 --http.port=0 > serve.log 2>&1 &
 serve=$!
 touch serve.log
 until grep -q "Liaison serving" serve.log; do sleep 0.5; done
 all=$(IFS=,; echo "${accounts[*]}")
-for who in "${accounts[0]}" "$all"; do
-  for reuse in -d ""; do
-    java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s 10 -m "$messages" -l 10240 $reuse \
-      --port 25587 --ca liaison-data/tls/certificate.pem --accounts "$who"
-  done
+# one user (one INBOX) or ten; -d: connection reuse. BENCH_MODES picks a subset.
+for mode in ${BENCH_MODES:-one-d one ten-d ten}; do
+  case $mode in one*) who=${accounts[0]} ;; *) who=$all ;; esac
+  case $mode in *-d) reuse=-d ;; *) reuse= ;; esac
+  java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s 10 -m "$messages" -l 10240 $reuse \
+    --port 25587 --ca liaison-data/tls/certificate.pem --accounts "$who"
 done
