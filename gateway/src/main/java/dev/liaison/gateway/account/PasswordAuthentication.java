@@ -18,16 +18,24 @@ import java.util.Optional;
  * <p>Every refusal costs one Argon2 verification, whether the login exists, is malformed or is
  * disabled, so timing does not tell an attacker which logins exist. The hash is read in a short
  * transaction and verified after it, so a slow verification never holds a pooled connection.
+ * A successful verification is remembered briefly ({@link VerifiedPasswords}), so clients that
+ * connect once per message do not pay Argon2 every time.
  */
 public final class PasswordAuthentication {
 
     private final Database db;
     private final String domainSuffix;
     private final UserStore users = new PostgresUserStore();
+    private final VerifiedPasswords verified;
 
     public PasswordAuthentication(Database db, String domain) {
+        this(db, domain, java.time.Clock.systemUTC());
+    }
+
+    PasswordAuthentication(Database db, String domain, java.time.Clock clock) {
         this.db = db;
         this.domainSuffix = "@" + domain;
+        this.verified = new VerifiedPasswords(clock);
     }
 
     /** The active user with this login and password, or empty (same cost either way). */
@@ -43,7 +51,12 @@ public final class PasswordAuthentication {
             PasswordHash.verifyDecoy(password);
             return Optional.empty();
         }
-        boolean matches = stored.get().hash().verify(password);
+        String canonical = parsed.get().value();
+        String hash = stored.get().hash().encoded();
+        boolean matches = verified.contains(canonical, hash, password) || stored.get().hash().verify(password);
+        if (matches) {
+            verified.add(canonical, hash, password);
+        }
         return matches && stored.get().user().active() ? Optional.of(stored.get().user()) : Optional.empty();
     }
 

@@ -53,6 +53,41 @@ class PasswordAuthenticationTest {
     }
 
     @Test
+    void aRememberedPasswordStopsWorkingTheMomentItIsChanged() throws SQLException {
+        admin.addUser(Login.of("dana"), "Dana", "old".toCharArray());
+        assertTrue(auth.authenticate("dana", "old".toCharArray()).isPresent());
+        assertTrue(auth.authenticate("dana", "old".toCharArray()).isPresent(), "second login, from memory");
+        admin.changePassword(Login.of("dana"), "new".toCharArray());
+        assertTrue(auth.authenticate("dana", "old".toCharArray()).isEmpty());
+        assertTrue(auth.authenticate("dana", "new".toCharArray()).isPresent());
+    }
+
+    @Test
+    void aRememberedPasswordDoesNotLetADisabledUserIn() throws SQLException {
+        admin.addUser(Login.of("erin"), "Erin", "pw".toCharArray());
+        assertTrue(auth.authenticate("erin", "pw".toCharArray()).isPresent());
+        admin.changeUserState(Login.of("erin"), UserState.DISABLED);
+        assertTrue(auth.authenticate("erin", "pw".toCharArray()).isEmpty());
+    }
+
+    @Test
+    void rememberedPasswordsExpire() throws SQLException {
+        var clock = new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        var ticking = new java.time.Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public java.time.Instant instant() { return clock.get(); }
+        };
+        var memory = new VerifiedPasswords(ticking);
+        memory.add("alex", "$hash", "pw".toCharArray());
+        assertTrue(memory.contains("alex", "$hash", "pw".toCharArray()));
+        assertTrue(!memory.contains("alex", "$hash", "px".toCharArray()));
+        assertTrue(!memory.contains("alex", "$other-hash", "pw".toCharArray()));
+        clock.set(clock.get().plus(VerifiedPasswords.TTL).plusSeconds(1));
+        assertTrue(!memory.contains("alex", "$hash", "pw".toCharArray()));
+    }
+
+    @Test
     void disabledUserIsRefusedEvenWithTheRightPassword() throws SQLException {
         admin.addUser(Login.of("carol"), "Carol", "pw".toCharArray());
         admin.changeUserState(Login.of("carol"), UserState.DISABLED);
