@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +28,9 @@ public final class Configuration {
     private final Map<ConfigKey, Integer> ports = new EnumMap<>(ConfigKey.class);
     private final InetAddress bindAddress;
     private final TlsSource tls;
+    private final boolean httpTls;
+    private final Duration relayExpiry;
+    private final int relayDestinationConcurrency;
 
     private Configuration(Map<ConfigKey, ConfigurationSources.Value> raw) {
         this.raw = new EnumMap<>(raw);
@@ -39,6 +43,9 @@ public final class Configuration {
         }
         this.bindAddress = address(ConfigKey.BIND_ADDRESS);
         this.tls = parseTls();
+        this.httpTls = parseBoolean(ConfigKey.HTTP_TLS);
+        this.relayExpiry = parseDuration(ConfigKey.RELAY_EXPIRY);
+        this.relayDestinationConcurrency = parseInt(ConfigKey.RELAY_DESTINATION_CONCURRENCY, 1, 64);
     }
 
     static Configuration of(Map<ConfigKey, ConfigurationSources.Value> raw) {
@@ -79,6 +86,76 @@ public final class Configuration {
 
     public TlsSource tls() {
         return tls;
+    }
+
+    /** {@code http.tls}: false only for loopback tests. */
+    public boolean httpTls() {
+        return httpTls;
+    }
+
+    public Duration relayExpiry() {
+        return relayExpiry;
+    }
+
+    public int relayDestinationConcurrency() {
+        return relayDestinationConcurrency;
+    }
+
+    /**
+     * A duration as administrators write it: {@code 30s}, {@code 90m}, {@code 12h}, {@code 5d}, or
+     * ISO-8601 ({@code P5D}); positive. {@link IllegalArgumentException} otherwise.
+     */
+    public static Duration durationOf(String text) {
+        String t = text.strip();
+        Duration d;
+        try {
+            if (t.startsWith("P") || t.startsWith("p")) {
+                d = Duration.parse(t);
+            } else {
+                long amount = Long.parseLong(t.substring(0, t.length() - 1));
+                d = switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(amount);
+                    case 'm' -> Duration.ofMinutes(amount);
+                    case 'h' -> Duration.ofHours(amount);
+                    case 'd' -> Duration.ofDays(amount);
+                    default -> throw new IllegalArgumentException();
+                };
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 5d, 12h, 90m, 30s or P5D)");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("'" + text + "' is not a positive duration");
+        }
+        return d;
+    }
+
+    private boolean parseBoolean(ConfigKey key) {
+        return switch (value(key).toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(key, "is not true or false");
+        };
+    }
+
+    private Duration parseDuration(ConfigKey key) {
+        try {
+            return durationOf(value(key));
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, "is not a positive duration (e.g. 5d, 12h, 90m, 30s or P5D)");
+        }
+    }
+
+    private int parseInt(ConfigKey key, int min, int max) {
+        try {
+            int v = Integer.parseInt(value(key));
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key, "is not a whole number from " + min + " to " + max);
     }
 
     private String value(ConfigKey key) {

@@ -171,13 +171,22 @@ class AdminCliIT {
                 .substring("password: ".length());
     }
 
+    /** Reads a process's output until it ends; the stream closing when the process dies ends it too. */
+    static void drain(BufferedReader reader) {
+        try {
+            reader.lines().forEach(l -> { });
+        } catch (java.io.UncheckedIOException e) {
+            // the process was stopped: nothing more to read
+        }
+    }
+
     private static void waitForLine(Process p, String needle) throws Exception {
         var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
             seen.append(line).append('\n');
             if (line.contains(needle)) {
-                Thread t = new Thread(() -> reader.lines().forEach(l -> { }));
+                Thread t = new Thread(() -> drain(reader));
                 t.setDaemon(true);
                 t.start();
                 return;

@@ -183,7 +183,7 @@ class SubmissionCrashIT {
             if (line.contains(needle)) {
                 if (needle.equals("Liaison serving")) {
                     BufferedReader rest = reader;
-                    Thread drain = new Thread(() -> rest.lines().forEach(l -> { }));
+                    Thread drain = new Thread(() -> AdminCliIT.drain(rest));
                     drain.setDaemon(true);
                     drain.start();
                 }

@@ -88,6 +88,22 @@ class ConfigurationTest {
     }
 
     @Test
+    void relayKeysAreParsedAndBadValuesNamed() {
+        Configuration c = Configuration.defaultsWith(Map.of("relay.expiry", "12h", "http.tls", "false",
+                "relay.destination-concurrency", "8"));
+        assertEquals(java.time.Duration.ofHours(12), c.relayExpiry());
+        assertFalse(c.httpTls());
+        assertEquals(8, c.relayDestinationConcurrency());
+        assertEquals(java.time.Duration.ofDays(5), new ConfigurationSources().resolve().relayExpiry());
+        var e = assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("relay.expiry", "soon")));
+        assertTrue(e.getMessage().startsWith("configuration key 'relay.expiry' (from option --relay.expiry): 'soon'"));
+        assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("relay.expiry", "0s")));
+        assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("http.tls", "yes")));
+        assertThrows(ConfigurationException.class,
+                () -> Configuration.defaultsWith(Map.of("relay.destination-concurrency", "0")));
+    }
+
+    @Test
     void databaseCredentialsWithoutUrlAreRefusedAndThePasswordIsMasked() {
         var e = assertThrows(ConfigurationException.class,
                 () -> Configuration.defaultsWith(Map.of("database.password", "hunter2")));

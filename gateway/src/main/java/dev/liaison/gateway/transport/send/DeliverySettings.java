@@ -64,22 +64,7 @@ public record DeliverySettings(Duration expiry, int destinationConcurrency, int 
      * one unit suffix {@code s}, {@code m}, {@code h}, {@code d} ({@code 5d}, {@code 90m}).
      */
     public static Duration parseDuration(String text) {
-        String t = text.strip();
-        try {
-            if (t.startsWith("P") || t.startsWith("p")) {
-                return Duration.parse(t);
-            }
-            long amount = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                case 'd' -> Duration.ofDays(amount);
-                default -> throw new IllegalArgumentException();
-            };
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 5d, 12h, 90m, 30s or P5D)");
-        }
+        return dev.liaison.gateway.config.Configuration.durationOf(text);
     }
 
     private static void positive(String what, Duration value) {
