@@ -13,8 +13,11 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -29,19 +32,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Sending to yourself, end to end through the real listeners of a whole gateway: SMTP
- * submission (smtp-in) → own-alias policy and self-delivery (gateway) → INBOX (imap-out) → IMAP.
+ * submission (smtp-in) → own-alias policy and self-delivery (gateway) → INBOX (imap-out) → IMAP;
+ * on every PostgreSQL the tests can reach.
  */
+@ParameterizedClass
+@MethodSource("dev.liaison.mapping.database.TestPostgres#available")
 class SendToSelfTest {
 
     @TempDir
     static Path dataDir;
+    @Parameter
+    TestPostgres postgres;
+    private static TestPostgres startedOn;
     private static TestGateway gw;
     private static String alexAlias;
     private static String blairAlias;
 
-    @BeforeAll
-    static void start() throws Exception {
-        gw = new TestGateway(TestPostgres.EMBEDDED, dataDir);
+    /** One gateway per database kind, started by the first test that runs on it. */
+    @BeforeEach
+    void startOnThisDatabase() throws Exception {
+        if (postgres == startedOn) {
+            return;
+        }
+        stop();
+        startedOn = postgres;
+        gw = new TestGateway(postgres, dataDir.resolve(postgres.toString()));
         gw.admin.addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
         gw.admin.addUser(Login.of("blair"), "Blair", "blair-pw".toCharArray());
         alexAlias = gw.admin.createAlias(Login.of("alex")).address().value();
@@ -50,7 +65,10 @@ class SendToSelfTest {
 
     @AfterAll
     static void stop() {
-        gw.close();
+        if (gw != null) {
+            gw.close();
+            gw = null;
+        }
     }
 
     @Test
