@@ -3,6 +3,7 @@ package dev.liaison.gateway.invitation;
 import dev.liaison.gateway.Limits;
 import dev.liaison.gateway.identity.RelationshipIdentity;
 import dev.liaison.gateway.primitive.AgreementKeyPair;
+import dev.liaison.gateway.wire.Bytes;
 import dev.liaison.gateway.wire.WireFormatException;
 import dev.liaison.gateway.wire.WireReader;
 import dev.liaison.gateway.wire.WireWriter;
@@ -13,7 +14,10 @@ import java.util.List;
  * The inviter's private side of an invitation, kept until a key agreement for it arrives: the
  * identity and prekey private keys, and whether it was used. Completing it returns a used copy,
  * which the relay persists in the same transaction as the new session so a replayed key agreement
- * finds it used. Serialises to versioned bytes; {@link #toString()} shows no keys.
+ * finds it used. The used copy holds no prekey private key (each is 32 zero bytes): kept, they
+ * would let whoever later reads the stored copy recompute the X3DH secret from the recorded key
+ * agreement (X3DH §4.6: delete one-time prekeys after use). Serialises to versioned bytes;
+ * {@link #toString()} shows no keys.
  */
 public record PendingInvitation(Invitation invitation, RelationshipIdentity identity, AgreementKeyPair signedPrekey,
                                 List<AgreementKeyPair> oneTimePrekeys, boolean used) {
@@ -26,8 +30,24 @@ public record PendingInvitation(Invitation invitation, RelationshipIdentity iden
         }
     }
 
+    private static final Bytes ERASED = Bytes.of(new byte[AgreementKeyPair.KEY_LENGTH]);
+
     PendingInvitation markUsed() {
-        return new PendingInvitation(invitation, identity, signedPrekey, oneTimePrekeys, true);
+        return new PendingInvitation(invitation, identity, erased(signedPrekey),
+                oneTimePrekeys.stream().map(PendingInvitation::erased).toList(), true);
+    }
+
+    private static AgreementKeyPair erased(AgreementKeyPair pair) {
+        return new AgreementKeyPair(ERASED, pair.publicKey());
+    }
+
+    /** A used invitation must hold no prekey private key; a stored one that does is corrupt. */
+    private static void checkErased(boolean used, AgreementKeyPair prekey, List<AgreementKeyPair> oneTime)
+            throws WireFormatException {
+        if (used && (!prekey.privateKey().equals(ERASED)
+                || oneTime.stream().anyMatch(pair -> !pair.privateKey().equals(ERASED)))) {
+            throw new WireFormatException("a used invitation still holds prekey private keys");
+        }
     }
 
     /** {@code u8 version || u8 used || u16-field invitation || identity || prekey pair || u8 n || n × pair}. */
@@ -61,6 +81,7 @@ public record PendingInvitation(Invitation invitation, RelationshipIdentity iden
                 oneTime.add(new AgreementKeyPair(reader.fixed(32, "one-time"), reader.fixed(32, "one-time public")));
             }
             reader.expectEnd("pending invitation");
+            checkErased(used == 1, prekey, oneTime);
             return new PendingInvitation(invitation, identity, prekey, oneTime, used == 1);
         } catch (WireFormatException | IllegalArgumentException e) {
             throw new MalformedInvitationException("pending invitation: " + e.getMessage());

@@ -44,6 +44,7 @@ class InvitationTest {
         assertEquals(acceptance.identity().publicIdentity(), completion.acceptor());
         assertEquals(reedProfile, completion.profile());
         assertTrue(completion.usedInvitation().used());
+        assertNoPrekeyPrivateKeys(pending, completion.usedInvitation());
 
         SealedMessage fromIra = ira.ratchet.seal(completion.state(), "welcome".getBytes());
         OpenedMessage atReed = reed.ratchet.open(acceptance.state(), fromIra.message().toByteArray());
@@ -174,5 +175,27 @@ class InvitationTest {
     void lifetimeOverTheLimitIsRejected() {
         assertThrows(IllegalArgumentException.class,
                 () -> issuer.issue("x", List.of(ira.route(1)), NOW, Duration.ofDays(31)));
+    }
+
+    /** Forward secrecy of the first messages: the stored used copy cannot redo the X3DH. */
+    private static void assertNoPrekeyPrivateKeys(PendingInvitation before, PendingInvitation used) throws Exception {
+        var zero = Bytes.of(new byte[32]);
+        assertEquals(zero, used.signedPrekey().privateKey());
+        used.oneTimePrekeys().forEach(pair -> assertEquals(zero, pair.privateKey()));
+        assertEquals(before.signedPrekey().publicKey(), used.signedPrekey().publicKey());
+        String stored = java.util.HexFormat.of().formatHex(used.encode());
+        assertTrue(!stored.contains(before.signedPrekey().privateKey().hex()));
+        for (var pair : before.oneTimePrekeys()) {
+            assertTrue(!stored.contains(pair.privateKey().hex()));
+        }
+        assertEquals(used, PendingInvitation.decode(used.encode()));
+    }
+
+    @Test
+    void aStoredUsedInvitationStillHoldingPrekeyPrivateKeysIsRefusedAsCorrupt() throws Exception {
+        PendingInvitation pending = issue();
+        byte[] tampered = pending.encode();
+        tampered[1] = 1; // used flag set, private keys left in place
+        assertThrows(MalformedInvitationException.class, () -> PendingInvitation.decode(tampered));
     }
 }
