@@ -1,5 +1,6 @@
 package dev.liaison.gateway.invitation;
 
+import dev.liaison.gateway.Limits;
 import dev.liaison.gateway.identity.RelationshipIdentity;
 import dev.liaison.gateway.primitive.Agreement;
 import dev.liaison.gateway.primitive.AgreementKeyPair;
@@ -49,6 +50,11 @@ public final class InvitationAcceptor {
         SealedMessage first = ratchet.seal(initial, profile.encode());
         byte[] signed = sign(identity, invitationHash, new KeyAgreementMessage(invitation.id(), prekeyIndex,
                 ephemeral.publicKey(), identity.publicIdentity(), first.message(), Bytes.empty()));
+        if (signed.length > Limits.MAX_KEY_AGREEMENT_BYTES) {
+            // Refused here, before anything is persisted, rather than by the inviter's decoder.
+            throw new MalformedKeyAgreementException("key agreement of " + signed.length + " bytes exceeds "
+                    + Limits.MAX_KEY_AGREEMENT_BYTES + "; offer fewer routes or addresses in the profile");
+        }
         return new Acceptance(identity, first.state(), Bytes.of(signed));
     }
 

@@ -198,4 +198,12 @@ class InvitationTest {
         tampered[1] = 1; // used flag set, private keys left in place
         assertThrows(MalformedInvitationException.class, () -> PendingInvitation.decode(tampered));
     }
+
+    @Test
+    void aProfileTooLargeForOneKeyAgreementIsRefusedByTheAcceptorNotLaterByTheInviter() throws Exception {
+        var huge = new AcceptorProfile("Reed", List.of(reed.route(8), reed.route(8), reed.route(8), reed.route(8)));
+        var e = assertThrows(MalformedKeyAgreementException.class,
+                () -> new InvitationAcceptor(reed.entropy, reed.ratchet).accept(issue().invitation(), huge, NOW));
+        assertTrue(e.getMessage().contains("exceeds 4096"), e.getMessage());
+    }
 }
