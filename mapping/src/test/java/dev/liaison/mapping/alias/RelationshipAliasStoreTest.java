@@ -118,6 +118,23 @@ class RelationshipAliasStoreTest {
     }
 
     @Test
+    void aliasesCreatedBeforeRelationshipsExistedStillWorkAfterTheUpgrade() throws SQLException {
+        try (Database v1 = postgres.freshDatabase()) {
+            // Build version 1 the way Database.migrate does, stopping before relationships.
+            org.flywaydb.core.Flyway.configure().dataSource(v1.dataSource()).schemas("mapping").createSchemas(true)
+                    .table("flyway_history").locations("classpath:db/mapping").target("1").load().migrate();
+            v1.inTransaction(c -> c.createStatement().executeUpdate("INSERT INTO mapping.users"
+                    + " (login, display_name, password_hash, state) VALUES ('casey', 'Casey', 'x', 'active')"));
+            v1.inTransaction(c -> c.createStatement().executeUpdate("INSERT INTO mapping.aliases (address, user_id, target, state)"
+                    + " SELECT 'casey.old@gw.example', id, 'mailbox', 'active' FROM mapping.users"));
+            v1.migrate(MappingSchema.SCHEMA);
+            Alias old = v1.inTransaction(c -> aliases.find(c, AliasAddress.parse("casey.old@gw.example"))).orElseThrow();
+            assertEquals(AliasTarget.OWNER_MAILBOX, old.target());
+            assertTrue(old.usable());
+        }
+    }
+
+    @Test
     void theSchemaRefusesATargetAndRelationshipThatDisagree() {
         // The CHECK guards against code that bypasses the store, e.g. a hand-written migration.
         var e = assertThrows(DatabaseUnavailableException.class, () -> db.inTransaction(c -> c.createStatement().executeUpdate(
