@@ -12,11 +12,18 @@ public interface AliasStore {
     /**
      * Creates an active alias for an existing user. {@link DuplicateAliasException} if the address
      * was ever used; {@link dev.liaison.mapping.user.UnknownUserException} if there is no such user.
+     * For a {@link AliasTarget.Relationship} target: {@link RelationshipAliasExistsException} if
+     * that relationship already has an alias, and
+     * {@link dev.liaison.mapping.relationship.UnknownRelationshipException} if the owner has no such
+     * relationship (another user's relationship counts as none).
      */
     Alias create(Connection c, Login owner, AliasAddress address, AliasTarget target);
 
     /** The SMTP path's lookup: address to owner, target and state, one indexed query. */
     Optional<Alias> find(Connection c, AliasAddress address);
+
+    /** The alias of a relationship (the address its owner writes to the peer through). */
+    Optional<Alias> findByRelationship(Connection c, long relationshipId);
 
     /** Every alias, ordered by owner then address. */
     List<Alias> list(Connection c);

@@ -1,6 +1,7 @@
 package dev.liaison.mapping.alias;
 
 import dev.liaison.mapping.database.SqlStates;
+import dev.liaison.mapping.relationship.UnknownRelationshipException;
 import dev.liaison.mapping.user.Login;
 import dev.liaison.mapping.user.UnknownUserException;
 import dev.liaison.mapping.user.UserState;
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,25 +18,41 @@ import java.util.Optional;
 /** {@link AliasStore} on {@code mapping.aliases}, joined with {@code mapping.users} for the owner. */
 public final class PostgresAliasStore implements AliasStore {
 
-    private static final String SELECT = "SELECT a.id, a.address, u.id, u.login, u.state, a.target, a.state, a.created_at"
+    private static final String SELECT = "SELECT a.id, a.address, u.id, u.login, u.state, a.target, a.state, a.created_at,"
+            + " a.relationship_id"
             + " FROM mapping.aliases a JOIN mapping.users u ON u.id = a.user_id";
+
+    private static final String RELATIONSHIP_UNIQUE = "aliases_relationship_unique";
 
     @Override
     public Alias create(Connection c, Login owner, AliasAddress address, AliasTarget target) {
-        String sql = "INSERT INTO mapping.aliases (address, user_id, target, state)"
-                + " SELECT ?, id, ?, 'active' FROM mapping.users WHERE login = ? RETURNING id";
+        String sql = "INSERT INTO mapping.aliases (address, user_id, target, relationship_id, state)"
+                + " SELECT ?, id, ?, ?, 'active' FROM mapping.users WHERE login = ? RETURNING id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, address.value());
             ps.setString(2, target.dbValue());
-            ps.setString(3, owner.value());
+            if (target instanceof AliasTarget.Relationship relationship) {
+                ps.setLong(3, relationship.id());
+            } else {
+                ps.setNull(3, Types.BIGINT);
+            }
+            ps.setString(4, owner.value());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new UnknownUserException(owner);
                 }
             }
         } catch (SQLException e) {
+            if (SqlStates.isUniqueViolation(e) && SqlStates.violates(e, RELATIONSHIP_UNIQUE)
+                    && target instanceof AliasTarget.Relationship relationship) {
+                throw new RelationshipAliasExistsException(relationship.id());
+            }
             if (SqlStates.isUniqueViolation(e)) {
                 throw new DuplicateAliasException(address);
+            }
+            if (SqlStates.isForeignKeyViolation(e) && target instanceof AliasTarget.Relationship relationship) {
+                // the key is (relationship, owner): another user's relationship is as unknown as a missing one
+                throw new UnknownRelationshipException(relationship.id(), owner);
             }
             throw SqlStates.unexpected("creating alias " + address, e);
         }
@@ -50,6 +68,18 @@ public final class PostgresAliasStore implements AliasStore {
             }
         } catch (SQLException e) {
             throw SqlStates.unexpected("looking up alias " + address, e);
+        }
+    }
+
+    @Override
+    public Optional<Alias> findByRelationship(Connection c, long relationshipId) {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE a.relationship_id = ?")) {
+            ps.setLong(1, relationshipId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("looking up the alias of relationship " + relationshipId, e);
         }
     }
 
@@ -110,7 +140,7 @@ public final class PostgresAliasStore implements AliasStore {
 
     private static Alias read(ResultSet rs) throws SQLException {
         return new Alias(rs.getLong(1), new AliasAddress(rs.getString(2)), rs.getLong(3), new Login(rs.getString(4)),
-                UserState.fromDb(rs.getString(5)), AliasTarget.fromDb(rs.getString(6)),
+                UserState.fromDb(rs.getString(5)), AliasTarget.fromDb(rs.getString(6), rs.getObject(9, Long.class)),
                 AliasState.fromDb(rs.getString(7)), rs.getTimestamp(8).toInstant());
     }
 }

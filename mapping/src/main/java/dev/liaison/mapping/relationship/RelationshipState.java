@@ -1,0 +1,19 @@
+package dev.liaison.mapping.relationship;
+
+import java.util.Locale;
+
+/**
+ * Where a relationship stands. PENDING: an invitation is out, no peer yet. ACTIVE: mail flows.
+ * BLOCKED: incoming mail is dropped, submissions refused; can be unblocked. ENDED is final.
+ */
+public enum RelationshipState {
+    PENDING, ACTIVE, BLOCKED, ENDED;
+
+    public String dbValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static RelationshipState fromDb(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+}
