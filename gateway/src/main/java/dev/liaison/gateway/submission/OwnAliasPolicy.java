@@ -3,6 +3,7 @@ package dev.liaison.gateway.submission;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
 import dev.liaison.mapping.alias.AliasStore;
+import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.InvalidAliasException;
 import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.database.Database;
@@ -52,9 +53,14 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         }
     }
 
+    /**
+     * Until the relay delivers relationship aliases, only aliases targeting the owner's mailbox
+     * are accepted: a relationship alias would otherwise pass RCPT and then fail at DATA.
+     */
     static RecipientVerdict verdict(AuthenticatedUser sender, Alias alias) {
         boolean own = alias.owner().value().equals(sender.id());
-        return own && alias.usable() ? RecipientVerdict.ACCEPT : RecipientVerdict.REFUSED;
+        boolean deliverable = alias.target() instanceof AliasTarget.OwnerMailbox;
+        return own && alias.usable() && deliverable ? RecipientVerdict.ACCEPT : RecipientVerdict.REFUSED;
     }
 
     private static Optional<AliasAddress> parse(EmailAddress recipient) {

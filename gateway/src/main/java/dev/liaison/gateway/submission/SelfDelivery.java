@@ -5,7 +5,6 @@ import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
 import dev.liaison.mapping.alias.AliasStore;
-import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.smtp.address.EmailAddress;
@@ -67,8 +66,7 @@ public final class SelfDelivery implements SubmissionHandler {
     private void recheck(Connection c, AuthenticatedUser user, EmailAddress recipient) {
         Alias alias = aliases.find(c, AliasAddress.of(recipient.localPart(), recipient.domain()))
                 .orElseThrow(() -> new IllegalStateException("recipient " + recipient + " is no longer an alias"));
-        if (OwnAliasPolicy.verdict(user, alias) != dev.liaison.smtp.submission.RecipientVerdict.ACCEPT
-                || !(alias.target() instanceof AliasTarget.OwnerMailbox)) {
+        if (OwnAliasPolicy.verdict(user, alias) != dev.liaison.smtp.submission.RecipientVerdict.ACCEPT) {
             throw new IllegalStateException("recipient " + recipient + " is no longer an active alias of the sender");
         }
     }
