@@ -149,6 +149,26 @@ class SendToSelfTest {
     }
 
     @Test
+    void aRelationshipAliasIsRefusedUntilTheRelayCanDeliverIt() throws Exception {
+        var relationships = new dev.liaison.mapping.relationship.PostgresRelationshipStore();
+        var aliases = new dev.liaison.mapping.alias.PostgresAliasStore();
+        String address = "blair.rel" + System.nanoTime() % 1_000_000 + "@" + TestGateway.DOMAIN;
+        gw.gateway.database().inTransaction(c -> {
+            var r = relationships.create(c, Login.of("alex"), "Blair", new byte[]{1});
+            return aliases.create(c, Login.of("alex"), dev.liaison.mapping.alias.AliasAddress.parse(address),
+                    new dev.liaison.mapping.alias.AliasTarget.Relationship(r.id()));
+        });
+        MimeMessage m = new MimeMessage(smtpSession(false));
+        m.setFrom(alexAlias);
+        m.setRecipients(Message.RecipientType.TO, address);
+        m.setText("not yet\n");
+        m.saveChanges();
+        var e = assertThrows(MessagingException.class, () -> send(m, false));
+        assertTrue(String.valueOf(e.getNextException()).contains("550 5.7.1"), String.valueOf(e.getNextException()));
+        assertEquals(0, countInInbox("alex", "alex-pw", m.getMessageID()));
+    }
+
+    @Test
     void pythonSmtplibAndImaplibAsIndependentClients() throws Exception {
         String script = """
                 import smtplib, imaplib, ssl, sys
