@@ -38,6 +38,9 @@ public record DeliveryRoute(String serviceUrl, DiversificationKey serviceKey, Li
         String url = reader.utf8(Limits.MAX_SERVICE_URL_BYTES, "service URL");
         int generation = reader.u32(Integer.MAX_VALUE, "service key generation");
         var publicKey = reader.fixed(32, "service key");
+        if (dev.liaison.gateway.primitive.Agreement.isLowOrder(publicKey)) {
+            throw new WireFormatException("route: the service key is a low-order point");
+        }
         int count = reader.u8();
         if (count < 1 || count > Limits.MAX_ADDRESSES_PER_ROUTE) {
             throw new WireFormatException("route has " + count + " addresses, allowed 1 to "

@@ -29,4 +29,17 @@ public final class Agreement {
                 privateKey.toByteArray(), 0, peerPublicKey.toByteArray(), 0, secret, 0);
         return contributory ? Optional.of(secret) : Optional.empty();
     }
+
+    /** Any clamped scalar multiplies a point of order dividing 8 to the identity (all zeros). */
+    private static final Bytes PROBE = Bytes.of(new byte[]{
+        8, 7, 6, 5, 4, 3, 2, 1, 8, 7, 6, 5, 4, 3, 2, 1, 8, 7, 6, 5, 4, 3, 2, 1, 8, 7, 6, 5, 4, 3, 2, 65});
+
+    /**
+     * Whether a peer's public key is a low-order point, with which no agreement is contributory:
+     * checked where a peer hands us a key we will later encrypt to, so the failure is a malformed
+     * input there rather than an unchecked exception deep inside HPKE.
+     */
+    public static boolean isLowOrder(Bytes publicKey) {
+        return agree(PROBE, publicKey).isEmpty();
+    }
 }
