@@ -207,24 +207,13 @@ final class PostgresMessageMapper implements MessageMapper {
         return jdbc.inTransaction("copy message", c -> {
             Counters.Next next = Counters.next(c, target);
             // the copy is \Recent in its new folder (RFC 3501 §6.4.7); the body is copied inside PostgreSQL
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.message (mailbox_id, uid, message_id,"
+            return relocate(c, "INSERT INTO imap.message (mailbox_id, uid, message_id,"
                     + " thread_id, modseq, internal_date, save_date, size, body_start, properties, answered, deleted,"
                     + " draft, flagged, recent, seen, keywords, content, search_text, sent_on)"
                     + " SELECT ?, ?, message_id, thread_id, ?, internal_date, now(), size, body_start, properties,"
                     + " answered, deleted, draft, flagged, true, seen, keywords, content, search_text, sent_on"
-                    + " FROM imap.message WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA)) {
-                s.setLong(1, target);
-                s.setLong(2, next.uid().asLong());
-                s.setLong(3, next.modSeq().asLong());
-                s.setLong(4, source);
-                s.setLong(5, original.getUid().asLong());
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new MailboxException("message " + original.getUid() + " was expunged meanwhile");
-                    }
-                    return MessageRows.metaData(rs);
-                }
-            }
+                    + " FROM imap.message WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA,
+                    target, next, source, original.getUid());
         });
     }
 
@@ -235,21 +224,31 @@ final class PostgresMessageMapper implements MessageMapper {
         return jdbc.inTransaction("move message", c -> {
             Counters.Next next = Counters.next(c, target);
             Counters.nextModSeq(c, source);
-            try (PreparedStatement s = c.prepareStatement("UPDATE imap.message SET mailbox_id = ?, uid = ?, modseq = ?,"
-                    + " recent = true, save_date = now() WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA)) {
-                s.setLong(1, target);
-                s.setLong(2, next.uid().asLong());
-                s.setLong(3, next.modSeq().asLong());
-                s.setLong(4, source);
-                s.setLong(5, original.getUid().asLong());
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new MailboxException("message " + original.getUid() + " was expunged meanwhile");
-                    }
-                    return MessageRows.metaData(rs);
-                }
-            }
+            return relocate(c, "UPDATE imap.message SET mailbox_id = ?, uid = ?, modseq = ?,"
+                    + " recent = true, save_date = now() WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA,
+                    target, next, source, original.getUid());
         });
+    }
+
+    /**
+     * Runs a COPY's INSERT … SELECT or a MOVE's UPDATE: both place message {@code uid} of folder
+     * {@code source} at the next UID and MODSEQ of {@code target} and return its new metadata.
+     */
+    private static MessageMetaData relocate(Connection c, String sql, long target, Counters.Next next, long source,
+                                            MessageUid uid) throws SQLException, MailboxException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, target);
+            s.setLong(2, next.uid().asLong());
+            s.setLong(3, next.modSeq().asLong());
+            s.setLong(4, source);
+            s.setLong(5, uid.asLong());
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new MailboxException("message " + uid + " was expunged meanwhile");
+                }
+                return MessageRows.metaData(rs);
+            }
+        }
     }
 
     @Override
