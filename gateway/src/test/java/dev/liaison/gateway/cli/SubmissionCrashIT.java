@@ -1,5 +1,6 @@
 package dev.liaison.gateway.cli;
 
+import dev.liaison.gateway.tls.TrustingClients;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -13,16 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -144,7 +140,7 @@ class SubmissionCrashIT {
 
     private Session session() throws Exception {
         Properties p = new Properties();
-        var factory = trustingContext().getSocketFactory();
+        var factory = TrustingClients.trusting(work.resolve("liaison-data/tls/certificate.pem")).getSocketFactory();
         p.put("mail.smtp.host", "localhost");
         p.put("mail.smtp.port", String.valueOf(smtpPort));
         p.put("mail.smtp.auth", "true");
@@ -158,18 +154,6 @@ class SubmissionCrashIT {
         return Session.getInstance(p);
     }
 
-    private SSLContext trustingContext() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(work.resolve("liaison-data/tls/certificate.pem"))) {
-            trust.setCertificateEntry("gw", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
-    }
 
     /** Reads the process's output up to the line containing {@code needle} and returns that line. */
     private String waitForLine(InputStream output, String needle) throws Exception {

@@ -1,8 +1,9 @@
 package dev.liaison.gateway.load;
 
+import dev.liaison.gateway.tls.TrustingClients;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,10 +11,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -59,7 +57,7 @@ public final class SubmissionLoad {
         // --accounts login:password:alias,... ; session i uses account i modulo their number
         List<String[]> accounts = Arrays.stream(a.require("--accounts").split(",")).map(x -> x.split(":", 3)).toList();
         var load = new SubmissionLoad(a.get("--host", "127.0.0.1"), Integer.parseInt(a.get("--port", "587")),
-                trusting(Path.of(a.get("--ca", "liaison-data/tls/certificate.pem"))), accounts,
+                TrustingClients.trusting(Path.of(a.get("--ca", "liaison-data/tls/certificate.pem"))), accounts,
                 Integer.parseInt(a.get("-l", "10240")));
         int sessions = Integer.parseInt(a.get("-s", "10"));
         int messages = Integer.parseInt(a.get("-m", "2000"));
@@ -212,18 +210,6 @@ public final class SubmissionLoad {
         return sb.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static SSLContext trusting(Path certificate) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(certificate)) {
-            trust.setCertificateEntry("gw", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
-    }
 
     /** {@code -x value} and {@code --x value} options, and bare flags. */
     private record Args(String[] args) {

@@ -3,14 +3,12 @@ package dev.liaison.gateway.submission;
 import dev.liaison.gateway.Gateway;
 import dev.liaison.gateway.admin.Administration;
 import dev.liaison.gateway.config.Configuration;
+import dev.liaison.gateway.tls.TrustingClients;
 import dev.liaison.mapping.database.DatabaseLocation;
 import dev.liaison.mapping.database.TestPostgres;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -34,14 +32,7 @@ final class TestGateway implements AutoCloseable {
 
     /** A client socket factory that trusts exactly this gateway's certificate. */
     SSLSocketFactory trustingSocketFactory() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("gw", gateway.tls().certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context.getSocketFactory();
+        return TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory();
     }
 
     @Override
