@@ -1,0 +1,99 @@
+package dev.liaison.gateway.mail;
+
+import jakarta.mail.internet.MimeUtility;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The RFC 3464 delivery status notification behind {@link Notices#undeliverable}: {@code
+ * multipart/report; report-type=delivery-status} (RFC 6522) with a text part for the person, a
+ * {@code message/delivery-status} part for software, and the original as {@code message/rfc822}.
+ */
+final class DeliveryReport {
+
+    /** Why and since when a message was not delivered. */
+    record Failure(boolean expired, String reason, Instant since, Instant date) {
+    }
+
+    private static final String NO_SUBJECT = "(no subject)";
+
+    private DeliveryReport() {
+    }
+
+    static byte[] render(String domain, String recipient, String alias, byte[] original, Failure failure) {
+        HeaderText.requireAddress(alias, "alias");
+        NoticeWriter writer = new NoticeWriter(domain, failure.date(),
+                "\"Mail Delivery System\" <postmaster@" + domain + ">", recipient,
+                "Undeliverable: " + originalSubject(original));
+        writer.field("Auto-Submitted", "auto-replied");
+        List<NoticeWriter.Part> parts = List.of(
+                NoticeWriter.Part.text(humanText(alias, failure)),
+                new NoticeWriter.Part("Content-Type: message/delivery-status\r\nContent-Transfer-Encoding: 7bit\r\n",
+                        status(domain, alias, failure).getBytes(StandardCharsets.US_ASCII)),
+                new NoticeWriter.Part("Content-Type: message/rfc822\r\nContent-Transfer-Encoding: "
+                        + (isSevenBit(original) ? "7bit" : "8bit") + "\r\n", original));
+        return writer.multipart("report; report-type=delivery-status", parts);
+    }
+
+    private static String humanText(String alias, Failure failure) {
+        String why = failure.expired()
+                ? "Liaison kept trying to deliver it since " + Notices.humanDate(failure.since())
+                        + ", but the recipient's gateway could not be reached, and it has now given up."
+                : "It was refused after you sent it on " + Notices.humanDate(failure.since()) + ".";
+        return "Your message to " + alias + " could not be delivered.\n\n" + why + "\n\n"
+                + "Reason: " + HeaderText.clean(failure.reason(), MailLimits.MAX_REASON_CHARS) + "\n\n"
+                + "Your original message is attached.\n";
+    }
+
+    /** RFC 3464 §2.2 per-message fields, an empty line, §2.3 per-recipient fields. */
+    private static String status(String domain, String alias, Failure failure) {
+        return "Reporting-MTA: dns; " + domain + "\r\n"
+                + "Arrival-Date: " + HeaderText.date(failure.since()) + "\r\n"
+                + "\r\n"
+                + "Final-Recipient: rfc822; " + alias + "\r\n"
+                + "Action: failed\r\n"
+                + "Status: " + (failure.expired() ? "4.4.7" : "5.0.0") + "\r\n"
+                + "Diagnostic-Code: x-liaison; " + HeaderText.asciiLine(failure.reason(), MailLimits.MAX_REASON_CHARS) + "\r\n"
+                + "Last-Attempt-Date: " + HeaderText.date(failure.date()) + "\r\n";
+    }
+
+    /**
+     * The original's subject as text: encoded-words decoded, raw 8-bit octets read as UTF-8
+     * (RFC 6532), so that {@link HeaderText#unstructured} can write it again cleanly. An original
+     * we cannot parse still gets its notice, with no subject.
+     */
+    private static String originalSubject(byte[] original) {
+        try {
+            HeaderSection section = HeaderSection.parse(original);
+            for (HeaderSection.Field field : section.fields()) {
+                if (field.is("Subject")) {
+                    return decoded(section.value(field).trim());
+                }
+            }
+        } catch (MalformedMailException e) {
+            return NO_SUBJECT;
+        }
+        return NO_SUBJECT;
+    }
+
+    private static String decoded(String latin1) {
+        String text = new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        String cut = HeaderText.clean(text, MailLimits.MAX_SUBJECT_CODE_POINTS * 4);
+        try {
+            return HeaderText.clean(MimeUtility.decodeText(cut), MailLimits.MAX_SUBJECT_CODE_POINTS);
+        } catch (UnsupportedEncodingException e) {
+            return HeaderText.clean(cut, MailLimits.MAX_SUBJECT_CODE_POINTS);
+        }
+    }
+
+    private static boolean isSevenBit(byte[] message) {
+        for (byte b : message) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
