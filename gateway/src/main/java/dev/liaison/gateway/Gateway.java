@@ -7,7 +7,13 @@ import dev.liaison.gateway.config.ConfigKey;
 import dev.liaison.gateway.config.Configuration;
 import dev.liaison.gateway.config.ConfigurationException;
 import dev.liaison.gateway.submission.OwnAliasPolicy;
-import dev.liaison.gateway.submission.SelfDelivery;
+import dev.liaison.gateway.receiving.RelayDescription;
+import dev.liaison.gateway.submission.SubmissionRouter;
+import dev.liaison.gateway.tls.PeerTrust;
+import dev.liaison.gateway.transport.receive.ReceiverSettings;
+import dev.liaison.gateway.transport.receive.ReceivingService;
+import dev.liaison.gateway.transport.send.DeliveryWorker;
+import dev.liaison.gateway.transport.send.EnvelopePoster;
 import dev.liaison.gateway.tls.TlsMaterial;
 import dev.liaison.imap.server.ImapService;
 import dev.liaison.imap.server.ImapSettings;
@@ -25,10 +31,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The composition root: opens the database, migrates every module's schema, loads the TLS
@@ -44,6 +54,8 @@ public final class Gateway implements AutoCloseable {
      * connection while staying far below PostgreSQL's default of 100.
      */
     private static final int POOL_SIZE = 40;
+    /** How often key rotation and quiet relationships' address refreshes are checked. */
+    private static final Duration KEEP_ALIVE_INTERVAL = Duration.ofMinutes(1);
 
     private final Configuration configuration;
     private final Database database;
@@ -51,6 +63,8 @@ public final class Gateway implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private SubmissionServer smtp;
     private ImapService imap;
+    private ReceivingService receiving;
+    private Relay relay;
 
     private Gateway(Configuration configuration, Database database, TlsMaterial tls) {
         this.configuration = configuration;
@@ -66,6 +80,7 @@ public final class Gateway implements AutoCloseable {
         try {
             database.migrate(MappingSchema.SCHEMA);
             database.migrate(IMAP_SCHEMA);
+            Relay.migrate(database);
             gateway = new Gateway(configuration, database, TlsMaterial.load(configuration.tls(), configuration.domain()));
         } catch (RuntimeException e) {
             database.close();
@@ -84,23 +99,45 @@ public final class Gateway implements AutoCloseable {
     private void startListeners() {
         var passwords = new PasswordAuthentication(database, configuration.domain());
         var mailboxes = new PostgresMailboxDelivery(Clock.systemUTC());
+        AtomicReference<URI> endpoint = new AtomicReference<>();
         try {
+            relay = new Relay(configuration, database, mailboxes, endpoint::get);
+            startReceiving(endpoint);
+            started.push(DeliveryWorker.start(database, relay.delivery(),
+                    new EnvelopePoster(EnvelopePoster.httpClient(PeerTrust.sslContext(configuration.trustedCertificates()))),
+                    relay.undeliverableNotices()));
+            started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL));
             imap = ImapService.start(new ImapSettings(configuration.bindAddress().getHostAddress(),
                     configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
                     configuration.domain()), database.dataSource(), new ImapAccounts(passwords), tls.sslContext());
             started.push(imap);
             var services = new SubmissionServices(new SubmissionAccounts(passwords),
                     new OwnAliasPolicy(database, configuration.domain()),
-                    new SelfDelivery(database, mailboxes, Clock.systemUTC()));
+                    new SubmissionRouter(database, mailboxes, relay.mail(), relay.invitations(), configuration.domain(),
+                            Clock.systemUTC()));
             smtp = SubmissionServer.start(new SmtpSettings(configuration.domain(), configuration.bindAddress(),
                     configuration.port(ConfigKey.SMTP_SUBMISSION_PORT), configuration.port(ConfigKey.SMTP_SUBMISSIONS_PORT),
                     SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT), tls.sslContext(), services);
             started.push(smtp);
-        } catch (ImapStartException | IOException e) {
+        } catch (ImapStartException | IOException | SQLException e) {
             throw new ConfigurationException("cannot start a listener: " + e.getMessage(), e);
         }
-        LOG.info("SMTP submission on {} (STARTTLS) and {} (TLS); IMAP on {} (STARTTLS) and {} (TLS)",
-                smtp.submissionPort(), smtp.submissionsPort(), imap.imapPort(), imap.imapsPort());
+        LOG.info("SMTP submission on {} (STARTTLS) and {} (TLS); IMAP on {} (STARTTLS) and {} (TLS);"
+                        + " receiving service on {} ({}), reachable as {}",
+                smtp.submissionPort(), smtp.submissionsPort(), imap.imapPort(), imap.imapsPort(), receiving.port(),
+                configuration.httpTls() ? "HTTPS" : "plain HTTP", relay.endpoint());
+    }
+
+    private void startReceiving(AtomicReference<URI> endpoint) {
+        InetAddress bind = configuration.bindAddress();
+        int port = configuration.port(ConfigKey.HTTP_PORT);
+        ReceiverSettings settings = (configuration.httpTls() ? ReceiverSettings.https(bind, port, tls.sslContext())
+                : ReceiverSettings.plainHttp(bind, port)).withMaxEnvelopeBytes(dev.liaison.gateway.Limits.MAX_ENVELOPE_BYTES);
+        receiving = ReceivingService.start(database, settings, new ReceivingService.Relay(
+                new RelayDescription(configuration.domain(), endpoint::get, settings.maxEnvelopeBytes(), relay.keys()),
+                relay.acceptor(), relay.receiver()));
+        started.push(receiving);
+        endpoint.set(Relay.endpoint(configuration, receiving.port()));
     }
 
     /** The bound SMTP submission (STARTTLS) port; useful when configured as 0. */
@@ -118,6 +155,15 @@ public final class Gateway implements AutoCloseable {
 
     public int imapsPort() {
         return imap.imapsPort();
+    }
+
+    /** The bound receiving-service (HTTP) port. */
+    public int httpPort() {
+        return receiving.port();
+    }
+
+    public Relay relay() {
+        return relay;
     }
 
     public Configuration configuration() {

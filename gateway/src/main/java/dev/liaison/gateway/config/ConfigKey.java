@@ -26,7 +26,13 @@ public enum ConfigKey {
     TLS_PRIVATE_KEY("tls.private-key", "", "PEM private key matching tls.certificate"),
     RELAY_EXPIRY("relay.expiry", "5d", "how long an undelivered relay message is retried before its sender gets a failure notice (5d, 12h, P5D)"),
     RELAY_DESTINATION_CONCURRENCY("relay.destination-concurrency", "4",
-            "deliveries in flight from this node to one receiving service");
+            "deliveries in flight from this node to one receiving service"),
+    HTTP_PUBLIC_URL("http.public-url", "",
+            "how peers reach this receiving service (https://host[:port]); unset: https://<domain>:<http.port>"),
+    RELAY_TRUSTED_CERTIFICATES("relay.trusted-certificates", "",
+            "PEM file of peer gateway certificates to trust besides the JDK's trust store (self-signed peers)"),
+    RELAY_KEY_ROTATION("relay.key-rotation", "15d",
+            "how often the receiving service's address keys rotate (older ones keep resolving while addresses live)");
 
     private final String key;
     private final String defaultValue;

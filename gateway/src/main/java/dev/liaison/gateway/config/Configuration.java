@@ -6,7 +6,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +34,9 @@ public final class Configuration {
     private final boolean httpTls;
     private final Duration relayExpiry;
     private final int relayDestinationConcurrency;
+    private final URI publicUrl;
+    private final Optional<Path> trustedCertificates;
+    private final Duration keyRotation;
 
     private Configuration(Map<ConfigKey, ConfigurationSources.Value> raw) {
         this.raw = new EnumMap<>(raw);
@@ -46,6 +52,13 @@ public final class Configuration {
         this.httpTls = parseBoolean(ConfigKey.HTTP_TLS);
         this.relayExpiry = parseDuration(ConfigKey.RELAY_EXPIRY);
         this.relayDestinationConcurrency = parseInt(ConfigKey.RELAY_DESTINATION_CONCURRENCY, 1, 64);
+        this.publicUrl = parsePublicUrl();
+        this.trustedCertificates = value(ConfigKey.RELAY_TRUSTED_CERTIFICATES).isEmpty() ? Optional.empty()
+                : Optional.of(path(ConfigKey.RELAY_TRUSTED_CERTIFICATES));
+        this.keyRotation = parseDuration(ConfigKey.RELAY_KEY_ROTATION);
+        if (keyRotation.compareTo(Duration.ofHours(1)) < 0) {
+            throw invalid(ConfigKey.RELAY_KEY_ROTATION, "is shorter than one hour");
+        }
     }
 
     static Configuration of(Map<ConfigKey, ConfigurationSources.Value> raw) {
@@ -99,6 +112,27 @@ public final class Configuration {
 
     public int relayDestinationConcurrency() {
         return relayDestinationConcurrency;
+    }
+
+    /**
+     * The base URL peers reach this gateway's receiving service at (no path). With port 0 and no
+     * explicit URL it names port 0; the gateway then substitutes the bound port.
+     */
+    public URI publicUrl() {
+        return publicUrl;
+    }
+
+    /** Whether {@code http.public-url} was left to its default (derived from domain and port). */
+    public boolean publicUrlDerived() {
+        return value(ConfigKey.HTTP_PUBLIC_URL).isEmpty();
+    }
+
+    public Optional<Path> trustedCertificates() {
+        return trustedCertificates;
+    }
+
+    public Duration keyRotation() {
+        return keyRotation;
     }
 
     /**
@@ -209,6 +243,24 @@ public final class Configuration {
         } catch (UnknownHostException e) {
             throw invalid(key, "is not an IP address");
         }
+    }
+
+    private URI parsePublicUrl() {
+        String value = value(ConfigKey.HTTP_PUBLIC_URL);
+        if (value.isEmpty()) {
+            return URI.create("https://" + domain + ":" + port(ConfigKey.HTTP_PORT));
+        }
+        try {
+            URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+            if ("https".equals(uri.getScheme()) && uri.getHost() != null && (uri.getPath() == null || uri.getPath().isEmpty())
+                    && uri.getQuery() == null && uri.getFragment() == null && uri.getUserInfo() == null
+                    && value.length() <= 200) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw invalid(ConfigKey.HTTP_PUBLIC_URL, "is not an https://host[:port] URL without a path");
     }
 
     private DatabaseLocation parseDatabase() {

@@ -9,19 +9,36 @@ final class MessageHeaders {
     private MessageHeaders() {
     }
 
-    /**
-     * The unfolded value of the first {@code Message-ID} field, trimmed; empty if there is none.
-     * The header section ends at the first empty line; a body is never scanned.
-     */
+    /** The unfolded value of the first {@code Message-ID} field, trimmed; empty if there is none. */
     static String messageId(byte[] message) {
+        return field(message, "message-id:");
+    }
+
+    /** The display name of the first address in {@code From}, decoded (RFC 2047), if it has one. */
+    static java.util.Optional<String> fromDisplayName(byte[] message) {
+        String from = field(message, "from:");
+        try {
+            jakarta.mail.internet.InternetAddress[] addresses = jakarta.mail.internet.InternetAddress.parseHeader(from, false);
+            return addresses.length == 0 ? java.util.Optional.empty()
+                    : java.util.Optional.ofNullable(addresses[0].getPersonal()).map(String::strip).filter(n -> !n.isEmpty());
+        } catch (jakarta.mail.internet.AddressException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * The unfolded value of the first field named {@code nameWithColon} (lower case), trimmed;
+     * empty if there is none. The header section ends at the first empty line; a body is never scanned.
+     */
+    private static String field(byte[] message, String nameWithColon) {
         int lineStart = 0;
         while (lineStart < message.length) {
             int lineEnd = endOfLine(message, lineStart);
             if (lineEnd == lineStart) {
                 return ""; // empty line: end of the header section
             }
-            if (startsWithIgnoreCase(message, lineStart, "message-id:")) {
-                StringBuilder value = new StringBuilder(ascii(message, lineStart + 11, lineEnd));
+            if (startsWithIgnoreCase(message, lineStart, nameWithColon)) {
+                StringBuilder value = new StringBuilder(ascii(message, lineStart + nameWithColon.length(), lineEnd));
                 int next = skipLineBreak(message, lineEnd);
                 while (next < message.length && (message[next] == ' ' || message[next] == '\t')) {
                     int end = endOfLine(message, next);

@@ -7,6 +7,9 @@ import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.InvalidAliasException;
 import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.relationship.PostgresRelationshipStore;
+import dev.liaison.mapping.relationship.Relationship;
+import dev.liaison.mapping.relationship.RelationshipStore;
 import dev.liaison.smtp.address.EmailAddress;
 import dev.liaison.smtp.submission.AuthenticatedUser;
 import dev.liaison.smtp.submission.RecipientPolicy;
@@ -14,13 +17,16 @@ import dev.liaison.smtp.submission.RecipientVerdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.util.Optional;
 
 /**
- * RCPT is accepted only for an active alias owned by the authenticated user (relationship aliases
- * and permitted legacy destinations join this check in later issues). Everything else is refused:
- * an address on our domain that is no alias is unknown ({@code 550 5.1.1}); an alias that is
- * disabled, removed or someone else's, and any other domain, is refused ({@code 550 5.7.1}).
+ * RCPT is accepted only for an active alias owned by the authenticated user — one delivering to
+ * the user's own mailbox, or one writing to an active relationship of the user — and for the
+ * gateway's service addresses {@code invite@} and {@code accept@} (permitted legacy destinations
+ * join this check in a later issue). Everything else is refused: an address on our domain that is
+ * no alias is unknown ({@code 550 5.1.1}); an alias that is disabled, removed or someone else's, a
+ * relationship that is pending, blocked or ended, and any other domain, is refused ({@code 550 5.7.1}).
  */
 public final class OwnAliasPolicy implements RecipientPolicy {
 
@@ -28,6 +34,7 @@ public final class OwnAliasPolicy implements RecipientPolicy {
 
     private final Database db;
     private final String domain;
+    private static final RelationshipStore RELATIONSHIPS = new PostgresRelationshipStore();
     private final AliasStore aliases = new PostgresAliasStore();
 
     public OwnAliasPolicy(Database db, String domain) {
@@ -40,26 +47,28 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         if (!domain.equals(recipient.domain())) {
             return RecipientVerdict.REFUSED; // no legacy delivery yet: never a relay
         }
+        if (ServiceAddress.of(recipient, domain).isPresent()) {
+            return RecipientVerdict.ACCEPT;
+        }
         Optional<AliasAddress> address = parse(recipient);
         if (address.isEmpty()) {
             return RecipientVerdict.UNKNOWN;
         }
         try {
-            Optional<Alias> alias = db.inTransaction(c -> aliases.find(c, address.get()));
-            return alias.map(a -> verdict(sender, a)).orElse(RecipientVerdict.UNKNOWN);
+            return db.inTransaction(c -> aliases.find(c, address.get()).map(a -> verdict(c, sender, a))
+                    .orElse(RecipientVerdict.UNKNOWN));
         } catch (Exception e) {
             LOG.warn("RCPT check failed, answering 451: {}", e.getMessage());
             return RecipientVerdict.TEMPORARY_FAILURE;
         }
     }
 
-    /**
-     * Until the relay delivers relationship aliases, only aliases targeting the owner's mailbox
-     * are accepted: a relationship alias would otherwise pass RCPT and then fail at DATA.
-     */
-    static RecipientVerdict verdict(AuthenticatedUser sender, Alias alias) {
+    /** The sender's usable alias whose target can take mail now; the handler asks again in its transaction. */
+    static RecipientVerdict verdict(Connection c, AuthenticatedUser sender, Alias alias) {
         boolean own = alias.owner().value().equals(sender.id());
-        boolean deliverable = alias.target() instanceof AliasTarget.OwnerMailbox;
+        boolean deliverable = alias.target() instanceof AliasTarget.Relationship r
+                ? RELATIONSHIPS.find(c, r.id()).filter(Relationship::active).isPresent()
+                : alias.target() instanceof AliasTarget.OwnerMailbox;
         return own && alias.usable() && deliverable ? RecipientVerdict.ACCEPT : RecipientVerdict.REFUSED;
     }
 

@@ -100,6 +100,22 @@ public final class PostgresRelationshipStore implements RelationshipStore {
     }
 
     @Override
+    public Relationship renamePeer(Connection c, long id, String peerName) {
+        Relationship.checkedPeerName(peerName);
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE mapping.relationships SET peer_name = ?, updated_at = now() WHERE id = ?")) {
+            ps.setString(1, peerName);
+            ps.setLong(2, id);
+            if (ps.executeUpdate() == 0) {
+                throw new UnknownRelationshipException(id);
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("renaming the peer of relationship " + id, e);
+        }
+        return find(c, id).orElseThrow(() -> new UnknownRelationshipException(id));
+    }
+
+    @Override
     public List<Relationship> listOf(Connection c, Login owner) {
         try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE u.login = ? ORDER BY r.id")) {
             ps.setString(1, owner.value());

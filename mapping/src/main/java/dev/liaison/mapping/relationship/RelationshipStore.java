@@ -44,6 +44,12 @@ public interface RelationshipStore {
      */
     Relationship changeState(Connection c, long id, RelationshipState state);
 
+    /**
+     * Changes the name the owner knows the peer by (the peer named itself, or renamed itself in an
+     * update). {@link InvalidRelationshipException} for a bad name; {@link UnknownRelationshipException}.
+     */
+    Relationship renamePeer(Connection c, long id, String peerName);
+
     /** The relationships of one user, oldest first; empty for an unknown user. */
     List<Relationship> listOf(Connection c, Login owner);
 }

@@ -79,6 +79,17 @@ class RelationshipStoreTest {
     }
 
     @Test
+    void renamedPeerIsReadBackAndABadNameChangesNothing() throws SQLException {
+        long id = created(ALEX, "invited", "state-0").id();
+        assertEquals("Blair", db.inTransaction(c -> relationships.renamePeer(c, id, "Blair")).peerName());
+        assertThrows(InvalidRelationshipException.class,
+                () -> db.inTransaction(c -> relationships.renamePeer(c, id, "evil\r\nBcc: x")));
+        assertEquals("Blair", db.inTransaction(c -> relationships.find(c, id)).orElseThrow().peerName());
+        assertThrows(UnknownRelationshipException.class,
+                () -> db.inTransaction(c -> relationships.renamePeer(c, id + 1000, "Blair")));
+    }
+
+    @Test
     void savedStateIsReadBackWithTheVersionBumpedEachTime() throws SQLException {
         long id = created(ALEX, "Blair", "state-0").id();
         Relationship first = db.inTransaction(c -> relationships.saveState(c, id, 1, bytes("state-1")));

@@ -6,6 +6,7 @@ import dev.liaison.smtp.submission.AuthenticatedUser;
 import dev.liaison.smtp.submission.RawMessage;
 import dev.liaison.smtp.submission.ReversePath;
 import dev.liaison.smtp.submission.Submission;
+import dev.liaison.smtp.submission.RefusedSubmissionException;
 import dev.liaison.smtp.submission.SubmissionHandler;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -51,6 +52,14 @@ public final class SubmissionCommitHook implements MessageHook {
         Submission submission = assemble(session);
         try {
             handler.commit(submission);
+        } catch (RefusedSubmissionException e) {
+            LOG.info("submission {} ({} octets) refused: {} {}", submission.id(), submission.message().size(),
+                    e.enhancedStatus(), e.getMessage());
+            return HookResult.builder()
+                    .hookReturnCode(HookReturnCode.deny())
+                    .smtpReturnCode(String.valueOf(e.replyCode()))
+                    .smtpDescription(e.enhancedStatus() + " " + e.getMessage())
+                    .build();
         } catch (Exception e) {
             LOG.error("submission {} ({} octets) not committed: {}", submission.id(), submission.message().size(), e.toString());
             return NOT_COMMITTED;

@@ -121,6 +121,18 @@ class JakartaMailSubmissionTest {
     }
 
     @Test
+    void handlerRefusalIsAnsweredWithItsPermanentCodeAndNothingIsCommitted() throws Exception {
+        smtp.handler.failWith(new dev.liaison.smtp.submission.RefusedSubmissionException(552, "5.3.4",
+                "Message too big for this recipient (simulated)"));
+        JakartaMailClient client = JakartaMailClient.starttls(smtp.server.submissionPort(), "alex", TestDirectory.ALEX_PASSWORD);
+        SMTPSendFailedException failed = assertThrows(SMTPSendFailedException.class,
+                () -> client.send(client.newMessage("alex@gw.example", TestDirectory.ALEX_ALIAS, "x", "y")));
+        assertEquals(552, failed.getReturnCode());
+        assertTrue(failed.getMessage().contains("5.3.4 Message too big"), failed.getMessage());
+        assertEquals(0, smtp.handler.committed().size());
+    }
+
+    @Test
     void handlerRuntimeFailureIsAlso451AndTheNextMessageSucceeds() throws Exception {
         smtp.handler.failWith(new IllegalStateException("bug (simulated)"));
         JakartaMailClient client = JakartaMailClient.implicitTls(smtp.server.submissionsPort(), "alex", TestDirectory.ALEX_PASSWORD);

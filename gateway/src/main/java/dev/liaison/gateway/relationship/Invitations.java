@@ -1,0 +1,151 @@
+package dev.liaison.gateway.relationship;
+
+import dev.liaison.gateway.address.DeliveryRoute;
+import dev.liaison.gateway.address.SignedAddress;
+import dev.liaison.gateway.envelope.Envelope;
+import dev.liaison.gateway.envelope.EnvelopeCodec;
+import dev.liaison.gateway.envelope.EnvelopeSealer;
+import dev.liaison.gateway.invitation.Acceptance;
+import dev.liaison.gateway.invitation.AcceptorProfile;
+import dev.liaison.gateway.invitation.Invitation;
+import dev.liaison.gateway.invitation.InvitationAcceptor;
+import dev.liaison.gateway.invitation.InvitationAlreadyUsedException;
+import dev.liaison.gateway.invitation.InvitationCodec;
+import dev.liaison.gateway.invitation.InvitationException;
+import dev.liaison.gateway.invitation.InvitationIssuer;
+import dev.liaison.gateway.invitation.InvitationQrCode;
+import dev.liaison.gateway.invitation.PendingInvitation;
+import dev.liaison.gateway.transport.EnvelopeBytes;
+import dev.liaison.gateway.transport.EnvelopeId;
+import dev.liaison.gateway.transport.send.OutboundEnvelope;
+import dev.liaison.gateway.transport.send.OutboundQueue;
+import dev.liaison.imap.delivery.DeliveryException;
+import dev.liaison.mapping.alias.Alias;
+import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.user.Login;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Starting relationships by direct exchange (docs/protocol.md §5): a user issues an invitation (a
+ * pending relationship waits for its key agreement); another user accepts one (the relationship is
+ * established at once on the acceptor's side, and the key agreement is queued for the inviter).
+ * Each method works in the caller's transaction.
+ */
+public final class Invitations {
+
+    public static final Duration DEFAULT_LIFETIME = Duration.ofDays(7);
+    /** Placeholder peer name until the acceptor names itself. */
+    static final String INVITED = "invited";
+    private static final int QR_SIDE_PIXELS = 400;
+
+    private final Particles particles;
+    private final OwnRoutes routes;
+    private final InvitationIssuer issuer;
+    private final InvitationAcceptor acceptor;
+    private final EnvelopeSealer sealer;
+    private final OutboundQueue queue;
+    private final RelationshipAliases faces;
+    private final Clock clock;
+
+    public Invitations(Particles particles, OwnRoutes routes, InvitationIssuer issuer, InvitationAcceptor acceptor,
+                       EnvelopeSealer sealer, OutboundQueue queue, RelationshipAliases faces, Clock clock) {
+        this.particles = particles;
+        this.routes = routes;
+        this.issuer = issuer;
+        this.acceptor = acceptor;
+        this.sealer = sealer;
+        this.queue = queue;
+        this.faces = faces;
+        this.clock = clock;
+    }
+
+    /** An issued invitation in its three transport forms. */
+    public record Issued(long relationshipId, String token, String uri, byte[] qrPng, Instant expires) {
+    }
+
+    /** An accepted invitation: the new relationship and the alias to write to the inviter. */
+    public record Accepted(long relationshipId, Alias alias, String peerName) {
+    }
+
+    /** Issues an invitation of {@code owner}, who appears to the acceptor as {@code ownName}. */
+    public Issued create(Connection c, Login owner, String ownName, Duration lifetime) throws SQLException {
+        String name = checkedOwnName(ownName);
+        Instant now = clock.instant();
+        Particles.OwnEnd own = particles.newEnd();
+        DeliveryRoute route = routes.route(own.root(), own.addressKey(), now);
+        PendingInvitation pending = issuer.issue(name, List.of(route), now, lifetime);
+        Particle first = new Particle(pending, null, own.root(), own.addressKey(), name, "", List.of(),
+                routes.expiry(now), routes.generation());
+        Particles.Held held = particles.create(c, owner, INVITED, own, first, OwnRoutes.refreshAt(first.published()));
+        Invitation invitation = pending.invitation();
+        return new Issued(held.row().id(), InvitationCodec.token(invitation), InvitationCodec.uri(invitation),
+                InvitationQrCode.png(invitation, QR_SIDE_PIXELS), invitation.expiry());
+    }
+
+    /**
+     * Accepts the invitation in {@code token} (or a {@code communicator:} URI) for {@code owner}.
+     * {@link InvitationException} if it is malformed, forged, expired or was accepted here before;
+     * nothing is stored then.
+     */
+    public Accepted accept(Connection c, Login owner, String ownName, String token)
+            throws InvitationException, SQLException, DeliveryException {
+        String name = checkedOwnName(ownName);
+        String text = token.strip();
+        Invitation invitation = text.startsWith(InvitationCodec.URI_PREFIX)
+                ? InvitationCodec.fromUri(text) : InvitationCodec.fromToken(text);
+        Instant now = clock.instant();
+        Particles.OwnEnd own = particles.newEnd();
+        DeliveryRoute route = routes.route(own.root(), own.addressKey(), now);
+        Acceptance acceptance = acceptor.accept(invitation, new AcceptorProfile(name, List.of(route)), now);
+        remember(c, invitation);
+        String peer = RelationshipAliases.cleanName(invitation.displayName());
+        Particle first = new Particle(null, acceptance.state(), own.root(), own.addressKey(), name, peer,
+                invitation.routes(), routes.expiry(now), routes.generation());
+        Particles.Held held = particles.create(c, owner, peer, own, first, OwnRoutes.refreshAt(first.published()));
+        long id = held.row().id();
+        particles.store().changeState(c, id, RelationshipState.ACTIVE);
+        Alias alias = faces.open(c, owner, id, peer, now);
+        queueKeyAgreement(c, invitation, acceptance, now);
+        return new Accepted(id, alias, peer);
+    }
+
+    /** The first envelope to the inviter: the key agreement, to one of the inviter's addresses. */
+    private void queueKeyAgreement(Connection c, Invitation invitation, Acceptance acceptance, Instant now)
+            throws SQLException {
+        DeliveryRoute target = invitation.routes().get(0);
+        SignedAddress address = target.addresses().stream().filter(a -> !a.isExpiredAt(now)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("every address in the invitation has expired"));
+        Envelope envelope = sealer.sealKeyAgreement(acceptance.keyAgreement(), address, target.serviceKey());
+        queue.enqueue(c, new OutboundEnvelope(EnvelopeId.random(), URI.create(target.serviceUrl()),
+                EnvelopeBytes.adopt(EnvelopeCodec.encode(envelope))));
+    }
+
+    private static void remember(Connection c, Invitation invitation) throws SQLException, InvitationException {
+        try (var s = c.prepareStatement("INSERT INTO relay.accepted_invitations (invitation_id) VALUES (?)"
+                + " ON CONFLICT DO NOTHING")) {
+            s.setBytes(1, invitation.id().toByteArray());
+            if (s.executeUpdate() == 0) {
+                throw new InvitationAlreadyUsedException("this invitation was already accepted on this gateway;"
+                        + " ask for a new one");
+            }
+        }
+    }
+
+    /** The name a user shows in one relationship: at most 128 bytes of UTF-8, no control characters. */
+    static String checkedOwnName(String name) {
+        String clean = RelationshipAliases.cleanName(name);
+        if (clean.getBytes(StandardCharsets.UTF_8).length > dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES) {
+            throw new IllegalArgumentException("the name '" + clean + "' is longer than "
+                    + dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES + " bytes: choose a shorter --name");
+        }
+        return clean;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.liaison.gateway.relationship;
+
+import dev.liaison.gateway.address.RootAddress;
+import dev.liaison.gateway.primitive.Entropy;
+import dev.liaison.gateway.primitive.Signing;
+import dev.liaison.gateway.primitive.SigningKeyPair;
+import dev.liaison.gateway.receiving.Endpoints;
+import dev.liaison.mapping.relationship.PostgresRelationshipStore;
+import dev.liaison.mapping.relationship.Relationship;
+import dev.liaison.mapping.relationship.RelationshipStore;
+import dev.liaison.mapping.user.Login;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * Where relationship state is read and written: the row in {@code mapping.relationships} (locked
+ * for the transaction that advances it) with its sealed {@link Particle}, and the root address
+ * registered at the receiving service. Every method works in the caller's transaction.
+ */
+public final class Particles {
+
+    private final ParticleCodec codec;
+    private final RelationshipStore store = new PostgresRelationshipStore();
+    private final Endpoints endpoints;
+    private final Entropy entropy;
+
+    public Particles(ParticleCodec codec, Endpoints endpoints, Entropy entropy) {
+        this.codec = codec;
+        this.endpoints = endpoints;
+        this.entropy = entropy;
+    }
+
+    /** A relationship row locked for this transaction, with its opened state. */
+    public record Held(Relationship row, Particle particle) {
+    }
+
+    /** This end's receiving identity, made before the relationship's first state. */
+    public record OwnEnd(RootAddress root, SigningKeyPair addressKey) {
+    }
+
+    public Held lock(Connection c, long relationshipId) {
+        Relationship row = store.lock(c, relationshipId);
+        return new Held(row, codec.open(row.id(), row.protocolState().bytes()));
+    }
+
+    /** A fresh root address and address-signing key for a new relationship end. */
+    public OwnEnd newEnd() {
+        return new OwnEnd(RootAddress.generate(entropy), Signing.generate(entropy));
+    }
+
+    /**
+     * Stores a new pending relationship of {@code owner} with its first state, and registers its
+     * root address at the receiving service.
+     */
+    public Held create(Connection c, Login owner, String peerName, OwnEnd own, Particle first, Instant refreshAt)
+            throws SQLException {
+        Relationship placeholder = store.create(c, owner, peerName, new byte[0]);
+        endpoints.register(c, own.root(), placeholder.id(), own.addressKey().publicKey(), refreshAt);
+        Relationship row = store.saveState(c, placeholder.id(), placeholder.stateVersion(),
+                codec.seal(placeholder.id(), first));
+        return new Held(row, first);
+    }
+
+    /** Saves {@code next} as the state of the locked relationship. */
+    public Held save(Connection c, Held held, Particle next) {
+        Relationship row = store.saveState(c, held.row().id(), held.row().stateVersion(), codec.seal(held.row().id(), next));
+        return new Held(row, next);
+    }
+
+    public RelationshipStore store() {
+        return store;
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.liaison.gateway.relationship;
+
+import dev.liaison.gateway.mail.Notices;
+import dev.liaison.imap.delivery.Delivery;
+import dev.liaison.imap.delivery.DeliveryException;
+import dev.liaison.imap.delivery.MailboxDelivery;
+import dev.liaison.mapping.alias.Alias;
+import dev.liaison.mapping.alias.AliasAddress;
+import dev.liaison.mapping.alias.AliasStore;
+import dev.liaison.mapping.alias.AliasTarget;
+import dev.liaison.mapping.alias.LocalPartGenerator;
+import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.user.Login;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * The face a relationship has in the mail client: its alias (named after the peer, so the user
+ * recognises it), the first message that comes from it, and how the peer appears in delivered mail.
+ */
+public final class RelationshipAliases {
+
+    private final String domain;
+    private final MailboxDelivery mailboxes;
+    private final AliasStore aliases = new PostgresAliasStore();
+    private final LocalPartGenerator localParts = new LocalPartGenerator();
+
+    public RelationshipAliases(String domain, MailboxDelivery mailboxes) {
+        this.domain = domain;
+        this.mailboxes = mailboxes;
+    }
+
+    /**
+     * Gives a newly established relationship its alias and files "you are now connected" in the
+     * owner's INBOX from it, in the caller's transaction.
+     */
+    public Alias open(Connection c, Login owner, long relationshipId, String peerName, Instant now)
+            throws SQLException, DeliveryException {
+        AliasAddress address = AliasAddress.of(localParts.generate(LocalPartGenerator.prefixFrom(peerName)), domain);
+        Alias alias = aliases.create(c, owner, address, new AliasTarget.Relationship(relationshipId));
+        byte[] notice = Notices.connected(domain, peerName, alias.address().toString(), ownAddress(owner), now);
+        mailboxes.deliver(c, new Delivery("connected:" + relationshipId, owner.value(), "INBOX", notice, false, now));
+        return alias;
+    }
+
+    public Alias of(Connection c, long relationshipId) {
+        return aliases.findByRelationship(c, relationshipId).orElseThrow(() -> new IllegalStateException(
+                "relationship " + relationshipId + " has no alias"));
+    }
+
+    /** The user's own address on this gateway, as their mail client knows it. */
+    public String ownAddress(Login owner) {
+        return owner.value() + "@" + domain;
+    }
+
+    public String domain() {
+        return domain;
+    }
+
+    /** A peer-chosen name made safe to store and show: no control characters, bounded, never blank. */
+    public static String cleanName(String name) {
+        String clean = name == null ? "" : name.codePoints().filter(cp -> !Character.isISOControl(cp))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
+        if (clean.length() > 100) {
+            clean = clean.substring(0, 100);
+        }
+        return clean.isEmpty() ? "peer" : clean;
+    }
+}

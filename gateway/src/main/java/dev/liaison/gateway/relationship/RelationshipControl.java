@@ -1,0 +1,83 @@
+package dev.liaison.gateway.relationship;
+
+import dev.liaison.gateway.payload.PayloadItem;
+import dev.liaison.mapping.alias.Alias;
+import dev.liaison.mapping.alias.AliasStore;
+import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.relationship.Relationship;
+import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.relationship.UnknownRelationshipException;
+import dev.liaison.mapping.user.Login;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a user (through the administrator) does with a relationship: list, block (incoming mail is
+ * dropped silently, outgoing refused), unblock, end (the peer is told; both aliases stop working
+ * and the addresses stop resolving). Each method works in the caller's transaction and only on
+ * relationships of {@code owner}: another user's relationship is reported unknown.
+ */
+public final class RelationshipControl {
+
+    private final Particles particles;
+    private final RelationshipSender sender;
+    private final AliasStore aliases = new PostgresAliasStore();
+    private final Clock clock;
+
+    public RelationshipControl(Particles particles, RelationshipSender sender, Clock clock) {
+        this.particles = particles;
+        this.sender = sender;
+        this.clock = clock;
+    }
+
+    /** A relationship as the user sees it. */
+    public record Listed(long id, String peerName, RelationshipState state, Optional<String> alias) {
+    }
+
+    public List<Listed> list(Connection c, Login owner) {
+        return particles.store().listOf(c, owner).stream()
+                .map(r -> new Listed(r.id(), r.peerName(), r.state(),
+                        aliases.findByRelationship(c, r.id()).map(a -> a.address().toString())))
+                .toList();
+    }
+
+    public Relationship block(Connection c, Login owner, long id) {
+        owned(c, owner, id);
+        return particles.store().changeState(c, id, RelationshipState.BLOCKED);
+    }
+
+    public Relationship unblock(Connection c, Login owner, long id) {
+        Relationship r = owned(c, owner, id);
+        if (r.state() != RelationshipState.BLOCKED) {
+            throw new IllegalArgumentException("relationship " + id + " is " + r.state().dbValue() + ", not blocked");
+        }
+        return particles.store().changeState(c, id, RelationshipState.ACTIVE);
+    }
+
+    /** Ends the relationship; if it was established, the peer is told in a last envelope. */
+    public Relationship end(Connection c, Login owner, long id) throws SQLException {
+        owned(c, owner, id);
+        Particles.Held held = particles.lock(c, id);
+        if (held.particle().established() && !held.particle().peerRoutes().isEmpty()) {
+            sender.send(c, held, List.of(new PayloadItem.RelationshipEnded()), clock.instant());
+        }
+        particles.endpoints().remove(c, id);
+        return particles.store().changeState(c, id, RelationshipState.ENDED);
+    }
+
+    /** The relationship {@code id} if {@code owner} holds it; else unknown, whoever holds it. */
+    private Relationship owned(Connection c, Login owner, long id) {
+        return particles.store().find(c, id).filter(r -> r.owner().equals(owner))
+                .orElseThrow(() -> new UnknownRelationshipException(id, owner));
+    }
+
+    /** The relationship an alias of {@code owner} writes to. */
+    public Optional<Long> relationshipOf(Connection c, Alias alias) {
+        return alias.target() instanceof dev.liaison.mapping.alias.AliasTarget.Relationship r
+                ? Optional.of(r.id()) : Optional.empty();
+    }
+}

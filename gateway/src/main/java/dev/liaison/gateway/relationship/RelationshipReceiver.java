@@ -1,0 +1,174 @@
+package dev.liaison.gateway.relationship;
+
+import dev.liaison.gateway.envelope.Envelope;
+import dev.liaison.gateway.envelope.EnvelopeCodec;
+import dev.liaison.gateway.envelope.EnvelopeException;
+import dev.liaison.gateway.envelope.EnvelopeSealer;
+import dev.liaison.gateway.envelope.OpenedEnvelope;
+import dev.liaison.gateway.invitation.Completion;
+import dev.liaison.gateway.invitation.InvitationException;
+import dev.liaison.gateway.invitation.InvitationIssuer;
+import dev.liaison.gateway.mail.IncomingMail;
+import dev.liaison.gateway.mail.MalformedMailException;
+import dev.liaison.gateway.payload.PayloadException;
+import dev.liaison.gateway.payload.PayloadItem;
+import dev.liaison.gateway.ratchet.DuplicateMessageException;
+import dev.liaison.gateway.ratchet.RatchetException;
+import dev.liaison.gateway.transport.receive.EnvelopeAcceptor;
+import dev.liaison.gateway.transport.receive.InboundEnvelope;
+import dev.liaison.gateway.transport.receive.InboundProcessor;
+import dev.liaison.imap.delivery.Delivery;
+import dev.liaison.imap.delivery.MailboxDelivery;
+import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.relationship.UnknownRelationshipException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a stored envelope into mail in the recipient's INBOX (docs/protocol.md §5.3, §8.3): a key
+ * agreement completes the pending invitation; anything else is opened with the relationship's
+ * ratchet, its Particle updates applied and its mail delivered from the relationship's alias — in
+ * the transaction that advances the ratchet. What does not open or verify is quarantined with the
+ * state unchanged, so the relationship keeps working; a replay is dropped.
+ */
+public final class RelationshipReceiver implements InboundProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelationshipReceiver.class);
+
+    private final Particles particles;
+    private final EnvelopeSealer sealer;
+    private final InvitationIssuer issuer;
+    private final RelationshipAliases faces;
+    private final MailboxDelivery mailboxes;
+    private final Clock clock;
+
+    public RelationshipReceiver(Particles particles, EnvelopeSealer sealer, InvitationIssuer issuer,
+                                RelationshipAliases faces, MailboxDelivery mailboxes, Clock clock) {
+        this.particles = particles;
+        this.sealer = sealer;
+        this.issuer = issuer;
+        this.faces = faces;
+        this.mailboxes = mailboxes;
+        this.clock = clock;
+    }
+
+    @Override
+    public Outcome process(Connection c, InboundEnvelope inbound) throws Exception {
+        if (!(inbound.resolution() instanceof EnvelopeAcceptor.Resolved resolved)) {
+            return new Unresolvable(); // the acceptor resolves every envelope it keeps
+        }
+        Envelope envelope;
+        try {
+            envelope = EnvelopeCodec.decode(inbound.envelope().sharedArray());
+        } catch (EnvelopeException e) {
+            return new Quarantine("undecodable envelope: " + e.getMessage());
+        }
+        Particles.Held held;
+        try {
+            held = particles.lock(c, resolved.recipient());
+        } catch (UnknownRelationshipException e) {
+            return new Unresolvable();
+        }
+        RelationshipState state = held.row().state();
+        if (state == RelationshipState.BLOCKED || state == RelationshipState.ENDED) {
+            LOG.debug("envelope {} for {} relationship {} dropped", inbound.id(), state.dbValue(), held.row().id());
+            return new Done();
+        }
+        if (envelope.carriesKeyAgreement()) {
+            return held.particle().established() ? replayedKeyAgreement(inbound, held) : complete(c, held, envelope);
+        }
+        if (!held.particle().established()) {
+            throw new RelationshipSender.NotEstablishedException("envelope " + inbound.id() + " for relationship "
+                    + held.row().id() + " arrived before its key agreement; retrying later");
+        }
+        return open(c, held, envelope, inbound);
+    }
+
+    private Outcome replayedKeyAgreement(InboundEnvelope inbound, Particles.Held held) {
+        LOG.info("key agreement {} for the established relationship {} dropped (a replay or a second acceptance)",
+                inbound.id(), held.row().id());
+        return new Done();
+    }
+
+    private Outcome complete(Connection c, Particles.Held held, Envelope envelope) throws Exception {
+        Particle pending = held.particle();
+        Instant now = clock.instant();
+        Completion done;
+        try {
+            done = issuer.complete(pending.invitation(), EnvelopeSealer.openKeyAgreement(envelope), now);
+        } catch (InvitationException | EnvelopeException e) {
+            return new Quarantine("key agreement refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        String peer = RelationshipAliases.cleanName(done.profile().displayName());
+        Particle established = new Particle(null, done.state(), pending.root(), pending.addressKey(), pending.ownName(),
+                peer, done.profile().routes(), pending.published(), pending.publishedGeneration());
+        long id = held.row().id();
+        particles.save(c, held, established);
+        particles.store().renamePeer(c, id, peer);
+        particles.store().changeState(c, id, RelationshipState.ACTIVE);
+        faces.open(c, held.row().owner(), id, peer, now);
+        LOG.info("relationship {} of {} established", id, held.row().owner());
+        return new Done();
+    }
+
+    private Outcome open(Connection c, Particles.Held held, Envelope envelope, InboundEnvelope inbound) throws Exception {
+        OpenedEnvelope opened;
+        try {
+            opened = sealer.open(held.particle().ratchet(), envelope);
+        } catch (DuplicateMessageException e) {
+            LOG.info("envelope {} repeats a message relationship {} already received; dropped", inbound.id(),
+                    held.row().id());
+            return new Done();
+        } catch (RatchetException | EnvelopeException | PayloadException e) {
+            return new Quarantine("does not open: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        Particle next = held.particle().withRatchet(opened.state());
+        List<byte[]> mail = new ArrayList<>();
+        boolean ended = false;
+        for (PayloadItem item : opened.payload().items()) {
+            if (item instanceof PayloadItem.Email email) {
+                mail.add(email.message().toByteArray());
+            } else if (item instanceof PayloadItem.Routes routes) {
+                next = next.withPeer(next.peerName(), routes.routes());
+            } else if (item instanceof PayloadItem.DisplayName name) {
+                next = next.withPeer(RelationshipAliases.cleanName(name.name()), next.peerRoutes());
+            } else if (item instanceof PayloadItem.RelationshipEnded) {
+                ended = true;
+            } // acknowledgements: nothing kept to acknowledge yet
+        }
+        long id = held.row().id();
+        String owner = held.row().owner().value();
+        List<byte[]> deliverable = new ArrayList<>(mail.size());
+        try {
+            String alias = faces.of(c, id).address().toString();
+            for (byte[] message : mail) {
+                deliverable.add(IncomingMail.deliverable(message, next.peerName(), alias,
+                        faces.ownAddress(held.row().owner())));
+            }
+        } catch (MalformedMailException e) {
+            return new Quarantine("opened, but the mail inside is malformed: " + e.getMessage());
+        }
+        Instant now = clock.instant();
+        String payloadId = opened.payload().id().hex();
+        for (int i = 0; i < deliverable.size(); i++) {
+            mailboxes.deliver(c, new Delivery("relay:" + payloadId + ":" + i, owner, "INBOX", deliverable.get(i),
+                    false, now));
+        }
+        particles.save(c, held, next);
+        if (!next.peerName().equals(held.row().peerName())) {
+            particles.store().renamePeer(c, id, next.peerName());
+        }
+        if (ended) {
+            particles.store().changeState(c, id, RelationshipState.ENDED);
+            particles.endpoints().remove(c, id);
+            LOG.info("relationship {} of {} ended by the peer", id, owner);
+        }
+        return new Done();
+    }
+}

@@ -1,0 +1,202 @@
+package dev.liaison.gateway.submission;
+
+import dev.liaison.gateway.invitation.InvitationException;
+import dev.liaison.gateway.mail.InvitationText;
+import dev.liaison.gateway.mail.MalformedMailException;
+import dev.liaison.gateway.mail.Notices;
+import dev.liaison.gateway.mail.OutgoingMail;
+import dev.liaison.gateway.relationship.Invitations;
+import dev.liaison.gateway.relationship.RelationshipMail;
+import dev.liaison.gateway.relationship.RelationshipSender;
+import dev.liaison.imap.delivery.Delivery;
+import dev.liaison.imap.delivery.MailboxDelivery;
+import dev.liaison.mapping.alias.Alias;
+import dev.liaison.mapping.alias.AliasAddress;
+import dev.liaison.mapping.alias.AliasStore;
+import dev.liaison.mapping.alias.AliasTarget;
+import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.user.Login;
+import dev.liaison.smtp.address.EmailAddress;
+import dev.liaison.smtp.submission.AuthenticatedUser;
+import dev.liaison.smtp.submission.RecipientVerdict;
+import dev.liaison.smtp.submission.RefusedSubmissionException;
+import dev.liaison.smtp.submission.Submission;
+import dev.liaison.smtp.submission.SubmissionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Takes an accepted submission where its recipients say, all in one transaction (the 250 follows
+ * the commit): the sender's own-mailbox aliases → the sender's INBOX; relationship aliases → sealed
+ * and queued for each peer, with one copy in the sender's Sent folder; {@code invite@} → a new
+ * invitation in the sender's INBOX to forward; {@code accept@} → the invitation in the message
+ * accepted.
+ *
+ * <p>Idempotency: a client that retries after losing the 250 gets no second copy anywhere. Keys
+ * are derived from the sender and the message's {@code Message-ID} (smtp-in guarantees one).
+ */
+public final class SubmissionRouter implements SubmissionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubmissionRouter.class);
+
+    private final Database db;
+    private final MailboxDelivery mailboxes;
+    private final RelationshipMail relationships;
+    private final Invitations invitations;
+    private final String domain;
+    private final Clock clock;
+    private final AliasStore aliases = new PostgresAliasStore();
+
+    public SubmissionRouter(Database db, MailboxDelivery mailboxes, RelationshipMail relationships,
+                            Invitations invitations, String domain, Clock clock) {
+        this.db = db;
+        this.mailboxes = mailboxes;
+        this.relationships = relationships;
+        this.invitations = invitations;
+        this.domain = domain;
+        this.clock = clock;
+    }
+
+    /** Where one submission goes, decided again inside the transaction (smtp-in asked the policy before). */
+    private record Routing(boolean self, List<Alias> relationships, boolean invite, boolean accept) {
+    }
+
+    @Override
+    public void commit(Submission submission) throws Exception {
+        byte[] message = submission.message().toByteArray();
+        Login owner = Login.of(submission.user().id());
+        String key = submissionKey(owner.value(), MessageHeaders.messageId(message));
+        OutgoingMail.Prepared prepared = null;
+        db.inTransaction(c -> {
+            Routing routing = route(c, submission);
+            Instant now = clock.instant();
+            Failpoints.reach(Failpoints.SUBMISSION_BEFORE_COMMIT);
+            if (routing.self()) {
+                deliver(c, "submission:" + key, owner, "INBOX", message, false, now);
+            }
+            if (!routing.relationships().isEmpty()) {
+                relay(c, owner, routing.relationships(), message, key, now);
+            }
+            if (routing.invite()) {
+                invite(c, owner, message, key, now);
+            }
+            if (routing.accept()) {
+                accept(c, owner, message, key, now);
+            }
+            return null;
+        });
+        Failpoints.reach(Failpoints.SUBMISSION_AFTER_COMMIT);
+        LOG.debug("submission {} committed ({} octets, {} recipients)", submission.id(), message.length,
+                submission.recipients().size());
+    }
+
+    private Routing route(Connection c, Submission submission) throws RefusedSubmissionException {
+        boolean self = false;
+        boolean invite = false;
+        boolean accept = false;
+        List<Alias> relationshipAliases = new ArrayList<>();
+        for (EmailAddress recipient : submission.recipients()) {
+            var service = ServiceAddress.of(recipient, domain);
+            if (service.isPresent()) {
+                invite |= service.get() == ServiceAddress.INVITE;
+                accept |= service.get() == ServiceAddress.ACCEPT;
+                continue;
+            }
+            Alias alias = recheck(c, submission.user(), recipient);
+            if (alias.target() instanceof AliasTarget.Relationship) {
+                relationshipAliases.add(alias);
+            } else {
+                self = true;
+            }
+        }
+        return new Routing(self, relationshipAliases, invite, accept);
+    }
+
+    /** smtp-in asked the policy already; the handler trusts no flag and asks the database again. */
+    private Alias recheck(Connection c, AuthenticatedUser user, EmailAddress recipient) throws RefusedSubmissionException {
+        Alias alias = aliases.find(c, AliasAddress.of(recipient.localPart(), recipient.domain())).orElse(null);
+        if (alias == null || OwnAliasPolicy.verdict(c, user, alias) != RecipientVerdict.ACCEPT) {
+            throw new RefusedSubmissionException(550, "5.7.1", "Recipient " + recipient
+                    + " stopped being an active alias of yours while the message was sent; nothing was delivered");
+        }
+        return alias;
+    }
+
+    private void relay(Connection c, Login owner, List<Alias> targets, byte[] message, String key, Instant now)
+            throws Exception {
+        OutgoingMail.Prepared prepared;
+        try {
+            prepared = OutgoingMail.prepare(message);
+        } catch (MalformedMailException e) {
+            throw new RefusedSubmissionException(554, "5.6.0", "The message cannot be relayed: " + e.getMessage());
+        }
+        if (prepared.sealed().length > RelationshipMail.MAX_MESSAGE_BYTES) {
+            throw new RefusedSubmissionException(552, "5.3.4", "Message too big for a relationship: at most "
+                    + RelationshipMail.MAX_MESSAGE_BYTES + " octets; send large files another way");
+        }
+        for (Alias alias : targets) {
+            try {
+                relationships.relay(c, owner, alias, prepared, key + ":" + alias.address(), now);
+            } catch (RelationshipSender.NotEstablishedException e) {
+                throw new RefusedSubmissionException(550, "5.7.1", "Relationship " + alias.address()
+                        + " cannot carry mail now: " + e.getMessage());
+            }
+        }
+        deliver(c, "sent:" + key, owner, "Sent", prepared.sentCopy(), true, now);
+    }
+
+    private void invite(Connection c, Login owner, byte[] message, String key, Instant now) throws Exception {
+        String name = MessageHeaders.fromDisplayName(message).orElse(owner.value());
+        Invitations.Issued issued = invitations.create(c, owner, name, Invitations.DEFAULT_LIFETIME);
+        byte[] notice = Notices.invitation(domain, owner.value() + "@" + domain, name, issued.token(), issued.uri(),
+                issued.qrPng(), issued.expires(), now);
+        deliver(c, "invite:" + key, owner, "INBOX", notice, false, now);
+    }
+
+    private void accept(Connection c, Login owner, byte[] message, String key, Instant now) throws Exception {
+        String name = MessageHeaders.fromDisplayName(message).orElse(owner.value());
+        var token = InvitationText.findInvitationToken(message);
+        String failure;
+        if (token.isEmpty()) {
+            failure = "no invitation (a communicator:invitation/… link or its token) was found in your message";
+        } else {
+            try {
+                invitations.accept(c, owner, name, token.get());
+                return; // the new alias's "you are now connected" message is the answer
+            } catch (InvitationException e) {
+                failure = e.getMessage();
+            }
+        }
+        deliver(c, "accept-failed:" + key, owner, "INBOX",
+                Notices.acceptFailed(domain, owner.value() + "@" + domain, failure, now), false, now);
+    }
+
+    private void deliver(Connection c, String id, Login owner, String folder, byte[] message, boolean seen, Instant now)
+            throws Exception {
+        mailboxes.deliver(c, new Delivery(id, owner.value(), folder, message, seen, now));
+    }
+
+    static String submissionKey(String owner, String messageId) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(owner.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(messageId.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("SHA-256 is always available", e);
+        }
+    }
+}
