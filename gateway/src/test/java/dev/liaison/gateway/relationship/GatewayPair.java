@@ -1,0 +1,157 @@
+package dev.liaison.gateway.relationship;
+
+import dev.liaison.gateway.Gateway;
+import dev.liaison.gateway.Relay;
+import dev.liaison.gateway.admin.Administration;
+import dev.liaison.gateway.config.Configuration;
+import dev.liaison.gateway.config.TlsSource;
+import dev.liaison.gateway.tls.TlsMaterial;
+import dev.liaison.gateway.tls.TrustingClients;
+import dev.liaison.mapping.database.DatabaseLocation;
+import dev.liaison.mapping.database.TestPostgres;
+import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.user.Login;
+
+import javax.net.ssl.SSLSocketFactory;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Two whole gateways in this JVM, each with its own database, domain, certificate and ports, that
+ * trust each other's self-signed certificate and relay to each other over HTTPS on loopback.
+ */
+final class GatewayPair implements AutoCloseable {
+
+    final Node alex;
+    final Node blair;
+
+    GatewayPair(TestPostgres postgres, Path dir) throws IOException {
+        alex = new Node("alex", "alex.test", postgres.freshLocation(), dir.resolve("alex"));
+        blair = new Node("blair", "blair.test", postgres.freshLocation(), dir.resolve("blair"));
+        Path bundle = dir.resolve("peers.pem");
+        Files.writeString(bundle, alex.certificatePem() + blair.certificatePem());
+        alex.trust = bundle;
+        blair.trust = bundle;
+        alex.start();
+        blair.start();
+    }
+
+    /** One gateway; can be stopped and started again on the same database, data and ports. */
+    static final class Node {
+        final String user;
+        final String domain;
+        final String password;
+        final DatabaseLocation.External db;
+        final Path dataDir;
+        final int httpPort;
+        Path trust;
+        Gateway gateway;
+        Administration admin;
+
+        Node(String user, String domain, DatabaseLocation.External db, Path dataDir) throws IOException {
+            this.user = user;
+            this.domain = domain;
+            this.password = user + "-pw";
+            this.db = db;
+            this.dataDir = dataDir;
+            this.httpPort = freePort();
+            Files.createDirectories(dataDir);
+        }
+
+        String certificatePem() {
+            TlsMaterial.load(new TlsSource.Generated(dataDir.resolve("tls")), domain);
+            try {
+                return Files.readString(dataDir.resolve("tls").resolve("certificate.pem"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        Configuration configuration() {
+            Map<String, String> settings = new HashMap<>(Map.of("domain", domain, "data-dir", dataDir.toString(),
+                    "bind-address", "127.0.0.1", "smtp.submission.port", "0", "smtp.submissions.port", "0",
+                    "imap.port", "0", "imaps.port", "0", "http.port", String.valueOf(httpPort),
+                    "http.public-url", "https://localhost:" + httpPort));
+            settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password(),
+                    "relay.trusted-certificates", trust.toString()));
+            return Configuration.defaultsWith(settings);
+        }
+
+        void start() {
+            gateway = Gateway.start(configuration());
+            admin = new Administration(gateway.database(), domain);
+        }
+
+        void stop() {
+            if (gateway != null) {
+                gateway.close();
+                gateway = null;
+            }
+        }
+
+        Relay relay() {
+            return gateway.relay();
+        }
+
+        SSLSocketFactory trustingSocketFactory() throws Exception {
+            return TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory();
+        }
+
+        /** The state of {@code user}'s relationship {@code id}. */
+        RelationshipState state(long id) {
+            return gateway.database().inTransaction(c -> gateway.relay().control().list(c, Login.of(user)).stream()
+                    .filter(r -> r.id() == id).findFirst().orElseThrow().state());
+        }
+    }
+
+    /** Alex invites, Blair accepts; returns once both ends are established, with both aliases. */
+    Established connect() throws Exception {
+        Relay a = alex.relay();
+        Relay b = blair.relay();
+        Invitations.Issued issued = alex.gateway.database().inTransaction(c ->
+                a.invitations().create(c, Login.of(alex.user), "Alex", Invitations.DEFAULT_LIFETIME));
+        Invitations.Accepted accepted = blair.gateway.database().inTransaction(c ->
+                b.invitations().accept(c, Login.of(blair.user), "Blair", issued.token()));
+        await(Duration.ofSeconds(30), () -> alex.state(issued.relationshipId()) == RelationshipState.ACTIVE,
+                "alex's end of the relationship to become active");
+        String alexAlias = alex.gateway.database().inTransaction(c -> a.control().list(c, Login.of(alex.user)).stream()
+                .filter(r -> r.id() == issued.relationshipId()).findFirst().orElseThrow().alias().orElseThrow());
+        return new Established(issued.relationshipId(), alexAlias, accepted.relationshipId(),
+                accepted.alias().address().toString());
+    }
+
+    /**
+     * @param alexAlias  the alias alex writes to blair at
+     * @param blairAlias the alias blair writes to alex at
+     */
+    record Established(long alexRelationship, String alexAlias, long blairRelationship, String blairAlias) {
+    }
+
+    static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        alex.stop();
+        blair.stop();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.liaison.gateway.relationship;
+
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.MimeMessage;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/** jakarta-mail/Angus as the users' mail client against one gateway of a {@link GatewayPair}. */
+final class MailClients {
+
+    private MailClients() {
+    }
+
+    static Session smtp(GatewayPair.Node node) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.transport.protocol", "smtp");
+        p.put("mail.smtp.host", "localhost");
+        p.put("mail.smtp.port", String.valueOf(node.gateway.submissionPort()));
+        p.put("mail.smtp.auth", "true");
+        p.put("mail.smtp.ssl.socketFactory", node.trustingSocketFactory());
+        p.put("mail.smtp.ssl.checkserveridentity", "true");
+        p.put("mail.smtp.starttls.enable", "true");
+        p.put("mail.smtp.starttls.required", "true");
+        return Session.getInstance(p);
+    }
+
+    static void send(GatewayPair.Node node, String login, String password, MimeMessage m) throws Exception {
+        try (Transport t = m.getSession().getTransport("smtp")) {
+            t.connect(login, password);
+            t.sendMessage(m, m.getAllRecipients());
+        }
+    }
+
+    static Store imap(GatewayPair.Node node, String login, String password) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.imaps.host", "localhost");
+        p.put("mail.imaps.port", String.valueOf(node.gateway.imapsPort()));
+        p.put("mail.imaps.ssl.socketFactory", node.trustingSocketFactory());
+        p.put("mail.imaps.ssl.checkserveridentity", "true");
+        Store store = Session.getInstance(p).getStore("imaps");
+        store.connect(login, password);
+        return store;
+    }
+
+    /** Every message of a folder, raw as the server serves it. */
+    static List<byte[]> raw(GatewayPair.Node node, String folder) throws Exception {
+        try (Store store = imap(node, node.user, node.password)) {
+            Folder f = store.getFolder(folder);
+            if (!f.exists()) {
+                return List.of();
+            }
+            f.open(Folder.READ_ONLY);
+            List<byte[]> all = new ArrayList<>();
+            for (Message m : f.getMessages()) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                m.writeTo(out);
+                all.add(out.toByteArray());
+            }
+            f.close(false);
+            return all;
+        }
+    }
+
+    static List<MimeMessage> messages(GatewayPair.Node node, String folder) throws Exception {
+        List<MimeMessage> parsed = new ArrayList<>();
+        for (byte[] raw : raw(node, folder)) {
+            parsed.add(new MimeMessage(null, new java.io.ByteArrayInputStream(raw)));
+        }
+        return parsed;
+    }
+
+    /** The bytes after the header section's blank line. */
+    static byte[] body(byte[] message) {
+        for (int i = 0; i + 3 < message.length; i++) {
+            if (message[i] == '\r' && message[i + 1] == '\n' && message[i + 2] == '\r' && message[i + 3] == '\n') {
+                return Arrays.copyOfRange(message, i + 4, message.length);
+            }
+        }
+        throw new AssertionError("no header/body separator");
+    }
+}

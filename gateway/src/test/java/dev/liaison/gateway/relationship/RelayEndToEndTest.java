@@ -1,0 +1,171 @@
+package dev.liaison.gateway.relationship;
+
+import dev.liaison.mapping.database.TestPostgres;
+import jakarta.mail.Message;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two gateways, each with its own database, relaying to each other: mail written by jakarta-mail at
+ * one arrives over IMAP at the other from the relationship's alias, and replies thread.
+ */
+class RelayEndToEndTest {
+
+    @TempDir
+    static Path dir;
+    private static GatewayPair pair;
+    private static GatewayPair.Established link;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pair = new GatewayPair(TestPostgres.available().get(0), dir);
+        pair.alex.admin.addUser(dev.liaison.mapping.user.Login.of("alex"), "Alex", "alex-pw".toCharArray());
+        pair.blair.admin.addUser(dev.liaison.mapping.user.Login.of("blair"), "Blair", "blair-pw".toCharArray());
+        link = pair.connect();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    @Test
+    void bothUsersGetAConnectedMessageFromTheirNewAlias() throws Exception {
+        for (var end : List.of(List.of(pair.alex, link.alexAlias(), "Blair"), List.of(pair.blair, link.blairAlias(), "Alex"))) {
+            long connected = MailClients.messages((GatewayPair.Node) end.get(0), "INBOX").stream()
+                    .filter(m -> from(m).equals(end.get(1)) && subject(m).startsWith("Connected with")
+                            && subject(m).contains((String) end.get(2)))
+                    .count();
+            assertEquals(1, connected, "connected messages from " + end.get(1));
+        }
+    }
+
+    @Test
+    void messageWithAttachmentArrivesFromTheAliasByteForByteAndTheReplyThreads() throws Exception {
+        MimeMessage m = new MimeMessage(MailClients.smtp(pair.alex));
+        m.setFrom(new InternetAddress("alex@alex.test", "Alex Private"));
+        m.setRecipients(Message.RecipientType.TO, link.alexAlias());
+        m.setSubject("the plan, with a file");
+        m.setHeader("X-Originating-IP", "[192.0.2.7]");
+        var text = new MimeBodyPart();
+        text.setText("Here is the plan.\r\n", "UTF-8"); // CRLF: what SMTP carries
+        var file = new MimeBodyPart();
+        byte[] binary = new byte[5000];
+        new java.util.Random(7).nextBytes(binary);
+        file.setContent(binary, "application/octet-stream");
+        file.setFileName("plan.bin");
+        m.setContent(new MimeMultipart(text, file));
+        m.saveChanges();
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        m.writeTo(written);
+        MailClients.send(pair.alex, "alex", "alex-pw", m);
+
+        byte[] delivered = awaitMessage(pair.blair, "the plan, with a file");
+        byte[] expected = MailClients.body(written.toByteArray());
+        byte[] actual = MailClients.body(delivered);
+        assertArrayEquals(expected, actual);
+        MimeMessage arrived = new MimeMessage(null, new java.io.ByteArrayInputStream(delivered));
+        InternetAddress from = (InternetAddress) arrived.getFrom()[0];
+        assertEquals(link.blairAlias(), from.getAddress());
+        assertEquals("Alex", from.getPersonal());
+        assertEquals("blair@blair.test", ((InternetAddress) arrived.getRecipients(Message.RecipientType.TO)[0]).getAddress());
+        String headers = new String(delivered, 0, delivered.length - MailClients.body(delivered).length,
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String leak : List.of("alex@alex.test", "Alex Private", "192.0.2.7", "Received:", "alex.test", "localhost")) {
+            assertTrue(!headers.contains(leak), "delivered headers reveal '" + leak + "':\n" + headers);
+        }
+
+        MimeMessage sent = only(MailClients.messages(pair.alex, "Sent"), "the plan, with a file");
+        assertEquals(sent.getMessageID(), arrived.getMessageID(), "Sent copy and delivered message share the id");
+
+        MimeMessage reply = (MimeMessage) arrived.reply(false);
+        reply = new MimeMessage(MailClients.smtp(pair.blair)) {{
+            setFrom(new InternetAddress("blair@blair.test"));
+        }};
+        reply.setRecipients(Message.RecipientType.TO, link.blairAlias());
+        reply.setSubject("Re: the plan, with a file");
+        reply.setHeader("In-Reply-To", arrived.getMessageID());
+        reply.setHeader("References", arrived.getMessageID());
+        reply.setText("Sounds good.\n");
+        reply.saveChanges();
+        MailClients.send(pair.blair, "blair", "blair-pw", reply);
+
+        MimeMessage back = new MimeMessage(null, new java.io.ByteArrayInputStream(
+                awaitMessage(pair.alex, "Re: the plan, with a file")));
+        assertEquals(sent.getMessageID(), back.getHeader("In-Reply-To", null), "the reply threads under alex's Sent copy");
+        assertEquals(link.alexAlias(), ((InternetAddress) back.getFrom()[0]).getAddress());
+        assertEquals("Blair", ((InternetAddress) back.getFrom()[0]).getPersonal());
+        assertNull(back.getHeader("Received"));
+    }
+
+    static String tail(byte[] b) {
+        return new String(b, Math.max(0, b.length - 60), Math.min(60, b.length), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace("\r", "\\r").replace("\n", "\\n");
+    }
+
+    static String from(MimeMessage m) {
+        try {
+            return m.getFrom() == null ? "" : ((InternetAddress) m.getFrom()[0]).getAddress();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String subject(MimeMessage m) {
+        try {
+            return String.valueOf(m.getSubject());
+        } catch (jakarta.mail.MessagingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static byte[] awaitMessage(GatewayPair.Node node, String subject) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (byte[] raw : MailClients.raw(node, "INBOX")) {
+                MimeMessage m = new MimeMessage(null, new java.io.ByteArrayInputStream(raw));
+                if (subject.equals(m.getSubject())) {
+                    return raw;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no message '" + subject + "' reached " + node.user + "'s INBOX within 30 s");
+    }
+
+    /** The one message whose From address or subject contains {@code key}. */
+    static MimeMessage only(List<MimeMessage> messages, String key) throws Exception {
+        MimeMessage found = null;
+        for (MimeMessage m : messages) {
+            String from = m.getFrom() == null ? "" : ((InternetAddress) m.getFrom()[0]).getAddress();
+            if (from.equals(key) || key.equals(m.getSubject())) {
+                if (found != null) {
+                    throw new AssertionError("two messages match " + key);
+                }
+                found = m;
+            }
+        }
+        if (found == null) {
+            throw new AssertionError("no message matches " + key);
+        }
+        return found;
+    }
+}
