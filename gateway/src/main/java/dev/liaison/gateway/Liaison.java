@@ -2,6 +2,9 @@ package dev.liaison.gateway;
 
 import dev.liaison.gateway.cli.AliasCommand;
 import dev.liaison.gateway.cli.ConfigCommand;
+import dev.liaison.gateway.cli.DemoCommand;
+import dev.liaison.gateway.cli.InviteCommand;
+import dev.liaison.gateway.cli.RelationshipCommand;
 import dev.liaison.gateway.cli.ErrorReporter;
 import dev.liaison.gateway.cli.ServeCommand;
 import dev.liaison.gateway.cli.UserCommand;
@@ -19,7 +22,8 @@ import java.util.regex.Pattern;
 /** {@code liaison}: the one entry point, for serving and for administration. */
 @Command(name = "liaison", mixinStandardHelpOptions = true, version = "Liaison 0.1.0",
         description = "A self-hostable mail gateway: SMTP and IMAP for mail clients, Communicator behind them.",
-        subcommands = {ServeCommand.class, UserCommand.class, AliasCommand.class, ConfigCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, UserCommand.class, AliasCommand.class, InviteCommand.class,
+                RelationshipCommand.class, ConfigCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Liaison {
 
@@ -39,7 +43,7 @@ public final class Liaison {
 
     /** Runs one command and returns its exit code (see README: exit codes). */
     public static int run(String[] args) {
-        if (args.length == 0 || !"serve".equals(args[0])) {
+        if (args.length == 0 || !("serve".equals(args[0]) || "demo".equals(args[0]))) {
             System.setProperty("liaison.log.level", "WARN"); // admin commands: stdout is for their output
         }
         Liaison root = new Liaison();

@@ -40,7 +40,9 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
     }
 
     static int exitCode(Exception e) {
-        if (e instanceof UserException || e instanceof AliasException || e instanceof InvalidInputException) {
+        if (e instanceof UserException || e instanceof AliasException || e instanceof InvalidInputException
+                || e instanceof dev.liaison.mapping.relationship.RelationshipException
+                || e instanceof dev.liaison.gateway.invitation.InvitationException) {
             return REFUSED;
         }
         if (e instanceof ConfigurationException || e instanceof UncheckedIOException) {

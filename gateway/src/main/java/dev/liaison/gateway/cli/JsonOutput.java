@@ -3,7 +3,10 @@ package dev.liaison.gateway.cli;
 import java.util.List;
 import java.util.Map;
 
-/** The CLI's {@code --json}: an array of flat objects with string values, nothing more. */
+/**
+ * The CLI's {@code --json}: an array of flat objects with string values, and for richer documents
+ * (the demo's info file) maps, lists, strings and numbers; nothing more.
+ */
 final class JsonOutput {
 
     private JsonOutput() {
@@ -23,6 +26,35 @@ final class JsonOutput {
             sb.append('}');
         }
         return sb.append(objects.isEmpty() ? "]" : "\n]").toString();
+    }
+
+    /** {@code value} as compact JSON: a Map (keys in its order), List, String, Number or Boolean. */
+    static String json(Object value) {
+        return write(new StringBuilder(), value).toString();
+    }
+
+    private static StringBuilder write(StringBuilder sb, Object value) {
+        if (value instanceof Map<?, ?> map) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> field : map.entrySet()) {
+                string(sb.append(first ? "" : ","), String.valueOf(field.getKey())).append(':');
+                write(sb, field.getValue());
+                first = false;
+            }
+            return sb.append('}');
+        }
+        if (value instanceof List<?> list) {
+            sb.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                write(sb.append(i == 0 ? "" : ","), list.get(i));
+            }
+            return sb.append(']');
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return sb.append(value);
+        }
+        return string(sb, String.valueOf(value));
     }
 
     private static StringBuilder string(StringBuilder sb, String s) {

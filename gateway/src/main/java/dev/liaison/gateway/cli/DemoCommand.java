@@ -1,0 +1,206 @@
+package dev.liaison.gateway.cli;
+
+import dev.liaison.gateway.Gateway;
+import dev.liaison.gateway.admin.Administration;
+import dev.liaison.gateway.config.ConfigKey;
+import dev.liaison.gateway.config.Configuration;
+import dev.liaison.gateway.config.ConfigurationSources;
+import dev.liaison.gateway.config.TlsSource;
+import dev.liaison.gateway.relationship.Invitations;
+import dev.liaison.gateway.relationship.RelationshipControl;
+import dev.liaison.gateway.tls.TlsMaterial;
+import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.user.Login;
+import dev.liaison.mapping.user.User;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code liaison demo}: two gateways in one process, each with its own embedded database and
+ * domain, with users {@code alex} and {@code blair} already in a relationship — everything needed
+ * to point two mail clients at it and watch mail travel end to end encrypted.
+ */
+@Command(name = "demo", description = "Run two connected gateways (users alex and blair) on this machine for trying Liaison.")
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final int PORTS_PER_GATEWAY = 10;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "liaison-demo",
+            description = "where both gateways keep their data (default: ./${DEFAULT-VALUE})")
+    Path dataDir;
+    @Option(names = "--port-base", paramLabel = "N", defaultValue = "10025",
+            description = "alex's gateway listens on N..N+4, blair's on N+10..N+14 (default ${DEFAULT-VALUE})")
+    int portBase;
+    @Option(names = "--info-file", paramLabel = "FILE", description = "also write the connection details as JSON here")
+    Path infoFile;
+
+    /** One of the two gateways: its user is its name. */
+    private record Side(String name, String domain, Path dir, int firstPort) {
+        int port(int offset) {
+            return firstPort + offset;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (portBase < 1 || portBase + 2 * PORTS_PER_GATEWAY > 65535) {
+            throw new InvalidInputException("--port-base " + portBase + " leaves no room for 20 ports below 65536");
+        }
+        List<Side> sides = List.of(new Side("alex", "alex.localhost", dataDir.resolve("alex"), portBase),
+                new Side("blair", "blair.localhost", dataDir.resolve("blair"), portBase + PORTS_PER_GATEWAY));
+        Path trust = trustBundle(sides);
+        List<Gateway> gateways = new ArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateways.forEach(Gateway::close);
+            stopped.countDown();
+        }, "liaison-demo-shutdown"));
+        for (Side side : sides) {
+            gateways.add(Gateway.start(configuration(side, trust)));
+        }
+        Map<String, char[]> passwords = new LinkedHashMap<>();
+        for (int i = 0; i < 2; i++) {
+            passwords.put(sides.get(i).name(), user(gateways.get(i), sides.get(i)));
+        }
+        Map<String, String> aliases = connect(gateways.get(0), gateways.get(1));
+        report(sides, passwords, aliases);
+        stopped.await();
+        return 0;
+    }
+
+    private Configuration configuration(Side side, Path trust) {
+        ConfigurationSources sources = new ConfigurationSources();
+        Map<ConfigKey, String> values = new LinkedHashMap<>();
+        values.put(ConfigKey.DOMAIN, side.domain());
+        values.put(ConfigKey.DATA_DIR, side.dir().toString());
+        values.put(ConfigKey.BIND_ADDRESS, "127.0.0.1");
+        values.put(ConfigKey.SMTP_SUBMISSION_PORT, String.valueOf(side.port(0)));
+        values.put(ConfigKey.SMTP_SUBMISSIONS_PORT, String.valueOf(side.port(1)));
+        values.put(ConfigKey.IMAP_PORT, String.valueOf(side.port(2)));
+        values.put(ConfigKey.IMAPS_PORT, String.valueOf(side.port(3)));
+        values.put(ConfigKey.HTTP_PORT, String.valueOf(side.port(4)));
+        values.put(ConfigKey.HTTP_PUBLIC_URL, "https://localhost:" + side.port(4));
+        values.put(ConfigKey.RELAY_TRUSTED_CERTIFICATES, trust.toString());
+        values.forEach((k, v) -> sources.option(k.key(), v));
+        return sources.resolve();
+    }
+
+    /** Each gateway's self-signed certificate, made now if new, trusted by the other. */
+    private Path trustBundle(List<Side> sides) throws IOException {
+        StringBuilder pem = new StringBuilder();
+        for (Side side : sides) {
+            Path tls = side.dir().resolve("tls");
+            Files.createDirectories(tls);
+            TlsMaterial.load(new TlsSource.Generated(tls), side.domain());
+            pem.append(Files.readString(tls.resolve("certificate.pem")));
+        }
+        Path bundle = dataDir.resolve("peers.pem");
+        Files.writeString(bundle, pem);
+        return bundle;
+    }
+
+    /** The side's user, created on the first run; its password kept (owner-only) for the next runs. */
+    private char[] user(Gateway gateway, Side side) throws IOException, SQLException {
+        Path file = side.dir().resolve("demo-password");
+        Administration admin = new Administration(gateway.database(), side.domain());
+        Login login = Login.of(side.name());
+        Optional<User> existing = admin.users().stream().filter(u -> u.login().equals(login)).findFirst();
+        if (existing.isPresent() && Files.isRegularFile(file)) {
+            return Files.readString(file).strip().toCharArray();
+        }
+        char[] password = Passwords.generate();
+        if (existing.isPresent()) {
+            admin.changePassword(login, password);
+        } else {
+            admin.addUser(login, capitalised(side.name()), password);
+        }
+        Files.writeString(file, new String(password) + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the data directory's own permissions protect it
+        }
+        return password;
+    }
+
+    /** Alex's and Blair's aliases for each other, establishing the relationship on the first run. */
+    private Map<String, String> connect(Gateway alex, Gateway blair) throws Exception {
+        Optional<String> a = activeAlias(alex, "alex");
+        Optional<String> b = activeAlias(blair, "blair");
+        if (a.isEmpty() || b.isEmpty()) {
+            Invitations.Issued issued = alex.database().inTransaction(c -> alex.relay().invitations()
+                    .create(c, Login.of("alex"), "Alex", Invitations.DEFAULT_LIFETIME));
+            blair.database().inTransaction(c -> blair.relay().invitations()
+                    .accept(c, Login.of("blair"), "Blair", issued.token()));
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while ((a = activeAlias(alex, "alex")).isEmpty() || (b = activeAlias(blair, "blair")).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the demo gateways did not connect within 60 s; see the log above");
+                }
+                Thread.sleep(100);
+            }
+        }
+        return Map.of("alex", a.get(), "blair", b.get());
+    }
+
+    private static Optional<String> activeAlias(Gateway gateway, String user) {
+        return gateway.database().inTransaction(c -> gateway.relay().control().list(c, Login.of(user)).stream()
+                .filter(r -> r.state() == RelationshipState.ACTIVE).map(RelationshipControl.Listed::alias)
+                .flatMap(Optional::stream).reduce((first, second) -> second));
+    }
+
+    private void report(List<Side> sides, Map<String, char[]> passwords, Map<String, String> aliases) throws IOException {
+        List<Object> gateways = new ArrayList<>();
+        StringBuilder text = new StringBuilder("\nLiaison demo: two gateways, connected. Stop with Ctrl-C.\n");
+        for (Side side : sides) {
+            Side other = sides.get(side == sides.get(0) ? 1 : 0);
+            String password = new String(passwords.get(side.name()));
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("name", side.name());
+            g.put("domain", side.domain());
+            g.put("smtp", endpoint(side.port(0)));
+            g.put("imap", endpoint(side.port(2)));
+            g.put("login", side.name());
+            g.put("password", password);
+            g.put("contacts", List.of(Map.of("name", other.name(), "alias", aliases.get(side.name()))));
+            gateways.add(g);
+            text.append(String.format("%n  %s@%s%n    SMTP  127.0.0.1:%d STARTTLS (or %d TLS)%n"
+                            + "    IMAP  127.0.0.1:%d STARTTLS (or %d TLS)%n    login %s  password %s%n"
+                            + "    write to %s at %s%n", side.name(), side.domain(), side.port(0), side.port(1),
+                    side.port(2), side.port(3), side.name(), password, other.name(), aliases.get(side.name())));
+        }
+        text.append("\n  Certificates are self-signed (").append(dataDir.resolve("peers.pem").toAbsolutePath())
+                .append("): accept them in your mail client.\n");
+        System.out.println(text);
+        System.out.flush();
+        if (infoFile != null) {
+            Files.writeString(infoFile, JsonOutput.json(Map.of("gateways", gateways)) + "\n");
+        }
+    }
+
+    private static Map<String, Object> endpoint(int port) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("host", "127.0.0.1");
+        e.put("port", port);
+        e.put("security", "starttls");
+        return e;
+    }
+
+    private static String capitalised(String name) {
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.liaison.gateway.cli;
+
+import dev.liaison.gateway.config.Configuration;
+import dev.liaison.gateway.relationship.Invitations;
+import dev.liaison.mapping.user.Login;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code liaison invite create|accept}: start a relationship by direct exchange. */
+@Command(name = "invite", description = "Start relationships: create an invitation, or accept one.",
+        mixinStandardHelpOptions = true, subcommands = {InviteCommand.Create.class, InviteCommand.Accept.class})
+public final class InviteCommand {
+
+    @Command(name = "create", description = "Create an invitation of a user; prints the token and the"
+            + " communicator: link and writes the QR code as PNG.")
+    static final class Create implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Option(names = "--user", required = true, paramLabel = "LOGIN") String user;
+        @Option(names = "--name", paramLabel = "NAME", description = "the name the other person sees (default: the user's display name)")
+        String name;
+        @Option(names = "--qr", paramLabel = "FILE", description = "where to write the QR code (default: ./invitation-<login>.png)")
+        Path qr;
+        @Option(names = "--expires", paramLabel = "DURATION", defaultValue = "7d",
+                description = "how long it can be accepted (at most 30d; default ${DEFAULT-VALUE})")
+        String expires;
+        @Option(names = "--json", description = "print a JSON object") boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Login owner = Login.of(user);
+            Duration lifetime = lifetime(expires);
+            Configuration configuration = common.configuration();
+            try (AdminSession session = new AdminSession(configuration)) {
+                String shown = name != null ? name : displayName(session, owner);
+                Invitations.Issued issued = session.database().inTransaction(c ->
+                        session.relay().invitations().create(c, owner, shown, lifetime));
+                Path file = qr != null ? qr : Path.of("invitation-" + owner.value() + ".png");
+                Files.write(file, issued.qrPng());
+                if (json) {
+                    var fields = new java.util.LinkedHashMap<String, Object>();
+                    fields.put("token", issued.token());
+                    fields.put("uri", issued.uri());
+                    fields.put("qr", file.toAbsolutePath().toString());
+                    fields.put("expires", issued.expires().toString());
+                    System.out.println(JsonOutput.json(fields));
+                } else {
+                    System.out.println("token:   " + issued.token());
+                    System.out.println("link:    " + issued.uri());
+                    System.out.println("qr code: " + file.toAbsolutePath());
+                    System.out.println("expires: " + issued.expires());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "accept", description = "Accept an invitation for a user; prints the alias to write to the inviter.")
+    static final class Accept implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Option(names = "--user", required = true, paramLabel = "LOGIN") String user;
+        @Option(names = "--name", paramLabel = "NAME", description = "the name the inviter sees (default: the user's display name)")
+        String name;
+        @Parameters(paramLabel = "TOKEN", description = "the token or the communicator:invitation/… link") String token;
+
+        @Override
+        public Integer call() throws Exception {
+            Login owner = Login.of(user);
+            try (AdminSession session = new AdminSession(common.configuration())) {
+                String shown = name != null ? name : displayName(session, owner);
+                Invitations.Accepted accepted = session.database().inTransaction(c ->
+                        session.relay().invitations().accept(c, owner, shown, token));
+                System.out.println(accepted.alias().address());
+            }
+            return 0;
+        }
+    }
+
+    static String displayName(AdminSession session, Login owner) throws Exception {
+        return session.administration().users().stream().filter(u -> u.login().equals(owner)).findFirst()
+                .map(u -> u.displayName().isBlank() ? u.login().value() : u.displayName())
+                .orElseThrow(() -> new dev.liaison.mapping.user.UnknownUserException(owner));
+    }
+
+    static Duration lifetime(String text) {
+        try {
+            Duration d = dev.liaison.gateway.config.Configuration.durationOf(text);
+            if (d.compareTo(Duration.ofDays(30)) <= 0) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new InvalidInputException("--expires '" + text + "' is not a duration up to 30d (e.g. 7d, 12h)");
+    }
+}

@@ -1,0 +1,128 @@
+package dev.liaison.gateway.cli;
+
+import dev.liaison.gateway.relationship.RelationshipControl;
+import dev.liaison.mapping.alias.Alias;
+import dev.liaison.mapping.alias.AliasAddress;
+import dev.liaison.mapping.alias.AliasTarget;
+import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.user.Login;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code liaison relationship list|block|unblock|end}. */
+@Command(name = "relationship", description = "List, block, unblock or end a user's relationships.",
+        mixinStandardHelpOptions = true, subcommands = {RelationshipCommand.ListRelationships.class,
+        RelationshipCommand.Block.class, RelationshipCommand.Unblock.class, RelationshipCommand.End.class})
+public final class RelationshipCommand {
+
+    @Command(name = "list", description = "List a user's relationships.")
+    static final class ListRelationships implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Option(names = "--user", required = true, paramLabel = "LOGIN") String user;
+        @Option(names = "--json", description = "print a JSON array") boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Login owner = Login.of(user);
+            try (AdminSession session = new AdminSession(common.configuration())) {
+                InviteCommand.displayName(session, owner); // unknown user: refused, not an empty list
+                List<RelationshipControl.Listed> all = session.database().inTransaction(c ->
+                        session.relay().control().list(c, owner));
+                if (json) {
+                    System.out.println(JsonOutput.array(all.stream().map(RelationshipCommand::fields).toList()));
+                } else {
+                    System.out.printf("%-6s %-24s %-8s %s%n", "ID", "PEER", "STATE", "ALIAS");
+                    all.forEach(r -> System.out.printf("%-6d %-24s %-8s %s%n", r.id(), r.peerName(),
+                            r.state().dbValue(), r.alias().orElse("-")));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "block", description = "Drop the peer's mail silently and refuse mail to them until unblocked.")
+    static final class Block implements Callable<Integer> {
+        @Mixin Target target;
+
+        @Override
+        public Integer call() throws Exception {
+            return target.apply((control, c, owner, id) -> control.block(c, owner, id));
+        }
+    }
+
+    @Command(name = "unblock", description = "Let mail flow again in a blocked relationship.")
+    static final class Unblock implements Callable<Integer> {
+        @Mixin Target target;
+
+        @Override
+        public Integer call() throws Exception {
+            return target.apply((control, c, owner, id) -> control.unblock(c, owner, id));
+        }
+    }
+
+    @Command(name = "end", description = "End a relationship for good: the peer is told, both aliases stop working.")
+    static final class End implements Callable<Integer> {
+        @Mixin Target target;
+
+        @Override
+        public Integer call() throws Exception {
+            return target.apply((control, c, owner, id) -> control.end(c, owner, id));
+        }
+    }
+
+    /** The options naming one relationship of one user: its id or its alias. */
+    static final class Target {
+        @Mixin CommonOptions common;
+        @Option(names = "--user", required = true, paramLabel = "LOGIN") String user;
+        @Parameters(paramLabel = "RELATIONSHIP", description = "its id (see list) or its alias") String relationship;
+
+        interface Change {
+            Object apply(RelationshipControl control, Connection c, Login owner, long id) throws Exception;
+        }
+
+        int apply(Change change) throws Exception {
+            Login owner = Login.of(user);
+            try (AdminSession session = new AdminSession(common.configuration())) {
+                var relay = session.relay();
+                var changed = session.database().inTransaction(c -> {
+                    long id = resolve(c, owner);
+                    change.apply(relay.control(), c, owner, id);
+                    return relay.control().list(c, owner).stream().filter(r -> r.id() == id).findFirst().orElseThrow();
+                });
+                System.out.println(changed.id() + " " + changed.state().dbValue());
+            }
+            return 0;
+        }
+
+        private long resolve(Connection c, Login owner) {
+            if (relationship.matches("[0-9]{1,18}")) {
+                return Long.parseLong(relationship);
+            }
+            Alias alias = new PostgresAliasStore().find(c, AliasAddress.parse(relationship))
+                    .filter(a -> a.owner().equals(owner))
+                    .orElseThrow(() -> new InvalidInputException("'" + relationship + "' is neither a relationship id nor"
+                            + " a relationship alias of " + owner));
+            if (alias.target() instanceof AliasTarget.Relationship r) {
+                return r.id();
+            }
+            throw new InvalidInputException(relationship + " delivers to " + owner + "'s own mailbox; it is no relationship");
+        }
+    }
+
+    private static Map<String, String> fields(RelationshipControl.Listed r) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("id", String.valueOf(r.id()));
+        f.put("peer", r.peerName());
+        f.put("state", r.state().dbValue());
+        f.put("alias", r.alias().orElse(""));
+        return f;
+    }
+}
