@@ -180,7 +180,7 @@ class AdminCliIT {
         }
     }
 
-    private static void waitForLine(Process p, String needle) throws Exception {
+    static void waitForLine(Process p, String needle) throws Exception {
         var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {

@@ -1,0 +1,83 @@
+package dev.liaison.gateway.cli;
+
+import dev.liaison.gateway.transport.EnvelopeId;
+import dev.liaison.gateway.transport.receive.InboundStore;
+import dev.liaison.gateway.transport.receive.QuarantinedEnvelope;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code liaison quarantine list|release}: envelopes that arrived but did not open or verify. They
+ * are kept (never delivered as garbage, never silently lost) until the administrator acts.
+ */
+@Command(name = "quarantine", description = "List received envelopes that failed to open, or release one for another try.",
+        mixinStandardHelpOptions = true, subcommands = {QuarantineCommand.ListQuarantined.class, QuarantineCommand.Release.class})
+public final class QuarantineCommand {
+
+    @Command(name = "list", description = "List quarantined envelopes, oldest first (never their contents).")
+    static final class ListQuarantined implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Option(names = "--json", description = "print a JSON array") boolean json;
+        @Option(names = "--limit", defaultValue = "100", paramLabel = "N") int limit;
+
+        @Override
+        public Integer call() throws Exception {
+            try (AdminSession session = new AdminSession(common.configuration())) {
+                session.relay();
+                List<QuarantinedEnvelope> all = session.database().inTransaction(c ->
+                        new InboundStore(Clock.systemUTC()).quarantined(c, Math.max(1, Math.min(limit, 10_000))));
+                if (json) {
+                    System.out.println(JsonOutput.array(all.stream().map(QuarantineCommand::fields).toList()));
+                } else {
+                    System.out.printf("%-24s %-22s %8s %s%n", "ENVELOPE", "RECEIVED", "OCTETS", "REASON");
+                    all.forEach(q -> System.out.printf("%-24s %-22s %8d %s%n", q.id().value(), q.receivedAt(), q.size(),
+                            q.reason()));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "release", description = "Process a quarantined envelope again (after fixing its cause).")
+    static final class Release implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Parameters(paramLabel = "ENVELOPE") String envelope;
+
+        @Override
+        public Integer call() throws Exception {
+            EnvelopeId id;
+            try {
+                id = new EnvelopeId(envelope);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("'" + envelope + "' is not an envelope id (see quarantine list)");
+            }
+            try (AdminSession session = new AdminSession(common.configuration())) {
+                session.relay();
+                boolean released = session.database().inTransaction(c -> new InboundStore(Clock.systemUTC()).release(c, id));
+                if (!released) {
+                    throw new InvalidInputException("envelope " + envelope + " is not quarantined");
+                }
+                System.out.println(envelope + " released");
+            }
+            return 0;
+        }
+    }
+
+    private static Map<String, String> fields(QuarantinedEnvelope q) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("envelope", q.id().value());
+        f.put("received", q.receivedAt().toString());
+        f.put("failures", String.valueOf(q.failures()));
+        f.put("octets", String.valueOf(q.size()));
+        f.put("reason", q.reason());
+        return f;
+    }
+}
