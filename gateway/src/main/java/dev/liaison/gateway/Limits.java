@@ -46,7 +46,10 @@ public final class Limits {
     public static final int MAX_ADDRESSES_PER_ROUTE = 8;
     /** Diversification key generations a receiving service keeps at once (current plus retiring). */
     public static final int MAX_SERVICE_KEY_GENERATIONS = 16;
-    /** Longest validity a recipient may give a signed address. */
+    /**
+     * Longest validity a signed address may have, counted from the time it is checked: the user's
+     * gateway refuses to make a longer one, the receiving service refuses to resolve one.
+     */
     public static final Duration MAX_ADDRESS_LIFETIME = Duration.ofDays(400);
 
     // --- Invitation and key agreement -----------------------------------------------------------
@@ -54,10 +57,18 @@ public final class Limits {
     /** Keeps the token, URI and QR code (byte mode, level L holds 2953 bytes) in one symbol. */
     public static final int MAX_INVITATION_BYTES = 2048;
     public static final int MAX_ONE_TIME_PREKEYS = 4;
+    /** Longest validity the inviter may give an invitation; the acceptor refuses a longer one. */
     public static final Duration MAX_INVITATION_LIFETIME = Duration.ofDays(30);
     public static final int MAX_KEY_AGREEMENT_BYTES = 4096;
 
     // --- Time ----------------------------------------------------------------------------------
+
+    /**
+     * How far ahead of the checker's clock the issuer's clock may be when a lifetime cap is checked
+     * on another machine (an invitation is often accepted seconds after it is issued, so a 30-day
+     * invitation would otherwise be refused for a clock that is one second ahead).
+     */
+    public static final Duration CLOCK_SKEW_ALLOWANCE = Duration.ofMinutes(5);
 
     /** Latest timestamp on the wire (9999-12-31T23:59:59Z), in u64 epoch seconds; beyond it is malformed. */
     public static final long MAX_EPOCH_SECOND = 253_402_300_799L;

@@ -121,7 +121,7 @@ class EnvelopeTest {
         Envelope envelope = alexSends(acceptance.state(), "x".getBytes()).envelope();
         var rotated = blair.serviceKeys.rotate(blair.entropy).retire(1);
         assertThrows(UnknownKeyGenerationException.class,
-                () -> AddressResolver.resolve(rotated, envelope.address(), NOW));
+                () -> AddressResolver.resolveAndVerify(rotated, envelope.address(), NOW, blair.directory()));
     }
 
     @Test

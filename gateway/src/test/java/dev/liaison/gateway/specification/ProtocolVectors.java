@@ -42,6 +42,8 @@ import java.util.Map;
 final class ProtocolVectors {
     static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     static final Instant ADDRESS_EXPIRY = Instant.parse("2026-03-01T00:00:00Z");
+    /** The clock the users' gateways cap address lifetimes against. */
+    static final java.time.Clock CLOCK = java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC);
     static final String EMAIL = "From: Alex <alex@example>\r\nSubject: Hello\r\n\r\nHello Blair!\r\n";
 
     private ProtocolVectors() {
@@ -67,11 +69,11 @@ final class ProtocolVectors {
         address.hex("address_signing_public_key", blairAddressKey.publicKey());
         blair.drain();
         address.line("expiry", ADDRESS_EXPIRY.getEpochSecond() + " (" + ADDRESS_EXPIRY + ")");
-        SignedAddress rdas = new AddressDiversifier(blair).forRecipient(blairRoot, blairKeys.currentKey(),
+        SignedAddress rdas = new AddressDiversifier(blair, CLOCK).forRecipient(blairRoot, blairKeys.currentKey(),
                 blairAddressKey, ADDRESS_EXPIRY);
         address.draws("recipient diversification (user): HPKE skE", blair.drain());
         address.hex("signed_address (RDAS)", Bytes.of(rdas.encode()));
-        DiversifiedAddress sda = new AddressDiversifier(alex).forSender(rdas, blairKeys.currentKey());
+        DiversifiedAddress sda = new AddressDiversifier(alex, CLOCK).forSender(rdas, blairKeys.currentKey());
         address.draws("sender diversification (sender): HPKE skE", alex.drain());
         address.line("sda_generation", Integer.toString(sda.generation()));
         address.hex("sda_sealed", sda.sealed());
@@ -95,7 +97,7 @@ final class ProtocolVectors {
         ServiceKeyRing alexKeys = ServiceKeyRing.create(alexService);
         RootAddress alexRoot = RootAddress.generate(alexService);
         SigningKeyPair alexAddressKey = Signing.generate(alexService);
-        SignedAddress alexRdas = new AddressDiversifier(alexService).forRecipient(alexRoot, alexKeys.currentKey(),
+        SignedAddress alexRdas = new AddressDiversifier(alexService, CLOCK).forRecipient(alexRoot, alexKeys.currentKey(),
                 alexAddressKey, ADDRESS_EXPIRY);
         DeliveryRoute alexRoute = new DeliveryRoute("https://rs.alex.example/communicator", alexKeys.currentKey(),
                 List.of(alexRdas));
@@ -131,7 +133,7 @@ final class ProtocolVectors {
         Payload payload = Payload.of(alex, List.of(new PayloadItem.Email(Bytes.of(EMAIL.getBytes(StandardCharsets.US_ASCII)))));
         envelope.draws("payload id", alex.drain());
         envelope.hex("payload", Bytes.of(PayloadCodec.encode(payload)));
-        SealedEnvelope sealed = new EnvelopeSealer(alexRatchet, new AddressDiversifier(alex))
+        SealedEnvelope sealed = new EnvelopeSealer(alexRatchet, new AddressDiversifier(alex, CLOCK))
                 .seal(secondFromAlex.state(), payload, rdas, blairKeys.currentKey());
         envelope.draws("seal: header nonce, then SDA HPKE skE", alex.drain());
         envelope.hex("envelope", Bytes.of(EnvelopeCodec.encode(sealed.envelope())));
