@@ -16,7 +16,17 @@ public final class Limits {
     public static final int DEFAULT_MAX_SKIPPED_MESSAGE_KEYS = 1000;
     /** Ceiling for a configured skipped-key limit, which also bounds a decoded ratchet state. */
     public static final int MAX_SKIPPED_MESSAGE_KEYS_CEILING = 10_000;
-    /** A ratchet message counter may not exceed this (u32 on the wire, kept in a Java int). */
+    /**
+     * Receiving chains (header keys) whose skipped keys are kept, the current one included; keys of
+     * older chains are dropped, oldest chain first. Every incoming message is tried against each
+     * chain's header key, so this bounds that work as well as the memory.
+     */
+    public static final int MAX_SKIPPED_KEY_CHAINS = 8;
+    /**
+     * A ratchet counter (Ns, Nr, PN, a message number) never exceeds this (u32 on the wire, kept in
+     * a Java int). A sending chain therefore carries messages 0 .. MAX − 1: after that the end cannot
+     * send until a reply starts a new chain, and a message numbered MAX is refused.
+     */
     public static final int MAX_MESSAGE_NUMBER = Integer.MAX_VALUE;
 
     // --- Envelope and padding -------------------------------------------------------------------

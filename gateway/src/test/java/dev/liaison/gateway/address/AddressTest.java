@@ -173,6 +173,19 @@ class AddressTest {
     }
 
     @Test
+    void rotatingPastTheLargestGenerationIsRefusedRatherThanWrappingAround() throws Exception {
+        byte[] encoded = ring.encode();
+        for (int offset : new int[] {1, 6}) { // current generation, then the one generation held
+            encoded[offset] = 0x7f;
+            encoded[offset + 1] = encoded[offset + 2] = encoded[offset + 3] = (byte) 0xff;
+        }
+        ServiceKeyRing newest = ServiceKeyRing.decode(encoded);
+        assertEquals(Integer.MAX_VALUE, newest.currentKey().generation());
+        var e = assertThrows(IllegalStateException.class, () -> newest.rotate(entropy));
+        assertTrue(e.getMessage().contains("2147483647"), e.getMessage());
+    }
+
+    @Test
     void keyRingAndSignedAddressSurviveEncoding() throws Exception {
         ring = ring.rotate(entropy);
         ServiceKeyRing decoded = ServiceKeyRing.decode(ring.encode());
