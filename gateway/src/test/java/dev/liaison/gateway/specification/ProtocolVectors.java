@@ -6,6 +6,7 @@ import dev.liaison.gateway.address.DiversifiedAddress;
 import dev.liaison.gateway.address.RootAddress;
 import dev.liaison.gateway.address.ServiceKeyRing;
 import dev.liaison.gateway.address.SignedAddress;
+import dev.liaison.gateway.envelope.Envelope;
 import dev.liaison.gateway.envelope.EnvelopeCodec;
 import dev.liaison.gateway.envelope.EnvelopeSealer;
 import dev.liaison.gateway.envelope.SealedEnvelope;
@@ -110,10 +111,22 @@ final class ProtocolVectors {
         agreement.draws("accept (acceptor)", alex.drain());
         agreement.hex("session_associated_data", acceptance.state().associatedData());
         agreement.hex("key_agreement", acceptance.keyAgreement());
-        Completion completion = new InvitationIssuer(blair, blairRatchet)
-                .complete(pending, acceptance.keyAgreement().toByteArray(), NOW);
-        agreement.draws("complete (inviter): new DHs on the first ratchet step", blair.drain());
         vectors.put("key-agreement", agreement.text());
+
+        Block firstContact = new Block();
+        Envelope sealedAgreement = new EnvelopeSealer(alexRatchet, new AddressDiversifier(alex, CLOCK), alex)
+                .sealKeyAgreement(acceptance.keyAgreement(), pending.invitation().signedPrekey(), rdas,
+                        blairKeys.currentKey());
+        firstContact.line("recipient", "the invitation's SPK; the address vector's RDAS and service key");
+        firstContact.draws("seal (acceptor): key agreement HPKE skE, then SDA HPKE skE", alex.drain());
+        firstContact.line("padded_length", Integer.toString(sealedAgreement.ciphertext().length()
+                - EnvelopeSealer.KEY_AGREEMENT_OVERHEAD));
+        firstContact.hex("key_agreement_envelope", Bytes.of(EnvelopeCodec.encode(sealedAgreement)));
+        byte[] opened = EnvelopeSealer.openKeyAgreement(EnvelopeCodec.decode(EnvelopeCodec.encode(sealedAgreement)),
+                pending.signedPrekey());
+        Completion completion = new InvitationIssuer(blair, blairRatchet).complete(pending, opened, NOW);
+        firstContact.draws("complete (inviter): new DHs on the first ratchet step", blair.drain());
+        vectors.put("key-agreement-envelope", firstContact.text());
 
         Block ratchet = new Block();
         SealedMessage fromBlair = blairRatchet.seal(completion.state(), "Hello Alex".getBytes(StandardCharsets.UTF_8));
