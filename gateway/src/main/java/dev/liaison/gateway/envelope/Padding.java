@@ -11,6 +11,7 @@ import dev.liaison.gateway.wire.WireReader;
  * Pads a payload inside the encryption so the ratchet ciphertext is exactly one of
  * {@link Limits#CIPHERTEXT_BUCKETS}: {@code u32 payload length || payload || zero bytes}. Padding
  * outside the encryption would be removable by anyone; inside it, only the length bucket shows.
+ * A key agreement is padded the same way inside its HPKE encryption ({@link EnvelopeSealer#sealKeyAgreement}).
  */
 public final class Padding {
     /** The largest payload one envelope carries. */
