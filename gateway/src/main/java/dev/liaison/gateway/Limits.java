@@ -16,7 +16,17 @@ public final class Limits {
     public static final int DEFAULT_MAX_SKIPPED_MESSAGE_KEYS = 1000;
     /** Ceiling for a configured skipped-key limit, which also bounds a decoded ratchet state. */
     public static final int MAX_SKIPPED_MESSAGE_KEYS_CEILING = 10_000;
-    /** A ratchet message counter may not exceed this (u32 on the wire, kept in a Java int). */
+    /**
+     * Receiving chains (header keys) whose skipped keys are kept, the current one included; keys of
+     * older chains are dropped, oldest chain first. Every incoming message is tried against each
+     * chain's header key, so this bounds that work as well as the memory.
+     */
+    public static final int MAX_SKIPPED_KEY_CHAINS = 8;
+    /**
+     * A ratchet counter (Ns, Nr, PN, a message number) never exceeds this (u32 on the wire, kept in
+     * a Java int). A sending chain therefore carries messages 0 .. MAX − 1: after that the end cannot
+     * send until a reply starts a new chain, and a message numbered MAX is refused.
+     */
     public static final int MAX_MESSAGE_NUMBER = Integer.MAX_VALUE;
 
     // --- Envelope and padding -------------------------------------------------------------------
@@ -46,7 +56,10 @@ public final class Limits {
     public static final int MAX_ADDRESSES_PER_ROUTE = 8;
     /** Diversification key generations a receiving service keeps at once (current plus retiring). */
     public static final int MAX_SERVICE_KEY_GENERATIONS = 16;
-    /** Longest validity a recipient may give a signed address. */
+    /**
+     * Longest validity a signed address may have, counted from the time it is checked: the user's
+     * gateway refuses to make a longer one, the receiving service refuses to resolve one.
+     */
     public static final Duration MAX_ADDRESS_LIFETIME = Duration.ofDays(400);
 
     // --- Invitation and key agreement -----------------------------------------------------------
@@ -54,10 +67,18 @@ public final class Limits {
     /** Keeps the token, URI and QR code (byte mode, level L holds 2953 bytes) in one symbol. */
     public static final int MAX_INVITATION_BYTES = 2048;
     public static final int MAX_ONE_TIME_PREKEYS = 4;
+    /** Longest validity the inviter may give an invitation; the acceptor refuses a longer one. */
     public static final Duration MAX_INVITATION_LIFETIME = Duration.ofDays(30);
     public static final int MAX_KEY_AGREEMENT_BYTES = 4096;
 
     // --- Time ----------------------------------------------------------------------------------
+
+    /**
+     * How far ahead of the checker's clock the issuer's clock may be when a lifetime cap is checked
+     * on another machine (an invitation is often accepted seconds after it is issued, so a 30-day
+     * invitation would otherwise be refused for a clock that is one second ahead).
+     */
+    public static final Duration CLOCK_SKEW_ALLOWANCE = Duration.ofMinutes(5);
 
     /** Latest timestamp on the wire (9999-12-31T23:59:59Z), in u64 epoch seconds; beyond it is malformed. */
     public static final long MAX_EPOCH_SECOND = 253_402_300_799L;

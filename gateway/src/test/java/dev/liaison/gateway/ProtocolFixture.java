@@ -35,7 +35,7 @@ public final class ProtocolFixture {
         serviceKeys = ServiceKeyRing.create(entropy);
         root = RootAddress.generate(entropy);
         addressSigningKey = Signing.generate(entropy);
-        diversifier = new AddressDiversifier(entropy);
+        diversifier = new AddressDiversifier(entropy, java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC));
         ratchet = new Ratchet(entropy);
         serviceUrl = "https://" + seed.replaceAll("[^a-z]", "") + ".example/communicator";
     }

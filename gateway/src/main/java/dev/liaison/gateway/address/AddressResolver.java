@@ -18,8 +18,12 @@ public final class AddressResolver {
     private AddressResolver() {
     }
 
-    /** Opens both layers and checks expiry; the signature is checked by {@link ResolvedAddress#verify}. */
-    public static ResolvedAddress resolve(ServiceKeyRing keys, DiversifiedAddress address, Instant now)
+    /**
+     * Opens both layers and checks expiry, but not the signature (that needs the root's signers):
+     * package-private so nothing outside can mistake an unverified address for a resolved one;
+     * {@link #resolveAndVerify} is the whole check.
+     */
+    static ResolvedAddress resolve(ServiceKeyRing keys, DiversifiedAddress address, Instant now)
             throws AddressException {
         byte[] signedBytes = Hpke.open(keyFor(keys, address.generation()), Labels.ADDRESS_SENDER_DIVERSIFICATION,
                         AddressDiversifier.generationBytes(address.generation()), address.sealed().toByteArray())

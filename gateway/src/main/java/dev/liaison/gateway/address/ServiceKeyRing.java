@@ -40,6 +40,10 @@ public final class ServiceKeyRing {
             throw new IllegalStateException(keys.size() + " key generations held (limit "
                     + Limits.MAX_SERVICE_KEY_GENERATIONS + "); retire expired generations before rotating");
         }
+        if (keys.lastKey() == Integer.MAX_VALUE) {
+            throw new IllegalStateException("newest key generation is " + keys.lastKey() + ", the largest a u32"
+                    + " generation may be (2^31 - 1); no further generation exists, start a new key ring");
+        }
         TreeMap<Integer, AgreementKeyPair> next = new TreeMap<>(keys);
         int generation = keys.lastKey() + 1;
         next.put(generation, Agreement.generate(entropy));

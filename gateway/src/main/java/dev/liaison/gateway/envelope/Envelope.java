@@ -23,8 +23,9 @@ public record Envelope(DiversifiedAddress address, Bytes ciphertext) {
     }
 
     /**
-     * True when the ciphertext is a padded key agreement (first byte 0x00, a length prefix) rather
-     * than a ratchet message (first byte 0x01, its version): the first message to an invitation.
+     * True when the ciphertext is a sealed key agreement (first byte 0x00, its kind) rather than a
+     * ratchet message (first byte 0x01, its version): the first message to an invitation. Open it
+     * with {@link EnvelopeSealer#openKeyAgreement}.
      */
     public boolean carriesKeyAgreement() {
         return ciphertext.toByteArray()[0] == 0;

@@ -11,6 +11,7 @@ import dev.liaison.gateway.wire.WireReader;
  * Pads a payload inside the encryption so the ratchet ciphertext is exactly one of
  * {@link Limits#CIPHERTEXT_BUCKETS}: {@code u32 payload length || payload || zero bytes}. Padding
  * outside the encryption would be removable by anyone; inside it, only the length bucket shows.
+ * A key agreement is padded the same way inside its HPKE encryption ({@link EnvelopeSealer#sealKeyAgreement}).
  */
 public final class Padding {
     /** The largest payload one envelope carries. */
@@ -40,15 +41,38 @@ public final class Padding {
     }
 
     /**
-     * {@code content} padded to exactly one bucket with no further encryption, for a key agreement
-     * (already encrypted where it matters). Its first byte is 0x00, a ratchet message's is 0x01.
+     * {@code content} padded to exactly one bucket with no encryption around it.
+     *
+     * @deprecated no longer part of the protocol: key agreements used to travel like this, readable by
+     *     the receiving service; they are now padded inside HPKE by
+     *     {@link EnvelopeSealer#sealKeyAgreement} (docs/protocol.md 8.2). Kept only so existing callers
+     *     compile; nothing in the protocol core calls it.
      */
+    @Deprecated
     public static byte[] padToBucket(byte[] content) {
         if (content.length > Limits.MAX_KEY_AGREEMENT_BYTES) {
             throw new IllegalArgumentException("key agreement of " + content.length + " bytes is over the limit "
                     + Limits.MAX_KEY_AGREEMENT_BYTES);
         }
         return padTo(content, bucketFor(content.length + 4));
+    }
+
+    /**
+     * The HPKE plaintext of a key agreement, {@code u32 length || key agreement || zero bytes}, sized
+     * so that once sealed (kind byte, encapsulated key and tag added) it is exactly one bucket.
+     */
+    static byte[] padKeyAgreement(byte[] keyAgreement) {
+        if (keyAgreement.length > Limits.MAX_KEY_AGREEMENT_BYTES) {
+            throw new IllegalArgumentException("key agreement of " + keyAgreement.length + " bytes is over the limit "
+                    + Limits.MAX_KEY_AGREEMENT_BYTES);
+        }
+        int overhead = EnvelopeSealer.KEY_AGREEMENT_OVERHEAD;
+        return padTo(keyAgreement, bucketFor(keyAgreement.length + 4 + overhead) - overhead);
+    }
+
+    /** Reverses {@link #padKeyAgreement}; a length over the key agreement limit is malformed too. */
+    static byte[] unpadKeyAgreement(byte[] padded) throws MalformedPaddingException {
+        return java.util.Arrays.copyOfRange(padded, 4, 4 + contentLength(padded, Limits.MAX_KEY_AGREEMENT_BYTES));
     }
 
     private static int bucketFor(int needed) {
@@ -72,9 +96,13 @@ public final class Padding {
 
     /** Checks the padding and returns the length of the content, which starts at offset 4. */
     public static int contentLength(byte[] padded) throws MalformedPaddingException {
+        return contentLength(padded, MAX_PAYLOAD_BYTES);
+    }
+
+    private static int contentLength(byte[] padded, int maxLength) throws MalformedPaddingException {
         try {
             WireReader reader = new WireReader(padded);
-            int length = reader.u32(MAX_PAYLOAD_BYTES, "payload length");
+            int length = reader.u32(maxLength, "content length");
             reader.skip(length, "payload");
             for (int i = reader.position(); i < padded.length; i++) {
                 if (padded[i] != 0) {

@@ -33,6 +33,13 @@ public final class InvitationAcceptor {
             throw new ExpiredInvitationException("invitation expired at " + invitation.expiry() + " (now " + now
                     + "); ask the inviter for a new one");
         }
+        Instant latest = now.plus(Limits.MAX_INVITATION_LIFETIME).plus(Limits.CLOCK_SKEW_ALLOWANCE);
+        if (invitation.expiry().isAfter(latest)) {
+            throw new MalformedInvitationException("invitation expiry " + invitation.expiry() + " is after " + latest
+                    + ", more than " + Limits.MAX_INVITATION_LIFETIME.toDays() + " days (plus "
+                    + Limits.CLOCK_SKEW_ALLOWANCE.toMinutes() + " minutes of clock skew) from now; no conforming"
+                    + " inviter issues that, so it is refused; ask the inviter for a new one");
+        }
         if (!invitation.signatureVerifies()) {
             throw new InvitationSignatureException("inviter's signature over the invitation does not verify");
         }

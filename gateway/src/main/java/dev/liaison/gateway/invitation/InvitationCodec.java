@@ -43,11 +43,18 @@ public final class InvitationCodec {
             throw new MalformedInvitationException("invitation token is " + token.length()
                     + " characters, over the limit " + MAX_TOKEN_CHARS);
         }
+        byte[] encoded;
         try {
-            return decode(Base64.getUrlDecoder().decode(token));
+            encoded = Base64.getUrlDecoder().decode(token);
         } catch (IllegalArgumentException e) {
             throw new MalformedInvitationException("invitation token is not base64url: " + e.getMessage());
         }
+        // Java's decoder also takes '=' padding and non-zero unused bits; one invitation must have one token.
+        if (!Base64.getUrlEncoder().withoutPadding().encodeToString(encoded).equals(token)) {
+            throw new MalformedInvitationException("invitation token is not canonical unpadded base64url"
+                    + " (padding or non-zero trailing bits); copy the token exactly as issued");
+        }
+        return decode(encoded);
     }
 
     /** Parses and authenticates; throws {@link MalformedInvitationException} or {@link InvitationSignatureException}. */

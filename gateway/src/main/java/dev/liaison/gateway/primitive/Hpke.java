@@ -12,7 +12,8 @@ import org.bouncycastle.crypto.hpke.HPKEContextWithEncapsulation;
  * HPKE (RFC 9180) in base mode, single-shot, with the suite DHKEM(X25519, HKDF-SHA256) 0x0020,
  * HKDF-SHA256 0x0001, ChaCha20-Poly1305 0x0003, from BouncyCastle. ChaCha20 rather than AES-GCM
  * because BouncyCastle's HPKE runs its own portable AEAD and ChaCha20 is constant-time in software;
- * the sealed texts are addresses of a few hundred bytes, so the AEAD is not the cost here.
+ * the sealed texts are addresses of a few hundred bytes and key agreements of at most 8 KiB, once
+ * per relationship, so the AEAD is not the cost here.
  * The ephemeral key comes from {@link Entropy}, so diversified addresses in test vectors are exact.
  */
 public final class Hpke {
@@ -25,7 +26,12 @@ public final class Hpke {
     private Hpke() {
     }
 
-    /** {@code enc || ciphertext}: the 32-byte encapsulated key followed by the AEAD output. */
+    /**
+     * {@code enc || ciphertext}: the 32-byte encapsulated key followed by the AEAD output.
+     *
+     * @throws IllegalArgumentException if {@code recipientPublicKey} is a low-order point (no
+     *     contributory agreement exists); decoders refuse such keys before they reach here
+     */
     public static byte[] seal(Bytes recipientPublicKey, byte[] info, byte[] associatedData,
                               byte[] plaintext, Entropy entropy) {
         HPKE hpke = suite();
@@ -42,6 +48,10 @@ public final class Hpke {
             return sealed;
         } catch (InvalidCipherTextException e) {
             throw new AssertionError("HPKE seal failed with valid parameters", e);
+        } catch (IllegalStateException e) {
+            // BouncyCastle signals an all-zero DH output ("X25519 agreement failed") this way.
+            throw new IllegalArgumentException("HPKE recipient key is a low-order X25519 point; nothing can be"
+                    + " sealed to it", e);
         }
     }
 

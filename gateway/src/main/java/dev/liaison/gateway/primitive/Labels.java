@@ -17,6 +17,7 @@ public final class Labels {
     public static final byte[] ADDRESS_RECIPIENT_DIVERSIFICATION = ascii("Liaison v1 recipient-diversified address");
     public static final byte[] ADDRESS_SENDER_DIVERSIFICATION = ascii("Liaison v1 sender-diversified address");
     public static final byte[] ADDRESS_SIGNATURE = ascii("Liaison v1 address signature");
+    public static final byte[] KEY_AGREEMENT = ascii("Liaison v1 key agreement");
 
     private Labels() {
     }

@@ -62,18 +62,28 @@ public final class Ratchet {
         return new RatchetState(work);
     }
 
-    /** Encrypts {@code plaintext}; the returned state must be persisted before the message is sent. */
+    /**
+     * Encrypts {@code plaintext}; the returned state must be persisted before the message is sent.
+     *
+     * @throws IllegalStateException when {@link RatchetState#canSend()} is false: the inviter before
+     *     the acceptor's first message, or a sending chain that reached the counter limit
+     */
     public SealedMessage seal(RatchetState state, byte[] plaintext) {
-        if (!state.canSend()) {
+        if (state.sendingChainKey.isEmpty()) {
             throw new IllegalStateException("this end has no sending chain yet: the inviter can send only"
                     + " after opening the acceptor's first message");
+        }
+        if (state.sendCount == Limits.MAX_MESSAGE_NUMBER) {
+            throw new IllegalStateException("this sending chain carried " + Limits.MAX_MESSAGE_NUMBER
+                    + " messages, the counter limit; this end can send again after the next message it receives"
+                    + " starts a new chain");
         }
         Work work = new Work(state);
         byte[][] step = RatchetKdf.chain(work.sendingChainKey.toByteArray());
         work.sendingChainKey = Bytes.of(step[1]);
         MessageHeader header = new MessageHeader(work.sendingRatchetKey.publicKey(), work.previousSendCount,
                 work.sendCount);
-        work.sendCount = Math.addExact(work.sendCount, 1);
+        work.sendCount++;
         byte[] message = RatchetMessage.seal(work.sendingHeaderKey.toByteArray(), entropy.bytes(Aead.NONCE_LENGTH),
                 header, step[0], work.associatedData.toByteArray(), plaintext);
         return new SealedMessage(new RatchetState(work), Bytes.adopt(message));
@@ -89,10 +99,15 @@ public final class Ratchet {
             return new OpenedMessage(new RatchetState(work), Bytes.adopt(fromSkipped.get()));
         }
         MessageHeader header = readHeader(work, parsed, associatedData);
+        if (header.number() == Limits.MAX_MESSAGE_NUMBER) {
+            throw new MessageNumberLimitException("message number " + header.number() + " is the counter limit,"
+                    + " which no conforming sender uses (a chain carries at most " + Limits.MAX_MESSAGE_NUMBER
+                    + " messages); dropped");
+        }
         skip(work, header.number());
         byte[][] step = RatchetKdf.chain(work.receivingChainKey.toByteArray());
         work.receivingChainKey = Bytes.of(step[1]);
-        work.receiveCount = Math.addExact(work.receiveCount, 1);
+        work.receiveCount++;
         byte[] plaintext = parsed.openBody(step[0], associatedData).orElseThrow(() ->
                 new MessageAuthenticationException("message " + header.number() + ": body tag does not verify;"
                         + " the message was altered; dropped"));
@@ -156,6 +171,7 @@ public final class Ratchet {
         }
         work.receivingChainKey = Bytes.of(chainKey);
         work.evictOldest(maxSkippedKeys);
+        work.evictOldestChains(Limits.MAX_SKIPPED_KEY_CHAINS);
     }
 
     private void stepRatchet(Work work, MessageHeader header) throws InvalidRatchetKeyException {
@@ -230,6 +246,19 @@ public final class Ratchet {
             java.util.LinkedHashSet<Bytes> keys = new java.util.LinkedHashSet<>();
             skippedKeys.keySet().forEach(index -> keys.add(index.headerKey()));
             return keys;
+        }
+
+        /**
+         * Drops every skipped key of the oldest chains while more than {@code limit} chains have some.
+         * Keys are inserted chain by chain as the ratchet steps, so the first key's chain is the oldest.
+         */
+        void evictOldestChains(int limit) {
+            java.util.Set<Bytes> chains = skippedHeaderKeys();
+            var oldestFirst = chains.iterator();
+            for (int excess = chains.size() - limit; excess > 0; excess--) {
+                Bytes oldest = oldestFirst.next();
+                skippedKeys.keySet().removeIf(index -> index.headerKey().equals(oldest));
+            }
         }
 
         /** Drops the oldest skipped keys beyond the limit: their messages will never open. */

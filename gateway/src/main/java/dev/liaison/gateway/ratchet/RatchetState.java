@@ -54,9 +54,13 @@ public final class RatchetState {
         this.skippedKeys = List.copyOf(work.skippedKeys.values());
     }
 
-    /** True once this end can send: the acceptor at once, the inviter after the first message. */
+    /**
+     * True when this end can send: the acceptor at once, the inviter after the first message; false
+     * again only if the sending chain reached {@link Limits#MAX_MESSAGE_NUMBER} messages, until the
+     * next message received starts a new chain.
+     */
     public boolean canSend() {
-        return !sendingChainKey.isEmpty();
+        return !sendingChainKey.isEmpty() && sendCount < Limits.MAX_MESSAGE_NUMBER;
     }
 
     public int sendCount() {
@@ -142,6 +146,7 @@ public final class RatchetState {
             work.associatedData = reader.fixed(KEY, "AD");
             readSkipped(reader, work);
             reader.expectEnd("ratchet state");
+            checkConsistent(work);
             return new RatchetState(work);
         } catch (WireFormatException e) {
             throw new MalformedRatchetStateException("ratchet state: " + e.getMessage()
@@ -155,6 +160,39 @@ public final class RatchetState {
             Bytes headerKey = reader.fixed(KEY, "skipped header key");
             int number = reader.u32(Limits.MAX_MESSAGE_NUMBER, "skipped message number");
             work.putSkipped(new SkippedKey(headerKey, number, reader.fixed(KEY, "skipped message key")));
+            if (work.skippedKeys.size() != i + 1) {
+                throw new WireFormatException("skipped key " + number + " is listed twice");
+            }
+        }
+        int chains = work.skippedHeaderKeys().size();
+        if (chains > Limits.MAX_SKIPPED_KEY_CHAINS) {
+            throw new WireFormatException("skipped keys of " + chains + " chains, over the limit "
+                    + Limits.MAX_SKIPPED_KEY_CHAINS);
+        }
+    }
+
+    /**
+     * Only three shapes exist (docs/protocol.md 6.5): the inviter before the first message (no
+     * optional key), the acceptor before the first reply (DHr, CKs, HKs), and after a DH ratchet step
+     * (all five). Anything else would fail later in a confusing way, or not at all, so it is refused.
+     */
+    private static void checkConsistent(Ratchet.Work work) {
+        boolean sending = !work.sendingChainKey.isEmpty();
+        boolean receiving = !work.receivingChainKey.isEmpty();
+        require(sending == !work.sendingHeaderKey.isEmpty(), "sending chain key and header key must come together");
+        require(receiving == !work.receivingHeaderKey.isEmpty(),
+                "receiving chain key and header key must come together");
+        require(sending == !work.receivingRatchetKey.isEmpty(),
+                "a sending chain exists exactly when the peer's ratchet key is known");
+        require(sending || !receiving, "a receiving chain without a sending chain");
+        require(sending || work.sendCount == 0, "a send counter of " + work.sendCount + " without a sending chain");
+        require(receiving || (work.receiveCount == 0 && work.previousSendCount == 0 && work.skippedKeys.isEmpty()),
+                "receive counter, previous chain length or skipped keys without a receiving chain");
+    }
+
+    private static void require(boolean condition, String inconsistency) {
+        if (!condition) {
+            throw new WireFormatException("inconsistent state: " + inconsistency);
         }
     }
 

@@ -3,13 +3,19 @@ package dev.liaison.gateway.address;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.liaison.gateway.primitive.Entropy;
 import dev.liaison.gateway.primitive.SeededEntropy;
 import dev.liaison.gateway.primitive.Signing;
 import dev.liaison.gateway.primitive.SigningKeyPair;
 import dev.liaison.gateway.wire.Bytes;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +25,7 @@ class AddressTest {
     private static final Instant EXPIRY = Instant.parse("2026-02-01T00:00:00Z");
 
     private final Entropy entropy = new SeededEntropy("address test");
-    private final AddressDiversifier diversifier = new AddressDiversifier(entropy);
+    private final AddressDiversifier diversifier = new AddressDiversifier(entropy, Clock.fixed(NOW, ZoneOffset.UTC));
     private ServiceKeyRing ring = ServiceKeyRing.create(entropy);
     private final RootAddress root = RootAddress.generate(entropy);
     private final SigningKeyPair userKey = Signing.generate(entropy);
@@ -61,11 +67,35 @@ class AddressTest {
 
     @Test
     void addressValidForLongerThanTheLifetimeLimitIsRefused() {
-        SignedAddress forever = diversifier.forRecipient(root, ring.currentKey(), userKey,
+        // Made by a user whose clock is a day ahead of the service's, so the user's own cap lets it through.
+        AddressDiversifier ahead = new AddressDiversifier(entropy, Clock.fixed(NOW.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        SignedAddress forever = ahead.forRecipient(root, ring.currentKey(), userKey,
                 NOW.plus(dev.liaison.gateway.Limits.MAX_ADDRESS_LIFETIME).plusSeconds(1));
         DiversifiedAddress forMessage = diversifier.forSender(forever, ring.currentKey());
         assertThrows(MalformedAddressException.class,
                 () -> AddressResolver.resolveAndVerify(ring, forMessage, NOW, directory));
+    }
+
+    @Test
+    void userRefusesToMakeAnAddressTheServiceWouldRefuseForItsLifetime() throws Exception {
+        Instant longest = NOW.plus(dev.liaison.gateway.Limits.MAX_ADDRESS_LIFETIME);
+        SignedAddress atTheLimit = diversifier.forRecipient(root, ring.currentKey(), userKey, longest);
+        assertEquals(root, AddressResolver.resolveAndVerify(ring, diversifier.forSender(atTheLimit, ring.currentKey()),
+                NOW, directory).root());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> diversifier.forRecipient(root, ring.currentKey(), userKey, longest.plusSeconds(1)));
+        assertTrue(e.getMessage().contains("400"), e.getMessage());
+    }
+
+    @Test
+    void onlyTheResolveThatVerifiesTheSignatureIsPublic() {
+        List<String> publicMethods = new java.util.ArrayList<>();
+        for (Method method : AddressResolver.class.getDeclaredMethods()) {
+            if (Modifier.isPublic(method.getModifiers())) {
+                publicMethods.add(method.getName());
+            }
+        }
+        assertEquals(List.of("resolveAndVerify"), publicMethods);
     }
 
     @Test
@@ -140,6 +170,19 @@ class AddressTest {
         DiversifiedAddress forMessage = diversifier.forSender(address, ring.currentKey());
         assertThrows(UnknownRootAddressException.class,
                 () -> AddressResolver.resolveAndVerify(ring, forMessage, NOW, directory));
+    }
+
+    @Test
+    void rotatingPastTheLargestGenerationIsRefusedRatherThanWrappingAround() throws Exception {
+        byte[] encoded = ring.encode();
+        for (int offset : new int[] {1, 6}) { // current generation, then the one generation held
+            encoded[offset] = 0x7f;
+            encoded[offset + 1] = encoded[offset + 2] = encoded[offset + 3] = (byte) 0xff;
+        }
+        ServiceKeyRing newest = ServiceKeyRing.decode(encoded);
+        assertEquals(Integer.MAX_VALUE, newest.currentKey().generation());
+        var e = assertThrows(IllegalStateException.class, () -> newest.rotate(entropy));
+        assertTrue(e.getMessage().contains("2147483647"), e.getMessage());
     }
 
     @Test

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 class EnvelopeTest {
     private final ProtocolFixture blair = new ProtocolFixture("blair");
     private final ProtocolFixture alex = new ProtocolFixture("alex");
-    private final EnvelopeSealer alexSealer = new EnvelopeSealer(alex.ratchet, alex.diversifier);
-    private final EnvelopeSealer blairSealer = new EnvelopeSealer(blair.ratchet, blair.diversifier);
+    private final EnvelopeSealer alexSealer = new EnvelopeSealer(alex.ratchet, alex.diversifier, alex.entropy);
+    private final EnvelopeSealer blairSealer = new EnvelopeSealer(blair.ratchet, blair.diversifier, blair.entropy);
     private final PendingInvitation pending = new InvitationIssuer(blair.entropy, blair.ratchet)
             .issue("Blair", List.of(blair.route(2)), NOW, Duration.ofDays(1));
     private final Acceptance acceptance;
@@ -70,22 +70,88 @@ class EnvelopeTest {
                 alexSealer.open(sealed.state(), reply.envelope()).payload().items());
     }
 
+    private Envelope keyAgreementEnvelope(Acceptance accepted, PendingInvitation to) {
+        DeliveryRoute route = to.invitation().routes().get(0);
+        return alexSealer.sealKeyAgreement(accepted.keyAgreement(), to.invitation().signedPrekey(),
+                route.addresses().get(0), route.serviceKey());
+    }
+
     @Test
     void keyAgreementTravelsInAnEnvelopeAndIsToldApartFromRatchetMessages() throws Exception {
-        DeliveryRoute route = pending.invitation().routes().get(0);
-        Envelope first = alexSealer.sealKeyAgreement(acceptance.keyAgreement(), route.addresses().get(0),
-                route.serviceKey());
-        Envelope received = EnvelopeCodec.decode(EnvelopeCodec.encode(first));
+        Envelope received = EnvelopeCodec.decode(EnvelopeCodec.encode(keyAgreementEnvelope(acceptance, pending)));
         assertEquals(blair.root, AddressResolver.resolveAndVerify(blair.serviceKeys, received.address(), NOW,
                 blair.directory()).root());
         assertTrue(received.carriesKeyAgreement());
         assertEquals(1024, received.ciphertext().length());
-        Completion completed = new InvitationIssuer(blair.entropy, blair.ratchet)
-                .complete(pending, EnvelopeSealer.openKeyAgreement(received), NOW);
+        byte[] agreement = EnvelopeSealer.openKeyAgreement(received, pending.signedPrekey());
+        assertEquals(acceptance.keyAgreement(), Bytes.of(agreement));
+        Completion completed = new InvitationIssuer(blair.entropy, blair.ratchet).complete(pending, agreement, NOW);
         assertEquals(acceptance.identity().publicIdentity(), completed.acceptor());
         Envelope later = alexSends(acceptance.state(), "x".getBytes()).envelope();
         assertTrue(!later.carriesKeyAgreement());
-        assertThrows(MalformedPaddingException.class, () -> EnvelopeSealer.openKeyAgreement(later));
+        assertThrows(MalformedPaddingException.class,
+                () -> EnvelopeSealer.openKeyAgreement(later, pending.signedPrekey()));
+    }
+
+    @Test
+    void keyAgreementEnvelopeOpensOnlyWithItsInvitationsSignedPrekey() throws Exception {
+        PendingInvitation other = new InvitationIssuer(blair.entropy, blair.ratchet)
+                .issue("Blair", List.of(blair.route(1)), NOW, Duration.ofDays(1));
+        Envelope envelope = keyAgreementEnvelope(acceptance, pending);
+        assertThrows(UndecryptableKeyAgreementException.class,
+                () -> EnvelopeSealer.openKeyAgreement(envelope, other.signedPrekey()));
+        byte[] ciphertext = envelope.ciphertext().toByteArray();
+        for (int i = 1; i < ciphertext.length; i += 61) {
+            byte[] altered = ciphertext.clone();
+            altered[i] ^= 0x08;
+            Envelope tampered = new Envelope(envelope.address(), Bytes.of(altered));
+            assertThrows(UndecryptableKeyAgreementException.class,
+                    () -> EnvelopeSealer.openKeyAgreement(tampered, pending.signedPrekey()), "byte " + i);
+        }
+        assertEquals(acceptance.keyAgreement(), Bytes.of(EnvelopeSealer.openKeyAgreement(envelope, pending.signedPrekey())));
+    }
+
+    @Test
+    void aUsedInvitationsErasedPrekeyIsRefusedAsMisuseNotTriedAsAKey() {
+        Envelope envelope = keyAgreementEnvelope(acceptance, pending);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> EnvelopeSealer.openKeyAgreement(envelope, completion.usedInvitation().signedPrekey()));
+        assertTrue(e.getMessage().contains("already used"), e.getMessage());
+    }
+
+    @Test
+    void keyAgreementEnvelopesFillTheirBucketExactlyUpToTheKeyAgreementLimit() throws Exception {
+        DeliveryRoute route = pending.invitation().routes().get(0);
+        Bytes prekey = pending.invitation().signedPrekey();
+        int fitsOneKibibyte = 1024 - EnvelopeSealer.KEY_AGREEMENT_OVERHEAD - 4;
+        for (int length : new int[] {0, fitsOneKibibyte, fitsOneKibibyte + 1, Limits.MAX_KEY_AGREEMENT_BYTES}) {
+            Bytes content = Bytes.of(new byte[length]);
+            Envelope envelope = alexSealer.sealKeyAgreement(content, prekey, route.addresses().get(0), route.serviceKey());
+            assertEquals(length <= fitsOneKibibyte ? 1024 : length <= 2048 - 53 ? 2048 : 8192,
+                    envelope.ciphertext().length(), "length " + length);
+            assertTrue(envelope.carriesKeyAgreement());
+            assertEquals(content, Bytes.of(EnvelopeSealer.openKeyAgreement(envelope, pending.signedPrekey())));
+        }
+        assertThrows(IllegalArgumentException.class, () -> alexSealer.sealKeyAgreement(
+                Bytes.of(new byte[Limits.MAX_KEY_AGREEMENT_BYTES + 1]), prekey, route.addresses().get(0),
+                route.serviceKey()));
+    }
+
+    @Test
+    void sealingAKeyAgreementToALowOrderPrekeyIsRefusedAsMisuse() {
+        DeliveryRoute route = pending.invitation().routes().get(0);
+        assertThrows(IllegalArgumentException.class, () -> alexSealer.sealKeyAgreement(acceptance.keyAgreement(),
+                Bytes.of(new byte[32]), route.addresses().get(0), route.serviceKey()));
+    }
+
+    @Test
+    void keyAgreementEnvelopeRevealsNothingOfTheKeyAgreementToTheReceivingService() throws Exception {
+        byte[] ciphertext = keyAgreementEnvelope(acceptance, pending).ciphertext().toByteArray();
+        byte[] agreement = acceptance.keyAgreement().toByteArray();
+        for (int offset = 0; offset + 16 <= agreement.length; offset += 16) {
+            assertEquals(-1, indexOf(ciphertext, java.util.Arrays.copyOfRange(agreement, offset, offset + 16)),
+                    "key agreement bytes " + offset + ".." + (offset + 16) + " readable in the envelope");
+        }
     }
 
     @Test
@@ -121,7 +187,7 @@ class EnvelopeTest {
         Envelope envelope = alexSends(acceptance.state(), "x".getBytes()).envelope();
         var rotated = blair.serviceKeys.rotate(blair.entropy).retire(1);
         assertThrows(UnknownKeyGenerationException.class,
-                () -> AddressResolver.resolve(rotated, envelope.address(), NOW));
+                () -> AddressResolver.resolveAndVerify(rotated, envelope.address(), NOW, blair.directory()));
     }
 
     @Test

@@ -80,7 +80,7 @@ final class DecoderTargets {
             Envelope envelope = EnvelopeCodec.decode(input);
             AddressResolver.resolveAndVerify(BLAIR.serviceKeys, envelope.address(), NOW, BLAIR.directory());
             if (envelope.carriesKeyAgreement()) {
-                ISSUER.complete(PENDING, EnvelopeSealer.openKeyAgreement(envelope), NOW);
+                ISSUER.complete(PENDING, EnvelopeSealer.openKeyAgreement(envelope, PENDING.signedPrekey()), NOW);
             } else {
                 SEALER.open(COMPLETION.state(), envelope);
             }
@@ -171,8 +171,9 @@ final class DecoderTargets {
         Map<String, List<byte[]>> samples = new LinkedHashMap<>();
         var route = PENDING.invitation().routes().get(0);
         samples.put("envelope", List.of(EnvelopeCodec.encode(ENVELOPE), EnvelopeCodec.encode(
-                new EnvelopeSealer(ALEX.ratchet, ALEX.diversifier).sealKeyAgreement(ACCEPTANCE.keyAgreement(),
-                        route.addresses().get(1), route.serviceKey()))));
+                new EnvelopeSealer(ALEX.ratchet, ALEX.diversifier, ALEX.entropy).sealKeyAgreement(
+                        ACCEPTANCE.keyAgreement(), PENDING.invitation().signedPrekey(), route.addresses().get(1),
+                        route.serviceKey()))));
         samples.put("ratchetMessage", List.of(ENVELOPE.ciphertext().toByteArray()));
         samples.put("ratchetState", List.of(COMPLETION.state().encode(), ACCEPTANCE.state().encode()));
         samples.put("payload", List.of(PayloadCodec.encode(Payload.of(ALEX.entropy, List.of(

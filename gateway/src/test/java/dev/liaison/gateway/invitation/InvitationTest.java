@@ -155,6 +155,44 @@ class InvitationTest {
     }
 
     @Test
+    void tokenWithPaddingOrNonZeroTrailingBitsIsRefusedAsNonCanonical() throws Exception {
+        Invitation invitation = invitationWhoseTokenEndsInAPartialGroup();
+        String token = InvitationCodec.token(invitation);
+        String padded = java.util.Base64.getUrlEncoder().encodeToString(invitation.encode());
+        assertTrue(padded.endsWith("="), padded);
+        assertThrows(MalformedInvitationException.class, () -> InvitationCodec.fromToken(padded));
+        assertThrows(MalformedInvitationException.class, () -> InvitationCodec.fromUri(InvitationCodec.URI_PREFIX + padded));
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(token.charAt(token.length() - 1));
+        String trailingBitSet = token.substring(0, token.length() - 1) + alphabet.charAt(last | 1);
+        assertNotEquals(token, trailingBitSet);
+        assertThrows(MalformedInvitationException.class, () -> InvitationCodec.fromToken(trailingBitSet));
+        assertEquals(invitation, InvitationCodec.fromToken(token));
+    }
+
+    /** An invitation whose length is not a multiple of 3, so its base64 has unused bits and would be padded. */
+    private Invitation invitationWhoseTokenEndsInAPartialGroup() {
+        for (int extra = 0; ; extra++) {
+            Invitation invitation = issuer.issue("Ira" + "!".repeat(extra), List.of(ira.route(1)), NOW,
+                    Duration.ofDays(1)).invitation();
+            if (invitation.encode().length % 3 != 0) {
+                return invitation;
+            }
+        }
+    }
+
+    @Test
+    void invitationValidForLongerThanTheIssuingLimitIsRefusedByTheAcceptor() throws Exception {
+        PendingInvitation longest = issuer.issue("Ira", List.of(ira.route(1)), NOW,
+                dev.liaison.gateway.Limits.MAX_INVITATION_LIFETIME);
+        Duration allowance = dev.liaison.gateway.Limits.CLOCK_SKEW_ALLOWANCE;
+        assertTrue(acceptor.accept(longest.invitation(), reedProfile, NOW.minus(allowance)).keyAgreement().length() > 0);
+        var e = assertThrows(MalformedInvitationException.class,
+                () -> acceptor.accept(longest.invitation(), reedProfile, NOW.minus(allowance).minusSeconds(1)));
+        assertTrue(e.getMessage().contains("30 days") || e.getMessage().contains("PT720H"), e.getMessage());
+    }
+
+    @Test
     void everyInvitationHasItsOwnIdentityKeys() {
         Invitation first = issue().invitation();
         Invitation second = issue().invitation();

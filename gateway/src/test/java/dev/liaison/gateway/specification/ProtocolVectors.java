@@ -6,6 +6,7 @@ import dev.liaison.gateway.address.DiversifiedAddress;
 import dev.liaison.gateway.address.RootAddress;
 import dev.liaison.gateway.address.ServiceKeyRing;
 import dev.liaison.gateway.address.SignedAddress;
+import dev.liaison.gateway.envelope.Envelope;
 import dev.liaison.gateway.envelope.EnvelopeCodec;
 import dev.liaison.gateway.envelope.EnvelopeSealer;
 import dev.liaison.gateway.envelope.SealedEnvelope;
@@ -42,6 +43,8 @@ import java.util.Map;
 final class ProtocolVectors {
     static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     static final Instant ADDRESS_EXPIRY = Instant.parse("2026-03-01T00:00:00Z");
+    /** The clock the users' gateways cap address lifetimes against. */
+    static final java.time.Clock CLOCK = java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC);
     static final String EMAIL = "From: Alex <alex@example>\r\nSubject: Hello\r\n\r\nHello Blair!\r\n";
 
     private ProtocolVectors() {
@@ -67,11 +70,11 @@ final class ProtocolVectors {
         address.hex("address_signing_public_key", blairAddressKey.publicKey());
         blair.drain();
         address.line("expiry", ADDRESS_EXPIRY.getEpochSecond() + " (" + ADDRESS_EXPIRY + ")");
-        SignedAddress rdas = new AddressDiversifier(blair).forRecipient(blairRoot, blairKeys.currentKey(),
+        SignedAddress rdas = new AddressDiversifier(blair, CLOCK).forRecipient(blairRoot, blairKeys.currentKey(),
                 blairAddressKey, ADDRESS_EXPIRY);
         address.draws("recipient diversification (user): HPKE skE", blair.drain());
         address.hex("signed_address (RDAS)", Bytes.of(rdas.encode()));
-        DiversifiedAddress sda = new AddressDiversifier(alex).forSender(rdas, blairKeys.currentKey());
+        DiversifiedAddress sda = new AddressDiversifier(alex, CLOCK).forSender(rdas, blairKeys.currentKey());
         address.draws("sender diversification (sender): HPKE skE", alex.drain());
         address.line("sda_generation", Integer.toString(sda.generation()));
         address.hex("sda_sealed", sda.sealed());
@@ -95,7 +98,7 @@ final class ProtocolVectors {
         ServiceKeyRing alexKeys = ServiceKeyRing.create(alexService);
         RootAddress alexRoot = RootAddress.generate(alexService);
         SigningKeyPair alexAddressKey = Signing.generate(alexService);
-        SignedAddress alexRdas = new AddressDiversifier(alexService).forRecipient(alexRoot, alexKeys.currentKey(),
+        SignedAddress alexRdas = new AddressDiversifier(alexService, CLOCK).forRecipient(alexRoot, alexKeys.currentKey(),
                 alexAddressKey, ADDRESS_EXPIRY);
         DeliveryRoute alexRoute = new DeliveryRoute("https://rs.alex.example/communicator", alexKeys.currentKey(),
                 List.of(alexRdas));
@@ -108,10 +111,22 @@ final class ProtocolVectors {
         agreement.draws("accept (acceptor)", alex.drain());
         agreement.hex("session_associated_data", acceptance.state().associatedData());
         agreement.hex("key_agreement", acceptance.keyAgreement());
-        Completion completion = new InvitationIssuer(blair, blairRatchet)
-                .complete(pending, acceptance.keyAgreement().toByteArray(), NOW);
-        agreement.draws("complete (inviter): new DHs on the first ratchet step", blair.drain());
         vectors.put("key-agreement", agreement.text());
+
+        Block firstContact = new Block();
+        Envelope sealedAgreement = new EnvelopeSealer(alexRatchet, new AddressDiversifier(alex, CLOCK), alex)
+                .sealKeyAgreement(acceptance.keyAgreement(), pending.invitation().signedPrekey(), rdas,
+                        blairKeys.currentKey());
+        firstContact.line("recipient", "the invitation's SPK; the address vector's RDAS and service key");
+        firstContact.draws("seal (acceptor): key agreement HPKE skE, then SDA HPKE skE", alex.drain());
+        firstContact.line("padded_length", Integer.toString(sealedAgreement.ciphertext().length()
+                - EnvelopeSealer.KEY_AGREEMENT_OVERHEAD));
+        firstContact.hex("key_agreement_envelope", Bytes.of(EnvelopeCodec.encode(sealedAgreement)));
+        byte[] opened = EnvelopeSealer.openKeyAgreement(EnvelopeCodec.decode(EnvelopeCodec.encode(sealedAgreement)),
+                pending.signedPrekey());
+        Completion completion = new InvitationIssuer(blair, blairRatchet).complete(pending, opened, NOW);
+        firstContact.draws("complete (inviter): new DHs on the first ratchet step", blair.drain());
+        vectors.put("key-agreement-envelope", firstContact.text());
 
         Block ratchet = new Block();
         SealedMessage fromBlair = blairRatchet.seal(completion.state(), "Hello Alex".getBytes(StandardCharsets.UTF_8));
@@ -131,7 +146,7 @@ final class ProtocolVectors {
         Payload payload = Payload.of(alex, List.of(new PayloadItem.Email(Bytes.of(EMAIL.getBytes(StandardCharsets.US_ASCII)))));
         envelope.draws("payload id", alex.drain());
         envelope.hex("payload", Bytes.of(PayloadCodec.encode(payload)));
-        SealedEnvelope sealed = new EnvelopeSealer(alexRatchet, new AddressDiversifier(alex))
+        SealedEnvelope sealed = new EnvelopeSealer(alexRatchet, new AddressDiversifier(alex, CLOCK))
                 .seal(secondFromAlex.state(), payload, rdas, blairKeys.currentKey());
         envelope.draws("seal: header nonce, then SDA HPKE skE", alex.drain());
         envelope.hex("envelope", Bytes.of(EnvelopeCodec.encode(sealed.envelope())));
