@@ -76,11 +76,11 @@ public final class Relay {
         KeyEncryptionKey kek = KeyEncryptionKey.loadOrCreate(configuration.dataDir());
         Entropy entropy = Entropy.system();
         Ratchet ratchet = new Ratchet(entropy);
-        AddressDiversifier diversifier = new AddressDiversifier(entropy);
+        AddressDiversifier diversifier = new AddressDiversifier(entropy, clock);
         this.keys = ServiceKeys.open(database, kek, entropy, configuration.keyRotation(), clock);
         this.particles = new Particles(new ParticleCodec(kek), endpoints, entropy);
         this.routes = new OwnRoutes(endpoint, keys, diversifier);
-        this.sealer = new EnvelopeSealer(ratchet, diversifier);
+        this.sealer = new EnvelopeSealer(ratchet, diversifier, entropy);
         this.issuer = new InvitationIssuer(entropy, ratchet);
         this.faces = new RelationshipAliases(domain, mailboxes);
         this.delivery = DeliverySettings.defaults().withExpiry(configuration.relayExpiry())

@@ -123,7 +123,8 @@ public final class Invitations {
         DeliveryRoute target = invitation.routes().get(0);
         SignedAddress address = target.addresses().stream().filter(a -> !a.isExpiredAt(now)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("every address in the invitation has expired"));
-        Envelope envelope = sealer.sealKeyAgreement(acceptance.keyAgreement(), address, target.serviceKey());
+        Envelope envelope = sealer.sealKeyAgreement(acceptance.keyAgreement(), invitation.signedPrekey(), address,
+                target.serviceKey());
         queue.enqueue(c, new OutboundEnvelope(EnvelopeId.random(), URI.create(target.serviceUrl()),
                 EnvelopeBytes.adopt(EnvelopeCodec.encode(envelope))));
     }

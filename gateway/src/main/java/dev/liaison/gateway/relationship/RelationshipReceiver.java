@@ -101,7 +101,8 @@ public final class RelationshipReceiver implements InboundProcessor {
         Instant now = clock.instant();
         Completion done;
         try {
-            done = issuer.complete(pending.invitation(), EnvelopeSealer.openKeyAgreement(envelope), now);
+            done = issuer.complete(pending.invitation(), EnvelopeSealer.openKeyAgreement(envelope,
+                    pending.invitation().signedPrekey()), now);
         } catch (InvitationException | EnvelopeException e) {
             return new Quarantine("key agreement refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
