@@ -7,6 +7,7 @@ import static dev.liaison.gateway.mail.TestMail.octets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,7 +70,7 @@ class IncomingMailTest {
         assertEquals(1, parsed.getFrom().length);
         assertEquals(ALIAS, ((InternetAddress) parsed.getFrom()[0]).getAddress());
         assertEquals(RECIPIENT, ((InternetAddress) parsed.getRecipients(Message.RecipientType.TO)[0]).getAddress());
-        assertEquals(null, parsed.getRecipients(Message.RecipientType.CC));
+        assertNull(parsed.getRecipients(Message.RecipientType.CC));
         assertEquals(ALIAS, ((InternetAddress) parsed.getReplyTo()[0]).getAddress(), "Reply goes to the alias");
     }
 
@@ -99,7 +100,7 @@ class IncomingMailTest {
         assertEquals(ALIAS, mailbox.getAddress());
         assertEquals(HeaderText.clean(peerName, MailLimits.MAX_DISPLAY_NAME_CODE_POINTS), mailbox.getPersonal());
         assertEquals(1, parsed.getRecipients(Message.RecipientType.TO).length);
-        assertEquals(null, parsed.getHeader("Bcc"));
+        assertNull(parsed.getHeader("Bcc"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static dev.liaison.gateway.mail.TestMail.octets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,7 +83,7 @@ class MailRobustnessTest {
     /** Everything after the header fields (the empty line and the body). */
     private static byte[] rest(byte[] message) throws MalformedMailException {
         HeaderSection section = HeaderSection.parse(message);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         section.copyRest(out);
         return out.toByteArray();
     }

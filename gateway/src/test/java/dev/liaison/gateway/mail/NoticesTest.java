@@ -5,6 +5,7 @@ import static dev.liaison.gateway.mail.TestMail.octets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,7 +60,7 @@ class NoticesTest {
         byte[] notice = Notices.connected(DOMAIN, "B\r\nBcc: all@corp.example\r\n\r\nfake body", ALIAS, USER, DATE);
 
         MimeMessage message = TestMail.parse(notice);
-        assertEquals(null, message.getHeader("Bcc"));
+        assertNull(message.getHeader("Bcc"));
         assertEquals(1, message.getFrom().length);
         assertEquals("B Bcc: all@corp.example fake body", ((InternetAddress) message.getFrom()[0]).getPersonal());
         assertCommonFields(message, notice);
@@ -121,7 +122,7 @@ class NoticesTest {
         assertEquals("accept@" + DOMAIN, ((InternetAddress) message.getFrom()[0]).getAddress());
         assertEquals("Liaison", ((InternetAddress) message.getFrom()[0]).getPersonal());
         assertTrue(text(message).startsWith("Your invitation could not be accepted: the invitation expired Bcc: x@y\r\n"));
-        assertEquals(null, message.getHeader("Bcc"));
+        assertNull(message.getHeader("Bcc"));
         assertCommonFields(message, notice);
     }
 
