@@ -27,6 +27,10 @@ final class HeaderText {
     private static final int MAX_ADDRESS_CHARS = 254;
     /** 45 octets are 60 base64 characters: with {@code =?UTF-8?B?} and {@code ?=}, 72 ≤ 75 (RFC 2047 §2). */
     private static final int ENCODED_WORD_OCTETS = 45;
+    /** RFC 5322 §2.1.1: lines SHOULD stay within 78 characters. */
+    private static final int LINE = 78;
+    /** Room left on a field's first line for its name, {@code "From: "} and the like. */
+    private static final int FIELD_NAME_ROOM = 6;
 
     private HeaderText() {
     }
@@ -34,7 +38,14 @@ final class HeaderText {
     /** {@code "Name" <address>}, or {@code <address>} when the cleaned name is empty. */
     static String mailbox(String displayName, String address) {
         String name = clean(displayName, MailLimits.MAX_DISPLAY_NAME_CODE_POINTS);
-        return name.isEmpty() ? "<" + address + ">" : phrase(name) + " <" + address + ">";
+        if (name.isEmpty()) {
+            return "<" + address + ">";
+        }
+        String phrase = phrase(name);
+        String lastLine = phrase.substring(phrase.lastIndexOf('\n') + 1);
+        // Encoded-words fill their line; the address then goes on a line of its own (RFC 5322 §2.1.1's 78).
+        boolean fold = phrase.startsWith("=?") && FIELD_NAME_ROOM + lastLine.length() + address.length() + 3 > LINE;
+        return phrase + (fold ? "\r\n <" : " <") + address + ">";
     }
 
     /** An unstructured field value (a subject): as is when plain ASCII, else encoded-words. */

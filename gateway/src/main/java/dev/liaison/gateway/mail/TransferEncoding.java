@@ -16,10 +16,11 @@ final class TransferEncoding {
     private TransferEncoding() {
     }
 
-    /** {@code text} ({@code \n} line breaks) as UTF-8 quoted-printable with CRLF hard breaks, ending in CRLF. */
+    /** {@code text} ({@code \n} line breaks) as UTF-8 quoted-printable with CRLF hard breaks, ending in one CRLF. */
     static byte[] quotedPrintable(String text) {
         StringBuilder out = new StringBuilder(text.length() + text.length() / 8 + 16);
-        for (String line : text.split("\n", -1)) {
+        String[] lines = (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text).split("\n", -1);
+        for (String line : lines) {
             appendQpLine(out, line.getBytes(StandardCharsets.UTF_8));
             out.append("\r\n");
         }
