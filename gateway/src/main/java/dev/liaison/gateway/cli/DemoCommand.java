@@ -176,7 +176,10 @@ public final class DemoCommand implements Callable<Integer> {
             g.put("imap", endpoint(side.port(2)));
             g.put("login", side.name());
             g.put("password", password);
-            g.put("contacts", List.of(Map.of("name", other.name(), "alias", aliases.get(side.name()))));
+            Map<String, Object> contact = new LinkedHashMap<>();
+            contact.put("name", other.name());
+            contact.put("alias", aliases.get(side.name()));
+            g.put("contacts", List.of(contact));
             gateways.add(g);
             text.append(String.format("%n  %s@%s%n    SMTP  127.0.0.1:%d STARTTLS (or %d TLS)%n"
                             + "    IMAP  127.0.0.1:%d STARTTLS (or %d TLS)%n    login %s  password %s%n"

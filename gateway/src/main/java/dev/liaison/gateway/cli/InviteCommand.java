@@ -39,8 +39,9 @@ public final class InviteCommand {
             Configuration configuration = common.configuration();
             try (AdminSession session = new AdminSession(configuration)) {
                 String shown = name != null ? name : displayName(session, owner);
+                var relay = session.relay(); // migrates first: never inside a transaction
                 Invitations.Issued issued = session.database().inTransaction(c ->
-                        session.relay().invitations().create(c, owner, shown, lifetime));
+                        relay.invitations().create(c, owner, shown, lifetime));
                 Path file = qr != null ? qr : Path.of("invitation-" + owner.value() + ".png");
                 Files.write(file, issued.qrPng());
                 if (json) {
@@ -74,8 +75,9 @@ public final class InviteCommand {
             Login owner = Login.of(user);
             try (AdminSession session = new AdminSession(common.configuration())) {
                 String shown = name != null ? name : displayName(session, owner);
+                var relay = session.relay(); // migrates first: never inside a transaction
                 Invitations.Accepted accepted = session.database().inTransaction(c ->
-                        session.relay().invitations().accept(c, owner, shown, token));
+                        relay.invitations().accept(c, owner, shown, token));
                 System.out.println(accepted.alias().address());
             }
             return 0;

@@ -34,8 +34,9 @@ public final class RelationshipCommand {
             Login owner = Login.of(user);
             try (AdminSession session = new AdminSession(common.configuration())) {
                 InviteCommand.displayName(session, owner); // unknown user: refused, not an empty list
+                var relay = session.relay(); // migrates first: never inside a transaction
                 List<RelationshipControl.Listed> all = session.database().inTransaction(c ->
-                        session.relay().control().list(c, owner));
+                        relay.control().list(c, owner));
                 if (json) {
                     System.out.println(JsonOutput.array(all.stream().map(RelationshipCommand::fields).toList()));
                 } else {
@@ -49,52 +50,45 @@ public final class RelationshipCommand {
     }
 
     @Command(name = "block", description = "Drop the peer's mail silently and refuse mail to them until unblocked.")
-    static final class Block implements Callable<Integer> {
-        @Mixin Target target;
-
+    static final class Block extends TargetCommand {
         @Override
-        public Integer call() throws Exception {
-            return target.apply((control, c, owner, id) -> control.block(c, owner, id));
+        Object change(RelationshipControl control, Connection c, Login owner, long id) {
+            return control.block(c, owner, id);
         }
     }
 
     @Command(name = "unblock", description = "Let mail flow again in a blocked relationship.")
-    static final class Unblock implements Callable<Integer> {
-        @Mixin Target target;
-
+    static final class Unblock extends TargetCommand {
         @Override
-        public Integer call() throws Exception {
-            return target.apply((control, c, owner, id) -> control.unblock(c, owner, id));
+        Object change(RelationshipControl control, Connection c, Login owner, long id) {
+            return control.unblock(c, owner, id);
         }
     }
 
     @Command(name = "end", description = "End a relationship for good: the peer is told, both aliases stop working.")
-    static final class End implements Callable<Integer> {
-        @Mixin Target target;
-
+    static final class End extends TargetCommand {
         @Override
-        public Integer call() throws Exception {
-            return target.apply((control, c, owner, id) -> control.end(c, owner, id));
+        Object change(RelationshipControl control, Connection c, Login owner, long id) throws Exception {
+            return control.end(c, owner, id);
         }
     }
 
-    /** The options naming one relationship of one user: its id or its alias. */
-    static final class Target {
+    /** A command on one relationship of one user, named by its id or its alias. */
+    abstract static class TargetCommand implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Option(names = "--user", required = true, paramLabel = "LOGIN") String user;
         @Parameters(paramLabel = "RELATIONSHIP", description = "its id (see list) or its alias") String relationship;
 
-        interface Change {
-            Object apply(RelationshipControl control, Connection c, Login owner, long id) throws Exception;
-        }
+        abstract Object change(RelationshipControl control, Connection c, Login owner, long id) throws Exception;
 
-        int apply(Change change) throws Exception {
+        @Override
+        public Integer call() throws Exception {
             Login owner = Login.of(user);
             try (AdminSession session = new AdminSession(common.configuration())) {
-                var relay = session.relay();
+                var relay = session.relay(); // migrates first: never inside a transaction
                 var changed = session.database().inTransaction(c -> {
                     long id = resolve(c, owner);
-                    change.apply(relay.control(), c, owner, id);
+                    change(relay.control(), c, owner, id);
                     return relay.control().list(c, owner).stream().filter(r -> r.id() == id).findFirst().orElseThrow();
                 });
                 System.out.println(changed.id() + " " + changed.state().dbValue());
