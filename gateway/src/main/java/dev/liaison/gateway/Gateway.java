@@ -104,7 +104,8 @@ public final class Gateway implements AutoCloseable {
             relay = new Relay(configuration, database, mailboxes, endpoint::get);
             startReceiving(endpoint);
             started.push(DeliveryWorker.start(database, relay.delivery(),
-                    new EnvelopePoster(EnvelopePoster.httpClient(PeerTrust.sslContext(configuration.trustedCertificates()))),
+                    new EnvelopePoster(EnvelopePoster.httpClient(PeerTrust.sslContext(configuration.trustedCertificates())),
+                            configuration.privateDestinations()),
                     relay.undeliverableNotices()));
             started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL));
             imap = ImapService.start(new ImapSettings(configuration.bindAddress().getHostAddress(),

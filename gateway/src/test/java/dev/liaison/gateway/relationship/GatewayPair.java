@@ -79,7 +79,7 @@ final class GatewayPair implements AutoCloseable {
                     "imap.port", "0", "imaps.port", "0", "http.port", String.valueOf(httpPort),
                     "http.public-url", "https://localhost:" + httpPort));
             settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password(),
-                    "relay.trusted-certificates", trust.toString()));
+                    "relay.trusted-certificates", trust.toString(), "relay.private-destinations", "true"));
             return Configuration.defaultsWith(settings);
         }
 
