@@ -58,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     private static final Duration KEEP_ALIVE_INTERVAL = Duration.ofMinutes(1);
 
     private final Configuration configuration;
+    private final Clock relayClock;
     private final Database database;
     private final TlsMaterial tls;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -66,14 +67,20 @@ public final class Gateway implements AutoCloseable {
     private ReceivingService receiving;
     private Relay relay;
 
-    private Gateway(Configuration configuration, Database database, TlsMaterial tls) {
+    private Gateway(Configuration configuration, Clock relayClock, Database database, TlsMaterial tls) {
         this.configuration = configuration;
+        this.relayClock = relayClock;
         this.database = database;
         this.tls = tls;
     }
 
     /** Starts everything or, if any part fails, stops what had started and rethrows. */
     public static Gateway start(Configuration configuration) {
+        return start(configuration, Clock.systemUTC());
+    }
+
+    /** As {@link #start(Configuration)}, with the clock the relay's decisions go by (tests move it). */
+    public static Gateway start(Configuration configuration, Clock relayClock) {
         Database database = Database.openOwned(configuration.database(),
                 new PoolSettings("liaison", POOL_SIZE, Duration.ofSeconds(10)));
         Gateway gateway;
@@ -81,7 +88,7 @@ public final class Gateway implements AutoCloseable {
             database.migrate(MappingSchema.SCHEMA);
             database.migrate(IMAP_SCHEMA);
             Relay.migrate(database);
-            gateway = new Gateway(configuration, database, TlsMaterial.load(configuration.tls(), configuration.domain()));
+            gateway = new Gateway(configuration, relayClock, database, TlsMaterial.load(configuration.tls(), configuration.domain()));
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -101,7 +108,7 @@ public final class Gateway implements AutoCloseable {
         var mailboxes = new PostgresMailboxDelivery(Clock.systemUTC());
         AtomicReference<URI> endpoint = new AtomicReference<>();
         try {
-            relay = new Relay(configuration, database, mailboxes, endpoint::get);
+            relay = new Relay(configuration, database, mailboxes, endpoint::get, relayClock);
             startReceiving(endpoint);
             started.push(DeliveryWorker.start(database, relay.delivery(),
                     new EnvelopePoster(EnvelopePoster.httpClient(PeerTrust.sslContext(configuration.trustedCertificates())),
