@@ -32,6 +32,8 @@ final class MailClients {
         p.put("mail.smtp.ssl.checkserveridentity", "true");
         p.put("mail.smtp.starttls.enable", "true");
         p.put("mail.smtp.starttls.required", "true");
+        p.put("mail.smtp.connectiontimeout", "10000");
+        p.put("mail.smtp.timeout", "30000");
         return Session.getInstance(p);
     }
 
@@ -48,6 +50,9 @@ final class MailClients {
         p.put("mail.imaps.port", String.valueOf(node.gateway.imapsPort()));
         p.put("mail.imaps.ssl.socketFactory", node.trustingSocketFactory());
         p.put("mail.imaps.ssl.checkserveridentity", "true");
+        // a server that stops answering fails the test instead of hanging it
+        p.put("mail.imaps.connectiontimeout", "10000");
+        p.put("mail.imaps.timeout", "30000");
         Store store = Session.getInstance(p).getStore("imaps");
         store.connect(login, password);
         return store;
