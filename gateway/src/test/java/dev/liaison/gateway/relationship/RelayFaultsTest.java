@@ -315,6 +315,24 @@ class RelayFaultsTest {
         assertMailFlowsBothWays(new GatewayPair.Established(0, alexAlias, 0, blairAlias), "by mail " + tag);
     }
 
+    @Test
+    void aMailClientsLongNonLatinSenderNameIsShortenedForTheInvitationNotRefused() throws Exception {
+        String tag = shortId();
+        // 69 Cyrillic letters (138 octets of UTF-8) and 12 ASCII characters: fewer than 100
+        // characters, but over the 128 octets a relationship carries
+        String name = "Александра Владимировна Константинопольская-Преображенская Рождественская " + tag;
+        assertTrue(name.length() < 100 && name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 128);
+        MimeMessage request = message(pair.alex, "alex@alex.test", "invite@alex.test", "invite with a long name " + tag);
+        request.setFrom(new InternetAddress("alex@alex.test", name, "UTF-8"));
+        request.saveChanges();
+        MailClients.send(pair.alex, "alex", "alex-pw", request); // a 451 here would be retried by the client forever
+
+        String subject = awaitSubjectStartingWith(pair.alex, "Liaison invitation from Александра");
+        assertTrue(subject.contains("Константинопольская"), subject);
+        assertTrue(subject.substring("Liaison invitation from ".length()).getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                .length <= dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES, subject);
+    }
+
     // --- helpers ---
 
     /** One message each way arrives, from the relationship's alias at the other end. */
@@ -402,6 +420,19 @@ class RelayFaultsTest {
                 return false; // the gateway is restarting: ask again
             }
         }, subjects.size() + " message(s) in " + node.user + "'s INBOX");
+    }
+
+    private static String awaitSubjectStartingWith(GatewayPair.Node node, String prefix) throws Exception {
+        await(DELIVERY, () -> {
+            try {
+                return !subjectsStartingWith(node, "INBOX", prefix).isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        }, "a message '" + prefix + "…' in " + node.user + "'s INBOX");
+        List<String> found = subjectsStartingWith(node, "INBOX", prefix);
+        assertEquals(1, found.size(), found.toString());
+        return found.get(0);
     }
 
     private static List<String> subjectsStartingWith(GatewayPair.Node node, String folder, String prefix)
