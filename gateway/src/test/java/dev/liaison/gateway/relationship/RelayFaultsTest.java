@@ -297,13 +297,7 @@ class RelayFaultsTest {
             assertEquals("\u0089PNG\r\n\u001a\n", new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1));
         }
 
-        MimeMessage forward = message(pair.blair, "blair@blair.test", "accept@blair.test", "Fwd: invitation " + tag);
-        forward.setFrom(new InternetAddress("blair@blair.test", "Blair " + tag));
-        forward.setText("---------- Forwarded message ----------\n" + text, "UTF-8");
-        // the link is one long line, as mail clients show it; they encode it to send it
-        forward.setHeader("Content-Transfer-Encoding", "quoted-printable");
-        forward.saveChanges();
-        MailClients.send(pair.blair, "blair", "blair-pw", forward);
+        forwardToAccept(text, "Blair " + tag);
 
         MimeMessage alexSide = parse(awaitOne(pair.alex, "Connected with Blair " + tag));
         MimeMessage blairSide = parse(awaitOne(pair.blair, "Connected with Alex " + tag));
@@ -313,6 +307,12 @@ class RelayFaultsTest {
         assertNotEquals(link.alexAlias(), alexAlias, "a new alias for the new relationship");
         assertNotEquals(link.blairAlias(), blairAlias, "a new alias for the new relationship");
         assertMailFlowsBothWays(new GatewayPair.Established(0, alexAlias, 0, blairAlias), "by mail " + tag);
+
+        forwardToAccept(text, "Blair " + tag);
+        String refusal = (String) parse(awaitOne(pair.blair, "Invitation not accepted")).getContent();
+        assertTrue(refusal.contains("already accepted"), refusal);
+        assertEquals(1, MailClients.withSubject(pair.blair, "INBOX", "Connected with Alex " + tag).size(),
+                "an invitation connects once");
     }
 
     @Test
@@ -329,8 +329,17 @@ class RelayFaultsTest {
 
         String subject = awaitSubjectStartingWith(pair.alex, "Liaison invitation from Александра");
         assertTrue(subject.contains("Константинопольская"), subject);
-        assertTrue(subject.substring("Liaison invitation from ".length()).getBytes(java.nio.charset.StandardCharsets.UTF_8)
-                .length <= dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES, subject);
+        String shortened = subject.substring("Liaison invitation from ".length());
+        assertTrue(shortened.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                <= dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES, subject);
+
+        MimeMessage invitation = parse(MailClients.withSubject(pair.alex, "INBOX", subject).get(0));
+        forwardToAccept((String) ((Multipart) invitation.getContent()).getBodyPart(0).getContent(), "Блэр " + tag);
+        MimeMessage alexSide = parse(awaitOne(pair.alex, "Connected with Блэр " + tag));
+        MimeMessage blairSide = parse(awaitOne(pair.blair, "Connected with " + shortened));
+        assertEquals(shortened, ((InternetAddress) blairSide.getFrom()[0]).getPersonal());
+        assertMailFlowsBothWays(new GatewayPair.Established(0, ((InternetAddress) alexSide.getFrom()[0]).getAddress(),
+                0, ((InternetAddress) blairSide.getFrom()[0]).getAddress()), "long names " + tag);
     }
 
     // --- helpers ---
@@ -343,6 +352,17 @@ class RelayFaultsTest {
         MimeMessage atAlex = parse(awaitOne(pair.alex, subject + " to alex"));
         assertEquals(l.blairAlias(), ((InternetAddress) atBlair.getFrom()[0]).getAddress());
         assertEquals(l.alexAlias(), ((InternetAddress) atAlex.getFrom()[0]).getAddress());
+    }
+
+    /** Blair, shown as {@code name}, forwards an invitation's text to accept@ as a mail client would. */
+    private static void forwardToAccept(String invitationText, String name) throws Exception {
+        MimeMessage forward = message(pair.blair, "blair@blair.test", "accept@blair.test", "Fwd: invitation");
+        forward.setFrom(new InternetAddress("blair@blair.test", name, "UTF-8"));
+        forward.setText("---------- Forwarded message ----------\n" + invitationText, "UTF-8");
+        // the link is one long line, as mail clients show it; they encode it to send it
+        forward.setHeader("Content-Transfer-Encoding", "quoted-printable");
+        forward.saveChanges();
+        MailClients.send(pair.blair, "blair", "blair-pw", forward);
     }
 
     private static void sendAll(GatewayPair.Node node, String login, String to, List<String> subjects) {
