@@ -39,11 +39,17 @@ final class GatewayPair implements AutoCloseable {
     final Node blair;
 
     GatewayPair(TestPostgres postgres, Path dir) throws IOException {
+        this(postgres, dir, java.time.Clock.systemUTC());
+    }
+
+    /** @param alexRelayClock what alex's relay goes by (a test moves it to age addresses) */
+    GatewayPair(TestPostgres postgres, Path dir, java.time.Clock alexRelayClock) throws IOException {
         alex = new Node("alex", "alex.test", postgres.freshLocation(), dir.resolve("alex"));
         blair = new Node("blair", "blair.test", postgres.freshLocation(), dir.resolve("blair"));
         Path bundle = dir.resolve("peers.pem");
         Files.writeString(bundle, alex.certificatePem() + blair.certificatePem());
         alex.trust = bundle;
+        alex.clock = alexRelayClock;
         blair.trust = bundle;
         alex.start();
         blair.start();
@@ -62,6 +68,7 @@ final class GatewayPair implements AutoCloseable {
         final Map<String, String> extra = new HashMap<>();
         Gateway gateway;
         Administration admin;
+        java.time.Clock clock = java.time.Clock.systemUTC();
 
         Node(String user, String domain, DatabaseLocation.External db, Path dataDir) throws IOException {
             this.user = user;
@@ -94,7 +101,7 @@ final class GatewayPair implements AutoCloseable {
         }
 
         void start() {
-            gateway = Gateway.start(configuration());
+            gateway = Gateway.start(configuration(), clock);
             admin = new Administration(gateway.database(), domain);
         }
 
