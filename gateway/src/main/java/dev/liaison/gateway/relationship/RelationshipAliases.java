@@ -63,8 +63,8 @@ public final class RelationshipAliases {
     public static String cleanName(String name) {
         String clean = name == null ? "" : name.codePoints().filter(cp -> !Character.isISOControl(cp))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
-        if (clean.length() > 100) {
-            clean = clean.substring(0, 100);
+        if (clean.codePointCount(0, clean.length()) > 100) {
+            clean = clean.substring(0, clean.offsetByCodePoints(0, 100)); // never half a surrogate pair
         }
         return clean.isEmpty() ? "peer" : clean;
     }

@@ -76,8 +76,8 @@ public final class RelationshipReceiver implements InboundProcessor {
             return new Unresolvable();
         }
         RelationshipState state = held.row().state();
-        if (state == RelationshipState.BLOCKED || state == RelationshipState.ENDED) {
-            LOG.debug("envelope {} for {} relationship {} dropped", inbound.id(), state.dbValue(), held.row().id());
+        if (state == RelationshipState.ENDED) {
+            LOG.debug("envelope {} for ended relationship {} dropped", inbound.id(), held.row().id());
             return new Done();
         }
         if (envelope.carriesKeyAgreement()) {
@@ -87,7 +87,7 @@ public final class RelationshipReceiver implements InboundProcessor {
             throw new RelationshipSender.NotEstablishedException("envelope " + inbound.id() + " for relationship "
                     + held.row().id() + " arrived before its key agreement; retrying later");
         }
-        return open(c, held, envelope, inbound);
+        return open(c, held, envelope, inbound, state != RelationshipState.BLOCKED);
     }
 
     private Outcome replayedKeyAgreement(InboundEnvelope inbound, Particles.Held held) {
@@ -118,7 +118,13 @@ public final class RelationshipReceiver implements InboundProcessor {
         return new Done();
     }
 
-    private Outcome open(Connection c, Particles.Held held, Envelope envelope, InboundEnvelope inbound) throws Exception {
+    /**
+     * Opens a message of an established relationship. For a blocked one ({@code deliver} false) the
+     * ratchet still advances and address updates still apply — so the session stays in step for
+     * when it is unblocked — but its mail is dropped silently.
+     */
+    private Outcome open(Connection c, Particles.Held held, Envelope envelope, InboundEnvelope inbound, boolean deliver)
+            throws Exception {
         OpenedEnvelope opened;
         try {
             opened = sealer.open(held.particle().ratchet(), envelope);
@@ -134,7 +140,9 @@ public final class RelationshipReceiver implements InboundProcessor {
         boolean ended = false;
         for (PayloadItem item : opened.payload().items()) {
             if (item instanceof PayloadItem.Email email) {
-                mail.add(email.message().toByteArray());
+                if (deliver) {
+                    mail.add(email.message().toByteArray());
+                }
             } else if (item instanceof PayloadItem.Routes routes) {
                 next = next.withPeer(next.peerName(), routes.routes());
             } else if (item instanceof PayloadItem.DisplayName name) {
