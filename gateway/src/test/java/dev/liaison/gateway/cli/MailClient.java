@@ -12,7 +12,9 @@ import jakarta.mail.internet.MimeMessage;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
@@ -62,6 +64,13 @@ final class MailClient {
 
     /** How often each subject accepted by {@code wanted} occurs in the user's INBOX. */
     Map<String, Integer> inboxSubjects(String login, String password, Predicate<String> wanted) throws MessagingException {
+        Map<String, Integer> counts = new HashMap<>();
+        inbox(login, password, wanted).forEach(subject -> counts.merge(subject, 1, Integer::sum));
+        return counts;
+    }
+
+    /** The subjects accepted by {@code wanted} in the user's INBOX, in mailbox order (the order of arrival). */
+    List<String> inbox(String login, String password, Predicate<String> wanted) throws MessagingException {
         try (Store store = session.getStore("imap")) {
             store.connect(login, password);
             Folder inbox = store.getFolder("INBOX");
@@ -71,14 +80,14 @@ final class MailClient {
                 FetchProfile envelope = new FetchProfile();
                 envelope.add(FetchProfile.Item.ENVELOPE);
                 inbox.fetch(messages, envelope);
-                Map<String, Integer> counts = new HashMap<>();
+                List<String> subjects = new ArrayList<>();
                 for (Message m : messages) {
                     String subject = m.getSubject();
                     if (subject != null && wanted.test(subject)) {
-                        counts.merge(subject, 1, Integer::sum);
+                        subjects.add(subject);
                     }
                 }
-                return counts;
+                return subjects;
             } finally {
                 inbox.close(false);
             }
