@@ -27,11 +27,21 @@ final class ServeProcess {
 
     /** Starts {@code builder} and waits until it logs that it is serving. */
     static ServeProcess start(ProcessBuilder builder, Path log) throws Exception {
+        ServeProcess served = launch(builder, log);
+        served.awaitServing();
+        return served;
+    }
+
+    /** Starts {@code builder}; {@link #awaitServing()} waits for it (to start several at once). */
+    static ServeProcess launch(ProcessBuilder builder, Path log) throws IOException {
         long offset = Files.exists(log) ? Files.size(log) : 0;
         Process p = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        ServeProcess served = new ServeProcess(p, log, offset);
-        served.awaitLog("Liaison serving");
-        return served;
+        return new ServeProcess(p, log, offset);
+    }
+
+    /** Waits (bounded) until it logs that it is serving; fails with its output if it exits first. */
+    void awaitServing() throws Exception {
+        awaitLog("Liaison serving");
     }
 
     long pid() {
