@@ -28,10 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two gateways as real processes while alex at A writes to blair at B in a steady stream: A is
  * killed with SIGKILL at a random moment and restarted, then B, then B's database (B runs the
  * embedded PostgreSQL, whose postmaster the test may kill; A runs on the external test server,
- * which is not the test's to kill); then B is stopped until A has failed three times to deliver
- * to it, and started again. Afterwards every message that got a {@code 250} is in blair's INBOX
- * exactly once, nothing is there twice (not even a message whose {@code 250} a crash cut off),
- * nothing was quarantined, and the relationship still carries mail both ways.
+ * which is not the test's to kill); then B's database turns read-only for a while; then B is
+ * stopped until A has failed three times to deliver to it, and started again. Afterwards every
+ * message that got a {@code 250} is in blair's INBOX exactly once, nothing is there twice (not
+ * even a message whose {@code 250} a crash cut off), nothing was quarantined, and the
+ * relationship still carries mail both ways.
  *
  * <p>No order is asserted: the protocol promises none (A posts up to four envelopes to B at once,
  * and retries reorder). The counts, arrivals out of submission order among them, go to stdout.
@@ -104,6 +105,8 @@ class RelayFaultIT {
             stream.awaitAcknowledged(STEADY, 60);
             killDatabase(stream);
             stream.awaitAcknowledged(STEADY, 60);
+            readOnlyDatabase(stream);
+            stream.awaitAcknowledged(STEADY, 60);
             duringOutage = outage(stream);
             stream.awaitAcknowledged(STEADY, 60);
         } finally {
@@ -111,6 +114,7 @@ class RelayFaultIT {
         }
         log("stream stopped; waiting for the last deliveries");
         Map<String, Integer> delivered = awaitDelivered(stream.acknowledged(), run);
+        log("every acknowledged message delivered");
         report(stream, delivered, b.mail().inbox("blair", "pw-blair", s -> s.startsWith(run + "-")), duringOutage);
 
         assertExactlyOnce(stream, delivered, duringOutage);
@@ -153,6 +157,34 @@ class RelayFaultIT {
         event("A's delivery refused (B's database is down); B stopped and started");
         b.stop();
         b.start();
+    }
+
+    /**
+     * B's database turns read-only under the running gateway (as a full disk or a failover to a
+     * standby does): B must refuse envelopes (503, nothing stored, so A retries) and not quarantine
+     * or lose anything; then it is made writable again.
+     */
+    private void readOnlyDatabase(SubmissionStream stream) throws Exception {
+        randomPause();
+        long refusedBefore = aOutbound.count("last_error IS NOT NULL");
+        event("B's database read-only after " + stream.acknowledgedCount() + " acknowledged");
+        setReadOnly(b.embeddedDatabase(), true);
+        stream.awaitAcknowledged(3, 60);
+        awaitTrue("A retries a delivery refused while B's database is read-only",
+                () -> aOutbound.count("last_error IS NOT NULL") > refusedBefore, Duration.ofSeconds(60));
+        setReadOnly(b.embeddedDatabase(), false);
+        event("A's delivery refused (B's database is read-only); B's database writable again");
+    }
+
+    /** Every transaction of every session read-only from its next statement on (a configuration reload). */
+    private static void setReadOnly(DatabaseLocation.External database, boolean readOnly) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(database.url(), database.user(), database.password());
+             var s = c.createStatement()) {
+            s.execute("SET default_transaction_read_only = off"); // this session must still write the setting
+            s.execute(readOnly ? "ALTER SYSTEM SET default_transaction_read_only = on"
+                    : "ALTER SYSTEM RESET default_transaction_read_only");
+            s.execute("SELECT pg_reload_conf()");
+        }
     }
 
     /** B stopped until A has tried an envelope queued meanwhile three times; returns the mail acknowledged meanwhile. */
