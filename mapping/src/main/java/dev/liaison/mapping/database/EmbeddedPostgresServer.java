@@ -135,6 +135,11 @@ public final class EmbeddedPostgresServer {
                 .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", "200")
+                // zonky defaults to synchronous_commit=off (fine for throwaway test databases): a
+                // commit would return before its WAL is written, and a crash of PostgreSQL then
+                // loses transactions whose 250 or 202 was already sent. Liaison answers only after a
+                // durable commit, so this must be on.
+                .setServerConfig("synchronous_commit", "on")
                 .setConnectConfig("password", password)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .start();

@@ -31,6 +31,18 @@ class DatabaseTest {
     }
 
     @Test
+    void embeddedDatabaseCommitsDurably(@TempDir Path dataDir) throws SQLException {
+        try (Database db = Database.openOwned(new DatabaseLocation.Embedded(dataDir), PoolSettings.forCommand())) {
+            String setting = db.inTransaction(c -> {
+                var rs = c.createStatement().executeQuery("SHOW synchronous_commit");
+                rs.next();
+                return rs.getString(1);
+            });
+            assertEquals("on", setting, "a commit returns only once its WAL is flushed (SMTP 250 and HTTP 202 rely on it)");
+        }
+    }
+
+    @Test
     void embeddedDatabaseRefusesConnectionsWithoutThePassword(@TempDir Path dataDir) {
         var location = new DatabaseLocation.Embedded(dataDir);
         try (Database db = Database.openOwned(location, PoolSettings.forCommand())) {
