@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import dev.liaison.gateway.autoconfig.PlistReader;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.user.Login;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * scraped with the JDK HttpClient before and after mail written by jakarta-mail crosses from one
  * to the other, the health endpoints, and every log line both gateways wrote during the whole
  * exchange (invitation, key agreement, submission, relay, IMAP, reply) scanned for the passwords,
- * the invitation token, the subjects and the bodies used.
+ * the invitation token, the subjects and the bodies used; and the mail client autoconfiguration a
+ * user's client would fetch.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperationsEndToEndTest {
@@ -163,6 +169,59 @@ class OperationsEndToEndTest {
             assertEquals("ready\n", ready.body());
             assertEquals("no-store", ready.headers().firstValue("Cache-Control").orElse(""));
         }
+    }
+
+    @Test
+    @Order(4)
+    void thunderbirdAutoconfigAtBothPathsNamesThisGatewaysHostAndPorts() throws Exception {
+        var gw = pair.alex.gateway;
+        for (String path : List.of("/.well-known/autoconfig/mail/config-v1.1.xml",
+                "/mail/config-v1.1.xml?emailaddress=alex%40alex.test")) {
+            HttpResponse<String> response = Scrapes.get(pair.alex, path);
+            assertEquals(200, response.statusCode(), path);
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/xml"));
+            Document doc = PlistReader.parseXml(response.body().getBytes(StandardCharsets.UTF_8));
+            assertEquals(List.of("localhost:" + gw.imapsPort() + ":SSL", "localhost:" + gw.imapPort() + ":STARTTLS"),
+                    servers(doc, "incomingServer"), path);
+            assertEquals(List.of("localhost:" + gw.submissionsPort() + ":SSL", "localhost:" + gw.submissionPort()
+                    + ":STARTTLS"), servers(doc, "outgoingServer"), path);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void appleProfileIsServedForAnAddressOnThisDomainOnly() throws Exception {
+        HttpResponse<String> profile = Scrapes.get(pair.blair, "/mail/apple.mobileconfig?emailaddress=blair%40blair.test");
+        assertEquals(200, profile.statusCode(), profile.body());
+        assertEquals("application/x-apple-aspen-config", profile.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(profile.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment;"));
+        Map<String, Object> plist = PlistReader.read(profile.body().getBytes(StandardCharsets.UTF_8));
+        Map<?, ?> mail = (Map<?, ?>) ((List<?>) plist.get("PayloadContent")).get(0);
+        assertEquals("blair@blair.test", mail.get("EmailAddress"));
+        assertEquals((long) pair.blair.gateway.imapsPort(), mail.get("IncomingMailServerPortNumber"));
+        assertEquals((long) pair.blair.gateway.submissionsPort(), mail.get("OutgoingMailServerPortNumber"));
+        assertFalse(profile.body().contains(pair.blair.password), "no password in the profile");
+
+        for (String query : List.of("?emailaddress=blair%40alex.test", "?emailaddress=", "", "?emailaddress=%3Cb%3E%40blair.test")) {
+            HttpResponse<String> refused = Scrapes.get(pair.blair, "/mail/apple.mobileconfig" + query);
+            assertEquals(400, refused.statusCode(), query);
+            assertFalse(refused.body().contains("<b>"), "the refusal does not echo the input: " + refused.body());
+        }
+        HttpResponse<String> post = Scrapes.send(pair.blair, java.net.http.HttpRequest.newBuilder(
+                Scrapes.uri(pair.blair, "/mail/apple.mobileconfig")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertEquals(405, post.statusCode());
+    }
+
+    private static List<String> servers(Document doc, String element) {
+        NodeList nodes = doc.getElementsByTagName(element);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            Element e = (Element) nodes.item(i);
+            out.add(e.getElementsByTagName("hostname").item(0).getTextContent() + ":"
+                    + e.getElementsByTagName("port").item(0).getTextContent() + ":"
+                    + e.getElementsByTagName("socketType").item(0).getTextContent());
+        }
+        return out;
     }
 
     @Test
