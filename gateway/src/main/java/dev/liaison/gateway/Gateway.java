@@ -127,7 +127,7 @@ public final class Gateway implements AutoCloseable {
             started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL));
             imap = ImapService.start(new ImapSettings(configuration.bindAddress().getHostAddress(),
                     configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
-                    configuration.domain()), database.dataSource(), new ImapServices(new ImapAccounts(passwords),
+                    configuration.domain()), database.dataSource(), new ImapServices(metrics.countingLogins(new ImapAccounts(passwords)),
                     metrics.imap()), tls.sslContext());
             started.push(imap);
             var services = new SubmissionServices(new SubmissionAccounts(passwords),

@@ -7,6 +7,7 @@ import dev.liaison.gateway.transport.receive.ReceivingEvents;
 import dev.liaison.gateway.transport.receive.ResourceReply;
 import dev.liaison.gateway.transport.send.DeliveryEvents;
 import dev.liaison.gateway.transport.send.OutboundQueue;
+import dev.liaison.imap.server.ImapAuthenticator;
 import dev.liaison.imap.server.ImapEvents;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.smtp.submission.SubmissionEvents;
@@ -55,6 +56,11 @@ public final class GatewayMetrics implements AutoCloseable {
 
     public ImapEvents imap() {
         return imap;
+    }
+
+    /** {@code authenticator} counting successful and refused IMAP logins. */
+    public ImapAuthenticator countingLogins(ImapAuthenticator authenticator) {
+        return imap.counting(authenticator);
     }
 
     public DeliveryEvents delivery() {

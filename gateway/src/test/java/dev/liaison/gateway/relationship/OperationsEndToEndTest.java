@@ -136,6 +136,7 @@ class OperationsEndToEndTest {
         assertTrue(delta(blairBefore, blairAfter, "liaison_relay_processing_seconds_count") >= 1);
         assertEquals(0, Scrapes.value(blairAfter, "liaison_relay_envelopes_processed_total", "outcome=\"quarantined\""));
         assertTrue(delta(blairBefore, blairAfter, "liaison_imap_connections_total") >= 1, "reading the INBOX over IMAP");
+        assertTrue(delta(blairBefore, blairAfter, "liaison_imap_logins_total", "outcome=\"succeeded\"") >= 1);
         assertTrue(delta(blairBefore, blairAfter, "liaison_imap_commands_seconds_count", "command=\"EXAMINE\"") >= 1);
         assertTrue(delta(blairBefore, blairAfter, "liaison_imap_commands_seconds_count", "command=\"FETCH\"") >= 1);
         assertTrue(Scrapes.value(blairAfter, "hikaricp_connections_max", "pool=\"liaison\"") > 0, "the pool is measured");
@@ -144,7 +145,7 @@ class OperationsEndToEndTest {
 
     @Test
     @Order(2)
-    void aWrongPasswordIsCountedAsAFailedAuthentication() throws Exception {
+    void wrongPasswordsAreCountedAsRefusedSmtpAndImapLogins() throws Exception {
         String before = scrape(pair.alex);
         MimeMessage m = new MimeMessage(MailClients.smtp(pair.alex));
         m.setFrom(new InternetAddress("alex@alex.test"));
@@ -156,6 +157,12 @@ class OperationsEndToEndTest {
             // 535, as it should be
         }
         assertEquals(1, delta(before, scrape(pair.alex), "liaison_smtp_auth_total", "outcome=\"invalid\""));
+        try {
+            MailClients.imap(pair.alex, "alex", "not-the-password").close();
+        } catch (jakarta.mail.AuthenticationFailedException expected) {
+            // NO, as it should be
+        }
+        assertEquals(1, delta(before, scrape(pair.alex), "liaison_imap_logins_total", "outcome=\"refused\""));
     }
 
     @Test
