@@ -31,7 +31,8 @@ public record MailAddress(String localPart, String domain) {
      */
     public static MailAddress parse(String text, String domain) {
         if (text.length() > Limits.MAX_AUTOCONFIG_ADDRESS_LENGTH) {
-            throw new IllegalArgumentException("address longer than " + Limits.MAX_AUTOCONFIG_ADDRESS_LENGTH + " characters");
+            throw new IllegalArgumentException("address longer than " + Limits.MAX_AUTOCONFIG_ADDRESS_LENGTH
+                    + " characters");
         }
         int at = text.lastIndexOf('@');
         if (at < 1 || !text.substring(at + 1).equalsIgnoreCase(domain)) {

@@ -36,8 +36,8 @@ public final class DatabaseProbe implements AutoCloseable {
     public DatabaseProbe(Database database, Duration timeout) {
         this.database = database;
         this.timeout = timeout;
-        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Limits.DATABASE_PROBE_QUEUE),
-                r -> {
+        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(Limits.DATABASE_PROBE_QUEUE), r -> {
                     Thread t = new Thread(r, "database-probe");
                     t.setDaemon(true);
                     return t;

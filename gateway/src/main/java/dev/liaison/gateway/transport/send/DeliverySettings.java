@@ -48,7 +48,8 @@ public record DeliverySettings(Duration expiry, int destinationConcurrency, int 
     }
 
     public DeliverySettings withExpiry(Duration value) {
-        return new DeliverySettings(value, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, clock, events);
+        return new DeliverySettings(value, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, clock,
+                events);
     }
 
     public DeliverySettings withConcurrency(int perDestination, int threads) {
@@ -56,15 +57,18 @@ public record DeliverySettings(Duration expiry, int destinationConcurrency, int 
     }
 
     public DeliverySettings withBackoff(Backoff value) {
-        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, value, lease, pollInterval, clock, events);
+        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, value, lease, pollInterval, clock,
+                events);
     }
 
     public DeliverySettings withPollInterval(Duration value) {
-        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, value, clock, events);
+        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, value, clock,
+                events);
     }
 
     public DeliverySettings withClock(Clock value) {
-        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, value, events);
+        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, value,
+                events);
     }
 
     public DeliverySettings withEvents(DeliveryEvents value) {

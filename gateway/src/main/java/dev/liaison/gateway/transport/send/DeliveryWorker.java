@@ -162,8 +162,9 @@ public final class DeliveryWorker implements AutoCloseable {
                 }
                 return undeliverable;
             });
-            LOG.warn("delivery envelope={} host={} attempt={} outcome=rejected reason=\"{}\" ms={}; refused by the receiver, the sender is told",
-                    envelope.id(), host, envelope.attempt(), rejected.reason(), millis);
+            LOG.warn("delivery envelope={} host={} attempt={} outcome=rejected reason=\"{}\" ms={};"
+                    + " refused by the receiver, the sender is told", envelope.id(), host, envelope.attempt(),
+                    rejected.reason(), millis);
         }
     }
 
