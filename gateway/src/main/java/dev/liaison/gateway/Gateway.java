@@ -72,6 +72,7 @@ public final class Gateway implements AutoCloseable {
     private static final Duration KEEP_ALIVE_INTERVAL = Duration.ofMinutes(1);
 
     private final Configuration configuration;
+    private final Clock relayClock;
     private final Database database;
     private final TlsMaterial tls;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -82,14 +83,20 @@ public final class Gateway implements AutoCloseable {
     private volatile ReceivingService receiving;
     private Relay relay;
 
-    private Gateway(Configuration configuration, Database database, TlsMaterial tls) {
+    private Gateway(Configuration configuration, Clock relayClock, Database database, TlsMaterial tls) {
         this.configuration = configuration;
+        this.relayClock = relayClock;
         this.database = database;
         this.tls = tls;
     }
 
     /** Starts everything or, if any part fails, stops what had started and rethrows. */
     public static Gateway start(Configuration configuration) {
+        return start(configuration, Clock.systemUTC());
+    }
+
+    /** As {@link #start(Configuration)}, with the clock the relay's decisions go by (tests move it). */
+    public static Gateway start(Configuration configuration, Clock relayClock) {
         Database database = Database.openOwned(configuration.database(),
                 new PoolSettings("liaison", POOL_SIZE, Duration.ofSeconds(10)));
         Gateway gateway;
@@ -97,7 +104,7 @@ public final class Gateway implements AutoCloseable {
             database.migrate(MappingSchema.SCHEMA);
             database.migrate(IMAP_SCHEMA);
             Relay.migrate(database);
-            gateway = new Gateway(configuration, database, TlsMaterial.load(configuration.tls(), configuration.domain()));
+            gateway = new Gateway(configuration, relayClock, database, TlsMaterial.load(configuration.tls(), configuration.domain()));
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -119,16 +126,17 @@ public final class Gateway implements AutoCloseable {
         started.push(metrics);
         metrics.observe(database);
         try {
-            relay = new Relay(configuration, database, mailboxes, endpoint::get);
+            relay = new Relay(configuration, database, mailboxes, endpoint::get, relayClock);
             startReceiving(endpoint);
             started.push(DeliveryWorker.start(database, relay.delivery().withEvents(metrics.delivery()),
-                    new EnvelopePoster(EnvelopePoster.httpClient(PeerTrust.sslContext(configuration.trustedCertificates()))),
+                    new EnvelopePoster(EnvelopePoster.httpClient(PeerTrust.sslContext(configuration.trustedCertificates())),
+                            configuration.privateDestinations()),
                     relay.undeliverableNotices()));
             started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL));
             imap = ImapService.start(new ImapSettings(configuration.bindAddress().getHostAddress(),
                     configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
-                    configuration.domain()), database.dataSource(), new ImapServices(metrics.countingLogins(new ImapAccounts(passwords)),
-                    metrics.imap()), tls.sslContext());
+                    configuration.domain()), database.dataSource(),
+                    new ImapServices(metrics.countingLogins(new ImapAccounts(passwords)), metrics.imap()), tls.sslContext());
             started.push(imap);
             var services = new SubmissionServices(new SubmissionAccounts(passwords),
                     new OwnAliasPolicy(database, configuration.domain()),

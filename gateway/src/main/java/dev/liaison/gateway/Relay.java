@@ -45,7 +45,7 @@ public final class Relay {
     public static final Schema SCHEMA = new Schema("relay", "classpath:db/relay");
     public static final String ENVELOPE_PATH = "/communicator/v1/envelopes";
 
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final String domain;
     private final Supplier<URI> endpoint;
     private final ServiceKeys keys;
@@ -69,6 +69,16 @@ public final class Relay {
      */
     public Relay(Configuration configuration, Database database, MailboxDelivery mailboxes, Supplier<URI> endpoint)
             throws SQLException {
+        this(configuration, database, mailboxes, endpoint, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock what the relay's decisions go by: address lifetimes and refreshes, key rotation,
+     *              invitation expiry (tests move it forward to see addresses age)
+     */
+    public Relay(Configuration configuration, Database database, MailboxDelivery mailboxes, Supplier<URI> endpoint,
+                 Clock clock) throws SQLException {
+        this.clock = clock;
         this.database = database;
         this.domain = configuration.domain();
         this.endpoint = endpoint;

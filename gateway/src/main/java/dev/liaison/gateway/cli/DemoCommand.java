@@ -95,6 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
         values.put(ConfigKey.HTTP_PORT, String.valueOf(side.port(4)));
         values.put(ConfigKey.HTTP_PUBLIC_URL, "https://localhost:" + side.port(4));
         values.put(ConfigKey.RELAY_TRUSTED_CERTIFICATES, trust.toString());
+        values.put(ConfigKey.RELAY_PRIVATE_DESTINATIONS, "true"); // both gateways are on this machine
         values.forEach((k, v) -> sources.option(k.key(), v));
         return sources.resolve();
     }

@@ -31,6 +31,8 @@ public enum ConfigKey {
             "how peers reach this receiving service (https://host[:port]); unset: https://<domain>:<http.port>"),
     RELAY_TRUSTED_CERTIFICATES("relay.trusted-certificates", "",
             "PEM file of peer gateway certificates to trust besides the JDK's trust store (self-signed peers)"),
+    RELAY_PRIVATE_DESTINATIONS("relay.private-destinations", "false",
+            "true lets the relay POST to loopback and private-network addresses (one-machine tests and demos)"),
     RELAY_KEY_ROTATION("relay.key-rotation", "15d",
             "how often the receiving service's address keys rotate (older ones keep resolving while addresses live)");
 

@@ -37,6 +37,7 @@ public final class Configuration {
     private final URI publicUrl;
     private final Optional<Path> trustedCertificates;
     private final Duration keyRotation;
+    private final boolean privateDestinations;
 
     private Configuration(Map<ConfigKey, ConfigurationSources.Value> raw) {
         this.raw = new EnumMap<>(raw);
@@ -56,6 +57,7 @@ public final class Configuration {
         this.trustedCertificates = value(ConfigKey.RELAY_TRUSTED_CERTIFICATES).isEmpty() ? Optional.empty()
                 : Optional.of(path(ConfigKey.RELAY_TRUSTED_CERTIFICATES));
         this.keyRotation = parseDuration(ConfigKey.RELAY_KEY_ROTATION);
+        this.privateDestinations = parseBoolean(ConfigKey.RELAY_PRIVATE_DESTINATIONS);
         if (keyRotation.compareTo(Duration.ofHours(1)) < 0) {
             throw invalid(ConfigKey.RELAY_KEY_ROTATION, "is shorter than one hour");
         }
@@ -133,6 +135,11 @@ public final class Configuration {
 
     public Duration keyRotation() {
         return keyRotation;
+    }
+
+    /** {@code relay.private-destinations}: may envelopes go to loopback or private addresses? */
+    public boolean privateDestinations() {
+        return privateDestinations;
     }
 
     /**

@@ -5,7 +5,9 @@ import dev.liaison.gateway.mail.InvitationText;
 import dev.liaison.gateway.mail.MalformedMailException;
 import dev.liaison.gateway.mail.Notices;
 import dev.liaison.gateway.mail.OutgoingMail;
+import dev.liaison.gateway.Limits;
 import dev.liaison.gateway.relationship.Invitations;
+import dev.liaison.gateway.relationship.RelationshipAliases;
 import dev.liaison.gateway.relationship.RelationshipMail;
 import dev.liaison.gateway.relationship.RelationshipSender;
 import dev.liaison.imap.delivery.Delivery;
@@ -158,7 +160,7 @@ public final class SubmissionRouter implements SubmissionHandler {
     }
 
     private void invite(Connection c, Login owner, byte[] message, String key, Instant now) throws Exception {
-        String name = MessageHeaders.fromDisplayName(message).orElse(owner.value());
+        String name = ownName(message, owner);
         Invitations.Issued issued = invitations.create(c, owner, name, Invitations.DEFAULT_LIFETIME);
         byte[] notice = Notices.invitation(domain, owner.value() + "@" + domain, name, issued.token(), issued.uri(),
                 issued.qrPng(), issued.expires(), now);
@@ -166,7 +168,7 @@ public final class SubmissionRouter implements SubmissionHandler {
     }
 
     private void accept(Connection c, Login owner, byte[] message, String key, Instant now) throws Exception {
-        String name = MessageHeaders.fromDisplayName(message).orElse(owner.value());
+        String name = ownName(message, owner);
         var token = InvitationText.findInvitationToken(message);
         String failure;
         if (token.isEmpty()) {
@@ -181,6 +183,27 @@ public final class SubmissionRouter implements SubmissionHandler {
         }
         deliver(c, "accept-failed:" + key, owner, "INBOX",
                 Notices.acceptFailed(domain, owner.value() + "@" + domain, failure, now), false, now);
+    }
+
+    /**
+     * The name the sender shows in a new relationship: the From display name (else the login),
+     * cut on a character boundary to the {@link Limits#MAX_DISPLAY_NAME_BYTES} a relationship
+     * carries. A mail client's name is not typed for this, so a long one is shortened, not refused:
+     * refusing it here would be a 451 the client retries forever.
+     */
+    private static String ownName(byte[] message, Login owner) {
+        String name = RelationshipAliases.cleanName(MessageHeaders.fromDisplayName(message).orElse(owner.value()));
+        int end = 0;
+        int octets = 0;
+        while (end < name.length()) {
+            int codePoint = name.codePointAt(end);
+            octets += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (octets > Limits.MAX_DISPLAY_NAME_BYTES) {
+                break;
+            }
+            end += Character.charCount(codePoint);
+        }
+        return name.substring(0, end).strip();
     }
 
     private void deliver(Connection c, String id, Login owner, String folder, byte[] message, boolean seen, Instant now)

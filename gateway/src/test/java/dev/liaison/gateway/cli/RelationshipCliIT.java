@@ -38,10 +38,10 @@ class RelationshipCliIT {
         Files.writeString(bundle, certificate(alexDir, "alex.test") + certificate(blairDir, "blair.test"));
         LiaisonProcess alex = new LiaisonProcess(alexDir, Map.of("LIAISON_DOMAIN", "alex.test",
                 "LIAISON_HTTP_PORT", String.valueOf(alexHttp), "LIAISON_HTTP_PUBLIC_URL", "https://localhost:" + alexHttp,
-                "LIAISON_RELAY_TRUSTED_CERTIFICATES", bundle.toString()));
+                "LIAISON_RELAY_TRUSTED_CERTIFICATES", bundle.toString(), "LIAISON_RELAY_PRIVATE_DESTINATIONS", "true"));
         LiaisonProcess blair = new LiaisonProcess(blairDir, Map.of("LIAISON_DOMAIN", "blair.test",
                 "LIAISON_HTTP_PORT", String.valueOf(blairHttp), "LIAISON_HTTP_PUBLIC_URL", "https://localhost:" + blairHttp,
-                "LIAISON_RELAY_TRUSTED_CERTIFICATES", bundle.toString()));
+                "LIAISON_RELAY_TRUSTED_CERTIFICATES", bundle.toString(), "LIAISON_RELAY_PRIVATE_DESTINATIONS", "true"));
         assertEquals(0, alex.runWithInput("pw\n", "user", "add", "alex", "--display-name", "Alex Doe", "--password-stdin").exitCode());
         assertEquals(0, blair.runWithInput("pw\n", "user", "add", "blair", "--password-stdin").exitCode());
 

@@ -15,10 +15,17 @@ import dev.liaison.mapping.user.Login;
 import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -32,11 +39,17 @@ final class GatewayPair implements AutoCloseable {
     final Node blair;
 
     GatewayPair(TestPostgres postgres, Path dir) throws IOException {
+        this(postgres, dir, java.time.Clock.systemUTC());
+    }
+
+    /** @param alexRelayClock what alex's relay goes by (a test moves it to age addresses) */
+    GatewayPair(TestPostgres postgres, Path dir, java.time.Clock alexRelayClock) throws IOException {
         alex = new Node("alex", "alex.test", postgres.freshLocation(), dir.resolve("alex"));
         blair = new Node("blair", "blair.test", postgres.freshLocation(), dir.resolve("blair"));
         Path bundle = dir.resolve("peers.pem");
         Files.writeString(bundle, alex.certificatePem() + blair.certificatePem());
         alex.trust = bundle;
+        alex.clock = alexRelayClock;
         blair.trust = bundle;
         alex.start();
         blair.start();
@@ -51,8 +64,11 @@ final class GatewayPair implements AutoCloseable {
         final Path dataDir;
         final int httpPort;
         Path trust;
+        /** More configuration keys for the next {@link #start()} (e.g. {@code relay.expiry}). */
+        final Map<String, String> extra = new HashMap<>();
         Gateway gateway;
         Administration admin;
+        java.time.Clock clock = java.time.Clock.systemUTC();
 
         Node(String user, String domain, DatabaseLocation.External db, Path dataDir) throws IOException {
             this.user = user;
@@ -79,12 +95,13 @@ final class GatewayPair implements AutoCloseable {
                     "imap.port", "0", "imaps.port", "0", "http.port", String.valueOf(httpPort),
                     "http.public-url", "https://localhost:" + httpPort));
             settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password(),
-                    "relay.trusted-certificates", trust.toString()));
+                    "relay.trusted-certificates", trust.toString(), "relay.private-destinations", "true"));
+            settings.putAll(extra);
             return Configuration.defaultsWith(settings);
         }
 
         void start() {
-            gateway = Gateway.start(configuration());
+            gateway = Gateway.start(configuration(), clock);
             admin = new Administration(gateway.database(), domain);
         }
 
@@ -93,6 +110,39 @@ final class GatewayPair implements AutoCloseable {
                 gateway.close();
                 gateway = null;
             }
+        }
+
+        /**
+         * The rows {@code sql} selects, straight from this node's database over JDBC, so that it
+         * works while the gateway is stopped too.
+         */
+        List<Object[]> rows(String sql, Object... parameters) {
+            try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                 PreparedStatement s = c.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    s.setObject(i + 1, parameters[i]);
+                }
+                List<Object[]> rows = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        Object[] row = new Object[columns];
+                        for (int i = 0; i < columns; i++) {
+                            row[i] = rs.getObject(i + 1);
+                        }
+                        rows.add(row);
+                    }
+                }
+                return rows;
+            } catch (SQLException e) {
+                throw new IllegalStateException("query on " + user + "'s database failed: " + e.getMessage(), e);
+            }
+        }
+
+        /** The single value {@code sql} selects (e.g. a count), or null if it selects no row. */
+        Object value(String sql, Object... parameters) {
+            List<Object[]> rows = rows(sql, parameters);
+            return rows.isEmpty() ? null : rows.get(0)[0];
         }
 
         Relay relay() {

@@ -1,7 +1,10 @@
 package dev.liaison.gateway.relationship;
 
+import jakarta.mail.FetchProfile;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.Transport;
@@ -29,6 +32,8 @@ final class MailClients {
         p.put("mail.smtp.ssl.checkserveridentity", "true");
         p.put("mail.smtp.starttls.enable", "true");
         p.put("mail.smtp.starttls.required", "true");
+        p.put("mail.smtp.connectiontimeout", "10000");
+        p.put("mail.smtp.timeout", "30000");
         return Session.getInstance(p);
     }
 
@@ -45,6 +50,9 @@ final class MailClients {
         p.put("mail.imaps.port", String.valueOf(node.gateway.imapsPort()));
         p.put("mail.imaps.ssl.socketFactory", node.trustingSocketFactory());
         p.put("mail.imaps.ssl.checkserveridentity", "true");
+        // a server that stops answering fails the test instead of hanging it
+        p.put("mail.imaps.connectiontimeout", "10000");
+        p.put("mail.imaps.timeout", "30000");
         Store store = Session.getInstance(p).getStore("imaps");
         store.connect(login, password);
         return store;
@@ -67,6 +75,73 @@ final class MailClients {
             f.close(false);
             return all;
         }
+    }
+
+    /**
+     * The subjects of a folder's messages, in order (fetched as ENVELOPE, so cheap enough to
+     * poll a folder that holds hundreds of messages); a message without one counts as "".
+     */
+    static List<String> subjects(GatewayPair.Node node, String folder) throws Exception {
+        try (Store store = imap(node, node.user, node.password)) {
+            Folder f = store.getFolder(folder);
+            if (!f.exists()) {
+                return List.of();
+            }
+            f.open(Folder.READ_ONLY);
+            Message[] all = f.getMessages();
+            FetchProfile envelope = new FetchProfile();
+            envelope.add(FetchProfile.Item.ENVELOPE);
+            f.fetch(all, envelope);
+            List<String> subjects = new ArrayList<>(all.length);
+            for (Message m : all) {
+                subjects.add(m.getSubject() == null ? "" : m.getSubject());
+            }
+            f.close(false);
+            return subjects;
+        }
+    }
+
+    /** Every message of a folder whose subject is exactly {@code subject}, raw as the server serves it. */
+    static List<byte[]> withSubject(GatewayPair.Node node, String folder, String subject) throws Exception {
+        try (Store store = imap(node, node.user, node.password)) {
+            Folder f = store.getFolder(folder);
+            if (!f.exists()) {
+                return List.of();
+            }
+            f.open(Folder.READ_ONLY);
+            Message[] all = f.getMessages();
+            FetchProfile envelope = new FetchProfile();
+            envelope.add(FetchProfile.Item.ENVELOPE);
+            f.fetch(all, envelope);
+            List<byte[]> found = new ArrayList<>();
+            for (Message m : all) {
+                if (subject.equals(m.getSubject())) {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    m.writeTo(out);
+                    found.add(out.toByteArray());
+                }
+            }
+            f.close(false);
+            return found;
+        }
+    }
+
+    /**
+     * Sends {@code m} expecting the gateway to refuse it; returns what the server answered (the
+     * SMTP replies jakarta-mail reports), or fails if the message was accepted.
+     */
+    static String refusal(GatewayPair.Node node, String login, String password, MimeMessage m) throws Exception {
+        try {
+            send(node, login, password, m);
+        } catch (SendFailedException e) {
+            StringBuilder replies = new StringBuilder();
+            for (Exception x = e; x != null; x = x instanceof MessagingException me ? me.getNextException() : null) {
+                replies.append(x.getMessage()).append('\n');
+            }
+            return replies.toString();
+        }
+        throw new AssertionError("the gateway accepted '" + m.getSubject() + "' for "
+                + Arrays.toString(m.getAllRecipients()));
     }
 
     static List<MimeMessage> messages(GatewayPair.Node node, String folder) throws Exception {

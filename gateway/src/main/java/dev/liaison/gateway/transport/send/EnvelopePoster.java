@@ -5,11 +5,16 @@ import dev.liaison.gateway.transport.Limits;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,9 +30,22 @@ public final class EnvelopePoster {
     private static final Set<Integer> PERMANENT = Set.of(400, 404, 405, 410, 413, 414, 415, 501);
 
     private final HttpClient client;
+    private final boolean privateDestinations;
 
+    /** A poster that delivers to any address, loopback and private networks included (tests, one machine). */
     public EnvelopePoster(HttpClient client) {
+        this(client, true);
+    }
+
+    /**
+     * @param privateDestinations whether envelopes may go to loopback, private, link-local or
+     *                            unspecified addresses. A peer chooses the URLs in its routes; without
+     *                            this check it could make the gateway POST into the operator's own
+     *                            network. Off in production ({@code relay.private-destinations=false}).
+     */
+    public EnvelopePoster(HttpClient client, boolean privateDestinations) {
         this.client = client;
+        this.privateDestinations = privateDestinations;
     }
 
     /**
@@ -46,6 +64,12 @@ public final class EnvelopePoster {
 
     /** Sends {@code envelope} once; never throws for network failures, only reports them. */
     public DeliveryOutcome post(ClaimedEnvelope envelope) throws InterruptedException {
+        if (!privateDestinations) {
+            Optional<String> refusal = privateDestination(envelope.destination());
+            if (refusal.isPresent()) {
+                return new DeliveryOutcome.Rejected(refusal.get());
+            }
+        }
         HttpRequest request = HttpRequest.newBuilder(envelope.destination())
                 .timeout(Limits.REQUEST_TIMEOUT)
                 .header("Content-Type", "application/octet-stream")
@@ -62,6 +86,30 @@ public final class EnvelopePoster {
         } catch (IOException e) {
             return new DeliveryOutcome.Retry("I/O failure: " + describe(e), Duration.ZERO);
         }
+    }
+
+    /**
+     * Why {@code destination} is refused as a private address, if it is. A name that does not
+     * resolve now is left to the HTTP client (a retryable connection failure).
+     */
+    static Optional<String> privateDestination(URI destination) {
+        try {
+            for (InetAddress address : InetAddress.getAllByName(destination.getHost())) {
+                if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
+                        || address.isAnyLocalAddress() || address.isMulticastAddress() || uniqueLocal(address)) {
+                    return Optional.of("destination " + destination.getHost() + " is a private address ("
+                            + address.getHostAddress() + "); set relay.private-destinations=true to relay to it");
+                }
+            }
+            return Optional.empty();
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** IPv6 unique local addresses (fc00::/7), which {@link InetAddress#isSiteLocalAddress} does not cover. */
+    private static boolean uniqueLocal(InetAddress address) {
+        return address instanceof Inet6Address && (address.getAddress()[0] & 0xfe) == 0xfc;
     }
 
     static DeliveryOutcome classify(int status, String retryAfter) {
