@@ -141,8 +141,14 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         try {
             blocking.execute(() -> {
-                FullHttpResponse response = Responses.from(resource, query, headOnly);
-                ctx.executor().execute(() -> answerStored(ctx, response));
+                FullHttpResponse response = null;
+                try {
+                    response = Responses.from(resource, query, headOnly);
+                } finally { // even an Error gets an answer: reading stays paused until one is sent
+                    FullHttpResponse answer = response != null ? response
+                            : Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
+                    ctx.executor().execute(() -> answerStored(ctx, answer));
+                }
             });
         } catch (RejectedExecutionException e) {
             answerStored(ctx, Responses.unavailable(RETRY_AFTER_UNAVAILABLE));

@@ -52,6 +52,9 @@ class HttpResourceRoutingTest {
         resources.put("/status/broken", request -> {
             throw new IllegalStateException("a resource's own fault");
         });
+        resources.put("/status/impossible", request -> {
+            throw new AssertionError("an Error, not an exception");
+        });
         service = ReceivingService.start(database, ReceiverSettings.plainHttp(InetAddress.getLoopbackAddress(), 0)
                 .withResources(HttpResources.of(resources)), new RecordingRelay().relay());
     }
@@ -112,6 +115,15 @@ class HttpResourceRoutingTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(500, response.statusCode());
         assertEquals("internal error\n", response.body());
+    }
+
+    @Test
+    void evenAnErrorInAResourceIsAnswered500RatherThanLeavingTheConnectionHanging() throws Exception {
+        HttpResponse<String> response = client().send(request("/status/impossible").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(500, response.statusCode());
+        assertEquals(200, client().send(request("/status/ping").GET().build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode(), "the listener still serves");
     }
 
     @Test
