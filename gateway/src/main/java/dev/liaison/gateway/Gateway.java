@@ -3,19 +3,30 @@ package dev.liaison.gateway;
 import dev.liaison.gateway.account.ImapAccounts;
 import dev.liaison.gateway.account.PasswordAuthentication;
 import dev.liaison.gateway.account.SubmissionAccounts;
+import dev.liaison.gateway.autoconfig.AutoconfigResources;
+import dev.liaison.gateway.autoconfig.MailServers;
 import dev.liaison.gateway.config.ConfigKey;
 import dev.liaison.gateway.config.Configuration;
 import dev.liaison.gateway.config.ConfigurationException;
+import dev.liaison.gateway.health.DatabaseProbe;
+import dev.liaison.gateway.health.HealthResources;
+import dev.liaison.gateway.health.Readiness;
+import dev.liaison.gateway.metrics.GatewayMetrics;
 import dev.liaison.gateway.submission.OwnAliasPolicy;
 import dev.liaison.gateway.receiving.RelayDescription;
 import dev.liaison.gateway.submission.SubmissionRouter;
 import dev.liaison.gateway.tls.PeerTrust;
+import dev.liaison.gateway.transport.receive.HttpResource;
+import dev.liaison.gateway.transport.receive.HttpResources;
+import dev.liaison.gateway.transport.receive.InboundStore;
 import dev.liaison.gateway.transport.receive.ReceiverSettings;
 import dev.liaison.gateway.transport.receive.ReceivingService;
 import dev.liaison.gateway.transport.send.DeliveryWorker;
 import dev.liaison.gateway.transport.send.EnvelopePoster;
+import dev.liaison.gateway.transport.send.OutboundQueue;
 import dev.liaison.gateway.tls.TlsMaterial;
 import dev.liaison.imap.server.ImapService;
+import dev.liaison.imap.server.ImapServices;
 import dev.liaison.imap.server.ImapSettings;
 import dev.liaison.imap.server.ImapStartException;
 import dev.liaison.imap.store.PostgresMailboxDelivery;
@@ -38,6 +49,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -62,9 +76,11 @@ public final class Gateway implements AutoCloseable {
     private final Database database;
     private final TlsMaterial tls;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
-    private SubmissionServer smtp;
-    private ImapService imap;
-    private ReceivingService receiving;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    // Volatile: the readiness check reads them on the HTTP listener's threads while they start.
+    private volatile SubmissionServer smtp;
+    private volatile ImapService imap;
+    private volatile ReceivingService receiving;
     private Relay relay;
 
     private Gateway(Configuration configuration, Clock relayClock, Database database, TlsMaterial tls) {
@@ -107,22 +123,25 @@ public final class Gateway implements AutoCloseable {
         var passwords = new PasswordAuthentication(database, configuration.domain());
         var mailboxes = new PostgresMailboxDelivery(Clock.systemUTC());
         AtomicReference<URI> endpoint = new AtomicReference<>();
+        started.push(metrics);
+        metrics.observe(database);
         try {
             relay = new Relay(configuration, database, mailboxes, endpoint::get, relayClock);
             startReceiving(endpoint);
-            started.push(DeliveryWorker.start(database, relay.delivery(),
+            started.push(DeliveryWorker.start(database, relay.delivery().withEvents(metrics.delivery()),
                     new EnvelopePoster(EnvelopePoster.httpClient(PeerTrust.sslContext(configuration.trustedCertificates())),
                             configuration.privateDestinations()),
                     relay.undeliverableNotices()));
             started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL));
             imap = ImapService.start(new ImapSettings(configuration.bindAddress().getHostAddress(),
                     configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
-                    configuration.domain()), database.dataSource(), new ImapAccounts(passwords), tls.sslContext());
+                    configuration.domain()), database.dataSource(),
+                    new ImapServices(metrics.countingLogins(new ImapAccounts(passwords)), metrics.imap()), tls.sslContext());
             started.push(imap);
             var services = new SubmissionServices(new SubmissionAccounts(passwords),
                     new OwnAliasPolicy(database, configuration.domain()),
                     new SubmissionRouter(database, mailboxes, relay.mail(), relay.invitations(), configuration.domain(),
-                            Clock.systemUTC()));
+                            Clock.systemUTC())).withEvents(metrics.submission());
             smtp = SubmissionServer.start(new SmtpSettings(configuration.domain(), configuration.bindAddress(),
                     configuration.port(ConfigKey.SMTP_SUBMISSION_PORT), configuration.port(ConfigKey.SMTP_SUBMISSIONS_PORT),
                     SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT), tls.sslContext(), services);
@@ -140,12 +159,28 @@ public final class Gateway implements AutoCloseable {
         InetAddress bind = configuration.bindAddress();
         int port = configuration.port(ConfigKey.HTTP_PORT);
         ReceiverSettings settings = (configuration.httpTls() ? ReceiverSettings.https(bind, port, tls.sslContext())
-                : ReceiverSettings.plainHttp(bind, port)).withMaxEnvelopeBytes(dev.liaison.gateway.Limits.MAX_ENVELOPE_BYTES);
+                : ReceiverSettings.plainHttp(bind, port)).withMaxEnvelopeBytes(dev.liaison.gateway.Limits.MAX_ENVELOPE_BYTES)
+                .withResources(operatorResources()).withEvents(metrics.receiving());
         receiving = ReceivingService.start(database, settings, new ReceivingService.Relay(
                 new RelayDescription(configuration.domain(), endpoint::get, settings.maxEnvelopeBytes(), relay.keys()),
                 relay.acceptor(), relay.receiver()));
         started.push(receiving);
         endpoint.set(Relay.endpoint(configuration, receiving.port()));
+    }
+
+    /** Metrics, health and mail client autoconfiguration, served on the receiving service's listener. */
+    private HttpResources operatorResources() {
+        DatabaseProbe probe = new DatabaseProbe(database, dev.liaison.gateway.Limits.DATABASE_PROBE_TIMEOUT);
+        started.push(probe);
+        Readiness readiness = new Readiness(probe, List.of(
+                new Readiness.Listener("SMTP submission", () -> smtp != null && smtp.listening()),
+                new Readiness.Listener("IMAP", () -> imap != null && imap.listening()),
+                new Readiness.Listener("the receiving service", () -> receiving != null && receiving.listening())));
+        Map<String, HttpResource> resources = new HashMap<>(HealthResources.of(readiness));
+        resources.putAll(metrics.resources(probe, new OutboundQueue(relay.delivery()), new InboundStore(relay.clock())));
+        resources.putAll(AutoconfigResources.of(() -> new MailServers(configuration.domain(),
+                MailServers.hostnameOf(configuration), imapPort(), imapsPort(), submissionPort(), submissionsPort())));
+        return HttpResources.of(resources);
     }
 
     /** The bound SMTP submission (STARTTLS) port; useful when configured as 0. */

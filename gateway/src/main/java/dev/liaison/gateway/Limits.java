@@ -83,6 +83,22 @@ public final class Limits {
     /** Latest timestamp on the wire (9999-12-31T23:59:59Z), in u64 epoch seconds; beyond it is malformed. */
     public static final long MAX_EPOCH_SECOND = 253_402_300_799L;
 
+    // --- Operations: metrics, health, autoconfiguration (docs/operations.md) --------------------
+
+    /**
+     * Destination hosts that get their own {@code host} tag on the delivery metrics; later ones
+     * are counted under {@code host="other"}. Every tag value is a time series the scraper keeps.
+     */
+    public static final int MAX_METRIC_DESTINATION_HOSTS = 256;
+    /** IMAP command names that get their own {@code command} tag; James knows fewer than 64. */
+    public static final int MAX_METRIC_IMAP_COMMANDS = 64;
+    /** How long a health check or a metrics scrape waits for the database before saying so. */
+    public static final Duration DATABASE_PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** Database probes waiting behind one that has not returned; more are refused at once. */
+    public static final int DATABASE_PROBE_QUEUE = 4;
+    /** Longest address an autoconfiguration request may name (RFC 5321 §4.5.3.1: a 256-octet path). */
+    public static final int MAX_AUTOCONFIG_ADDRESS_LENGTH = 254;
+
     private Limits() {
     }
 

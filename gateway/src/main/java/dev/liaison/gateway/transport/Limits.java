@@ -86,6 +86,12 @@ public final class Limits {
     /** Idle time after which a peer's connection is closed. */
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Paths besides the transport's own that one listener may serve (metrics, health, autoconfig). */
+    public static final int MAX_HTTP_RESOURCES = 16;
+
+    /** Query parameters decoded for such a path; further ones are ignored. */
+    public static final int MAX_QUERY_PARAMETERS = 8;
+
     /** Threads that store envelopes (blocking database work, off the network event loop). */
     public static final int INTAKE_THREADS = 8;
 

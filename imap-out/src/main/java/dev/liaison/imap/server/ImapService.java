@@ -50,6 +50,17 @@ public final class ImapService implements AutoCloseable {
      */
     public static ImapService start(ImapSettings settings, DataSource dataSource, ImapAuthenticator authenticator,
                                     SSLContext tls) throws ImapStartException {
+        return start(settings, dataSource, new ImapServices(authenticator, ImapEvents.NONE), tls);
+    }
+
+    /**
+     * Starts both listeners, reporting connections and commands to {@code services.events()}.
+     *
+     * @throws ImapStartException when a port cannot be bound or the database is unreachable
+     */
+    public static ImapService start(ImapSettings settings, DataSource dataSource, ImapServices services,
+                                    SSLContext tls) throws ImapStartException {
+        ImapAuthenticator authenticator = services.authenticator();
         PostgresEventBus events = new PostgresEventBus(dataSource);
         try {
             events.start();
@@ -61,11 +72,13 @@ public final class ImapService implements AutoCloseable {
             PostgresMailboxManager mailboxes = PostgresMailboxManager.create(dataSource, sessions, events, Clock.systemUTC());
             ImapProcessor processor = ProcessorChain.build(mailboxes, events,
                     new StoreSubscriptionManager(mailboxes.getMapperFactory(), mailboxes.getMapperFactory(), events),
-                    new FolderTyper());
-            TlsImapServer imap = listen(settings, settings.imapPort(), processor, tls, true);
+                    new FolderTyper(), services.events());
+            TlsImapServer imap = listen(settings, settings.imapPort(), processor,
+                    new TlsImapServer.Transport(tls, true, services.events()));
             TlsImapServer imaps;
             try {
-                imaps = listen(settings, settings.imapsPort(), processor, tls, false);
+                imaps = listen(settings, settings.imapsPort(), processor,
+                        new TlsImapServer.Transport(tls, false, services.events()));
             } catch (ImapStartException e) {
                 imap.destroy();
                 throw e;
@@ -79,10 +92,10 @@ public final class ImapService implements AutoCloseable {
         }
     }
 
-    private static TlsImapServer listen(ImapSettings settings, int port, ImapProcessor processor, SSLContext tls,
-                                        boolean startTls) throws ImapStartException {
-        TlsImapServer server = new TlsImapServer(GuardedParsers.decoder(),
-                new ModifiedCodeEncoder(), processor, tls, startTls);
+    private static TlsImapServer listen(ImapSettings settings, int port, ImapProcessor processor,
+                                        TlsImapServer.Transport transport) throws ImapStartException {
+        boolean startTls = transport.startTls();
+        TlsImapServer server = new TlsImapServer(GuardedParsers.decoder(), new ModifiedCodeEncoder(), processor, transport);
         try {
             server.configure(configuration(settings, port, startTls));
             server.init();
@@ -119,6 +132,11 @@ public final class ImapService implements AutoCloseable {
     /** The port {@code imaps.port} is bound to. */
     public int imapsPort() {
         return imaps.boundPort();
+    }
+
+    /** Whether both listeners still accept connections. */
+    public boolean listening() {
+        return imap.isBound() && imaps.isBound();
     }
 
     /** Delivery into this store; usable whether or not this process serves IMAP. */

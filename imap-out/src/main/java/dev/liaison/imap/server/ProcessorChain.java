@@ -65,6 +65,8 @@ import java.util.concurrent.TimeUnit;
  * no ACL, quota, METADATA or XLIST processors (folders are private and unlimited), no COMPRESS.
  * A command without a processor is answered {@code BAD} by the chain's end.
  *
+ * <p>Every answered command is reported to {@link ImapEvents} by its name.
+ *
  * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
  * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
  */
@@ -78,7 +80,7 @@ final class ProcessorChain {
     }
 
     static ImapProcessor build(MailboxManager mailboxes, EventBus events, SubscriptionManager subscriptions,
-                               MailboxTyper typer) {
+                               MailboxTyper typer, ImapEvents observer) {
         StatusResponseFactory responses = new UnpooledStatusResponseFactory();
         MetricFactory metrics = new UncountedMetrics();
         CapabilityProcessor capability = new CapabilityProcessor(mailboxes, responses, metrics);
@@ -114,7 +116,8 @@ final class ProcessorChain {
             }
             p.acceptableClasses().forEach(type -> byRequest.put(type, p));
         }
-        return new Configured(new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)), responses);
+        return new Configured(new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)), responses,
+                observer);
     }
 
     static ImapConfiguration configuration() {
@@ -136,13 +139,20 @@ final class ProcessorChain {
      * some exceptions, e.g. a name in a namespace we do not have, escape and drop the connection)
      * answers the command {@code NO} and the connection stays up (RFC 3501 §7.1.2).
      */
-    private record Configured(DefaultProcessor chain, StatusResponseFactory responses) implements ImapProcessor {
+    private record Configured(DefaultProcessor chain, StatusResponseFactory responses, ImapEvents observer)
+            implements ImapProcessor {
         @Override
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+            long started = System.nanoTime();
             return Mono.defer(() -> chain.processReactive(message, responder, session))
                     .onErrorResume(e -> refuse(message, responder, e))
                     .then(Mono.defer(() -> closeIfAsked(responder, session)))
-                    .doFinally(signal -> Backpressure.answered(session));
+                    .doFinally(signal -> {
+                        Backpressure.answered(session);
+                        if (message instanceof ImapRequest request) {
+                            observer.commandAnswered(request.getCommand().getName(), System.nanoTime() - started);
+                        }
+                    });
         }
 
         /** James's server closes the connection after the answer when the session is logged out. */

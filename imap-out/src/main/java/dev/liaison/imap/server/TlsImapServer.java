@@ -4,7 +4,6 @@ import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.decode.ImapDecoder;
 import org.apache.james.imap.encode.ImapEncoder;
 import org.apache.james.imapserver.netty.IMAPServer;
-import org.apache.james.imapserver.netty.ImapMetrics;
 import org.apache.james.metrics.api.NoopGaugeRegistry;
 import org.apache.james.protocols.netty.Encryption;
 
@@ -19,10 +18,10 @@ final class TlsImapServer extends IMAPServer {
     private final SSLContext tls;
     private final boolean startTls;
 
-    TlsImapServer(ImapDecoder decoder, ImapEncoder encoder, ImapProcessor processor, SSLContext tls, boolean startTls) {
-        super(decoder, encoder, processor, new ImapMetrics(new UncountedMetrics()), new NoopGaugeRegistry());
-        this.tls = tls;
-        this.startTls = startTls;
+    TlsImapServer(ImapDecoder decoder, ImapEncoder encoder, ImapProcessor processor, Transport transport) {
+        super(decoder, encoder, processor, ConnectionMetrics.reportingTo(transport.events()), new NoopGaugeRegistry());
+        this.tls = transport.tls();
+        this.startTls = transport.startTls();
     }
 
     @Override
@@ -33,5 +32,9 @@ final class TlsImapServer extends IMAPServer {
     /** The port actually bound (the configured one, or the one the OS chose for port 0). */
     int boundPort() {
         return getListenAddresses().get(0).getPort();
+    }
+
+    /** How a listener speaks TLS, and whom it tells about connections. */
+    record Transport(SSLContext tls, boolean startTls, ImapEvents events) {
     }
 }

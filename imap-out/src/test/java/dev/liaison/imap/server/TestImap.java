@@ -20,17 +20,28 @@ final class TestImap implements AutoCloseable {
     final Database database;
     final Map<String, String> users = new ConcurrentHashMap<>(Map.of("alice", PASSWORD, "bob", PASSWORD));
     private final boolean ownsDatabase;
+    private final ImapEvents events;
     ImapService service;
 
     private TestImap(Database database, boolean ownsDatabase) throws ImapStartException {
+        this(database, ownsDatabase, ImapEvents.NONE);
+    }
+
+    private TestImap(Database database, boolean ownsDatabase, ImapEvents events) throws ImapStartException {
         this.database = database;
         this.ownsDatabase = ownsDatabase;
+        this.events = events;
         database.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
         start();
     }
 
     static TestImap start(TestPostgres kind) throws ImapStartException {
         return new TestImap(kind.freshDatabase(), true);
+    }
+
+    /** A service on a fresh database reporting to {@code events}. */
+    static TestImap observed(TestPostgres kind, ImapEvents events) throws ImapStartException {
+        return new TestImap(kind.freshDatabase(), true, events);
     }
 
     /** A service on {@code database}, which the returned instance closes. */
@@ -45,7 +56,7 @@ final class TestImap implements AutoCloseable {
 
     void start() throws ImapStartException {
         service = ImapService.start(new ImapSettings("127.0.0.1", 0, 0, "imap.test"), database.dataSource(),
-                this::authenticate, TestTls.get().server);
+                new ImapServices(this::authenticate, events), TestTls.get().server);
     }
 
     void restart() throws ImapStartException {

@@ -136,6 +136,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Reports the pool's use (connections active, idle, pending; acquisition and usage times) to
+     * {@code meterRegistry}, a Micrometer {@code MeterRegistry}. Typed {@code Object} as in
+     * HikariCP's own {@code setMetricRegistry}, which this calls, so mapping needs no metrics
+     * library. At most once per database.
+     *
+     * @throws IllegalStateException if called twice
+     * @throws IllegalArgumentException if {@code meterRegistry} is no registry HikariCP knows
+     */
+    public void reportPoolTo(Object meterRegistry) {
+        pool.setMetricRegistry(meterRegistry);
+    }
+
     public DataSource dataSource() {
         return pool;
     }

@@ -3,6 +3,8 @@ package dev.liaison.smtp.auth;
 import dev.liaison.smtp.submission.AuthenticatedUser;
 import dev.liaison.smtp.submission.Credentials;
 import dev.liaison.smtp.submission.SubmissionAuthenticator;
+import dev.liaison.smtp.submission.SubmissionEvents;
+import dev.liaison.smtp.submission.SubmissionEvents.AuthOutcome;
 import dev.liaison.smtp.submission.TemporaryFailureException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -33,10 +35,12 @@ public final class SubmissionAuthHook implements AuthHook {
 
     private final SubmissionAuthenticator authenticator;
     private final AuthThrottle throttle;
+    private final SubmissionEvents events;
 
-    public SubmissionAuthHook(SubmissionAuthenticator authenticator, AuthThrottle throttle) {
+    public SubmissionAuthHook(SubmissionAuthenticator authenticator, AuthThrottle throttle, SubmissionEvents events) {
         this.authenticator = authenticator;
         this.throttle = throttle;
+        this.events = events;
     }
 
     @Override
@@ -47,6 +51,7 @@ public final class SubmissionAuthHook implements AuthHook {
         if (wait.isPresent()) {
             LOG.warn("AUTH refused for session {}: throttled for {} s after failed attempts",
                     session.getSessionID(), wait.get().toSeconds());
+            events.authenticated(AuthOutcome.THROTTLED);
             return throttled(wait.get());
         }
         Optional<AuthenticatedUser> user;
@@ -54,15 +59,18 @@ public final class SubmissionAuthHook implements AuthHook {
             user = authenticator.authenticate(new Credentials(login, password, client));
         } catch (TemporaryFailureException | RuntimeException e) {
             LOG.warn("AUTH for session {} could not be checked: {}", session.getSessionID(), e.toString());
+            events.authenticated(AuthOutcome.UNAVAILABLE);
             return UNAVAILABLE;
         }
         if (user.isEmpty()) {
             throttle.recordFailure(client, login);
             LOG.info("AUTH failed for session {}", session.getSessionID());
+            events.authenticated(AuthOutcome.INVALID);
             return INVALID;
         }
         throttle.recordSuccess(client, login);
         SessionUser.authenticate(session, user.get(), username);
+        events.authenticated(AuthOutcome.SUCCEEDED);
         LOG.debug("AUTH succeeded for session {} as user {}", session.getSessionID(), user.get().id());
         return SUCCESS;
     }

@@ -21,6 +21,7 @@ public final class EnvelopeState {
             AttachmentKey.of("liaison.rcptCandidate", EmailAddress.class);
     private static final AttachmentKey<EmailAddress> APPROVED =
             AttachmentKey.of("liaison.rcptApproved", EmailAddress.class);
+    private static final AttachmentKey<Long> STARTED = AttachmentKey.of("liaison.transactionStarted", Long.class);
     @SuppressWarnings("unchecked")
     private static final AttachmentKey<List<EmailAddress>> RECIPIENTS =
             AttachmentKey.of("liaison.recipients", (Class<List<EmailAddress>>) (Object) List.class);
@@ -34,6 +35,12 @@ public final class EnvelopeState {
 
     static void setSender(SMTPSession session, ReversePath sender) {
         session.setAttachment(SENDER, sender, State.Transaction);
+        session.setAttachment(STARTED, System.nanoTime(), State.Transaction);
+    }
+
+    /** Nanoseconds since this transaction's MAIL FROM was accepted; 0 outside a transaction. */
+    public static long elapsedNanos(SMTPSession session) {
+        return session.getAttachment(STARTED, State.Transaction).map(started -> System.nanoTime() - started).orElse(0L);
     }
 
     static void clearSender(SMTPSession session) {

@@ -5,6 +5,7 @@ import dev.liaison.smtp.auth.SessionUser;
 import dev.liaison.smtp.submission.AuthenticatedUser;
 import dev.liaison.smtp.submission.RecipientPolicy;
 import dev.liaison.smtp.submission.RecipientVerdict;
+import dev.liaison.smtp.submission.SubmissionEvents;
 import java.util.Map;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
@@ -27,9 +28,11 @@ public final class RecipientIsOwnAliasHook implements RcptHook {
     private static final Logger LOG = LoggerFactory.getLogger(RecipientIsOwnAliasHook.class);
 
     private final RecipientPolicy policy;
+    private final SubmissionEvents events;
 
-    public RecipientIsOwnAliasHook(RecipientPolicy policy) {
+    public RecipientIsOwnAliasHook(RecipientPolicy policy, SubmissionEvents events) {
         this.policy = policy;
+        this.events = events;
     }
 
     @Override
@@ -39,6 +42,9 @@ public final class RecipientIsOwnAliasHook implements RcptHook {
         EmailAddress recipient = EnvelopeState.candidate(session).orElseThrow(
                 () -> new IllegalStateException("RCPT reached the recipient policy without a parsed address"));
         RecipientVerdict verdict = ask(session, user, recipient);
+        if (verdict != RecipientVerdict.ACCEPT) {
+            events.recipientRefused(verdict);
+        }
         return switch (verdict) {
             case ACCEPT -> {
                 EnvelopeState.approve(session, recipient);

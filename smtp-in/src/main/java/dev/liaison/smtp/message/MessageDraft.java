@@ -33,6 +33,11 @@ final class MessageDraft {
         this.limits = limits;
     }
 
+    /** Octets of DATA taken so far (up to the first refusal). */
+    long octets() {
+        return octets;
+    }
+
     /** Takes one DATA line (with its CRLF, not the terminating {@code .}). */
     void append(byte[] line) {
         if (refusal != null) {

@@ -13,15 +13,23 @@ import org.apache.james.protocols.smtp.hook.MessageHook;
  */
 public final class MessageWithinLimitsHook implements MessageHook {
 
+    private final TransactionLog log;
+
+    public MessageWithinLimitsHook(TransactionLog log) {
+        this.log = log;
+    }
+
     @Override
     public HookResult onMessage(SMTPSession session, MailEnvelope ignored) {
         return MessageAssembler.currentDraft(session)
-                .flatMap(MessageDraft::refusal)
-                .map(refusal -> HookResult.builder()
-                        .hookReturnCode(HookReturnCode.deny())
-                        .smtpReturnCode(refusal.code())
-                        .smtpDescription(refusal.text())
-                        .build())
+                .flatMap(draft -> draft.refusal().map(refusal -> {
+                    log.refusedWhileReceiving(session, refusal, draft.octets());
+                    return HookResult.builder()
+                            .hookReturnCode(HookReturnCode.deny())
+                            .smtpReturnCode(refusal.code())
+                            .smtpDescription(refusal.text())
+                            .build();
+                }))
                 .orElse(HookResult.DECLINED);
     }
 }

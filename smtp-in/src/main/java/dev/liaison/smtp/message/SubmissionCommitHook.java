@@ -18,8 +18,6 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MessageHook;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One question at end of data: has gateway durably taken the message? Builds the
@@ -29,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SubmissionCommitHook implements MessageHook {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SubmissionCommitHook.class);
     private static final HookResult NOT_COMMITTED = HookResult.builder()
             .hookReturnCode(HookReturnCode.denySoft())
             .smtpReturnCode("451")
@@ -39,33 +36,34 @@ public final class SubmissionCommitHook implements MessageHook {
     private final SubmissionHandler handler;
     private final String hostname;
     private final Clock clock;
+    private final TransactionLog log;
     private final SecureRandom random = new SecureRandom();
 
-    public SubmissionCommitHook(SubmissionHandler handler, String hostname, Clock clock) {
+    public SubmissionCommitHook(SubmissionHandler handler, String hostname, Clock clock, TransactionLog log) {
         this.handler = handler;
         this.hostname = hostname;
         this.clock = clock;
+        this.log = log;
     }
 
     @Override
     public HookResult onMessage(SMTPSession session, MailEnvelope ignored) {
         Submission submission = assemble(session);
+        long started = System.nanoTime();
         try {
             handler.commit(submission);
         } catch (RefusedSubmissionException e) {
-            LOG.info("submission {} ({} octets) refused: {} {}", submission.id(), submission.message().size(),
-                    e.enhancedStatus(), e.getMessage());
+            log.refused(session, submission, e, System.nanoTime() - started);
             return HookResult.builder()
                     .hookReturnCode(HookReturnCode.deny())
                     .smtpReturnCode(String.valueOf(e.replyCode()))
                     .smtpDescription(e.enhancedStatus() + " " + e.getMessage())
                     .build();
         } catch (Exception e) {
-            LOG.error("submission {} ({} octets) not committed: {}", submission.id(), submission.message().size(), e.toString());
+            log.notCommitted(session, submission, e, System.nanoTime() - started);
             return NOT_COMMITTED;
         }
-        LOG.debug("submission {} committed: {} octets, {} recipients", submission.id(),
-                submission.message().size(), submission.recipients().size());
+        log.accepted(session, submission, System.nanoTime() - started);
         return HookResult.builder()
                 .hookReturnCode(HookReturnCode.ok())
                 .smtpReturnCode("250")

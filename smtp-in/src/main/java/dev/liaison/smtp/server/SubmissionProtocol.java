@@ -12,6 +12,7 @@ import dev.liaison.smtp.message.MessageAssembler;
 import dev.liaison.smtp.message.MessageWithinLimitsHook;
 import dev.liaison.smtp.message.SizeExtension;
 import dev.liaison.smtp.message.SubmissionCommitHook;
+import dev.liaison.smtp.message.TransactionLog;
 import dev.liaison.smtp.submission.Limits;
 import dev.liaison.smtp.submission.SmtpSettings;
 import dev.liaison.smtp.submission.SubmissionServices;
@@ -45,9 +46,11 @@ final class SubmissionProtocol {
             throws WiringException {
         Limits limits = settings.limits();
         MetricFactory metrics = new SilentMetricFactory();
+        TransactionLog transactions = new TransactionLog(services.events());
         SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(metrics, false);
         chain.add(new CommandDispatcher<SMTPSession>());
         chain.add(new WelcomeMessageHandler());
+        chain.add(new SessionEvents(services.events()));
         chain.add(new SubmissionEhloCmdHandler(metrics));
         chain.add(new HeloCmdHandler(metrics));
         chain.add(new StartTlsCmdHandlerForgettingHello());
@@ -55,16 +58,16 @@ final class SubmissionProtocol {
         // Added before its hook so the chain does not add James's plain AuthCmdHandler as well.
         chain.add(new TlsRequiredAuthCmdHandler());
         chain.add(new SubmissionAuthHook(services.authenticator(),
-                new AuthThrottle(limits.authThrottling(), services.clock())));
+                new AuthThrottle(limits.authThrottling(), services.clock()), services.events()));
         chain.add(new SubmissionMailCmdHandler(metrics, limits));
         chain.add(new SubmissionRcptCmdHandler(metrics));
         chain.add(new MaxRecipientsHook(limits));
-        chain.add(new RecipientIsOwnAliasHook(services.recipients()));
+        chain.add(new RecipientIsOwnAliasHook(services.recipients(), services.events()));
         chain.add(new DataCmdHandler(metrics));
         chain.add(assembler);
         chain.add(new DataLineMessageHookHandler());
-        chain.add(new MessageWithinLimitsHook());
-        chain.add(new SubmissionCommitHook(services.handler(), settings.hostname(), services.clock()));
+        chain.add(new MessageWithinLimitsHook(transactions));
+        chain.add(new SubmissionCommitHook(services.handler(), settings.hostname(), services.clock(), transactions));
         chain.add(new RsetCmdHandler());
         chain.add(new NoopCmdHandler());
         chain.add(new QuitCmdHandler(metrics));

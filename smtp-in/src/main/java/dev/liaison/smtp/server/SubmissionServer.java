@@ -81,6 +81,11 @@ public final class SubmissionServer implements AutoCloseable {
         return submissions.boundPort();
     }
 
+    /** Whether both listeners still accept connections. */
+    public boolean listening() {
+        return submission.isBound() && submissions.isBound();
+    }
+
     /**
      * Stops accepting, then shuts the I/O threads down gracefully and waits for them: a commit in
      * progress completes (and is normally still answered), then every connection is closed. A client

@@ -3,6 +3,7 @@ package dev.liaison.smtp.testing;
 import dev.liaison.smtp.server.SubmissionServer;
 import dev.liaison.smtp.submission.Limits;
 import dev.liaison.smtp.submission.SmtpSettings;
+import dev.liaison.smtp.submission.SubmissionEvents;
 import dev.liaison.smtp.submission.SubmissionServices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,10 +19,14 @@ public final class RunningServer implements AutoCloseable {
     public final SubmissionServer server;
 
     public RunningServer(Limits limits, Clock clock) {
+        this(limits, clock, SubmissionEvents.NONE);
+    }
+
+    public RunningServer(Limits limits, Clock clock, SubmissionEvents events) {
         try {
             server = SubmissionServer.start(SmtpSettings.loopback(HOSTNAME).withLimits(limits),
                     TestCertificate.get().serverContext(),
-                    new SubmissionServices(directory, directory, handler, clock));
+                    new SubmissionServices(directory, directory, handler, clock, events));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -25,13 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One connection's HTTP exchange with a peer: routes each request, streams an envelope body into
  * a buffer that can never grow past the limit, and answers only after {@link EnvelopeIntake}
- * committed (on a blocking thread; the event loop never waits for the database).
+ * committed (on a blocking thread; the event loop never waits for the database). Other paths are
+ * served by the configured {@link HttpResources}, also on a blocking thread.
  *
  * <p>Requests on a connection are served one at a time: reading pauses while an envelope is
  * being stored, so answers cannot overtake each other. Refusals that leave a request body
@@ -45,12 +47,14 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     /** Seconds a peer should wait after a 503 (our database is unavailable). */
     private static final String RETRY_AFTER_UNAVAILABLE = "30";
 
-    private enum Mode { IDLE, UPLOAD, DISCARD, STORING, CLOSING }
+    /** SERVING: an {@link HttpResource} is answering on a blocking thread, like STORING for envelopes. */
+    private enum Mode { IDLE, UPLOAD, DISCARD, STORING, SERVING, CLOSING }
 
     private final EnvelopeIntake intake;
     private final ServiceDescriptionSource description;
     private final Executor blocking;
     private final int maxEnvelopeBytes;
+    private final HttpResources resources;
 
     private Mode mode = Mode.IDLE;
     private boolean keepAlive;
@@ -58,11 +62,12 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private ByteBuf body;
 
     EnvelopeHttpHandler(EnvelopeIntake intake, ServiceDescriptionSource description, Executor blocking,
-                        int maxEnvelopeBytes) {
+                        ReceiverSettings settings) {
         this.intake = intake;
         this.description = description;
         this.blocking = blocking;
-        this.maxEnvelopeBytes = maxEnvelopeBytes;
+        this.maxEnvelopeBytes = settings.maxEnvelopeBytes();
+        this.resources = settings.resources();
     }
 
     @Override
@@ -94,18 +99,59 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         keepAlive = HttpUtil.isKeepAlive(request);
         String path = pathOf(request.uri());
         HttpMethod method = request.method();
+        boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
         if (path.equals(ENVELOPES) && method.equals(HttpMethod.POST)) {
             startUpload(ctx, request);
-        } else if (path.equals(WELL_KNOWN) && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))) {
+        } else if (path.equals(WELL_KNOWN) && read) {
             FullHttpResponse response = Responses.json(WellKnownDocument.render(description.current()),
                     method.equals(HttpMethod.HEAD));
             respondBeforeBody(ctx, request, response);
         } else if (path.equals(ENVELOPES) || path.equals(WELL_KNOWN)) {
-            FullHttpResponse response = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed");
-            response.headers().set(HttpHeaderNames.ALLOW, path.equals(ENVELOPES) ? "POST" : "GET, HEAD");
-            respondBeforeBody(ctx, request, response);
+            refuseMethod(ctx, request, path.equals(ENVELOPES) ? "POST" : "GET, HEAD");
         } else {
-            respondBeforeBody(ctx, request, Responses.text(HttpResponseStatus.NOT_FOUND, "not found"));
+            Optional<HttpResource> resource = resources.at(path);
+            if (resource.isPresent() && read) {
+                serve(ctx, request, resource.get());
+            } else if (resource.isPresent()) {
+                refuseMethod(ctx, request, "GET, HEAD");
+            } else {
+                respondBeforeBody(ctx, request, Responses.text(HttpResponseStatus.NOT_FOUND, "not found"));
+            }
+        }
+    }
+
+    private void refuseMethod(ChannelHandlerContext ctx, HttpRequest request, String allowed) {
+        FullHttpResponse response = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed");
+        response.headers().set(HttpHeaderNames.ALLOW, allowed);
+        respondBeforeBody(ctx, request, response);
+    }
+
+    /** Answers from an {@link HttpResource} on a blocking thread; reading pauses meanwhile. */
+    private void serve(ChannelHandlerContext ctx, HttpRequest request, HttpResource resource) {
+        ResourceRequest query;
+        try {
+            query = ResourceRequest.parse(request.uri());
+        } catch (IllegalArgumentException e) {
+            respondBeforeBody(ctx, request, Responses.text(HttpResponseStatus.BAD_REQUEST, "malformed query"));
+            return;
+        }
+        keepAlive = keepAlive && !hasBody(request); // a body we do not read: close after answering
+        boolean headOnly = request.method().equals(HttpMethod.HEAD);
+        mode = Mode.SERVING;
+        ctx.channel().config().setAutoRead(false);
+        try {
+            blocking.execute(() -> {
+                FullHttpResponse response = null;
+                try {
+                    response = Responses.from(resource, query, headOnly);
+                } finally { // even an Error gets an answer: reading stays paused until one is sent
+                    FullHttpResponse answer = response != null ? response
+                            : Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
+                    ctx.executor().execute(() -> answerStored(ctx, answer));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            answerStored(ctx, Responses.unavailable(RETRY_AFTER_UNAVAILABLE));
         }
     }
 
@@ -211,14 +257,17 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers a request whose body (if any) we do not want: read on only if it has none. */
     private void respondBeforeBody(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response) {
-        boolean hasBody = HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request);
-        if (hasBody || !keepAlive) {
+        if (hasBody(request) || !keepAlive) {
             respondAndClose(ctx, response);
             return;
         }
         HttpUtil.setKeepAlive(response, true);
         ctx.writeAndFlush(response);
         mode = Mode.DISCARD;
+    }
+
+    private static boolean hasBody(HttpRequest request) {
+        return HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request);
     }
 
     private void respondAndClose(ChannelHandlerContext ctx, HttpResponseStatus status, String text) {
@@ -249,7 +298,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof IdleStateEvent && mode != Mode.STORING) {
+        if (event instanceof IdleStateEvent && mode != Mode.STORING && mode != Mode.SERVING) {
             ctx.close();
         }
         super.userEventTriggered(ctx, event);

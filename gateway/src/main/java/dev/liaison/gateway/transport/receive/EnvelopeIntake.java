@@ -15,13 +15,20 @@ public final class EnvelopeIntake {
     private final InboundStore store;
     private final EnvelopeAcceptor acceptor;
     private final UnresolvableCounter counter;
+    private final ReceivingEvents events;
 
     public EnvelopeIntake(Database database, InboundStore store, EnvelopeAcceptor acceptor,
                           UnresolvableCounter counter) {
+        this(database, store, acceptor, counter, ReceivingEvents.NONE);
+    }
+
+    EnvelopeIntake(Database database, InboundStore store, EnvelopeAcceptor acceptor, UnresolvableCounter counter,
+                   ReceivingEvents events) {
         this.database = database;
         this.store = store;
         this.acceptor = acceptor;
         this.counter = counter;
+        this.events = events;
     }
 
     /** Whether {@code peer} is over its unresolvable-address threshold and gets 429. */
@@ -41,23 +48,45 @@ public final class EnvelopeIntake {
      *         stored: the peer must be told to retry (503), not that we have it
      */
     public Answer receive(EnvelopeId id, EnvelopeBytes envelope, PeerAddress peer) {
-        EnvelopeAcceptor.Verdict verdict = database.inTransaction(c -> {
-            if (store.contains(c, id)) {
-                return new EnvelopeAcceptor.Deferred(); // a resend: already answered for, not counted again
-            }
-            EnvelopeAcceptor.Verdict v = acceptor.assess(c, envelope, peer);
-            if (!(v instanceof EnvelopeAcceptor.Malformed)) {
-                store.store(c, id, envelope, peer, v);
-            }
-            return v;
-        });
-        if (verdict instanceof EnvelopeAcceptor.Malformed malformed) {
+        Assessed assessed;
+        try {
+            assessed = database.inTransaction(c -> {
+                if (store.contains(c, id)) {
+                    return new Assessed(new EnvelopeAcceptor.Deferred(), ReceivingEvents.Reception.DUPLICATE);
+                }
+                EnvelopeAcceptor.Verdict v = acceptor.assess(c, envelope, peer);
+                if (!(v instanceof EnvelopeAcceptor.Malformed)) {
+                    store.store(c, id, envelope, peer, v);
+                }
+                return new Assessed(v, reception(v));
+            });
+        } catch (RuntimeException e) {
+            events.received(ReceivingEvents.Reception.UNAVAILABLE);
+            throw e;
+        }
+        events.received(assessed.reception());
+        if (assessed.verdict() instanceof EnvelopeAcceptor.Malformed malformed) {
             return new Answer.Malformed(malformed.reason());
         }
-        if (verdict instanceof EnvelopeAcceptor.Unresolvable) {
+        if (assessed.verdict() instanceof EnvelopeAcceptor.Unresolvable) {
             counter.record(peer);
         }
         return new Answer.Accepted();
+    }
+
+    private static ReceivingEvents.Reception reception(EnvelopeAcceptor.Verdict verdict) {
+        if (verdict instanceof EnvelopeAcceptor.Malformed) {
+            return ReceivingEvents.Reception.MALFORMED;
+        }
+        if (verdict instanceof EnvelopeAcceptor.Unresolvable) {
+            return ReceivingEvents.Reception.UNRESOLVABLE;
+        }
+        return verdict instanceof EnvelopeAcceptor.Resolved ? ReceivingEvents.Reception.RESOLVED
+                : ReceivingEvents.Reception.DEFERRED;
+    }
+
+    /** A resend is assessed as Deferred (already answered for, not counted again). */
+    private record Assessed(EnvelopeAcceptor.Verdict verdict, ReceivingEvents.Reception reception) {
     }
 
     /** What the peer is told. */

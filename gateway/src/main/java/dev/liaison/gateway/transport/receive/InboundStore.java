@@ -201,6 +201,24 @@ public final class InboundStore {
         }
     }
 
+    /**
+     * How many stored envelopes wait for processing and how many are quarantined (for the metrics).
+     * Pending rows are counted from the due index; quarantined ones by a scan of the table, which
+     * holds only ids of processed envelopes besides them (pruned after the deduplication retention).
+     */
+    public Backlog backlog(Connection c) throws SQLException {
+        try (var s = c.prepareStatement("SELECT (SELECT count(*) FROM transport.inbound WHERE state = 'pending'),"
+                + " (SELECT count(*) FROM transport.inbound WHERE state = 'quarantined')");
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return new Backlog(rs.getLong(1), rs.getLong(2));
+        }
+    }
+
+    /** The inbound store's unfinished part. */
+    public record Backlog(long pending, long quarantined) {
+    }
+
     /** Forgets processed ids older than the retention; returns how many. Quarantined rows stay. */
     public int prune(Connection c, Duration retention) throws SQLException {
         try (var s = c.prepareStatement("DELETE FROM transport.inbound WHERE state IN ('done', 'discarded')"

@@ -84,6 +84,7 @@ public final class InboundWorker implements AutoCloseable {
 
     /** Processes the next due envelope, if any; returns whether there was one. */
     boolean processOne() {
+        long started = System.nanoTime();
         Optional<Processed> processed = database.inTransaction(c -> {
             Optional<InboundEnvelope> next = store.lockNext(c);
             if (next.isEmpty()) {
@@ -92,9 +93,10 @@ public final class InboundWorker implements AutoCloseable {
             return Optional.of(process(c, next.get()));
         });
         processed.ifPresent(p -> {
-            if (p.unresolvable()) {
+            if (p.outcome() == ReceivingEvents.Processing.UNRESOLVABLE) {
                 counter.record(p.peer());
             }
+            settings.events().processed(p.outcome(), System.nanoTime() - started);
         });
         return processed.isPresent();
     }
@@ -106,17 +108,21 @@ public final class InboundWorker implements AutoCloseable {
             outcome = processor.process(c, envelope);
         } catch (Exception e) {
             c.rollback(beforeProcessing);
-            recordFailure(c, envelope, e);
-            return new Processed(envelope.peer(), false);
+            boolean quarantined = recordFailure(c, envelope, e);
+            return new Processed(envelope.peer(), quarantined ? ReceivingEvents.Processing.QUARANTINED
+                    : ReceivingEvents.Processing.FAILED);
         }
         store.finish(c, envelope.id(), outcome);
         if (outcome instanceof InboundProcessor.Quarantine q) {
             LOG.warn("Inbound envelope {} quarantined: {}", envelope.id(), q.reason());
+            return new Processed(envelope.peer(), ReceivingEvents.Processing.QUARANTINED);
         }
-        return new Processed(envelope.peer(), outcome instanceof InboundProcessor.Unresolvable);
+        return new Processed(envelope.peer(), outcome instanceof InboundProcessor.Unresolvable
+                ? ReceivingEvents.Processing.UNRESOLVABLE : ReceivingEvents.Processing.DONE);
     }
 
-    private void recordFailure(Connection c, InboundEnvelope envelope, Exception e) throws SQLException {
+    /** Returns whether the envelope is now quarantined. */
+    private boolean recordFailure(Connection c, InboundEnvelope envelope, Exception e) throws SQLException {
         String error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         boolean quarantined = store.recordFailure(c, envelope.id(), error, settings.maxProcessingAttempts(),
                 Limits.PROCESSING_RETRY);
@@ -126,6 +132,7 @@ public final class InboundWorker implements AutoCloseable {
         } else {
             LOG.warn("Processing inbound envelope {} failed (attempt {}): {}", envelope.id(), envelope.attempt(), error);
         }
+        return quarantined;
     }
 
     private void pruneWhenDue() {
@@ -163,6 +170,6 @@ public final class InboundWorker implements AutoCloseable {
         wakeup.close();
     }
 
-    private record Processed(PeerAddress peer, boolean unresolvable) {
+    private record Processed(PeerAddress peer, ReceivingEvents.Processing outcome) {
     }
 }

@@ -12,16 +12,21 @@ import java.util.Objects;
  * How the receiving service listens and protects itself. {@link #https} is the production form;
  * {@link #plainHttp} exists for loopback tests and must be chosen explicitly ({@code http.tls=false}).
  *
- * @param port 0 picks a free port; {@link ReceivingServer#port()} tells which
+ * @param port      0 picks a free port; {@link ReceivingServer#port()} tells which
+ * @param resources further documents the listener serves (metrics, health, autoconfiguration)
+ * @param events    told what the service received and processed (metrics)
  */
 public record ReceiverSettings(InetAddress bindAddress, int port, Security security, int maxEnvelopeBytes,
                                int unresolvableThreshold, Duration unresolvableWindow, int processorThreads,
-                               int maxProcessingAttempts, Duration pollInterval, Clock clock) {
+                               int maxProcessingAttempts, Duration pollInterval, Clock clock,
+                               HttpResources resources, ReceivingEvents events) {
 
     public ReceiverSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(events, "events");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " outside 0..65535");
         }
@@ -33,6 +38,14 @@ public record ReceiverSettings(InetAddress bindAddress, int port, Security secur
             throw new IllegalArgumentException("threshold " + unresolvableThreshold + ", processor threads "
                     + processorThreads + " and attempts " + maxProcessingAttempts + " must be positive");
         }
+    }
+
+    /** Settings serving only the transport's own endpoints and reporting nothing. */
+    public ReceiverSettings(InetAddress bindAddress, int port, Security security, int maxEnvelopeBytes,
+                            int unresolvableThreshold, Duration unresolvableWindow, int processorThreads,
+                            int maxProcessingAttempts, Duration pollInterval, Clock clock) {
+        this(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold, unresolvableWindow, processorThreads,
+                maxProcessingAttempts, pollInterval, clock, HttpResources.NONE, ReceivingEvents.NONE);
     }
 
     /** HTTPS with the gateway's certificate and every bound at its default. */
@@ -53,22 +66,32 @@ public record ReceiverSettings(InetAddress bindAddress, int port, Security secur
 
     public ReceiverSettings withMaxEnvelopeBytes(int value) {
         return new ReceiverSettings(bindAddress, port, security, value, unresolvableThreshold, unresolvableWindow,
-                processorThreads, maxProcessingAttempts, pollInterval, clock);
+                processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events);
     }
 
     public ReceiverSettings withUnresolvableThreshold(int value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, value, unresolvableWindow,
-                processorThreads, maxProcessingAttempts, pollInterval, clock);
+                processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events);
     }
 
     public ReceiverSettings withMaxProcessingAttempts(int value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
-                unresolvableWindow, processorThreads, value, pollInterval, clock);
+                unresolvableWindow, processorThreads, value, pollInterval, clock, resources, events);
     }
 
     public ReceiverSettings withPollInterval(Duration value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
-                unresolvableWindow, processorThreads, maxProcessingAttempts, value, clock);
+                unresolvableWindow, processorThreads, maxProcessingAttempts, value, clock, resources, events);
+    }
+
+    public ReceiverSettings withResources(HttpResources value) {
+        return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
+                unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, value, events);
+    }
+
+    public ReceiverSettings withEvents(ReceivingEvents value) {
+        return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
+                unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, resources, value);
     }
 
     /** A counter with these settings' threshold and window. */

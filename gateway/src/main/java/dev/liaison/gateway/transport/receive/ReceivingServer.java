@@ -98,7 +98,12 @@ public final class ReceivingServer implements AutoCloseable {
         }
         p.addLast("idle", new IdleStateHandler(0, 0, (int) Limits.IDLE_TIMEOUT.toSeconds()));
         p.addLast("http", new HttpServerCodec(Limits.MAX_INITIAL_LINE, Limits.MAX_HEADER_BYTES, MAX_CHUNK));
-        p.addLast("envelopes", new EnvelopeHttpHandler(intake, description, blocking, settings.maxEnvelopeBytes()));
+        p.addLast("envelopes", new EnvelopeHttpHandler(intake, description, blocking, settings));
+    }
+
+    /** Whether the listening socket is still open (false once closed). */
+    public boolean listening() {
+        return channel.isActive();
     }
 
     /** The port actually bound (useful with port 0). */

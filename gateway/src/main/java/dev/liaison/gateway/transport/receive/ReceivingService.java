@@ -21,7 +21,8 @@ public final class ReceivingService implements AutoCloseable {
     /** Starts listening and processing; the transport schema must be migrated. */
     public static ReceivingService start(Database database, ReceiverSettings settings, Relay relay) {
         UnresolvableCounter counter = settings.newCounter();
-        var intake = new EnvelopeIntake(database, new InboundStore(settings.clock()), relay.acceptor(), counter);
+        var intake = new EnvelopeIntake(database, new InboundStore(settings.clock()), relay.acceptor(), counter,
+                settings.events());
         InboundWorker worker = InboundWorker.start(database, relay.processor(), counter, settings);
         try {
             return new ReceivingService(ReceivingServer.start(settings, relay.description(), intake), worker);
@@ -33,6 +34,11 @@ public final class ReceivingService implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** Whether the HTTP(S) listener still accepts connections. */
+    public boolean listening() {
+        return server.listening();
     }
 
     @Override

@@ -13,12 +13,14 @@ import java.util.Objects;
  * @param destinationConcurrency POSTs in flight to one destination from this process
  * @param deliveryThreads        POSTs in flight from this process altogether
  * @param clock                  the time source for due, lease and expiry times (tests move it)
+ * @param events                 told the outcome of every attempt (metrics)
  */
 public record DeliverySettings(Duration expiry, int destinationConcurrency, int deliveryThreads, Backoff backoff,
-                               Duration lease, Duration pollInterval, Clock clock) {
+                               Duration lease, Duration pollInterval, Clock clock, DeliveryEvents events) {
 
     public DeliverySettings {
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(events, "events");
         Objects.requireNonNull(backoff, "backoff");
         positive("expiry", expiry);
         positive("lease", lease);
@@ -33,6 +35,12 @@ public record DeliverySettings(Duration expiry, int destinationConcurrency, int 
         }
     }
 
+    /** Settings reporting nothing. */
+    public DeliverySettings(Duration expiry, int destinationConcurrency, int deliveryThreads, Backoff backoff,
+                            Duration lease, Duration pollInterval, Clock clock) {
+        this(expiry, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, clock, DeliveryEvents.NONE);
+    }
+
     public static DeliverySettings defaults() {
         return new DeliverySettings(Limits.DEFAULT_EXPIRY, Limits.DEFAULT_DESTINATION_CONCURRENCY,
                 Limits.DEFAULT_DELIVERY_THREADS, new Backoff(Limits.RETRY_BASE, Limits.RETRY_CEILING),
@@ -40,23 +48,32 @@ public record DeliverySettings(Duration expiry, int destinationConcurrency, int 
     }
 
     public DeliverySettings withExpiry(Duration value) {
-        return new DeliverySettings(value, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, clock);
+        return new DeliverySettings(value, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, clock,
+                events);
     }
 
     public DeliverySettings withConcurrency(int perDestination, int threads) {
-        return new DeliverySettings(expiry, perDestination, threads, backoff, lease, pollInterval, clock);
+        return new DeliverySettings(expiry, perDestination, threads, backoff, lease, pollInterval, clock, events);
     }
 
     public DeliverySettings withBackoff(Backoff value) {
-        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, value, lease, pollInterval, clock);
+        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, value, lease, pollInterval, clock,
+                events);
     }
 
     public DeliverySettings withPollInterval(Duration value) {
-        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, value, clock);
+        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, value, clock,
+                events);
     }
 
     public DeliverySettings withClock(Clock value) {
-        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, value);
+        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, value,
+                events);
+    }
+
+    public DeliverySettings withEvents(DeliveryEvents value) {
+        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, clock,
+                value);
     }
 
     /**

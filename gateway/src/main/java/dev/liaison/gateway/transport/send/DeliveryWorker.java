@@ -120,7 +120,11 @@ public final class DeliveryWorker implements AutoCloseable {
 
     private void deliver(ClaimedEnvelope envelope) {
         try {
-            record(envelope, poster.post(envelope));
+            long started = System.nanoTime();
+            DeliveryOutcome outcome = poster.post(envelope);
+            long nanos = System.nanoTime() - started;
+            record(envelope, outcome, nanos);
+            settings.events().attempted(envelope.destination().getHost(), outcome, nanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // shutting down: the lease ends and another worker resends
         } catch (RuntimeException e) {
@@ -133,17 +137,23 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
-    private void record(ClaimedEnvelope envelope, DeliveryOutcome outcome) {
+    /**
+     * Records the outcome, then logs one line per attempt as {@code key=value} pairs (envelope id,
+     * destination host, attempt, outcome; never a user, a relationship or a full URL).
+     */
+    private void record(ClaimedEnvelope envelope, DeliveryOutcome outcome, long nanos) {
         String host = envelope.destination().getHost();
-        if (outcome instanceof DeliveryOutcome.Delivered) {
+        long millis = nanos / 1_000_000;
+        if (outcome instanceof DeliveryOutcome.Delivered delivered) {
             database.inTransaction(c -> queue.markDelivered(c, envelope));
-            LOG.debug("Delivered envelope {} to {} (attempt {})", envelope.id(), host, envelope.attempt());
+            LOG.info("delivery envelope={} host={} attempt={} outcome=delivered status={} ms={}", envelope.id(), host,
+                    envelope.attempt(), delivered.status(), millis);
         } else if (outcome instanceof DeliveryOutcome.Retry retry) {
             Duration delay = settings.backoff().delayAfter(envelope.attempt());
             Duration wait = retry.retryAfter().compareTo(delay) > 0 ? retry.retryAfter() : delay;
             database.inTransaction(c -> queue.scheduleRetry(c, envelope, wait, retry.reason()));
-            LOG.debug("Envelope {} to {}: attempt {} failed ({}); next in {}", envelope.id(), host,
-                    envelope.attempt(), retry.reason(), wait);
+            LOG.info("delivery envelope={} host={} attempt={} outcome=retry reason=\"{}\" next_s={} ms={}", envelope.id(),
+                    host, envelope.attempt(), retry.reason(), wait.toSeconds(), millis);
         } else if (outcome instanceof DeliveryOutcome.Rejected rejected) {
             database.inTransaction(c -> {
                 var undeliverable = queue.reject(c, envelope, rejected.reason());
@@ -152,7 +162,9 @@ public final class DeliveryWorker implements AutoCloseable {
                 }
                 return undeliverable;
             });
-            LOG.warn("Envelope {} refused by {} ({}); the sender is told", envelope.id(), host, rejected.reason());
+            LOG.warn("delivery envelope={} host={} attempt={} outcome=rejected reason=\"{}\" ms={};"
+                    + " refused by the receiver, the sender is told", envelope.id(), host, envelope.attempt(),
+                    rejected.reason(), millis);
         }
     }
 

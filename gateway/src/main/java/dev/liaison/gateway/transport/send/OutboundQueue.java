@@ -194,6 +194,17 @@ public final class OutboundQueue {
         }
     }
 
+    /** How many envelopes wait for delivery, and how long the oldest has waited (for the metrics). */
+    public Backlog backlog(Connection c) throws SQLException {
+        try (var s = c.prepareStatement("SELECT count(*), min(created_at) FROM transport.outbound WHERE state = 'pending'");
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            OffsetDateTime oldest = rs.getObject(2, OffsetDateTime.class);
+            Duration age = oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), clock.instant());
+            return new Backlog(rs.getLong(1), age.isNegative() ? Duration.ZERO : age);
+        }
+    }
+
     private boolean finish(Connection c, ClaimedEnvelope e, String state, String error) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE transport.outbound SET state = ?, envelope = NULL,"
                 + " finished_at = ?, last_error = COALESCE(?, last_error), claim_token = NULL, leased_until = NULL"
@@ -227,6 +238,14 @@ public final class OutboundQueue {
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    /**
+     * The queue's pending part.
+     *
+     * @param oldestAge since the oldest pending envelope was enqueued; zero when none is pending
+     */
+    public record Backlog(long pending, Duration oldestAge) {
     }
 
     /** A due row locked for the claiming transaction. */

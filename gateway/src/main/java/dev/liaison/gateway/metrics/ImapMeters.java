@@ -1,0 +1,81 @@
+package dev.liaison.gateway.metrics;
+
+import dev.liaison.gateway.Limits;
+import dev.liaison.imap.server.ImapAuthenticator;
+import dev.liaison.imap.server.ImapEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * IMAP's events as Micrometer meters: connections, logins, and one timer per command name (its
+ * count is the number of commands). Names come from James's fixed command table; should more than
+ * {@link Limits#MAX_METRIC_IMAP_COMMANDS} ever appear, the rest share {@code command="OTHER"}.
+ */
+final class ImapMeters implements ImapEvents {
+
+    private static final String OTHER = "OTHER";
+
+    private final MeterRegistry registry;
+    private final Counter connections;
+    private final AtomicInteger open;
+    private final ConcurrentMap<String, Timer> commands = new ConcurrentHashMap<>();
+    private final Counter loginsSucceeded;
+    private final Counter loginsRefused;
+
+    ImapMeters(MeterRegistry registry) {
+        this.registry = registry;
+        connections = Counter.builder("liaison.imap.connections").description("IMAP connections opened")
+                .register(registry);
+        open = registry.gauge("liaison.imap.connections.open", new AtomicInteger());
+        loginsSucceeded = logins(registry, "succeeded");
+        loginsRefused = logins(registry, "refused");
+    }
+
+    private static Counter logins(MeterRegistry registry, String outcome) {
+        return Counter.builder("liaison.imap.logins")
+                .description("IMAP LOGIN and AUTHENTICATE attempts by outcome (refused: wrong credentials or no answer)")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    /** {@code authenticator}, counting its answers. */
+    ImapAuthenticator counting(ImapAuthenticator authenticator) {
+        return (login, password) -> {
+            Optional<String> user = authenticator.authenticate(login, password);
+            (user.isPresent() ? loginsSucceeded : loginsRefused).increment();
+            return user;
+        };
+    }
+
+    @Override
+    public void connectionOpened() {
+        connections.increment();
+        open.incrementAndGet();
+    }
+
+    @Override
+    public void connectionClosed() {
+        open.decrementAndGet();
+    }
+
+    @Override
+    public void commandAnswered(String command, long nanos) {
+        Timer timer = commands.get(command);
+        if (timer == null) {
+            timer = commands.computeIfAbsent(commands.size() < Limits.MAX_METRIC_IMAP_COMMANDS ? command : OTHER,
+                    this::timer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(String command) {
+        return Timer.builder("liaison.imap.commands").description("IMAP commands answered, by command")
+                .tag("command", command).register(registry);
+    }
+}
