@@ -76,9 +76,11 @@ public final class RelayLoad {
         final AtomicIntegerArray seen;
         final AtomicInteger delivered = new AtomicInteger();
         final AtomicInteger duplicates = new AtomicInteger();
+        final IdleWatcher.Mode seenBy;
 
-        Run(int id, int count, int size) {
+        Run(int id, int count, int size, IdleWatcher.Mode seenBy) {
             this.id = id;
+            this.seenBy = seenBy;
             this.count = count;
             this.size = size;
             this.accepted = new long[count];
@@ -165,13 +167,14 @@ public final class RelayLoad {
                 Duration.ofMinutes(Long.parseLong(o.get("--quiet-wait", "20"))));
         for (Pair p : target.pairs()) {
             watchers.add(IdleWatcher.start(target.imapHost(), target.imapPort(), target.tls(), p.receiver(),
-                    p.receiverPassword(), this::appeared));
+                    p.receiverPassword(), IdleWatcher.Mode.IDLE, this::appeared));
         }
         try {
             System.err.println("warm-up (JIT, pools, TLS): not reported");
             loaded(Math.max(sessions * 20, 500), 10240, sessions, null);
-            unloaded(20, unloadedSize, null);
-            unloaded(unloaded, unloadedSize, quiet.await());
+            unloaded(20, unloadedSize, IdleWatcher.Mode.IDLE, null);
+            unloaded(unloaded, unloadedSize, IdleWatcher.Mode.IDLE, quiet.await());
+            unloaded(unloaded, unloadedSize, IdleWatcher.Mode.POLL, quiet.await());
             for (int i = 0; i < sizes.length; i++) {
                 loaded(counts[i], sizes[i], sessions, quiet.await());
             }
@@ -194,7 +197,7 @@ public final class RelayLoad {
 
     /** {@code count} messages from {@code sessions} sessions as fast as the sender answers. */
     private void loaded(int count, int size, int sessions, QuietMachine.State machine) throws Exception {
-        Run run = newRun(count, size);
+        Run run = newRun(count, size, IdleWatcher.Mode.IDLE);
         byte[] body = body(size);
         List<SubmitSession> open = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
@@ -228,10 +231,15 @@ public final class RelayLoad {
     }
 
     /** One message at a time: the next is sent once the previous is visible. */
-    private void unloaded(int count, int size, QuietMachine.State machine) throws Exception {
-        Run run = newRun(count, size);
+    private void unloaded(int count, int size, IdleWatcher.Mode seenBy, QuietMachine.State machine) throws Exception {
+        Run run = newRun(count, size, seenBy);
         byte[] body = body(size);
         Pair p = target.pairs().get(0);
+        IdleWatcher poller = seenBy == IdleWatcher.Mode.POLL ? IdleWatcher.start(target.imapHost(), target.imapPort(),
+                target.tls(), p.receiver(), p.receiverPassword(), seenBy, this::appeared) : null;
+        if (poller != null) {
+            watchers.add(poller);
+        }
         Resources resources = Resources.start(target.trees());
         long start = System.nanoTime();
         try (SubmitSession session = SubmitSession.open(target.smtpHost(), target.smtpPort(), target.tls(), p.login(),
@@ -246,11 +254,16 @@ public final class RelayLoad {
         }
         long submitted = System.nanoTime();
         awaitAll(run);
-        report(run, start, submitted, resources.stop(), machine, "unloaded");
+        Resources.Usage usage = resources.stop();
+        if (poller != null) {
+            watchers.remove(poller);
+            poller.close();
+        }
+        report(run, start, submitted, usage, machine, seenBy == IdleWatcher.Mode.IDLE ? "unloaded" : "unloaded, NOOP poll");
     }
 
-    private Run newRun(int count, int size) {
-        Run run = new Run(nextRun.incrementAndGet(), count, size);
+    private Run newRun(int count, int size, IdleWatcher.Mode seenBy) {
+        Run run = new Run(nextRun.incrementAndGet(), count, size, seenBy);
         runs.put(run.id, run);
         return run;
     }
@@ -277,12 +290,15 @@ public final class RelayLoad {
         Thread.sleep(1000); // a duplicate would show up right behind its first copy
     }
 
-    private void appeared(String subject, long nanos) {
+    private void appeared(String subject, long nanos, IdleWatcher.Mode mode) {
         Matcher m = SUBJECT.matcher(subject);
         Run run = m.find() ? runs.get(Integer.parseInt(m.group(1))) : null;
         if (run == null) {
             foreign.incrementAndGet();
             return;
+        }
+        if (run.seenBy != mode) {
+            return; // a poll run: the IDLE watcher of the same mailbox sees the messages too
         }
         run.appeared(Integer.parseInt(m.group(2)), nanos);
     }
@@ -328,8 +344,8 @@ public final class RelayLoad {
         table.add(String.format(Locale.ROOT, "| %s | %s | %d | %d%s | %s | %s | %s | %s | %s | %s | %s | %s |", kind,
                 size(run.size), run.count, run.delivered.get(),
                 missing > 0 || doubled > 0 ? " (**" + missing + " lost, " + doubled + " doubled**)" : "",
-                kind.equals("unloaded") ? "–" : String.format(Locale.ROOT, "%.0f", steady),
-                kind.equals("unloaded") ? "–" : String.format(Locale.ROOT, "%.0f", submitRate), p50, p99, max,
+                kind.startsWith("unloaded") ? "–" : String.format(Locale.ROOT, "%.0f", steady),
+                kind.startsWith("unloaded") ? "–" : String.format(Locale.ROOT, "%.0f", submitRate), p50, p99, max,
                 usage.cpu(), usage.memory(), machine.describe()));
     }
 
