@@ -5,7 +5,8 @@
 # Usage: gateway/src/test/scripts/bench-relay.sh [RelayLoad options]
 #   e.g. bench-relay.sh -s 10 --pairs 10 --sizes 1024,10240,1048576 --messages 5000,5000,200 --unloaded 100
 # BENCH_WORK=DIR keeps the gateways' data (and the relationships) for the next run; default: a
-# temporary directory, removed at the end. SERVE_JAVA_OPTS is passed to both gateway JVMs.
+# temporary directory, removed at the end. SERVE_JAVA_OPTS is passed to both gateway JVMs, with {side}
+# replaced by a or b (e.g. -XX:StartFlightRecording=filename=/tmp/{side}.jfr,settings=profile).
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 mvn -q -B -o -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/test.classpath \

@@ -33,14 +33,18 @@ final class IdleWatcher implements AutoCloseable {
 
     /**
      * How new messages are noticed. {@code IDLE}: what a mail client does, and what the benchmark
-     * reports. {@code POLL}: NOOP after NOOP, which sees a message as soon as the server's mailbox
-     * has it — for servers that hold IDLE notifications back on purpose (Dovecot waits 500 ms after
-     * a change before it looks, {@code NOTIFY_DELAY_MSECS} in its index-mailbox-check.c), to tell
-     * that wait from the delivery's own latency. Costs the server a core while it runs.
+     * reports. {@code POLL}: {@code STATUS INBOX (MESSAGES)} every millisecond from a connection with
+     * no mailbox selected, which sees a message as soon as the server's store has it — for servers
+     * that hold IDLE notifications back on purpose (Dovecot waits 500 ms after a change before it
+     * looks, {@code NOTIFY_DELAY_MSECS} in its index-mailbox-check.c), to tell that wait from the
+     * delivery's own latency. STATUS rather than NOOP because a NOOP answer depends on the
+     * server's change notifications, the thing being avoided (and Liaison's NOOP misses some, see
+     * docs/benchmarks.md). New messages are then read with EXAMINE, FETCH, CLOSE.
      */
     enum Mode { IDLE, POLL }
 
     private static final Pattern EXISTS = Pattern.compile("^\\* (\\d+) EXISTS", Pattern.CASE_INSENSITIVE);
+    private static final Pattern STATUS = Pattern.compile("^\\* STATUS \\S+ \\(MESSAGES (\\d+)\\)", Pattern.CASE_INSENSITIVE);
     private static final Pattern FETCH = Pattern.compile("^\\* (\\d+) FETCH", Pattern.CASE_INSENSITIVE);
     private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)\\+?}$");
     private static final Pattern SUBJECT = Pattern.compile("(?im)^Subject:[ \\t]*(.*)$");
@@ -88,7 +92,7 @@ final class IdleWatcher implements AutoCloseable {
                 secure.getOutputStream());
         w.tag = clear.tag;
         w.command("LOGIN " + quoted(login) + " " + quoted(password));
-        w.command("SELECT INBOX");
+        w.command(mode == Mode.IDLE ? "SELECT INBOX" : "STATUS INBOX (MESSAGES)");
         w.fetched = w.exists;
         w.reader.start();
         return w;
@@ -97,14 +101,12 @@ final class IdleWatcher implements AutoCloseable {
     private void watch() {
         try {
             while (!closing) {
-                if (exists > fetched) {
-                    int to = exists;
-                    command("FETCH " + (fetched + 1) + ":" + to + " (BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
-                    fetched = to;
+                if (mode == Mode.POLL) {
+                    poll();
                     continue;
                 }
-                if (mode == Mode.POLL) {
-                    command("NOOP");
+                if (exists > fetched) {
+                    fetchNew();
                     continue;
                 }
                 String idle = nextTag();
@@ -125,6 +127,23 @@ final class IdleWatcher implements AutoCloseable {
             if (!closing) {
                 failure = e;
             }
+        }
+    }
+
+    private void fetchNew() throws IOException {
+        int to = exists;
+        command("FETCH " + (fetched + 1) + ":" + to + " (BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
+        fetched = to;
+    }
+
+    private void poll() throws IOException, InterruptedException {
+        command("STATUS INBOX (MESSAGES)");
+        if (exists > fetched) {
+            command("EXAMINE INBOX"); // its EXISTS may announce more that arrived meanwhile
+            fetchNew();
+            command("CLOSE"); // read-only: expunges nothing
+        } else {
+            Thread.sleep(1);
         }
     }
 
@@ -175,8 +194,11 @@ final class IdleWatcher implements AutoCloseable {
         }
         String text = response.toString();
         Matcher m = EXISTS.matcher(text);
+        Matcher status = STATUS.matcher(text);
         if (m.find()) {
             announce(Integer.parseInt(m.group(1)), System.nanoTime());
+        } else if (status.find()) {
+            announce(Integer.parseInt(status.group(1)), System.nanoTime());
         } else if ((m = FETCH.matcher(text)).find()) {
             int seq = Integer.parseInt(m.group(1));
             if (seq > fetched && seq <= exists) {

@@ -148,7 +148,7 @@ final class LiaisonPair implements AutoCloseable {
     private ProcessBuilder builder(Side s, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (args[0].equals("serve")) {
-            command.addAll(javaOptions);
+            javaOptions.forEach(o -> command.add(o.replace("{side}", s.name()))); // e.g. a JFR file per gateway
         }
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));

@@ -49,6 +49,8 @@ import java.util.regex.Pattern;
  * run options: -s 10 (sessions) --sizes 1024,10240,1048576 --messages 5000,5000,200
  *              --unloaded 100 --unloaded-size 10240 --quiet-wait 20 (minutes; 0: do not wait) --max-load 0.7
  * </pre>
+ * Runs, in order: warm-up (not reported); unloaded, one message at a time, timed by IDLE; the same
+ * timed by polling STATUS (see {@link IdleWatcher.Mode#POLL}); then one loaded run per size.
  * Resources: CPU seconds and peak memory of each watched process tree (a gateway's JVM with its
  * PostgreSQL; Postfix's or Dovecot's master with its children), sampled from {@code /proc}.
  */
@@ -259,7 +261,7 @@ public final class RelayLoad {
             watchers.remove(poller);
             poller.close();
         }
-        report(run, start, submitted, usage, machine, seenBy == IdleWatcher.Mode.IDLE ? "unloaded" : "unloaded, NOOP poll");
+        report(run, start, submitted, usage, machine, seenBy == IdleWatcher.Mode.IDLE ? "unloaded" : "unloaded, STATUS poll");
     }
 
     private Run newRun(int count, int size, IdleWatcher.Mode seenBy) {
@@ -305,7 +307,9 @@ public final class RelayLoad {
 
     private void report(Run run, long start, long submitted, Resources.Usage usage, QuietMachine.State machine,
                         String kind) {
-        int missing = run.count - run.delivered.get();
+        int sent = (int) Arrays.stream(run.accepted).filter(t -> t != 0).count();
+        int missing = sent - run.delivered.get(); // accepted with a 250, never seen
+        int unsent = run.count - sent; // an unloaded run stops at the first message that does not appear
         int doubled = run.duplicates.get();
         List<Long> latencies = new ArrayList<>();
         List<Long> visibleAt = new ArrayList<>();
@@ -321,8 +325,9 @@ public final class RelayLoad {
         }
         long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         long[] vis = visibleAt.stream().mapToLong(Long::longValue).sorted().toArray();
-        String line = String.format(Locale.ROOT, "run r%d %s size=%d messages=%d delivered=%d missing=%d duplicates=%d",
-                run.id, kind, run.size, run.count, run.delivered.get(), missing, doubled);
+        String line = String.format(Locale.ROOT, "run r%d %s size=%d messages=%d delivered=%d missing=%d duplicates=%d%s",
+                run.id, kind, run.size, run.count, run.delivered.get(), missing, doubled,
+                unsent > 0 ? " not-sent=" + unsent : "");
         if (machine == null) {
             System.err.println(line + " (warm-up)");
             return;
@@ -336,14 +341,16 @@ public final class RelayLoad {
         String max = ms(lat.length == 0 ? Double.NaN : lat[lat.length - 1]);
         System.err.printf(Locale.ROOT, "%s steady=%.1f msgs/s submitted=%.1f msgs/s p50=%s p99=%s max=%s %s [%s]%n", line,
                 steady, submitRate, p50, p99, max, usage.describe(), machine.describe());
-        if (missing > 0 || doubled > 0) {
+        if (missing > 0 || doubled > 0 || unsent > 0) {
             lostOrDoubled = true;
-            System.err.println("ERROR: run r" + run.id + ": " + missing + " messages never appeared, " + doubled
-                    + " appeared more than once");
+            System.err.println("ERROR: run r" + run.id + ": " + missing + " accepted messages never appeared (within "
+                    + STALL.toSeconds() + " s of the last progress), " + doubled + " appeared more than once, " + unsent
+                    + " not sent because an earlier one did not appear");
         }
         table.add(String.format(Locale.ROOT, "| %s | %s | %d | %d%s | %s | %s | %s | %s | %s | %s | %s | %s |", kind,
                 size(run.size), run.count, run.delivered.get(),
-                missing > 0 || doubled > 0 ? " (**" + missing + " lost, " + doubled + " doubled**)" : "",
+                missing > 0 || doubled > 0 || unsent > 0
+                        ? " (**" + missing + " missing, " + doubled + " doubled, " + unsent + " not sent**)" : "",
                 kind.startsWith("unloaded") ? "–" : String.format(Locale.ROOT, "%.0f", steady),
                 kind.startsWith("unloaded") ? "–" : String.format(Locale.ROOT, "%.0f", submitRate), p50, p99, max,
                 usage.cpu(), usage.memory(), machine.describe()));
