@@ -196,6 +196,6 @@ if [ ! -f gateway/target/test.classpath ] || [ ! -d gateway/target/test-classes/
     -Dmdep.includeScope=test >/dev/null
 fi
 cp="$PWD/gateway/target/test-classes:$PWD/gateway/target/classes:$(cat gateway/target/test.classpath)"
-java -cp "$cp" dev.liaison.gateway.load.RelayLoad client --label "Postfix → LMTP → Dovecot" \
+java ${LOAD_JAVA_OPTS:-} -cp "$cp" dev.liaison.gateway.load.RelayLoad client --label "Postfix → LMTP → Dovecot" \
   --smtp "127.0.0.1:$submission" --imap "127.0.0.1:$imap" --ca "$ref/certificate.pem" --pairs-file "$ref/pairs.txt" \
   --watch "postfix=$ref/spool/pid/master.pid,dovecot=$ref/run/master.pid" "$@"

@@ -5,7 +5,8 @@
 # Usage: gateway/src/test/scripts/bench-relay.sh [RelayLoad options]
 #   e.g. bench-relay.sh -s 10 --pairs 10 --sizes 1024,10240,1048576 --messages 5000,5000,200 --unloaded 100
 # BENCH_WORK=DIR keeps the gateways' data (and the relationships) for the next run; default: a
-# temporary directory, removed at the end. SERVE_JAVA_OPTS is passed to both gateway JVMs, with {side}
+# temporary directory, removed at the end. LOAD_JAVA_OPTS goes to the load tool (e.g.
+# -Drelayload.threads=true: CPU by thread per run). SERVE_JAVA_OPTS is passed to both gateway JVMs, with {side}
 # replaced by a or b (e.g. -XX:StartFlightRecording=filename=/tmp/{side}.jfr,settings=profile).
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
@@ -17,5 +18,5 @@ if [ -z "$work" ]; then
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
 fi
-java -cp "$cp" dev.liaison.gateway.load.RelayLoad liaison --jar gateway/target/liaison.jar --work "$work" \
+java ${LOAD_JAVA_OPTS:-} -cp "$cp" dev.liaison.gateway.load.RelayLoad liaison --jar gateway/target/liaison.jar --work "$work" \
   --serve-java-opts "${SERVE_JAVA_OPTS:-}" "$@"

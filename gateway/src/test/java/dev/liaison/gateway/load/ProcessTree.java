@@ -62,6 +62,28 @@ final class ProcessTree {
         return new Sample(ticks / TICKS_PER_SECOND, rss, pss, pids.size());
     }
 
+    /**
+     * CPU seconds so far by thread name (digits folded, so pools add up) for every thread of every
+     * process in the tree — where a gateway's time goes. Threads that ended are not counted.
+     */
+    Map<String, Double> threads() {
+        Map<String, Double> byName = new HashMap<>();
+        for (long pid : descendantsAndSelf()) {
+            try (var tasks = Files.newDirectoryStream(PROC.resolve(pid + "/task"))) {
+                for (Path task : tasks) {
+                    String s = Files.readString(task.resolve("stat"));
+                    String comm = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                    double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+                    byName.merge(comm, seconds, Double::sum);
+                }
+            } catch (IOException | RuntimeException e) {
+                // exited meanwhile
+            }
+        }
+        return byName;
+    }
+
     private List<Long> descendantsAndSelf() {
         Map<Long, List<Long>> children = new HashMap<>();
         try (var entries = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {

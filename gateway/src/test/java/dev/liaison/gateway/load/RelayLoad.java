@@ -47,17 +47,19 @@ import java.util.regex.Pattern;
  *     measures anything else the same way (the Postfix → LMTP → Dovecot reference, bench-reference.sh);
  *     FILE: one line per pair "login password from to receiver-login receiver-password"
  * run options: -s 10 (sessions) --sizes 1024,10240,1048576 --messages 5000,5000,200
- *              --unloaded 100 --unloaded-size 10240 --quiet-wait 20 (minutes; 0: do not wait) --max-load 0.7
+ *              --unloaded 100 --unloaded-size 10240 --idle 10 (seconds of idle CPU measured after the warm-up) --quiet-wait 20 (minutes; 0: do not wait) --max-load 0.7
  * </pre>
  * Runs, in order: warm-up (not reported); unloaded, one message at a time, timed by IDLE; the same
  * timed by polling STATUS (see {@link IdleWatcher.Mode#POLL}); then one loaded run per size.
  * Resources: CPU seconds and peak memory of each watched process tree (a gateway's JVM with its
- * PostgreSQL; Postfix's or Dovecot's master with its children), sampled from {@code /proc}.
+ * PostgreSQL; Postfix's or Dovecot's master with its children), sampled from {@code /proc};
+ * {@code -Drelayload.threads=true} also prints each run's CPU by thread name.
  */
 public final class RelayLoad {
 
     private static final Pattern SUBJECT = Pattern.compile("relay-load r(\\d+) n(\\d+)");
     private static final Duration STALL = Duration.ofSeconds(180);
+    private static final boolean THREADS = Boolean.getBoolean("relayload.threads");
 
     /** One sender/receiver pair: who submits, from which address to which, and who receives it. */
     record Pair(String login, String password, String from, String to, String receiver, String receiverPassword) {
@@ -175,6 +177,7 @@ public final class RelayLoad {
             System.err.println("warm-up (JIT, pools, TLS): not reported");
             loaded(Math.max(sessions * 20, 500), 10240, sessions, null);
             unloaded(20, unloadedSize, IdleWatcher.Mode.IDLE, null);
+            idle(Integer.parseInt(o.get("--idle", "10")));
             unloaded(unloaded, unloadedSize, IdleWatcher.Mode.IDLE, quiet.await());
             unloaded(unloaded, unloadedSize, IdleWatcher.Mode.POLL, quiet.await());
             for (int i = 0; i < sizes.length; i++) {
@@ -230,6 +233,19 @@ public final class RelayLoad {
         long submitted = System.nanoTime();
         awaitAll(run);
         report(run, start, submitted, resources.stop(), machine, "loaded");
+    }
+
+    /** CPU the servers use with nothing to do (timers, pollers, IDLE connections) over {@code seconds}. */
+    private void idle(int seconds) throws Exception {
+        if (seconds <= 0) {
+            return;
+        }
+        Resources resources = Resources.start(target.trees());
+        Thread.sleep(seconds * 1000L);
+        Resources.Usage usage = resources.stop();
+        System.err.println("idle " + seconds + " s: " + usage.describe());
+        table.add(String.format(Locale.ROOT, "| idle %d s | – | – | – | – | – | – | – | – | %s | %s | – |", seconds,
+                usage.cpu(), usage.memory()));
     }
 
     /** One message at a time: the next is sent once the previous is visible. */
@@ -451,6 +467,7 @@ public final class RelayLoad {
     private static final class Resources {
         private final List<ProcessTree> trees;
         private final List<ProcessTree.Sample> first = new ArrayList<>();
+        private final List<Map<String, Double>> firstThreads = new ArrayList<>();
         private final AtomicLong[] peakPss;
         private final AtomicLong[] peakRss;
         private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -472,6 +489,9 @@ public final class RelayLoad {
         static Resources start(List<ProcessTree> trees) {
             Resources r = new Resources(trees);
             trees.forEach(t -> r.first.add(t.sample()));
+            if (THREADS) {
+                trees.forEach(t -> r.firstThreads.add(t.threads()));
+            }
             r.sampler.scheduleAtFixedRate(r::sample, 0, 500, TimeUnit.MILLISECONDS);
             return r;
         }
@@ -482,6 +502,16 @@ public final class RelayLoad {
                 peakPss[i].accumulateAndGet(s.pssBytes(), Math::max);
                 peakRss[i].accumulateAndGet(s.rssBytes(), Math::max);
             }
+        }
+
+        /** The threads that used most CPU during the run (with -Drelayload.threads=true). */
+        private static void printThreads(ProcessTree tree, Map<String, Double> before, Map<String, Double> after) {
+            List<Map.Entry<String, Double>> used = new ArrayList<>();
+            after.forEach((name, seconds) -> used.add(Map.entry(name, seconds - before.getOrDefault(name, 0.0))));
+            used.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+            StringBuilder sb = new StringBuilder("  " + tree.name() + " CPU s by thread:");
+            used.stream().limit(14).forEach(e -> sb.append(String.format(Locale.ROOT, " %s=%.2f", e.getKey(), e.getValue())));
+            System.err.println(sb);
         }
 
         record Usage(String cpu, String memory) {
@@ -497,6 +527,9 @@ public final class RelayLoad {
             List<String> cpu = new ArrayList<>();
             List<String> memory = new ArrayList<>();
             for (int i = 0; i < trees.size(); i++) {
+                if (THREADS) {
+                    printThreads(trees.get(i), firstThreads.get(i), trees.get(i).threads());
+                }
                 ProcessTree.Sample last = trees.get(i).sample();
                 cpu.add(String.format(Locale.ROOT, "%s %.1f", trees.get(i).name(), last.cpuSeconds() - first.get(i).cpuSeconds()));
                 memory.add(String.format(Locale.ROOT, "%s %d / %d", trees.get(i).name(), peakPss[i].get() >> 20,
