@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  *
  * <p>Two ways to point it somewhere:
  * <pre>
- * RelayLoad liaison [--jar gateway/target/liaison.jar] [--work DIR] [--pairs 10] [--serve-java-opts "..."] [run options]
+ * RelayLoad liaison [--jar gateway/target/liaison.jar] [--work DIR] [--pairs 10] [--serve-java-opts "..."] [--hold] [run options]
  *     starts two Liaison gateways (separate serve processes, embedded PostgreSQL each), K relationships
  * RelayLoad client --smtp host:port --imap host:port --ca bundle.pem --pairs-file FILE
  *                  [--watch name=pidfile[+pidfile],...] [run options]
@@ -146,10 +146,11 @@ public final class RelayLoad {
             try (LiaisonPair gateways = LiaisonPair.start(Path.of(o.get("--jar", "gateway/target/liaison.jar")).toAbsolutePath(),
                     work, javaOptions, Integer.parseInt(o.get("--pairs", "10")))) {
                 System.err.println("gateways up in " + work);
+
                 Target t = new Target("127.0.0.1", gateways.a().port("smtp.submission.port"), "127.0.0.1",
                         gateways.b().port("imap.port"), trusting(gateways.bundle()), pairs(gateways.pairsFile()),
                         gateways.trees());
-                ok = new RelayLoad(t).bench(o, "Liaison A → B");
+                ok = o.has("--hold") ? hold(work) : new RelayLoad(t).bench(o, "Liaison A → B");
             }
         } else {
             String[] smtp = o.require("--smtp").split(":");
@@ -159,6 +160,16 @@ public final class RelayLoad {
             ok = new RelayLoad(t).bench(o, o.get("--label", "reference"));
         }
         System.exit(ok ? 0 : 1);
+    }
+
+    /** Keeps the gateways up for looking at them by hand, until someone creates {@code work/stop}. */
+    private static boolean hold(Path work) throws Exception {
+        System.err.println("holding; touch " + work.resolve("stop") + " to stop the gateways");
+        while (!Files.exists(work.resolve("stop"))) {
+            Thread.sleep(500);
+        }
+        Files.delete(work.resolve("stop"));
+        return true;
     }
 
     private boolean bench(Options o, String label) throws Exception {
