@@ -31,6 +31,19 @@ class DatabaseTest {
     }
 
     @Test
+    void embeddedDatabaseFlushesEveryCommitToDisk(@TempDir Path dataDir) throws SQLException {
+        try (Database db = Database.openOwned(new DatabaseLocation.Embedded(dataDir), PoolSettings.forCommand())) {
+            String settings = db.inTransaction(c -> {
+                var rs = c.createStatement().executeQuery("SELECT current_setting('fsync') || ' '"
+                        + " || current_setting('synchronous_commit')");
+                rs.next();
+                return rs.getString(1);
+            });
+            assertEquals("on on", settings, "fsync and synchronous_commit: a commit is on disk before it returns");
+        }
+    }
+
+    @Test
     void embeddedDatabaseRefusesConnectionsWithoutThePassword(@TempDir Path dataDir) {
         var location = new DatabaseLocation.Embedded(dataDir);
         try (Database db = Database.openOwned(location, PoolSettings.forCommand())) {
