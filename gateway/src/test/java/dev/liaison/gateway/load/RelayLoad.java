@@ -47,7 +47,8 @@ import java.util.regex.Pattern;
  *     measures anything else the same way (the Postfix → LMTP → Dovecot reference, bench-reference.sh);
  *     FILE: one line per pair "login password from to receiver-login receiver-password"
  * run options: -s 10 (sessions) --sizes 1024,10240,1048576 --messages 5000,5000,200
- *              --unloaded 100 --unloaded-size 10240 --idle 10 (seconds of idle CPU measured after the warm-up) --quiet-wait 20 (minutes; 0: do not wait) --max-load 0.7
+ *              --unloaded 100 --unloaded-size 10240 --idle 10 (seconds of idle CPU measured after the warm-up)
+ *              --warmup 2000 (10 KB messages first, not reported: the JIT compiles for a minute or more) --quiet-wait 20 (minutes; 0: do not wait) --max-load 0.7
  * </pre>
  * Runs, in order: warm-up (not reported); unloaded, one message at a time, timed by IDLE; the same
  * timed by polling STATUS (see {@link IdleWatcher.Mode#POLL}); then one loaded run per size.
@@ -186,7 +187,7 @@ public final class RelayLoad {
         }
         try {
             System.err.println("warm-up (JIT, pools, TLS): not reported");
-            loaded(Math.max(sessions * 20, 500), 10240, sessions, null);
+            loaded(Integer.parseInt(o.get("--warmup", "2000")), 10240, sessions, null);
             unloaded(20, unloadedSize, IdleWatcher.Mode.IDLE, null);
             idle(Integer.parseInt(o.get("--idle", "10")));
             unloaded(unloaded, unloadedSize, IdleWatcher.Mode.IDLE, quiet.await());
