@@ -135,10 +135,10 @@ public final class EmbeddedPostgresServer {
                 .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", "200")
-                // zonky defaults to synchronous_commit=off (fine for throwaway test databases): a
-                // commit would return before its WAL is written, and a crash of PostgreSQL then
-                // loses transactions whose 250 or 202 was already sent. Liaison answers only after a
-                // durable commit, so this must be on.
+                // zonky's builder is made for tests: it starts postgres with -F (fsync off) and
+                // synchronous_commit=off, so a commit would return before its WAL is on disk. Every
+                // 250 and 202 promises a durable commit: both back on (a later -c wins over -F).
+                .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setConnectConfig("password", password)
                 .setPGStartupWait(Duration.ofSeconds(60))

@@ -75,6 +75,7 @@ public enum TestPostgres {
                 Path dir = Files.createTempDirectory("liaison-test-pg");
                 embedded = EmbeddedPostgresServer.acquire(dir, EmbeddedPostgresServer.Ownership.REQUIRED,
                         Duration.ofSeconds(30));
+                relaxCommits(embedded);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     EmbeddedPostgresServer.release(dir);
                     deleteQuietly(dir);
@@ -84,6 +85,19 @@ public enum TestPostgres {
             }
         }
         return embedded;
+    }
+
+    /**
+     * The embedded server flushes every commit to disk, as production must; tests crash no server,
+     * so their sessions need not wait for the flush (the role's setting beats the server's).
+     */
+    private static void relaxCommits(EmbeddedPostgresServer.Endpoint endpoint) {
+        try (Connection c = DriverManager.getConnection(endpoint.jdbcUrl("postgres"), EmbeddedPostgresServer.SUPERUSER,
+                endpoint.password()); var s = c.createStatement()) {
+            s.execute("ALTER ROLE " + EmbeddedPostgresServer.SUPERUSER + " SET synchronous_commit = off");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot configure the test server: " + e.getMessage(), e);
+        }
     }
 
     private static String externalUrl() {
