@@ -134,7 +134,9 @@ class DemoRelayCrashIT {
     }
 
     private void awaitCount(Info info, String subject, int expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // After the restart alex's gateway may try blair's before it listens; the retry backoff
+        // (2.5-5 s, doubling) then decides when it arrives: allow for a few retries on a busy machine.
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         int seen;
         while ((seen = count(info, subject)) < expected && System.nanoTime() < deadline) {
             Thread.sleep(250);

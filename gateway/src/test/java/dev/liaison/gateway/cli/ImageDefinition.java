@@ -84,9 +84,16 @@ record ImageDefinition(Map<String, String> environment, String workdir, List<Str
             if (!m.matches()) {
                 throw new IllegalStateException("not KEY: value in " + service + "'s environment: " + line);
             }
-            env.put(m.group(1), INTERPOLATION.matcher(m.group(2).strip()).replaceAll("$1"));
+            env.put(m.group(1), INTERPOLATION.matcher(unquoted(m.group(2).strip())).replaceAll("$1"));
         }
         return env;
+    }
+
+    /** A YAML scalar as compose reads it: {@code "true"} and {@code 'x'} are the strings inside the quotes. */
+    private static String unquoted(String value) {
+        boolean quoted = value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                || value.startsWith("'") && value.endsWith("'"));
+        return quoted ? value.substring(1, value.length() - 1) : value;
     }
 
     /** A compose service's one-line {@code command: [...]}. */
