@@ -191,10 +191,9 @@ for _ in $(seq 50); do
 done
 echo "reference: submission 127.0.0.1:$submission, IMAP 127.0.0.1:$imap, LMTP $lmtp, auth $auth, in $ref" >&2
 
-if [ ! -f gateway/target/test.classpath ] || [ ! -d gateway/target/test-classes/dev/liaison/gateway/load ]; then
-  mvn -q -B -o -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/test.classpath \
-    -Dmdep.includeScope=test >/dev/null
-fi
+# the load tool as it is in this tree (the same build bench-relay.sh makes)
+mvn -q -B -o -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/test.classpath \
+  -Dmdep.includeScope=test >/dev/null
 cp="$PWD/gateway/target/test-classes:$PWD/gateway/target/classes:$(cat gateway/target/test.classpath)"
 java ${LOAD_JAVA_OPTS:-} -cp "$cp" dev.liaison.gateway.load.RelayLoad client --label "Postfix → LMTP → Dovecot" \
   --smtp "127.0.0.1:$submission" --imap "127.0.0.1:$imap" --ca "$ref/certificate.pem" --pairs-file "$ref/pairs.txt" \
