@@ -95,7 +95,8 @@ public final class Relay {
         this.faces = new RelationshipAliases(domain, mailboxes);
         this.delivery = DeliverySettings.defaults().withExpiry(configuration.relayExpiry())
                 .withConcurrency(configuration.relayDestinationConcurrency(),
-                        Math.max(configuration.relayDestinationConcurrency(), DeliverySettings.defaults().deliveryThreads()));
+                        Math.max(configuration.relayDestinationConcurrency(), DeliverySettings.defaults().deliveryThreads()))
+                .withClock(clock); // retries and expiry are the relay's decisions too
         OutboundQueue queue = new OutboundQueue(delivery);
         this.sender = new RelationshipSender(particles, routes, sealer, queue, entropy);
         this.invitations = new Invitations(particles, routes, issuer, new InvitationAcceptor(entropy, ratchet), sealer,

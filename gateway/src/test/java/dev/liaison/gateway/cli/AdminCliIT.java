@@ -18,16 +18,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The admin CLI as a new administrator uses it: the real jar, separate processes, a fresh data directory. */
+/**
+ * The admin CLI as a new administrator uses it: the real jar, separate processes. The tests about
+ * the embedded default start with a fresh data directory; the others run each command against a
+ * fresh database on the test server, so each command is one JVM start, not a PostgreSQL start too.
+ */
 class AdminCliIT {
 
     @TempDir
     Path work;
+    /** With the embedded default: a fresh ./liaison-data. */
     private LiaisonProcess liaison;
+    /** Against a fresh database on the test server. */
+    private LiaisonProcess admin;
 
     @BeforeEach
     void setUp() {
         liaison = new LiaisonProcess(work, Map.of());
+        var location = TestPostgres.available().get(0).freshLocation();
+        admin = new LiaisonProcess(work, Map.of("LIAISON_DATABASE_URL", location.url(),
+                "LIAISON_DATABASE_USER", location.user(), "LIAISON_DATABASE_PASSWORD", location.password()));
     }
 
     @Test
@@ -55,72 +65,72 @@ class AdminCliIT {
 
     @Test
     void generatedPasswordIsPrintedOnceAndChangesWithPasswd() throws Exception {
-        var added = liaison.run("user", "add", "blair");
+        var added = admin.run("user", "add", "blair");
         assertEquals(0, added.exitCode(), added.toString());
         String first = passwordLine(added.stdout());
         assertTrue(first.matches("[a-z2-9]{5}(-[a-z2-9]{5}){4}"), first);
-        var changed = liaison.run("user", "passwd", "blair");
+        var changed = admin.run("user", "passwd", "blair");
         assertEquals(0, changed.exitCode(), changed.toString());
         assertFalse(passwordLine(changed.stdout()).equals(first));
-        assertFalse(liaison.run("user", "list").stdout().contains(first), "a password is never shown again");
+        assertFalse(admin.run("user", "list").stdout().contains(first), "a password is never shown again");
     }
 
     @Test
     void errorsAreOneClearLineWithoutStackTraceAndNonZeroExit() throws Exception {
-        assertEquals(0, liaison.runWithInput("x\n", "user", "add", "alex", "--password-stdin").exitCode());
-        assertError(liaison.runWithInput("y\n", "user", "add", "alex", "--password-stdin"), 1,
+        assertEquals(0, admin.runWithInput("x\n", "user", "add", "alex", "--password-stdin").exitCode());
+        assertError(admin.runWithInput("y\n", "user", "add", "alex", "--password-stdin"), 1,
                 "liaison: user 'alex' already exists");
-        assertError(liaison.run("alias", "create", "--user", "nobody"), 1,
+        assertError(admin.run("alias", "create", "--user", "nobody"), 1,
                 "liaison: no user 'nobody' (see: liaison user list)");
-        assertError(liaison.run("user", "add", "Not Valid"), 1,
+        assertError(admin.run("user", "add", "Not Valid"), 1,
                 "liaison: invalid login 'Not Valid': use 1 to 64 lower-case letters, digits, '.', '-' or '_'");
-        assertError(liaison.run("alias", "disable", "nobody.aaaaaaaaaa@localhost"), 1,
+        assertError(admin.run("alias", "disable", "nobody.aaaaaaaaaa@localhost"), 1,
                 "liaison: no alias nobody.aaaaaaaaaa@localhost (see: liaison alias list)");
-        assertError(liaison.run("user", "disable", "ghost"), 1, "liaison: no user 'ghost' (see: liaison user list)");
-        assertError(liaison.runWithInput("", "user", "add", "carol", "--password-stdin"), 1,
+        assertError(admin.run("user", "disable", "ghost"), 1, "liaison: no user 'ghost' (see: liaison user list)");
+        assertError(admin.runWithInput("", "user", "add", "carol", "--password-stdin"), 1,
                 "liaison: no password on stdin (give it as the first line)");
     }
 
     @Test
     void aliasLifecycleDisableEnableRemove() throws Exception {
-        liaison.runWithInput("x\n", "user", "add", "alex", "--password-stdin");
-        String address = liaison.run("alias", "create", "--user", "alex", "--prefix", "shop").stdout().trim();
+        admin.runWithInput("x\n", "user", "add", "alex", "--password-stdin");
+        String address = admin.run("alias", "create", "--user", "alex", "--prefix", "shop").stdout().trim();
         assertTrue(address.startsWith("shop."), address);
-        assertEquals("alias " + address + " is disabled\n", liaison.run("alias", "disable", address).stdout());
-        assertEquals("alias " + address + " is active\n", liaison.run("alias", "enable", address.toUpperCase()).stdout());
-        assertEquals("alias " + address + " is removed\n", liaison.run("alias", "remove", address).stdout());
-        assertError(liaison.run("alias", "enable", address), 1,
+        assertEquals("alias " + address + " is disabled\n", admin.run("alias", "disable", address).stdout());
+        assertEquals("alias " + address + " is active\n", admin.run("alias", "enable", address.toUpperCase()).stdout());
+        assertEquals("alias " + address + " is removed\n", admin.run("alias", "remove", address).stdout());
+        assertError(admin.run("alias", "enable", address), 1,
                 "liaison: alias " + address + " was removed and cannot be changed; create a new alias instead");
-        assertError(liaison.run("alias", "create", "--user", "alex", "--prefix", "Bad_Prefix"), 1,
+        assertError(admin.run("alias", "create", "--user", "alex", "--prefix", "Bad_Prefix"), 1,
                 "liaison: invalid prefix 'Bad_Prefix': use 1 to 16 lower-case letters, digits or '-', starting and ending with a letter or digit");
     }
 
     @Test
     void twoProcessesAddingTheSameUserAtOnceOneWinsTheOtherIsToldClearly() throws Exception {
-        liaison.run("user", "list"); // create the cluster first, so both race on the insert, not on initdb
-        Process a = liaison.start("pw-a\n", "user", "add", "dana", "--password-stdin");
-        Process b = liaison.start("pw-b\n", "user", "add", "dana", "--password-stdin");
-        var results = List.of(liaison.finish(a), liaison.finish(b));
+        admin.run("user", "list"); // migrate first, so both race on the insert, not on the schema
+        Process a = admin.start("pw-a\n", "user", "add", "dana", "--password-stdin");
+        Process b = admin.start("pw-b\n", "user", "add", "dana", "--password-stdin");
+        var results = List.of(admin.finish(a), admin.finish(b));
         assertEquals(1, results.stream().filter(r -> r.exitCode() == 0).count(), results.toString());
         var loser = results.stream().filter(r -> r.exitCode() != 0).findFirst().orElseThrow();
         assertError(loser, 1, "liaison: user 'dana' already exists");
-        assertEquals(1, liaison.run("user", "list", "--json").stdout().split("\"login\": \"dana\"").length - 1);
+        assertEquals(1, admin.run("user", "list", "--json").stdout().split("\"login\": \"dana\"").length - 1);
     }
 
     @Test
-    void unreachableDatabaseIsReportedWithExitCode3() throws Exception {
-        var r = liaison.run("user", "list", "--database.url=jdbc:postgresql://127.0.0.1:1/liaison");
+    void unreachableDatabaseIsReportedWithExitCode3AndVerboseAddsTheStackTrace() throws Exception {
+        String url = "--database.url=jdbc:postgresql://127.0.0.1:1/liaison";
+        // both wait out the pool's connection timeout, so they run side by side
+        Process plain = liaison.start("", "user", "list", url);
+        Process verbose = liaison.start("", "user", "list", "--verbose", url);
+        var r = liaison.finish(plain);
         assertEquals(3, r.exitCode(), r.toString());
         assertTrue(r.stderr().startsWith("liaison: database unreachable at jdbc:postgresql://127.0.0.1:1/liaison"),
                 r.stderr());
         assertFalse(r.stderr().contains("\tat "), r.stderr());
-    }
-
-    @Test
-    void verboseShowsTheStackTrace() throws Exception {
-        var r = liaison.run("user", "list", "--verbose", "--database.url=jdbc:postgresql://127.0.0.1:1/liaison");
-        assertEquals(3, r.exitCode());
-        assertTrue(r.stderr().contains("\tat "), r.stderr());
+        var v = liaison.finish(verbose);
+        assertEquals(3, v.exitCode(), v.toString());
+        assertTrue(v.stderr().contains("\tat "), v.stderr());
     }
 
     @Test

@@ -3,12 +3,14 @@ package dev.liaison.mapping.database;
 import org.postgresql.util.PSQLException;
 
 import java.sql.SQLException;
+import java.util.Set;
 
 /** Reading PostgreSQL's SQLSTATE codes, so stores turn constraint violations into domain errors. */
 public final class SqlStates {
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String FOREIGN_KEY_VIOLATION = "23503";
+    private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "40", "53", "57", "58");
 
     private SqlStates() {
     }
@@ -25,6 +27,27 @@ public final class SqlStates {
     public static boolean violates(SQLException e, String constraint) {
         return e instanceof PSQLException p && p.getServerErrorMessage() != null
                 && constraint.equals(p.getServerErrorMessage().getConstraint());
+    }
+
+    /**
+     * Whether {@code e}, or an {@link SQLException} among its causes, says the database cannot do
+     * the work right now whatever the data: connection lost (class 08), deadlock or serialization
+     * failure (40), disk full or out of memory (53), server shutting down (57), I/O error (58),
+     * read-only transaction (25006, e.g. a standby after failover), lock timeout (55P03). Work that
+     * failed this way must be retried as it was, not counted against the data.
+     */
+    public static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                String sqlClass = state.length() >= 2 ? state.substring(0, 2) : state;
+                return TRANSIENT_CLASSES.contains(sqlClass) || "25006".equals(state) || "55P03".equals(state);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** A database failure the caller cannot fix by changing its input: retry later or call the operator. */

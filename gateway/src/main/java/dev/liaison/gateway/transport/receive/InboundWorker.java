@@ -3,6 +3,8 @@ package dev.liaison.gateway.transport.receive;
 import dev.liaison.gateway.transport.Limits;
 import dev.liaison.gateway.transport.QueueWakeup;
 import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.database.DatabaseUnavailableException;
+import dev.liaison.mapping.database.SqlStates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +109,12 @@ public final class InboundWorker implements AutoCloseable {
         try {
             outcome = processor.process(c, envelope);
         } catch (Exception e) {
+            if (SqlStates.isTransient(e)) {
+                // a full disk, a read-only or restarting database: not this envelope's fault, so it
+                // must not count towards quarantine; the whole transaction rolls back and it is retried
+                throw new DatabaseUnavailableException("processing inbound envelope " + envelope.id()
+                        + " must wait for the database: " + e.getMessage(), e);
+            }
             c.rollback(beforeProcessing);
             boolean quarantined = recordFailure(c, envelope, e);
             return new Processed(envelope.peer(), quarantined ? ReceivingEvents.Processing.QUARANTINED
