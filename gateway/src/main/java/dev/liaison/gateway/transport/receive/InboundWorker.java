@@ -1,5 +1,6 @@
 package dev.liaison.gateway.transport.receive;
 
+import dev.liaison.gateway.transport.CommitDurability;
 import dev.liaison.gateway.transport.Limits;
 import dev.liaison.gateway.transport.QueueWakeup;
 import dev.liaison.mapping.database.Database;
@@ -88,6 +89,7 @@ public final class InboundWorker implements AutoCloseable {
     boolean processOne() {
         long started = System.nanoTime();
         Optional<Processed> processed = database.inTransaction(c -> {
+            CommitDurability.relax(c); // redone from the stored envelope after a crash; enqueueing restores it
             Optional<InboundEnvelope> next = store.lockNext(c);
             if (next.isEmpty()) {
                 return Optional.empty();

@@ -1,5 +1,6 @@
 package dev.liaison.gateway.transport.send;
 
+import dev.liaison.gateway.transport.CommitDurability;
 import dev.liaison.gateway.transport.Limits;
 import dev.liaison.gateway.transport.QueueWakeup;
 import dev.liaison.mapping.database.Database;
@@ -103,6 +104,7 @@ public final class DeliveryWorker implements AutoCloseable {
         List<String> acquired = new ArrayList<>();
         try {
             return database.inTransaction(c -> {
+                CommitDurability.relax(c); // a lost lease only means a resend (see CommitDurability)
                 List<Long> chosen = new ArrayList<>();
                 for (OutboundQueue.Candidate due : queue.lockDue(c, max, slots.saturated())) {
                     if (slots.tryAcquire(due.destination())) {
@@ -145,13 +147,21 @@ public final class DeliveryWorker implements AutoCloseable {
         String host = envelope.destination().getHost();
         long millis = nanos / 1_000_000;
         if (outcome instanceof DeliveryOutcome.Delivered delivered) {
-            database.inTransaction(c -> queue.markDelivered(c, envelope));
+            database.inTransaction(c -> {
+                CommitDurability.relax(c); // a lost record only means a resend the receiver drops
+                queue.markDelivered(c, envelope);
+                return null;
+            });
             LOG.info("delivery envelope={} host={} attempt={} outcome=delivered status={} ms={}", envelope.id(), host,
                     envelope.attempt(), delivered.status(), millis);
         } else if (outcome instanceof DeliveryOutcome.Retry retry) {
             Duration delay = settings.backoff().delayAfter(envelope.attempt());
             Duration wait = retry.retryAfter().compareTo(delay) > 0 ? retry.retryAfter() : delay;
-            database.inTransaction(c -> queue.scheduleRetry(c, envelope, wait, retry.reason()));
+            database.inTransaction(c -> {
+                CommitDurability.relax(c); // lost, the envelope is only tried again sooner
+                queue.scheduleRetry(c, envelope, wait, retry.reason());
+                return null;
+            });
             LOG.info("delivery envelope={} host={} attempt={} outcome=retry reason=\"{}\" next_s={} ms={}", envelope.id(),
                     host, envelope.attempt(), retry.reason(), wait.toSeconds(), millis);
         } else if (outcome instanceof DeliveryOutcome.Rejected rejected) {

@@ -1,5 +1,6 @@
 package dev.liaison.gateway.transport.send;
 
+import dev.liaison.gateway.transport.CommitDurability;
 import dev.liaison.gateway.transport.EnvelopeBytes;
 import dev.liaison.gateway.transport.EnvelopeId;
 import dev.liaison.gateway.transport.Limits;
@@ -51,6 +52,7 @@ public final class OutboundQueue {
      * @return false if an envelope with this id is already queued (or was delivered): nothing changed
      */
     public boolean enqueue(Connection c, OutboundEnvelope envelope) throws SQLException {
+        CommitDurability.restore(c); // an envelope for a peer is a promise: never lost with the WAL tail
         Instant now = clock.instant();
         int inserted;
         try (var s = c.prepareStatement("INSERT INTO transport.outbound (envelope_id, destination, envelope, state,"
