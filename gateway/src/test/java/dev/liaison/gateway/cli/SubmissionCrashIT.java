@@ -1,6 +1,7 @@
 package dev.liaison.gateway.cli;
 
 import dev.liaison.gateway.tls.TrustingClients;
+import dev.liaison.mapping.database.TestPostgres;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -41,9 +42,18 @@ class SubmissionCrashIT {
     private int smtpPort;
     private int imapsPort;
 
+    /**
+     * The gateway's database: a fresh one on the test server, which the crashes do not touch (this
+     * test is about the gateway process dying; DemoRelayCrashIT and RelayFaultIT kill the embedded one).
+     */
+    private Map<String, String> database;
+
     @BeforeEach
     void userAndAlias() throws Exception {
-        admin = new LiaisonProcess(work, Map.of());
+        var location = TestPostgres.available().get(0).freshLocation();
+        database = Map.of("LIAISON_DATABASE_URL", location.url(), "LIAISON_DATABASE_USER", location.user(),
+                "LIAISON_DATABASE_PASSWORD", location.password());
+        admin = new LiaisonProcess(work, database);
         assertEquals(0, admin.runWithInput("pw\n", "user", "add", "alex", "--password-stdin").exitCode());
         alias = admin.run("alias", "create", "--user", "alex").stdout().trim();
     }
@@ -91,7 +101,9 @@ class SubmissionCrashIT {
     }
 
     private Process serve(Map<String, String> extraEnvironment) throws Exception {
-        var liaison = new LiaisonProcess(work, extraEnvironment);
+        var environment = new java.util.HashMap<>(database);
+        environment.putAll(extraEnvironment);
+        var liaison = new LiaisonProcess(work, environment);
         // Ports 0 and read back from the log: a port picked in advance may be taken meanwhile.
         Process p = liaison.builder("serve", "--bind-address=127.0.0.1", "--smtp.submission.port=0",
                 "--smtp.submissions.port=0", "--imap.port=0", "--imaps.port=0", "--http.port=0")
