@@ -68,11 +68,21 @@ public final class Administration {
 
     /** A new alias for {@code owner} with an administrator's prefix (checked). */
     public Alias createAlias(Login owner, String prefix) throws SQLException {
-        String checked = LocalPartGenerator.checkedPrefix(prefix);
+        return createAlias(owner, prefix, false);
+    }
+
+    /**
+     * A new mailbox alias for {@code owner}; {@code published}: strangers on plain email may write
+     * to it too (through the MX), each new sender's first message becoming a request.
+     */
+    public Alias createAlias(Login owner, String prefix, boolean published) throws SQLException {
+        String checked = LocalPartGenerator.checkedPrefix(prefix == null ? LocalPartGenerator.prefixFrom(owner.value())
+                : prefix);
+        AliasTarget target = published ? AliasTarget.PUBLISHED : AliasTarget.OWNER_MAILBOX;
         for (int attempt = 1; ; attempt++) {
             AliasAddress address = AliasAddress.of(localParts.generate(checked), domain);
             try {
-                return db.inTransaction(c -> aliases.create(c, owner, address, AliasTarget.OWNER_MAILBOX));
+                return db.inTransaction(c -> aliases.create(c, owner, address, target));
             } catch (DuplicateAliasException e) {
                 if (attempt == ALIAS_ATTEMPTS) {
                     throw e;

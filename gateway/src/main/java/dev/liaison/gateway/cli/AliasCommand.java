@@ -26,14 +26,14 @@ public final class AliasCommand {
         @Option(names = "--user", required = true, paramLabel = "LOGIN") String user;
         @Option(names = "--prefix", paramLabel = "P", description = "readable start of the address (default: from the login)")
         String prefix;
+        @Option(names = "--published", description = "strangers on plain email may write to it too (legacy MX);"
+                + " a new sender's first message lands in Requests") boolean published;
 
         @Override
         public Integer call() throws Exception {
             Login owner = Login.of(user);
             try (AdminSession session = new AdminSession(common.configuration())) {
-                Alias alias = prefix == null
-                        ? session.administration().createAlias(owner)
-                        : session.administration().createAlias(owner, prefix);
+                Alias alias = session.administration().createAlias(owner, prefix, published);
                 System.out.println(alias.address());
             }
             return 0;

@@ -68,7 +68,7 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         boolean own = alias.owner().value().equals(sender.id());
         boolean deliverable = alias.target() instanceof AliasTarget.Relationship r
                 ? RELATIONSHIPS.find(c, r.id()).filter(Relationship::active).isPresent()
-                : alias.target() instanceof AliasTarget.OwnerMailbox;
+                : alias.target().mailbox();
         return own && alias.usable() && deliverable ? RecipientVerdict.ACCEPT : RecipientVerdict.REFUSED;
     }
 

@@ -31,8 +31,8 @@ public final class PostgresAliasStore implements AliasStore {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, address.value());
             ps.setString(2, target.dbValue());
-            if (target instanceof AliasTarget.Relationship relationship) {
-                ps.setLong(3, relationship.id());
+            if (target.relationshipId() >= 0) {
+                ps.setLong(3, target.relationshipId());
             } else {
                 ps.setNull(3, Types.BIGINT);
             }
@@ -43,16 +43,15 @@ public final class PostgresAliasStore implements AliasStore {
                 }
             }
         } catch (SQLException e) {
-            if (SqlStates.isUniqueViolation(e) && SqlStates.violates(e, RELATIONSHIP_UNIQUE)
-                    && target instanceof AliasTarget.Relationship relationship) {
-                throw new RelationshipAliasExistsException(relationship.id());
+            if (SqlStates.isUniqueViolation(e) && SqlStates.violates(e, RELATIONSHIP_UNIQUE)) {
+                throw new RelationshipAliasExistsException(target.relationshipId());
             }
             if (SqlStates.isUniqueViolation(e)) {
                 throw new DuplicateAliasException(address);
             }
-            if (SqlStates.isForeignKeyViolation(e) && target instanceof AliasTarget.Relationship relationship) {
+            if (SqlStates.isForeignKeyViolation(e) && target.relationshipId() >= 0) {
                 // the key is (relationship, owner): another user's relationship is as unknown as a missing one
-                throw new UnknownRelationshipException(relationship.id(), owner);
+                throw new UnknownRelationshipException(target.relationshipId(), owner);
             }
             throw SqlStates.unexpected("creating alias " + address, e);
         }
@@ -73,7 +72,7 @@ public final class PostgresAliasStore implements AliasStore {
 
     @Override
     public Optional<Alias> findByRelationship(Connection c, long relationshipId) {
-        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE a.relationship_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE a.relationship_id = ? AND a.target = 'relationship'")) {
             ps.setLong(1, relationshipId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();

@@ -1,0 +1,130 @@
+package dev.liaison.mapping.correspondent;
+
+import dev.liaison.mapping.database.SqlStates;
+import dev.liaison.mapping.user.Login;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code mapping.legacy_correspondents}: one row per legacy relationship, unique per user and
+ * correspondent address. Every method runs in the caller's transaction.
+ */
+public final class LegacyCorrespondentStore {
+
+    private static final String COLUMNS = "relationship_id, user_id, address, via_alias, upgraded_at, created_at";
+
+    /**
+     * Records the correspondent of {@code relationshipId} (a relationship of {@code owner}).
+     * {@link DuplicateCorrespondentException} if {@code owner} already has a relationship with that address.
+     */
+    public LegacyCorrespondent create(Connection c, long relationshipId, Login owner, String address,
+                                      Optional<Long> viaAlias) {
+        String normalised = normalised(address);
+        String sql = "INSERT INTO mapping.legacy_correspondents (relationship_id, user_id, address, via_alias)"
+                + " SELECT ?, id, ?, ? FROM mapping.users WHERE login = ? RETURNING " + COLUMNS;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, relationshipId);
+            ps.setString(2, normalised);
+            if (viaAlias.isPresent()) {
+                ps.setLong(3, viaAlias.get());
+            } else {
+                ps.setNull(3, Types.BIGINT);
+            }
+            ps.setString(4, owner.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("no user " + owner + " for correspondent " + normalised);
+                }
+                return read(rs);
+            }
+        } catch (SQLException e) {
+            if (SqlStates.isUniqueViolation(e)) {
+                throw new DuplicateCorrespondentException(owner, normalised);
+            }
+            throw SqlStates.unexpected("recording correspondent " + normalised + " of " + owner, e);
+        }
+    }
+
+    /** The owner's relationship with {@code address}, if any (matched case-insensitively). */
+    public Optional<LegacyCorrespondent> find(Connection c, long ownerId, String address) {
+        return one(c, "SELECT " + COLUMNS + " FROM mapping.legacy_correspondents WHERE user_id = ? AND address = ?",
+                ps -> {
+                    ps.setLong(1, ownerId);
+                    ps.setString(2, normalised(address));
+                }, "looking up correspondent " + address);
+    }
+
+    /** The correspondent of a legacy relationship; empty for a Communicator relationship. */
+    public Optional<LegacyCorrespondent> ofRelationship(Connection c, long relationshipId) {
+        return one(c, "SELECT " + COLUMNS + " FROM mapping.legacy_correspondents WHERE relationship_id = ?",
+                ps -> ps.setLong(1, relationshipId), "looking up the correspondent of relationship " + relationshipId);
+    }
+
+    /** Requests that strangers made through the published alias {@code aliasId} since {@code since}. */
+    public int requestsSince(Connection c, long aliasId, Instant since) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM mapping.legacy_correspondents"
+                + " WHERE via_alias = ? AND created_at >= ?")) {
+            ps.setLong(1, aliasId);
+            ps.setTimestamp(2, Timestamp.from(since));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("counting requests through alias " + aliasId, e);
+        }
+    }
+
+    /** Marks the relationship as carried by the Communicator transport from {@code at} on. */
+    public void markUpgraded(Connection c, long relationshipId, Instant at) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE mapping.legacy_correspondents SET upgraded_at = ?"
+                + " WHERE relationship_id = ? AND upgraded_at IS NULL")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setLong(2, relationshipId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("marking relationship " + relationshipId + " upgraded", e);
+        }
+    }
+
+    /** Lower-cased and length-checked: the address is compared, never shown from here. */
+    static String normalised(String address) {
+        String lower = address == null ? "" : address.strip().toLowerCase(Locale.ROOT);
+        if (lower.length() < 3 || lower.length() > LegacyCorrespondent.MAX_ADDRESS_LENGTH || lower.indexOf('@') < 1) {
+            throw new IllegalArgumentException("invalid correspondent address '" + address + "': use local@domain,"
+                    + " at most " + LegacyCorrespondent.MAX_ADDRESS_LENGTH + " characters");
+        }
+        return lower;
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private static Optional<LegacyCorrespondent> one(Connection c, String sql, Binder binder, String what) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected(what, e);
+        }
+    }
+
+    private static LegacyCorrespondent read(ResultSet rs) throws SQLException {
+        long via = rs.getLong(4);
+        Optional<Long> viaAlias = rs.wasNull() ? Optional.empty() : Optional.of(via);
+        Timestamp upgraded = rs.getTimestamp(5);
+        return new LegacyCorrespondent(rs.getLong(1), rs.getLong(2), rs.getString(3), viaAlias,
+                Optional.ofNullable(upgraded).map(Timestamp::toInstant), rs.getTimestamp(6).toInstant());
+    }
+}
