@@ -60,6 +60,10 @@ public final class InboundCommitHook implements MessageHook {
         } catch (AuthorAddressException e) {
             log.refusedAuthor(session, draft.octets());
             return reply(HookReturnCode.deny(), "550", "5.7.1 Message refused: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // A fault of ours or of a library on hostile input: the sender keeps the message and retries.
+            log.notChecked(session, draft.octets(), e);
+            return NOT_COMMITTED;
         }
         DmarcDisposition disposition = results.dmarc().disposition();
         if (disposition == DmarcDisposition.REJECT || disposition == DmarcDisposition.DEFER) {

@@ -60,6 +60,14 @@ public final class InboundTransactionLog implements ReceivingRefusals {
                 summary(results), commitNanos);
     }
 
+    /** Sender authentication itself failed (a bug, here or in jSPF/jDKIM): an operator should look. */
+    void notChecked(SMTPSession session, long octets, RuntimeException failure) {
+        int recipients = EnvelopeState.recipients(session).size();
+        events.transactionEnded(TransactionOutcome.NOT_COMMITTED, DmarcResult.NONE, recipients, octets, 0);
+        LOG.error(LINE + " error=\"{}\"", "-", session.getSessionID(), client(session), recipients, octets,
+                "not_checked", "-", 0, EnvelopeState.elapsedNanos(session) / 1_000_000, failure.toString());
+    }
+
     /** The handler failed: an operator should look, hence ERROR and the exception's own words. */
     void notCommitted(SMTPSession session, String id, SenderAuthentication results, long octets, Exception failure,
                       long commitNanos) {
