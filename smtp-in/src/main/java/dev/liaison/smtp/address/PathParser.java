@@ -52,6 +52,31 @@ public final class PathParser {
         return new EmailAddress(local, domain);
     }
 
+    /**
+     * Strictly parses a bare domain (a {@code From:} domain, a configured mail domain): ASCII DNS
+     * labels, no address literal, no final dot; returned lower-cased.
+     */
+    public static String parseDomain(String domain) throws AddressRefusedException {
+        if (domain == null || domain.isEmpty()) {
+            throw new AddressRefusedException(Reason.MALFORMED, "empty domain");
+        }
+        for (int i = 0; i < domain.length(); i++) {
+            if (domain.charAt(i) > 0x7e) {
+                throw new AddressRefusedException(Reason.NON_ASCII,
+                        "domain contains non-ASCII text (position " + i + "); use its A-label (xn--) form");
+            }
+        }
+        if (domain.startsWith("[")) {
+            throw new AddressRefusedException(Reason.ADDRESS_LITERAL, "address literals are not accepted");
+        }
+        String lower = domain.toLowerCase(Locale.ROOT);
+        String problem = domainProblem(lower);
+        if (problem != null) {
+            throw new AddressRefusedException(Reason.MALFORMED, problem);
+        }
+        return lower;
+    }
+
     private static void refuseRelayForms(String path) throws AddressRefusedException {
         for (int i = 0; i < path.length(); i++) {
             if (path.charAt(i) > 0x7e) {

@@ -9,6 +9,12 @@ package dev.liaison.smtp.message;
  */
 public record DataRefusal(String code, String text) {
 
+    /** {@code code/enhanced}, e.g. {@code 552/5.3.4}, for log lines (never the explanation). */
+    String status() {
+        int space = text.indexOf(' ');
+        return code + "/" + (space < 0 ? text : text.substring(0, space));
+    }
+
     static DataRefusal tooBig(long limit) {
         return new DataRefusal("552", "5.3.4 Message too big: the limit is " + limit
                 + " octets; send a smaller message");
@@ -25,5 +31,14 @@ public record DataRefusal(String code, String text) {
 
     static DataRefusal headerTooBig(int limit) {
         return new DataRefusal("552", "5.3.4 Message header section exceeds " + limit + " octets");
+    }
+
+    /**
+     * RFC 6532 header text is allowed only in an SMTPUTF8 transaction (RFC 6531 §3.2), which this
+     * server does not offer; 554 because no retry of the same octets can succeed.
+     */
+    static DataRefusal eightBitHeader() {
+        return new DataRefusal("554", "5.6.0 Message header contains non-ASCII octets but SMTPUTF8 is not"
+                + " offered here; encode header text as RFC 2047 encoded-words");
     }
 }

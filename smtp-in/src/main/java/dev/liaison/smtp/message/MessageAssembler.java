@@ -13,7 +13,8 @@ import org.apache.james.protocols.smtp.core.DataLineFilter;
 /**
  * The DATA line filter: every message line goes into this transaction's {@link MessageDraft};
  * only the terminating {@code .} is passed on, to James's {@code DataLineMessageHookHandler}, which
- * then runs the {@code MessageHook}s ({@link MessageWithinLimitsHook}, {@link SubmissionCommitHook}).
+ * then runs the {@code MessageHook}s ({@link MessageWithinLimitsHook}, then {@link SubmissionCommitHook}
+ * or {@link InboundCommitHook}).
  * Owning the bytes here, instead of letting James copy them into its {@code MailEnvelope}, keeps
  * one buffer per message and lets the limits cut storage off as soon as they are crossed.
  *
@@ -25,14 +26,21 @@ public final class MessageAssembler implements DataLineFilter {
     static final AttachmentKey<MessageDraft> DRAFT = AttachmentKey.of("liaison.messageDraft", MessageDraft.class);
 
     private final Limits limits;
+    private final HeaderRules rules;
 
+    /** The submission service's assembler: {@link HeaderRules#forSubmission()}. */
     public MessageAssembler(Limits limits) {
+        this(limits, HeaderRules.forSubmission());
+    }
+
+    public MessageAssembler(Limits limits, HeaderRules rules) {
         this.limits = limits;
+        this.rules = rules;
     }
 
     @Override
     public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
-        MessageDraft draft = draft(session, limits);
+        MessageDraft draft = draft(session);
         if (line.length == 3 && line[0] == '.') {
             return next.onLine(session, line);
         }
@@ -49,7 +57,7 @@ public final class MessageAssembler implements DataLineFilter {
         if (session.getAttachment(DataCmdHandler.MAILENV, State.Transaction).isEmpty()) {
             return false;
         }
-        draft(session, limits).refuse(DataRefusal.lineTooLong(limit));
+        draft(session).refuse(DataRefusal.lineTooLong(limit));
         return true;
     }
 
@@ -57,9 +65,9 @@ public final class MessageAssembler implements DataLineFilter {
         return session.getAttachment(DRAFT, State.Transaction);
     }
 
-    private static MessageDraft draft(SMTPSession session, Limits limits) {
+    private MessageDraft draft(SMTPSession session) {
         return session.getAttachment(DRAFT, State.Transaction).orElseGet(() -> {
-            MessageDraft created = new MessageDraft(limits);
+            MessageDraft created = new MessageDraft(limits, rules);
             session.setAttachment(DRAFT, created, State.Transaction);
             return created;
         });

@@ -1,14 +1,18 @@
 package dev.liaison.smtp.message;
 
 import dev.liaison.smtp.submission.Limits;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The message of one DATA phase as it streams in: dot-unstuffed, checked against every
- * {@link Limits} bound line by line, its header section split into fields so {@code Bcc:} can be
- * dropped and a missing {@code Message-ID:} noticed. After a limit is crossed the rest is only
- * counted, never stored, so a refused message costs no more memory than the limit.
+ * {@link Limits} bound line by line, its header section split into fields so the service's
+ * {@link HeaderRules} can drop some ({@code Bcc:}, forged {@code Authentication-Results:}) and a
+ * missing {@code Message-ID:} is noticed. After a limit is crossed the rest is only counted, never
+ * stored, so a refused message costs no more memory than the limit.
  *
  * <p>A header-section line that is neither a field nor a continuation starts the body, as in
  * Postfix; {@link #assemble} then inserts the empty line RFC 5322 §2.1 requires, so the header/body
@@ -18,19 +22,23 @@ final class MessageDraft {
     private static final byte[] CRLF = {'\r', '\n'};
 
     private final Limits limits;
+    private final HeaderRules rules;
     private final OctetBuffer header = new OctetBuffer(2048);
     private final OctetBuffer field = new OctetBuffer(256);
     private final OctetBuffer body = new OctetBuffer(8192);
+    /** Where each kept field ends in {@link #header}; presized for a typical header section. */
+    private final List<Integer> fieldEnds = new ArrayList<>(32);
+    private String fieldName = "";
     private long octets;
     private int headerOctets;
     private int headerFields;
     private boolean inHeader = true;
-    private boolean fieldIsBcc;
     private boolean hasMessageId;
     private DataRefusal refusal;
 
-    MessageDraft(Limits limits) {
+    MessageDraft(Limits limits, HeaderRules rules) {
         this.limits = limits;
+        this.rules = rules;
     }
 
     /** Octets of DATA taken so far (up to the first refusal). */
@@ -69,11 +77,30 @@ final class MessageDraft {
         return hasMessageId;
     }
 
+    /**
+     * The kept header fields in order, each as ISO-8859-1 text with its folds but without its final
+     * CRLF (the form DKIM's header canonicalisation starts from, RFC 6376 §3.4).
+     */
+    List<String> headerFields() {
+        endHeader();
+        List<String> fields = new ArrayList<>(fieldEnds.size());
+        int start = 0;
+        for (int end : fieldEnds) {
+            fields.add(header.text(start, end - CRLF.length));
+            start = end;
+        }
+        return fields;
+    }
+
+    /** The body (everything after the empty line), without a copy; valid until the draft changes. */
+    InputStream openBody() {
+        endHeader();
+        return body.openStream();
+    }
+
     /** The final message: {@code trace}, the kept header fields, an empty line, the body. */
     byte[] assemble(byte[] trace) {
-        if (inHeader) {
-            finishField();
-        }
+        endHeader();
         byte[] message = new byte[trace.length + header.size() + CRLF.length + body.size()];
         System.arraycopy(trace, 0, message, 0, trace.length);
         int position = header.copyTo(message, trace.length);
@@ -81,6 +108,14 @@ final class MessageDraft {
         message[position++] = '\n';
         body.copyTo(message, position);
         return message;
+    }
+
+    /** A message that ended inside its header section: its last field is complete now. */
+    private void endHeader() {
+        if (inHeader) {
+            finishField();
+            inHeader = false;
+        }
     }
 
     private void appendHeaderLine(byte[] line, int offset, int length) {
@@ -93,9 +128,13 @@ final class MessageDraft {
             finishField();
             inHeader = false;
         } else if ((line[offset] == ' ' || line[offset] == '\t') && field.size() > 0) {
-            field.append(line, offset, length);
+            if (!refusedAsEightBit(line, offset, length)) {
+                field.append(line, offset, length);
+            }
         } else if (fieldNameLength(line, offset, length) > 0) {
-            startField(line, offset, length);
+            if (!refusedAsEightBit(line, offset, length)) {
+                startField(line, offset, length);
+            }
         } else {
             finishField();
             inHeader = false;
@@ -109,18 +148,32 @@ final class MessageDraft {
             refuse(DataRefusal.tooManyHeaderFields(limits.maxHeaderFields()));
             return;
         }
-        String name = new String(line, offset, fieldNameLength(line, offset, length), StandardCharsets.US_ASCII);
-        fieldIsBcc = name.equalsIgnoreCase("Bcc") || name.equalsIgnoreCase("Resent-Bcc");
-        hasMessageId |= name.equalsIgnoreCase("Message-ID");
+        fieldName = new String(line, offset, fieldNameLength(line, offset, length), StandardCharsets.US_ASCII);
+        hasMessageId |= fieldName.equalsIgnoreCase("Message-ID");
         field.append(line, offset, length);
     }
 
     private void finishField() {
-        if (field.size() > 0 && !fieldIsBcc) {
+        if (field.size() > 0 && !rules.drops(fieldName, field)) {
             header.append(field);
+            fieldEnds.add(header.size());
         }
         field.clear();
-        fieldIsBcc = false;
+        fieldName = "";
+    }
+
+    /** Refuses the message if its rules forbid 8-bit header text and this field line has some. */
+    private boolean refusedAsEightBit(byte[] line, int offset, int length) {
+        if (rules.eightBitAllowed()) {
+            return false;
+        }
+        for (int i = offset; i < offset + length; i++) {
+            if (line[i] < 0) {
+                refuse(DataRefusal.eightBitHeader());
+                return true;
+            }
+        }
+        return false;
     }
 
     /** RFC 5322 §2.2: a field name is printable ASCII except ':', then ':'. Returns 0 if absent. */

@@ -9,13 +9,13 @@ import org.apache.james.protocols.smtp.hook.MessageHook;
 /**
  * One question at end of data: did the message stay within the limits while it streamed in? If
  * not, the {@link DataRefusal} recorded then is the reply, and the message goes nowhere. Must run
- * before {@link SubmissionCommitHook}.
+ * before the commit hook ({@link SubmissionCommitHook}, {@link InboundCommitHook}).
  */
 public final class MessageWithinLimitsHook implements MessageHook {
 
-    private final TransactionLog log;
+    private final ReceivingRefusals log;
 
-    public MessageWithinLimitsHook(TransactionLog log) {
+    public MessageWithinLimitsHook(ReceivingRefusals log) {
         this.log = log;
     }
 

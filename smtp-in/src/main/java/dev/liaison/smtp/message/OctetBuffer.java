@@ -1,5 +1,8 @@
 package dev.liaison.smtp.message;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -33,6 +36,21 @@ final class OctetBuffer {
 
     void clear() {
         size = 0;
+    }
+
+    /** A stream over the current content, without a copy; valid until the buffer changes. */
+    InputStream openStream() {
+        return new ByteArrayInputStream(octets, 0, size);
+    }
+
+    /** Octets {@code from} (inclusive) to {@code to} (exclusive) as ISO-8859-1 text: one char per octet. */
+    String text(int from, int to) {
+        return new String(octets, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The whole content as ISO-8859-1 text. */
+    String text() {
+        return text(0, size);
     }
 
     /** Copies the content to {@code target} at {@code position}; returns the position after it. */

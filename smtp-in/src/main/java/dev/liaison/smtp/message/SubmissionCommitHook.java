@@ -8,11 +8,8 @@ import dev.liaison.smtp.submission.ReversePath;
 import dev.liaison.smtp.submission.Submission;
 import dev.liaison.smtp.submission.RefusedSubmissionException;
 import dev.liaison.smtp.submission.SubmissionHandler;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZonedDateTime;
-import java.util.Locale;
-import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.MailEnvelope;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
@@ -37,7 +34,6 @@ public final class SubmissionCommitHook implements MessageHook {
     private final String hostname;
     private final Clock clock;
     private final TransactionLog log;
-    private final SecureRandom random = new SecureRandom();
 
     public SubmissionCommitHook(SubmissionHandler handler, String hostname, Clock clock, TransactionLog log) {
         this.handler = handler;
@@ -78,24 +74,14 @@ public final class SubmissionCommitHook implements MessageHook {
                 () -> new IllegalStateException("DATA completed without MAIL FROM"));
         MessageDraft draft = MessageAssembler.currentDraft(session).orElseThrow(
                 () -> new IllegalStateException("DATA completed without a message draft"));
-        String id = newId();
-        TraceFields.Trace trace = new TraceFields.Trace(id,
-                session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("unknown"),
-                session.getAttachment(SMTPSession.CURRENT_HELO_MODE, State.Connection).filter("EHLO"::equals).isPresent(),
+        String id = TransactionIds.next();
+        TraceFields.Trace trace = new TraceFields.Trace(id, TraceFields.heloName(session),
+                TraceFields.saidEhlo(session) ? "ESMTPSA" : "SMTPSA",
                 session.getRemoteAddress().getAddress().getHostAddress(),
                 hostname,
                 ZonedDateTime.now(clock));
         byte[] message = draft.assemble(TraceFields.render(trace, !draft.hasMessageId()));
         return new Submission(id, user, sender, EnvelopeState.recipients(session), RawMessage.adopt(message),
                 session.getSessionID());
-    }
-
-    /** 100 random bits in base 32: unique without coordination between gateway nodes. */
-    private String newId() {
-        StringBuilder id = new StringBuilder(20);
-        for (int i = 0; i < 20; i++) {
-            id.append(Character.forDigit(random.nextInt(32), 32));
-        }
-        return id.toString().toLowerCase(Locale.ROOT);
     }
 }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * one run can be grouped by user, but the user cannot be recovered from them, not even by trying
  * candidate logins (a plain hash of a guessable login could be reversed that way).
  */
-public final class TransactionLog {
+public final class TransactionLog implements ReceivingRefusals {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionLog.class);
     private static final String LINE = "submission id={} session={} user={} rcpts={} octets={} outcome={} commit_ms={} ms={}";
@@ -64,12 +64,11 @@ public final class TransactionLog {
     }
 
     /** The message broke a limit while streaming in; there is no submission (and no id) then. */
-    void refusedWhileReceiving(SMTPSession session, DataRefusal refusal, long octets) {
+    @Override
+    public void refusedWhileReceiving(SMTPSession session, DataRefusal refusal, long octets) {
         int recipients = EnvelopeState.recipients(session).size();
         events.transactionEnded(TransactionOutcome.REFUSED_LIMITS, recipients, octets, 0);
-        String text = refusal.text();
-        String enhanced = text.indexOf(' ') < 0 ? text : text.substring(0, text.indexOf(' '));
-        LOG.info(LINE, fields(session, "-", recipients, octets, "refused_limits status=" + refusal.code() + "/" + enhanced, 0));
+        LOG.info(LINE, fields(session, "-", recipients, octets, "refused_limits status=" + refusal.status(), 0));
     }
 
     private void end(SMTPSession session, Submission submission, TransactionOutcome outcome, long commitNanos) {

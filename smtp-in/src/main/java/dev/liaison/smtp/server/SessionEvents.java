@@ -1,26 +1,27 @@
 package dev.liaison.smtp.server;
 
-import dev.liaison.smtp.submission.SubmissionEvents;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.ConnectHandler;
 import org.apache.james.protocols.api.handler.DisconnectHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
 
 /**
- * Tells {@link SubmissionEvents} when a connection opens and closes; answers nothing itself, so
- * the greeting stays {@code WelcomeMessageHandler}'s.
+ * Tells the service's events ({@code SubmissionEvents}, {@code InboundEvents}) when a connection
+ * opens and closes; answers nothing itself, so the greeting stays {@code WelcomeMessageHandler}'s.
  */
 final class SessionEvents implements ConnectHandler<SMTPSession>, DisconnectHandler<SMTPSession> {
 
-    private final SubmissionEvents events;
+    private final Runnable opened;
+    private final Runnable closed;
 
-    SessionEvents(SubmissionEvents events) {
-        this.events = events;
+    SessionEvents(Runnable opened, Runnable closed) {
+        this.opened = opened;
+        this.closed = closed;
     }
 
     @Override
     public Response onConnect(SMTPSession session) {
-        events.sessionOpened();
+        opened.run();
         return null;
     }
 
@@ -31,7 +32,7 @@ final class SessionEvents implements ConnectHandler<SMTPSession>, DisconnectHand
     @Override
     public void onDisconnect(SMTPSession session) {
         if (session != null) {
-            events.sessionClosed();
+            closed.run();
         }
     }
 }

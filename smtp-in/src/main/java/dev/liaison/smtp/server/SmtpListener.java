@@ -6,6 +6,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import org.apache.james.protocols.api.Protocol;
@@ -19,7 +21,8 @@ import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
 import org.apache.james.protocols.netty.TimeoutHandler;
 
 /**
- * One listening socket of the submission service (STARTTLS or implicit TLS). James's
+ * One listening socket of an SMTP service (submission with STARTTLS or implicit TLS, or the inbound
+ * MX with optional STARTTLS). James's
  * {@code NettyServer} is not used because its pipeline hard-wires Netty's lenient
  * {@code LineBasedFrameDecoder} (bare LF ends a line) and runs the framer on a separate executor;
  * this pipeline is James's, with the framer replaced, and everything on the channel's event loop.
@@ -31,6 +34,9 @@ import org.apache.james.protocols.netty.TimeoutHandler;
  * installs the TLS handler in one step only when called on the event loop.
  */
 final class SmtpListener extends AbstractAsyncServer {
+
+    /** TLS 1.0 and 1.1 are deprecated (RFC 8996). */
+    static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     private final Protocol protocol;
     private final Encryption encryption;
@@ -47,6 +53,26 @@ final class SmtpListener extends AbstractAsyncServer {
         this.connectionLimit = ConnectionLimitUpstreamHandler.forCount(limits.maxConnections());
         this.connectionPerAddressLimit = ConnectionPerIpLimitUpstreamHandler.forCount(limits.maxConnectionsPerAddress());
         this.jmxName = name;
+    }
+
+    /**
+     * Binds and returns once the socket accepts connections.
+     *
+     * @throws IOException if the port cannot be bound; nothing is left listening then
+     */
+    void bind(InetAddress address, int port, int ioThreads) throws IOException {
+        setListenAddresses(new InetSocketAddress(address, port));
+        setIoWorkerCount(ioThreads);
+        setBossWorkerCount(Optional.of(1));
+        setTimeout((int) limits.idleTimeout().toSeconds());
+        try {
+            bind();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot start SMTP listener " + jmxName + " on " + address.getHostAddress()
+                    + " port " + port + ": " + e.getMessage(), e);
+        }
     }
 
     int boundPort() {

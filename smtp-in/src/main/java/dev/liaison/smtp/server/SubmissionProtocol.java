@@ -6,8 +6,9 @@ import dev.liaison.smtp.auth.SubmissionAuthHook;
 import dev.liaison.smtp.auth.TlsRequiredAuthCmdHandler;
 import dev.liaison.smtp.envelope.MaxRecipientsHook;
 import dev.liaison.smtp.envelope.RecipientIsOwnAliasHook;
-import dev.liaison.smtp.envelope.SubmissionMailCmdHandler;
-import dev.liaison.smtp.envelope.SubmissionRcptCmdHandler;
+import dev.liaison.smtp.envelope.SmtpService;
+import dev.liaison.smtp.envelope.StrictMailCmdHandler;
+import dev.liaison.smtp.envelope.StrictRcptCmdHandler;
 import dev.liaison.smtp.message.MessageAssembler;
 import dev.liaison.smtp.message.MessageWithinLimitsHook;
 import dev.liaison.smtp.message.SizeExtension;
@@ -50,8 +51,8 @@ final class SubmissionProtocol {
         SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(metrics, false);
         chain.add(new CommandDispatcher<SMTPSession>());
         chain.add(new WelcomeMessageHandler());
-        chain.add(new SessionEvents(services.events()));
-        chain.add(new SubmissionEhloCmdHandler(metrics));
+        chain.add(new SessionEvents(services.events()::sessionOpened, services.events()::sessionClosed));
+        chain.add(new WellFormedEhloCmdHandler(metrics));
         chain.add(new HeloCmdHandler(metrics));
         chain.add(new StartTlsCmdHandlerForgettingHello());
         chain.add(new SizeExtension(limits));
@@ -59,8 +60,8 @@ final class SubmissionProtocol {
         chain.add(new TlsRequiredAuthCmdHandler());
         chain.add(new SubmissionAuthHook(services.authenticator(),
                 new AuthThrottle(limits.authThrottling(), services.clock()), services.events()));
-        chain.add(new SubmissionMailCmdHandler(metrics, limits));
-        chain.add(new SubmissionRcptCmdHandler(metrics));
+        chain.add(new StrictMailCmdHandler(metrics, limits, SmtpService.SUBMISSION));
+        chain.add(new StrictRcptCmdHandler(metrics, SmtpService.SUBMISSION));
         chain.add(new MaxRecipientsHook(limits));
         chain.add(new RecipientIsOwnAliasHook(services.recipients(), services.events()));
         chain.add(new DataCmdHandler(metrics));

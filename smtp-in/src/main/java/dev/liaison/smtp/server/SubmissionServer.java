@@ -4,9 +4,7 @@ import dev.liaison.smtp.message.MessageAssembler;
 import dev.liaison.smtp.submission.SmtpSettings;
 import dev.liaison.smtp.submission.SubmissionServices;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import org.apache.james.protocols.api.ClientAuth;
@@ -24,8 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class SubmissionServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionServer.class);
-    /** TLS 1.0 and 1.1 are deprecated (RFC 8996). */
-    private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    private static final String[] TLS_PROTOCOLS = SmtpListener.TLS_PROTOCOLS;
 
     private final SmtpListener submission;
     private final SmtpListener submissions;
@@ -58,9 +55,9 @@ public final class SubmissionServer implements AutoCloseable {
                 Encryption.createStartTls(tls, null, TLS_PROTOCOLS, ClientAuth.NONE), settings.limits(), framingReplies);
         SmtpListener implicit = new SmtpListener("smtp-submissions", protocol,
                 Encryption.createTls(tls, null, TLS_PROTOCOLS, ClientAuth.NONE), settings.limits(), framingReplies);
-        bind(starttls, settings, settings.submissionPort());
+        starttls.bind(settings.bindAddress(), settings.submissionPort(), settings.ioThreads());
         try {
-            bind(implicit, settings, settings.submissionsPort());
+            implicit.bind(settings.bindAddress(), settings.submissionsPort(), settings.ioThreads());
         } catch (IOException e) {
             starttls.unbind();
             throw e;
@@ -98,20 +95,5 @@ public final class SubmissionServer implements AutoCloseable {
                 CompletableFuture.runAsync(submission::unbind),
                 CompletableFuture.runAsync(submissions::unbind)).join();
         LOG.info("SMTP submission stopped");
-    }
-
-    private static void bind(SmtpListener listener, SmtpSettings settings, int port) throws IOException {
-        listener.setListenAddresses(new InetSocketAddress(settings.bindAddress(), port));
-        listener.setIoWorkerCount(settings.ioThreads());
-        listener.setBossWorkerCount(Optional.of(1));
-        listener.setTimeout((int) settings.limits().idleTimeout().toSeconds());
-        try {
-            listener.bind();
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("cannot start SMTP listener on " + settings.bindAddress().getHostAddress()
-                    + " port " + port + ": " + e.getMessage(), e);
-        }
     }
 }

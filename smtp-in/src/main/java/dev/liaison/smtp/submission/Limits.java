@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Every bound smtp-in enforces, in one place (STYLE §1). A client that crosses one gets a protocol
- * reply naming the limit; nothing it sent reaches the {@link SubmissionHandler}.
+ * reply naming the limit; nothing it sent reaches the {@link SubmissionHandler} (or, on the inbound
+ * MX, the {@code InboundHandler}, which uses the same bounds plus {@link SenderChecks}).
  *
  * @param maxMessageOctets    largest message accepted, counted after dot-unstuffing and before the
  *                            trace headers are added; advertised as {@code SIZE} (RFC 1870);
@@ -114,6 +115,33 @@ public record Limits(
             }
             requirePositive("maxTrackedKeys", maxTrackedKeys);
             requirePositive("trustedAddressesPerLogin", trustedAddressesPerLogin);
+        }
+    }
+
+    /**
+     * Bounds on checking who sent a message to the inbound MX (SPF, DKIM, DMARC), per message.
+     * SPF's own limits (ten DNS-querying terms, ten MX or PTR names; RFC 7208 §4.6.4) are applied
+     * by jSPF on top of these. Crossing one of these makes the affected check {@code temperror}.
+     *
+     * @param maxDkimSignatures  {@code DKIM-Signature:} fields verified per message, topmost first
+     *                           (each costs a DNS query and an RSA verification); the rest are
+     *                           ignored, which RFC 6376 §6.1 allows
+     * @param maxDnsQueries      DNS questions per message for SPF, DKIM and DMARC together; the
+     *                           default leaves DKIM and DMARC room after SPF's worst case under
+     *                           RFC 7208 §4.6.4 (ten terms, ten MX hosts each: about 112)
+     * @param dnsTimePerMessage  time the DNS questions of one message may take together; the SMTP
+     *                           I/O thread waits meanwhile
+     */
+    public record SenderChecks(int maxDkimSignatures, int maxDnsQueries, Duration dnsTimePerMessage) {
+
+        public static final SenderChecks DEFAULT = new SenderChecks(5, 150, Duration.ofSeconds(30));
+
+        public SenderChecks {
+            requirePositive("maxDkimSignatures", maxDkimSignatures);
+            requirePositive("maxDnsQueries", maxDnsQueries);
+            if (dnsTimePerMessage == null || dnsTimePerMessage.isNegative() || dnsTimePerMessage.isZero()) {
+                throw new IllegalArgumentException("dnsTimePerMessage " + dnsTimePerMessage + " must be positive");
+            }
         }
     }
 }

@@ -56,7 +56,7 @@ class MessageDraftTest {
     }
 
     private static MessageDraft draft(Limits limits, String... lines) {
-        MessageDraft draft = new MessageDraft(limits);
+        MessageDraft draft = new MessageDraft(limits, HeaderRules.forSubmission());
         for (String line : lines) {
             draft.append((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         }

@@ -8,7 +8,10 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Properties;
 
-/** Angus Mail (jakarta.mail) configured as a mail client would be: verified TLS, AUTH. */
+/**
+ * Angus Mail (jakarta.mail) configured as a mail client would be (verified TLS, AUTH), or as a
+ * sending mail server delivering to an MX would be (no AUTH, STARTTLS when asked).
+ */
 public final class JakartaMailClient {
 
     private final Session session;
@@ -36,6 +39,30 @@ public final class JakartaMailClient {
         p.put("mail.smtp.ssl.enable", "true");
         p.put("mail.smtp.ssl.socketFactory", TestCertificate.get().clientSocketFactory());
         return new JakartaMailClient(p, login, password);
+    }
+
+    /**
+     * A server delivering to an MX on port 25: no AUTH, HELO name {@code mta.legacy.example},
+     * envelope sender {@code envelopeFrom}; with {@code starttls}, TLS is required and verified
+     * against the test certificate.
+     */
+    public static JakartaMailClient mx(int port, boolean starttls, String envelopeFrom) {
+        Properties p = common(port);
+        p.put("mail.smtp.auth", "false");
+        p.put("mail.smtp.localhost", "mta.legacy.example");
+        p.put("mail.smtp.from", envelopeFrom);
+        p.put("mail.smtp.sendpartial", "true");
+        if (starttls) {
+            p.put("mail.smtp.starttls.enable", "true");
+            p.put("mail.smtp.starttls.required", "true");
+            p.put("mail.smtp.ssl.socketFactory", TestCertificate.get().clientSocketFactory());
+        }
+        return new JakartaMailClient(p, null, null);
+    }
+
+    /** Sends without authenticating (an MX delivery). */
+    public void deliver(MimeMessage message) throws MessagingException {
+        Transport.send(message);
     }
 
     private static Properties common(int port) {

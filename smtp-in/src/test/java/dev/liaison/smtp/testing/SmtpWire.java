@@ -130,6 +130,12 @@ public final class SmtpWire implements AutoCloseable {
         }
     }
 
+    /** {@code message} (CRLF lines, ending in CRLF) with every line starting with "." doubled (RFC 5321 §4.5.2). */
+    public static String dotStuffed(String message) {
+        String stuffed = message.replace("\r\n.", "\r\n..");
+        return stuffed.startsWith(".") ? "." + stuffed : stuffed;
+    }
+
     public static String plainAuth(String login, String password) {
         return Base64.getEncoder().encodeToString(("\0" + login + "\0" + password).getBytes(StandardCharsets.UTF_8));
     }

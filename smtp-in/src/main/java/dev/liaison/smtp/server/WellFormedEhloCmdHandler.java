@@ -12,9 +12,9 @@ import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
  * {@code 250-host Hello name [ip])} with an unbalanced parenthesis; the keyword lines after it are
  * James's unchanged.
  */
-final class SubmissionEhloCmdHandler extends EhloCmdHandler {
+final class WellFormedEhloCmdHandler extends EhloCmdHandler {
 
-    SubmissionEhloCmdHandler(MetricFactory metrics) {
+    WellFormedEhloCmdHandler(MetricFactory metrics) {
         super(metrics);
     }
 

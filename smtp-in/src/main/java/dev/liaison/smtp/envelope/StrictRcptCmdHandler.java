@@ -16,13 +16,14 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 
 /**
- * RCPT TO for submission: only after AUTH ({@code 530 5.7.0}), path parsed by {@link PathParser},
- * no parameters (none is advertised). The {@code RcptHook}s then decide; a recipient is added only
- * if {@link RecipientIsOwnAliasHook} approved that very address. James would add it whenever no
- * hook objected, so the approval check in {@link #doCoreCmd} keeps a wiring mistake from turning
- * into an open relay.
+ * RCPT TO with the path parsed by {@link PathParser} and no parameters (none is advertised); for
+ * submission only after AUTH ({@code 530 5.7.0}). The {@code RcptHook}s then decide; a recipient
+ * is added only if the service's recipient hook ({@link RecipientIsOwnAliasHook} or
+ * {@link RecipientIsServedHook}) approved that very address. James would add it whenever no hook
+ * objected, so the approval check in {@link #doCoreCmd} keeps a wiring mistake from turning into
+ * an open relay.
  */
-public final class SubmissionRcptCmdHandler extends RcptCmdHandler {
+public final class StrictRcptCmdHandler extends RcptCmdHandler {
 
     private static final Response AUTH_REQUIRED = fixed("530", "5.7.0 Authentication required");
     private static final Response MAIL_FIRST = fixed("503", "5.5.1 Send MAIL FROM first");
@@ -31,13 +32,16 @@ public final class SubmissionRcptCmdHandler extends RcptCmdHandler {
     private static final Response NO_PARAMETERS = fixed("555", "5.5.4 RCPT parameters are not supported");
     private static final Response NOT_APPROVED = fixed("550", "5.7.1 Relaying denied");
 
-    public SubmissionRcptCmdHandler(MetricFactory metrics) {
+    private final SmtpService service;
+
+    public StrictRcptCmdHandler(MetricFactory metrics, SmtpService service) {
         super(metrics);
+        this.service = service;
     }
 
     @Override
     protected Response doFilterChecks(SMTPSession session, String command, String argument) {
-        if (SessionUser.of(session).isEmpty()) {
+        if (service.requiresAuthentication() && SessionUser.of(session).isEmpty()) {
             return AUTH_REQUIRED;
         }
         if (EnvelopeState.sender(session).isEmpty()) {

@@ -20,12 +20,13 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.MailCmdHandler;
 
 /**
- * MAIL FROM for submission: only after AUTH ({@code 530 5.7.0}, RFC 4954 §6), with the path parsed
- * by {@link PathParser} instead of James's lenient parser (which silently strips source routes),
- * and only the parameters this server advertises: {@code SIZE} (RFC 1870, checked against the
- * limit up front), {@code BODY} (RFC 6152) and {@code AUTH} (RFC 4954 §5, ignored).
+ * MAIL FROM with the path parsed by {@link PathParser} instead of James's lenient parser (which
+ * silently strips source routes), and only the parameters the server advertises: {@code SIZE}
+ * (RFC 1870, checked against the limit up front), {@code BODY} (RFC 6152) and, for submission
+ * only, {@code AUTH} (RFC 4954 §5, ignored). Submission needs AUTH first ({@code 530 5.7.0},
+ * RFC 4954 §6); the inbound MX takes MAIL from anyone.
  */
-public final class SubmissionMailCmdHandler extends MailCmdHandler {
+public final class StrictMailCmdHandler extends MailCmdHandler {
 
     private static final Response AUTH_REQUIRED = fixed("530", "5.7.0 Authentication required");
     private static final Response SENDER_ALREADY_GIVEN = fixed("503", "5.5.1 Sender already specified");
@@ -34,10 +35,12 @@ public final class SubmissionMailCmdHandler extends MailCmdHandler {
     private static final Response BAD_SIZE = fixed("501", "5.5.4 SIZE must be a decimal number of octets");
 
     private final Limits limits;
+    private final SmtpService service;
 
-    public SubmissionMailCmdHandler(MetricFactory metrics, Limits limits) {
+    public StrictMailCmdHandler(MetricFactory metrics, Limits limits, SmtpService service) {
         super(metrics);
         this.limits = limits;
+        this.service = service;
     }
 
     @Override
@@ -51,7 +54,7 @@ public final class SubmissionMailCmdHandler extends MailCmdHandler {
 
     @Override
     protected Response doFilterChecks(SMTPSession session, String command, String argument) {
-        if (SessionUser.of(session).isEmpty()) {
+        if (service.requiresAuthentication() && SessionUser.of(session).isEmpty()) {
             return AUTH_REQUIRED;
         }
         if (session.getAttachment(SMTPSession.SENDER, State.Transaction).isPresent()) {
@@ -100,14 +103,18 @@ public final class SubmissionMailCmdHandler extends MailCmdHandler {
                 case "SIZE" -> checkSize(value);
                 case "BODY" -> value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME")
                         ? null : new SMTPResponse("501", "5.5.4 BODY must be 7BIT or 8BITMIME");
-                case "AUTH" -> null;
-                default -> new SMTPResponse("555", "5.5.4 MAIL parameter " + keyword + " is not supported");
+                case "AUTH" -> service == SmtpService.SUBMISSION ? null : unsupported(keyword);
+                default -> unsupported(keyword);
             };
             if (problem != null) {
                 return problem;
             }
         }
         return null;
+    }
+
+    private static Response unsupported(String keyword) {
+        return new SMTPResponse("555", "5.5.4 MAIL parameter " + keyword + " is not supported");
     }
 
     private Response checkSize(String value) {

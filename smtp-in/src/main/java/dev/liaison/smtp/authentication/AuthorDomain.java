@@ -1,0 +1,71 @@
+package dev.liaison.smtp.authentication;
+
+import dev.liaison.smtp.address.AddressRefusedException;
+import dev.liaison.smtp.address.PathParser;
+import java.util.List;
+import org.apache.james.mime4j.dom.address.Mailbox;
+import org.apache.james.mime4j.dom.address.MailboxList;
+import org.apache.james.mime4j.field.address.DefaultAddressParser;
+
+/**
+ * Finds the one author domain of a message (RFC 7489 §3.1, §6.6.1): exactly one {@code From:}
+ * field holding exactly one mailbox with a DNS domain. Parsed with mime4j's strict RFC 5322
+ * address parser, so comments and display names cannot smuggle a second address past it.
+ */
+final class AuthorDomain {
+
+    private static final String FROM = "From";
+
+    private AuthorDomain() {
+    }
+
+    /** @param headerFields the header fields as {@code Name: value}, folds included */
+    static String of(List<String> headerFields) throws AuthorAddressException {
+        List<String> from = headerFields.stream().filter(AuthorDomain::isFrom).toList();
+        if (from.isEmpty()) {
+            throw new AuthorAddressException("message has no From: field (RFC 5322 section 3.6)");
+        }
+        if (from.size() > 1) {
+            throw new AuthorAddressException("message has " + from.size()
+                    + " From: fields; RFC 5322 section 3.6 allows one");
+        }
+        return domainOf(mailbox(from.get(0).substring(FROM.length() + 1)));
+    }
+
+    private static boolean isFrom(String field) {
+        return field.length() > FROM.length() && field.charAt(FROM.length()) == ':'
+                && field.regionMatches(true, 0, FROM, 0, FROM.length());
+    }
+
+    private static Mailbox mailbox(String value) throws AuthorAddressException {
+        MailboxList mailboxes;
+        try {
+            mailboxes = DefaultAddressParser.DEFAULT.parseAddressList(unfold(value)).flatten();
+        } catch (Exception e) {
+            // The parser reports bad syntax as ParseException, some lexical errors as runtime exceptions.
+            throw new AuthorAddressException("From: field does not parse as an address (RFC 5322 section 3.4)");
+        }
+        if (mailboxes.size() != 1) {
+            throw new AuthorAddressException("From: field names " + mailboxes.size()
+                    + " mailboxes; only one author can be authenticated (RFC 7489 section 6.6.1)");
+        }
+        return mailboxes.get(0);
+    }
+
+    private static String domainOf(Mailbox author) throws AuthorAddressException {
+        String domain = author.getDomain();
+        if (domain == null || domain.isEmpty()) {
+            throw new AuthorAddressException("From: address has no domain");
+        }
+        try {
+            return PathParser.parseDomain(domain);
+        } catch (AddressRefusedException e) {
+            throw new AuthorAddressException("From: domain is not usable: " + e.getMessage());
+        }
+    }
+
+    /** RFC 5322 §2.2.3: unfolding removes each CRLF that precedes white space. */
+    private static String unfold(String value) {
+        return value.replace("\r\n", "");
+    }
+}

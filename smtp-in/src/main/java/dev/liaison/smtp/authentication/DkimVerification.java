@@ -1,0 +1,85 @@
+package dev.liaison.smtp.authentication;
+
+import dev.liaison.smtp.dns.DnsLookup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.james.jdkim.DKIMVerifier;
+import org.apache.james.jdkim.api.Result;
+import org.apache.james.jdkim.api.SignatureRecord;
+import org.apache.james.jdkim.exceptions.FailException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DKIM (RFC 6376) with Apache James jDKIM: every shown {@code DKIM-Signature:} field (see
+ * {@link SignedFields}) verified against the body in one pass, one {@link DkimCheck} each, passes
+ * first. jDKIM's verifier keeps per-message state, so one is made per message.
+ */
+final class DkimVerification {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DkimVerification.class);
+    /** RFC 6008 §4 suggests at least 8 characters of {@code b=} to tell signatures apart. */
+    private static final int SIGNATURE_PREFIX = 8;
+
+    private final int maxSignatures;
+
+    DkimVerification(int maxSignatures) {
+        this.maxSignatures = maxSignatures;
+    }
+
+    List<DkimCheck> verify(List<String> headerFields, InputStream body, DnsLookup dns) {
+        SignedFields fields = new SignedFields(headerFields, maxSignatures);
+        if (fields.getFields(SignedFields.DKIM_SIGNATURE).isEmpty()) {
+            return List.of();
+        }
+        DKIMVerifier verifier = new DKIMVerifier(new DkimKeyRecords(dns));
+        try {
+            verifier.verify(fields, body);
+        } catch (FailException noSignatureVerified) {
+            // Every signature's own result is in getResults(); this only says none passed.
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("DKIM verification failed inside jDKIM, reported as permerror: {}", e.toString());
+            return List.of(new DkimCheck(DkimResult.PERMERROR, "", "", ""));
+        }
+        List<DkimCheck> checks = new ArrayList<>();
+        for (Result result : verifier.getResults()) {
+            checks.add(check(result));
+        }
+        checks.sort(Comparator.comparing((DkimCheck c) -> c.result() != DkimResult.PASS)
+                .thenComparing(DkimCheck::domain).thenComparing(DkimCheck::selector));
+        return checks;
+    }
+
+    private static DkimCheck check(Result result) {
+        SignatureRecord record = result.getRecord();
+        return new DkimCheck(verdict(result.getResultType()),
+                Tokens.domain(text(() -> record.getDToken())).toLowerCase(Locale.ROOT),
+                Tokens.domain(text(() -> record.getSelector())),
+                Tokens.base64Prefix(text(() -> record.getRawSignature()), SIGNATURE_PREFIX));
+    }
+
+    private static DkimResult verdict(Result.Type type) {
+        return switch (type) {
+            case PASS -> DkimResult.PASS;
+            case FAIL -> DkimResult.FAIL;
+            case POLICY -> DkimResult.POLICY;
+            case NEUTRAL -> DkimResult.NEUTRAL;
+            case TEMPERROR -> DkimResult.TEMPERROR;
+            default -> DkimResult.PERMERROR;
+        };
+    }
+
+    /** A tag of a signature jDKIM could not fully parse may be missing; that is an empty text here. */
+    private static String text(java.util.function.Supplier<CharSequence> tag) {
+        try {
+            CharSequence value = tag.get();
+            return value == null ? "" : value.toString();
+        } catch (RuntimeException missing) {
+            return "";
+        }
+    }
+}

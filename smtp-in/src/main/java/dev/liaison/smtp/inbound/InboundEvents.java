@@ -1,0 +1,71 @@
+package dev.liaison.smtp.inbound;
+
+import dev.liaison.smtp.authentication.DmarcResult;
+
+/**
+ * What the inbound MX reports as it works, for gateway's metrics (smtp-in keeps no counters).
+ * Contract: called on the SMTP I/O threads, so an implementation is quick, never blocks and never
+ * throws; every method has a no-op default. Nothing passed names an address: only outcomes,
+ * counts, sizes and durations.
+ */
+public interface InboundEvents {
+
+    /** Reports nothing. */
+    InboundEvents NONE = new InboundEvents() {
+    };
+
+    /** A server connected (after the connection limits let it in). */
+    default void sessionOpened() {
+    }
+
+    /** A server's connection ended, however it ended. */
+    default void sessionClosed() {
+    }
+
+    /** A RCPT was refused. */
+    default void recipientRefused(RecipientRefusal refusal) {
+    }
+
+    /**
+     * A transaction ended at the end of DATA.
+     *
+     * @param dmarc       the DMARC verdict; {@link DmarcResult#NONE} when the message was refused
+     *                    before it was checked (limits, no usable {@code From:})
+     * @param recipients  accepted RCPTs
+     * @param octets      message size (as received, or up to the refusal)
+     * @param commitNanos how long the {@link InboundHandler} took; 0 when it was not asked
+     */
+    default void transactionEnded(TransactionOutcome outcome, DmarcResult dmarc, int recipients, long octets,
+                                  long commitNanos) {
+    }
+
+    /** Why a RCPT was refused. */
+    enum RecipientRefusal {
+        /** 550 5.7.1: not a domain this gateway serves (a relay attempt). */
+        NOT_OUR_DOMAIN,
+        /** 550 5.1.1. */
+        UNKNOWN,
+        /** 550 5.7.1 from the policy (blocked, ended). */
+        REFUSED,
+        /** 45x from the policy (rate limit, unavailable). */
+        DEFERRED
+    }
+
+    /** How a transaction ended. */
+    enum TransactionOutcome {
+        /** 250: the handler committed the message. */
+        ACCEPTED,
+        /** 552/554: the message broke a limit while it streamed in (size, line, header, 8-bit header). */
+        REFUSED_LIMITS,
+        /** 550 5.7.1: no single usable {@code From:} address to check DMARC against. */
+        REFUSED_AUTHOR,
+        /** 550 5.7.1: failed DMARC where the author domain publishes {@code p=reject}. */
+        REFUSED_DMARC,
+        /** 451 4.4.3: DMARC could not be decided for want of a DNS answer. */
+        DEFERRED_DMARC,
+        /** 5xx: the handler refused it permanently. */
+        REFUSED,
+        /** 451: the handler failed; the sending server keeps the message and retries. */
+        NOT_COMMITTED
+    }
+}

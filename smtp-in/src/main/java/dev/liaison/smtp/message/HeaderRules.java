@@ -1,0 +1,96 @@
+package dev.liaison.smtp.message;
+
+import java.util.Locale;
+
+/**
+ * What a service does with the header fields of the messages it receives, decided field by field
+ * while the message streams in (so a dropped field is never stored).
+ *
+ * <p>Submission drops {@code Bcc:} and {@code Resent-Bcc:} (RFC 5322 §3.6.3: the blind copies must
+ * not show) and leaves 8-bit header text alone, as it always has. The inbound MX drops every
+ * {@code Authentication-Results:} field that claims to come from this host (RFC 8601 §5: a sender
+ * could otherwise forge the verdict we are about to add) and refuses 8-bit header text, since
+ * SMTPUTF8 (RFC 6531) is not offered.
+ */
+public final class HeaderRules {
+
+    private static final String AUTHENTICATION_RESULTS = "Authentication-Results";
+
+    private final boolean dropsBcc;
+    private final String authservId;
+    private final boolean eightBitAllowed;
+
+    private HeaderRules(boolean dropsBcc, String authservId, boolean eightBitAllowed) {
+        this.dropsBcc = dropsBcc;
+        this.authservId = authservId;
+        this.eightBitAllowed = eightBitAllowed;
+    }
+
+    /** Drops {@code Bcc:} and {@code Resent-Bcc:}; 8-bit header text passes. */
+    public static HeaderRules forSubmission() {
+        return new HeaderRules(true, "", true);
+    }
+
+    /**
+     * Drops {@code Authentication-Results:} fields whose authserv-id is {@code hostname}; refuses
+     * 8-bit header text.
+     */
+    public static HeaderRules forInbound(String hostname) {
+        if (hostname == null || hostname.isEmpty()) {
+            throw new IllegalArgumentException("the inbound header rules need this host's name");
+        }
+        return new HeaderRules(false, hostname, false);
+    }
+
+    boolean eightBitAllowed() {
+        return eightBitAllowed;
+    }
+
+    /** Whether the field named {@code name}, whose whole text (folds and CRLF included) is {@code field}, leaves the message. */
+    boolean drops(String name, OctetBuffer field) {
+        if (dropsBcc && (name.equalsIgnoreCase("Bcc") || name.equalsIgnoreCase("Resent-Bcc"))) {
+            return true;
+        }
+        return !authservId.isEmpty() && name.equalsIgnoreCase(AUTHENTICATION_RESULTS)
+                && authservId(field.text(), name.length() + 1).equalsIgnoreCase(authservId);
+    }
+
+    /**
+     * The authserv-id of an {@code Authentication-Results:} field (RFC 8601 §2.2): the first value
+     * after the colon, skipping white space, folds and comments; quotes and a final root dot removed.
+     */
+    static String authservId(String field, int valueStart) {
+        int i = skipCfws(field, valueStart);
+        if (i < field.length() && field.charAt(i) == '"') {
+            int close = field.indexOf('"', i + 1);
+            return withoutRootDot(field.substring(i + 1, close < 0 ? field.length() : close));
+        }
+        int end = i;
+        while (end < field.length() && ";( \t\r\n".indexOf(field.charAt(end)) < 0) {
+            end++;
+        }
+        return withoutRootDot(field.substring(i, end));
+    }
+
+    private static int skipCfws(String text, int from) {
+        int i = from;
+        int depth = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if (depth == 0 && " \t\r\n".indexOf(c) < 0) {
+                return i;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    private static String withoutRootDot(String name) {
+        String trimmed = name.strip();
+        return (trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed).toLowerCase(Locale.ROOT);
+    }
+}

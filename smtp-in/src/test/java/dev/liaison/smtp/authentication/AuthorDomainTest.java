@@ -1,0 +1,37 @@
+package dev.liaison.smtp.authentication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The one author domain DMARC is checked against (RFC 7489 §6.6.1). */
+class AuthorDomainTest {
+
+    @Test
+    void displayNamesCommentsAndFoldsAreParsedAway() throws Exception {
+        assertEquals("legacy.example", AuthorDomain.of(List.of("From: \"ceo@reject.example\" <Bob@Legacy.Example>")));
+        assertEquals("legacy.example", AuthorDomain.of(List.of("From: bob@legacy.example (ceo@reject.example)")));
+        assertEquals("legacy.example", AuthorDomain.of(List.of("FROM: Bob\r\n <bob@legacy.example>", "To: x@y.example")));
+    }
+
+    @Test
+    void anythingButExactlyOneAuthorIsRefused() {
+        assertThrows(AuthorAddressException.class, () -> AuthorDomain.of(List.of("To: x@y.example")));
+        assertThrows(AuthorAddressException.class,
+                () -> AuthorDomain.of(List.of("From: a@legacy.example", "From: b@reject.example")));
+        assertThrows(AuthorAddressException.class,
+                () -> AuthorDomain.of(List.of("From: a@legacy.example, b@reject.example")));
+        assertThrows(AuthorAddressException.class, () -> AuthorDomain.of(List.of("From: group: a@x.example, b@y.example;")));
+        assertThrows(AuthorAddressException.class, () -> AuthorDomain.of(List.of("From: nobody")));
+        assertThrows(AuthorAddressException.class, () -> AuthorDomain.of(List.of("From: <bob@legacy.example")));
+        assertThrows(AuthorAddressException.class, () -> AuthorDomain.of(List.of("From: bob@legacy.example.")));
+    }
+
+    @Test
+    void aFieldMerelyStartingWithFromIsNotTheAuthor() throws Exception {
+        assertEquals("legacy.example",
+                AuthorDomain.of(List.of("From-Legacy: ceo@reject.example", "From: bob@legacy.example")));
+    }
+}

@@ -1,0 +1,254 @@
+package dev.liaison.smtp.server;
+
+import static dev.liaison.smtp.server.BadInputTest.assertReply;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.liaison.smtp.submission.Limits;
+import dev.liaison.smtp.testing.RunningInbound;
+import dev.liaison.smtp.testing.SmtpWire;
+import dev.liaison.smtp.testing.SmtpWire.Reply;
+import dev.liaison.smtp.testing.TestMailboxes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every refusal of the inbound MX: the exact reply (code and enhanced status) and, after it, proof
+ * that the handler was never asked. Small limits so the bounds are cheap to cross. Every message
+ * here would otherwise pass (bob@legacy.example from 127.0.0.1 passes SPF and DMARC).
+ */
+class InboundBadInputTest {
+
+    private static final Limits SMALL = new Limits(4096, 1000, 10, 600, 3, 100, 50, Duration.ofMinutes(1),
+            Limits.AuthThrottling.DEFAULT);
+    private static final String FROM_BOB = "From: Bob <bob@legacy.example>\r\n";
+
+    private static RunningInbound mx;
+
+    @BeforeAll
+    static void start() {
+        mx = new RunningInbound(SMALL);
+    }
+
+    @AfterAll
+    static void stop() {
+        mx.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        mx.handler.clear();
+        mx.mailboxes.clear();
+    }
+
+    @AfterEach
+    void nothingReachedTheHandler() {
+        assertEquals(0, mx.handler.calls(), "a refused input reached the handler");
+    }
+
+    @Test
+    void mailBeforeEhloIsRefusedWith503() throws Exception {
+        try (SmtpWire wire = SmtpWire.plain(mx.server.port())) {
+            wire.expect(220);
+            assertReply(wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">"), 503, "5.5.1");
+        }
+    }
+
+    @Test
+    void rcptBeforeMailIsRefusedWith503() throws Exception {
+        try (SmtpWire wire = mx.greeted()) {
+            assertReply(wire.command("RCPT TO:<" + TestMailboxes.PUBLISHED + ">"), 503, "5.5.1");
+        }
+    }
+
+    @Test
+    void dataWithoutRecipientsIsRefusedWith503() throws Exception {
+        try (SmtpWire wire = mx.greeted()) {
+            wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250);
+            assertReply(wire.command("DATA"), 503, "5.5.0");
+        }
+    }
+
+    @Test
+    void declaredSizeOverTheLimitIsRefusedWith552AtMail() throws Exception {
+        try (SmtpWire wire = mx.greeted()) {
+            assertReply(wire.command("MAIL FROM:<" + TestMailboxes.BOB + "> SIZE=4097"), 552, "5.3.4");
+        }
+    }
+
+    @Test
+    void messageOverTheSizeLimitIsRefusedWith552AfterTheData() throws Exception {
+        try (SmtpWire wire = data()) {
+            wire.send(FROM_BOB + "Subject: big\r\n\r\n");
+            for (int i = 0; i < 60; i++) {
+                wire.send("x".repeat(98) + "\r\n");
+            }
+            assertReply(wire.send(".\r\n"), 552, "5.3.4");
+            wire.command("NOOP").expect(250);
+        }
+    }
+
+    @Test
+    void overlongLineInDataIsRefusedWith552() throws Exception {
+        try (SmtpWire wire = data()) {
+            wire.send(FROM_BOB + "\r\n" + "y".repeat(999) + "\r\n");
+            assertReply(wire.send(".\r\n"), 552, "5.3.4");
+        }
+    }
+
+    @Test
+    void tooManyHeaderFieldsAreRefusedWith552() throws Exception {
+        try (SmtpWire wire = data()) {
+            wire.send(FROM_BOB);
+            for (int i = 0; i < 10; i++) {
+                wire.send("X-Field-" + i + ": v\r\n");
+            }
+            assertReply(wire.send("\r\nbody\r\n.\r\n"), 552, "5.3.4");
+        }
+    }
+
+    @Test
+    void hugeHeaderSectionIsRefusedWith552() throws Exception {
+        try (SmtpWire wire = data()) {
+            wire.send(FROM_BOB + "Subject: " + "s".repeat(400) + "\r\n\tfolded " + "t".repeat(300) + "\r\n");
+            assertReply(wire.send("\r\nbody\r\n.\r\n"), 552, "5.3.4");
+        }
+    }
+
+    @ParameterizedTest(name = "8-bit header line: {0}")
+    @ValueSource(strings = {"Subject: Grüße", "Subject: ok\r\n\tgefaltet grün", "To: Zoë <alex@gw.example>"})
+    void eightBitHeaderTextIsRefusedWith554(String field) throws Exception {
+        try (SmtpWire wire = data()) {
+            wire.send((FROM_BOB + field + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8));
+            assertReply(wire.send(".\r\n"), 554, "5.6.0");
+            wire.command("NOOP").expect(250);
+        }
+    }
+
+    @Test
+    void eightBitBodyIsAcceptedAs8BitMime() throws Exception {
+        try (SmtpWire wire = mx.greeted()) {
+            wire.command("MAIL FROM:<" + TestMailboxes.BOB + "> BODY=8BITMIME").expect(250);
+            wire.command("RCPT TO:<" + TestMailboxes.PUBLISHED + ">").expect(250);
+            wire.command("DATA").expect(354);
+            wire.send((FROM_BOB + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+                    + "\r\nGrüße\r\n.\r\n").getBytes(StandardCharsets.UTF_8)).expect(250);
+        }
+        assertEquals(1, mx.handler.committed().size());
+        assertTrue(new String(mx.handler.committed().get(0).message().toByteArray(), StandardCharsets.UTF_8)
+                .endsWith("\r\n\r\nGrüße\r\n"));
+        mx.handler.clear();
+    }
+
+    @Test
+    void recipientsBeyondTheLimitAreRefusedWith452BeforeThePolicyIsAsked() throws Exception {
+        Limits one = new Limits(4096, 1000, 10, 600, 1, 100, 50, Duration.ofMinutes(1), Limits.AuthThrottling.DEFAULT);
+        try (RunningInbound single = new RunningInbound(one); SmtpWire wire = single.greeted()) {
+            wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250);
+            wire.command("RCPT TO:<" + TestMailboxes.PUBLISHED + ">").expect(250);
+            assertReply(wire.command("RCPT TO:<" + TestMailboxes.BOB_ALIAS + ">"), 452, "4.5.3");
+            assertEquals(1, single.mailboxes.asked().size(), "the recipient over the limit reached the policy");
+        }
+    }
+
+    @Test
+    void messageWithoutFromIsRefusedWith550_571() throws Exception {
+        assertRefusedAuthor("Subject: anonymous\r\n\r\nbody\r\n");
+    }
+
+    @Test
+    void messageWithTwoFromFieldsIsRefusedWith550_571() throws Exception {
+        assertRefusedAuthor(FROM_BOB + "From: ceo@reject.example\r\n\r\nbody\r\n");
+    }
+
+    @Test
+    void fromWithTwoMailboxesIsRefusedWith550_571() throws Exception {
+        assertRefusedAuthor("From: bob@legacy.example, ceo@reject.example\r\n\r\nbody\r\n");
+    }
+
+    @Test
+    void fromThatDoesNotParseIsRefusedWith550_571() throws Exception {
+        assertRefusedAuthor("From: <bob@legacy.example\r\n\r\nbody\r\n");
+        assertRefusedAuthor("From: Bob <bob@[127.0.0.1]>\r\n\r\nbody\r\n");
+        assertRefusedAuthor("From: undisclosed-recipients:;\r\n\r\nbody\r\n");
+    }
+
+    @ParameterizedTest(name = "bare line ending in a command: {0}")
+    @ValueSource(strings = {"NOOP\n", "NOOP\r", "NO\rOP\r\n", "NOOP\n\r\n"})
+    void bareLineEndingInACommandIsRefusedWith500AndConnectionClosed(String raw) throws Exception {
+        try (SmtpWire wire = mx.greeted()) {
+            wire.send(raw);
+            if (raw.equals("NOOP\r")) {
+                wire.send("X");
+            }
+            assertReply(wire.reply(), 500, "5.5.2");
+            assertTrue(wire.isClosedByServer());
+        }
+    }
+
+    /** The 2023 SMTP smuggling family, each followed by a smuggled second transaction. */
+    @ParameterizedTest(name = "smuggled end of data: {0}")
+    @ValueSource(strings = {"\\n.\\n", "\\r.\\r", "\\n.\\r\\n", "\\r.\\r\\n", "\\r\\n.\\n", "\\r\\n.\\r", "\\n.\\r", "\\r\\n.\\r\\r\\n"})
+    void smuggledEndOfDataIsRefusedWith500AndNothingIsAccepted(String variant) throws Exception {
+        String fakeEnd = variant.replace("\\r", "\r").replace("\\n", "\n");
+        try (SmtpWire wire = data()) {
+            wire.send(FROM_BOB + "Subject: first\r\n\r\nbody" + fakeEnd
+                    + "MAIL FROM:<ceo@reject.example>\r\nRCPT TO:<" + TestMailboxes.PUBLISHED + ">\r\nDATA\r\n"
+                    + "From: ceo@reject.example\r\nSubject: smuggled\r\n\r\nevil\r\n.\r\n");
+            Reply reply = wire.reply();
+            assertReply(reply, 500, "5.5.2");
+            assertTrue(wire.isClosedByServer(), "connection must be closed after a framing violation");
+        }
+    }
+
+    @Test
+    void plaintextPipelinedAfterStartTlsIsRefusedAndNotExecuted() throws Exception {
+        try (SmtpWire wire = mx.greeted()) {
+            wire.send("STARTTLS\r\nMAIL FROM:<" + TestMailboxes.BOB + ">\r\n");
+            wire.expect(220);
+            assertReply(wire.reply(), 500, "5.5.2");
+            assertTrue(wire.isClosedByServer());
+        }
+    }
+
+    @Test
+    void overlongCommandLineIsRefusedWith500() throws Exception {
+        try (SmtpWire wire = mx.greeted()) {
+            assertReply(wire.command("NOOP " + "a".repeat(1200)), 500, "5.5.2");
+            wire.command("NOOP").expect(250);
+        }
+    }
+
+    @Test
+    void connectionThatDropsBeforeTheFinalDotDeliversNothing() throws Exception {
+        try (SmtpWire wire = data()) {
+            wire.send(FROM_BOB + "Subject: cut off\r\n\r\nhalf a message\r\n");
+        }
+        try (SmtpWire wire = mx.greeted()) {
+            wire.command("NOOP").expect(250);
+        }
+    }
+
+    private static void assertRefusedAuthor(String message) throws Exception {
+        try (SmtpWire wire = data()) {
+            Reply reply = wire.send(message + ".\r\n").reply();
+            assertReply(reply, 550, "5.7.1");
+            wire.command("NOOP").expect(250);
+        }
+    }
+
+    private static SmtpWire data() throws Exception {
+        SmtpWire wire = mx.greeted();
+        wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250);
+        wire.command("RCPT TO:<" + TestMailboxes.PUBLISHED + ">").expect(250);
+        wire.command("DATA").expect(354);
+        return wire;
+    }
+}
