@@ -11,6 +11,8 @@ import dev.liaison.gateway.config.ConfigurationException;
 import dev.liaison.gateway.health.DatabaseProbe;
 import dev.liaison.gateway.health.HealthResources;
 import dev.liaison.gateway.health.Readiness;
+import dev.liaison.gateway.legacy.LegacyCorrespondents;
+import dev.liaison.gateway.legacy.LegacyInbound;
 import dev.liaison.gateway.metrics.GatewayMetrics;
 import dev.liaison.gateway.submission.OwnAliasPolicy;
 import dev.liaison.gateway.receiving.RelayDescription;
@@ -25,6 +27,7 @@ import dev.liaison.gateway.transport.send.DeliveryWorker;
 import dev.liaison.gateway.transport.send.EnvelopePoster;
 import dev.liaison.gateway.transport.send.OutboundQueue;
 import dev.liaison.gateway.tls.TlsMaterial;
+import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.imap.server.ImapService;
 import dev.liaison.imap.server.ImapServices;
 import dev.liaison.imap.server.ImapSettings;
@@ -34,6 +37,12 @@ import dev.liaison.mapping.MappingSchema;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.database.PoolSettings;
 import dev.liaison.mapping.database.Schema;
+import dev.liaison.smtp.dns.DnsJavaLookup;
+import dev.liaison.smtp.dns.DnsLookup;
+import dev.liaison.smtp.inbound.InboundEvents;
+import dev.liaison.smtp.inbound.InboundServices;
+import dev.liaison.smtp.inbound.InboundSettings;
+import dev.liaison.smtp.server.InboundServer;
 import dev.liaison.smtp.server.SubmissionServer;
 import dev.liaison.smtp.submission.Limits;
 import dev.liaison.smtp.submission.SmtpSettings;
@@ -52,6 +61,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -75,17 +85,21 @@ public final class Gateway implements AutoCloseable {
     private final Clock relayClock;
     private final Database database;
     private final TlsMaterial tls;
+    private final DnsLookup senderDns;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final GatewayMetrics metrics = new GatewayMetrics();
     // Volatile: the readiness check reads them on the HTTP listener's threads while they start.
     private volatile SubmissionServer smtp;
     private volatile ImapService imap;
+    private volatile InboundServer mx;
     private volatile ReceivingService receiving;
     private Relay relay;
 
-    private Gateway(Configuration configuration, Clock relayClock, Database database, TlsMaterial tls) {
+    private Gateway(Configuration configuration, Clock relayClock, DnsLookup senderDns, Database database,
+                    TlsMaterial tls) {
         this.configuration = configuration;
         this.relayClock = relayClock;
+        this.senderDns = senderDns;
         this.database = database;
         this.tls = tls;
     }
@@ -97,6 +111,14 @@ public final class Gateway implements AutoCloseable {
 
     /** As {@link #start(Configuration)}, with the clock the relay's decisions go by (tests move it). */
     public static Gateway start(Configuration configuration, Clock relayClock) {
+        return start(configuration, relayClock, DnsJavaLookup.system(DnsJavaLookup.DEFAULT_TIMEOUT));
+    }
+
+    /**
+     * As {@link #start(Configuration, Clock)}, with the DNS the MX checks senders' SPF, DKIM and
+     * DMARC records in (tests serve records from memory; a sandbox has no name server to ask).
+     */
+    public static Gateway start(Configuration configuration, Clock relayClock, DnsLookup senderDns) {
         Database database = Database.openOwned(configuration.database(),
                 new PoolSettings("liaison", POOL_SIZE, Duration.ofSeconds(10)));
         Gateway gateway;
@@ -104,7 +126,8 @@ public final class Gateway implements AutoCloseable {
             database.migrate(MappingSchema.SCHEMA);
             database.migrate(IMAP_SCHEMA);
             Relay.migrate(database);
-            gateway = new Gateway(configuration, relayClock, database, TlsMaterial.load(configuration.tls(), configuration.domain()));
+            gateway = new Gateway(configuration, relayClock, senderDns, database,
+                    TlsMaterial.load(configuration.tls(), configuration.domain()));
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -146,13 +169,31 @@ public final class Gateway implements AutoCloseable {
                     configuration.port(ConfigKey.SMTP_SUBMISSION_PORT), configuration.port(ConfigKey.SMTP_SUBMISSIONS_PORT),
                     SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT), tls.sslContext(), services);
             started.push(smtp);
+            mx = startInbound(mailboxes);
         } catch (ImapStartException | IOException | SQLException e) {
             throw new ConfigurationException("cannot start a listener: " + e.getMessage(), e);
         }
         LOG.info("SMTP submission on {} (STARTTLS) and {} (TLS); IMAP on {} (STARTTLS) and {} (TLS);"
-                        + " receiving service on {} ({}), reachable as {}",
-                smtp.submissionPort(), smtp.submissionsPort(), imap.imapPort(), imap.imapsPort(), receiving.port(),
+                        + " MX on {}; receiving service on {} ({}), reachable as {}",
+                smtp.submissionPort(), smtp.submissionsPort(), imap.imapPort(), imap.imapsPort(), mx.port(), receiving.port(),
                 configuration.httpTls() ? "HTTPS" : "plain HTTP", relay.endpoint());
+    }
+
+    /** The MX for plain email (issue 8): published aliases and legacy correspondents' outward aliases. */
+    private InboundServer startInbound(MailboxDelivery mailboxes) throws IOException {
+        var legacy = new LegacyInbound(database, mailboxes, new LegacyCorrespondents(configuration.domain()),
+                configuration.domain(), Clock.systemUTC());
+        InboundServer server = InboundServer.start(new InboundSettings(MailServers.hostnameOf(configuration),
+                Set.of(configuration.domain()), configuration.bindAddress(), configuration.port(ConfigKey.SMTP_INBOUND_PORT),
+                InboundSettings.DEFAULT_IO_THREADS, Limits.DEFAULT, Limits.SenderChecks.DEFAULT), tls.sslContext(),
+                new InboundServices(legacy, legacy, senderDns, Clock.systemUTC(), InboundEvents.NONE));
+        started.push(server);
+        return server;
+    }
+
+    /** The bound MX port; useful when configured as 0. */
+    public int inboundPort() {
+        return mx.port();
     }
 
     private void startReceiving(AtomicReference<URI> endpoint) {
@@ -175,6 +216,7 @@ public final class Gateway implements AutoCloseable {
         Readiness readiness = new Readiness(probe, List.of(
                 new Readiness.Listener("SMTP submission", () -> smtp != null && smtp.listening()),
                 new Readiness.Listener("IMAP", () -> imap != null && imap.listening()),
+                new Readiness.Listener("the MX", () -> mx != null && mx.listening()),
                 new Readiness.Listener("the receiving service", () -> receiving != null && receiving.listening())));
         Map<String, HttpResource> resources = new HashMap<>(HealthResources.of(readiness));
         resources.putAll(metrics.resources(probe, new OutboundQueue(relay.delivery()), new InboundStore(relay.clock())));

@@ -93,6 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
         values.put(ConfigKey.IMAP_PORT, String.valueOf(side.port(2)));
         values.put(ConfigKey.IMAPS_PORT, String.valueOf(side.port(3)));
         values.put(ConfigKey.HTTP_PORT, String.valueOf(side.port(4)));
+        values.put(ConfigKey.SMTP_INBOUND_PORT, String.valueOf(side.port(5)));
         values.put(ConfigKey.HTTP_PUBLIC_URL, "https://localhost:" + side.port(4));
         values.put(ConfigKey.RELAY_TRUSTED_CERTIFICATES, trust.toString());
         values.put(ConfigKey.RELAY_PRIVATE_DESTINATIONS, "true"); // both gateways are on this machine

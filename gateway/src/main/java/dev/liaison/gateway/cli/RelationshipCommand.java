@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 /** {@code liaison relationship list|block|unblock|end}. */
 @Command(name = "relationship", description = "List, block, unblock or end a user's relationships.",
         mixinStandardHelpOptions = true, subcommands = {RelationshipCommand.ListRelationships.class,
-        RelationshipCommand.Block.class, RelationshipCommand.Unblock.class, RelationshipCommand.End.class})
+        RelationshipCommand.Accept.class, RelationshipCommand.Block.class, RelationshipCommand.Unblock.class,
+        RelationshipCommand.End.class})
 public final class RelationshipCommand {
 
     @Command(name = "list", description = "List a user's relationships.")
@@ -62,6 +63,15 @@ public final class RelationshipCommand {
         @Override
         Object change(RelationshipControl control, Connection c, Login owner, long id) {
             return control.unblock(c, owner, id);
+        }
+    }
+
+    @Command(name = "accept", description = "Accept a stranger's request (plain email to a published address):"
+            + " their mail goes to INBOX from now on.")
+    static final class Accept extends TargetCommand {
+        @Override
+        Object change(RelationshipControl control, Connection c, Login owner, long id) {
+            return control.accept(c, owner, id);
         }
     }
 

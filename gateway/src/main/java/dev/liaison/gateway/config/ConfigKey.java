@@ -17,6 +17,7 @@ public enum ConfigKey {
     DATABASE_PASSWORD("database.password", "", "password for database.url"),
     SMTP_SUBMISSION_PORT("smtp.submission.port", "587", "SMTP submission with STARTTLS"),
     SMTP_SUBMISSIONS_PORT("smtp.submissions.port", "465", "SMTP submission over implicit TLS"),
+    SMTP_INBOUND_PORT("smtp.inbound.port", "25", "inbound MX for plain email to published and correspondent aliases (STARTTLS offered, no AUTH, never relays)"),
     IMAP_PORT("imap.port", "143", "IMAP with STARTTLS"),
     IMAPS_PORT("imaps.port", "993", "IMAP over implicit TLS"),
     HTTP_PORT("http.port", "8443", "HTTPS: receiving service, health, metrics, autoconfiguration"),

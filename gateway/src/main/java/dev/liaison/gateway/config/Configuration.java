@@ -45,7 +45,7 @@ public final class Configuration {
         this.dataDir = path(ConfigKey.DATA_DIR);
         this.database = parseDatabase();
         for (ConfigKey key : new ConfigKey[]{ConfigKey.SMTP_SUBMISSION_PORT, ConfigKey.SMTP_SUBMISSIONS_PORT,
-                ConfigKey.IMAP_PORT, ConfigKey.IMAPS_PORT, ConfigKey.HTTP_PORT}) {
+                ConfigKey.SMTP_INBOUND_PORT, ConfigKey.IMAP_PORT, ConfigKey.IMAPS_PORT, ConfigKey.HTTP_PORT}) {
             ports.put(key, parsePort(key));
         }
         this.bindAddress = address(ConfigKey.BIND_ADDRESS);

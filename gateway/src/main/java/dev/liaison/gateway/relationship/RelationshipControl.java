@@ -58,9 +58,21 @@ public final class RelationshipControl {
         return particles.store().changeState(c, id, RelationshipState.ACTIVE);
     }
 
+    /** Accepts a stranger's request (a legacy relationship in REQUESTED): their mail goes to INBOX from now on. */
+    public Relationship accept(Connection c, Login owner, long id) {
+        Relationship r = owned(c, owner, id);
+        if (r.state() != RelationshipState.REQUESTED) {
+            throw new IllegalArgumentException("relationship " + id + " is " + r.state().dbValue() + ", not requested");
+        }
+        return particles.store().changeState(c, id, RelationshipState.ACTIVE);
+    }
+
     /** Ends the relationship; if it was established, the peer is told in a last envelope. */
     public Relationship end(Connection c, Login owner, long id) throws SQLException {
-        owned(c, owner, id);
+        if (owned(c, owner, id).protocolState().length() == 0) {
+            // a legacy relationship still on plain email: no Communicator peer to tell
+            return particles.store().changeState(c, id, RelationshipState.ENDED);
+        }
         Particles.Held held = particles.lock(c, id);
         if (held.particle().established() && !held.particle().peerRoutes().isEmpty()) {
             sender.send(c, held, List.of(new PayloadItem.RelationshipEnded()), clock.instant());

@@ -135,7 +135,7 @@ class AdminCliIT {
 
     @Test
     void commandsUseTheRunningServersDatabaseAndServeSurvivesThem() throws Exception {
-        Process serve = liaison.builder("serve", "--smtp.submission.port=0", "--smtp.submissions.port=0",
+        Process serve = liaison.builder("serve", "--smtp.submission.port=0", "--smtp.submissions.port=0", "--smtp.inbound.port=0",
                 "--imap.port=0", "--imaps.port=0", "--http.port=0", "--bind-address=127.0.0.1")
                 .redirectErrorStream(true).start();
         try {

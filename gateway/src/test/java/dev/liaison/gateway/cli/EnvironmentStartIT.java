@@ -123,8 +123,8 @@ class EnvironmentStartIT {
 
     private Side side(String service, String tlsService) throws Exception {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        for (String key : List.of("LIAISON_SMTP_SUBMISSION_PORT", "LIAISON_SMTP_SUBMISSIONS_PORT", "LIAISON_IMAP_PORT",
-                "LIAISON_IMAPS_PORT", "LIAISON_HTTP_PORT")) {
+        for (String key : List.of("LIAISON_SMTP_SUBMISSION_PORT", "LIAISON_SMTP_SUBMISSIONS_PORT",
+                "LIAISON_SMTP_INBOUND_PORT", "LIAISON_IMAP_PORT", "LIAISON_IMAPS_PORT", "LIAISON_HTTP_PORT")) {
             ports.put(key, LoopbackPorts.free());
         }
         return new Side(service, tlsService, Files.createDirectories(work.resolve(service)), ports);

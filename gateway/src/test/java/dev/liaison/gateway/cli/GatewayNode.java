@@ -40,8 +40,8 @@ final class GatewayNode {
         environment.put("LIAISON_HTTP_PUBLIC_URL", "https://localhost:" + http);
         environment.put("LIAISON_RELAY_TRUSTED_CERTIFICATES", trusted.toString());
         environment.put("LIAISON_RELAY_PRIVATE_DESTINATIONS", "true"); // both on this machine
-        for (String key : List.of("LIAISON_SMTP_SUBMISSION_PORT", "LIAISON_SMTP_SUBMISSIONS_PORT", "LIAISON_IMAP_PORT",
-                "LIAISON_IMAPS_PORT")) {
+        for (String key : List.of("LIAISON_SMTP_SUBMISSION_PORT", "LIAISON_SMTP_SUBMISSIONS_PORT",
+                "LIAISON_SMTP_INBOUND_PORT", "LIAISON_IMAP_PORT", "LIAISON_IMAPS_PORT")) {
             environment.put(key, String.valueOf(LoopbackPorts.free()));
         }
         database.ifPresent(db -> {

@@ -99,7 +99,7 @@ class RelationshipCliIT {
 
     private static Process serve(LiaisonProcess liaison) throws Exception {
         Process p = liaison.builder("serve", "--bind-address=127.0.0.1", "--smtp.submission.port=0",
-                "--smtp.submissions.port=0", "--imap.port=0", "--imaps.port=0").redirectErrorStream(true).start();
+                "--smtp.submissions.port=0", "--smtp.inbound.port=0", "--imap.port=0", "--imaps.port=0").redirectErrorStream(true).start();
         AdminCliIT.waitForLine(p, "Liaison serving");
         return p;
     }

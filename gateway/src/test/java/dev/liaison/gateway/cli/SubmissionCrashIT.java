@@ -106,7 +106,7 @@ class SubmissionCrashIT {
         var liaison = new LiaisonProcess(work, environment);
         // Ports 0 and read back from the log: a port picked in advance may be taken meanwhile.
         Process p = liaison.builder("serve", "--bind-address=127.0.0.1", "--smtp.submission.port=0",
-                "--smtp.submissions.port=0", "--imap.port=0", "--imaps.port=0", "--http.port=0")
+                "--smtp.submissions.port=0", "--smtp.inbound.port=0", "--imap.port=0", "--imaps.port=0", "--http.port=0")
                 .redirectErrorStream(true).start();
         var ports = java.util.regex.Pattern.compile("SMTP submission on (\\d+) \\(STARTTLS\\) and \\d+ \\(TLS\\); IMAP on \\d+ \\(STARTTLS\\) and (\\d+) \\(TLS\\)")
                 .matcher(waitForLine(p.getInputStream(), "SMTP submission on"));

@@ -101,7 +101,7 @@ class ReadinessTest {
     private Configuration configuration(DatabaseLocation.External db) {
         return Configuration.defaultsWith(Map.ofEntries(Map.entry("domain", "ready.test"),
                 Map.entry("data-dir", dir.toString()), Map.entry("bind-address", "127.0.0.1"),
-                Map.entry("smtp.submission.port", "0"), Map.entry("smtp.submissions.port", "0"),
+                Map.entry("smtp.submission.port", "0"), Map.entry("smtp.submissions.port", "0"), Map.entry("smtp.inbound.port", "0"),
                 Map.entry("imap.port", "0"), Map.entry("imaps.port", "0"), Map.entry("http.port", "0"),
                 Map.entry("http.tls", "false"), Map.entry("database.url", db.url()),
                 Map.entry("database.user", db.user()), Map.entry("database.password", db.password())));

@@ -32,8 +32,8 @@ final class LiaisonPair implements AutoCloseable {
     static final String PASSWORD = "relay-load-password";
     private static final Pattern ACTIVE_ALIAS = Pattern.compile("\"state\": \"active\", \"alias\": \"([^\"]+)\"");
     private static final Pattern TOKEN = Pattern.compile("\"token\":\"([A-Za-z0-9_-]+)\"");
-    private static final String[] PORT_KEYS = {"smtp.submission.port", "smtp.submissions.port", "imap.port", "imaps.port",
-            "http.port"};
+    private static final String[] PORT_KEYS = {"smtp.submission.port", "smtp.submissions.port", "smtp.inbound.port",
+            "imap.port", "imaps.port", "http.port"};
 
     /** One gateway: its name (a or b), domain, directory and ports by configuration key. */
     record Side(String name, String domain, Path dir, Map<String, Integer> ports) {

@@ -92,6 +92,7 @@ final class GatewayPair implements AutoCloseable {
         Configuration configuration() {
             Map<String, String> settings = new HashMap<>(Map.of("domain", domain, "data-dir", dataDir.toString(),
                     "bind-address", "127.0.0.1", "smtp.submission.port", "0", "smtp.submissions.port", "0",
+                    "smtp.inbound.port", "0",
                     "imap.port", "0", "imaps.port", "0", "http.port", String.valueOf(httpPort),
                     "http.public-url", "https://localhost:" + httpPort));
             settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password(),

@@ -23,7 +23,7 @@ final class TestGateway implements AutoCloseable {
     TestGateway(TestPostgres postgres, Path dataDir) {
         DatabaseLocation.External db = postgres.freshLocation();
         Map<String, String> settings = new HashMap<>(Map.of("domain", DOMAIN, "data-dir", dataDir.toString(),
-                "bind-address", "127.0.0.1", "smtp.submission.port", "0", "smtp.submissions.port", "0",
+                "bind-address", "127.0.0.1", "smtp.submission.port", "0", "smtp.submissions.port", "0", "smtp.inbound.port", "0",
                 "imap.port", "0", "imaps.port", "0", "http.port", "0"));
         settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password()));
         gateway = Gateway.start(Configuration.defaultsWith(settings));

@@ -1,0 +1,107 @@
+package dev.liaison.gateway.legacy;
+
+import dev.liaison.gateway.relationship.RelationshipAliases;
+import dev.liaison.mapping.alias.Alias;
+import dev.liaison.mapping.alias.AliasAddress;
+import dev.liaison.mapping.alias.AliasStore;
+import dev.liaison.mapping.alias.AliasTarget;
+import dev.liaison.mapping.alias.LocalPartGenerator;
+import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.correspondent.LegacyCorrespondent;
+import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
+import dev.liaison.mapping.relationship.PostgresRelationshipStore;
+import dev.liaison.mapping.relationship.Relationship;
+import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.relationship.RelationshipStore;
+import dev.liaison.mapping.user.Login;
+
+import java.sql.Connection;
+import java.util.Optional;
+
+/**
+ * Legacy relationships: one per user and plain-email correspondent, each with two aliases of the
+ * user's — the correspondent's local alias (what the user writes to, and what the correspondent's
+ * mail shows as From) and the user's outward alias towards this correspondent only (what the
+ * correspondent sees and writes to), so no two correspondents can link the user's conversations.
+ * Everything happens in the caller's transaction.
+ */
+public final class LegacyCorrespondents {
+
+    private static final byte[] NO_PROTOCOL_STATE = new byte[0];
+
+    private final String domain;
+    private final AliasStore aliases = new PostgresAliasStore();
+    private final RelationshipStore relationships = new PostgresRelationshipStore();
+    private final LegacyCorrespondentStore correspondents = new LegacyCorrespondentStore();
+    private final LocalPartGenerator localParts = new LocalPartGenerator();
+
+    public LegacyCorrespondents(String domain) {
+        this.domain = domain;
+    }
+
+    /** One legacy relationship as the gateway routes it. */
+    public record Link(Relationship relationship, LegacyCorrespondent correspondent, Alias peerAlias,
+                       Alias outwardAlias) {
+    }
+
+    /**
+     * A new relationship of {@code owner} with {@code address}, {@code state} REQUESTED (a stranger
+     * wrote to the published alias {@code via}) or ACTIVE (the user wrote first).
+     */
+    public Link open(Connection c, Login owner, String address, String peerName, RelationshipState state,
+                     Optional<Alias> via) {
+        Relationship relationship = relationships.create(c, owner, RelationshipAliases.cleanName(peerName),
+                NO_PROTOCOL_STATE);
+        relationship = relationships.changeState(c, relationship.id(), state);
+        LegacyCorrespondent correspondent = correspondents.create(c, relationship.id(), owner, address,
+                via.map(Alias::id));
+        Alias peer = newAlias(c, owner, LocalPartGenerator.prefixFrom(peerName), new AliasTarget.Relationship(relationship.id()));
+        Alias outward = newAlias(c, owner, LocalPartGenerator.prefixFrom(owner.value()),
+                new AliasTarget.Outward(relationship.id()));
+        return new Link(relationship, correspondent, peer, outward);
+    }
+
+    /** The user's relationship with {@code address}, if there is one. */
+    public Optional<Link> find(Connection c, long ownerId, String address) {
+        return correspondents.find(c, ownerId, address).map(k -> link(c, k));
+    }
+
+    /** The legacy side of a relationship, if it has one. */
+    public Optional<Link> ofRelationship(Connection c, long relationshipId) {
+        return correspondents.ofRelationship(c, relationshipId).map(k -> link(c, k));
+    }
+
+    /** New requests through the published alias {@code alias} in the last hour. */
+    public int recentRequests(Connection c, Alias alias, java.time.Instant now) {
+        return correspondents.requestsSince(c, alias.id(), now.minus(java.time.Duration.ofHours(1)));
+    }
+
+    /** The relationship, locked for the caller's transaction. */
+    public Relationship lock(Connection c, long relationshipId) {
+        return relationships.lock(c, relationshipId);
+    }
+
+    public Relationship changeState(Connection c, long relationshipId, RelationshipState state) {
+        return relationships.changeState(c, relationshipId, state);
+    }
+
+    private Link link(Connection c, LegacyCorrespondent correspondent) {
+        long id = correspondent.relationshipId();
+        Relationship relationship = relationships.find(c, id).orElseThrow(() -> new IllegalStateException(
+                "correspondent of relationship " + id + " without its relationship"));
+        Alias peer = aliases.findByRelationship(c, id).orElseThrow(() -> new IllegalStateException(
+                "legacy relationship " + id + " has no alias"));
+        Alias outward = aliases.listOf(c, relationship.owner()).stream()
+                .filter(a -> a.target() instanceof AliasTarget.Outward o && o.relationshipId() == id).findFirst()
+                .orElseThrow(() -> new IllegalStateException("legacy relationship " + id + " has no outward alias"));
+        return new Link(relationship, correspondent, peer, outward);
+    }
+
+    /**
+     * 50 random bits per address: a collision is not worth a savepoint per alias; if one happens,
+     * the unique violation fails the caller's transaction and its retry draws new addresses.
+     */
+    private Alias newAlias(Connection c, Login owner, String prefix, AliasTarget target) {
+        return aliases.create(c, owner, AliasAddress.of(localParts.generate(prefix), domain), target);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.liaison.gateway.legacy;
+
+import dev.liaison.gateway.mail.LegacyIncomingMail;
+import dev.liaison.gateway.mail.MalformedMailException;
+import dev.liaison.imap.delivery.Delivery;
+import dev.liaison.imap.delivery.MailboxDelivery;
+import dev.liaison.mapping.alias.Alias;
+import dev.liaison.mapping.alias.AliasAddress;
+import dev.liaison.mapping.alias.AliasStore;
+import dev.liaison.mapping.alias.AliasTarget;
+import dev.liaison.mapping.alias.InvalidAliasException;
+import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.smtp.address.EmailAddress;
+import dev.liaison.smtp.inbound.InboundHandler;
+import dev.liaison.smtp.inbound.InboundMessage;
+import dev.liaison.smtp.inbound.InboundRecipientPolicy;
+import dev.liaison.smtp.inbound.InboundRecipientVerdict;
+import dev.liaison.smtp.inbound.RefusedMessageException;
+import dev.liaison.smtp.submission.ReversePath;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Plain email arriving at the MX (issue 8): which addresses take it, and where it goes.
+ *
+ * <p>A <em>published</em> alias takes mail from anyone: a new sender's first message opens a
+ * REQUESTED relationship and lands in {@code Requests}; the user accepts by writing back (or with
+ * {@code liaison relationship unblock}), refuses with {@code liaison relationship block}, after
+ * which that sender is refused. An <em>outward</em> alias takes mail from its one correspondent.
+ * Every other address of the gateway is unknown to the MX, so nothing reaches a private alias or a
+ * Communicator relationship this way. Delivered mail is shown from the correspondent's local
+ * alias, so replies go back through the relationship.
+ *
+ * <p>The RCPT answer is a first look, by envelope sender; the handler decides again, inside the
+ * delivering transaction, by the {@code From} the user will see.
+ */
+public final class LegacyInbound implements InboundRecipientPolicy, InboundHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LegacyInbound.class);
+    /** New strangers per published alias and hour; more wait ({@code 450}) so a flood cannot fill Requests. */
+    static final int NEW_SENDERS_PER_HOUR = 20;
+    static final String REQUESTS = "Requests";
+
+    private final Database db;
+    private final MailboxDelivery mailboxes;
+    private final LegacyCorrespondents correspondents;
+    private final String domain;
+    private final Clock clock;
+    private final AliasStore aliases = new PostgresAliasStore();
+
+    public LegacyInbound(Database db, MailboxDelivery mailboxes, LegacyCorrespondents correspondents, String domain,
+                         Clock clock) {
+        this.db = db;
+        this.mailboxes = mailboxes;
+        this.correspondents = correspondents;
+        this.domain = domain;
+        this.clock = clock;
+    }
+
+    @Override
+    public InboundRecipientVerdict check(ReversePath sender, EmailAddress recipient, InetAddress client) {
+        try {
+            return db.inTransaction(c -> {
+                Optional<Alias> alias = find(c, recipient);
+                if (alias.isEmpty()) {
+                    return InboundRecipientVerdict.UNKNOWN;
+                }
+                Optional<String> from = sender.mailbox().map(EmailAddress::toString);
+                return firstLook(c, alias.get(), from);
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("MX recipient check failed, answering 451: {}", e.getMessage());
+            return InboundRecipientVerdict.unavailable();
+        }
+    }
+
+    private InboundRecipientVerdict firstLook(Connection c, Alias alias, Optional<String> sender) {
+        Optional<LegacyCorrespondents.Link> known = sender.flatMap(s -> correspondents.find(c, alias.ownerId(), s));
+        if (known.isPresent() && refuses(known.get())) {
+            return InboundRecipientVerdict.refused("the recipient does not take mail from this sender");
+        }
+        if (alias.target() instanceof AliasTarget.Published && known.isEmpty()
+                && correspondents.recentRequests(c, alias, clock.instant()) >= NEW_SENDERS_PER_HOUR) {
+            return InboundRecipientVerdict.rateLimited("too many new senders for this address; try again later");
+        }
+        return InboundRecipientVerdict.ACCEPT;
+    }
+
+    @Override
+    public void accept(InboundMessage message) throws Exception {
+        byte[] raw = message.message().toByteArray();
+        LegacyIncomingMail mail;
+        try {
+            mail = LegacyIncomingMail.parse(raw);
+        } catch (MalformedMailException e) {
+            throw new RefusedMessageException(550, "5.6.0", "the message cannot be delivered: " + e.getMessage());
+        }
+        Instant now = clock.instant();
+        db.inTransaction(c -> {
+            for (EmailAddress recipient : message.recipients()) {
+                Alias alias = find(c, recipient).orElseThrow(() -> new RefusedMessageException(550, "5.1.1",
+                        "no mailbox " + recipient + " here any more"));
+                deliver(c, alias, mail, raw, message.authentication().quarantine(), now);
+            }
+            return null;
+        });
+    }
+
+    private void deliver(Connection c, Alias alias, LegacyIncomingMail mail, byte[] raw, boolean junk, Instant now)
+            throws Exception {
+        LegacyCorrespondents.Link link = route(c, alias, mail.author());
+        if (refuses(link)) {
+            throw new RefusedMessageException(550, "5.7.1", "the recipient does not take mail from this sender");
+        }
+        Optional<String> warning = link.correspondent().upgraded()
+                ? Optional.of("This plain email claims to be from " + mail.author().address() + ", whose conversation"
+                + " with you is end-to-end encrypted now. It did not come through that channel: it may be forged.")
+                : Optional.empty();
+        String folder = junk || warning.isPresent() ? "Junk"
+                : link.relationship().state() == RelationshipState.REQUESTED ? REQUESTS : "INBOX";
+        byte[] shown = mail.asFrom(link.peerAlias().address().toString(), link.relationship().peerName(), warning);
+        mailboxes.deliver(c, new Delivery(deliveryId(alias, mail, raw), alias.owner().value(), folder, shown, false, now));
+    }
+
+    /** The relationship this message belongs to; a stranger's first message to a published alias opens one. */
+    private LegacyCorrespondents.Link route(Connection c, Alias alias, LegacyIncomingMail.Author author)
+            throws RefusedMessageException {
+        Optional<LegacyCorrespondents.Link> known = correspondents.find(c, alias.ownerId(), author.address());
+        if (alias.target() instanceof AliasTarget.Outward outward) {
+            if (known.isEmpty() || known.get().relationship().id() != outward.relationshipId()) {
+                throw new RefusedMessageException(550, "5.7.1", "this address takes mail from one correspondent only");
+            }
+            return known.get();
+        }
+        if (known.isPresent()) {
+            return known.get();
+        }
+        String name = author.displayName().orElse(author.address());
+        return correspondents.open(c, alias.owner(), author.address(), name, RelationshipState.REQUESTED,
+                Optional.of(alias));
+    }
+
+    private static boolean refuses(LegacyCorrespondents.Link link) {
+        RelationshipState state = link.relationship().state();
+        return state == RelationshipState.BLOCKED || state == RelationshipState.ENDED;
+    }
+
+    /** A usable published or outward alias of this gateway; nothing else takes plain email. */
+    private Optional<Alias> find(Connection c, EmailAddress recipient) {
+        if (!recipient.domain().equalsIgnoreCase(domain)) {
+            return Optional.empty();
+        }
+        try {
+            return aliases.find(c, AliasAddress.of(recipient.localPart(), recipient.domain()))
+                    .filter(Alias::usable)
+                    .filter(a -> a.target() instanceof AliasTarget.Published || a.target() instanceof AliasTarget.Outward);
+        } catch (InvalidAliasException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A sender's retry is a new SMTP transaction: the key is the alias plus the Message-ID (or,
+     * without one, the message itself), so the second copy is recognised and not filed again.
+     */
+    private static String deliveryId(Alias alias, LegacyIncomingMail mail, byte[] raw) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(alias.address().toString().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            if (mail.messageId().isEmpty()) {
+                sha.update(raw);
+            } else {
+                sha.update(mail.messageId().getBytes(StandardCharsets.ISO_8859_1));
+            }
+            return "legacy:" + HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("SHA-256 is always available", e);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.liaison.gateway.mail;
+
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Plain email from a legacy correspondent, as the user's mail client is shown it: {@code From}
+ * becomes the correspondent's local alias (so a reply goes back through the relationship), the
+ * original {@code From} is kept as {@code X-Original-From}, and {@code Reply-To} and
+ * {@code Sender} are dropped (a reply must not bypass the alias). Everything else, the body
+ * included, passes byte for byte.
+ */
+public final class LegacyIncomingMail {
+
+    /** Who the message says it is from: the address (lower case) and display name of the first {@code From} mailbox. */
+    public record Author(String address, Optional<String> displayName) {
+    }
+
+    private final HeaderSection header;
+    private final Author author;
+    private final String messageId;
+
+    private LegacyIncomingMail(HeaderSection header, Author author, String messageId) {
+        this.header = header;
+        this.author = author;
+        this.messageId = messageId;
+    }
+
+    /** {@link MalformedMailException} without exactly one parseable {@code From} mailbox. */
+    public static LegacyIncomingMail parse(byte[] message) throws MalformedMailException {
+        HeaderSection header = HeaderSection.parse(message);
+        String from = null;
+        String messageId = "";
+        for (HeaderSection.Field field : header.fields()) {
+            if (field.is("From")) {
+                if (from != null) {
+                    throw new MalformedMailException("more than one From field");
+                }
+                from = header.value(field);
+            } else if (field.is("Message-ID") && messageId.isEmpty()) {
+                messageId = header.value(field).strip();
+            }
+        }
+        if (from == null) {
+            throw new MalformedMailException("no From field: a correspondent must say who they are");
+        }
+        return new LegacyIncomingMail(header, author(from), messageId);
+    }
+
+    public Author author() {
+        return author;
+    }
+
+    /** The {@code Message-ID} as written, or empty: the key a sender's retry is recognised by. */
+    public String messageId() {
+        return messageId;
+    }
+
+    /**
+     * The message as delivered to the user: from {@code alias} shown as {@code name}, with a
+     * warning field when {@code warning} is present (e.g. plain mail from an upgraded correspondent).
+     */
+    public byte[] asFrom(String alias, String name, Optional<String> warning) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(header.sizeHint());
+        write(out, "From: " + HeaderText.mailbox(name, alias));
+        write(out, "X-Original-From: " + HeaderText.mailbox(author.displayName().orElse(""), author.address()));
+        warning.ifPresent(w -> write(out, "X-Liaison-Warning: " + HeaderText.unstructured(w)));
+        for (HeaderSection.Field field : header.fields()) {
+            if (!field.is("From") && !field.is("Reply-To") && !field.is("Sender") && !field.is("X-Original-From")
+                    && !field.is("X-Liaison-Warning")) {
+                header.copy(field, out);
+            }
+        }
+        header.copyRest(out);
+        return out.toByteArray();
+    }
+
+    private static Author author(String from) throws MalformedMailException {
+        try {
+            InternetAddress[] addresses = InternetAddress.parseHeader(from.strip(), true);
+            if (addresses.length != 1 || addresses[0].getAddress() == null || !addresses[0].getAddress().contains("@")) {
+                throw new MalformedMailException("From must name exactly one mailbox, not '" + HeaderText.clean(from, 100) + "'");
+            }
+            String name = addresses[0].getPersonal();
+            return new Author(addresses[0].getAddress().toLowerCase(Locale.ROOT),
+                    Optional.ofNullable(name).map(n -> HeaderText.clean(n, 100)).filter(n -> !n.isBlank()));
+        } catch (AddressException e) {
+            throw new MalformedMailException("From is not an address: " + e.getMessage());
+        }
+    }
+
+    private static void write(ByteArrayOutputStream out, String field) {
+        out.writeBytes((field + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+}

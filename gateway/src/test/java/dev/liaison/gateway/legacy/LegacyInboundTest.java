@@ -1,0 +1,254 @@
+package dev.liaison.gateway.legacy;
+
+import dev.liaison.gateway.Gateway;
+import dev.liaison.gateway.admin.Administration;
+import dev.liaison.gateway.config.Configuration;
+import dev.liaison.gateway.tls.TrustingClients;
+import dev.liaison.mapping.database.DatabaseLocation;
+import dev.liaison.mapping.database.TestPostgres;
+import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.user.Login;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Plain email from strangers and correspondents through the gateway's MX, sent by a real SMTP
+ * client the way another mail server would (no AUTH). The senders' domains publish no SPF, DKIM
+ * or DMARC records (an empty DNS table), so authentication says "none" and mail is accepted.
+ */
+class LegacyInboundTest {
+
+    private static final String DOMAIN = "alex.example";
+
+    @TempDir
+    static Path dir;
+    private static Gateway gateway;
+    private static Administration admin;
+    private static String published;
+    private static String privateAlias;
+
+    @BeforeAll
+    static void start() throws Exception {
+        DatabaseLocation.External db = TestPostgres.available().get(0).freshLocation();
+        Map<String, String> settings = new HashMap<>(Map.of("domain", DOMAIN, "data-dir", dir.toString(),
+                "bind-address", "127.0.0.1", "smtp.submission.port", "0", "smtp.submissions.port", "0",
+                "smtp.inbound.port", "0", "imap.port", "0", "imaps.port", "0", "http.port", "0"));
+        settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password()));
+        gateway = Gateway.start(Configuration.defaultsWith(settings), Clock.systemUTC(), (name, type) -> List.of());
+        admin = new Administration(gateway.database(), DOMAIN);
+        admin.addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
+        published = admin.createAlias(Login.of("alex"), "hello", true).address().toString();
+        privateAlias = admin.createAlias(Login.of("alex"), "private").address().toString();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void aStrangersMailToAPublishedAddressIsARequestShownFromTheirOwnAlias() throws Exception {
+        String bob = "bob." + shortId() + "@legacy.example";
+        String first = "hello from bob " + shortId();
+        send(bob, "Bob Example", published, first, "<" + shortId() + "@legacy.example>");
+        MimeMessage delivered = only("Requests", first);
+        InternetAddress from = (InternetAddress) delivered.getFrom()[0];
+        assertEquals("Bob Example", from.getPersonal());
+        assertTrue(from.getAddress().startsWith("bobexample.") && from.getAddress().endsWith("@" + DOMAIN),
+                "bob appears under a local alias, so a reply goes through the relationship: " + from);
+        assertEquals("\"Bob Example\" <" + bob + ">", delivered.getHeader("X-Original-From")[0],
+                "the original sender stays visible");
+        assertEquals(0, folder("INBOX", first).size(), "a stranger's first message is a request, not INBOX mail");
+
+        String second = "hello again " + shortId();
+        send(bob, "Bob Example", published, second, "<" + shortId() + "@legacy.example>");
+        assertEquals(from.getAddress(), ((InternetAddress) only("Requests", second).getFrom()[0]).getAddress(),
+                "one relationship, one alias per correspondent");
+
+        String carol = "carol." + shortId() + "@elsewhere.example";
+        String third = "from carol " + shortId();
+        send(carol, "Carol", published, third, "<" + shortId() + "@elsewhere.example>");
+        assertNotEquals(from.getAddress(), ((InternetAddress) only("Requests", third).getFrom()[0]).getAddress(),
+                "another correspondent, another alias");
+    }
+
+    @Test
+    void aRetriedMessageIsFiledOnceAndAnAcceptedCorrespondentReachesTheInbox() throws Exception {
+        String dana = "dana." + shortId() + "@legacy.example";
+        String subject = "retried " + shortId();
+        String messageId = "<" + shortId() + "@legacy.example>";
+        send(dana, "Dana", published, subject, messageId);
+        send(dana, "Dana", published, subject, messageId); // the sending server did not see our 250
+        assertEquals(1, folder("Requests", subject).size());
+
+        long id = relationshipWith(dana);
+        gateway.database().inTransaction(c -> gateway.relay().control().accept(c, Login.of("alex"), id));
+        String accepted = "after acceptance " + shortId();
+        send(dana, "Dana", published, accepted, "<" + shortId() + "@legacy.example>");
+        only("INBOX", accepted);
+    }
+
+    @Test
+    void aBlockedCorrespondentIsRefusedAtTheEnvelope() throws Exception {
+        String eve = "eve." + shortId() + "@legacy.example";
+        send(eve, "Eve", published, "first " + shortId(), "<" + shortId() + "@legacy.example>");
+        long id = relationshipWith(eve);
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), id));
+        String refused = "after the block " + shortId();
+        assertEquals(550, refusal(eve, published, refused));
+        assertEquals(0, folder("Requests", refused).size() + folder("INBOX", refused).size());
+    }
+
+    @Test
+    void onlyPublishedAndCorrespondentAddressesTakePlainEmail() throws Exception {
+        String stranger = "frank." + shortId() + "@legacy.example";
+        assertEquals(550, refusal(stranger, "nobody.aaaaaaaaaa@" + DOMAIN, "to nobody"), "unknown address");
+        assertEquals(550, refusal(stranger, privateAlias, "to a private alias"), "a private alias is not published");
+        assertEquals(550, refusal(stranger, "someone@other.example", "relay attempt"), "never a relay");
+    }
+
+    @Test
+    void aCorrespondentsOutwardAddressTakesTheirMailAndNobodyElses() throws Exception {
+        String gina = "gina." + shortId() + "@legacy.example";
+        send(gina, "Gina", published, "hello " + shortId(), "<" + shortId() + "@legacy.example>");
+        long id = relationshipWith(gina);
+        String outward = gateway.database().inTransaction(c ->
+                new LegacyCorrespondents(DOMAIN).ofRelationship(c, id).orElseThrow().outwardAlias().address().toString());
+        String reply = "gina writes to her own address of alex " + shortId();
+        send(gina, "Gina", outward, reply, "<" + shortId() + "@legacy.example>");
+        only("Requests", reply);
+        assertEquals(550, refusal("mallory." + shortId() + "@legacy.example", outward, "not gina"),
+                "an outward address belongs to one correspondent");
+    }
+
+    @Test
+    void newStrangersPerPublishedAddressAreRateLimited() throws Exception {
+        String limited = admin.createAlias(Login.of("alex"), "popular", true).address().toString();
+        for (int i = 0; i < LegacyInbound.NEW_SENDERS_PER_HOUR; i++) {
+            send("s" + i + "." + shortId() + "@legacy.example", "S" + i, limited, "stranger " + i, null);
+        }
+        assertEquals(450, refusal("one.more." + shortId() + "@legacy.example", limited, "one too many"),
+                "the next new sender waits; the sending server retries later");
+    }
+
+    private static long relationshipWith(String address) throws Exception {
+        return gateway.database().inTransaction(c -> {
+            long owner = admin.aliasesOf(Login.of("alex")).get(0).ownerId();
+            return new LegacyCorrespondents(DOMAIN).find(c, owner, address).orElseThrow().relationship().id();
+        });
+    }
+
+    private static Session mx(String envelopeFrom) {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", String.valueOf(gateway.inboundPort()));
+        p.put("mail.smtp.from", envelopeFrom);
+        p.put("mail.smtp.localhost", "mx.legacy.example");
+        p.put("mail.smtp.connectiontimeout", "10000");
+        p.put("mail.smtp.timeout", "30000");
+        return Session.getInstance(p);
+    }
+
+    private static void send(String from, String name, String to, String subject, String messageId) throws Exception {
+        MimeMessage m = message(from, name, to, subject, messageId);
+        Transport.send(m);
+    }
+
+    private static MimeMessage message(String from, String name, String to, String subject, String messageId)
+            throws Exception {
+        MimeMessage m = new MimeMessage(mx(from)) {
+            @Override
+            protected void updateMessageID() throws MessagingException {
+                if (messageId == null) {
+                    super.updateMessageID();
+                } else {
+                    setHeader("Message-ID", messageId);
+                }
+            }
+        };
+        m.setFrom(new InternetAddress(from, name));
+        m.setRecipients(Message.RecipientType.TO, to);
+        m.setSubject(subject);
+        m.setText("Body of " + subject + "\r\n");
+        m.saveChanges();
+        return m;
+    }
+
+    /** The SMTP reply code the MX refused the message with. */
+    private static int refusal(String from, String to, String subject) throws Exception {
+        SendFailedException e = assertThrows(SendFailedException.class,
+                () -> Transport.send(message(from, from, to, subject, null)));
+        for (Exception next = e; next != null; next = next instanceof MessagingException me ? me.getNextException() : null) {
+            if (next instanceof SMTPAddressFailedException a) {
+                return a.getReturnCode();
+            }
+            if (next instanceof SMTPSendFailedException s) {
+                return s.getReturnCode();
+            }
+        }
+        throw new AssertionError("no SMTP reply code in " + e);
+    }
+
+    private static MimeMessage only(String folder, String subject) throws Exception {
+        List<MimeMessage> found = folder(folder, subject);
+        assertEquals(1, found.size(), "'" + subject + "' in " + folder);
+        return found.get(0);
+    }
+
+    private static List<MimeMessage> folder(String name, String subject) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.imaps.host", "localhost");
+        p.put("mail.imaps.port", String.valueOf(gateway.imapsPort()));
+        p.put("mail.imaps.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
+        p.put("mail.imaps.timeout", "30000");
+        List<MimeMessage> found = new ArrayList<>();
+        try (Store store = Session.getInstance(p).getStore("imaps")) {
+            store.connect("alex", "alex-pw");
+            Folder f = store.getFolder(name);
+            if (!f.exists()) {
+                return found;
+            }
+            f.open(Folder.READ_ONLY);
+            for (Message m : f.getMessages()) {
+                if (subject.equals(m.getSubject())) {
+                    found.add(new MimeMessage((MimeMessage) m));
+                }
+            }
+            f.close(false);
+        }
+        return found;
+    }
+
+    private static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+}
