@@ -65,7 +65,8 @@ import java.util.concurrent.TimeUnit;
  * no ACL, quota, METADATA or XLIST processors (folders are private and unlimited), no COMPRESS.
  * A command without a processor is answered {@code BAD} by the chain's end.
  *
- * <p>Every answered command is reported to {@link ImapEvents} by its name.
+ * <p>Every answered command is reported to {@link ImapEvents} by its name. Around the processors:
+ * {@link ReadOnlySelection} (EXAMINE changes nothing).
  *
  * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
  * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
@@ -116,8 +117,9 @@ final class ProcessorChain {
             }
             p.acceptableClasses().forEach(type -> byRequest.put(type, p));
         }
-        return new Configured(new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)), responses,
-                observer);
+        ImapProcessor chain = new ReadOnlySelection(new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)),
+                responses);
+        return new Configured(chain, responses, observer);
     }
 
     static ImapConfiguration configuration() {
@@ -139,7 +141,7 @@ final class ProcessorChain {
      * some exceptions, e.g. a name in a namespace we do not have, escape and drop the connection)
      * answers the command {@code NO} and the connection stays up (RFC 3501 §7.1.2).
      */
-    private record Configured(DefaultProcessor chain, StatusResponseFactory responses, ImapEvents observer)
+    private record Configured(ImapProcessor chain, StatusResponseFactory responses, ImapEvents observer)
             implements ImapProcessor {
         @Override
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
