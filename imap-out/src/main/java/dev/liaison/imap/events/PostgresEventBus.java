@@ -231,11 +231,25 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         Connection c = listening;
         listening = null;
         if (c != null) {
-            try {
-                c.close();
+            try (c) {
+                revealIfBroken(c);
             } catch (SQLException ignored) {
                 // closing a broken connection: nothing more to do
             }
+        }
+    }
+
+    /**
+     * A connection that broke while waiting for notifications failed outside the pool's sight
+     * ({@code getNotifications} is a driver method reached by unwrapping), so the pool would take
+     * it back as healthy and hand it to the next IMAP command, which then failed. One statement
+     * through the pool's own wrapper lets the pool see the failure and discard the connection.
+     */
+    private static void revealIfBroken(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        } catch (SQLException expected) {
+            // the pool saw it and will not reuse the connection
         }
     }
 

@@ -18,7 +18,6 @@ import org.apache.james.imap.processor.AppendProcessor;
 import org.apache.james.imap.processor.AuthenticateProcessor;
 import org.apache.james.imap.processor.CapabilityImplementingProcessor;
 import org.apache.james.imap.processor.CapabilityProcessor;
-import org.apache.james.imap.processor.CheckProcessor;
 import org.apache.james.imap.processor.CloseProcessor;
 import org.apache.james.imap.processor.CopyProcessor;
 import org.apache.james.imap.processor.CreateProcessor;
@@ -33,7 +32,6 @@ import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.imap.processor.LogoutProcessor;
 import org.apache.james.imap.processor.MoveProcessor;
 import org.apache.james.imap.processor.NamespaceProcessor;
-import org.apache.james.imap.processor.NoopProcessor;
 import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
 import org.apache.james.imap.processor.RenameProcessor;
 import org.apache.james.imap.processor.SearchProcessor;
@@ -66,7 +64,8 @@ import java.util.concurrent.TimeUnit;
  * A command without a processor is answered {@code BAD} by the chain's end.
  *
  * <p>Every answered command is reported to {@link ImapEvents} by its name. Around the processors:
- * {@link ReadOnlySelection} (EXAMINE changes nothing).
+ * {@link ReadOnlySelection} (EXAMINE changes nothing) and {@link AnnouncedExists} (no answer ends
+ * with new messages unannounced). NOOP, CHECK and IDLE are ours ({@link NewMessages}).
  *
  * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
  * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
@@ -146,9 +145,10 @@ final class ProcessorChain {
         @Override
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
             long started = System.nanoTime();
-            return Mono.defer(() -> chain.processReactive(message, responder, session))
-                    .onErrorResume(e -> refuse(message, responder, e))
-                    .then(Mono.defer(() -> closeIfAsked(responder, session)))
+            Responder watched = AnnouncedExists.watch(responder, session);
+            return Mono.defer(() -> chain.processReactive(message, watched, session))
+                    .onErrorResume(e -> refuse(message, watched, e))
+                    .then(Mono.defer(() -> closeIfAsked(watched, session)))
                     .doFinally(signal -> {
                         Backpressure.answered(session);
                         if (message instanceof ImapRequest request) {
