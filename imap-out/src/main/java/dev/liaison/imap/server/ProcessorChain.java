@@ -19,7 +19,6 @@ import org.apache.james.imap.processor.AuthenticateProcessor;
 import org.apache.james.imap.processor.CapabilityImplementingProcessor;
 import org.apache.james.imap.processor.CapabilityProcessor;
 import org.apache.james.imap.processor.CloseProcessor;
-import org.apache.james.imap.processor.CopyProcessor;
 import org.apache.james.imap.processor.CreateProcessor;
 import org.apache.james.imap.processor.DefaultProcessor;
 import org.apache.james.imap.processor.DeleteProcessor;
@@ -30,7 +29,6 @@ import org.apache.james.imap.processor.IdProcessor;
 import org.apache.james.imap.processor.LSubProcessor;
 import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.imap.processor.LogoutProcessor;
-import org.apache.james.imap.processor.MoveProcessor;
 import org.apache.james.imap.processor.NamespaceProcessor;
 import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
 import org.apache.james.imap.processor.RenameProcessor;
@@ -65,7 +63,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every answered command is reported to {@link ImapEvents} by its name. Around the processors:
  * {@link ReadOnlySelection} (EXAMINE changes nothing) and {@link AnnouncedExists} (no answer ends
- * with new messages unannounced). NOOP, CHECK and IDLE are ours ({@link NewMessages}).
+ * with new messages unannounced). NOOP, CHECK and IDLE are ours ({@link NewMessages}); COPY and
+ * MOVE are James's with a corrected COPYUID ({@link CopyUid}, {@link MoveProcessor}).
  *
  * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
  * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
