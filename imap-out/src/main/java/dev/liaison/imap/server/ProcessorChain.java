@@ -44,7 +44,6 @@ import org.apache.james.imap.processor.UnsubscribeProcessor;
 import org.apache.james.imap.processor.base.AbstractProcessor;
 import org.apache.james.imap.processor.base.ImapResponseMessageProcessor;
 import org.apache.james.imap.processor.base.UnknownRequestProcessor;
-import org.apache.james.imap.processor.fetch.FetchProcessor;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.SubscriptionManager;
 import org.apache.james.metrics.api.MetricFactory;
@@ -64,7 +63,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Every answered command is reported to {@link ImapEvents} by its name. Around the processors:
  * {@link ReadOnlySelection} (EXAMINE changes nothing) and {@link AnnouncedExists} (no answer ends
  * with new messages unannounced). NOOP, CHECK and IDLE are ours ({@link NewMessages}); COPY and
- * MOVE are James's with a corrected COPYUID ({@link CopyUid}, {@link MoveProcessor}).
+ * MOVE are James's with a corrected COPYUID ({@link CopyUid}, {@link MoveProcessor}); FETCH is
+ * James's with envelope names unquoted ({@link EnvelopeNames}).
  *
  * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
  * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
