@@ -232,7 +232,7 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         listening = null;
         if (c != null) {
             try (c) {
-                revealIfBroken(c);
+                unlisten(c);
             } catch (SQLException ignored) {
                 // closing a broken connection: nothing more to do
             }
@@ -240,16 +240,18 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
     }
 
     /**
-     * A connection that broke while waiting for notifications failed outside the pool's sight
-     * ({@code getNotifications} is a driver method reached by unwrapping), so the pool would take
-     * it back as healthy and hand it to the next IMAP command, which then failed. One statement
-     * through the pool's own wrapper lets the pool see the failure and discard the connection.
+     * Before the listening connection goes back to the pool. A healthy one must stop listening:
+     * a pooled session that listens but never reads holds back PostgreSQL's notification queue
+     * for every process. A broken one failed outside the pool's sight ({@code getNotifications}
+     * is a driver method reached by unwrapping), so the pool would take it back as healthy and
+     * hand it to the next IMAP command, which then failed; this statement, run through the pool's
+     * own wrapper, lets the pool see the failure and discard the connection.
      */
-    private static void revealIfBroken(Connection c) {
+    private static void unlisten(Connection c) {
         try (Statement s = c.createStatement()) {
-            s.execute("SELECT 1");
+            s.execute("UNLISTEN *");
         } catch (SQLException expected) {
-            // the pool saw it and will not reuse the connection
+            // broken: the pool saw it and will not reuse the connection
         }
     }
 
