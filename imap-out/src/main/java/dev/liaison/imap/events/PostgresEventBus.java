@@ -231,11 +231,27 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         Connection c = listening;
         listening = null;
         if (c != null) {
-            try {
-                c.close();
+            try (c) {
+                unlisten(c);
             } catch (SQLException ignored) {
                 // closing a broken connection: nothing more to do
             }
+        }
+    }
+
+    /**
+     * Before the listening connection goes back to the pool. A healthy one must stop listening:
+     * a pooled session that listens but never reads holds back PostgreSQL's notification queue
+     * for every process. A broken one failed outside the pool's sight ({@code getNotifications}
+     * is a driver method reached by unwrapping), so the pool would take it back as healthy and
+     * hand it to the next IMAP command, which then failed; this statement, run through the pool's
+     * own wrapper, lets the pool see the failure and discard the connection.
+     */
+    private static void unlisten(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.execute("UNLISTEN *");
+        } catch (SQLException expected) {
+            // broken: the pool saw it and will not reuse the connection
         }
     }
 

@@ -2,6 +2,7 @@ package dev.liaison.imap.server;
 
 import org.apache.james.imap.api.Tag;
 import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.decode.ImapCommandParser;
@@ -15,6 +16,7 @@ import org.apache.james.imapserver.netty.NettyImapRequestLineReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -73,6 +75,16 @@ final class GuardedParsers implements ImapCommandParserFactory {
         return responses.taggedBad(tag, null, e instanceof StackOverflowError ? TOO_DEEP : MALFORMED);
     }
 
+    /**
+     * Whether {@code message} refuses a command whose non-synchronizing literal, announced at the
+     * end of its first line, the parser never read ({@link RefusedLiterals}).
+     */
+    private static boolean refusedBefore(org.apache.james.imap.api.ImapMessage message, ImapRequestLineReader request,
+                                         LiteralLimit.Announced literal) {
+        return !literal.synchronizing() && message instanceof StatusResponse status
+                && status.getServerResponseType() != StatusResponse.Type.OK && LiteralLimit.unread(request, literal);
+    }
+
     private org.apache.james.imap.api.ImapMessage parse(ImapCommandParser parser, ImapRequestLineReader request, Tag tag,
                                                          ImapSession session) {
         Optional<LiteralLimit.Announced> literal = LiteralLimit.announced(request);
@@ -80,20 +92,36 @@ final class GuardedParsers implements ImapCommandParserFactory {
             Backpressure.decoded(session);
             return tooBig(tag, session, literal.get());
         }
+        org.apache.james.imap.api.ImapMessage message;
         try {
-            org.apache.james.imap.api.ImapMessage message = parser.parse(request, tag, session);
-            Backpressure.decoded(session);
-            return message;
+            message = parser.parse(request, tag, session);
         } catch (NettyImapRequestLineReader.NotEnoughDataException e) {
             throw e; // not a failure: the frame decoder waits for the rest of a literal
         } catch (StackOverflowError | RuntimeException e) {
-            Backpressure.decoded(session);
-            return (org.apache.james.imap.api.ImapMessage) refuse(tag, e);
+            message = (org.apache.james.imap.api.ImapMessage) refuse(tag, e);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Error e) {
-            Backpressure.decoded(session);
-            return (org.apache.james.imap.api.ImapMessage) refuse(tag, e);
+            message = (org.apache.james.imap.api.ImapMessage) refuse(tag, e);
+        }
+        if (literal.isPresent() && refusedBefore(message, request, literal.get())) {
+            skipLiterals(request, session, literal.get());
+        }
+        Backpressure.decoded(session);
+        return message;
+    }
+
+    /** Reads a refused command's literals away; if that fails, the connection ends after the answer. */
+    private static void skipLiterals(ImapRequestLineReader request, ImapSession session, LiteralLimit.Announced literal) {
+        boolean skipped;
+        try {
+            skipped = RefusedLiterals.skip(request, literal.octets());
+        } catch (IOException e) {
+            skipped = false;
+        }
+        if (!skipped) {
+            // bytes of the literal would otherwise be decoded as commands
+            session.setAttribute(ProcessorChain.CLOSE_AFTER_ANSWER, Boolean.TRUE);
         }
     }
 }

@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * IDLE (RFC 2177). Replaces James's processor, whose listener assembles its answer when an event
  * arrives but before the selected mailbox has recorded that event, so flag changes made by other
  * sessions were never pushed to an idling client (only new messages were). Here the answer is
- * built when it is sent ({@link Mono#defer}), after the mailbox state is updated.
+ * built when it is sent ({@link Mono#defer}), after the mailbox state is updated. IDLE starts
+ * by asking the store for messages no notification brought yet ({@link NewMessages}), and each
+ * push ends with any {@code EXISTS} James's lost-update race swallowed ({@link AnnouncedExists}).
  */
 final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implements CapabilityImplementingProcessor {
 
@@ -53,6 +55,11 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
 
     @Override
     protected Mono<Void> processRequestReactive(IdleRequest request, ImapSession session, Responder responder) {
+        // what the store has but no notification brought yet, learned before the pusher listens (else pushed twice)
+        return NewMessages.learn(session).then(Mono.defer(() -> idle(request, session, responder)));
+    }
+
+    private Mono<Void> idle(IdleRequest request, ImapSession session, Responder responder) {
         SelectedMailbox selected = session.getSelected();
         if (selected != null) {
             selected.registerIdle(new Pusher(session, responder));
@@ -121,7 +128,10 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
         @Override
         public Publisher<Void> reactiveEvent(Event event) {
             return Mono.defer(() -> unsolicitedResponses(session, responder, false))
-                    .then(Mono.fromRunnable(responder::flush));
+                    .then(Mono.fromRunnable(() -> {
+                        AnnouncedExists.catchUp(session, responder);
+                        responder.flush();
+                    }));
         }
 
         @Override

@@ -23,8 +23,12 @@ import java.util.regex.Pattern;
  */
 final class LiteralLimit {
 
-    /** What the line announces at its end. */
-    record Announced(long octets, boolean synchronizing) {
+    /**
+     * What the line announces at its end.
+     *
+     * @param lineEnd where the line's {@code \n} is in the reader's buffer
+     */
+    record Announced(long octets, boolean synchronizing, int lineEnd) {
     }
 
     private static final Pattern MARKER = Pattern.compile("\\{(\\d+)(\\+?)}\\r?\\n$");
@@ -50,10 +54,24 @@ final class LiteralLimit {
                 return Optional.empty();
             }
             OptionalLong octets = parse(m.group(1));
-            return octets.isPresent() ? Optional.of(new Announced(octets.getAsLong(), m.group(2).isEmpty()))
-                    : Optional.of(new Announced(Long.MAX_VALUE, m.group(2).isEmpty()));
+            return Optional.of(new Announced(octets.orElse(Long.MAX_VALUE), m.group(2).isEmpty(), end));
         } catch (IllegalAccessException | RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether the decoder has not yet read past the end of the line that announced {@code literal}
+     * (the literal itself is still unread).
+     */
+    static boolean unread(ImapRequestLineReader request, Announced literal) {
+        if (BUFFER.isEmpty() || !(request instanceof NettyImapRequestLineReader)) {
+            return false;
+        }
+        try {
+            return ((ByteBuf) BUFFER.get().get(request)).readerIndex() <= literal.lineEnd() + 1;
+        } catch (IllegalAccessException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -18,9 +18,7 @@ import org.apache.james.imap.processor.AppendProcessor;
 import org.apache.james.imap.processor.AuthenticateProcessor;
 import org.apache.james.imap.processor.CapabilityImplementingProcessor;
 import org.apache.james.imap.processor.CapabilityProcessor;
-import org.apache.james.imap.processor.CheckProcessor;
 import org.apache.james.imap.processor.CloseProcessor;
-import org.apache.james.imap.processor.CopyProcessor;
 import org.apache.james.imap.processor.CreateProcessor;
 import org.apache.james.imap.processor.DefaultProcessor;
 import org.apache.james.imap.processor.DeleteProcessor;
@@ -31,9 +29,7 @@ import org.apache.james.imap.processor.IdProcessor;
 import org.apache.james.imap.processor.LSubProcessor;
 import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.imap.processor.LogoutProcessor;
-import org.apache.james.imap.processor.MoveProcessor;
 import org.apache.james.imap.processor.NamespaceProcessor;
-import org.apache.james.imap.processor.NoopProcessor;
 import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
 import org.apache.james.imap.processor.RenameProcessor;
 import org.apache.james.imap.processor.SearchProcessor;
@@ -48,7 +44,6 @@ import org.apache.james.imap.processor.UnsubscribeProcessor;
 import org.apache.james.imap.processor.base.AbstractProcessor;
 import org.apache.james.imap.processor.base.ImapResponseMessageProcessor;
 import org.apache.james.imap.processor.base.UnknownRequestProcessor;
-import org.apache.james.imap.processor.fetch.FetchProcessor;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.SubscriptionManager;
 import org.apache.james.metrics.api.MetricFactory;
@@ -65,7 +60,11 @@ import java.util.concurrent.TimeUnit;
  * no ACL, quota, METADATA or XLIST processors (folders are private and unlimited), no COMPRESS.
  * A command without a processor is answered {@code BAD} by the chain's end.
  *
- * <p>Every answered command is reported to {@link ImapEvents} by its name.
+ * <p>Every answered command is reported to {@link ImapEvents} by its name. Around the processors:
+ * {@link ReadOnlySelection} (EXAMINE changes nothing) and {@link AnnouncedExists} (no answer ends
+ * with new messages unannounced). NOOP, CHECK and IDLE are ours ({@link NewMessages}); COPY and
+ * MOVE are James's with a corrected COPYUID ({@link CopyUid}, {@link MoveProcessor}); FETCH is
+ * James's with envelope names unquoted ({@link EnvelopeNames}).
  *
  * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
  * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
@@ -116,8 +115,9 @@ final class ProcessorChain {
             }
             p.acceptableClasses().forEach(type -> byRequest.put(type, p));
         }
-        return new Configured(new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)), responses,
-                observer);
+        ImapProcessor chain = new ReadOnlySelection(new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)),
+                responses);
+        return new Configured(chain, responses, observer);
     }
 
     static ImapConfiguration configuration() {
@@ -139,14 +139,15 @@ final class ProcessorChain {
      * some exceptions, e.g. a name in a namespace we do not have, escape and drop the connection)
      * answers the command {@code NO} and the connection stays up (RFC 3501 §7.1.2).
      */
-    private record Configured(DefaultProcessor chain, StatusResponseFactory responses, ImapEvents observer)
+    private record Configured(ImapProcessor chain, StatusResponseFactory responses, ImapEvents observer)
             implements ImapProcessor {
         @Override
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
             long started = System.nanoTime();
-            return Mono.defer(() -> chain.processReactive(message, responder, session))
-                    .onErrorResume(e -> refuse(message, responder, e))
-                    .then(Mono.defer(() -> closeIfAsked(responder, session)))
+            Responder watched = AnnouncedExists.watch(responder, session);
+            return Mono.defer(() -> chain.processReactive(message, watched, session))
+                    .onErrorResume(e -> refuse(message, watched, e))
+                    .then(Mono.defer(() -> closeIfAsked(watched, session)))
                     .doFinally(signal -> {
                         Backpressure.answered(session);
                         if (message instanceof ImapRequest request) {

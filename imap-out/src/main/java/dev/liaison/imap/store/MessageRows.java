@@ -103,6 +103,25 @@ final class MessageRows {
         s.setArray(first + 6, c.createArrayOf("text", flags.getUserFlags()));
     }
 
+    /**
+     * James keeps a text entity's line count (BODYSTRUCTURE's body-fld-lines) beside the MIME
+     * properties, not among them, so it was lost on the way through the table and FETCH
+     * BODYSTRUCTURE said {@code -1} lines for every single-part text message (Angus then refuses
+     * the whole BODYSTRUCTURE). It is stored as one more triple under a namespace of ours.
+     */
+    private static final String LINES_NAMESPACE = "urn:liaison:imap";
+    private static final String LINES = "textual-line-count";
+
+    /** The properties to store: James's, plus the line count of a text entity when known. */
+    static List<Property> stored(List<Property> properties, Long textualLineCount) {
+        if (textualLineCount == null) {
+            return properties;
+        }
+        List<Property> all = new ArrayList<>(properties);
+        all.add(new Property(LINES_NAMESPACE, LINES, Long.toString(textualLineCount)));
+        return all;
+    }
+
     static Array properties(Connection c, List<Property> properties) throws SQLException {
         String[] flat = new String[properties.size() * 3];
         int i = 0;
@@ -117,10 +136,17 @@ final class MessageRows {
     private static PropertyBuilder properties(ResultSet rs) throws SQLException {
         String[] flat = (String[]) rs.getArray("properties").getArray();
         List<Property> properties = new ArrayList<>(flat.length / 3);
+        Long lines = null;
         for (int i = 0; i + 2 < flat.length; i += 3) {
-            properties.add(new Property(flat[i], flat[i + 1], flat[i + 2]));
+            if (LINES_NAMESPACE.equals(flat[i]) && LINES.equals(flat[i + 1])) {
+                lines = Long.valueOf(flat[i + 2]);
+            } else {
+                properties.add(new Property(flat[i], flat[i + 1], flat[i + 2]));
+            }
         }
-        return new PropertyBuilder(properties);
+        PropertyBuilder builder = new PropertyBuilder(properties);
+        builder.setTextualLineCount(lines);
+        return builder;
     }
 
     static MailboxMessage message(ResultSet rs, Content content) throws SQLException {

@@ -131,7 +131,8 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
         }
         UUID messageId = UUID.randomUUID();
         return new MessageRows.NewMessage(mailboxId, next.uid(), next.modSeq(), messageId, messageId,
-                Date.from(delivery.receivedAt()), clock.instant(), shape.bodyStart(), shape.properties().toProperties(),
+                Date.from(delivery.receivedAt()), clock.instant(), shape.bodyStart(),
+                MessageRows.stored(shape.properties().toProperties(), shape.properties().getTextualLineCount()),
                 flags, content, SearchText.of(content));
     }
 }

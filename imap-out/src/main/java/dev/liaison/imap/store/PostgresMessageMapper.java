@@ -191,7 +191,8 @@ final class PostgresMessageMapper implements MessageMapper {
         return MessageRows.insert(c, new MessageRows.NewMessage(mailboxId, message.getUid(), message.getModSeq(),
                 MessageRows.uuid(message.getMessageId()), MessageRows.uuid(message.getThreadId().getBaseMessageId()),
                 message.getInternalDate(), clock.instant(), (int) Math.min(message.getHeaderOctets(), content.length),
-                message.getProperties().toProperties(), flags, content, searchText));
+                MessageRows.stored(message.getProperties().toProperties(), message.getTextualLineCount()), flags,
+                content, searchText));
     }
 
     @Override

@@ -1,0 +1,96 @@
+package dev.liaison.imap.server;
+
+import org.apache.james.imap.api.ImapConstants;
+import org.apache.james.imap.api.message.UidRange;
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
+import org.apache.james.imap.api.message.response.StatusResponse;
+import org.apache.james.imap.api.process.ImapProcessor.Responder;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.message.response.ExistsResponse;
+import org.apache.james.imap.message.response.ExpungeResponse;
+import org.apache.james.imap.message.response.VanishedResponse;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * How many messages the client was last told the selected mailbox holds ({@code * n EXISTS},
+ * less one per {@code EXPUNGE} since), so that no answer ends with the client knowing fewer
+ * messages than the session does (RFC 3501 §7.3.1, §5.2: the client must learn of new messages).
+ *
+ * <p>Why: James's selected mailbox records "messages arrived" in one flag that its
+ * unsolicited-response code reads at the start and clears at the end of its work. A message
+ * that arrives between the read and the clear is added to the session's message list but never
+ * announced — the client hears of it only when yet another message arrives, or never. The relay
+ * benchmark saw this as NOOP missing messages STATUS saw. This watcher sees every response the
+ * session writes and, before a command's tagged answer (and after each IDLE push), sends the
+ * missing {@code EXISTS}. A repeated {@code EXISTS} with the right count is harmless, so where
+ * the count is uncertain (a VANISHED may name UIDs the client never knew) it errs low.
+ */
+final class AnnouncedExists implements Responder {
+
+    private static final String ATTRIBUTE = "liaison.announced-exists";
+    private final Responder responder;
+    private final ImapSession session;
+
+    private AnnouncedExists(Responder responder, ImapSession session) {
+        this.responder = responder;
+        this.session = session;
+    }
+
+    /** {@code responder}, keeping count of what it tells the client about the selected mailbox. */
+    static Responder watch(Responder responder, ImapSession session) {
+        return responder instanceof AnnouncedExists ? responder : new AnnouncedExists(responder, session);
+    }
+
+    /** Sends {@code * n EXISTS} if the session knows more messages than the client was told. */
+    static void catchUp(ImapSession session, Responder responder) {
+        SelectedMailbox selected = session.getSelected();
+        AtomicLong announced = (AtomicLong) session.getAttribute(ATTRIBUTE);
+        if (selected == null || announced == null) {
+            return;
+        }
+        long known = selected.existsCount();
+        if (known > announced.get()) {
+            responder.respond(new ExistsResponse(known));
+        }
+    }
+
+    @Override
+    public void respond(ImapResponseMessage message) {
+        if (message instanceof ExistsResponse exists) {
+            counter().set(exists.getNumberOfMessages());
+        } else if (message instanceof ExpungeResponse expunge && expunge.getMessageSequenceNumber().asInt().isPresent()) {
+            counter().updateAndGet(n -> Math.max(0, n - 1));
+        } else if (message instanceof VanishedResponse vanished && !vanished.isEarlier()) {
+            long gone = count(vanished.getUids());
+            counter().updateAndGet(n -> Math.max(0, n - gone));
+        } else if (message instanceof StatusResponse status && status.getTag() != null
+                && !ImapConstants.LOGOUT_COMMAND.equals(status.getCommand())) {
+            catchUp(session, this);
+        }
+        responder.respond(message);
+    }
+
+    @Override
+    public void flush() {
+        responder.flush();
+    }
+
+    private AtomicLong counter() {
+        AtomicLong announced = (AtomicLong) session.getAttribute(ATTRIBUTE);
+        if (announced == null) {
+            announced = new AtomicLong();
+            session.setAttribute(ATTRIBUTE, announced);
+        }
+        return announced;
+    }
+
+    private static long count(UidRange[] ranges) {
+        long total = 0;
+        for (UidRange range : ranges) {
+            total += range.getHighVal().asLong() - range.getLowVal().asLong() + 1;
+        }
+        return total;
+    }
+}

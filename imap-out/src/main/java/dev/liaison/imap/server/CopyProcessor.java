@@ -1,0 +1,59 @@
+package dev.liaison.imap.server;
+
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
+import org.apache.james.imap.api.message.response.StatusResponse;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.message.request.CopyRequest;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.metrics.api.MetricFactory;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+
+/**
+ * COPY (RFC 3501 §6.4.7) with a COPYUID (RFC 4315 §3) whose source set names the copied messages'
+ * UIDs ({@link CopyUid}); James wrote the request's set as given, sequence numbers included.
+ */
+final class CopyProcessor extends org.apache.james.imap.processor.CopyProcessor {
+
+    private final StatusResponseFactory responses;
+
+    CopyProcessor(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics) {
+        super(mailboxes, responses, metrics);
+        this.responses = responses;
+    }
+
+    @Override
+    protected Mono<Void> processRequestReactive(CopyRequest request, ImapSession session, Responder responder) {
+        return CopyUid.sources(request, session, this::messageRange)
+                .flatMap(sources -> super.processRequestReactive(request, session, new SourceFixing(responder, sources)));
+    }
+
+    private final class SourceFixing implements Responder {
+        private final Responder responder;
+        private final List<MessageUid> sources;
+
+        SourceFixing(Responder responder, List<MessageUid> sources) {
+            this.responder = responder;
+            this.sources = sources;
+        }
+
+        @Override
+        public void respond(ImapResponseMessage message) {
+            if (message instanceof StatusResponse status && status.getTag() != null
+                    && status.getServerResponseType() == StatusResponse.Type.OK && status.getResponseCode() != null) {
+                responder.respond(responses.taggedOk(status.getTag(), status.getCommand(), status.getTextKey(),
+                        CopyUid.withSources(status.getResponseCode(), sources)));
+            } else {
+                responder.respond(message);
+            }
+        }
+
+        @Override
+        public void flush() {
+            responder.flush();
+        }
+    }
+}
