@@ -18,6 +18,8 @@ import java.time.Duration;
 final class SmtpReplies {
 
     private static final int MAX_REPLY_CHARS = 200;
+    /** Servers echo addresses in their replies; the reason is logged, and addresses are not. */
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("[^\\s<>\"]+@[^\\s<>\"]+");
 
     private SmtpReplies() {
     }
@@ -66,7 +68,10 @@ final class SmtpReplies {
         return command.isEmpty() || command.equals(".") ? "DATA" : command.split(" ", 2)[0];
     }
 
-    /** The server's reply as printable ASCII on one line, bounded: it is a stranger's text. */
+    /**
+     * The server's reply as printable ASCII on one line, bounded (it is a stranger's text), with
+     * any address replaced by "(address)".
+     */
     static String reply(Exception e) {
         String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         StringBuilder clean = new StringBuilder(Math.min(text.length(), MAX_REPLY_CHARS));
@@ -74,7 +79,7 @@ final class SmtpReplies {
             char ch = text.charAt(i);
             clean.append(ch >= 0x20 && ch < 0x7f ? ch : ' ');
         }
-        return clean.toString().strip();
+        return ADDRESS.matcher(clean.toString().strip()).replaceAll("(address)");
     }
 
     private static String describe(MessagingException failure) {

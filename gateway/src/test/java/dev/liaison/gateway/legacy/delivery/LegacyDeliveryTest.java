@@ -372,7 +372,11 @@ class LegacyDeliveryTest {
     }
 
     private OutboundStatus status(EnvelopeId id) {
-        return db.inTransaction(c -> legacy.outbox().status(c, id)).orElseThrow();
+        try {
+            return db.inTransaction(c -> legacy.outbox().status(c, id)).orElseThrow();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private OutboundStatus.State state(EnvelopeId id) {
