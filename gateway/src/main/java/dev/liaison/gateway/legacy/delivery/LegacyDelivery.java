@@ -9,7 +9,6 @@ import dev.liaison.mapping.database.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.SQLException;
 import java.time.Duration;
 
 /**
@@ -43,9 +42,12 @@ public final class LegacyDelivery {
                 new DkimSigner(settings.domain(), key, settings.queue().clock()));
     }
 
-    /** Loads the DKIM key for {@code dkim.selector}, generating and storing it the first time. */
+    /**
+     * Loads the DKIM key for {@code dkim.selector}, generating and storing it the first time.
+     * {@code DatabaseUnavailableException} if the database fails.
+     */
     public static LegacyDelivery open(LegacyDeliverySettings settings, Database database, KeyEncryptionKey kek,
-                                      MailboxDelivery mailboxes) throws SQLException {
+                                      MailboxDelivery mailboxes) {
         DkimKey key = database.inTransaction(c -> new DkimKeys(kek).loadOrCreate(c, settings.dkimSelector()));
         return new LegacyDelivery(settings, database, mailboxes, key);
     }

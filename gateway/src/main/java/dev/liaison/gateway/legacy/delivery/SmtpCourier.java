@@ -5,7 +5,6 @@ import dev.liaison.gateway.transport.send.Courier;
 import dev.liaison.gateway.transport.send.DeliveryOutcome;
 import dev.liaison.mapping.database.Database;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -30,7 +29,7 @@ final class SmtpCourier implements Courier {
         Optional<OutboundMail> mail;
         try {
             mail = database.inTransaction(c -> mails.find(c, envelope.id()));
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) { // the database is unavailable: try again later
             return new DeliveryOutcome.Retry("cannot read the SMTP envelope: " + e.getMessage(), Duration.ZERO);
         }
         if (mail.isEmpty()) {

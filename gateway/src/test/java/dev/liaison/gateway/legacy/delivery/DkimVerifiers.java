@@ -31,7 +31,7 @@ final class DkimVerifiers {
         Path script = Files.createTempFile("dkim-verify", ".py");
         try {
             Files.writeString(script, DKIMPY, StandardCharsets.US_ASCII);
-            Process process = new ProcessBuilder("python3", script.toString(), key.record())
+            Process process = new ProcessBuilder(python(), script.toString(), key.record())
                     .redirectErrorStream(true).start();
             try (OutputStream in = process.getOutputStream()) {
                 in.write(message);
@@ -48,6 +48,11 @@ final class DkimVerifiers {
         } finally {
             Files.deleteIfExists(script);
         }
+    }
+
+    /** Debian's interpreter, where {@code apt-get install python3-dkim} puts the module (a pyenv one may shadow it on PATH). */
+    private static String python() {
+        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     }
 
     /** Apache jDKIM's verdict, with the key served from memory under {@code selector._domainkey.domain}. */

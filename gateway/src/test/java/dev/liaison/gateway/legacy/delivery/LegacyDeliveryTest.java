@@ -249,28 +249,21 @@ class LegacyDeliveryTest {
         EnvelopeId id = LegacyOutbox.deliveryId("blair", "<retried@alex.example>", BOB.toString());
         LegacyMessage message = message(id, BOB, "Retried submission");
 
-        assertTrue(db.inTransaction(c -> legacy.outbox().enqueue(c, message)));
-        assertFalse(db.inTransaction(c -> legacy.outbox().enqueue(c, message)));
+        assertTrue(queue(message));
+        assertFalse(queue(message), "the second enqueue changes nothing");
         EnvelopeId next = enqueue(BOB, "Next");
 
         waitUntil(() -> state(id) == OutboundStatus.State.DELIVERED && state(next) == OutboundStatus.State.DELIVERED);
         assertEquals(2, peer.getReceivedMessages().length);
-        assertEquals(1, db.inTransaction(c -> {
-            try (var s = c.prepareStatement("SELECT count(*) FROM legacy.outbound WHERE envelope_id = ?")) {
-                s.setString(1, id.value());
-                try (var rs = s.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        }));
+        assertEquals(1, count("SELECT count(*) FROM legacy.outbound WHERE envelope_id = '" + id.value() + "'"));
     }
 
     @Test
     void directMxDeliversToTheNextExchangerWhenTheFirstIsDown() throws Exception {
         GreenMail peer = greenMail(freePort());
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        settings = settings.withMxLookup(domain -> List.of(new MailTarget("mx1." + domain, loopback, freePort()),
+        int closed = freePort();
+        settings = settings.withMxLookup(domain -> List.of(new MailTarget("mx1." + domain, loopback, closed),
                 new MailTarget("mx2." + domain, loopback, peer.getSmtp().getPort())));
         start(new LegacyRoute.DirectMx());
 
@@ -303,12 +296,7 @@ class LegacyDeliveryTest {
         assertFalse(legacy.isEnabled());
         LegacyEmailDisabledException e = assertThrows(LegacyEmailDisabledException.class, () -> enqueue(BOB, "Off"));
         assertEquals("legacy email is not configured on this gateway", e.getMessage());
-        assertEquals(0, db.inTransaction(c -> {
-            try (var s = c.prepareStatement("SELECT count(*) FROM legacy.outbound"); var rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }));
+        assertEquals(0, count("SELECT count(*) FROM legacy.outbound"));
     }
 
     @Test
@@ -352,8 +340,23 @@ class LegacyDeliveryTest {
 
     private EnvelopeId enqueue(EmailAddress recipient, String subject) throws Exception {
         EnvelopeId id = LegacyOutbox.deliveryId("blair", subject, recipient.toString());
-        assertTrue(db.inTransaction(c -> legacy.outbox().enqueue(c, message(id, recipient, subject))));
+        assertTrue(queue(message(id, recipient, subject)));
         return id;
+    }
+
+    private boolean queue(LegacyMessage message) throws Exception {
+        Boolean queued = db.inTransaction(c -> legacy.outbox().enqueue(c, message));
+        return queued;
+    }
+
+    private int count(String sql) {
+        Integer count = db.inTransaction(c -> {
+            try (var s = c.prepareStatement(sql); var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+        return count;
     }
 
     private static LegacyMessage message(EnvelopeId id, EmailAddress recipient, String subject) {
@@ -372,11 +375,7 @@ class LegacyDeliveryTest {
     }
 
     private OutboundStatus status(EnvelopeId id) {
-        try {
-            return db.inTransaction(c -> legacy.outbox().status(c, id)).orElseThrow();
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return db.inTransaction(c -> legacy.outbox().status(c, id)).orElseThrow();
     }
 
     private OutboundStatus.State state(EnvelopeId id) {
