@@ -65,6 +65,8 @@ class LegacyConfigurationTest {
                 "legacy.relay.port");
         assertRefused(Map.of("legacy.relay.host", "not a host"), "legacy.relay.host");
         assertRefused(Map.of("legacy.relay.host", "smtp.provider.example", "legacy.relay.user", "gw"),
+                "legacy.relay.user");
+        assertRefused(Map.of("legacy.relay.host", "smtp.provider.example", "legacy.relay.password", "pw"),
                 "legacy.relay.password");
         assertRefused(Map.of("legacy.relay.user", "gw"), "legacy.relay.user");
         assertRefused(Map.of("legacy.direct-mx", "yes"), "legacy.direct-mx");
