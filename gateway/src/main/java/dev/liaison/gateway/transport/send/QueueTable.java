@@ -18,12 +18,12 @@ import java.util.regex.Pattern;
  */
 public record QueueTable(String label, String name, String channel, Set<String> schemes) {
 
+    private static final Pattern LABEL = Pattern.compile("[a-z]{1,20}");
+    private static final Pattern TABLE = Pattern.compile("[a-z_]{1,30}\\.[a-z_]{1,30}");
+
     /** The Communicator transport's envelopes, POSTed to receiving services. */
     public static final QueueTable TRANSPORT = new QueueTable("transport", "transport.outbound", "transport_outbound",
             Set.of("http", "https"));
-
-    private static final Pattern LABEL = Pattern.compile("[a-z]{1,20}");
-    private static final Pattern TABLE = Pattern.compile("[a-z_]{1,30}\\.[a-z_]{1,30}");
 
     public QueueTable {
         // the name is written into SQL text: only a fixed, plain identifier is allowed

@@ -85,8 +85,8 @@ class LegacyDeliveryTest {
         db.migrate(MappingSchema.SCHEMA);
         db.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
         LegacySchema.migrate(db);
-        kek = KeyEncryptionKey.loadOrCreate(dir);
-        tls = TestTls.generate(dir);
+        kek = KeyEncryptionKey.loadOrCreate(dir.resolve("data"));
+        tls = TestTls.generate(dir.resolve("tls"));
         DeliverySettings queue = LegacyDeliverySettings.queueFrom(DeliverySettings.defaults().withClock(clock)
                 .withBackoff(new Backoff(BASE, Duration.ofMinutes(5))).withPollInterval(Duration.ofMillis(50)));
         settings = new LegacyDeliverySettings(DOMAIN, new LegacyRoute.Off(), "liaison", queue, tls.clientContext(),
@@ -304,7 +304,7 @@ class LegacyDeliveryTest {
         start(new LegacyRoute.Off());
         DkimKey first = legacy.dkimKey();
 
-        LegacyDelivery again = LegacyDelivery.open(settings, db, KeyEncryptionKey.loadOrCreate(dir), recordingMailboxes());
+        LegacyDelivery again = LegacyDelivery.open(settings, db, KeyEncryptionKey.loadOrCreate(dir.resolve("data")), recordingMailboxes());
 
         assertEquals(first.record(), again.dkimKey().record());
         byte[] sealed = db.inTransaction(c -> {

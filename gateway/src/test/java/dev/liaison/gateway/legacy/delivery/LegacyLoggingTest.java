@@ -58,14 +58,14 @@ class LegacyLoggingTest {
             db.migrate(MappingSchema.SCHEMA);
             db.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
             LegacySchema.migrate(db);
-            TestTls tls = TestTls.generate(dir);
+            TestTls tls = TestTls.generate(dir.resolve("tls"));
             try (SubmissionSmarthost peer = new SubmissionSmarthost(tls.server().sslContext())) {
                 LegacyDeliverySettings settings = new LegacyDeliverySettings("alex.example",
                         new LegacyRoute.Smarthost(new LegacySmarthost("localhost", peer.startTlsPort(),
                                 LegacySmarthost.Security.STARTTLS, SubmissionSmarthost.USER, SubmissionSmarthost.PASSWORD)),
                         "liaison", LegacyDeliverySettings.queueFrom(DeliverySettings.defaults()
                                 .withPollInterval(Duration.ofMillis(50))), tls.clientContext(), d -> List.of());
-                legacy = LegacyDelivery.open(settings, db, KeyEncryptionKey.loadOrCreate(dir),
+                legacy = LegacyDelivery.open(settings, db, KeyEncryptionKey.loadOrCreate(dir.resolve("data")),
                         new PostgresMailboxDelivery(Clock.systemUTC()));
                 try (DeliveryWorker worker = legacy.start()) {
                     EnvelopeId bounced = enqueue(db, legacy, sender, refused);
