@@ -22,7 +22,9 @@ import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.smtp.address.EmailAddress;
 import dev.liaison.smtp.submission.Submission;
 import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,12 +71,18 @@ class LegacyDeliveryTest {
     @TempDir
     Path dir;
 
+    @TempDir
+    static Path shared;
+
+    /** One certificate and one smarthost for the class: an smtp-in server takes seconds to stop. */
+    private static TestTls tls;
+    private static SubmissionSmarthost smarthost;
+
     private final TestClock clock = new TestClock();
     private final Deque<AutoCloseable> open = new ArrayDeque<>();
     private final List<Delivery> notices = new CopyOnWriteArrayList<>();
     private Database db;
     private KeyEncryptionKey kek;
-    private TestTls tls;
     private LegacyDeliverySettings settings;
     private LegacyDelivery legacy;
     private DeliveryWorker worker;
@@ -86,11 +94,21 @@ class LegacyDeliveryTest {
         db.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
         LegacySchema.migrate(db);
         kek = KeyEncryptionKey.loadOrCreate(dir.resolve("data"));
-        tls = TestTls.generate(dir.resolve("tls"));
         DeliverySettings queue = LegacyDeliverySettings.queueFrom(DeliverySettings.defaults().withClock(clock)
                 .withBackoff(new Backoff(BASE, Duration.ofMinutes(5))).withPollInterval(Duration.ofMillis(50)));
         settings = new LegacyDeliverySettings(DOMAIN, new LegacyRoute.Off(), "liaison", queue, tls.clientContext(),
                 domain -> { throw new MxLookupException("no DNS in this test", false); });
+    }
+
+    @BeforeAll
+    static void startSmarthost() throws Exception {
+        tls = TestTls.generate(shared.resolve("tls"));
+        smarthost = new SubmissionSmarthost(tls.server().sslContext());
+    }
+
+    @AfterAll
+    static void stopSmarthost() {
+        smarthost.close();
     }
 
     @AfterEach
@@ -120,14 +138,14 @@ class LegacyDeliveryTest {
 
     @Test
     void startTlsSmarthostWithAuthGetsTheMessageFromTheConfiguredLogin() throws Exception {
-        SubmissionSmarthost peer = opened(new SubmissionSmarthost(tls.server().sslContext()));
+        SubmissionSmarthost peer = smarthost;
         start(smarthost(peer.startTlsPort(), LegacySmarthost.Security.STARTTLS, true));
 
         EnvelopeId id = enqueue(BOB, "Over STARTTLS");
 
         waitUntil(() -> state(id) == OutboundStatus.State.DELIVERED);
-        assertEquals(1, peer.accepted.size());
-        Submission submission = peer.accepted.get(0);
+        assertEquals(1, peer.acceptedWithSubject("Over STARTTLS").size());
+        Submission submission = peer.acceptedWithSubject("Over STARTTLS").get(0);
         assertEquals(SubmissionSmarthost.USER, submission.user().id());
         assertEquals(SENDER, submission.sender().mailbox().orElseThrow());
         assertEquals(List.of(BOB), submission.recipients());
@@ -136,19 +154,20 @@ class LegacyDeliveryTest {
 
     @Test
     void implicitTlsSmarthostWithAuthGetsTheMessage() throws Exception {
-        SubmissionSmarthost peer = opened(new SubmissionSmarthost(tls.server().sslContext()));
+        SubmissionSmarthost peer = smarthost;
         start(smarthost(peer.implicitTlsPort(), LegacySmarthost.Security.TLS, true));
 
         EnvelopeId id = enqueue(BOB, "Over TLS");
 
         waitUntil(() -> state(id) == OutboundStatus.State.DELIVERED);
-        assertEquals(1, peer.accepted.size());
-        assertTrue(DkimVerifiers.dkimpy(peer.accepted.get(0).message().toByteArray(), legacy.dkimKey()));
+        assertEquals(1, peer.acceptedWithSubject("Over TLS").size());
+        assertTrue(DkimVerifiers.dkimpy(peer.acceptedWithSubject("Over TLS").get(0).message().toByteArray(),
+                legacy.dkimKey()));
     }
 
     @Test
     void aSmarthostWhoseCertificateIsNotTrustedGetsNothingAndTheMessageWaits() throws Exception {
-        SubmissionSmarthost peer = opened(new SubmissionSmarthost(tls.server().sslContext()));
+        SubmissionSmarthost peer = smarthost;
         settings = settings.withSmarthostTrust(SSLContext.getDefault()); // the JDK's CAs: the test certificate is not among them
         start(smarthost(peer.startTlsPort(), LegacySmarthost.Security.STARTTLS, true));
 
@@ -156,7 +175,7 @@ class LegacyDeliveryTest {
 
         waitUntil(() -> status(id).attempts() == 1 && !status(id).lastError().isEmpty());
         assertEquals(OutboundStatus.State.PENDING, state(id));
-        assertTrue(peer.accepted.isEmpty());
+        assertTrue(peer.acceptedWithSubject("Never in clear").isEmpty());
         assertTrue(notices.isEmpty());
     }
 
@@ -181,7 +200,7 @@ class LegacyDeliveryTest {
 
     @Test
     void permanentRefusalBouncesToTheSenderAndIsNeverRetried() throws Exception {
-        SubmissionSmarthost peer = opened(new SubmissionSmarthost(tls.server().sslContext()));
+        SubmissionSmarthost peer = smarthost;
         start(smarthost(peer.startTlsPort(), LegacySmarthost.Security.STARTTLS, true));
 
         EnvelopeId id = enqueue(EmailAddress.parse(SubmissionSmarthost.UNKNOWN), "To nobody");
@@ -195,12 +214,12 @@ class LegacyDeliveryTest {
         Thread.sleep(300);
         assertEquals(1, status(id).attempts(), "a refused message is not tried again");
         assertEquals(1, notices.size());
-        assertTrue(peer.accepted.isEmpty());
+        assertTrue(peer.acceptedWithSubject("To nobody").isEmpty());
     }
 
     @Test
     void temporaryRefusalIsRetriedLater() throws Exception {
-        SubmissionSmarthost peer = opened(new SubmissionSmarthost(tls.server().sslContext()));
+        SubmissionSmarthost peer = smarthost;
         start(smarthost(peer.startTlsPort(), LegacySmarthost.Security.STARTTLS, true));
 
         EnvelopeId id = enqueue(EmailAddress.parse(SubmissionSmarthost.BUSY), "Busy");

@@ -41,6 +41,13 @@ final class SubmissionSmarthost implements AutoCloseable {
         server = SubmissionServer.start(SmtpSettings.loopback("smarthost.test"), tls, services);
     }
 
+    /** The accepted messages whose Subject is {@code subject} (tests share one smarthost). */
+    List<Submission> acceptedWithSubject(String subject) {
+        String field = "\r\nSubject: " + subject + "\r\n";
+        return accepted.stream().filter(s -> new String(s.message().toByteArray(),
+                java.nio.charset.StandardCharsets.US_ASCII).contains(field)).toList();
+    }
+
     int startTlsPort() {
         return server.submissionPort();
     }
