@@ -319,6 +319,49 @@ class LegacyDeliveryTest {
     }
 
     @Test
+    void bccIsRemovedBeforeTheMessageIsSignedAndSent() throws Exception {
+        GreenMail peer = greenMail(freePort());
+        start(smarthost(peer.getSmtp().getPort(), LegacySmarthost.Security.NONE, false));
+        EnvelopeId id = LegacyOutbox.deliveryId("blair", "<bcc@alex.example>", BOB.toString());
+        String plain = new String(TestMessages.plain(SENDER.toString(), BOB.toString(), "With Bcc"),
+                StandardCharsets.US_ASCII);
+        byte[] withBcc = plain.replace("Subject: With Bcc\r\n", "Subject: With Bcc\r\nBcc: hidden@legacy.example\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+
+        assertTrue(queue(new LegacyMessage(id, new OutboundMail("blair", SENDER, BOB), withBcc)));
+
+        waitUntil(() -> state(id) == OutboundStatus.State.DELIVERED);
+        byte[] received = octets(peer.getReceivedMessages()[0]);
+        assertFalse(new String(received, StandardCharsets.US_ASCII).contains("hidden@legacy.example"));
+        assertTrue(DkimVerifiers.dkimpy(received, legacy.dkimKey()));
+    }
+
+    @Test
+    void messagesThatCannotBeSignedOrAreTooLargeAreRefusedAndQueueNothing() throws Exception {
+        start(new LegacyRoute.DirectMx());
+        byte[] bareLf = "From: <blair.q7k2@alex.example>\nTo: <bob@legacy.example>\n\nhi\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] noFrom = "To: <bob@legacy.example>\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] huge = new byte[Limits.MAX_MESSAGE_BYTES + 1];
+
+        assertThrows(MalformedMessageException.class, () -> queue(message(bareLf, "1")));
+        assertThrows(MalformedMessageException.class, () -> queue(message(noFrom, "2")));
+        OversizedMessageException e = assertThrows(OversizedMessageException.class, () -> queue(message(huge, "3")));
+        assertTrue(e.getMessage().contains(Integer.toString(Limits.MAX_MESSAGE_BYTES)), e.getMessage());
+        assertEquals(0, count("SELECT count(*) FROM legacy.outbound"));
+        assertEquals(0, count("SELECT count(*) FROM legacy.outbound_mail"));
+    }
+
+    @Test
+    void aPlainEmailDestinationCannotEnterTheRelaysQueue() {
+        var relayQueue = new dev.liaison.gateway.transport.send.OutboundQueue(settings.queue());
+        var envelope = new dev.liaison.gateway.transport.send.OutboundEnvelope(EnvelopeId.random(),
+                java.net.URI.create("smtp://legacy.example"), dev.liaison.gateway.transport.EnvelopeBytes.copyOf(new byte[]{1}));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> db.inTransaction(c -> relayQueue.enqueue(c, envelope)));
+        assertTrue(e.getMessage().contains("transport.outbound"), e.getMessage());
+    }
+
+    @Test
     void theDkimKeyIsGeneratedOnceAndSurvivesARestart() throws Exception {
         start(new LegacyRoute.Off());
         DkimKey first = legacy.dkimKey();
@@ -381,6 +424,10 @@ class LegacyDeliveryTest {
     private static LegacyMessage message(EnvelopeId id, EmailAddress recipient, String subject) {
         return new LegacyMessage(id, new OutboundMail("blair", SENDER, recipient),
                 TestMessages.plain(SENDER.toString(), recipient.toString(), subject));
+    }
+
+    private static LegacyMessage message(byte[] content, String n) {
+        return new LegacyMessage(LegacyOutbox.deliveryId("bad", n), new OutboundMail("blair", SENDER, BOB), content);
     }
 
     private void assertNotice(Delivery notice, String reason, String status) {
