@@ -19,8 +19,9 @@ import java.util.Optional;
 /**
  * Where the submission path puts a message for a plain-email recipient. {@link #enqueue} works in
  * the caller's transaction and never commits: the message is queued if and only if the caller
- * commits, so the submission answers {@code 250} only once the message is durable. A delivery
- * worker ({@link LegacyDelivery#start()}) then signs nothing more and sends it over SMTP.
+ * commits, so the submission answers {@code 250} only once the message is durable. The message is
+ * signed here, once; the delivery worker ({@link LegacyDelivery#start()}) sends exactly those
+ * octets over SMTP, however often it has to try.
  *
  * <p>Thread-safe; one instance serves every submission.
  */
