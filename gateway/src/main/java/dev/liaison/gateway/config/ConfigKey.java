@@ -35,7 +35,19 @@ public enum ConfigKey {
     RELAY_PRIVATE_DESTINATIONS("relay.private-destinations", "false",
             "true lets the relay POST to loopback and private-network addresses (one-machine tests and demos)"),
     RELAY_KEY_ROTATION("relay.key-rotation", "15d",
-            "how often the receiving service's address keys rotate (older ones keep resolving while addresses live)");
+            "how often the receiving service's address keys rotate (older ones keep resolving while addresses live)"),
+    LEGACY_RELAY_HOST("legacy.relay.host", "",
+            "smarthost that carries plain (legacy) email to the Internet; unset: none (see legacy.direct-mx)"),
+    LEGACY_RELAY_PORT("legacy.relay.port", "",
+            "smarthost port; unset: 587 for starttls, 465 for tls, 25 for none"),
+    LEGACY_RELAY_USER("legacy.relay.user", "", "login at the smarthost; unset: no AUTH"),
+    LEGACY_RELAY_PASSWORD("legacy.relay.password", "", "password for legacy.relay.user"),
+    LEGACY_RELAY_TLS("legacy.relay.tls", "starttls",
+            "how to reach the smarthost: starttls (required), tls (implicit, port 465) or none (no AUTH then)"),
+    LEGACY_DIRECT_MX("legacy.direct-mx", "false",
+            "true delivers plain email straight to each recipient domain's MX when no smarthost is set"),
+    DKIM_SELECTOR("dkim.selector", "liaison",
+            "DKIM selector of the key that signs outgoing plain email (liaison dns prints its record)");
 
     private final String key;
     private final String defaultValue;

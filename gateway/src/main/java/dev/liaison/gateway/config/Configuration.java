@@ -38,6 +38,9 @@ public final class Configuration {
     private final Optional<Path> trustedCertificates;
     private final Duration keyRotation;
     private final boolean privateDestinations;
+    private final Optional<LegacySmarthost> legacySmarthost;
+    private final boolean legacyDirectMx;
+    private final String dkimSelector;
 
     private Configuration(Map<ConfigKey, ConfigurationSources.Value> raw) {
         this.raw = new EnumMap<>(raw);
@@ -61,6 +64,9 @@ public final class Configuration {
         if (keyRotation.compareTo(Duration.ofHours(1)) < 0) {
             throw invalid(ConfigKey.RELAY_KEY_ROTATION, "is shorter than one hour");
         }
+        this.legacySmarthost = parseLegacySmarthost();
+        this.legacyDirectMx = parseBoolean(ConfigKey.LEGACY_DIRECT_MX);
+        this.dkimSelector = parseDkimSelector();
     }
 
     static Configuration of(Map<ConfigKey, ConfigurationSources.Value> raw) {
@@ -142,6 +148,21 @@ public final class Configuration {
         return privateDestinations;
     }
 
+    /** {@code legacy.relay.*}: the smarthost for plain email, if one is configured. */
+    public Optional<LegacySmarthost> legacySmarthost() {
+        return legacySmarthost;
+    }
+
+    /** {@code legacy.direct-mx}: deliver plain email to the recipients' MX hosts when no smarthost is set. */
+    public boolean legacyDirectMx() {
+        return legacyDirectMx;
+    }
+
+    /** {@code dkim.selector}, lower-cased. */
+    public String dkimSelector() {
+        return dkimSelector;
+    }
+
     /**
      * A duration as administrators write it: {@code 30s}, {@code 90m}, {@code 12h}, {@code 5d}, or
      * ISO-8601 ({@code P5D}); positive. {@link IllegalArgumentException} otherwise.
@@ -206,7 +227,11 @@ public final class Configuration {
     private ConfigurationException invalid(ConfigKey key, String problem) {
         var v = raw.get(key);
         return new ConfigurationException("configuration key '" + key.key() + "' (from " + v.origin() + "): '"
-                + (key == ConfigKey.DATABASE_PASSWORD ? "<masked>" : v.raw()) + "' " + problem);
+                + (isSecret(key) ? "<masked>" : v.raw()) + "' " + problem);
+    }
+
+    private static boolean isSecret(ConfigKey key) {
+        return key == ConfigKey.DATABASE_PASSWORD || key == ConfigKey.LEGACY_RELAY_PASSWORD;
     }
 
     private String domain(ConfigKey key) {
@@ -299,11 +324,56 @@ public final class Configuration {
                 : new TlsSource.Generated(dataDir.resolve("tls"));
     }
 
+    private Optional<LegacySmarthost> parseLegacySmarthost() {
+        String host = value(ConfigKey.LEGACY_RELAY_HOST).toLowerCase(Locale.ROOT);
+        String user = value(ConfigKey.LEGACY_RELAY_USER);
+        String password = value(ConfigKey.LEGACY_RELAY_PASSWORD);
+        if (host.isEmpty()) {
+            for (ConfigKey key : new ConfigKey[]{ConfigKey.LEGACY_RELAY_PORT, ConfigKey.LEGACY_RELAY_USER,
+                    ConfigKey.LEGACY_RELAY_PASSWORD}) {
+                if (!value(key).isEmpty()) {
+                    throw invalid(key, "is set but legacy.relay.host is not");
+                }
+            }
+            return Optional.empty();
+        }
+        if (!DOMAIN.matcher(host).matches() && !host.matches("[0-9.]{7,15}|\\[[0-9a-f:.]{2,45}\\]")) {
+            throw invalid(ConfigKey.LEGACY_RELAY_HOST, "is not a host name or IP address ([::1] for IPv6)");
+        }
+        LegacySmarthost.Security security = switch (value(ConfigKey.LEGACY_RELAY_TLS).toLowerCase(Locale.ROOT)) {
+            case "starttls" -> LegacySmarthost.Security.STARTTLS;
+            case "tls" -> LegacySmarthost.Security.TLS;
+            case "none" -> LegacySmarthost.Security.NONE;
+            default -> throw invalid(ConfigKey.LEGACY_RELAY_TLS, "is not starttls, tls or none");
+        };
+        if (user.isEmpty() != password.isEmpty()) {
+            throw invalid(user.isEmpty() ? ConfigKey.LEGACY_RELAY_PASSWORD : ConfigKey.LEGACY_RELAY_USER,
+                    "must be set together with " + (user.isEmpty() ? "legacy.relay.user" : "legacy.relay.password"));
+        }
+        if (!user.isEmpty() && security == LegacySmarthost.Security.NONE) {
+            throw invalid(ConfigKey.LEGACY_RELAY_TLS, "would send legacy.relay.password unencrypted; use starttls or tls");
+        }
+        int port = value(ConfigKey.LEGACY_RELAY_PORT).isEmpty() ? security.defaultPort()
+                : parseInt(ConfigKey.LEGACY_RELAY_PORT, 1, 65535);
+        return Optional.of(new LegacySmarthost(host, port, security, user, password));
+    }
+
+    private String parseDkimSelector() {
+        String selector = value(ConfigKey.DKIM_SELECTOR).toLowerCase(Locale.ROOT);
+        // RFC 6376 §3.1: a selector is one or more DNS labels
+        if (!DOMAIN.matcher(selector).matches() || selector.length() > 63) {
+            throw invalid(ConfigKey.DKIM_SELECTOR, "is not a DKIM selector (DNS labels: letters, digits, '-', '.'; at most 63)");
+        }
+        return selector;
+    }
+
     /** Every key with its effective value and origin, passwords masked (for {@code liaison config}). */
     public Map<ConfigKey, ConfigurationSources.Value> describe() {
         Map<ConfigKey, ConfigurationSources.Value> copy = new EnumMap<>(raw);
-        copy.computeIfPresent(ConfigKey.DATABASE_PASSWORD, (k, v) ->
-                new ConfigurationSources.Value(v.raw().isEmpty() ? "" : "<masked>", v.origin()));
+        for (ConfigKey secret : new ConfigKey[]{ConfigKey.DATABASE_PASSWORD, ConfigKey.LEGACY_RELAY_PASSWORD}) {
+            copy.computeIfPresent(secret, (k, v) ->
+                    new ConfigurationSources.Value(v.raw().isEmpty() ? "" : "<masked>", v.origin()));
+        }
         return copy;
     }
 }

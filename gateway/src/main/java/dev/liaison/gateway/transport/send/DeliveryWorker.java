@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The sending service's delivery loop in one process: a dispatcher thread claims due envelopes
  * (woken by NOTIFY on commit, a freed slot, or the poll interval), a pool of delivery threads
- * POSTs them with no transaction open, and each outcome is recorded in its own short
+ * hands them to the {@link Courier} (the relay POSTs, legacy email speaks SMTP) with no
+ * transaction open, and each outcome is recorded in its own short
  * transaction. Any number of workers, in any number of processes, may share one database.
  *
  * <p>Crash safety: a worker that dies after the POST but before recording it leaves the row
@@ -35,7 +36,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Database database;
     private final DeliverySettings settings;
     private final OutboundQueue queue;
-    private final EnvelopePoster poster;
+    private final Courier courier;
     private final ExpiryListener expiryListener;
     private final DestinationSlots slots;
     private final Semaphore threads;
@@ -45,29 +46,36 @@ public final class DeliveryWorker implements AutoCloseable {
     private volatile boolean running = true;
     private Instant nextExpirySweep = Instant.MIN;
 
-    private DeliveryWorker(Database database, DeliverySettings settings, EnvelopePoster poster, ExpiryListener listener) {
+    private DeliveryWorker(Database database, DeliverySettings settings, QueueTable table, Courier courier,
+                           ExpiryListener listener) {
         this.database = database;
         this.settings = settings;
-        this.queue = new OutboundQueue(settings);
-        this.poster = poster;
+        this.queue = new OutboundQueue(settings, table);
+        this.courier = courier;
         this.expiryListener = listener;
         this.slots = new DestinationSlots(settings.destinationConcurrency());
         this.threads = new Semaphore(settings.deliveryThreads());
         int instance = INSTANCES.incrementAndGet();
         AtomicInteger threadNumber = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(settings.deliveryThreads(), r -> daemon(r,
-                "transport-deliver-" + instance + "-" + threadNumber.incrementAndGet()));
-        this.wakeup = QueueWakeup.listen(database, OutboundQueue.CHANNEL);
-        this.dispatcher = daemon(this::dispatch, "transport-dispatch-" + instance);
+                table.label() + "-deliver-" + instance + "-" + threadNumber.incrementAndGet()));
+        this.wakeup = QueueWakeup.listen(database, table.channel());
+        this.dispatcher = daemon(this::dispatch, table.label() + "-dispatch-" + instance);
     }
 
-    /** Starts delivering; the transport schema must be migrated. */
-    public static DeliveryWorker start(Database database, DeliverySettings settings, EnvelopePoster poster,
+    /** Starts delivering the relay's queue; the transport schema must be migrated. */
+    public static DeliveryWorker start(Database database, DeliverySettings settings, Courier courier,
                                        ExpiryListener listener) {
-        DeliveryWorker worker = new DeliveryWorker(database, settings, poster, listener);
+        return start(database, settings, QueueTable.TRANSPORT, courier, listener);
+    }
+
+    /** Starts delivering the queue in {@code table}; its schema must be migrated. */
+    public static DeliveryWorker start(Database database, DeliverySettings settings, QueueTable table, Courier courier,
+                                       ExpiryListener listener) {
+        DeliveryWorker worker = new DeliveryWorker(database, settings, table, courier, listener);
         worker.dispatcher.start();
-        LOG.info("Delivery worker started ({} threads, {} per destination, expiry {})", settings.deliveryThreads(),
-                settings.destinationConcurrency(), settings.expiry());
+        LOG.info("Delivery worker for {} started ({} threads, {} per destination, expiry {})", table.name(),
+                settings.deliveryThreads(), settings.destinationConcurrency(), settings.expiry());
         return worker;
     }
 
@@ -123,7 +131,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private void deliver(ClaimedEnvelope envelope) {
         try {
             long started = System.nanoTime();
-            DeliveryOutcome outcome = poster.post(envelope);
+            DeliveryOutcome outcome = courier.deliver(envelope);
             long nanos = System.nanoTime() - started;
             record(envelope, outcome, nanos);
             settings.events().attempted(envelope.destination().getHost(), outcome, nanos);

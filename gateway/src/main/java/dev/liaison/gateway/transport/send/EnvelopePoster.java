@@ -22,7 +22,7 @@ import java.util.Set;
  * answer. Wire contract (docs/transport.md): body = the envelope bytes, {@code Content-Type:
  * application/octet-stream}, the idempotency key in the {@code Envelope-Id} header.
  */
-public final class EnvelopePoster {
+public final class EnvelopePoster implements Courier {
 
     public static final String ENVELOPE_ID_HEADER = "Envelope-Id";
 
@@ -60,6 +60,11 @@ public final class EnvelopePoster {
                 .connectTimeout(Limits.CONNECT_TIMEOUT)
                 .sslContext(tls)
                 .build();
+    }
+
+    @Override
+    public DeliveryOutcome deliver(ClaimedEnvelope envelope) throws InterruptedException {
+        return post(envelope);
     }
 
     /** Sends {@code envelope} once; never throws for network failures, only reports them. */

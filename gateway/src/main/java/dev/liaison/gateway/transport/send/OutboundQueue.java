@@ -24,9 +24,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The durable outbound queue (table {@code transport.outbound}). Like every store it uses the
- * caller's connection and never commits: {@link #enqueue} joins the relay's transaction, so the
- * envelope is queued if and only if the ratchet advance and the Sent copy commit.
+ * The durable outbound queue (table {@code transport.outbound}, or another {@link QueueTable} of the
+ * same shape). Like every store it uses the caller's connection and never commits: {@link #enqueue}
+ * joins the relay's transaction, so the envelope is queued if and only if the ratchet advance and
+ * the Sent copy commit.
  *
  * <p>A worker claims rows in a short transaction by giving them a lease (a claim token and an
  * end time) under {@code FOR UPDATE SKIP LOCKED}, so workers in several processes never wait
@@ -36,14 +37,28 @@ import java.util.UUID;
 public final class OutboundQueue {
 
     /** The NOTIFY channel on which commits of new envelopes wake the delivery workers. */
-    public static final String CHANNEL = "transport_outbound";
+    public static final String CHANNEL = QueueTable.TRANSPORT.channel();
 
     private final Clock clock;
     private final Duration expiry;
+    private final QueueTable table;
+    private final String t;
 
+    /** The relay's queue, {@code transport.outbound}. */
     public OutboundQueue(DeliverySettings settings) {
+        this(settings, QueueTable.TRANSPORT);
+    }
+
+    /** The queue kept in {@code table}, with the same behaviour as the relay's. */
+    public OutboundQueue(DeliverySettings settings, QueueTable table) {
         this.clock = settings.clock();
         this.expiry = settings.expiry();
+        this.table = table;
+        this.t = table.name();
+    }
+
+    public QueueTable table() {
+        return table;
     }
 
     /**
@@ -52,10 +67,14 @@ public final class OutboundQueue {
      * @return false if an envelope with this id is already queued (or was delivered): nothing changed
      */
     public boolean enqueue(Connection c, OutboundEnvelope envelope) throws SQLException {
+        if (!table.accepts(envelope.destination().getScheme())) {
+            throw new IllegalArgumentException("destination " + envelope.destination() + " cannot be queued in " + t
+                    + ", which carries only " + table.schemes());
+        }
         CommitDurability.restore(c); // an envelope for a peer is a promise: never lost with the WAL tail
         Instant now = clock.instant();
         int inserted;
-        try (var s = c.prepareStatement("INSERT INTO transport.outbound (envelope_id, destination, envelope, state,"
+        try (var s = c.prepareStatement("INSERT INTO " + t + " (envelope_id, destination, envelope, state,"
                 + " created_at, next_attempt_at, expires_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)"
                 + " ON CONFLICT (envelope_id) DO NOTHING")) {
             s.setString(1, envelope.id().value());
@@ -67,7 +86,7 @@ public final class OutboundQueue {
             inserted = s.executeUpdate();
         }
         if (inserted == 1) {
-            QueueWakeup.notifyOnCommit(c, CHANNEL);
+            QueueWakeup.notifyOnCommit(c, table.channel());
         }
         return inserted == 1;
     }
@@ -79,7 +98,7 @@ public final class OutboundQueue {
      */
     public List<Candidate> lockDue(Connection c, int max, Collection<String> excluded) throws SQLException {
         Instant now = clock.instant();
-        try (var s = c.prepareStatement("SELECT id, destination FROM transport.outbound"
+        try (var s = c.prepareStatement("SELECT id, destination FROM " + t
                 + " WHERE state = 'pending' AND next_attempt_at <= ? AND expires_at > ?"
                 + " AND (leased_until IS NULL OR leased_until <= ?) AND destination <> ALL (?)"
                 + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
@@ -104,7 +123,7 @@ public final class OutboundQueue {
             return List.of();
         }
         UUID token = UUID.randomUUID();
-        try (var s = c.prepareStatement("UPDATE transport.outbound SET claim_token = ?, leased_until = ?,"
+        try (var s = c.prepareStatement("UPDATE " + t + " SET claim_token = ?, leased_until = ?,"
                 + " attempts = attempts + 1 WHERE id = ANY (?)"
                 + " RETURNING id, envelope_id, destination, envelope, attempts, expires_at")) {
             s.setObject(1, token);
@@ -132,7 +151,7 @@ public final class OutboundQueue {
      * expiry time, so an expiring envelope is handled on time.
      */
     public boolean scheduleRetry(Connection c, ClaimedEnvelope e, Duration delay, String error) throws SQLException {
-        try (var s = c.prepareStatement("UPDATE transport.outbound SET next_attempt_at = LEAST(?, expires_at),"
+        try (var s = c.prepareStatement("UPDATE " + t + " SET next_attempt_at = LEAST(?, expires_at),"
                 + " last_error = ?, claim_token = NULL, leased_until = NULL"
                 + " WHERE id = ? AND claim_token = ? AND state = 'pending'")) {
             s.setObject(1, time(clock.instant().plus(delay)));
@@ -159,10 +178,10 @@ public final class OutboundQueue {
      */
     public List<UndeliverableEnvelope> expireDue(Connection c, int max) throws SQLException {
         Instant now = clock.instant();
-        try (var s = c.prepareStatement("WITH due AS (SELECT id, envelope FROM transport.outbound"
+        try (var s = c.prepareStatement("WITH due AS (SELECT id, envelope FROM " + t
                 + " WHERE state = 'pending' AND expires_at <= ? AND (leased_until IS NULL OR leased_until <= ?)"
                 + " ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED)"
-                + " UPDATE transport.outbound o SET state = 'expired', envelope = NULL, finished_at = ?,"
+                + " UPDATE " + t + " o SET state = 'expired', envelope = NULL, finished_at = ?,"
                 + " claim_token = NULL, leased_until = NULL FROM due WHERE o.id = due.id"
                 + " RETURNING o.envelope_id, o.destination, due.envelope, o.created_at, o.attempts, o.last_error")) {
             s.setObject(1, time(now));
@@ -184,7 +203,7 @@ public final class OutboundQueue {
     /** Where the envelope with this id stands, if it was ever queued. */
     public Optional<OutboundStatus> status(Connection c, EnvelopeId id) throws SQLException {
         try (var s = c.prepareStatement("SELECT state, attempts, next_attempt_at, last_error"
-                + " FROM transport.outbound WHERE envelope_id = ?")) {
+                + " FROM " + t + " WHERE envelope_id = ?")) {
             s.setString(1, id.value());
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
@@ -198,7 +217,7 @@ public final class OutboundQueue {
 
     /** How many envelopes wait for delivery, and how long the oldest has waited (for the metrics). */
     public Backlog backlog(Connection c) throws SQLException {
-        try (var s = c.prepareStatement("SELECT count(*), min(created_at) FROM transport.outbound WHERE state = 'pending'");
+        try (var s = c.prepareStatement("SELECT count(*), min(created_at) FROM " + t + " WHERE state = 'pending'");
              ResultSet rs = s.executeQuery()) {
             rs.next();
             OffsetDateTime oldest = rs.getObject(2, OffsetDateTime.class);
@@ -208,7 +227,7 @@ public final class OutboundQueue {
     }
 
     private boolean finish(Connection c, ClaimedEnvelope e, String state, String error) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE transport.outbound SET state = ?, envelope = NULL,"
+        try (PreparedStatement s = c.prepareStatement("UPDATE " + t + " SET state = ?, envelope = NULL,"
                 + " finished_at = ?, last_error = COALESCE(?, last_error), claim_token = NULL, leased_until = NULL"
                 + " WHERE id = ? AND claim_token = ? AND state = 'pending'")) {
             s.setString(1, state);
@@ -220,8 +239,8 @@ public final class OutboundQueue {
         }
     }
 
-    private static Instant createdAt(Connection c, long row) throws SQLException {
-        try (var s = c.prepareStatement("SELECT created_at FROM transport.outbound WHERE id = ?")) {
+    private Instant createdAt(Connection c, long row) throws SQLException {
+        try (var s = c.prepareStatement("SELECT created_at FROM " + t + " WHERE id = ?")) {
             s.setLong(1, row);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
