@@ -11,8 +11,13 @@ import dev.liaison.gateway.config.ConfigurationException;
 import dev.liaison.gateway.health.DatabaseProbe;
 import dev.liaison.gateway.health.HealthResources;
 import dev.liaison.gateway.health.Readiness;
+import dev.liaison.gateway.keys.KeyEncryptionKey;
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.legacy.LegacyInbound;
+import dev.liaison.gateway.legacy.LegacyOutbound;
+import dev.liaison.gateway.legacy.delivery.LegacyDelivery;
+import dev.liaison.gateway.legacy.delivery.LegacyDeliverySettings;
+import dev.liaison.gateway.legacy.delivery.LegacySchema;
 import dev.liaison.gateway.metrics.GatewayMetrics;
 import dev.liaison.gateway.submission.OwnAliasPolicy;
 import dev.liaison.gateway.receiving.RelayDescription;
@@ -126,6 +131,7 @@ public final class Gateway implements AutoCloseable {
             database.migrate(MappingSchema.SCHEMA);
             database.migrate(IMAP_SCHEMA);
             Relay.migrate(database);
+            LegacySchema.migrate(database);
             gateway = new Gateway(configuration, relayClock, senderDns, database,
                     TlsMaterial.load(configuration.tls(), configuration.domain()));
         } catch (RuntimeException e) {
@@ -156,14 +162,18 @@ public final class Gateway implements AutoCloseable {
                             configuration.privateDestinations()),
                     relay.undeliverableNotices()));
             started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL));
+            LegacyDelivery legacyDelivery = LegacyDelivery.open(LegacyDeliverySettings.from(configuration, relay.delivery()),
+                    database, KeyEncryptionKey.loadOrCreate(configuration.dataDir()), mailboxes);
+            started.push(legacyDelivery.start()); // even when off: queued rows still expire and bounce
+            var legacy = new LegacyOutbound(new LegacyCorrespondents(configuration.domain()), legacyDelivery.outbox());
             imap = ImapService.start(new ImapSettings(configuration.bindAddress().getHostAddress(),
                     configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
                     configuration.domain()), database.dataSource(),
                     new ImapServices(metrics.countingLogins(new ImapAccounts(passwords)), metrics.imap()), tls.sslContext());
             started.push(imap);
             var services = new SubmissionServices(new SubmissionAccounts(passwords),
-                    new OwnAliasPolicy(database, configuration.domain()),
-                    new SubmissionRouter(database, mailboxes, relay.mail(), relay.invitations(), configuration.domain(),
+                    new OwnAliasPolicy(database, configuration.domain(), legacy::enabled),
+                    new SubmissionRouter(database, mailboxes, relay.mail(), legacy, relay.invitations(), configuration.domain(),
                             Clock.systemUTC())).withEvents(metrics.submission());
             smtp = SubmissionServer.start(new SmtpSettings(configuration.domain(), configuration.bindAddress(),
                     configuration.port(ConfigKey.SMTP_SUBMISSION_PORT), configuration.port(ConfigKey.SMTP_SUBMISSIONS_PORT),

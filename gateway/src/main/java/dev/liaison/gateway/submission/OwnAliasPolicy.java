@@ -9,6 +9,7 @@ import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.relationship.PostgresRelationshipStore;
 import dev.liaison.mapping.relationship.Relationship;
+import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.relationship.RelationshipStore;
 import dev.liaison.smtp.address.EmailAddress;
 import dev.liaison.smtp.submission.AuthenticatedUser;
@@ -19,14 +20,17 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * RCPT is accepted only for an active alias owned by the authenticated user — one delivering to
  * the user's own mailbox, or one writing to an active relationship of the user — and for the
- * gateway's service addresses {@code invite@} and {@code accept@} (permitted legacy destinations
- * join this check in a later issue). Everything else is refused: an address on our domain that is
+ * gateway's service addresses {@code invite@} and {@code accept@}; a plain address on another
+ * domain only when this gateway sends plain email (docs/legacy.md; otherwise {@code 550 5.7.1}
+ * "legacy email is not configured"). Everything else is refused: an address on our domain that is
  * no alias is unknown ({@code 550 5.1.1}); an alias that is disabled, removed or someone else's, a
- * relationship that is pending, blocked or ended, and any other domain, is refused ({@code 550 5.7.1}).
+ * relationship that is pending, blocked or ended is refused ({@code 550 5.7.1}). A stranger's
+ * request (REQUESTED) may be answered: that accepts it.
  */
 public final class OwnAliasPolicy implements RecipientPolicy {
 
@@ -37,15 +41,20 @@ public final class OwnAliasPolicy implements RecipientPolicy {
     private static final RelationshipStore RELATIONSHIPS = new PostgresRelationshipStore();
     private final AliasStore aliases = new PostgresAliasStore();
 
-    public OwnAliasPolicy(Database db, String domain) {
+    private final BooleanSupplier legacyEmail;
+
+    /** @param legacyEmail whether this gateway sends plain email to other domains (asked per RCPT) */
+    public OwnAliasPolicy(Database db, String domain, BooleanSupplier legacyEmail) {
         this.db = db;
         this.domain = domain;
+        this.legacyEmail = legacyEmail;
     }
 
     @Override
     public RecipientVerdict check(AuthenticatedUser sender, EmailAddress recipient) {
         if (!domain.equals(recipient.domain())) {
-            return RecipientVerdict.REFUSED; // no legacy delivery yet: never a relay
+            // only an authenticated user gets here: sending for them is not relaying for strangers
+            return legacyEmail.getAsBoolean() ? RecipientVerdict.ACCEPT : RecipientVerdict.NO_LEGACY_EMAIL;
         }
         if (ServiceAddress.of(recipient, domain).isPresent()) {
             return RecipientVerdict.ACCEPT;
@@ -67,7 +76,8 @@ public final class OwnAliasPolicy implements RecipientPolicy {
     static RecipientVerdict verdict(Connection c, AuthenticatedUser sender, Alias alias) {
         boolean own = alias.owner().value().equals(sender.id());
         boolean deliverable = alias.target() instanceof AliasTarget.Relationship r
-                ? RELATIONSHIPS.find(c, r.id()).filter(Relationship::active).isPresent()
+                ? RELATIONSHIPS.find(c, r.id()).filter(x -> x.active() || x.state() == RelationshipState.REQUESTED)
+                        .isPresent()
                 : alias.target().mailbox();
         return own && alias.usable() && deliverable ? RecipientVerdict.ACCEPT : RecipientVerdict.REFUSED;
     }

@@ -1,6 +1,9 @@
 package dev.liaison.gateway.submission;
 
 import dev.liaison.gateway.invitation.InvitationException;
+import dev.liaison.gateway.legacy.LegacyCorrespondents;
+import dev.liaison.gateway.legacy.LegacyOutbound;
+import dev.liaison.gateway.legacy.delivery.LegacyOutbox;
 import dev.liaison.gateway.mail.InvitationText;
 import dev.liaison.gateway.mail.MalformedMailException;
 import dev.liaison.gateway.mail.Notices;
@@ -19,6 +22,8 @@ import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.user.Login;
+import dev.liaison.mapping.user.PostgresUserStore;
+import dev.liaison.mapping.user.UserStore;
 import dev.liaison.smtp.address.EmailAddress;
 import dev.liaison.smtp.submission.AuthenticatedUser;
 import dev.liaison.smtp.submission.RecipientVerdict;
@@ -44,7 +49,8 @@ import java.util.List;
  * the commit): the sender's own-mailbox aliases → the sender's INBOX; relationship aliases → sealed
  * and queued for each peer, with one copy in the sender's Sent folder; {@code invite@} → a new
  * invitation in the sender's INBOX to forward; {@code accept@} → the invitation in the message
- * accepted.
+ * accepted; a legacy correspondent's alias or a plain address on another domain → plain email from
+ * the sender's outward alias for that correspondent (docs/legacy.md), with the same Sent copy.
  *
  * <p>Idempotency: a client that retries after losing the 250 gets no second copy anywhere. Keys
  * are derived from the sender and the message's {@code Message-ID} (smtp-in guarantees one).
@@ -56,23 +62,31 @@ public final class SubmissionRouter implements SubmissionHandler {
     private final Database db;
     private final MailboxDelivery mailboxes;
     private final RelationshipMail relationships;
+    private final LegacyOutbound legacy;
     private final Invitations invitations;
     private final String domain;
     private final Clock clock;
     private final AliasStore aliases = new PostgresAliasStore();
+    private final UserStore users = new PostgresUserStore();
 
     public SubmissionRouter(Database db, MailboxDelivery mailboxes, RelationshipMail relationships,
-                            Invitations invitations, String domain, Clock clock) {
+                            LegacyOutbound legacy, Invitations invitations, String domain, Clock clock) {
         this.db = db;
         this.mailboxes = mailboxes;
         this.relationships = relationships;
+        this.legacy = legacy;
         this.invitations = invitations;
         this.domain = domain;
         this.clock = clock;
     }
 
     /** Where one submission goes, decided again inside the transaction (smtp-in asked the policy before). */
-    private record Routing(boolean self, List<Alias> relationships, boolean invite, boolean accept) {
+    private record Routing(boolean self, List<Alias> relationships, List<LegacyCorrespondents.Link> correspondents,
+                           List<EmailAddress> plain, boolean invite, boolean accept) {
+
+        boolean leaves() {
+            return !relationships.isEmpty() || !correspondents.isEmpty() || !plain.isEmpty();
+        }
     }
 
     @Override
@@ -88,8 +102,8 @@ public final class SubmissionRouter implements SubmissionHandler {
             if (routing.self()) {
                 deliver(c, "submission:" + key, owner, "INBOX", message, false, now);
             }
-            if (!routing.relationships().isEmpty()) {
-                relay(c, owner, routing.relationships(), message, key, now);
+            if (routing.leaves()) {
+                send(c, submission, owner, routing, message, key, now);
             }
             if (routing.invite()) {
                 invite(c, owner, message, key, now);
@@ -109,6 +123,8 @@ public final class SubmissionRouter implements SubmissionHandler {
         boolean invite = false;
         boolean accept = false;
         List<Alias> relationshipAliases = new ArrayList<>();
+        List<LegacyCorrespondents.Link> correspondents = new ArrayList<>();
+        List<EmailAddress> plain = new ArrayList<>();
         for (EmailAddress recipient : submission.recipients()) {
             var service = ServiceAddress.of(recipient, domain);
             if (service.isPresent()) {
@@ -116,14 +132,26 @@ public final class SubmissionRouter implements SubmissionHandler {
                 accept |= service.get() == ServiceAddress.ACCEPT;
                 continue;
             }
+            if (!domain.equals(recipient.domain())) {
+                if (!legacy.enabled()) {
+                    throw new RefusedSubmissionException(550, "5.7.1", LegacyOutbox.NOT_CONFIGURED);
+                }
+                plain.add(recipient);
+                continue;
+            }
             Alias alias = recheck(c, submission.user(), recipient);
-            if (alias.target() instanceof AliasTarget.Relationship) {
-                relationshipAliases.add(alias);
+            if (alias.target() instanceof AliasTarget.Relationship r) {
+                var link = legacy.ofRelationship(c, r.id());
+                if (link.isPresent()) {
+                    correspondents.add(link.get());
+                } else {
+                    relationshipAliases.add(alias);
+                }
             } else {
                 self = true;
             }
         }
-        return new Routing(self, relationshipAliases, invite, accept);
+        return new Routing(self, relationshipAliases, correspondents, plain, invite, accept);
     }
 
     /** smtp-in asked the policy already; the handler trusts no flag and asks the database again. */
@@ -136,24 +164,36 @@ public final class SubmissionRouter implements SubmissionHandler {
         return alias;
     }
 
-    private void relay(Connection c, Login owner, List<Alias> targets, byte[] message, String key, Instant now)
-            throws Exception {
+    /** Everything that leaves the gateway: sealed for relationships, plain email for correspondents; one Sent copy. */
+    private void send(Connection c, Submission submission, Login owner, Routing routing, byte[] message, String key,
+                      Instant now) throws Exception {
         OutgoingMail.Prepared prepared;
         try {
             prepared = OutgoingMail.prepare(message);
         } catch (MalformedMailException e) {
             throw new RefusedSubmissionException(554, "5.6.0", "The message cannot be relayed: " + e.getMessage());
         }
-        if (prepared.sealed().length > RelationshipMail.MAX_MESSAGE_BYTES) {
+        if (!routing.relationships().isEmpty() && prepared.sealed().length > RelationshipMail.MAX_MESSAGE_BYTES) {
             throw new RefusedSubmissionException(552, "5.3.4", "Message too big for a relationship: at most "
                     + RelationshipMail.MAX_MESSAGE_BYTES + " octets; send large files another way");
         }
-        for (Alias alias : targets) {
+        for (Alias alias : routing.relationships()) {
             try {
                 relationships.relay(c, owner, alias, prepared, key + ":" + alias.address(), now);
             } catch (RelationshipSender.NotEstablishedException e) {
                 throw new RefusedSubmissionException(550, "5.7.1", "Relationship " + alias.address()
                         + " cannot carry mail now: " + e.getMessage());
+            }
+        }
+        String name = ownName(message, owner);
+        for (LegacyCorrespondents.Link link : routing.correspondents()) {
+            legacy.toCorrespondent(c, owner, name, link, prepared, key);
+        }
+        if (!routing.plain().isEmpty()) {
+            long ownerId = users.find(c, owner).orElseThrow(() -> new RefusedSubmissionException(550, "5.7.1",
+                    "Your account is gone; nothing was sent")).id();
+            for (EmailAddress address : routing.plain()) {
+                legacy.toAddress(c, owner, ownerId, name, address, prepared, key);
             }
         }
         deliver(c, "sent:" + key, owner, "Sent", prepared.sentCopy(), true, now);

@@ -160,6 +160,34 @@ class LegacyInboundTest {
                 "the next new sender waits; the sending server retries later");
     }
 
+    @Test
+    void withoutASmarthostOrDirectMxAPlainAddressIsRefusedSayingSo() throws Exception {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "localhost");
+        p.put("mail.smtp.port", String.valueOf(gateway.submissionPort()));
+        p.put("mail.smtp.starttls.enable", "true");
+        p.put("mail.smtp.starttls.required", "true");
+        p.put("mail.smtp.auth", "true");
+        p.put("mail.smtp.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
+        Session session = Session.getInstance(p);
+        MimeMessage m = new MimeMessage(session);
+        m.setFrom("alex@" + DOMAIN);
+        m.setRecipients(Message.RecipientType.TO, "bob@legacy.example");
+        m.setSubject("never leaves");
+        m.setText("a fresh install is never a relay\r\n");
+        m.saveChanges();
+        SendFailedException e = assertThrows(SendFailedException.class, () -> {
+            try (Transport t = session.getTransport("smtp")) {
+                t.connect("alex", "alex-pw");
+                t.sendMessage(m, m.getAllRecipients());
+            }
+        });
+        SMTPAddressFailedException refused = (SMTPAddressFailedException) e.getNextException();
+        assertEquals(550, refused.getReturnCode());
+        assertTrue(refused.getMessage().contains("5.7.1") && refused.getMessage().contains("legacy email is not configured"),
+                refused.getMessage());
+    }
+
     private static long relationshipWith(String address) throws Exception {
         return gateway.database().inTransaction(c -> {
             long owner = admin.aliasesOf(Login.of("alex")).get(0).ownerId();

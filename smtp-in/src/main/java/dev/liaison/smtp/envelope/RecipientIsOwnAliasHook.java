@@ -54,6 +54,8 @@ public final class RecipientIsOwnAliasHook implements RcptHook {
                     "5.1.1 <" + recipient + ">: no such address on this gateway");
             case REFUSED -> reply(HookReturnCode.deny(), "550",
                     "5.7.1 <" + recipient + ">: you may not send to this address (disabled, not yours, or not served here)");
+            case NO_LEGACY_EMAIL -> reply(HookReturnCode.deny(), "550",
+                    "5.7.1 <" + recipient + ">: legacy email is not configured on this gateway (ask its administrator)");
             case TEMPORARY_FAILURE -> reply(HookReturnCode.denySoft(), "451",
                     "4.3.0 <" + recipient + ">: cannot check this recipient now; try again later");
         };

@@ -9,6 +9,8 @@ public enum RecipientVerdict {
     /** The address exists but this user may not send to it (disabled, someone else's, foreign
      *  domain): {@code 550 5.7.1}. */
     REFUSED,
+    /** A plain-email address on another domain while this gateway sends no plain email: {@code 550 5.7.1}. */
+    NO_LEGACY_EMAIL,
     /** The answer is not known right now: {@code 451 4.3.0}, the client retries. */
     TEMPORARY_FAILURE
 }

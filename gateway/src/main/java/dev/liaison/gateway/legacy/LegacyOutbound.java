@@ -1,0 +1,86 @@
+package dev.liaison.gateway.legacy;
+
+import dev.liaison.gateway.legacy.delivery.LegacyDeliveryException;
+import dev.liaison.gateway.legacy.delivery.LegacyEmailDisabledException;
+import dev.liaison.gateway.legacy.delivery.LegacyMessage;
+import dev.liaison.gateway.legacy.delivery.LegacyOutbox;
+import dev.liaison.gateway.legacy.delivery.OutboundMail;
+import dev.liaison.gateway.legacy.delivery.OversizedMessageException;
+import dev.liaison.gateway.mail.LegacyOutgoingMail;
+import dev.liaison.gateway.mail.OutgoingMail;
+import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.user.Login;
+import dev.liaison.smtp.address.AddressRefusedException;
+import dev.liaison.smtp.address.EmailAddress;
+import dev.liaison.smtp.submission.RefusedSubmissionException;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * A user's submission to a plain-email correspondent: to a correspondent's local alias, or to a
+ * plain address written for the first time (which opens an active legacy relationship with a fresh
+ * outward alias). The message leaves {@code From} the user's outward alias for that correspondent
+ * only, through the legacy outbox, in the submission's transaction. Writing back to a stranger's
+ * request accepts it.
+ */
+public final class LegacyOutbound {
+
+    private final LegacyCorrespondents correspondents;
+    private final LegacyOutbox outbox;
+
+    public LegacyOutbound(LegacyCorrespondents correspondents, LegacyOutbox outbox) {
+        this.correspondents = correspondents;
+        this.outbox = outbox;
+    }
+
+    /** Whether plain addresses on other domains may be written to at all. */
+    public boolean enabled() {
+        return outbox.isEnabled();
+    }
+
+    /** The legacy relationship an alias of the user writes to, if it is one. */
+    public Optional<LegacyCorrespondents.Link> ofRelationship(Connection c, long relationshipId) {
+        return correspondents.ofRelationship(c, relationshipId);
+    }
+
+    /** Sends to a plain address: through the user's relationship with it, opened now if there is none. */
+    public void toAddress(Connection c, Login owner, long ownerId, String ownName, EmailAddress address,
+                          OutgoingMail.Prepared prepared, String submissionKey) throws RefusedSubmissionException, SQLException {
+        LegacyCorrespondents.Link link = correspondents.find(c, ownerId, address.toString())
+                .orElseGet(() -> correspondents.open(c, owner, address.toString(), address.toString(),
+                        RelationshipState.ACTIVE, Optional.empty()));
+        toCorrespondent(c, owner, ownName, link, prepared, submissionKey);
+    }
+
+    /** Sends through an existing legacy relationship (the user wrote to the correspondent's local alias). */
+    public void toCorrespondent(Connection c, Login owner, String ownName, LegacyCorrespondents.Link link,
+                                OutgoingMail.Prepared prepared, String submissionKey)
+            throws RefusedSubmissionException, SQLException {
+        RelationshipState state = correspondents.lock(c, link.relationship().id()).state();
+        if (state == RelationshipState.BLOCKED || state == RelationshipState.ENDED) {
+            throw new RefusedSubmissionException(550, "5.7.1", "Your relationship with " + link.peerAlias().address()
+                    + " is " + state.dbValue() + "; nothing was sent");
+        }
+        if (state == RelationshipState.REQUESTED) {
+            correspondents.changeState(c, link.relationship().id(), RelationshipState.ACTIVE); // answering accepts
+        }
+        String to = link.correspondent().address();
+        String outward = link.outwardAlias().address().toString();
+        byte[] message = LegacyOutgoingMail.addressed(prepared.sealed(), ownName, outward, to, Optional.empty());
+        try {
+            outbox.enqueue(c, new LegacyMessage(LegacyOutbox.deliveryId(owner.value(), submissionKey, to),
+                    new OutboundMail(owner.value(), EmailAddress.parse(outward), EmailAddress.parse(to)), message));
+        } catch (LegacyEmailDisabledException e) {
+            throw new RefusedSubmissionException(550, "5.7.1", LegacyOutbox.NOT_CONFIGURED);
+        } catch (OversizedMessageException e) {
+            throw new RefusedSubmissionException(552, "5.3.4", "Message too big for plain email: " + e.getMessage());
+        } catch (LegacyDeliveryException e) {
+            throw new RefusedSubmissionException(554, "5.6.0", "The message cannot be sent as email: " + e.getMessage());
+        } catch (AddressRefusedException e) {
+            throw new RefusedSubmissionException(550, "5.1.3", "The correspondent's address cannot be used: "
+                    + e.getMessage());
+        }
+    }
+}

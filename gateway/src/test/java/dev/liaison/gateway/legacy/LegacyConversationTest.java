@@ -1,0 +1,237 @@
+package dev.liaison.gateway.legacy;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.liaison.gateway.Gateway;
+import dev.liaison.gateway.admin.Administration;
+import dev.liaison.gateway.config.Configuration;
+import dev.liaison.gateway.tls.TrustingClients;
+import dev.liaison.mapping.database.DatabaseLocation;
+import dev.liaison.mapping.database.TestPostgres;
+import dev.liaison.mapping.user.Login;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A conversation with a correspondent on plain email, end to end: alex writes from a mail client
+ * to bob's plain address, the gateway sends it through its smarthost (GreenMail, standing for the
+ * rest of the Internet) from an outward alias for bob only; bob's reply comes in through the MX
+ * and is shown from bob's local alias; alex's answer to that alias goes out from the same outward
+ * alias. A second correspondent sees a different address.
+ */
+class LegacyConversationTest {
+
+    private static final String DOMAIN = "alex.example";
+
+    @TempDir
+    static Path dir;
+    private static GreenMail internet;
+    private static Gateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        internet = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        internet.start();
+        DatabaseLocation.External db = TestPostgres.available().get(0).freshLocation();
+        Map<String, String> settings = new HashMap<>(Map.of("domain", DOMAIN, "data-dir", dir.toString(),
+                "bind-address", "127.0.0.1", "smtp.submission.port", "0", "smtp.submissions.port", "0",
+                "smtp.inbound.port", "0", "imap.port", "0", "imaps.port", "0", "http.port", "0"));
+        settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password(),
+                "legacy.relay.host", "127.0.0.1", "legacy.relay.port", String.valueOf(internet.getSmtp().getPort()),
+                "legacy.relay.tls", "none"));
+        gateway = Gateway.start(Configuration.defaultsWith(settings), Clock.systemUTC(), (name, type) -> List.of());
+        new Administration(gateway.database(), DOMAIN).addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (internet != null) {
+            internet.stop();
+        }
+    }
+
+    @Test
+    void aPlainEmailConversationGoesOutFromOneOutwardAliasAndComesBackFromTheCorrespondentsAlias() throws Exception {
+        String bob = "bob." + shortId() + "@legacy.example";
+        String first = "dinner on friday? " + shortId();
+        submit(bob, first, "Alex Doe");
+        MimeMessage out1 = arrived(bob, first);
+        String outward = ((InternetAddress) out1.getFrom()[0]).getAddress();
+        assertTrue(outward.endsWith("@" + DOMAIN) && !outward.startsWith("alex@"),
+                "bob sees an address of alex's for him alone, not alex's own: " + outward);
+        assertEquals("Alex Doe", ((InternetAddress) out1.getFrom()[0]).getPersonal());
+        assertEquals(bob, ((InternetAddress) out1.getRecipients(Message.RecipientType.TO)[0]).getAddress());
+        assertNotEquals(null, out1.getHeader("DKIM-Signature"), "signed with the gateway's key");
+        assertNull(out1.getHeader("User-Agent"), "nothing of the mail client's leaves");
+        assertTrue(out1.getMessageID().endsWith("@liaison.invalid>"), "a neutral Message-ID: " + out1.getMessageID());
+
+        String reply = "Re: " + first;
+        mxSend(bob, "Bob", outward, reply, out1.getMessageID());
+        MimeMessage in = inbox(reply);
+        String bobsAlias = ((InternetAddress) in.getFrom()[0]).getAddress();
+        assertTrue(bobsAlias.endsWith("@" + DOMAIN), "bob is shown from his local alias: " + bobsAlias);
+        assertEquals("<" + bob + ">", in.getHeader("X-Original-From")[0].replaceAll(".*<", "<"));
+
+        String answer = "Re: " + reply;
+        submit(bobsAlias, answer, "Alex Doe");
+        MimeMessage out2 = arrived(bob, answer);
+        assertEquals(outward, ((InternetAddress) out2.getFrom()[0]).getAddress(), "the same outward alias for bob");
+
+        String carol = "carol." + shortId() + "@elsewhere.example";
+        submit(carol, "hello carol " + shortId(), "Alex Doe");
+        MimeMessage toCarol = arrived(carol, null);
+        assertNotEquals(outward, ((InternetAddress) toCarol.getFrom()[0]).getAddress(),
+                "carol sees another address: the two cannot link alex's conversations");
+        assertEquals(1, sentCopies(first), "one Sent copy of each message");
+    }
+
+    @Test
+    void answeringAStrangersRequestAcceptsIt() throws Exception {
+        String published = new Administration(gateway.database(), DOMAIN).createAlias(Login.of("alex"), "hi", true)
+                .address().toString();
+        String dana = "dana." + shortId() + "@legacy.example";
+        String request = "may I write? " + shortId();
+        mxSend(dana, "Dana", published, request, null);
+        String danasAlias = ((InternetAddress) folder("Requests", request).get(0).getFrom()[0]).getAddress();
+        submit(danasAlias, "Re: " + request, "Alex");
+        arrived(dana, "Re: " + request);
+        String next = "thanks " + shortId();
+        mxSend(dana, "Dana", published, next, null);
+        assertEquals(1, folder("INBOX", next).size(), "an answered request is a relationship: INBOX from now on");
+    }
+
+    private static void submit(String to, String subject, String name) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "localhost");
+        p.put("mail.smtp.port", String.valueOf(gateway.submissionPort()));
+        p.put("mail.smtp.starttls.enable", "true");
+        p.put("mail.smtp.starttls.required", "true");
+        p.put("mail.smtp.auth", "true");
+        p.put("mail.smtp.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
+        Session session = Session.getInstance(p);
+        MimeMessage m = new MimeMessage(session);
+        m.setFrom(new InternetAddress("alex@" + DOMAIN, name));
+        m.setRecipients(Message.RecipientType.TO, to);
+        m.setSubject(subject);
+        m.setHeader("User-Agent", "TestMail/1.0 (secret-laptop.local)");
+        m.setText("Body of " + subject + "\r\n");
+        m.saveChanges();
+        try (Transport t = session.getTransport("smtp")) {
+            t.connect("alex", "alex-pw");
+            t.sendMessage(m, m.getAllRecipients());
+        }
+    }
+
+    /** A message from the Internet to the gateway's MX. */
+    private static void mxSend(String from, String name, String to, String subject, String inReplyTo) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", String.valueOf(gateway.inboundPort()));
+        p.put("mail.smtp.from", from);
+        MimeMessage m = new MimeMessage(Session.getInstance(p));
+        m.setFrom(new InternetAddress(from, name));
+        m.setRecipients(Message.RecipientType.TO, to);
+        m.setSubject(subject);
+        if (inReplyTo != null) {
+            m.setHeader("In-Reply-To", inReplyTo);
+        }
+        m.setText("Reply body\r\n");
+        m.saveChanges();
+        Transport.send(m);
+    }
+
+    /** The one message for {@code to} (with {@code subject}, if given) at the smarthost, waiting for it. */
+    private static MimeMessage arrived(String to, String subject) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<MimeMessage> found = new ArrayList<>();
+            for (MimeMessage m : internet.getReceivedMessages()) {
+                boolean forTo = Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().contains(to));
+                if (forTo && (subject == null || subject.equals(m.getSubject()))) {
+                    found.add(m);
+                }
+            }
+            if (!found.isEmpty()) {
+                assertEquals(1, found.size(), "delivered once to " + to);
+                return found.get(0);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("nothing for " + to + " (" + subject + ") reached the smarthost");
+    }
+
+    private static MimeMessage inbox(String subject) throws Exception {
+        List<MimeMessage> found = folder("INBOX", subject);
+        assertEquals(1, found.size(), subject + " in INBOX");
+        return found.get(0);
+    }
+
+    private static int sentCopies(String subject) throws Exception {
+        return folder("Sent", subject).size();
+    }
+
+    private static List<MimeMessage> folder(String name, String subject) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.imaps.host", "localhost");
+        p.put("mail.imaps.port", String.valueOf(gateway.imapsPort()));
+        p.put("mail.imaps.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
+        p.put("mail.imaps.timeout", "30000");
+        List<MimeMessage> found = new ArrayList<>();
+        try (Store store = Session.getInstance(p).getStore("imaps")) {
+            store.connect("alex", "alex-pw");
+            Folder f = store.getFolder(name);
+            if (!f.exists()) {
+                return found;
+            }
+            f.open(Folder.READ_ONLY);
+            for (Message m : f.getMessages()) {
+                if (subject.equals(m.getSubject())) {
+                    found.add(new MimeMessage((MimeMessage) m));
+                }
+            }
+            f.close(false);
+        }
+        return found;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+}
