@@ -23,6 +23,7 @@ import dev.liaison.gateway.relationship.RelationshipReceiver;
 import dev.liaison.gateway.relationship.RelationshipSender;
 import dev.liaison.gateway.relationship.SentMessages;
 import dev.liaison.gateway.relationship.UndeliverableNotices;
+import dev.liaison.gateway.transport.NodeName;
 import dev.liaison.gateway.transport.TransportSchema;
 import dev.liaison.gateway.transport.send.DeliverySettings;
 import dev.liaison.gateway.transport.send.OutboundQueue;
@@ -96,7 +97,8 @@ public final class Relay {
         this.delivery = DeliverySettings.defaults().withExpiry(configuration.relayExpiry())
                 .withConcurrency(configuration.relayDestinationConcurrency(),
                         Math.max(configuration.relayDestinationConcurrency(), DeliverySettings.defaults().deliveryThreads()))
-                .withClock(clock); // retries and expiry are the relay's decisions too
+                .withClock(clock) // retries and expiry are the relay's decisions too
+                .withNode(NodeName.loadOrCreate(configuration.dataDir()));
         OutboundQueue queue = new OutboundQueue(delivery);
         this.sender = new RelationshipSender(particles, routes, sealer, queue, entropy);
         this.invitations = new Invitations(particles, routes, issuer, new InvitationAcceptor(entropy, ratchet), sealer,

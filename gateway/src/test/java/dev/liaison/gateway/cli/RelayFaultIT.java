@@ -39,10 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RelayFaultIT {
 
-    /**
-     * Bounded wait for the last deliveries: an envelope whose POST a killed sender had claimed
-     * waits out its claim lease (2 minutes, transport.Limits.CLAIM_LEASE), then a retry.
-     */
+    /** Bounded wait for the last deliveries (a retry in backoff after the outage, at worst). */
     private static final Duration DELIVERY_LIMIT = Duration.ofSeconds(180);
     /** Messages acknowledged between two faults: the stream runs a while against each state. */
     private static final int STEADY = 5;
@@ -96,8 +93,7 @@ class RelayFaultIT {
                 new SubmissionStream.Route("alex", "pw-alex", "alex@alex.test", blairAtA), run);
         Set<String> duringOutage;
         try {
-            // The sender first: an envelope it had claimed when killed waits out the claim lease
-            // (2 minutes) before it is sent again, and that wait overlaps the later phases.
+            // The sender first: what it had claimed when killed, it takes back when it starts again.
             stream.awaitAcknowledged(STEADY, 60);
             crash("sender A", a, stream);
             stream.awaitAcknowledged(STEADY, 60);
@@ -133,7 +129,8 @@ class RelayFaultIT {
         event("SIGKILL " + what + " after " + stream.acknowledgedCount() + " acknowledged");
         node.kill();
         if (node == a) { // claimed by the dead process: nobody sends them before the lease ends
-            event(aOutbound.count("state = 'pending' AND leased_until > now()") + " of A's envelopes left in a claim lease");
+            event(aOutbound.count("state = 'pending' AND leased_until > now()") + " of A's envelopes left in a claim"
+                    + " lease (taken back when A starts again)");
         }
         node.start();
     }

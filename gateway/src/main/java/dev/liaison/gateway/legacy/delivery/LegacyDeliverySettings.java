@@ -45,10 +45,10 @@ public record LegacyDeliverySettings(String domain, LegacyRoute route, String dk
                 DnsMxLookup.system(configuration.privateDestinations()));
     }
 
-    /** The relay's expiry, backoff, poll interval, clock and events; SMTP's lease and thread counts. */
+    /** The relay's expiry, backoff, poll interval, clock, events and node; SMTP's lease and thread counts. */
     public static DeliverySettings queueFrom(DeliverySettings relay) {
         return new DeliverySettings(relay.expiry(), Limits.DOMAIN_CONCURRENCY, Limits.DELIVERY_THREADS,
-                relay.backoff(), Limits.CLAIM_LEASE, relay.pollInterval(), relay.clock(), relay.events());
+                relay.backoff(), Limits.CLAIM_LEASE, relay.pollInterval(), relay.clock(), relay.events(), relay.node());
     }
 
     public LegacyDeliverySettings withRoute(LegacyRoute value) {

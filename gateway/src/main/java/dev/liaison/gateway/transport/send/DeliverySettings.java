@@ -16,10 +16,11 @@ import java.util.Objects;
  * @param events                 told the outcome of every attempt (metrics)
  */
 public record DeliverySettings(Duration expiry, int destinationConcurrency, int deliveryThreads, Backoff backoff,
-                               Duration lease, Duration pollInterval, Clock clock, DeliveryEvents events) {
+                               Duration lease, Duration pollInterval, Clock clock, DeliveryEvents events, String node) {
 
     public DeliverySettings {
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(node, "node");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(backoff, "backoff");
         positive("expiry", expiry);
@@ -38,7 +39,7 @@ public record DeliverySettings(Duration expiry, int destinationConcurrency, int 
     /** Settings reporting nothing. */
     public DeliverySettings(Duration expiry, int destinationConcurrency, int deliveryThreads, Backoff backoff,
                             Duration lease, Duration pollInterval, Clock clock) {
-        this(expiry, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, clock, DeliveryEvents.NONE);
+        this(expiry, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, clock, DeliveryEvents.NONE, "");
     }
 
     public static DeliverySettings defaults() {
@@ -49,31 +50,41 @@ public record DeliverySettings(Duration expiry, int destinationConcurrency, int 
 
     public DeliverySettings withExpiry(Duration value) {
         return new DeliverySettings(value, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, clock,
-                events);
+                events, node);
     }
 
     public DeliverySettings withConcurrency(int perDestination, int threads) {
-        return new DeliverySettings(expiry, perDestination, threads, backoff, lease, pollInterval, clock, events);
+        return new DeliverySettings(expiry, perDestination, threads, backoff, lease, pollInterval, clock, events, node);
     }
 
     public DeliverySettings withBackoff(Backoff value) {
         return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, value, lease, pollInterval, clock,
-                events);
+                events, node);
     }
 
     public DeliverySettings withPollInterval(Duration value) {
         return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, value, clock,
-                events);
+                events, node);
     }
 
     public DeliverySettings withClock(Clock value) {
         return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, value,
-                events);
+                events, node);
+    }
+
+    /**
+     * The stable name of this node (kept in its data directory): its claims carry it, so after a
+     * crash the restarted node takes back at once what it had claimed, instead of waiting out the
+     * lease. Empty: claims are anonymous and wait for their lease to end.
+     */
+    public DeliverySettings withNode(String value) {
+        return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, clock,
+                events, value);
     }
 
     public DeliverySettings withEvents(DeliveryEvents value) {
         return new DeliverySettings(expiry, destinationConcurrency, deliveryThreads, backoff, lease, pollInterval, clock,
-                value);
+                value, node);
     }
 
     /**

@@ -73,6 +73,10 @@ public final class DeliveryWorker implements AutoCloseable {
     public static DeliveryWorker start(Database database, DeliverySettings settings, QueueTable table, Courier courier,
                                        ExpiryListener listener) {
         DeliveryWorker worker = new DeliveryWorker(database, settings, table, courier, listener);
+        int released = database.inTransaction(worker.queue::releaseOwnClaims);
+        if (released > 0) {
+            LOG.info("Took back {} envelope(s) of {} this node had claimed when it stopped", released, table.name());
+        }
         worker.dispatcher.start();
         LOG.info("Delivery worker for {} started ({} threads, {} per destination, expiry {})", table.name(),
                 settings.deliveryThreads(), settings.destinationConcurrency(), settings.expiry());

@@ -43,6 +43,7 @@ public final class OutboundQueue {
     private final Duration expiry;
     private final QueueTable table;
     private final String t;
+    private final String node;
 
     /** The relay's queue, {@code transport.outbound}. */
     public OutboundQueue(DeliverySettings settings) {
@@ -55,6 +56,7 @@ public final class OutboundQueue {
         this.expiry = settings.expiry();
         this.table = table;
         this.t = table.name();
+        this.node = settings.node();
     }
 
     public QueueTable table() {
@@ -117,6 +119,21 @@ public final class OutboundQueue {
         }
     }
 
+    /**
+     * Ends the leases this node ({@link DeliverySettings#node()}) held when it stopped: nothing of
+     * this node is in flight before its worker starts, so they are free now. Returns how many.
+     */
+    public int releaseOwnClaims(Connection c) throws SQLException {
+        if (node.isEmpty()) {
+            return 0;
+        }
+        try (var s = c.prepareStatement("UPDATE " + t + " SET claim_token = NULL, leased_until = NULL"
+                + " WHERE state = 'pending' AND claimed_by = ? AND leased_until IS NOT NULL")) {
+            s.setString(1, node);
+            return s.executeUpdate();
+        }
+    }
+
     /** Leases locked rows to one worker for {@code lease}, counting an attempt on each. */
     public List<ClaimedEnvelope> lease(Connection c, Collection<Long> rows, Duration lease) throws SQLException {
         if (rows.isEmpty()) {
@@ -124,11 +141,12 @@ public final class OutboundQueue {
         }
         UUID token = UUID.randomUUID();
         try (var s = c.prepareStatement("UPDATE " + t + " SET claim_token = ?, leased_until = ?,"
-                + " attempts = attempts + 1 WHERE id = ANY (?)"
+                + " attempts = attempts + 1, claimed_by = ? WHERE id = ANY (?)"
                 + " RETURNING id, envelope_id, destination, envelope, attempts, expires_at")) {
             s.setObject(1, token);
             s.setObject(2, time(clock.instant().plus(lease)));
-            s.setArray(3, c.createArrayOf("bigint", rows.toArray()));
+            s.setString(3, node.isEmpty() ? null : node);
+            s.setArray(4, c.createArrayOf("bigint", rows.toArray()));
             List<ClaimedEnvelope> claimed = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

@@ -112,6 +112,28 @@ class DeliveryTest {
     }
 
     @Test
+    void aRestartedNodeTakesBackItsOwnClaimsAtOnceButNotAnotherNodes() throws Exception {
+        CountingReceiver receiver = opened(new CountingReceiver(false));
+        DeliverySettings crashed = settings.withNode("node-a");
+        EnvelopeId own = enqueue(receiver.endpoint(), body('R', 10));
+        EnvelopeId others = enqueue(receiver.endpoint(), body('R', 10));
+        // node-a claimed `own` and node-b claimed `others`, then both died: their leases run for minutes
+        claim(new OutboundQueue(crashed), own);
+        claim(new OutboundQueue(settings.withNode("node-b")), others);
+
+        startWorker(senderDb, crashed); // node-a again
+        waitUntil(() -> status(own).state() == OutboundStatus.State.DELIVERED);
+        assertEquals(OutboundStatus.State.PENDING, status(others).state(), "node-b may still be alive: its claim holds");
+        assertEquals(1, receiver.totalPosts());
+    }
+
+    /** Claims the one envelope {@code id} the way a worker does, and leaves it claimed. */
+    private void claim(OutboundQueue by, EnvelopeId id) {
+        long row = count(senderDb, "SELECT id FROM transport.outbound WHERE envelope_id = '" + id.value() + "'");
+        senderDb.inTransaction(c -> by.lease(c, java.util.List.of(row), settings.lease()));
+    }
+
+    @Test
     void enqueueingAnIdTwiceQueuesItOnce() {
         EnvelopeId id = EnvelopeId.random();
         var envelope = new OutboundEnvelope(id, URI.create("https://127.0.0.1:9/communicator/v1/envelopes"),
