@@ -29,6 +29,9 @@ CREATE TABLE legacy_correspondents (
     -- set when the relationship moved to the Communicator transport; plain mail claiming to be
     -- from this correspondent afterwards is flagged, never merged silently
     upgraded_at     timestamptz,
+    -- the Communicator invitation the correspondent's gateway offered in a plain email the user had
+    -- not answered yet; accepted when the user answers (then cleared)
+    offered_invitation text     CONSTRAINT legacy_correspondents_offer_length CHECK (length(offered_invitation) <= 8192),
     created_at      timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT legacy_correspondents_owner FOREIGN KEY (relationship_id, user_id) REFERENCES relationships (id, user_id),
     CONSTRAINT legacy_correspondents_unique UNIQUE (user_id, address)

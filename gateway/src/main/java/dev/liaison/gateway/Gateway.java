@@ -15,12 +15,14 @@ import dev.liaison.gateway.keys.KeyEncryptionKey;
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.legacy.LegacyInbound;
 import dev.liaison.gateway.legacy.LegacyOutbound;
+import dev.liaison.gateway.legacy.LegacyUpgrades;
 import dev.liaison.gateway.legacy.delivery.LegacyDelivery;
 import dev.liaison.gateway.legacy.delivery.LegacyDeliverySettings;
 import dev.liaison.gateway.legacy.delivery.LegacySchema;
 import dev.liaison.gateway.metrics.GatewayMetrics;
 import dev.liaison.gateway.submission.OwnAliasPolicy;
 import dev.liaison.gateway.receiving.RelayDescription;
+import dev.liaison.gateway.relationship.RelationshipAliases;
 import dev.liaison.gateway.submission.SubmissionRouter;
 import dev.liaison.gateway.tls.PeerTrust;
 import dev.liaison.gateway.transport.receive.HttpResource;
@@ -165,7 +167,10 @@ public final class Gateway implements AutoCloseable {
             LegacyDelivery legacyDelivery = LegacyDelivery.open(LegacyDeliverySettings.from(configuration, relay.delivery()),
                     database, KeyEncryptionKey.loadOrCreate(configuration.dataDir()), mailboxes);
             started.push(legacyDelivery.start()); // even when off: queued rows still expire and bounce
-            var legacy = new LegacyOutbound(new LegacyCorrespondents(configuration.domain()), legacyDelivery.outbox());
+            var upgrades = new LegacyUpgrades(relay.invitations(), new RelationshipAliases(configuration.domain(), mailboxes),
+                    relayClock);
+            var legacy = new LegacyOutbound(new LegacyCorrespondents(configuration.domain()), legacyDelivery.outbox(),
+                    upgrades);
             imap = ImapService.start(new ImapSettings(configuration.bindAddress().getHostAddress(),
                     configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
                     configuration.domain()), database.dataSource(),
@@ -179,7 +184,7 @@ public final class Gateway implements AutoCloseable {
                     configuration.port(ConfigKey.SMTP_SUBMISSION_PORT), configuration.port(ConfigKey.SMTP_SUBMISSIONS_PORT),
                     SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT), tls.sslContext(), services);
             started.push(smtp);
-            mx = startInbound(mailboxes);
+            mx = startInbound(mailboxes, upgrades);
         } catch (ImapStartException | IOException | SQLException e) {
             throw new ConfigurationException("cannot start a listener: " + e.getMessage(), e);
         }
@@ -190,8 +195,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The MX for plain email (issue 8): published aliases and legacy correspondents' outward aliases. */
-    private InboundServer startInbound(MailboxDelivery mailboxes) throws IOException {
-        var legacy = new LegacyInbound(database, mailboxes, new LegacyCorrespondents(configuration.domain()),
+    private InboundServer startInbound(MailboxDelivery mailboxes, LegacyUpgrades upgrades) throws IOException {
+        var legacy = new LegacyInbound(database, mailboxes, new LegacyCorrespondents(configuration.domain()), upgrades,
                 configuration.domain(), Clock.systemUTC());
         InboundServer server = InboundServer.start(new InboundSettings(MailServers.hostnameOf(configuration),
                 Set.of(configuration.domain()), configuration.bindAddress(), configuration.port(ConfigKey.SMTP_INBOUND_PORT),

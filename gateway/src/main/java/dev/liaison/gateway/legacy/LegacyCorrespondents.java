@@ -23,6 +23,7 @@ import java.util.Optional;
  * user's — the correspondent's local alias (what the user writes to, and what the correspondent's
  * mail shows as From) and the user's outward alias towards this correspondent only (what the
  * correspondent sees and writes to), so no two correspondents can link the user's conversations.
+ * A stranger who wrote to a published address is answered from that address, which they know.
  * Everything happens in the caller's transaction.
  */
 public final class LegacyCorrespondents {
@@ -56,7 +57,8 @@ public final class LegacyCorrespondents {
         LegacyCorrespondent correspondent = correspondents.create(c, relationship.id(), owner, address,
                 via.map(Alias::id));
         Alias peer = newAlias(c, owner, LocalPartGenerator.prefixFrom(peerName), new AliasTarget.Relationship(relationship.id()));
-        Alias outward = newAlias(c, owner, LocalPartGenerator.prefixFrom(owner.value()),
+        // a stranger already knows the published address they wrote to: answers come from it
+        Alias outward = via.isPresent() ? via.get() : newAlias(c, owner, LocalPartGenerator.prefixFrom(owner.value()),
                 new AliasTarget.Outward(relationship.id()));
         return new Link(relationship, correspondent, peer, outward);
     }
@@ -92,7 +94,9 @@ public final class LegacyCorrespondents {
         Alias peer = aliases.findByRelationship(c, id).orElseThrow(() -> new IllegalStateException(
                 "legacy relationship " + id + " has no alias"));
         Alias outward = aliases.listOf(c, relationship.owner()).stream()
-                .filter(a -> a.target() instanceof AliasTarget.Outward o && o.relationshipId() == id).findFirst()
+                .filter(a -> correspondent.viaAlias().isPresent() ? a.id() == correspondent.viaAlias().get()
+                        : a.target() instanceof AliasTarget.Outward o && o.relationshipId() == id)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("legacy relationship " + id + " has no outward alias"));
         return new Link(relationship, correspondent, peer, outward);
     }

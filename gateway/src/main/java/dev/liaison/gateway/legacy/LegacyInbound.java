@@ -12,6 +12,8 @@ import dev.liaison.mapping.alias.InvalidAliasException;
 import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.user.PostgresUserStore;
+import dev.liaison.mapping.user.UserStore;
 import dev.liaison.smtp.address.EmailAddress;
 import dev.liaison.smtp.inbound.InboundHandler;
 import dev.liaison.smtp.inbound.InboundMessage;
@@ -56,15 +58,18 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     private final Database db;
     private final MailboxDelivery mailboxes;
     private final LegacyCorrespondents correspondents;
+    private final LegacyUpgrades upgrades;
     private final String domain;
     private final Clock clock;
     private final AliasStore aliases = new PostgresAliasStore();
+    private final UserStore users = new PostgresUserStore();
 
-    public LegacyInbound(Database db, MailboxDelivery mailboxes, LegacyCorrespondents correspondents, String domain,
-                         Clock clock) {
+    public LegacyInbound(Database db, MailboxDelivery mailboxes, LegacyCorrespondents correspondents,
+                         LegacyUpgrades upgrades, String domain, Clock clock) {
         this.db = db;
         this.mailboxes = mailboxes;
         this.correspondents = correspondents;
+        this.upgrades = upgrades;
         this.domain = domain;
         this.clock = clock;
     }
@@ -132,6 +137,9 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 : link.relationship().state() == RelationshipState.REQUESTED ? REQUESTS : "INBOX";
         byte[] shown = mail.asFrom(link.peerAlias().address().toString(), link.relationship().peerName(), warning);
         mailboxes.deliver(c, new Delivery(deliveryId(alias, mail, raw), alias.owner().value(), folder, shown, false, now));
+        if (warning.isEmpty() && !junk && mail.invitation().isPresent()) {
+            upgrades.offered(c, link, mail.invitation().get(), ownName(c, alias));
+        }
     }
 
     /** The relationship this message belongs to; a stranger's first message to a published alias opens one. */
@@ -150,6 +158,12 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         String name = author.displayName().orElse(author.address());
         return correspondents.open(c, alias.owner(), author.address(), name, RelationshipState.REQUESTED,
                 Optional.of(alias));
+    }
+
+    /** How the user appears in a relationship upgraded from here: their display name. */
+    private String ownName(Connection c, Alias alias) {
+        return users.find(c, alias.owner()).map(u -> u.displayName()).filter(n -> !n.isBlank())
+                .orElse(alias.owner().value());
     }
 
     private static boolean refuses(LegacyCorrespondents.Link link) {

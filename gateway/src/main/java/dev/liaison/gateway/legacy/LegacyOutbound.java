@@ -29,10 +29,12 @@ public final class LegacyOutbound {
 
     private final LegacyCorrespondents correspondents;
     private final LegacyOutbox outbox;
+    private final LegacyUpgrades upgrades;
 
-    public LegacyOutbound(LegacyCorrespondents correspondents, LegacyOutbox outbox) {
+    public LegacyOutbound(LegacyCorrespondents correspondents, LegacyOutbox outbox, LegacyUpgrades upgrades) {
         this.correspondents = correspondents;
         this.outbox = outbox;
+        this.upgrades = upgrades;
     }
 
     /** Whether plain addresses on other domains may be written to at all. */
@@ -45,30 +47,42 @@ public final class LegacyOutbound {
         return correspondents.ofRelationship(c, relationshipId);
     }
 
-    /** Sends to a plain address: through the user's relationship with it, opened now if there is none. */
-    public void toAddress(Connection c, Login owner, long ownerId, String ownName, EmailAddress address,
-                          OutgoingMail.Prepared prepared, String submissionKey) throws RefusedSubmissionException, SQLException {
-        LegacyCorrespondents.Link link = correspondents.find(c, ownerId, address.toString())
+    /** The user's relationship with a plain address, opened now (active, fresh outward alias) if there is none. */
+    public LegacyCorrespondents.Link linkFor(Connection c, Login owner, long ownerId, EmailAddress address) {
+        return correspondents.find(c, ownerId, address.toString())
                 .orElseGet(() -> correspondents.open(c, owner, address.toString(), address.toString(),
                         RelationshipState.ACTIVE, Optional.empty()));
-        toCorrespondent(c, owner, ownName, link, prepared, submissionKey);
     }
 
-    /** Sends through an existing legacy relationship (the user wrote to the correspondent's local alias). */
-    public void toCorrespondent(Connection c, Login owner, String ownName, LegacyCorrespondents.Link link,
-                                OutgoingMail.Prepared prepared, String submissionKey)
+    /**
+     * The user is about to write through {@code link}: refused if blocked or ended; answering a
+     * request accepts it, and accepts the invitation the correspondent's gateway offered meanwhile.
+     * Returns the relationship as it is now (upgraded: send it over the Communicator transport).
+     */
+    public LegacyCorrespondents.Link beforeSending(Connection c, String ownName, LegacyCorrespondents.Link link)
             throws RefusedSubmissionException, SQLException {
-        RelationshipState state = correspondents.lock(c, link.relationship().id()).state();
+        long id = link.relationship().id();
+        RelationshipState state = correspondents.lock(c, id).state();
         if (state == RelationshipState.BLOCKED || state == RelationshipState.ENDED) {
             throw new RefusedSubmissionException(550, "5.7.1", "Your relationship with " + link.peerAlias().address()
                     + " is " + state.dbValue() + "; nothing was sent");
         }
         if (state == RelationshipState.REQUESTED) {
-            correspondents.changeState(c, link.relationship().id(), RelationshipState.ACTIVE); // answering accepts
+            correspondents.changeState(c, id, RelationshipState.ACTIVE); // answering accepts
         }
+        LegacyCorrespondents.Link now = correspondents.ofRelationship(c, id).orElseThrow();
+        upgrades.answered(c, now, ownName);
+        return correspondents.ofRelationship(c, id).orElseThrow();
+    }
+
+    /** Sends as plain email through the legacy relationship, offering its invitation. */
+    public void toCorrespondent(Connection c, Login owner, String ownName, LegacyCorrespondents.Link link,
+                                OutgoingMail.Prepared prepared, String submissionKey)
+            throws RefusedSubmissionException, SQLException {
         String to = link.correspondent().address();
         String outward = link.outwardAlias().address().toString();
-        byte[] message = LegacyOutgoingMail.addressed(prepared.sealed(), ownName, outward, to, Optional.empty());
+        byte[] message = LegacyOutgoingMail.addressed(prepared.sealed(), ownName, outward, to,
+                upgrades.offer(c, link, ownName));
         try {
             outbox.enqueue(c, new LegacyMessage(LegacyOutbox.deliveryId(owner.value(), submissionKey, to),
                     new OutboundMail(owner.value(), EmailAddress.parse(outward), EmailAddress.parse(to)), message));

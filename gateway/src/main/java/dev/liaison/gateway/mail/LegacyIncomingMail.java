@@ -24,11 +24,13 @@ public final class LegacyIncomingMail {
     private final HeaderSection header;
     private final Author author;
     private final String messageId;
+    private final Optional<String> invitation;
 
-    private LegacyIncomingMail(HeaderSection header, Author author, String messageId) {
+    private LegacyIncomingMail(HeaderSection header, Author author, String messageId, Optional<String> invitation) {
         this.header = header;
         this.author = author;
         this.messageId = messageId;
+        this.invitation = invitation;
     }
 
     /** {@link MalformedMailException} without exactly one parseable {@code From} mailbox. */
@@ -36,7 +38,12 @@ public final class LegacyIncomingMail {
         HeaderSection header = HeaderSection.parse(message);
         String from = null;
         String messageId = "";
+        Optional<String> invitation = Optional.empty();
         for (HeaderSection.Field field : header.fields()) {
+            if (field.is(LegacyOutgoingMail.INVITE_FIELD) && invitation.isEmpty()) {
+                // folded into pieces by the sender (LegacyOutgoingMail): the whitespace is not the token's
+                invitation = Optional.of(header.value(field).replaceAll("[ \t]", "")).filter(v -> !v.isEmpty());
+            }
             if (field.is("From")) {
                 if (from != null) {
                     throw new MalformedMailException("more than one From field");
@@ -49,11 +56,16 @@ public final class LegacyIncomingMail {
         if (from == null) {
             throw new MalformedMailException("no From field: a correspondent must say who they are");
         }
-        return new LegacyIncomingMail(header, author(from), messageId);
+        return new LegacyIncomingMail(header, author(from), messageId, invitation);
     }
 
     public Author author() {
         return author;
+    }
+
+    /** The Communicator invitation the sender's gateway offered ({@code Communicator-Invite}), unchecked. */
+    public Optional<String> invitation() {
+        return invitation;
     }
 
     /** The {@code Message-ID} as written, or empty: the key a sender's retry is recognised by. */
@@ -72,7 +84,7 @@ public final class LegacyIncomingMail {
         warning.ifPresent(w -> write(out, "X-Liaison-Warning: " + HeaderText.unstructured(w)));
         for (HeaderSection.Field field : header.fields()) {
             if (!field.is("From") && !field.is("Reply-To") && !field.is("Sender") && !field.is("X-Original-From")
-                    && !field.is("X-Liaison-Warning")) {
+                    && !field.is("X-Liaison-Warning") && !field.is(LegacyOutgoingMail.INVITE_FIELD)) {
                 header.copy(field, out);
             }
         }

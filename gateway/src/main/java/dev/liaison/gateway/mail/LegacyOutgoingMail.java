@@ -16,6 +16,8 @@ public final class LegacyOutgoingMail {
 
     /** The header carrying the relationship's Communicator invitation (issue 8). */
     public static final String INVITE_FIELD = "Communicator-Invite";
+    /** Characters of the token per header line: with the field name, well inside 78. */
+    private static final int TOKEN_PIECE = 64;
 
     private LegacyOutgoingMail() {
     }
@@ -32,9 +34,25 @@ public final class LegacyOutgoingMail {
         ByteArrayOutputStream out = new ByteArrayOutputStream(relayed.length + 512);
         write(out, "From: " + HeaderText.mailbox(fromName, outward));
         write(out, "To: <" + to + ">");
-        invitation.ifPresent(token -> write(out, INVITE_FIELD + ": " + token));
+        invitation.ifPresent(token -> write(out, INVITE_FIELD + ": " + folded(token)));
         out.writeBytes(relayed);
         return out.toByteArray();
+    }
+
+    /**
+     * A token has no spaces to fold at, and is longer than a line may be (RFC 5322 §2.1.1): it is
+     * cut into pieces on continuation lines, and the reader drops the whitespace (as Autocrypt's
+     * {@code keydata} does).
+     */
+    static String folded(String token) {
+        StringBuilder out = new StringBuilder(token.length() + token.length() / 32);
+        for (int i = 0; i < token.length(); i += TOKEN_PIECE) {
+            if (i > 0) {
+                out.append("\r\n ");
+            }
+            out.append(token, i, Math.min(token.length(), i + TOKEN_PIECE));
+        }
+        return out.toString();
     }
 
     private static void write(ByteArrayOutputStream out, String field) {

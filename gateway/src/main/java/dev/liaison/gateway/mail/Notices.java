@@ -40,6 +40,21 @@ public final class Notices {
                 .text(text);
     }
 
+    /** A legacy conversation now travels end-to-end encrypted: one notice, from the correspondent's alias. */
+    public static byte[] upgraded(String domain, String peerName, String alias, String recipient, Instant date) {
+        HeaderText.requireAddress(alias, "alias");
+        String name = HeaderText.clean(peerName, MailLimits.MAX_DISPLAY_NAME_CODE_POINTS);
+        String who = name.isEmpty() ? "this correspondent" : name;
+        String text = "Your conversation with " + who + " is end-to-end encrypted from now on: their gateway"
+                + " speaks the Communicator protocol too, so mail between you no longer travels as plain email.\n\n"
+                + "Nothing changes for you: keep writing to " + alias + ". Plain email that claims to come from "
+                + who + " from now on is put in Junk with a warning.\n";
+        return new NoticeWriter(domain, date, HeaderText.mailbox(peerName, alias), recipient,
+                "Now end-to-end encrypted: " + who)
+                .field("Auto-Submitted", "auto-generated")
+                .text(text);
+    }
+
     /**
      * Answer to a message sent to {@code invite@domain}: the invitation as link, token and QR
      * code ({@code invitation.png}), with how to pass it on and how the other person accepts it.

@@ -21,6 +21,7 @@ import dev.liaison.gateway.transport.send.OutboundEnvelope;
 import dev.liaison.gateway.transport.send.OutboundQueue;
 import dev.liaison.imap.delivery.DeliveryException;
 import dev.liaison.mapping.alias.Alias;
+import dev.liaison.mapping.relationship.Relationship;
 import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.user.Login;
 
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Starting relationships by direct exchange (docs/protocol.md §5): a user issues an invitation (a
@@ -115,6 +117,53 @@ public final class Invitations {
         Alias alias = faces.open(c, owner, id, peer, now);
         queueKeyAgreement(c, invitation, acceptance, now);
         return new Accepted(id, alias, peer);
+    }
+
+    /**
+     * The invitation a legacy relationship offers its correspondent in every plain email until it
+     * is upgraded (docs/legacy.md): created on first use on that relationship's own row, so its
+     * acceptance upgrades this relationship and keeps its aliases. Empty once established.
+     */
+    public Optional<String> offerFor(Connection c, long relationshipId, String ownName) throws SQLException {
+        Relationship row = particles.store().lock(c, relationshipId);
+        if (row.protocolState().length() != 0) {
+            Particle particle = particles.lock(c, relationshipId).particle();
+            return particle.established() || particle.invitation().invitation().expiry().isBefore(clock.instant())
+                    ? Optional.empty() : Optional.of(InvitationCodec.token(particle.invitation().invitation()));
+        }
+        String name = checkedOwnName(ownName);
+        Instant now = clock.instant();
+        Particles.OwnEnd own = particles.newEnd();
+        DeliveryRoute route = routes.route(own.root(), own.addressKey(), now);
+        PendingInvitation pending = issuer.issue(name, List.of(route), now, DEFAULT_LIFETIME);
+        Particle first = new Particle(pending, null, own.root(), own.addressKey(), name, "", List.of(),
+                routes.expiry(now), routes.generation());
+        particles.attach(c, relationshipId, own, first, OwnRoutes.refreshAt(first.published()));
+        return Optional.of(InvitationCodec.token(pending.invitation()));
+    }
+
+    /**
+     * Accepts {@code token} into the existing legacy relationship {@code relationshipId} of
+     * {@code owner} (no protocol state yet): the relationship is established at once, keeps its
+     * aliases and name, and the key agreement is queued for the inviter. {@link InvitationException}
+     * if the token is malformed, forged, expired or was accepted here before; nothing is stored then.
+     */
+    public void acceptInto(Connection c, long relationshipId, String ownName, String token)
+            throws InvitationException, SQLException {
+        String name = checkedOwnName(ownName);
+        String text = token.strip();
+        Invitation invitation = text.startsWith(InvitationCodec.URI_PREFIX)
+                ? InvitationCodec.fromUri(text) : InvitationCodec.fromToken(text);
+        Instant now = clock.instant();
+        Particles.OwnEnd own = particles.newEnd();
+        DeliveryRoute route = routes.route(own.root(), own.addressKey(), now);
+        Acceptance acceptance = acceptor.accept(invitation, new AcceptorProfile(name, List.of(route)), now);
+        remember(c, invitation);
+        Relationship row = particles.store().lock(c, relationshipId);
+        Particle first = new Particle(null, acceptance.state(), own.root(), own.addressKey(), name, row.peerName(),
+                invitation.routes(), routes.expiry(now), routes.generation());
+        particles.attach(c, relationshipId, own, first, OwnRoutes.refreshAt(first.published()));
+        queueKeyAgreement(c, invitation, acceptance, now);
     }
 
     /** The first envelope to the inviter: the key agreement, to one of the inviter's addresses. */

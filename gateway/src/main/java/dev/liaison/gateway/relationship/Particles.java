@@ -63,6 +63,21 @@ public final class Particles {
         return new Held(row, first);
     }
 
+    /**
+     * Gives an existing relationship without protocol state (a legacy relationship being upgraded)
+     * its first state, and registers its root address at the receiving service.
+     */
+    public Held attach(Connection c, long relationshipId, OwnEnd own, Particle first, Instant refreshAt)
+            throws SQLException {
+        Relationship row = store.lock(c, relationshipId);
+        if (row.protocolState().length() != 0) {
+            throw new IllegalStateException("relationship " + relationshipId + " already has protocol state");
+        }
+        endpoints.register(c, own.root(), relationshipId, own.addressKey().publicKey(), refreshAt);
+        Relationship saved = store.saveState(c, relationshipId, row.stateVersion(), codec.seal(relationshipId, first));
+        return new Held(saved, first);
+    }
+
     /** Saves {@code next} as the state of the locked relationship. */
     public Held save(Connection c, Held held, Particle next) {
         Relationship row = store.saveState(c, held.row().id(), held.row().stateVersion(), codec.seal(held.row().id(), next));

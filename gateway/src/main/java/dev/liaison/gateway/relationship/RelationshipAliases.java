@@ -45,6 +45,14 @@ public final class RelationshipAliases {
         return alias;
     }
 
+    /** Tells the owner once that the legacy relationship {@code relationshipId} is end-to-end encrypted now. */
+    public void upgraded(Connection c, Login owner, long relationshipId, String peerName, Instant now)
+            throws SQLException, DeliveryException {
+        Alias alias = of(c, relationshipId);
+        byte[] notice = Notices.upgraded(domain, peerName, alias.address().toString(), ownAddress(owner), now);
+        mailboxes.deliver(c, new Delivery("upgraded:" + relationshipId, owner.value(), "INBOX", notice, false, now));
+    }
+
     public Alias of(Connection c, long relationshipId) {
         return aliases.findByRelationship(c, relationshipId).orElseThrow(() -> new IllegalStateException(
                 "relationship " + relationshipId + " has no alias"));

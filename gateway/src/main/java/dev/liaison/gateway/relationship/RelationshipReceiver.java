@@ -19,6 +19,7 @@ import dev.liaison.gateway.transport.receive.InboundEnvelope;
 import dev.liaison.gateway.transport.receive.InboundProcessor;
 import dev.liaison.imap.delivery.Delivery;
 import dev.liaison.imap.delivery.MailboxDelivery;
+import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
 import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.relationship.UnknownRelationshipException;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ import java.util.List;
  * state unchanged, so the relationship keeps working; a replay is dropped.
  */
 public final class RelationshipReceiver implements InboundProcessor {
+
+    private final LegacyCorrespondentStore correspondents = new LegacyCorrespondentStore();
 
     private static final Logger LOG = LoggerFactory.getLogger(RelationshipReceiver.class);
 
@@ -111,6 +114,20 @@ public final class RelationshipReceiver implements InboundProcessor {
                 peer, done.profile().routes(), pending.published(), pending.publishedGeneration());
         long id = held.row().id();
         particles.save(c, held, established);
+        var correspondent = correspondents.ofRelationship(c, id);
+        if (correspondent.isPresent()) {
+            // a legacy relationship upgraded: same aliases, same state; one notice. A peer known only
+            // by an address (the user wrote first) is named as the peer names itself now.
+            String name = held.row().peerName();
+            if (name.equalsIgnoreCase(correspondent.get().address())) {
+                particles.store().renamePeer(c, id, peer);
+                name = peer;
+            }
+            correspondents.markUpgraded(c, id, now);
+            faces.upgraded(c, held.row().owner(), id, name, now);
+            LOG.info("legacy relationship {} of {} upgraded to end-to-end encryption", id, held.row().owner());
+            return new Done();
+        }
         particles.store().renamePeer(c, id, peer);
         particles.store().changeState(c, id, RelationshipState.ACTIVE);
         faces.open(c, held.row().owner(), id, peer, now);

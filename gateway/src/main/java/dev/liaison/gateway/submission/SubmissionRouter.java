@@ -186,14 +186,21 @@ public final class SubmissionRouter implements SubmissionHandler {
             }
         }
         String name = ownName(message, owner);
-        for (LegacyCorrespondents.Link link : routing.correspondents()) {
-            legacy.toCorrespondent(c, owner, name, link, prepared, key);
-        }
+        List<LegacyCorrespondents.Link> correspondents = new ArrayList<>(routing.correspondents());
         if (!routing.plain().isEmpty()) {
             long ownerId = users.find(c, owner).orElseThrow(() -> new RefusedSubmissionException(550, "5.7.1",
                     "Your account is gone; nothing was sent")).id();
             for (EmailAddress address : routing.plain()) {
-                legacy.toAddress(c, owner, ownerId, name, address, prepared, key);
+                correspondents.add(legacy.linkFor(c, owner, ownerId, address));
+            }
+        }
+        for (LegacyCorrespondents.Link link : correspondents) {
+            LegacyCorrespondents.Link current = legacy.beforeSending(c, name, link);
+            if (current.correspondent().upgraded()) { // the same alias, over the Communicator transport now
+                relationships.relay(c, owner, current.peerAlias(), prepared, key + ":" + current.peerAlias().address(),
+                        now);
+            } else {
+                legacy.toCorrespondent(c, owner, name, current, prepared, key);
             }
         }
         deliver(c, "sent:" + key, owner, "Sent", prepared.sentCopy(), true, now);

@@ -118,6 +118,29 @@ class LegacyInboundTest {
     }
 
     @Test
+    void aForgedInvitationFromAnAcceptedCorrespondentIsDeliveredAsPlainMailAndChangesNothing() throws Exception {
+        String hal = "hal." + shortId() + "@legacy.example";
+        send(hal, "Hal", published, "first " + shortId(), "<" + shortId() + "@legacy.example>");
+        long id = relationshipWith(hal);
+        gateway.database().inTransaction(c -> gateway.relay().control().accept(c, Login.of("alex"), id));
+        for (String forged : List.of("not-a-token", "Y29tbXVuaWNhdG9y".repeat(40), "communicator:invitation/AAAA")) {
+            String subject = "with a forged invitation " + shortId();
+            MimeMessage m = message(hal, "Hal", published, subject, "<" + shortId() + "@legacy.example>");
+            m.setHeader("Communicator-Invite", forged);
+            m.saveChanges();
+            Transport.send(m);
+            MimeMessage delivered = only("INBOX", subject);
+            assertEquals(null, delivered.getHeader("Communicator-Invite"), "never shown to the mail client");
+        }
+        gateway.database().inTransaction(c -> {
+            var link = new LegacyCorrespondents(DOMAIN).ofRelationship(c, id).orElseThrow();
+            assertTrue(link.correspondent().upgradedAt().isEmpty(), "not upgraded");
+            assertEquals(0, link.relationship().protocolState().length(), "no protocol state was stored");
+            return null;
+        });
+    }
+
+    @Test
     void aBlockedCorrespondentIsRefusedAtTheEnvelope() throws Exception {
         String eve = "eve." + shortId() + "@legacy.example";
         send(eve, "Eve", published, "first " + shortId(), "<" + shortId() + "@legacy.example>");
@@ -139,15 +162,25 @@ class LegacyInboundTest {
     @Test
     void aCorrespondentsOutwardAddressTakesTheirMailAndNobodyElses() throws Exception {
         String gina = "gina." + shortId() + "@legacy.example";
-        send(gina, "Gina", published, "hello " + shortId(), "<" + shortId() + "@legacy.example>");
-        long id = relationshipWith(gina);
-        String outward = gateway.database().inTransaction(c ->
-                new LegacyCorrespondents(DOMAIN).ofRelationship(c, id).orElseThrow().outwardAlias().address().toString());
+        // alex wrote to gina first (as LegacyConversationTest does through a smarthost): an outward alias for her
+        String outward = gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).open(c,
+                Login.of("alex"), gina, "Gina", RelationshipState.ACTIVE, java.util.Optional.empty())
+                .outwardAlias().address().toString());
         String reply = "gina writes to her own address of alex " + shortId();
         send(gina, "Gina", outward, reply, "<" + shortId() + "@legacy.example>");
-        only("Requests", reply);
+        only("INBOX", reply);
         assertEquals(550, refusal("mallory." + shortId() + "@legacy.example", outward, "not gina"),
                 "an outward address belongs to one correspondent");
+    }
+
+    @Test
+    void aStrangerIsAnsweredFromThePublishedAddressTheyWroteTo() throws Exception {
+        String ivy = "ivy." + shortId() + "@legacy.example";
+        send(ivy, "Ivy", published, "hello " + shortId(), "<" + shortId() + "@legacy.example>");
+        long id = relationshipWith(ivy);
+        String from = gateway.database().inTransaction(c ->
+                new LegacyCorrespondents(DOMAIN).ofRelationship(c, id).orElseThrow().outwardAlias().address().toString());
+        assertEquals(published, from, "the stranger knows that address; no new one is handed out");
     }
 
     @Test

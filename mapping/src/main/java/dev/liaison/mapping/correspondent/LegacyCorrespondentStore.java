@@ -19,7 +19,10 @@ import java.util.Optional;
  */
 public final class LegacyCorrespondentStore {
 
-    private static final String COLUMNS = "relationship_id, user_id, address, via_alias, upgraded_at, created_at";
+    private static final String COLUMNS = "relationship_id, user_id, address, via_alias, upgraded_at, created_at,"
+            + " offered_invitation";
+    /** Longest invitation kept; a longer header is no invitation of ours. */
+    public static final int MAX_OFFER_LENGTH = 8192;
 
     /**
      * Records the correspondent of {@code relationshipId} (a relationship of {@code owner}).
@@ -83,6 +86,22 @@ public final class LegacyCorrespondentStore {
         }
     }
 
+    /** Keeps (or, with empty, clears) the invitation the correspondent offered. */
+    public void offer(Connection c, long relationshipId, Optional<String> invitation) {
+        if (invitation.isPresent() && invitation.get().length() > MAX_OFFER_LENGTH) {
+            throw new IllegalArgumentException("an offered invitation of " + invitation.get().length()
+                    + " characters is over " + MAX_OFFER_LENGTH);
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE mapping.legacy_correspondents SET offered_invitation = ?"
+                + " WHERE relationship_id = ?")) {
+            ps.setString(1, invitation.orElse(null));
+            ps.setLong(2, relationshipId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("keeping the invitation offered in relationship " + relationshipId, e);
+        }
+    }
+
     /** Marks the relationship as carried by the Communicator transport from {@code at} on. */
     public void markUpgraded(Connection c, long relationshipId, Instant at) {
         try (PreparedStatement ps = c.prepareStatement("UPDATE mapping.legacy_correspondents SET upgraded_at = ?"
@@ -125,6 +144,7 @@ public final class LegacyCorrespondentStore {
         Optional<Long> viaAlias = rs.wasNull() ? Optional.empty() : Optional.of(via);
         Timestamp upgraded = rs.getTimestamp(5);
         return new LegacyCorrespondent(rs.getLong(1), rs.getLong(2), rs.getString(3), viaAlias,
-                Optional.ofNullable(upgraded).map(Timestamp::toInstant), rs.getTimestamp(6).toInstant());
+                Optional.ofNullable(upgraded).map(Timestamp::toInstant), Optional.ofNullable(rs.getString(7)),
+                rs.getTimestamp(6).toInstant());
     }
 }
