@@ -44,8 +44,16 @@ final class GatewayPair implements AutoCloseable {
 
     /** @param alexRelayClock what alex's relay goes by (a test moves it to age addresses) */
     GatewayPair(TestPostgres postgres, Path dir, java.time.Clock alexRelayClock) throws IOException {
+        this(postgres, dir, alexRelayClock, Map.of(), Map.of());
+    }
+
+    /** With more configuration for each node's first start. */
+    GatewayPair(TestPostgres postgres, Path dir, java.time.Clock alexRelayClock, Map<String, String> alexExtra,
+                Map<String, String> blairExtra) throws IOException {
         alex = new Node("alex", "alex.test", postgres.freshLocation(), dir.resolve("alex"));
         blair = new Node("blair", "blair.test", postgres.freshLocation(), dir.resolve("blair"));
+        alex.extra.putAll(alexExtra);
+        blair.extra.putAll(blairExtra);
         Path bundle = dir.resolve("peers.pem");
         Files.writeString(bundle, alex.certificatePem() + blair.certificatePem());
         alex.trust = bundle;

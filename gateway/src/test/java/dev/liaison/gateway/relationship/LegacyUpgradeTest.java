@@ -42,17 +42,13 @@ class LegacyUpgradeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pair = new GatewayPair(TestPostgres.available().get(0), dir);
         int alexMx = GatewayPair.freePort();
         int blairMx = GatewayPair.freePort();
-        pair.alex.stop();
-        pair.blair.stop();
-        pair.alex.extra.putAll(Map.of("smtp.inbound.port", String.valueOf(alexMx), "legacy.relay.host", "127.0.0.1",
-                "legacy.relay.port", String.valueOf(blairMx), "legacy.relay.tls", "none"));
-        pair.blair.extra.putAll(Map.of("smtp.inbound.port", String.valueOf(blairMx), "legacy.relay.host", "127.0.0.1",
-                "legacy.relay.port", String.valueOf(alexMx), "legacy.relay.tls", "none"));
-        pair.alex.start();
-        pair.blair.start();
+        pair = new GatewayPair(TestPostgres.available().get(0), dir, java.time.Clock.systemUTC(),
+                Map.of("smtp.inbound.port", String.valueOf(alexMx), "legacy.relay.host", "127.0.0.1",
+                        "legacy.relay.port", String.valueOf(blairMx), "legacy.relay.tls", "none"),
+                Map.of("smtp.inbound.port", String.valueOf(blairMx), "legacy.relay.host", "127.0.0.1",
+                        "legacy.relay.port", String.valueOf(alexMx), "legacy.relay.tls", "none"));
         pair.alex.admin.addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
         pair.blair.admin.addUser(Login.of("blair"), "Blair", "blair-pw".toCharArray());
         published = pair.blair.admin.createAlias(Login.of("blair"), "blair", true).address().toString();

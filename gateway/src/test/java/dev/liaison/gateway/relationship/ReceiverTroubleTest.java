@@ -66,8 +66,9 @@ class ReceiverTroubleTest {
         try {
             send(subject);
             await(DELIVERY, () -> attempts(before) >= 1, "alex's gateway to try blair's and fail");
-            // eight simulated hours: each step moves alex's clock past the next attempt
-            for (int step = 0; step < 16; step++) {
+            // about four simulated hours: each step moves alex's clock past the next attempt; the
+            // waits reach the 30-minute ceiling from the 10th attempt on (base 5 s, doubling)
+            for (int step = 0; step < 12; step++) {
                 int attempts = attempts(before);
                 Duration wait = Duration.between(ALEX_TIME.instant(), nextAttempt(before));
                 waits.add(wait);

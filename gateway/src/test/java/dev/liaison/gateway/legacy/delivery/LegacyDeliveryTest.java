@@ -141,11 +141,12 @@ class LegacyDeliveryTest {
         SubmissionSmarthost peer = smarthost;
         start(smarthost(peer.startTlsPort(), LegacySmarthost.Security.STARTTLS, true));
 
-        EnvelopeId id = enqueue(BOB, "Over STARTTLS");
+        String subject = "Over STARTTLS " + java.util.UUID.randomUUID(); // the smarthost serves every run of the class
+        EnvelopeId id = enqueue(BOB, subject);
 
         waitUntil(() -> state(id) == OutboundStatus.State.DELIVERED);
-        assertEquals(1, peer.acceptedWithSubject("Over STARTTLS").size());
-        Submission submission = peer.acceptedWithSubject("Over STARTTLS").get(0);
+        assertEquals(1, peer.acceptedWithSubject(subject).size());
+        Submission submission = peer.acceptedWithSubject(subject).get(0);
         assertEquals(SubmissionSmarthost.USER, submission.user().id());
         assertEquals(SENDER, submission.sender().mailbox().orElseThrow());
         assertEquals(List.of(BOB), submission.recipients());
@@ -157,11 +158,12 @@ class LegacyDeliveryTest {
         SubmissionSmarthost peer = smarthost;
         start(smarthost(peer.implicitTlsPort(), LegacySmarthost.Security.TLS, true));
 
-        EnvelopeId id = enqueue(BOB, "Over TLS");
+        String subject = "Over TLS " + java.util.UUID.randomUUID(); // the smarthost serves every run of the class
+        EnvelopeId id = enqueue(BOB, subject);
 
         waitUntil(() -> state(id) == OutboundStatus.State.DELIVERED);
-        assertEquals(1, peer.acceptedWithSubject("Over TLS").size());
-        assertTrue(DkimVerifiers.dkimpy(peer.acceptedWithSubject("Over TLS").get(0).message().toByteArray(),
+        assertEquals(1, peer.acceptedWithSubject(subject).size());
+        assertTrue(DkimVerifiers.dkimpy(peer.acceptedWithSubject(subject).get(0).message().toByteArray(),
                 legacy.dkimKey()));
     }
 
