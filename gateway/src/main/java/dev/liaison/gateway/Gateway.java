@@ -136,13 +136,15 @@ public final class Gateway implements AutoCloseable {
             LegacySchema.migrate(database);
             gateway = new Gateway(configuration, relayClock, senderDns, database,
                     TlsMaterial.load(configuration.tls(), configuration.domain()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             database.close();
             throw e;
         }
         try {
             gateway.startListeners();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // whatever failed, nothing may stay listening: a half-started gateway would hold its
+            // ports and keep the JVM alive without ever being ready
             gateway.close();
             throw e;
         }
