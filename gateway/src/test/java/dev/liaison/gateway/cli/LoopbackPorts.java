@@ -16,8 +16,14 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class LoopbackPorts {
 
-    private static final int LOWEST = 15000;
-    private static final int BELOW_EPHEMERAL = 32768;
+    /**
+     * Integration tests run in two JVMs at once (failsafe's forkCount): each draws from its own
+     * half of the range, so two forks never hand out the same port.
+     */
+    private static final int FORK = Math.max(1, Integer.getInteger("liaison.test.fork", 1));
+    private static final int HALF = (32768 - 15000) / 2;
+    private static final int LOWEST = 15000 + ((FORK - 1) % 2) * HALF;
+    private static final int BELOW_EPHEMERAL = LOWEST + HALF;
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private LoopbackPorts() {
