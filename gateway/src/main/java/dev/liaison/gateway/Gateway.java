@@ -22,7 +22,6 @@ import dev.liaison.gateway.legacy.delivery.LegacySchema;
 import dev.liaison.gateway.metrics.GatewayMetrics;
 import dev.liaison.gateway.submission.OwnAliasPolicy;
 import dev.liaison.gateway.receiving.RelayDescription;
-import dev.liaison.gateway.relationship.RelationshipAliases;
 import dev.liaison.gateway.submission.SubmissionRouter;
 import dev.liaison.gateway.tls.PeerTrust;
 import dev.liaison.gateway.transport.receive.HttpResource;
@@ -169,14 +168,14 @@ public final class Gateway implements AutoCloseable {
             LegacyDelivery legacyDelivery = LegacyDelivery.open(LegacyDeliverySettings.from(configuration, relay.delivery()),
                     database, KeyEncryptionKey.loadOrCreate(configuration.dataDir()), mailboxes);
             started.push(legacyDelivery.start()); // even when off: queued rows still expire and bounce
-            var upgrades = new LegacyUpgrades(relay.invitations(), new RelationshipAliases(configuration.domain(), mailboxes),
-                    relayClock);
+            var upgrades = relay.legacyUpgrades();
             var legacy = new LegacyOutbound(new LegacyCorrespondents(configuration.domain()), legacyDelivery.outbox(),
                     upgrades);
             imap = ImapService.start(new ImapSettings(configuration.bindAddress().getHostAddress(),
                     configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
                     configuration.domain()), database.dataSource(),
-                    new ImapServices(metrics.countingLogins(new ImapAccounts(passwords)), metrics.imap()), tls.sslContext());
+                    new ImapServices(metrics.countingLogins(new ImapAccounts(passwords)), metrics.imap(),
+                            relay.legacyConsent()), tls.sslContext());
             started.push(imap);
             var services = new SubmissionServices(new SubmissionAccounts(passwords),
                     new OwnAliasPolicy(database, configuration.domain(), legacy::enabled),

@@ -1,5 +1,8 @@
 package dev.liaison.gateway;
 
+import dev.liaison.gateway.legacy.LegacyConsent;
+import dev.liaison.gateway.legacy.LegacyCorrespondents;
+import dev.liaison.gateway.legacy.LegacyUpgrades;
 import dev.liaison.gateway.address.AddressDiversifier;
 import dev.liaison.gateway.config.Configuration;
 import dev.liaison.gateway.envelope.EnvelopeSealer;
@@ -159,6 +162,16 @@ public final class Relay {
 
     public AddressKeepAlive keepAlive() {
         return new AddressKeepAlive(database, keys, particles, sender, routes, sent, clock);
+    }
+
+    /** The automatic upgrade of legacy relationships, on this relay's invitations. */
+    public LegacyUpgrades legacyUpgrades() {
+        return new LegacyUpgrades(invitations, faces, clock);
+    }
+
+    /** Users' answers to strangers' requests (writing back, the CLI, moving the request in IMAP). */
+    public LegacyConsent legacyConsent() {
+        return new LegacyConsent(new LegacyCorrespondents(domain), legacyUpgrades());
     }
 
     public Clock clock() {

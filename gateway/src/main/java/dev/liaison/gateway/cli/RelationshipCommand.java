@@ -1,5 +1,6 @@
 package dev.liaison.gateway.cli;
 
+import dev.liaison.gateway.Relay;
 import dev.liaison.gateway.relationship.RelationshipControl;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
@@ -17,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code liaison relationship list|block|unblock|end}. */
+/** {@code liaison relationship list|accept|block|unblock|end}. */
 @Command(name = "relationship", description = "List, block, unblock or end a user's relationships.",
         mixinStandardHelpOptions = true, subcommands = {RelationshipCommand.ListRelationships.class,
         RelationshipCommand.Accept.class, RelationshipCommand.Block.class, RelationshipCommand.Unblock.class,
@@ -53,33 +54,33 @@ public final class RelationshipCommand {
     @Command(name = "block", description = "Drop the peer's mail silently and refuse mail to them until unblocked.")
     static final class Block extends TargetCommand {
         @Override
-        Object change(RelationshipControl control, Connection c, Login owner, long id) {
-            return control.block(c, owner, id);
+        Object change(Relay relay, Connection c, Login owner, long id) {
+            return relay.control().block(c, owner, id);
         }
     }
 
     @Command(name = "unblock", description = "Let mail flow again in a blocked relationship.")
     static final class Unblock extends TargetCommand {
         @Override
-        Object change(RelationshipControl control, Connection c, Login owner, long id) {
-            return control.unblock(c, owner, id);
+        Object change(Relay relay, Connection c, Login owner, long id) {
+            return relay.control().unblock(c, owner, id);
         }
     }
 
     @Command(name = "accept", description = "Accept a stranger's request (plain email to a published address):"
-            + " their mail goes to INBOX from now on.")
+            + " their mail goes to INBOX from now on (as when the user answers or moves the request to INBOX).")
     static final class Accept extends TargetCommand {
         @Override
-        Object change(RelationshipControl control, Connection c, Login owner, long id) {
-            return control.accept(c, owner, id);
+        Object change(Relay relay, Connection c, Login owner, long id) throws Exception {
+            return relay.legacyConsent().accept(c, owner, id);
         }
     }
 
     @Command(name = "end", description = "End a relationship for good: the peer is told, both aliases stop working.")
     static final class End extends TargetCommand {
         @Override
-        Object change(RelationshipControl control, Connection c, Login owner, long id) throws Exception {
-            return control.end(c, owner, id);
+        Object change(Relay relay, Connection c, Login owner, long id) throws Exception {
+            return relay.control().end(c, owner, id);
         }
     }
 
@@ -89,7 +90,7 @@ public final class RelationshipCommand {
         @Option(names = "--user", required = true, paramLabel = "LOGIN") String user;
         @Parameters(paramLabel = "RELATIONSHIP", description = "its id (see list) or its alias") String relationship;
 
-        abstract Object change(RelationshipControl control, Connection c, Login owner, long id) throws Exception;
+        abstract Object change(Relay relay, Connection c, Login owner, long id) throws Exception;
 
         @Override
         public Integer call() throws Exception {
@@ -98,7 +99,7 @@ public final class RelationshipCommand {
                 var relay = session.relay(); // migrates first: never inside a transaction
                 var changed = session.database().inTransaction(c -> {
                     long id = resolve(c, owner);
-                    change(relay.control(), c, owner, id);
+                    change(relay, c, owner, id);
                     return relay.control().list(c, owner).stream().filter(r -> r.id() == id).findFirst().orElseThrow();
                 });
                 System.out.println(changed.id() + " " + changed.state().dbValue());

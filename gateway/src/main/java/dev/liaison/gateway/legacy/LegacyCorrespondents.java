@@ -93,10 +93,9 @@ public final class LegacyCorrespondents {
                 "correspondent of relationship " + id + " without its relationship"));
         Alias peer = aliases.findByRelationship(c, id).orElseThrow(() -> new IllegalStateException(
                 "legacy relationship " + id + " has no alias"));
-        Alias outward = aliases.listOf(c, relationship.owner()).stream()
-                .filter(a -> correspondent.viaAlias().isPresent() ? a.id() == correspondent.viaAlias().get()
-                        : a.target() instanceof AliasTarget.Outward o && o.relationshipId() == id)
-                .findFirst()
+        // a stranger is answered from the published alias they wrote to, anyone else from an outward alias
+        Alias outward = (correspondent.viaAlias().isPresent() ? aliases.findById(c, correspondent.viaAlias().get())
+                : aliases.findOutward(c, id))
                 .orElseThrow(() -> new IllegalStateException("legacy relationship " + id + " has no outward alias"));
         return new Link(relationship, correspondent, peer, outward);
     }

@@ -30,11 +30,13 @@ public final class LegacyOutbound {
     private final LegacyCorrespondents correspondents;
     private final LegacyOutbox outbox;
     private final LegacyUpgrades upgrades;
+    private final LegacyConsent consent;
 
     public LegacyOutbound(LegacyCorrespondents correspondents, LegacyOutbox outbox, LegacyUpgrades upgrades) {
         this.correspondents = correspondents;
         this.outbox = outbox;
         this.upgrades = upgrades;
+        this.consent = new LegacyConsent(correspondents, upgrades);
     }
 
     /** Whether plain addresses on other domains may be written to at all. */
@@ -67,12 +69,7 @@ public final class LegacyOutbound {
             throw new RefusedSubmissionException(550, "5.7.1", "Your relationship with " + link.peerAlias().address()
                     + " is " + state.dbValue() + "; nothing was sent");
         }
-        if (state == RelationshipState.REQUESTED) {
-            correspondents.changeState(c, id, RelationshipState.ACTIVE); // answering accepts
-        }
-        LegacyCorrespondents.Link now = correspondents.ofRelationship(c, id).orElseThrow();
-        upgrades.answered(c, now, ownName);
-        return correspondents.ofRelationship(c, id).orElseThrow();
+        return consent.consented(c, link, ownName); // answering a request accepts it
     }
 
     /** Sends as plain email through the legacy relationship, offering its invitation. */

@@ -58,15 +58,6 @@ public final class RelationshipControl {
         return particles.store().changeState(c, id, RelationshipState.ACTIVE);
     }
 
-    /** Accepts a stranger's request (a legacy relationship in REQUESTED): their mail goes to INBOX from now on. */
-    public Relationship accept(Connection c, Login owner, long id) {
-        Relationship r = owned(c, owner, id);
-        if (r.state() != RelationshipState.REQUESTED) {
-            throw new IllegalArgumentException("relationship " + id + " is " + r.state().dbValue() + ", not requested");
-        }
-        return particles.store().changeState(c, id, RelationshipState.ACTIVE);
-    }
-
     /** Ends the relationship; if it was established, the peer is told in a last envelope. */
     public Relationship end(Connection c, Login owner, long id) throws SQLException {
         if (owned(c, owner, id).protocolState().length() == 0) {

@@ -111,7 +111,7 @@ class LegacyInboundTest {
         assertEquals(1, folder("Requests", subject).size());
 
         long id = relationshipWith(dana);
-        gateway.database().inTransaction(c -> gateway.relay().control().accept(c, Login.of("alex"), id));
+        gateway.database().inTransaction(c -> gateway.relay().legacyConsent().accept(c, Login.of("alex"), id));
         String accepted = "after acceptance " + shortId();
         send(dana, "Dana", published, accepted, "<" + shortId() + "@legacy.example>");
         only("INBOX", accepted);
@@ -122,7 +122,7 @@ class LegacyInboundTest {
         String hal = "hal." + shortId() + "@legacy.example";
         send(hal, "Hal", published, "first " + shortId(), "<" + shortId() + "@legacy.example>");
         long id = relationshipWith(hal);
-        gateway.database().inTransaction(c -> gateway.relay().control().accept(c, Login.of("alex"), id));
+        gateway.database().inTransaction(c -> gateway.relay().legacyConsent().accept(c, Login.of("alex"), id));
         for (String forged : List.of("not-a-token", "Y29tbXVuaWNhdG9y".repeat(40), "communicator:invitation/AAAA")) {
             String subject = "with a forged invitation " + shortId();
             MimeMessage m = message(hal, "Hal", published, subject, "<" + shortId() + "@legacy.example>");
@@ -138,6 +138,44 @@ class LegacyInboundTest {
             assertEquals(0, link.relationship().protocolState().length(), "no protocol state was stored");
             return null;
         });
+    }
+
+    @Test
+    void movingARequestToInboxAcceptsItAndCopyingOneToJunkRefusesIt() throws Exception {
+        String kim = "kim." + shortId() + "@legacy.example";
+        String request = "may I write to you " + shortId();
+        send(kim, "Kim", published, request, "<" + shortId() + "@legacy.example>");
+        refile(request, "INBOX", true);
+        assertEquals(RelationshipState.ACTIVE, stateWith(kim), "moved to INBOX: accepted");
+        String next = "thanks for accepting " + shortId();
+        send(kim, "Kim", published, next, "<" + shortId() + "@legacy.example>");
+        only("INBOX", next);
+
+        String lou = "lou." + shortId() + "@legacy.example";
+        String spam = "buy now " + shortId();
+        send(lou, "Lou", published, spam, "<" + shortId() + "@legacy.example>");
+        refile(spam, "Junk", false); // a client without MOVE copies, then deletes
+        assertEquals(RelationshipState.BLOCKED, stateWith(lou), "put in Junk: refused");
+        assertEquals(550, refusal(lou, published, "again " + shortId()), "a refused sender is turned away");
+    }
+
+    @Test
+    void movingARequestElsewhereOrMovingOtherMailChangesNoRelationship() throws Exception {
+        String max = "max." + shortId() + "@legacy.example";
+        String request = "filed away " + shortId();
+        send(max, "Max", published, request, "<" + shortId() + "@legacy.example>");
+        refile(request, "Archive", true);
+        assertEquals(RelationshipState.REQUESTED, stateWith(max), "Archive answers nothing");
+
+        String nia = "nia." + shortId() + "@legacy.example";
+        String asked = "from nia " + shortId();
+        send(nia, "Nia", published, asked, "<" + shortId() + "@legacy.example>");
+        gateway.database().inTransaction(c -> gateway.relay().legacyConsent().accept(c, Login.of("alex"), relationshipWith(c, nia)));
+        String accepted = "nia in the inbox " + shortId();
+        send(nia, "Nia", published, accepted, "<" + shortId() + "@legacy.example>");
+        refile(accepted, "Junk", true);
+        assertEquals(RelationshipState.ACTIVE, stateWith(nia),
+                "junking mail of an accepted correspondent is filing, not a block (that is `relationship block`)");
     }
 
     @Test
@@ -222,10 +260,55 @@ class LegacyInboundTest {
     }
 
     private static long relationshipWith(String address) throws Exception {
-        return gateway.database().inTransaction(c -> {
-            long owner = admin.aliasesOf(Login.of("alex")).get(0).ownerId();
-            return new LegacyCorrespondents(DOMAIN).find(c, owner, address).orElseThrow().relationship().id();
-        });
+        return gateway.database().inTransaction(c -> relationshipWith(c, address));
+    }
+
+    private static long relationshipWith(java.sql.Connection c, String address) throws java.sql.SQLException {
+        long owner = new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("alex")).orElseThrow().id();
+        return new LegacyCorrespondents(DOMAIN).find(c, owner, address).orElseThrow().relationship().id();
+    }
+
+    private static RelationshipState stateWith(String address) throws Exception {
+        long id = relationshipWith(address);
+        return gateway.database().inTransaction(c ->
+                new LegacyCorrespondents(DOMAIN).ofRelationship(c, id).orElseThrow().relationship().state());
+    }
+
+    /** What a mail client does when the user drags the message {@code subject} out of its folder. */
+    private static void refile(String subject, String target, boolean move) throws Exception {
+        String source = folder("Requests", subject).isEmpty() ? "INBOX" : "Requests";
+        try (Store store = imap()) {
+            jakarta.mail.Folder from = store.getFolder(source);
+            from.open(Folder.READ_WRITE);
+            Message[] chosen = java.util.Arrays.stream(from.getMessages())
+                    .filter(m -> {
+                        try {
+                            return subject.equals(m.getSubject());
+                        } catch (MessagingException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }).toArray(Message[]::new);
+            assertEquals(1, chosen.length, "'" + subject + "' in " + source);
+            if (move) {
+                ((org.eclipse.angus.mail.imap.IMAPFolder) from).moveMessages(chosen, store.getFolder(target));
+            } else {
+                from.copyMessages(chosen, store.getFolder(target));
+                from.setFlags(chosen, new jakarta.mail.Flags(jakarta.mail.Flags.Flag.DELETED), true);
+            }
+            from.close(true);
+        }
+        only(target, subject);
+    }
+
+    private static Store imap() throws Exception {
+        Properties p = new Properties();
+        p.put("mail.imaps.host", "localhost");
+        p.put("mail.imaps.port", String.valueOf(gateway.imapsPort()));
+        p.put("mail.imaps.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
+        p.put("mail.imaps.timeout", "30000");
+        Store store = Session.getInstance(p).getStore("imaps");
+        store.connect("alex", "alex-pw");
+        return store;
     }
 
     private static Session mx(String envelopeFrom) {
@@ -286,14 +369,8 @@ class LegacyInboundTest {
     }
 
     private static List<MimeMessage> folder(String name, String subject) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.imaps.host", "localhost");
-        p.put("mail.imaps.port", String.valueOf(gateway.imapsPort()));
-        p.put("mail.imaps.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
-        p.put("mail.imaps.timeout", "30000");
         List<MimeMessage> found = new ArrayList<>();
-        try (Store store = Session.getInstance(p).getStore("imaps")) {
-            store.connect("alex", "alex-pw");
+        try (Store store = imap()) {
             Folder f = store.getFolder(name);
             if (!f.exists()) {
                 return found;

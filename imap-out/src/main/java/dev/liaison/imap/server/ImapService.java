@@ -69,7 +69,8 @@ public final class ImapService implements AutoCloseable {
         }
         try {
             OwnerSessions sessions = new OwnerSessions(authenticator, dataSource);
-            PostgresMailboxManager mailboxes = PostgresMailboxManager.create(dataSource, sessions, events, Clock.systemUTC());
+            PostgresMailboxManager mailboxes = PostgresMailboxManager.create(dataSource, sessions, events, Clock.systemUTC(),
+                    services.refiling());
             ImapProcessor processor = ProcessorChain.build(mailboxes, events,
                     new StoreSubscriptionManager(mailboxes.getMapperFactory(), mailboxes.getMapperFactory(), events),
                     new FolderTyper(), services.events());

@@ -1,5 +1,7 @@
 package dev.liaison.imap.store;
 
+import dev.liaison.imap.delivery.Refiling;
+
 import org.apache.james.events.EventBus;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.model.Mailbox;
@@ -52,7 +54,13 @@ public final class PostgresMailboxManager extends StoreMailboxManager {
     /** Assembles the manager and the James parts it needs on {@code dataSource}. */
     public static PostgresMailboxManager create(DataSource dataSource, SessionProvider sessions, EventBus eventBus,
                                                 Clock clock) {
-        PostgresMailboxSessionMapperFactory factory = new PostgresMailboxSessionMapperFactory(dataSource, clock);
+        return create(dataSource, sessions, eventBus, clock, Refiling.NONE);
+    }
+
+    /** As above, telling {@code refiling} of the messages users move or copy between folders. */
+    public static PostgresMailboxManager create(DataSource dataSource, SessionProvider sessions, EventBus eventBus,
+                                                Clock clock, Refiling refiling) {
+        PostgresMailboxSessionMapperFactory factory = new PostgresMailboxSessionMapperFactory(dataSource, clock, refiling);
         StoreRightManager rights = new StoreRightManager(factory, new UnionMailboxACLResolver(), eventBus);
         QuotaComponents quotas = new QuotaComponents(new NoMaxQuotaManager(), new NoQuotaManager(),
                 new DefaultUserQuotaRootResolver(sessions, factory));

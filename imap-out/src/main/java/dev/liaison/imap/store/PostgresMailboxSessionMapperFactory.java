@@ -1,5 +1,7 @@
 package dev.liaison.imap.store;
 
+import dev.liaison.imap.delivery.Refiling;
+
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
@@ -35,9 +37,13 @@ public final class PostgresMailboxSessionMapperFactory extends MailboxSessionMap
     private final StoreCounters counters;
 
     public PostgresMailboxSessionMapperFactory(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, Refiling.NONE);
+    }
+
+    public PostgresMailboxSessionMapperFactory(DataSource dataSource, Clock clock, Refiling refiling) {
         this.jdbc = new Jdbc(dataSource);
         this.mailboxes = new PostgresMailboxMapper(jdbc);
-        this.messages = new PostgresMessageMapper(jdbc, clock);
+        this.messages = new PostgresMessageMapper(jdbc, clock, refiling);
         this.subscriptions = new PostgresSubscriptionMapper(jdbc);
         this.counters = new StoreCounters(jdbc);
     }

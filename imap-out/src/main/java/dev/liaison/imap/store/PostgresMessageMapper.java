@@ -1,5 +1,8 @@
 package dev.liaison.imap.store;
 
+import dev.liaison.imap.delivery.Refiled;
+import dev.liaison.imap.delivery.Refiling;
+
 import javax.mail.Flags;
 import org.apache.james.mailbox.ApplicableFlagBuilder;
 import org.apache.james.mailbox.MessageUid;
@@ -39,10 +42,12 @@ final class PostgresMessageMapper implements MessageMapper {
 
     private final Jdbc jdbc;
     private final Clock clock;
+    private final Refiling refiling;
 
-    PostgresMessageMapper(Jdbc jdbc, Clock clock) {
+    PostgresMessageMapper(Jdbc jdbc, Clock clock, Refiling refiling) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.refiling = refiling;
     }
 
     @Override
@@ -208,13 +213,13 @@ final class PostgresMessageMapper implements MessageMapper {
         return jdbc.inTransaction("copy message", c -> {
             Counters.Next next = Counters.next(c, target);
             // the copy is \Recent in its new folder (RFC 3501 §6.4.7); the body is copied inside PostgreSQL
-            return relocate(c, "INSERT INTO imap.message (mailbox_id, uid, message_id,"
+            return refiled(c, mailbox, source, relocate(c, "INSERT INTO imap.message (mailbox_id, uid, message_id,"
                     + " thread_id, modseq, internal_date, save_date, size, body_start, properties, answered, deleted,"
                     + " draft, flagged, recent, seen, keywords, content, search_text, sent_on)"
                     + " SELECT ?, ?, message_id, thread_id, ?, internal_date, now(), size, body_start, properties,"
                     + " answered, deleted, draft, flagged, true, seen, keywords, content, search_text, sent_on"
                     + " FROM imap.message WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA,
-                    target, next, source, original.getUid());
+                    target, next, source, original.getUid()));
         });
     }
 
@@ -225,10 +230,31 @@ final class PostgresMessageMapper implements MessageMapper {
         return jdbc.inTransaction("move message", c -> {
             Counters.Next next = Counters.next(c, target);
             Counters.nextModSeq(c, source);
-            return relocate(c, "UPDATE imap.message SET mailbox_id = ?, uid = ?, modseq = ?,"
-                    + " recent = true, save_date = now() WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA,
-                    target, next, source, original.getUid());
+            return refiled(c, mailbox, source, relocate(c, "UPDATE imap.message SET mailbox_id = ?, uid = ?,"
+                    + " modseq = ?, recent = true, save_date = now() WHERE mailbox_id = ? AND uid = ? RETURNING "
+                    + MessageRows.METADATA, target, next, source, original.getUid()));
         });
+    }
+
+    /** Tells {@link Refiling} of a message just copied or moved into {@code mailbox}, when it watches that folder. */
+    private MessageMetaData refiled(Connection c, Mailbox mailbox, long source, MessageMetaData placed)
+            throws SQLException {
+        if (!refiling.watches(mailbox.getName())) {
+            return placed;
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT f.name, substring(m.content FROM 1 FOR m.body_start)"
+                + " FROM imap.mailbox f, imap.message m WHERE f.id = ? AND m.mailbox_id = ? AND m.uid = ?")) {
+            s.setLong(1, source);
+            s.setLong(2, PostgresMailboxMapper.id(mailbox.getMailboxId()));
+            s.setLong(3, placed.getUid().asLong());
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    refiling.refiled(c, new Refiled(mailbox.getUser().asString(), rs.getString(1), mailbox.getName(),
+                            rs.getBytes(2)));
+                }
+            }
+        }
+        return placed;
     }
 
     /**

@@ -25,6 +25,12 @@ public interface AliasStore {
     /** The alias of a relationship (the address its owner writes to the peer through). */
     Optional<Alias> findByRelationship(Connection c, long relationshipId);
 
+    /** The user's outward alias towards a legacy relationship's correspondent, if it has one. */
+    Optional<Alias> findOutward(Connection c, long relationshipId);
+
+    /** The alias with this row id. */
+    Optional<Alias> findById(Connection c, long id);
+
     /** Every alias, ordered by owner then address. */
     List<Alias> list(Connection c);
 

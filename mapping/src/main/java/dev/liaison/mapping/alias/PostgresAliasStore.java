@@ -72,13 +72,29 @@ public final class PostgresAliasStore implements AliasStore {
 
     @Override
     public Optional<Alias> findByRelationship(Connection c, long relationshipId) {
-        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE a.relationship_id = ? AND a.target = 'relationship'")) {
-            ps.setLong(1, relationshipId);
+        return findOne(c, SELECT + " WHERE a.relationship_id = ? AND a.target = 'relationship'", relationshipId,
+                "the alias of relationship ");
+    }
+
+    @Override
+    public Optional<Alias> findOutward(Connection c, long relationshipId) {
+        return findOne(c, SELECT + " WHERE a.relationship_id = ? AND a.target = 'outward'", relationshipId,
+                "the outward alias of relationship ");
+    }
+
+    @Override
+    public Optional<Alias> findById(Connection c, long id) {
+        return findOne(c, SELECT + " WHERE a.id = ?", id, "alias ");
+    }
+
+    private Optional<Alias> findOne(Connection c, String sql, long key, String what) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw SqlStates.unexpected("looking up the alias of relationship " + relationshipId, e);
+            throw SqlStates.unexpected("looking up " + what + key, e);
         }
     }
 

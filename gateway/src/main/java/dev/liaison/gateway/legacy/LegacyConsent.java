@@ -1,0 +1,142 @@
+package dev.liaison.gateway.legacy;
+
+import dev.liaison.imap.delivery.Refiled;
+import dev.liaison.imap.delivery.Refiling;
+import dev.liaison.mapping.alias.Alias;
+import dev.liaison.mapping.alias.AliasAddress;
+import dev.liaison.mapping.alias.AliasStore;
+import dev.liaison.mapping.alias.AliasTarget;
+import dev.liaison.mapping.alias.InvalidAliasException;
+import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.relationship.Relationship;
+import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.relationship.UnknownRelationshipException;
+import dev.liaison.mapping.user.Login;
+import dev.liaison.mapping.user.PostgresUserStore;
+import dev.liaison.mapping.user.User;
+import dev.liaison.mapping.user.UserStore;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.InternetHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * A user's answer to a stranger's request (a legacy relationship in REQUESTED), in whichever way
+ * they give it: writing back, {@code liaison relationship accept|block}, or moving the request out
+ * of {@code Requests} in the mail client — to INBOX to accept, to Junk to refuse (as a block).
+ * Accepting also accepts the invitation the correspondent's gateway offered meanwhile, so the
+ * conversation upgrades at once. Everything happens in the caller's transaction (for a move: the
+ * transaction that files the message).
+ */
+public final class LegacyConsent implements Refiling {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LegacyConsent.class);
+    static final String INBOX = "INBOX";
+    static final String JUNK = "Junk";
+
+    private final LegacyCorrespondents correspondents;
+    private final LegacyUpgrades upgrades;
+    private final AliasStore aliases = new PostgresAliasStore();
+    private final UserStore users = new PostgresUserStore();
+
+    public LegacyConsent(LegacyCorrespondents correspondents, LegacyUpgrades upgrades) {
+        this.correspondents = correspondents;
+        this.upgrades = upgrades;
+    }
+
+    /**
+     * {@code owner} accepts the request {@code id}: the correspondent's mail goes to INBOX from now
+     * on. Refused unless the relationship is {@code owner}'s and still a request.
+     */
+    public Relationship accept(Connection c, Login owner, long id) throws SQLException {
+        Relationship r = requested(c, owner, id);
+        String ownName = users.find(c, owner).map(User::displayName).orElse(owner.value());
+        return consented(c, correspondents.ofRelationship(c, r.id()).orElseThrow(), ownName).relationship();
+    }
+
+    /**
+     * The user answers through {@code link} (writing back, or accepting): a request becomes active
+     * and a pending offered invitation is accepted. Returns the link as it is now.
+     */
+    LegacyCorrespondents.Link consented(Connection c, LegacyCorrespondents.Link link, String ownName)
+            throws SQLException {
+        long id = link.relationship().id();
+        if (correspondents.lock(c, id).state() == RelationshipState.REQUESTED) {
+            correspondents.changeState(c, id, RelationshipState.ACTIVE);
+        }
+        LegacyCorrespondents.Link now = correspondents.ofRelationship(c, id).orElseThrow();
+        // only an upgrade changes the link (protocol state, upgraded_at): re-read only then
+        return upgrades.answered(c, now, ownName) ? correspondents.ofRelationship(c, id).orElseThrow() : now;
+    }
+
+    /** {@code owner} refuses the request {@code id}: the sender is refused from now on, as after a block. */
+    public Relationship refuse(Connection c, Login owner, long id) {
+        requested(c, owner, id);
+        return correspondents.changeState(c, id, RelationshipState.BLOCKED);
+    }
+
+    @Override
+    public boolean watches(String folder) {
+        return INBOX.equals(folder) || JUNK.equals(folder);
+    }
+
+    /**
+     * A message moved (or copied) out of Requests into INBOX or Junk: if it is a pending request's
+     * — shown From the correspondent's local alias of the same user — the move answers it. Any other
+     * message, or one whose header cannot be read, is just filed.
+     */
+    @Override
+    public void refiled(Connection c, Refiled message) throws SQLException {
+        if (!LegacyInbound.REQUESTS.equals(message.from())) {
+            return;
+        }
+        Login owner = Login.of(message.owner());
+        Optional<Long> request = author(message.header())
+                .flatMap(address -> aliases.find(c, address))
+                .filter(a -> a.owner().equals(owner) && a.target() instanceof AliasTarget.Relationship)
+                .map(a -> a.target().relationshipId())
+                .filter(id -> correspondents.ofRelationship(c, id).isPresent()
+                        && correspondents.lock(c, id).state() == RelationshipState.REQUESTED);
+        if (request.isEmpty()) {
+            return;
+        }
+        if (INBOX.equals(message.to())) {
+            accept(c, owner, request.get());
+            LOG.info("legacy relationship {} accepted by moving its request to INBOX", request.get());
+        } else {
+            refuse(c, owner, request.get());
+            LOG.info("legacy relationship {} refused by moving its request to Junk", request.get());
+        }
+    }
+
+    private Relationship requested(Connection c, Login owner, long id) {
+        Relationship r = correspondents.lock(c, id);
+        if (!r.owner().equals(owner) || correspondents.ofRelationship(c, id).isEmpty()) {
+            throw new UnknownRelationshipException(id, owner);
+        }
+        if (r.state() != RelationshipState.REQUESTED) {
+            throw new IllegalArgumentException("relationship " + id + " is " + r.state().dbValue() + ", not a request");
+        }
+        return r;
+    }
+
+    /** The single From address of a stored header section, if it is one of ours to look up. */
+    private static Optional<AliasAddress> author(byte[] header) {
+        try {
+            String[] from = new InternetHeaders(new ByteArrayInputStream(header)).getHeader("From");
+            if (from == null || from.length != 1) {
+                return Optional.empty();
+            }
+            InternetAddress[] parsed = InternetAddress.parseHeader(from[0], false);
+            return parsed.length == 1 ? Optional.of(AliasAddress.parse(parsed[0].getAddress())) : Optional.empty();
+        } catch (MessagingException | InvalidAliasException | IllegalArgumentException e) {
+            return Optional.empty(); // not written by the gateway as a request: nothing to answer
+        }
+    }
+}
