@@ -127,9 +127,15 @@ public final class Invitations {
     public Optional<String> offerFor(Connection c, long relationshipId, String ownName) throws SQLException {
         Relationship row = particles.store().lock(c, relationshipId);
         if (row.protocolState().length() != 0) {
-            Particle particle = particles.lock(c, relationshipId).particle();
-            return particle.established() || particle.invitation().invitation().expiry().isBefore(clock.instant())
-                    ? Optional.empty() : Optional.of(InvitationCodec.token(particle.invitation().invitation()));
+            Particles.Held held = particles.lock(c, relationshipId);
+            Particle particle = held.particle();
+            if (particle.established()) {
+                return Optional.empty();
+            }
+            if (particle.invitation().invitation().expiry().isAfter(clock.instant())) {
+                return Optional.of(InvitationCodec.token(particle.invitation().invitation()));
+            }
+            return Optional.of(InvitationCodec.token(renewed(c, held).invitation()));
         }
         String name = checkedOwnName(ownName);
         Instant now = clock.instant();
@@ -140,6 +146,21 @@ public final class Invitations {
                 routes.expiry(now), routes.generation());
         particles.attach(c, relationshipId, own, first, OwnRoutes.refreshAt(first.published()));
         return Optional.of(InvitationCodec.token(pending.invitation()));
+    }
+
+    /**
+     * The offered invitation expired before the correspondent's gateway took it up (they did not
+     * answer for a week): a fresh one from the same relationship end replaces it, so the next plain
+     * email offers the upgrade again. The old one stays useless: it is expired, and its prekeys are gone.
+     */
+    private PendingInvitation renewed(Connection c, Particles.Held held) {
+        Particle old = held.particle();
+        Instant now = clock.instant();
+        DeliveryRoute route = routes.route(old.root(), old.addressKey(), now);
+        PendingInvitation renewed = issuer.issue(old.ownName(), List.of(route), now, DEFAULT_LIFETIME);
+        particles.save(c, held, new Particle(renewed, null, old.root(), old.addressKey(), old.ownName(), old.peerName(),
+                old.peerRoutes(), routes.expiry(now), routes.generation()));
+        return renewed;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.liaison.gateway.legacy;
 import dev.liaison.gateway.Gateway;
 import dev.liaison.gateway.admin.Administration;
 import dev.liaison.gateway.config.Configuration;
+import dev.liaison.gateway.invitation.InvitationCodec;
 import dev.liaison.gateway.tls.TrustingClients;
 import dev.liaison.mapping.database.DatabaseLocation;
 import dev.liaison.mapping.database.TestPostgres;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ import java.util.Properties;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +51,8 @@ class LegacyInboundTest {
 
     @TempDir
     static Path dir;
+    /** The relay's clock: invitations expire by it. */
+    private static final dev.liaison.gateway.transport.TestClock RELAY_CLOCK = new dev.liaison.gateway.transport.TestClock();
     private static Gateway gateway;
     private static Administration admin;
     private static String published;
@@ -61,9 +65,10 @@ class LegacyInboundTest {
                 "bind-address", "127.0.0.1", "smtp.submission.port", "0", "smtp.submissions.port", "0",
                 "smtp.inbound.port", "0", "imap.port", "0", "imaps.port", "0", "http.port", "0"));
         settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password()));
-        gateway = Gateway.start(Configuration.defaultsWith(settings), Clock.systemUTC(), (name, type) -> List.of());
+        gateway = Gateway.start(Configuration.defaultsWith(settings), RELAY_CLOCK, (name, type) -> List.of());
         admin = new Administration(gateway.database(), DOMAIN);
         admin.addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
+        admin.addUser(Login.of("sam"), "Sam", "sam-pw".toCharArray()); // issues genuine invitations
         published = admin.createAlias(Login.of("alex"), "hello", true).address().toString();
         privateAlias = admin.createAlias(Login.of("alex"), "private").address().toString();
     }
@@ -179,6 +184,43 @@ class LegacyInboundTest {
     }
 
     @Test
+    void anExpiredInvitationOrOneAlreadyTakenUpForAnotherCorrespondentChangesNothing() throws Exception {
+        String expired = invitation(Duration.ofDays(1));
+        String genuine = invitation(Duration.ofDays(7));
+        RELAY_CLOCK.advance(Duration.ofDays(2));
+        String olga = accepted("olga." + shortId() + "@legacy.example", "Olga");
+        String pat = accepted("pat." + shortId() + "@legacy.example", "Pat");
+
+        sendInviting(olga, "Olga", expired);
+        assertFalse(upgraded(olga), "an expired invitation is not taken up");
+        sendInviting(olga, "Olga", genuine);
+        assertTrue(upgraded(olga), "a genuine one is (so the refusals above and below are the invitations' doing)");
+        sendInviting(pat, "Pat", genuine);
+        assertFalse(upgraded(pat), "the same invitation in another correspondent's mail is a replay");
+        gateway.database().inTransaction(c -> {
+            assertEquals(0, new LegacyCorrespondents(DOMAIN).ofRelationship(c, relationshipWith(c, pat)).orElseThrow()
+                    .relationship().protocolState().length(), "pat's relationship got no protocol state");
+            return null;
+        });
+    }
+
+    @Test
+    void anOfferedInvitationThatExpiredUnansweredIsRenewedForTheNextEmail() throws Exception {
+        String quinn = "quinn." + shortId() + "@legacy.example";
+        long id = gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).open(c, Login.of("alex"),
+                quinn, "Quinn", RelationshipState.ACTIVE, java.util.Optional.empty()).relationship().id());
+        String first = offer(id);
+        assertEquals(first, offer(id), "one invitation per relationship while it is valid");
+        RELAY_CLOCK.advance(dev.liaison.gateway.relationship.Invitations.DEFAULT_LIFETIME.plusHours(1));
+        String renewed = offer(id);
+        assertNotEquals(first, renewed, "an expired offer is replaced");
+        var now = RELAY_CLOCK.instant();
+        assertTrue(InvitationCodec.fromToken(first).expiry().isBefore(now));
+        assertTrue(InvitationCodec.fromToken(renewed).expiry().isAfter(now), "the new one is valid for a week again");
+        assertEquals(renewed, offer(id));
+    }
+
+    @Test
     void aBlockedCorrespondentIsRefusedAtTheEnvelope() throws Exception {
         String eve = "eve." + shortId() + "@legacy.example";
         send(eve, "Eve", published, "first " + shortId(), "<" + shortId() + "@legacy.example>");
@@ -266,6 +308,40 @@ class LegacyInboundTest {
     private static long relationshipWith(java.sql.Connection c, String address) throws java.sql.SQLException {
         long owner = new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("alex")).orElseThrow().id();
         return new LegacyCorrespondents(DOMAIN).find(c, owner, address).orElseThrow().relationship().id();
+    }
+
+    /** A genuine invitation of another user of this gateway, valid for {@code lifetime} from now. */
+    private static String invitation(Duration lifetime) throws Exception {
+        return gateway.database().inTransaction(c ->
+                gateway.relay().invitations().create(c, Login.of("sam"), "Sam", lifetime).token());
+    }
+
+    private static String offer(long relationshipId) throws Exception {
+        return gateway.database().inTransaction(c ->
+                gateway.relay().invitations().offerFor(c, relationshipId, "Alex").orElseThrow());
+    }
+
+    /** A correspondent whose request alex has accepted. */
+    private static String accepted(String address, String name) throws Exception {
+        send(address, name, published, "hello " + shortId(), "<" + shortId() + "@legacy.example>");
+        gateway.database().inTransaction(c ->
+                gateway.relay().legacyConsent().accept(c, Login.of("alex"), relationshipWith(c, address)));
+        return address;
+    }
+
+    private static void sendInviting(String from, String name, String invitation) throws Exception {
+        String subject = "inviting " + shortId();
+        MimeMessage m = message(from, name, published, subject, "<" + shortId() + "@legacy.example>");
+        // folded as a sending gateway does: the token has no spaces, whitespace is not part of it
+        m.setHeader("Communicator-Invite", String.join("\r\n ", invitation.split("(?<=\\G.{70})")));
+        m.saveChanges();
+        Transport.send(m);
+        assertEquals(null, only("INBOX", subject).getHeader("Communicator-Invite"), "delivered, without the field");
+    }
+
+    private static boolean upgraded(String address) throws Exception {
+        return gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN)
+                .ofRelationship(c, relationshipWith(c, address)).orElseThrow().correspondent().upgraded());
     }
 
     private static RelationshipState stateWith(String address) throws Exception {
