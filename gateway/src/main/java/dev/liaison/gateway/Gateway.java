@@ -12,7 +12,6 @@ import dev.liaison.gateway.health.DatabaseProbe;
 import dev.liaison.gateway.health.HealthResources;
 import dev.liaison.gateway.health.Readiness;
 import dev.liaison.gateway.keys.KeyEncryptionKey;
-import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.legacy.LegacyInbound;
 import dev.liaison.gateway.legacy.LegacyOutbound;
 import dev.liaison.gateway.legacy.LegacyUpgrades;
@@ -169,7 +168,7 @@ public final class Gateway implements AutoCloseable {
                     database, KeyEncryptionKey.loadOrCreate(configuration.dataDir()), mailboxes);
             started.push(legacyDelivery.start()); // even when off: queued rows still expire and bounce
             var upgrades = relay.legacyUpgrades();
-            var legacy = new LegacyOutbound(new LegacyCorrespondents(configuration.domain()), legacyDelivery.outbox(),
+            var legacy = new LegacyOutbound(relay.legacyCorrespondents(), legacyDelivery.outbox(),
                     upgrades);
             imap = ImapService.start(new ImapSettings(configuration.bindAddress().getHostAddress(),
                     configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
@@ -197,7 +196,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The MX for plain email (issue 8): published aliases and legacy correspondents' outward aliases. */
     private InboundServer startInbound(MailboxDelivery mailboxes, LegacyUpgrades upgrades) throws IOException {
-        var legacy = new LegacyInbound(database, mailboxes, new LegacyCorrespondents(configuration.domain()), upgrades,
+        var legacy = new LegacyInbound(database, mailboxes, relay.legacyCorrespondents(), upgrades,
                 configuration.domain(), Clock.systemUTC());
         InboundServer server = InboundServer.start(new InboundSettings(MailServers.hostnameOf(configuration),
                 Set.of(configuration.domain()), configuration.bindAddress(), configuration.port(ConfigKey.SMTP_INBOUND_PORT),

@@ -3,6 +3,7 @@ package dev.liaison.gateway;
 import dev.liaison.gateway.legacy.LegacyConsent;
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.legacy.LegacyUpgrades;
+import dev.liaison.mapping.correspondent.LegacyFrom;
 import dev.liaison.gateway.address.AddressDiversifier;
 import dev.liaison.gateway.config.Configuration;
 import dev.liaison.gateway.envelope.EnvelopeSealer;
@@ -66,6 +67,7 @@ public final class Relay {
     private final Invitations invitations;
     private final RelationshipControl control;
     private final Database database;
+    private final LegacyFrom legacyFrom;
 
     /**
      * @param endpoint where peers POST envelopes to this gateway ({@code http.public-url} + {@link #ENVELOPE_PATH});
@@ -85,6 +87,7 @@ public final class Relay {
         this.clock = clock;
         this.database = database;
         this.domain = configuration.domain();
+        this.legacyFrom = configuration.legacyFrom();
         this.endpoint = endpoint;
         this.mailboxes = mailboxes;
         KeyEncryptionKey kek = KeyEncryptionKey.loadOrCreate(configuration.dataDir());
@@ -171,7 +174,12 @@ public final class Relay {
 
     /** Users' answers to strangers' requests (writing back, the CLI, moving the request in IMAP). */
     public LegacyConsent legacyConsent() {
-        return new LegacyConsent(new LegacyCorrespondents(domain), legacyUpgrades());
+        return new LegacyConsent(legacyCorrespondents(), legacyUpgrades());
+    }
+
+    /** Legacy relationships, their users' plain email leaving from {@code legacy.from} by default. */
+    public LegacyCorrespondents legacyCorrespondents() {
+        return new LegacyCorrespondents(domain, legacyFrom);
     }
 
     public Clock clock() {

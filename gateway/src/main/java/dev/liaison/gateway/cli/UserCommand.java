@@ -1,5 +1,7 @@
 package dev.liaison.gateway.cli;
 
+import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
+import dev.liaison.mapping.correspondent.LegacyFrom;
 import dev.liaison.mapping.user.Login;
 import dev.liaison.mapping.user.User;
 import dev.liaison.mapping.user.UserState;
@@ -16,7 +18,7 @@ import java.util.concurrent.Callable;
 /** {@code liaison user add|list|passwd|disable|enable}. */
 @Command(name = "user", description = "Manage users.", mixinStandardHelpOptions = true,
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class,
-                UserCommand.Disable.class, UserCommand.Enable.class})
+                UserCommand.Disable.class, UserCommand.Enable.class, UserCommand.LegacyFromCommand.class})
 public final class UserCommand {
 
     @Command(name = "add", description = "Add a user; prints a generated password unless --password-stdin.")
@@ -104,6 +106,36 @@ public final class UserCommand {
         @Override
         public Integer call() throws Exception {
             return changeState(common, login, UserState.ACTIVE);
+        }
+    }
+
+    @Command(name = "legacy-from", description = "Choose the address a user's plain email leaves from, for"
+            + " correspondents written to from now on: outward (a fresh alias per correspondent, so they cannot link"
+            + " the user's conversations), published (the user's published address), or default (legacy.from).")
+    static final class LegacyFromCommand implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Parameters(index = "0", paramLabel = "LOGIN") String login;
+        @Parameters(index = "1", paramLabel = "outward|published|default") String choice;
+
+        @Override
+        public Integer call() throws Exception {
+            Login checked = Login.of(login);
+            java.util.Optional<LegacyFrom> from;
+            try {
+                from = "default".equalsIgnoreCase(choice.strip()) ? java.util.Optional.empty()
+                        : java.util.Optional.of(LegacyFrom.parse(choice));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(e.getMessage() + ", nor 'default' (the gateway's legacy.from)");
+            }
+            try (AdminSession session = new AdminSession(common.configuration())) {
+                session.database().inTransaction(c -> {
+                    new LegacyCorrespondentStore().setFrom(c, checked, from);
+                    return null;
+                });
+            }
+            System.out.println("plain email of " + checked + " leaves from "
+                    + from.map(f -> f.dbValue() + " addresses").orElse("the gateway's default (legacy.from)"));
+            return 0;
         }
     }
 

@@ -46,6 +46,9 @@ public enum ConfigKey {
             "how to reach the smarthost: starttls (required), tls (implicit, port 465) or none (no AUTH then)"),
     LEGACY_DIRECT_MX("legacy.direct-mx", "false",
             "true delivers plain email straight to each recipient domain's MX when no smarthost is set"),
+    LEGACY_FROM("legacy.from", "outward",
+            "address users' plain email leaves from: outward (a fresh alias per correspondent) or published"
+                    + " (the user's published address); per user: liaison user legacy-from"),
     DKIM_SELECTOR("dkim.selector", "liaison",
             "DKIM selector of the key that signs outgoing plain email (liaison dns prints its record)");
 

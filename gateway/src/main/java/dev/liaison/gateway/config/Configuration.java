@@ -1,5 +1,6 @@
 package dev.liaison.gateway.config;
 
+import dev.liaison.mapping.correspondent.LegacyFrom;
 import dev.liaison.mapping.database.DatabaseLocation;
 
 import java.net.InetAddress;
@@ -40,6 +41,7 @@ public final class Configuration {
     private final boolean privateDestinations;
     private final Optional<LegacySmarthost> legacySmarthost;
     private final boolean legacyDirectMx;
+    private final LegacyFrom legacyFrom;
     private final String dkimSelector;
 
     private Configuration(Map<ConfigKey, ConfigurationSources.Value> raw) {
@@ -66,6 +68,7 @@ public final class Configuration {
         }
         this.legacySmarthost = parseLegacySmarthost();
         this.legacyDirectMx = parseBoolean(ConfigKey.LEGACY_DIRECT_MX);
+        this.legacyFrom = parseLegacyFrom();
         this.dkimSelector = parseDkimSelector();
     }
 
@@ -156,6 +159,19 @@ public final class Configuration {
     /** {@code legacy.direct-mx}: deliver plain email to the recipients' MX hosts when no smarthost is set. */
     public boolean legacyDirectMx() {
         return legacyDirectMx;
+    }
+
+    /** {@code legacy.from}: the address plain email leaves from, for users without a choice of their own. */
+    public LegacyFrom legacyFrom() {
+        return legacyFrom;
+    }
+
+    private LegacyFrom parseLegacyFrom() {
+        try {
+            return LegacyFrom.parse(value(ConfigKey.LEGACY_FROM));
+        } catch (IllegalArgumentException e) {
+            throw invalid(ConfigKey.LEGACY_FROM, e.getMessage());
+        }
     }
 
     /** {@code dkim.selector}, lower-cased. */

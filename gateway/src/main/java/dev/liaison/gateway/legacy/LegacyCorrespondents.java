@@ -3,12 +3,14 @@ package dev.liaison.gateway.legacy;
 import dev.liaison.gateway.relationship.RelationshipAliases;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
+import dev.liaison.mapping.alias.AliasState;
 import dev.liaison.mapping.alias.AliasStore;
 import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.LocalPartGenerator;
 import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.correspondent.LegacyCorrespondent;
 import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
+import dev.liaison.mapping.correspondent.LegacyFrom;
 import dev.liaison.mapping.relationship.PostgresRelationshipStore;
 import dev.liaison.mapping.relationship.Relationship;
 import dev.liaison.mapping.relationship.RelationshipState;
@@ -23,7 +25,9 @@ import java.util.Optional;
  * user's — the correspondent's local alias (what the user writes to, and what the correspondent's
  * mail shows as From) and the user's outward alias towards this correspondent only (what the
  * correspondent sees and writes to), so no two correspondents can link the user's conversations.
- * A stranger who wrote to a published address is answered from that address, which they know.
+ * A stranger who wrote to a published address is answered from that address, which they know; an
+ * administrator may choose published addresses over outward aliases ({@code legacy.from}, or per
+ * user).
  * Everything happens in the caller's transaction.
  */
 public final class LegacyCorrespondents {
@@ -31,13 +35,20 @@ public final class LegacyCorrespondents {
     private static final byte[] NO_PROTOCOL_STATE = new byte[0];
 
     private final String domain;
+    private final LegacyFrom defaultFrom;
     private final AliasStore aliases = new PostgresAliasStore();
     private final RelationshipStore relationships = new PostgresRelationshipStore();
     private final LegacyCorrespondentStore correspondents = new LegacyCorrespondentStore();
     private final LocalPartGenerator localParts = new LocalPartGenerator();
 
     public LegacyCorrespondents(String domain) {
+        this(domain, LegacyFrom.OUTWARD);
+    }
+
+    /** @param defaultFrom {@code legacy.from}: where users without a choice of their own write from */
+    public LegacyCorrespondents(String domain, LegacyFrom defaultFrom) {
         this.domain = domain;
+        this.defaultFrom = defaultFrom;
     }
 
     /** One legacy relationship as the gateway routes it. */
@@ -47,20 +58,38 @@ public final class LegacyCorrespondents {
 
     /**
      * A new relationship of {@code owner} with {@code address}, {@code state} REQUESTED (a stranger
-     * wrote to the published alias {@code via}) or ACTIVE (the user wrote first).
+     * wrote to the published alias {@code via}) or ACTIVE (the user wrote first, {@code via} empty:
+     * their mail leaves from a fresh outward alias, or from their published address if they or
+     * the gateway chose so and they have one).
      */
     public Link open(Connection c, Login owner, String address, String peerName, RelationshipState state,
                      Optional<Alias> via) {
+        boolean openedByUser = via.isEmpty();
+        Optional<Alias> answeredFrom = openedByUser ? publishedFrom(c, owner) : via;
         Relationship relationship = relationships.create(c, owner, RelationshipAliases.cleanName(peerName),
                 NO_PROTOCOL_STATE);
         relationship = relationships.changeState(c, relationship.id(), state);
         LegacyCorrespondent correspondent = correspondents.create(c, relationship.id(), owner, address,
-                via.map(Alias::id));
+                answeredFrom.map(Alias::id), openedByUser);
         Alias peer = newAlias(c, owner, LocalPartGenerator.prefixFrom(peerName), new AliasTarget.Relationship(relationship.id()));
         // a stranger already knows the published address they wrote to: answers come from it
-        Alias outward = via.isPresent() ? via.get() : newAlias(c, owner, LocalPartGenerator.prefixFrom(owner.value()),
-                new AliasTarget.Outward(relationship.id()));
+        Alias outward = answeredFrom.isPresent() ? answeredFrom.get() : newAlias(c, owner,
+                LocalPartGenerator.prefixFrom(owner.value()), new AliasTarget.Outward(relationship.id()));
         return new Link(relationship, correspondent, peer, outward);
+    }
+
+    /**
+     * The published address the user's first mail to someone leaves from, when the user (or, by
+     * default, the gateway) chose published over outward aliases: the oldest active one. Without
+     * any, an outward alias still keeps conversations apart.
+     */
+    private Optional<Alias> publishedFrom(Connection c, Login owner) {
+        if (correspondents.fromOf(c, owner).orElse(defaultFrom) != LegacyFrom.PUBLISHED) {
+            return Optional.empty();
+        }
+        return aliases.listOf(c, owner).stream()
+                .filter(a -> a.target() instanceof AliasTarget.Published && a.state() == AliasState.ACTIVE)
+                .min(java.util.Comparator.comparingLong(Alias::id));
     }
 
     /** The user's relationship with {@code address}, if there is one. */

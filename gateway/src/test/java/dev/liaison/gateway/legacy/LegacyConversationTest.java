@@ -17,6 +17,8 @@ import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
+import dev.liaison.mapping.correspondent.LegacyFrom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -131,7 +134,36 @@ class LegacyConversationTest {
         assertEquals(1, folder("INBOX", next).size(), "an answered request is a relationship: INBOX from now on");
     }
 
+    @Test
+    void aUserWhoChoseTheirPublishedAddressWritesEveryoneFromItAndRepliesReachTheInbox() throws Exception {
+        Administration admin = new Administration(gateway.database(), DOMAIN);
+        admin.addUser(Login.of("blake"), "Blake", "blake-pw".toCharArray());
+        String published = admin.createAlias(Login.of("blake"), "blake", true).address().toString();
+        gateway.database().inTransaction(c -> {
+            new LegacyCorrespondentStore().setFrom(c, Login.of("blake"), Optional.of(LegacyFrom.PUBLISHED));
+            return null;
+        });
+        String erin = "erin." + shortId() + "@legacy.example";
+        String first = "from blake's known address " + shortId();
+        submit("blake", erin, first, "Blake");
+        MimeMessage toErin = arrived(erin, first);
+        assertEquals(published, ((InternetAddress) toErin.getFrom()[0]).getAddress(), "the published address, by choice");
+        String finn = "finn." + shortId() + "@elsewhere.example";
+        submit("blake", finn, "hello finn " + shortId(), "Blake");
+        assertEquals(published, ((InternetAddress) arrived(finn, null).getFrom()[0]).getAddress(),
+                "every correspondent sees the same address");
+
+        String reply = "Re: " + first;
+        mxSend(erin, "Erin", published, reply, toErin.getMessageID());
+        assertEquals(1, folder("blake", "INBOX", reply).size(), "blake wrote first: erin's reply is no request");
+        assertEquals(0, folder("blake", "Requests", reply).size());
+    }
+
     private static void submit(String to, String subject, String name) throws Exception {
+        submit("alex", to, subject, name);
+    }
+
+    private static void submit(String login, String to, String subject, String name) throws Exception {
         Properties p = new Properties();
         p.put("mail.smtp.host", "localhost");
         p.put("mail.smtp.port", String.valueOf(gateway.submissionPort()));
@@ -141,14 +173,14 @@ class LegacyConversationTest {
         p.put("mail.smtp.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
         Session session = Session.getInstance(p);
         MimeMessage m = new MimeMessage(session);
-        m.setFrom(new InternetAddress("alex@" + DOMAIN, name));
+        m.setFrom(new InternetAddress(login + "@" + DOMAIN, name));
         m.setRecipients(Message.RecipientType.TO, to);
         m.setSubject(subject);
         m.setHeader("User-Agent", "TestMail/1.0 (secret-laptop.local)");
         m.setText("Body of " + subject + "\r\n");
         m.saveChanges();
         try (Transport t = session.getTransport("smtp")) {
-            t.connect("alex", "alex-pw");
+            t.connect(login, login + "-pw");
             t.sendMessage(m, m.getAllRecipients());
         }
     }
@@ -202,6 +234,10 @@ class LegacyConversationTest {
     }
 
     private static List<MimeMessage> folder(String name, String subject) throws Exception {
+        return folder("alex", name, subject);
+    }
+
+    private static List<MimeMessage> folder(String login, String name, String subject) throws Exception {
         Properties p = new Properties();
         p.put("mail.imaps.host", "localhost");
         p.put("mail.imaps.port", String.valueOf(gateway.imapsPort()));
@@ -209,7 +245,7 @@ class LegacyConversationTest {
         p.put("mail.imaps.timeout", "30000");
         List<MimeMessage> found = new ArrayList<>();
         try (Store store = Session.getInstance(p).getStore("imaps")) {
-            store.connect("alex", "alex-pw");
+            store.connect(login, login + "-pw");
             Folder f = store.getFolder(name);
             if (!f.exists()) {
                 return found;

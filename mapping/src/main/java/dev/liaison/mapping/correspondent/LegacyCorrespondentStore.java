@@ -25,14 +25,15 @@ public final class LegacyCorrespondentStore {
     public static final int MAX_OFFER_LENGTH = 8192;
 
     /**
-     * Records the correspondent of {@code relationshipId} (a relationship of {@code owner}).
+     * Records the correspondent of {@code relationshipId} (a relationship of {@code owner}), who
+     * wrote first or was written to first ({@code openedByUser}).
      * {@link DuplicateCorrespondentException} if {@code owner} already has a relationship with that address.
      */
     public LegacyCorrespondent create(Connection c, long relationshipId, Login owner, String address,
-                                      Optional<Long> viaAlias) {
+                                      Optional<Long> viaAlias, boolean openedByUser) {
         String normalised = normalised(address);
-        String sql = "INSERT INTO mapping.legacy_correspondents (relationship_id, user_id, address, via_alias)"
-                + " SELECT ?, id, ?, ? FROM mapping.users WHERE login = ? RETURNING " + COLUMNS;
+        String sql = "INSERT INTO mapping.legacy_correspondents (relationship_id, user_id, address, via_alias, opened_by)"
+                + " SELECT ?, id, ?, ?, ? FROM mapping.users WHERE login = ? RETURNING " + COLUMNS;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, relationshipId);
             ps.setString(2, normalised);
@@ -41,7 +42,8 @@ public final class LegacyCorrespondentStore {
             } else {
                 ps.setNull(3, Types.BIGINT);
             }
-            ps.setString(4, owner.value());
+            ps.setString(4, openedByUser ? "user" : "correspondent");
+            ps.setString(5, owner.value());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new IllegalArgumentException("no user " + owner + " for correspondent " + normalised);
@@ -53,6 +55,35 @@ public final class LegacyCorrespondentStore {
                 throw new DuplicateCorrespondentException(owner, normalised);
             }
             throw SqlStates.unexpected("recording correspondent " + normalised + " of " + owner, e);
+        }
+    }
+
+    /** The address {@code owner}'s plain email leaves from, if set for them; empty: the gateway's default. */
+    public Optional<LegacyFrom> fromOf(Connection c, Login owner) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT legacy_from FROM mapping.users WHERE login = ?")) {
+            ps.setString(1, owner.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new dev.liaison.mapping.user.UnknownUserException(owner);
+                }
+                return Optional.ofNullable(rs.getString(1)).map(LegacyFrom::parse);
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("reading the plain-email address choice of " + owner, e);
+        }
+    }
+
+    /** Sets (or, with empty, clears back to the gateway's default) the address {@code owner}'s plain email leaves from. */
+    public void setFrom(Connection c, Login owner, Optional<LegacyFrom> from) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE mapping.users SET legacy_from = ?, updated_at = now()"
+                + " WHERE login = ?")) {
+            ps.setString(1, from.map(LegacyFrom::dbValue).orElse(null));
+            ps.setString(2, owner.value());
+            if (ps.executeUpdate() == 0) {
+                throw new dev.liaison.mapping.user.UnknownUserException(owner);
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("setting the plain-email address choice of " + owner, e);
         }
     }
 
@@ -74,7 +105,7 @@ public final class LegacyCorrespondentStore {
     /** Requests that strangers made through the published alias {@code aliasId} since {@code since}. */
     public int requestsSince(Connection c, long aliasId, Instant since) {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM mapping.legacy_correspondents"
-                + " WHERE via_alias = ? AND created_at >= ?")) {
+                + " WHERE via_alias = ? AND opened_by = 'correspondent' AND created_at >= ?")) {
             ps.setLong(1, aliasId);
             ps.setTimestamp(2, Timestamp.from(since));
             try (ResultSet rs = ps.executeQuery()) {

@@ -4,6 +4,7 @@ import dev.liaison.gateway.config.ConfigKey;
 import dev.liaison.gateway.config.Configuration;
 import dev.liaison.gateway.config.ConfigurationException;
 import dev.liaison.gateway.config.LegacySmarthost;
+import dev.liaison.mapping.correspondent.LegacyFrom;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -71,6 +72,13 @@ class LegacyConfigurationTest {
         assertRefused(Map.of("legacy.relay.user", "gw"), "legacy.relay.user");
         assertRefused(Map.of("legacy.direct-mx", "yes"), "legacy.direct-mx");
         assertRefused(Map.of("dkim.selector", "two words"), "dkim.selector");
+        assertRefused(Map.of("legacy.from", "own"), "legacy.from");
+    }
+
+    @Test
+    void plainEmailLeavesFromOutwardAliasesUnlessPublishedIsChosen() {
+        assertEquals(LegacyFrom.OUTWARD, Configuration.defaultsWith(Map.of()).legacyFrom());
+        assertEquals(LegacyFrom.PUBLISHED, Configuration.defaultsWith(Map.of("legacy.from", "Published")).legacyFrom());
     }
 
     private static void assertRefused(Map<String, String> values, String key) {
