@@ -221,6 +221,42 @@ class LegacyInboundTest {
     }
 
     @Test
+    void brokenMimeIsFiledAsItCameAndStaysReadableOverImap() throws Exception {
+        String rex = "rex." + shortId() + "@legacy.example";
+        for (String contentType : List.of("multipart/mixed; boundary=\"never-closed\"", "multipart/mixed",
+                "message/rfc822", "text/plain; charset=\"no-such-charset\"")) {
+            String subject = "broken mime " + shortId();
+            String raw = "From: Rex <" + rex + ">\r\nTo: " + published + "\r\nSubject: " + subject
+                    + "\r\nMessage-ID: <" + shortId() + "@legacy.example>\r\nMIME-Version: 1.0\r\nContent-Type: "
+                    + contentType + "\r\n\r\n--never-closed\r\nContent-Type: text/plain\r\n\r\npart one, never ended\r\n";
+            MimeMessage m = new MimeMessage(mx(rex), new java.io.ByteArrayInputStream(raw.getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII)));
+            Transport.send(m, new jakarta.mail.Address[] {new InternetAddress(published)});
+            try (Store store = imap()) {
+                Folder requests = store.getFolder("Requests");
+                requests.open(Folder.READ_ONLY);
+                Message[] all = requests.getMessages();
+                jakarta.mail.FetchProfile profile = new jakarta.mail.FetchProfile();
+                profile.add(jakarta.mail.FetchProfile.Item.CONTENT_INFO); // BODYSTRUCTURE
+                profile.add(jakarta.mail.FetchProfile.Item.ENVELOPE);
+                requests.fetch(all, profile);
+                Message filed = java.util.Arrays.stream(all).filter(x -> {
+                    try {
+                        return subject.equals(x.getSubject());
+                    } catch (MessagingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).findFirst().orElseThrow(() -> new AssertionError(contentType + ": not filed"));
+                java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+                filed.writeTo(body);
+                assertTrue(body.toString(java.nio.charset.StandardCharsets.US_ASCII).contains("part one, never ended"),
+                        contentType + ": the body is kept as it came");
+                requests.close(false);
+            }
+        }
+    }
+
+    @Test
     void aBlockedCorrespondentIsRefusedAtTheEnvelope() throws Exception {
         String eve = "eve." + shortId() + "@legacy.example";
         send(eve, "Eve", published, "first " + shortId(), "<" + shortId() + "@legacy.example>");
