@@ -129,7 +129,18 @@ public final class EmbeddedPostgresServer {
         Path cluster = dir.resolve("postgres");
         stopOrphanedPostmaster(cluster);
         String password = secret(dir);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        EmbeddedPostgres pg = postmaster(cluster, password, 0);
+        Endpoint endpoint = new Endpoint(pg.getPort(), password);
+        harden(cluster, endpoint);
+        LOG.info("Embedded PostgreSQL started for {} on 127.0.0.1:{}", dir, endpoint.port());
+        Handle handle = new Handle(endpoint, pg, ownerFile, owner, clientsFile, null);
+        handle.watch(cluster);
+        return handle;
+    }
+
+    /** Starts the cluster's postmaster, on {@code port} (0: any free one). */
+    private static EmbeddedPostgres postmaster(Path cluster, String password, int port) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(cluster)
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
@@ -141,12 +152,21 @@ public final class EmbeddedPostgresServer {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setConnectConfig("password", password)
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .start();
-        Endpoint endpoint = new Endpoint(pg.getPort(), password);
-        harden(cluster, endpoint);
-        LOG.info("Embedded PostgreSQL started for {} on 127.0.0.1:{}", dir, endpoint.port());
-        return new Handle(endpoint, pg, ownerFile, owner, clientsFile, null);
+                .setPGStartupWait(Duration.ofSeconds(60));
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        return builder.start();
+    }
+
+    /** The postmaster's process, from the first line of {@code postmaster.pid}. */
+    private static Optional<ProcessHandle> postmasterProcess(Path cluster) {
+        try {
+            List<String> lines = Files.readAllLines(cluster.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+            return lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.get(0).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<Handle> attach(Path dir, FileChannel ownerFile, FileChannel clientsFile, Instant deadline)
@@ -269,11 +289,12 @@ public final class EmbeddedPostgresServer {
     /** What one process holds: either the server itself (owner) or a shared claim on another's. */
     private static final class Handle {
         final Endpoint endpoint;
-        final EmbeddedPostgres server;
+        volatile EmbeddedPostgres server;
         final FileChannel ownerFile;
         final FileLock ownerLock;
         final FileChannel clientsFile;
         final FileLock clientsLock;
+        volatile boolean closing;
         int references;
 
         Handle(Endpoint endpoint, EmbeddedPostgres server, FileChannel ownerFile, FileLock ownerLock,
@@ -290,10 +311,71 @@ public final class EmbeddedPostgresServer {
             return server != null;
         }
 
+        /**
+         * Restarts the postmaster on the same port if it dies under us (killed, out of memory): the
+         * process that owns the database would otherwise live on without one, answering 451 and
+         * never becoming ready again. PostgreSQL's crash recovery replays the WAL on start, so every
+         * commit survives; the pools' connections fail once and reconnect to the same endpoint.
+         */
+        void watch(Path cluster) {
+            Optional<ProcessHandle> process = postmasterProcess(cluster);
+            if (process.isEmpty()) {
+                LOG.warn("Cannot watch the embedded PostgreSQL of {}: no readable postmaster.pid", cluster);
+                return;
+            }
+            process.get().onExit().thenRun(() -> {
+                if (!closing) {
+                    Thread restart = new Thread(() -> restart(cluster, process.get().pid()), "embedded-postgres-restart");
+                    restart.setDaemon(true);
+                    restart.start();
+                }
+            });
+        }
+
+        private void restart(Path cluster, long deadPid) {
+            LOG.error("The embedded PostgreSQL (pid {}) exited unexpectedly; restarting it on port {}", deadPid,
+                    endpoint.port());
+            try {
+                server.close(); // frees zonky's lock on the cluster (its pg_ctl stop fails: nothing to stop)
+            } catch (IOException e) {
+                LOG.debug("closing the dead postmaster's handle", e);
+            }
+            for (int attempt = 1; !closing; attempt++) {
+                try {
+                    // its backends may still hold the shared memory for a moment: start fails until they are gone
+                    EmbeddedPostgres restarted = postmaster(cluster, endpoint.password(), endpoint.port());
+                    synchronized (this) {
+                        if (closing) {
+                            restarted.close();
+                            return;
+                        }
+                        server = restarted;
+                    }
+                    LOG.info("Embedded PostgreSQL restarted on port {} after {} attempt(s)", endpoint.port(), attempt);
+                    watch(cluster);
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    if (attempt % 10 == 1) {
+                        LOG.warn("Restarting the embedded PostgreSQL failed (attempt {}), retrying: {}", attempt,
+                                e.toString());
+                    }
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+
         void close() {
             try {
                 if (owned()) {
                     FileLock exclusive = waitForClients();
+                    synchronized (this) {
+                        closing = true;
+                    }
                     server.close();
                     if (exclusive != null) {
                         exclusive.release();

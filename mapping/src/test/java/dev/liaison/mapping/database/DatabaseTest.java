@@ -31,6 +31,36 @@ class DatabaseTest {
     }
 
     @Test
+    void embeddedDatabaseKilledUnderItsOwnerIsRestartedWithEveryCommit(@TempDir Path dataDir) throws Exception {
+        try (Database db = Database.openOwned(new DatabaseLocation.Embedded(dataDir), PoolSettings.forCommand())) {
+            db.inTransaction(c -> c.createStatement().execute("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('x')"));
+            Path pidFile = dataDir.resolve("postgres/postmaster.pid");
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+            postmaster.destroyForcibly(); // SIGKILL: no shutdown checkpoint, recovery must replay the WAL
+            postmaster.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            String value = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (value == null && System.nanoTime() < deadline) {
+                try {
+                    value = db.inTransaction(c -> {
+                        var rs = c.createStatement().executeQuery("SELECT v FROM kept");
+                        rs.next();
+                        return rs.getString(1);
+                    });
+                } catch (RuntimeException e) {
+                    Thread.sleep(200); // down until the owner has restarted it
+                }
+            }
+            assertEquals("x", value, "the owner restarted its database, and the commit survived the kill");
+            long restarted = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            assertTrue(restarted != pid && ProcessHandle.of(restarted).isPresent(), "a new postmaster runs");
+        }
+        assertTrue(Files.notExists(dataDir.resolve("postgres/postmaster.pid")), "and it stops with its owner");
+    }
+
+    @Test
     void embeddedDatabaseFlushesEveryCommitToDisk(@TempDir Path dataDir) throws SQLException {
         try (Database db = Database.openOwned(new DatabaseLocation.Embedded(dataDir), PoolSettings.forCommand())) {
             String settings = db.inTransaction(c -> {
