@@ -7,6 +7,9 @@
 # Usage: gateway/src/test/scripts/bench-submission-bare.sh [messages]
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
+# WARMUP: messages sent (per mode, not reported) before the measured ones; the JVMs' JIT needs
+# about 15,000 on this 2-core machine before the CPU per message settles.
+warmup=${WARMUP:-16000}
 messages=${1:-8000}
 mvn -q -B -o -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/test.classpath \
   -Dmdep.includeScope=test >/dev/null
@@ -16,6 +19,7 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 java ${SERVE_JAVA_OPTS:-} -cp "$cp" dev.liaison.gateway.load.BareSubmissionServer --dir "$work" --port 26587 \
   > "$work/server.log" 2>&1 &
 server=$!
+touch "$work/server.log"
 until grep -q "^ready" "$work/server.log"; do
   kill -0 $server 2>/dev/null || { cat "$work/server.log"; exit 1; }
   sleep 0.5
@@ -26,7 +30,7 @@ echo "load before: $(cat /proc/loadavg)"
 # BENCH_MODES: "reuse" (default), "new" (a new connection, STARTTLS and AUTH per message), or both
 for mode in ${BENCH_MODES:-reuse}; do
   case $mode in reuse) reuse=-d ;; *) reuse= ;; esac
-  java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s 10 -m "$messages" -l 10240 $reuse \
+  java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s 10 -m "$messages" -l 10240 $reuse --warmup "$warmup" \
     --port 26587 --ca "$work/tls/certificate.pem" --accounts "${accounts%,}" --pids "$pids"
 done
 echo "load after: $(cat /proc/loadavg)"

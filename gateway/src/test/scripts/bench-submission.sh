@@ -8,6 +8,9 @@
 # Usage: gateway/src/test/scripts/bench-submission.sh [messages]
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
+# WARMUP: messages sent (per mode, not reported) before the measured ones; the JVMs' JIT needs
+# about 15,000 on this 2-core machine before the CPU per message settles.
+warmup=${WARMUP:-16000}
 messages=${1:-5000}
 mvn -q -B -o -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/test.classpath \
   -Dmdep.includeScope=test >/dev/null
@@ -33,7 +36,7 @@ echo "load before: $(cat /proc/loadavg)"
 for mode in ${BENCH_MODES:-one-d one ten-d ten}; do
   case $mode in one*) who=${accounts[0]} ;; *) who=$all ;; esac
   case $mode in *-d) reuse=-d ;; *) reuse= ;; esac
-  java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s 10 -m "$messages" -l 10240 $reuse \
+  java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s 10 -m "$messages" -l 10240 $reuse --warmup "$warmup" \
     --port 25587 --ca liaison-data/tls/certificate.pem --accounts "$who" --pids "$pids"
 done
 echo "load after: $(cat /proc/loadavg)"

@@ -61,12 +61,14 @@ public final class BareSubmissionServer {
                 submission -> store(db, submission));
         var settings = new SmtpSettings(DOMAIN, InetAddress.getLoopbackAddress(), port, 0,
                 SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT);
-        try (var server = SubmissionServer.start(settings, tls.sslContext(), services)) {
-            System.out.println("ready");
-            new CountDownLatch(1).await(); // until killed
-        } finally {
+        var server = SubmissionServer.start(settings, tls.sslContext(), services);
+        // Killed (SIGTERM) is how a benchmark ends it: stop the listeners, then the embedded PostgreSQL.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
             db.close();
-        }
+        }));
+        System.out.println("ready");
+        new CountDownLatch(1).await();
     }
 
     private static Optional<AuthenticatedUser> authenticate(Credentials credentials) {

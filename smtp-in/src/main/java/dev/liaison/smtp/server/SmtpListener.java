@@ -99,9 +99,6 @@ final class SmtpListener extends AbstractAsyncServer {
         if (!encryption.isStartTLS()) {
             pipeline.addLast(HandlerConstants.SSL_HANDLER, encryption.sslHandler());
         }
-        // Behind the TLS handler (STARTTLS adds it first, so also in front of this): replies to one
-        // read's pipelined commands leave as one record.
-        pipeline.addLast("pipelinedReplies", new PipelinedReplies());
         pipeline.addLast(HandlerConstants.FRAMER, new StrictLineDecoder(limits.maxLineOctets()));
         // Answers framing events in order with the replies James writes for earlier lines.
         pipeline.addLast("framingReplies", framingReplies);
