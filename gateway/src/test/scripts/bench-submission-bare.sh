@@ -4,6 +4,7 @@
 # the embedded PostgreSQL) driven by SubmissionLoad exactly as bench-submission.sh drives the
 # gateway: 10 sessions, 10 KB messages, STARTTLS + AUTH, connection reuse (-d), ten users.
 # The SMTP server's own ceiling, to read next to the whole gateway's number.
+# SESSIONS (default 10): parallel sessions; SESSIONS=1 gives the unloaded transaction time.
 # Usage: gateway/src/test/scripts/bench-submission-bare.sh [messages]
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
@@ -30,7 +31,7 @@ echo "load before: $(cat /proc/loadavg)"
 # BENCH_MODES: "reuse" (default), "new" (a new connection, STARTTLS and AUTH per message), or both
 for mode in ${BENCH_MODES:-reuse}; do
   case $mode in reuse) reuse=-d ;; *) reuse= ;; esac
-  java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s 10 -m "$messages" -l 10240 $reuse --warmup "$warmup" \
+  java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s "${SESSIONS:-10}" -m "$messages" -l 10240 $reuse --warmup "$warmup" \
     --port 26587 --ca "$work/tls/certificate.pem" --accounts "${accounts%,}" --pids "$pids"
 done
 echo "load after: $(cat /proc/loadavg)"

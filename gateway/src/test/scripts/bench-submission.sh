@@ -36,7 +36,7 @@ echo "load before: $(cat /proc/loadavg)"
 for mode in ${BENCH_MODES:-one-d one ten-d ten}; do
   case $mode in one*) who=${accounts[0]} ;; *) who=$all ;; esac
   case $mode in *-d) reuse=-d ;; *) reuse= ;; esac
-  java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s 10 -m "$messages" -l 10240 $reuse --warmup "$warmup" \
+  java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s "${SESSIONS:-10}" -m "$messages" -l 10240 $reuse --warmup "$warmup" \
     --port 25587 --ca liaison-data/tls/certificate.pem --accounts "$who" --pids "$pids"
 done
 echo "load after: $(cat /proc/loadavg)"
