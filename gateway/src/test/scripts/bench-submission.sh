@@ -2,9 +2,15 @@
 # Submission throughput: a real `liaison serve` (embedded PostgreSQL, durable commits into INBOX)
 # driven by SubmissionLoad over STARTTLS + AUTH, 10 sessions, 10 KB messages, with and without
 # connection reuse, all sessions as one user (one INBOX) and as ten users.
+# Each run reports msgs/s, latency and the CPU seconds of the load generator, the gateway JVM and
+# its PostgreSQL (postmaster and backends) over the measured part; SERVE_JAVA_OPTS goes to the
+# gateway JVM (e.g. a JFR recording).
 # Usage: gateway/src/test/scripts/bench-submission.sh [messages]
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
+# WARMUP: messages sent (per mode, not reported) before the measured ones; the JVMs' JIT needs
+# about 15,000 on this 2-core machine before the CPU per message settles.
+warmup=${WARMUP:-16000}
 messages=${1:-5000}
 mvn -q -B -o -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/test.classpath \
   -Dmdep.includeScope=test >/dev/null
@@ -24,10 +30,13 @@ serve=$!
 touch serve.log
 until grep -q "Liaison serving" serve.log; do sleep 0.5; done
 all=$(IFS=,; echo "${accounts[*]}")
+pids="gateway:$serve,postgres:$(head -1 liaison-data/postgres/postmaster.pid)"
+echo "load before: $(cat /proc/loadavg)"
 # one user (one INBOX) or ten; -d: connection reuse. BENCH_MODES picks a subset.
 for mode in ${BENCH_MODES:-one-d one ten-d ten}; do
   case $mode in one*) who=${accounts[0]} ;; *) who=$all ;; esac
   case $mode in *-d) reuse=-d ;; *) reuse= ;; esac
-  java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s 10 -m "$messages" -l 10240 $reuse \
-    --port 25587 --ca liaison-data/tls/certificate.pem --accounts "$who"
+  java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s "${SESSIONS:-10}" -m "$messages" -l 10240 $reuse --warmup "$warmup" \
+    --port 25587 --ca liaison-data/tls/certificate.pem --accounts "$who" --pids "$pids"
 done
+echo "load after: $(cat /proc/loadavg)"

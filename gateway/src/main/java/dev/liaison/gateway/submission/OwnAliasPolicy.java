@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -63,10 +64,11 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         if (address.isEmpty()) {
             return RecipientVerdict.UNKNOWN;
         }
-        try {
-            return db.inTransaction(c -> aliases.find(c, address.get()).map(a -> verdict(c, sender, a))
-                    .orElse(RecipientVerdict.UNKNOWN));
-        } catch (Exception e) {
+        // One autocommit read, no BEGIN/COMMIT: this verdict only shapes the RCPT reply, and the
+        // handler asks again inside the transaction that commits the message.
+        try (Connection c = db.dataSource().getConnection()) {
+            return aliases.find(c, address.get()).map(a -> verdict(c, sender, a)).orElse(RecipientVerdict.UNKNOWN);
+        } catch (SQLException | RuntimeException e) {
             LOG.warn("RCPT check failed, answering 451: {}", e.getMessage());
             return RecipientVerdict.TEMPORARY_FAILURE;
         }

@@ -29,7 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a new TCP connection, STARTTLS and AUTH.
  *
  * <pre>java -cp ... dev.liaison.gateway.load.SubmissionLoad -s 10 -m 5000 -l 10240 -d \
- *      --port 587 --ca cert.pem --accounts alex:pw:alex.xxxxxxxxxx@domain,blair:pw:blair.yyyyyyyyyy@domain</pre>
+ *      --port 587 --ca cert.pem --accounts alex:pw:alex.xxxxxxxxxx@domain,blair:pw:blair.yyyyyyyyyy@domain \
+ *      [--warmup 16000] [--pids gateway:1234,postgres:5678]</pre>
+ *
+ * <p>The report gives the load generator's own CPU time and, for each {@code --pids} entry, that
+ * process's and its descendants' (a postmaster and its backends), over the measured run only.
  */
 public final class SubmissionLoad {
 
@@ -39,9 +43,10 @@ public final class SubmissionLoad {
     private final List<Account> accounts;
     private final int size;
     private final AtomicInteger nextAccount = new AtomicInteger();
+    private final List<ProcessTree> servers = new ArrayList<>();
 
     /** Who a session logs in as and which of that user's aliases it writes to. */
-    private record Account(String login, String password, String alias, byte[] message) {
+    private record Account(String login, String password, String alias, byte[] dataBlock) {
     }
 
     private SubmissionLoad(String host, int port, SSLContext tls, List<String[]> accounts, int size) {
@@ -49,7 +54,7 @@ public final class SubmissionLoad {
         this.port = port;
         this.tls = tls;
         this.size = size;
-        this.accounts = accounts.stream().map(a -> new Account(a[0], a[1], a[2], message(size, a[2]))).toList();
+        this.accounts = accounts.stream().map(a -> new Account(a[0], a[1], a[2], dataBlock(size, a[2]))).toList();
     }
 
     public static void main(String[] args) throws Exception {
@@ -62,7 +67,18 @@ public final class SubmissionLoad {
         int sessions = Integer.parseInt(a.get("-s", "10"));
         int messages = Integer.parseInt(a.get("-m", "2000"));
         boolean reuse = a.flag("-d");
-        load.run(Math.max(1, messages / 20), sessions, reuse, false); // warm-up: JIT, pools, TLS caches
+        // --pids name:pid,...: processes (with their descendants) whose CPU time the report includes
+        for (String p : a.get("--pids", "").split(",")) {
+            if (!p.isEmpty()) {
+                String[] namePid = p.split(":", 2);
+                load.servers.add(new ProcessTree(namePid[0], List.of(Long.parseLong(namePid[1]))));
+            }
+        }
+        // Warm-up (JIT of both JVMs, pools, TLS caches), not reported. The servers' C2 compiler
+        // competes with the load for the two cores: on this machine the submission server's CPU per
+        // message settles only after some 15,000 messages (docs/benchmarks.md), hence --warmup.
+        int warmup = Integer.parseInt(a.get("--warmup", String.valueOf(Math.max(1, messages / 20))));
+        load.run(warmup, sessions, reuse, false);
         load.run(messages, sessions, reuse, true);
     }
 
@@ -70,6 +86,8 @@ public final class SubmissionLoad {
         AtomicInteger remaining = new AtomicInteger(messages);
         ExecutorService pool = Executors.newFixedThreadPool(sessions);
         List<Future<long[]>> results = new ArrayList<>();
+        long cpuStart = processCpuNanos();
+        double[] serverCpuStart = servers.stream().mapToDouble(t -> t.sample().cpuSeconds()).toArray();
         long start = System.nanoTime();
         for (int i = 0; i < sessions; i++) {
             results.add(pool.submit(() -> session(remaining, reuse)));
@@ -83,10 +101,17 @@ public final class SubmissionLoad {
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
         if (report) {
+            StringBuilder cpu = new StringBuilder();
+            for (int i = 0; i < servers.size(); i++) {
+                double used = servers.get(i).sample().cpuSeconds() - serverCpuStart[i];
+                cpu.append(String.format(" %s_cpu_s=%.1f (%.2f ms/msg)", servers.get(i).name(), used,
+                        used * 1000 / messages));
+            }
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             System.out.printf("messages=%d sessions=%d users=%d size=%d reuse=%s seconds=%.2f msgs/s=%.0f "
-                            + "p50=%.2fms p99=%.2fms%n", sorted.length, sessions, accounts.size(), size, reuse, seconds,
-                    sorted.length / seconds, sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6);
+                            + "p50=%.2fms p99=%.2fms load_generator_cpu_s=%.1f%s%n", sorted.length, sessions,
+                    accounts.size(), size, reuse, seconds, sorted.length / seconds, sorted[sorted.length / 2] / 1e6,
+                    sorted[(int) (sorted.length * 0.99)] / 1e6, (processCpuNanos() - cpuStart) / 1e9, cpu);
         }
     }
 
@@ -156,8 +181,7 @@ public final class SubmissionLoad {
             expect(250);
             expect(250);
             expect(354);
-            out.write(account.message());
-            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(account.dataBlock()); // one write: the message and its end-of-data line
             out.flush();
             expect(250);
         }
@@ -198,8 +222,11 @@ public final class SubmissionLoad {
         }
     }
 
-    /** A message of exactly {@code size} octets (headers included), lines of 76 characters. */
-    private static byte[] message(int size, String to) {
+    /**
+     * A message of exactly {@code size} octets (headers included), lines of 76 characters, followed
+     * by the end-of-data line: sent in one write, as smtp-source's buffered stream does.
+     */
+    private static byte[] dataBlock(int size, String to) {
         StringBuilder sb = new StringBuilder("From: <" + to + ">\r\nTo: <" + to + ">\r\nSubject: load\r\n\r\n");
         while (sb.length() + 78 <= size) {
             sb.append("x".repeat(76)).append("\r\n");
@@ -207,9 +234,15 @@ public final class SubmissionLoad {
         while (sb.length() < size - 2) {
             sb.append('y');
         }
-        return sb.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+        return sb.append("\r\n.\r\n").toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+
+    /** This JVM's CPU time (all threads), so a run can say what the load generator itself cost. */
+    private static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
 
     /** {@code -x value} and {@code --x value} options, and bare flags. */
     private record Args(String[] args) {

@@ -1,0 +1,75 @@
+package dev.liaison.gateway.submission;
+
+import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.database.TestPostgres;
+import dev.liaison.mapping.user.Login;
+import dev.liaison.smtp.address.EmailAddress;
+import dev.liaison.smtp.submission.AuthenticatedUser;
+import dev.liaison.smtp.submission.RecipientVerdict;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The RCPT verdict, read in one autocommit query on the gateway's real database: the sender's own
+ * active alias is accepted, another user's is refused, a non-alias is unknown, and a database that
+ * cannot be reached is a temporary failure (451), never an acceptance.
+ */
+class OwnAliasPolicyTest {
+
+    @TempDir
+    static Path dataDir;
+    private static TestGateway gw;
+    private static String alexAlias;
+    private static String blairAlias;
+    private static OwnAliasPolicy policy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gw = new TestGateway(TestPostgres.available().get(0), dataDir);
+        gw.admin.addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
+        gw.admin.addUser(Login.of("blair"), "Blair", "blair-pw".toCharArray());
+        alexAlias = gw.admin.createAlias(Login.of("alex")).address().value();
+        blairAlias = gw.admin.createAlias(Login.of("blair")).address().value();
+        policy = new OwnAliasPolicy(gw.gateway.database(), TestGateway.DOMAIN, () -> false);
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    @Test
+    void ownActiveAliasIsAccepted() throws Exception {
+        assertEquals(RecipientVerdict.ACCEPT, policy.check(new AuthenticatedUser("alex"), EmailAddress.parse(alexAlias)));
+    }
+
+    @Test
+    void anotherUsersAliasIsRefused() throws Exception {
+        assertEquals(RecipientVerdict.REFUSED, policy.check(new AuthenticatedUser("alex"), EmailAddress.parse(blairAlias)));
+    }
+
+    @Test
+    void anAddressThatIsNoAliasIsUnknown() throws Exception {
+        int at = alexAlias.indexOf('@');
+        char last = alexAlias.charAt(at - 1);
+        String neighbour = alexAlias.substring(0, at - 1) + (last == 'a' ? 'b' : 'a') + alexAlias.substring(at);
+
+        assertEquals(RecipientVerdict.UNKNOWN, policy.check(new AuthenticatedUser("alex"), EmailAddress.parse(neighbour)));
+    }
+
+    @Test
+    void anUnreachableDatabaseIsATemporaryFailure() throws Exception {
+        Database gone = TestPostgres.available().get(0).freshDatabase();
+        gone.close();
+        var unreachable = new OwnAliasPolicy(gone, TestGateway.DOMAIN, () -> false);
+
+        assertEquals(RecipientVerdict.TEMPORARY_FAILURE,
+                unreachable.check(new AuthenticatedUser("alex"), EmailAddress.parse(alexAlias)));
+    }
+}
