@@ -7,7 +7,6 @@ import org.apache.james.mailbox.store.MessageFactory;
 import org.apache.james.mailbox.store.MessageStorer;
 import org.apache.james.mailbox.store.StoreMessageManager;
 
-import javax.mail.Flags;
 import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.mailbox.model.MessageId;
 import org.apache.james.mailbox.store.MailboxManagerConfiguration;
@@ -60,22 +59,14 @@ public final class PostgresMailboxManager extends StoreMailboxManager {
                 new StoredMessageId.Factory(), clock);
     }
 
-    /** A folder's messages; keywords are permanent (PERMANENTFLAGS includes {@code \\*}, RFC 3501 §7.1). */
+    /** A folder's messages: {@link PostgresMessageManager}. */
     @Override
     protected StoreMessageManager createMessageManager(Mailbox mailbox, MailboxSession session) {
-        return new StoreMessageManager(EnumSet.noneOf(MessageCapabilities.class), getMapperFactory(),
-                getMessageSearchIndex(), getEventBus(), getLocker(), mailbox,
-                getQuotaComponents().getQuotaManager(), getQuotaComponents().getQuotaRootResolver(),
-                configuration.getBatchSizes(), getStoreRightManager(), getPreDeletionHooks(),
+        return new PostgresMessageManager(mailbox, new PostgresMessageManager.Parts(getMapperFactory(),
+                getMessageSearchIndex(), getEventBus(), getLocker(), getQuotaComponents(), configuration.getBatchSizes(),
+                getStoreRightManager(), getPreDeletionHooks(),
                 new MessageStorer.WithoutAttachment(getMapperFactory(), getMessageIdFactory(),
-                        new MessageFactory.StoreMessageFactory(), getThreadIdGuessingAlgorithm(), getClock())) {
-            @Override
-            public Flags getPermanentFlags(MailboxSession session) {
-                Flags flags = super.getPermanentFlags(session);
-                flags.add(Flags.Flag.USER);
-                return flags;
-            }
-        };
+                        new MessageFactory.StoreMessageFactory(), getThreadIdGuessingAlgorithm(), getClock())));
     }
 
     @Override

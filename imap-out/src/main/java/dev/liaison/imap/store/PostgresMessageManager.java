@@ -1,0 +1,76 @@
+package dev.liaison.imap.store;
+
+import org.apache.james.events.EventBus;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.FetchGroup;
+import org.apache.james.mailbox.model.Mailbox;
+import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.MessageResult;
+import org.apache.james.mailbox.MailboxPathLocker;
+import org.apache.james.mailbox.store.BatchSizes;
+import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
+import org.apache.james.mailbox.store.MessageStorer;
+import org.apache.james.mailbox.store.PreDeletionHooks;
+import org.apache.james.mailbox.store.StoreRightManager;
+import org.apache.james.mailbox.store.quota.QuotaComponents;
+import org.apache.james.mailbox.store.search.MessageSearchIndex;
+import org.apache.james.mailbox.store.ResultUtils;
+import org.apache.james.mailbox.store.StoreMessageManager;
+import org.apache.james.mailbox.store.mail.MessageMapper;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import javax.mail.Flags;
+import java.util.EnumSet;
+
+/**
+ * One folder's messages, as James's {@link StoreMessageManager} serves them, with two changes:
+ * keywords are permanent (PERMANENTFLAGS includes {@code \*}, RFC 3501 §7.1), and numbered FETCH
+ * sections are found by {@link BodySections} ({@link SectionedMessageResult}) instead of James's
+ * token-stream walk.
+ */
+final class PostgresMessageManager extends StoreMessageManager {
+
+    private final MailboxSessionMapperFactory mappers;
+
+    PostgresMessageManager(Mailbox mailbox, Parts parts) {
+        super(EnumSet.noneOf(MailboxManager.MessageCapabilities.class), parts.mappers(), parts.searchIndex(), parts.eventBus(),
+                parts.locker(), mailbox, parts.quotas().getQuotaManager(), parts.quotas().getQuotaRootResolver(),
+                parts.batchSizes(), parts.rights(), parts.preDeletionHooks(), parts.storer());
+        this.mappers = parts.mappers();
+    }
+
+    /** The mailbox manager's parts that James's message manager needs. */
+    record Parts(MailboxSessionMapperFactory mappers, MessageSearchIndex searchIndex, EventBus eventBus,
+                 MailboxPathLocker locker, QuotaComponents quotas, BatchSizes batchSizes, StoreRightManager rights,
+                 PreDeletionHooks preDeletionHooks, MessageStorer storer) {
+    }
+
+    @Override
+    public Flags getPermanentFlags(MailboxSession session) {
+        Flags flags = super.getPermanentFlags(session);
+        flags.add(Flags.Flag.USER);
+        return flags;
+    }
+
+    @Override
+    public Publisher<MessageResult> getMessagesReactive(MessageRange set, FetchGroup fetchGroup,
+                                                        MailboxSession session) {
+        if (fetchGroup.getPartContentDescriptors().isEmpty()) {
+            return super.getMessagesReactive(set, fetchGroup, session);
+        }
+        FetchGroup whole = FetchGroup.MINIMAL.with(fetchGroup.profiles());
+        return Flux.from(mappers.getMessageMapper(session)
+                        .findInMailboxReactive(getMailboxEntity(), set, MessageMapper.FetchType.FULL, -1))
+                .concatMap(message -> {
+                    try {
+                        return Mono.just(new SectionedMessageResult(ResultUtils.loadMessageResult(message, whole)));
+                    } catch (MailboxException e) {
+                        return Mono.error(e);
+                    }
+                });
+    }
+}
