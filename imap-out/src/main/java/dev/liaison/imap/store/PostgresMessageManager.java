@@ -27,10 +27,10 @@ import javax.mail.Flags;
 import java.util.EnumSet;
 
 /**
- * One folder's messages, as James's {@link StoreMessageManager} serves them, with two changes:
- * keywords are permanent (PERMANENTFLAGS includes {@code \*}, RFC 3501 §7.1), and numbered FETCH
+ * One folder's messages, as James's {@link StoreMessageManager} serves them, with three changes:
+ * keywords are permanent (PERMANENTFLAGS includes {@code \*}, RFC 3501 §7.1), numbered FETCH
  * sections are found by {@link BodySections} ({@link SectionedMessageResult}) instead of James's
- * token-stream walk.
+ * token-stream walk, and legacy comment names are collected for ENVELOPE ({@link AddressComments}).
  */
 final class PostgresMessageManager extends StoreMessageManager {
 
@@ -56,11 +56,22 @@ final class PostgresMessageManager extends StoreMessageManager {
         return flags;
     }
 
+    /**
+     * James's results, with numbered sections answered by {@link SectionedMessageResult}; a FETCH
+     * that asks for ENVELOPE also collects the {@link AddressComments} names of each message.
+     */
     @Override
     public Publisher<MessageResult> getMessagesReactive(MessageRange set, FetchGroup fetchGroup,
                                                         MailboxSession session) {
+        Flux<MessageResult> results = results(set, fetchGroup, session);
+        return Flux.deferContextual(context -> AddressComments.in(context)
+                .map(comments -> results.doOnNext(comments::record))
+                .orElse(results));
+    }
+
+    private Flux<MessageResult> results(MessageRange set, FetchGroup fetchGroup, MailboxSession session) {
         if (fetchGroup.getPartContentDescriptors().isEmpty()) {
-            return super.getMessagesReactive(set, fetchGroup, session);
+            return Flux.from(super.getMessagesReactive(set, fetchGroup, session));
         }
         FetchGroup whole = FetchGroup.MINIMAL.with(fetchGroup.profiles());
         return Flux.from(mappers.getMessageMapper(session)
