@@ -2,7 +2,13 @@ package dev.liaison.imap.store;
 
 import org.apache.james.events.EventBus;
 import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.Mailbox;
+import org.apache.james.mailbox.model.MailboxId;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
 import org.apache.james.mailbox.store.MessageFactory;
 import org.apache.james.mailbox.store.MessageStorer;
 import org.apache.james.mailbox.store.StoreMessageManager;
@@ -26,6 +32,8 @@ import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * James's {@link StoreMailboxManager} on the PostgreSQL store. Capabilities: MOVE, keywords,
@@ -35,6 +43,8 @@ import java.util.EnumSet;
  * on the folder's counters), which also holds across processes, where a JVM lock would not.
  */
 public final class PostgresMailboxManager extends StoreMailboxManager {
+
+    private final PostgresMailboxSessionMapperFactory mappers;
 
     private static final EnumSet<MailboxCapabilities> CAPABILITIES = EnumSet.of(MailboxCapabilities.Move,
             MailboxCapabilities.UserFlag, MailboxCapabilities.Namespace);
@@ -46,6 +56,7 @@ public final class PostgresMailboxManager extends StoreMailboxManager {
                 new StoreMailboxAnnotationManager(factory, rights), eventBus, rights, quotas,
                 new PostgresMessageSearchIndex(dataSource), MailboxManagerConfiguration.DEFAULT,
                 PreDeletionHooks.NO_PRE_DELETION_HOOK, new NaiveThreadIdGuessingAlgorithm(), clock);
+        this.mappers = factory;
     }
 
     /** Assembles the manager and the James parts it needs on {@code dataSource}. */
@@ -62,11 +73,73 @@ public final class PostgresMailboxManager extends StoreMailboxManager {
     /** A folder's messages: {@link PostgresMessageManager}. */
     @Override
     protected StoreMessageManager createMessageManager(Mailbox mailbox, MailboxSession session) {
-        return new PostgresMessageManager(mailbox, new PostgresMessageManager.Parts(getMapperFactory(),
+        return new PostgresMessageManager(mailbox, new PostgresMessageManager.Parts(mappers,
                 getMessageSearchIndex(), getEventBus(), getLocker(), getQuotaComponents(), configuration.getBatchSizes(),
                 getStoreRightManager(), getPreDeletionHooks(),
                 new MessageStorer.WithoutAttachment(getMapperFactory(), getMessageIdFactory(),
                         new MessageFactory.StoreMessageFactory(), getThreadIdGuessingAlgorithm(), getClock())));
+    }
+
+    /** A folder by id, from this session's {@link KnownFolders} when it read the row moments ago. */
+    @Override
+    public Publisher<MessageManager> getMailboxReactive(MailboxId mailboxId, MailboxSession session) {
+        Optional<Mailbox> known = KnownFolders.of(session).get(mailboxId);
+        if (known.isPresent()) {
+            return Mono.fromCallable(() -> getMailbox(known.get(), session));
+        }
+        return Mono.from(super.getMailboxReactive(mailboxId, session)).doOnNext(m -> remember(m, session));
+    }
+
+    @Override
+    public Mono<MessageManager> getMailboxReactive(MailboxPath path, MailboxSession session) {
+        return super.getMailboxReactive(path, session).doOnNext(m -> remember(m, session));
+    }
+
+    private static void remember(MessageManager folder, MailboxSession session) {
+        if (folder instanceof StoreMessageManager store) {
+            KnownFolders.of(session).remember(store.getMailboxEntity());
+        }
+    }
+
+    // This session's renames and deletes forget what it knew of its folders.
+
+    @Override
+    public void deleteMailbox(MailboxPath path, MailboxSession session) throws MailboxException {
+        KnownFolders.of(session).forget();
+        super.deleteMailbox(path, session);
+    }
+
+    @Override
+    public Mailbox deleteMailbox(MailboxId id, MailboxSession session) throws MailboxException {
+        KnownFolders.of(session).forget();
+        return super.deleteMailbox(id, session);
+    }
+
+    @Override
+    public Mono<Mailbox> deleteMailboxReactive(MailboxId id, MailboxSession session) {
+        KnownFolders.of(session).forget();
+        return super.deleteMailboxReactive(id, session);
+    }
+
+    @Override
+    public Mono<Void> deleteMailboxReactive(MailboxPath path, MailboxSession session) {
+        KnownFolders.of(session).forget();
+        return super.deleteMailboxReactive(path, session);
+    }
+
+    @Override
+    public Mono<List<MailboxRenamedResult>> renameMailboxReactive(MailboxPath from, MailboxPath to, RenameOption option,
+                                                                  MailboxSession fromSession, MailboxSession toSession) {
+        KnownFolders.of(fromSession).forget();
+        KnownFolders.of(toSession).forget();
+        return super.renameMailboxReactive(from, to, option, fromSession, toSession);
+    }
+
+    @Override
+    public Mono<List<MailboxRenamedResult>> renameMailboxReactive(MailboxId id, MailboxPath to, RenameOption option,
+                                                                  MailboxSession session) {
+        KnownFolders.of(session).forget();
+        return super.renameMailboxReactive(id, to, option, session);
     }
 
     @Override
