@@ -152,7 +152,7 @@ final class ProcessorChain {
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
             long started = System.nanoTime();
             Responder watched = AnnouncedExists.watch(responder, session);
-            return Mono.defer(() -> chain.processReactive(message, watched, session))
+            return StackDepth.bounded(Mono.defer(() -> chain.processReactive(message, watched, session)))
                     .onErrorResume(e -> refuse(message, watched, e))
                     .then(Mono.defer(() -> closeIfAsked(watched, session)))
                     .doFinally(signal -> {
