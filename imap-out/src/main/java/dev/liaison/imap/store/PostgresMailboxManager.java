@@ -9,6 +9,7 @@ import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import org.apache.james.mailbox.store.MessageFactory;
 import org.apache.james.mailbox.store.MessageStorer;
 import org.apache.james.mailbox.store.StoreMessageManager;
@@ -85,7 +86,8 @@ public final class PostgresMailboxManager extends StoreMailboxManager {
     public Publisher<MessageManager> getMailboxReactive(MailboxId mailboxId, MailboxSession session) {
         Optional<Mailbox> known = KnownFolders.of(session).get(mailboxId);
         if (known.isPresent()) {
-            return Mono.fromCallable(() -> getMailbox(known.get(), session));
+            // off the event loop, as the lookup it replaces was: the command's queries that follow are blocking JDBC
+            return Mono.fromCallable(() -> getMailbox(known.get(), session)).subscribeOn(Schedulers.boundedElastic());
         }
         return Mono.from(super.getMailboxReactive(mailboxId, session)).doOnNext(m -> remember(m, session));
     }

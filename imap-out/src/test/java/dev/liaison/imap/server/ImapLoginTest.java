@@ -94,7 +94,8 @@ class ImapLoginTest {
                 List<String> answer = c.until("p2");
                 assertTrue(answer.stream().anyMatch(l -> l.startsWith("* BYE")), "run " + i + ": " + answer);
                 assertTrue(RawImap.last(answer).startsWith("p2 OK"), "run " + i + ": " + answer);
-                assertTrue(c.line() == null, "run " + i + ": the connection should end after LOGOUT");
+                String after = c.line();
+                assertTrue(after == null, "run " + i + ": the connection should end after LOGOUT, got " + after);
             }
         }
     }
