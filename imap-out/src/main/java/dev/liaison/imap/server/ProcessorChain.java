@@ -53,7 +53,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -153,7 +152,8 @@ final class ProcessorChain {
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
             long started = System.nanoTime();
             Responder watched = AnnouncedExists.watch(responder, session);
-            return StackDepth.bounded(Mono.defer(() -> chain.processReactive(message, watched, session)))
+            return StackDepth.bounded(AnswerOrder.afterEarlierAnswers(session,
+                            Mono.defer(() -> chain.processReactive(message, watched, session))))
                     .onErrorResume(e -> refuse(message, watched, e))
                     .then(Mono.defer(() -> closeIfAsked(watched, session)))
                     .then(Mono.defer(() -> answered(watched, session)))
@@ -165,30 +165,11 @@ final class ProcessorChain {
                     });
         }
 
-        /**
-         * Puts the command's answer on the channel before the command counts as done, and ends
-         * the command on the channel's event loop. Why: James's handler flushes an answer only
-         * when it sees the command complete, and for a command that waited behind another it may
-         * see that late — after the next command, already running, wrote its own answer (a
-         * pipelined {@code SELECT} then {@code LOGOUT} once reached the client as LOGOUT's answer
-         * first). And writes from a worker thread are queued for the event loop while writes on
-         * it happen at once, so the next command, if it starts on the event loop, must start after
-         * this one's queued writes: ending this one with a task queued behind them does that.
-         */
+        /** Puts the command's answer on the channel before the command counts as done ({@link AnswerOrder}). */
         private static Mono<Void> answered(Responder responder, ImapSession session) {
             responder.flush();
-            return SessionChannel.of(session)
-                    .filter(channel -> !channel.eventLoop().inEventLoop())
-                    .map(channel -> Mono.<Void>create(done -> endOn(channel, done::success)))
-                    .orElse(Mono.empty());
-        }
-
-        private static void endOn(Channel channel, Runnable end) {
-            try {
-                channel.eventLoop().execute(end);
-            } catch (RejectedExecutionException shuttingDown) {
-                end.run(); // the server is stopping: nothing will be written after this anyway
-            }
+            AnswerOrder.written(session);
+            return Mono.empty();
         }
 
         /**

@@ -25,7 +25,6 @@ import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import javax.mail.Flags;
 import java.util.EnumSet;
@@ -78,8 +77,8 @@ final class PostgresMessageManager extends StoreMessageManager {
         long id = PostgresMailboxMapper.id(getId());
         boolean counts = items.contains(MessageManager.MailboxMetaData.Item.MailboxCounters);
         boolean first = items.contains(MessageManager.MailboxMetaData.Item.FirstUnseen);
+        // on the caller's thread, as James ran the queries this replaces (it follows the folder lookup's hop)
         return Mono.fromCallable(() -> FolderSnapshot.read(mappers.jdbc(), id, counts, first))
-                .subscribeOn(Schedulers.boundedElastic())
                 .zipWith(recent(recentMode, session), (folder, recent) -> new MessageManager.MailboxMetaData(recent, permanentFlags,
                         getMailboxEntity().getUidValidity(),
                         items.contains(MessageManager.MailboxMetaData.Item.NextUid) ? MessageUid.of(folder.lastUid() + 1)
