@@ -17,16 +17,20 @@ import java.util.Optional;
 record FolderSnapshot(long lastUid, long highestModSeq, long messages, long unseen, Optional<MessageUid> firstUnseen) {
 
     static FolderSnapshot read(Jdbc jdbc, long mailboxId, boolean counts, boolean firstUnseen) throws MailboxException {
+        // the counts as uncorrelated subqueries on the parameter, planned like James's own count query
         String sql = "SELECT m.last_uid, m.highest_modseq"
                 + (counts ? ", c.total, c.unseen" : ", 0, 0")
-                + (firstUnseen ? ", (SELECT min(uid) FROM imap.message WHERE mailbox_id = m.id AND NOT seen)" : ", NULL")
+                + (firstUnseen ? ", (SELECT min(uid) FROM imap.message WHERE mailbox_id = ? AND NOT seen)" : ", NULL")
                 + " FROM imap.mailbox m"
-                + (counts ? " CROSS JOIN LATERAL (SELECT count(*) AS total, count(*) FILTER (WHERE NOT seen) AS unseen"
-                        + " FROM imap.message WHERE mailbox_id = m.id) c" : "")
+                + (counts ? ", (SELECT count(*) AS total, count(*) FILTER (WHERE NOT seen) AS unseen"
+                        + " FROM imap.message WHERE mailbox_id = ?) c" : "")
                 + " WHERE m.id = ?";
+        int parameters = 1 + (counts ? 1 : 0) + (firstUnseen ? 1 : 0);
         return jdbc.read("read folder status", c -> {
             try (PreparedStatement s = c.prepareStatement(sql)) {
-                s.setLong(1, mailboxId);
+                for (int i = 1; i <= parameters; i++) {
+                    s.setLong(i, mailboxId);
+                }
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
                         throw new MailboxNotFoundException(StoredMailboxId.of(mailboxId));
