@@ -2,9 +2,7 @@ package dev.liaison.imap.server;
 
 import io.netty.channel.Channel;
 import org.apache.james.imap.api.process.ImapSession;
-import org.apache.james.imapserver.netty.NettyImapSession;
 
-import java.lang.reflect.Field;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,15 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stops being read once {@link Limits#PIPELINED_COMMANDS} of its commands are waiting and is
  * read again when half of them are answered: TCP then slows the client down, as it should.
  *
- * <p>James does not expose a session's channel; it is read once by reflection from
- * {@link NettyImapSession}. If that ever fails (another James version), flow control is off and
- * the server-wide queue bound still applies.
+ * <p>The channel comes from {@link SessionChannel}; without it flow control is off and the
+ * server-wide queue bound still applies.
  */
 final class Backpressure {
 
     private static final String PENDING = "liaison.pending-commands";
-    private static final Optional<Field> CHANNEL = channelField();
-
     private Backpressure() {
     }
 
@@ -55,23 +50,6 @@ final class Backpressure {
     }
 
     private static Optional<Channel> channel(ImapSession session) {
-        if (CHANNEL.isEmpty() || !(session instanceof NettyImapSession)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.ofNullable((Channel) CHANNEL.get().get(session));
-        } catch (IllegalAccessException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Optional<Field> channelField() {
-        try {
-            Field field = NettyImapSession.class.getDeclaredField("channel");
-            field.setAccessible(true);
-            return Optional.of(field);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return SessionChannel.of(session);
     }
 }

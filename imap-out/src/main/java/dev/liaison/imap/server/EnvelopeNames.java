@@ -1,6 +1,7 @@
 package dev.liaison.imap.server;
 
 import org.apache.james.imap.message.response.FetchResponse;
+import org.apache.james.mime4j.codec.EncoderUtil;
 import org.apache.james.imap.message.response.FetchResponse.Envelope;
 import org.apache.james.imap.message.response.FetchResponse.Envelope.Address;
 import org.apache.james.imap.message.response.FetchResponse.Structure;
@@ -8,6 +9,7 @@ import org.apache.james.imap.message.response.FetchResponse.Structure;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * ENVELOPE address names as the message's phrase says them (RFC 3501 §7.4.2: addr-name is the
@@ -19,20 +21,49 @@ import java.util.Map;
  * ENVELOPE and in the envelopes BODYSTRUCTURE gives attached messages). A name James wrote as
  * RFC 2047 encoded words (non-ASCII) stays so: clients decode those in ENVELOPE as in headers.
  * A phrase never starts and ends with a bare {@code "} once decoded, so only James's quoting is undone.
+ *
+ * <p>An address written without a phrase but with a comment ({@code jdoe@example.net (John Doe)})
+ * gets the comment as its name in ENVELOPE, as c-client and Dovecot answer (see
+ * {@code dev.liaison.imap.store.AddressComments}).
  */
 final class EnvelopeNames {
 
     private EnvelopeNames() {
     }
 
+    /** The name an address without a phrase was given in a comment ({@code a@b (Name)}), if any. */
+    @FunctionalInterface
+    interface CommentNames {
+        CommentNames NONE = (localPart, domain) -> Optional.empty();
+
+        Optional<String> name(String localPart, String domain);
+    }
+
     /** {@code response} with its envelopes' names unquoted; itself if it has no envelope. */
     static FetchResponse unquoted(FetchResponse r) {
+        return unquoted(r, CommentNames.NONE);
+    }
+
+    /**
+     * {@code response} with its envelopes' names unquoted, and the ENVELOPE's addresses that have
+     * no phrase named by {@code comments}; itself if it has no envelope.
+     */
+    static FetchResponse unquoted(FetchResponse r, CommentNames comments) {
         if (r.getEnvelope() == null && r.getBodyStructure() == null && r.getBody() == null) {
             return r;
         }
+        Envelope envelope = r.getEnvelope() == null ? null : new Unquoted(r.getEnvelope(), comments);
         return new FetchResponse(r.getMessageNumber(), r.getFlags(), r.getUid(), r.getSaveDate(), r.getModSeq(),
-                r.getInternalDate(), r.getSize(), envelope(r.getEnvelope()), wrap(r.getBody()),
+                r.getInternalDate(), r.getSize(), envelope, wrap(r.getBody()),
                 wrap(r.getBodyStructure()), r.getElements(), r.getEmailId(), r.getThreadId());
+    }
+
+    /**
+     * A comment name as James would have written a phrase: RFC 2047 encoded words if not ASCII,
+     * without header quoting.
+     */
+    private static String commentName(String decoded) {
+        return name(EncoderUtil.encodeAddressDisplayName(decoded));
     }
 
     /** The text inside James's header quoting of a name; other names unchanged. */
@@ -52,28 +83,33 @@ final class EnvelopeNames {
     }
 
     private static Envelope envelope(Envelope e) {
-        return e == null ? null : new Unquoted(e);
+        return e == null ? null : new Unquoted(e, CommentNames.NONE);
     }
 
     private static Structure wrap(Structure s) {
         return s == null ? null : new UnquotedStructure(s);
     }
 
-    private static Address[] addresses(Address[] list) {
+    private static Address[] addresses(Address[] list, CommentNames comments) {
         if (list == null) {
             return null;
         }
         Address[] fixed = new Address[list.length];
         for (int i = 0; i < list.length; i++) {
-            fixed[i] = new Named(list[i]);
+            fixed[i] = new Named(list[i], comments);
         }
         return fixed;
     }
 
-    private record Named(Address address) implements Address {
+    private record Named(Address address, CommentNames comments) implements Address {
         @Override
         public String getPersonalName() {
-            return name(address.getPersonalName());
+            String phrase = address.getPersonalName();
+            if (phrase == null && address.getHostName() != null) { // group markers have no host
+                return comments.name(address.getMailboxName(), address.getHostName())
+                        .map(EnvelopeNames::commentName).orElse(null);
+            }
+            return name(phrase);
         }
 
         @Override
@@ -92,7 +128,7 @@ final class EnvelopeNames {
         }
     }
 
-    private record Unquoted(Envelope envelope) implements Envelope {
+    private record Unquoted(Envelope envelope, CommentNames comments) implements Envelope {
         @Override
         public String getDate() {
             return envelope.getDate();
@@ -105,32 +141,32 @@ final class EnvelopeNames {
 
         @Override
         public Address[] getFrom() {
-            return addresses(envelope.getFrom());
+            return addresses(envelope.getFrom(), comments);
         }
 
         @Override
         public Address[] getSender() {
-            return addresses(envelope.getSender());
+            return addresses(envelope.getSender(), comments);
         }
 
         @Override
         public Address[] getReplyTo() {
-            return addresses(envelope.getReplyTo());
+            return addresses(envelope.getReplyTo(), comments);
         }
 
         @Override
         public Address[] getTo() {
-            return addresses(envelope.getTo());
+            return addresses(envelope.getTo(), comments);
         }
 
         @Override
         public Address[] getCc() {
-            return addresses(envelope.getCc());
+            return addresses(envelope.getCc(), comments);
         }
 
         @Override
         public Address[] getBcc() {
-            return addresses(envelope.getBcc());
+            return addresses(envelope.getBcc(), comments);
         }
 
         @Override

@@ -26,6 +26,11 @@ public final class Limits {
     public static final int PIPELINED_COMMANDS = 256;
     /** Longest folder name, in characters. */
     public static final int MAILBOX_NAME_CHARS = 200;
+    /**
+     * Most part numbers in a FETCH section ({@code BODY[1.2.3]}); a deeper one names no part and
+     * is answered with the empty string, as a part that does not exist is.
+     */
+    public static final int SECTION_PART_DEPTH = 64;
     /** Longest delivery id, in characters. */
     public static final int DELIVERY_ID_CHARS = 200;
 

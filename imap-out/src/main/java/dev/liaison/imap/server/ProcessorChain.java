@@ -1,5 +1,7 @@
 package dev.liaison.imap.server;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import org.apache.james.events.EventBus;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.display.HumanReadableText;
@@ -28,7 +30,6 @@ import org.apache.james.imap.processor.ExpungeProcessor;
 import org.apache.james.imap.processor.IdProcessor;
 import org.apache.james.imap.processor.LSubProcessor;
 import org.apache.james.imap.processor.LoginProcessor;
-import org.apache.james.imap.processor.LogoutProcessor;
 import org.apache.james.imap.processor.NamespaceProcessor;
 import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
 import org.apache.james.imap.processor.RenameProcessor;
@@ -120,6 +121,12 @@ final class ProcessorChain {
         return new Configured(chain, responses, observer);
     }
 
+    /** Completes when everything written to {@code channel} so far has been written (or failed). */
+    private static Mono<Void> written(Channel channel) {
+        return Mono.create(done -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                .addListener(write -> done.success()));
+    }
+
     static ImapConfiguration configuration() {
         return ImapConfiguration.builder()
                 .enableIdle(true)
@@ -145,9 +152,11 @@ final class ProcessorChain {
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
             long started = System.nanoTime();
             Responder watched = AnnouncedExists.watch(responder, session);
-            return Mono.defer(() -> chain.processReactive(message, watched, session))
+            return StackDepth.bounded(AnswerOrder.afterEarlierAnswers(session,
+                            Mono.defer(() -> chain.processReactive(message, watched, session))))
                     .onErrorResume(e -> refuse(message, watched, e))
                     .then(Mono.defer(() -> closeIfAsked(watched, session)))
+                    .then(Mono.defer(() -> answered(watched, session)))
                     .doFinally(signal -> {
                         Backpressure.answered(session);
                         if (message instanceof ImapRequest request) {
@@ -156,13 +165,33 @@ final class ProcessorChain {
                     });
         }
 
-        /** James's server closes the connection after the answer when the session is logged out. */
+        /** Puts the command's answer on the channel before the command counts as done ({@link AnswerOrder}). */
+        private static Mono<Void> answered(Responder responder, ImapSession session) {
+            responder.flush();
+            AnswerOrder.written(session);
+            return Mono.empty();
+        }
+
+        /**
+         * James's server closes the connection after the answer when the session is logged out;
+         * the session is logged out only once the answer is on the wire. Why: a command that
+         * waited behind the one before it (James's {@code Linearalizer}) runs on a worker thread,
+         * so its answer reaches the channel as a task queued for the event loop, while James's
+         * close, when the command completed before its handler subscribed, runs at once on the
+         * event loop — ahead of the queued answer, which was then dropped: the client saw the
+         * connection end without the {@code BAD} (1 run in a few hundred of
+         * {@code BadInputTest.aNonSynchronizingLiteralOverTheLimitIsBadAndEndsTheConnection}).
+         * An empty write queued after the answer completes only when the answer has been written.
+         */
         private static Mono<Void> closeIfAsked(Responder responder, ImapSession session) {
             if (!Boolean.TRUE.equals(session.getAttribute(CLOSE_AFTER_ANSWER))) {
                 return Mono.empty();
             }
             responder.flush();
-            return session.logout();
+            return SessionChannel.of(session)
+                    .map(ProcessorChain::written)
+                    .orElse(Mono.empty())
+                    .then(Mono.defer(session::logout));
         }
 
         private Mono<Void> refuse(ImapMessage message, Responder responder, Throwable e) {

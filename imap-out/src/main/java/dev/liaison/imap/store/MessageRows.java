@@ -5,7 +5,10 @@ import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.ByteContent;
+import org.apache.james.mailbox.model.ComposedMessageId;
+import org.apache.james.mailbox.model.ComposedMessageIdWithMetaData;
 import org.apache.james.mailbox.model.Content;
+import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.model.ThreadId;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
@@ -166,6 +169,14 @@ final class MessageRows {
                 .properties(properties(rs))
                 .content(content)
                 .build();
+    }
+
+    static ComposedMessageIdWithMetaData composedMetaData(ResultSet rs, MailboxId mailboxId) throws SQLException {
+        StoredMessageId messageId = StoredMessageId.of(rs.getObject("message_id", UUID.class));
+        return new ComposedMessageIdWithMetaData(
+                new ComposedMessageId(mailboxId, messageId, MessageUid.of(rs.getLong("uid"))), flags(rs),
+                ModSeq.of(rs.getLong("modseq")),
+                ThreadId.fromBaseMessageId(StoredMessageId.of(rs.getObject("thread_id", UUID.class))));
     }
 
     static MessageMetaData metaData(ResultSet rs) throws SQLException {

@@ -4,12 +4,18 @@ import dev.liaison.imap.delivery.Refiling;
 
 import org.apache.james.events.EventBus;
 import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.Mailbox;
+import org.apache.james.mailbox.model.MailboxId;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import org.apache.james.mailbox.store.MessageFactory;
 import org.apache.james.mailbox.store.MessageStorer;
 import org.apache.james.mailbox.store.StoreMessageManager;
 
-import javax.mail.Flags;
 import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.mailbox.model.MessageId;
 import org.apache.james.mailbox.store.MailboxManagerConfiguration;
@@ -29,6 +35,8 @@ import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * James's {@link StoreMailboxManager} on the PostgreSQL store. Capabilities: MOVE, keywords,
@@ -38,6 +46,8 @@ import java.util.EnumSet;
  * on the folder's counters), which also holds across processes, where a JVM lock would not.
  */
 public final class PostgresMailboxManager extends StoreMailboxManager {
+
+    private final PostgresMailboxSessionMapperFactory mappers;
 
     private static final EnumSet<MailboxCapabilities> CAPABILITIES = EnumSet.of(MailboxCapabilities.Move,
             MailboxCapabilities.UserFlag, MailboxCapabilities.Namespace);
@@ -49,6 +59,7 @@ public final class PostgresMailboxManager extends StoreMailboxManager {
                 new StoreMailboxAnnotationManager(factory, rights), eventBus, rights, quotas,
                 new PostgresMessageSearchIndex(dataSource), MailboxManagerConfiguration.DEFAULT,
                 PreDeletionHooks.NO_PRE_DELETION_HOOK, new NaiveThreadIdGuessingAlgorithm(), clock);
+        this.mappers = factory;
     }
 
     /** Assembles the manager and the James parts it needs on {@code dataSource}. */
@@ -68,22 +79,77 @@ public final class PostgresMailboxManager extends StoreMailboxManager {
                 new StoredMessageId.Factory(), clock);
     }
 
-    /** A folder's messages; keywords are permanent (PERMANENTFLAGS includes {@code \\*}, RFC 3501 §7.1). */
+    /** A folder's messages: {@link PostgresMessageManager}. */
     @Override
     protected StoreMessageManager createMessageManager(Mailbox mailbox, MailboxSession session) {
-        return new StoreMessageManager(EnumSet.noneOf(MessageCapabilities.class), getMapperFactory(),
-                getMessageSearchIndex(), getEventBus(), getLocker(), mailbox,
-                getQuotaComponents().getQuotaManager(), getQuotaComponents().getQuotaRootResolver(),
-                configuration.getBatchSizes(), getStoreRightManager(), getPreDeletionHooks(),
+        return new PostgresMessageManager(mailbox, new PostgresMessageManager.Parts(mappers,
+                getMessageSearchIndex(), getEventBus(), getLocker(), getQuotaComponents(), configuration.getBatchSizes(),
+                getStoreRightManager(), getPreDeletionHooks(),
                 new MessageStorer.WithoutAttachment(getMapperFactory(), getMessageIdFactory(),
-                        new MessageFactory.StoreMessageFactory(), getThreadIdGuessingAlgorithm(), getClock())) {
-            @Override
-            public Flags getPermanentFlags(MailboxSession session) {
-                Flags flags = super.getPermanentFlags(session);
-                flags.add(Flags.Flag.USER);
-                return flags;
-            }
-        };
+                        new MessageFactory.StoreMessageFactory(), getThreadIdGuessingAlgorithm(), getClock())));
+    }
+
+    /** A folder by id, from this session's {@link KnownFolders} when it read the row moments ago. */
+    @Override
+    public Publisher<MessageManager> getMailboxReactive(MailboxId mailboxId, MailboxSession session) {
+        Optional<Mailbox> known = KnownFolders.of(session).get(mailboxId);
+        if (known.isPresent()) {
+            // off the event loop, as the lookup it replaces was: the command's queries that follow are blocking JDBC
+            return Mono.fromCallable(() -> getMailbox(known.get(), session)).subscribeOn(Schedulers.boundedElastic());
+        }
+        return Mono.from(super.getMailboxReactive(mailboxId, session)).doOnNext(m -> remember(m, session));
+    }
+
+    @Override
+    public Mono<MessageManager> getMailboxReactive(MailboxPath path, MailboxSession session) {
+        return super.getMailboxReactive(path, session).doOnNext(m -> remember(m, session));
+    }
+
+    private static void remember(MessageManager folder, MailboxSession session) {
+        if (folder instanceof StoreMessageManager store) {
+            KnownFolders.of(session).remember(store.getMailboxEntity());
+        }
+    }
+
+    // This session's renames and deletes forget what it knew of its folders.
+
+    @Override
+    public void deleteMailbox(MailboxPath path, MailboxSession session) throws MailboxException {
+        KnownFolders.of(session).forget();
+        super.deleteMailbox(path, session);
+    }
+
+    @Override
+    public Mailbox deleteMailbox(MailboxId id, MailboxSession session) throws MailboxException {
+        KnownFolders.of(session).forget();
+        return super.deleteMailbox(id, session);
+    }
+
+    @Override
+    public Mono<Mailbox> deleteMailboxReactive(MailboxId id, MailboxSession session) {
+        KnownFolders.of(session).forget();
+        return super.deleteMailboxReactive(id, session);
+    }
+
+    @Override
+    public Mono<Void> deleteMailboxReactive(MailboxPath path, MailboxSession session) {
+        KnownFolders.of(session).forget();
+        return super.deleteMailboxReactive(path, session);
+    }
+
+    @Override
+    public Mono<List<MailboxRenamedResult>> renameMailboxReactive(MailboxPath from, MailboxPath to, RenameOption option,
+                                                                  MailboxSession fromSession, MailboxSession toSession) {
+        KnownFolders.of(fromSession).forget();
+        KnownFolders.of(toSession).forget();
+        return super.renameMailboxReactive(from, to, option, fromSession, toSession);
+    }
+
+    @Override
+    public Mono<List<MailboxRenamedResult>> renameMailboxReactive(MailboxId id, MailboxPath to, RenameOption option,
+                                                                  MailboxSession session) {
+        KnownFolders.of(session).forget();
+        return super.renameMailboxReactive(id, to, option, session);
     }
 
     @Override

@@ -48,6 +48,11 @@ public final class PostgresMailboxSessionMapperFactory extends MailboxSessionMap
         this.counters = new StoreCounters(jdbc);
     }
 
+    /** The store's database access, for the queries James has no mapper method for ({@link FolderSnapshot}). */
+    Jdbc jdbc() {
+        return jdbc;
+    }
+
     @Override
     public AnnotationMapper createAnnotationMapper(MailboxSession session) {
         return annotations;

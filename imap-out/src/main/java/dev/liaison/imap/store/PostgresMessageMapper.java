@@ -8,6 +8,7 @@ import org.apache.james.mailbox.ApplicableFlagBuilder;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.ComposedMessageIdWithMetaData;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxCounters;
 import org.apache.james.mailbox.model.MessageMetaData;
@@ -72,6 +73,34 @@ final class PostgresMessageMapper implements MessageMapper {
                 return found.iterator();
             }
         });
+    }
+
+    /**
+     * FETCH FLAGS and the flag updates a selected session is told of: only what they print (UID,
+     * flags, MODSEQ), not the MIME properties every message row would otherwise be built with.
+     */
+    @Override
+    public Flux<ComposedMessageIdWithMetaData> listMessagesMetadata(Mailbox mailbox, MessageRange set) {
+        long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
+        String sql = "SELECT uid, message_id, thread_id, modseq, answered, deleted, draft, flagged, recent, seen, keywords"
+                + " FROM imap.message WHERE mailbox_id = ? AND " + UidRanges.condition(set) + " ORDER BY uid";
+        try {
+            return Flux.fromIterable(jdbc.read("list message flags", c -> {
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    s.setLong(1, mailboxId);
+                    UidRanges.bind(s, 2, set);
+                    List<ComposedMessageIdWithMetaData> found = new ArrayList<>();
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(MessageRows.composedMetaData(rs, mailbox.getMailboxId()));
+                        }
+                    }
+                    return found;
+                }
+            }));
+        } catch (MailboxException e) {
+            return Flux.error(e);
+        }
     }
 
     @Override

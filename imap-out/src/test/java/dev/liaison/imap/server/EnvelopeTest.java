@@ -36,6 +36,12 @@ class EnvelopeTest {
         NAMES.put("Plain Name <pn@example.net>", "Plain Name");
     }
 
+    /** Addresses written the legacy way, a comment after a bare address (RFC 5322 §3.4). */
+    private static final String COMMENTED = "From: jdoe@example.net (John Doe)\r\n"
+            + "To: ann@example.org (Ann \\(the boss\\)), Bob <bob@example.org> (not a name), cy@example.org\r\n"
+            + "Cc: jm@example.de (=?UTF-8?Q?J=C3=B6rg_M=C3=BCller?=)\r\n"
+            + "Subject: comments\r\nDate: Tue, 3 Jun 2025 11:05:30 +0200\r\n\r\nbody\r\n";
+
     private TestImap imap;
 
     @BeforeAll
@@ -46,6 +52,7 @@ class EnvelopeTest {
             DeliveryHelper.deliver(imap, "enveloped", "INBOX", "From: " + from + "\r\nTo: alice@example.org\r\n"
                     + "Subject: names\r\nDate: Tue, 3 Jun 2025 11:05:30 +0200\r\n\r\nbody\r\n");
         }
+        DeliveryHelper.deliver(imap, "enveloped", "INBOX", COMMENTED);
     }
 
     @AfterAll
@@ -77,6 +84,29 @@ class EnvelopeTest {
             assertTrue(answer.get(0).contains("((\"John Q. Public\" NIL \"jqp\" \"example.net\"))"), answer.get(0));
             assertTrue(answer.get(1).contains("((\"Doe, John\" NIL \"jd\" \"example.net\"))"), answer.get(1));
             assertTrue(answer.get(2).contains("((\"Quote \\\"Q\\\" Me\" NIL \"q\" \"example.net\"))"), answer.get(2));
+        }
+    }
+
+    @Test
+    void aCommentAfterABareAddressIsItsEnvelopeName() throws Exception {
+        int n = NAMES.size() + 1;
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login("enveloped");
+            c.command("EXAMINE INBOX");
+            String envelope = c.command("FETCH " + n + " (ENVELOPE)").get(0);
+            assertTrue(envelope.contains("((\"John Doe\" NIL \"jdoe\" \"example.net\"))"), envelope);
+            assertTrue(envelope.contains("((\"Ann (the boss)\" NIL \"ann\" \"example.org\")"
+                    + "(\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"cy\" \"example.org\"))"), envelope);
+            String uidEnvelope = c.command("UID FETCH 1:* (ENVELOPE)").get(n - 1);
+            assertTrue(uidEnvelope.contains("((\"John Doe\" NIL \"jdoe\" \"example.net\"))"), uidEnvelope);
+            String header = c.command("FETCH " + n + " (BODY.PEEK[HEADER.FIELDS (FROM)])").get(0);
+            assertTrue(header.contains("From: jdoe@example.net (John Doe)\r\n"), "the header stays as written: " + header);
+        }
+        try (Store store = MailClient.connect(imap.imapsPort(), "enveloped")) {
+            Message m = MailClient.open(store, "INBOX", Folder.READ_ONLY).getMessage(n);
+            assertEquals("John Doe", ((InternetAddress) m.getFrom()[0]).getPersonal());
+            assertEquals("Jörg Müller", ((InternetAddress) m.getRecipients(Message.RecipientType.CC)[0]).getPersonal());
+            assertEquals(null, ((InternetAddress) m.getRecipients(Message.RecipientType.TO)[2]).getPersonal());
         }
     }
 }

@@ -2,12 +2,17 @@ package dev.liaison.imap.server;
 
 import dev.liaison.imap.delivery.Delivery;
 import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.database.DatabaseLocation;
 import dev.liaison.mapping.database.PoolSettings;
 import dev.liaison.mapping.database.TestPostgres;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,10 +38,11 @@ public final class ImapLoad {
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int pool = args.length > 3 ? Integer.parseInt(args[3]) : 8;
-        Database database = Database.open(TestPostgres.EMBEDDED.freshLocation(),
-                new PoolSettings("imap-load", pool, Duration.ofSeconds(10)));
-        System.out.printf("%d messages, %d clients, %d s per round, pool of %d connections%n", messages, clients,
-                seconds, pool);
+        DatabaseLocation.External location = TestPostgres.EMBEDDED.freshLocation();
+        durable(location);
+        Database database = Database.open(location, new PoolSettings("imap-load", pool, Duration.ofSeconds(10)));
+        System.out.printf("%d messages, %d clients, %d s per round, pool of %d connections, synchronous_commit %s%n",
+                messages, clients, seconds, pool, setting(database, "synchronous_commit"));
         try (TestImap imap = TestImap.owning(database)) {
             imap.users.put("bench", TestImap.PASSWORD);
             long filled = fill(imap, messages);
@@ -47,6 +53,27 @@ public final class ImapLoad {
             mbsync(imap, messages);
         }
         System.exit(0);
+    }
+
+    /**
+     * Production commits wait for the WAL flush; the test server lets its sessions skip that
+     * (TestPostgres relaxes its role), which would flatter every command that writes. The load's
+     * database gets the production setting back (a per-database role setting beats the role's).
+     */
+    private static void durable(DatabaseLocation.External location) throws Exception {
+        String database = location.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+        try (Connection c = DriverManager.getConnection(location.url(), location.user(), location.password());
+             Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE \"" + location.user() + "\" IN DATABASE " + database + " SET synchronous_commit = on");
+        }
+    }
+
+    private static String setting(Database database, String name) throws Exception {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static long fill(TestImap imap, int messages) throws Exception {

@@ -80,4 +80,23 @@ class ImapLoginTest {
             assertTrue(RawImap.last(answer).contains("NO"), answer.toString());
         }
     }
+
+    /**
+     * A LOGOUT pipelined behind another command waits for it and then runs on a worker thread;
+     * its BYE and OK must still arrive before the connection ends (they once raced James's close).
+     */
+    @Test
+    void aPipelinedLogoutIsAnsweredBeforeTheConnectionEnds() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            try (RawImap c = RawImap.tls(imap.imapsPort())) {
+                c.login("alice");
+                c.send("p1 SELECT INBOX\r\np2 LOGOUT\r\n");
+                List<String> answer = c.until("p2");
+                assertTrue(answer.stream().anyMatch(l -> l.startsWith("* BYE")), "run " + i + ": " + answer);
+                assertTrue(RawImap.last(answer).startsWith("p2 OK"), "run " + i + ": " + answer);
+                String after = c.line();
+                assertTrue(after == null, "run " + i + ": the connection should end after LOGOUT, got " + after);
+            }
+        }
+    }
 }

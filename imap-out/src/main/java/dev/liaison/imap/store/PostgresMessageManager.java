@@ -1,0 +1,119 @@
+package dev.liaison.imap.store;
+
+import org.apache.james.events.EventBus;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.ModSeq;
+import org.apache.james.mailbox.model.MailboxACL;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.FetchGroup;
+import org.apache.james.mailbox.model.Mailbox;
+import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.MessageResult;
+import org.apache.james.mailbox.MailboxPathLocker;
+import org.apache.james.mailbox.store.BatchSizes;
+import org.apache.james.mailbox.store.MessageStorer;
+import org.apache.james.mailbox.store.PreDeletionHooks;
+import org.apache.james.mailbox.store.StoreRightManager;
+import org.apache.james.mailbox.store.quota.QuotaComponents;
+import org.apache.james.mailbox.store.search.MessageSearchIndex;
+import org.apache.james.mailbox.store.ResultUtils;
+import org.apache.james.mailbox.store.StoreMessageManager;
+import org.apache.james.mailbox.store.mail.MessageMapper;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import javax.mail.Flags;
+import java.util.EnumSet;
+
+/**
+ * One folder's messages, as James's {@link StoreMessageManager} serves them, with three changes:
+ * keywords are permanent (PERMANENTFLAGS includes {@code \*}, RFC 3501 §7.1), numbered FETCH
+ * sections are found by {@link BodySections} ({@link SectionedMessageResult}) instead of James's
+ * token-stream walk, and legacy comment names are collected for ENVELOPE ({@link AddressComments}).
+ */
+final class PostgresMessageManager extends StoreMessageManager {
+
+    private final PostgresMailboxSessionMapperFactory mappers;
+    private final StoreRightManager rights;
+
+    PostgresMessageManager(Mailbox mailbox, Parts parts) {
+        super(EnumSet.noneOf(MailboxManager.MessageCapabilities.class), parts.mappers(), parts.searchIndex(), parts.eventBus(),
+                parts.locker(), mailbox, parts.quotas().getQuotaManager(), parts.quotas().getQuotaRootResolver(),
+                parts.batchSizes(), parts.rights(), parts.preDeletionHooks(), parts.storer());
+        this.mappers = parts.mappers();
+        this.rights = parts.rights();
+    }
+
+    /** The mailbox manager's parts that James's message manager needs. */
+    record Parts(PostgresMailboxSessionMapperFactory mappers, MessageSearchIndex searchIndex, EventBus eventBus,
+                 MailboxPathLocker locker, QuotaComponents quotas, BatchSizes batchSizes, StoreRightManager rights,
+                 PreDeletionHooks preDeletionHooks, MessageStorer storer) {
+    }
+
+    @Override
+    public Flags getPermanentFlags(MailboxSession session) {
+        Flags flags = super.getPermanentFlags(session);
+        flags.add(Flags.Flag.USER);
+        return flags;
+    }
+
+    /**
+     * STATUS and SELECT: the counters, counts and first unseen message in one statement
+     * ({@link FolderSnapshot}) instead of one query each; the rest as James computes it.
+     */
+    @Override
+    public Mono<MessageManager.MailboxMetaData> getMetaDataReactive(MessageManager.MailboxMetaData.RecentMode recentMode, MailboxSession session,
+                                                     EnumSet<MessageManager.MailboxMetaData.Item> items) throws MailboxException {
+        if (!rights.hasRight(getMailboxEntity(), MailboxACL.Right.Read, session)) {
+            return super.getMetaDataReactive(recentMode, session, items); // James's answer without information
+        }
+        MailboxACL acl = getResolvedAcl(session);
+        Flags permanentFlags = getPermanentFlags(session);
+        boolean writeable = isWriteable(session);
+        long id = PostgresMailboxMapper.id(getId());
+        boolean counts = items.contains(MessageManager.MailboxMetaData.Item.MailboxCounters);
+        boolean first = items.contains(MessageManager.MailboxMetaData.Item.FirstUnseen);
+        // on the caller's thread, as James ran the queries this replaces (it follows the folder lookup's hop)
+        return Mono.fromCallable(() -> FolderSnapshot.read(mappers.jdbc(), id, counts, first))
+                .zipWith(recent(recentMode, session), (folder, recent) -> new MessageManager.MailboxMetaData(recent, permanentFlags,
+                        getMailboxEntity().getUidValidity(),
+                        items.contains(MessageManager.MailboxMetaData.Item.NextUid) ? MessageUid.of(folder.lastUid() + 1)
+                                : MessageUid.MIN_VALUE,
+                        items.contains(MessageManager.MailboxMetaData.Item.HighestModSeq) ? ModSeq.of(folder.highestModSeq())
+                                : ModSeq.first(),
+                        folder.messages(), folder.unseen(), folder.firstUnseen().orElse(null), writeable, acl));
+    }
+
+    /**
+     * James's results, with numbered sections answered by {@link SectionedMessageResult}; a FETCH
+     * that asks for ENVELOPE also collects the {@link AddressComments} names of each message.
+     */
+    @Override
+    public Publisher<MessageResult> getMessagesReactive(MessageRange set, FetchGroup fetchGroup,
+                                                        MailboxSession session) {
+        Flux<MessageResult> results = results(set, fetchGroup, session);
+        return Flux.deferContextual(context -> AddressComments.in(context)
+                .map(comments -> results.doOnNext(comments::record))
+                .orElse(results));
+    }
+
+    private Flux<MessageResult> results(MessageRange set, FetchGroup fetchGroup, MailboxSession session) {
+        if (fetchGroup.getPartContentDescriptors().isEmpty()) {
+            return Flux.from(super.getMessagesReactive(set, fetchGroup, session));
+        }
+        FetchGroup whole = FetchGroup.MINIMAL.with(fetchGroup.profiles());
+        return Flux.from(mappers.getMessageMapper(session)
+                        .findInMailboxReactive(getMailboxEntity(), set, MessageMapper.FetchType.FULL, -1))
+                .concatMap(message -> {
+                    try {
+                        return Mono.just(new SectionedMessageResult(ResultUtils.loadMessageResult(message, whole)));
+                    } catch (MailboxException e) {
+                        return Mono.error(e);
+                    }
+                });
+    }
+}
