@@ -44,7 +44,20 @@ final class GuardedParsers implements ImapCommandParserFactory {
 
     static ImapDecoder decoder() {
         StatusResponseFactory responses = new UnpooledStatusResponseFactory();
-        return new DefaultImapDecoder(responses, new GuardedParsers(new ImapParserFactory(responses), responses));
+        ImapDecoder james = new DefaultImapDecoder(responses, new GuardedParsers(new ImapParserFactory(responses), responses));
+        return (request, session) -> {
+            // A command James does not know never reaches a parser of ours: its literal is read away here
+            Optional<LiteralLimit.Announced> literal = LiteralLimit.announced(request);
+            org.apache.james.imap.api.ImapMessage message = james.decode(request, session);
+            if (literal.isPresent() && refusedBefore(message, request, literal.get())) {
+                if (literal.get().octets() > Limits.IN_MEMORY_LITERAL_OCTETS) {
+                    session.setAttribute(ProcessorChain.CLOSE_AFTER_ANSWER, Boolean.TRUE); // not read: still arriving
+                } else {
+                    skipLiterals(request, session, literal.get());
+                }
+            }
+            return message;
+        };
     }
 
     @Override

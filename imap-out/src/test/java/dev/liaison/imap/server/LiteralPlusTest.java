@@ -83,6 +83,19 @@ class LiteralPlusTest {
     }
 
     @Test
+    void anUnknownCommandReadsItsLiteralAway() throws Exception {
+        // (before login, James ends the session at the first unknown command: BYE)
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login("literal");
+            List<String> after = c.command("XFOO bar {" + HOSTILE.length() + "+}\r\n" + HOSTILE);
+            assertNoStrayAnswers(after);
+            assertTrue(RawImap.last(after).matches("a\\d+ BAD .*"), after.toString());
+            List<String> status = c.command("STATUS INBOX (MESSAGES)");
+            assertTrue(status.get(0).matches("\\* STATUS \"?INBOX\"? \\(MESSAGES \\d+\\)"), "INBOX still exists: " + status);
+        }
+    }
+
+    @Test
     void anAppendWithAMalformedFolderNameNeverRunsItsLiteral() throws Exception {
         try (RawImap c = RawImap.tls(imap.imapsPort())) {
             c.login("literal");
