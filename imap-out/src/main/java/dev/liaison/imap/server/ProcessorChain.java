@@ -152,21 +152,29 @@ final class ProcessorChain {
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
             long started = System.nanoTime();
             Responder watched = AnnouncedExists.watch(responder, session);
+            java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable report = () -> {
+                if (message instanceof ImapRequest request && reported.compareAndSet(false, true)) {
+                    observer.commandAnswered(request.getCommand().getName(), System.nanoTime() - started);
+                }
+            };
             return StackDepth.bounded(AnswerOrder.afterEarlierAnswers(session,
                             Mono.defer(() -> chain.processReactive(message, watched, session))))
                     .onErrorResume(e -> refuse(message, watched, e))
                     .then(Mono.defer(() -> closeIfAsked(watched, session)))
-                    .then(Mono.defer(() -> answered(watched, session)))
+                    .then(Mono.defer(() -> answered(watched, session, report)))
                     .doFinally(signal -> {
                         Backpressure.answered(session);
-                        if (message instanceof ImapRequest request) {
-                            observer.commandAnswered(request.getCommand().getName(), System.nanoTime() - started);
-                        }
+                        report.run(); // cancelled or failed before its answer: still counted, once
                     });
         }
 
-        /** Puts the command's answer on the channel before the command counts as done ({@link AnswerOrder}). */
-        private static Mono<Void> answered(Responder responder, ImapSession session) {
+        /**
+         * Puts the command's answer on the channel before the command counts as done ({@link AnswerOrder});
+         * reported first, so a client's next command is never reported before this one.
+         */
+        private static Mono<Void> answered(Responder responder, ImapSession session, Runnable report) {
+            report.run();
             responder.flush();
             AnswerOrder.written(session);
             return Mono.empty();

@@ -29,16 +29,31 @@ public final class DefaultFolders {
             new Folder("Junk", Optional.of("\\Junk")),
             new Folder("Archive", Optional.of("\\Archive")));
 
+    /**
+     * Owners whose provisioning this process has seen committed: a delivery skips the insert for
+     * them. An owner is added only when the insert conflicted, which PostgreSQL decides after any
+     * concurrent inserter committed, so a rolled-back provisioning is never remembered. Keyed by
+     * database URL too (tests run several databases in one JVM). Bounded: when full, it is emptied
+     * (the cost is one more insert per owner).
+     */
+    private static final java.util.Set<String> PROVISIONED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_REMEMBERED = 100_000;
+
     private DefaultFolders() {
     }
 
     /** Creates {@code owner}'s default folders if this owner never had them; runs on the caller's connection. */
     public static void provision(Connection c, String owner) throws SQLException {
+        String known = c.getMetaData().getURL() + '\0' + owner;
+        if (PROVISIONED.contains(known)) {
+            return;
+        }
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO imap.provisioned (owner) VALUES (?) ON CONFLICT DO NOTHING RETURNING owner")) {
             s.setString(1, owner);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
+                    remember(known);
                     return;
                 }
             }
@@ -57,5 +72,12 @@ public final class DefaultFolders {
             s.setString(5, owner);
             s.executeUpdate();
         }
+    }
+
+    private static void remember(String databaseAndOwner) {
+        if (PROVISIONED.size() >= MAX_REMEMBERED) {
+            PROVISIONED.clear();
+        }
+        PROVISIONED.add(databaseAndOwner);
     }
 }
