@@ -79,15 +79,10 @@ public final class Invitations {
 
     /** Issues an invitation of {@code owner}, who appears to the acceptor as {@code ownName}. */
     public Issued create(Connection c, Login owner, String ownName, Duration lifetime) throws SQLException {
-        String name = checkedOwnName(ownName);
-        Instant now = clock.instant();
         Particles.OwnEnd own = particles.newEnd();
-        DeliveryRoute route = routes.route(own.root(), own.addressKey(), now);
-        PendingInvitation pending = issuer.issue(name, List.of(route), now, lifetime);
-        Particle first = new Particle(pending, null, own.root(), own.addressKey(), name, "", List.of(),
-                routes.expiry(now), routes.generation());
+        Particle first = pending(own, checkedOwnName(ownName), "", List.of(), lifetime);
         Particles.Held held = particles.create(c, owner, INVITED, own, first, OwnRoutes.refreshAt(first.published()));
-        Invitation invitation = pending.invitation();
+        Invitation invitation = first.invitation().invitation();
         return new Issued(held.row().id(), InvitationCodec.token(invitation), InvitationCodec.uri(invitation),
                 InvitationQrCode.png(invitation, QR_SIDE_PIXELS), invitation.expiry());
     }
@@ -99,23 +94,15 @@ public final class Invitations {
      */
     public Accepted accept(Connection c, Login owner, String ownName, String token)
             throws InvitationException, SQLException, DeliveryException {
-        String name = checkedOwnName(ownName);
-        String text = token.strip();
-        Invitation invitation = text.startsWith(InvitationCodec.URI_PREFIX)
-                ? InvitationCodec.fromUri(text) : InvitationCodec.fromToken(text);
-        Instant now = clock.instant();
-        Particles.OwnEnd own = particles.newEnd();
-        DeliveryRoute route = routes.route(own.root(), own.addressKey(), now);
-        Acceptance acceptance = acceptor.accept(invitation, new AcceptorProfile(name, List.of(route)), now);
-        remember(c, invitation);
-        String peer = RelationshipAliases.cleanName(invitation.displayName());
-        Particle first = new Particle(null, acceptance.state(), own.root(), own.addressKey(), name, peer,
-                invitation.routes(), routes.expiry(now), routes.generation());
-        Particles.Held held = particles.create(c, owner, peer, own, first, OwnRoutes.refreshAt(first.published()));
+        Accepting accepting = accepting(c, ownName, token);
+        String peer = RelationshipAliases.cleanName(accepting.invitation().displayName());
+        Particle first = established(accepting, peer);
+        Particles.Held held = particles.create(c, owner, peer, accepting.own(), first,
+                OwnRoutes.refreshAt(first.published()));
         long id = held.row().id();
         particles.store().changeState(c, id, RelationshipState.ACTIVE);
-        Alias alias = faces.open(c, owner, id, peer, now);
-        queueKeyAgreement(c, invitation, acceptance, now);
+        Alias alias = faces.open(c, owner, id, peer, accepting.now());
+        queueKeyAgreement(c, accepting);
         return new Accepted(id, alias, peer);
     }
 
@@ -137,15 +124,10 @@ public final class Invitations {
             }
             return Optional.of(InvitationCodec.token(renewed(c, held).invitation()));
         }
-        String name = checkedOwnName(ownName);
-        Instant now = clock.instant();
         Particles.OwnEnd own = particles.newEnd();
-        DeliveryRoute route = routes.route(own.root(), own.addressKey(), now);
-        PendingInvitation pending = issuer.issue(name, List.of(route), now, DEFAULT_LIFETIME);
-        Particle first = new Particle(pending, null, own.root(), own.addressKey(), name, "", List.of(),
-                routes.expiry(now), routes.generation());
+        Particle first = pending(own, checkedOwnName(ownName), "", List.of(), DEFAULT_LIFETIME);
         particles.attach(c, relationshipId, own, first, OwnRoutes.refreshAt(first.published()));
-        return Optional.of(InvitationCodec.token(pending.invitation()));
+        return Optional.of(InvitationCodec.token(first.invitation().invitation()));
     }
 
     /**
@@ -155,12 +137,20 @@ public final class Invitations {
      */
     private PendingInvitation renewed(Connection c, Particles.Held held) {
         Particle old = held.particle();
+        Particle renewed = pending(new Particles.OwnEnd(old.root(), old.addressKey()), old.ownName(), old.peerName(),
+                old.peerRoutes(), DEFAULT_LIFETIME);
+        particles.save(c, held, renewed);
+        return renewed.invitation();
+    }
+
+    /** A relationship end's state while its invitation, issued now from {@code own}, waits for the key agreement. */
+    private Particle pending(Particles.OwnEnd own, String name, String peerName, List<DeliveryRoute> peerRoutes,
+                             Duration lifetime) {
         Instant now = clock.instant();
-        DeliveryRoute route = routes.route(old.root(), old.addressKey(), now);
-        PendingInvitation renewed = issuer.issue(old.ownName(), List.of(route), now, DEFAULT_LIFETIME);
-        particles.save(c, held, new Particle(renewed, null, old.root(), old.addressKey(), old.ownName(), old.peerName(),
-                old.peerRoutes(), routes.expiry(now), routes.generation()));
-        return renewed;
+        DeliveryRoute route = routes.route(own.root(), own.addressKey(), now);
+        PendingInvitation invitation = issuer.issue(name, List.of(route), now, lifetime);
+        return new Particle(invitation, null, own.root(), own.addressKey(), name, peerName, peerRoutes,
+                routes.expiry(now), routes.generation());
     }
 
     /**
@@ -171,6 +161,29 @@ public final class Invitations {
      */
     public void acceptInto(Connection c, long relationshipId, String ownName, String token)
             throws InvitationException, SQLException {
+        Accepting accepting = accepting(c, ownName, token);
+        Relationship row = particles.store().lock(c, relationshipId);
+        Particle first = established(accepting, row.peerName());
+        particles.attach(c, relationshipId, accepting.own(), first, OwnRoutes.refreshAt(first.published()));
+        queueKeyAgreement(c, accepting);
+    }
+
+    /** An invitation accepted from a fresh relationship end, not stored yet. */
+    private record Accepting(String name, Invitation invitation, Particles.OwnEnd own, Acceptance acceptance,
+                             Instant now) {
+    }
+
+    /** The acceptor's first state: established, talking to the inviter's routes. */
+    private Particle established(Accepting a, String peerName) {
+        return new Particle(null, a.acceptance().state(), a.own().root(), a.own().addressKey(), a.name(), peerName,
+                a.invitation().routes(), routes.expiry(a.now()), routes.generation());
+    }
+
+    /**
+     * Decodes and accepts {@code token} (or a {@code communicator:} URI) from a fresh relationship
+     * end and remembers it as used here; {@link InvitationException} before anything is stored.
+     */
+    private Accepting accepting(Connection c, String ownName, String token) throws InvitationException, SQLException {
         String name = checkedOwnName(ownName);
         String text = token.strip();
         Invitation invitation = text.startsWith(InvitationCodec.URI_PREFIX)
@@ -180,16 +193,14 @@ public final class Invitations {
         DeliveryRoute route = routes.route(own.root(), own.addressKey(), now);
         Acceptance acceptance = acceptor.accept(invitation, new AcceptorProfile(name, List.of(route)), now);
         remember(c, invitation);
-        Relationship row = particles.store().lock(c, relationshipId);
-        Particle first = new Particle(null, acceptance.state(), own.root(), own.addressKey(), name, row.peerName(),
-                invitation.routes(), routes.expiry(now), routes.generation());
-        particles.attach(c, relationshipId, own, first, OwnRoutes.refreshAt(first.published()));
-        queueKeyAgreement(c, invitation, acceptance, now);
+        return new Accepting(name, invitation, own, acceptance, now);
     }
 
     /** The first envelope to the inviter: the key agreement, to one of the inviter's addresses. */
-    private void queueKeyAgreement(Connection c, Invitation invitation, Acceptance acceptance, Instant now)
-            throws SQLException {
+    private void queueKeyAgreement(Connection c, Accepting accepting) throws SQLException {
+        Invitation invitation = accepting.invitation();
+        Acceptance acceptance = accepting.acceptance();
+        Instant now = accepting.now();
         DeliveryRoute target = invitation.routes().get(0);
         SignedAddress address = target.addresses().stream().filter(a -> !a.isExpiredAt(now)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("every address in the invitation has expired"));
