@@ -8,6 +8,7 @@ import dev.liaison.mapping.alias.AliasStore;
 import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.InvalidAliasException;
 import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
 import dev.liaison.mapping.relationship.Relationship;
 import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.relationship.UnknownRelationshipException;
@@ -44,6 +45,7 @@ public final class LegacyConsent implements Refiling {
     private final LegacyUpgrades upgrades;
     private final AliasStore aliases = new PostgresAliasStore();
     private final UserStore users = new PostgresUserStore();
+    private final LegacyCorrespondentStore store = new LegacyCorrespondentStore();
 
     public LegacyConsent(LegacyCorrespondents correspondents, LegacyUpgrades upgrades) {
         this.correspondents = correspondents;
@@ -55,18 +57,16 @@ public final class LegacyConsent implements Refiling {
      * on. Refused unless the relationship is {@code owner}'s and still a request.
      */
     public Relationship accept(Connection c, Login owner, long id) throws SQLException {
-        Relationship r = requested(c, owner, id);
+        requested(c, owner, id);
         String ownName = users.find(c, owner).map(User::displayName).orElse(owner.value());
-        return consented(c, correspondents.ofRelationship(c, r.id()).orElseThrow(), ownName).relationship();
+        return consented(c, id, ownName).relationship();
     }
 
     /**
-     * The user answers through {@code link} (writing back, or accepting): a request becomes active
-     * and a pending offered invitation is accepted. Returns the link as it is now.
+     * The user answers the legacy relationship {@code id} (writing back, or accepting): a request
+     * becomes active and a pending offered invitation is accepted. Returns the link as it is now.
      */
-    LegacyCorrespondents.Link consented(Connection c, LegacyCorrespondents.Link link, String ownName)
-            throws SQLException {
-        long id = link.relationship().id();
+    LegacyCorrespondents.Link consented(Connection c, long id, String ownName) throws SQLException {
         if (correspondents.lock(c, id).state() == RelationshipState.REQUESTED) {
             correspondents.changeState(c, id, RelationshipState.ACTIVE);
         }
@@ -101,8 +101,7 @@ public final class LegacyConsent implements Refiling {
                 .flatMap(address -> aliases.find(c, address))
                 .filter(a -> a.owner().equals(owner) && a.target() instanceof AliasTarget.Relationship)
                 .map(a -> a.target().relationshipId())
-                .filter(id -> correspondents.ofRelationship(c, id).isPresent()
-                        && correspondents.lock(c, id).state() == RelationshipState.REQUESTED);
+                .filter(id -> correspondents.lock(c, id).state() == RelationshipState.REQUESTED);
         if (request.isEmpty()) {
             return;
         }
@@ -117,7 +116,7 @@ public final class LegacyConsent implements Refiling {
 
     private Relationship requested(Connection c, Login owner, long id) {
         Relationship r = correspondents.lock(c, id);
-        if (!r.owner().equals(owner) || correspondents.ofRelationship(c, id).isEmpty()) {
+        if (!r.owner().equals(owner) || store.ofRelationship(c, id).isEmpty()) {
             throw new UnknownRelationshipException(id, owner);
         }
         if (r.state() != RelationshipState.REQUESTED) {

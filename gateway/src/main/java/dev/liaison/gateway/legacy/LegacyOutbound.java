@@ -69,7 +69,7 @@ public final class LegacyOutbound {
             throw new RefusedSubmissionException(550, "5.7.1", "Your relationship with " + link.peerAlias().address()
                     + " is " + state.dbValue() + "; nothing was sent");
         }
-        return consent.consented(c, link, ownName); // answering a request accepts it
+        return consent.consented(c, id, ownName); // answering a request accepts it
     }
 
     /** Sends as plain email through the legacy relationship, offering its invitation. */
