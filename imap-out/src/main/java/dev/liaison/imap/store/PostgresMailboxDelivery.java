@@ -8,8 +8,6 @@ import dev.liaison.imap.events.EventCodec;
 import dev.liaison.imap.events.PostgresEventBus;
 import dev.liaison.imap.server.Limits;
 import org.apache.james.core.Username;
-import org.apache.james.mailbox.MessageUid;
-import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxConstants;
 import org.apache.james.mailbox.model.MailboxPath;
@@ -50,7 +48,7 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
             return earlier.get();
         }
         DefaultFolders.provision(c, delivery.owner());
-        Placed placed = place(c, delivery);
+        Counters.Placed placed = place(c, delivery);
         Mailbox mailbox = placed.mailbox();
         long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
         Counters.Next next = placed.next();
@@ -97,19 +95,15 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
         }
     }
 
-    /** The target folder and the UID and MODSEQ the message takes in it. */
-    private record Placed(Mailbox mailbox, Counters.Next next) {
-    }
-
     /**
      * Takes the next UID and MODSEQ of the target folder, found by name, in one statement (the
      * row lock it takes serialises deliveries to the folder until commit); creates the folder first
      * if it does not exist.
      */
-    private static Placed place(Connection c, Delivery delivery) throws SQLException, DeliveryException.Refused {
+    private static Counters.Placed place(Connection c, Delivery delivery) throws SQLException, DeliveryException.Refused {
         String name = delivery.folder().equalsIgnoreCase(MailboxConstants.INBOX) ? MailboxConstants.INBOX : delivery.folder();
         MailboxPath path = new MailboxPath(MailboxConstants.USER_NAMESPACE, Username.of(delivery.owner()), name);
-        Optional<Placed> placed = next(c, path);
+        Optional<Counters.Placed> placed = Counters.next(c, path);
         if (placed.isPresent()) {
             return placed.get();
         }
@@ -121,25 +115,8 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
             s.setLong(4, UidValidity.generate().asLong());
             s.executeUpdate();
         }
-        return next(c, path).orElseThrow(
+        return Counters.next(c, path).orElseThrow(
                 () -> new DeliveryException.Refused("delivery " + delivery.deliveryId() + ": folder could not be created"));
-    }
-
-    private static Optional<Placed> next(Connection c, MailboxPath path) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE imap.mailbox SET last_uid = last_uid + 1,"
-                + " highest_modseq = highest_modseq + 1 WHERE owner = ? AND namespace = ? AND name = ?"
-                + " RETURNING " + PostgresMailboxMapper.COLUMNS + ", last_uid, highest_modseq")) {
-            s.setString(1, path.getUser().asString());
-            s.setString(2, path.getNamespace());
-            s.setString(3, path.getName());
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Placed(PostgresMailboxMapper.read(rs), new Counters.Next(
-                        MessageUid.of(rs.getLong("last_uid")), ModSeq.of(rs.getLong("highest_modseq")))));
-            }
-        }
     }
 
     private MessageRows.NewMessage row(long mailboxId, Counters.Next next, Delivery delivery) {
