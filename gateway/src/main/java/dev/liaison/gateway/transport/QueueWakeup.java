@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +22,10 @@ import java.util.regex.Pattern;
  * worker always finds the committed row; that is why producers notify inside their transaction
  * rather than signalling in-process. One pooled connection is held for LISTEN; while it is broken
  * the workers still poll, so a lost notification delays work by at most one poll interval.
+ *
+ * <p>A notification may name a topic (the outbound queues name the destination), so a worker can
+ * tell "new work for a destination whose slots are all busy" (nothing to do: a delivery in flight
+ * takes it next) from work it must look for; see {@link #awaitWake}.
  */
 public final class QueueWakeup implements AutoCloseable {
 
@@ -28,12 +34,15 @@ public final class QueueWakeup implements AutoCloseable {
     /** How long one wait for notifications blocks; bounds the delay of {@link #close()}. */
     private static final int LISTEN_SLICE_MILLIS = 200;
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
+    /** Topics remembered between two waits; beyond this many the worker just looks at everything. */
+    private static final int MAX_TOPICS = 256;
 
     private final Database database;
     private final String channel;
     private final Thread listener;
     private volatile boolean closed;
     private boolean signalled;
+    private final Set<String> topics = new HashSet<>();
 
     private QueueWakeup(Database database, String channel) {
         this.database = database;
@@ -60,24 +69,53 @@ public final class QueueWakeup implements AutoCloseable {
         }
     }
 
+    /** Like {@link #notifyOnCommit(Connection, String)}, naming what the work is for (a destination). */
+    public static void notifyOnCommit(Connection connection, String channel, String topic) throws SQLException {
+        try (var s = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+            s.setString(1, channel);
+            s.setString(2, topic);
+            s.execute();
+        }
+    }
+
     /** Wakes a waiting worker now. */
     public synchronized void signal() {
         signalled = true;
         notifyAll();
     }
 
-    /** Waits until signalled or {@code timeout} passed; returns whether a signal arrived. */
-    public synchronized boolean await(Duration timeout) throws InterruptedException {
+    /** Waits until signalled or notified, or {@code timeout} passed; returns whether anything arrived. */
+    public boolean await(Duration timeout) throws InterruptedException {
+        Wake wake = awaitWake(timeout);
+        return !wake.timedOut();
+    }
+
+    /**
+     * Waits like {@link #await} and says why it woke: a plain signal, a notification without a
+     * topic or the time-out ask for a look at everything; notifications with topics name them.
+     */
+    public synchronized Wake awaitWake(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!signalled) {
+        while (!signalled && topics.isEmpty()) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-                return false;
+                return Wake.TIMED_OUT;
             }
             wait(Math.max(1, remaining / 1_000_000));
         }
+        Wake wake = signalled ? Wake.EVERYTHING : new Wake(false, false, Set.copyOf(topics));
         signalled = false;
-        return true;
+        topics.clear();
+        return wake;
+    }
+
+    private synchronized void notified(String topic) {
+        if (topic.isEmpty() || topics.size() >= MAX_TOPICS) {
+            signalled = true;
+        } else {
+            topics.add(topic);
+        }
+        notifyAll();
     }
 
     private void listen() {
@@ -103,8 +141,10 @@ public final class QueueWakeup implements AutoCloseable {
     private void receive(PGConnection connection) throws SQLException {
         while (!closed) {
             var notifications = connection.getNotifications(LISTEN_SLICE_MILLIS);
-            if (notifications != null && notifications.length > 0) {
-                signal();
+            if (notifications != null) {
+                for (var n : notifications) {
+                    notified(n.getParameter() == null ? "" : n.getParameter());
+                }
             }
         }
     }
@@ -133,5 +173,18 @@ public final class QueueWakeup implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Why a wait ended.
+     *
+     * @param everything look for all due work (a signal, a notification without topic, or the time-out)
+     * @param timedOut   nothing arrived within the time-out
+     * @param topics     the topics notified, when not {@code everything}
+     */
+    public record Wake(boolean everything, boolean timedOut, Set<String> topics) {
+
+        public static final Wake EVERYTHING = new Wake(true, false, Set.of());
+        static final Wake TIMED_OUT = new Wake(true, true, Set.of());
     }
 }

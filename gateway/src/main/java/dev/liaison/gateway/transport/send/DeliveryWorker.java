@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -24,6 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * transaction open, and each outcome is recorded in its own short
  * transaction. Any number of workers, in any number of processes, may share one database.
  *
+ * <p>A delivery thread keeps its destination's slot while that destination has due envelopes: it
+ * records one delivery and leases the destination's next envelope in the same transaction
+ * ({@link OutboundQueue#claimNext}), up to {@link #MAX_CHAIN} in a row. So under load the
+ * dispatcher is not woken by every enqueue only to find the destination busy; it ignores
+ * notifications for destinations whose slots are all in use.
+ *
  * <p>Crash safety: a worker that dies after the POST but before recording it leaves the row
  * leased; when the lease ends another worker sends the same envelope id again and the receiver
  * deduplicates. Nothing is lost, nothing is delivered twice.
@@ -32,6 +39,8 @@ public final class DeliveryWorker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Deliveries one thread makes in a row to one destination before it gives the dispatcher a turn (fairness). */
+    static final int MAX_CHAIN = 64;
 
     private final Database database;
     private final DeliverySettings settings;
@@ -84,11 +93,14 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private void dispatch() {
+        QueueWakeup.Wake wake = QueueWakeup.Wake.EVERYTHING;
         while (running) {
             try {
                 sweepExpired();
-                if (dispatchDue() == 0) {
-                    wakeup.await(settings.pollInterval());
+                if (!worthClaiming(wake) || dispatchDue() == 0) {
+                    wake = wakeup.awaitWake(settings.pollInterval());
+                } else {
+                    wake = QueueWakeup.Wake.EVERYTHING; // there may be more: look again
                 }
             } catch (InterruptedException e) {
                 return;
@@ -97,6 +109,14 @@ public final class DeliveryWorker implements AutoCloseable {
                 pauseQuietly();
             }
         }
+    }
+
+    /**
+     * A notification only for destinations whose slots are all taken needs no claim: the threads
+     * holding them take those envelopes next, and free a slot with a signal when they run out.
+     */
+    private boolean worthClaiming(QueueWakeup.Wake wake) {
+        return wake.everything() || wake.topics().stream().anyMatch(d -> !slots.saturated(d));
     }
 
     private int dispatchDue() {
@@ -132,20 +152,29 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
-    private void deliver(ClaimedEnvelope envelope) {
+    /** Delivers {@code first}, then the destination's next due envelopes while it takes them (see the class comment). */
+    private void deliver(ClaimedEnvelope first) {
+        String destination = first.destination().toString();
+        Optional<ClaimedEnvelope> next = Optional.of(first);
         try {
-            long started = System.nanoTime();
-            DeliveryOutcome outcome = courier.deliver(envelope);
-            long nanos = System.nanoTime() - started;
-            record(envelope, outcome, nanos);
-            settings.events().attempted(envelope.destination().getHost(), outcome, nanos);
+            for (int n = 1; next.isPresent(); n++) {
+                ClaimedEnvelope envelope = next.get();
+                next = Optional.empty();
+                try {
+                    long started = System.nanoTime();
+                    DeliveryOutcome outcome = courier.deliver(envelope);
+                    long nanos = System.nanoTime() - started;
+                    next = record(envelope, outcome, nanos, running && n < MAX_CHAIN);
+                    settings.events().attempted(envelope.destination().getHost(), outcome, nanos);
+                } catch (RuntimeException e) {
+                    LOG.warn("Recording the delivery of envelope {} failed ({}); it will be resent when its lease ends",
+                            envelope.id(), e.getMessage());
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // shutting down: the lease ends and another worker resends
-        } catch (RuntimeException e) {
-            LOG.warn("Recording the delivery of envelope {} failed ({}); it will be resent when its lease ends",
-                    envelope.id(), e.getMessage());
         } finally {
-            slots.release(envelope.destination().toString());
+            slots.release(destination);
             threads.release();
             wakeup.signal();
         }
@@ -153,19 +182,25 @@ public final class DeliveryWorker implements AutoCloseable {
 
     /**
      * Records the outcome, then logs one line per attempt as {@code key=value} pairs (envelope id,
-     * destination host, attempt, outcome; never a user, a relationship or a full URL).
+     * destination host, attempt, outcome; never a user, a relationship or a full URL). When the
+     * receiver took the envelope (or refused it for good) and {@code takeNext}, leases the
+     * destination's next due envelope in the same transaction; never after a retry, which says the
+     * receiver is not taking anything now.
      */
-    private void record(ClaimedEnvelope envelope, DeliveryOutcome outcome, long nanos) {
+    private Optional<ClaimedEnvelope> record(ClaimedEnvelope envelope, DeliveryOutcome outcome, long nanos,
+                                             boolean takeNext) {
         String host = envelope.destination().getHost();
+        String destination = envelope.destination().toString();
         long millis = nanos / 1_000_000;
         if (outcome instanceof DeliveryOutcome.Delivered delivered) {
-            database.inTransaction(c -> {
-                CommitDurability.relax(c); // a lost record only means a resend the receiver drops
+            Optional<ClaimedEnvelope> next = database.inTransaction(c -> {
+                CommitDurability.relax(c); // a lost record only means a resend the receiver drops; a lost lease a wait
                 queue.markDelivered(c, envelope);
-                return null;
+                return takeNext ? queue.claimNext(c, destination, settings.lease()) : Optional.<ClaimedEnvelope>empty();
             });
             LOG.info("delivery envelope={} host={} attempt={} outcome=delivered status={} ms={}", envelope.id(), host,
                     envelope.attempt(), delivered.status(), millis);
+            return next;
         } else if (outcome instanceof DeliveryOutcome.Retry retry) {
             Duration delay = settings.backoff().delayAfter(envelope.attempt());
             Duration wait = retry.retryAfter().compareTo(delay) > 0 ? retry.retryAfter() : delay;
@@ -176,18 +211,21 @@ public final class DeliveryWorker implements AutoCloseable {
             });
             LOG.info("delivery envelope={} host={} attempt={} outcome=retry reason=\"{}\" next_s={} ms={}", envelope.id(),
                     host, envelope.attempt(), retry.reason(), wait.toSeconds(), millis);
+            return Optional.empty();
         } else if (outcome instanceof DeliveryOutcome.Rejected rejected) {
-            database.inTransaction(c -> {
+            Optional<ClaimedEnvelope> next = database.inTransaction(c -> {
                 var undeliverable = queue.reject(c, envelope, rejected.reason());
                 if (undeliverable.isPresent()) {
                     expiryListener.undeliverable(c, undeliverable.get());
                 }
-                return undeliverable;
+                return takeNext ? queue.claimNext(c, destination, settings.lease()) : Optional.<ClaimedEnvelope>empty();
             });
             LOG.warn("delivery envelope={} host={} attempt={} outcome=rejected reason=\"{}\" ms={};"
                     + " refused by the receiver, the sender is told", envelope.id(), host, envelope.attempt(),
                     rejected.reason(), millis);
+            return next;
         }
+        return Optional.empty();
     }
 
     private void sweepExpired() {

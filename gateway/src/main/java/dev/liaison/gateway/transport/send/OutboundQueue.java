@@ -38,6 +38,8 @@ public final class OutboundQueue {
 
     /** The NOTIFY channel on which commits of new envelopes wake the delivery workers. */
     public static final String CHANNEL = QueueTable.TRANSPORT.channel();
+    /** NOTIFY payloads are limited (8,000 bytes); a longer destination wakes the workers without naming it. */
+    private static final int MAX_TOPIC_CHARS = 1000;
 
     private final Clock clock;
     private final Duration expiry;
@@ -88,7 +90,12 @@ public final class OutboundQueue {
             inserted = s.executeUpdate();
         }
         if (inserted == 1) {
-            QueueWakeup.notifyOnCommit(c, table.channel());
+            String destination = envelope.destination().toString();
+            if (destination.length() <= MAX_TOPIC_CHARS) {
+                QueueWakeup.notifyOnCommit(c, table.channel(), destination);
+            } else {
+                QueueWakeup.notifyOnCommit(c, table.channel());
+            }
         }
         return inserted == 1;
     }
@@ -150,12 +157,44 @@ public final class OutboundQueue {
             List<ClaimedEnvelope> claimed = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    claimed.add(new ClaimedEnvelope(rs.getLong(1), token, new EnvelopeId(rs.getString(2)),
-                            URI.create(rs.getString(3)), EnvelopeBytes.adopt(rs.getBytes(4)), rs.getInt(5),
-                            instant(rs, 6)));
+                    claimed.add(claimed(rs, token));
                 }
             }
             return claimed;
+        }
+    }
+
+    /** A leased row from {@code RETURNING id, envelope_id, destination, envelope, attempts, expires_at}. */
+    private static ClaimedEnvelope claimed(ResultSet rs, UUID token) throws SQLException {
+        return new ClaimedEnvelope(rs.getLong(1), token, new EnvelopeId(rs.getString(2)), URI.create(rs.getString(3)),
+                EnvelopeBytes.adopt(rs.getBytes(4)), rs.getInt(5), instant(rs, 6));
+    }
+
+    /**
+     * Leases the next due envelope for {@code destination}, if one is waiting and no other worker
+     * holds it: a delivery thread that just finished one for that destination takes the next in
+     * the same transaction as recording the first, instead of a claim over the whole queue.
+     */
+    public Optional<ClaimedEnvelope> claimNext(Connection c, String destination, Duration lease) throws SQLException {
+        Instant now = clock.instant();
+        UUID token = UUID.randomUUID();
+        try (var s = c.prepareStatement("WITH next AS (SELECT id FROM " + t + " WHERE state = 'pending'"
+                + " AND destination = ? AND next_attempt_at <= ? AND expires_at > ?"
+                + " AND (leased_until IS NULL OR leased_until <= ?) ORDER BY next_attempt_at LIMIT 1"
+                + " FOR UPDATE SKIP LOCKED)"
+                + " UPDATE " + t + " o SET claim_token = ?, leased_until = ?, attempts = attempts + 1, claimed_by = ?"
+                + " FROM next WHERE o.id = next.id"
+                + " RETURNING o.id, o.envelope_id, o.destination, o.envelope, o.attempts, o.expires_at")) {
+            s.setString(1, destination);
+            s.setObject(2, time(now));
+            s.setObject(3, time(now));
+            s.setObject(4, time(now));
+            s.setObject(5, token);
+            s.setObject(6, time(now.plus(lease)));
+            s.setString(7, node.isEmpty() ? null : node);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(claimed(rs, token)) : Optional.empty();
+            }
         }
     }
 

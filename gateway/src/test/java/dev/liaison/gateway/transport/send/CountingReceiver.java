@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CountingReceiver implements AutoCloseable {
 
     final Map<String, AtomicInteger> posts = new ConcurrentHashMap<>();
+    /** Envelope-Ids in the order their POSTs arrived. */
+    final List<String> order = new CopyOnWriteArrayList<>();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     private final Semaphore gate;
@@ -34,8 +38,9 @@ final class CountingReceiver implements AutoCloseable {
             maxInFlight.accumulateAndGet(now, Math::max);
             try {
                 exchange.getRequestBody().readAllBytes();
-                posts.computeIfAbsent(exchange.getRequestHeaders().getFirst("Envelope-Id"), id -> new AtomicInteger())
-                        .incrementAndGet();
+                String id = exchange.getRequestHeaders().getFirst("Envelope-Id");
+                order.add(id);
+                posts.computeIfAbsent(id, any -> new AtomicInteger()).incrementAndGet();
                 gate.acquireUninterruptibly();
                 exchange.sendResponseHeaders(202, -1);
             } finally {

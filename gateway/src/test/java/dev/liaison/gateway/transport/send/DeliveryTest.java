@@ -127,6 +127,20 @@ class DeliveryTest {
         assertEquals(1, receiver.totalPosts());
     }
 
+    @Test
+    void aBusyDestinationsBacklogIsDeliveredOnceEachInOrderByTheThreadsHoldingItsSlot() throws Exception {
+        CountingReceiver receiver = opened(new CountingReceiver(false));
+        List<String> queued = new ArrayList<>();
+        for (int i = 0; i < DeliveryWorker.MAX_CHAIN * 2 + 10; i++) { // past the chain limit: the dispatcher takes over
+            queued.add(enqueue(receiver.endpoint(), body('R', 10)).value());
+            clock.advance(Duration.ofMillis(1)); // distinct due times, so the order is defined
+        }
+        startWorker(senderDb, settings.withConcurrency(1, 1));
+        waitUntil(() -> receiver.totalPosts() == queued.size()
+                && count(senderDb, "SELECT count(*) FROM transport.outbound WHERE state = 'delivered'") == queued.size());
+        assertEquals(queued, receiver.order, "one slot for the destination: its envelopes go in queue order, once each");
+    }
+
     /** Claims the one envelope {@code id} the way a worker does, and leaves it claimed. */
     private void claim(OutboundQueue by, EnvelopeId id) {
         long row = count(senderDb, "SELECT id FROM transport.outbound WHERE envelope_id = '" + id.value() + "'");
