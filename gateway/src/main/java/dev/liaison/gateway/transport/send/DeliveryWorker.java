@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -28,8 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A delivery thread keeps its destination's slot while that destination has due envelopes: it
  * records one delivery and leases the destination's next envelope in the same transaction
  * ({@link OutboundQueue#claimNext}), up to {@link #MAX_CHAIN} in a row. So under load the
- * dispatcher is not woken by every enqueue only to find the destination busy; it ignores
- * notifications for destinations whose slots are all in use.
+ * dispatcher is not woken by every enqueue only to find the destination busy. Enqueueing names the
+ * destination in its NOTIFY; the dispatcher then leases that destination's next envelope by index
+ * (or passes it over while its slots are all in use) rather than claiming over the whole queue,
+ * which it does only after a signal or the poll interval.
  *
  * <p>Crash safety: a worker that dies after the POST but before recording it leaves the row
  * leased; when the lease ends another worker sends the same envelope id again and the receiver
@@ -97,11 +100,10 @@ public final class DeliveryWorker implements AutoCloseable {
         while (running) {
             try {
                 sweepExpired();
-                if (!worthClaiming(wake) || dispatchDue() == 0) {
+                int dispatched = wake.everything() ? dispatchDue() : dispatchNotified(wake.topics());
+                if (dispatched == 0) {
                     wake = wakeup.awaitWake(settings.pollInterval());
-                } else {
-                    wake = QueueWakeup.Wake.EVERYTHING; // there may be more: look again
-                }
+                } // else there may be more: look again the same way
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -112,11 +114,38 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     /**
-     * A notification only for destinations whose slots are all taken needs no claim: the threads
-     * holding them take those envelopes next, and free a slot with a signal when they run out.
+     * After notifications that name destinations: leases each one's next envelope by index, not by
+     * a claim over the whole queue. A destination whose slots are all taken is passed over: the
+     * threads holding them take its envelopes next, and signal when they run out.
      */
-    private boolean worthClaiming(QueueWakeup.Wake wake) {
-        return wake.everything() || wake.topics().stream().anyMatch(d -> !slots.saturated(d));
+    private int dispatchNotified(Set<String> destinations) {
+        int dispatched = 0;
+        for (String destination : destinations) {
+            if (threads.availablePermits() == 0) {
+                break;
+            }
+            if (!slots.tryAcquire(destination)) {
+                continue;
+            }
+            Optional<ClaimedEnvelope> next;
+            try {
+                next = database.inTransaction(c -> {
+                    CommitDurability.relax(c); // a lost lease only means a resend (see CommitDurability)
+                    return queue.claimNext(c, destination, settings.lease());
+                });
+            } catch (RuntimeException e) {
+                slots.release(destination);
+                throw e;
+            }
+            if (next.isEmpty()) {
+                slots.release(destination);
+                continue;
+            }
+            threads.acquireUninterruptibly(); // only this thread acquires: a permit seen above is there
+            pool.execute(() -> deliver(next.get()));
+            dispatched++;
+        }
+        return dispatched;
     }
 
     private int dispatchDue() {

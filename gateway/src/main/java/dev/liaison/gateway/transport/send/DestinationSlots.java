@@ -31,11 +31,6 @@ final class DestinationSlots {
         inFlight.computeIfPresent(destination, (d, n) -> n <= 1 ? null : n - 1);
     }
 
-    /** Whether {@code destination} has no free slot. */
-    synchronized boolean saturated(String destination) {
-        return inFlight.getOrDefault(destination, 0) >= limit;
-    }
-
     /** Destinations with no free slot, to leave out of the next claim. */
     synchronized Set<String> saturated() {
         Set<String> full = new java.util.HashSet<>();
