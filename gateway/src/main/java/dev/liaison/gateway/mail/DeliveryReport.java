@@ -9,7 +9,10 @@ import java.util.List;
 /**
  * The RFC 3464 delivery status notification behind {@link Notices#undeliverable}: {@code
  * multipart/report; report-type=delivery-status} (RFC 6522) with a text part for the person, a
- * {@code message/delivery-status} part for software, and the original as {@code message/rfc822}.
+ * {@code message/delivery-status} part for software, and the original's header section as {@code
+ * text/rfc822-headers} (RFC 6522 §3 allows either; the headers say which message it was, and the
+ * message itself is in the sender's Sent folder, so the gateway need not keep every body it
+ * relays until it is delivered).
  */
 final class DeliveryReport {
 
@@ -28,12 +31,13 @@ final class DeliveryReport {
                 "\"Mail Delivery System\" <postmaster@" + domain + ">", recipient,
                 "Undeliverable: " + originalSubject(original));
         writer.field("Auto-Submitted", "auto-replied");
+        byte[] headers = headerSection(original);
         List<NoticeWriter.Part> parts = List.of(
                 NoticeWriter.Part.text(humanText(alias, failure)),
                 new NoticeWriter.Part("Content-Type: message/delivery-status\r\nContent-Transfer-Encoding: 7bit\r\n",
                         status(domain, alias, failure).getBytes(StandardCharsets.US_ASCII)),
-                new NoticeWriter.Part("Content-Type: message/rfc822\r\nContent-Transfer-Encoding: "
-                        + (isSevenBit(original) ? "7bit" : "8bit") + "\r\n", original));
+                new NoticeWriter.Part("Content-Type: text/rfc822-headers\r\nContent-Transfer-Encoding: "
+                        + (isSevenBit(headers) ? "7bit" : "8bit") + "\r\n", headers));
         return writer.multipart("report; report-type=delivery-status", parts);
     }
 
@@ -44,7 +48,27 @@ final class DeliveryReport {
                 : "It was refused after you sent it on " + Notices.humanDate(failure.since()) + ".";
         return "Your message to " + alias + " could not be delivered.\n\n" + why + "\n\n"
                 + "Reason: " + HeaderText.clean(failure.reason(), MailLimits.MAX_REASON_CHARS) + "\n\n"
-                + "Your original message is attached.\n";
+                + "The header of your original message is attached; the message itself is in your Sent folder.\n";
+    }
+
+    /**
+     * The header section of {@code message}: everything before the first empty line, its last line
+     * ending included (a whole message whose body was kept by an older version, or only its header).
+     * Lenient on purpose: a notice must go out even for a message that does not parse.
+     */
+    static byte[] headerSection(byte[] message) {
+        for (int i = 0; i < message.length; i++) {
+            if (message[i] == '\n' && i + 1 < message.length) {
+                int next = i + 1;
+                if (message[next] == '\n') {
+                    return java.util.Arrays.copyOf(message, next);
+                }
+                if (message[next] == '\r' && next + 1 < message.length && message[next + 1] == '\n') {
+                    return java.util.Arrays.copyOf(message, next);
+                }
+            }
+        }
+        return message;
     }
 
     /** RFC 3464 §2.2 per-message fields, an empty line, §2.3 per-recipient fields. */

@@ -85,13 +85,19 @@ public final class Notices {
     /**
      * RFC 3464 delivery status notification for a message that could not be delivered to
      * {@code alias}: a human-readable part, a {@code message/delivery-status} part ({@code Status:
-     * 4.4.7} when it expired in the queue, {@code 5.0.0} when it was rejected) and the original
-     * attached as {@code message/rfc822}, byte-for-byte.
+     * 4.4.7} when it expired in the queue, {@code 5.0.0} when it was rejected) and the original's
+     * header section attached as {@code text/rfc822-headers}, byte-for-byte. {@code original} may be
+     * the whole message or only its {@link #returnedHeader header}.
      */
     public static byte[] undeliverable(String domain, String recipient, String alias, byte[] original, boolean expired,
                                        String reason, Instant since, Instant date) {
         return DeliveryReport.render(domain, recipient, alias, original,
                 new DeliveryReport.Failure(expired, reason, since, date));
+    }
+
+    /** What a failure notice returns of a message: its header section (keep only this for one). */
+    public static byte[] returnedHeader(byte[] message) {
+        return DeliveryReport.headerSection(message);
     }
 
     static String humanDate(Instant instant) {

@@ -1,5 +1,6 @@
 package dev.liaison.gateway.relationship;
 
+import dev.liaison.gateway.mail.Notices;
 import dev.liaison.gateway.transport.EnvelopeId;
 
 import java.sql.Connection;
@@ -10,8 +11,8 @@ import java.util.Optional;
 
 /**
  * Mail relayed to peers ({@code relay.sent_messages}), kept until its envelope is delivered or
- * given up on: the key that makes a client's retry of one submission a no-op, and the original
- * for a failure notice. Every method works in the caller's transaction.
+ * given up on: the key that makes a client's retry of one submission a no-op, and the original's
+ * header section for a failure notice. Every method works in the caller's transaction.
  */
 public final class SentMessages {
 
@@ -19,7 +20,10 @@ public final class SentMessages {
     public record Original(String owner, String alias, byte[] message) {
     }
 
-    /** Records a relayed message; false if {@code submissionKey} was relayed before (a retry). */
+    /**
+     * Records a relayed message; false if {@code submissionKey} was relayed before (a retry). Only
+     * the header section is kept: all a failure notice returns ({@link Notices#returnedHeader}).
+     */
     public boolean record(Connection c, String submissionKey, EnvelopeId envelope, String owner, String alias,
                           byte[] message) throws SQLException {
         try (var s = c.prepareStatement("INSERT INTO relay.sent_messages (submission_key, envelope_id, owner, alias,"
@@ -28,7 +32,7 @@ public final class SentMessages {
             s.setString(2, envelope.value());
             s.setString(3, owner);
             s.setString(4, alias);
-            s.setBytes(5, message);
+            s.setBytes(5, Notices.returnedHeader(message));
             return s.executeUpdate() == 1;
         }
     }

@@ -133,7 +133,7 @@ class NoticesTest {
     }
 
     @Test
-    void undeliverableIsAnRfc3464ReportWithTheOriginalAttachedByteForByte() throws Exception {
+    void undeliverableIsAnRfc3464ReportWithTheOriginalsHeaderAttachedByteForByte() throws Exception {
         byte[] original = eightBitOriginal();
         Instant since = Instant.parse("2025-05-29T09:00:00Z");
 
@@ -151,9 +151,12 @@ class NoticesTest {
         assertTrue(parts.getBodyPart(0).isMimeType("text/plain"));
         assertTrue(text(parts.getBodyPart(0)).contains("29 May 2025"));
         assertTrue(parts.getBodyPart(1).isMimeType("message/delivery-status"));
-        assertTrue(parts.getBodyPart(2).isMimeType("message/rfc822"));
+        assertTrue(parts.getBodyPart(2).isMimeType("text/rfc822-headers"));
         assertEquals("8bit", ((MimeBodyPart) parts.getBodyPart(2)).getEncoding());
-        assertArrayEquals(original, ((MimeBodyPart) parts.getBodyPart(2)).getRawInputStream().readAllBytes());
+        byte[] header = ((MimeBodyPart) parts.getBodyPart(2)).getRawInputStream().readAllBytes();
+        assertArrayEquals(java.util.Arrays.copyOf(original, headerLength(original)), header);
+        assertArrayEquals(header, Notices.returnedHeader(original), "what is kept for a notice is what it returns");
+        assertArrayEquals(header, Notices.returnedHeader(header), "a kept header is returned as it is");
         assertCommonFields(message, notice);
     }
 
@@ -175,7 +178,7 @@ class NoticesTest {
     }
 
     @Test
-    void undeliverableOfAnUnparseableOriginalStillAttachesItAndHasNoSubject() throws Exception {
+    void undeliverableOfAnUnparseableOriginalStillAttachesItAndHasNoSubject() throws Exception { // no empty line: all of it
         byte[] original = octets("no header here\nat all\r\n");
 
         byte[] notice = Notices.undeliverable(DOMAIN, USER, ALIAS, original, false, "x", DATE, DATE);
@@ -193,6 +196,12 @@ class NoticesTest {
         MimeMessage message = TestMail.parse(Notices.undeliverable(DOMAIN, USER, ALIAS, original, true, "x", DATE, DATE));
 
         assertEquals("Undeliverable: 東京 trip", message.getSubject());
+    }
+
+    /** Octets up to the empty line that ends the header section (its last CRLF included). */
+    private static int headerLength(byte[] message) {
+        String text = new String(message, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return text.indexOf("\r\n\r\n") + 2;
     }
 
     /** What every notice has, and that it is clean CRLF RFC 5322 with lines a transport accepts. */

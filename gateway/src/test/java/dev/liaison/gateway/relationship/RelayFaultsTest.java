@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -264,9 +265,12 @@ class RelayFaultsTest {
         Multipart parts = (Multipart) notice.getContent();
         assertTrue(parts.getBodyPart(1).isMimeType("message/delivery-status"), parts.getBodyPart(1).getContentType());
         Part original = parts.getBodyPart(2);
-        assertTrue(original.isMimeType("message/rfc822"), original.getContentType());
+        assertTrue(original.isMimeType("text/rfc822-headers"), original.getContentType());
         try (InputStream in = original.getInputStream()) {
-            assertEquals(subject, parse(in.readAllBytes()).getSubject(), "the original is attached");
+            byte[] header = in.readAllBytes();
+            assertEquals(subject, parse(header).getSubject(), "the original's header is attached");
+            assertFalse(new String(header, java.nio.charset.StandardCharsets.UTF_8).contains("Body of " + subject),
+                    "but not its body");
         }
 
         String next = "after an expired one " + shortId();
