@@ -4,14 +4,11 @@ import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.exception.MailboxNotFoundException;
-import org.apache.james.mailbox.model.Mailbox;
-import org.apache.james.mailbox.model.MailboxPath;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Optional;
 
 /**
  * A folder's UID and MODSEQ counters, on its {@code imap.mailbox} row. Incrementing them takes
@@ -24,32 +21,7 @@ final class Counters {
     record Next(MessageUid uid, ModSeq modSeq) {
     }
 
-    /** A folder found by its path, and the UID and MODSEQ one new message takes in it. */
-    record Placed(Mailbox mailbox, Next next) {
-    }
-
     private Counters() {
-    }
-
-    /**
-     * Increments the counters of the folder at {@code path}, found by its path in the same
-     * statement (a delivery names its folder); empty if there is no such folder.
-     */
-    static Optional<Placed> next(Connection c, MailboxPath path) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE imap.mailbox SET last_uid = last_uid + 1,"
-                + " highest_modseq = highest_modseq + 1 WHERE owner = ? AND namespace = ? AND name = ?"
-                + " RETURNING " + PostgresMailboxMapper.COLUMNS + ", last_uid, highest_modseq")) {
-            s.setString(1, path.getUser().asString());
-            s.setString(2, path.getNamespace());
-            s.setString(3, path.getName());
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Placed(PostgresMailboxMapper.read(rs),
-                        new Next(MessageUid.of(rs.getLong("last_uid")), ModSeq.of(rs.getLong("highest_modseq")))));
-            }
-        }
     }
 
     static Next next(Connection c, long mailboxId) throws SQLException, MailboxException {

@@ -49,30 +49,39 @@ final class MessageRows {
                       SearchText searchText) {
     }
 
+    /** The columns of a new row that come with the message, after {@code mailbox_id, uid, modseq}. */
+    static final String OWN_COLUMNS = "message_id, thread_id, internal_date, save_date, size, body_start, properties,"
+            + " answered, deleted, draft, flagged, recent, seen, keywords, content, search_text, sent_on";
+    /** One parameter per {@link #OWN_COLUMNS} column, bound by {@link #bindOwn}. */
+    static final String OWN_PARAMETERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+
     static MessageMetaData insert(Connection c, NewMessage m) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.message (mailbox_id, uid, message_id, thread_id,"
-                + " modseq, internal_date, save_date, size, body_start, properties, answered, deleted, draft, flagged,"
-                + " recent, seen, keywords, content, search_text, sent_on)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + METADATA)) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.message (mailbox_id, uid, modseq, "
+                + OWN_COLUMNS + ") VALUES (?, ?, ?, " + OWN_PARAMETERS + ") RETURNING " + METADATA)) {
             s.setLong(1, m.mailboxId());
             s.setLong(2, m.uid().asLong());
-            s.setObject(3, m.messageId());
-            s.setObject(4, m.threadId());
-            s.setLong(5, m.modSeq().asLong());
-            s.setTimestamp(6, new Timestamp(m.internalDate().getTime()));
-            s.setTimestamp(7, Timestamp.from(m.savedAt()));
-            s.setLong(8, m.content().length);
-            s.setInt(9, m.bodyStart());
-            s.setArray(10, properties(c, m.properties()));
-            bindFlags(c, s, 11, m.flags());
-            s.setBytes(18, m.content());
-            s.setString(19, m.searchText().text());
-            s.setObject(20, m.searchText().sentOn().orElse(null));
+            s.setLong(3, m.modSeq().asLong());
+            bindOwn(c, s, 4, m);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return metaData(rs);
             }
         }
+    }
+
+    /** Binds {@code m}'s {@link #OWN_COLUMNS} from parameter {@code first} on. */
+    static void bindOwn(Connection c, PreparedStatement s, int first, NewMessage m) throws SQLException {
+        s.setObject(first, m.messageId());
+        s.setObject(first + 1, m.threadId());
+        s.setTimestamp(first + 2, new Timestamp(m.internalDate().getTime()));
+        s.setTimestamp(first + 3, Timestamp.from(m.savedAt()));
+        s.setLong(first + 4, m.content().length);
+        s.setInt(first + 5, m.bodyStart());
+        s.setArray(first + 6, properties(c, m.properties()));
+        bindFlags(c, s, first + 7, m.flags());
+        s.setBytes(first + 14, m.content());
+        s.setString(first + 15, m.searchText().text());
+        s.setObject(first + 16, m.searchText().sentOn().orElse(null));
     }
 
     static Flags flags(ResultSet rs) throws SQLException {

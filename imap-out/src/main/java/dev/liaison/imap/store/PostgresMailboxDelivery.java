@@ -8,6 +8,8 @@ import dev.liaison.imap.events.EventCodec;
 import dev.liaison.imap.events.PostgresEventBus;
 import dev.liaison.imap.server.Limits;
 import org.apache.james.core.Username;
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxConstants;
 import org.apache.james.mailbox.model.MailboxPath;
@@ -25,14 +27,35 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@link MailboxDelivery} on the store's tables. A transaction-scoped advisory lock on the
- * delivery id makes a concurrent retry wait for the first attempt and then find its row, instead
- * of failing the caller's transaction on the unique key.
+ * {@link MailboxDelivery} on the store's tables. A delivery is one statement: the folder's
+ * counters, the delivery record and the message row (then the NOTIFY), because every round trip
+ * costs both processes CPU on the path of every message. A retry of a delivery id finds the
+ * earlier record; a concurrent one waits on the record's unique key for the first attempt and
+ * then finds it, instead of failing the caller's transaction.
  */
 public final class PostgresMailboxDelivery implements MailboxDelivery {
 
     /** Deliveries are announced with this origin, which no process has, so every process relays them. */
     private static final String ORIGIN = "delivery";
+
+    /**
+     * The folder row takes the next UID and MODSEQ unless the delivery id was filed before (as
+     * this statement's snapshot sees it); the delivery record is written with them unless a
+     * concurrent attempt committed the same id meanwhile (its key makes this one wait, then skip);
+     * the message row only with a new record. One result row if the folder exists (and was not
+     * skipped as a retry); message columns null if a concurrent attempt won.
+     */
+    private static final String FILE = "WITH box AS (UPDATE imap.mailbox SET last_uid = last_uid + 1,"
+            + " highest_modseq = highest_modseq + 1 WHERE owner = ? AND namespace = ? AND name = ?"
+            + " AND NOT EXISTS (SELECT 1 FROM imap.delivery WHERE delivery_id = ?)"
+            + " RETURNING " + PostgresMailboxMapper.COLUMNS + ", last_uid, highest_modseq),"
+            + " record AS (INSERT INTO imap.delivery (delivery_id, mailbox_id, uid) SELECT ?, id, last_uid FROM box"
+            + " ON CONFLICT (delivery_id) DO NOTHING RETURNING mailbox_id, uid),"
+            + " row AS (INSERT INTO imap.message (mailbox_id, uid, modseq, " + MessageRows.OWN_COLUMNS + ")"
+            + " SELECT record.mailbox_id, record.uid, box.highest_modseq, " + MessageRows.OWN_PARAMETERS
+            + " FROM record, box RETURNING " + MessageRows.METADATA + ")"
+            + " SELECT box.id, box.namespace, box.owner, box.name, box.uid_validity, row.* FROM box LEFT JOIN row ON true";
+
     private final Clock clock;
 
     public PostgresMailboxDelivery(Clock clock) {
@@ -42,26 +65,55 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
     @Override
     public Delivered deliver(Connection c, Delivery delivery) throws DeliveryException, SQLException {
         check(delivery);
-        lock(c, delivery.deliveryId());
-        Optional<Delivered> earlier = earlier(c, delivery.deliveryId());
-        if (earlier.isPresent()) {
-            return earlier.get();
-        }
         DefaultFolders.provision(c, delivery.owner());
-        Counters.Placed placed = place(c, delivery);
-        Mailbox mailbox = placed.mailbox();
-        long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
-        Counters.Next next = placed.next();
-        MessageMetaData stored = MessageRows.insert(c, row(mailboxId, next, delivery));
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO imap.delivery (delivery_id, mailbox_id, uid) VALUES (?, ?, ?)")) {
-            s.setString(1, delivery.deliveryId());
-            s.setLong(2, mailboxId);
-            s.setLong(3, stored.getUid().asLong());
-            s.executeUpdate();
+        String name = delivery.folder().equalsIgnoreCase(MailboxConstants.INBOX) ? MailboxConstants.INBOX : delivery.folder();
+        MailboxPath path = new MailboxPath(MailboxConstants.USER_NAMESPACE, Username.of(delivery.owner()), name);
+        MessageRows.NewMessage row = row(delivery);
+        Optional<Filed> filed = file(c, path, delivery.deliveryId(), row);
+        if (filed.isEmpty()) { // no such folder, or filed before
+            Optional<Delivered> earlier = earlier(c, delivery.deliveryId());
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+            create(c, path);
+            filed = file(c, path, delivery.deliveryId(), row);
         }
+        Filed done = filed.orElseThrow(() -> new DeliveryException.Refused("delivery " + delivery.deliveryId()
+                + ": folder " + name + " could not be created"));
+        if (done.stored().isEmpty()) { // a concurrent attempt with the same id committed first
+            return earlier(c, delivery.deliveryId()).orElseThrow(() -> new IllegalStateException("delivery "
+                    + delivery.deliveryId() + " was recorded concurrently but its record is gone"));
+        }
+        MessageMetaData stored = done.stored().get();
+        Mailbox mailbox = done.mailbox();
+        long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
         PostgresEventBus.send(c, EventCodec.added(ORIGIN, mailbox.generateAssociatedPath(), mailboxId, stored));
         return new Delivered(mailbox.getUidValidity().asLong(), stored.getUid().asLong(), false);
+    }
+
+    /** The folder a delivery went to, and its message row unless a concurrent attempt won. */
+    private record Filed(Mailbox mailbox, Optional<MessageMetaData> stored) {
+    }
+
+    private static Optional<Filed> file(Connection c, MailboxPath path, String deliveryId, MessageRows.NewMessage row)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(FILE)) {
+            s.setString(1, path.getUser().asString());
+            s.setString(2, path.getNamespace());
+            s.setString(3, path.getName());
+            s.setString(4, deliveryId);
+            s.setString(5, deliveryId);
+            MessageRows.bindOwn(c, s, 6, row);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Mailbox mailbox = PostgresMailboxMapper.read(rs);
+                rs.getLong("uid");
+                return Optional.of(new Filed(mailbox, rs.wasNull() ? Optional.empty()
+                        : Optional.of(MessageRows.metaData(rs))));
+            }
+        }
     }
 
     private static void check(Delivery delivery) throws DeliveryException.Refused {
@@ -78,13 +130,6 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
         }
     }
 
-    private static void lock(Connection c, String deliveryId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 5))")) {
-            s.setString(1, deliveryId);
-            s.execute();
-        }
-    }
-
     private static Optional<Delivered> earlier(Connection c, String deliveryId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT d.uid, coalesce(m.uid_validity, 0) FROM imap.delivery d"
                 + " LEFT JOIN imap.mailbox m ON m.id = d.mailbox_id WHERE d.delivery_id = ?")) {
@@ -95,31 +140,20 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
         }
     }
 
-    /**
-     * Takes the next UID and MODSEQ of the target folder, found by name, in one statement (the
-     * row lock it takes serialises deliveries to the folder until commit); creates the folder first
-     * if it does not exist.
-     */
-    private static Counters.Placed place(Connection c, Delivery delivery) throws SQLException, DeliveryException.Refused {
-        String name = delivery.folder().equalsIgnoreCase(MailboxConstants.INBOX) ? MailboxConstants.INBOX : delivery.folder();
-        MailboxPath path = new MailboxPath(MailboxConstants.USER_NAMESPACE, Username.of(delivery.owner()), name);
-        Optional<Counters.Placed> placed = Counters.next(c, path);
-        if (placed.isPresent()) {
-            return placed.get();
-        }
+    /** Creates the folder a delivery names (a concurrent creation is fine: either one is used). */
+    private static void create(Connection c, MailboxPath path) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.mailbox (namespace, owner, name, uid_validity)"
                 + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             s.setString(1, path.getNamespace());
-            s.setString(2, delivery.owner());
-            s.setString(3, name);
+            s.setString(2, path.getUser().asString());
+            s.setString(3, path.getName());
             s.setLong(4, UidValidity.generate().asLong());
             s.executeUpdate();
         }
-        return Counters.next(c, path).orElseThrow(
-                () -> new DeliveryException.Refused("delivery " + delivery.deliveryId() + ": folder could not be created"));
     }
 
-    private MessageRows.NewMessage row(long mailboxId, Counters.Next next, Delivery delivery) {
+    /** The message's own columns; its folder, UID and MODSEQ are the statement's to place ({@link #FILE}). */
+    private MessageRows.NewMessage row(Delivery delivery) {
         byte[] content = delivery.message();
         MessageShape shape = MessageShape.of(content);
         Flags flags = new Flags(Flags.Flag.RECENT);
@@ -127,7 +161,7 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
             flags.add(Flags.Flag.SEEN);
         }
         UUID messageId = UUID.randomUUID();
-        return new MessageRows.NewMessage(mailboxId, next.uid(), next.modSeq(), messageId, messageId,
+        return new MessageRows.NewMessage(0, MessageUid.MIN_VALUE, ModSeq.first(), messageId, messageId,
                 Date.from(delivery.receivedAt()), clock.instant(), shape.bodyStart(),
                 MessageRows.stored(shape.properties().toProperties(), shape.properties().getTextualLineCount()),
                 flags, content, SearchText.of(content));

@@ -47,6 +47,39 @@ class DeliveryAndRestartTest {
     }
 
     @Test
+    void aConcurrentRetryWaitsForTheFirstAttemptThenFindsItsCopy() throws Exception {
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
+            DeliveryHelper.deliver(imap, delivery("d-0", "alice", "INBOX", "before")); // folders provisioned
+            java.util.concurrent.CountDownLatch filed = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var first = pool.submit(() -> imap.database.inTransaction(c -> {
+                    Delivered d = ImapService.delivery().deliver(c, delivery("d-5", "alice", "INBOX", "raced"));
+                    filed.countDown();
+                    commit.await(); // still uncommitted while the retry starts
+                    return d;
+                }));
+                assertTrue(filed.await(10, TimeUnit.SECONDS));
+                var retry = pool.submit(() -> imap.database.inTransaction(c ->
+                        ImapService.delivery().deliver(c, delivery("d-5", "alice", "INBOX", "raced"))));
+                Thread.sleep(300);
+                assertFalse(retry.isDone(), "the retry waits for the first attempt to end");
+                commit.countDown();
+                Delivered a = first.get(10, TimeUnit.SECONDS);
+                Delivered b = retry.get(10, TimeUnit.SECONDS);
+                assertFalse(a.duplicate());
+                assertTrue(b.duplicate(), "the retry finds the first attempt's copy, it does not fail or file another");
+                assertEquals(a.uid(), b.uid());
+                assertTrue(status(imap, "alice", "INBOX").contains("MESSAGES 2 "), status(imap, "alice", "INBOX"));
+            } finally {
+                commit.countDown();
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void aDeliveryRolledBackWithTheCallersTransactionLeavesNothing() throws Exception {
         try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
             assertThrows(IllegalStateException.class, () -> imap.database.inTransaction(c -> {
