@@ -160,7 +160,7 @@ public final class Gateway implements AutoCloseable {
             relay = new Relay(configuration, database, mailboxes, endpoint::get, relayClock);
             startReceiving(endpoint);
             started.push(DeliveryWorker.start(database, relay.delivery().withEvents(metrics.delivery()),
-                    new EnvelopePoster(EnvelopePoster.httpClient(PeerTrust.sslContext(configuration.trustedCertificates())),
+                    new EnvelopePoster(PeerTrust.sslContext(configuration.trustedCertificates()),
                             configuration.privateDestinations()),
                     relay.undeliverableNotices()));
             started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL));

@@ -56,7 +56,7 @@ public final class TransportLatencyCheck {
                          InetAddress.getLoopbackAddress(), 0, tls.server().sslContext()),
                     new ReceivingService.Relay(() -> description, acceptor, processor));
                  DeliveryWorker worker = DeliveryWorker.start(sender, DeliverySettings.defaults(),
-                         new EnvelopePoster(EnvelopePoster.httpClient(tls.clientContext())), (c, e) -> { })) {
+                         new EnvelopePoster(tls.clientContext()), (c, e) -> { })) {
                 URI endpoint = URI.create("https://127.0.0.1:" + rs.port() + "/communicator/v1/envelopes");
                 OutboundQueue queue = new OutboundQueue(DeliverySettings.defaults());
                 latency(sender, queue, endpoint, 200, size); // warm-up: JIT, TLS session, pools

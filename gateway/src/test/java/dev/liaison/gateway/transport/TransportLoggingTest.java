@@ -55,7 +55,7 @@ class TransportLoggingTest {
             try (ReceivingService rs = ReceivingService.start(receiver, ReceiverSettings.https(
                          InetAddress.getLoopbackAddress(), 0, tls.server().sslContext()), relay.relay());
                  DeliveryWorker worker = DeliveryWorker.start(sender, settings,
-                         new EnvelopePoster(EnvelopePoster.httpClient(tls.clientContext())), (c, e) -> { })) {
+                         new EnvelopePoster(tls.clientContext()), (c, e) -> { })) {
                 URI endpoint = URI.create("https://127.0.0.1:" + rs.port() + "/communicator/v1/envelopes");
                 sender.inTransaction(c -> queue.enqueue(c, envelope(endpoint, "R")));  // delivered, then quarantined
                 sender.inTransaction(c -> queue.enqueue(c, envelope(endpoint, "M")));  // refused as malformed

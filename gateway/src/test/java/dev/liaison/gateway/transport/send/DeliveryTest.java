@@ -250,7 +250,7 @@ class DeliveryTest {
     void workerKilledBetweenPostAndRecordingResendsTheSameIdAndTheReceiverDeduplicates() throws Exception {
         ReceivingService receiver = receiver(0);
         EnvelopeId id = enqueue(endpoint(receiver.port()), body('R', 700));
-        EnvelopePoster poster = new EnvelopePoster(EnvelopePoster.httpClient(tls.clientContext()));
+        EnvelopePoster poster = new EnvelopePoster(tls.clientContext());
         List<ClaimedEnvelope> claimed = senderDb.inTransaction(c -> queue.lease(c,
                 queue.lockDue(c, 10, List.of()).stream().map(OutboundQueue.Candidate::row).toList(), settings.lease()));
         assertEquals(1, claimed.size());
@@ -323,7 +323,7 @@ class DeliveryTest {
     // --- helpers -------------------------------------------------------------------------------
 
     private DeliveryWorker startWorker(Database db, DeliverySettings s) {
-        return opened(DeliveryWorker.start(db, s, new EnvelopePoster(EnvelopePoster.httpClient(tls.clientContext())),
+        return opened(DeliveryWorker.start(db, s, new EnvelopePoster(tls.clientContext()),
                 (c, e) -> undeliverable.add(e)));
     }
 

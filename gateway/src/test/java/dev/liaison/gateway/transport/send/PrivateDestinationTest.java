@@ -3,7 +3,6 @@ package dev.liaison.gateway.transport.send;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -29,7 +28,7 @@ class PrivateDestinationTest {
 
     @Test
     void aStrictPosterRejectsAPrivateDestinationWithoutConnecting() throws Exception {
-        var poster = new EnvelopePoster(HttpClient.newHttpClient(), false);
+        var poster = new EnvelopePoster(javax.net.ssl.SSLContext.getDefault(), false);
         var envelope = new ClaimedEnvelope(1, java.util.UUID.randomUUID(), dev.liaison.gateway.transport.EnvelopeId.random(),
                 URI.create("https://127.0.0.1:1/communicator/v1/envelopes"),
                 dev.liaison.gateway.transport.EnvelopeBytes.copyOf(new byte[]{1}), 1, java.time.Instant.now().plusSeconds(60));
