@@ -11,6 +11,10 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Liaison's PostgreSQL: a HikariCP pool on the embedded or an external server, the modules'
@@ -22,6 +26,8 @@ import java.time.Duration;
 public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** {@link #afterCommit} actions by the (pool proxy) connection of the transaction they wait for. */
+    private static final Map<Connection, List<Runnable>> AFTER_COMMIT = new ConcurrentHashMap<>();
     private static final String EMBEDDED_DATABASE = "liaison";
 
     private final HikariDataSource pool;
@@ -120,19 +126,54 @@ public final class Database implements AutoCloseable {
     /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
     public <T, X extends Exception> T inTransaction(TransactionalWork<T, X> work) throws X {
         try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
             try {
-                T result = work.run(c);
-                c.commit();
+                c.setAutoCommit(false);
+                T result;
+                try {
+                    result = work.run(c);
+                    c.commit();
+                } catch (Exception | Error e) {
+                    rollbackQuietly(c, e);
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+                runAfterCommit(c);
                 return result;
-            } catch (Exception | Error e) {
-                rollbackQuietly(c, e);
-                throw e;
             } finally {
-                c.setAutoCommit(true);
+                AFTER_COMMIT.remove(c); // rolled back or failed: what waited for the commit is dropped
             }
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code action} on the committing thread once the {@link #inTransaction} transaction
+     * that {@code c} belongs to has committed, and never if it rolls back; on a connection in
+     * autocommit mode, at once. For in-process wake-ups that must not run before the commit they
+     * announce (a NOTIFY does the same for other processes). An action that throws is logged: the
+     * commit stands.
+     */
+    public static void afterCommit(Connection c, Runnable action) throws SQLException {
+        if (c.getAutoCommit()) {
+            action.run();
+            return;
+        }
+        AFTER_COMMIT.computeIfAbsent(c, k -> new ArrayList<>(2)).add(action);
+    }
+
+    private static void runAfterCommit(Connection c) {
+        List<Runnable> actions = AFTER_COMMIT.remove(c);
+        if (actions == null) {
+            return;
+        }
+        for (Runnable action : actions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.warn("An action after a commit failed ({}); the commit stands", e.toString());
+            }
         }
     }
 
@@ -151,6 +192,11 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /** The JDBC URL the pool connects with (as its connections report it: names the database). */
+    public String jdbcUrl() {
+        return pool.getJdbcUrl();
     }
 
     @Override

@@ -91,6 +91,36 @@ class DatabaseTest {
     }
 
     @Test
+    void actionsAfterCommitRunOnceTheRowIsVisibleAndNeverAfterARollback() throws SQLException {
+        try (Database db = TestPostgres.EMBEDDED.freshDatabase()) {
+            db.inTransaction(c -> c.createStatement().execute("CREATE TABLE t (v int)"));
+            java.util.List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            db.inTransaction(c -> {
+                c.createStatement().execute("INSERT INTO t VALUES (1)");
+                Database.afterCommit(c, () -> seen.add(count(db))); // another connection: sees only committed rows
+                assertTrue(seen.isEmpty(), "not before the commit");
+                return null;
+            });
+            assertEquals(java.util.List.of(1L), seen);
+            assertThrows(IllegalStateException.class, () -> db.inTransaction(c -> {
+                c.createStatement().execute("INSERT INTO t VALUES (2)");
+                Database.afterCommit(c, () -> seen.add(-1L));
+                throw new IllegalStateException("boom");
+            }));
+            db.inTransaction(c -> null); // the pool may hand out the same connection: nothing left over runs
+            assertEquals(java.util.List.of(1L), seen, "nothing after a rollback");
+        }
+    }
+
+    private static long count(Database db) {
+        return db.inTransaction(c -> {
+            var rs = c.createStatement().executeQuery("SELECT count(*) FROM t");
+            rs.next();
+            return rs.getLong(1);
+        });
+    }
+
+    @Test
     void failedTransactionChangesNothing() throws SQLException {
         try (Database db = TestPostgres.EMBEDDED.freshDatabase()) {
             db.inTransaction(c -> c.createStatement().execute("CREATE TABLE t (v int)"));

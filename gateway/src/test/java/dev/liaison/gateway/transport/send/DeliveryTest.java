@@ -128,6 +128,16 @@ class DeliveryTest {
     }
 
     @Test
+    void anEnqueueInThisProcessWakesItsWorkerAtOnceNotAtTheNextPoll() throws Exception {
+        CountingReceiver receiver = opened(new CountingReceiver(false));
+        startWorker(senderDb, settings.withPollInterval(Duration.ofHours(1)));
+        Thread.sleep(300); // the worker's first look (at start) is over: from now on only a wake-up helps
+        EnvelopeId id = enqueue(receiver.endpoint(), body('R', 10));
+        waitUntil(() -> status(id).state() == OutboundStatus.State.DELIVERED);
+        assertEquals(1, receiver.totalPosts());
+    }
+
+    @Test
     void aBusyDestinationsBacklogIsDeliveredOnceEachInOrderByTheThreadsHoldingItsSlot() throws Exception {
         CountingReceiver receiver = opened(new CountingReceiver(false));
         List<String> queued = new ArrayList<>();
