@@ -6,7 +6,7 @@
 #   e.g. bench-relay.sh -s 10 --pairs 10 --sizes 1024,10240,1048576 --messages 5000,5000,200 --unloaded 100
 # BENCH_WORK=DIR keeps the gateways' data (and the relationships) for the next run; default: a
 # temporary directory, removed at the end. LOAD_JAVA_OPTS goes to the load tool (e.g.
-# -Drelayload.threads=true: CPU by thread per run). SERVE_JAVA_OPTS is passed to both gateway JVMs, with {side}
+# -Drelayload.threads=true: CPU by thread per run; -Drelayload.memory=false: no peak-memory sampling). SERVE_JAVA_OPTS is passed to both gateway JVMs, with {side}
 # replaced by a or b (e.g. -XX:StartFlightRecording=filename=/tmp/{side}.jfr,settings=profile).
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."

@@ -54,13 +54,16 @@ import java.util.regex.Pattern;
  * timed by polling STATUS (see {@link IdleWatcher.Mode#POLL}); then one loaded run per size.
  * Resources: CPU seconds and peak memory of each watched process tree (a gateway's JVM with its
  * PostgreSQL; Postfix's or Dovecot's master with its children), sampled from {@code /proc};
- * {@code -Drelayload.threads=true} also prints each run's CPU by thread name.
+ * {@code -Drelayload.threads=true} also prints each run's CPU by thread name;
+ * {@code -Drelayload.memory=false} leaves out the peak-memory sampling, which itself loads the machine.
  */
 public final class RelayLoad {
 
     private static final Pattern SUBJECT = Pattern.compile("relay-load r(\\d+) n(\\d+)");
     private static final Duration STALL = Duration.ofSeconds(180);
     private static final boolean THREADS = Boolean.getBoolean("relayload.threads");
+    /** -Drelayload.memory=false: no peak-memory sampling (it reads every process's smaps twice a second). */
+    private static final boolean MEMORY = !"false".equals(System.getProperty("relayload.memory"));
 
     /** One sender/receiver pair: who submits, from which address to which, and who receives it. */
     record Pair(String login, String password, String from, String to, String receiver, String receiverPassword) {
@@ -529,7 +532,9 @@ public final class RelayLoad {
             if (THREADS) {
                 trees.forEach(t -> r.firstThreads.add(t.threads()));
             }
-            r.sampler.scheduleAtFixedRate(r::sample, 0, 500, TimeUnit.MILLISECONDS);
+            if (MEMORY) { // reading every process's PSS costs the machine being measured (see docs/benchmarks.md)
+                r.sampler.scheduleAtFixedRate(r::sample, 0, 500, TimeUnit.MILLISECONDS);
+            }
             return r;
         }
 
