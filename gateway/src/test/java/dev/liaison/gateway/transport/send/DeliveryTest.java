@@ -296,7 +296,7 @@ class DeliveryTest {
 
         clock.advance(Duration.ofMinutes(61));
         worker.wake();
-        waitUntil(() -> undeliverable.size() == 1);
+        waitUntil(() -> undeliverable.size() == 1 && status(id).state() == OutboundStatus.State.EXPIRED);
         UndeliverableEnvelope reported = undeliverable.get(0);
         assertEquals(id, reported.id());
         assertEquals(UndeliverableEnvelope.Reason.EXPIRED, reported.reason());
@@ -319,7 +319,8 @@ class DeliveryTest {
         ReceivingService receiver = receiver(0);
         DeliveryWorker worker = startWorker(senderDb, settings);
         EnvelopeId id = enqueue(endpoint(receiver.port()), body('M', 40));
-        waitUntil(() -> undeliverable.size() == 1);
+        // the listener is told inside the transaction that records the refusal: wait for its commit too
+        waitUntil(() -> undeliverable.size() == 1 && status(id).state() == OutboundStatus.State.REJECTED);
         assertEquals(UndeliverableEnvelope.Reason.REJECTED, undeliverable.get(0).reason());
         assertEquals("HTTP 400", undeliverable.get(0).lastError());
         assertEquals(OutboundStatus.State.REJECTED, status(id).state());
