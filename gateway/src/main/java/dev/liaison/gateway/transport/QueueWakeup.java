@@ -38,6 +38,8 @@ public final class QueueWakeup implements AutoCloseable {
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
     /** Topics remembered between two waits; beyond this many the worker just looks at everything. */
     private static final int MAX_TOPICS = 256;
+    /** NOTIFY payloads are limited (8,000 bytes); a longer topic wakes the other processes without naming it. */
+    private static final int MAX_NOTIFY_TOPIC_CHARS = 1000;
 
     /** The wake-ups listening in this process, by channel and database ({@link #localKey}). */
     private static final Map<String, Set<QueueWakeup>> LOCAL = new ConcurrentHashMap<>();
@@ -88,7 +90,7 @@ public final class QueueWakeup implements AutoCloseable {
         }
         try (var s = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
             s.setString(1, channel);
-            s.setString(2, topic);
+            s.setString(2, topic.length() <= MAX_NOTIFY_TOPIC_CHARS ? topic : ""); // "": look at everything
             s.execute();
         }
     }

@@ -38,8 +38,6 @@ public final class OutboundQueue {
 
     /** The NOTIFY channel on which commits of new envelopes wake the delivery workers. */
     public static final String CHANNEL = QueueTable.TRANSPORT.channel();
-    /** NOTIFY payloads are limited (8,000 bytes); a longer destination wakes the workers without naming it. */
-    private static final int MAX_TOPIC_CHARS = 1000;
 
     private final Clock clock;
     private final Duration expiry;
@@ -90,12 +88,7 @@ public final class OutboundQueue {
             inserted = s.executeUpdate();
         }
         if (inserted == 1) {
-            String destination = envelope.destination().toString();
-            if (destination.length() <= MAX_TOPIC_CHARS) {
-                QueueWakeup.notifyOnCommit(c, table.channel(), destination);
-            } else {
-                QueueWakeup.notifyOnCommit(c, table.channel());
-            }
+            QueueWakeup.notifyOnCommit(c, table.channel(), envelope.destination().toString());
         }
         return inserted == 1;
     }
