@@ -117,10 +117,7 @@ public final class EnvelopePoster implements Courier {
     private static void drain(HttpURLConnection http, int status) throws IOException {
         try (InputStream in = status >= 400 ? http.getErrorStream() : http.getInputStream()) {
             if (in != null) {
-                in.skip(Long.MAX_VALUE);
-                while (in.read() >= 0) {
-                    in.skip(Long.MAX_VALUE);
-                }
+                in.transferTo(OutputStream.nullOutputStream());
             }
         }
     }
