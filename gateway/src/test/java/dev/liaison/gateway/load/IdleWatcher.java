@@ -72,6 +72,10 @@ final class IdleWatcher implements AutoCloseable {
     private long reportedUidNext;
     private long statusUidNext;
     private long statusAt;
+    /** For the stall report: what the watcher waits for, and the last responses it read. */
+    private volatile String waitingFor = "nothing";
+    private final String[] lastResponses = new String[8];
+    private int responsesRead;
 
     private IdleWatcher(String login, Mode mode, Sink sink, Socket socket, InputStream in, OutputStream out) {
         this.login = login;
@@ -119,6 +123,7 @@ final class IdleWatcher implements AutoCloseable {
                     continue;
                 }
                 String idle = nextTag();
+                waitingFor = "EXISTS in " + idle + " IDLE";
                 send(idle + " IDLE");
                 String line;
                 do {
@@ -183,8 +188,19 @@ final class IdleWatcher implements AutoCloseable {
         return login;
     }
 
+    /** Where the watcher stands, for a run that stalled: a stuck client and a silent server look alike. */
+    synchronized String describe() {
+        StringBuilder d = new StringBuilder(login + " (" + mode + "): exists=" + exists + " fetched=" + fetched
+                + " waiting for " + waitingFor + "; last responses:");
+        for (int i = Math.max(0, responsesRead - lastResponses.length); i < responsesRead; i++) {
+            d.append("\n    ").append(lastResponses[i % lastResponses.length]);
+        }
+        return d.toString();
+    }
+
     private void command(String command) throws IOException {
         String t = nextTag();
+        waitingFor = t + " " + command;
         send(t + " " + command);
         while (true) {
             String line = readResponse();
@@ -220,6 +236,7 @@ final class IdleWatcher implements AutoCloseable {
             response.append(new String(bytes, StandardCharsets.ISO_8859_1));
         }
         String text = response.toString();
+        remember(text);
         if (mode == Mode.POLL) {
             Matcher status = UIDNEXT.matcher(text);
             if (status.find() && Long.parseLong(status.group(1)) > statusUidNext) {
@@ -241,6 +258,11 @@ final class IdleWatcher implements AutoCloseable {
             }
         }
         return text;
+    }
+
+    private synchronized void remember(String text) {
+        String shown = text.strip().replace("\r\n", "\\r\\n");
+        lastResponses[responsesRead++ % lastResponses.length] = shown.length() > 160 ? shown.substring(0, 160) + "…" : shown;
     }
 
     private void announce(int count, long now) {

@@ -311,6 +311,9 @@ public final class RelayLoad {
                 last = now;
                 lastProgress = System.nanoTime();
             } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+                for (IdleWatcher w : watchers) {
+                    System.err.println("stalled: IDLE watcher " + w.describe());
+                }
                 return;
             }
             for (IdleWatcher w : watchers) {

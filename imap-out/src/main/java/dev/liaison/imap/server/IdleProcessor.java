@@ -6,6 +6,7 @@ import org.apache.james.imap.api.ImapConfiguration;
 import org.apache.james.imap.api.ImapConstants;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.Capability;
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.ImapSessionState;
@@ -25,15 +26,22 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.ArrayList;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * IDLE (RFC 2177). Replaces James's processor, whose listener assembles its answer when an event
- * arrives but before the selected mailbox has recorded that event, so flag changes made by other
- * sessions were never pushed to an idling client (only new messages were). Here the answer is
- * built when it is sent ({@link Mono#defer}), after the mailbox state is updated. IDLE starts
- * by asking the store for messages no notification brought yet ({@link NewMessages}), and each
- * push ends with any {@code EXISTS} James's lost-update race swallowed ({@link AnnouncedExists}).
+ * arrives but before the selected mailbox has recorded that event (flag changes made by other
+ * sessions were never pushed), and writes it from the event bus's thread, where it could land
+ * inside the answer to the client's next command ({@link Pusher}). IDLE starts by asking the
+ * store for messages no notification brought yet ({@link NewMessages}), and each push ends with
+ * any {@code EXISTS} James's lost-update race swallowed ({@link AnnouncedExists}).
  */
 final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implements CapabilityImplementingProcessor {
 
@@ -60,15 +68,28 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
     }
 
     private Mono<Void> idle(IdleRequest request, ImapSession session, Responder responder) {
+        Pusher pusher = new Pusher(session, responder, SessionChannel.of(session).map(c -> (Executor) c.eventLoop()));
+        // on the event loop, where DONE is read and every push is written: one writer at a time
+        return Mono.create(started -> {
+            if (!pusher.onLoop(() -> {
+                start(request, session, responder, pusher);
+                started.success();
+            })) {
+                started.success(); // the connection is closing: nothing to idle on
+            }
+        });
+    }
+
+    private void start(IdleRequest request, ImapSession session, Responder responder, Pusher pusher) {
         SelectedMailbox selected = session.getSelected();
         if (selected != null) {
-            selected.registerIdle(new Pusher(session, responder));
+            selected.registerIdle(pusher);
         }
-        AtomicBoolean idling = new AtomicBoolean(true);
         session.pushLineHandler((s, line) -> {
             if (selected != null) {
                 selected.unregisterIdle();
             }
+            pusher.end();
             String text = new String(line, StandardCharsets.US_ASCII).trim();
             if ("DONE".equals(text.toUpperCase(Locale.ROOT))) {
                 okComplete(request, responder);
@@ -77,20 +98,20 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
             }
             responder.flush();
             s.popLineHandler();
-            idling.set(false);
         });
-        scheduleHeartbeat(session, responder, idling);
+        scheduleHeartbeat(session, responder, pusher);
         // RFC 2177: the continuation comes after the listener is in place, so nothing is missed
         responder.respond(new ContinuationResponse(HumanReadableText.IDLING));
-        return unsolicitedResponses(session, responder, false);
+        responder.flush();
+        pusher.push();
     }
 
     /** "* OK" now and then, so NAT boxes and clients' own timers keep the connection (Dovecot does the same). */
-    private void scheduleHeartbeat(ImapSession session, Responder responder, AtomicBoolean idling) {
+    private void scheduleHeartbeat(ImapSession session, Responder responder, Pusher pusher) {
         session.schedule(new Runnable() {
             @Override
             public void run() {
-                if (session.getState() != ImapSessionState.LOGOUT && idling.get()) {
+                if (session.getState() != ImapSessionState.LOGOUT && pusher.idling()) {
                     responder.respond(getStatusResponseFactory().untaggedOk(HumanReadableText.HEARTBEAT));
                     responder.flush();
                     session.schedule(this, heartbeat);
@@ -109,14 +130,33 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
         return MDCBuilder.create().addToContext(MDCBuilder.ACTION, "IDLE");
     }
 
-    /** Pushes what changed in the selected mailbox to the idling client. */
+    /**
+     * Pushes what changed in the selected mailbox to the idling client, one push at a time, each
+     * written on the connection's event loop and only while the IDLE lasts.
+     *
+     * <p>Why: events arrive on the event bus's thread. A push written from there could land after
+     * DONE, inside the answer to the client's next command — between a FETCH line and its literal,
+     * which desynchronised the client for good (the relay benchmark's watcher stopped seeing mail).
+     * DONE is read on the event loop, so a push that finds the IDLE over there leaves its news to
+     * the next command's answer (James adds the pending changes to every answer). A push is worked
+     * out on whatever thread James's code needs (flag changes are read from the store) into a
+     * buffer and written in one event-loop task; DONE that comes while one is being worked out
+     * waits for it, so that its news, already taken from the selected mailbox, is not lost.
+     */
     private final class Pusher implements EventListener.ReactiveEventListener {
+        private static final Duration LONGEST_PUSH = Duration.ofSeconds(10);
         private final ImapSession session;
         private final Responder responder;
+        private final Optional<Executor> loop;
+        /** Confined to the event loop (or, without one, guarded by this). */
+        private boolean idling = true;
+        private boolean again;
+        private CompletableFuture<List<ImapResponseMessage>> working;
 
-        Pusher(ImapSession session, Responder responder) {
+        Pusher(ImapSession session, Responder responder, Optional<Executor> loop) {
             this.session = session;
             this.responder = responder;
+            this.loop = loop;
         }
 
         @Override
@@ -127,16 +167,102 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
 
         @Override
         public Publisher<Void> reactiveEvent(Event event) {
-            return Mono.defer(() -> unsolicitedResponses(session, responder, false))
-                    .then(Mono.fromRunnable(() -> {
-                        AnnouncedExists.catchUp(session, responder);
-                        responder.flush();
-                    }));
+            return Mono.fromRunnable(this::push);
         }
 
         @Override
         public ExecutionMode getExecutionMode() {
             return ExecutionMode.ASYNCHRONOUS;
+        }
+
+        synchronized boolean idling() {
+            return idling;
+        }
+
+        /** Starts a push on the event loop, or notes that another is wanted after the one under way. */
+        void push() {
+            onLoop(() -> {
+                if (!idling) {
+                    return;
+                }
+                if (working != null) {
+                    again = true;
+                    return;
+                }
+                Buffer buffer = new Buffer();
+                CompletableFuture<List<ImapResponseMessage>> work = unsolicitedResponses(session, buffer, false)
+                        .then(Mono.fromCallable(() -> buffer.messages)).toFuture();
+                working = work;
+                if (work.isDone()) {
+                    written(work);
+                } else {
+                    work.whenComplete((messages, failure) -> onLoop(() -> written(work)));
+                }
+            });
+        }
+
+        /** DONE (on the event loop): no more pushes; the one under way, if any, is written first. */
+        synchronized void end() {
+            idling = false;
+            if (working != null) {
+                try {
+                    working.get(LONGEST_PUSH.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    // its news is lost to this client until it selects the mailbox again; the answer must go on
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                written(working);
+            }
+        }
+
+        private void written(CompletableFuture<List<ImapResponseMessage>> work) {
+            if (working != work) {
+                return; // DONE wrote it already
+            }
+            working = null;
+            List<ImapResponseMessage> messages = work.isDone() && !work.isCompletedExceptionally() ? work.join() : List.of();
+            messages.forEach(responder::respond);
+            AnnouncedExists.catchUp(session, responder);
+            responder.flush();
+            if (again && idling) {
+                again = false;
+                push();
+            }
+        }
+
+        /** Runs {@code task} on the event loop; false if the loop is shutting down (nothing more is written then). */
+        boolean onLoop(Runnable task) {
+            if (loop.isEmpty()) {
+                synchronized (this) {
+                    task.run();
+                }
+                return true;
+            }
+            try {
+                loop.get().execute(() -> {
+                    synchronized (this) {
+                        task.run();
+                    }
+                });
+                return true;
+            } catch (RejectedExecutionException closing) {
+                return false;
+            }
+        }
+    }
+
+    /** Responses kept to be written later, in order. */
+    private static final class Buffer implements Responder {
+        private final List<ImapResponseMessage> messages = new ArrayList<>();
+
+        @Override
+        public synchronized void respond(ImapResponseMessage message) {
+            messages.add(message);
+        }
+
+        @Override
+        public void flush() {
         }
     }
 }

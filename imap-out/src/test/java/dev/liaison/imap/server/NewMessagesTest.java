@@ -10,6 +10,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -191,6 +193,90 @@ class NewMessagesTest {
             told = exists(a.command("NOOP")).orElse(told);
             assertEquals(deliveries + 1, told);
         }
+    }
+
+    /**
+     * A client that fetches each new message's Subject as soon as IDLE announces it, as the relay
+     * benchmark's watcher does, while messages arrive and another session keeps changing a flag
+     * (each change is pushed to the idler after a read of flags from the store). A push still
+     * being written when DONE came used to land inside the next FETCH's answer, between its line
+     * and its literal: the client read the push as the message's header and lost track of the
+     * stream for good. Every line must be well-formed, and every message seen exactly once.
+     */
+    @Test
+    void idlingClientFetchingEachNewMessageReadsAWellFormedStreamWithEveryMessage() throws Exception {
+        String user = newUser();
+        deliver(user, "busy 1");
+        int last = 151;
+        AtomicBoolean done = new AtomicBoolean();
+        List<Integer> seen = new ArrayList<>();
+        try (RawImap a = selected(imap.imapsPort(), user); RawImap flipper = selected(imap.imapsPort(), user)) {
+            Thread flags = new Thread(() -> flip(flipper, done));
+            Thread delivering = new Thread(() -> {
+                for (int n = 2; n <= last; n++) {
+                    deliver(user, "busy " + n);
+                    LockSupport.parkNanos(2_000_000);
+                }
+            });
+            flags.start();
+            delivering.start();
+            long exists = 1;
+            long fetched = 1;
+            try {
+                while (fetched < last) {
+                    String idle = a.nextTag();
+                    a.send(idle + " IDLE\r\n");
+                    for (String line = a.line(); !line.startsWith("+ "); line = a.line()) {
+                        exists = Math.max(exists, wellFormed(line, seen));
+                    }
+                    while (exists <= fetched) {
+                        exists = Math.max(exists, wellFormed(a.line(), seen));
+                    }
+                    a.send("DONE\r\n");
+                    exists = Math.max(exists, answer(a, idle, seen));
+                    long to = exists;
+                    String fetch = a.nextTag();
+                    a.send(fetch + " FETCH " + (fetched + 1) + ":" + to + " (BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n");
+                    exists = Math.max(exists, answer(a, fetch, seen));
+                    fetched = to;
+                }
+            } finally {
+                done.set(true);
+                delivering.join();
+                flags.join();
+            }
+        }
+        assertEquals(IntStream.rangeClosed(2, last).boxed().toList(), seen);
+    }
+
+    private static final Pattern SUBJECT_FETCH = Pattern.compile(
+            "\\* (\\d+) FETCH \\(BODY\\[HEADER\\.FIELDS \\(SUBJECT\\)] \\{\\d+}\r\nSubject: busy (\\d+)\r\n\r\n\\)");
+    private static final Pattern UNSOLICITED = Pattern.compile("\\* \\d+ FETCH \\(FLAGS \\([^()]*\\)\\)|\\* \\d+ RECENT"
+            + "|\\* FLAGS \\(.*\\)|\\* OK .*|\\+ .*|a\\d+ OK .*");
+
+    /** Reads up to the answer tagged {@code tag}, each line checked as it comes; the highest EXISTS count seen. */
+    private static long answer(RawImap a, String tag, List<Integer> seen) throws Exception {
+        long exists = 0;
+        for (String line = a.line(); !line.startsWith(tag + " "); line = a.line()) {
+            exists = Math.max(exists, wellFormed(line, seen));
+        }
+        return exists;
+    }
+
+    /** The count an EXISTS line gives (else 0); fails on anything but the answers this exchange may bring. */
+    private static long wellFormed(String line, List<Integer> seen) {
+        Matcher exists = EXISTS.matcher(line);
+        if (exists.matches()) {
+            return Long.parseLong(exists.group(1));
+        }
+        Matcher fetch = SUBJECT_FETCH.matcher(line);
+        if (fetch.matches()) {
+            assertEquals(fetch.group(1), fetch.group(2), "message number and Subject differ: " + line);
+            seen.add(Integer.parseInt(fetch.group(2)));
+            return 0;
+        }
+        assertTrue(UNSOLICITED.matcher(line).matches(), "not a well-formed answer: " + line);
+        return 0;
     }
 
     private static void flip(RawImap c, AtomicBoolean done) {
