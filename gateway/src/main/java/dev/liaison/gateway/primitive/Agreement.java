@@ -1,7 +1,9 @@
 package dev.liaison.gateway.primitive;
 
 import dev.liaison.gateway.wire.Bytes;
+import java.math.BigInteger;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
@@ -30,16 +32,51 @@ public final class Agreement {
         return contributory ? Optional.of(secret) : Optional.empty();
     }
 
-    /** Any clamped scalar multiplies a point of order dividing 8 to the identity (all zeros). */
-    private static final Bytes PROBE = Bytes.of(new byte[]{
-        8, 7, 6, 5, 4, 3, 2, 1, 8, 7, 6, 5, 4, 3, 2, 1, 8, 7, 6, 5, 4, 3, 2, 1, 8, 7, 6, 5, 4, 3, 2, 65});
+    /**
+     * The u-coordinates of every point whose order divides 8 on Curve25519 or 4 on its twist, as
+     * X25519 reads them (bit 255 ignored): 0, 1, p − 1, the two of order 8, and the non-canonical
+     * p and p + 1. Any clamped scalar (a multiple of 8) takes exactly these to all zeros; no other
+     * 255-bit value is such a point (RFC 7748 §6.1; Bernstein's list for curve25519).
+     */
+    private static final byte[][] LOW_ORDER = lowOrderPoints();
 
     /**
      * Whether a peer's public key is a low-order point, with which no agreement is contributory:
      * checked where a peer hands us a key we will later encrypt to, so the failure is a malformed
-     * input there rather than an unchecked exception deep inside HPKE.
+     * input there rather than an unchecked exception deep inside HPKE. A comparison with the
+     * seven such values, not a scalar multiplication: routes are decoded (and so checked) every
+     * time a relationship's state is loaded, twice per message, where a probe agreement took a
+     * twentieth of each gateway's CPU.
      */
     public static boolean isLowOrder(Bytes publicKey) {
-        return agree(PROBE, publicKey).isEmpty();
+        if (publicKey.length() != X25519.POINT_SIZE) {
+            return true; // not a point at all: refused like one
+        }
+        byte[] u = publicKey.toByteArray();
+        u[X25519.POINT_SIZE - 1] &= 0x7f;
+        for (byte[] lowOrder : LOW_ORDER) {
+            if (java.util.Arrays.equals(u, lowOrder)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[][] lowOrderPoints() {
+        BigInteger p = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+        return Stream.of(BigInteger.ZERO, BigInteger.ONE, p.subtract(BigInteger.ONE), p, p.add(BigInteger.ONE),
+                        new BigInteger("325606250916557431795983626356110631294008115727848805560023387167927233504"),
+                        new BigInteger("39382357235489614581723060781553021112529911719440698176882885853963445705823"))
+                .map(Agreement::littleEndian)
+                .toArray(byte[][]::new);
+    }
+
+    private static byte[] littleEndian(BigInteger value) {
+        byte[] bigEndian = value.toByteArray();
+        byte[] u = new byte[X25519.POINT_SIZE];
+        for (int i = 0; i < u.length && i < bigEndian.length; i++) {
+            u[i] = bigEndian[bigEndian.length - 1 - i];
+        }
+        return u;
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.liaison.gateway.wire.Bytes;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The primitives as wrapped here reproduce their RFCs' published test vectors. */
@@ -33,6 +34,43 @@ class PrimitiveVectorTest {
     void x25519RefusesALowOrderPeerKey() {
         assertTrue(Agreement.agree(Bytes.fromHex("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4"),
                 Bytes.of(new byte[32])).isEmpty());
+    }
+
+    /**
+     * The low-order check compares with a list; the agreement itself is the judge: a key is
+     * low-order exactly when X25519 with an honest private key gives all zeros. The seven values
+     * (and their twins with bit 255 set, which X25519 ignores), their neighbours and random keys.
+     */
+    @Test
+    void lowOrderCheckAgreesWithTheAgreementItself() {
+        Bytes honest = Agreement.generate(new SeededEntropy("low-order")).privateKey();
+        List<String> lowOrder = List.of(
+                "0000000000000000000000000000000000000000000000000000000000000000",
+                "0100000000000000000000000000000000000000000000000000000000000000",
+                "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+                "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157");
+        for (String hex : lowOrder) {
+            byte[] u = hex(hex);
+            for (int variant = 0; variant < 4; variant++) {
+                byte[] key = u.clone();
+                key[31] |= (byte) ((variant & 1) << 7); // bit 255 set
+                key[0] += (byte) (variant >> 1); // a neighbour: u + 1
+                boolean zeros = Agreement.agree(honest, Bytes.of(key)).isEmpty();
+                assertEquals(zeros, Agreement.isLowOrder(Bytes.of(key)), hex + " variant " + variant);
+                if (variant < 2) {
+                    assertTrue(zeros, hex + " is a low-order point: the agreement gives all zeros");
+                }
+            }
+        }
+        Entropy entropy = new SeededEntropy("random keys");
+        for (int i = 0; i < 500; i++) {
+            Bytes key = Bytes.of(entropy.bytes(32));
+            assertEquals(Agreement.agree(honest, key).isEmpty(), Agreement.isLowOrder(key), key.hex());
+        }
+        assertTrue(Agreement.isLowOrder(Bytes.of(new byte[31])), "not 32 bytes: not a key");
     }
 
     @Test
