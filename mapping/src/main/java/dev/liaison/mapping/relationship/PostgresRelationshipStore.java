@@ -59,14 +59,21 @@ public final class PostgresRelationshipStore implements RelationshipStore {
         ProtocolState state = ProtocolState.of(newState);
         // The version and "not ended" are checked by the UPDATE itself, which takes the row lock and
         // re-reads the row after any concurrent writer commits: no window between check and write.
-        String sql = "UPDATE mapping.relationships SET protocol_state = ?, state_version = state_version + 1,"
-                + " updated_at = now() WHERE id = ? AND state_version = ? AND state <> 'ended'";
+        // RETURNING gives the saved row without a second round trip, and without the state sent back
+        String sql = "UPDATE mapping.relationships r SET protocol_state = ?, state_version = state_version + 1,"
+                + " updated_at = now() FROM mapping.users u WHERE u.id = r.user_id AND r.id = ?"
+                + " AND r.state_version = ? AND r.state <> 'ended'"
+                + " RETURNING r.id, u.id, u.login, r.peer_name, r.state, r.state_version, r.created_at, r.updated_at";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setBytes(1, state.bytes());
             ps.setLong(2, id);
             ps.setLong(3, expectedVersion);
-            if (ps.executeUpdate() == 1) {
-                return find(c, id).orElseThrow(() -> new AssertionError("relationship row locked"));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return new Relationship(rs.getLong(1), rs.getLong(2), new Login(rs.getString(3)), rs.getString(4),
+                            RelationshipState.fromDb(rs.getString(5)), state, rs.getLong(6),
+                            rs.getTimestamp(7).toInstant(), rs.getTimestamp(8).toInstant());
+                }
             }
         } catch (SQLException e) {
             throw SqlStates.unexpected("saving the protocol state of relationship " + id, e);
