@@ -48,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +96,22 @@ class MailboxStoreContractTest {
                 .threadId(ThreadId.fromBaseMessageId(id)).internalDate(new Date()).size(bytes.length)
                 .bodyStartOctet(MessageShape.bodyStart(bytes)).content(new ByteContent(bytes)).flags(flags)
                 .properties(new PropertyBuilder()).build();
+    }
+
+    /** The search text is derived data: stored as is, not compressed at every delivery (imap V2). */
+    @Test
+    void theMessageIsStoredCompressedItsSearchTextAsIs() throws Exception {
+        Mailbox inbox = create("alice", "INBOX");
+        messages.add(inbox, message(inbox, "words ".repeat(2000), new Flags()));
+        List<String> compression = database.inTransaction(c -> {
+            var rs = c.createStatement().executeQuery("SELECT coalesce(pg_column_compression(content), 'none'),"
+                    + " coalesce(pg_column_compression(search_text), 'none'), octet_length(search_text) FROM imap.message");
+            rs.next();
+            assertTrue(rs.getInt(3) > 12_000, "the search text holds the long subject");
+            return List.of(rs.getString(1), rs.getString(2));
+        });
+        assertNotEquals("none", compression.get(0), "the message is compressed");
+        assertEquals("none", compression.get(1), "the search text is not");
     }
 
     @Test
