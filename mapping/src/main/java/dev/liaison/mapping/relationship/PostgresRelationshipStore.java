@@ -19,6 +19,14 @@ public final class PostgresRelationshipStore implements RelationshipStore {
             + " r.state_version, r.created_at, r.updated_at";
     private static final String SELECT = "SELECT " + COLUMNS
             + " FROM mapping.relationships r JOIN mapping.users u ON u.id = r.user_id";
+    /**
+     * RETURNING gives the saved row without a second round trip; NULL in the place of the state,
+     * which the caller just gave, so that it is not sent back.
+     */
+    private static final String SAVE_STATE = "UPDATE mapping.relationships r SET protocol_state = ?,"
+            + " state_version = state_version + 1, updated_at = now() FROM mapping.users u WHERE u.id = r.user_id"
+            + " AND r.id = ? AND r.state_version = ? AND r.state <> 'ended'"
+            + " RETURNING " + COLUMNS.replace("r.protocol_state", "NULL");
 
     @Override
     public Relationship create(Connection c, Login owner, String peerName, byte[] initialState) {
@@ -59,20 +67,13 @@ public final class PostgresRelationshipStore implements RelationshipStore {
         ProtocolState state = ProtocolState.of(newState);
         // The version and "not ended" are checked by the UPDATE itself, which takes the row lock and
         // re-reads the row after any concurrent writer commits: no window between check and write.
-        // RETURNING gives the saved row without a second round trip, and without the state sent back
-        String sql = "UPDATE mapping.relationships r SET protocol_state = ?, state_version = state_version + 1,"
-                + " updated_at = now() FROM mapping.users u WHERE u.id = r.user_id AND r.id = ?"
-                + " AND r.state_version = ? AND r.state <> 'ended'"
-                + " RETURNING r.id, u.id, u.login, r.peer_name, r.state, r.state_version, r.created_at, r.updated_at";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(SAVE_STATE)) {
             ps.setBytes(1, state.bytes());
             ps.setLong(2, id);
             ps.setLong(3, expectedVersion);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    return new Relationship(rs.getLong(1), rs.getLong(2), new Login(rs.getString(3)), rs.getString(4),
-                            RelationshipState.fromDb(rs.getString(5)), state, rs.getLong(6),
-                            rs.getTimestamp(7).toInstant(), rs.getTimestamp(8).toInstant());
+                    return read(rs, state);
                 }
             }
         } catch (SQLException e) {
@@ -150,8 +151,13 @@ public final class PostgresRelationshipStore implements RelationshipStore {
     }
 
     private static Relationship read(ResultSet rs) throws SQLException {
+        return read(rs, ProtocolState.of(rs.getBytes(6)));
+    }
+
+    /** A row of {@link #COLUMNS}, with the protocol state known already. */
+    private static Relationship read(ResultSet rs, ProtocolState state) throws SQLException {
         return new Relationship(rs.getLong(1), rs.getLong(2), new Login(rs.getString(3)), rs.getString(4),
-                RelationshipState.fromDb(rs.getString(5)), ProtocolState.of(rs.getBytes(6)), rs.getLong(7),
+                RelationshipState.fromDb(rs.getString(5)), state, rs.getLong(7),
                 rs.getTimestamp(8).toInstant(), rs.getTimestamp(9).toInstant());
     }
 }
