@@ -70,10 +70,13 @@ public final class SearchText {
      */
     static java.time.LocalDate day(String value) {
         java.util.regex.Matcher m = RFC_1123.matcher(value);
-        if (!m.matches() || Integer.parseInt(m.group(5)) > 23 || Integer.parseInt(m.group(6)) > 59
-                || (m.group(7) != null && Integer.parseInt(m.group(7)) > 59)
-                || (m.group(8) != null && (Integer.parseInt(m.group(8)) > 18 || Integer.parseInt(m.group(9)) > 59
-                        || Integer.parseInt(m.group(8)) == 18 && Integer.parseInt(m.group(9)) > 0))) {
+        if (!m.matches()) {
+            return null;
+        }
+        int offsetMinutes = number(m, 9);
+        boolean timeFits = number(m, 5) <= 23 && number(m, 6) <= 59 && number(m, 7) <= 59
+                && offsetMinutes <= 59 && number(m, 8) * 60 + offsetMinutes <= 18 * 60;
+        if (!timeFits) {
             return null;
         }
         try {
@@ -84,6 +87,11 @@ public final class SearchText {
         } catch (java.time.DateTimeException e) {
             return null; // 30 February and the like
         }
+    }
+
+    /** Group {@code group} as a number; 0 if that optional part is absent. */
+    private static int number(java.util.regex.Matcher m, int group) {
+        return m.group(group) == null ? 0 : Integer.parseInt(m.group(group));
     }
 
     /** RFC 5322 §4.3: a two-digit year below 50 is 20xx, others and three-digit ones 19xx. */
