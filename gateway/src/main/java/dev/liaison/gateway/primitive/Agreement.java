@@ -2,6 +2,7 @@ package dev.liaison.gateway.primitive;
 
 import dev.liaison.gateway.wire.Bytes;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.bouncycastle.math.ec.rfc7748.X25519;
@@ -55,7 +56,7 @@ public final class Agreement {
         byte[] u = publicKey.toByteArray();
         u[X25519.POINT_SIZE - 1] &= 0x7f;
         for (byte[] lowOrder : LOW_ORDER) {
-            if (java.util.Arrays.equals(u, lowOrder)) {
+            if (Arrays.equals(u, lowOrder)) {
                 return true;
             }
         }
