@@ -67,9 +67,7 @@ final class SmtpListener extends AbstractAsyncServer {
         setTimeout((int) limits.idleTimeout().toSeconds());
         try {
             bind();
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
+        } catch (Exception e) { // a bare BindException says "Address already in use" and not which port
             throw new IOException("cannot start SMTP listener " + jmxName + " on " + address.getHostAddress()
                     + " port " + port + ": " + e.getMessage(), e);
         }
