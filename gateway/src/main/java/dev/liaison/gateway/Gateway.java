@@ -174,7 +174,7 @@ public final class Gateway implements AutoCloseable {
                     configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
                     configuration.domain()), database.dataSource(),
                     new ImapServices(metrics.countingLogins(new ImapAccounts(passwords)), metrics.imap(),
-                            relay.legacyConsent()), tls.sslContext());
+                            relay.legacyConsent()), tls.serverContext());
             started.push(imap);
             var services = new SubmissionServices(new SubmissionAccounts(passwords),
                     new OwnAliasPolicy(database, configuration.domain(), legacy::enabled),
@@ -182,12 +182,13 @@ public final class Gateway implements AutoCloseable {
                             Clock.systemUTC())).withEvents(metrics.submission());
             smtp = SubmissionServer.start(new SmtpSettings(configuration.domain(), configuration.bindAddress(),
                     configuration.port(ConfigKey.SMTP_SUBMISSION_PORT), configuration.port(ConfigKey.SMTP_SUBMISSIONS_PORT),
-                    SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT), tls.sslContext(), services);
+                    SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT), tls.serverContext(), services);
             started.push(smtp);
             mx = startInbound(mailboxes, upgrades);
         } catch (ImapStartException | IOException | SQLException e) {
             throw new ConfigurationException("cannot start a listener: " + e.getMessage(), e);
         }
+        LOG.info("TLS on every listener through {}", TlsMaterial.engine());
         LOG.info("SMTP submission on {} (STARTTLS) and {} (TLS); IMAP on {} (STARTTLS) and {} (TLS);"
                         + " MX on {}; receiving service on {} ({}), reachable as {}",
                 smtp.submissionPort(), smtp.submissionsPort(), imap.imapPort(), imap.imapsPort(), mx.port(), receiving.port(),
@@ -200,7 +201,7 @@ public final class Gateway implements AutoCloseable {
                 configuration.domain(), Clock.systemUTC());
         InboundServer server = InboundServer.start(new InboundSettings(MailServers.hostnameOf(configuration),
                 Set.of(configuration.domain()), configuration.bindAddress(), configuration.port(ConfigKey.SMTP_INBOUND_PORT),
-                InboundSettings.DEFAULT_IO_THREADS, Limits.DEFAULT, Limits.SenderChecks.DEFAULT), tls.sslContext(),
+                InboundSettings.DEFAULT_IO_THREADS, Limits.DEFAULT, Limits.SenderChecks.DEFAULT), tls.serverContext(),
                 new InboundServices(legacy, legacy, senderDns, Clock.systemUTC(), InboundEvents.NONE));
         started.push(server);
         return server;
@@ -214,7 +215,7 @@ public final class Gateway implements AutoCloseable {
     private void startReceiving(AtomicReference<URI> endpoint) {
         InetAddress bind = configuration.bindAddress();
         int port = configuration.port(ConfigKey.HTTP_PORT);
-        ReceiverSettings settings = (configuration.httpTls() ? ReceiverSettings.https(bind, port, tls.sslContext())
+        ReceiverSettings settings = (configuration.httpTls() ? ReceiverSettings.https(bind, port, tls.serverContext())
                 : ReceiverSettings.plainHttp(bind, port)).withMaxEnvelopeBytes(dev.liaison.gateway.Limits.MAX_ENVELOPE_BYTES)
                 .withResources(operatorResources()).withEvents(metrics.receiving());
         receiving = ReceivingService.start(database, settings, new ReceivingService.Relay(

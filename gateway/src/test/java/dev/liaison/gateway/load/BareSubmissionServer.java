@@ -61,7 +61,7 @@ public final class BareSubmissionServer {
                 submission -> store(db, submission));
         var settings = new SmtpSettings(DOMAIN, InetAddress.getLoopbackAddress(), port, 0,
                 SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT);
-        var server = SubmissionServer.start(settings, tls.sslContext(), services);
+        var server = SubmissionServer.start(settings, tls.serverContext(), services);
         // Killed (SIGTERM) is how a benchmark ends it: stop the listeners, then the embedded PostgreSQL.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -5,16 +5,29 @@ import dev.liaison.gateway.config.TlsSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslContext;
+import io.netty.handler.ssl.SslHandler;
+
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,25 +51,48 @@ class TlsMaterialTest {
     @Test
     void clientTrustingTheCertificateCompletesAHandshakeCheckingTheHostName() throws Exception {
         TlsMaterial tls = TlsMaterial.load(new TlsSource.Generated(dir.resolve("tls")), "mail.example");
-        try (SSLServerSocket server = (SSLServerSocket) tls.sslContext().getServerSocketFactory()
-                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            var accepted = CompletableFuture.runAsync(() -> {
-                try (var s = (SSLSocket) server.accept()) {
-                    s.startHandshake();
-                    s.getOutputStream().write(1);
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+        EventLoopGroup group = new NioEventLoopGroup(1);
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            SslHandler handler = tls.serverContext().newHandler(ch.alloc());
+                            ch.pipeline().addLast(handler);
+                            handler.handshakeFuture().addListener(done -> ch.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1})));
+                        }
+                    }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+            int port = ((InetSocketAddress) server.localAddress()).getPort();
             SSLContext client = TrustingClients.trusting(tls.certificate());
-            try (var s = (SSLSocket) client.getSocketFactory().createSocket("localhost", server.getLocalPort())) {
+            try (var s = (SSLSocket) client.getSocketFactory().createSocket("localhost", port)) {
                 SSLParameters params = s.getSSLParameters();
                 params.setEndpointIdentificationAlgorithm("HTTPS");
                 s.setSSLParameters(params);
                 assertEquals(1, s.getInputStream().read());
+                assertEquals("TLSv1.3", s.getSession().getProtocol());
             }
-            accepted.get();
+            server.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
+    }
+
+    @Test
+    void theListenersRunOpenSslsEngineWhereItLoads() {
+        // linux-x86_64 and linux-aarch_64 builds are packaged; the JDK's engine is the fallback elsewhere
+        assertTrue(OpenSsl.isAvailable(), "OpenSSL unavailable: " + OpenSsl.unavailabilityCause());
+        TlsMaterial tls = TlsMaterial.load(new TlsSource.Generated(dir.resolve("tls")), "mail.example");
+        assertTrue(tls.serverContext() instanceof OpenSslContext, tls.serverContext().getClass().getName());
+        assertTrue(TlsMaterial.engine().startsWith("OpenSSL ("), TlsMaterial.engine());
+    }
+
+    @Test
+    void onlyTls12And13AreEnabled() throws Exception {
+        TlsMaterial tls = TlsMaterial.load(new TlsSource.Generated(dir.resolve("tls")), "mail.example");
+        SSLEngine engine = tls.serverContext().newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT);
+        // OpenSSL's engine always lists the pseudo-protocol SSLv2Hello (a ClientHello format, not SSL 2)
+        assertEquals(java.util.Set.of("TLSv1.2", "TLSv1.3"), java.util.Arrays.stream(engine.getEnabledProtocols())
+                .filter(p -> !p.equals("SSLv2Hello")).collect(java.util.stream.Collectors.toSet()));
     }
 
     @Test

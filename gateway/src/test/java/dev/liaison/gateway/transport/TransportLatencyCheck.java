@@ -53,7 +53,7 @@ public final class TransportLatencyCheck {
             };
             var description = new ServiceDescription("bench", URI.create("https://127.0.0.1/"), List.of(), 65536);
             try (ReceivingService rs = ReceivingService.start(receiver, ReceiverSettings.https(
-                         InetAddress.getLoopbackAddress(), 0, tls.server().sslContext()),
+                         InetAddress.getLoopbackAddress(), 0, tls.server().serverContext()),
                     new ReceivingService.Relay(() -> description, acceptor, processor));
                  DeliveryWorker worker = DeliveryWorker.start(sender, DeliverySettings.defaults(),
                          new EnvelopePoster(tls.clientContext()), (c, e) -> { })) {

@@ -53,7 +53,7 @@ class TransportLoggingTest {
             DeliverySettings settings = DeliverySettings.defaults().withPollInterval(Duration.ofMillis(50));
             OutboundQueue queue = new OutboundQueue(settings);
             try (ReceivingService rs = ReceivingService.start(receiver, ReceiverSettings.https(
-                         InetAddress.getLoopbackAddress(), 0, tls.server().sslContext()), relay.relay());
+                         InetAddress.getLoopbackAddress(), 0, tls.server().serverContext()), relay.relay());
                  DeliveryWorker worker = DeliveryWorker.start(sender, settings,
                          new EnvelopePoster(tls.clientContext()), (c, e) -> { })) {
                 URI endpoint = URI.create("https://127.0.0.1:" + rs.port() + "/communicator/v1/envelopes");

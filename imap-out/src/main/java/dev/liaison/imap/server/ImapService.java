@@ -4,13 +4,13 @@ import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.imap.events.PostgresEventBus;
 import dev.liaison.imap.store.PostgresMailboxDelivery;
 import dev.liaison.imap.store.PostgresMailboxManager;
+import io.netty.handler.ssl.SslContext;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.mailbox.store.StoreSubscriptionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -49,7 +49,7 @@ public final class ImapService implements AutoCloseable {
      * @throws ImapStartException when a port cannot be bound or the database is unreachable
      */
     public static ImapService start(ImapSettings settings, DataSource dataSource, ImapAuthenticator authenticator,
-                                    SSLContext tls) throws ImapStartException {
+                                    SslContext tls) throws ImapStartException {
         return start(settings, dataSource, new ImapServices(authenticator, ImapEvents.NONE), tls);
     }
 
@@ -59,7 +59,7 @@ public final class ImapService implements AutoCloseable {
      * @throws ImapStartException when a port cannot be bound or the database is unreachable
      */
     public static ImapService start(ImapSettings settings, DataSource dataSource, ImapServices services,
-                                    SSLContext tls) throws ImapStartException {
+                                    SslContext tls) throws ImapStartException {
         ImapAuthenticator authenticator = services.authenticator();
         PostgresEventBus events = new PostgresEventBus(dataSource);
         try {

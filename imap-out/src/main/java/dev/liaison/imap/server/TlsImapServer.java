@@ -1,21 +1,28 @@
 package dev.liaison.imap.server;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.decode.ImapDecoder;
 import org.apache.james.imap.encode.ImapEncoder;
 import org.apache.james.imapserver.netty.IMAPServer;
 import org.apache.james.metrics.api.NoopGaugeRegistry;
+import org.apache.james.protocols.api.ClientAuth;
 import org.apache.james.protocols.netty.Encryption;
 
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
- * James's Netty IMAP server with TLS from an {@link SSLContext} the caller owns (gateway's
- * certificate), instead of James's keystore-file configuration: implicit TLS (imaps) or STARTTLS.
+ * James's Netty IMAP server with TLS from an {@link SslContext} the caller owns (gateway's
+ * certificate, in OpenSSL's engine when it has one), instead of James's keystore-file
+ * configuration: implicit TLS (imaps) or STARTTLS. TLS 1.2 and 1.3 only (RFC 8996).
  */
 final class TlsImapServer extends IMAPServer {
 
-    private final SSLContext tls;
+    private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private final SslContext tls;
     private final boolean startTls;
 
     TlsImapServer(ImapDecoder decoder, ImapEncoder encoder, ImapProcessor processor, Transport transport) {
@@ -26,7 +33,7 @@ final class TlsImapServer extends IMAPServer {
 
     @Override
     protected void buildSSLContext() {
-        encryption = startTls ? Encryption.createStartTls(tls) : Encryption.createTls(tls);
+        encryption = new ContextEncryption(tls, startTls);
     }
 
     /** The port actually bound (the configured one, or the one the OS chose for port 0). */
@@ -35,6 +42,32 @@ final class TlsImapServer extends IMAPServer {
     }
 
     /** How a listener speaks TLS, and whom it tells about connections. */
-    record Transport(SSLContext tls, boolean startTls, ImapEvents events) {
+    record Transport(SslContext tls, boolean startTls, ImapEvents events) {
+    }
+
+    /** James's {@link Encryption} over a Netty context (James's own takes only a JDK {@code SSLContext}). */
+    private record ContextEncryption(SslContext context, boolean isStartTLS) implements Encryption {
+
+        @Override
+        public boolean supportsEncryption() {
+            return true;
+        }
+
+        @Override
+        public String[] getEnabledCipherSuites() {
+            return context.cipherSuites().toArray(String[]::new);
+        }
+
+        @Override
+        public ClientAuth getClientAuth() {
+            return ClientAuth.NONE;
+        }
+
+        @Override
+        public SslHandler sslHandler() {
+            SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
+            engine.setEnabledProtocols(TLS_PROTOCOLS);
+            return new SslHandler(engine); // James answers STARTTLS before it installs the handler
+        }
     }
 }

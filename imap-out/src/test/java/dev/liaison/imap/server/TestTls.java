@@ -9,7 +9,9 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-import javax.net.ssl.KeyManagerFactory;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.FileOutputStream;
@@ -32,7 +34,8 @@ final class TestTls {
     private static TestTls instance;
 
     final X509Certificate certificate;
-    final SSLContext server;
+    /** Netty's default engine: OpenSSL's when it loads, as in the gateway. */
+    final SslContext server;
     final SSLContext client;
 
     private TestTls() throws Exception {
@@ -49,13 +52,7 @@ final class TestTls {
         X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
         certificate = new JcaX509CertificateConverter().getCertificate(holder);
 
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        keyStore.load(null, null);
-        keyStore.setKeyEntry("server", keys.getPrivate(), new char[0], new X509Certificate[] {certificate});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keyStore, new char[0]);
-        server = SSLContext.getInstance("TLS");
-        server.init(kmf.getKeyManagers(), null, null);
+        server = SslContextBuilder.forServer(keys.getPrivate(), certificate).build();
 
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);

@@ -6,10 +6,8 @@ import dev.liaison.smtp.message.HeaderRules;
 import dev.liaison.smtp.message.MessageAssembler;
 import java.io.IOException;
 import java.util.Objects;
-import javax.net.ssl.SSLContext;
-import org.apache.james.protocols.api.ClientAuth;
+import io.netty.handler.ssl.SslContext;
 import org.apache.james.protocols.api.handler.WiringException;
-import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.smtp.SMTPProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +38,7 @@ public final class InboundServer implements AutoCloseable {
      * @param services gateway's recipient policy and handler, the DNS for sender authentication
      * @throws IOException if the port cannot be bound (nothing is left listening then)
      */
-    public static InboundServer start(InboundSettings settings, SSLContext tls, InboundServices services)
+    public static InboundServer start(InboundSettings settings, SslContext tls, InboundServices services)
             throws IOException {
         Objects.requireNonNull(tls, "tls");
         MessageAssembler assembler = new MessageAssembler(settings.limits(), HeaderRules.forInbound(settings.hostname()));
@@ -51,7 +49,7 @@ public final class InboundServer implements AutoCloseable {
             throw new AssertionError("the inbound handler chain is fixed and wires", e);
         }
         SmtpListener listener = new SmtpListener("smtp-inbound", protocol,
-                Encryption.createStartTls(tls, null, SmtpListener.TLS_PROTOCOLS, ClientAuth.NONE), settings.limits(),
+                TlsEncryption.startTls(tls), settings.limits(),
                 new FramingReplies(assembler));
         listener.bind(settings.bindAddress(), settings.port(), settings.ioThreads());
         InboundServer server = new InboundServer(listener);

@@ -6,10 +6,8 @@ import dev.liaison.smtp.submission.SubmissionServices;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import javax.net.ssl.SSLContext;
-import org.apache.james.protocols.api.ClientAuth;
+import io.netty.handler.ssl.SslContext;
 import org.apache.james.protocols.api.handler.WiringException;
-import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.smtp.SMTPProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class SubmissionServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionServer.class);
-    private static final String[] TLS_PROTOCOLS = SmtpListener.TLS_PROTOCOLS;
 
     private final SmtpListener submission;
     private final SmtpListener submissions;
@@ -40,7 +37,7 @@ public final class SubmissionServer implements AutoCloseable {
      * @param services gateway's authenticator, recipient policy and submission handler
      * @throws IOException if a port cannot be bound (nothing is left listening then)
      */
-    public static SubmissionServer start(SmtpSettings settings, SSLContext tls, SubmissionServices services)
+    public static SubmissionServer start(SmtpSettings settings, SslContext tls, SubmissionServices services)
             throws IOException {
         Objects.requireNonNull(tls, "tls");
         MessageAssembler assembler = new MessageAssembler(settings.limits());
@@ -52,9 +49,9 @@ public final class SubmissionServer implements AutoCloseable {
         }
         FramingReplies framingReplies = new FramingReplies(assembler);
         SmtpListener starttls = new SmtpListener("smtp-submission", protocol,
-                Encryption.createStartTls(tls, null, TLS_PROTOCOLS, ClientAuth.NONE), settings.limits(), framingReplies);
+                TlsEncryption.startTls(tls), settings.limits(), framingReplies);
         SmtpListener implicit = new SmtpListener("smtp-submissions", protocol,
-                Encryption.createTls(tls, null, TLS_PROTOCOLS, ClientAuth.NONE), settings.limits(), framingReplies);
+                TlsEncryption.implicit(tls), settings.limits(), framingReplies);
         starttls.bind(settings.bindAddress(), settings.submissionPort(), settings.ioThreads());
         try {
             implicit.bind(settings.bindAddress(), settings.submissionsPort(), settings.ioThreads());

@@ -10,7 +10,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import javax.net.ssl.KeyManagerFactory;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -24,18 +25,18 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A self-signed certificate for {@code localhost} / {@code 127.0.0.1}, made once per test JVM,
- * with the server's SSLContext and a client SSLContext that trusts exactly this certificate (so
- * the tests verify the server's identity as a real client would).
+ * with the server's TLS context (Netty's default engine: OpenSSL's when it loads, as in the gateway)
+ * and a client SSLContext that trusts exactly this certificate (so the tests verify the server's
+ * identity as a real client would).
  */
 public final class TestCertificate {
 
-    private static final char[] PASSWORD = "test-only".toCharArray();
     private static TestCertificate instance;
 
-    private final SSLContext server;
+    private final SslContext server;
     private final SSLContext client;
 
-    private TestCertificate(SSLContext server, SSLContext client) {
+    private TestCertificate(SslContext server, SSLContext client) {
         this.server = server;
         this.client = client;
     }
@@ -47,7 +48,7 @@ public final class TestCertificate {
         return instance;
     }
 
-    public SSLContext serverContext() {
+    public SslContext serverContext() {
         return server;
     }
 
@@ -74,13 +75,7 @@ public final class TestCertificate {
             X509Certificate certificate = new JcaX509CertificateConverter()
                     .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
 
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(null, null);
-            keyStore.setKeyEntry("server", keys.getPrivate(), PASSWORD, new X509Certificate[] {certificate});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keyStore, PASSWORD);
-            SSLContext server = SSLContext.getInstance("TLS");
-            server.init(kmf.getKeyManagers(), null, null);
+            SslContext server = SslContextBuilder.forServer(keys.getPrivate(), certificate).build();
 
             KeyStore trustStore = KeyStore.getInstance("PKCS12");
             trustStore.load(null, null);

@@ -1,8 +1,8 @@
 package dev.liaison.gateway.transport.receive;
 
 import dev.liaison.gateway.transport.Limits;
+import io.netty.handler.ssl.SslContext;
 
-import javax.net.ssl.SSLContext;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +49,7 @@ public record ReceiverSettings(InetAddress bindAddress, int port, Security secur
     }
 
     /** HTTPS with the gateway's certificate and every bound at its default. */
-    public static ReceiverSettings https(InetAddress bindAddress, int port, SSLContext tls) {
+    public static ReceiverSettings https(InetAddress bindAddress, int port, SslContext tls) {
         return defaults(bindAddress, port, new Security.Tls(tls));
     }
 
@@ -103,7 +103,7 @@ public record ReceiverSettings(InetAddress bindAddress, int port, Security secur
     public sealed interface Security {
 
         /** HTTPS with this context (the gateway's certificate). */
-        record Tls(SSLContext context) implements Security {
+        record Tls(SslContext context) implements Security {
             public Tls {
                 Objects.requireNonNull(context, "context");
             }

@@ -90,8 +90,7 @@ public final class ReceivingServer implements AutoCloseable {
     private static void pipeline(ChannelPipeline p, ReceiverSettings settings, ServiceDescriptionSource description,
                                  EnvelopeIntake intake, ThreadPoolExecutor blocking) {
         if (settings.security() instanceof ReceiverSettings.Security.Tls tls) {
-            SSLEngine engine = tls.context().createSSLEngine();
-            engine.setUseClientMode(false);
+            SSLEngine engine = tls.context().newEngine(p.channel().alloc());
             engine.setEnabledProtocols(Arrays.stream(engine.getSupportedProtocols())
                     .filter(v -> v.equals("TLSv1.3") || v.equals("TLSv1.2")).toArray(String[]::new));
             p.addLast("tls", new SslHandler(engine));

@@ -103,7 +103,7 @@ class LegacyDeliveryTest {
     @BeforeAll
     static void startSmarthost() throws Exception {
         tls = TestTls.generate(shared.resolve("tls"));
-        smarthost = new SubmissionSmarthost(tls.server().sslContext());
+        smarthost = new SubmissionSmarthost(tls.server().serverContext());
     }
 
     @AfterAll

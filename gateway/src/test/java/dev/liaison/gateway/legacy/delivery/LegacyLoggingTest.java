@@ -59,7 +59,7 @@ class LegacyLoggingTest {
             db.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
             LegacySchema.migrate(db);
             TestTls tls = TestTls.generate(dir.resolve("tls"));
-            try (SubmissionSmarthost peer = new SubmissionSmarthost(tls.server().sslContext())) {
+            try (SubmissionSmarthost peer = new SubmissionSmarthost(tls.server().serverContext())) {
                 LegacyDeliverySettings settings = new LegacyDeliverySettings("alex.example",
                         new LegacyRoute.Smarthost(new LegacySmarthost("localhost", peer.startTlsPort(),
                                 LegacySmarthost.Security.STARTTLS, SubmissionSmarthost.USER, SubmissionSmarthost.PASSWORD)),

@@ -7,7 +7,7 @@ import dev.liaison.smtp.submission.SmtpSettings;
 import dev.liaison.smtp.submission.Submission;
 import dev.liaison.smtp.submission.SubmissionServices;
 
-import javax.net.ssl.SSLContext;
+import io.netty.handler.ssl.SslContext;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,7 +28,7 @@ final class SubmissionSmarthost implements AutoCloseable {
     final List<Submission> accepted = new CopyOnWriteArrayList<>();
     private final SubmissionServer server;
 
-    SubmissionSmarthost(SSLContext tls) throws Exception {
+    SubmissionSmarthost(SslContext tls) throws Exception {
         SubmissionServices services = new SubmissionServices(
                 credentials -> USER.equals(credentials.login()) && PASSWORD.equals(credentials.password())
                         ? Optional.of(new AuthenticatedUser(USER)) : Optional.empty(),

@@ -54,7 +54,7 @@ class ReceivingServiceTest {
         db = postgres.freshDatabase();
         db.migrate(TransportSchema.SCHEMA);
         tls = TestTls.generate(dir);
-        ReceiverSettings settings = ReceiverSettings.https(InetAddress.getLoopbackAddress(), 0, tls.server().sslContext())
+        ReceiverSettings settings = ReceiverSettings.https(InetAddress.getLoopbackAddress(), 0, tls.server().serverContext())
                 .withMaxEnvelopeBytes(MAX).withUnresolvableThreshold(3).withPollInterval(Duration.ofMillis(100));
         service = ReceivingService.start(db, settings, relay.relay());
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).version(HttpClient.Version.HTTP_1_1).build();

@@ -339,7 +339,7 @@ class DeliveryTest {
     }
 
     private ReceivingService receiver(int port) {
-        ReceiverSettings s = ReceiverSettings.https(InetAddress.getLoopbackAddress(), port, tls.server().sslContext())
+        ReceiverSettings s = ReceiverSettings.https(InetAddress.getLoopbackAddress(), port, tls.server().serverContext())
                 .withPollInterval(Duration.ofMillis(50));
         return opened(ReceivingService.start(receiverDb, s, relay.relay()));
     }
