@@ -28,6 +28,8 @@ public final class SearchText {
     /** Separates the header section from the body section inside the stored text. */
     public static final char BODY_MARK = '\u0001';
     private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\([^)]*\\)");
+    private static final java.util.regex.Pattern FOLD = java.util.regex.Pattern.compile("\r?\n(?=[ \t])");
+    private static final String DATE_FIELD = "date: ";
 
     private final String text;
     private final java.time.LocalDate sentOn;
@@ -51,14 +53,18 @@ public final class SearchText {
         return new SearchText(text, sentOn(text));
     }
 
+    /** The first Date field's day; the header section is "name: value\n" lines, lower-cased. */
     private static java.time.LocalDate sentOn(String text) {
         int mark = text.indexOf(BODY_MARK);
-        for (String line : (mark >= 0 ? text.substring(0, mark) : text).split("\n")) {
-            if (line.startsWith("date: ")) {
-                return day(COMMENT.matcher(line.substring(6)).replaceAll("").trim());
-            }
+        int headerEnd = mark >= 0 ? mark : text.length();
+        boolean firstLine = text.startsWith(DATE_FIELD);
+        int line = firstLine ? 0 : text.indexOf("\n" + DATE_FIELD) + 1; // 0 here: no Date field
+        if (line == 0 && !firstLine || line >= headerEnd) {
+            return null;
         }
-        return null;
+        int end = text.indexOf('\n', line);
+        String value = text.substring(line + DATE_FIELD.length(), end < 0 || end > headerEnd ? headerEnd : end);
+        return day((value.indexOf('(') >= 0 ? COMMENT.matcher(value).replaceAll("") : value).trim());
     }
 
     /**
@@ -145,7 +151,10 @@ public final class SearchText {
 
         /** RFC 5322 §2.2.3: a folded header line is one line. */
         private static String unfold(String body) {
-            return body.replaceAll("\r?\n(?=[ \t])", "").replace('\n', ' ').replace('\r', ' ');
+            if (body.indexOf('\n') < 0 && body.indexOf('\r') < 0) {
+                return body; // most fields: one line
+            }
+            return FOLD.matcher(body).replaceAll("").replace('\n', ' ').replace('\r', ' ');
         }
 
         @Override

@@ -43,6 +43,27 @@ class SearchTextTest {
         assertEquals(Optional.of(LocalDate.of(1999, 12, 31)), sentOn("Fri, 31 Dec 99 23:30:00 -0700"), "RFC 5322 4.3");
     }
 
+    @Test
+    void theDateFieldIsFoundWhereverItIsInTheHeaderAndNowhereElse() {
+        LocalDate day = LocalDate.of(2025, 6, 3);
+        String date = "Tue, 3 Jun 2025 10:00:00 +0000";
+        assertEquals(Optional.of(day), of("Date: " + date + "\r\nFrom: a@example.org\r\n\r\nbody\r\n"), "first field");
+        assertEquals(Optional.of(day), of("From: a@example.org\r\nDATE: " + date + "\r\n\r\nbody\r\n"), "last field, any case");
+        assertEquals(Optional.of(day), of("From: a@example.org\r\nDate: Tue, 3 Jun 2025\r\n 10:00:00 +0000\r\n\r\nb\r\n"),
+                "folded");
+        assertEquals(Optional.of(day), of("Date: " + date + "\r\nDate: Wed, 4 Jun 2025 10:00:00 +0000\r\n\r\nb\r\n"),
+                "the first of two");
+        assertEquals(Optional.empty(), of("From: a@example.org\r\nX-Date: " + date + "\r\n\r\nb\r\n"), "another field's name");
+        assertEquals(Optional.empty(), of("From: a@example.org\r\nSubject: s\r\n\r\nDate: " + date + "\r\n"),
+                "only in the body");
+        assertEquals(Optional.of(day), of("From: a@example.org\r\nDate: " + date), "a header with no body, unterminated");
+        assertEquals(Optional.of(day), of("Date: " + date), "only a Date field");
+    }
+
+    private static Optional<LocalDate> of(String message) {
+        return SearchText.of(message.getBytes(StandardCharsets.US_ASCII)).sentOn();
+    }
+
     private static Optional<LocalDate> sentOn(String date) {
         String message = "From: a@example.org\r\nDate: " + date + "\r\nSubject: s\r\n\r\nbody\r\n";
         return SearchText.of(message.getBytes(StandardCharsets.US_ASCII)).sentOn();
