@@ -24,7 +24,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
@@ -166,15 +166,14 @@ final class MessageRows {
 
     static MailboxMessage message(ResultSet rs, Content content) throws SQLException {
         StoredMessageId messageId = StoredMessageId.of(rs.getObject("message_id", UUID.class));
-        Timestamp saved = rs.getTimestamp("save_date");
         return SimpleMailboxMessage.builder()
                 .mailboxId(StoredMailboxId.of(rs.getLong("mailbox_id")))
                 .uid(MessageUid.of(rs.getLong("uid")))
                 .modseq(ModSeq.of(rs.getLong("modseq")))
                 .messageId(messageId)
                 .threadId(ThreadId.fromBaseMessageId(StoredMessageId.of(rs.getObject("thread_id", UUID.class))))
-                .internalDate(new Date(rs.getTimestamp("internal_date").getTime()))
-                .saveDate(Optional.ofNullable(saved).map(t -> new Date(t.getTime())))
+                .internalDate(date(rs, "internal_date"))
+                .saveDate(Optional.ofNullable(date(rs, "save_date")))
                 .size(rs.getLong("size"))
                 .bodyStartOctet(rs.getInt("body_start"))
                 .flags(flags(rs))
@@ -193,11 +192,15 @@ final class MessageRows {
 
     static MessageMetaData metaData(ResultSet rs) throws SQLException {
         StoredMessageId messageId = StoredMessageId.of(rs.getObject("message_id", UUID.class));
-        Timestamp saved = rs.getTimestamp("save_date");
         return new MessageMetaData(MessageUid.of(rs.getLong("uid")), ModSeq.of(rs.getLong("modseq")), flags(rs),
-                rs.getLong("size"), new Date(rs.getTimestamp("internal_date").getTime()),
-                Optional.ofNullable(saved).map(t -> new Date(t.getTime())), messageId,
+                rs.getLong("size"), date(rs, "internal_date"), Optional.ofNullable(date(rs, "save_date")), messageId,
                 ThreadId.fromBaseMessageId(StoredMessageId.of(rs.getObject("thread_id", UUID.class))));
+    }
+
+    /** A timestamptz column (null stays null), read without the Calendar the driver makes per result set. */
+    private static Date date(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
+        return at == null ? null : Date.from(at.toInstant());
     }
 
     static UUID uuid(org.apache.james.mailbox.model.MessageId id) {

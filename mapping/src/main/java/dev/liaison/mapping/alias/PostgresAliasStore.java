@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -156,6 +157,6 @@ public final class PostgresAliasStore implements AliasStore {
     private static Alias read(ResultSet rs) throws SQLException {
         return new Alias(rs.getLong(1), new AliasAddress(rs.getString(2)), rs.getLong(3), new Login(rs.getString(4)),
                 UserState.fromDb(rs.getString(5)), AliasTarget.fromDb(rs.getString(6), rs.getObject(9, Long.class)),
-                AliasState.fromDb(rs.getString(7)), rs.getTimestamp(8).toInstant());
+                AliasState.fromDb(rs.getString(7)), rs.getObject(8, OffsetDateTime.class).toInstant());
     }
 }

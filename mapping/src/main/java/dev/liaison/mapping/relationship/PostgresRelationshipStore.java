@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -158,6 +159,6 @@ public final class PostgresRelationshipStore implements RelationshipStore {
     private static Relationship read(ResultSet rs, ProtocolState state) throws SQLException {
         return new Relationship(rs.getLong(1), rs.getLong(2), new Login(rs.getString(3)), rs.getString(4),
                 RelationshipState.fromDb(rs.getString(5)), state, rs.getLong(7),
-                rs.getTimestamp(8).toInstant(), rs.getTimestamp(9).toInstant());
+                rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getObject(9, OffsetDateTime.class).toInstant());
     }
 }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -106,6 +107,6 @@ public final class PostgresUserStore implements UserStore {
 
     private static User read(ResultSet rs) throws SQLException {
         return new User(rs.getLong(1), new Login(rs.getString(2)), rs.getString(3), UserState.fromDb(rs.getString(4)),
-                rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant());
+                rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getObject(6, OffsetDateTime.class).toInstant());
     }
 }
