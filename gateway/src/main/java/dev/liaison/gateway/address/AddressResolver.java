@@ -25,6 +25,11 @@ public final class AddressResolver {
      */
     static ResolvedAddress resolve(ServiceKeyRing keys, DiversifiedAddress address, Instant now)
             throws AddressException {
+        return resolve(keys, address, now, AddressMemo.NONE);
+    }
+
+    private static ResolvedAddress resolve(ServiceKeyRing keys, DiversifiedAddress address, Instant now,
+                                           AddressMemo memo) throws AddressException {
         byte[] signedBytes = Hpke.open(keyFor(keys, address.generation()), Labels.ADDRESS_SENDER_DIVERSIFICATION,
                         AddressDiversifier.generationBytes(address.generation()), address.sealed().toByteArray())
                 .orElseThrow(() -> new UnresolvableAddressException("sender-diversified address for generation "
@@ -39,8 +44,10 @@ public final class AddressResolver {
                     + Limits.MAX_ADDRESS_LIFETIME + " after now (" + now + "); such addresses are refused so"
                     + " root addresses can be retired");
         }
-        byte[] root = Hpke.open(keyFor(keys, signed.generation()), Labels.ADDRESS_RECIPIENT_DIVERSIFICATION,
-                        AddressDiversifier.generationBytes(signed.generation()), signed.sealedRoot().toByteArray())
+        AgreementKeyPair rootKey = keyFor(keys, signed.generation());
+        byte[] root = memo.root(rootKey.publicKey(), signed.sealedRoot(), () -> Hpke.open(rootKey,
+                        Labels.ADDRESS_RECIPIENT_DIVERSIFICATION, AddressDiversifier.generationBytes(signed.generation()),
+                        signed.sealedRoot().toByteArray()))
                 .orElseThrow(() -> new UnresolvableAddressException("recipient-diversified address for generation "
                         + signed.generation() + " does not open with this service's key; dropped"));
         if (root.length != RootAddress.LENGTH) {
@@ -53,12 +60,22 @@ public final class AddressResolver {
     /** Resolve, find the root's user, and verify the signature: the whole receiving-side check. */
     public static ResolvedAddress resolveAndVerify(ServiceKeyRing keys, DiversifiedAddress address, Instant now,
                                                    SignerDirectory directory) throws AddressException {
-        ResolvedAddress resolved = resolve(keys, address, now);
+        return resolveAndVerify(keys, address, now, directory, AddressMemo.NONE);
+    }
+
+    /**
+     * As {@link #resolveAndVerify(ServiceKeyRing, DiversifiedAddress, Instant, SignerDirectory)}, taking
+     * the signed address's root and signature check from {@code memo} when this relationship's earlier
+     * messages worked them out (the sender-diversified layer, expiry and signers are checked every time).
+     */
+    public static ResolvedAddress resolveAndVerify(ServiceKeyRing keys, DiversifiedAddress address, Instant now,
+                                                   SignerDirectory directory, AddressMemo memo) throws AddressException {
+        ResolvedAddress resolved = resolve(keys, address, now, memo);
         List<Bytes> signers = directory.signingKeysFor(resolved.root());
         if (signers.isEmpty()) {
             throw new UnknownRootAddressException("no user holds the resolved root address; dropped");
         }
-        resolved.verify(signers);
+        resolved.verify(signers, memo);
         return resolved;
     }
 

@@ -11,10 +11,14 @@ public record ResolvedAddress(RootAddress root, SignedAddress signedAddress) {
 
     /** Passes if any of the user's registered address-signing keys made the signature. */
     public void verify(java.util.List<Bytes> registeredSigningKeys) throws AddressSignatureException {
+        verify(registeredSigningKeys, AddressMemo.NONE);
+    }
+
+    void verify(java.util.List<Bytes> registeredSigningKeys, AddressMemo memo) throws AddressSignatureException {
         byte[] content = signedAddress.signedContent();
         byte[] signature = signedAddress.signature().toByteArray();
         for (Bytes key : registeredSigningKeys) {
-            if (Signing.verify(key, signature, content)) {
+            if (memo.verified(key, content, signature, () -> Signing.verify(key, signature, content))) {
                 return;
             }
         }

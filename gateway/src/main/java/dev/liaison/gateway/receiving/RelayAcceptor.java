@@ -1,6 +1,7 @@
 package dev.liaison.gateway.receiving;
 
 import dev.liaison.gateway.address.AddressException;
+import dev.liaison.gateway.address.AddressMemo;
 import dev.liaison.gateway.address.AddressResolver;
 import dev.liaison.gateway.address.RootAddress;
 import dev.liaison.gateway.envelope.Envelope;
@@ -25,9 +26,13 @@ import java.util.Optional;
  */
 public final class RelayAcceptor implements EnvelopeAcceptor {
 
+    /** Signed addresses of this many relationships stay opened and checked (about 0.3 KB each). */
+    private static final int MEMO_CAPACITY = 4096;
+
     private final ServiceKeys keys;
     private final Endpoints endpoints;
     private final Clock clock;
+    private final AddressMemo memo = new AddressMemo(MEMO_CAPACITY);
 
     public RelayAcceptor(ServiceKeys keys, Endpoints endpoints, Clock clock) {
         this.keys = keys;
@@ -50,7 +55,8 @@ public final class RelayAcceptor implements EnvelopeAcceptor {
     public Optional<Long> resolve(Connection c, Envelope envelope) throws SQLException {
         Lookup lookup = new Lookup(c);
         try {
-            AddressResolver.resolveAndVerify(keys.ring(), envelope.address(), clock.instant(), lookup::signingKeys);
+            AddressResolver.resolveAndVerify(keys.ring(), envelope.address(), clock.instant(), lookup::signingKeys,
+                    memo);
             return lookup.found.map(Endpoints.Endpoint::relationshipId);
         } catch (AddressException e) {
             return Optional.empty();

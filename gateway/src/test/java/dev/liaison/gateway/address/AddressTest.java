@@ -95,7 +95,80 @@ class AddressTest {
                 publicMethods.add(method.getName());
             }
         }
-        assertEquals(List.of("resolveAndVerify"), publicMethods);
+        assertEquals(List.of("resolveAndVerify"), publicMethods.stream().distinct().toList());
+    }
+
+    @Test
+    void aMemoAnswersOnlyForKeysStillHeldAndSignersStillRegistered() throws Exception {
+        AddressMemo memo = new AddressMemo(16);
+        SignedAddress old = signed();
+        ring = ring.rotate(entropy);
+        DiversifiedAddress first = diversifier.forSender(old, ring.currentKey());
+        assertEquals(root, AddressResolver.resolveAndVerify(ring, first, NOW, directory, memo).root());
+        DiversifiedAddress second = diversifier.forSender(old, ring.currentKey());
+        assertEquals(root, AddressResolver.resolveAndVerify(ring, second, NOW, directory, memo).root());
+
+        SignerDirectory rekeyed = r -> r.equals(root) ? List.of(Signing.generate(entropy).publicKey()) : List.of();
+        assertThrows(AddressSignatureException.class,
+                () -> AddressResolver.resolveAndVerify(ring, second, NOW, rekeyed, memo), "signing key withdrawn");
+        ServiceKeyRing retired = ring.retire(1);
+        assertThrows(UnknownKeyGenerationException.class,
+                () -> AddressResolver.resolveAndVerify(retired, second, NOW, directory, memo), "root's generation retired");
+        assertThrows(ExpiredAddressException.class,
+                () -> AddressResolver.resolveAndVerify(ring, second, EXPIRY, directory, memo), "expired");
+        SignedAddress honest = signed();
+        SignedAddress extended = new SignedAddress(honest.generation(), honest.sealedRoot(), EXPIRY.plusSeconds(60),
+                honest.signature());
+        AddressResolver.resolveAndVerify(ring, diversifier.forSender(honest, ring.currentKey()), NOW, directory, memo);
+        assertThrows(AddressSignatureException.class, () -> AddressResolver.resolveAndVerify(ring,
+                diversifier.forSender(extended, ring.currentKey()), NOW, directory, memo), "expiry extended");
+    }
+
+    @Test
+    void aMemoKeepsSuccessesUnderAllTheirInputsBoundedAndNothingElse() {
+        AddressMemo memo = new AddressMemo(2);
+        Bytes owner = Bytes.of(new byte[32]);
+        Bytes other = Bytes.of(new byte[] {1});
+        Bytes sealed = Bytes.of(new byte[] {2});
+        java.util.concurrent.atomic.AtomicInteger work = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<java.util.Optional<byte[]>> opens = () -> {
+            work.incrementAndGet();
+            return java.util.Optional.of(new byte[] {9});
+        };
+        assertEquals(9, memo.root(owner, sealed, opens).orElseThrow()[0]);
+        assertEquals(9, memo.root(owner, sealed, opens).orElseThrow()[0]);
+        assertEquals(1, work.get(), "the second answer came from the memo");
+        memo.root(other, sealed, opens);
+        assertEquals(2, work.get(), "another key pair is another input");
+        memo.root(owner, Bytes.of(new byte[] {3}), opens); // a third root: the least recently used goes
+        memo.root(owner, sealed, opens);
+        assertEquals(4, work.get(), "bounded to two");
+        work.set(0);
+        java.util.function.Supplier<java.util.Optional<byte[]>> fails = () -> {
+            work.incrementAndGet();
+            return java.util.Optional.empty();
+        };
+        memo.root(owner, Bytes.of(new byte[] {4}), fails);
+        memo.root(owner, Bytes.of(new byte[] {4}), fails);
+        assertEquals(2, work.get(), "failures are not kept");
+
+        work.set(0);
+        byte[] content = {5};
+        java.util.function.Supplier<Boolean> good = () -> work.incrementAndGet() > 0;
+        assertTrue(memo.verified(owner, content, new byte[] {6}, good));
+        assertTrue(memo.verified(owner, content, new byte[] {6}, good));
+        assertEquals(1, work.get());
+        memo.verified(owner, content, new byte[] {7}, good);
+        memo.verified(other, content, new byte[] {6}, good);
+        memo.verified(owner, new byte[] {8}, new byte[] {6}, good);
+        assertEquals(4, work.get(), "each input is part of the key");
+        assertEquals(false, memo.verified(owner, content, new byte[] {0}, () -> false));
+        assertEquals(false, memo.verified(owner, content, new byte[] {0}, () -> false), "bad signatures are not kept");
+
+        work.set(0);
+        AddressMemo.NONE.root(owner, sealed, opens);
+        AddressMemo.NONE.root(owner, sealed, opens);
+        assertEquals(2, work.get(), "NONE keeps nothing");
     }
 
     @Test
