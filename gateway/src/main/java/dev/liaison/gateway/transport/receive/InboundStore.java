@@ -83,6 +83,63 @@ public final class InboundStore {
         return inserted == 1;
     }
 
+    /**
+     * Takes the id of a resolved envelope that this transaction processes at once, as a row already
+     * {@code done} (only the id kept, nothing for the processors): {@link #finishReserved} or
+     * {@link #keepForRetry} change that before the commit if processing says otherwise, and no
+     * other transaction sees the row before then. A concurrent resend of the same id waits here for
+     * this transaction and then finds the id taken. Returns false if it was taken.
+     */
+    public boolean reserve(Connection c, EnvelopeId id) throws SQLException {
+        Instant now = clock.instant();
+        try (var s = c.prepareStatement("INSERT INTO transport.inbound (envelope_id, state, received_at,"
+                + " next_attempt_at, finished_at) VALUES (?, 'done', ?, ?, ?) ON CONFLICT (envelope_id) DO NOTHING")) {
+            s.setString(1, id.value());
+            s.setObject(2, time(now));
+            s.setObject(3, time(now));
+            s.setObject(4, time(now));
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Records the outcome of processing a {@link #reserve reserved} envelope (done needs no change). */
+    public void finishReserved(Connection c, InboundEnvelope envelope, InboundProcessor.Outcome outcome)
+            throws SQLException {
+        if (outcome instanceof InboundProcessor.Unresolvable) {
+            finish(c, envelope.id(), outcome);
+        } else if (outcome instanceof InboundProcessor.Quarantine quarantine) {
+            keep(c, envelope, "quarantined", quarantine.reason());
+        }
+    }
+
+    /** Keeps a {@link #reserve reserved} envelope whole and pending, for the processors to try again. */
+    public void keepForRetry(Connection c, InboundEnvelope envelope) throws SQLException {
+        keep(c, envelope, "pending", null);
+        QueueWakeup.notifyOnCommit(c, CHANNEL);
+    }
+
+    /** The reserved row as {@link #store} would have written it, in {@code state}. */
+    private void keep(Connection c, InboundEnvelope envelope, String state, String error) throws SQLException {
+        boolean pending = state.equals("pending");
+        try (var s = c.prepareStatement("UPDATE transport.inbound SET envelope = ?, peer = ?, recipient = ?, state = ?,"
+                + " last_error = ?, finished_at = ? WHERE envelope_id = ?")) {
+            s.setBytes(1, envelope.envelope().sharedArray());
+            s.setString(2, envelope.peer().literal());
+            if (envelope.resolution() instanceof EnvelopeAcceptor.Resolved resolved) {
+                s.setLong(3, resolved.recipient());
+            } else {
+                s.setNull(3, Types.BIGINT);
+            }
+            s.setString(4, state);
+            s.setString(5, error == null ? null : bounded(error));
+            s.setObject(6, pending ? null : time(clock.instant()));
+            s.setString(7, envelope.id().value());
+            if (s.executeUpdate() != 1) {
+                throw new IllegalStateException("envelope " + envelope.id().value() + " was not reserved by this transaction");
+            }
+        }
+    }
+
     /** Locks the oldest due pending envelope no other processor holds, until the transaction ends. */
     public Optional<InboundEnvelope> lockNext(Connection c) throws SQLException {
         try (var s = c.prepareStatement("SELECT envelope_id, envelope, recipient, peer, received_at, attempts"

@@ -123,12 +123,18 @@ public final class InboundWorker implements AutoCloseable {
                     : ReceivingEvents.Processing.FAILED);
         }
         store.finish(c, envelope.id(), outcome);
+        return new Processed(envelope.peer(), finished(envelope.id(), outcome));
+    }
+
+    /** What a recorded outcome counts as; a quarantine is logged (by the worker and the intake alike). */
+    static ReceivingEvents.Processing finished(dev.liaison.gateway.transport.EnvelopeId id,
+                                               InboundProcessor.Outcome outcome) {
         if (outcome instanceof InboundProcessor.Quarantine q) {
-            LOG.warn("Inbound envelope {} quarantined: {}", envelope.id(), q.reason());
-            return new Processed(envelope.peer(), ReceivingEvents.Processing.QUARANTINED);
+            LOG.warn("Inbound envelope {} quarantined: {}", id, q.reason());
+            return ReceivingEvents.Processing.QUARANTINED;
         }
-        return new Processed(envelope.peer(), outcome instanceof InboundProcessor.Unresolvable
-                ? ReceivingEvents.Processing.UNRESOLVABLE : ReceivingEvents.Processing.DONE);
+        return outcome instanceof InboundProcessor.Unresolvable
+                ? ReceivingEvents.Processing.UNRESOLVABLE : ReceivingEvents.Processing.DONE;
     }
 
     /** Returns whether the envelope is now quarantined. */

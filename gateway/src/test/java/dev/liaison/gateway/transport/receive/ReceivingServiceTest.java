@@ -83,6 +83,80 @@ class ReceivingServiceTest {
     }
 
     @Test
+    void aResolvedEnvelopeIsProcessedInTheTransactionThatTakesIt() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger rowsSeenFromOutside = new java.util.concurrent.atomic.AtomicInteger(-1);
+        relay.processing = e -> {
+            rowsSeenFromOutside.set(rows()); // another connection: the taking transaction has not committed
+            return new InboundProcessor.Done();
+        };
+        EnvelopeId id = EnvelopeId.random();
+        assertEquals(202, post(id.value(), envelope('R', 500)).statusCode());
+        assertEquals(1, relay.processed.size(), "processed before the 202");
+        assertEquals(0, rowsSeenFromOutside.get(), "processed inside the transaction that took it");
+        assertEquals(InboundStatus.State.DONE, status(id).state());
+        assertEquals(false, status(id).bytesKept());
+    }
+
+    @Test
+    void anEnvelopeQuarantinedOnArrivalIsKeptWhole() throws Exception {
+        relay.processing = e -> new InboundProcessor.Quarantine("does not decrypt");
+        EnvelopeId id = EnvelopeId.random();
+        assertEquals(202, post(id.value(), envelope('R', 600)).statusCode());
+        InboundStatus status = status(id);
+        assertEquals(InboundStatus.State.QUARANTINED, status.state());
+        assertEquals(true, status.bytesKept());
+        assertEquals("does not decrypt", status.lastError());
+        var listed = db.inTransaction(c -> new InboundStore(java.time.Clock.systemUTC()).quarantined(c, 10));
+        assertEquals(List.of(id), listed.stream().map(QuarantinedEnvelope::id).toList());
+        assertEquals(600, listed.get(0).size());
+    }
+
+    @Test
+    void anEnvelopeWhoseProcessingFailsOnArrivalIsKeptWholeAndProcessedByTheWorkers() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        relay.processing = e -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("the first attempt fails");
+            }
+            return new InboundProcessor.Done();
+        };
+        EnvelopeId id = EnvelopeId.random();
+        byte[] body = envelope('R', 700);
+        assertEquals(202, post(id.value(), body).statusCode());
+        waitUntil(() -> status(id).state() == InboundStatus.State.DONE);
+        assertEquals(2, relay.processingCalls.get(id).get());
+        assertArrayEquals(body, relay.processed.get(0).envelope().toByteArray(), "the workers got the whole envelope");
+        assertEquals(0, status(id).failures(), "only the workers count failures");
+        assertEquals(1, rows());
+    }
+
+    @Test
+    void aResendArrivingWhileTheFirstIsProcessedIsNotProcessedAgain() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        relay.processing = e -> {
+            inside.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException interrupted) {
+                throw new IllegalStateException(interrupted);
+            }
+            return new InboundProcessor.Done();
+        };
+        EnvelopeId id = EnvelopeId.random();
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> postUnchecked(id, envelope('R', 100)));
+        assertTrue(inside.await(20, java.util.concurrent.TimeUnit.SECONDS));
+        var resend = java.util.concurrent.CompletableFuture.supplyAsync(() -> postUnchecked(id, envelope('R', 100)));
+        Thread.sleep(300); // the resend reaches the taken id and waits for the first transaction
+        release.countDown();
+        assertEquals(202, first.get().statusCode());
+        assertEquals(202, resend.get().statusCode());
+        assertEquals(1, relay.processingCalls.get(id).get(), "processed once");
+        assertEquals(1, rows());
+        assertEquals(InboundStatus.State.DONE, status(id).state());
+    }
+
+    @Test
     void resentEnvelopeIdIsAnsweredAgainWithoutASecondRowOrAssessment() throws Exception {
         EnvelopeId id = EnvelopeId.random();
         assertEquals(202, post(id.value(), envelope('R', 100)).statusCode());
@@ -240,6 +314,14 @@ class ReceivingServiceTest {
                 .header("Content-Type", "application/octet-stream")
                 .header("Envelope-Id", id).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postUnchecked(EnvelopeId id, byte[] body) {
+        try {
+            return post(id.value(), body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private HttpResponse<String> get(String path) throws Exception {
