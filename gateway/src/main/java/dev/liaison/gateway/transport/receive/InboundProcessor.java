@@ -7,9 +7,10 @@ import java.sql.Connection;
  * advance the ratchet, deliver to the INBOX).
  *
  * <p>Contract: called with the envelope's row locked, inside one transaction that also records
- * the returned outcome; the implementation writes on {@code connection} and never commits. If it
- * throws, everything it wrote rolls back, the failure is counted and the envelope is offered
- * again later; after {@link dev.liaison.gateway.transport.Limits#MAX_PROCESSING_ATTEMPTS}
+ * the returned outcome (the intake's, for a resolved envelope on arrival, else a worker's); the
+ * implementation writes on {@code connection} and never commits. If it throws, everything it
+ * wrote rolls back and the envelope is offered again later (a failure on arrival only hands it to
+ * the workers; theirs are counted); after {@link dev.liaison.gateway.transport.Limits#MAX_PROCESSING_ATTEMPTS}
  * failures it is quarantined (kept for the administrator), never dropped. No network I/O.
  */
 @FunctionalInterface
