@@ -34,12 +34,7 @@ public final class EnvelopeIntake {
     private final Optional<InboundProcessor> processor;
     private final Clock clock;
 
-    /** Stores every envelope for the {@link InboundWorker}. */
-    public EnvelopeIntake(Database database, InboundStore store, EnvelopeAcceptor acceptor,
-                          UnresolvableCounter counter) {
-        this(database, store, acceptor, counter, ReceivingEvents.NONE, Optional.empty(), Clock.systemUTC());
-    }
-
+    /** Without a processor, every envelope is stored for the {@link InboundWorker}. */
     EnvelopeIntake(Database database, InboundStore store, EnvelopeAcceptor acceptor, UnresolvableCounter counter,
                    ReceivingEvents events, Optional<InboundProcessor> processor, Clock clock) {
         this.database = database;
