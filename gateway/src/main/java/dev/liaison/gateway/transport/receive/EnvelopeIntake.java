@@ -10,17 +10,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * The receiving service's one state change per POST: ask the {@link EnvelopeAcceptor}, store
  * the envelope, commit; only then may the peer hear 202. A resend of a stored id is answered
  * 202 without asking or storing again. Runs on a blocking thread, never on the event loop.
  *
- * <p>With a processor, an envelope whose address resolved is processed in that same transaction
- * (delivered with the commit that takes it): one transaction instead of two, and the worker's claim
- * and read-back saved. If processing fails, the envelope is stored as without a processor and
- * the {@link InboundWorker} retries it and counts the failures; the peer hears 202 either way.
+ * <p>An envelope whose address resolved is processed in that same transaction (delivered with
+ * the commit that takes it): one transaction instead of two, and the worker's claim and read-back
+ * saved. Deferred envelopes, and any whose processing fails, are stored for the
+ * {@link InboundWorker}, which retries them and counts the failures; the peer hears 202 either way.
  */
 public final class EnvelopeIntake {
 
@@ -31,12 +30,11 @@ public final class EnvelopeIntake {
     private final EnvelopeAcceptor acceptor;
     private final UnresolvableCounter counter;
     private final ReceivingEvents events;
-    private final Optional<InboundProcessor> processor;
+    private final InboundProcessor processor;
     private final Clock clock;
 
-    /** Without a processor, every envelope is stored for the {@link InboundWorker}. */
     EnvelopeIntake(Database database, InboundStore store, EnvelopeAcceptor acceptor, UnresolvableCounter counter,
-                   ReceivingEvents events, Optional<InboundProcessor> processor, Clock clock) {
+                   ReceivingEvents events, InboundProcessor processor, Clock clock) {
         this.database = database;
         this.store = store;
         this.acceptor = acceptor;
@@ -72,7 +70,7 @@ public final class EnvelopeIntake {
                 }
                 EnvelopeAcceptor.Verdict v = acceptor.assess(c, envelope, peer);
                 ReceivingEvents.Processing processed = null;
-                if (v instanceof EnvelopeAcceptor.Resolved resolved && processor.isPresent()) {
+                if (v instanceof EnvelopeAcceptor.Resolved resolved) {
                     processed = storeProcessed(c, id, envelope, peer, resolved);
                 } else if (!(v instanceof EnvelopeAcceptor.Malformed)) {
                     store.store(c, id, envelope, peer, v);
@@ -112,7 +110,7 @@ public final class EnvelopeIntake {
         InboundEnvelope arrived = new InboundEnvelope(id, envelope, resolved, peer, clock.instant(), 1);
         Savepoint beforeProcessing = c.setSavepoint();
         try {
-            InboundProcessor.Outcome outcome = processor.orElseThrow().process(c, arrived);
+            InboundProcessor.Outcome outcome = processor.process(c, arrived);
             store.finishReserved(c, arrived, outcome);
             return InboundWorker.finished(id, outcome);
         } catch (Exception e) {

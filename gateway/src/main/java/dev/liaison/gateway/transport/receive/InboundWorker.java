@@ -1,6 +1,7 @@
 package dev.liaison.gateway.transport.receive;
 
 import dev.liaison.gateway.transport.CommitDurability;
+import dev.liaison.gateway.transport.EnvelopeId;
 import dev.liaison.gateway.transport.Limits;
 import dev.liaison.gateway.transport.QueueWakeup;
 import dev.liaison.mapping.database.Database;
@@ -127,8 +128,7 @@ public final class InboundWorker implements AutoCloseable {
     }
 
     /** What a recorded outcome counts as; a quarantine is logged (by the worker and the intake alike). */
-    static ReceivingEvents.Processing finished(dev.liaison.gateway.transport.EnvelopeId id,
-                                               InboundProcessor.Outcome outcome) {
+    static ReceivingEvents.Processing finished(EnvelopeId id, InboundProcessor.Outcome outcome) {
         if (outcome instanceof InboundProcessor.Quarantine q) {
             LOG.warn("Inbound envelope {} quarantined: {}", id, q.reason());
             return ReceivingEvents.Processing.QUARANTINED;

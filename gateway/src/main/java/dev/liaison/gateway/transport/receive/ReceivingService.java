@@ -22,7 +22,7 @@ public final class ReceivingService implements AutoCloseable {
     public static ReceivingService start(Database database, ReceiverSettings settings, Relay relay) {
         UnresolvableCounter counter = settings.newCounter();
         var intake = new EnvelopeIntake(database, new InboundStore(settings.clock()), relay.acceptor(), counter,
-                settings.events(), java.util.Optional.of(relay.processor()), settings.clock());
+                settings.events(), relay.processor(), settings.clock());
         InboundWorker worker = InboundWorker.start(database, relay.processor(), counter, settings);
         try {
             return new ReceivingService(ReceivingServer.start(settings, relay.description(), intake), worker);
