@@ -44,17 +44,19 @@ final class MessageRows {
     private MessageRows() {
     }
 
-    /** A message row about to be written. */
+    /**
+     * A message row about to be written. Its search text is not among its columns: that is
+     * extracted when a search first needs it ({@link SearchIndexing}), not on every delivery.
+     */
     record NewMessage(long mailboxId, MessageUid uid, ModSeq modSeq, UUID messageId, UUID threadId, Date internalDate,
-                      java.time.Instant savedAt, int bodyStart, List<Property> properties, Flags flags, byte[] content,
-                      SearchText searchText) {
+                      java.time.Instant savedAt, int bodyStart, List<Property> properties, Flags flags, byte[] content) {
     }
 
     /** The columns of a new row that come with the message, after {@code mailbox_id, uid, modseq}. */
     static final String OWN_COLUMNS = "message_id, thread_id, internal_date, save_date, size, body_start, properties,"
-            + " answered, deleted, draft, flagged, recent, seen, keywords, content, search_text, sent_on";
+            + " answered, deleted, draft, flagged, recent, seen, keywords, content";
     /** One parameter per {@link #OWN_COLUMNS} column, bound by {@link #bindOwn}. */
-    static final String OWN_PARAMETERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+    static final String OWN_PARAMETERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
     static MessageMetaData insert(Connection c, NewMessage m) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.message (mailbox_id, uid, modseq, "
@@ -83,8 +85,6 @@ final class MessageRows {
         s.setArray(first + 6, properties(c, m.properties()));
         bindFlags(c, s, first + 7, m.flags());
         s.setBytes(first + 14, m.content());
-        s.setString(first + 15, m.searchText().text());
-        s.setObject(first + 16, m.searchText().sentOn().orElse(null));
     }
 
     static Flags flags(ResultSet rs) throws SQLException {

@@ -164,6 +164,6 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
         return new MessageRows.NewMessage(0, MessageUid.MIN_VALUE, ModSeq.first(), messageId, messageId,
                 Date.from(delivery.receivedAt()), clock.instant(), shape.bodyStart(),
                 MessageRows.stored(shape.properties().toProperties(), shape.properties().getTextualLineCount()),
-                flags, content, SearchText.of(content));
+                flags, content);
     }
 }

@@ -211,22 +211,21 @@ final class PostgresMessageMapper implements MessageMapper {
         } catch (java.io.IOException e) {
             throw new MailboxException("cannot read the message to append: " + e.getMessage(), e);
         }
-        SearchText searchText = SearchText.of(content);
         return jdbc.inTransaction("append message", c -> {
             Counters.Next next = Counters.next(c, mailboxId);
             message.setUid(next.uid());
             message.setModSeq(next.modSeq());
-            return insert(c, mailboxId, message, message.createFlags(), content, searchText);
+            return insert(c, mailboxId, message, message.createFlags(), content);
         });
     }
 
-    private MessageMetaData insert(Connection c, long mailboxId, MailboxMessage message, Flags flags, byte[] content,
-                                   SearchText searchText) throws SQLException {
+    private MessageMetaData insert(Connection c, long mailboxId, MailboxMessage message, Flags flags, byte[] content)
+            throws SQLException {
         return MessageRows.insert(c, new MessageRows.NewMessage(mailboxId, message.getUid(), message.getModSeq(),
                 MessageRows.uuid(message.getMessageId()), MessageRows.uuid(message.getThreadId().getBaseMessageId()),
                 message.getInternalDate(), clock.instant(), (int) Math.min(message.getHeaderOctets(), content.length),
                 MessageRows.stored(message.getProperties().toProperties(), message.getTextualLineCount()), flags,
-                content, searchText));
+                content));
     }
 
     @Override

@@ -39,6 +39,11 @@ record SearchSql(String sql, List<Object> values) {
         return new SearchSql(and(query.getCriteria(), values), values);
     }
 
+    /** Whether the condition reads the text extracted from the messages ({@link SearchIndexing}). */
+    boolean readsText() {
+        return sql.contains("search_text") || sql.contains("sent_on");
+    }
+
     void bind(PreparedStatement s, int first) throws SQLException {
         int i = first;
         for (Object value : values) {

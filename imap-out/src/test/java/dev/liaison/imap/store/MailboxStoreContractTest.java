@@ -98,20 +98,66 @@ class MailboxStoreContractTest {
                 .properties(new PropertyBuilder()).build();
     }
 
-    /** The search text is derived data: stored as is, not compressed at every delivery (imap V2). */
+    /**
+     * The search text is derived data (imap V2, V3): not written with the message, extracted by the
+     * first search that reads it, and then stored as is, not compressed. The message is compressed.
+     */
     @Test
-    void theMessageIsStoredCompressedItsSearchTextAsIs() throws Exception {
+    void theSearchTextIsExtractedByTheFirstSearchThatNeedsItAndStoredAsIs() throws Exception {
         Mailbox inbox = create("alice", "INBOX");
         messages.add(inbox, message(inbox, "words ".repeat(2000), new Flags()));
-        List<String> compression = database.inTransaction(c -> {
+        List<String> stored = storedText();
+        assertNotEquals("none", stored.get(0), "the message is compressed");
+        assertEquals("-1", stored.get(2), "stored without its search text");
+        PostgresMessageSearchIndex index = new PostgresMessageSearchIndex(database.dataSource());
+        assertEquals(1, index.search(null, inbox, SearchQuery.of(SearchQuery.all())).count().block());
+        assertEquals(stored, storedText(), "a search without text criteria extracts nothing");
+        assertEquals(1, index.search(null, inbox, SearchQuery.of(SearchQuery.bodyContains("BODY OF WORDS")))
+                .count().block());
+        List<String> after = storedText();
+        assertEquals("none", after.get(1), "the search text is not compressed");
+        assertTrue(Integer.parseInt(after.get(2)) > 12_000, "the search text holds the long subject: " + after);
+    }
+
+    /** Compression of the content and of the search text, and the search text's length (-1: none yet). */
+    private List<String> storedText() {
+        return database.inTransaction(c -> {
             var rs = c.createStatement().executeQuery("SELECT coalesce(pg_column_compression(content), 'none'),"
-                    + " coalesce(pg_column_compression(search_text), 'none'), octet_length(search_text) FROM imap.message");
+                    + " coalesce(pg_column_compression(search_text), 'none'), coalesce(octet_length(search_text), -1)"
+                    + " FROM imap.message");
             rs.next();
-            assertTrue(rs.getInt(3) > 12_000, "the search text holds the long subject");
-            return List.of(rs.getString(1), rs.getString(2));
+            return List.of(rs.getString(1), rs.getString(2), rs.getString(3));
         });
-        assertNotEquals("none", compression.get(0), "the message is compressed");
-        assertEquals("none", compression.get(1), "the search text is not");
+    }
+
+    /**
+     * More messages than one extraction batch, extracted by two searches at once: each message's
+     * text is extracted once, every message is then found, and one that arrives later is found by
+     * the next search.
+     */
+    @Test
+    void concurrentExtractionsDoEachMessageOnceAndSearchesFindEveryMessage() throws Exception {
+        Mailbox inbox = create("alice", "INBOX");
+        int count = SearchIndexing.BATCH * 2 + 7;
+        for (int i = 0; i < count; i++) {
+            messages.add(inbox, message(inbox, i % 2 == 0 ? "even" + i : "odd" + i, new Flags()));
+        }
+        long mailboxId = PostgresMailboxMapper.id(inbox.getMailboxId());
+        Jdbc jdbc = new Jdbc(database.dataSource());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> extracted = List.of(pool.submit(() -> SearchIndexing.catchUp(jdbc, mailboxId)),
+                    pool.submit(() -> SearchIndexing.catchUp(jdbc, mailboxId)));
+            assertEquals(count, extracted.get(0).get() + extracted.get(1).get(), "each message once");
+        } finally {
+            pool.shutdown();
+        }
+        PostgresMessageSearchIndex index = new PostgresMessageSearchIndex(database.dataSource());
+        SearchQuery even = SearchQuery.of(SearchQuery.bodyContains("body of even"));
+        assertEquals((count + 1) / 2, index.search(null, inbox, even).count().block());
+        messages.add(inbox, message(inbox, "even-late", new Flags()));
+        assertEquals((count + 1) / 2 + 1, index.search(null, inbox, even).count().block());
+        assertEquals(0, SearchIndexing.catchUp(jdbc, mailboxId), "nothing left to extract");
     }
 
     @Test
