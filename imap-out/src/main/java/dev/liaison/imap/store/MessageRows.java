@@ -218,26 +218,65 @@ final class MessageRows {
         }
     }
 
-    /** Message bytes read from PostgreSQL only when James asks for them (FETCH of a body part). */
+    /**
+     * Message bytes read from PostgreSQL only as far as James reads them: {@code head}, the first
+     * octets, came with the row (the header section, for a FETCH of header fields: what mail clients
+     * ask of every new message); the rest is read from the database when a reader goes past them.
+     */
     static final class LazyContent implements Content {
         private final Jdbc jdbc;
         private final long mailboxId;
         private final long uid;
         private final long size;
+        private final byte[] head;
 
-        LazyContent(Jdbc jdbc, long mailboxId, long uid, long size) {
+        LazyContent(Jdbc jdbc, long mailboxId, long uid, long size, byte[] head) {
             this.jdbc = jdbc;
             this.mailboxId = mailboxId;
             this.uid = uid;
             this.size = size;
+            this.head = head;
         }
 
         @Override
-        public InputStream getInputStream() throws IOException {
+        public InputStream getInputStream() {
+            return new java.io.SequenceInputStream(new ByteArrayInputStream(head), new Rest());
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        /** The octets after {@code head}, fetched at the first read. */
+        private final class Rest extends InputStream {
+            private InputStream bytes;
+
+            @Override
+            public int read() throws IOException {
+                return rest().read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return rest().read(b, off, len);
+            }
+
+            private InputStream rest() throws IOException {
+                if (bytes == null) {
+                    bytes = new ByteArrayInputStream(fetch());
+                }
+                return bytes;
+            }
+        }
+
+        private byte[] fetch() throws IOException {
             try {
-                return new ByteArrayInputStream(jdbc.read("read message content", c -> {
-                    try (PreparedStatement s = c.prepareStatement(
-                            "SELECT content FROM imap.message WHERE mailbox_id = ? AND uid = ?")) {
+                return jdbc.read("read message content", c -> {
+                    try (PreparedStatement s = c.prepareStatement(head.length == 0
+                            ? "SELECT content FROM imap.message WHERE mailbox_id = ? AND uid = ?"
+                            : "SELECT substring(content FROM " + (head.length + 1) + ") FROM imap.message"
+                            + " WHERE mailbox_id = ? AND uid = ?")) {
                         s.setLong(1, mailboxId);
                         s.setLong(2, uid);
                         try (ResultSet rs = s.executeQuery()) {
@@ -247,15 +286,10 @@ final class MessageRows {
                             return rs.getBytes(1);
                         }
                     }
-                }));
+                });
             } catch (MailboxException e) {
                 throw new IOException(e.getMessage(), e);
             }
-        }
-
-        @Override
-        public long size() {
-            return size;
         }
     }
 

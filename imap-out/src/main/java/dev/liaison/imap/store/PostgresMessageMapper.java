@@ -54,8 +54,14 @@ final class PostgresMessageMapper implements MessageMapper {
     @Override
     public Iterator<MailboxMessage> findInMailbox(Mailbox mailbox, MessageRange set, FetchType type, int limit)
             throws MailboxException {
-        boolean withContent = type == FetchType.FULL || type == FetchType.HEADERS;
-        String sql = "SELECT " + MessageRows.METADATA + (withContent ? ", content" : "")
+        // HEADERS (a FETCH of header fields) reads the header section only: PostgreSQL then
+        // decompresses only the start of the stored message; the rest is read if James goes on
+        String content = switch (type) {
+            case FULL -> ", content";
+            case HEADERS -> ", substring(content FROM 1 FOR body_start) AS head";
+            default -> "";
+        };
+        String sql = "SELECT " + MessageRows.METADATA + content
                 + " FROM imap.message WHERE mailbox_id = ? AND " + UidRanges.condition(set) + " ORDER BY uid"
                 + (limit > 0 ? " LIMIT " + limit : "");
         long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
@@ -66,8 +72,9 @@ final class PostgresMessageMapper implements MessageMapper {
                 List<MailboxMessage> found = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        found.add(MessageRows.message(rs, withContent ? MessageRows.eager(rs.getBytes("content"))
-                                : new MessageRows.LazyContent(jdbc, mailboxId, rs.getLong("uid"), rs.getLong("size"))));
+                        found.add(MessageRows.message(rs, type == FetchType.FULL ? MessageRows.eager(rs.getBytes("content"))
+                                : new MessageRows.LazyContent(jdbc, mailboxId, rs.getLong("uid"), rs.getLong("size"),
+                                type == FetchType.HEADERS ? rs.getBytes("head") : new byte[0])));
                     }
                 }
                 return found.iterator();

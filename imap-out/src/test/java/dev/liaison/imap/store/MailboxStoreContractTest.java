@@ -160,6 +160,30 @@ class MailboxStoreContractTest {
         assertEquals(0, SearchIndexing.catchUp(jdbc, mailboxId), "nothing left to extract");
     }
 
+    /**
+     * A fetch of headers reads the header section with the row and the rest only when a reader goes
+     * past it: the header is there after the message is gone, the body is not; while it exists,
+     * header, body and whole message read back as stored.
+     */
+    @Test
+    void aHeaderFetchReadsTheRestOfTheMessageOnlyWhenAskedFor() throws Exception {
+        Mailbox inbox = create("alice", "INBOX");
+        MailboxMessage original = message(inbox, "headers first", new Flags());
+        byte[] stored = original.getFullContent().readAllBytes();
+        messages.add(inbox, original);
+        MailboxMessage whole = messages.findInMailbox(inbox, MessageRange.all(), MessageMapper.FetchType.HEADERS, 1).next();
+        assertEquals(new String(stored, StandardCharsets.UTF_8), new String(whole.getFullContent().readAllBytes(),
+                StandardCharsets.UTF_8));
+        assertEquals("body of headers first\r\n", new String(whole.getBodyContent().readAllBytes(), StandardCharsets.UTF_8));
+
+        MailboxMessage headerOnly = messages.findInMailbox(inbox, MessageRange.all(), MessageMapper.FetchType.HEADERS, 1)
+                .next();
+        database.inTransaction(c -> c.createStatement().executeUpdate("DELETE FROM imap.message"));
+        String header = new String(headerOnly.getHeaderContent().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(header.startsWith("Subject: headers first\r\n") && header.endsWith("\r\n\r\n"), header);
+        assertThrows(java.io.IOException.class, () -> headerOnly.getBodyContent().readAllBytes());
+    }
+
     @Test
     void aMailboxKeepsItsIdentityAndUidValidityAcrossRename() {
         Mailbox created = create("alice", "Projects");
