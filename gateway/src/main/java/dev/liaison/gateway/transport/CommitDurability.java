@@ -3,6 +3,9 @@ package dev.liaison.gateway.transport;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Which of the transport's transactions may commit without waiting for the WAL flush. Only work
@@ -18,17 +21,29 @@ import java.sql.Statement;
  */
 public final class CommitDurability {
 
+    /**
+     * The connections {@link #relax} was called on (the pool's proxy for one checkout, by identity,
+     * held weakly), so that {@link #restore} costs no round trip in a transaction never relaxed:
+     * every submission queues an envelope. A connection stays listed after its transaction ends;
+     * that costs one needless SET at the next restore, never a missed one.
+     */
+    private static final Set<Connection> RELAXED = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
+
     private CommitDurability() {
     }
 
     /** This transaction's commit does not wait for the WAL flush. */
     public static void relax(Connection c) throws SQLException {
+        RELAXED.add(c);
         set(c, "SET LOCAL synchronous_commit = off");
     }
 
-    /** This transaction's commit waits as the server is configured to (undoes {@link #relax}). */
+    /** This transaction's commit waits as the server is configured to: undoes {@link #relax}, and only that. */
     public static void restore(Connection c) throws SQLException {
-        set(c, "SET LOCAL synchronous_commit TO DEFAULT");
+        if (RELAXED.remove(c)) {
+            set(c, "SET LOCAL synchronous_commit TO DEFAULT");
+        }
     }
 
     private static void set(Connection c, String sql) throws SQLException {

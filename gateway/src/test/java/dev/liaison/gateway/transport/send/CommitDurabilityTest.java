@@ -39,6 +39,29 @@ class CommitDurabilityTest {
         }
     }
 
+    /**
+     * Queueing in a transaction that was never relaxed sends no SET: a level the transaction chose
+     * itself (here {@code local}) is left as it is, where a restore would have reset it.
+     */
+    @Test
+    void queueingInATransactionNeverRelaxedLeavesItsLevelAlone() throws Exception {
+        try (Database db = TestPostgres.available().get(0).freshDatabase()) {
+            db.migrate(TransportSchema.SCHEMA);
+            try (Connection c = db.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    execute(c, "SET LOCAL synchronous_commit = local");
+                    new OutboundQueue(DeliverySettings.defaults()).enqueue(c, new OutboundEnvelope(EnvelopeId.random(),
+                            URI.create("https://peer.example/communicator/v1/envelopes"), EnvelopeBytes.copyOf(new byte[64])));
+                    assertEquals("local", level(c), "not relaxed here, so nothing to undo");
+                } finally {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            }
+        }
+    }
+
     private static void assertQueueRestoresTheConfiguredLevel(Database db) throws Exception {
         try (Connection c = db.dataSource().getConnection()) {
             assertEquals("remote_write", level(c), "a new session starts at the configured level");
