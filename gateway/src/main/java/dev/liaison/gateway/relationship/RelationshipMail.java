@@ -2,6 +2,7 @@ package dev.liaison.gateway.relationship;
 
 import dev.liaison.gateway.mail.OutgoingMail;
 import dev.liaison.gateway.payload.PayloadItem;
+import dev.liaison.gateway.transport.EnvelopeId;
 import dev.liaison.gateway.wire.Bytes;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasTarget;
@@ -50,12 +51,13 @@ public final class RelationshipMail {
             throw new RelationshipSender.NotEstablishedException("relationship " + target.id() + " is "
                     + held.row().state().dbValue());
         }
-        if (sent.seen(c, submissionKey)) {
+        // recorded first, in one statement that also recognises a retry; should sealing fail, the
+        // caller's transaction takes the record back with everything else
+        EnvelopeId envelope = EnvelopeId.random();
+        if (!sent.record(c, submissionKey, envelope, owner.value(), alias.address().toString(), prepared.sentCopy())) {
             return false;
         }
-        RelationshipSender.Sent out = sender.send(c, held,
-                List.of(new PayloadItem.Email(Bytes.of(prepared.sealed()))), now);
-        sent.record(c, submissionKey, out.envelopeId(), owner.value(), alias.address().toString(), prepared.sentCopy());
+        sender.send(c, held, List.of(new PayloadItem.Email(Bytes.of(prepared.sealed()))), now, envelope);
         return true;
     }
 }

@@ -55,6 +55,12 @@ public final class RelationshipSender {
      * addresses are not (or no longer) known; nothing is written then.
      */
     public Sent send(Connection c, Particles.Held held, List<PayloadItem> items, Instant now) throws SQLException {
+        return send(c, held, items, now, EnvelopeId.random());
+    }
+
+    /** {@link #send}, as envelope {@code id}: one the caller has recorded already. */
+    public Sent send(Connection c, Particles.Held held, List<PayloadItem> items, Instant now, EnvelopeId id)
+            throws SQLException {
         Particle particle = held.particle();
         if (!particle.established() || particle.peerRoutes().isEmpty()) {
             throw new NotEstablishedException("relationship " + held.row().id()
@@ -68,7 +74,6 @@ public final class RelationshipSender {
             all.add(new PayloadItem.Routes(List.of(routes.route(particle, now))));
         }
         SealedEnvelope sealed = sealer.seal(particle.ratchet(), Payload.of(entropy, all), address, route.serviceKey());
-        EnvelopeId id = EnvelopeId.random();
         queue.enqueue(c, new OutboundEnvelope(id, URI.create(route.serviceUrl()),
                 EnvelopeBytes.adopt(EnvelopeCodec.encode(sealed.envelope()))));
         Particle next = particle.withRatchet(sealed.state());

@@ -37,15 +37,6 @@ public final class SentMessages {
         }
     }
 
-    public boolean seen(Connection c, String submissionKey) throws SQLException {
-        try (var s = c.prepareStatement("SELECT 1 FROM relay.sent_messages WHERE submission_key = ?")) {
-            s.setString(1, submissionKey);
-            try (var rs = s.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
     /** The original of an envelope given up on; it is dropped (the retry key stays). */
     public Optional<Original> take(Connection c, EnvelopeId envelope) throws SQLException {
         try (var s = c.prepareStatement("UPDATE relay.sent_messages n SET message = NULL FROM relay.sent_messages o"

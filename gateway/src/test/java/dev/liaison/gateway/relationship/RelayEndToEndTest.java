@@ -116,6 +116,40 @@ class RelayEndToEndTest {
         assertNull(back.getHeader("Received"));
     }
 
+    /**
+     * A client that sends the same message again (its connection dropped before the 250, say)
+     * relays it once: the retry is recognised by its Message-ID and nothing is sealed or filed
+     * again. The message sent after it arrives, so the retry had its chance to arrive too.
+     */
+    @Test
+    void aClientsRetryOfTheSameMessageIsRelayedAndFiledOnce() throws Exception {
+        MimeMessage m = new MimeMessage(MailClients.smtp(pair.alex)) {
+            @Override
+            protected void updateMessageID() throws jakarta.mail.MessagingException {
+                setHeader("Message-ID", "<retry-once@alex.test>");
+            }
+        };
+        m.setFrom(new InternetAddress("alex@alex.test"));
+        m.setRecipients(Message.RecipientType.TO, link.alexAlias());
+        m.setSubject("sent twice by a client");
+        m.setText("Once is enough.\r\n");
+        m.saveChanges();
+        MailClients.send(pair.alex, "alex", "alex-pw", m);
+        MailClients.send(pair.alex, "alex", "alex-pw", m);
+        MimeMessage after = new MimeMessage(MailClients.smtp(pair.alex));
+        after.setFrom(new InternetAddress("alex@alex.test"));
+        after.setRecipients(Message.RecipientType.TO, link.alexAlias());
+        after.setSubject("sent after the retry");
+        after.setText("Next.\r\n");
+        after.saveChanges();
+        MailClients.send(pair.alex, "alex", "alex-pw", after);
+
+        awaitMessage(pair.blair, "sent after the retry");
+        awaitMessage(pair.blair, "sent twice by a client");
+        assertEquals(1, MailClients.withSubject(pair.blair, "INBOX", "sent twice by a client").size(), "relayed once");
+        assertEquals(1, MailClients.withSubject(pair.alex, "Sent", "sent twice by a client").size(), "filed once");
+    }
+
     static String tail(byte[] b) {
         return new String(b, Math.max(0, b.length - 60), Math.min(60, b.length), java.nio.charset.StandardCharsets.ISO_8859_1)
                 .replace("\r", "\\r").replace("\n", "\\n");
