@@ -273,12 +273,11 @@ final class MessageRows {
         private byte[] fetch() throws IOException {
             try {
                 return jdbc.read("read message content", c -> {
-                    try (PreparedStatement s = c.prepareStatement(head.length == 0
-                            ? "SELECT content FROM imap.message WHERE mailbox_id = ? AND uid = ?"
-                            : "SELECT substring(content FROM " + (head.length + 1) + ") FROM imap.message"
-                            + " WHERE mailbox_id = ? AND uid = ?")) {
-                        s.setLong(1, mailboxId);
-                        s.setLong(2, uid);
+                    try (PreparedStatement s = c.prepareStatement(
+                            "SELECT substring(content FROM ?) FROM imap.message WHERE mailbox_id = ? AND uid = ?")) {
+                        s.setInt(1, head.length + 1);
+                        s.setLong(2, mailboxId);
+                        s.setLong(3, uid);
                         try (ResultSet rs = s.executeQuery()) {
                             if (!rs.next()) {
                                 throw new MailboxException("message " + uid + " was expunged meanwhile");
