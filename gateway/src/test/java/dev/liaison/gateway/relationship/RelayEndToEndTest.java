@@ -123,31 +123,35 @@ class RelayEndToEndTest {
      */
     @Test
     void aClientsRetryOfTheSameMessageIsRelayedAndFiledOnce() throws Exception {
-        MimeMessage m = new MimeMessage(MailClients.smtp(pair.alex)) {
-            @Override
-            protected void updateMessageID() throws jakarta.mail.MessagingException {
-                setHeader("Message-ID", "<retry-once@alex.test>");
-            }
-        };
-        m.setFrom(new InternetAddress("alex@alex.test"));
-        m.setRecipients(Message.RecipientType.TO, link.alexAlias());
-        m.setSubject("sent twice by a client");
-        m.setText("Once is enough.\r\n");
-        m.saveChanges();
+        MimeMessage m = toBlair("sent twice by a client", "<retry-once@alex.test>");
         MailClients.send(pair.alex, "alex", "alex-pw", m);
         MailClients.send(pair.alex, "alex", "alex-pw", m);
-        MimeMessage after = new MimeMessage(MailClients.smtp(pair.alex));
-        after.setFrom(new InternetAddress("alex@alex.test"));
-        after.setRecipients(Message.RecipientType.TO, link.alexAlias());
-        after.setSubject("sent after the retry");
-        after.setText("Next.\r\n");
-        after.saveChanges();
-        MailClients.send(pair.alex, "alex", "alex-pw", after);
+        MailClients.send(pair.alex, "alex", "alex-pw", toBlair("sent after the retry", null));
 
         awaitMessage(pair.blair, "sent after the retry");
         awaitMessage(pair.blair, "sent twice by a client");
         assertEquals(1, MailClients.withSubject(pair.blair, "INBOX", "sent twice by a client").size(), "relayed once");
         assertEquals(1, MailClients.withSubject(pair.alex, "Sent", "sent twice by a client").size(), "filed once");
+    }
+
+    /** A plain message from Alex to Blair's alias; with {@code messageId} fixed, sending it again is a retry. */
+    private static MimeMessage toBlair(String subject, String messageId) throws Exception {
+        MimeMessage m = new MimeMessage(MailClients.smtp(pair.alex)) {
+            @Override
+            protected void updateMessageID() throws jakarta.mail.MessagingException {
+                if (messageId == null) {
+                    super.updateMessageID();
+                } else {
+                    setHeader("Message-ID", messageId);
+                }
+            }
+        };
+        m.setFrom(new InternetAddress("alex@alex.test"));
+        m.setRecipients(Message.RecipientType.TO, link.alexAlias());
+        m.setSubject(subject);
+        m.setText(subject + ".\r\n");
+        m.saveChanges();
+        return m;
     }
 
     static String tail(byte[] b) {
