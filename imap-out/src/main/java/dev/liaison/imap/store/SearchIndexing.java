@@ -6,8 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Extracts the search text ({@link SearchText}) of a folder's messages that have none yet, when a
@@ -36,40 +34,32 @@ final class SearchIndexing {
     }
 
     /**
-     * One batch, one message in memory at a time. FOR UPDATE without SKIP LOCKED: a concurrent
-     * search extracting the same messages is waited for, after which PostgreSQL re-checks the
-     * condition on the updated rows and leaves them out, so neither search runs before the
-     * other's text is committed.
+     * One batch, one message in memory at a time: the rows come through a cursor a row per fetch
+     * (the transaction is open), each locked as it is read. FOR UPDATE without SKIP LOCKED: a
+     * concurrent search extracting the same messages is waited for, after which PostgreSQL
+     * re-checks the condition on the updated rows and leaves them out, so neither search runs
+     * before the other's text is committed.
      */
     private static int batch(Connection c, long mailboxId) throws SQLException {
-        List<Long> uids = new ArrayList<>(BATCH);
-        try (PreparedStatement s = c.prepareStatement("SELECT uid FROM imap.message WHERE mailbox_id = ?"
-                + " AND search_text IS NULL ORDER BY uid LIMIT " + BATCH + " FOR UPDATE")) {
-            s.setLong(1, mailboxId);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    uids.add(rs.getLong(1));
-                }
-            }
-        }
-        try (PreparedStatement read = c.prepareStatement("SELECT content FROM imap.message WHERE mailbox_id = ? AND uid = ?");
+        int done = 0;
+        try (PreparedStatement read = c.prepareStatement("SELECT uid, content FROM imap.message WHERE mailbox_id = ?"
+                + " AND search_text IS NULL ORDER BY uid LIMIT " + BATCH + " FOR UPDATE");
              PreparedStatement write = c.prepareStatement("UPDATE imap.message SET search_text = ?, sent_on = ?"
                      + " WHERE mailbox_id = ? AND uid = ?")) {
-            for (long uid : uids) {
-                read.setLong(1, mailboxId);
-                read.setLong(2, uid);
-                SearchText text;
-                try (ResultSet rs = read.executeQuery()) {
-                    rs.next();
-                    text = SearchText.of(rs.getBytes(1));
+            read.setFetchSize(1);
+            read.setLong(1, mailboxId);
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    SearchText text = SearchText.of(rs.getBytes(2));
+                    write.setString(1, text.text());
+                    write.setObject(2, text.sentOn().orElse(null));
+                    write.setLong(3, mailboxId);
+                    write.setLong(4, rs.getLong(1));
+                    write.executeUpdate();
+                    done++;
                 }
-                write.setString(1, text.text());
-                write.setObject(2, text.sentOn().orElse(null));
-                write.setLong(3, mailboxId);
-                write.setLong(4, uid);
-                write.executeUpdate();
             }
         }
-        return uids.size();
+        return done;
     }
 }
