@@ -295,6 +295,7 @@ public final class EmbeddedPostgresServer {
         final FileChannel clientsFile;
         final FileLock clientsLock;
         volatile boolean closing;
+        private Thread restarter; // guarded by this
         int references;
 
         Handle(Endpoint endpoint, EmbeddedPostgres server, FileChannel ownerFile, FileLock ownerLock,
@@ -324,10 +325,12 @@ public final class EmbeddedPostgresServer {
                 return;
             }
             process.get().onExit().thenRun(() -> {
-                if (!closing) {
-                    Thread restart = new Thread(() -> restart(cluster, process.get().pid()), "embedded-postgres-restart");
-                    restart.setDaemon(true);
-                    restart.start();
+                synchronized (this) {
+                    if (!closing) {
+                        restarter = new Thread(() -> restart(cluster, process.get().pid()), "embedded-postgres-restart");
+                        restarter.setDaemon(true);
+                        restarter.start();
+                    }
                 }
             });
         }
@@ -373,9 +376,12 @@ public final class EmbeddedPostgresServer {
             try {
                 if (owned()) {
                     FileLock exclusive = waitForClients();
+                    Thread restarting;
                     synchronized (this) {
                         closing = true;
+                        restarting = restarter;
                     }
+                    awaitRestart(restarting);
                     server.close();
                     if (exclusive != null) {
                         exclusive.release();
@@ -388,6 +394,24 @@ public final class EmbeddedPostgresServer {
                 clientsFile.close();
             } catch (IOException e) {
                 LOG.error("Could not stop the embedded PostgreSQL cleanly: {}", e.getMessage(), e);
+            }
+        }
+
+        /**
+         * A restart under way when the owner closes stops the postmaster it started itself; wait
+         * for that, so no postmaster outlives its owner's close (bounded by the start-up wait).
+         */
+        private static void awaitRestart(Thread restarting) {
+            if (restarting == null) {
+                return;
+            }
+            try {
+                restarting.join(Duration.ofSeconds(90).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (restarting.isAlive()) {
+                LOG.warn("The embedded PostgreSQL's restart had not finished after 90 s; closing without it");
             }
         }
 

@@ -61,6 +61,39 @@ class DatabaseTest {
     }
 
     @Test
+    void closingWhileTheOwnerRestartsItsKilledDatabaseLeavesNoPostmasterBehind(@TempDir Path dataDir) throws Exception {
+        Path pidFile = dataDir.resolve("postgres/postmaster.pid");
+        ProcessHandle restarted;
+        try (Database db = Database.openOwned(new DatabaseLocation.Embedded(dataDir), PoolSettings.forCommand())) {
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+            postmaster.destroyForcibly();
+            postmaster.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            restarted = awaitNewPostmaster(pidFile, pid); // the restart is under way: close now, mid start-up
+        }
+        assertTrue(Files.notExists(pidFile), "the restarted postmaster was stopped before the owner's close returned");
+        restarted.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS); // exited, not merely told to
+        assertTrue(!restarted.isAlive(), "no postmaster outlives its owner");
+    }
+
+    private static ProcessHandle awaitNewPostmaster(Path pidFile, long deadPid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+                var process = ProcessHandle.of(pid);
+                if (pid != deadPid && process.isPresent()) {
+                    return process.get();
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // between the old file's removal and the new one's first line
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the owner did not restart its killed database within 60 s");
+    }
+
+    @Test
     void embeddedDatabaseFlushesEveryCommitToDisk(@TempDir Path dataDir) throws SQLException {
         try (Database db = Database.openOwned(new DatabaseLocation.Embedded(dataDir), PoolSettings.forCommand())) {
             String settings = db.inTransaction(c -> {
