@@ -1,5 +1,6 @@
 package dev.liaison.gateway.submission;
 
+import dev.liaison.mapping.alias.Addressee;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
 import dev.liaison.mapping.alias.AliasStore;
@@ -7,10 +8,7 @@ import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.InvalidAliasException;
 import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.database.Database;
-import dev.liaison.mapping.relationship.PostgresRelationshipStore;
-import dev.liaison.mapping.relationship.Relationship;
 import dev.liaison.mapping.relationship.RelationshipState;
-import dev.liaison.mapping.relationship.RelationshipStore;
 import dev.liaison.smtp.address.EmailAddress;
 import dev.liaison.smtp.submission.AuthenticatedUser;
 import dev.liaison.smtp.submission.RecipientPolicy;
@@ -39,7 +37,6 @@ public final class OwnAliasPolicy implements RecipientPolicy {
 
     private final Database db;
     private final String domain;
-    private static final RelationshipStore RELATIONSHIPS = new PostgresRelationshipStore();
     private final AliasStore aliases = new PostgresAliasStore();
 
     private final BooleanSupplier legacyEmail;
@@ -67,7 +64,7 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         // One autocommit read, no BEGIN/COMMIT: this verdict only shapes the RCPT reply, and the
         // handler asks again inside the transaction that commits the message.
         try (Connection c = db.dataSource().getConnection()) {
-            return aliases.find(c, address.get()).map(a -> verdict(c, sender, a)).orElse(RecipientVerdict.UNKNOWN);
+            return aliases.findAddressee(c, address.get()).map(a -> verdict(sender, a)).orElse(RecipientVerdict.UNKNOWN);
         } catch (SQLException | RuntimeException e) {
             LOG.warn("RCPT check failed, answering 451: {}", e.getMessage());
             return RecipientVerdict.TEMPORARY_FAILURE;
@@ -75,11 +72,12 @@ public final class OwnAliasPolicy implements RecipientPolicy {
     }
 
     /** The sender's usable alias whose target can take mail now; the handler asks again in its transaction. */
-    static RecipientVerdict verdict(Connection c, AuthenticatedUser sender, Alias alias) {
+    static RecipientVerdict verdict(AuthenticatedUser sender, Addressee addressee) {
+        Alias alias = addressee.alias();
         boolean own = alias.owner().value().equals(sender.id());
-        boolean deliverable = alias.target() instanceof AliasTarget.Relationship r
-                ? RELATIONSHIPS.find(c, r.id()).filter(x -> x.active() || x.state() == RelationshipState.REQUESTED)
-                        .isPresent()
+        boolean deliverable = alias.target() instanceof AliasTarget.Relationship
+                ? addressee.relationshipState().filter(s -> s == RelationshipState.ACTIVE
+                        || s == RelationshipState.REQUESTED).isPresent()
                 : alias.target().mailbox();
         return own && alias.usable() && deliverable ? RecipientVerdict.ACCEPT : RecipientVerdict.REFUSED;
     }

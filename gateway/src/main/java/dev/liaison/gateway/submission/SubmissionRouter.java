@@ -15,6 +15,7 @@ import dev.liaison.gateway.relationship.RelationshipMail;
 import dev.liaison.gateway.relationship.RelationshipSender;
 import dev.liaison.imap.delivery.Delivery;
 import dev.liaison.imap.delivery.MailboxDelivery;
+import dev.liaison.mapping.alias.Addressee;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
 import dev.liaison.mapping.alias.AliasStore;
@@ -156,12 +157,13 @@ public final class SubmissionRouter implements SubmissionHandler {
 
     /** smtp-in asked the policy already; the handler trusts no flag and asks the database again. */
     private Alias recheck(Connection c, AuthenticatedUser user, EmailAddress recipient) throws RefusedSubmissionException {
-        Alias alias = aliases.find(c, AliasAddress.of(recipient.localPart(), recipient.domain())).orElse(null);
-        if (alias == null || OwnAliasPolicy.verdict(c, user, alias) != RecipientVerdict.ACCEPT) {
+        Addressee addressee = aliases.findAddressee(c, AliasAddress.of(recipient.localPart(), recipient.domain()))
+                .orElse(null);
+        if (addressee == null || OwnAliasPolicy.verdict(user, addressee) != RecipientVerdict.ACCEPT) {
             throw new RefusedSubmissionException(550, "5.7.1", "Recipient " + recipient
                     + " stopped being an active alias of yours while the message was sent; nothing was delivered");
         }
-        return alias;
+        return addressee.alias();
     }
 
     /** Everything that leaves the gateway: sealed for relationships, plain email for correspondents; one Sent copy. */

@@ -22,6 +22,12 @@ public interface AliasStore {
     /** The SMTP path's lookup: address to owner, target and state, one indexed query. */
     Optional<Alias> find(Connection c, AliasAddress address);
 
+    /**
+     * {@link #find} with, for a relationship alias, its relationship's state: the submission path's
+     * lookup, one query instead of two.
+     */
+    Optional<Addressee> findAddressee(Connection c, AliasAddress address);
+
     /** The alias of a relationship (the address its owner writes to the peer through). */
     Optional<Alias> findByRelationship(Connection c, long relationshipId);
 

@@ -1,6 +1,7 @@
 package dev.liaison.mapping.alias;
 
 import dev.liaison.mapping.database.SqlStates;
+import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.relationship.UnknownRelationshipException;
 import dev.liaison.mapping.user.Login;
 import dev.liaison.mapping.user.UnknownUserException;
@@ -19,9 +20,13 @@ import java.util.Optional;
 /** {@link AliasStore} on {@code mapping.aliases}, joined with {@code mapping.users} for the owner. */
 public final class PostgresAliasStore implements AliasStore {
 
-    private static final String SELECT = "SELECT a.id, a.address, u.id, u.login, u.state, a.target, a.state, a.created_at,"
-            + " a.relationship_id"
-            + " FROM mapping.aliases a JOIN mapping.users u ON u.id = a.user_id";
+    private static final String COLUMNS = "a.id, a.address, u.id, u.login, u.state, a.target, a.state, a.created_at,"
+            + " a.relationship_id";
+    private static final String FROM = " FROM mapping.aliases a JOIN mapping.users u ON u.id = a.user_id";
+    private static final String SELECT = "SELECT " + COLUMNS + FROM;
+    /** {@link #SELECT} and, in column 10, the state of the relationship a relationship alias leads to. */
+    private static final String SELECT_ADDRESSEE = "SELECT " + COLUMNS + ", r.state" + FROM
+            + " LEFT JOIN mapping.relationships r ON a.target = 'relationship' AND r.id = a.relationship_id";
 
     private static final String RELATIONSHIP_UNIQUE = "aliases_relationship_unique";
 
@@ -65,6 +70,23 @@ public final class PostgresAliasStore implements AliasStore {
             ps.setString(1, address.value());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("looking up alias " + address, e);
+        }
+    }
+
+    @Override
+    public Optional<Addressee> findAddressee(Connection c, AliasAddress address) {
+        try (PreparedStatement ps = c.prepareStatement(SELECT_ADDRESSEE + " WHERE a.address = ?")) {
+            ps.setString(1, address.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String state = rs.getString(10);
+                return Optional.of(new Addressee(read(rs),
+                        Optional.ofNullable(state).map(RelationshipState::fromDb)));
             }
         } catch (SQLException e) {
             throw SqlStates.unexpected("looking up alias " + address, e);

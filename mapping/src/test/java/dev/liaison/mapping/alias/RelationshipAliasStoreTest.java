@@ -5,6 +5,7 @@ import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.database.DatabaseUnavailableException;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.relationship.PostgresRelationshipStore;
+import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.relationship.RelationshipStore;
 import dev.liaison.mapping.relationship.UnknownRelationshipException;
 import dev.liaison.mapping.user.Login;
@@ -69,6 +70,25 @@ class RelationshipAliasStoreTest {
         assertEquals(ALEX, found.owner());
         assertEquals(address, db.inTransaction(c -> aliases.findByRelationship(c, id)).orElseThrow().address());
         assertTrue(db.inTransaction(c -> aliases.findByRelationship(c, id + 1)).isEmpty());
+    }
+
+    @Test
+    void addresseeCarriesTheStateOfTheRelationshipItsAliasLeadsTo() throws SQLException {
+        long id = relationshipOf(ALEX);
+        db.inTransaction(c -> aliases.create(c, ALEX, address, new AliasTarget.Relationship(id)));
+        Addressee created = db.inTransaction(c -> aliases.findAddressee(c, address)).orElseThrow();
+        assertEquals(db.inTransaction(c -> aliases.find(c, address)).orElseThrow(), created.alias());
+        assertEquals(java.util.Optional.of(db.inTransaction(c -> relationships.find(c, id)).orElseThrow().state()),
+                created.relationshipState());
+        db.inTransaction(c -> relationships.changeState(c, id, RelationshipState.BLOCKED));
+        assertEquals(java.util.Optional.of(RelationshipState.BLOCKED),
+                db.inTransaction(c -> aliases.findAddressee(c, address)).orElseThrow().relationshipState());
+
+        AliasAddress mailbox = AliasAddress.parse("alex.mmmmmmmmmm@gw.example");
+        db.inTransaction(c -> aliases.create(c, ALEX, mailbox, AliasTarget.OWNER_MAILBOX));
+        assertTrue(db.inTransaction(c -> aliases.findAddressee(c, mailbox)).orElseThrow().relationshipState().isEmpty(),
+                "a mailbox alias leads to no relationship");
+        assertTrue(db.inTransaction(c -> aliases.findAddressee(c, other)).isEmpty(), "no such alias");
     }
 
     @Test

@@ -8,13 +8,12 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Clock;
 
 /**
  * The receiving service's one state change per POST: ask the {@link EnvelopeAcceptor}, store
  * the envelope, commit; only then may the peer hear 202. A resend of a stored id is answered
- * 202 without asking or storing again. Runs on a blocking thread, never on the event loop.
+ * 202 without storing or processing it again. Runs on a blocking thread, never on the event loop.
  *
  * <p>An envelope whose address resolved is processed in that same transaction (delivered with
  * the commit that takes it): one transaction instead of two, and the worker's claim and read-back
@@ -64,19 +63,7 @@ public final class EnvelopeIntake {
         long started = System.nanoTime();
         Assessed assessed;
         try {
-            assessed = database.inTransaction(c -> {
-                if (store.contains(c, id)) {
-                    return new Assessed(new EnvelopeAcceptor.Deferred(), ReceivingEvents.Reception.DUPLICATE, null);
-                }
-                EnvelopeAcceptor.Verdict v = acceptor.assess(c, envelope, peer);
-                ReceivingEvents.Processing processed = null;
-                if (v instanceof EnvelopeAcceptor.Resolved resolved) {
-                    processed = storeProcessed(c, id, envelope, peer, resolved);
-                } else if (!(v instanceof EnvelopeAcceptor.Malformed)) {
-                    store.store(c, id, envelope, peer, v);
-                }
-                return new Assessed(v, reception(v), processed);
-            });
+            assessed = assessAndStore(id, envelope, peer);
         } catch (RuntimeException e) {
             events.received(ReceivingEvents.Reception.UNAVAILABLE);
             throw e;
@@ -91,35 +78,66 @@ public final class EnvelopeIntake {
         if (assessed.verdict() instanceof EnvelopeAcceptor.Malformed malformed) {
             return new Answer.Malformed(malformed.reason());
         }
-        if (assessed.verdict() instanceof EnvelopeAcceptor.Unresolvable) {
+        if (assessed.reception() == ReceivingEvents.Reception.UNRESOLVABLE) {
             counter.record(peer);
         }
         return new Answer.Accepted();
     }
 
     /**
-     * Takes a resolved envelope and processes it in this transaction; null when a concurrent resend
-     * took the id first, or processing failed and the envelope was stored for the workers instead.
+     * One transaction: the verdict, then the id taken with the envelope's row, whose unique key
+     * recognises a resend (no look-up first: resends are rare, every envelope would pay for it).
+     * If processing on arrival fails, that transaction is rolled back whole and a second one
+     * stores the envelope for the workers: a failure costs a transaction, not every envelope a
+     * savepoint.
      */
-    private ReceivingEvents.Processing storeProcessed(Connection c, EnvelopeId id, EnvelopeBytes envelope,
-                                                      PeerAddress peer, EnvelopeAcceptor.Resolved resolved)
-            throws SQLException {
-        if (!store.reserve(c, id)) {
-            return null;
+    private Assessed assessAndStore(EnvelopeId id, EnvelopeBytes envelope, PeerAddress peer) {
+        try {
+            return database.inTransaction(c -> {
+                EnvelopeAcceptor.Verdict v = acceptor.assess(c, envelope, peer);
+                if (v instanceof EnvelopeAcceptor.Resolved resolved) {
+                    return store.reserve(c, id) ? processed(c, id, envelope, peer, resolved) : duplicate();
+                }
+                if (v instanceof EnvelopeAcceptor.Malformed) {
+                    return new Assessed(v, ReceivingEvents.Reception.MALFORMED, null);
+                }
+                return store.store(c, id, envelope, peer, v) ? new Assessed(v, reception(v), null) : duplicate();
+            });
+        } catch (NotProcessedOnArrival e) {
+            // whatever it was (a full mailbox store too): the envelope is taken whole for the workers,
+            // who retry it and count only its own failures; if even that fails, the peer hears 503
+            LOG.debug("Inbound envelope {} was not processed on arrival ({}); storing it for the processors", id,
+                    e.getCause().toString());
+            return database.inTransaction(c -> store.store(c, id, envelope, peer, e.verdict)
+                    ? new Assessed(e.verdict, ReceivingEvents.Reception.RESOLVED, null) : duplicate());
         }
+    }
+
+    /** Processes a resolved envelope whose id this transaction took; its failure rolls the whole transaction back. */
+    private Assessed processed(Connection c, EnvelopeId id, EnvelopeBytes envelope, PeerAddress peer,
+                               EnvelopeAcceptor.Resolved resolved) {
         InboundEnvelope arrived = new InboundEnvelope(id, envelope, resolved, peer, clock.instant(), 1);
-        Savepoint beforeProcessing = c.setSavepoint();
         try {
             InboundProcessor.Outcome outcome = processor.process(c, arrived);
             store.finishReserved(c, arrived, outcome);
-            return InboundWorker.finished(id, outcome);
+            return new Assessed(resolved, ReceivingEvents.Reception.RESOLVED, InboundWorker.finished(id, outcome));
         } catch (Exception e) {
-            // whatever it was (a full mailbox store too): the envelope is taken whole for the workers,
-            // who retry it and count only its own failures; if even that fails, the peer hears 503
-            c.rollback(beforeProcessing);
-            LOG.debug("Inbound envelope {} was not processed on arrival ({}); stored for the processors", id, e.toString());
-            store.keepForRetry(c, arrived);
-            return null;
+            throw new NotProcessedOnArrival(resolved, e);
+        }
+    }
+
+    /** A resend of a stored id: answered 202 as before, not assessed as new or counted again. */
+    private static Assessed duplicate() {
+        return new Assessed(new EnvelopeAcceptor.Deferred(), ReceivingEvents.Reception.DUPLICATE, null);
+    }
+
+    /** Processing on arrival failed; the envelope is to be stored for the workers instead. */
+    private static final class NotProcessedOnArrival extends RuntimeException {
+        final EnvelopeAcceptor.Resolved verdict;
+
+        NotProcessedOnArrival(EnvelopeAcceptor.Resolved verdict, Exception cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.verdict = verdict;
         }
     }
 
@@ -135,7 +153,7 @@ public final class EnvelopeIntake {
     }
 
     /**
-     * A resend is assessed as Deferred (already answered for, not counted again); {@code processed}
+     * A resend carries reception DUPLICATE (already answered for, not counted again); {@code processed}
      * is the outcome when the envelope was processed on arrival, else null.
      */
     private record Assessed(EnvelopeAcceptor.Verdict verdict, ReceivingEvents.Reception reception,

@@ -85,8 +85,8 @@ public final class InboundStore {
 
     /**
      * Takes the id of a resolved envelope that this transaction processes at once, as a row already
-     * {@code done} (only the id kept, nothing for the processors): {@link #finishReserved} or
-     * {@link #keepForRetry} change that before the commit if processing says otherwise, and no
+     * {@code done} (only the id kept, nothing for the processors): {@link #finishReserved} changes
+     * that before the commit if processing says otherwise (a failure rolls it back), and no
      * other transaction sees the row before then. A concurrent resend of the same id waits here for
      * this transaction and then finds the id taken. Returns false if it was taken.
      */
@@ -108,21 +108,14 @@ public final class InboundStore {
         if (outcome instanceof InboundProcessor.Unresolvable) {
             finish(c, envelope.id(), outcome);
         } else if (outcome instanceof InboundProcessor.Quarantine quarantine) {
-            keep(c, envelope, "quarantined", quarantine.reason());
+            quarantine(c, envelope, quarantine.reason());
         }
     }
 
-    /** Keeps a {@link #reserve reserved} envelope whole and pending, for the processors to try again. */
-    public void keepForRetry(Connection c, InboundEnvelope envelope) throws SQLException {
-        keep(c, envelope, "pending", null);
-        QueueWakeup.notifyOnCommit(c, CHANNEL);
-    }
-
-    /** The reserved row as {@link #store} would have written it, in {@code state}. */
-    private void keep(Connection c, InboundEnvelope envelope, String state, String error) throws SQLException {
-        boolean pending = state.equals("pending");
-        try (var s = c.prepareStatement("UPDATE transport.inbound SET envelope = ?, peer = ?, recipient = ?, state = ?,"
-                + " last_error = ?, finished_at = ? WHERE envelope_id = ?")) {
+    /** The reserved row as {@link #store} would have written it, quarantined: kept whole for the administrator. */
+    private void quarantine(Connection c, InboundEnvelope envelope, String error) throws SQLException {
+        try (var s = c.prepareStatement("UPDATE transport.inbound SET envelope = ?, peer = ?, recipient = ?,"
+                + " state = 'quarantined', last_error = ?, finished_at = ? WHERE envelope_id = ?")) {
             s.setBytes(1, envelope.envelope().sharedArray());
             s.setString(2, envelope.peer().literal());
             if (envelope.resolution() instanceof EnvelopeAcceptor.Resolved resolved) {
@@ -130,10 +123,9 @@ public final class InboundStore {
             } else {
                 s.setNull(3, Types.BIGINT);
             }
-            s.setString(4, state);
-            s.setString(5, error == null ? null : bounded(error));
-            s.setObject(6, pending ? null : time(clock.instant()));
-            s.setString(7, envelope.id().value());
+            s.setString(4, bounded(error));
+            s.setObject(5, time(clock.instant()));
+            s.setString(6, envelope.id().value());
             if (s.executeUpdate() != 1) {
                 throw new IllegalStateException("envelope " + envelope.id().value() + " was not reserved by this transaction");
             }
