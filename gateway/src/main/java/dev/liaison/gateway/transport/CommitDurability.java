@@ -30,6 +30,14 @@ public final class CommitDurability {
     private static final Set<Connection> RELAXED = Collections.synchronizedSet(
             Collections.newSetFromMap(new WeakHashMap<>()));
 
+    /**
+     * {@link #relax} inside a statement, as an item of its {@code RETURNING} list: for a statement
+     * run in autocommit mode, which is a transaction of its own and so has no room for a
+     * {@code SET LOCAL} (and would pay a round trip for one). Evaluated for each row the statement
+     * returns; one that changes no row has nothing to flush anyway.
+     */
+    public static final String RELAXING = "set_config('synchronous_commit', 'off', true)";
+
     private CommitDurability() {
     }
 

@@ -25,8 +25,9 @@ record MessageShape(int bodyStart, PropertyBuilder properties) {
         PropertyBuilder properties = new PropertyBuilder();
         String mediaType = "text";
         int bodyStart = bodyStart(message);
+        // mime4j's shared, read-only field parser: building one registers ~30 parsers in a map
         MimeTokenStream parser = new MimeTokenStream(MimeConfig.PERMISSIVE,
-                new DefaultBodyDescriptorBuilder(null, new LenientFieldParser(), DecodeMonitor.SILENT));
+                new DefaultBodyDescriptorBuilder(null, LenientFieldParser.getParser(), DecodeMonitor.SILENT));
         parser.setRecursionMode(RecursionMode.M_NO_RECURSE);
         parser.parse(new ByteArrayInputStream(message));
         try {

@@ -149,6 +149,19 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Runs {@code work} on a connection in autocommit mode: each statement is a transaction of its
+     * own, with no BEGIN or COMMIT round trip. For work that is one statement, or whose statements
+     * need not commit together.
+     */
+    public <T, X extends Exception> T inAutocommit(TransactionalWork<T, X> work) throws X {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Runs {@code action} on the committing thread once the {@link #inTransaction} transaction
      * that {@code c} belongs to has committed, and never if it rolls back; on a connection in
      * autocommit mode, at once. For in-process wake-ups that must not run before the commit they

@@ -129,10 +129,7 @@ public final class DeliveryWorker implements AutoCloseable {
             }
             Optional<ClaimedEnvelope> next;
             try {
-                next = database.inTransaction(c -> {
-                    CommitDurability.relax(c); // a lost lease only means a resend (see CommitDurability)
-                    return queue.claimNext(c, destination, settings.lease());
-                });
+                next = database.inAutocommit(c -> queue.claimNextOnItsOwn(c, destination, settings.lease()));
             } catch (RuntimeException e) {
                 slots.release(destination);
                 throw e;
@@ -222,11 +219,9 @@ public final class DeliveryWorker implements AutoCloseable {
         String destination = envelope.destination().toString();
         long millis = nanos / 1_000_000;
         if (outcome instanceof DeliveryOutcome.Delivered delivered) {
-            Optional<ClaimedEnvelope> next = database.inTransaction(c -> {
-                CommitDurability.relax(c); // a lost record only means a resend the receiver drops; a lost lease a wait
-                queue.markDelivered(c, envelope);
-                return takeNext ? queue.claimNext(c, destination, settings.lease()) : Optional.<ClaimedEnvelope>empty();
-            });
+            // one statement, one round trip: the record and the next lease, committed relaxed
+            Optional<ClaimedEnvelope> next = database.inAutocommit(c -> queue.recordDeliveredOnItsOwn(c, envelope,
+                    takeNext ? Optional.of(settings.lease()) : Optional.empty()));
             LOG.info("delivery envelope={} host={} attempt={} outcome=delivered status={} ms={}", envelope.id(), host,
                     envelope.attempt(), delivered.status(), millis);
             return next;

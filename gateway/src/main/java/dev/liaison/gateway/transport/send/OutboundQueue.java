@@ -165,26 +165,89 @@ public final class OutboundQueue {
 
     /**
      * Leases the next due envelope for {@code destination}, if one is waiting and no other worker
-     * holds it: a delivery thread that just finished one for that destination takes the next in
-     * the same transaction as recording the first, instead of a claim over the whole queue.
+     * holds it, in the caller's transaction: a delivery thread that just finished one for that
+     * destination takes the next instead of a claim over the whole queue.
      */
     public Optional<ClaimedEnvelope> claimNext(Connection c, String destination, Duration lease) throws SQLException {
+        return claimNext(c, "", destination, lease, "");
+    }
+
+    /**
+     * {@link #claimNext} as a statement of its own, for a connection in autocommit mode: it is one
+     * transaction, committed without waiting for the WAL flush (a lost lease only means a resend;
+     * see {@link CommitDurability#RELAXING}), with no BEGIN, SET or COMMIT round trip.
+     */
+    public Optional<ClaimedEnvelope> claimNextOnItsOwn(Connection c, String destination, Duration lease)
+            throws SQLException {
+        return claimNext(c, "", destination, lease, ", " + CommitDurability.RELAXING);
+    }
+
+    /**
+     * Records {@code delivered} and, if {@code nextLease} is given, leases the destination's next due
+     * envelope: one statement for a connection in autocommit mode, committed without waiting for
+     * the WAL flush (a lost record only means a resend the receiver drops). The next envelope is
+     * chosen in the statement's snapshot, before the record: the delivered row is excluded by id.
+     */
+    public Optional<ClaimedEnvelope> recordDeliveredOnItsOwn(Connection c, ClaimedEnvelope delivered,
+                                                             Optional<Duration> nextLease) throws SQLException {
+        Instant now = clock.instant();
+        String done = "UPDATE " + t + " SET state = 'delivered', envelope = NULL, finished_at = ?, claim_token = NULL,"
+                + " leased_until = NULL WHERE id = ? AND claim_token = ? AND state = 'pending'"
+                + " RETURNING " + CommitDurability.RELAXING;
+        if (nextLease.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(done)) {
+                bindFinish(s, now, delivered);
+                s.execute(); // the record lost (a lease that ran out) is no error: the envelope goes out again
+            }
+            return Optional.empty();
+        }
+        return claimNext(c, "done AS (" + done + "), ", delivered.destination().toString(), nextLease.get(),
+                ", " + CommitDurability.RELAXING, ps -> bindFinish(ps, now, delivered), delivered.row());
+    }
+
+    /** Binds the record's three parameters; returns the index of the next. */
+    private static int bindFinish(PreparedStatement s, Instant now, ClaimedEnvelope delivered) throws SQLException {
+        s.setObject(1, time(now));
+        s.setLong(2, delivered.row());
+        s.setObject(3, delivered.claimToken());
+        return 4;
+    }
+
+    private Optional<ClaimedEnvelope> claimNext(Connection c, String before, String destination, Duration lease,
+                                                String returning) throws SQLException {
+        return claimNext(c, before, destination, lease, returning, s -> 1, 0);
+    }
+
+    /** Binds the parameters of a statement part placed before the claim's own; returns the index of the next. */
+    @FunctionalInterface
+    private interface Binder {
+        int bind(PreparedStatement s) throws SQLException;
+    }
+
+    /**
+     * The claim: {@code before} (CTEs ending in ", ", bound by {@code bindBefore}) runs in the same
+     * statement; the row with id {@code except} is never taken.
+     */
+    private Optional<ClaimedEnvelope> claimNext(Connection c, String before, String destination, Duration lease,
+                                                String returning, Binder bindBefore, long except) throws SQLException {
         Instant now = clock.instant();
         UUID token = UUID.randomUUID();
-        try (var s = c.prepareStatement("WITH next AS (SELECT id FROM " + t + " WHERE state = 'pending'"
-                + " AND destination = ? AND next_attempt_at <= ? AND expires_at > ?"
-                + " AND (leased_until IS NULL OR leased_until <= ?) ORDER BY next_attempt_at LIMIT 1"
+        try (PreparedStatement s = c.prepareStatement("WITH " + before + "next AS (SELECT id FROM " + t
+                + " WHERE state = 'pending' AND destination = ? AND next_attempt_at <= ? AND expires_at > ?"
+                + " AND (leased_until IS NULL OR leased_until <= ?) AND id <> ? ORDER BY next_attempt_at LIMIT 1"
                 + " FOR UPDATE SKIP LOCKED)"
                 + " UPDATE " + t + " o SET claim_token = ?, leased_until = ?, attempts = attempts + 1, claimed_by = ?"
                 + " FROM next WHERE o.id = next.id"
-                + " RETURNING o.id, o.envelope_id, o.destination, o.envelope, o.attempts, o.expires_at")) {
-            s.setString(1, destination);
-            s.setObject(2, time(now));
-            s.setObject(3, time(now));
-            s.setObject(4, time(now));
-            s.setObject(5, token);
-            s.setObject(6, time(now.plus(lease)));
-            s.setString(7, node.isEmpty() ? null : node);
+                + " RETURNING o.id, o.envelope_id, o.destination, o.envelope, o.attempts, o.expires_at" + returning)) {
+            int i = bindBefore.bind(s);
+            s.setString(i, destination);
+            s.setObject(i + 1, time(now));
+            s.setObject(i + 2, time(now));
+            s.setObject(i + 3, time(now));
+            s.setLong(i + 4, except);
+            s.setObject(i + 5, token);
+            s.setObject(i + 6, time(now.plus(lease)));
+            s.setString(i + 7, node.isEmpty() ? null : node);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(claimed(rs, token)) : Optional.empty();
             }

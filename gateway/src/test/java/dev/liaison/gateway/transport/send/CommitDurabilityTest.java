@@ -62,6 +62,63 @@ class CommitDurabilityTest {
         }
     }
 
+    /**
+     * The delivery worker's one-statement record-and-next: it records the delivered envelope,
+     * leases the destination's next one (never the delivered one, never one another worker holds),
+     * and relaxes the commit of the transaction it runs in; the claim inside a durable transaction
+     * does not. (Run here inside a transaction, so the level can be read back before the commit.)
+     */
+    @Test
+    void recordingADeliveryAndLeasingTheNextIsOneRelaxedStatement() throws Exception {
+        try (Database db = TestPostgres.available().get(0).freshDatabase()) {
+            db.migrate(TransportSchema.SCHEMA);
+            OutboundQueue queue = new OutboundQueue(DeliverySettings.defaults());
+            URI peer = URI.create("https://peer.example/communicator/v1/envelopes");
+            EnvelopeId first = EnvelopeId.random();
+            EnvelopeId second = EnvelopeId.random();
+            EnvelopeId third = EnvelopeId.random();
+            for (EnvelopeId id : java.util.List.of(first, second, third)) {
+                db.inTransaction(c -> queue.enqueue(c, new OutboundEnvelope(id, peer, EnvelopeBytes.copyOf(new byte[64]))));
+            }
+            ClaimedEnvelope claimed = db.inAutocommit(c -> queue.claimNextOnItsOwn(c, peer.toString(), Duration.ofMinutes(1)))
+                    .orElseThrow();
+            assertEquals(first, claimed.id(), "the oldest due envelope first");
+            ClaimedEnvelope heldElsewhere = db.inTransaction(c -> queue.claimNext(c, peer.toString(), Duration.ofMinutes(1)))
+                    .orElseThrow();
+            assertEquals(second, heldElsewhere.id());
+            try (Connection c = db.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    execute(c, "SET LOCAL synchronous_commit = local"); // not the tests' own level: "off"
+                    var next = queue.recordDeliveredOnItsOwn(c, claimed, java.util.Optional.of(Duration.ofMinutes(1)));
+                    assertEquals(third, next.orElseThrow().id(), "the next due one no other worker holds");
+                    assertEquals("off", level(c), "a lost record or lease only means a resend: relaxed");
+                    c.commit();
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+            assertEquals(OutboundStatus.State.DELIVERED, status(db, queue, first));
+            assertEquals(OutboundStatus.State.PENDING, status(db, queue, third));
+            try (Connection c = db.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    execute(c, "SET LOCAL synchronous_commit = local");
+                    assertEquals(java.util.Optional.empty(), queue.claimNext(c, peer.toString(), Duration.ofMinutes(1)),
+                            "all three are delivered or leased");
+                    assertEquals("local", level(c), "a claim in the caller's transaction keeps its durability");
+                } finally {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            }
+        }
+    }
+
+    private static OutboundStatus.State status(Database db, OutboundQueue queue, EnvelopeId id) {
+        return db.inTransaction(c -> queue.status(c, id)).orElseThrow().state();
+    }
+
     private static void assertQueueRestoresTheConfiguredLevel(Database db) throws Exception {
         try (Connection c = db.dataSource().getConnection()) {
             assertEquals("remote_write", level(c), "a new session starts at the configured level");
