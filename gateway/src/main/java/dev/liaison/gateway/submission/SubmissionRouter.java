@@ -44,6 +44,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Takes an accepted submission where its recipients say, all in one transaction (the 250 follows
@@ -140,9 +141,11 @@ public final class SubmissionRouter implements SubmissionHandler {
                 plain.add(recipient);
                 continue;
             }
-            Alias alias = recheck(c, submission.user(), recipient);
+            Addressee addressee = recheck(c, submission.user(), recipient);
+            Alias alias = addressee.alias();
             if (alias.target() instanceof AliasTarget.Relationship r) {
-                var link = legacy.ofRelationship(c, r.id());
+                var link = addressee.legacyCorrespondent() ? legacy.ofRelationship(c, r.id())
+                        : Optional.<LegacyCorrespondents.Link>empty();
                 if (link.isPresent()) {
                     correspondents.add(link.get());
                 } else {
@@ -156,14 +159,15 @@ public final class SubmissionRouter implements SubmissionHandler {
     }
 
     /** smtp-in asked the policy already; the handler trusts no flag and asks the database again. */
-    private Alias recheck(Connection c, AuthenticatedUser user, EmailAddress recipient) throws RefusedSubmissionException {
+    private Addressee recheck(Connection c, AuthenticatedUser user, EmailAddress recipient)
+            throws RefusedSubmissionException {
         Addressee addressee = aliases.findAddressee(c, AliasAddress.of(recipient.localPart(), recipient.domain()))
                 .orElse(null);
         if (addressee == null || OwnAliasPolicy.verdict(user, addressee) != RecipientVerdict.ACCEPT) {
             throw new RefusedSubmissionException(550, "5.7.1", "Recipient " + recipient
                     + " stopped being an active alias of yours while the message was sent; nothing was delivered");
         }
-        return addressee.alias();
+        return addressee;
     }
 
     /** Everything that leaves the gateway: sealed for relationships, plain email for correspondents; one Sent copy. */

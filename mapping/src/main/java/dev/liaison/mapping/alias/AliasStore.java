@@ -23,8 +23,8 @@ public interface AliasStore {
     Optional<Alias> find(Connection c, AliasAddress address);
 
     /**
-     * {@link #find} with, for a relationship alias, its relationship's state: the submission path's
-     * lookup, one query instead of two.
+     * {@link #find} with, for a relationship alias, its relationship's state and whether it is a
+     * legacy correspondent's: the submission path's lookup, one query instead of three.
      */
     Optional<Addressee> findAddressee(Connection c, AliasAddress address);
 

@@ -24,8 +24,12 @@ public final class PostgresAliasStore implements AliasStore {
             + " a.relationship_id";
     private static final String FROM = " FROM mapping.aliases a JOIN mapping.users u ON u.id = a.user_id";
     private static final String SELECT = "SELECT " + COLUMNS + FROM;
-    /** {@link #SELECT} and, in column 10, the state of the relationship a relationship alias leads to. */
-    private static final String SELECT_ADDRESSEE = "SELECT " + COLUMNS + ", r.state" + FROM
+    /**
+     * {@link #SELECT} and, in columns 10 and 11, the state of the relationship a relationship alias
+     * leads to and whether that relationship is a legacy correspondent's.
+     */
+    private static final String SELECT_ADDRESSEE = "SELECT " + COLUMNS + ", r.state, EXISTS (SELECT 1"
+            + " FROM mapping.legacy_correspondents lc WHERE lc.relationship_id = r.id)" + FROM
             + " LEFT JOIN mapping.relationships r ON a.target = 'relationship' AND r.id = a.relationship_id";
 
     private static final String RELATIONSHIP_UNIQUE = "aliases_relationship_unique";
@@ -85,8 +89,8 @@ public final class PostgresAliasStore implements AliasStore {
                     return Optional.empty();
                 }
                 String state = rs.getString(10);
-                return Optional.of(new Addressee(read(rs),
-                        Optional.ofNullable(state).map(RelationshipState::fromDb)));
+                return Optional.of(new Addressee(read(rs), Optional.ofNullable(state).map(RelationshipState::fromDb),
+                        rs.getBoolean(11)));
             }
         } catch (SQLException e) {
             throw SqlStates.unexpected("looking up alias " + address, e);

@@ -80,9 +80,18 @@ class RelationshipAliasStoreTest {
         assertEquals(db.inTransaction(c -> aliases.find(c, address)).orElseThrow(), created.alias());
         assertEquals(java.util.Optional.of(db.inTransaction(c -> relationships.find(c, id)).orElseThrow().state()),
                 created.relationshipState());
+        assertTrue(!created.legacyCorrespondent(), "a Communicator relationship");
         db.inTransaction(c -> relationships.changeState(c, id, RelationshipState.BLOCKED));
         assertEquals(java.util.Optional.of(RelationshipState.BLOCKED),
                 db.inTransaction(c -> aliases.findAddressee(c, address)).orElseThrow().relationshipState());
+
+        long legacy = relationshipOf(ALEX);
+        AliasAddress legacyAlias = AliasAddress.parse("blair.lllllllll2@gw.example");
+        db.inTransaction(c -> aliases.create(c, ALEX, legacyAlias, new AliasTarget.Relationship(legacy)));
+        db.inTransaction(c -> new dev.liaison.mapping.correspondent.LegacyCorrespondentStore().create(c, legacy, ALEX,
+                "sam@plain.example", java.util.Optional.empty(), true));
+        assertTrue(db.inTransaction(c -> aliases.findAddressee(c, legacyAlias)).orElseThrow().legacyCorrespondent(),
+                "a legacy correspondent's relationship");
 
         AliasAddress mailbox = AliasAddress.parse("alex.mmmmmmmmmm@gw.example");
         db.inTransaction(c -> aliases.create(c, ALEX, mailbox, AliasTarget.OWNER_MAILBOX));
