@@ -15,6 +15,8 @@ import dev.liaison.mapping.user.Login;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The face a relationship has in the mail client: its alias (named after the peer, so the user
@@ -22,10 +24,14 @@ import java.time.Instant;
  */
 public final class RelationshipAliases {
 
+    private static final int REMEMBERED = 8192;
+
     private final String domain;
     private final MailboxDelivery mailboxes;
     private final AliasStore aliases = new PostgresAliasStore();
     private final LocalPartGenerator localParts = new LocalPartGenerator();
+    /** Relationship id → its alias's address; see {@link #addressOf}. */
+    private final Map<Long, AliasAddress> addresses = new ConcurrentHashMap<>();
 
     public RelationshipAliases(String domain, MailboxDelivery mailboxes) {
         this.domain = domain;
@@ -51,6 +57,25 @@ public final class RelationshipAliases {
         Alias alias = of(c, relationshipId);
         byte[] notice = Notices.upgraded(domain, peerName, alias.address().toString(), ownAddress(owner), now);
         mailboxes.deliver(c, new Delivery("upgraded:" + relationshipId, owner.value(), "INBOX", notice, false, now));
+    }
+
+    /**
+     * The address of a relationship's alias, remembered after the first look-up: every message
+     * delivered from the peer names it, and it never changes (an alias row is never deleted nor
+     * re-addressed, and a relationship has one alias for good: a unique key). Bounded: cleared
+     * when {@value #REMEMBERED} relationships are remembered.
+     */
+    public AliasAddress addressOf(Connection c, long relationshipId) {
+        AliasAddress known = addresses.get(relationshipId);
+        if (known != null) {
+            return known;
+        }
+        AliasAddress address = of(c, relationshipId).address();
+        if (addresses.size() >= REMEMBERED) {
+            addresses.clear();
+        }
+        addresses.put(relationshipId, address);
+        return address;
     }
 
     public Alias of(Connection c, long relationshipId) {

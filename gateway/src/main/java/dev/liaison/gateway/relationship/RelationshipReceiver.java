@@ -172,7 +172,7 @@ public final class RelationshipReceiver implements InboundProcessor {
         String owner = held.row().owner().value();
         List<byte[]> deliverable = new ArrayList<>(mail.size());
         try {
-            String alias = faces.of(c, id).address().toString();
+            String alias = faces.addressOf(c, id).toString();
             for (byte[] message : mail) {
                 deliverable.add(IncomingMail.deliverable(message, next.peerName(), alias,
                         faces.ownAddress(held.row().owner())));
