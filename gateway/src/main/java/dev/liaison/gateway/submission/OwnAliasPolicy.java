@@ -16,8 +16,6 @@ import dev.liaison.smtp.submission.RecipientVerdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -63,9 +61,10 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         }
         // One autocommit read, no BEGIN/COMMIT: this verdict only shapes the RCPT reply, and the
         // handler asks again inside the transaction that commits the message.
-        try (Connection c = db.dataSource().getConnection()) {
-            return aliases.findAddressee(c, address.get()).map(a -> verdict(sender, a)).orElse(RecipientVerdict.UNKNOWN);
-        } catch (SQLException | RuntimeException e) {
+        try {
+            return db.inAutocommit(c -> aliases.findAddressee(c, address.get()).map(a -> verdict(sender, a))
+                    .orElse(RecipientVerdict.UNKNOWN));
+        } catch (RuntimeException e) {
             LOG.warn("RCPT check failed, answering 451: {}", e.getMessage());
             return RecipientVerdict.TEMPORARY_FAILURE;
         }

@@ -169,7 +169,7 @@ public final class OutboundQueue {
      * destination takes the next instead of a claim over the whole queue.
      */
     public Optional<ClaimedEnvelope> claimNext(Connection c, String destination, Duration lease) throws SQLException {
-        return claimNext(c, "", destination, lease, "");
+        return claimNext(c, destination, lease, "");
     }
 
     /**
@@ -179,7 +179,7 @@ public final class OutboundQueue {
      */
     public Optional<ClaimedEnvelope> claimNextOnItsOwn(Connection c, String destination, Duration lease)
             throws SQLException {
-        return claimNext(c, "", destination, lease, ", " + CommitDurability.RELAXING);
+        return claimNext(c, destination, lease, ", " + CommitDurability.RELAXING);
     }
 
     /**
@@ -213,9 +213,10 @@ public final class OutboundQueue {
         return 4;
     }
 
-    private Optional<ClaimedEnvelope> claimNext(Connection c, String before, String destination, Duration lease,
-                                                String returning) throws SQLException {
-        return claimNext(c, before, destination, lease, returning, s -> 1, 0);
+    /** The claim alone, with {@code returning} appended to its RETURNING list. */
+    private Optional<ClaimedEnvelope> claimNext(Connection c, String destination, Duration lease, String returning)
+            throws SQLException {
+        return claimNext(c, "", destination, lease, returning, s -> 1, 0);
     }
 
     /** Binds the parameters of a statement part placed before the claim's own; returns the index of the next. */
