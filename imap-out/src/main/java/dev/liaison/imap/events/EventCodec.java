@@ -101,10 +101,33 @@ public final class EventCodec {
         }
     }
 
-    /** The entry a delivery publishes for the message it added (see {@code MailboxDelivery}). */
+    /** The payload that announces one added message (see {@code MailboxDelivery}). */
     public static String added(String origin, MailboxPath path, long mailboxId, MessageMetaData message) {
         return String.join("|", VERSION, origin, "A", Long.toString(mailboxId), field(path.getUser().asString()),
                 field(path.getNamespace()), field(path.getName()), entry(message));
+    }
+
+    /**
+     * {@link #added}'s payload with its mailbox id, UID and MODSEQ left for the database to fill in:
+     * a delivery is one statement, which takes those three as it stores the message and sends the
+     * notification in the same round trip. The payload is {@code beforeMailboxId + id + beforeUid
+     * + uid + ":" + modseq + afterModSeq}.
+     */
+    public record AddedTemplate(String beforeMailboxId, String beforeUid, String afterModSeq) {
+
+        /** The payload for the given numbers: what the database assembles, for tests to compare. */
+        public String fill(long mailboxId, long uid, long modSeq) {
+            return beforeMailboxId + mailboxId + beforeUid + uid + ":" + modSeq + afterModSeq;
+        }
+    }
+
+    /** The template of {@link #added}'s payload for a message with these values. */
+    public static AddedTemplate addedTemplate(String origin, MailboxPath path, Flags flags, long size, Date internalDate,
+                                              UUID messageId, UUID threadId) {
+        return new AddedTemplate(String.join("|", VERSION, origin, "A", ""),
+                "|" + String.join("|", field(path.getUser().asString()), field(path.getNamespace()),
+                        field(path.getName()), ""),
+                ":" + flags(flags) + ":" + size + ":" + internalDate.getTime() + ":" + messageId + ":" + threadId);
     }
 
     private static String head(String origin, String kind, MailboxEvents.MailboxEvent event) {

@@ -177,18 +177,6 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         }
     }
 
-    /**
-     * Sends one payload on {@code c}; inside a transaction it is delivered only on commit, and
-     * the caller's transaction keeps its own durability.
-     */
-    public static void send(Connection c, String payload) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            s.setString(1, CHANNEL);
-            s.setString(2, payload);
-            s.execute();
-        }
-    }
-
     private void listen() {
         while (running) {
             try {

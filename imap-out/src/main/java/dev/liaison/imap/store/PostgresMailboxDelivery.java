@@ -28,8 +28,8 @@ import java.util.UUID;
 
 /**
  * {@link MailboxDelivery} on the store's tables. A delivery is one statement: the folder's
- * counters, the delivery record and the message row (then the NOTIFY), because every round trip
- * costs both processes CPU on the path of every message. A retry of a delivery id finds the
+ * counters, the delivery record, the message row and the NOTIFY that announces it, because every
+ * round trip costs both processes CPU on the path of every message. A retry of a delivery id finds the
  * earlier record; a concurrent one waits on the record's unique key for the first attempt and
  * then finds it, instead of failing the caller's transaction.
  */
@@ -42,7 +42,9 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
      * The folder row takes the next UID and MODSEQ unless the delivery id was filed before (as
      * this statement's snapshot sees it); the delivery record is written with them unless a
      * concurrent attempt committed the same id meanwhile (its key makes this one wait, then skip);
-     * the message row only with a new record. One result row if the folder exists (and was not
+     * the message row only with a new record, and only then the notification (its payload is
+     * {@link EventCodec#addedTemplate}'s, filled in with the row's numbers; PostgreSQL sends it
+     * when the caller's transaction commits). One result row if the folder exists (and was not
      * skipped as a retry); message columns null if a concurrent attempt won.
      */
     private static final String FILE = "WITH box AS (UPDATE imap.mailbox SET last_uid = last_uid + 1,"
@@ -54,7 +56,9 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
             + " row AS (INSERT INTO imap.message (mailbox_id, uid, modseq, " + MessageRows.OWN_COLUMNS + ")"
             + " SELECT record.mailbox_id, record.uid, box.highest_modseq, " + MessageRows.OWN_PARAMETERS
             + " FROM record, box RETURNING " + MessageRows.METADATA + ")"
-            + " SELECT box.id, box.namespace, box.owner, box.name, box.uid_validity, row.* FROM box LEFT JOIN row ON true";
+            + " SELECT box.id, box.namespace, box.owner, box.name, box.uid_validity, row.*,"
+            + " CASE WHEN row.uid IS NOT NULL THEN pg_notify(?, ? || box.id || ? || row.uid || ':' || row.modseq || ?)"
+            + " END AS announced FROM box LEFT JOIN row ON true";
 
     private final Clock clock;
 
@@ -69,14 +73,16 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
         String name = delivery.folder().equalsIgnoreCase(MailboxConstants.INBOX) ? MailboxConstants.INBOX : delivery.folder();
         MailboxPath path = new MailboxPath(MailboxConstants.USER_NAMESPACE, Username.of(delivery.owner()), name);
         MessageRows.NewMessage row = row(delivery);
-        Optional<Filed> filed = file(c, path, delivery.deliveryId(), row);
+        EventCodec.AddedTemplate announcement = EventCodec.addedTemplate(ORIGIN, path, row.flags(),
+                row.content().length, row.internalDate(), row.messageId(), row.threadId());
+        Optional<Filed> filed = file(c, path, delivery.deliveryId(), row, announcement);
         if (filed.isEmpty()) { // no such folder, or filed before
             Optional<Delivered> earlier = earlier(c, delivery.deliveryId());
             if (earlier.isPresent()) {
                 return earlier.get();
             }
             create(c, path);
-            filed = file(c, path, delivery.deliveryId(), row);
+            filed = file(c, path, delivery.deliveryId(), row, announcement);
         }
         Filed done = filed.orElseThrow(() -> new DeliveryException.Refused("delivery " + delivery.deliveryId()
                 + ": folder " + name + " could not be created"));
@@ -86,8 +92,6 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
         }
         MessageMetaData stored = done.stored().get();
         Mailbox mailbox = done.mailbox();
-        long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
-        PostgresEventBus.send(c, EventCodec.added(ORIGIN, mailbox.generateAssociatedPath(), mailboxId, stored));
         return new Delivered(mailbox.getUidValidity().asLong(), stored.getUid().asLong(), false);
     }
 
@@ -95,8 +99,8 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
     private record Filed(Mailbox mailbox, Optional<MessageMetaData> stored) {
     }
 
-    private static Optional<Filed> file(Connection c, MailboxPath path, String deliveryId, MessageRows.NewMessage row)
-            throws SQLException {
+    private static Optional<Filed> file(Connection c, MailboxPath path, String deliveryId, MessageRows.NewMessage row,
+                                        EventCodec.AddedTemplate announcement) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(FILE)) {
             s.setString(1, path.getUser().asString());
             s.setString(2, path.getNamespace());
@@ -104,6 +108,10 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
             s.setString(4, deliveryId);
             s.setString(5, deliveryId);
             MessageRows.bindOwn(c, s, 6, row);
+            s.setString(21, PostgresEventBus.CHANNEL);
+            s.setString(22, announcement.beforeMailboxId());
+            s.setString(23, announcement.beforeUid());
+            s.setString(24, announcement.afterModSeq());
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();

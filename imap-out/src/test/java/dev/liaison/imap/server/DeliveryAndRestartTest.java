@@ -93,6 +93,56 @@ class DeliveryAndRestartTest {
         }
     }
 
+    /**
+     * The delivery's one statement also sends the notification other processes learn of the
+     * message from: once, on commit, with the numbers the database gave the message; none for a
+     * retry or a rolled-back delivery.
+     */
+    @Test
+    void aDeliveryIsAnnouncedOnceOnCommitWithTheNumbersTheDatabaseGaveIt() throws Exception {
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED);
+             java.sql.Connection listener = imap.database.dataSource().getConnection()) {
+            try (var s = listener.createStatement()) {
+                s.execute("LISTEN " + dev.liaison.imap.events.PostgresEventBus.CHANNEL);
+            }
+            var pg = listener.unwrap(org.postgresql.PGConnection.class);
+            assertThrows(IllegalStateException.class, () -> imap.database.inTransaction(c -> {
+                ImapService.delivery().deliver(c, delivery("n-0", "carol", "Archive.2025", "rolled back"));
+                throw new IllegalStateException("the caller's later step failed");
+            }));
+            Delivery d = delivery("n-1", "carol", "Archive.2025", "announced");
+            Delivered delivered = DeliveryHelper.deliver(imap, d);
+            DeliveryHelper.deliver(imap, d); // a retry: filed before, announced before
+            List<String> payloads = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                var notes = pg.getNotifications(200);
+                if (notes != null) {
+                    for (var note : notes) {
+                        payloads.add(note.getParameter());
+                    }
+                }
+            }
+            assertEquals(1, payloads.size(), "one announcement, for the committed first attempt: " + payloads);
+            String[] f = payloads.get(0).split("\\|", -1);
+            String[] m = f[7].split(":", -1);
+            try (var c = imap.database.dataSource().getConnection();
+                 var s = c.prepareStatement("SELECT x.id, m.modseq, m.message_id, m.thread_id FROM imap.message m"
+                         + " JOIN imap.mailbox x ON x.id = m.mailbox_id WHERE x.owner = 'carol' AND x.name = ?"
+                         + " AND m.uid = ?")) {
+                s.setString(1, "Archive.2025");
+                s.setLong(2, delivered.uid());
+                try (var rs = s.executeQuery()) {
+                    assertTrue(rs.next(), "the announced message is stored");
+                    assertEquals(List.of("v1", "delivery", "A", rs.getString(1), "carol", "%23private", "Archive.2025"), // URL-encoded fields
+                            List.of(f).subList(0, 7));
+                    assertEquals(List.of(Long.toString(delivered.uid()), rs.getString(2), "R",
+                            Integer.toString(d.message().length), Long.toString(d.receivedAt().toEpochMilli()),
+                            rs.getString(3), rs.getString(4)), List.of(m));
+                }
+            }
+        }
+    }
+
     @Test
     void deliveryToANewFolderCreatesItAndOversizedMessagesAreRefused() throws Exception {
         try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
