@@ -65,6 +65,21 @@ public final class EventCodec {
         return parts.length > 1 ? parts[1] : "";
     }
 
+    /** The folder a payload is about, read without decoding the rest; empty if the payload is not readable. */
+    static java.util.OptionalLong mailboxId(String payload) {
+        int end = payload.indexOf('|');
+        for (int field = 0; field < 3 && end >= 0; field++) {
+            end = payload.indexOf('|', end + 1);
+        }
+        int start = end < 0 ? -1 : payload.lastIndexOf('|', end - 1);
+        try {
+            return end < 0 ? java.util.OptionalLong.empty()
+                    : java.util.OptionalLong.of(Long.parseLong(payload, start + 1, end, 10));
+        } catch (NumberFormatException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** Decodes one payload into the event it carries. */
     static Event decode(String payload) {
         String[] f = payload.split("\\|", -1);

@@ -210,6 +210,12 @@ public final class PostgresEventBus implements EventBus, AutoCloseable {
         if (origin.equals(EventCodec.origin(payload))) {
             return;
         }
+        // another process's events reach only the sessions that have the folder selected here;
+        // most folders have none, and decoding costs more than the look-up
+        var folder = EventCodec.mailboxId(payload);
+        if (folder.isPresent() && !byKey.containsKey(new MailboxIdRegistrationKey(StoredMailboxId.of(folder.getAsLong())))) {
+            return;
+        }
         try {
             Event event = EventCodec.decode(payload);
             LOG.debug("mailbox event {} from another process", event.getClass().getSimpleName());
