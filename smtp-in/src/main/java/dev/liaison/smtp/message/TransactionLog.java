@@ -12,6 +12,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.util.Optional;
+import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,9 @@ public final class TransactionLog implements ReceivingRefusals {
     private static final String LINE = "submission id={} session={} user={} rcpts={} octets={} outcome={} commit_ms={} ms={}";
     private static final String HMAC = "HmacSHA256";
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private static final ProtocolSession.AttachmentKey<String> PSEUDONYM =
+            ProtocolSession.AttachmentKey.of("liaison.userPseudonym", String.class);
 
     private final SubmissionEvents events;
     private final SecretKeySpec pseudonymKey;
@@ -77,7 +82,7 @@ public final class TransactionLog implements ReceivingRefusals {
 
     private Object[] fields(SMTPSession session, String id, int recipients, long octets, String outcome,
                             long commitNanos) {
-        String user = SessionUser.of(session).map(this::pseudonym).orElse("-");
+        String user = SessionUser.of(session).map(u -> pseudonym(session, u)).orElse("-");
         return new Object[] {id, session.getSessionID(), user, recipients, octets, outcome, commitNanos / 1_000_000,
                 EnvelopeState.elapsedNanos(session) / 1_000_000};
     }
@@ -86,6 +91,21 @@ public final class TransactionLog implements ReceivingRefusals {
         Object[] all = java.util.Arrays.copyOf(values, values.length + 1);
         all[values.length] = last;
         return all;
+    }
+
+    /**
+     * The connection's pseudonym, computed at its first transaction: a connection authenticates
+     * once (James refuses a second AUTH), and an HMAC with its JCA look-up for every message of a
+     * reused connection was work for nothing.
+     */
+    private String pseudonym(SMTPSession session, AuthenticatedUser user) {
+        Optional<String> known = session.getAttachment(PSEUDONYM, ProtocolSession.State.Connection);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        String pseudonym = pseudonym(user);
+        session.setAttachment(PSEUDONYM, pseudonym, ProtocolSession.State.Connection);
+        return pseudonym;
     }
 
     /** {@code u} and 8 hex digits: short enough to read, 32 bits against accidental collisions. */

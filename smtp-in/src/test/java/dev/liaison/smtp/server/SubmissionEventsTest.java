@@ -97,6 +97,36 @@ class SubmissionEventsTest {
     }
 
     @Test
+    void aUsersTransactionsShareOnePseudonymOnAConnectionAndAcrossConnections() throws Exception {
+        try (SmtpWire wire = smtp.authenticatedAlex()) {
+            for (int i = 0; i < 2; i++) {
+                wire.command("MAIL FROM:<alex@gw.example>").expect(250);
+                wire.command("RCPT TO:<" + TestDirectory.ALEX_ALIAS + ">").expect(250);
+                wire.command("DATA").expect(354);
+                wire.send("Subject: hi\r\n\r\nhello " + i + "\r\n.\r\n").expect(250);
+            }
+        }
+        try (SmtpWire wire = smtp.authenticated("alex", TestDirectory.ALEX_PASSWORD)) {
+            wire.command("MAIL FROM:<alex@gw.example>").expect(250);
+            wire.command("RCPT TO:<" + TestDirectory.ALEX_ALIAS + ">").expect(250);
+            wire.command("DATA").expect(354);
+            wire.send("Subject: hi\r\n\r\nagain\r\n.\r\n").expect(250);
+        }
+        try (SmtpWire wire = smtp.authenticated("blair", TestDirectory.BLAIR_PASSWORD)) {
+            wire.command("MAIL FROM:<blair@gw.example>").expect(250);
+            wire.command("RCPT TO:<" + TestDirectory.BLAIR_ALIAS + ">").expect(250);
+            wire.command("DATA").expect(354);
+            wire.send("Subject: hi\r\n\r\nfrom blair\r\n.\r\n").expect(250);
+        }
+        List<String> users = log.list.stream().map(e -> e.getFormattedMessage().replaceAll(".* user=(\\S+) .*", "$1"))
+                .toList();
+        assertEquals(4, users.size(), users.toString());
+        assertTrue(users.get(0).matches("u[0-9a-f]{8}"), users.toString());
+        assertEquals(List.of(users.get(0), users.get(0), users.get(0)), users.subList(0, 3), "alex, twice on one connection, once on another");
+        assertFalse(users.get(3).equals(users.get(0)), "blair has a pseudonym of her own: " + users);
+    }
+
+    @Test
     void aMessageOverTheLimitIsReportedAsRefusedByLimits() throws Exception {
         try (SmtpWire wire = smtp.authenticatedAlex()) {
             wire.command("MAIL FROM:<alex@gw.example>").expect(250);
