@@ -8,8 +8,9 @@
 # Usage: gateway/src/test/scripts/bench-submission.sh [messages]
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
-# WARMUP: messages sent (per mode, not reported) before the measured ones; the JVMs' JIT needs
-# about 15,000 on this 2-core machine before the CPU per message settles.
+# WARMUP: messages sent (per mode, not reported) before the measured ones. On this 2-core machine
+# the JIT's C2 is still recompiling after 100,000 (docs/benchmarks.md): 16,000 measures a server a
+# few seconds old; 400,000 (about seven minutes) one that has run a while.
 warmup=${WARMUP:-16000}
 messages=${1:-5000}
 mvn -q -B -o -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/test.classpath \

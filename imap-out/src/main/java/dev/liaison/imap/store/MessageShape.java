@@ -84,9 +84,9 @@ record MessageShape(int bodyStart, PropertyBuilder properties) {
     }
 
     /**
-     * The body's line count, one {@code indexOf} per line. A loop over every byte of our own took
-     * a quarter of the gateway's CPU in the submission benchmark: the JIT, its queue long with the
-     * gateway's code on two cores, left it interpreted for the whole run (docs/benchmarks.md).
+     * The body's line count, one {@code indexOf} per line. A loop over every byte of our own ran
+     * interpreted for whole submission benchmarks (a quarter of JFR's samples of the gateway): the
+     * JIT, its queue long with the gateway's code on two cores, never compiled it (docs/benchmarks.md).
      * {@code String.indexOf} is compiled (an intrinsic) early because the whole JVM uses it.
      */
     static long lines(byte[] m, int from) {
