@@ -116,17 +116,12 @@ public final class EventCodec {
         }
     }
 
-    /** The payload that announces one added message (see {@code MailboxDelivery}). */
-    public static String added(String origin, MailboxPath path, long mailboxId, MessageMetaData message) {
-        return String.join("|", VERSION, origin, "A", Long.toString(mailboxId), field(path.getUser().asString()),
-                field(path.getNamespace()), field(path.getName()), entry(message));
-    }
-
     /**
-     * {@link #added}'s payload with its mailbox id, UID and MODSEQ left for the database to fill in:
-     * a delivery is one statement, which takes those three as it stores the message and sends the
-     * notification in the same round trip. The payload is {@code beforeMailboxId + id + beforeUid
-     * + uid + ":" + modseq + afterModSeq}.
+     * The payload that announces one added message, with its mailbox id, UID and MODSEQ left for
+     * the database to fill in: a delivery is one statement, which takes those three as it stores
+     * the message and sends the notification in the same round trip. The payload is
+     * {@code beforeMailboxId + id + beforeUid + uid + ":" + modseq + afterModSeq}, the form
+     * {@link #encode} gives an {@code Added} event of that one message.
      */
     public record AddedTemplate(String beforeMailboxId, String beforeUid, String afterModSeq) {
 
@@ -136,19 +131,23 @@ public final class EventCodec {
         }
     }
 
-    /** The template of {@link #added}'s payload for a message with these values. */
+    /** The template of the payload announcing a message with these values, added to {@code path}. */
     public static AddedTemplate addedTemplate(String origin, MailboxPath path, Flags flags, long size, Date internalDate,
                                               UUID messageId, UUID threadId) {
         return new AddedTemplate(String.join("|", VERSION, origin, "A", ""),
-                "|" + String.join("|", field(path.getUser().asString()), field(path.getNamespace()),
-                        field(path.getName()), ""),
-                ":" + flags(flags) + ":" + size + ":" + internalDate.getTime() + ":" + messageId + ":" + threadId);
+                "|" + folder(path.getUser().asString(), path) + "|",
+                afterModSeq(flags, size, internalDate, messageId.toString(), threadId.toString()));
     }
 
     private static String head(String origin, String kind, MailboxEvents.MailboxEvent event) {
         MailboxPath path = event.getMailboxPath();
         return String.join("|", VERSION, origin, kind, event.getMailboxId().serialize(),
-                field(event.getUsername().asString()), field(path.getNamespace()), field(path.getName()));
+                folder(event.getUsername().asString(), path));
+    }
+
+    /** The user, namespace and name fields of a head. */
+    private static String folder(String user, MailboxPath path) {
+        return String.join("|", field(user), field(path.getNamespace()), field(path.getName()));
     }
 
     private static List<String> chunk(String head, List<String> entries) {
@@ -171,9 +170,13 @@ public final class EventCodec {
     }
 
     private static String entry(MessageMetaData m) {
-        return m.getUid().asLong() + ":" + m.getModSeq().asLong() + ":" + flags(m.getFlags()) + ":" + m.getSize() + ":"
-                + m.getInternalDate().getTime() + ":" + m.getMessageId().serialize() + ":"
-                + m.getThreadId().getBaseMessageId().serialize();
+        return m.getUid().asLong() + ":" + m.getModSeq().asLong() + afterModSeq(m.getFlags(), m.getSize(),
+                m.getInternalDate(), m.getMessageId().serialize(), m.getThreadId().getBaseMessageId().serialize());
+    }
+
+    /** An added message's entry after its UID and MODSEQ. */
+    private static String afterModSeq(Flags flags, long size, Date internalDate, String messageId, String threadId) {
+        return ":" + flags(flags) + ":" + size + ":" + internalDate.getTime() + ":" + messageId + ":" + threadId;
     }
 
     private static String entry(UpdatedFlags u) {

@@ -13,7 +13,6 @@ import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxConstants;
 import org.apache.james.mailbox.model.MailboxPath;
-import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.model.UidValidity;
 
 import javax.mail.Flags;
@@ -24,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -45,7 +45,7 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
      * the message row only with a new record, and only then the notification (its payload is
      * {@link EventCodec#addedTemplate}'s, filled in with the row's numbers; PostgreSQL sends it
      * when the caller's transaction commits). One result row if the folder exists (and was not
-     * skipped as a retry); message columns null if a concurrent attempt won.
+     * skipped as a retry); the message's UID and MODSEQ null if a concurrent attempt won.
      */
     private static final String FILE = "WITH box AS (UPDATE imap.mailbox SET last_uid = last_uid + 1,"
             + " highest_modseq = highest_modseq + 1 WHERE owner = ? AND namespace = ? AND name = ?"
@@ -55,7 +55,7 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
             + " ON CONFLICT (delivery_id) DO NOTHING RETURNING mailbox_id, uid),"
             + " row AS (INSERT INTO imap.message (mailbox_id, uid, modseq, " + MessageRows.OWN_COLUMNS + ")"
             + " SELECT record.mailbox_id, record.uid, box.highest_modseq, " + MessageRows.OWN_PARAMETERS
-            + " FROM record, box RETURNING " + MessageRows.METADATA + ")"
+            + " FROM record, box RETURNING uid, modseq)"
             + " SELECT box.id, box.namespace, box.owner, box.name, box.uid_validity, row.*,"
             + " CASE WHEN row.uid IS NOT NULL THEN pg_notify(?, ? || box.id || ? || row.uid || ':' || row.modseq || ?)"
             + " END AS announced FROM box LEFT JOIN row ON true";
@@ -86,17 +86,15 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
         }
         Filed done = filed.orElseThrow(() -> new DeliveryException.Refused("delivery " + delivery.deliveryId()
                 + ": folder " + name + " could not be created"));
-        if (done.stored().isEmpty()) { // a concurrent attempt with the same id committed first
+        if (done.uid().isEmpty()) { // a concurrent attempt with the same id committed first
             return earlier(c, delivery.deliveryId()).orElseThrow(() -> new IllegalStateException("delivery "
                     + delivery.deliveryId() + " was recorded concurrently but its record is gone"));
         }
-        MessageMetaData stored = done.stored().get();
-        Mailbox mailbox = done.mailbox();
-        return new Delivered(mailbox.getUidValidity().asLong(), stored.getUid().asLong(), false);
+        return new Delivered(done.mailbox().getUidValidity().asLong(), done.uid().getAsLong(), false);
     }
 
-    /** The folder a delivery went to, and its message row unless a concurrent attempt won. */
-    private record Filed(Mailbox mailbox, Optional<MessageMetaData> stored) {
+    /** The folder a delivery went to, and its message's UID unless a concurrent attempt won. */
+    private record Filed(Mailbox mailbox, OptionalLong uid) {
     }
 
     private static Optional<Filed> file(Connection c, MailboxPath path, String deliveryId, MessageRows.NewMessage row,
@@ -117,9 +115,8 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
                     return Optional.empty();
                 }
                 Mailbox mailbox = PostgresMailboxMapper.read(rs);
-                rs.getLong("uid");
-                return Optional.of(new Filed(mailbox, rs.wasNull() ? Optional.empty()
-                        : Optional.of(MessageRows.metaData(rs))));
+                long uid = rs.getLong("uid");
+                return Optional.of(new Filed(mailbox, rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(uid)));
             }
         }
     }

@@ -1,7 +1,10 @@
 package dev.liaison.imap.events;
 
+import dev.liaison.imap.store.StoredMailboxId;
 import dev.liaison.imap.store.StoredMessageId;
 import org.apache.james.core.Username;
+import org.apache.james.events.Event;
+import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.events.MailboxEvents;
@@ -12,8 +15,11 @@ import org.junit.jupiter.api.Test;
 
 import javax.mail.Flags;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +41,9 @@ class EventCodecTest {
                 Optional.empty(), StoredMessageId.of(message), ThreadId.fromBaseMessageId(StoredMessageId.of(thread)));
         String payload = EventCodec.addedTemplate("delivery", PATH, flags, 10240, received, message, thread)
                 .fill(9, 42, 77);
-        assertEquals(EventCodec.added("delivery", PATH, 9, stored), payload);
+        var event = new MailboxEvents.Added(MailboxSession.SessionId.of(0), PATH.getUser(), PATH,
+                StoredMailboxId.of(9), new TreeMap<>(Map.of(MessageUid.of(42), stored)), Event.EventId.random(), true);
+        assertEquals(List.of(payload), EventCodec.encode("delivery", event), "what the event bus sends for the same message");
         var added = assertInstanceOf(MailboxEvents.Added.class, EventCodec.decode(payload));
         assertEquals(PATH, added.getMailboxPath());
         assertEquals(ModSeq.of(77), added.getAdded().get(MessageUid.of(42)).getModSeq());
