@@ -25,13 +25,17 @@ until grep -q '(warm-up)' "$out/run.log" 2>/dev/null; do
   sleep 1
 done
 declare -A side
+a=
 for pid in $(pgrep -f 'liaison.jar serve'); do
-  name=$(basename "$(readlink "/proc/$pid/cwd")")
-  [[ $name == a || $name == b ]] && side[$pid]=$name
+  case $(basename "$(readlink "/proc/$pid/cwd")") in
+    a) side[$pid]=a; a=$pid ;;
+    b) side[$pid]=b ;;
+  esac
 done
+[[ -n $a ]] || { echo "gateway A's process not found"; kill $bench; exit 1; }
 # after the warm-up the machine goes quiet (bench-relay.sh's --max-load); the loaded run is the
 # next time A's JVM is busy: over half a core for three seconds in a row
-a=$(for pid in "${!side[@]}"; do [[ ${side[$pid]} == a ]] && echo "$pid"; done)
+hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' "/proc/$a/stat"; }
 await() { # await idle|busy
   local prev now n=0
@@ -39,7 +43,7 @@ await() { # await idle|busy
   while (( n < 3 )); do
     sleep 1
     now=$(ticks)
-    if { [[ $1 == busy ]] && (( now - prev > 50 )); } || { [[ $1 == idle ]] && (( now - prev < 20 )); }; then
+    if { [[ $1 == busy ]] && (( now - prev > hz / 2 )); } || { [[ $1 == idle ]] && (( now - prev < hz / 5 )); }; then
       n=$((n + 1))
     else
       n=0
