@@ -39,6 +39,17 @@ public final class EnvelopePoster implements Courier {
     /** Refusals of the envelope itself; any other 4xx may be the receiver's passing state. */
     private static final Set<Integer> PERMANENT = Set.of(400, 404, 405, 410, 413, 414, 415, 501);
 
+    /**
+     * Envelopes up to this size are buffered by the JDK rather than streamed. Before a streamed POST
+     * the JDK probes a kept-alive connection with a read that waits 1 ms
+     * ({@code sun.net.www.http.HttpClient.available}): a fifth of an unloaded relay's POST of a
+     * 16 KiB envelope here (docs/benchmarks.md). A buffered body costs one copy, goes with its
+     * Content-Length too, and is sent once more on a fresh connection if the kept one turns out
+     * closed, which the receiver's deduplication by Envelope-Id makes safe. Above this size the
+     * copy would cost more memory than the millisecond is worth.
+     */
+    static final int STREAMED_ABOVE = 1024 * 1024;
+
     private final SSLSocketFactory tls;
     private final boolean privateDestinations;
 
@@ -101,11 +112,9 @@ public final class EnvelopePoster implements Courier {
         http.setReadTimeout((int) Limits.REQUEST_TIMEOUT.toMillis());
         http.setRequestMethod("POST");
         http.setDoOutput(true);
-        // Not setFixedLengthStreamingMode: for a streamed POST the JDK first probes a kept-alive
-        // connection with a read that times out after 1 ms (sun.net.www.http.HttpClient.available),
-        // which was a fifth of an unloaded relay's POST (docs/benchmarks.md). Buffered, the body is
-        // copied once, sent with its Content-Length, and resent once on a fresh connection if the
-        // kept one turns out closed: safe, the receiver deduplicates by Envelope-Id.
+        if (body.length > STREAMED_ABOVE) {
+            http.setFixedLengthStreamingMode(body.length);
+        }
         http.setRequestProperty("Content-Type", "application/octet-stream");
         http.setRequestProperty(ENVELOPE_ID_HEADER, envelope.id().value());
         try (OutputStream out = http.getOutputStream()) {

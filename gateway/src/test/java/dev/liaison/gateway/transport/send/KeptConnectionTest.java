@@ -48,11 +48,12 @@ class KeptConnectionTest {
     }
 
     @Test
-    void envelopesToOneReceiverShareOneConnectionAndArriveWithTheirLength() throws Exception {
+    void envelopesToOneReceiverShareOneConnectionAndArriveWithTheirLengthBufferedOrStreamed() throws Exception {
         EnvelopePoster poster = new EnvelopePoster(SSLContext.getDefault());
         List<ClaimedEnvelope> sent = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            ClaimedEnvelope e = envelope(16 * 1024 + i);
+        int[] sizes = {16 * 1024, 16 * 1024 + 1, EnvelopePoster.STREAMED_ABOVE, EnvelopePoster.STREAMED_ABOVE + 1};
+        for (int size : sizes) { // buffered, and (the last) streamed
+            ClaimedEnvelope e = envelope(size);
             sent.add(e);
             assertInstanceOf(DeliveryOutcome.Delivered.class, poster.post(e));
         }
