@@ -4,7 +4,8 @@
 # the loaded run. Writes, per gateway, a flame graph (a.html, b.html) and collapsed stacks with
 # thread names (a.collapsed, b.collapsed: one "frame;frame;… count" line per stack) to OUT.
 # Usage: gateway/src/test/scripts/profile-relay.sh [OUT (default target/relay-profile)] [SECONDS (default 20)]
-# Environment: WARMUP (default 8000 messages), MESSAGES (loaded run, default 6000: it must outlast SECONDS).
+# Environment: WARMUP (default 8000 messages of 10 KB), SIZE (of the loaded run's messages, default 10240),
+# MESSAGES (loaded run, default 6000: it must outlast SECONDS).
 # CPU samples every 2 ms (perf events, kernel frames included); a sampled JVM is a little slower.
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
@@ -17,7 +18,7 @@ mvn -q -B -N dependency:copy -Dartifact=tools.profiler:async-profiler:$version -
 agent="$out/linux-x64/libasyncProfiler.so"
 rm -f "$out"/{a,b}.{html,collapsed} "$out/run.log"
 
-gateway/src/test/scripts/bench-relay.sh -s 10 --pairs 10 --sizes 10240 --messages "${MESSAGES:-6000}" \
+gateway/src/test/scripts/bench-relay.sh -s 10 --pairs 10 --sizes "${SIZE:-10240}" --messages "${MESSAGES:-6000}" \
   --unloaded 0 --warmup "${WARMUP:-8000}" --quiet-wait 3 --max-load 1.2 > "$out/run.log" 2>&1 &
 bench=$!
 until grep -q '(warm-up)' "$out/run.log" 2>/dev/null; do
