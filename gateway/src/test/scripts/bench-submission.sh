@@ -6,6 +6,7 @@
 # its PostgreSQL (postmaster and backends) over the measured part; SERVE_JAVA_OPTS goes to the
 # gateway JVM (e.g. a JFR recording).
 # Usage: gateway/src/test/scripts/bench-submission.sh [messages]
+# BODY=words sends lines of words (text that compresses like mail) instead of lines of "x".
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 # WARMUP: messages sent (per mode, not reported) before the measured ones. On this 2-core machine
@@ -38,6 +39,6 @@ for mode in ${BENCH_MODES:-one-d one ten-d ten}; do
   case $mode in one*) who=${accounts[0]} ;; *) who=$all ;; esac
   case $mode in *-d) reuse=-d ;; *) reuse= ;; esac
   java -cp "$cp" dev.liaison.gateway.load.SubmissionLoad -s "${SESSIONS:-10}" -m "$messages" -l 10240 $reuse --warmup "$warmup" \
-    --port 25587 --ca liaison-data/tls/certificate.pem --accounts "$who" --pids "$pids"
+    --port 25587 --ca liaison-data/tls/certificate.pem --accounts "$who" --pids "$pids" --body "${BODY:-x}"
 done
 echo "load after: $(cat /proc/loadavg)"

@@ -5,7 +5,8 @@
 # thread names (a.collapsed, b.collapsed: one "frame;frame;… count" line per stack) to OUT.
 # Usage: gateway/src/test/scripts/profile-relay.sh [OUT (default target/relay-profile)] [SECONDS (default 20)]
 # Environment: WARMUP (default 8000 messages of 10 KB), SIZE (of the loaded run's messages, default 10240),
-# MESSAGES (loaded run, default 6000: it must outlast SECONDS).
+# MESSAGES (loaded run, default 6000: it must outlast DELAY + SECONDS), DELAY (seconds into the loaded
+# run before sampling starts, default 0: later samples show code the JIT has had time to compile).
 # CPU samples every 2 ms (perf events, kernel frames included); a sampled JVM is a little slower.
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
@@ -54,6 +55,7 @@ await() { # await idle|busy
 }
 await idle
 await busy
+sleep "${DELAY:-0}"
 for pid in "${!side[@]}"; do
   jcmd "$pid" JVMTI.agent_load "$agent" '"start,event=cpu,interval=2ms,threads"' >/dev/null
 done

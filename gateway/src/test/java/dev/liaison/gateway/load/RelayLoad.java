@@ -402,39 +402,11 @@ public final class RelayLoad {
         return bytes >= 1 << 20 ? (bytes >> 20) + " MB" : bytes >= 1024 ? (bytes >> 10) + " KB" : bytes + " B";
     }
 
-    /**
-     * The part of every message after its headers: lines of up to 76 characters of words drawn
-     * (seeded, so every run sends the same text) from a small vocabulary — text that compresses
-     * about as well as ordinary mail, so neither a store that compresses (PostgreSQL's TOAST) nor
-     * one that does not is flattered by a body of one repeated letter. {@code size} octets with
-     * the headers.
-     */
+    /** The part of every message after its headers ({@link LoadText}): {@code size} octets with the headers. */
     private static byte[] body(int size) {
-        String[] words = ("the of and to in is that for it as was with be by on not he this are or his from at which"
-                + " but have an they you were her she there been one all we their has would when if so no will more"
-                + " what up out said about into than them can only other new some could time these two may then do"
-                + " first any my now such like our over man me even most made after also did many before must"
-                + " through back years where much your way well down should because each just those people how too"
-                + " little state good very make world still own see men work long get here between both life being"
-                + " under never day same another know while last might us great old year off come since against go"
-                + " came right used take three meeting invoice schedule project report attached please thanks regards"
-                + " tomorrow monday budget review draft contract delivery question answer").split(" ");
-        java.util.Random random = new java.util.Random(size);
         int headers = 300; // about what message() puts in front
-        StringBuilder sb = new StringBuilder(size);
-        StringBuilder line = new StringBuilder(80);
-        while (headers + sb.length() + 78 <= size) {
-            line.setLength(0);
-            while (true) {
-                String w = words[random.nextInt(words.length)];
-                if (line.length() + 1 + w.length() > 76) {
-                    break;
-                }
-                line.append(line.length() == 0 ? "" : " ").append(w);
-            }
-            sb.append(line).append("\r\n");
-        }
-        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+        return LoadText.appendLines(new StringBuilder(size), size - headers, size).toString()
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME;

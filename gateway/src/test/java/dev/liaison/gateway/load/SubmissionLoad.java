@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>java -cp ... dev.liaison.gateway.load.SubmissionLoad -s 10 -m 5000 -l 10240 -d \
  *      --port 587 --ca cert.pem --accounts alex:pw:alex.xxxxxxxxxx@domain,blair:pw:blair.yyyyyyyyyy@domain \
- *      [--warmup 16000] [--pids gateway:1234,postgres:5678]</pre>
+ *      [--warmup 16000] [--pids gateway:1234,postgres:5678] [--body x|words]</pre>
  *
  * <p>The report gives the load generator's own CPU time and, for each {@code --pids} entry, that
  * process's and its descendants' (a postmaster and its backends), over the measured run only.
@@ -49,12 +49,12 @@ public final class SubmissionLoad {
     private record Account(String login, String password, String alias, byte[] dataBlock) {
     }
 
-    private SubmissionLoad(String host, int port, SSLContext tls, List<String[]> accounts, int size) {
+    private SubmissionLoad(String host, int port, SSLContext tls, List<String[]> accounts, int size, boolean words) {
         this.host = host;
         this.port = port;
         this.tls = tls;
         this.size = size;
-        this.accounts = accounts.stream().map(a -> new Account(a[0], a[1], a[2], dataBlock(size, a[2]))).toList();
+        this.accounts = accounts.stream().map(a -> new Account(a[0], a[1], a[2], dataBlock(size, a[2], words))).toList();
     }
 
     public static void main(String[] args) throws Exception {
@@ -63,7 +63,7 @@ public final class SubmissionLoad {
         List<String[]> accounts = Arrays.stream(a.require("--accounts").split(",")).map(x -> x.split(":", 3)).toList();
         var load = new SubmissionLoad(a.get("--host", "127.0.0.1"), Integer.parseInt(a.get("--port", "587")),
                 TrustingClients.trusting(Path.of(a.get("--ca", "liaison-data/tls/certificate.pem"))), accounts,
-                Integer.parseInt(a.get("-l", "10240")));
+                Integer.parseInt(a.get("-l", "10240")), bodyOfWords(a.get("--body", "x")));
         int sessions = Integer.parseInt(a.get("-s", "10"));
         int messages = Integer.parseInt(a.get("-m", "2000"));
         boolean reuse = a.flag("-d");
@@ -223,11 +223,15 @@ public final class SubmissionLoad {
     }
 
     /**
-     * A message of exactly {@code size} octets (headers included), lines of 76 characters, followed
-     * by the end-of-data line: sent in one write, as smtp-source's buffered stream does.
+     * A message of exactly {@code size} octets (headers included), lines of 76 characters (of
+     * {@code x}, or of words: {@link LoadText}), followed by the end-of-data line: sent in one
+     * write, as smtp-source's buffered stream does.
      */
-    private static byte[] dataBlock(int size, String to) {
+    private static byte[] dataBlock(int size, String to, boolean words) {
         StringBuilder sb = new StringBuilder("From: <" + to + ">\r\nTo: <" + to + ">\r\nSubject: load\r\n\r\n");
+        if (words) {
+            LoadText.appendLines(sb, size, size);
+        }
         while (sb.length() + 78 <= size) {
             sb.append("x".repeat(76)).append("\r\n");
         }
@@ -237,6 +241,15 @@ public final class SubmissionLoad {
         return sb.append("\r\n.\r\n").toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+
+    /** {@code x}: lines of one letter, as the earlier runs in docs/benchmarks.md sent; {@code words}: text. */
+    private static boolean bodyOfWords(String body) {
+        return switch (body) {
+            case "x" -> false;
+            case "words" -> true;
+            default -> throw new IllegalArgumentException("--body is x or words, not " + body);
+        };
+    }
 
     /** This JVM's CPU time (all threads), so a run can say what the load generator itself cost. */
     private static long processCpuNanos() {
