@@ -223,9 +223,9 @@ public final class SubmissionLoad {
     }
 
     /**
-     * A message of exactly {@code size} octets (headers included), lines of 76 characters (of
-     * {@code x}, or of words: {@link LoadText}), followed by the end-of-data line: sent in one
-     * write, as smtp-source's buffered stream does.
+     * A message of exactly {@code size} octets (headers included): lines of 76 {@code x}, or of up to
+     * 76 characters of words ({@link LoadText}), then the end-of-data line; sent in one write, as
+     * smtp-source's buffered stream does.
      */
     private static byte[] dataBlock(int size, String to, boolean words) {
         StringBuilder sb = new StringBuilder("From: <" + to + ">\r\nTo: <" + to + ">\r\nSubject: load\r\n\r\n");

@@ -200,6 +200,29 @@ class LegacyDeliveryTest {
         assertEquals(1, peer.getReceivedMessages().length);
     }
 
+    /** A queue row is short-lived: the message waits in it as is, not compressed, and leaves it whole. */
+    @Test
+    void aQueuedMessageWaitsUncompressedAndArrivesWhole() throws Exception {
+        int port = freePort();
+        start(smarthost(port, LegacySmarthost.Security.NONE, false));
+        String text = "the same line again\r\n".repeat(1000);
+        byte[] content = (new String(TestMessages.plain(SENDER.toString(), BOB.toString(), "Long"),
+                StandardCharsets.US_ASCII) + text).getBytes(StandardCharsets.US_ASCII);
+        EnvelopeId id = LegacyOutbox.deliveryId("blair", "Long", BOB.toString());
+        assertTrue(queue(new LegacyMessage(id, new OutboundMail("blair", SENDER, BOB), content)));
+        waitUntil(() -> status(id).attempts() == 1);
+
+        assertEquals(1, count("SELECT count(*) FROM legacy.outbound WHERE envelope_id = '" + id.value() + "'"
+                + " AND pg_column_compression(envelope) IS NULL AND pg_column_size(envelope) > " + content.length));
+        GreenMail peer = greenMail(port);
+        clock.advance(BASE);
+        worker.wake();
+        waitUntil(() -> state(id) == OutboundStatus.State.DELIVERED);
+        // the receiver keeps the last line without its CRLF, which SMTP counts as the terminator's
+        String received = new String(octets(peer.getReceivedMessages()[0]), StandardCharsets.US_ASCII);
+        assertTrue(received.endsWith(text.stripTrailing()), "the message arrived whole");
+    }
+
     @Test
     void permanentRefusalBouncesToTheSenderAndIsNeverRetried() throws Exception {
         SubmissionSmarthost peer = smarthost;
