@@ -39,6 +39,15 @@ public final class OutboundQueue {
     /** The NOTIFY channel on which commits of new envelopes wake the delivery workers. */
     public static final String CHANNEL = QueueTable.TRANSPORT.channel();
 
+    /**
+     * The row a worker leased, still leased to it (bound: row id, claim token). The token alone says
+     * the row is pending (constraint {@code outbound_claimed_only_while_pending}), so no state is
+     * named: with {@code state = 'pending'} the partial indexes of pending rows fit the statement
+     * too, and with statistics taken while the queue was empty the planner read one of them whole,
+     * the entire backlog, instead of the primary key's one entry.
+     */
+    private static final String HELD = "id = ? AND claim_token = ?";
+
     private final Clock clock;
     private final Duration expiry;
     private final QueueTable table;
@@ -192,7 +201,7 @@ public final class OutboundQueue {
                                                              Optional<Duration> nextLease) throws SQLException {
         Instant now = clock.instant();
         String done = "UPDATE " + t + " SET state = 'delivered', envelope = NULL, finished_at = ?, claim_token = NULL,"
-                + " leased_until = NULL WHERE id = ? AND claim_token = ? AND state = 'pending'"
+                + " leased_until = NULL WHERE " + HELD
                 + " RETURNING " + CommitDurability.RELAXING;
         if (nextLease.isEmpty()) {
             try (PreparedStatement s = c.prepareStatement(done)) {
@@ -266,8 +275,7 @@ public final class OutboundQueue {
      */
     public boolean scheduleRetry(Connection c, ClaimedEnvelope e, Duration delay, String error) throws SQLException {
         try (var s = c.prepareStatement("UPDATE " + t + " SET next_attempt_at = LEAST(?, expires_at),"
-                + " last_error = ?, claim_token = NULL, leased_until = NULL"
-                + " WHERE id = ? AND claim_token = ? AND state = 'pending'")) {
+                + " last_error = ?, claim_token = NULL, leased_until = NULL WHERE " + HELD)) {
             s.setObject(1, time(clock.instant().plus(delay)));
             s.setString(2, bounded(error));
             s.setLong(3, e.row());
@@ -343,7 +351,7 @@ public final class OutboundQueue {
     private boolean finish(Connection c, ClaimedEnvelope e, String state, String error) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE " + t + " SET state = ?, envelope = NULL,"
                 + " finished_at = ?, last_error = COALESCE(?, last_error), claim_token = NULL, leased_until = NULL"
-                + " WHERE id = ? AND claim_token = ? AND state = 'pending'")) {
+                + " WHERE " + HELD)) {
             s.setString(1, state);
             s.setObject(2, time(clock.instant()));
             s.setString(3, error == null ? null : bounded(error));
