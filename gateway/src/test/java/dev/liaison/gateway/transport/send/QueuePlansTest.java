@@ -2,6 +2,7 @@ package dev.liaison.gateway.transport.send;
 
 import dev.liaison.gateway.transport.EnvelopeBytes;
 import dev.liaison.gateway.transport.EnvelopeId;
+import dev.liaison.gateway.transport.QueryPlans;
 import dev.liaison.gateway.transport.TransportSchema;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.database.TestPostgres;
@@ -10,21 +11,15 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,8 +41,6 @@ class QueuePlansTest {
 
     private static final URI PEER = URI.create("https://peer.example/communicator/v1/envelopes");
     private static final Duration LEASE = Duration.ofMinutes(2);
-    private static final Pattern INDEX_SCAN = Pattern.compile("(Index Scan|Index Only Scan|Bitmap Index Scan)"
-            + "( Backward)?( using)? (\\S+) on ");
 
     @Parameter
     TestPostgres postgres;
@@ -68,7 +61,7 @@ class QueuePlansTest {
 
             Set<String> statements = new LinkedHashSet<>();
             db.inAutocommit(real -> {
-                Connection c = recording(real, statements);
+                Connection c = QueryPlans.recording(real, statements);
                 ClaimedEnvelope first = queue.claimNextOnItsOwn(c, PEER.toString(), LEASE).orElseThrow();
                 ClaimedEnvelope second = queue.recordDeliveredOnItsOwn(c, first, Optional.of(LEASE)).orElseThrow();
                 queue.recordDeliveredOnItsOwn(c, second, Optional.empty());
@@ -88,8 +81,8 @@ class QueuePlansTest {
             }
             db.inAutocommit(c -> {
                 for (String sql : statements) {
-                    String plan = genericPlan(c, sql);
-                    List<String> unbounded = scansWithoutIndexCondition(plan);
+                    String plan = QueryPlans.genericPlan(c, sql);
+                    List<String> unbounded = QueryPlans.scansWithoutIndexCondition(plan);
                     assertTrue(unbounded.isEmpty(), "scans " + unbounded + " read every row they cover in\n" + sql
                             + "\n" + plan);
                 }
@@ -103,11 +96,11 @@ class QueuePlansTest {
     void aWholeScanOfAPartialIndexIsFound() throws Exception {
         try (Database db = postgres.freshDatabase()) {
             db.migrate(TransportSchema.SCHEMA);
-            String plan = db.inAutocommit(c -> genericPlan(c, "SELECT id FROM transport.outbound"
+            String plan = db.inAutocommit(c -> QueryPlans.genericPlan(c, "SELECT id FROM transport.outbound"
                     + " WHERE state = 'pending' ORDER BY expires_at LIMIT ?"));
-            assertEquals(List.of("outbound_expiring"), scansWithoutIndexCondition(plan), plan);
-            String byKey = db.inAutocommit(c -> genericPlan(c, "SELECT id FROM transport.outbound WHERE id = ?"));
-            assertEquals(List.of(), scansWithoutIndexCondition(byKey), byKey);
+            assertEquals(List.of("outbound_expiring"), QueryPlans.scansWithoutIndexCondition(plan), plan);
+            String byKey = db.inAutocommit(c -> QueryPlans.genericPlan(c, "SELECT id FROM transport.outbound WHERE id = ?"));
+            assertEquals(List.of(), QueryPlans.scansWithoutIndexCondition(byKey), byKey);
         }
     }
 
@@ -123,8 +116,8 @@ class QueuePlansTest {
                         ->  Index Scan using outbound_pkey on outbound o
                               Index Cond: (id = next.id)
                 """;
-        assertEquals(List.of("outbound_expiring"), scansWithoutIndexCondition(plan));
-        assertFalse(scansWithoutIndexCondition("Seq Scan on outbound\n").isEmpty());
+        assertEquals(List.of("outbound_expiring"), QueryPlans.scansWithoutIndexCondition(plan));
+        assertFalse(QueryPlans.scansWithoutIndexCondition("Seq Scan on outbound\n").isEmpty());
     }
 
     private static void enqueue(Database db, OutboundQueue queue, int count) {
@@ -134,73 +127,6 @@ class QueuePlansTest {
             }
             return null;
         });
-    }
-
-    /** The generic plan of {@code sql} (JDBC placeholders), which the driver's prepared statements settle on. */
-    private static String genericPlan(Connection c, String sql) throws SQLException {
-        StringBuilder numbered = new StringBuilder();
-        int parameters = 0;
-        for (char ch : sql.toCharArray()) {
-            if (ch == '?') {
-                numbered.append('$').append(++parameters);
-            } else {
-                numbered.append(ch);
-            }
-        }
-        execute(c, "SET plan_cache_mode = force_generic_plan");
-        execute(c, "PREPARE under_test AS " + numbered);
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("EXPLAIN (COSTS OFF) EXECUTE under_test("
-                     + String.join(", ", java.util.Collections.nCopies(parameters, "NULL")) + ")")) {
-            StringBuilder plan = new StringBuilder();
-            while (rs.next()) {
-                plan.append(rs.getString(1)).append('\n');
-            }
-            return plan.toString();
-        } finally {
-            execute(c, "DEALLOCATE under_test");
-            execute(c, "RESET plan_cache_mode");
-        }
-    }
-
-    /** The indexes of the plan's scans that have no Index Cond (a sequential scan counts as "seq"). */
-    static List<String> scansWithoutIndexCondition(String plan) {
-        List<String> found = new ArrayList<>();
-        String[] lines = plan.split("\n");
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].contains("Seq Scan on ")) {
-                found.add("seq");
-                continue;
-            }
-            Matcher m = INDEX_SCAN.matcher(lines[i]);
-            if (!m.find()) {
-                continue;
-            }
-            boolean bounded = false;
-            for (int j = i + 1; j < lines.length && !lines[j].contains("->") && !lines[j].strip().startsWith("CTE ");
-                 j++) {
-                bounded |= lines[j].strip().startsWith("Index Cond:");
-            }
-            if (!bounded) {
-                found.add(m.group(4));
-            }
-        }
-        return found;
-    }
-
-    /** {@code real}, noting the text of every statement prepared on it. */
-    private static Connection recording(Connection real, Set<String> statements) {
-        return (Connection) Proxy.newProxyInstance(QueuePlansTest.class.getClassLoader(), new Class<?>[]{Connection.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("prepareStatement")) {
-                        statements.add((String) args[0]);
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 
     private static Object execute(Connection c, String sql) throws SQLException {

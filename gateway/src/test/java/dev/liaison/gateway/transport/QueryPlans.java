@@ -1,0 +1,102 @@
+package dev.liaison.gateway.transport;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How PostgreSQL runs a store's statements: the texts a store prepares on a connection, and the
+ * generic plan of each (the one the driver's prepared statements settle on after a few executions),
+ * with the scans in it that read every row their index or table holds. For tests that keep a
+ * queue's per-envelope statements on their keys when the statistics are stale.
+ */
+public final class QueryPlans {
+
+    private static final Pattern INDEX_SCAN = Pattern.compile("(Index Scan|Index Only Scan|Bitmap Index Scan)"
+            + "( Backward)?( using)? (\\S+) on ");
+
+    private QueryPlans() {
+    }
+
+    /** The generic plan of {@code sql} (JDBC placeholders), which the driver's prepared statements settle on. */
+    public static String genericPlan(Connection c, String sql) throws SQLException {
+        StringBuilder numbered = new StringBuilder();
+        int parameters = 0;
+        for (char ch : sql.toCharArray()) {
+            if (ch == '?') {
+                numbered.append('$').append(++parameters);
+            } else {
+                numbered.append(ch);
+            }
+        }
+        execute(c, "SET plan_cache_mode = force_generic_plan");
+        execute(c, "PREPARE under_test AS " + numbered);
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("EXPLAIN (COSTS OFF) EXECUTE under_test("
+                     + String.join(", ", Collections.nCopies(parameters, "NULL")) + ")")) {
+            StringBuilder plan = new StringBuilder();
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+            return plan.toString();
+        } finally {
+            execute(c, "DEALLOCATE under_test");
+            execute(c, "RESET plan_cache_mode");
+        }
+    }
+
+    /** The indexes of the plan's scans that have no Index Cond (a sequential scan counts as "seq"). */
+    public static List<String> scansWithoutIndexCondition(String plan) {
+        List<String> found = new ArrayList<>();
+        String[] lines = plan.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains("Seq Scan on ")) {
+                found.add("seq");
+                continue;
+            }
+            Matcher m = INDEX_SCAN.matcher(lines[i]);
+            if (!m.find()) {
+                continue;
+            }
+            boolean bounded = false;
+            for (int j = i + 1; j < lines.length && !lines[j].contains("->") && !lines[j].strip().startsWith("CTE ");
+                 j++) {
+                bounded |= lines[j].strip().startsWith("Index Cond:");
+            }
+            if (!bounded) {
+                found.add(m.group(4));
+            }
+        }
+        return found;
+    }
+
+    /** {@code real}, noting the text of every statement prepared on it. */
+    public static Connection recording(Connection real, Set<String> statements) {
+        return (Connection) Proxy.newProxyInstance(QueryPlans.class.getClassLoader(), new Class<?>[]{Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement")) {
+                        statements.add((String) args[0]);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
