@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * How PostgreSQL runs a store's statements: the texts a store prepares on a connection, and the
  * generic plan of each (the one the driver's prepared statements settle on after a few executions),
@@ -94,9 +96,24 @@ public final class QueryPlans {
                 });
     }
 
-    private static void execute(Connection c, String sql) throws SQLException {
+    /**
+     * Fails unless the generic plan of every one of {@code statements} reaches its rows through an
+     * index condition.
+     */
+    public static void assertEachFindsItsRowsByAnIndexCondition(Connection c, Set<String> statements)
+            throws SQLException {
+        for (String sql : statements) {
+            String plan = genericPlan(c, sql);
+            List<String> unbounded = scansWithoutIndexCondition(plan);
+            assertTrue(unbounded.isEmpty(), "scans " + unbounded + " read every row they cover in\n" + sql + "\n" + plan);
+        }
+    }
+
+    /** Runs one statement on {@code c}; returns null, for use as a transaction's work. */
+    public static Void execute(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
         }
+        return null;
     }
 }

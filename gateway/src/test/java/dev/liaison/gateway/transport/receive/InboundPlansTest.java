@@ -13,10 +13,8 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,13 +41,13 @@ class InboundPlansTest {
         try (Database db = postgres.freshDatabase()) {
             db.migrate(TransportSchema.SCHEMA);
             InboundStore store = new InboundStore(Clock.systemUTC());
-            db.inAutocommit(c -> execute(c, "ALTER TABLE transport.inbound SET (autovacuum_enabled = false)"));
+            db.inAutocommit(c -> QueryPlans.execute(c, "ALTER TABLE transport.inbound SET (autovacuum_enabled = false)"));
             store(db, store, 1);
             db.inTransaction(c -> {
                 store.finish(c, store.lockNext(c).orElseThrow().id(), new InboundProcessor.Done());
                 return null;
             });
-            db.inAutocommit(c -> execute(c, "VACUUM ANALYZE transport.inbound"));
+            db.inAutocommit(c -> QueryPlans.execute(c, "VACUUM ANALYZE transport.inbound"));
             store(db, store, 300);
 
             Set<String> statements = new LinkedHashSet<>();
@@ -66,12 +64,7 @@ class InboundPlansTest {
             });
             assertEquals(3, statements.size(), "lock the next, count a failure, record the outcome: " + statements);
             db.inAutocommit(c -> {
-                for (String sql : statements) {
-                    String plan = QueryPlans.genericPlan(c, sql);
-                    List<String> unbounded = QueryPlans.scansWithoutIndexCondition(plan);
-                    assertTrue(unbounded.isEmpty(), "scans " + unbounded + " read every row they cover in\n" + sql
-                            + "\n" + plan);
-                }
+                QueryPlans.assertEachFindsItsRowsByAnIndexCondition(c, statements);
                 return null;
             });
         }
@@ -85,12 +78,5 @@ class InboundPlansTest {
             }
             return null;
         });
-    }
-
-    private static Object execute(Connection c, String sql) throws java.sql.SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-        return null;
     }
 }

@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,11 +51,11 @@ class QueuePlansTest {
             db.migrate(TransportSchema.SCHEMA);
             OutboundQueue queue = new OutboundQueue(DeliverySettings.defaults());
             // only this test analyses the table: autovacuum must not refresh the statistics midway
-            db.inAutocommit(c -> execute(c, "ALTER TABLE transport.outbound SET (autovacuum_enabled = false)"));
+            db.inAutocommit(c -> QueryPlans.execute(c, "ALTER TABLE transport.outbound SET (autovacuum_enabled = false)"));
             enqueue(db, queue, 1);
             ClaimedEnvelope only = db.inAutocommit(c -> queue.claimNextOnItsOwn(c, PEER.toString(), LEASE)).orElseThrow();
             db.inAutocommit(c -> queue.recordDeliveredOnItsOwn(c, only, Optional.empty()));
-            db.inAutocommit(c -> execute(c, "VACUUM ANALYZE transport.outbound"));
+            db.inAutocommit(c -> QueryPlans.execute(c, "VACUUM ANALYZE transport.outbound"));
             enqueue(db, queue, 300);
 
             Set<String> statements = new LinkedHashSet<>();
@@ -75,17 +74,12 @@ class QueuePlansTest {
             assertEquals(6, statements.size(), "claim, record-and-claim, record, retry, delivered, rejected + its age: "
                     + statements);
             try (Connection c = db.dataSource().getConnection()) {
-                SQLException stray = assertThrows(SQLException.class, () -> execute(c,
+                SQLException stray = assertThrows(SQLException.class, () -> QueryPlans.execute(c,
                         "UPDATE transport.outbound SET claim_token = gen_random_uuid() WHERE state <> 'pending'"));
                 assertEquals("23514", stray.getSQLState(), "what the records rely on: only a pending row holds a lease");
             }
             db.inAutocommit(c -> {
-                for (String sql : statements) {
-                    String plan = QueryPlans.genericPlan(c, sql);
-                    List<String> unbounded = QueryPlans.scansWithoutIndexCondition(plan);
-                    assertTrue(unbounded.isEmpty(), "scans " + unbounded + " read every row they cover in\n" + sql
-                            + "\n" + plan);
-                }
+                QueryPlans.assertEachFindsItsRowsByAnIndexCondition(c, statements);
                 return null;
             });
         }
@@ -127,12 +121,5 @@ class QueuePlansTest {
             }
             return null;
         });
-    }
-
-    private static Object execute(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-        return null;
     }
 }
