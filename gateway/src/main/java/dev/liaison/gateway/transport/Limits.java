@@ -102,10 +102,14 @@ public final class Limits {
     public static final Duration PROCESSING_RETRY = Duration.ofSeconds(10);
 
     /**
-     * How long the id of a processed envelope is kept for deduplication: longer than any sender
-     * keeps retrying ({@link #DEFAULT_EXPIRY}), so a late resend is still recognised.
+     * How long a finished envelope's row is kept: longer than any sender keeps retrying
+     * ({@link #DEFAULT_EXPIRY}), so a late resend of an inbound envelope, or a client's retry of a
+     * submission whose legacy delivery id is derived from it, is still recognised.
      */
     public static final Duration DEDUPLICATION_RETENTION = Duration.ofDays(8);
+
+    /** Finished rows deleted per transaction when a queue forgets them (short transactions, few locks). */
+    public static final int PRUNE_BATCH = 1_000;
 
     private Limits() {
     }

@@ -44,6 +44,8 @@ public final class DeliveryWorker implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     /** Deliveries one thread makes in a row to one destination before it gives the dispatcher a turn (fairness). */
     static final int MAX_CHAIN = 64;
+    /** How often finished rows older than {@link Limits#DEDUPLICATION_RETENTION} are deleted. */
+    private static final Duration PRUNE_INTERVAL = Duration.ofHours(1);
 
     private final Database database;
     private final DeliverySettings settings;
@@ -57,6 +59,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Thread dispatcher;
     private volatile boolean running = true;
     private Instant nextExpirySweep = Instant.MIN;
+    private Instant nextPrune = Instant.MIN;
 
     private DeliveryWorker(Database database, DeliverySettings settings, QueueTable table, Courier courier,
                            ExpiryListener listener) {
@@ -100,6 +103,7 @@ public final class DeliveryWorker implements AutoCloseable {
         while (running) {
             try {
                 sweepExpired();
+                pruneWhenDue();
                 int dispatched = wake.everything() ? dispatchDue() : dispatchNotified(wake.topics());
                 if (dispatched == 0) {
                     wake = wakeup.awaitWake(settings.pollInterval());
@@ -272,6 +276,25 @@ public final class DeliveryWorker implements AutoCloseable {
                         settings.expiry());
             }
         } while (expired == Limits.CLAIM_BATCH && running);
+    }
+
+    /** Deletes finished rows past their retention, in short transactions; the queue keeps no history forever. */
+    private void pruneWhenDue() {
+        Instant now = settings.clock().instant();
+        if (now.isBefore(nextPrune)) {
+            return;
+        }
+        nextPrune = now.plus(PRUNE_INTERVAL);
+        int pruned = 0;
+        int batch;
+        do {
+            batch = database.inTransaction(c -> queue.prune(c, Limits.DEDUPLICATION_RETENTION, Limits.PRUNE_BATCH));
+            pruned += batch;
+        } while (batch == Limits.PRUNE_BATCH && running);
+        if (pruned > 0) {
+            LOG.info("Forgot {} finished envelopes of {} older than {}", pruned, queue.table().name(),
+                    Limits.DEDUPLICATION_RETENTION);
+        }
     }
 
     /** Makes the dispatcher look for due envelopes now (e.g. after a test moved the clock). */

@@ -337,6 +337,19 @@ public final class OutboundQueue {
         }
     }
 
+    /**
+     * Forgets up to {@code max} finished rows (delivered, rejected, expired) that finished more than
+     * {@code retention} ago; returns how many. Pending rows are never touched.
+     */
+    public int prune(Connection c, Duration retention, int max) throws SQLException {
+        try (var s = c.prepareStatement("DELETE FROM " + t + " WHERE id IN (SELECT id FROM " + t
+                + " WHERE state <> 'pending' AND finished_at < ? ORDER BY finished_at LIMIT ?)")) {
+            s.setObject(1, time(clock.instant().minus(retention)));
+            s.setInt(2, max);
+            return s.executeUpdate();
+        }
+    }
+
     /** How many envelopes wait for delivery, and how long the oldest has waited (for the metrics). */
     public Backlog backlog(Connection c) throws SQLException {
         try (var s = c.prepareStatement("SELECT count(*), min(created_at) FROM " + t + " WHERE state = 'pending'");

@@ -2,6 +2,7 @@ package dev.liaison.gateway.transport.send;
 
 import dev.liaison.gateway.transport.EnvelopeBytes;
 import dev.liaison.gateway.transport.EnvelopeId;
+import dev.liaison.gateway.transport.Limits;
 import dev.liaison.gateway.transport.TestClock;
 import dev.liaison.gateway.transport.TestTls;
 import dev.liaison.gateway.transport.TransportSchema;
@@ -94,6 +95,18 @@ class DeliveryTest {
         assertArrayEquals(body, relay.processed.get(0).envelope().toByteArray());
         waitUntil(() -> status(id).state() == OutboundStatus.State.DELIVERED);
         assertEquals(1, status(id).attempts());
+    }
+
+    /** The worker deletes a finished row once it is older than the retention (hourly, on its own). */
+    @Test
+    void aDeliveredEnvelopesRowIsForgottenByTheWorkerAfterTheRetention() throws Exception {
+        ReceivingService receiver = receiver(0);
+        DeliveryWorker worker = startWorker(senderDb, settings);
+        EnvelopeId id = enqueue(endpoint(receiver.port()), body('R', 100));
+        waitUntil(() -> status(id).state() == OutboundStatus.State.DELIVERED);
+        clock.advance(Limits.DEDUPLICATION_RETENTION.plusHours(2));
+        worker.wake();
+        waitUntil(() -> senderDb.inTransaction(c -> queue.status(c, id)).isEmpty());
     }
 
     @Test
