@@ -36,15 +36,22 @@ final class CountingReceiver implements AutoCloseable {
         server.createContext("/communicator/v1/envelopes", exchange -> {
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
+            boolean counted = true;
             try {
                 exchange.getRequestBody().readAllBytes();
                 String id = exchange.getRequestHeaders().getFirst("Envelope-Id");
                 order.add(id);
                 posts.computeIfAbsent(id, any -> new AtomicInteger()).incrementAndGet();
                 gate.acquireUninterruptibly();
+                // no longer in flight once answered: the sender may POST its next envelope as soon as
+                // it has the 202, possibly before this handler has returned
+                inFlight.decrementAndGet();
+                counted = false;
                 exchange.sendResponseHeaders(202, -1);
             } finally {
-                inFlight.decrementAndGet();
+                if (counted) {
+                    inFlight.decrementAndGet();
+                }
                 exchange.close();
             }
         });
