@@ -46,6 +46,7 @@ public final class DeliveryWorker implements AutoCloseable {
     static final int MAX_CHAIN = 64;
     /** How often finished rows older than {@link Limits#DEDUPLICATION_RETENTION} are deleted. */
     private static final Duration PRUNE_INTERVAL = Duration.ofHours(1);
+    private static final int PRUNE_BATCHES_PER_PASS = 10;
 
     private final Database database;
     private final DeliverySettings settings;
@@ -278,19 +279,27 @@ public final class DeliveryWorker implements AutoCloseable {
         } while (expired == Limits.CLAIM_BATCH && running);
     }
 
-    /** Deletes finished rows past their retention, in short transactions; the queue keeps no history forever. */
+    /**
+     * Deletes finished rows past their retention, in short transactions: the queue keeps no history
+     * forever. At most {@link #PRUNE_BATCHES_PER_PASS} batches per pass, so a long history (the
+     * first pass after an upgrade) is worked off between dispatches, a pass per poll interval,
+     * instead of holding up dispatching until it is gone.
+     */
     private void pruneWhenDue() {
         Instant now = settings.clock().instant();
         if (now.isBefore(nextPrune)) {
             return;
         }
-        nextPrune = now.plus(PRUNE_INTERVAL);
         int pruned = 0;
-        int batch;
-        do {
+        int batch = 0;
+        for (int i = 0; i < PRUNE_BATCHES_PER_PASS && running; i++) {
             batch = database.inTransaction(c -> queue.prune(c, Limits.DEDUPLICATION_RETENTION, Limits.PRUNE_BATCH));
             pruned += batch;
-        } while (batch == Limits.PRUNE_BATCH && running);
+            if (batch < Limits.PRUNE_BATCH) {
+                break;
+            }
+        }
+        nextPrune = now.plus(batch == Limits.PRUNE_BATCH ? settings.pollInterval() : PRUNE_INTERVAL);
         if (pruned > 0) {
             LOG.info("Forgot {} finished envelopes of {} older than {}", pruned, queue.table().name(),
                     Limits.DEDUPLICATION_RETENTION);
