@@ -106,7 +106,7 @@ class MailboxStoreContractTest {
         Mailbox inbox = create("alice", "INBOX");
         messages.add(inbox, message(inbox, "words ".repeat(2000), new Flags()));
         List<String> stored = storedText();
-        assertEquals(serverHasLz4() ? "lz4" : "none", stored.get(0), "the message: lz4 where the server has it, else as is");
+        assertEquals(kind.hasLz4() ? "lz4" : "none", stored.get(0), "the message: lz4 where the server has it, else as is");
         assertEquals("-1", stored.get(2), "stored without its search text");
         PostgresMessageSearchIndex index = new PostgresMessageSearchIndex(database.dataSource());
         assertEquals(1, index.search(null, inbox, SearchQuery.of(SearchQuery.all())).count().block());
@@ -116,15 +116,6 @@ class MailboxStoreContractTest {
         List<String> after = storedText();
         assertEquals("none", after.get(1), "the search text is not compressed");
         assertTrue(Integer.parseInt(after.get(2)) > 12_000, "the search text holds the long subject: " + after);
-    }
-
-    private boolean serverHasLz4() {
-        return database.inTransaction(c -> {
-            var rs = c.createStatement().executeQuery(
-                    "SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'");
-            rs.next();
-            return rs.getBoolean(1);
-        });
     }
 
     /** Compression of the content and of the search text, and the search text's length (-1: none yet). */

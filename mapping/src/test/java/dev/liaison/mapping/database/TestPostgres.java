@@ -55,6 +55,23 @@ public enum TestPostgres {
         return new DatabaseLocation.External(url, admin.user(), admin.password());
     }
 
+    /**
+     * Whether this server can compress stored values with lz4: a build option, which Debian's
+     * PostgreSQL has and the embedded one lacks. Migrations choose how messages are stored by it.
+     */
+    public boolean hasLz4() {
+        DatabaseLocation.External admin = adminLocation();
+        try (Connection c = DriverManager.getConnection(admin.url(), admin.user(), admin.password());
+             var s = c.createStatement();
+             var rs = s.executeQuery("SELECT 'lz4' = ANY (enumvals) FROM pg_settings"
+                     + " WHERE name = 'default_toast_compression'")) {
+            rs.next();
+            return rs.getBoolean(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot ask " + this + " for its compression methods: " + e.getMessage(), e);
+        }
+    }
+
     private DatabaseLocation.External adminLocation() {
         if (this == EXTERNAL) {
             String url = externalUrl();
