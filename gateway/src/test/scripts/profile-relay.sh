@@ -29,6 +29,8 @@ done
 declare -A side
 a=
 for pid in $(pgrep -f 'liaison.jar serve'); do
+  # only the gateways' JVMs: a shell whose command line merely mentions the jar is not one
+  [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == */java ]] || continue
   case $(basename "$(readlink "/proc/$pid/cwd")") in
     a) side[$pid]=a; a=$pid ;;
     b) side[$pid]=b ;;

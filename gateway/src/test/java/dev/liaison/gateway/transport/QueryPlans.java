@@ -26,11 +26,91 @@ public final class QueryPlans {
     private static final Pattern INDEX_SCAN = Pattern.compile("(Index Scan|Index Only Scan|Bitmap Index Scan)"
             + "( Backward)?( using)? (\\S+) on ");
 
+    private static final Pattern BUFFERS = Pattern.compile("Buffers: shared[^\n]*");
+    private static final Pattern TOTAL_COST = Pattern.compile("cost=[0-9.]+\\.\\.([0-9.]+)");
+    private static final Pattern BUFFER_COUNT = Pattern.compile("(?:hit|read)=(\\d+)");
+
     private QueryPlans() {
     }
 
     /** The generic plan of {@code sql} (JDBC placeholders), which the driver's prepared statements settle on. */
     public static String genericPlan(Connection c, String sql) throws SQLException {
+        int parameters = (int) sql.chars().filter(ch -> ch == '?').count();
+        execute(c, "SET plan_cache_mode = force_generic_plan");
+        execute(c, "PREPARE under_test AS " + numbered(sql));
+        try {
+            return explain(c, "EXPLAIN (COSTS OFF) EXECUTE under_test("
+                    + String.join(", ", Collections.nCopies(parameters, "NULL")) + ")");
+        } finally {
+            execute(c, "DEALLOCATE under_test");
+            execute(c, "RESET plan_cache_mode");
+        }
+    }
+
+    /** The estimated total cost of the generic plan of {@code sql}: above {@code jit_above_cost}, every run is JIT-compiled. */
+    public static double genericCost(Connection c, String sql) throws SQLException {
+        int parameters = (int) sql.chars().filter(ch -> ch == '?').count();
+        execute(c, "SET plan_cache_mode = force_generic_plan");
+        execute(c, "PREPARE under_test AS " + numbered(sql));
+        try {
+            Matcher cost = TOTAL_COST.matcher(explain(c, "EXPLAIN EXECUTE under_test("
+                    + String.join(", ", Collections.nCopies(parameters, "NULL")) + ")"));
+            if (!cost.find()) {
+                throw new IllegalStateException("no cost in the plan of " + sql);
+            }
+            return Double.parseDouble(cost.group(1));
+        } finally {
+            execute(c, "DEALLOCATE under_test");
+            execute(c, "RESET plan_cache_mode");
+        }
+    }
+
+    /**
+     * {@code EXPLAIN (ANALYZE, BUFFERS)} of {@code sql} run with {@code arguments} (SQL expressions,
+     * one per placeholder), in its generic plan or in a custom one; the statement's effects are rolled
+     * back, and so are its row locks.
+     */
+    public static String analyzed(Connection c, String sql, List<String> arguments, boolean generic)
+            throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        execute(c, "SET LOCAL plan_cache_mode = " + (generic ? "force_generic_plan" : "force_custom_plan"));
+        execute(c, "PREPARE under_test AS " + numbered(sql));
+        try {
+            return explain(c, "EXPLAIN (ANALYZE, BUFFERS) EXECUTE under_test(" + String.join(", ", arguments) + ")");
+        } finally {
+            c.rollback();
+            execute(c, "DEALLOCATE under_test");
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** The shared buffers (hit and read) the whole of an {@link #analyzed} plan took, from its top node. */
+    public static int buffers(String analyzedPlan) {
+        Matcher line = BUFFERS.matcher(analyzedPlan);
+        if (!line.find()) {
+            throw new IllegalArgumentException("no Buffers line in\n" + analyzedPlan);
+        }
+        int total = 0;
+        Matcher count = BUFFER_COUNT.matcher(line.group());
+        while (count.find()) {
+            total += Integer.parseInt(count.group(1));
+        }
+        return total;
+    }
+
+    private static String explain(Connection c, String explain) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(explain)) {
+            StringBuilder plan = new StringBuilder();
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+            return plan.toString();
+        }
+    }
+
+    /** {@code sql} with its JDBC placeholders numbered as PREPARE takes them. */
+    private static String numbered(String sql) {
         StringBuilder numbered = new StringBuilder();
         int parameters = 0;
         for (char ch : sql.toCharArray()) {
@@ -40,20 +120,7 @@ public final class QueryPlans {
                 numbered.append(ch);
             }
         }
-        execute(c, "SET plan_cache_mode = force_generic_plan");
-        execute(c, "PREPARE under_test AS " + numbered);
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("EXPLAIN (COSTS OFF) EXECUTE under_test("
-                     + String.join(", ", Collections.nCopies(parameters, "NULL")) + ")")) {
-            StringBuilder plan = new StringBuilder();
-            while (rs.next()) {
-                plan.append(rs.getString(1)).append('\n');
-            }
-            return plan.toString();
-        } finally {
-            execute(c, "DEALLOCATE under_test");
-            execute(c, "RESET plan_cache_mode");
-        }
+        return numbered.toString();
     }
 
     /** The indexes of the plan's scans that have no Index Cond (a sequential scan counts as "seq"). */

@@ -53,6 +53,7 @@ public final class OutboundQueue {
     private final QueueTable table;
     private final String t;
     private final String node;
+    private final String lockDue;
 
     /** The relay's queue, {@code transport.outbound}. */
     public OutboundQueue(DeliverySettings settings) {
@@ -66,6 +67,7 @@ public final class OutboundQueue {
         this.table = table;
         this.t = table.name();
         this.node = settings.node();
+        this.lockDue = lockDue(t, settings.destinationConcurrency());
     }
 
     public QueueTable table() {
@@ -104,15 +106,19 @@ public final class OutboundQueue {
 
     /**
      * Locks up to {@code max} due rows whose destination is not in {@code excluded}, skipping
-     * rows other workers hold. The locks last until the caller's transaction ends: lease the
-     * chosen ones with {@link #lease} in the same transaction.
+     * rows other workers hold; oldest due first, at most {@link DeliverySettings#destinationConcurrency}
+     * per destination (more could not be sent at once). The locks last until the caller's
+     * transaction ends: lease the chosen ones with {@link #lease} in the same transaction.
+     *
+     * <p>Why destination by destination: the destinations with pending rows are found by skipping
+     * through {@code outbound_due_by_destination} (one index probe each), and each one's due rows are
+     * read from there in order. A destination whose slots are all taken is passed over without
+     * reading its rows. One scan of all due rows, filtered by destination, read a busy destination's
+     * whole backlog every time the dispatcher looked (25 ms and 8,000 buffers at 100,000 envelopes).
      */
     public List<Candidate> lockDue(Connection c, int max, Collection<String> excluded) throws SQLException {
         Instant now = clock.instant();
-        try (var s = c.prepareStatement("SELECT id, destination FROM " + t
-                + " WHERE state = 'pending' AND next_attempt_at <= ? AND expires_at > ?"
-                + " AND (leased_until IS NULL OR leased_until <= ?) AND destination <> ALL (?)"
-                + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+        try (var s = c.prepareStatement(lockDue)) {
             s.setObject(1, time(now));
             s.setObject(2, time(now));
             s.setObject(3, time(now));
@@ -126,6 +132,28 @@ public final class OutboundQueue {
             }
             return due;
         }
+    }
+
+    /**
+     * The statement of {@link #lockDue}. The per-destination limit is written out, not bound: bound,
+     * the generic plan guesses a tenth of the table per destination and costs itself high enough to
+     * have PostgreSQL's JIT compile it on every call (some 200 ms). Each destination's rows are
+     * ordered by the whole index key: ordered by {@code next_attempt_at} alone, the planner does not
+     * see that the index serves it for one destination at a time.
+     */
+    private static String lockDue(String t, int perDestination) {
+        return "WITH RECURSIVE pending (destination) AS ("
+                + " (SELECT destination FROM " + t + " WHERE state = 'pending' ORDER BY destination LIMIT 1)"
+                + " UNION ALL SELECT (SELECT o.destination FROM " + t + " o WHERE o.state = 'pending'"
+                + " AND o.destination > p.destination ORDER BY o.destination LIMIT 1)"
+                + " FROM pending p WHERE p.destination IS NOT NULL)"
+                + " SELECT due.id, due.destination FROM pending p CROSS JOIN LATERAL ("
+                + " SELECT o.id, o.destination, o.next_attempt_at FROM " + t + " o"
+                + " WHERE o.state = 'pending' AND o.destination = p.destination AND o.next_attempt_at <= ?"
+                + " AND o.expires_at > ? AND (o.leased_until IS NULL OR o.leased_until <= ?)"
+                + " ORDER BY o.destination, o.next_attempt_at LIMIT " + perDestination + " FOR UPDATE SKIP LOCKED) due"
+                + " WHERE p.destination IS NOT NULL AND p.destination <> ALL (?)"
+                + " ORDER BY due.next_attempt_at LIMIT ?";
     }
 
     /**
