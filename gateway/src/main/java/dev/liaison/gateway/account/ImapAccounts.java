@@ -1,7 +1,7 @@
 package dev.liaison.gateway.account;
 
 import dev.liaison.imap.server.ImapAuthenticator;
-import dev.liaison.mapping.database.DatabaseUnavailableException;
+import dev.liaison.mapping.database.DatabaseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +27,8 @@ public final class ImapAccounts implements ImapAuthenticator {
     public Optional<String> authenticate(String login, String password) {
         try {
             return passwords.authenticate(login, password.toCharArray()).map(user -> user.login().value());
-        } catch (SQLException | DatabaseUnavailableException e) {
-            LOG.warn("IMAP login refused: user database unavailable ({})", e.getMessage());
+        } catch (SQLException | DatabaseException e) {
+            LOG.warn("IMAP login refused: the user database failed ({})", e.getMessage());
             return Optional.empty();
         }
     }

@@ -1,6 +1,6 @@
 package dev.liaison.gateway.account;
 
-import dev.liaison.mapping.database.DatabaseUnavailableException;
+import dev.liaison.mapping.database.DatabaseException;
 import dev.liaison.smtp.submission.AuthenticatedUser;
 import dev.liaison.smtp.submission.Credentials;
 import dev.liaison.smtp.submission.SubmissionAuthenticator;
@@ -23,8 +23,8 @@ public final class SubmissionAccounts implements SubmissionAuthenticator {
         try {
             return passwords.authenticate(credentials.login(), credentials.password().toCharArray())
                     .map(user -> new AuthenticatedUser(user.login().value()));
-        } catch (SQLException | DatabaseUnavailableException e) {
-            throw new TemporaryFailureException("user database unavailable", e);
+        } catch (SQLException | DatabaseException e) {
+            throw new TemporaryFailureException("user database failed: " + e.getMessage(), e);
         }
     }
 }

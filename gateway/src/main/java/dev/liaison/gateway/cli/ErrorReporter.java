@@ -50,7 +50,7 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
         }
         if (e instanceof DatabaseUnavailableException) {
             return DATABASE;
-        }
+        } // a refused statement (DatabaseRefusedException) is a defect: unexpected, with --verbose for the report
         return UNEXPECTED;
     }
 }

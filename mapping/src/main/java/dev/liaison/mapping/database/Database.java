@@ -144,7 +144,7 @@ public final class Database implements AutoCloseable {
                 AFTER_COMMIT.remove(c); // rolled back or failed: what waited for the commit is dropped
             }
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("database error: " + e.getMessage(), e);
+            throw DatabaseException.of("", e);
         }
     }
 
@@ -157,7 +157,7 @@ public final class Database implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("database error: " + e.getMessage(), e);
+            throw DatabaseException.of("", e);
         }
     }
 

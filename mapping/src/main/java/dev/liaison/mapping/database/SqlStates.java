@@ -50,8 +50,11 @@ public final class SqlStates {
         return false;
     }
 
-    /** A database failure the caller cannot fix by changing its input: retry later or call the operator. */
-    public static DatabaseUnavailableException unexpected(String what, SQLException e) {
-        return new DatabaseUnavailableException("database error while " + what + ": " + e.getMessage(), e);
+    /**
+     * A database failure the caller cannot fix by changing its input, named for what it is: an
+     * outage (retry later) or a refused statement (call the operator); see {@link DatabaseException#of}.
+     */
+    public static DatabaseException unexpected(String what, SQLException e) {
+        return DatabaseException.of(what, e);
     }
 }

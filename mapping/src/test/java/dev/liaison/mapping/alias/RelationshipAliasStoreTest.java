@@ -2,7 +2,7 @@ package dev.liaison.mapping.alias;
 
 import dev.liaison.mapping.MappingSchema;
 import dev.liaison.mapping.database.Database;
-import dev.liaison.mapping.database.DatabaseUnavailableException;
+import dev.liaison.mapping.database.DatabaseRefusedException;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.relationship.PostgresRelationshipStore;
 import dev.liaison.mapping.relationship.RelationshipState;
@@ -166,7 +166,7 @@ class RelationshipAliasStoreTest {
     @Test
     void theSchemaRefusesATargetAndRelationshipThatDisagree() {
         // The CHECK guards against code that bypasses the store, e.g. a hand-written migration.
-        var e = assertThrows(DatabaseUnavailableException.class, () -> db.inTransaction(c -> c.createStatement().executeUpdate(
+        var e = assertThrows(DatabaseRefusedException.class, () -> db.inTransaction(c -> c.createStatement().executeUpdate(
                 "INSERT INTO mapping.aliases (address, user_id, target, state)"
                         + " SELECT 'x.y@gw.example', id, 'relationship', 'active' FROM mapping.users WHERE login = 'alex'")));
         assertTrue(e.getMessage().contains("aliases_relationship_iff_target"), e.getMessage());

@@ -1,0 +1,66 @@
+package dev.liaison.mapping.database;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.sql.ResultSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A failed transaction is reported as what it was: an outage, to be waited out, or a statement the
+ * database refused, a defect that retrying does not mend. Both commit nothing.
+ */
+@ParameterizedClass
+@MethodSource("dev.liaison.mapping.database.TestPostgres#available")
+class DatabaseFailuresTest {
+
+    @Parameter
+    TestPostgres postgres;
+
+    @Test
+    void aRefusedStatementIsReportedAsRefusedWithItsSqlStateAndCommitsNothing() {
+        try (Database db = postgres.freshDatabase()) {
+            db.inTransaction(c -> c.createStatement().execute("CREATE TABLE t (v int CHECK (v > 0))"));
+            var e = assertThrows(DatabaseException.class, () -> db.inTransaction(c -> {
+                c.createStatement().execute("INSERT INTO t VALUES (1)");
+                return c.createStatement().execute("INSERT INTO t VALUES (-1)");
+            }));
+            assertInstanceOf(DatabaseRefusedException.class, e, e.getMessage());
+            assertTrue(e.getMessage().contains("SQLSTATE 23514") && e.getMessage().contains("not an outage"),
+                    e.getMessage());
+            assertEquals(0, count(db), "the statement before the refused one was rolled back with it");
+        }
+    }
+
+    @Test
+    void aLostConnectionIsReportedAsAnOutage() {
+        try (Database db = postgres.freshDatabase()) {
+            db.inTransaction(c -> c.createStatement().execute("CREATE TABLE t (v int)"));
+            var e = assertThrows(DatabaseException.class, () -> db.inTransaction(c -> {
+                c.createStatement().execute("INSERT INTO t VALUES (1)");
+                // the server ends this session, as a restart or an administrator would
+                return c.createStatement().execute("SELECT pg_terminate_backend(pg_backend_pid())");
+            }));
+            assertInstanceOf(DatabaseUnavailableException.class, e, e.getMessage());
+            assertTrue(e.getMessage().startsWith("database unavailable"), e.getMessage());
+            assertFalse(e.getMessage().contains("refused"), e.getMessage());
+            assertEquals(0, count(db), "nothing of the cut transaction was committed");
+        }
+    }
+
+    private static long count(Database db) {
+        return db.inAutocommit(c -> {
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM t")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+}
