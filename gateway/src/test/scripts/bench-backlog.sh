@@ -7,13 +7,15 @@
 #   dispatch: the dispatcher's look for due envelopes when the backlog's destination has all its slots
 #             taken (excluded) and another destination has three due: one scan of every due row as it
 #             was (migrations up to transport V5, with outbound_due), against the look destination by
-#             destination (transport V6 on).
+#             destination (transport V6 on): the due destinations by a skip through
+#             outbound_due_by_destination, then the other destination's rows, in one transaction.
 # Debian's PostgreSQL in a temporary directory (as .ci/run starts it), the repository's transport
 # migrations, pgbench with prepared statements on one connection.
 # Usage: gateway/src/test/scripts/bench-backlog.sh record|dispatch [backlog, default 20000] [seconds per run, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 mode=${1:?record or dispatch}
+case $mode in record | dispatch) ;; *) echo "unknown mode $mode: record or dispatch" >&2; exit 2 ;; esac
 backlog=${2:-20000}
 seconds=${3:-5}
 pgbin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -n 1)")
@@ -22,9 +24,9 @@ chmod 755 "$dir"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 chown postgres "$dir" 2>/dev/null || true
+trap 'as_postgres "$pgbin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 as_postgres "$pgbin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 >/dev/null
 as_postgres "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null
-trap 'as_postgres "$pgbin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 sql() { psql -h 127.0.0.1 -p "$port" -U postgres -q -v ON_ERROR_STOP=1 "$@"; }
 migrate() { # migrate FROM TO: transport migrations with versions FROM..TO
   for f in gateway/src/main/resources/db/transport/V*.sql; do
@@ -60,7 +62,7 @@ EOF2
   echo "statistics of an empty queue"
   for run in before now before now; do bench $run; done
 
-elif [ "$mode" = dispatch ]; then
+else # dispatch
   migrate 1 5
   sql <<EOF2
 ALTER TABLE transport.outbound SET (autovacuum_enabled = false);
@@ -72,7 +74,7 @@ INSERT INTO transport.outbound (envelope_id, destination, envelope, state, next_
       FROM generate_series(1, 3) g;
 VACUUM ANALYZE transport.outbound;
 EOF2
-  # the statements as OutboundQueue.lockDue sends them, with the destination concurrency 4 written out
+  # the statements as OutboundQueue.lockDue sends them (times as now(), the excluded list written out)
   cat > "$dir/before.sql" <<'EOF2'
 \set max 64
 SELECT id, destination FROM transport.outbound WHERE state = 'pending' AND next_attempt_at <= now()
@@ -81,23 +83,22 @@ SELECT id, destination FROM transport.outbound WHERE state = 'pending' AND next_
 EOF2
   cat > "$dir/now.sql" <<'EOF2'
 \set max 64
-WITH RECURSIVE pending (destination) AS (
-    (SELECT destination FROM transport.outbound WHERE state = 'pending' ORDER BY destination LIMIT 1)
-    UNION ALL SELECT (SELECT o.destination FROM transport.outbound o WHERE o.state = 'pending'
-        AND o.destination > p.destination ORDER BY o.destination LIMIT 1) FROM pending p WHERE p.destination IS NOT NULL)
-SELECT due.id, due.destination FROM pending p CROSS JOIN LATERAL (
-    SELECT o.id, o.destination, o.next_attempt_at FROM transport.outbound o
-     WHERE o.state = 'pending' AND o.destination = p.destination AND o.next_attempt_at <= now()
-       AND o.expires_at > now() AND (o.leased_until IS NULL OR o.leased_until <= now())
-     ORDER BY o.destination, o.next_attempt_at LIMIT 4 FOR UPDATE SKIP LOCKED) due
- WHERE p.destination IS NOT NULL AND p.destination <> ALL ('{https://peer.example/}')
- ORDER BY due.next_attempt_at LIMIT :max;
+BEGIN;
+WITH RECURSIVE pending (destination, first_due) AS (
+    (SELECT destination, next_attempt_at FROM transport.outbound WHERE state = 'pending'
+      ORDER BY destination, next_attempt_at LIMIT 1)
+    UNION ALL SELECT n.destination, n.next_attempt_at FROM pending p CROSS JOIN LATERAL (
+        SELECT o.destination, o.next_attempt_at FROM transport.outbound o WHERE o.state = 'pending'
+           AND o.destination > p.destination ORDER BY o.destination, o.next_attempt_at LIMIT 1) n)
+SELECT destination FROM pending WHERE first_due <= now() AND destination <> ALL ('{https://peer.example/}')
+ ORDER BY first_due LIMIT :max;
+SELECT id, destination, next_attempt_at FROM transport.outbound WHERE destination = 'https://other.example/'
+   AND state = 'pending' AND next_attempt_at <= now() AND expires_at > now()
+   AND (leased_until IS NULL OR leased_until <= now()) ORDER BY next_attempt_at LIMIT 4 FOR UPDATE SKIP LOCKED;
+COMMIT;
 EOF2
   bench before; bench before
   migrate 6 999
   sql -c "VACUUM ANALYZE transport.outbound"
   bench now; bench now
-else
-  echo "unknown mode $mode: record or dispatch" >&2
-  exit 2
 fi

@@ -31,8 +31,13 @@ public final class Limits {
 
     // --- Envelope and padding -------------------------------------------------------------------
 
-    /** Largest ratchet ciphertext an envelope carries; bigger content goes as an attachment. */
-    public static final int MAX_CIPHERTEXT_BYTES = 4 * 1024 * 1024;
+    /**
+     * Largest ratchet ciphertext an envelope carries. 16 MiB, so a relationship carries what plain
+     * email through the same queue does (a phone's photos, an ordinary document); it was 4 MiB, and
+     * such mail was refused after the client had sent it all. Bigger content would go out of band
+     * (the seed's attachments), which is not built.
+     */
+    public static final int MAX_CIPHERTEXT_BYTES = 16 * 1024 * 1024;
     /** Largest encoded envelope: header, address and the largest ciphertext. */
     public static final int MAX_ENVELOPE_BYTES = MAX_CIPHERTEXT_BYTES + 1024;
     /**

@@ -63,12 +63,26 @@ public final class DatabaseProbe implements AutoCloseable {
             answer.cancel(true); // interrupts a wait for a pooled connection
             return new Answer.Failed<>("the database did not answer within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
+            if (cancelledByTheStatementTimeout(e.getCause())) {
+                // the server's timeout fired before ours: the same answer, whichever came first
+                return new Answer.Failed<>("the database did not answer within " + timeout.toMillis() + " ms");
+            }
             LOG.debug("Database probe failed", e.getCause());
             return new Answer.Failed<>("the database is unavailable (" + e.getCause().getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer.Failed<>("interrupted while waiting for the database");
         }
+    }
+
+    /** SQLSTATE 57014, query_canceled: what {@code statement_timeout} raises. */
+    private static boolean cancelledByTheStatementTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && "57014".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

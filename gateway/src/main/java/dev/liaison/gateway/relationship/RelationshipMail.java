@@ -21,7 +21,7 @@ import java.util.List;
 public final class RelationshipMail {
 
     /**
-     * The largest message a relationship carries: the protocol's 4 MiB ciphertext bucket, less the
+     * The largest message a relationship carries: the protocol's 16 MiB ciphertext bucket, less the
      * padding, payload framing and room for a Particle update riding along.
      */
     public static final int MAX_MESSAGE_BYTES = dev.liaison.gateway.Limits.MAX_CIPHERTEXT_BYTES - 16 * 1024;

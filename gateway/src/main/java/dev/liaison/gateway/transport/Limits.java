@@ -12,9 +12,10 @@ public final class Limits {
     /**
      * Largest envelope accepted or sent, in bytes. Mail bodies with attachments are carried in
      * the envelope, so this also bounds the largest message; the receiver never buffers more
-     * than this for one request. Published in {@code /.well-known/communicator.json}.
+     * than this for one request. Published in {@code /.well-known/communicator.json}. The protocol's
+     * largest envelope, so the queue carries any a relationship seals.
      */
-    public static final int MAX_ENVELOPE_BYTES = 16 * 1024 * 1024;
+    public static final int MAX_ENVELOPE_BYTES = dev.liaison.gateway.Limits.MAX_ENVELOPE_BYTES;
 
     /** Longest {@code Envelope-Id} accepted: ids are random tokens, not data. */
     public static final int MAX_ENVELOPE_ID_LENGTH = 64;

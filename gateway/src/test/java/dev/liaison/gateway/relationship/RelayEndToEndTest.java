@@ -117,6 +117,52 @@ class RelayEndToEndTest {
     }
 
     /**
+     * A photo or a document of several megabytes goes through a relationship as plain email does: a
+     * 9 MB attachment (12 MB once encoded) arrives byte for byte. One that would not fit the protocol's
+     * largest envelope (but is within the SIZE that SMTP advertises) is refused with 552 5.3.4, and
+     * nothing of it is filed or sent.
+     */
+    @Test
+    void aMessageOfSeveralMegabytesIsRelayedWholeAndOneOverTheRelationshipsLimitIsRefused() throws Exception {
+        MimeMessage large = withAttachment("holiday photos", 9 * 1000 * 1000);
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        large.writeTo(written);
+        assertTrue(written.size() > 12_000_000 && written.size() < RelationshipMail.MAX_MESSAGE_BYTES, "size " + written.size());
+        MailClients.send(pair.alex, "alex", "alex-pw", large);
+        byte[] delivered = awaitMessage(pair.blair, "holiday photos");
+        assertArrayEquals(MailClients.body(written.toByteArray()), MailClients.body(delivered));
+
+        MimeMessage tooLarge = withAttachment("the whole film", 13 * 1000 * 1000);
+        ByteArrayOutputStream over = new ByteArrayOutputStream();
+        tooLarge.writeTo(over);
+        assertTrue(over.size() > RelationshipMail.MAX_MESSAGE_BYTES && over.size() < 25 * 1024 * 1024, "size " + over.size());
+        String refusal = MailClients.refusal(pair.alex, "alex", "alex-pw", tooLarge);
+        assertTrue(refusal.contains("552") && refusal.contains("5.3.4"), refusal);
+        assertEquals(List.of(), MailClients.withSubject(pair.alex, "Sent", "the whole film"), "no Sent copy of a refused message");
+        MailClients.send(pair.alex, "alex", "alex-pw", toBlair("after the film", null));
+        awaitMessage(pair.blair, "after the film");
+        assertEquals(List.of(), MailClients.withSubject(pair.blair, "INBOX", "the whole film"), "nothing of it relayed");
+    }
+
+    /** Alex to Blair's alias: a line of text and {@code octets} of random bytes attached (base64 on the wire). */
+    private static MimeMessage withAttachment(String subject, int octets) throws Exception {
+        MimeMessage m = new MimeMessage(MailClients.smtp(pair.alex));
+        m.setFrom(new InternetAddress("alex@alex.test"));
+        m.setRecipients(Message.RecipientType.TO, link.alexAlias());
+        m.setSubject(subject);
+        var text = new MimeBodyPart();
+        text.setText("Attached.\r\n", "UTF-8");
+        var file = new MimeBodyPart();
+        byte[] binary = new byte[octets];
+        new java.util.Random(octets).nextBytes(binary);
+        file.setContent(binary, "application/octet-stream");
+        file.setFileName(subject.replace(' ', '-') + ".bin");
+        m.setContent(new MimeMultipart(text, file));
+        m.saveChanges();
+        return m;
+    }
+
+    /**
      * A client that sends the same message again (its connection dropped before the 250, say)
      * relays it once: the retry is recognised by its Message-ID and nothing is sealed or filed
      * again. The message sent after it arrives, so the retry had its chance to arrive too.
@@ -175,14 +221,13 @@ class RelayEndToEndTest {
         }
     }
 
+    /** The message with this subject once it is in the node user's INBOX; only matching messages are downloaded. */
     static byte[] awaitMessage(GatewayPair.Node node, String subject) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            for (byte[] raw : MailClients.raw(node, "INBOX")) {
-                MimeMessage m = new MimeMessage(null, new java.io.ByteArrayInputStream(raw));
-                if (subject.equals(m.getSubject())) {
-                    return raw;
-                }
+            List<byte[]> found = MailClients.withSubject(node, "INBOX", subject);
+            if (!found.isEmpty()) {
+                return found.get(0);
             }
             Thread.sleep(100);
         }

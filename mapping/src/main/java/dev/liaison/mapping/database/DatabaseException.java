@@ -6,7 +6,9 @@ import java.sql.SQLException;
  * The database did not do the work. Which of the two it is decides what whoever reads the log
  * should do: {@link DatabaseUnavailableException} (an outage: wait, or bring the database back) or
  * {@link DatabaseRefusedException} (a statement refused: a defect or a schema out of step, which
- * retrying does not mend). Either way nothing of the work was committed.
+ * retrying does not mend). Either way the work is not known to be done: nothing of it was
+ * committed, unless the connection was lost during the COMMIT itself, which leaves it unknown (so
+ * work retried after an outage must be idempotent, as every store's is).
  */
 public abstract sealed class DatabaseException extends RuntimeException
         permits DatabaseUnavailableException, DatabaseRefusedException {
@@ -22,7 +24,7 @@ public abstract sealed class DatabaseException extends RuntimeException
      */
     public static DatabaseException of(String what, SQLException e) {
         String during = what.isEmpty() ? "" : " while " + what;
-        if (SqlStates.isTransient(e) || e.getSQLState() == null) {
+        if (e.getSQLState() == null || SqlStates.isTransient(e)) {
             return new DatabaseUnavailableException("database unavailable" + during + ": " + e.getMessage(), e);
         }
         return new DatabaseRefusedException("database refused a statement" + during + " (SQLSTATE " + e.getSQLState()

@@ -3,6 +3,8 @@ package dev.liaison.mapping.database;
 import org.postgresql.util.PSQLException;
 
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.util.Set;
 
 /** Reading PostgreSQL's SQLSTATE codes, so stores turn constraint violations into domain errors. */
@@ -10,7 +12,8 @@ public final class SqlStates {
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String FOREIGN_KEY_VIOLATION = "23503";
-    private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "40", "53", "57", "58");
+    private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "28", "40", "53", "57", "58");
+    private static final Set<String> TRANSIENT_STATES = Set.of("3D000", "25006", "25P03", "25P04", "55P03");
 
     private SqlStates() {
     }
@@ -31,17 +34,23 @@ public final class SqlStates {
 
     /**
      * Whether {@code e}, or an {@link SQLException} among its causes, says the database cannot do
-     * the work right now whatever the data: connection lost (class 08), deadlock or serialization
-     * failure (40), disk full or out of memory (53), server shutting down (57), I/O error (58),
-     * read-only transaction (25006, e.g. a standby after failover), lock timeout (55P03). Work that
-     * failed this way must be retried as it was, not counted against the data.
+     * the work right now whatever the data: connection lost (class 08), login refused (28, e.g. a
+     * rotated password), deadlock or serialization failure (40), disk full or out of memory (53),
+     * server shutting down (57), I/O error (58), database missing (3D000), read-only transaction
+     * (25006, e.g. a standby after failover), a session ended by a timeout (25P03, 25P04), lock
+     * timeout (55P03); or the driver or pool calls it transient or recoverable (a pool's wait for a
+     * connection that ran out, whatever state it copies). Work that failed this way must be retried
+     * as it was, not counted against the data.
      */
     public static boolean isTransient(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+                return true;
+            }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
                 String sqlClass = state.length() >= 2 ? state.substring(0, 2) : state;
-                return TRANSIENT_CLASSES.contains(sqlClass) || "25006".equals(state) || "55P03".equals(state);
+                return TRANSIENT_CLASSES.contains(sqlClass) || TRANSIENT_STATES.contains(state);
             }
             if (t.getCause() == t) {
                 break;

@@ -5,7 +5,11 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,6 +57,23 @@ class DatabaseFailuresTest {
             assertFalse(e.getMessage().contains("refused"), e.getMessage());
             assertEquals(0, count(db), "nothing of the cut transaction was committed");
         }
+    }
+
+    /**
+     * A pool with no connection to lend within its timeout is an outage, whatever state the pool's
+     * exception copies (HikariCP copies the last failed connection attempt's, which can be a refused
+     * login's 28P01).
+     */
+    @Test
+    void aPoolThatLendsNoConnectionInTimeIsAnOutage() throws Exception {
+        try (Database db = Database.open(postgres.freshLocation(), new PoolSettings("one", 1, Duration.ofMillis(300)));
+             Connection held = db.dataSource().getConnection()) {
+            var e = assertThrows(DatabaseException.class, () -> db.inAutocommit(c -> c.createStatement().execute("SELECT 1")));
+            assertInstanceOf(DatabaseUnavailableException.class, e, e.getMessage());
+        }
+        assertTrue(SqlStates.isTransient(new SQLTransientConnectionException("pool timed out", "28P01")),
+                "a refused login copied into a pool's timeout");
+        assertFalse(SqlStates.isTransient(new SQLException("duplicate key", "23505")));
     }
 
     private static long count(Database db) {

@@ -44,7 +44,7 @@ public final class LegacyDelivery {
 
     /**
      * Loads the DKIM key for {@code dkim.selector}, generating and storing it the first time.
-     * {@code DatabaseUnavailableException} if the database fails.
+     * {@code DatabaseException} if the database fails.
      */
     public static LegacyDelivery open(LegacyDeliverySettings settings, Database database, KeyEncryptionKey kek,
                                       MailboxDelivery mailboxes) {

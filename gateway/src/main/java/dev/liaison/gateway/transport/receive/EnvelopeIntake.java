@@ -56,7 +56,7 @@ public final class EnvelopeIntake {
     /**
      * Stores one envelope durably (or recognises it as a resend).
      *
-     * @throws dev.liaison.mapping.database.DatabaseUnavailableException when it could not be
+     * @throws dev.liaison.mapping.database.DatabaseException when it could not be
      *         stored: the peer must be told to retry (503), not that we have it
      */
     public Answer receive(EnvelopeId id, EnvelopeBytes envelope, PeerAddress peer) {

@@ -15,8 +15,10 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -110,29 +112,106 @@ class QueuePlansTest {
                     queue.lockDue(QueryPlans.recording(real, statements), 64, Set.of(PEER.toString())));
             assertEquals(3, due.size(), "the other destination's three: " + due);
             assertTrue(due.stream().allMatch(d -> d.destination().equals(OTHER.toString())), due.toString());
-            String lockDue = statements.iterator().next();
-            List<String> arguments = List.of("now()", "now()", "now()", "ARRAY['" + PEER + "']::text[]", "64");
-
+            assertEquals(2, statements.size(), "the due destinations, then the other destination's rows: " + statements);
+            Map<String, List<String>> arguments = new LinkedHashMap<>();
+            for (String sql : statements) {
+                arguments.put(sql, sql.startsWith("WITH RECURSIVE")
+                        ? List.of("now()", "ARRAY['" + PEER + "']::text[]", "64")
+                        : List.of("'" + OTHER + "'", "now()", "now()", "now()"));
+            }
+            // a delivery thread chaining the other destination's next envelope must not read the busy one's either
+            Set<String> chaining = new LinkedHashSet<>();
+            db.inAutocommit(real -> queue.claimNextOnItsOwn(QueryPlans.recording(real, chaining), OTHER.toString(), LEASE))
+                    .orElseThrow();
+            arguments.put(chaining.iterator().next(), List.of("'" + OTHER + "'", "now()", "now()", "now()", "0",
+                    "gen_random_uuid()", "now()", "NULL"));
+            statements.addAll(chaining);
             for (String statistics : List.of("of an empty queue", "fresh")) {
                 if (statistics.equals("fresh")) {
                     db.inAutocommit(c -> QueryPlans.execute(c, "VACUUM ANALYZE transport.outbound"));
                 }
                 for (boolean generic : List.of(false, true)) {
-                    String plan = db.inAutocommit(c -> QueryPlans.analyzed(c, lockDue, arguments, generic));
-                    String which = (generic ? "generic" : "custom") + " plan, statistics " + statistics + ":\n" + plan;
-                    assertTrue(QueryPlans.buffers(plan) < 100, "a backlog of " + BUSY_BACKLOG + " read, " + which);
+                    for (var look : arguments.entrySet()) {
+                        String plan = db.inAutocommit(c -> QueryPlans.analyzed(c, look.getKey(), look.getValue(), generic));
+                        String which = (generic ? "generic" : "custom") + " plan, statistics " + statistics + ":\n" + plan;
+                        assertTrue(QueryPlans.buffers(plan) < 100, "a backlog of " + BUSY_BACKLOG + " read, " + which);
+                    }
                 }
             }
-            // estimated by the size of the backlog, the generic plan would pass jit_above_cost (100,000) at
-            // some backlog and then be compiled by PostgreSQL's JIT on every call (200 ms where measured)
-            double cost = db.inAutocommit(c -> QueryPlans.genericCost(c, lockDue));
+            // estimated by the size of the backlog, a generic plan would pass jit_above_cost (100,000) at some
+            // backlog and then be compiled by PostgreSQL's JIT on every call (200 ms where measured)
+            Map<String, Double> costs = new LinkedHashMap<>();
+            for (String sql : statements) {
+                costs.put(sql, db.inAutocommit(c -> QueryPlans.genericCost(c, sql)));
+            }
             db.inAutocommit(c -> QueryPlans.execute(c, "INSERT INTO transport.outbound (envelope_id, destination,"
                     + " envelope, state, next_attempt_at, expires_at) SELECT 'more-' || g, '" + PEER + "', '\\x00',"
                     + " 'pending', now(), now() + interval '5 days' FROM generate_series(1, " + 4 * BUSY_BACKLOG + ") g"));
             db.inAutocommit(c -> QueryPlans.execute(c, "VACUUM ANALYZE transport.outbound"));
-            double fiveTimes = db.inAutocommit(c -> QueryPlans.genericCost(c, lockDue));
-            assertTrue(fiveTimes < 1.5 * cost, "the generic plan's cost grows with the backlog: " + cost + " at "
-                    + BUSY_BACKLOG + ", " + fiveTimes + " at five times that");
+            for (var before : costs.entrySet()) {
+                double fiveTimes = db.inAutocommit(c -> QueryPlans.genericCost(c, before.getKey()));
+                assertTrue(fiveTimes < 1.5 * before.getValue(), "the generic plan's cost grows with the backlog: "
+                        + before.getValue() + " at " + BUSY_BACKLOG + ", " + fiveTimes + " at five times that\n" + before.getKey());
+            }
+        }
+    }
+
+    /**
+     * The look locks only the rows it returns, whichever way it goes: locked and not leased, the
+     * others would be skipped by other nodes' dispatchers and by this node's chaining threads until
+     * the claim commits.
+     */
+    @Test
+    void theDispatchersLookLocksOnlyTheRowsItReturns() throws Exception {
+        try (Database db = postgres.freshDatabase()) {
+            db.migrate(TransportSchema.SCHEMA);
+            OutboundQueue queue = new OutboundQueue(DeliverySettings.defaults());
+            enqueue(db, queue, PEER, 20);
+            for (int d = 0; d < 30; d++) {
+                enqueue(db, queue, URI.create("https://d" + d + ".example/communicator/v1/envelopes"), 3);
+            }
+            for (Set<String> excluded : List.of(Set.<String>of(), Set.of(PEER.toString()))) {
+                try (Connection claiming = db.dataSource().getConnection(); Connection other = db.dataSource().getConnection()) {
+                    claiming.setAutoCommit(false);
+                    List<OutboundQueue.Candidate> due = queue.lockDue(claiming, 5, excluded);
+                    assertEquals(5, due.size(), "excluded " + excluded + ": " + due);
+                    long free;
+                    try (var s = other.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM (SELECT id FROM"
+                            + " transport.outbound FOR UPDATE SKIP LOCKED) f")) {
+                        rs.next();
+                        free = rs.getLong(1);
+                    }
+                    assertEquals(20 + 30 * 3 - 5, free, "rows locked beyond the 5 returned, excluded " + excluded);
+                    claiming.rollback();
+                }
+            }
+        }
+    }
+
+    /**
+     * The look's cost is a probe per destination with pending envelopes, not a read of each envelope:
+     * 500 destinations whose 20 envelopes each wait for a later attempt (a plain-email queue in
+     * backoff) are passed over in a few buffers each.
+     */
+    @Test
+    void theLookCostsAProbePerDestinationNotARowPerEnvelope() throws Exception {
+        try (Database db = postgres.freshDatabase()) {
+            db.migrate(TransportSchema.SCHEMA);
+            OutboundQueue queue = new OutboundQueue(DeliverySettings.defaults());
+            db.inAutocommit(c -> QueryPlans.execute(c, "INSERT INTO transport.outbound (envelope_id, destination,"
+                    + " envelope, state, next_attempt_at, expires_at) SELECT 'later-' || g, 'https://d' || (g % 500)"
+                    + " || '.example/', '\\x00', 'pending', now() + interval '1 hour', now() + interval '5 days'"
+                    + " FROM generate_series(1, 10000) g"));
+            db.inAutocommit(c -> QueryPlans.execute(c, "VACUUM ANALYZE transport.outbound"));
+            Set<String> statements = new LinkedHashSet<>();
+            assertEquals(List.of(), db.inTransaction(real -> queue.lockDue(QueryPlans.recording(real, statements), 64,
+                    Set.of())));
+            assertEquals(1, statements.size(), "no destination is due, so none is looked at: " + statements);
+            for (boolean generic : List.of(false, true)) {
+                String plan = db.inAutocommit(c -> QueryPlans.analyzed(c, statements.iterator().next(),
+                        List.of("now()", "ARRAY[]::text[]", "64"), generic));
+                assertTrue(QueryPlans.buffers(plan) < 500 * 5, plan);
+            }
         }
     }
 
