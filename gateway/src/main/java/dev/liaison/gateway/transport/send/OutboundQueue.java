@@ -133,7 +133,7 @@ public final class OutboundQueue {
     public List<Candidate> lockDue(Connection c, int max, Collection<String> excluded) throws SQLException {
         Instant now = clock.instant();
         List<Candidate> due = new ArrayList<>();
-        for (String destination : dueDestinations(c, now, excluded, max)) {
+        for (String destination : dueDestinations(c, now, excluded)) {
             if (due.size() == max) {
                 break;
             }
@@ -148,12 +148,13 @@ public final class OutboundQueue {
     }
 
     /**
-     * Up to {@code max} destinations not in {@code excluded} whose earliest pending envelope is due,
-     * earliest first: a skip through {@code outbound_due_by_destination}, whose first entry for a
-     * destination is its earliest attempt (an envelope in flight counts; its destination may then
-     * have nothing to take, and the look passes on).
+     * The destinations not in {@code excluded} whose earliest pending envelope is due, earliest
+     * first: a skip through {@code outbound_due_by_destination}, whose first entry for a destination
+     * is its earliest attempt. An envelope in flight counts, so a destination may have nothing to
+     * take; all are listed, not {@code max}, so that such destinations (leased by another node, say)
+     * cannot fill the list and keep the others from being looked at.
      */
-    private List<String> dueDestinations(Connection c, Instant now, Collection<String> excluded, int max)
+    private List<String> dueDestinations(Connection c, Instant now, Collection<String> excluded)
             throws SQLException {
         try (var s = c.prepareStatement("WITH RECURSIVE pending (destination, first_due) AS ("
                 + " (SELECT destination, next_attempt_at FROM " + t + " WHERE state = 'pending'"
@@ -162,10 +163,9 @@ public final class OutboundQueue {
                 + " SELECT o.destination, o.next_attempt_at FROM " + t + " o WHERE o.state = 'pending'"
                 + " AND o.destination > p.destination ORDER BY o.destination, o.next_attempt_at LIMIT 1) n)"
                 + " SELECT destination FROM pending WHERE first_due <= ? AND destination <> ALL (?)"
-                + " ORDER BY first_due LIMIT ?")) {
+                + " ORDER BY first_due")) {
             s.setObject(1, time(now));
             s.setArray(2, c.createArrayOf("text", excluded.toArray()));
-            s.setInt(3, max);
             List<String> destinations = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
