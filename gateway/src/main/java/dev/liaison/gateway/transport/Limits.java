@@ -57,6 +57,12 @@ public final class Limits {
 
     /** Rows claimed or expired per database round trip. */
     public static final int CLAIM_BATCH = 64;
+    /**
+     * Envelopes expired per transaction. Small: each comes back with its bytes (a plain-email bounce
+     * attaches the message), up to {@link #MAX_ENVELOPE_BYTES} each, and its failure notice is filed
+     * in the same transaction.
+     */
+    public static final int EXPIRY_BATCH = 4;
 
     /** Longest Retry-After from a peer that we honour; longer ones are capped. */
     public static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);

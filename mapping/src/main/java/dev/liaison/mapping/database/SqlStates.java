@@ -13,7 +13,7 @@ public final class SqlStates {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String FOREIGN_KEY_VIOLATION = "23503";
     private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "28", "40", "53", "57", "58");
-    private static final Set<String> TRANSIENT_STATES = Set.of("3D000", "25006", "25P03", "25P04", "55P03");
+    private static final Set<String> TRANSIENT_STATES = Set.of("3D000", "25006", "55P03");
 
     private SqlStates() {
     }
@@ -37,10 +37,11 @@ public final class SqlStates {
      * the work right now whatever the data: connection lost (class 08), login refused (28, e.g. a
      * rotated password), deadlock or serialization failure (40), disk full or out of memory (53),
      * server shutting down (57), I/O error (58), database missing (3D000), read-only transaction
-     * (25006, e.g. a standby after failover), a session ended by a timeout (25P03, 25P04), lock
-     * timeout (55P03); or the driver or pool calls it transient or recoverable (a pool's wait for a
-     * connection that ran out, whatever state it copies). Work that failed this way must be retried
-     * as it was, not counted against the data.
+     * (25006, e.g. a standby after failover), lock timeout (55P03); or the driver or pool calls it
+     * transient or recoverable (a pool's wait for a connection that ran out, whatever state it
+     * copies). Work that failed this way must be retried as it was, not counted against the data.
+     * Not the transaction timeouts (25P03, 25P04): the work itself may be what takes too long, and
+     * retried uncounted it would never be set aside.
      */
     public static boolean isTransient(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

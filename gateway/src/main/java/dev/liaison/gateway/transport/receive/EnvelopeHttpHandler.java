@@ -53,6 +53,8 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private final EnvelopeIntake intake;
     private final ServiceDescriptionSource description;
     private final Executor blocking;
+    /** Largest declared body given its whole buffer at once (the usual envelope; larger ones grow as they arrive). */
+    static final int PREALLOCATED = 1024 * 1024;
     private final int maxEnvelopeBytes;
     private final HttpResources resources;
 
@@ -184,9 +186,11 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER));
         }
-        // A declared length gets an exact heap buffer whose array becomes the envelope without a copy.
-        body = length >= 0 ? Unpooled.buffer((int) length, maxEnvelopeBytes)
-                : Unpooled.buffer(Math.min(8192, maxEnvelopeBytes), maxEnvelopeBytes);
+        // A declared length up to PREALLOCATED gets an exact heap buffer whose array becomes the envelope
+        // without a copy. A larger one grows with what arrives: a peer that only declares 16 MiB on each
+        // of many connections must not make the receiver hold 16 MiB for each before it sends a byte.
+        body = length >= 0 && length <= PREALLOCATED ? Unpooled.buffer((int) length, maxEnvelopeBytes)
+                : Unpooled.buffer((int) Math.min(length >= 0 ? PREALLOCATED : 8192, maxEnvelopeBytes), maxEnvelopeBytes);
         mode = Mode.UPLOAD;
     }
 

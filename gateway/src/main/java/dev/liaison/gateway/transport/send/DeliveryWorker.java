@@ -266,7 +266,7 @@ public final class DeliveryWorker implements AutoCloseable {
         int expired;
         do {
             expired = database.inTransaction(c -> {
-                List<UndeliverableEnvelope> due = queue.expireDue(c, Limits.CLAIM_BATCH);
+                List<UndeliverableEnvelope> due = queue.expireDue(c, Limits.EXPIRY_BATCH);
                 for (UndeliverableEnvelope envelope : due) {
                     expiryListener.undeliverable(c, envelope);
                 }
@@ -276,7 +276,7 @@ public final class DeliveryWorker implements AutoCloseable {
                 LOG.warn("{} outbound envelopes expired undelivered after {}; their senders are told", expired,
                         settings.expiry());
             }
-        } while (expired == Limits.CLAIM_BATCH && running);
+        } while (expired == Limits.EXPIRY_BATCH && running);
     }
 
     /**
