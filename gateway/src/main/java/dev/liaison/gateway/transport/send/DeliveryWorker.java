@@ -103,8 +103,7 @@ public final class DeliveryWorker implements AutoCloseable {
         QueueWakeup.Wake wake = QueueWakeup.Wake.EVERYTHING;
         while (running) {
             try {
-                sweepExpired();
-                pruneWhenDue();
+                housekeeping();
                 int dispatched = wake.everything() ? dispatchDue() : dispatchNotified(wake.topics());
                 if (dispatched == 0) {
                     wake = wakeup.awaitWake(settings.pollInterval());
@@ -257,6 +256,27 @@ public final class DeliveryWorker implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The expiry sweep and the prune, each on its own schedule. A failure of either is logged and
+     * dispatching goes on: one expired envelope whose notice cannot be filed must not stop every
+     * delivery (it did: the failed sweep was due again after the pause, and threw again, before
+     * anything was dispatched). Each is tried again on its next turn.
+     */
+    private void housekeeping() {
+        try {
+            sweepExpired();
+        } catch (RuntimeException e) {
+            LOG.warn("Expiring outbound envelopes of {} failed ({}); deliveries go on, the sweep runs again in {}",
+                    queue.table().name(), e.getMessage(), settings.pollInterval());
+        }
+        try {
+            pruneWhenDue();
+        } catch (RuntimeException e) {
+            LOG.warn("Forgetting finished envelopes of {} failed ({}); deliveries go on, tried again in {}",
+                    queue.table().name(), e.getMessage(), PRUNE_INTERVAL);
+        }
+    }
+
     private void sweepExpired() {
         Instant now = settings.clock().instant();
         if (now.isBefore(nextExpirySweep)) {
@@ -290,6 +310,7 @@ public final class DeliveryWorker implements AutoCloseable {
         if (now.isBefore(nextPrune)) {
             return;
         }
+        nextPrune = now.plus(PRUNE_INTERVAL); // also when the pass fails: not tried again on every loop
         int pruned = 0;
         int batch = 0;
         for (int i = 0; i < PRUNE_BATCHES_PER_PASS && running; i++) {

@@ -329,6 +329,47 @@ class DeliveryTest {
         assertEquals(1, status(id).attempts(), "no attempt after expiry");
     }
 
+    /**
+     * An expired envelope whose failure notice cannot be filed (the listener throws every time) stays
+     * pending and is tried again; meanwhile everything else is still delivered. The clock moves on
+     * by itself here, as a real one does, so the failed sweep is due again on every pass.
+     */
+    @Test
+    void anExpiryThatCannotBeReportedDoesNotStopOtherDeliveries() throws Exception {
+        DeliverySettings expiring = settings.withExpiry(Duration.ofHours(1));
+        opened(DeliveryWorker.start(senderDb, expiring, new EnvelopePoster(tls.clientContext()), (c, e) -> {
+            throw new IllegalStateException("the notice store is broken");
+        }));
+        OutboundQueue queue = new OutboundQueue(expiring);
+        EnvelopeId stuck = EnvelopeId.random();
+        senderDb.inTransaction(c -> queue.enqueue(c, new OutboundEnvelope(stuck, endpoint(freePort()),
+                EnvelopeBytes.copyOf(body('S', 40)))));
+        waitUntil(() -> status(stuck).attempts() == 1 && !status(stuck).lastError().isEmpty());
+        clock.advance(Duration.ofMinutes(61));
+        Thread ticking = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                clock.advance(Duration.ofMillis(100));
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        ticking.start();
+        try {
+            ReceivingService receiver = receiver(0);
+            EnvelopeId other = EnvelopeId.random();
+            senderDb.inTransaction(c -> queue.enqueue(c, new OutboundEnvelope(other, endpoint(receiver.port()),
+                    EnvelopeBytes.copyOf(body('R', 40)))));
+            waitUntil(() -> status(other).state() == OutboundStatus.State.DELIVERED);
+            assertEquals(OutboundStatus.State.PENDING, status(stuck).state(), "the sweep's failure rolled its expiry back");
+        } finally {
+            ticking.interrupt();
+            ticking.join();
+        }
+    }
+
     @Test
     void envelopeRefusedAsMalformedIsReportedAndNotRetried() throws Exception {
         ReceivingService receiver = receiver(0);
