@@ -2,6 +2,7 @@ package dev.liaison.gateway.health;
 
 import dev.liaison.gateway.Limits;
 import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.database.SqlStates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class DatabaseProbe implements AutoCloseable {
             answer.cancel(true); // interrupts a wait for a pooled connection
             return new Answer.Failed<>("the database did not answer within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
-            if (cancelledByTheStatementTimeout(e.getCause())) {
+            if (SqlStates.isQueryCanceled(e.getCause())) {
                 // the server's timeout fired before ours: the same answer, whichever came first
                 return new Answer.Failed<>("the database did not answer within " + timeout.toMillis() + " ms");
             }
@@ -73,16 +74,6 @@ public final class DatabaseProbe implements AutoCloseable {
             Thread.currentThread().interrupt();
             return new Answer.Failed<>("interrupted while waiting for the database");
         }
-    }
-
-    /** SQLSTATE 57014, query_canceled: what {@code statement_timeout} raises. */
-    private static boolean cancelledByTheStatementTimeout(Throwable failure) {
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SQLException sql && "57014".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

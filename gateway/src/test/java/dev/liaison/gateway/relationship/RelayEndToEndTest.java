@@ -60,19 +60,9 @@ class RelayEndToEndTest {
 
     @Test
     void messageWithAttachmentArrivesFromTheAliasByteForByteAndTheReplyThreads() throws Exception {
-        MimeMessage m = new MimeMessage(MailClients.smtp(pair.alex));
+        MimeMessage m = withAttachment("the plan, with a file", 5000);
         m.setFrom(new InternetAddress("alex@alex.test", "Alex Private"));
-        m.setRecipients(Message.RecipientType.TO, link.alexAlias());
-        m.setSubject("the plan, with a file");
         m.setHeader("X-Originating-IP", "[192.0.2.7]");
-        var text = new MimeBodyPart();
-        text.setText("Here is the plan.\r\n", "UTF-8"); // CRLF: what SMTP carries
-        var file = new MimeBodyPart();
-        byte[] binary = new byte[5000];
-        new java.util.Random(7).nextBytes(binary);
-        file.setContent(binary, "application/octet-stream");
-        file.setFileName("plan.bin");
-        m.setContent(new MimeMultipart(text, file));
         m.saveChanges();
         ByteArrayOutputStream written = new ByteArrayOutputStream();
         m.writeTo(written);
@@ -151,7 +141,7 @@ class RelayEndToEndTest {
         m.setRecipients(Message.RecipientType.TO, link.alexAlias());
         m.setSubject(subject);
         var text = new MimeBodyPart();
-        text.setText("Attached.\r\n", "UTF-8");
+        text.setText("Attached.\r\n", "UTF-8"); // CRLF: what SMTP carries
         var file = new MimeBodyPart();
         byte[] binary = new byte[octets];
         new java.util.Random(octets).nextBytes(binary);

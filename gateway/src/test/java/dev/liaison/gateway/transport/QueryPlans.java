@@ -35,32 +35,31 @@ public final class QueryPlans {
 
     /** The generic plan of {@code sql} (JDBC placeholders), which the driver's prepared statements settle on. */
     public static String genericPlan(Connection c, String sql) throws SQLException {
-        int parameters = (int) sql.chars().filter(ch -> ch == '?').count();
-        execute(c, "SET plan_cache_mode = force_generic_plan");
-        execute(c, "PREPARE under_test AS " + numbered(sql));
-        try {
-            return explain(c, "EXPLAIN (COSTS OFF) EXECUTE under_test("
-                    + String.join(", ", Collections.nCopies(parameters, "NULL")) + ")");
-        } finally {
-            execute(c, "DEALLOCATE under_test");
-            execute(c, "RESET plan_cache_mode");
-        }
+        return explainGeneric(c, sql, "(COSTS OFF) ");
     }
 
     /** The estimated total cost of the generic plan of {@code sql}: above {@code jit_above_cost}, every run is JIT-compiled. */
     public static double genericCost(Connection c, String sql) throws SQLException {
+        Matcher cost = TOTAL_COST.matcher(explainGeneric(c, sql, ""));
+        if (!cost.find()) {
+            throw new IllegalStateException("no cost in the plan of " + sql);
+        }
+        return Double.parseDouble(cost.group(1));
+    }
+
+    /** {@code EXPLAIN options} of the generic plan of {@code sql}; the session's settings are left as they were. */
+    private static String explainGeneric(Connection c, String sql, String options) throws SQLException {
         int parameters = (int) sql.chars().filter(ch -> ch == '?').count();
         execute(c, "SET plan_cache_mode = force_generic_plan");
-        execute(c, "PREPARE under_test AS " + numbered(sql));
         try {
-            Matcher cost = TOTAL_COST.matcher(explain(c, "EXPLAIN EXECUTE under_test("
-                    + String.join(", ", Collections.nCopies(parameters, "NULL")) + ")"));
-            if (!cost.find()) {
-                throw new IllegalStateException("no cost in the plan of " + sql);
+            execute(c, "PREPARE under_test AS " + numbered(sql));
+            try {
+                return explain(c, "EXPLAIN " + options + "EXECUTE under_test("
+                        + String.join(", ", Collections.nCopies(parameters, "NULL")) + ")");
+            } finally {
+                execute(c, "DEALLOCATE under_test");
             }
-            return Double.parseDouble(cost.group(1));
         } finally {
-            execute(c, "DEALLOCATE under_test");
             execute(c, "RESET plan_cache_mode");
         }
     }

@@ -6,12 +6,14 @@ import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Reading PostgreSQL's SQLSTATE codes, so stores turn constraint violations into domain errors. */
 public final class SqlStates {
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String FOREIGN_KEY_VIOLATION = "23503";
+    private static final String QUERY_CANCELED = "57014";
     private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "28", "40", "53", "57", "58");
     private static final Set<String> TRANSIENT_STATES = Set.of("3D000", "25006", "55P03");
 
@@ -44,7 +46,7 @@ public final class SqlStates {
      * retried uncounted it would never be set aside.
      */
     public static boolean isTransient(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        return Boolean.TRUE.equals(firstAnswer(e, t -> {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
                 return true;
             }
@@ -53,11 +55,30 @@ public final class SqlStates {
                 String sqlClass = state.length() >= 2 ? state.substring(0, 2) : state;
                 return TRANSIENT_CLASSES.contains(sqlClass) || TRANSIENT_STATES.contains(state);
             }
+            return null;
+        }));
+    }
+
+    /**
+     * Whether the first SQLSTATE among {@code e} and its causes is 57014, query_canceled: what
+     * {@code statement_timeout} raises (and an administrator's cancel).
+     */
+    public static boolean isQueryCanceled(Throwable e) {
+        return QUERY_CANCELED.equals(firstAnswer(e, t -> t instanceof SQLException sql ? sql.getSQLState() : null));
+    }
+
+    /** The first answer {@code ask} gives, for {@code e} and then each of its causes in turn; null if none. */
+    private static <T> T firstAnswer(Throwable e, Function<Throwable, T> ask) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            T answer = ask.apply(t);
+            if (answer != null) {
+                return answer;
+            }
             if (t.getCause() == t) {
                 break;
             }
         }
-        return false;
+        return null;
     }
 
     /**

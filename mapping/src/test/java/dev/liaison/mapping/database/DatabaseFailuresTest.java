@@ -32,14 +32,10 @@ class DatabaseFailuresTest {
     void aRefusedStatementIsReportedAsRefusedWithItsSqlStateAndCommitsNothing() {
         try (Database db = postgres.freshDatabase()) {
             db.inTransaction(c -> c.createStatement().execute("CREATE TABLE t (v int CHECK (v > 0))"));
-            var e = assertThrows(DatabaseException.class, () -> db.inTransaction(c -> {
-                c.createStatement().execute("INSERT INTO t VALUES (1)");
-                return c.createStatement().execute("INSERT INTO t VALUES (-1)");
-            }));
+            DatabaseException e = failedAfterAnInsert(db, "INSERT INTO t VALUES (-1)");
             assertInstanceOf(DatabaseRefusedException.class, e, e.getMessage());
             assertTrue(e.getMessage().contains("SQLSTATE 23514") && e.getMessage().contains("not an outage"),
                     e.getMessage());
-            assertEquals(0, count(db), "the statement before the refused one was rolled back with it");
         }
     }
 
@@ -47,15 +43,11 @@ class DatabaseFailuresTest {
     void aLostConnectionIsReportedAsAnOutage() {
         try (Database db = postgres.freshDatabase()) {
             db.inTransaction(c -> c.createStatement().execute("CREATE TABLE t (v int)"));
-            var e = assertThrows(DatabaseException.class, () -> db.inTransaction(c -> {
-                c.createStatement().execute("INSERT INTO t VALUES (1)");
-                // the server ends this session, as a restart or an administrator would
-                return c.createStatement().execute("SELECT pg_terminate_backend(pg_backend_pid())");
-            }));
+            // the server ends this session, as a restart or an administrator would
+            DatabaseException e = failedAfterAnInsert(db, "SELECT pg_terminate_backend(pg_backend_pid())");
             assertInstanceOf(DatabaseUnavailableException.class, e, e.getMessage());
             assertTrue(e.getMessage().startsWith("database unavailable"), e.getMessage());
             assertFalse(e.getMessage().contains("refused"), e.getMessage());
-            assertEquals(0, count(db), "nothing of the cut transaction was committed");
         }
     }
 
@@ -74,6 +66,19 @@ class DatabaseFailuresTest {
         assertTrue(SqlStates.isTransient(new SQLTransientConnectionException("pool timed out", "28P01")),
                 "a refused login copied into a pool's timeout");
         assertFalse(SqlStates.isTransient(new SQLException("duplicate key", "23505")));
+    }
+
+    /**
+     * Inserts a row into {@code t}, then runs {@code failing}, in one transaction; returns what that
+     * threw, having checked that the insert did not stay: a failed transaction commits nothing.
+     */
+    private static DatabaseException failedAfterAnInsert(Database db, String failing) {
+        var e = assertThrows(DatabaseException.class, () -> db.inTransaction(c -> {
+            c.createStatement().execute("INSERT INTO t VALUES (1)");
+            return c.createStatement().execute(failing);
+        }));
+        assertEquals(0, count(db), "the insert before the failure was rolled back with it: " + e.getMessage());
+        return e;
     }
 
     private static long count(Database db) {

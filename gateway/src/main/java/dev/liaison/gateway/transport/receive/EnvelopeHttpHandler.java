@@ -41,6 +41,9 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
 
+    /** Largest declared body given its whole buffer at once (the usual envelope); larger ones grow as they arrive. */
+    private static final int PREALLOCATED = 1024 * 1024;
+
     static final String WELL_KNOWN = "/.well-known/communicator.json";
     static final String ENVELOPES = "/communicator/v1/envelopes";
     private static final Logger LOG = LoggerFactory.getLogger(EnvelopeHttpHandler.class);
@@ -53,8 +56,6 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private final EnvelopeIntake intake;
     private final ServiceDescriptionSource description;
     private final Executor blocking;
-    /** Largest declared body given its whole buffer at once (the usual envelope; larger ones grow as they arrive). */
-    static final int PREALLOCATED = 1024 * 1024;
     private final int maxEnvelopeBytes;
     private final HttpResources resources;
 
@@ -189,8 +190,8 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         // A declared length up to PREALLOCATED gets an exact heap buffer whose array becomes the envelope
         // without a copy. A larger one grows with what arrives: a peer that only declares 16 MiB on each
         // of many connections must not make the receiver hold 16 MiB for each before it sends a byte.
-        body = length >= 0 && length <= PREALLOCATED ? Unpooled.buffer((int) length, maxEnvelopeBytes)
-                : Unpooled.buffer((int) Math.min(length >= 0 ? PREALLOCATED : 8192, maxEnvelopeBytes), maxEnvelopeBytes);
+        int initial = length >= 0 ? (int) Math.min(length, PREALLOCATED) : 8192;
+        body = Unpooled.buffer(Math.min(initial, maxEnvelopeBytes), maxEnvelopeBytes);
         mode = Mode.UPLOAD;
     }
 

@@ -18,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -48,6 +49,14 @@ public final class OutboundQueue {
      */
     private static final String HELD = "id = ? AND claim_token = ?";
 
+    /**
+     * A destination's rows that may be leased now (bound: destination, then the time three times,
+     * {@link #bindDueFor}): pending, due, not expired, not held by a live lease. Served by
+     * {@code outbound_due_by_destination}, in {@code next_attempt_at} order.
+     */
+    private static final String DUE_FOR = "destination = ? AND state = 'pending' AND next_attempt_at <= ?"
+            + " AND expires_at > ? AND (leased_until IS NULL OR leased_until <= ?)";
+
     private final Clock clock;
     private final Duration expiry;
     private final QueueTable table;
@@ -72,9 +81,7 @@ public final class OutboundQueue {
         // the destination's backlog (a tenth of it) and at some size have PostgreSQL JIT-compile every look
         List<String> perDestination = new ArrayList<>();
         for (int limit = 1; limit <= settings.destinationConcurrency(); limit++) {
-            perDestination.add("SELECT id, destination, next_attempt_at FROM " + t + " WHERE destination = ?"
-                    + " AND state = 'pending' AND next_attempt_at <= ? AND expires_at > ?"
-                    + " AND (leased_until IS NULL OR leased_until <= ?)"
+            perDestination.add("SELECT id, destination, next_attempt_at FROM " + t + " WHERE " + DUE_FOR
                     + " ORDER BY next_attempt_at LIMIT " + limit + " FOR UPDATE SKIP LOCKED");
         }
         this.lockDueFor = List.copyOf(perDestination);
@@ -138,12 +145,11 @@ public final class OutboundQueue {
                 break;
             }
             try (var s = c.prepareStatement(lockDueFor.get(Math.min(lockDueFor.size(), max - due.size()) - 1))) {
-                s.setString(1, destination);
-                bindTimes(s, now, 2, 3);
+                bindDueFor(s, 1, destination, now);
                 due.addAll(candidates(s));
             }
         }
-        due.sort(null);
+        due.sort(Comparator.comparing(Candidate::due));
         return due;
     }
 
@@ -187,12 +193,14 @@ public final class OutboundQueue {
         return due;
     }
 
-    /** Binds {@code now} to {@code count} placeholders from {@code first} on. */
-    private static void bindTimes(PreparedStatement s, Instant now, int first, int count) throws SQLException {
+    /** Binds {@link #DUE_FOR}'s four placeholders from {@code first} on; returns the index after them. */
+    private static int bindDueFor(PreparedStatement s, int first, String destination, Instant now) throws SQLException {
         OffsetDateTime at = time(now);
-        for (int i = first; i < first + count; i++) {
-            s.setObject(i, at);
-        }
+        s.setString(first, destination);
+        s.setObject(first + 1, at);
+        s.setObject(first + 2, at);
+        s.setObject(first + 3, at);
+        return first + 4;
     }
 
     /**
@@ -310,21 +318,15 @@ public final class OutboundQueue {
         Instant now = clock.instant();
         UUID token = UUID.randomUUID();
         try (PreparedStatement s = c.prepareStatement("WITH " + before + "next AS (SELECT id FROM " + t
-                + " WHERE state = 'pending' AND destination = ? AND next_attempt_at <= ? AND expires_at > ?"
-                + " AND (leased_until IS NULL OR leased_until <= ?) AND id <> ? ORDER BY next_attempt_at LIMIT 1"
-                + " FOR UPDATE SKIP LOCKED)"
+                + " WHERE " + DUE_FOR + " AND id <> ? ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
                 + " UPDATE " + t + " o SET claim_token = ?, leased_until = ?, attempts = attempts + 1, claimed_by = ?"
                 + " FROM next WHERE o.id = next.id"
                 + " RETURNING o.id, o.envelope_id, o.destination, o.envelope, o.attempts, o.expires_at" + returning)) {
-            int i = bindBefore.bind(s);
-            s.setString(i, destination);
-            s.setObject(i + 1, time(now));
-            s.setObject(i + 2, time(now));
-            s.setObject(i + 3, time(now));
-            s.setLong(i + 4, except);
-            s.setObject(i + 5, token);
-            s.setObject(i + 6, time(now.plus(lease)));
-            s.setString(i + 7, node.isEmpty() ? null : node);
+            int i = bindDueFor(s, bindBefore.bind(s), destination, now);
+            s.setLong(i, except);
+            s.setObject(i + 1, token);
+            s.setObject(i + 2, time(now.plus(lease)));
+            s.setString(i + 3, node.isEmpty() ? null : node);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(claimed(rs, token)) : Optional.empty();
             }
@@ -471,13 +473,7 @@ public final class OutboundQueue {
     public record Backlog(long pending, Duration oldestAge) {
     }
 
-    /** A due row locked for the claiming transaction. */
-    public record Candidate(long row, String destination, Instant due) implements Comparable<Candidate> {
-
-        /** Oldest due first (the order of a look over several destinations). */
-        @Override
-        public int compareTo(Candidate other) {
-            return due.compareTo(other.due);
-        }
+    /** A due row locked for the claiming transaction, with the time it became due. */
+    public record Candidate(long row, String destination, Instant due) {
     }
 }
