@@ -22,6 +22,7 @@ import dev.liaison.gateway.metrics.GatewayMetrics;
 import dev.liaison.gateway.submission.OwnAliasPolicy;
 import dev.liaison.gateway.receiving.RelayDescription;
 import dev.liaison.gateway.submission.SubmissionRouter;
+import dev.liaison.gateway.submission.SentCopies;
 import dev.liaison.gateway.tls.PeerTrust;
 import dev.liaison.gateway.transport.receive.HttpResource;
 import dev.liaison.gateway.transport.receive.HttpResources;
@@ -174,7 +175,7 @@ public final class Gateway implements AutoCloseable {
                     configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
                     configuration.domain()), database.dataSource(),
                     new ImapServices(metrics.countingLogins(new ImapAccounts(passwords)), metrics.imap(),
-                            relay.legacyConsent()), tls.serverContext());
+                            relay.legacyConsent(), new SentCopies()), tls.serverContext());
             started.push(imap);
             var services = new SubmissionServices(new SubmissionAccounts(passwords),
                     new OwnAliasPolicy(database, configuration.domain(), legacy::enabled),

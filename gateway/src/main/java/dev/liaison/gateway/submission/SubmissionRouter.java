@@ -209,7 +209,7 @@ public final class SubmissionRouter implements SubmissionHandler {
                 legacy.toCorrespondent(c, owner, name, current, prepared, key);
             }
         }
-        deliver(c, "sent:" + key, owner, "Sent", prepared.sentCopy(), true, now);
+        deliver(c, SentCopies.deliveryId(key), owner, SentCopies.FOLDER, prepared.sentCopy(), true, now);
     }
 
     private void invite(Connection c, Login owner, byte[] message, String key, Instant now) throws Exception {

@@ -1,17 +1,24 @@
 package dev.liaison.gateway.relationship;
 
 import dev.liaison.mapping.database.TestPostgres;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
 import jakarta.mail.Message;
+import jakarta.mail.Store;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import org.eclipse.angus.mail.imap.AppendUID;
+import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -168,6 +175,82 @@ class RelayEndToEndTest {
         awaitMessage(pair.blair, "sent twice by a client");
         assertEquals(1, MailClients.withSubject(pair.blair, "INBOX", "sent twice by a client").size(), "relayed once");
         assertEquals(1, MailClients.withSubject(pair.alex, "Sent", "sent twice by a client").size(), "filed once");
+    }
+
+    /**
+     * Mail clients keep their own Sent copy: after the 250 they APPEND the message to Sent, where the
+     * gateway has filed its copy already. That APPEND is answered with the gateway's copy (APPENDUID
+     * names it) and stores nothing. Stored as usual: a copy that names Bcc recipients (the gateway's
+     * copy cannot: smtp-in removes the field), a copy appended again after the user deleted the
+     * gateway's, a message the gateway never sent, and a copy appended to another folder.
+     */
+    @Test
+    void aClientsOwnSentCopyIsAnsweredWithTheGatewaysAndNotStoredTwice() throws Exception {
+        MimeMessage sent = toBlair("kept by the client too", null);
+        MailClients.send(pair.alex, "alex", "alex-pw", sent);
+        MimeMessage blind = toBlair("with a blind copy", null);
+        MailClients.send(pair.alex, "alex", "alex-pw", blind);
+        try (Store store = MailClients.imap(pair.alex, "alex", "alex-pw")) {
+            IMAPFolder folder = (IMAPFolder) store.getFolder("Sent");
+            folder.open(Folder.READ_WRITE);
+            long filed = uidWithSubject(folder, "kept by the client too");
+
+            AppendUID[] placed = folder.appendUIDMessages(new Message[] {sent});
+            assertEquals(filed, placed[0].uid, "the APPEND names the gateway's copy");
+            assertEquals(1, withSubject(folder, "kept by the client too"), "not stored twice");
+
+            byte[] withBcc = concat("Bcc: someone@example.org\r\n".getBytes(StandardCharsets.US_ASCII), bytes(blind));
+            folder.appendUIDMessages(new Message[] {new MimeMessage(null, new ByteArrayInputStream(withBcc))});
+            assertEquals(2, withSubject(folder, "with a blind copy"), "the client's copy with its Bcc is kept");
+
+            folder.getMessageByUID(filed).setFlag(Flags.Flag.DELETED, true);
+            folder.expunge();
+            placed = folder.appendUIDMessages(new Message[] {sent});
+            assertTrue(placed[0].uid > filed, "stored anew once the gateway's copy is gone: " + placed[0].uid);
+            assertEquals(1, withSubject(folder, "kept by the client too"));
+
+            MimeMessage never = toBlair("never sent through the gateway", null);
+            folder.appendUIDMessages(new Message[] {never});
+            assertEquals(1, withSubject(folder, "never sent through the gateway"));
+            folder.close(false);
+
+            IMAPFolder archive = (IMAPFolder) store.getFolder("Archive");
+            archive.open(Folder.READ_WRITE);
+            archive.appendUIDMessages(new Message[] {blind});
+            assertEquals(1, withSubject(archive, "with a blind copy"), "other folders store every APPEND");
+            archive.close(false);
+        }
+    }
+
+    private static long uidWithSubject(IMAPFolder folder, String subject) throws Exception {
+        for (Message m : folder.getMessages()) {
+            if (subject.equals(m.getSubject())) {
+                return folder.getUID(m);
+            }
+        }
+        throw new AssertionError("no message '" + subject + "' in " + folder.getFullName());
+    }
+
+    private static long withSubject(IMAPFolder folder, String subject) throws Exception {
+        return java.util.Arrays.stream(folder.getMessages()).filter(m -> {
+            try {
+                return subject.equals(m.getSubject());
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).count();
+    }
+
+    private static byte[] bytes(MimeMessage m) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        m.writeTo(out);
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     /** A plain message from Alex to Blair's alias; with {@code messageId} fixed, sending it again is a retry. */

@@ -70,7 +70,7 @@ public final class ImapService implements AutoCloseable {
         try {
             OwnerSessions sessions = new OwnerSessions(authenticator, dataSource);
             PostgresMailboxManager mailboxes = PostgresMailboxManager.create(dataSource, sessions, events, Clock.systemUTC(),
-                    services.refiling());
+                    services.refiling(), services.filedCopies());
             ImapProcessor processor = ProcessorChain.build(mailboxes, events,
                     new StoreSubscriptionManager(mailboxes.getMapperFactory(), mailboxes.getMapperFactory(), events),
                     new FolderTyper(), services.events());

@@ -1,5 +1,6 @@
 package dev.liaison.imap.store;
 
+import dev.liaison.imap.delivery.FiledCopies;
 import dev.liaison.imap.delivery.Refiling;
 
 import org.apache.james.events.EventBus;
@@ -65,13 +66,17 @@ public final class PostgresMailboxManager extends StoreMailboxManager {
     /** Assembles the manager and the James parts it needs on {@code dataSource}. */
     public static PostgresMailboxManager create(DataSource dataSource, SessionProvider sessions, EventBus eventBus,
                                                 Clock clock) {
-        return create(dataSource, sessions, eventBus, clock, Refiling.NONE);
+        return create(dataSource, sessions, eventBus, clock, Refiling.NONE, FiledCopies.NONE);
     }
 
-    /** As above, telling {@code refiling} of the messages users move or copy between folders. */
+    /**
+     * As above, telling {@code refiling} of the messages users move or copy between folders, and
+     * asking {@code copies} whether an APPEND duplicates a copy the gateway filed.
+     */
     public static PostgresMailboxManager create(DataSource dataSource, SessionProvider sessions, EventBus eventBus,
-                                                Clock clock, Refiling refiling) {
-        PostgresMailboxSessionMapperFactory factory = new PostgresMailboxSessionMapperFactory(dataSource, clock, refiling);
+                                                Clock clock, Refiling refiling, FiledCopies copies) {
+        PostgresMailboxSessionMapperFactory factory = new PostgresMailboxSessionMapperFactory(dataSource, clock, refiling,
+                copies);
         StoreRightManager rights = new StoreRightManager(factory, new UnionMailboxACLResolver(), eventBus);
         QuotaComponents quotas = new QuotaComponents(new NoMaxQuotaManager(), new NoQuotaManager(),
                 new DefaultUserQuotaRootResolver(sessions, factory));

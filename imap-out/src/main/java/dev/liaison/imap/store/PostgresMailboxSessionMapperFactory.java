@@ -1,5 +1,6 @@
 package dev.liaison.imap.store;
 
+import dev.liaison.imap.delivery.FiledCopies;
 import dev.liaison.imap.delivery.Refiling;
 
 import org.apache.james.mailbox.MailboxSession;
@@ -35,17 +36,24 @@ public final class PostgresMailboxSessionMapperFactory extends MailboxSessionMap
     private final PostgresSubscriptionMapper subscriptions;
     private final NoAnnotationMapper annotations = new NoAnnotationMapper();
     private final StoreCounters counters;
+    private final AppendedCopies appendedCopies;
 
     public PostgresMailboxSessionMapperFactory(DataSource dataSource, Clock clock) {
-        this(dataSource, clock, Refiling.NONE);
+        this(dataSource, clock, Refiling.NONE, FiledCopies.NONE);
     }
 
-    public PostgresMailboxSessionMapperFactory(DataSource dataSource, Clock clock, Refiling refiling) {
+    public PostgresMailboxSessionMapperFactory(DataSource dataSource, Clock clock, Refiling refiling, FiledCopies copies) {
         this.jdbc = new Jdbc(dataSource);
+        this.appendedCopies = new AppendedCopies(jdbc, copies);
         this.mailboxes = new PostgresMailboxMapper(jdbc);
         this.messages = new PostgresMessageMapper(jdbc, clock, refiling);
         this.subscriptions = new PostgresSubscriptionMapper(jdbc);
         this.counters = new StoreCounters(jdbc);
+    }
+
+    /** Whether an APPEND duplicates a copy the gateway filed ({@link PostgresMessageManager}). */
+    AppendedCopies appendedCopies() {
+        return appendedCopies;
     }
 
     /** The store's database access, for the queries James has no mapper method for ({@link FolderSnapshot}). */

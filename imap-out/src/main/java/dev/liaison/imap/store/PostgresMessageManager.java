@@ -25,15 +25,17 @@ import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import javax.mail.Flags;
 import java.util.EnumSet;
 
 /**
- * One folder's messages, as James's {@link StoreMessageManager} serves them, with three changes:
+ * One folder's messages, as James's {@link StoreMessageManager} serves them, with four changes:
  * keywords are permanent (PERMANENTFLAGS includes {@code \*}, RFC 3501 §7.1), numbered FETCH
  * sections are found by {@link BodySections} ({@link SectionedMessageResult}) instead of James's
- * token-stream walk, and legacy comment names are collected for ENVELOPE ({@link AddressComments}).
+ * token-stream walk, legacy comment names are collected for ENVELOPE ({@link AddressComments}),
+ * and an APPEND of a copy the gateway filed already is not stored twice ({@link AppendedCopies}).
  */
 final class PostgresMessageManager extends StoreMessageManager {
 
@@ -52,6 +54,22 @@ final class PostgresMessageManager extends StoreMessageManager {
     record Parts(PostgresMailboxSessionMapperFactory mappers, MessageSearchIndex searchIndex, EventBus eventBus,
                  MailboxPathLocker locker, QuotaComponents quotas, BatchSizes batchSizes, StoreRightManager rights,
                  PreDeletionHooks preDeletionHooks, MessageStorer storer) {
+    }
+
+    /**
+     * APPEND: a copy of a message the gateway filed in this folder already is answered with that
+     * copy and not stored again ({@link AppendedCopies}); anything else as James stores it.
+     */
+    @Override
+    public Publisher<AppendResult> appendMessageReactive(AppendCommand command, MailboxSession session) {
+        if (!isWriteable(session)) {
+            return super.appendMessageReactive(command, session); // James's refusal
+        }
+        // off the event loop, as James's own append is: the look-up is blocking JDBC
+        return Mono.fromCallable(() -> mappers.appendedCopies().filed(getMailboxEntity(), command.getMsgIn()))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(filed -> filed.map(Mono::just)
+                        .orElseGet(() -> Mono.from(super.appendMessageReactive(command, session))));
     }
 
     @Override
