@@ -175,7 +175,12 @@ final class LiaisonPair implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(log) || !Files.readString(log).contains("Liaison serving")) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("gateway " + s.name() + " did not start; see " + log);
+                // the tail says why: a temporary work directory and its log are gone once this exits
+                List<String> lines = Files.exists(log)
+                        ? new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1).lines().toList() : List.of();
+                throw new IllegalStateException("gateway " + s.name() + " did not start ("
+                        + (p.isAlive() ? "still starting after 120 s" : "exit status " + p.exitValue()) + "); the end of "
+                        + log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
             }
             Thread.sleep(200);
         }

@@ -48,7 +48,9 @@ import java.util.regex.Pattern;
  *     FILE: one line per pair "login password from to receiver-login receiver-password"
  * run options: -s 10 (sessions) --sizes 1024,10240,1048576 --messages 5000,5000,200
  *              --unloaded 100 --unloaded-size 10240 --idle 10 (seconds of idle CPU measured after the warm-up)
- *              --warmup 2000 (10 KB messages first, not reported: the JIT compiles for a minute or more) --quiet-wait 20 (minutes; 0: do not wait) --max-load 0.7
+ *              --warmup 2000 (10 KB messages first, not reported: the JIT compiles for a minute or more)
+ *              --warmup-sessions N (default: -s; fewer leave the JIT's compiler threads a share of the machine)
+ *              --quiet-wait 20 (minutes; 0: do not wait) --max-load 0.7
  * </pre>
  * Runs, in order: warm-up (not reported); unloaded, one message at a time, timed by IDLE; the same
  * timed by polling STATUS (see {@link IdleWatcher.Mode#POLL}); then one loaded run per size.
@@ -190,7 +192,8 @@ public final class RelayLoad {
         }
         try {
             System.err.println("warm-up (JIT, pools, TLS): not reported");
-            loaded(Integer.parseInt(o.get("--warmup", "2000")), 10240, sessions, null);
+            loaded(Integer.parseInt(o.get("--warmup", "2000")), 10240,
+                    Integer.parseInt(o.get("--warmup-sessions", String.valueOf(sessions))), null);
             unloaded(20, unloadedSize, IdleWatcher.Mode.IDLE, null);
             idle(Integer.parseInt(o.get("--idle", "10")));
             unloaded(unloaded, unloadedSize, IdleWatcher.Mode.IDLE, quiet.await());

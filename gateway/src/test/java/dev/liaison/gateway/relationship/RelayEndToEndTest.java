@@ -178,11 +178,13 @@ class RelayEndToEndTest {
     }
 
     /**
-     * Mail clients keep their own Sent copy: after the 250 they APPEND the message to Sent, where the
-     * gateway has filed its copy already. That APPEND is answered with the gateway's copy (APPENDUID
-     * names it) and stores nothing. Stored as usual: a copy that names Bcc recipients (the gateway's
-     * copy cannot: smtp-in removes the field), a copy appended again after the user deleted the
-     * gateway's, a message the gateway never sent, and a copy appended to another folder.
+     * Mail clients keep their own Sent copy: after the 250 they APPEND the message to Sent (without
+     * selecting it), where the gateway has filed its copy already. That APPEND is answered with the
+     * gateway's copy (APPENDUID names it) and stores nothing. Stored as usual, because the gateway's
+     * copy is not the same or is on its way out: a copy that names Bcc recipients (the gateway's
+     * cannot: smtp-in removes the field), a message with the same Message-ID and another body (the
+     * gateway took it for a retry of the first), a copy appended while the gateway's is marked
+     * \Deleted, a message the gateway never sent, a copy appended to another folder.
      */
     @Test
     void aClientsOwnSentCopyIsAnsweredWithTheGatewaysAndNotStoredTwice() throws Exception {
@@ -190,55 +192,66 @@ class RelayEndToEndTest {
         MailClients.send(pair.alex, "alex", "alex-pw", sent);
         MimeMessage blind = toBlair("with a blind copy", null);
         MailClients.send(pair.alex, "alex", "alex-pw", blind);
+        MailClients.send(pair.alex, "alex", "alex-pw", toBlair("the first version", "<reused-id@alex.test>"));
         try (Store store = MailClients.imap(pair.alex, "alex", "alex-pw")) {
-            IMAPFolder folder = (IMAPFolder) store.getFolder("Sent");
-            folder.open(Folder.READ_WRITE);
-            long filed = uidWithSubject(folder, "kept by the client too");
+            IMAPFolder sentBox = (IMAPFolder) store.getFolder("Sent"); // not selected, as a client appends
+            long filed = uidWithSubject(store, "Sent", "kept by the client too");
 
-            AppendUID[] placed = folder.appendUIDMessages(new Message[] {sent});
+            AppendUID[] placed = sentBox.appendUIDMessages(new Message[] {sent});
             assertEquals(filed, placed[0].uid, "the APPEND names the gateway's copy");
-            assertEquals(1, withSubject(folder, "kept by the client too"), "not stored twice");
+            assertEquals(1, withSubject(store, "Sent", "kept by the client too"), "not stored twice");
 
             byte[] withBcc = concat("Bcc: someone@example.org\r\n".getBytes(StandardCharsets.US_ASCII), bytes(blind));
-            folder.appendUIDMessages(new Message[] {new MimeMessage(null, new ByteArrayInputStream(withBcc))});
-            assertEquals(2, withSubject(folder, "with a blind copy"), "the client's copy with its Bcc is kept");
+            sentBox.appendUIDMessages(new Message[] {new MimeMessage(null, new ByteArrayInputStream(withBcc))});
+            assertEquals(2, withSubject(store, "Sent", "with a blind copy"), "the client's copy with its Bcc is kept");
 
-            folder.getMessageByUID(filed).setFlag(Flags.Flag.DELETED, true);
-            folder.expunge();
-            placed = folder.appendUIDMessages(new Message[] {sent});
-            assertTrue(placed[0].uid > filed, "stored anew once the gateway's copy is gone: " + placed[0].uid);
-            assertEquals(1, withSubject(folder, "kept by the client too"));
+            sentBox.appendUIDMessages(new Message[] {toBlair("the second version", "<reused-id@alex.test>")});
+            assertEquals(1, withSubject(store, "Sent", "the second version"), "another body under the same id is kept");
 
-            MimeMessage never = toBlair("never sent through the gateway", null);
-            folder.appendUIDMessages(new Message[] {never});
-            assertEquals(1, withSubject(folder, "never sent through the gateway"));
-            folder.close(false);
+            IMAPFolder selected = (IMAPFolder) store.getFolder("Sent");
+            selected.open(Folder.READ_WRITE);
+            selected.getMessageByUID(filed).setFlag(Flags.Flag.DELETED, true);
+            placed = sentBox.appendUIDMessages(new Message[] {sent});
+            assertTrue(placed[0].uid > filed, "stored while the gateway's copy is marked deleted: " + placed[0].uid);
+            selected.expunge();
+            selected.close(false);
+            assertEquals(1, withSubject(store, "Sent", "kept by the client too"), "the client's copy survives the expunge");
 
-            IMAPFolder archive = (IMAPFolder) store.getFolder("Archive");
-            archive.open(Folder.READ_WRITE);
-            archive.appendUIDMessages(new Message[] {blind});
-            assertEquals(1, withSubject(archive, "with a blind copy"), "other folders store every APPEND");
-            archive.close(false);
+            sentBox.appendUIDMessages(new Message[] {toBlair("never sent through the gateway", null)});
+            assertEquals(1, withSubject(store, "Sent", "never sent through the gateway"));
+
+            ((IMAPFolder) store.getFolder("Archive")).appendUIDMessages(new Message[] {blind});
+            assertEquals(1, withSubject(store, "Archive", "with a blind copy"), "other folders store every APPEND");
         }
     }
 
-    private static long uidWithSubject(IMAPFolder folder, String subject) throws Exception {
-        for (Message m : folder.getMessages()) {
-            if (subject.equals(m.getSubject())) {
-                return folder.getUID(m);
+    private static long uidWithSubject(Store store, String folder, String subject) throws Exception {
+        IMAPFolder f = (IMAPFolder) store.getFolder(folder);
+        f.open(Folder.READ_ONLY);
+        try {
+            for (Message m : f.getMessages()) {
+                if (subject.equals(m.getSubject())) {
+                    return f.getUID(m);
+                }
             }
+            throw new AssertionError("no message '" + subject + "' in " + folder);
+        } finally {
+            f.close(false);
         }
-        throw new AssertionError("no message '" + subject + "' in " + folder.getFullName());
     }
 
-    private static long withSubject(IMAPFolder folder, String subject) throws Exception {
-        return java.util.Arrays.stream(folder.getMessages()).filter(m -> {
-            try {
-                return subject.equals(m.getSubject());
-            } catch (jakarta.mail.MessagingException e) {
-                throw new IllegalStateException(e);
+    private static long withSubject(Store store, String folder, String subject) throws Exception {
+        Folder f = store.getFolder(folder);
+        f.open(Folder.READ_ONLY);
+        try {
+            long n = 0;
+            for (Message m : f.getMessages()) {
+                n += subject.equals(m.getSubject()) ? 1 : 0;
             }
-        }).count();
+            return n;
+        } finally {
+            f.close(false);
+        }
     }
 
     private static byte[] bytes(MimeMessage m) throws Exception {

@@ -7,8 +7,9 @@ import java.util.Optional;
  * that sends a message over SMTP then APPENDs its own copy to the Sent folder, as Thunderbird,
  * Apple Mail, Outlook and mutt do by default; the gateway has already filed one there when it took
  * the message. The store asks this, for an APPEND into a watched folder, under which delivery id
- * its own copy would have been filed; if that copy is still in the folder, the APPEND answers with
- * it (APPENDUID names it) and stores nothing. Called on IMAP processing threads; must not block.
+ * its own copy would have been filed; if that copy is still in the folder (not marked deleted) and
+ * has the appended message's body, the APPEND answers with it (APPENDUID names it) and stores
+ * nothing. Called off the event loop, once per APPEND into a watched folder; must not do I/O.
  */
 public interface FiledCopies {
 

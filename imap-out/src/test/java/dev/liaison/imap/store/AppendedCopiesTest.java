@@ -1,8 +1,9 @@
 package dev.liaison.imap.store;
 
-import org.apache.james.mailbox.model.ByteContent;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -27,16 +28,23 @@ class AppendedCopiesTest {
 
     @Test
     void noEmptyLineWithinTheBoundMeansNoHeaderSection() throws Exception {
-        assertEquals(Optional.empty(), AppendedCopies.headerSection(content("Message-ID: <a@b>\r\nSubject: x\r\n")));
+        assertEquals(Optional.empty(), AppendedCopies.headerSection(stream("Message-ID: <a@b>\r\nSubject: x\r\n")));
         String longField = "X-Long: " + "a".repeat(AppendedCopies.MAX_HEADER_OCTETS) + "\r\n\r\nbody";
-        assertEquals(Optional.empty(), AppendedCopies.headerSection(content(longField)));
+        assertEquals(Optional.empty(), AppendedCopies.headerSection(stream(longField)));
+    }
+
+    @Test
+    void theStreamIsLeftAtTheFirstOctetOfTheBody() throws Exception {
+        InputStream in = stream("Subject: x\r\n\r\nthe body\r\n");
+        AppendedCopies.headerSection(in);
+        assertEquals("the body\r\n", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
     }
 
     private static String header(String message) throws Exception {
-        return new String(AppendedCopies.headerSection(content(message)).orElseThrow(), StandardCharsets.ISO_8859_1);
+        return new String(AppendedCopies.headerSection(stream(message)).orElseThrow(), StandardCharsets.ISO_8859_1);
     }
 
-    private static ByteContent content(String message) {
-        return new ByteContent(message.getBytes(StandardCharsets.ISO_8859_1));
+    private static InputStream stream(String message) {
+        return new ByteArrayInputStream(message.getBytes(StandardCharsets.ISO_8859_1));
     }
 }
