@@ -1,5 +1,7 @@
 package dev.liaison.gateway.submission;
 
+import dev.liaison.gateway.mail.MailLimits;
+import dev.liaison.gateway.relationship.RelationshipMail;
 import dev.liaison.mapping.alias.Addressee;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
@@ -17,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,6 +36,14 @@ public final class OwnAliasPolicy implements RecipientPolicy {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnAliasPolicy.class);
 
+    /**
+     * Above this declared size (MAIL FROM's {@code SIZE=}) no message can leave the gateway: the
+     * largest a relationship or plain email carries, plus a whole header section, which is all the
+     * gateway may drop or add before it measures. Below it the handler decides on the message itself.
+     */
+    public static final long MAX_DECLARED_LEAVING = Math.max(RelationshipMail.MAX_MESSAGE_BYTES,
+            dev.liaison.gateway.legacy.delivery.Limits.MAX_MESSAGE_BYTES) + MailLimits.MAX_HEADER_SECTION_BYTES;
+
     private final Database db;
     private final String domain;
     private final AliasStore aliases = new PostgresAliasStore();
@@ -48,9 +59,19 @@ public final class OwnAliasPolicy implements RecipientPolicy {
 
     @Override
     public RecipientVerdict check(AuthenticatedUser sender, EmailAddress recipient) {
+        return check(sender, recipient, OptionalLong.empty());
+    }
+
+    /** As above; a declared size over {@link #MAX_DECLARED_LEAVING} is too large for a recipient mail leaves to. */
+    @Override
+    public RecipientVerdict check(AuthenticatedUser sender, EmailAddress recipient, OptionalLong declaredSize) {
+        boolean tooLargeToLeave = declaredSize.isPresent() && declaredSize.getAsLong() > MAX_DECLARED_LEAVING;
         if (!domain.equals(recipient.domain())) {
             // only an authenticated user gets here: sending for them is not relaying for strangers
-            return legacyEmail.getAsBoolean() ? RecipientVerdict.ACCEPT : RecipientVerdict.NO_LEGACY_EMAIL;
+            if (!legacyEmail.getAsBoolean()) {
+                return RecipientVerdict.NO_LEGACY_EMAIL;
+            }
+            return tooLargeToLeave ? RecipientVerdict.TOO_LARGE : RecipientVerdict.ACCEPT;
         }
         if (ServiceAddress.of(recipient, domain).isPresent()) {
             return RecipientVerdict.ACCEPT;
@@ -62,7 +83,8 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         // One autocommit read, no BEGIN/COMMIT: this verdict only shapes the RCPT reply, and the
         // handler asks again inside the transaction that commits the message.
         try {
-            return db.inAutocommit(c -> aliases.findAddressee(c, address.get()).map(a -> verdict(sender, a))
+            return db.inAutocommit(c -> aliases.findAddressee(c, address.get())
+                    .map(a -> sizeChecked(verdict(sender, a), a, tooLargeToLeave))
                     .orElse(RecipientVerdict.UNKNOWN));
         } catch (RuntimeException e) {
             LOG.warn("RCPT check failed, answering 451: {}", e.getMessage());
@@ -79,6 +101,13 @@ public final class OwnAliasPolicy implements RecipientPolicy {
                         || s == RelationshipState.REQUESTED).isPresent()
                 : alias.target().mailbox();
         return own && alias.usable() && deliverable ? RecipientVerdict.ACCEPT : RecipientVerdict.REFUSED;
+    }
+
+    /** An accepted alias whose mail leaves the gateway (a relationship, a plain-email correspondent) takes only what can leave. */
+    private static RecipientVerdict sizeChecked(RecipientVerdict verdict, Addressee addressee, boolean tooLargeToLeave) {
+        boolean leaves = addressee.alias().target() instanceof AliasTarget.Relationship
+                || addressee.alias().target() instanceof AliasTarget.Outward;
+        return verdict == RecipientVerdict.ACCEPT && leaves && tooLargeToLeave ? RecipientVerdict.TOO_LARGE : verdict;
     }
 
     private static Optional<AliasAddress> parse(EmailAddress recipient) {

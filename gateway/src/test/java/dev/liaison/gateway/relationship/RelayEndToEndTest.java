@@ -1,6 +1,11 @@
 package dev.liaison.gateway.relationship;
 
+import dev.liaison.gateway.submission.OwnAliasPolicy;
 import dev.liaison.mapping.database.TestPostgres;
+import dev.liaison.mapping.user.Login;
+import dev.liaison.smtp.address.EmailAddress;
+import dev.liaison.smtp.submission.AuthenticatedUser;
+import dev.liaison.smtp.submission.RecipientVerdict;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -22,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -139,6 +145,28 @@ class RelayEndToEndTest {
         MailClients.send(pair.alex, "alex", "alex-pw", toBlair("after the film", null));
         awaitMessage(pair.blair, "after the film");
         assertEquals(List.of(), MailClients.withSubject(pair.blair, "INBOX", "the whole film"), "nothing of it relayed");
+    }
+
+    /**
+     * RFC 1870 at RCPT: a client that declares a size no relationship or plain email can carry is
+     * told at the RCPT of a recipient its mail would leave for (a relationship's alias, a plain
+     * address), before it uploads the message; its own mailbox's alias takes it, and a size at the
+     * bound, or none declared, is left to the check of the message itself.
+     */
+    @Test
+    void aDeclaredSizeThatCannotLeaveIsRefusedAtRcptOfARecipientItWouldLeaveFor() throws Exception {
+        OwnAliasPolicy policy = new OwnAliasPolicy(pair.alex.gateway.database(), pair.alex.domain, () -> true);
+        AuthenticatedUser alex = new AuthenticatedUser("alex");
+        EmailAddress relationship = EmailAddress.parse(link.alexAlias());
+        EmailAddress own = EmailAddress.parse(pair.alex.admin.createAlias(Login.of("alex")).address().value());
+        EmailAddress plain = EmailAddress.parse("bob@example.net");
+        OptionalLong over = OptionalLong.of(OwnAliasPolicy.MAX_DECLARED_LEAVING + 1);
+        assertEquals(RecipientVerdict.TOO_LARGE, policy.check(alex, relationship, over));
+        assertEquals(RecipientVerdict.TOO_LARGE, policy.check(alex, plain, over));
+        assertEquals(RecipientVerdict.ACCEPT, policy.check(alex, own, over));
+        assertEquals(RecipientVerdict.ACCEPT, policy.check(alex, relationship, OptionalLong.of(OwnAliasPolicy.MAX_DECLARED_LEAVING)));
+        assertEquals(RecipientVerdict.ACCEPT, policy.check(alex, relationship, OptionalLong.empty()));
+        assertTrue(OwnAliasPolicy.MAX_DECLARED_LEAVING < 25L * 1024 * 1024, "below the SIZE that SMTP advertises");
     }
 
     /** Alex to Blair's alias: a line of text and {@code octets} of random bytes attached (base64 on the wire). */

@@ -5,6 +5,7 @@ import dev.liaison.smtp.submission.ReversePath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
@@ -22,6 +23,7 @@ public final class EnvelopeState {
     private static final AttachmentKey<EmailAddress> APPROVED =
             AttachmentKey.of("liaison.rcptApproved", EmailAddress.class);
     private static final AttachmentKey<Long> STARTED = AttachmentKey.of("liaison.transactionStarted", Long.class);
+    private static final AttachmentKey<Long> DECLARED_SIZE = AttachmentKey.of("liaison.declaredSize", Long.class);
     @SuppressWarnings("unchecked")
     private static final AttachmentKey<List<EmailAddress>> RECIPIENTS =
             AttachmentKey.of("liaison.recipients", (Class<List<EmailAddress>>) (Object) List.class);
@@ -41,6 +43,15 @@ public final class EnvelopeState {
     /** Nanoseconds since this transaction's MAIL FROM was accepted; 0 outside a transaction. */
     public static long elapsedNanos(SMTPSession session) {
         return session.getAttachment(STARTED, State.Transaction).map(started -> System.nanoTime() - started).orElse(0L);
+    }
+
+    /** The message size MAIL FROM declared ({@code SIZE=}, RFC 1870), if it declared one. */
+    static OptionalLong declaredSize(SMTPSession session) {
+        return session.getAttachment(DECLARED_SIZE, State.Transaction).map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+
+    static void setDeclaredSize(SMTPSession session, long octets) {
+        session.setAttachment(DECLARED_SIZE, octets, State.Transaction);
     }
 
     static void clearSender(SMTPSession session) {

@@ -56,6 +56,9 @@ public final class RecipientIsOwnAliasHook implements RcptHook {
                     "5.7.1 <" + recipient + ">: you may not send to this address (disabled, not yours, or not served here)");
             case NO_LEGACY_EMAIL -> reply(HookReturnCode.deny(), "550",
                     "5.7.1 <" + recipient + ">: legacy email is not configured on this gateway (ask its administrator)");
+            case TOO_LARGE -> reply(HookReturnCode.deny(), "552", "5.3.4 <" + recipient + ">: a message of "
+                    + EnvelopeState.declaredSize(session).orElse(0) + " octets is more than this recipient can take;"
+                    + " send large files another way");
             case TEMPORARY_FAILURE -> reply(HookReturnCode.denySoft(), "451",
                     "4.3.0 <" + recipient + ">: cannot check this recipient now; try again later");
         };
@@ -63,7 +66,7 @@ public final class RecipientIsOwnAliasHook implements RcptHook {
 
     private RecipientVerdict ask(SMTPSession session, AuthenticatedUser user, EmailAddress recipient) {
         try {
-            RecipientVerdict verdict = policy.check(user, recipient);
+            RecipientVerdict verdict = policy.check(user, recipient, EnvelopeState.declaredSize(session));
             return verdict == null ? RecipientVerdict.TEMPORARY_FAILURE : verdict;
         } catch (RuntimeException e) {
             LOG.warn("recipient policy failed for session {}: {}", session.getSessionID(), e.toString());

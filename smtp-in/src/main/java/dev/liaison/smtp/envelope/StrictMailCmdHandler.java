@@ -8,6 +8,7 @@ import dev.liaison.smtp.submission.Limits;
 import dev.liaison.smtp.submission.ReversePath;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.metrics.api.MetricFactory;
@@ -71,7 +72,11 @@ public final class StrictMailCmdHandler extends MailCmdHandler {
         if (parameterProblem != null) {
             return parameterProblem;
         }
-        return acceptSender(session, parsed.get().path());
+        Response refused = acceptSender(session, parsed.get().path());
+        if (refused == null) {
+            declaredSize(parsed.get()).ifPresent(octets -> EnvelopeState.setDeclaredSize(session, octets));
+        }
+        return refused;
     }
 
     private Response acceptSender(SMTPSession session, String path) {
@@ -111,6 +116,16 @@ public final class StrictMailCmdHandler extends MailCmdHandler {
             }
         }
         return null;
+    }
+
+    /** The SIZE parameter's value, already checked by {@link #checkParameters}. */
+    private static OptionalLong declaredSize(PathArgument argument) {
+        for (String parameter : argument.parameters()) {
+            if (parameter.regionMatches(true, 0, "SIZE=", 0, 5)) {
+                return OptionalLong.of(Long.parseLong(parameter.substring(5)));
+            }
+        }
+        return OptionalLong.empty();
     }
 
     private static Response unsupported(String keyword) {

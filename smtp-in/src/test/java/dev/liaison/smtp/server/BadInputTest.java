@@ -163,6 +163,26 @@ class BadInputTest {
         }
     }
 
+    /**
+     * RFC 1870 §6.1: a declared size more than one recipient can take is refused at that RCPT, before
+     * the client uploads anything; other recipients, and the same one without a declared size (the
+     * handler then checks the message itself), are accepted.
+     */
+    @Test
+    void aDeclaredSizeMoreThanARecipientTakesIsRefusedWith552AtRcpt() throws Exception {
+        try (SmtpWire wire = smtp.authenticatedAlex()) {
+            wire.command("MAIL FROM:<alex@gw.example> SIZE=" + (TestDirectory.SMALL_ALIAS_TAKES + 1)).expect(250);
+            assertReply(wire.command("RCPT TO:<" + TestDirectory.ALEX_SMALL_ALIAS + ">"), 552, "5.3.4");
+            assertReply(wire.command("RCPT TO:<" + ALIAS + ">"), 250, "2.1.5");
+            wire.command("RSET").expect(250);
+            wire.command("MAIL FROM:<alex@gw.example> SIZE=" + TestDirectory.SMALL_ALIAS_TAKES).expect(250);
+            assertReply(wire.command("RCPT TO:<" + TestDirectory.ALEX_SMALL_ALIAS + ">"), 250, "2.1.5");
+            wire.command("RSET").expect(250);
+            wire.command("MAIL FROM:<alex@gw.example>").expect(250);
+            assertReply(wire.command("RCPT TO:<" + TestDirectory.ALEX_SMALL_ALIAS + ">"), 250, "2.1.5");
+        }
+    }
+
     @Test
     void messageOverTheSizeLimitIsRefusedWith552AfterTheData() throws Exception {
         try (SmtpWire wire = data()) {

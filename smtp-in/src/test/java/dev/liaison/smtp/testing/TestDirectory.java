@@ -9,6 +9,7 @@ import dev.liaison.smtp.submission.SubmissionAuthenticator;
 import dev.liaison.smtp.submission.TemporaryFailureException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,10 +28,14 @@ public final class TestDirectory implements SubmissionAuthenticator, RecipientPo
     public static final String ALEX_SECOND_ALIAS = "casey.p3v8wq@" + DOMAIN;
     public static final String ALEX_DISABLED_ALIAS = "dana.zz9f2a@" + DOMAIN;
     public static final String BLAIR_ALIAS = "alex.m4n5b6@" + DOMAIN;
+    /** Alex's alias that takes messages of at most {@link #SMALL_ALIAS_TAKES} octets (as a relationship has its limit). */
+    public static final String ALEX_SMALL_ALIAS = "erin.s1z3ok@" + DOMAIN;
+    public static final long SMALL_ALIAS_TAKES = 2000;
 
     private static final Map<String, String> PASSWORDS = Map.of("alex", ALEX_PASSWORD, "blair", BLAIR_PASSWORD);
     private static final Map<String, String> OWNERS = Map.of(
-            ALEX_ALIAS, "alex", ALEX_SECOND_ALIAS, "alex", ALEX_DISABLED_ALIAS, "alex", BLAIR_ALIAS, "blair");
+            ALEX_ALIAS, "alex", ALEX_SECOND_ALIAS, "alex", ALEX_DISABLED_ALIAS, "alex", BLAIR_ALIAS, "blair",
+            ALEX_SMALL_ALIAS, "alex");
     private static final Set<String> DISABLED = Set.of(ALEX_DISABLED_ALIAS);
 
     private final AtomicBoolean unavailable = new AtomicBoolean();
@@ -62,6 +67,13 @@ public final class TestDirectory implements SubmissionAuthenticator, RecipientPo
             return RecipientVerdict.REFUSED;
         }
         return RecipientVerdict.ACCEPT;
+    }
+
+    @Override
+    public RecipientVerdict check(AuthenticatedUser sender, EmailAddress recipient, OptionalLong declaredSize) {
+        RecipientVerdict verdict = check(sender, recipient);
+        boolean tooLarge = recipient.toString().equals(ALEX_SMALL_ALIAS) && declaredSize.orElse(0) > SMALL_ALIAS_TAKES;
+        return verdict == RecipientVerdict.ACCEPT && tooLarge ? RecipientVerdict.TOO_LARGE : verdict;
     }
 
     public void setUnavailable(boolean value) {
