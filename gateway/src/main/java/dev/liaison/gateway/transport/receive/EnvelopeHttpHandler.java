@@ -49,6 +49,8 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(EnvelopeHttpHandler.class);
     /** Seconds a peer should wait after a 503 (our database is unavailable). */
     private static final String RETRY_AFTER_UNAVAILABLE = "30";
+    /** Seconds a peer should wait after a 503 because too many envelopes were arriving at once. */
+    private static final String RETRY_AFTER_BUSY = "5";
 
     /** SERVING: an {@link HttpResource} is answering on a blocking thread, like STORING for envelopes. */
     private enum Mode { IDLE, UPLOAD, DISCARD, STORING, SERVING, CLOSING }
@@ -58,14 +60,18 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private final Executor blocking;
     private final int maxEnvelopeBytes;
     private final HttpResources resources;
+    private final UploadBudget budget;
 
     private Mode mode = Mode.IDLE;
+    /** Bytes of {@link #budget} this connection's upload holds: its body so far, then the envelope being stored. */
+    private int reserved;
     private boolean keepAlive;
     private EnvelopeId envelopeId;
     private ByteBuf body;
 
     EnvelopeHttpHandler(EnvelopeIntake intake, ServiceDescriptionSource description, Executor blocking,
-                        ReceiverSettings settings) {
+                        ReceiverSettings settings, UploadBudget budget) {
+        this.budget = budget;
         this.intake = intake;
         this.description = description;
         this.blocking = blocking;
@@ -204,6 +210,14 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
                         "envelope exceeds the limit of " + maxEnvelopeBytes + " bytes");
                 return;
             }
+            if (!budget.take(chunk.readableBytes())) {
+                releaseBody();
+                LOG.warn("Envelope upload from {} refused with 503: the receiver holds as many envelope bytes as it may",
+                        ctx.channel().remoteAddress());
+                respondAndClose(ctx, Responses.unavailable(RETRY_AFTER_BUSY));
+                return;
+            }
+            reserved += chunk.readableBytes();
             body.writeBytes(chunk);
             if (content instanceof LastHttpContent) {
                 finishUpload(ctx);
@@ -216,8 +230,11 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private void finishUpload(ChannelHandlerContext ctx) {
         byte[] bytes = body.hasArray() && body.arrayOffset() == 0 && body.readerIndex() == 0
                 && body.array().length == body.readableBytes() ? body.array() : ByteBufUtil.getBytes(body);
+        int held = reserved; // stays taken until the envelope is stored: its bytes are still in memory
+        reserved = 0;
         releaseBody();
         if (bytes.length == 0) {
+            budget.give(held);
             respondAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "empty envelope");
             return;
         }
@@ -226,8 +243,15 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         EnvelopeId id = envelopeId;
         PeerAddress peer = peer(ctx);
         try {
-            blocking.execute(() -> store(ctx, id, EnvelopeBytes.adopt(bytes), peer));
+            blocking.execute(() -> {
+                try {
+                    store(ctx, id, EnvelopeBytes.adopt(bytes), peer);
+                } finally {
+                    budget.give(held);
+                }
+            });
         } catch (RejectedExecutionException e) {
+            budget.give(held);
             answerStored(ctx, Responses.unavailable(RETRY_AFTER_UNAVAILABLE));
         }
     }
@@ -299,6 +323,8 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             body.release();
             body = null;
         }
+        budget.give(reserved);
+        reserved = 0;
     }
 
     @Override

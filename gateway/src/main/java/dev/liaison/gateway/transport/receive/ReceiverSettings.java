@@ -14,12 +14,14 @@ import java.util.Objects;
  *
  * @param port      0 picks a free port; {@link ReceivingServer#port()} tells which
  * @param resources further documents the listener serves (metrics, health, autoconfiguration)
+ * @param maxBufferedBytes envelope bytes held over all connections at once ({@link UploadBudget}); default
+ *                  {@link Limits#bufferedEnvelopeBytes}
  * @param events    told what the service received and processed (metrics)
  */
 public record ReceiverSettings(InetAddress bindAddress, int port, Security security, int maxEnvelopeBytes,
                                int unresolvableThreshold, Duration unresolvableWindow, int processorThreads,
                                int maxProcessingAttempts, Duration pollInterval, Clock clock,
-                               HttpResources resources, ReceivingEvents events) {
+                               HttpResources resources, ReceivingEvents events, long maxBufferedBytes) {
 
     public ReceiverSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -34,6 +36,10 @@ public record ReceiverSettings(InetAddress bindAddress, int port, Security secur
             throw new IllegalArgumentException("maximum envelope size " + maxEnvelopeBytes + " outside 1.."
                     + Limits.MAX_ENVELOPE_BYTES);
         }
+        if (maxBufferedBytes < maxEnvelopeBytes) {
+            throw new IllegalArgumentException("envelope bytes held at once (" + maxBufferedBytes
+                    + ") must be at least the maximum envelope size (" + maxEnvelopeBytes + ")");
+        }
         if (unresolvableThreshold < 1 || processorThreads < 1 || maxProcessingAttempts < 1) {
             throw new IllegalArgumentException("threshold " + unresolvableThreshold + ", processor threads "
                     + processorThreads + " and attempts " + maxProcessingAttempts + " must be positive");
@@ -45,7 +51,8 @@ public record ReceiverSettings(InetAddress bindAddress, int port, Security secur
                             int unresolvableThreshold, Duration unresolvableWindow, int processorThreads,
                             int maxProcessingAttempts, Duration pollInterval, Clock clock) {
         this(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold, unresolvableWindow, processorThreads,
-                maxProcessingAttempts, pollInterval, clock, HttpResources.NONE, ReceivingEvents.NONE);
+                maxProcessingAttempts, pollInterval, clock, HttpResources.NONE, ReceivingEvents.NONE,
+                Limits.bufferedEnvelopeBytes(maxEnvelopeBytes));
     }
 
     /** HTTPS with the gateway's certificate and every bound at its default. */
@@ -66,32 +73,41 @@ public record ReceiverSettings(InetAddress bindAddress, int port, Security secur
 
     public ReceiverSettings withMaxEnvelopeBytes(int value) {
         return new ReceiverSettings(bindAddress, port, security, value, unresolvableThreshold, unresolvableWindow,
-                processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events);
+                processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events,
+                Math.max(maxBufferedBytes, value));
     }
 
     public ReceiverSettings withUnresolvableThreshold(int value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, value, unresolvableWindow,
-                processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events);
+                processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events, maxBufferedBytes);
     }
 
     public ReceiverSettings withMaxProcessingAttempts(int value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
-                unresolvableWindow, processorThreads, value, pollInterval, clock, resources, events);
+                unresolvableWindow, processorThreads, value, pollInterval, clock, resources, events, maxBufferedBytes);
     }
 
     public ReceiverSettings withPollInterval(Duration value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
-                unresolvableWindow, processorThreads, maxProcessingAttempts, value, clock, resources, events);
+                unresolvableWindow, processorThreads, maxProcessingAttempts, value, clock, resources, events, maxBufferedBytes);
     }
 
     public ReceiverSettings withResources(HttpResources value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
-                unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, value, events);
+                unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, value, events,
+                maxBufferedBytes);
     }
 
     public ReceiverSettings withEvents(ReceivingEvents value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
-                unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, resources, value);
+                unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, resources, value,
+                maxBufferedBytes);
+    }
+
+    /** At most {@code value} envelope bytes held over all connections at once (at least the maximum envelope). */
+    public ReceiverSettings withMaxBufferedBytes(long value) {
+        return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
+                unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events, value);
     }
 
     /** A counter with these settings' threshold and window. */

@@ -59,6 +59,7 @@ public final class ReceivingServer implements AutoCloseable {
         EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("transport-http", true));
         ThreadPoolExecutor blocking = new ThreadPoolExecutor(Limits.INTAKE_THREADS, Limits.INTAKE_THREADS,
                 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(STORE_QUEUE), new DefaultThreadFactory("transport-intake", true));
+        UploadBudget budget = new UploadBudget(settings.maxBufferedBytes()); // one for all connections
         try {
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)
@@ -68,7 +69,7 @@ public final class ReceivingServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            pipeline(ch.pipeline(), settings, description, intake, blocking);
+                            pipeline(ch.pipeline(), settings, description, intake, blocking, budget);
                         }
                     })
                     .bind(new InetSocketAddress(settings.bindAddress(), settings.port()))
@@ -88,7 +89,7 @@ public final class ReceivingServer implements AutoCloseable {
     }
 
     private static void pipeline(ChannelPipeline p, ReceiverSettings settings, ServiceDescriptionSource description,
-                                 EnvelopeIntake intake, ThreadPoolExecutor blocking) {
+                                 EnvelopeIntake intake, ThreadPoolExecutor blocking, UploadBudget budget) {
         if (settings.security() instanceof ReceiverSettings.Security.Tls tls) {
             SSLEngine engine = tls.context().newEngine(p.channel().alloc());
             engine.setEnabledProtocols(Arrays.stream(engine.getSupportedProtocols())
@@ -97,7 +98,7 @@ public final class ReceivingServer implements AutoCloseable {
         }
         p.addLast("idle", new IdleStateHandler(0, 0, (int) Limits.IDLE_TIMEOUT.toSeconds()));
         p.addLast("http", new HttpServerCodec(Limits.MAX_INITIAL_LINE, Limits.MAX_HEADER_BYTES, MAX_CHUNK));
-        p.addLast("envelopes", new EnvelopeHttpHandler(intake, description, blocking, settings));
+        p.addLast("envelopes", new EnvelopeHttpHandler(intake, description, blocking, settings, budget));
     }
 
     /** Whether the listening socket is still open (false once closed). */

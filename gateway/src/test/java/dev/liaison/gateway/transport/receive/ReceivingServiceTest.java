@@ -13,6 +13,10 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import javax.net.ssl.SSLSocket;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -298,6 +302,68 @@ class ReceivingServiceTest {
             assertEquals(202, post(EnvelopeId.random().value(), envelope('R', 100 + i)).statusCode());
         }
         assertEquals(20, rows());
+    }
+
+    /**
+     * All connections together hold at most the budget of envelope bytes: an upload that finds it
+     * spent is answered 503 with Retry-After and stores nothing, the upload holding the bytes is
+     * stored, and once it is, the refused one goes through when its sender retries.
+     */
+    @Test
+    void uploadsBeyondTheReceiversBudgetGet503UntilTheBytesHeldAreStored() throws Exception {
+        service.close();
+        ReceiverSettings settings = ReceiverSettings.https(InetAddress.getLoopbackAddress(), 0, tls.server().serverContext())
+                .withMaxEnvelopeBytes(MAX).withMaxBufferedBytes(MAX + 1000);
+        service = ReceivingService.start(db, settings, relay.relay());
+        byte[] first = envelope('R', MAX);
+        byte[] second = envelope('R', MAX);
+        EnvelopeId firstId = EnvelopeId.random();
+        EnvelopeId secondId = EnvelopeId.random();
+        try (SSLSocket holding = open(); SSLSocket refused = open()) {
+            OutputStream out = holding.getOutputStream();
+            out.write(requestHead(firstId, first.length));
+            out.write(first, 0, 3000); // held by the receiver until the rest arrives
+            out.flush();
+            Thread.sleep(500); // loopback: the receiver reads those bytes long before this ends
+
+            refused.getOutputStream().write(requestHead(secondId, second.length));
+            refused.getOutputStream().write(second);
+            refused.getOutputStream().flush();
+            String answer = responseHead(refused);
+            assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
+            assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("retry-after:"), answer);
+
+            out.write(first, 3000, first.length - 3000);
+            out.flush();
+            String stored = responseHead(holding);
+            assertTrue(stored.startsWith("HTTP/1.1 202"), stored);
+        }
+        assertEquals(1, rows(), "only the upload that held the bytes was stored");
+        assertEquals(202, post(secondId.value(), second).statusCode(), "the budget is back once the first is stored");
+        assertEquals(2, rows());
+    }
+
+    private SSLSocket open() throws Exception {
+        SSLSocket socket = (SSLSocket) tls.clientContext().getSocketFactory().createSocket("127.0.0.1", service.port());
+        socket.setSoTimeout(20_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** The status line and header fields of the next response, up to the empty line. */
+    private static String responseHead(SSLSocket socket) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        StringBuilder head = new StringBuilder();
+        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+            head.append(line).append('\n');
+        }
+        return head.toString();
+    }
+
+    private static byte[] requestHead(EnvelopeId id, int length) {
+        return ("POST " + EnvelopeHttpHandler.ENVELOPES + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/octet-stream\r\nEnvelope-Id: " + id.value() + "\r\n"
+                + "Content-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     // --- helpers -------------------------------------------------------------------------------
