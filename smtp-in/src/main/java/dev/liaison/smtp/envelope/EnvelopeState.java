@@ -50,12 +50,18 @@ public final class EnvelopeState {
         return session.getAttachment(DECLARED_SIZE, State.Transaction).map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 
-    static void setDeclaredSize(SMTPSession session, long octets) {
-        session.setAttachment(DECLARED_SIZE, octets, State.Transaction);
+    /** Set at every accepted MAIL: a MAIL without {@code SIZE=} must not inherit an earlier one's. */
+    static void setDeclaredSize(SMTPSession session, OptionalLong octets) {
+        if (octets.isPresent()) {
+            session.setAttachment(DECLARED_SIZE, octets.getAsLong(), State.Transaction);
+        } else {
+            session.removeAttachment(DECLARED_SIZE, State.Transaction);
+        }
     }
 
     static void clearSender(SMTPSession session) {
         session.removeAttachment(SENDER, State.Transaction);
+        session.removeAttachment(DECLARED_SIZE, State.Transaction);
     }
 
     /** The address of the RCPT being decided right now. */

@@ -74,7 +74,7 @@ public final class StrictMailCmdHandler extends MailCmdHandler {
         }
         Response refused = acceptSender(session, parsed.get().path());
         if (refused == null) {
-            declaredSize(parsed.get()).ifPresent(octets -> EnvelopeState.setDeclaredSize(session, octets));
+            EnvelopeState.setDeclaredSize(session, declaredSize(parsed.get()));
         }
         return refused;
     }
