@@ -103,10 +103,9 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         return own && alias.usable() && deliverable ? RecipientVerdict.ACCEPT : RecipientVerdict.REFUSED;
     }
 
-    /** An accepted alias whose mail leaves the gateway (a relationship, a plain-email correspondent) takes only what can leave. */
+    /** An accepted relationship alias (mail to it leaves the gateway) takes only what can leave. */
     private static RecipientVerdict sizeChecked(RecipientVerdict verdict, Addressee addressee, boolean tooLargeToLeave) {
-        boolean leaves = addressee.alias().target() instanceof AliasTarget.Relationship
-                || addressee.alias().target() instanceof AliasTarget.Outward;
+        boolean leaves = addressee.alias().target() instanceof AliasTarget.Relationship;
         return verdict == RecipientVerdict.ACCEPT && leaves && tooLargeToLeave ? RecipientVerdict.TOO_LARGE : verdict;
     }
 

@@ -11,7 +11,7 @@ public enum RecipientVerdict {
     REFUSED,
     /** A plain-email address on another domain while this gateway sends no plain email: {@code 550 5.7.1}. */
     NO_LEGACY_EMAIL,
-    /** The declared message size is more than this recipient can take: {@code 552 5.3.4} (RFC 1870 §6.1). */
+    /** The declared message size is more than this recipient can take: {@code 552 5.3.4} (RFC 1870). */
     TOO_LARGE,
     /** The answer is not known right now: {@code 451 4.3.0}, the client retries. */
     TEMPORARY_FAILURE

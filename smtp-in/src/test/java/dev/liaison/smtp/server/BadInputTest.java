@@ -164,7 +164,7 @@ class BadInputTest {
     }
 
     /**
-     * RFC 1870 §6.1: a declared size more than one recipient can take is refused at that RCPT, before
+     * RFC 1870: a declared size more than one recipient can take is refused at that RCPT, before
      * the client uploads anything; other recipients, and the same one without a declared size (the
      * handler then checks the message itself), are accepted.
      */
@@ -178,6 +178,17 @@ class BadInputTest {
             wire.command("MAIL FROM:<alex@gw.example> SIZE=" + TestDirectory.SMALL_ALIAS_TAKES).expect(250);
             assertReply(wire.command("RCPT TO:<" + TestDirectory.ALEX_SMALL_ALIAS + ">"), 250, "2.1.5");
             wire.command("RSET").expect(250);
+            wire.command("MAIL FROM:<alex@gw.example>").expect(250);
+            assertReply(wire.command("RCPT TO:<" + TestDirectory.ALEX_SMALL_ALIAS + ">"), 250, "2.1.5");
+        }
+    }
+
+    /** A MAIL without SIZE= does not inherit the size of an earlier MAIL, refused or not. */
+    @Test
+    void aMailWithoutSizeDoesNotInheritAnEarlierOnesSize() throws Exception {
+        try (SmtpWire wire = smtp.authenticatedAlex()) {
+            wire.command("MAIL FROM:<alex@gw.example> SIZE=" + (TestDirectory.SMALL_ALIAS_TAKES + 1)).expect(250);
+            assertReply(wire.command("MAIL FROM:<alex@gw.example>"), 503, "5.5.1");
             wire.command("MAIL FROM:<alex@gw.example>").expect(250);
             assertReply(wire.command("RCPT TO:<" + TestDirectory.ALEX_SMALL_ALIAS + ">"), 250, "2.1.5");
         }

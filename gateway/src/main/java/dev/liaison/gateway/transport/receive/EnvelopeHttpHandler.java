@@ -189,6 +189,11 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
                     "envelope of " + length + " bytes exceeds the limit of " + maxEnvelopeBytes + " bytes");
             return;
         }
+        if (length > 0 && !budget.take((int) length)) { // before any byte is sent: nothing wasted, the 503 is read
+            refuseBusy(ctx);
+            return;
+        }
+        reserved = (int) Math.max(length, 0);
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER));
@@ -210,14 +215,16 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
                         "envelope exceeds the limit of " + maxEnvelopeBytes + " bytes");
                 return;
             }
-            if (!budget.take(chunk.readableBytes())) {
-                releaseBody();
-                LOG.warn("Envelope upload from {} refused with 503: the receiver holds as many envelope bytes as it may",
-                        ctx.channel().remoteAddress());
-                respondAndClose(ctx, Responses.unavailable(RETRY_AFTER_BUSY));
-                return;
+            // a declared length was taken whole at the head; a chunked body (or more than declared) takes as it grows
+            int beyond = body.readableBytes() + chunk.readableBytes() - reserved;
+            if (beyond > 0) {
+                if (!budget.take(beyond)) {
+                    releaseBody();
+                    refuseBusy(ctx);
+                    return;
+                }
+                reserved += beyond;
             }
-            reserved += chunk.readableBytes();
             body.writeBytes(chunk);
             if (content instanceof LastHttpContent) {
                 finishUpload(ctx);
@@ -227,10 +234,17 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void refuseBusy(ChannelHandlerContext ctx) {
+        LOG.warn("Envelope upload from {} refused with 503: the receiver holds as many envelope bytes as it may",
+                ctx.channel().remoteAddress());
+        respondAndClose(ctx, Responses.unavailable(RETRY_AFTER_BUSY));
+    }
+
     private void finishUpload(ChannelHandlerContext ctx) {
         byte[] bytes = body.hasArray() && body.arrayOffset() == 0 && body.readerIndex() == 0
                 && body.array().length == body.readableBytes() ? body.array() : ByteBufUtil.getBytes(body);
         int held = reserved; // stays taken until the envelope is stored: its bytes are still in memory
+        // (a body shorter than declared holds what was declared; the difference goes back with the rest)
         reserved = 0;
         releaseBody();
         if (bytes.length == 0) {
@@ -243,13 +257,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         EnvelopeId id = envelopeId;
         PeerAddress peer = peer(ctx);
         try {
-            blocking.execute(() -> {
-                try {
-                    store(ctx, id, EnvelopeBytes.adopt(bytes), peer);
-                } finally {
-                    budget.give(held);
-                }
-            });
+            blocking.execute(() -> store(ctx, id, EnvelopeBytes.adopt(bytes), peer, held));
         } catch (RejectedExecutionException e) {
             budget.give(held);
             answerStored(ctx, Responses.unavailable(RETRY_AFTER_UNAVAILABLE));
@@ -257,7 +265,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** On a blocking thread: commit, then answer on the event loop. */
-    private void store(ChannelHandlerContext ctx, EnvelopeId id, EnvelopeBytes envelope, PeerAddress peer) {
+    private void store(ChannelHandlerContext ctx, EnvelopeId id, EnvelopeBytes envelope, PeerAddress peer, int held) {
         FullHttpResponse response;
         try {
             EnvelopeIntake.Answer answer = intake.receive(id, envelope, peer);
@@ -268,6 +276,8 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             LOG.warn("Storing inbound envelope {} ({} bytes) failed: {}; peer told to retry", id, envelope.size(),
                     e.getMessage());
             response = Responses.unavailable(RETRY_AFTER_UNAVAILABLE);
+        } finally {
+            budget.give(held); // before the answer: a peer that has it may send the next one at once
         }
         FullHttpResponse answer = response;
         ctx.executor().execute(() -> answerStored(ctx, answer));

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * envelope is stored. Each connection is bounded by the largest envelope, but anyone may connect:
  * without a bound over all of them, a few dozen uploads of 16 MiB at once would exhaust the heap.
  * A body that finds the budget spent is answered 503 with Retry-After; its sender retries later.
- * Counted as bytes arrive, so a peer that only declares a large body holds nothing.
+ * A declared length is taken whole when the request arrives (so the 503 comes before the body is
+ * sent, and the receive buffer made for it is covered); a chunked body takes as its bytes arrive.
  */
 final class UploadBudget {
 

@@ -305,9 +305,10 @@ class ReceivingServiceTest {
     }
 
     /**
-     * All connections together hold at most the budget of envelope bytes: an upload that finds it
-     * spent is answered 503 with Retry-After and stores nothing, the upload holding the bytes is
-     * stored, and once it is, the refused one goes through when its sender retries.
+     * All connections together hold at most the budget of envelope bytes: an upload whose declared
+     * length finds it spent is answered 503 with Retry-After as soon as its head arrives, before its
+     * body is sent, and stores nothing; the upload holding the bytes is stored, and once it is, the
+     * refused one goes through when its sender retries.
      */
     @Test
     void uploadsBeyondTheReceiversBudgetGet503UntilTheBytesHeldAreStored() throws Exception {
@@ -326,8 +327,7 @@ class ReceivingServiceTest {
             out.flush();
             Thread.sleep(500); // loopback: the receiver reads those bytes long before this ends
 
-            refused.getOutputStream().write(requestHead(secondId, second.length));
-            refused.getOutputStream().write(second);
+            refused.getOutputStream().write(requestHead(secondId, second.length)); // the head only: the answer comes first
             refused.getOutputStream().flush();
             String answer = responseHead(refused);
             assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
