@@ -62,11 +62,10 @@ public final class DatabaseProbe implements AutoCloseable {
             return new Answer.Answered<>(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
             answer.cancel(true); // interrupts a wait for a pooled connection
-            return new Answer.Failed<>("the database did not answer within " + timeout.toMillis() + " ms");
+            return timedOut();
         } catch (ExecutionException e) {
             if (SqlStates.isQueryCanceled(e.getCause())) {
-                // the server's timeout fired before ours: the same answer, whichever came first
-                return new Answer.Failed<>("the database did not answer within " + timeout.toMillis() + " ms");
+                return timedOut(); // the server's timeout fired before ours: the same answer, whichever came first
             }
             LOG.debug("Database probe failed", e.getCause());
             return new Answer.Failed<>("the database is unavailable (" + e.getCause().getClass().getSimpleName() + ")");
@@ -74,6 +73,10 @@ public final class DatabaseProbe implements AutoCloseable {
             Thread.currentThread().interrupt();
             return new Answer.Failed<>("interrupted while waiting for the database");
         }
+    }
+
+    private <T> Answer<T> timedOut() {
+        return new Answer.Failed<>("the database did not answer within " + timeout.toMillis() + " ms");
     }
 
     @Override

@@ -41,9 +41,6 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
 
-    /** Largest declared body given its whole buffer at once (the usual envelope); larger ones grow as they arrive. */
-    private static final int PREALLOCATED = 1024 * 1024;
-
     static final String WELL_KNOWN = "/.well-known/communicator.json";
     static final String ENVELOPES = "/communicator/v1/envelopes";
     private static final Logger LOG = LoggerFactory.getLogger(EnvelopeHttpHandler.class);
@@ -198,11 +195,10 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER));
         }
-        // A declared length up to PREALLOCATED gets an exact heap buffer whose array becomes the envelope
-        // without a copy. A larger one grows with what arrives: a peer that only declares 16 MiB on each
-        // of many connections must not make the receiver hold 16 MiB for each before it sends a byte.
-        int initial = length >= 0 ? (int) Math.min(length, PREALLOCATED) : 8192;
-        body = Unpooled.buffer(Math.min(initial, maxEnvelopeBytes), maxEnvelopeBytes);
+        // A declared length gets an exact heap buffer whose array becomes the envelope without a copy; the
+        // budget was taken for it above, so declaring 16 MiB on many connections cannot exhaust the heap.
+        body = length >= 0 ? Unpooled.buffer((int) length, maxEnvelopeBytes)
+                : Unpooled.buffer(Math.min(8192, maxEnvelopeBytes), maxEnvelopeBytes);
         mode = Mode.UPLOAD;
     }
 
