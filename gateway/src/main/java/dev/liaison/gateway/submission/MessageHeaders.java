@@ -14,11 +14,6 @@ final class MessageHeaders {
         return field(message, "message-id:");
     }
 
-    /** Whether a {@code Bcc} or {@code Resent-Bcc} field names anyone (smtp-in removes both before submission). */
-    static boolean namesBlindCopies(byte[] message) {
-        return !field(message, "bcc:").isEmpty() || !field(message, "resent-bcc:").isEmpty();
-    }
-
     /** The display name of the first address in {@code From}, decoded (RFC 2047), if it has one. */
     static java.util.Optional<String> fromDisplayName(byte[] message) {
         String from = field(message, "from:");

@@ -1,17 +1,28 @@
 package dev.liaison.gateway.submission;
 
 import dev.liaison.imap.delivery.FiledCopies;
+import dev.liaison.smtp.address.EmailAddress;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.InternetHeaders;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Sent copy the gateway files for every message that leaves (to a relationship or a plain
  * address), and how a mail client's own copy of it is recognised. Clients keep a Sent copy by
  * default and APPEND it after the {@code 250}; without this every sent message would be in Sent
  * twice. A client's copy is the same message when it carries the same {@code Message-ID} for the
- * same owner: the submission key ({@link SubmissionRouter#submissionKey}) names it. A copy that
- * names {@code Bcc} recipients holds what the gateway's copy does not (smtp-in removes the field
- * before submission), so it is stored as the client sends it.
+ * same owner: the submission key ({@link SubmissionRouter#submissionKey}) names it. The gateway's
+ * copy names the blind-copy recipients in {@code Bcc}, as a client's does ({@link #blindCopies}),
+ * so a client's copy with blind copies is recognised too.
  */
 public final class SentCopies implements FiledCopies {
 
@@ -23,6 +34,106 @@ public final class SentCopies implements FiledCopies {
         return "sent:" + submissionKey;
     }
 
+    /** Header fields that name a message's visible recipients (RFC 5322 §3.6.3, §3.6.6). */
+    private static final String[] NAMING = {"To", "Cc", "Resent-To", "Resent-Cc"};
+    private static final int FOLD_AT = 78;
+
+    /**
+     * The {@code Bcc:} field(s) for the sender's own copy: those the client sent, which smtp-in
+     * kept aside ({@code fields}), else one naming the recipients the header section does not.
+     * Most clients leave {@code Bcc:} out of what they submit and keep it in their own Sent copy,
+     * so the blind recipients are known only from RCPT. Empty when every recipient is named.
+     */
+    static byte[] blindCopies(byte[] fields, byte[] message, List<EmailAddress> recipients) {
+        if (fields.length > 0) {
+            return fields;
+        }
+        Set<String> named = namedRecipients(message);
+        StringBuilder field = new StringBuilder("Bcc:");
+        int lineStart = 0;
+        boolean any = false;
+        for (EmailAddress recipient : recipients) {
+            String address = recipient.toString();
+            if (named.contains(address.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            if (!any) {
+                field.append(' ');
+            } else if (field.length() - lineStart + address.length() + 2 > FOLD_AT) {
+                field.append(",\r\n "); // folded between addresses (RFC 5322 §2.2.3)
+                lineStart = field.length() - 1;
+            } else {
+                field.append(", ");
+            }
+            field.append(address);
+            any = true;
+        }
+        return any ? field.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII) : new byte[0];
+    }
+
+    /** Addresses the header section names as recipients, lower case; unparseable fields name none. */
+    private static Set<String> namedRecipients(byte[] message) {
+        Set<String> named = new HashSet<>();
+        try {
+            InternetHeaders headers = new InternetHeaders(new ByteArrayInputStream(message), true);
+            for (String name : NAMING) {
+                String[] values = headers.getHeader(name);
+                for (String value : values == null ? new String[0] : values) {
+                    addAll(named, value);
+                }
+            }
+        } catch (MessagingException e) {
+            // a header section smtp-in accepted always parses; if not, every recipient is listed
+        }
+        return named;
+    }
+
+    private static void addAll(Set<String> named, String value) {
+        try {
+            for (InternetAddress address : InternetAddress.parseHeader(value, false)) {
+                if (address.isGroup()) {
+                    for (InternetAddress member : address.getGroup(false)) {
+                        named.add(member.getAddress().toLowerCase(Locale.ROOT));
+                    }
+                } else if (address.getAddress() != null) {
+                    named.add(address.getAddress().toLowerCase(Locale.ROOT));
+                }
+            }
+        } catch (AddressException e) {
+            // a malformed list names nobody we can match: its recipients are listed as blind copies
+        }
+    }
+
+    /**
+     * The Sent copy with {@code fields} ({@link #blindCopies}) at the end of its header section.
+     * Every copy that leaves is made without them; the sender's own copy keeps them, as a client's
+     * does (RFC 5322 §3.6.3).
+     */
+    static byte[] withBlindCopies(byte[] sentCopy, byte[] fields) {
+        if (fields.length == 0) {
+            return sentCopy;
+        }
+        int end = headerEnd(sentCopy);
+        byte[] copy = new byte[sentCopy.length + fields.length];
+        System.arraycopy(sentCopy, 0, copy, 0, end);
+        System.arraycopy(fields, 0, copy, end, fields.length);
+        System.arraycopy(sentCopy, end, copy, end + fields.length, sentCopy.length - end);
+        return copy;
+    }
+
+    /** Where the empty line that ends the header section starts (smtp-in guarantees CRLF and the empty line). */
+    private static int headerEnd(byte[] message) {
+        if (message.length >= 2 && message[0] == '\r' && message[1] == '\n') {
+            return 0;
+        }
+        for (int i = 0; i + 3 < message.length; i++) {
+            if (message[i] == '\r' && message[i + 1] == '\n' && message[i + 2] == '\r' && message[i + 3] == '\n') {
+                return i + 2;
+            }
+        }
+        return message.length;
+    }
+
     @Override
     public boolean watches(String folder) {
         return FOLDER.equals(folder);
@@ -31,7 +142,7 @@ public final class SentCopies implements FiledCopies {
     @Override
     public Optional<String> deliveryId(String owner, byte[] headerSection) {
         String messageId = MessageHeaders.messageId(headerSection);
-        if (messageId.isEmpty() || MessageHeaders.namesBlindCopies(headerSection)) {
+        if (messageId.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(deliveryId(SubmissionRouter.submissionKey(owner, messageId)));

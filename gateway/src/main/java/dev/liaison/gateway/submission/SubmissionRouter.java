@@ -209,7 +209,10 @@ public final class SubmissionRouter implements SubmissionHandler {
                 legacy.toCorrespondent(c, owner, name, current, prepared, key);
             }
         }
-        deliver(c, SentCopies.deliveryId(key), owner, SentCopies.FOLDER, prepared.sentCopy(), true, now);
+        deliver(c, SentCopies.deliveryId(key), owner, SentCopies.FOLDER,
+                SentCopies.withBlindCopies(prepared.sentCopy(),
+                        SentCopies.blindCopies(submission.blindCopyFields(), message, submission.recipients())),
+                true, now);
     }
 
     private void invite(Connection c, Login owner, byte[] message, String key, Instant now) throws Exception {

@@ -208,17 +208,22 @@ class RelayEndToEndTest {
     /**
      * Mail clients keep their own Sent copy: after the 250 they APPEND the message to Sent (without
      * selecting it), where the gateway has filed its copy already. That APPEND is answered with the
-     * gateway's copy (APPENDUID names it) and stores nothing. Stored as usual, because the gateway's
-     * copy is not the same or is on its way out: a copy that names Bcc recipients (the gateway's
-     * cannot: smtp-in removes the field), a message with the same Message-ID and another body (the
-     * gateway took it for a retry of the first), a copy appended while the gateway's is marked
-     * \Deleted, a message the gateway never sent, a copy appended to another folder.
+     * gateway's copy (APPENDUID names it) and stores nothing. That holds for a message with a blind
+     * copy too: jakarta-mail, like most clients, leaves Bcc out of what it submits and keeps it in
+     * its own copy; the gateway's copy names the blind recipient from RCPT, and the peer's copy
+     * names nobody but its To. Stored as usual, because the gateway's copy is not the same or is on
+     * its way out: a message with the same Message-ID and another body (the gateway took it for a
+     * retry of the first), a copy appended while the gateway's is marked \Deleted, a message the
+     * gateway never sent, a copy appended to another folder.
      */
     @Test
     void aClientsOwnSentCopyIsAnsweredWithTheGatewaysAndNotStoredTwice() throws Exception {
         MimeMessage sent = toBlair("kept by the client too", null);
         MailClients.send(pair.alex, "alex", "alex-pw", sent);
+        String ownAlias = pair.alex.admin.createAlias(dev.liaison.mapping.user.Login.of("alex")).address().toString();
         MimeMessage blind = toBlair("with a blind copy", null);
+        blind.setRecipients(Message.RecipientType.BCC, ownAlias);
+        blind.saveChanges();
         MailClients.send(pair.alex, "alex", "alex-pw", blind);
         MailClients.send(pair.alex, "alex", "alex-pw", toBlair("the first version", "<reused-id@alex.test>"));
         try (Store store = MailClients.imap(pair.alex, "alex", "alex-pw")) {
@@ -229,9 +234,16 @@ class RelayEndToEndTest {
             assertEquals(filed, placed[0].uid, "the APPEND names the gateway's copy");
             assertEquals(1, withSubject(store, "Sent", "kept by the client too"), "not stored twice");
 
-            byte[] withBcc = concat("Bcc: someone@example.org\r\n".getBytes(StandardCharsets.US_ASCII), bytes(blind));
-            sentBox.appendUIDMessages(new Message[] {new MimeMessage(null, new ByteArrayInputStream(withBcc))});
-            assertEquals(2, withSubject(store, "Sent", "with a blind copy"), "the client's copy with its Bcc is kept");
+            long filedBlind = uidWithSubject(store, "Sent", "with a blind copy");
+            assertTrue(new String(bytes(blind), StandardCharsets.US_ASCII).contains("Bcc: " + ownAlias), "the client's copy");
+            placed = sentBox.appendUIDMessages(new Message[] {blind});
+            assertEquals(filedBlind, placed[0].uid, "the client's copy with its Bcc is the gateway's");
+            assertEquals(1, withSubject(store, "Sent", "with a blind copy"), "not stored twice");
+            MimeMessage gatewaysCopy = only(MailClients.messages(pair.alex, "Sent"), "with a blind copy");
+            assertEquals(ownAlias, ((InternetAddress) gatewaysCopy.getRecipients(Message.RecipientType.BCC)[0]).getAddress());
+            MimeMessage peers = new MimeMessage(null, new ByteArrayInputStream(awaitMessage(pair.blair, "with a blind copy")));
+            assertNull(peers.getHeader("Bcc"), "the peer learns of no blind copy");
+            assertEquals(1, MailClients.withSubject(pair.alex, "INBOX", "with a blind copy").size(), "the blind copy arrived");
 
             sentBox.appendUIDMessages(new Message[] {toBlair("the second version", "<reused-id@alex.test>")});
             assertEquals(1, withSubject(store, "Sent", "the second version"), "another body under the same id is kept");
@@ -286,12 +298,6 @@ class RelayEndToEndTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         m.writeTo(out);
         return out.toByteArray();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
     }
 
     /** A plain message from Alex to Blair's alias; with {@code messageId} fixed, sending it again is a retry. */

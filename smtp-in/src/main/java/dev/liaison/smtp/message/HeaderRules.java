@@ -48,11 +48,19 @@ public final class HeaderRules {
 
     /** Whether the field named {@code name}, whose whole text (folds and CRLF included) is {@code field}, leaves the message. */
     boolean drops(String name, OctetBuffer field) {
-        if (dropsBcc && (name.equalsIgnoreCase("Bcc") || name.equalsIgnoreCase("Resent-Bcc"))) {
+        if (blindCopy(name)) {
             return true;
         }
         return !authservId.isEmpty() && name.equalsIgnoreCase(AUTHENTICATION_RESULTS)
                 && authservId(field.text(), name.length() + 1).equalsIgnoreCase(authservId);
+    }
+
+    /**
+     * Whether the field named {@code name} lists blind-copy recipients that these rules drop: kept
+     * aside for the sender's own copy ({@link MessageDraft#blindCopyFields}), never delivered.
+     */
+    boolean blindCopy(String name) {
+        return dropsBcc && (name.equalsIgnoreCase("Bcc") || name.equalsIgnoreCase("Resent-Bcc"));
     }
 
     /**

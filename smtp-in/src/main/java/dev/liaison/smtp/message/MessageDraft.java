@@ -26,6 +26,8 @@ final class MessageDraft {
     private final OctetBuffer header = new OctetBuffer(2048);
     private final OctetBuffer field = new OctetBuffer(256);
     private final OctetBuffer body = new OctetBuffer(8192);
+    /** The dropped blind-copy fields, for the sender's own copy; empty (and unallocated) for most messages. */
+    private final OctetBuffer blindCopies = new OctetBuffer(0);
     /** Where each kept field ends in {@link #header}; presized for a typical header section. */
     private final List<Integer> fieldEnds = new ArrayList<>(32);
     private String fieldName = "";
@@ -98,6 +100,18 @@ final class MessageDraft {
         return body.openStream();
     }
 
+    /**
+     * The {@code Bcc:} and {@code Resent-Bcc:} fields the rules dropped, in order, each as sent with
+     * its folds and CRLF; empty if there were none. They go into nothing that is delivered, only
+     * into the sender's own copy (RFC 5322 §3.6.3).
+     */
+    byte[] blindCopyFields() {
+        endHeader();
+        byte[] fields = new byte[blindCopies.size()];
+        blindCopies.copyTo(fields, 0);
+        return fields;
+    }
+
     /** The final message: {@code trace}, the kept header fields, an empty line, the body. */
     byte[] assemble(byte[] trace) {
         endHeader();
@@ -157,6 +171,8 @@ final class MessageDraft {
         if (field.size() > 0 && !rules.drops(fieldName, field)) {
             header.append(field);
             fieldEnds.add(header.size());
+        } else if (field.size() > 0 && rules.blindCopy(fieldName)) {
+            blindCopies.append(field);
         }
         field.clear();
         fieldName = "";

@@ -82,6 +82,6 @@ public final class SubmissionCommitHook implements MessageHook {
                 ZonedDateTime.now(clock));
         byte[] message = draft.assemble(TraceFields.render(trace, !draft.hasMessageId()));
         return new Submission(id, user, sender, EnvelopeState.recipients(session), RawMessage.adopt(message),
-                session.getSessionID());
+                session.getSessionID(), draft.blindCopyFields());
     }
 }

@@ -16,8 +16,12 @@ import java.util.Objects;
  *                   without duplicates, at most {@link Limits#maxRecipients()}
  * @param message    the RFC 5322 message: dot-unstuffed, CRLF line endings, a {@code Received:}
  *                   field prepended, a {@code Message-ID:} added if the client sent none, every
- *                   {@code Bcc:} field removed
+ *                   {@code Bcc:} and {@code Resent-Bcc:} field removed
  * @param sessionId  the SMTP connection's id, for correlating logs
+ * @param blindCopyFields the removed {@code Bcc:} and {@code Resent-Bcc:} fields, in order, each as
+ *                   sent with its folds and CRLF (empty if none): only for the sender's own copy of
+ *                   the message (RFC 5322 §3.6.3), never for anything delivered to a recipient.
+ *                   Not copied; the handler must not change it
  */
 public record Submission(
         String id,
@@ -25,7 +29,8 @@ public record Submission(
         ReversePath sender,
         List<EmailAddress> recipients,
         RawMessage message,
-        String sessionId) {
+        String sessionId,
+        byte[] blindCopyFields) {
 
     public Submission {
         Objects.requireNonNull(id, "id");
@@ -33,6 +38,7 @@ public record Submission(
         Objects.requireNonNull(sender, "sender");
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(blindCopyFields, "blindCopyFields");
         recipients = List.copyOf(recipients);
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("submission " + id + " has no recipients");
@@ -40,5 +46,11 @@ public record Submission(
         if (recipients.stream().distinct().count() != recipients.size()) {
             throw new IllegalArgumentException("submission " + id + " lists a recipient twice");
         }
+    }
+
+    /** A submission whose message named no blind copies. */
+    public Submission(String id, AuthenticatedUser user, ReversePath sender, List<EmailAddress> recipients,
+                      RawMessage message, String sessionId) {
+        this(id, user, sender, recipients, message, sessionId, new byte[0]);
     }
 }

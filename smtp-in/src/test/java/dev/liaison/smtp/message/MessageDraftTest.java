@@ -19,6 +19,19 @@ class MessageDraftTest {
         MessageDraft draft = draft("From: a@x.example", "Bcc: hidden@x.example,", "\tmore@x.example",
                 "resent-bcc: r@x.example", "Subject: s", "", "Bcc: in the body stays");
         assertEquals("T\r\nFrom: a@x.example\r\nSubject: s\r\n\r\nBcc: in the body stays\r\n", assemble(draft));
+        assertEquals("Bcc: hidden@x.example,\r\n\tmore@x.example\r\nresent-bcc: r@x.example\r\n",
+                new String(draft.blindCopyFields(), StandardCharsets.ISO_8859_1), "kept aside for the sender's own copy");
+    }
+
+    @Test
+    void aMessageWithoutBlindCopiesKeepsNoneAsideAndAnMxKeepsBccInTheMessage() {
+        assertEquals(0, draft("From: a@x.example", "Subject: s", "", "Bcc: in the body").blindCopyFields().length);
+        MessageDraft inbound = new MessageDraft(LIMITS, HeaderRules.forInbound("mx.x.example"));
+        for (String line : new String[] {"Bcc: b@x.example", "", "x"}) {
+            inbound.append((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        }
+        assertEquals(0, inbound.blindCopyFields().length);
+        assertTrue(new String(inbound.assemble(new byte[0]), StandardCharsets.ISO_8859_1).startsWith("Bcc: b@x.example\r\n"));
     }
 
     @Test

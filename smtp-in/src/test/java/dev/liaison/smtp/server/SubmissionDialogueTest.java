@@ -128,6 +128,8 @@ class SubmissionDialogueTest {
         assertFalse(message.contains("Bcc"), message);
         assertTrue(message.contains("Message-ID: <own@client.example>\r\nTo: visible@gw.example\r\n\r\nbody\r\n"), message);
         assertEquals(1, message.split("Message-ID", -1).length - 1, message);
+        assertEquals("Bcc: hidden@elsewhere.example,\r\n second@elsewhere.example\r\n",
+                new String(submission.blindCopyFields(), StandardCharsets.ISO_8859_1), "for the sender's own copy only");
     }
 
     @Test

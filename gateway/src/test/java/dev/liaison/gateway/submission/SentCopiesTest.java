@@ -1,0 +1,80 @@
+package dev.liaison.gateway.submission;
+
+import dev.liaison.smtp.address.EmailAddress;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SentCopiesTest {
+
+    private static final String HEADER = "Message-ID: <m@alex.test>\r\nFrom: Alex <alex@alex.test>\r\n"
+            + "To: \"Blair\" <Blair.k7@alex.test>, team: Casey <casey.p2@alex.test>;\r\n"
+            + "Cc: dana@example.org\r\nSubject: s\r\n\r\n";
+
+    @Test
+    void recipientsTheHeaderDoesNotNameBecomeOneBccField() {
+        byte[] field = SentCopies.blindCopies(new byte[0], bytes(HEADER + "body\r\n"),
+                List.of(address("blair.k7@alex.test"), address("casey.p2@alex.test"), address("dana@example.org"),
+                        address("erin.q4@alex.test"), address("frank@example.org")));
+        assertEquals("Bcc: erin.q4@alex.test, frank@example.org\r\n", text(field),
+                "named in To (in any case, in a group) and Cc: not blind");
+    }
+
+    @Test
+    void everyoneNamedMeansNoField() {
+        assertEquals(0, SentCopies.blindCopies(new byte[0], bytes(HEADER),
+                List.of(address("blair.k7@alex.test"), address("dana@example.org"))).length);
+    }
+
+    @Test
+    void resentFieldsNameRecipientsToo() {
+        byte[] message = bytes("Resent-To: g@example.org\r\nResent-Cc: h@example.org\r\nTo: x@example.org\r\n\r\nb");
+        assertEquals(0, SentCopies.blindCopies(new byte[0], message,
+                List.of(address("g@example.org"), address("h@example.org"))).length);
+    }
+
+    @Test
+    void theFieldsTheClientSentWinOverWhatRcptSays() {
+        byte[] sent = bytes("Bcc: \"Erin\" <erin.q4@alex.test>\r\n");
+        assertEquals("Bcc: \"Erin\" <erin.q4@alex.test>\r\n",
+                text(SentCopies.blindCopies(sent, bytes(HEADER), List.of(address("erin.q4@alex.test")))));
+    }
+
+    @Test
+    void aLongListIsFoldedBetweenAddresses() {
+        List<EmailAddress> many = java.util.stream.IntStream.range(0, 12)
+                .mapToObj(i -> address("recipient" + i + ".abcdef@alex.test")).toList();
+        String field = text(SentCopies.blindCopies(new byte[0], bytes(HEADER), many));
+        for (String line : field.split("\r\n")) {
+            assertTrue(line.length() <= 78, line);
+        }
+        assertTrue(field.contains(",\r\n recipient"), field);
+        assertEquals(field.replace("\r\n ", " ").replace("\r\n", "").replace("Bcc: ", "").split(", ").length, 12);
+    }
+
+    @Test
+    void theFieldsGoAtTheEndOfTheHeaderSectionAndTheBodyIsUntouched() {
+        byte[] copy = SentCopies.withBlindCopies(bytes(HEADER + "body\r\n\r\nmore\r\n"), bytes("Bcc: x@alex.test\r\n"));
+        assertEquals(HEADER.replace("Subject: s\r\n", "Subject: s\r\nBcc: x@alex.test\r\n") + "body\r\n\r\nmore\r\n",
+                text(copy));
+        byte[] unchanged = bytes(HEADER + "body");
+        assertTrue(unchanged == SentCopies.withBlindCopies(unchanged, new byte[0]), "nothing to add: no copy");
+    }
+
+    private static EmailAddress address(String text) {
+        int at = text.indexOf('@');
+        return new EmailAddress(text.substring(0, at), text.substring(at + 1));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String text(byte[] octets) {
+        return new String(octets, StandardCharsets.US_ASCII);
+    }
+}
