@@ -24,10 +24,13 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection's HTTP exchange with a peer: routes each request, streams an envelope body into
@@ -58,6 +61,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private final int maxEnvelopeBytes;
     private final HttpResources resources;
     private final UploadBudget budget;
+    private final UploadPace pace;
 
     private Mode mode = Mode.IDLE;
     /** Bytes of {@link #budget} this connection's upload holds: its body so far, then the envelope being stored. */
@@ -65,6 +69,11 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private boolean keepAlive;
     private EnvelopeId envelopeId;
     private ByteBuf body;
+    /** When the upload's request arrived ({@link System#nanoTime}), and its pace check while it lasts. */
+    private long uploadStarted;
+    /** The peer {@link #reserved} is counted against. */
+    private InetAddress uploader;
+    private ScheduledFuture<?> paceCheck;
 
     EnvelopeHttpHandler(EnvelopeIntake intake, ServiceDescriptionSource description, Executor blocking,
                         ReceiverSettings settings, UploadBudget budget) {
@@ -74,6 +83,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         this.blocking = blocking;
         this.maxEnvelopeBytes = settings.maxEnvelopeBytes();
         this.resources = settings.resources();
+        this.pace = settings.uploadPace();
     }
 
     @Override
@@ -186,7 +196,8 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
                     "envelope of " + length + " bytes exceeds the limit of " + maxEnvelopeBytes + " bytes");
             return;
         }
-        if (length > 0 && !budget.take((int) length)) { // before any byte is sent: nothing wasted, the 503 is read
+        uploader = peerAddress(ctx);
+        if (length > 0 && !budget.take(uploader, (int) length)) { // before any byte is sent: nothing wasted, the 503 is read
             refuseBusy(ctx);
             return;
         }
@@ -200,6 +211,31 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         body = length >= 0 ? Unpooled.buffer((int) length, maxEnvelopeBytes)
                 : Unpooled.buffer(Math.min(8192, maxEnvelopeBytes), maxEnvelopeBytes);
         mode = Mode.UPLOAD;
+        uploadStarted = System.nanoTime();
+        paceCheck = ctx.executor().scheduleAtFixedRate(() -> checkPace(ctx), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Every second of an upload (on the event loop): one that falls behind {@link UploadPace} is cut off. */
+    private void checkPace(ChannelHandlerContext ctx) {
+        if (mode != Mode.UPLOAD || body == null) {
+            stopPaceCheck();
+            return;
+        }
+        if (pace.behind(body.readableBytes(), System.nanoTime() - uploadStarted)) {
+            LOG.warn("Envelope upload from {} cut off: {} bytes in {} ms is slower than {} bytes/s; its sender may retry",
+                    ctx.channel().remoteAddress(), body.readableBytes(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - uploadStarted), pace.bytesPerSecond());
+            mode = Mode.CLOSING;
+            releaseBody();
+            ctx.close();
+        }
+    }
+
+    private void stopPaceCheck() {
+        if (paceCheck != null) {
+            paceCheck.cancel(false);
+            paceCheck = null;
+        }
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -214,7 +250,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             // a declared length was taken whole at the head; a chunked body (or more than declared) takes as it grows
             int beyond = body.readableBytes() + chunk.readableBytes() - reserved;
             if (beyond > 0) {
-                if (!budget.take(beyond)) {
+                if (!budget.take(uploader, beyond)) {
                     releaseBody();
                     refuseBusy(ctx);
                     return;
@@ -231,7 +267,8 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuseBusy(ChannelHandlerContext ctx) {
-        LOG.warn("Envelope upload from {} refused with 503: the receiver holds as many envelope bytes as it may",
+        LOG.warn("Envelope upload from {} refused with 503: the receiver, or this peer's share of it, holds as many"
+                        + " envelope bytes as it may",
                 ctx.channel().remoteAddress());
         respondAndClose(ctx, Responses.unavailable(RETRY_AFTER_BUSY));
     }
@@ -243,8 +280,9 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         // (a body shorter than declared holds what was declared; the difference goes back with the rest)
         reserved = 0;
         releaseBody();
+        InetAddress from = uploader;
         if (bytes.length == 0) {
-            budget.give(held);
+            budget.give(from, held);
             respondAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "empty envelope");
             return;
         }
@@ -255,7 +293,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         try {
             blocking.execute(() -> store(ctx, id, EnvelopeBytes.adopt(bytes), peer, held));
         } catch (RejectedExecutionException e) {
-            budget.give(held);
+            budget.give(from, held);
             answerStored(ctx, Responses.unavailable(RETRY_AFTER_UNAVAILABLE));
         }
     }
@@ -273,7 +311,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
                     e.getMessage());
             response = Responses.unavailable(RETRY_AFTER_UNAVAILABLE);
         } finally {
-            budget.give(held); // before the answer: a peer that has it may send the next one at once
+            budget.give(peer.address(), held); // before the answer: a peer that has it may send the next one at once
         }
         FullHttpResponse answer = response;
         ctx.executor().execute(() -> answerStored(ctx, answer));
@@ -321,15 +359,23 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static PeerAddress peer(ChannelHandlerContext ctx) {
-        return new PeerAddress(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+        return new PeerAddress(peerAddress(ctx));
     }
 
+    private static InetAddress peerAddress(ChannelHandlerContext ctx) {
+        return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    }
+
+    /** Ends the upload under way, if any: its buffer freed, its bytes given back, its pace no longer checked. */
     private void releaseBody() {
+        stopPaceCheck();
         if (body != null) {
             body.release();
             body = null;
         }
-        budget.give(reserved);
+        if (reserved > 0) {
+            budget.give(uploader, reserved);
+        }
         reserved = 0;
     }
 

@@ -17,11 +17,13 @@ import java.util.Objects;
  * @param maxBufferedBytes envelope bytes held over all connections at once ({@link UploadBudget}); default
  *                  {@link Limits#bufferedEnvelopeBytes}
  * @param events    told what the service received and processed (metrics)
+ * @param uploadPace the slowest an envelope upload may arrive; default {@link UploadPace#DEFAULT}
  */
 public record ReceiverSettings(InetAddress bindAddress, int port, Security security, int maxEnvelopeBytes,
                                int unresolvableThreshold, Duration unresolvableWindow, int processorThreads,
                                int maxProcessingAttempts, Duration pollInterval, Clock clock,
-                               HttpResources resources, ReceivingEvents events, long maxBufferedBytes) {
+                               HttpResources resources, ReceivingEvents events, long maxBufferedBytes,
+                               UploadPace uploadPace) {
 
     public ReceiverSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -29,6 +31,7 @@ public record ReceiverSettings(InetAddress bindAddress, int port, Security secur
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(uploadPace, "uploadPace");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " outside 0..65535");
         }
@@ -52,7 +55,7 @@ public record ReceiverSettings(InetAddress bindAddress, int port, Security secur
                             int maxProcessingAttempts, Duration pollInterval, Clock clock) {
         this(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold, unresolvableWindow, processorThreads,
                 maxProcessingAttempts, pollInterval, clock, HttpResources.NONE, ReceivingEvents.NONE,
-                Limits.bufferedEnvelopeBytes(maxEnvelopeBytes));
+                Limits.bufferedEnvelopeBytes(maxEnvelopeBytes), UploadPace.DEFAULT);
     }
 
     /** HTTPS with the gateway's certificate and every bound at its default. */
@@ -74,40 +77,47 @@ public record ReceiverSettings(InetAddress bindAddress, int port, Security secur
     public ReceiverSettings withMaxEnvelopeBytes(int value) {
         return new ReceiverSettings(bindAddress, port, security, value, unresolvableThreshold, unresolvableWindow,
                 processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events,
-                Math.max(maxBufferedBytes, value));
+                Math.max(maxBufferedBytes, value), uploadPace);
     }
 
     public ReceiverSettings withUnresolvableThreshold(int value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, value, unresolvableWindow,
-                processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events, maxBufferedBytes);
+                processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events, maxBufferedBytes, uploadPace);
     }
 
     public ReceiverSettings withMaxProcessingAttempts(int value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
-                unresolvableWindow, processorThreads, value, pollInterval, clock, resources, events, maxBufferedBytes);
+                unresolvableWindow, processorThreads, value, pollInterval, clock, resources, events, maxBufferedBytes, uploadPace);
     }
 
     public ReceiverSettings withPollInterval(Duration value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
-                unresolvableWindow, processorThreads, maxProcessingAttempts, value, clock, resources, events, maxBufferedBytes);
+                unresolvableWindow, processorThreads, maxProcessingAttempts, value, clock, resources, events, maxBufferedBytes, uploadPace);
     }
 
     public ReceiverSettings withResources(HttpResources value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
                 unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, value, events,
-                maxBufferedBytes);
+                maxBufferedBytes, uploadPace);
     }
 
     public ReceiverSettings withEvents(ReceivingEvents value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
                 unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, resources, value,
-                maxBufferedBytes);
+                maxBufferedBytes, uploadPace);
     }
 
     /** At most {@code value} envelope bytes held over all connections at once (at least the maximum envelope). */
     public ReceiverSettings withMaxBufferedBytes(long value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
-                unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events, value);
+                unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events, value, uploadPace);
+    }
+
+    /** Uploads slower than {@code value} are cut off. */
+    public ReceiverSettings withUploadPace(UploadPace value) {
+        return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
+                unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events,
+                maxBufferedBytes, value);
     }
 
     /** A counter with these settings' threshold and window. */

@@ -59,7 +59,7 @@ public final class ReceivingServer implements AutoCloseable {
         EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("transport-http", true));
         ThreadPoolExecutor blocking = new ThreadPoolExecutor(Limits.INTAKE_THREADS, Limits.INTAKE_THREADS,
                 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(STORE_QUEUE), new DefaultThreadFactory("transport-intake", true));
-        UploadBudget budget = new UploadBudget(settings.maxBufferedBytes()); // one for all connections
+        UploadBudget budget = new UploadBudget(settings.maxBufferedBytes(), settings.maxEnvelopeBytes()); // one for all connections
         try {
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)

@@ -343,8 +343,80 @@ class ReceivingServiceTest {
         assertEquals(2, rows());
     }
 
+    /**
+     * One peer holds at most a quarter of the budget (here one envelope): its second upload is
+     * refused while its first holds the bytes, and another peer (a second loopback address) is
+     * served meanwhile.
+     */
+    @Test
+    void onePeerHoldsAtMostItsShareOfTheBudgetAndOthersAreServedMeanwhile() throws Exception {
+        service.close();
+        ReceiverSettings settings = ReceiverSettings.https(InetAddress.getLoopbackAddress(), 0, tls.server().serverContext())
+                .withMaxEnvelopeBytes(MAX).withMaxBufferedBytes(4L * MAX);
+        service = ReceivingService.start(db, settings, relay.relay());
+        byte[] first = envelope('R', MAX);
+        try (SSLSocket holding = open(); SSLSocket second = open(); SSLSocket other = open("127.0.0.2")) {
+            OutputStream out = holding.getOutputStream();
+            out.write(requestHead(EnvelopeId.random(), first.length));
+            out.write(first, 0, 3000);
+            out.flush();
+            Thread.sleep(500); // loopback: the receiver reads those bytes long before this ends
+
+            second.getOutputStream().write(requestHead(EnvelopeId.random(), MAX));
+            second.getOutputStream().flush();
+            String refused = responseHead(second);
+            assertTrue(refused.startsWith("HTTP/1.1 503"), "the same peer, over its share: " + refused);
+
+            byte[] others = envelope('R', MAX);
+            other.getOutputStream().write(requestHead(EnvelopeId.random(), others.length));
+            other.getOutputStream().write(others);
+            other.getOutputStream().flush();
+            String served = responseHead(other);
+            assertTrue(served.startsWith("HTTP/1.1 202"), "another peer, within the budget: " + served);
+
+            out.write(first, 3000, first.length - 3000);
+            out.flush();
+            assertTrue(responseHead(holding).startsWith("HTTP/1.1 202"));
+        }
+        assertEquals(2, rows());
+    }
+
+    /**
+     * An upload that falls behind the pace is cut off and its bytes go back: a peer that trickles
+     * its body cannot hold the budget. Here it holds all of it until it is cut off.
+     */
+    @Test
+    void anUploadSlowerThanThePaceIsCutOffAndItsBytesGoBack() throws Exception {
+        service.close();
+        ReceiverSettings settings = ReceiverSettings.https(InetAddress.getLoopbackAddress(), 0, tls.server().serverContext())
+                .withMaxEnvelopeBytes(MAX).withMaxBufferedBytes(MAX + 1000)
+                .withUploadPace(new UploadPace(1000, Duration.ofSeconds(1)));
+        service = ReceivingService.start(db, settings, relay.relay());
+        try (SSLSocket slow = open()) {
+            slow.getOutputStream().write(requestHead(EnvelopeId.random(), MAX));
+            slow.getOutputStream().write(new byte[100]); // and then nothing, well within the idle timeout
+            slow.getOutputStream().flush();
+            Thread.sleep(300); // loopback: the receiver reads the head long before this ends
+            assertEquals(503, post(EnvelopeId.random().value(), envelope('R', MAX)).statusCode(),
+                    "while the slow upload holds the budget");
+            long started = System.nanoTime();
+            assertEquals(-1, slow.getInputStream().read(), "cut off: closed without an answer");
+            assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
+        }
+        assertEquals(202, post(EnvelopeId.random().value(), envelope('R', MAX)).statusCode(), "its bytes went back");
+        assertEquals(1, rows());
+    }
+
     private SSLSocket open() throws Exception {
-        SSLSocket socket = (SSLSocket) tls.clientContext().getSocketFactory().createSocket("127.0.0.1", service.port());
+        return open(null);
+    }
+
+    /** A TLS connection to the service, from {@code localAddress} (a loopback address) if given. */
+    private SSLSocket open(String localAddress) throws Exception {
+        SSLSocket socket = (SSLSocket) (localAddress == null
+                ? tls.clientContext().getSocketFactory().createSocket("127.0.0.1", service.port())
+                : tls.clientContext().getSocketFactory().createSocket(InetAddress.getByName("127.0.0.1"), service.port(),
+                        InetAddress.getByName(localAddress), 0));
         socket.setSoTimeout(20_000);
         socket.startHandshake();
         return socket;
