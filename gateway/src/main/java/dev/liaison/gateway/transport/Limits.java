@@ -124,7 +124,7 @@ public final class Limits {
     /**
      * Default for the envelope bytes a receiver holds over all connections at once: a quarter of
      * the heap, at most 256 MiB, never less than one envelope of {@code maxEnvelopeBytes}. Bodies
-     * beyond it are answered 503 and retried by their senders ({@code receive.UploadBudget}).
+     * beyond it are answered 503 and retried by their senders ({@code dev.liaison.smtp.message.OctetBudget}).
      */
     public static long bufferedEnvelopeBytes(int maxEnvelopeBytes) {
         return Math.max(maxEnvelopeBytes, Math.min(256L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4));

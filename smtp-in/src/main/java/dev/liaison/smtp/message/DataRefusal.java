@@ -20,6 +20,11 @@ public record DataRefusal(String code, String text) {
                 + " octets; send a smaller message");
     }
 
+    /** The server holds as many message octets as it may (RFC 5321 §4.2.2 452, RFC 3463 4.3.1); a retry can pass. */
+    static DataRefusal tooManyAtOnce() {
+        return new DataRefusal("452", "4.3.1 Too many messages are being received at once; try again later");
+    }
+
     static DataRefusal lineTooLong(int limit) {
         return new DataRefusal("552", "5.3.4 Message has a line longer than " + limit
                 + " octets including CRLF (RFC 5321 section 4.5.3.1.6); wrap or encode it");

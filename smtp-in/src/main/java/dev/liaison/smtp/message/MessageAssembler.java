@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.DisconnectHandler;
 import org.apache.james.protocols.api.handler.LineHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.DataCmdHandler;
@@ -20,13 +21,18 @@ import org.apache.james.protocols.smtp.core.DataLineFilter;
  *
  * <p>The terminator is recognised only as the exact line {@code .<CRLF>}: the framer has already
  * refused every bare CR and LF, so no other spelling of end-of-data can reach this point.
+ *
+ * <p>One assembler serves one server's sessions and holds its {@link OctetBudget}: a draft's octets
+ * go back when the message hooks have run at the end of DATA, or when the connection closes
+ * mid-DATA.
  */
-public final class MessageAssembler implements DataLineFilter {
+public final class MessageAssembler implements DataLineFilter, DisconnectHandler<SMTPSession> {
 
     static final AttachmentKey<MessageDraft> DRAFT = AttachmentKey.of("liaison.messageDraft", MessageDraft.class);
 
     private final Limits limits;
     private final HeaderRules rules;
+    private final OctetBudget budget;
 
     /** The submission service's assembler: {@link HeaderRules#forSubmission()}. */
     public MessageAssembler(Limits limits) {
@@ -36,13 +42,18 @@ public final class MessageAssembler implements DataLineFilter {
     public MessageAssembler(Limits limits, HeaderRules rules) {
         this.limits = limits;
         this.rules = rules;
+        this.budget = new OctetBudget(limits.maxBufferedOctets(), limits.maxMessageOctets());
     }
 
     @Override
     public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
         MessageDraft draft = draft(session);
         if (line.length == 3 && line[0] == '.') {
-            return next.onLine(session, line);
+            try {
+                return next.onLine(session, line); // the message hooks, commit included, run in here
+            } finally {
+                draft.release();
+            }
         }
         draft.append(line);
         return null;
@@ -61,13 +72,21 @@ public final class MessageAssembler implements DataLineFilter {
         return true;
     }
 
+    /** A connection closed mid-DATA (or idle too long): its draft's octets go back. */
+    @Override
+    public void onDisconnect(SMTPSession session) {
+        if (session != null) {
+            currentDraft(session).ifPresent(MessageDraft::release);
+        }
+    }
+
     static Optional<MessageDraft> currentDraft(SMTPSession session) {
         return session.getAttachment(DRAFT, State.Transaction);
     }
 
     private MessageDraft draft(SMTPSession session) {
         return session.getAttachment(DRAFT, State.Transaction).orElseGet(() -> {
-            MessageDraft created = new MessageDraft(limits, rules);
+            MessageDraft created = new MessageDraft(limits, rules, budget, session.getRemoteAddress().getAddress());
             session.setAttachment(DRAFT, created, State.Transaction);
             return created;
         });

@@ -2,6 +2,7 @@ package dev.liaison.smtp.message;
 
 import dev.liaison.smtp.submission.Limits;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,15 @@ import java.util.Optional;
  * <p>A header-section line that is neither a field nor a continuation starts the body, as in
  * Postfix; {@link #assemble} then inserts the empty line RFC 5322 §2.1 requires, so the header/body
  * boundary is unambiguous to everything downstream.
+ *
+ * <p>The octets it holds are taken from the server's {@link OctetBudget} in steps as the message
+ * grows, and given back with {@link #release} when the transaction ends; a message that finds the
+ * budget spent is refused like one over a limit ({@code 452 4.3.1}, try again later).
  */
 final class MessageDraft {
     private static final byte[] CRLF = {'\r', '\n'};
+    /** Octets taken from the budget at a time: one step per 64 KiB of message, not one per line. */
+    private static final long RESERVE_STEP = 64 * 1024;
 
     private final Limits limits;
     private final HeaderRules rules;
@@ -37,10 +44,21 @@ final class MessageDraft {
     private boolean inHeader = true;
     private boolean hasMessageId;
     private DataRefusal refusal;
+    private final OctetBudget budget;
+    private final InetAddress client;
+    /** Octets taken from {@link #budget} for this message. */
+    private long reserved;
 
+    /** A draft whose octets are not counted against any budget. */
     MessageDraft(Limits limits, HeaderRules rules) {
+        this(limits, rules, null, null);
+    }
+
+    MessageDraft(Limits limits, HeaderRules rules, OctetBudget budget, InetAddress client) {
         this.limits = limits;
         this.rules = rules;
+        this.budget = budget;
+        this.client = client;
     }
 
     /** Octets of DATA taken so far (up to the first refusal). */
@@ -58,11 +76,34 @@ final class MessageDraft {
         octets += length;
         if (octets > limits.maxMessageOctets()) {
             refuse(DataRefusal.tooBig(limits.maxMessageOctets()));
+        } else if (!covered()) {
+            refuse(DataRefusal.tooManyAtOnce());
         } else if (inHeader) {
             appendHeaderLine(line, offset, length);
         } else {
             body.append(line, offset, length);
         }
+    }
+
+    /** Whether the octets taken cover the message so far, taking another step if not. */
+    private boolean covered() {
+        if (budget == null || octets <= reserved) {
+            return true;
+        }
+        long step = Math.min(Math.max(octets - reserved, RESERVE_STEP), limits.maxMessageOctets() - reserved);
+        if (!budget.take(client, step)) {
+            return false;
+        }
+        reserved += step;
+        return true;
+    }
+
+    /** Gives the octets taken back (the transaction is over: committed, refused or cut off). Idempotent. */
+    void release() {
+        if (budget != null && reserved > 0) {
+            budget.give(client, reserved);
+        }
+        reserved = 0;
     }
 
     void refuse(DataRefusal why) {

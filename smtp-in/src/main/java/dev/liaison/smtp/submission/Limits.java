@@ -25,6 +25,10 @@ import java.time.Duration;
  * @param idleTimeout         a connection that sends nothing for this long is closed (RFC 5321
  *                            §4.5.3.2.7 suggests 5 minutes)
  * @param authThrottling      penalties for failed AUTH attempts
+ * @param maxBufferedOctets   message octets all sessions of one server may hold at once, one
+ *                            client address at most a quarter of them (never less than one
+ *                            message); a message that finds them spent is answered {@code 452 4.3.1}
+ *                            at the end of DATA. Default {@link #defaultBufferedOctets}
  */
 public record Limits(
         long maxMessageOctets,
@@ -35,7 +39,8 @@ public record Limits(
         int maxConnections,
         int maxConnectionsPerAddress,
         Duration idleTimeout,
-        AuthThrottling authThrottling) {
+        AuthThrottling authThrottling,
+        long maxBufferedOctets) {
 
     /** RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets including CRLF. */
     public static final int RFC5321_MIN_LINE_OCTETS = 1000;
@@ -51,6 +56,28 @@ public record Limits(
             Duration.ofMinutes(5),
             AuthThrottling.DEFAULT);
 
+    /** Limits with {@link #defaultBufferedOctets} message octets held at once. */
+    public Limits(long maxMessageOctets, int maxLineOctets, int maxHeaderFields, int maxHeaderOctets, int maxRecipients,
+                  int maxConnections, int maxConnectionsPerAddress, Duration idleTimeout, AuthThrottling authThrottling) {
+        this(maxMessageOctets, maxLineOctets, maxHeaderFields, maxHeaderOctets, maxRecipients, maxConnections,
+                maxConnectionsPerAddress, idleTimeout, authThrottling, defaultBufferedOctets(maxMessageOctets));
+    }
+
+    /**
+     * An eighth of the heap, at most 128 MiB, never less than one message. Each server (submission,
+     * inbound MX) has its own; a message is copied once when it is complete, so the heap it takes
+     * may briefly be twice what is counted.
+     */
+    public static long defaultBufferedOctets(long maxMessageOctets) {
+        return Math.max(maxMessageOctets, Math.min(Runtime.getRuntime().maxMemory() / 8, 128L * 1024 * 1024));
+    }
+
+    /** These limits with at most {@code octets} message octets held at once. */
+    public Limits withMaxBufferedOctets(long octets) {
+        return new Limits(maxMessageOctets, maxLineOctets, maxHeaderFields, maxHeaderOctets, maxRecipients, maxConnections,
+                maxConnectionsPerAddress, idleTimeout, authThrottling, octets);
+    }
+
     public Limits {
         requirePositive("maxMessageOctets", maxMessageOctets);
         if (maxLineOctets < RFC5321_MIN_LINE_OCTETS) {
@@ -64,6 +91,10 @@ public record Limits(
         requirePositive("maxConnectionsPerAddress", maxConnectionsPerAddress);
         if (idleTimeout == null || idleTimeout.toSeconds() < 1) {
             throw new IllegalArgumentException("idleTimeout " + idleTimeout + " must be at least one second");
+        }
+        if (maxBufferedOctets < maxMessageOctets) {
+            throw new IllegalArgumentException("maxBufferedOctets " + maxBufferedOctets
+                    + " is below maxMessageOctets " + maxMessageOctets + "; one message must fit");
         }
         if (authThrottling == null) {
             throw new IllegalArgumentException("authThrottling is required; use AuthThrottling.DEFAULT");

@@ -236,6 +236,42 @@ class InboundBadInputTest {
         }
     }
 
+    /**
+     * The MX holds at most so many message octets at once (here one message's worth): a message
+     * that finds them spent is refused with 452 4.3.1 at the end of DATA, and the octets go back
+     * when a transaction ends, whether its message was committed or its connection closed mid-DATA.
+     */
+    @Test
+    void messagesBeyondWhatTheServerHoldsAreRefusedWith452UntilTheOctetsGoBack() throws Exception {
+        String start = FROM_BOB + "Subject: s\r\n\r\n" + "x".repeat(900) + "\r\n";
+        try (RunningInbound small = new RunningInbound(SMALL.withMaxBufferedOctets(4096))) {
+            try (SmtpWire holding = data(small); SmtpWire refused = data(small)) {
+                holding.send(start); // its first line took the server's octets; no end of data yet
+                Thread.sleep(300); // loopback: read long before this ends
+                assertReply(refused.send(start + ".\r\n").reply(), 452, "4.3.1");
+                holding.send(".\r\n").expect(250);
+                refused.command("RSET").expect(250);
+            }
+            assertEquals(1, small.handler.committed().size(), "only the message that held the octets");
+            try (SmtpWire cut = data(small)) {
+                cut.send(start); // then the connection closes mid-DATA
+            }
+            Thread.sleep(300);
+            try (SmtpWire after = data(small)) {
+                after.send(start + ".\r\n").expect(250);
+            }
+            assertEquals(2, small.handler.committed().size(), "the octets of the closed connection went back");
+        }
+    }
+
+    private static SmtpWire data(RunningInbound server) throws Exception {
+        SmtpWire wire = server.greeted();
+        wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250);
+        wire.command("RCPT TO:<" + TestMailboxes.PUBLISHED + ">").expect(250);
+        wire.command("DATA").expect(354);
+        return wire;
+    }
+
     private static void assertRefusedAuthor(String message) throws Exception {
         try (SmtpWire wire = data()) {
             Reply reply = wire.send(message + ".\r\n").reply();
@@ -245,10 +281,6 @@ class InboundBadInputTest {
     }
 
     private static SmtpWire data() throws Exception {
-        SmtpWire wire = mx.greeted();
-        wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250);
-        wire.command("RCPT TO:<" + TestMailboxes.PUBLISHED + ">").expect(250);
-        wire.command("DATA").expect(354);
-        return wire;
+        return data(mx);
     }
 }

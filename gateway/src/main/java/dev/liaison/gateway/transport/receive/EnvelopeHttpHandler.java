@@ -1,6 +1,7 @@
 package dev.liaison.gateway.transport.receive;
 
 import dev.liaison.gateway.transport.EnvelopeBytes;
+import dev.liaison.smtp.message.OctetBudget;
 import dev.liaison.gateway.transport.EnvelopeId;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -38,6 +39,11 @@ import java.util.concurrent.TimeUnit;
  * committed (on a blocking thread; the event loop never waits for the database). Other paths are
  * served by the configured {@link HttpResources}, also on a blocking thread.
  *
+ * <p>Envelope bytes held in memory, from a request's head until its envelope is stored, count
+ * against the server's {@link OctetBudget}: a declared length is taken whole when the head arrives
+ * (so the 503 comes before the body is sent, and the receive buffer made for it is covered), a
+ * chunked body as its bytes arrive. An upload slower than the {@link UploadPace} is cut off.
+ *
  * <p>Requests on a connection are served one at a time: reading pauses while an envelope is
  * being stored, so answers cannot overtake each other. Refusals that leave a request body
  * unread (413, 415, 429, a bad id) close the connection rather than read a body we refused.
@@ -60,7 +66,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private final Executor blocking;
     private final int maxEnvelopeBytes;
     private final HttpResources resources;
-    private final UploadBudget budget;
+    private final OctetBudget budget;
     private final UploadPace pace;
 
     private Mode mode = Mode.IDLE;
@@ -76,7 +82,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> paceCheck;
 
     EnvelopeHttpHandler(EnvelopeIntake intake, ServiceDescriptionSource description, Executor blocking,
-                        ReceiverSettings settings, UploadBudget budget) {
+                        ReceiverSettings settings, OctetBudget budget) {
         this.budget = budget;
         this.intake = intake;
         this.description = description;

@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * @param port      0 picks a free port; {@link ReceivingServer#port()} tells which
  * @param resources further documents the listener serves (metrics, health, autoconfiguration)
- * @param maxBufferedBytes envelope bytes held over all connections at once ({@link UploadBudget}); default
+ * @param maxBufferedBytes envelope bytes held over all connections at once ({@link dev.liaison.smtp.message.OctetBudget}); default
  *                  {@link Limits#bufferedEnvelopeBytes}
  * @param events    told what the service received and processed (metrics)
  * @param uploadPace the slowest an envelope upload may arrive; default {@link UploadPace#DEFAULT}

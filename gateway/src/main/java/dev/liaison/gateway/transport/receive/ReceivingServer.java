@@ -1,6 +1,7 @@
 package dev.liaison.gateway.transport.receive;
 
 import dev.liaison.gateway.transport.Limits;
+import dev.liaison.smtp.message.OctetBudget;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -59,7 +60,7 @@ public final class ReceivingServer implements AutoCloseable {
         EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("transport-http", true));
         ThreadPoolExecutor blocking = new ThreadPoolExecutor(Limits.INTAKE_THREADS, Limits.INTAKE_THREADS,
                 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(STORE_QUEUE), new DefaultThreadFactory("transport-intake", true));
-        UploadBudget budget = new UploadBudget(settings.maxBufferedBytes(), settings.maxEnvelopeBytes()); // one for all connections
+        OctetBudget budget = new OctetBudget(settings.maxBufferedBytes(), settings.maxEnvelopeBytes()); // one for all connections
         try {
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)
@@ -89,7 +90,7 @@ public final class ReceivingServer implements AutoCloseable {
     }
 
     private static void pipeline(ChannelPipeline p, ReceiverSettings settings, ServiceDescriptionSource description,
-                                 EnvelopeIntake intake, ThreadPoolExecutor blocking, UploadBudget budget) {
+                                 EnvelopeIntake intake, ThreadPoolExecutor blocking, OctetBudget budget) {
         if (settings.security() instanceof ReceiverSettings.Security.Tls tls) {
             SSLEngine engine = tls.context().newEngine(p.channel().alloc());
             engine.setEnabledProtocols(Arrays.stream(engine.getSupportedProtocols())

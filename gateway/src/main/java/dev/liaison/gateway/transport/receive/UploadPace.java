@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The slowest an envelope upload may arrive: after {@code grace}, on average at least
  * {@code bytesPerSecond} since its request began. The connection's idle timeout resets on every
- * byte, and an upload holds its share of the {@link UploadBudget} from its head on, so without a
+ * byte, and an upload holds its share of the {@link dev.liaison.smtp.message.OctetBudget} from its head on, so without a
  * pace a peer trickling a byte a minute on a few connections could keep the budget from everyone
  * else for as long as it liked. A slower upload is cut off (the connection closed, its bytes given
  * back); its sender retries, as after any broken connection.

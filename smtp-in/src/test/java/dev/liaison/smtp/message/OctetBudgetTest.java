@@ -1,4 +1,4 @@
-package dev.liaison.gateway.transport.receive;
+package dev.liaison.smtp.message;
 
 import org.junit.jupiter.api.Test;
 
@@ -7,11 +7,11 @@ import java.net.InetAddress;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class UploadBudgetTest {
+class OctetBudgetTest {
 
     @Test
     void aPeerHoldsAtMostAQuarterWhileOthersTakeTheRest() throws Exception {
-        UploadBudget budget = new UploadBudget(4000, 500);
+        OctetBudget budget = new OctetBudget(4000, 500);
         assertTrue(budget.take(ip("192.0.2.1"), 600));
         assertTrue(budget.take(ip("192.0.2.1"), 400));
         assertFalse(budget.take(ip("192.0.2.1"), 1), "its share is spent");
@@ -26,7 +26,7 @@ class UploadBudgetTest {
 
     @Test
     void anIpv6PeerIsItsSlash64() throws Exception {
-        UploadBudget budget = new UploadBudget(4000, 500);
+        OctetBudget budget = new OctetBudget(4000, 500);
         assertTrue(budget.take(ip("2001:db8:1:2::1"), 1000));
         assertFalse(budget.take(ip("2001:db8:1:2:ffff::9"), 1), "the same /64");
         assertTrue(budget.take(ip("2001:db8:1:3::1"), 1000), "another /64");
@@ -34,10 +34,15 @@ class UploadBudgetTest {
 
     @Test
     void theShareIsNeverLessThanOneEnvelope() throws Exception {
-        UploadBudget budget = new UploadBudget(1000, 900);
+        OctetBudget budget = new OctetBudget(1000, 900);
         assertTrue(budget.take(ip("192.0.2.1"), 900));
         assertFalse(budget.take(ip("192.0.2.2"), 101), "the budget, not the share, refuses this");
         assertTrue(budget.take(ip("192.0.2.2"), 100));
+    }
+
+    @Test
+    void aBudgetMustHoldOneItem() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new OctetBudget(99, 100));
     }
 
     private static InetAddress ip(String literal) throws Exception {

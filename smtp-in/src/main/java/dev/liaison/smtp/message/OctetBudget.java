@@ -1,0 +1,67 @@
+package dev.liaison.smtp.message;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Octets that the connections of one server may hold in memory at once, with a share per sender.
+ * A server that buffers what it receives until it is stored (a message until its commit, an
+ * envelope until its intake) bounds each item, but anyone may connect: without a bound over all
+ * connections, a few hundred large items at once would exhaust the heap. One sender (an IPv4
+ * address, or an IPv6 /64, which one host usually has whole) holds at most a quarter, never less
+ * than one item, so a single sender cannot keep the others out. Thread-safe.
+ */
+public final class OctetBudget {
+
+    /** A sender may hold at most the budget divided by this. */
+    static final int SENDER_SHARE = 4;
+
+    private final long perSender;
+    private long available;
+    private final Map<Sender, Long> heldBySender = new HashMap<>();
+
+    /** @param largestItem the largest item a sender must always be able to hold (its share is never less) */
+    public OctetBudget(long octets, long largestItem) {
+        if (octets < largestItem || largestItem < 1) {
+            throw new IllegalArgumentException("a budget of " + octets + " octets must hold one item of " + largestItem);
+        }
+        this.available = octets;
+        this.perSender = Math.max(largestItem, octets / SENDER_SHARE);
+    }
+
+    /** Takes {@code octets} for {@code sender} if the budget and its share have them; false (nothing taken) otherwise. */
+    public synchronized boolean take(InetAddress sender, long octets) {
+        Sender key = Sender.of(sender);
+        long held = heldBySender.getOrDefault(key, 0L);
+        if (octets > available || held + octets > perSender) {
+            return false;
+        }
+        available -= octets;
+        heldBySender.put(key, held + octets);
+        return true;
+    }
+
+    /** Gives back {@code octets} that {@code sender} took. */
+    public synchronized void give(InetAddress sender, long octets) {
+        if (octets == 0) {
+            return;
+        }
+        available += octets;
+        heldBySender.computeIfPresent(Sender.of(sender), (k, held) -> held == octets ? null : held - octets);
+    }
+
+    /** Senders counted as one: an IPv4 address, or an IPv6 /64. */
+    private record Sender(long prefix, boolean v6) {
+        static Sender of(InetAddress address) {
+            byte[] octets = address.getAddress();
+            boolean v6 = address instanceof Inet6Address;
+            long prefix = 0;
+            for (int i = 0; i < (v6 ? 8 : 4); i++) {
+                prefix = prefix << 8 | (octets[i] & 0xff);
+            }
+            return new Sender(prefix, v6);
+        }
+    }
+}
