@@ -35,29 +35,31 @@ public final class SentCopies implements FiledCopies {
     }
 
     /** Header fields that name a message's visible recipients (RFC 5322 §3.6.3, §3.6.6). */
-    private static final String[] NAMING = {"To", "Cc", "Resent-To", "Resent-Cc"};
+    private static final String[] VISIBLE = {"To", "Cc", "Resent-To", "Resent-Cc"};
+    /** Header fields that name its blind copies. */
+    private static final String[] BLIND = {"Bcc", "Resent-Bcc"};
     private static final int FOLD_AT = 78;
 
     /**
-     * The {@code Bcc:} field(s) for the sender's own copy: those the client sent, which smtp-in
-     * kept aside ({@code fields}), else one naming the recipients the header section does not.
-     * Most clients leave {@code Bcc:} out of what they submit and keep it in their own Sent copy,
-     * so the blind recipients are known only from RCPT. Empty when every recipient is named.
+     * The {@code Bcc:} field(s) for the sender's own copy. Most clients leave {@code Bcc:} out of
+     * what they submit and keep it in their own Sent copy, so the blind recipients are known only
+     * from RCPT: those no {@code To}, {@code Cc}, {@code Resent-To} or {@code Resent-Cc} field names.
+     * The fields the client did submit ({@code fields}, kept aside by smtp-in) are used as they are
+     * when they name every blind recipient; otherwise (an empty {@code Bcc:}, RFC 5322 §3.6.3's
+     * third way, or one that leaves some out) one {@code Bcc:} field lists them all. Empty when no
+     * recipient is blind and the client sent no such field.
      */
     static byte[] blindCopies(byte[] fields, byte[] message, List<EmailAddress> recipients) {
-        if (fields.length > 0) {
+        Set<String> named = addresses(message, VISIBLE);
+        List<String> blind = recipients.stream().map(EmailAddress::toString)
+                .filter(a -> !named.contains(a.toLowerCase(Locale.ROOT))).toList();
+        if (blind.isEmpty() || addresses(fields, BLIND).containsAll(lowerCase(blind))) {
             return fields;
         }
-        Set<String> named = namedRecipients(message);
         StringBuilder field = new StringBuilder("Bcc:");
         int lineStart = 0;
-        boolean any = false;
-        for (EmailAddress recipient : recipients) {
-            String address = recipient.toString();
-            if (named.contains(address.toLowerCase(Locale.ROOT))) {
-                continue;
-            }
-            if (!any) {
+        for (String address : blind) {
+            if (field.length() == 4) {
                 field.append(' ');
             } else if (field.length() - lineStart + address.length() + 2 > FOLD_AT) {
                 field.append(",\r\n "); // folded between addresses (RFC 5322 §2.2.3)
@@ -66,24 +68,49 @@ public final class SentCopies implements FiledCopies {
                 field.append(", ");
             }
             field.append(address);
-            any = true;
         }
-        return any ? field.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII) : new byte[0];
+        return field.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Addresses the header section names as recipients, lower case; unparseable fields name none. */
-    private static Set<String> namedRecipients(byte[] message) {
+    /**
+     * The gateway's copy covers a client's copy with the same body when every address the client's
+     * names as a blind copy is one the gateway's names too. A client that sent one message in
+     * several transactions (a separate one for its Bcc recipients, RFC 5322 §3.6.3, or more than
+     * {@code maxRecipients}) keeps a copy naming recipients of a later transaction, which filed no
+     * copy of its own; that copy is stored.
+     */
+    @Override
+    public boolean covers(byte[] filedHeader, byte[] appendedHeader) {
+        Set<String> filed = addresses(filedHeader, VISIBLE);
+        filed.addAll(addresses(filedHeader, BLIND));
+        return filed.containsAll(addresses(appendedHeader, BLIND));
+    }
+
+    private static Set<String> lowerCase(List<String> addresses) {
+        Set<String> lower = new HashSet<>();
+        addresses.forEach(a -> lower.add(a.toLowerCase(Locale.ROOT)));
+        return lower;
+    }
+
+    /**
+     * The addresses {@code fields} of {@code header} (a header section, or whole message) name, lower
+     * case; an unparseable header names none (its recipients then count as unnamed).
+     */
+    private static Set<String> addresses(byte[] header, String[] fields) {
         Set<String> named = new HashSet<>();
+        if (header.length == 0) {
+            return named;
+        }
         try {
-            InternetHeaders headers = new InternetHeaders(new ByteArrayInputStream(message), true);
-            for (String name : NAMING) {
+            InternetHeaders headers = new InternetHeaders(new ByteArrayInputStream(header), true);
+            for (String name : fields) {
                 String[] values = headers.getHeader(name);
                 for (String value : values == null ? new String[0] : values) {
                     addAll(named, value);
                 }
             }
         } catch (MessagingException e) {
-            // a header section smtp-in accepted always parses; if not, every recipient is listed
+            // a header section smtp-in accepted always parses; if not, it names nobody we can match
         }
         return named;
     }

@@ -212,7 +212,8 @@ class RelayEndToEndTest {
      * copy too: jakarta-mail, like most clients, leaves Bcc out of what it submits and keeps it in
      * its own copy; the gateway's copy names the blind recipient from RCPT, and the peer's copy
      * names nobody but its To. Stored as usual, because the gateway's copy is not the same or is on
-     * its way out: a message with the same Message-ID and another body (the gateway took it for a
+     * its way out: a copy naming a blind recipient the gateway's does not (one of another
+     * transaction), a message with the same Message-ID and another body (the gateway took it for a
      * retry of the first), a copy appended while the gateway's is marked \Deleted, a message the
      * gateway never sent, a copy appended to another folder.
      */
@@ -244,6 +245,12 @@ class RelayEndToEndTest {
             MimeMessage peers = new MimeMessage(null, new ByteArrayInputStream(awaitMessage(pair.blair, "with a blind copy")));
             assertNull(peers.getHeader("Bcc"), "the peer learns of no blind copy");
             assertEquals(1, MailClients.withSubject(pair.alex, "INBOX", "with a blind copy").size(), "the blind copy arrived");
+
+            byte[] moreBlind = (new String(bytes(blind), StandardCharsets.US_ASCII)).replace("Bcc: " + ownAlias,
+                    "Bcc: " + ownAlias + ", someone@example.org").getBytes(StandardCharsets.US_ASCII);
+            sentBox.appendUIDMessages(new Message[] {new MimeMessage(null, new ByteArrayInputStream(moreBlind))});
+            assertEquals(2, withSubject(store, "Sent", "with a blind copy"),
+                    "a copy naming a blind recipient the gateway's does not (another transaction's) is kept");
 
             sentBox.appendUIDMessages(new Message[] {toBlair("the second version", "<reused-id@alex.test>")});
             assertEquals(1, withSubject(store, "Sent", "the second version"), "another body under the same id is kept");

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SentCopiesTest {
@@ -42,6 +43,27 @@ class SentCopiesTest {
         byte[] sent = bytes("Bcc: \"Erin\" <erin.q4@alex.test>\r\n");
         assertEquals("Bcc: \"Erin\" <erin.q4@alex.test>\r\n",
                 text(SentCopies.blindCopies(sent, bytes(HEADER), List.of(address("erin.q4@alex.test")))));
+    }
+
+    @Test
+    void anEmptyBccOrOneThatLeavesSomeoneOutGivesWayToTheBlindRecipientsFromRcpt() {
+        List<EmailAddress> recipients = List.of(address("blair.k7@alex.test"), address("erin.q4@alex.test"),
+                address("frank@example.org"));
+        assertEquals("Bcc: erin.q4@alex.test, frank@example.org\r\n",
+                text(SentCopies.blindCopies(bytes("Bcc:\r\n"), bytes(HEADER), recipients)), "RFC 5322's empty Bcc");
+        assertEquals("Bcc: erin.q4@alex.test, frank@example.org\r\n",
+                text(SentCopies.blindCopies(bytes("Bcc: Erin <erin.q4@alex.test>\r\n"), bytes(HEADER), recipients)));
+    }
+
+    @Test
+    void theGatewaysCopyCoversAClientsCopyOnlyIfItNamesEveryBlindRecipientOfIt() {
+        SentCopies copies = new SentCopies();
+        byte[] filed = bytes(HEADER.replace("Subject: s\r\n", "Subject: s\r\nBcc: erin.q4@alex.test\r\n"));
+        assertTrue(copies.covers(filed, bytes(HEADER)), "no Bcc");
+        assertTrue(copies.covers(filed, bytes("Bcc: \"Erin\" <Erin.Q4@alex.test>\r\n" + HEADER)), "the same, written otherwise");
+        assertFalse(copies.covers(filed, bytes("Bcc: erin.q4@alex.test, gail@example.org\r\n" + HEADER)),
+                "gail was a recipient of another transaction: the client's copy is kept");
+        assertFalse(copies.covers(bytes(HEADER), bytes("Resent-Bcc: gail@example.org\r\n" + HEADER)));
     }
 
     @Test

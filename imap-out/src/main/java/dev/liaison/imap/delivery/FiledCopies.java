@@ -35,4 +35,13 @@ public interface FiledCopies {
      * not one the gateway keeps a copy of (or the appended copy holds something its copy does not).
      */
     Optional<String> deliveryId(String owner, byte[] headerSection);
+
+    /**
+     * Whether the filed copy, whose header section is {@code filedHeader}, holds what the appended
+     * copy's header section ({@code appendedHeader}) says that matters to its owner; their bodies
+     * are already known to be the same. When not, the APPEND is stored. Default: it does.
+     */
+    default boolean covers(byte[] filedHeader, byte[] appendedHeader) {
+        return true;
+    }
 }

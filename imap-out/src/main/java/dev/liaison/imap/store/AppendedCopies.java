@@ -36,7 +36,8 @@ final class AppendedCopies {
     /** A header section longer than this is not looked at; the APPEND is stored as usual. */
     static final int MAX_HEADER_OCTETS = 64 * 1024;
 
-    private static final String FILED = "SELECT m.uid, m.message_id, m.thread_id, m.size FROM imap.delivery d"
+    private static final String FILED = "SELECT m.uid, m.message_id, m.thread_id, m.size,"
+            + " substring(m.content FROM 1 FOR m.body_start) AS header FROM imap.delivery d"
             + " JOIN imap.message m ON m.mailbox_id = d.mailbox_id AND m.uid = d.uid"
             + " WHERE d.delivery_id = ? AND d.mailbox_id = ? AND NOT m.deleted"
             + " AND sha256(substring(m.content FROM m.body_start + 1)) = ?";
@@ -55,23 +56,25 @@ final class AppendedCopies {
             return Optional.empty();
         }
         String deliveryId;
+        byte[] header;
         byte[] body;
         try (InputStream in = new BufferedInputStream(content.getInputStream(), 8192)) {
-            Optional<byte[]> header = headerSection(in);
-            Optional<String> id = header.flatMap(h -> copies.deliveryId(folder.getUser().asString(), h));
+            Optional<byte[]> section = headerSection(in);
+            Optional<String> id = section.flatMap(h -> copies.deliveryId(folder.getUser().asString(), h));
             if (id.isEmpty()) {
                 return Optional.empty();
             }
             deliveryId = id.get();
+            header = section.get();
             body = digest(in);
         } catch (IOException e) {
             throw new MailboxException("cannot read the appended message: " + e.getMessage(), e);
         }
-        return find(folder, deliveryId, body);
+        return find(folder, deliveryId, header, body);
     }
 
-    private Optional<MessageManager.AppendResult> find(Mailbox folder, String deliveryId, byte[] bodyDigest)
-            throws MailboxException {
+    private Optional<MessageManager.AppendResult> find(Mailbox folder, String deliveryId, byte[] header,
+                                                       byte[] bodyDigest) throws MailboxException {
         long mailboxId = PostgresMailboxMapper.id(folder.getMailboxId());
         return jdbc.read("finding the filed copy of an appended message", c -> {
             try (PreparedStatement s = c.prepareStatement(FILED)) {
@@ -79,7 +82,7 @@ final class AppendedCopies {
                 s.setLong(2, mailboxId);
                 s.setBytes(3, bodyDigest);
                 try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
+                    if (!rs.next() || !copies.covers(rs.getBytes("header"), header)) {
                         return Optional.empty();
                     }
                     ComposedMessageId id = new ComposedMessageId(folder.getMailboxId(),

@@ -245,7 +245,10 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
-        if (mode == Mode.UPLOAD) {
+        if (mode == Mode.UPLOAD && content.decoderResult().isFailure()) { // e.g. a malformed chunk size: not an end
+            releaseBody();
+            respondAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "malformed request body");
+        } else if (mode == Mode.UPLOAD) {
             ByteBuf chunk = content.content();
             if (chunk.readableBytes() > maxEnvelopeBytes - body.readableBytes()) {
                 releaseBody();
@@ -306,7 +309,8 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
 
     /** On a blocking thread: commit, then answer on the event loop. */
     private void store(ChannelHandlerContext ctx, EnvelopeId id, EnvelopeBytes envelope, PeerAddress peer, int held) {
-        FullHttpResponse response;
+        // an Error still gets an answer (500): reading stays paused, and the idle timeout spared, until one is sent
+        FullHttpResponse response = Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
         try {
             EnvelopeIntake.Answer answer = intake.receive(id, envelope, peer);
             response = answer instanceof EnvelopeIntake.Answer.Malformed malformed
@@ -318,9 +322,9 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             response = Responses.unavailable(RETRY_AFTER_UNAVAILABLE);
         } finally {
             budget.give(peer.address(), held); // before the answer: a peer that has it may send the next one at once
+            FullHttpResponse answer = response;
+            ctx.executor().execute(() -> answerStored(ctx, answer));
         }
-        FullHttpResponse answer = response;
-        ctx.executor().execute(() -> answerStored(ctx, answer));
     }
 
     private void answerStored(ChannelHandlerContext ctx, FullHttpResponse response) {

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The slowest an envelope upload may arrive: after {@code grace}, on average at least
- * {@code bytesPerSecond} since its request began. The connection's idle timeout resets on every
+ * The slowest an envelope upload may arrive: {@code elapsed} after its request began it must have
+ * brought at least {@code bytesPerSecond × (elapsed − grace)} bytes. The connection's idle timeout resets on every
  * byte, and an upload holds its share of the {@link dev.liaison.smtp.message.OctetBudget} from its head on, so without a
  * pace a peer trickling a byte a minute on a few connections could keep the budget from everyone
  * else for as long as it liked. A slower upload is cut off (the connection closed, its bytes given
@@ -27,6 +27,6 @@ public record UploadPace(long bytesPerSecond, Duration grace) {
     /** Whether {@code received} bytes {@code elapsedNanos} after the request began fall behind this pace. */
     boolean behind(long received, long elapsedNanos) {
         long late = elapsedNanos - grace.toNanos();
-        return late > 0 && received < bytesPerSecond * late / 1_000_000_000L;
+        return late > 0 && received < (double) bytesPerSecond * late / 1e9; // in double: no overflow at any rate
     }
 }

@@ -320,7 +320,7 @@ class ReceivingServiceTest {
         byte[] second = envelope('R', MAX);
         EnvelopeId firstId = EnvelopeId.random();
         EnvelopeId secondId = EnvelopeId.random();
-        try (SSLSocket holding = open(); SSLSocket refused = open()) {
+        try (SSLSocket holding = open(); SSLSocket refused = open("127.0.0.2")) { // another peer: the budget refuses, not a share
             OutputStream out = holding.getOutputStream();
             out.write(requestHead(firstId, first.length));
             out.write(first, 0, 3000); // held by the receiver until the rest arrives
@@ -392,19 +392,40 @@ class ReceivingServiceTest {
                 .withMaxEnvelopeBytes(MAX).withMaxBufferedBytes(MAX + 1000)
                 .withUploadPace(new UploadPace(1000, Duration.ofSeconds(1)));
         service = ReceivingService.start(db, settings, relay.relay());
-        try (SSLSocket slow = open()) {
+        try (SSLSocket slow = open(); SSLSocket other = open("127.0.0.2")) {
             slow.getOutputStream().write(requestHead(EnvelopeId.random(), MAX));
             slow.getOutputStream().write(new byte[100]); // and then nothing, well within the idle timeout
             slow.getOutputStream().flush();
             Thread.sleep(300); // loopback: the receiver reads the head long before this ends
-            assertEquals(503, post(EnvelopeId.random().value(), envelope('R', MAX)).statusCode(),
-                    "while the slow upload holds the budget");
+            other.getOutputStream().write(requestHead(EnvelopeId.random(), MAX));
+            other.getOutputStream().flush();
+            String busy = responseHead(other);
+            assertTrue(busy.startsWith("HTTP/1.1 503"), "another peer, while the slow upload holds the budget: " + busy);
             long started = System.nanoTime();
             assertEquals(-1, slow.getInputStream().read(), "cut off: closed without an answer");
             assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
         }
         assertEquals(202, post(EnvelopeId.random().value(), envelope('R', MAX)).statusCode(), "its bytes went back");
         assertEquals(1, rows());
+    }
+
+    /** A chunked body whose framing breaks is refused as such, not taken for a complete envelope. */
+    @Test
+    void aChunkedBodyWithAMalformedChunkIsRefusedAndNothingStored() throws Exception {
+        byte[] valid = envelope('R', 2000);
+        try (SSLSocket socket = open()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + EnvelopeHttpHandler.ENVELOPES + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/octet-stream\r\nEnvelope-Id: " + EnvelopeId.random().value() + "\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(valid.length) + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(valid);
+            out.write("\r\nzz\r\n".getBytes(StandardCharsets.US_ASCII)); // not a chunk size
+            out.flush();
+            String answer = responseHead(socket);
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        }
+        assertEquals(0, rows());
     }
 
     private SSLSocket open() throws Exception {
