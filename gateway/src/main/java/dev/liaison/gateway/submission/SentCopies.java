@@ -83,7 +83,9 @@ public final class SentCopies implements FiledCopies {
     public boolean covers(byte[] filedHeader, byte[] appendedHeader) {
         Set<String> filed = addresses(filedHeader, VISIBLE);
         filed.addAll(addresses(filedHeader, BLIND));
-        return filed.containsAll(addresses(appendedHeader, BLIND));
+        Set<String> blind = new HashSet<>();
+        // a Bcc field that does not parse may name anyone: when in doubt, the client's copy is stored
+        return addresses(appendedHeader, BLIND, blind) && filed.containsAll(blind);
     }
 
     private static Set<String> lowerCase(List<String> addresses) {
@@ -98,24 +100,31 @@ public final class SentCopies implements FiledCopies {
      */
     private static Set<String> addresses(byte[] header, String[] fields) {
         Set<String> named = new HashSet<>();
+        addresses(header, fields, named);
+        return named;
+    }
+
+    /** Adds what {@code fields} of {@code header} name to {@code named}; false if something did not parse. */
+    private static boolean addresses(byte[] header, String[] fields, Set<String> named) {
         if (header.length == 0) {
-            return named;
+            return true;
         }
+        boolean parsed = true;
         try {
             InternetHeaders headers = new InternetHeaders(new ByteArrayInputStream(header), true);
             for (String name : fields) {
                 String[] values = headers.getHeader(name);
                 for (String value : values == null ? new String[0] : values) {
-                    addAll(named, value);
+                    parsed &= addAll(named, value);
                 }
             }
         } catch (MessagingException e) {
-            // a header section smtp-in accepted always parses; if not, it names nobody we can match
+            return false; // a header section smtp-in accepted always parses
         }
-        return named;
+        return parsed;
     }
 
-    private static void addAll(Set<String> named, String value) {
+    private static boolean addAll(Set<String> named, String value) {
         try {
             for (InternetAddress address : InternetAddress.parseHeader(value, false)) {
                 if (address.isGroup()) {
@@ -126,8 +135,9 @@ public final class SentCopies implements FiledCopies {
                     named.add(address.getAddress().toLowerCase(Locale.ROOT));
                 }
             }
+            return true;
         } catch (AddressException e) {
-            // a malformed list names nobody we can match: its recipients are listed as blind copies
+            return false; // names nobody we can match: its recipients count as unnamed
         }
     }
 

@@ -93,6 +93,13 @@ public final class Limits {
     /** Idle time after which a peer's connection is closed. */
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * The slowest an envelope upload may arrive (see {@link dev.liaison.smtp.message.ArrivalPace}):
+     * 32 KiB/s after 10 s; the largest envelope may take about nine minutes, and any server link is faster.
+     */
+    public static final dev.liaison.smtp.message.ArrivalPace UPLOAD_PACE =
+            new dev.liaison.smtp.message.ArrivalPace(32 * 1024, Duration.ofSeconds(10));
+
     /** Paths besides the transport's own that one listener may serve (metrics, health, autoconfig). */
     public static final int MAX_HTTP_RESOURCES = 16;
 

@@ -64,6 +64,7 @@ class SentCopiesTest {
         assertFalse(copies.covers(filed, bytes("Bcc: erin.q4@alex.test, gail@example.org\r\n" + HEADER)),
                 "gail was a recipient of another transaction: the client's copy is kept");
         assertFalse(copies.covers(bytes(HEADER), bytes("Resent-Bcc: gail@example.org\r\n" + HEADER)));
+        assertFalse(copies.covers(filed, bytes("Bcc: <gail@example.org\r\n" + HEADER)), "unparseable: kept, in doubt");
     }
 
     @Test

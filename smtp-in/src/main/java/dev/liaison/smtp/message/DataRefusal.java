@@ -25,6 +25,12 @@ public record DataRefusal(String code, String text) {
         return new DataRefusal("452", "4.3.1 Too many messages are being received at once; try again later");
     }
 
+    /** The message arrived slower than the server's {@link ArrivalPace} (RFC 3463 4.4.2: the connection is too poor). */
+    static DataRefusal tooSlow(ArrivalPace pace) {
+        return new DataRefusal("451", "4.4.2 Message arrived slower than " + pace.octetsPerSecond()
+                + " octets per second; try again later");
+    }
+
     static DataRefusal lineTooLong(int limit) {
         return new DataRefusal("552", "5.3.4 Message has a line longer than " + limit
                 + " octets including CRLF (RFC 5321 section 4.5.3.1.6); wrap or encode it");

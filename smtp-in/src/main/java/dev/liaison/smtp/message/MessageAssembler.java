@@ -1,7 +1,9 @@
 package dev.liaison.smtp.message;
 
 import dev.liaison.smtp.submission.Limits;
+import dev.liaison.smtp.auth.SessionUser;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.api.Response;
@@ -33,16 +35,31 @@ public final class MessageAssembler implements DataLineFilter, DisconnectHandler
     private final Limits limits;
     private final HeaderRules rules;
     private final OctetBudget budget;
+    private final Function<SMTPSession, Object> sender;
+    private final ArrivalPace pace;
 
-    /** The submission service's assembler: {@link HeaderRules#forSubmission()}. */
-    public MessageAssembler(Limits limits) {
-        this(limits, HeaderRules.forSubmission());
+    /**
+     * The submission service's assembler: {@link HeaderRules#forSubmission()}, octets counted per
+     * login (users behind one NAT address each have their share), no pace.
+     */
+    public static MessageAssembler forSubmission(Limits limits) {
+        return new MessageAssembler(limits, HeaderRules.forSubmission(),
+                session -> SessionUser.of(session).map(u -> (Object) ("user:" + u.id()))
+                        .orElseGet(() -> session.getRemoteAddress().getAddress()), null);
     }
 
-    public MessageAssembler(Limits limits, HeaderRules rules) {
+    /** The inbound MX's assembler: octets counted per client address, {@link ArrivalPace#INBOUND}. */
+    public static MessageAssembler forInbound(Limits limits, HeaderRules rules) {
+        return new MessageAssembler(limits, rules, session -> session.getRemoteAddress().getAddress(), ArrivalPace.INBOUND_MX);
+    }
+
+    /** @param pace the slowest a message may arrive; null for none */
+    MessageAssembler(Limits limits, HeaderRules rules, Function<SMTPSession, Object> sender, ArrivalPace pace) {
         this.limits = limits;
         this.rules = rules;
         this.budget = new OctetBudget(limits.maxBufferedOctets(), limits.maxMessageOctets());
+        this.sender = sender;
+        this.pace = pace;
     }
 
     @Override
@@ -86,7 +103,7 @@ public final class MessageAssembler implements DataLineFilter, DisconnectHandler
 
     private MessageDraft draft(SMTPSession session) {
         return session.getAttachment(DRAFT, State.Transaction).orElseGet(() -> {
-            MessageDraft created = new MessageDraft(limits, rules, budget, session.getRemoteAddress().getAddress());
+            MessageDraft created = new MessageDraft(limits, rules, budget, sender.apply(session), pace);
             session.setAttachment(DRAFT, created, State.Transaction);
             return created;
         });

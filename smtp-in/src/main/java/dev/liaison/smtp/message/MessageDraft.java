@@ -2,7 +2,6 @@ package dev.liaison.smtp.message;
 
 import dev.liaison.smtp.submission.Limits;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,10 @@ import java.util.Optional;
  *
  * <p>The octets it holds are taken from the server's {@link OctetBudget} in steps as the message
  * grows, and given back with {@link #release} when the transaction ends; a message that finds the
- * budget spent is refused like one over a limit ({@code 452 4.3.1}, try again later).
+ * budget spent is refused like one over a limit ({@code 452 4.3.1}, try again later). A refused
+ * message gives its octets back and drops what it held at once: the rest of its DATA is read and
+ * thrown away. Where the server sets a {@link ArrivalPace}, a message arriving slower than it is refused
+ * too, so a sender trickling its DATA cannot hold octets for as long as it likes.
  */
 final class MessageDraft {
     private static final byte[] CRLF = {'\r', '\n'};
@@ -45,20 +47,25 @@ final class MessageDraft {
     private boolean hasMessageId;
     private DataRefusal refusal;
     private final OctetBudget budget;
-    private final InetAddress client;
+    private final Object sender;
+    private final ArrivalPace pace;
     /** Octets taken from {@link #budget} for this message. */
     private long reserved;
+    /** When the first DATA line arrived ({@link System#nanoTime}); 0 before. */
+    private long started;
 
     /** A draft whose octets are not counted against any budget. */
     MessageDraft(Limits limits, HeaderRules rules) {
-        this(limits, rules, null, null);
+        this(limits, rules, null, null, null);
     }
 
-    MessageDraft(Limits limits, HeaderRules rules, OctetBudget budget, InetAddress client) {
+    /** @param sender whom the octets are counted against in {@code budget} ({@link OctetBudget#take}) */
+    MessageDraft(Limits limits, HeaderRules rules, OctetBudget budget, Object sender, ArrivalPace pace) {
         this.limits = limits;
         this.rules = rules;
         this.budget = budget;
-        this.client = client;
+        this.sender = sender;
+        this.pace = pace;
     }
 
     /** Octets of DATA taken so far (up to the first refusal). */
@@ -74,8 +81,13 @@ final class MessageDraft {
         int offset = line.length > 2 && line[0] == '.' ? 1 : 0;
         int length = line.length - offset;
         octets += length;
+        if (started == 0) {
+            started = System.nanoTime();
+        }
         if (octets > limits.maxMessageOctets()) {
             refuse(DataRefusal.tooBig(limits.maxMessageOctets()));
+        } else if (pace != null && pace.behind(octets, System.nanoTime() - started)) {
+            refuse(DataRefusal.tooSlow(pace));
         } else if (!covered()) {
             refuse(DataRefusal.tooManyAtOnce());
         } else if (inHeader) {
@@ -91,7 +103,7 @@ final class MessageDraft {
             return true;
         }
         long step = Math.min(Math.max(octets - reserved, RESERVE_STEP), limits.maxMessageOctets() - reserved);
-        if (!budget.take(client, step)) {
+        if (!budget.take(sender, step)) {
             return false;
         }
         reserved += step;
@@ -101,14 +113,20 @@ final class MessageDraft {
     /** Gives the octets taken back (the transaction is over: committed, refused or cut off). Idempotent. */
     void release() {
         if (budget != null && reserved > 0) {
-            budget.give(client, reserved);
+            budget.give(sender, reserved);
         }
         reserved = 0;
     }
 
+    /** Refuses the message (the first reason stands); what it held is let go now, not at the end of DATA. */
     void refuse(DataRefusal why) {
         if (refusal == null) {
             refusal = why;
+            release();
+            header.discard();
+            field.discard();
+            body.discard();
+            blindCopies.discard();
         }
     }
 

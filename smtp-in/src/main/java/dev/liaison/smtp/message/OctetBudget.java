@@ -9,9 +9,10 @@ import java.util.Map;
  * Octets that the connections of one server may hold in memory at once, with a share per sender.
  * A server that buffers what it receives until it is stored (a message until its commit, an
  * envelope until its intake) bounds each item, but anyone may connect: without a bound over all
- * connections, a few hundred large items at once would exhaust the heap. One sender (an IPv4
- * address, or an IPv6 /64, which one host usually has whole) holds at most a quarter, never less
- * than one item, so a single sender cannot keep the others out. Thread-safe.
+ * connections, a few hundred large items at once would exhaust the heap. One sender holds at most
+ * a quarter, never less than one item, so a single sender cannot keep the others out. A sender is
+ * an IP address (an IPv6 /64, which one host usually has whole) or, where senders are known by
+ * name (authenticated submission), that name. Thread-safe.
  */
 public final class OctetBudget {
 
@@ -20,7 +21,7 @@ public final class OctetBudget {
 
     private final long perSender;
     private long available;
-    private final Map<Sender, Long> heldBySender = new HashMap<>();
+    private final Map<Object, Long> heldBySender = new HashMap<>();
 
     /** @param largestItem the largest item a sender must always be able to hold (its share is never less) */
     public OctetBudget(long octets, long largestItem) {
@@ -31,9 +32,12 @@ public final class OctetBudget {
         this.perSender = Math.max(largestItem, octets / SENDER_SHARE);
     }
 
-    /** Takes {@code octets} for {@code sender} if the budget and its share have them; false (nothing taken) otherwise. */
-    public synchronized boolean take(InetAddress sender, long octets) {
-        Sender key = Sender.of(sender);
+    /**
+     * Takes {@code octets} for {@code sender} (an {@link InetAddress}, or a name such as a login) if
+     * the budget and its share have them; false (nothing taken) otherwise.
+     */
+    public synchronized boolean take(Object sender, long octets) {
+        Object key = Sender.of(sender);
         long held = heldBySender.getOrDefault(key, 0L);
         if (octets > available || held + octets > perSender) {
             return false;
@@ -44,7 +48,7 @@ public final class OctetBudget {
     }
 
     /** Gives back {@code octets} that {@code sender} took. */
-    public synchronized void give(InetAddress sender, long octets) {
+    public synchronized void give(Object sender, long octets) {
         if (octets == 0) {
             return;
         }
@@ -52,9 +56,12 @@ public final class OctetBudget {
         heldBySender.computeIfPresent(Sender.of(sender), (k, held) -> held == octets ? null : held - octets);
     }
 
-    /** Senders counted as one: an IPv4 address, or an IPv6 /64. */
+    /** Senders counted as one: an IPv4 address, or an IPv6 /64; a name is its own key. */
     private record Sender(long prefix, boolean v6) {
-        static Sender of(InetAddress address) {
+        static Object of(Object sender) {
+            if (!(sender instanceof InetAddress address)) {
+                return java.util.Objects.requireNonNull(sender, "sender");
+            }
             byte[] octets = address.getAddress();
             boolean v6 = address instanceof Inet6Address;
             long prefix = 0;

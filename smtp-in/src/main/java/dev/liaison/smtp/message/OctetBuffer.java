@@ -38,6 +38,12 @@ final class OctetBuffer {
         size = 0;
     }
 
+    /** Empties the buffer and lets its memory go (a refused message's octets are never read again). */
+    void discard() {
+        octets = new byte[0];
+        size = 0;
+    }
+
     /** A stream over the current content, without a copy; valid until the buffer changes. */
     InputStream openStream() {
         return new ByteArrayInputStream(octets, 0, size);

@@ -41,7 +41,7 @@ public final class InboundServer implements AutoCloseable {
     public static InboundServer start(InboundSettings settings, SslContext tls, InboundServices services)
             throws IOException {
         Objects.requireNonNull(tls, "tls");
-        MessageAssembler assembler = new MessageAssembler(settings.limits(), HeaderRules.forInbound(settings.hostname()));
+        MessageAssembler assembler = MessageAssembler.forInbound(settings.limits(), HeaderRules.forInbound(settings.hostname()));
         SMTPProtocol protocol;
         try {
             protocol = InboundProtocol.create(settings, services, assembler);

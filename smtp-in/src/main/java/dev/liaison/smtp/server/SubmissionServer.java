@@ -40,7 +40,7 @@ public final class SubmissionServer implements AutoCloseable {
     public static SubmissionServer start(SmtpSettings settings, SslContext tls, SubmissionServices services)
             throws IOException {
         Objects.requireNonNull(tls, "tls");
-        MessageAssembler assembler = new MessageAssembler(settings.limits());
+        MessageAssembler assembler = MessageAssembler.forSubmission(settings.limits());
         SMTPProtocol protocol;
         try {
             protocol = SubmissionProtocol.create(settings, services, assembler);

@@ -19,8 +19,8 @@ import java.time.Duration;
  * @param maxRecipients       accepted RCPTs per transaction; RFC 5321 §4.5.3.1.8 asks for at least
  *                            100; exceeded: {@code 452 4.5.3} (RFC 5321 §4.5.3.1.10 mandates 452)
  * @param maxConnections      open connections per listener; further connections are closed at once.
- *                            A message is buffered in memory until committed, so the worst case is
- *                            {@code 2 * maxConnections * maxMessageOctets} bytes of heap
+ *                            A message is buffered in memory until committed; what all of them hold
+ *                            is bounded by {@code maxBufferedOctets}
  * @param maxConnectionsPerAddress open connections per client address per listener
  * @param idleTimeout         a connection that sends nothing for this long is closed (RFC 5321
  *                            §4.5.3.2.7 suggests 5 minutes)

@@ -35,6 +35,36 @@ class MessageDraftTest {
     }
 
     @Test
+    void aRefusedMessageLetsItsOctetsGoAtOnceAndTheRestIsOnlyRead() {
+        OctetBudget budget = new OctetBudget(1000, 1000);
+        MessageDraft big = new MessageDraft(LIMITS_1000, HeaderRules.forSubmission(), budget, "user:a", null);
+        big.append(line("Subject: s"));
+        big.append(line(""));
+        big.append(line("x".repeat(500)));
+        assertFalse(budget.take("user:b", 1), "the first message holds the budget");
+        big.append(line("x".repeat(600))); // over maxMessageOctets: refused
+        assertEquals("552", big.refusal().orElseThrow().code());
+        assertTrue(budget.take("user:b", 1000), "its octets went back before the end of DATA");
+        big.append(line("more"));
+        big.release(); // at the end of DATA: nothing more to give
+        assertFalse(budget.take("user:c", 1), "given back once, not twice");
+    }
+
+    @Test
+    void aMessageSlowerThanThePaceIsRefusedWith451AndLetsItsOctetsGo() throws Exception {
+        OctetBudget budget = new OctetBudget(1000, 1000);
+        MessageDraft slow = new MessageDraft(LIMITS_1000, HeaderRules.forSubmission(), budget, "peer",
+                new ArrivalPace(1_000_000, Duration.ZERO));
+        slow.append(line("Subject: s"));
+        assertTrue(slow.refusal().isEmpty());
+        Thread.sleep(50); // 50,000 octets due by now; about 12 came
+        slow.append(line("x"));
+        assertEquals("451", slow.refusal().orElseThrow().code());
+        assertTrue(slow.refusal().get().text().startsWith("4.4.2"));
+        assertTrue(budget.take("other", 1000), "its octets went back");
+    }
+
+    @Test
     void existingMessageIdIsNoticedInAnyCase() {
         assertTrue(draft("message-id: <a@b>", "", "x").hasMessageId());
         assertFalse(draft("Subject: none", "", "x").hasMessageId());
@@ -58,6 +88,13 @@ class MessageDraftTest {
         MessageDraft big = limited("Subject: s", "", "y".repeat(100), "z".repeat(100));
         assertTrue(big.refusal().orElseThrow().text().contains("Message too big"));
         assertFalse(limited("A: 1", "B: 2", "C: 3", "", "x").refusal().isPresent());
+    }
+
+    private static final Limits LIMITS_1000 = new Limits(1000, 1000, 10, 500, 10, 10, 10, Duration.ofMinutes(1),
+            Limits.AuthThrottling.DEFAULT);
+
+    private static byte[] line(String text) {
+        return (text + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private static MessageDraft draft(String... lines) {

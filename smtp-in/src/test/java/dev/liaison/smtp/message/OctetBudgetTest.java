@@ -41,6 +41,16 @@ class OctetBudgetTest {
     }
 
     @Test
+    void aNamedSenderHasItsOwnShareWhateverItsAddress() {
+        OctetBudget budget = new OctetBudget(4000, 500);
+        assertTrue(budget.take("user:alex", 1000));
+        assertFalse(budget.take("user:alex", 1));
+        assertTrue(budget.take("user:blair", 1000), "another login behind the same NAT address");
+        budget.give("user:alex", 1000);
+        assertTrue(budget.take("user:alex", 1000));
+    }
+
+    @Test
     void aBudgetMustHoldOneItem() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new OctetBudget(99, 100));
     }

@@ -238,14 +238,15 @@ class InboundBadInputTest {
 
     /**
      * The MX holds at most so many message octets at once (here one message's worth): a message
-     * that finds them spent is refused with 452 4.3.1 at the end of DATA, and the octets go back
-     * when a transaction ends, whether its message was committed or its connection closed mid-DATA.
+     * that finds them spent is refused with 452 4.3.1 at the end of DATA (from another address: the
+     * budget refuses, not the first sender's share), and the octets go back when a transaction ends,
+     * whether its message was committed or its connection closed mid-DATA.
      */
     @Test
     void messagesBeyondWhatTheServerHoldsAreRefusedWith452UntilTheOctetsGoBack() throws Exception {
         String start = FROM_BOB + "Subject: s\r\n\r\n" + "x".repeat(900) + "\r\n";
         try (RunningInbound small = new RunningInbound(SMALL.withMaxBufferedOctets(4096))) {
-            try (SmtpWire holding = data(small); SmtpWire refused = data(small)) {
+            try (SmtpWire holding = data(small); SmtpWire refused = data(small, "127.0.0.2")) {
                 holding.send(start); // its first line took the server's octets; no end of data yet
                 Thread.sleep(300); // loopback: read long before this ends
                 assertReply(refused.send(start + ".\r\n").reply(), 452, "4.3.1");
@@ -265,7 +266,13 @@ class InboundBadInputTest {
     }
 
     private static SmtpWire data(RunningInbound server) throws Exception {
-        SmtpWire wire = server.greeted();
+        return data(server, "127.0.0.1");
+    }
+
+    private static SmtpWire data(RunningInbound server, String localAddress) throws Exception {
+        SmtpWire wire = SmtpWire.plain(server.server.port(), java.net.InetAddress.getByName(localAddress));
+        wire.expect(220);
+        wire.command("EHLO mta.legacy.example").expect(250);
         wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250);
         wire.command("RCPT TO:<" + TestMailboxes.PUBLISHED + ">").expect(250);
         wire.command("DATA").expect(354);

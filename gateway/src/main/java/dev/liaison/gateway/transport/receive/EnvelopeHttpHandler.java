@@ -1,5 +1,6 @@
 package dev.liaison.gateway.transport.receive;
 
+import dev.liaison.smtp.message.ArrivalPace;
 import dev.liaison.gateway.transport.EnvelopeBytes;
 import dev.liaison.smtp.message.OctetBudget;
 import dev.liaison.gateway.transport.EnvelopeId;
@@ -42,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Envelope bytes held in memory, from a request's head until its envelope is stored, count
  * against the server's {@link OctetBudget}: a declared length is taken whole when the head arrives
  * (so the 503 comes before the body is sent, and the receive buffer made for it is covered), a
- * chunked body as its bytes arrive. An upload slower than the {@link UploadPace} is cut off.
+ * chunked body as its bytes arrive. An upload slower than the {@link ArrivalPace} is cut off.
  *
  * <p>Requests on a connection are served one at a time: reading pauses while an envelope is
  * being stored, so answers cannot overtake each other. Refusals that leave a request body
@@ -67,7 +68,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private final int maxEnvelopeBytes;
     private final HttpResources resources;
     private final OctetBudget budget;
-    private final UploadPace pace;
+    private final ArrivalPace pace;
 
     private Mode mode = Mode.IDLE;
     /** Bytes of {@link #budget} this connection's upload holds: its body so far, then the envelope being stored. */
@@ -221,7 +222,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         paceCheck = ctx.executor().scheduleAtFixedRate(() -> checkPace(ctx), 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Every second of an upload (on the event loop): one that falls behind {@link UploadPace} is cut off. */
+    /** Every second of an upload (on the event loop): one that falls behind {@link ArrivalPace} is cut off. */
     private void checkPace(ChannelHandlerContext ctx) {
         if (mode != Mode.UPLOAD || body == null) {
             stopPaceCheck();
@@ -230,7 +231,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         if (pace.behind(body.readableBytes(), System.nanoTime() - uploadStarted)) {
             LOG.warn("Envelope upload from {} cut off: {} bytes in {} ms is slower than {} bytes/s; its sender may retry",
                     ctx.channel().remoteAddress(), body.readableBytes(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - uploadStarted), pace.bytesPerSecond());
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - uploadStarted), pace.octetsPerSecond());
             mode = Mode.CLOSING;
             releaseBody();
             ctx.close();
@@ -270,6 +271,9 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             if (content instanceof LastHttpContent) {
                 finishUpload(ctx);
             }
+        } else if (mode == Mode.DISCARD && content.decoderResult().isFailure()) {
+            mode = Mode.CLOSING; // the decoder has stopped: nothing more can be read on this connection
+            ctx.close();
         } else if (mode == Mode.DISCARD && content instanceof LastHttpContent) {
             mode = Mode.IDLE;
         }

@@ -1,5 +1,6 @@
 package dev.liaison.gateway.transport.receive;
 
+import dev.liaison.smtp.message.ArrivalPace;
 import dev.liaison.gateway.transport.Limits;
 import io.netty.handler.ssl.SslContext;
 
@@ -17,13 +18,13 @@ import java.util.Objects;
  * @param maxBufferedBytes envelope bytes held over all connections at once ({@link dev.liaison.smtp.message.OctetBudget}); default
  *                  {@link Limits#bufferedEnvelopeBytes}
  * @param events    told what the service received and processed (metrics)
- * @param uploadPace the slowest an envelope upload may arrive; default {@link UploadPace#DEFAULT}
+ * @param uploadPace the slowest an envelope upload may arrive; default {@link Limits#UPLOAD_PACE}
  */
 public record ReceiverSettings(InetAddress bindAddress, int port, Security security, int maxEnvelopeBytes,
                                int unresolvableThreshold, Duration unresolvableWindow, int processorThreads,
                                int maxProcessingAttempts, Duration pollInterval, Clock clock,
                                HttpResources resources, ReceivingEvents events, long maxBufferedBytes,
-                               UploadPace uploadPace) {
+                               ArrivalPace uploadPace) {
 
     public ReceiverSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -55,7 +56,7 @@ public record ReceiverSettings(InetAddress bindAddress, int port, Security secur
                             int maxProcessingAttempts, Duration pollInterval, Clock clock) {
         this(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold, unresolvableWindow, processorThreads,
                 maxProcessingAttempts, pollInterval, clock, HttpResources.NONE, ReceivingEvents.NONE,
-                Limits.bufferedEnvelopeBytes(maxEnvelopeBytes), UploadPace.DEFAULT);
+                Limits.bufferedEnvelopeBytes(maxEnvelopeBytes), Limits.UPLOAD_PACE);
     }
 
     /** HTTPS with the gateway's certificate and every bound at its default. */
@@ -114,7 +115,7 @@ public record ReceiverSettings(InetAddress bindAddress, int port, Security secur
     }
 
     /** Uploads slower than {@code value} are cut off. */
-    public ReceiverSettings withUploadPace(UploadPace value) {
+    public ReceiverSettings withUploadPace(ArrivalPace value) {
         return new ReceiverSettings(bindAddress, port, security, maxEnvelopeBytes, unresolvableThreshold,
                 unresolvableWindow, processorThreads, maxProcessingAttempts, pollInterval, clock, resources, events,
                 maxBufferedBytes, value);

@@ -1,5 +1,6 @@
 package dev.liaison.gateway.transport.receive;
 
+import dev.liaison.smtp.message.ArrivalPace;
 import dev.liaison.gateway.transport.EnvelopeId;
 import dev.liaison.gateway.transport.TestTls;
 import dev.liaison.gateway.transport.TransportSchema;
@@ -390,7 +391,7 @@ class ReceivingServiceTest {
         service.close();
         ReceiverSettings settings = ReceiverSettings.https(InetAddress.getLoopbackAddress(), 0, tls.server().serverContext())
                 .withMaxEnvelopeBytes(MAX).withMaxBufferedBytes(MAX + 1000)
-                .withUploadPace(new UploadPace(1000, Duration.ofSeconds(1)));
+                .withUploadPace(new ArrivalPace(1000, Duration.ofSeconds(1)));
         service = ReceivingService.start(db, settings, relay.relay());
         try (SSLSocket slow = open(); SSLSocket other = open("127.0.0.2")) {
             slow.getOutputStream().write(requestHead(EnvelopeId.random(), MAX));
