@@ -34,14 +34,24 @@ public final class StrictMailCmdHandler extends MailCmdHandler {
     private static final Response HELLO_FIRST = fixed("503", "5.5.1 Send EHLO first");
     private static final Response USAGE = fixed("501", "5.5.4 Usage: MAIL FROM:<address> [SIZE=n] [BODY=8BITMIME]");
     private static final Response BAD_SIZE = fixed("501", "5.5.4 SIZE must be a decimal number of octets");
+    /** RFC 1870 §6.2: insufficient storage now; the client tries again later. */
+    private static final Response NO_ROOM_NOW = fixed("452",
+            "4.3.1 Too many messages are being received at once; try again later");
 
     private final Limits limits;
     private final SmtpService service;
+    private final MessageRoom room;
 
     public StrictMailCmdHandler(MetricFactory metrics, Limits limits, SmtpService service) {
+        this(metrics, limits, service, MessageRoom.ANY);
+    }
+
+    /** @param room asked for a declared {@code SIZE}: {@code 452 4.3.1} when the server cannot hold it now */
+    public StrictMailCmdHandler(MetricFactory metrics, Limits limits, SmtpService service, MessageRoom room) {
         super(metrics);
         this.limits = limits;
         this.service = service;
+        this.room = room;
     }
 
     @Override
@@ -72,9 +82,13 @@ public final class StrictMailCmdHandler extends MailCmdHandler {
         if (parameterProblem != null) {
             return parameterProblem;
         }
+        OptionalLong size = declaredSize(parsed.get());
+        if (size.isPresent() && !room.hasRoomFor(session, size.getAsLong())) {
+            return NO_ROOM_NOW;
+        }
         Response refused = acceptSender(session, parsed.get().path());
         if (refused == null) {
-            EnvelopeState.setDeclaredSize(session, declaredSize(parsed.get()));
+            EnvelopeState.setDeclaredSize(session, size);
         }
         return refused;
     }

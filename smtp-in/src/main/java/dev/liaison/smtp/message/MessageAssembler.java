@@ -2,6 +2,7 @@ package dev.liaison.smtp.message;
 
 import dev.liaison.smtp.submission.Limits;
 import dev.liaison.smtp.auth.SessionUser;
+import dev.liaison.smtp.envelope.MessageRoom;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
@@ -28,7 +29,7 @@ import org.apache.james.protocols.smtp.core.DataLineFilter;
  * go back when the message hooks have run at the end of DATA, or when the connection closes
  * mid-DATA.
  */
-public final class MessageAssembler implements DataLineFilter, DisconnectHandler<SMTPSession> {
+public final class MessageAssembler implements DataLineFilter, DisconnectHandler<SMTPSession>, MessageRoom {
 
     static final AttachmentKey<MessageDraft> DRAFT = AttachmentKey.of("liaison.messageDraft", MessageDraft.class);
 
@@ -87,6 +88,12 @@ public final class MessageAssembler implements DataLineFilter, DisconnectHandler
         }
         draft(session).refuse(DataRefusal.lineTooLong(limit));
         return true;
+    }
+
+    /** Whether the budget could take a message of {@code octets} from this session's sender now. */
+    @Override
+    public boolean hasRoomFor(SMTPSession session, long octets) {
+        return budget.hasRoom(sender.apply(session), octets);
     }
 
     /** A connection closed mid-DATA (or idle too long): its draft's octets go back. */

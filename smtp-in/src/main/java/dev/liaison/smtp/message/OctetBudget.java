@@ -47,6 +47,11 @@ public final class OctetBudget {
         return true;
     }
 
+    /** Whether {@link #take} would succeed now (nothing is taken). */
+    public synchronized boolean hasRoom(Object sender, long octets) {
+        return octets <= available && heldBySender.getOrDefault(Sender.of(sender), 0L) + octets <= perSender;
+    }
+
     /** Gives back {@code octets} that {@code sender} took. */
     public synchronized void give(Object sender, long octets) {
         if (octets == 0) {

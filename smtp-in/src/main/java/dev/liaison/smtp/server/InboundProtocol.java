@@ -56,7 +56,7 @@ final class InboundProtocol {
         chain.add(new StartTlsCmdHandlerForgettingHello());
         chain.add(new SizeExtension(settings.limits()));
         chain.add(new AuthNotOfferedCmdHandler());
-        chain.add(new StrictMailCmdHandler(metrics, settings.limits(), SmtpService.INBOUND));
+        chain.add(new StrictMailCmdHandler(metrics, settings.limits(), SmtpService.INBOUND, assembler));
         chain.add(new StrictRcptCmdHandler(metrics, SmtpService.INBOUND));
         chain.add(new MaxRecipientsHook(settings.limits()));
         chain.add(new RecipientIsServedHook(settings.domains(), services.recipients(), services.events()));

@@ -60,7 +60,7 @@ final class SubmissionProtocol {
         chain.add(new TlsRequiredAuthCmdHandler());
         chain.add(new SubmissionAuthHook(services.authenticator(),
                 new AuthThrottle(limits.authThrottling(), services.clock()), services.events()));
-        chain.add(new StrictMailCmdHandler(metrics, limits, SmtpService.SUBMISSION));
+        chain.add(new StrictMailCmdHandler(metrics, limits, SmtpService.SUBMISSION, assembler));
         chain.add(new StrictRcptCmdHandler(metrics, SmtpService.SUBMISSION));
         chain.add(new MaxRecipientsHook(limits));
         chain.add(new RecipientIsOwnAliasHook(services.recipients(), services.events()));

@@ -250,7 +250,15 @@ class InboundBadInputTest {
                 holding.send(start); // its first line took the server's octets; no end of data yet
                 Thread.sleep(300); // loopback: read long before this ends
                 assertReply(refused.send(start + ".\r\n").reply(), 452, "4.3.1");
+                SmtpWire declaring = SmtpWire.plain(small.server.port(), java.net.InetAddress.getByName("127.0.0.2"));
+                declaring.expect(220);
+                declaring.command("EHLO mta.legacy.example").expect(250);
+                assertReply(declaring.command("MAIL FROM:<" + TestMailboxes.BOB + "> SIZE=2000"), 452, "4.3.1");
+                declaring.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250); // undeclared: learnt at DATA's end
+                declaring.close();
                 holding.send(".\r\n").expect(250);
+                refused.command("RSET").expect(250);
+                refused.command("MAIL FROM:<" + TestMailboxes.BOB + "> SIZE=2000").expect(250); // room again
                 refused.command("RSET").expect(250);
             }
             assertEquals(1, small.handler.committed().size(), "only the message that held the octets");
