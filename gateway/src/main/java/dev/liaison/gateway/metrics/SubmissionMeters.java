@@ -75,7 +75,7 @@ final class SubmissionMeters implements SubmissionEvents {
     @Override
     public void transactionEnded(TransactionOutcome outcome, int recipients, long octets, long commitNanos) {
         messages.get(outcome).increment();
-        if (outcome != TransactionOutcome.REFUSED_LIMITS) {
+        if (outcome != TransactionOutcome.REFUSED_LIMITS && outcome != TransactionOutcome.DEFERRED_BUSY) { // no commit
             commit.record(commitNanos, TimeUnit.NANOSECONDS);
         }
     }

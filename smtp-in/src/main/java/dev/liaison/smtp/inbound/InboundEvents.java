@@ -57,6 +57,11 @@ public interface InboundEvents {
         ACCEPTED,
         /** 552/554: the message broke a limit while it streamed in (size, line, header, 8-bit header). */
         REFUSED_LIMITS,
+        /**
+         * 452 4.3.1 / 451 4.4.2: the MX held as many message octets as it may, or the message came too
+         * slowly; the sending server retries.
+         */
+        DEFERRED_BUSY,
         /** 550 5.7.1: no single usable {@code From:} address to check DMARC against. */
         REFUSED_AUTHOR,
         /** 550 5.7.1: failed DMARC where the author domain publishes {@code p=reject}. */

@@ -9,6 +9,11 @@ package dev.liaison.smtp.message;
  */
 public record DataRefusal(String code, String text) {
 
+    /** Whether the same message may pass later (4xx: no room now, or it came too slowly). */
+    boolean temporary() {
+        return code.startsWith("4");
+    }
+
     /** {@code code/enhanced}, e.g. {@code 552/5.3.4}, for log lines (never the explanation). */
     String status() {
         int space = text.indexOf(' ');

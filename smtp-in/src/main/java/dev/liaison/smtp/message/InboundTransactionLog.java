@@ -34,8 +34,9 @@ public final class InboundTransactionLog implements ReceivingRefusals {
     /** The message broke a limit while streaming in; there is no id and no check then. */
     @Override
     public void refusedWhileReceiving(SMTPSession session, DataRefusal refusal, long octets) {
-        end(session, "-", TransactionOutcome.REFUSED_LIMITS, DmarcResult.NONE, octets,
-                "refused_limits status=" + refusal.status(), "-", 0);
+        TransactionOutcome outcome = refusal.temporary() ? TransactionOutcome.DEFERRED_BUSY : TransactionOutcome.REFUSED_LIMITS;
+        end(session, "-", outcome, DmarcResult.NONE, octets,
+                outcome.name().toLowerCase(java.util.Locale.ROOT) + " status=" + refusal.status(), "-", 0);
     }
 
     void refusedAuthor(SMTPSession session, long octets) {

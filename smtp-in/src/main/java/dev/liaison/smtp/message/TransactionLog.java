@@ -72,8 +72,10 @@ public final class TransactionLog implements ReceivingRefusals {
     @Override
     public void refusedWhileReceiving(SMTPSession session, DataRefusal refusal, long octets) {
         int recipients = EnvelopeState.recipients(session).size();
-        events.transactionEnded(TransactionOutcome.REFUSED_LIMITS, recipients, octets, 0);
-        LOG.info(LINE, fields(session, "-", recipients, octets, "refused_limits status=" + refusal.status(), 0));
+        TransactionOutcome outcome = refusal.temporary() ? TransactionOutcome.DEFERRED_BUSY : TransactionOutcome.REFUSED_LIMITS;
+        events.transactionEnded(outcome, recipients, octets, 0);
+        LOG.info(LINE, fields(session, "-", recipients, octets,
+                outcome.name().toLowerCase(java.util.Locale.ROOT) + " status=" + refusal.status(), 0));
     }
 
     private void end(SMTPSession session, Submission submission, TransactionOutcome outcome, long commitNanos) {

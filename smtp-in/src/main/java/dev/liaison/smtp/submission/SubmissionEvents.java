@@ -56,6 +56,8 @@ public interface SubmissionEvents {
         ACCEPTED,
         /** 552: the message broke a limit while it streamed in (size, line, header). */
         REFUSED_LIMITS,
+        /** 452 4.3.1: the server held as many message octets as it may while it streamed in; the client retries. */
+        DEFERRED_BUSY,
         /** 5xx: the handler refused it permanently. */
         REFUSED,
         /** 451: the handler failed; the client keeps the message and retries. */

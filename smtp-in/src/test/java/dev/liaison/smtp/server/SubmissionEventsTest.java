@@ -138,6 +138,25 @@ class SubmissionEventsTest {
         assertTrue(onlyLine().contains(" outcome=refused_limits status=552/5.3.4 "), onlyLine());
     }
 
+    /** A message that finds the server's octets spent is deferred, not refused: the client retries it. */
+    @Test
+    void aMessageWithNoRoomIsReportedAsDeferredBusy() throws Exception {
+        smtp.close();
+        smtp = new RunningServer(SMALL.withMaxBufferedOctets(4096), Clock.systemUTC(), new Recorder());
+        try (SmtpWire holding = smtp.authenticatedAlex(); SmtpWire deferred = smtp.authenticatedAlex()) {
+            for (SmtpWire wire : List.of(holding, deferred)) {
+                wire.command("MAIL FROM:<alex@gw.example>").expect(250);
+                wire.command("RCPT TO:<" + TestDirectory.ALEX_ALIAS + ">").expect(250);
+                wire.command("DATA").expect(354);
+            }
+            holding.send("Subject: first\r\n\r\nbody\r\n");
+            Thread.sleep(300); // loopback: read long before this ends
+            deferred.send("Subject: second\r\n\r\nbody\r\n.\r\n").expect(452);
+        }
+        assertTrue(events.stream().anyMatch(e -> e.startsWith("ended DEFERRED_BUSY 1 ")), events.toString());
+        assertTrue(onlyLine().contains(" outcome=deferred_busy status=452/4.3.1 "), onlyLine());
+    }
+
     @Test
     void handlerRefusalsAndFailuresAreReportedApart() throws Exception {
         smtp.handler.failWith(new RefusedSubmissionException(550, "5.7.1", "relationship ended"));
