@@ -26,8 +26,8 @@ import org.apache.james.protocols.smtp.core.DataLineFilter;
  * refused every bare CR and LF, so no other spelling of end-of-data can reach this point.
  *
  * <p>One assembler serves one server's sessions and holds its {@link OctetBudget}: a draft's octets
- * go back when the message hooks have run at the end of DATA, or when the connection closes
- * mid-DATA.
+ * go back when it is refused, when the message hooks have run at the end of DATA, or when the
+ * connection closes mid-DATA.
  */
 public final class MessageAssembler implements DataLineFilter, DisconnectHandler<SMTPSession>, MessageRoom {
 
@@ -49,7 +49,7 @@ public final class MessageAssembler implements DataLineFilter, DisconnectHandler
                         .orElseGet(() -> session.getRemoteAddress().getAddress()), null);
     }
 
-    /** The inbound MX's assembler: octets counted per client address, {@link ArrivalPace#INBOUND}. */
+    /** The inbound MX's assembler: octets counted per client address, {@link ArrivalPace#INBOUND_MX}. */
     public static MessageAssembler forInbound(Limits limits, HeaderRules rules) {
         return new MessageAssembler(limits, rules, session -> session.getRemoteAddress().getAddress(), ArrivalPace.INBOUND_MX);
     }

@@ -11,8 +11,9 @@ import java.util.Optional;
  * The message of one DATA phase as it streams in: dot-unstuffed, checked against every
  * {@link Limits} bound line by line, its header section split into fields so the service's
  * {@link HeaderRules} can drop some ({@code Bcc:}, forged {@code Authentication-Results:}) and a
- * missing {@code Message-ID:} is noticed. After a limit is crossed the rest is only counted, never
- * stored, so a refused message costs no more memory than the limit.
+ * missing {@code Message-ID:} is noticed. Once a limit is crossed the message is refused: what it
+ * held is let go, and the rest of its DATA is read and thrown away, so a refused message costs no
+ * more memory than the limit.
  *
  * <p>A header-section line that is neither a field nor a continuation starts the body, as in
  * Postfix; {@link #assemble} then inserts the empty line RFC 5322 §2.1 requires, so the header/body
@@ -68,7 +69,7 @@ final class MessageDraft {
         this.pace = pace;
     }
 
-    /** Octets of DATA taken so far (up to the first refusal). */
+    /** Octets of DATA taken so far (up to and including the line that was refused, if one was). */
     long octets() {
         return octets;
     }
@@ -123,6 +124,7 @@ final class MessageDraft {
         if (refusal == null) {
             refusal = why;
             release();
+            fieldEnds.clear();
             header.discard();
             field.discard();
             body.discard();

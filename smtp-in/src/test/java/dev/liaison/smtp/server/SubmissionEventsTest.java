@@ -152,9 +152,13 @@ class SubmissionEventsTest {
             holding.send("Subject: first\r\n\r\nbody\r\n");
             Thread.sleep(300); // loopback: read long before this ends
             deferred.send("Subject: second\r\n\r\nbody\r\n.\r\n").expect(452);
+            assertTrue(onlyLine().contains(" outcome=deferred_busy status=452/4.3.1 "), onlyLine());
+            deferred.command("MAIL FROM:<alex@gw.example> SIZE=2000").expect(452); // told at MAIL: counted too
         }
         assertTrue(events.stream().anyMatch(e -> e.startsWith("ended DEFERRED_BUSY 1 ")), events.toString());
-        assertTrue(onlyLine().contains(" outcome=deferred_busy status=452/4.3.1 "), onlyLine());
+        assertTrue(events.stream().anyMatch(e -> e.equals("ended DEFERRED_BUSY 0 2000")), events.toString());
+        assertTrue(log.list.get(1).getFormattedMessage().contains("outcome=deferred_busy status=452/4.3.1 at=mail"),
+                log.list.toString());
     }
 
     @Test
