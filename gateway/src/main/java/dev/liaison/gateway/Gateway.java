@@ -45,7 +45,6 @@ import dev.liaison.mapping.database.PoolSettings;
 import dev.liaison.mapping.database.Schema;
 import dev.liaison.smtp.dns.DnsJavaLookup;
 import dev.liaison.smtp.dns.DnsLookup;
-import dev.liaison.smtp.inbound.InboundEvents;
 import dev.liaison.smtp.inbound.InboundServices;
 import dev.liaison.smtp.inbound.InboundSettings;
 import dev.liaison.smtp.server.InboundServer;
@@ -203,7 +202,7 @@ public final class Gateway implements AutoCloseable {
         InboundServer server = InboundServer.start(new InboundSettings(MailServers.hostnameOf(configuration),
                 Set.of(configuration.domain()), configuration.bindAddress(), configuration.port(ConfigKey.SMTP_INBOUND_PORT),
                 InboundSettings.DEFAULT_IO_THREADS, Limits.DEFAULT, Limits.SenderChecks.DEFAULT), tls.serverContext(),
-                new InboundServices(legacy, legacy, senderDns, Clock.systemUTC(), InboundEvents.NONE));
+                new InboundServices(legacy, legacy, senderDns, Clock.systemUTC(), metrics.inbound()));
         started.push(server);
         return server;
     }

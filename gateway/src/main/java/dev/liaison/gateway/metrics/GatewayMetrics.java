@@ -38,6 +38,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final SubmissionMeters submission = new SubmissionMeters(registry);
+    private final InboundMeters inbound = new InboundMeters(registry);
     private final ImapMeters imap = new ImapMeters(registry);
     private final RelayMeters relay = new RelayMeters(registry);
 
@@ -52,6 +53,10 @@ public final class GatewayMetrics implements AutoCloseable {
 
     public SubmissionEvents submission() {
         return submission;
+    }
+
+    public dev.liaison.smtp.inbound.InboundEvents inbound() {
+        return inbound;
     }
 
     public ImapEvents imap() {

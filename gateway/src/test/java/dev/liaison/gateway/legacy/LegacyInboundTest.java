@@ -275,6 +275,42 @@ class LegacyInboundTest {
         assertEquals(550, refusal(stranger, "someone@other.example", "relay attempt"), "never a relay");
     }
 
+    /** The public MX is counted on /metrics: sessions, accepted messages with their DMARC verdict, refused RCPTs. */
+    @Test
+    void theMxReportsItsSessionsMessagesAndRefusalsAsMetrics() throws Exception {
+        String before = scrape();
+        String stranger = "kim." + shortId() + "@legacy.example";
+        send(stranger, "Kim", published, "counted " + shortId(), "<" + shortId() + "@legacy.example>");
+        assertEquals(550, refusal(stranger, "nobody.bbbbbbbbbb@" + DOMAIN, "to nobody"));
+        String after = scrape();
+        assertEquals(1, sample(after, "liaison_mx_messages_total{outcome=\"accepted\"")
+                - sample(before, "liaison_mx_messages_total{outcome=\"accepted\""));
+        assertEquals(1, sample(after, "liaison_mx_recipients_refused_total{reason=\"unknown\"")
+                - sample(before, "liaison_mx_recipients_refused_total{reason=\"unknown\""));
+        assertTrue(sample(after, "liaison_mx_sessions_total") - sample(before, "liaison_mx_sessions_total") >= 2);
+        assertEquals(1, sample(after, "liaison_mx_dmarc_total{result=\"none\"")
+                - sample(before, "liaison_mx_dmarc_total{result=\"none\""), "no DMARC record in the test's DNS");
+        assertTrue(sample(after, "liaison_mx_commit_seconds_count") > sample(before, "liaison_mx_commit_seconds_count"));
+    }
+
+    private static String scrape() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .sslContext(dev.liaison.gateway.tls.TrustingClients.trusting(gateway.tls().certificate())).build();
+        return client.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("https://localhost:" + gateway.httpPort() + "/metrics"))
+                .timeout(java.time.Duration.ofSeconds(20)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The value of the one sample whose line starts with {@code prefix}; 0 when there is none. */
+    private static double sample(String scrape, String prefix) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(prefix) && line.length() > prefix.length() && " },".indexOf(line.charAt(prefix.length())) >= 0) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
     @Test
     void aCorrespondentsOutwardAddressTakesTheirMailAndNobodyElses() throws Exception {
         String gina = "gina." + shortId() + "@legacy.example";

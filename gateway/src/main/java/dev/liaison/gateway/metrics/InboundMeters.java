@@ -1,0 +1,79 @@
+package dev.liaison.gateway.metrics;
+
+import dev.liaison.smtp.authentication.DmarcResult;
+import dev.liaison.smtp.inbound.InboundEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The inbound MX's events as Micrometer meters: the public SMTP server, where plain email from
+ * other domains arrives. Like {@link SubmissionMeters}, every meter is made up front, so reporting
+ * is a map look-up and an add on the I/O threads.
+ */
+final class InboundMeters implements InboundEvents {
+
+    private final Counter sessions;
+    private final AtomicInteger open;
+    private final Map<RecipientRefusal, Counter> refusedRecipients = new EnumMap<>(RecipientRefusal.class);
+    private final Map<TransactionOutcome, Counter> messages = new EnumMap<>(TransactionOutcome.class);
+    private final Map<DmarcResult, Counter> dmarc = new EnumMap<>(DmarcResult.class);
+    private final Timer commit;
+
+    InboundMeters(MeterRegistry registry) {
+        sessions = Counter.builder("liaison.mx.sessions").description("inbound MX connections opened").register(registry);
+        open = registry.gauge("liaison.mx.sessions.open", new AtomicInteger());
+        for (RecipientRefusal refusal : RecipientRefusal.values()) {
+            refusedRecipients.put(refusal, Counter.builder("liaison.mx.recipients.refused")
+                    .description("RCPT commands the MX refused, by reason").tag("reason", SubmissionMeters.tag(refusal))
+                    .register(registry));
+        }
+        for (TransactionOutcome outcome : TransactionOutcome.values()) {
+            messages.put(outcome, Counter.builder("liaison.mx.messages")
+                    .description("MX transactions ended at DATA, by outcome").tag("outcome", SubmissionMeters.tag(outcome))
+                    .register(registry));
+        }
+        for (DmarcResult result : DmarcResult.values()) {
+            dmarc.put(result, Counter.builder("liaison.mx.dmarc")
+                    .description("DMARC verdicts of messages the MX checked").tag("result", SubmissionMeters.tag(result))
+                    .register(registry));
+        }
+        commit = Histograms.latency(registry, "liaison.mx.commit",
+                "time from the end of DATA until the message was delivered (or refused) by the gateway");
+    }
+
+    @Override
+    public void sessionOpened() {
+        sessions.increment();
+        open.incrementAndGet();
+    }
+
+    @Override
+    public void sessionClosed() {
+        open.decrementAndGet();
+    }
+
+    @Override
+    public void recipientRefused(RecipientRefusal refusal) {
+        refusedRecipients.get(refusal).increment();
+    }
+
+    @Override
+    public void transactionEnded(TransactionOutcome outcome, DmarcResult result, int recipients, long octets,
+                                 long commitNanos) {
+        messages.get(outcome).increment();
+        if (outcome == TransactionOutcome.ACCEPTED || outcome == TransactionOutcome.REFUSED
+                || outcome == TransactionOutcome.NOT_COMMITTED) { // the gateway was asked
+            commit.record(commitNanos, TimeUnit.NANOSECONDS);
+        }
+        if (outcome != TransactionOutcome.REFUSED_LIMITS && outcome != TransactionOutcome.DEFERRED_BUSY
+                && outcome != TransactionOutcome.REFUSED_AUTHOR) { // checked
+            dmarc.get(result).increment();
+        }
+    }
+}
