@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The inbound MX's events as Micrometer meters: the public SMTP server, where plain email from
@@ -18,16 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class InboundMeters implements InboundEvents {
 
-    private final Counter sessions;
-    private final AtomicInteger open;
+    private final SessionMeters sessions;
     private final Map<RecipientRefusal, Counter> refusedRecipients = new EnumMap<>(RecipientRefusal.class);
     private final Map<TransactionOutcome, Counter> messages = new EnumMap<>(TransactionOutcome.class);
     private final Map<DmarcResult, Counter> dmarc = new EnumMap<>(DmarcResult.class);
     private final Timer commit;
 
     InboundMeters(MeterRegistry registry) {
-        sessions = Counter.builder("liaison.mx.sessions").description("inbound MX connections opened").register(registry);
-        open = registry.gauge("liaison.mx.sessions.open", new AtomicInteger());
+        sessions = new SessionMeters(registry, "liaison.mx.sessions", "inbound MX connections opened");
         for (RecipientRefusal refusal : RecipientRefusal.values()) {
             refusedRecipients.put(refusal, Counter.builder("liaison.mx.recipients.refused")
                     .description("RCPT commands the MX refused, by reason").tag("reason", SubmissionMeters.tag(refusal))
@@ -49,13 +46,12 @@ final class InboundMeters implements InboundEvents {
 
     @Override
     public void sessionOpened() {
-        sessions.increment();
-        open.incrementAndGet();
+        sessions.opened();
     }
 
     @Override
     public void sessionClosed() {
-        open.decrementAndGet();
+        sessions.closed();
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * SMTP submission's events as Micrometer meters. Every meter is created up front, one per tag
@@ -18,17 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SubmissionMeters implements SubmissionEvents {
 
-    private final Counter sessions;
-    private final AtomicInteger open;
+    private final SessionMeters sessions;
     private final Map<AuthOutcome, Counter> auth = new EnumMap<>(AuthOutcome.class);
     private final Map<RecipientVerdict, Counter> refusedRecipients = new EnumMap<>(RecipientVerdict.class);
     private final Map<TransactionOutcome, Counter> messages = new EnumMap<>(TransactionOutcome.class);
     private final Timer commit;
 
     SubmissionMeters(MeterRegistry registry) {
-        sessions = Counter.builder("liaison.smtp.sessions").description("SMTP submission connections opened")
-                .register(registry);
-        open = registry.gauge("liaison.smtp.sessions.open", new AtomicInteger());
+        sessions = new SessionMeters(registry, "liaison.smtp.sessions", "SMTP submission connections opened");
         for (AuthOutcome outcome : AuthOutcome.values()) {
             auth.put(outcome, Counter.builder("liaison.smtp.auth").description("SMTP AUTH attempts by outcome")
                     .tag("outcome", tag(outcome)).register(registry));
@@ -50,13 +46,12 @@ final class SubmissionMeters implements SubmissionEvents {
 
     @Override
     public void sessionOpened() {
-        sessions.increment();
-        open.incrementAndGet();
+        sessions.opened();
     }
 
     @Override
     public void sessionClosed() {
-        open.decrementAndGet();
+        sessions.closed();
     }
 
     @Override
