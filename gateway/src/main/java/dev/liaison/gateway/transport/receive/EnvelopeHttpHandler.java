@@ -69,6 +69,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private final HttpResources resources;
     private final OctetBudget budget;
     private final ArrivalPace pace;
+    private final ReceivingEvents events;
 
     private Mode mode = Mode.IDLE;
     /** Bytes of {@link #budget} this connection's upload holds: its body so far, then the envelope being stored. */
@@ -91,6 +92,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         this.maxEnvelopeBytes = settings.maxEnvelopeBytes();
         this.resources = settings.resources();
         this.pace = settings.uploadPace();
+        this.events = settings.events();
     }
 
     @Override
@@ -235,6 +237,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             mode = Mode.CLOSING;
             releaseBody();
             ctx.close();
+            events.received(ReceivingEvents.Reception.CUT_OFF);
         }
     }
 
@@ -284,6 +287,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
                         + " envelope bytes as it may",
                 ctx.channel().remoteAddress());
         respondAndClose(ctx, Responses.unavailable(RETRY_AFTER_BUSY));
+        events.received(ReceivingEvents.Reception.BUSY);
     }
 
     private void finishUpload(ChannelHandlerContext ctx) {

@@ -33,7 +33,11 @@ public interface ReceivingEvents {
         /** 400, broken framing. */
         MALFORMED,
         /** 503, could not be stored now (the database). */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** 503 before the body: the receiver, or this peer's share of it, held as many envelope bytes as it may. */
+        BUSY,
+        /** The upload fell behind the pace and was cut off, unanswered. */
+        CUT_OFF
     }
 
     /** What one processing transaction decided. */

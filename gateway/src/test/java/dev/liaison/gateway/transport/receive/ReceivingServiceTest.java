@@ -389,9 +389,16 @@ class ReceivingServiceTest {
     @Test
     void anUploadSlowerThanThePaceIsCutOffAndItsBytesGoBack() throws Exception {
         service.close();
+        java.util.List<ReceivingEvents.Reception> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
         ReceiverSettings settings = ReceiverSettings.https(InetAddress.getLoopbackAddress(), 0, tls.server().serverContext())
                 .withMaxEnvelopeBytes(MAX).withMaxBufferedBytes(MAX + 1000)
-                .withUploadPace(new ArrivalPace(1000, Duration.ofSeconds(1)));
+                .withUploadPace(new ArrivalPace(1000, Duration.ofSeconds(1)))
+                .withEvents(new ReceivingEvents() {
+                    @Override
+                    public void received(Reception reception) {
+                        reported.add(reception);
+                    }
+                });
         service = ReceivingService.start(db, settings, relay.relay());
         try (SSLSocket slow = open(); SSLSocket other = open("127.0.0.2")) {
             slow.getOutputStream().write(requestHead(EnvelopeId.random(), MAX));
@@ -408,6 +415,8 @@ class ReceivingServiceTest {
         }
         assertEquals(202, post(EnvelopeId.random().value(), envelope('R', MAX)).statusCode(), "its bytes went back");
         assertEquals(1, rows());
+        assertEquals(java.util.List.of(ReceivingEvents.Reception.BUSY, ReceivingEvents.Reception.CUT_OFF),
+                reported.subList(0, 2), "reported for the metrics: " + reported);
     }
 
     /** A chunked body whose framing breaks is refused as such, not taken for a complete envelope. */
