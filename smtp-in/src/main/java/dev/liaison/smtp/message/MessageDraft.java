@@ -21,10 +21,9 @@ import java.util.Optional;
  *
  * <p>The octets it holds are taken from the server's {@link OctetBudget} in steps as the message
  * grows, and given back with {@link #release} when the transaction ends; a message that finds the
- * budget spent is refused like one over a limit ({@code 452 4.3.1}, try again later). A refused
- * message gives its octets back and drops what it held at once: the rest of its DATA is read and
- * thrown away. Where the server sets a {@link ArrivalPace}, a message arriving slower than it is refused
- * too, so a sender trickling its DATA cannot hold octets for as long as it likes.
+ * budget spent is refused like one over a limit ({@code 452 4.3.1}, try again later), and so is,
+ * where the server sets an {@link ArrivalPace}, one arriving slower than it: a sender trickling its
+ * DATA cannot hold octets for as long as it likes.
  */
 final class MessageDraft {
     private static final byte[] CRLF = {'\r', '\n'};
