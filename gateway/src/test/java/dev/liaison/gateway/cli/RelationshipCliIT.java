@@ -119,9 +119,7 @@ class RelationshipCliIT {
     /** A free port for a listener whose number must be known before it starts (it is in the routes). */
     static final class GatewayPorts {
         static int free() throws Exception {
-            try (var s = new java.net.ServerSocket(0)) {
-                return s.getLocalPort();
-            }
+            return dev.liaison.gateway.transport.ListenPorts.free();
         }
     }
 }

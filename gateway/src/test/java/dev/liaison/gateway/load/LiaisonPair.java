@@ -4,7 +4,6 @@ import dev.liaison.gateway.config.TlsSource;
 import dev.liaison.gateway.tls.TlsMaterial;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,9 +125,7 @@ final class LiaisonPair implements AutoCloseable {
         }
         for (String side : List.of("a", "b")) {
             for (String key : PORT_KEYS) {
-                try (ServerSocket s = new ServerSocket(0)) {
-                    p.setProperty(side + "." + key, String.valueOf(s.getLocalPort()));
-                }
+                p.setProperty(side + "." + key, String.valueOf(dev.liaison.gateway.transport.ListenPorts.free()));
             }
         }
         try (var out = Files.newOutputStream(file)) {

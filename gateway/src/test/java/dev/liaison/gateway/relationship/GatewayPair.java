@@ -14,7 +14,6 @@ import dev.liaison.mapping.user.Login;
 
 import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -204,9 +203,7 @@ final class GatewayPair implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return dev.liaison.gateway.transport.ListenPorts.free();
     }
 
     @Override

@@ -35,7 +35,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import javax.net.ssl.SSLContext;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -502,9 +501,7 @@ class LegacyDeliveryTest {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return dev.liaison.gateway.transport.ListenPorts.free();
     }
 
     private <T extends AutoCloseable> T opened(T resource) {
