@@ -185,6 +185,7 @@ public final class Gateway implements AutoCloseable {
                     SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT), tls.serverContext(), services);
             started.push(smtp);
             mx = startInbound(mailboxes, upgrades);
+            metrics.observeBuffers(smtp::bufferedOctets, mx::bufferedOctets, receiving::bufferedBytes);
         } catch (ImapStartException | IOException | SQLException e) {
             throw new ConfigurationException("cannot start a listener: " + e.getMessage(), e);
         }

@@ -17,11 +17,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * One gateway's metrics (Micrometer, exposed in Prometheus text format at {@value #PATH}): the
@@ -79,6 +81,19 @@ public final class GatewayMetrics implements AutoCloseable {
     /** Adds the pool's meters (HikariCP's {@code hikaricp_connections_*}); once per database. */
     public void observe(Database database) {
         database.reportPoolTo(registry);
+    }
+
+    /**
+     * What the listeners hold in memory while messages and envelopes arrive: the SMTP servers'
+     * and the relay receiver's budgets in use ({@code liaison_buffered_bytes{listener}}).
+     */
+    public void observeBuffers(LongSupplier submission, LongSupplier mx, LongSupplier relay) {
+        Map.of("submission", submission, "mx", mx, "relay", relay).forEach((listener, held) ->
+                Gauge.builder("liaison.buffered", held, LongSupplier::getAsLong).baseUnit("bytes")
+                        .tag("listener", listener)
+                        .strongReference(true) // the supplier is a method reference only the gauge holds
+                        .description("message or envelope bytes held in memory while arriving (bounded per listener)")
+                        .register(registry));
     }
 
     /**

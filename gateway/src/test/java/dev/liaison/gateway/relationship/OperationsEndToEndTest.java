@@ -135,6 +135,12 @@ class OperationsEndToEndTest {
         assertTrue(delta(blairBefore, blairAfter, "liaison_relay_envelopes_processed_total", "outcome=\"done\"") >= 1);
         assertTrue(delta(blairBefore, blairAfter, "liaison_relay_processing_seconds_count") >= 1);
         assertEquals(0, Scrapes.value(blairAfter, "liaison_relay_envelopes_processed_total", "outcome=\"quarantined\""));
+        for (String listener : List.of("submission", "mx", "relay")) { // every byte given back after a real exchange
+            for (String scrape : List.of(alexAfter, blairAfter)) {
+                assertTrue(scrape.contains("liaison_buffered_bytes{listener=\"" + listener + "\""), listener);
+                assertEquals(0, Scrapes.value(scrape, "liaison_buffered_bytes", "listener=\"" + listener + "\""), listener);
+            }
+        }
         assertTrue(delta(blairBefore, blairAfter, "liaison_imap_connections_total") >= 1, "reading the INBOX over IMAP");
         assertTrue(delta(blairBefore, blairAfter, "liaison_imap_logins_total", "outcome=\"succeeded\"") >= 1);
         assertTrue(delta(blairBefore, blairAfter, "liaison_imap_commands_seconds_count", "command=\"EXAMINE\"") >= 1);

@@ -90,6 +90,11 @@ public final class MessageAssembler implements DataLineFilter, DisconnectHandler
         return true;
     }
 
+    /** Message octets this server's sessions hold now. */
+    public long bufferedOctets() {
+        return budget.held();
+    }
+
     /** Whether the budget could take a message of {@code octets} from this session's sender now. */
     @Override
     public boolean hasRoomFor(SMTPSession session, long octets) {

@@ -20,6 +20,7 @@ public final class OctetBudget {
     static final int SENDER_SHARE = 4;
 
     private final long perSender;
+    private final long total;
     private long available;
     private final Map<Object, Long> heldBySender = new HashMap<>();
 
@@ -28,6 +29,7 @@ public final class OctetBudget {
         if (octets < largestItem || largestItem < 1) {
             throw new IllegalArgumentException("a budget of " + octets + " octets must hold one item of " + largestItem);
         }
+        this.total = octets;
         this.available = octets;
         this.perSender = Math.max(largestItem, octets / SENDER_SHARE);
     }
@@ -45,6 +47,11 @@ public final class OctetBudget {
         available -= octets;
         heldBySender.put(key, held + octets);
         return true;
+    }
+
+    /** Octets held now, over all senders (for a gauge). */
+    public synchronized long held() {
+        return total - available;
     }
 
     /** Whether {@link #take} would succeed now (nothing is taken). */

@@ -26,7 +26,10 @@ public final class InboundServer implements AutoCloseable {
 
     private final SmtpListener listener;
 
-    private InboundServer(SmtpListener listener) {
+    private final MessageAssembler assembler;
+
+    private InboundServer(SmtpListener listener, MessageAssembler assembler) {
+        this.assembler = assembler;
         this.listener = listener;
     }
 
@@ -52,7 +55,7 @@ public final class InboundServer implements AutoCloseable {
                 TlsEncryption.startTls(tls), settings.limits(),
                 new FramingReplies(assembler));
         listener.bind(settings.bindAddress(), settings.port(), settings.ioThreads());
-        InboundServer server = new InboundServer(listener);
+        InboundServer server = new InboundServer(listener, assembler);
         LOG.info("SMTP inbound MX listening on {} port {} (STARTTLS offered) for {}",
                 settings.bindAddress().getHostAddress(), server.port(), settings.domains());
         return server;
@@ -61,6 +64,11 @@ public final class InboundServer implements AutoCloseable {
     /** The bound port (the actual one when 0 was configured). */
     public int port() {
         return listener.boundPort();
+    }
+
+    /** Message octets the MX's sessions hold now ({@code Limits.maxBufferedOctets} at most). */
+    public long bufferedOctets() {
+        return assembler.bufferedOctets();
     }
 
     /** Whether the listener still accepts connections. */

@@ -24,9 +24,12 @@ public final class SubmissionServer implements AutoCloseable {
     private final SmtpListener submission;
     private final SmtpListener submissions;
 
-    private SubmissionServer(SmtpListener submission, SmtpListener submissions) {
+    private final MessageAssembler assembler;
+
+    private SubmissionServer(SmtpListener submission, SmtpListener submissions, MessageAssembler assembler) {
         this.submission = submission;
         this.submissions = submissions;
+        this.assembler = assembler;
     }
 
     /**
@@ -59,7 +62,7 @@ public final class SubmissionServer implements AutoCloseable {
             starttls.unbind();
             throw e;
         }
-        SubmissionServer server = new SubmissionServer(starttls, implicit);
+        SubmissionServer server = new SubmissionServer(starttls, implicit, assembler);
         LOG.info("SMTP submission listening on {} port {} (STARTTLS) and {} (implicit TLS)",
                 settings.bindAddress().getHostAddress(), server.submissionPort(), server.submissionsPort());
         return server;
@@ -73,6 +76,11 @@ public final class SubmissionServer implements AutoCloseable {
     /** The bound implicit-TLS port (the actual one when 0 was configured). */
     public int submissionsPort() {
         return submissions.boundPort();
+    }
+
+    /** Message octets the sessions of both listeners hold now ({@code Limits.maxBufferedOctets} at most). */
+    public long bufferedOctets() {
+        return assembler.bufferedOctets();
     }
 
     /** Whether both listeners still accept connections. */

@@ -45,8 +45,11 @@ public final class ReceivingServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ThreadPoolExecutor blocking;
     private final Channel channel;
+    private final OctetBudget budget;
 
-    private ReceivingServer(EventLoopGroup boss, EventLoopGroup workers, ThreadPoolExecutor blocking, Channel channel) {
+    private ReceivingServer(EventLoopGroup boss, EventLoopGroup workers, ThreadPoolExecutor blocking, Channel channel,
+                            OctetBudget budget) {
+        this.budget = budget;
         this.boss = boss;
         this.workers = workers;
         this.blocking = blocking;
@@ -75,7 +78,7 @@ public final class ReceivingServer implements AutoCloseable {
                     })
                     .bind(new InetSocketAddress(settings.bindAddress(), settings.port()))
                     .syncUninterruptibly().channel();
-            ReceivingServer server = new ReceivingServer(boss, workers, blocking, channel);
+            ReceivingServer server = new ReceivingServer(boss, workers, blocking, channel, budget);
             LOG.info("Receiving service listening on {} ({})", channel.localAddress(),
                     settings.security() instanceof ReceiverSettings.Security.Tls ? "HTTPS" : "plain HTTP");
             return server;
@@ -103,6 +106,11 @@ public final class ReceivingServer implements AutoCloseable {
     }
 
     /** Whether the listening socket is still open (false once closed). */
+    /** Envelope bytes the connections hold now ({@code maxBufferedBytes} at most). */
+    public long bufferedBytes() {
+        return budget.held();
+    }
+
     public boolean listening() {
         return channel.isActive();
     }

@@ -36,6 +36,11 @@ public final class ReceivingService implements AutoCloseable {
         return server.port();
     }
 
+    /** Envelope bytes the listener's connections hold now. */
+    public long bufferedBytes() {
+        return server.bufferedBytes();
+    }
+
     /** Whether the HTTP(S) listener still accepts connections. */
     public boolean listening() {
         return server.listening();
