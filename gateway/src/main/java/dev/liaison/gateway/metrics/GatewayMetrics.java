@@ -84,15 +84,16 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     /**
-     * What the listeners hold in memory while messages and envelopes arrive: the SMTP servers'
-     * and the relay receiver's budgets in use ({@code liaison_buffered_bytes{listener}}).
+     * What the listeners hold in memory, from a message's or envelope's first byte until it is
+     * committed or stored: the SMTP servers' and the relay receiver's budgets in use
+     * ({@code liaison_buffered_bytes{listener}}).
      */
     public void observeBuffers(LongSupplier submission, LongSupplier mx, LongSupplier relay) {
         Map.of("submission", submission, "mx", mx, "relay", relay).forEach((listener, held) ->
                 Gauge.builder("liaison.buffered", held, LongSupplier::getAsLong).baseUnit("bytes")
                         .tag("listener", listener)
                         .strongReference(true) // the supplier is a method reference only the gauge holds
-                        .description("message or envelope bytes held in memory while arriving (bounded per listener)")
+                        .description("message or envelope bytes held in memory until stored (bounded per listener)")
                         .register(registry));
     }
 

@@ -63,12 +63,13 @@ final class InboundMeters implements InboundEvents {
     public void transactionEnded(TransactionOutcome outcome, DmarcResult result, int recipients, long octets,
                                  long commitNanos) {
         messages.get(outcome).increment();
-        if (outcome == TransactionOutcome.ACCEPTED || outcome == TransactionOutcome.REFUSED
-                || outcome == TransactionOutcome.NOT_COMMITTED) { // the gateway was asked
+        // NOT_COMMITTED with no commit time: the sender checks themselves failed, nothing was asked or decided
+        boolean asked = outcome == TransactionOutcome.ACCEPTED || outcome == TransactionOutcome.REFUSED
+                || outcome == TransactionOutcome.NOT_COMMITTED && commitNanos > 0;
+        if (asked) {
             commit.record(commitNanos, TimeUnit.NANOSECONDS);
         }
-        if (outcome != TransactionOutcome.REFUSED_LIMITS && outcome != TransactionOutcome.DEFERRED_BUSY
-                && outcome != TransactionOutcome.REFUSED_AUTHOR) { // checked
+        if (asked || outcome == TransactionOutcome.REFUSED_DMARC || outcome == TransactionOutcome.DEFERRED_DMARC) {
             dmarc.get(result).increment();
         }
     }

@@ -27,12 +27,13 @@ public interface InboundEvents {
     }
 
     /**
-     * A transaction ended at the end of DATA.
+     * A transaction ended at the end of DATA, or at MAIL when a declared {@code SIZE} found no room
+     * ({@link TransactionOutcome#DEFERRED_BUSY}, with no recipients and the declared size).
      *
      * @param dmarc       the DMARC verdict; {@link DmarcResult#NONE} when the message was refused
-     *                    before it was checked (limits, no usable {@code From:})
+     *                    before it was checked (limits, no usable {@code From:}, the checks failed)
      * @param recipients  accepted RCPTs
-     * @param octets      message size (as received, or up to the refusal)
+     * @param octets      message size (as received, or up to the refusal; at MAIL, the declared size)
      * @param commitNanos how long the {@link InboundHandler} took; 0 when it was not asked
      */
     default void transactionEnded(TransactionOutcome outcome, DmarcResult dmarc, int recipients, long octets,
@@ -58,8 +59,9 @@ public interface InboundEvents {
         /** 552/554: the message broke a limit while it streamed in (size, line, header, 8-bit header). */
         REFUSED_LIMITS,
         /**
-         * 452 4.3.1 / 451 4.4.2: the MX held as many message octets as it may, or the message came too
-         * slowly; the sending server retries.
+         * 452 4.3.1 / 451 4.4.2: the MX (or this client address's quarter) held as many message octets
+         * as it may, also at MAIL for a declared {@code SIZE}, or the message came too slowly; the
+         * sending server retries.
          */
         DEFERRED_BUSY,
         /** 550 5.7.1: no single usable {@code From:} address to check DMARC against. */

@@ -25,10 +25,11 @@ import java.time.Duration;
  * @param idleTimeout         a connection that sends nothing for this long is closed (RFC 5321
  *                            §4.5.3.2.7 suggests 5 minutes)
  * @param authThrottling      penalties for failed AUTH attempts
- * @param maxBufferedOctets   message octets all sessions of one server may hold at once, one
- *                            client address at most a quarter of them (never less than one
- *                            message); a message that finds them spent is answered {@code 452 4.3.1}
- *                            at the end of DATA. Default {@link #defaultBufferedOctets}
+ * @param maxBufferedOctets   message octets all sessions of one server may hold at once, one sender
+ *                            (a client address on the MX, a login on submission) at most a quarter of
+ *                            them (never less than one message); a message that finds them spent is
+ *                            answered {@code 452 4.3.1} at the end of DATA, or already at MAIL when it
+ *                            declared a {@code SIZE} that does not fit. Default {@link #defaultBufferedOctets}
  */
 public record Limits(
         long maxMessageOctets,
@@ -65,8 +66,9 @@ public record Limits(
 
     /**
      * An eighth of the heap, at most 128 MiB, never less than one message. Each server (submission,
-     * inbound MX) has its own; a message is copied once when it is complete, so the heap it takes
-     * may briefly be twice what is counted.
+     * inbound MX) has its own. What is counted is octets received: the buffers holding them grow by
+     * doubling and the message is copied once when complete, so the heap taken is up to twice the
+     * count while a message arrives, and briefly three times.
      */
     public static long defaultBufferedOctets(long maxMessageOctets) {
         return Math.max(maxMessageOctets, Math.min(Runtime.getRuntime().maxMemory() / 8, 128L * 1024 * 1024));

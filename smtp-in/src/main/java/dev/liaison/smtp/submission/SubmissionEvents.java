@@ -29,10 +29,11 @@ public interface SubmissionEvents {
     }
 
     /**
-     * A transaction ended at the end of DATA.
+     * A transaction ended at the end of DATA, or at MAIL when a declared {@code SIZE} found no room
+     * ({@link TransactionOutcome#DEFERRED_BUSY}, with no recipients and the declared size).
      *
      * @param recipients  accepted RCPTs
-     * @param octets      message size (as received, or up to the refusal)
+     * @param octets      message size (as received, or up to the refusal; at MAIL, the declared size)
      * @param commitNanos how long the {@link SubmissionHandler} took; 0 when it was not asked
      */
     default void transactionEnded(TransactionOutcome outcome, int recipients, long octets, long commitNanos) {
@@ -56,7 +57,10 @@ public interface SubmissionEvents {
         ACCEPTED,
         /** 552: the message broke a limit while it streamed in (size, line, header). */
         REFUSED_LIMITS,
-        /** 452 4.3.1: the server held as many message octets as it may while it streamed in; the client retries. */
+        /**
+         * 452 4.3.1: the server (or this login's quarter) held as many message octets as it may, when
+         * the message streamed in or already at MAIL for a declared {@code SIZE}; the client retries.
+         */
         DEFERRED_BUSY,
         /** 5xx: the handler refused it permanently. */
         REFUSED,

@@ -247,15 +247,15 @@ class InboundBadInputTest {
         String start = FROM_BOB + "Subject: s\r\n\r\n" + "x".repeat(900) + "\r\n";
         try (RunningInbound small = new RunningInbound(SMALL.withMaxBufferedOctets(4096))) {
             try (SmtpWire holding = data(small); SmtpWire refused = data(small, "127.0.0.2")) {
-                holding.send(start); // its first line took the server's octets; no end of data yet
-                Thread.sleep(300); // loopback: read long before this ends
+                holding.send(start); // its first line takes the server's octets; no end of data yet
+                awaitTrue(() -> small.server.bufferedOctets() == 4096, "the first message holds the octets");
                 assertReply(refused.send(start + ".\r\n").reply(), 452, "4.3.1");
-                SmtpWire declaring = SmtpWire.plain(small.server.port(), java.net.InetAddress.getByName("127.0.0.2"));
-                declaring.expect(220);
-                declaring.command("EHLO mta.legacy.example").expect(250);
-                assertReply(declaring.command("MAIL FROM:<" + TestMailboxes.BOB + "> SIZE=2000"), 452, "4.3.1");
-                declaring.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250); // undeclared: learnt at DATA's end
-                declaring.close();
+                try (SmtpWire declaring = SmtpWire.plain(small.server.port(), java.net.InetAddress.getByName("127.0.0.2"))) {
+                    declaring.expect(220);
+                    declaring.command("EHLO mta.legacy.example").expect(250);
+                    assertReply(declaring.command("MAIL FROM:<" + TestMailboxes.BOB + "> SIZE=2000"), 452, "4.3.1");
+                    declaring.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250); // undeclared: learnt at DATA's end
+                }
                 holding.send(".\r\n").expect(250);
                 refused.command("RSET").expect(250);
                 refused.command("MAIL FROM:<" + TestMailboxes.BOB + "> SIZE=2000").expect(250); // room again
@@ -264,12 +264,22 @@ class InboundBadInputTest {
             assertEquals(1, small.handler.committed().size(), "only the message that held the octets");
             try (SmtpWire cut = data(small)) {
                 cut.send(start); // then the connection closes mid-DATA
+                awaitTrue(() -> small.server.bufferedOctets() == 4096, "the cut message holds the octets");
             }
-            Thread.sleep(300);
+            awaitTrue(() -> small.server.bufferedOctets() == 0, "the octets of the closed connection went back");
             try (SmtpWire after = data(small)) {
                 after.send(start + ".\r\n").expect(250);
             }
             assertEquals(2, small.handler.committed().size(), "the octets of the closed connection went back");
+        }
+    }
+
+    /** Polls {@code condition} for up to 10 s (the server reads on its own threads). */
+    static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "never: " + what);
+            Thread.sleep(10);
         }
     }
 

@@ -236,8 +236,8 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - uploadStarted), pace.octetsPerSecond());
             mode = Mode.CLOSING;
             releaseBody();
-            ctx.close();
             events.received(ReceivingEvents.Reception.CUT_OFF);
+            ctx.close();
         }
     }
 
@@ -317,8 +317,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
 
     /** On a blocking thread: commit, then answer on the event loop. */
     private void store(ChannelHandlerContext ctx, EnvelopeId id, EnvelopeBytes envelope, PeerAddress peer, int held) {
-        // an Error still gets an answer (500): reading stays paused, and the idle timeout spared, until one is sent
-        FullHttpResponse response = Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
+        FullHttpResponse response = null;
         try {
             EnvelopeIntake.Answer answer = intake.receive(id, envelope, peer);
             response = answer instanceof EnvelopeIntake.Answer.Malformed malformed
@@ -330,7 +329,9 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             response = Responses.unavailable(RETRY_AFTER_UNAVAILABLE);
         } finally {
             budget.give(peer.address(), held); // before the answer: a peer that has it may send the next one at once
-            FullHttpResponse answer = response;
+            // an Error still gets an answer: reading stays paused, and the idle timeout spared, until one is sent
+            FullHttpResponse answer = response != null ? response
+                    : Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
             ctx.executor().execute(() -> answerStored(ctx, answer));
         }
     }

@@ -105,12 +105,12 @@ public final class ReceivingServer implements AutoCloseable {
         p.addLast("envelopes", new EnvelopeHttpHandler(intake, description, blocking, settings, budget));
     }
 
-    /** Whether the listening socket is still open (false once closed). */
     /** Envelope bytes the connections hold now ({@code maxBufferedBytes} at most). */
     public long bufferedBytes() {
         return budget.held();
     }
 
+    /** Whether the listening socket is still open (false once closed). */
     public boolean listening() {
         return channel.isActive();
     }
