@@ -46,6 +46,15 @@ public final class OutgoingMail {
      *         {@link MailLimits} bound, or has no single parseable {@code Message-ID}
      */
     public static Prepared prepare(byte[] submitted) throws MalformedMailException {
+        return prepare(submitted, new byte[0]);
+    }
+
+    /**
+     * {@link #prepare(byte[])}, with {@code sentCopyFields} (complete header fields, CRLF-terminated)
+     * added at the end of the Sent copy's header section only: what the sender keeps and no
+     * recipient sees, such as its blind copies (RFC 5322 §3.6.3).
+     */
+    public static Prepared prepare(byte[] submitted, byte[] sentCopyFields) throws MalformedMailException {
         HeaderSection section = HeaderSection.parse(submitted);
         MessageIds.requireMessageId(section);
         ByteArrayOutputStream sealed = new ByteArrayOutputStream(section.sizeHint());
@@ -65,6 +74,7 @@ public final class OutgoingMail {
                 section.copy(field, sentCopy);
             }
         }
+        sentCopy.writeBytes(sentCopyFields);
         section.copyRest(sealed);
         section.copyRest(sentCopy);
         return new Prepared(sealed.toByteArray(), sentCopy.toByteArray());

@@ -21,8 +21,9 @@ import java.util.Set;
  * default and APPEND it after the {@code 250}; without this every sent message would be in Sent
  * twice. A client's copy is the same message when it carries the same {@code Message-ID} for the
  * same owner: the submission key ({@link SubmissionRouter#submissionKey}) names it. The gateway's
- * copy names the blind-copy recipients in {@code Bcc}, as a client's does ({@link #blindCopies}),
- * so a client's copy with blind copies is recognised too.
+ * copy names the blind-copy recipients in {@code Bcc}, as a client's does ({@link #blindCopies},
+ * added to the Sent copy by {@code OutgoingMail.prepare}), so a client's copy with blind copies is
+ * recognised too.
  */
 public final class SentCopies implements FiledCopies {
 
@@ -139,36 +140,6 @@ public final class SentCopies implements FiledCopies {
         } catch (AddressException e) {
             return false; // names nobody we can match: its recipients count as unnamed
         }
-    }
-
-    /**
-     * The Sent copy with {@code fields} ({@link #blindCopies}) at the end of its header section.
-     * Every copy that leaves is made without them; the sender's own copy keeps them, as a client's
-     * does (RFC 5322 §3.6.3).
-     */
-    static byte[] withBlindCopies(byte[] sentCopy, byte[] fields) {
-        if (fields.length == 0) {
-            return sentCopy;
-        }
-        int end = headerEnd(sentCopy);
-        byte[] copy = new byte[sentCopy.length + fields.length];
-        System.arraycopy(sentCopy, 0, copy, 0, end);
-        System.arraycopy(fields, 0, copy, end, fields.length);
-        System.arraycopy(sentCopy, end, copy, end + fields.length, sentCopy.length - end);
-        return copy;
-    }
-
-    /** Where the empty line that ends the header section starts (smtp-in guarantees CRLF and the empty line). */
-    private static int headerEnd(byte[] message) {
-        if (message.length >= 2 && message[0] == '\r' && message[1] == '\n') {
-            return 0;
-        }
-        for (int i = 0; i + 3 < message.length; i++) {
-            if (message[i] == '\r' && message[i + 1] == '\n' && message[i + 2] == '\r' && message[i + 3] == '\n') {
-                return i + 2;
-            }
-        }
-        return message.length;
     }
 
     @Override

@@ -175,7 +175,9 @@ public final class SubmissionRouter implements SubmissionHandler {
                       Instant now) throws Exception {
         OutgoingMail.Prepared prepared;
         try {
-            prepared = OutgoingMail.prepare(message);
+            // the Sent copy names the blind-copy recipients, as a client's own copy does
+            prepared = OutgoingMail.prepare(message,
+                    SentCopies.blindCopies(submission.blindCopyFields(), message, submission.recipients()));
         } catch (MalformedMailException e) {
             throw new RefusedSubmissionException(554, "5.6.0", "The message cannot be relayed: " + e.getMessage());
         }
@@ -209,10 +211,7 @@ public final class SubmissionRouter implements SubmissionHandler {
                 legacy.toCorrespondent(c, owner, name, current, prepared, key);
             }
         }
-        deliver(c, SentCopies.deliveryId(key), owner, SentCopies.FOLDER,
-                SentCopies.withBlindCopies(prepared.sentCopy(),
-                        SentCopies.blindCopies(submission.blindCopyFields(), message, submission.recipients())),
-                true, now);
+        deliver(c, SentCopies.deliveryId(key), owner, SentCopies.FOLDER, prepared.sentCopy(), true, now);
     }
 
     private void invite(Connection c, Login owner, byte[] message, String key, Instant now) throws Exception {

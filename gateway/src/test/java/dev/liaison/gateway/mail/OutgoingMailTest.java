@@ -87,6 +87,19 @@ class OutgoingMailTest {
     }
 
     @Test
+    void fieldsForTheSentCopyOnlyGoAtTheEndOfItsHeaderSectionAndNowhereElse() throws Exception {
+        byte[] submitted = submitted();
+        OutgoingMail.Prepared plain = OutgoingMail.prepare(submitted);
+        OutgoingMail.Prepared prepared = OutgoingMail.prepare(submitted,
+                octets("Bcc: kept.q4@alex.example\r\n"));
+
+        String header = headerSection(plain.sentCopy());
+        assertEquals(header + "Bcc: kept.q4@alex.example\r\n", headerSection(prepared.sentCopy()));
+        assertArrayEquals(body(plain.sentCopy()), body(prepared.sentCopy()), "the body is untouched");
+        assertArrayEquals(plain.sealed(), prepared.sealed(), "what leaves is the same");
+    }
+
+    @Test
     void sentCopyIsTheSubmissionWithRewrittenIdsAndWithoutBcc() throws Exception {
         byte[] submitted = submitted();
         byte[] sentCopy = OutgoingMail.prepare(submitted).sentCopy();

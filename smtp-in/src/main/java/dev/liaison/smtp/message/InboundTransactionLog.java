@@ -39,7 +39,7 @@ public final class InboundTransactionLog implements ReceivingRefusals {
                 outcome.name().toLowerCase(java.util.Locale.ROOT) + " status=" + refusal.status(), "-", 0);
     }
 
-    /** MAIL FROM declared a {@code SIZE} the MX could not hold now (452 4.3.1); no DATA was sent. */
+    @Override
     public void noRoomAtMail(SMTPSession session, long declaredOctets) {
         end(session, "-", TransactionOutcome.DEFERRED_BUSY, DmarcResult.NONE, declaredOctets,
                 "deferred_busy status=452/4.3.1 at=mail", "-", 0);

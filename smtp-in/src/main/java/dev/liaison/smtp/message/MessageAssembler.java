@@ -29,7 +29,7 @@ import org.apache.james.protocols.smtp.core.DataLineFilter;
  * go back when it is refused, when the message hooks have run at the end of DATA, or when the
  * connection closes mid-DATA.
  */
-public final class MessageAssembler implements DataLineFilter, DisconnectHandler<SMTPSession>, MessageRoom {
+public final class MessageAssembler implements DataLineFilter, DisconnectHandler<SMTPSession> {
 
     static final AttachmentKey<MessageDraft> DRAFT = AttachmentKey.of("liaison.messageDraft", MessageDraft.class);
 
@@ -95,10 +95,18 @@ public final class MessageAssembler implements DataLineFilter, DisconnectHandler
         return budget.held();
     }
 
-    /** Whether the budget could take a message of {@code octets} from this session's sender now. */
-    @Override
-    public boolean hasRoomFor(SMTPSession session, long octets) {
-        return budget.hasRoom(sender.apply(session), octets);
+    /**
+     * Whether this server's budget could take a message of a declared size from the session's sender
+     * now; a MAIL refused for want of room is reported to {@code refusals}, like one refused in DATA.
+     */
+    public MessageRoom room(ReceivingRefusals refusals) {
+        return (session, octets) -> {
+            if (budget.hasRoom(sender.apply(session), octets)) {
+                return true;
+            }
+            refusals.noRoomAtMail(session, octets);
+            return false;
+        };
     }
 
     /** A connection closed mid-DATA (or idle too long): its draft's octets go back. */

@@ -78,7 +78,7 @@ public final class TransactionLog implements ReceivingRefusals {
                 outcome.name().toLowerCase(java.util.Locale.ROOT) + " status=" + refusal.status(), 0));
     }
 
-    /** MAIL FROM declared a {@code SIZE} the server could not hold now (452 4.3.1); no DATA was sent. */
+    @Override
     public void noRoomAtMail(SMTPSession session, long declaredOctets) {
         events.transactionEnded(TransactionOutcome.DEFERRED_BUSY, 0, declaredOctets, 0);
         LOG.info(LINE, fields(session, "-", 0, declaredOctets, "deferred_busy status=452/4.3.1 at=mail", 0));

@@ -56,8 +56,7 @@ final class InboundProtocol {
         chain.add(new StartTlsCmdHandlerForgettingHello());
         chain.add(new SizeExtension(settings.limits()));
         chain.add(new AuthNotOfferedCmdHandler());
-        chain.add(new StrictMailCmdHandler(metrics, settings.limits(), SmtpService.INBOUND,
-                (session, octets) -> assembler.hasRoomFor(session, octets) || noRoom(transactions, session, octets)));
+        chain.add(new StrictMailCmdHandler(metrics, settings.limits(), SmtpService.INBOUND, assembler.room(transactions)));
         chain.add(new StrictRcptCmdHandler(metrics, SmtpService.INBOUND));
         chain.add(new MaxRecipientsHook(settings.limits()));
         chain.add(new RecipientIsServedHook(settings.domains(), services.recipients(), services.events()));
@@ -74,11 +73,5 @@ final class InboundProtocol {
         chain.add(new UnknownCmdHandler(metrics));
         chain.wireExtensibleHandlers();
         return new SMTPProtocol(chain, new InboundConfiguration(settings));
-    }
-
-    /** A declared size with no room: logged (and reported) like a message refused for want of room. */
-    private static boolean noRoom(InboundTransactionLog transactions, SMTPSession session, long octets) {
-        transactions.noRoomAtMail(session, octets);
-        return false;
     }
 }

@@ -60,8 +60,7 @@ final class SubmissionProtocol {
         chain.add(new TlsRequiredAuthCmdHandler());
         chain.add(new SubmissionAuthHook(services.authenticator(),
                 new AuthThrottle(limits.authThrottling(), services.clock()), services.events()));
-        chain.add(new StrictMailCmdHandler(metrics, limits, SmtpService.SUBMISSION,
-                (session, octets) -> assembler.hasRoomFor(session, octets) || noRoom(transactions, session, octets)));
+        chain.add(new StrictMailCmdHandler(metrics, limits, SmtpService.SUBMISSION, assembler.room(transactions)));
         chain.add(new StrictRcptCmdHandler(metrics, SmtpService.SUBMISSION));
         chain.add(new MaxRecipientsHook(limits));
         chain.add(new RecipientIsOwnAliasHook(services.recipients(), services.events()));
@@ -76,11 +75,5 @@ final class SubmissionProtocol {
         chain.add(new UnknownCmdHandler(metrics));
         chain.wireExtensibleHandlers();
         return new SMTPProtocol(chain, new SubmissionConfiguration(settings));
-    }
-
-    /** A declared size with no room: counted and logged like a message refused for want of room. */
-    private static boolean noRoom(TransactionLog transactions, SMTPSession session, long octets) {
-        transactions.noRoomAtMail(session, octets);
-        return false;
     }
 }

@@ -275,7 +275,7 @@ class InboundBadInputTest {
     }
 
     /** Polls {@code condition} for up to 10 s (the server reads on its own threads). */
-    static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "never: " + what);

@@ -150,7 +150,7 @@ class SubmissionEventsTest {
                 wire.command("DATA").expect(354);
             }
             holding.send("Subject: first\r\n\r\nbody\r\n");
-            InboundBadInputTest.awaitTrue(() -> smtp.server.bufferedOctets() > 0, "the first message holds the octets");
+            await(() -> smtp.server.bufferedOctets() > 0); // the first message holds the octets
             deferred.send("Subject: second\r\n\r\nbody\r\n.\r\n").expect(452);
             assertTrue(onlyLine().contains(" outcome=deferred_busy status=452/4.3.1 "), onlyLine());
             deferred.command("MAIL FROM:<alex@gw.example> SIZE=2000").expect(452); // told at MAIL: counted too

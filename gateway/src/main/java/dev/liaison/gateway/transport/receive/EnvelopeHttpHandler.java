@@ -26,7 +26,6 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -80,7 +79,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     /** When the upload's request arrived ({@link System#nanoTime}), and its pace check while it lasts. */
     private long uploadStarted;
     /** The peer {@link #reserved} is counted against. */
-    private InetAddress uploader;
+    private PeerAddress uploader;
     private ScheduledFuture<?> paceCheck;
 
     EnvelopeHttpHandler(EnvelopeIntake intake, ServiceDescriptionSource description, Executor blocking,
@@ -193,7 +192,8 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             respondAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "missing or invalid Envelope-Id header");
             return;
         }
-        if (intake.throttled(peer(ctx))) {
+        uploader = peer(ctx);
+        if (intake.throttled(uploader)) {
             FullHttpResponse response = Responses.text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many requests");
             response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(intake.throttleRetryAfterSeconds()));
             respondAndClose(ctx, response);
@@ -205,8 +205,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
                     "envelope of " + length + " bytes exceeds the limit of " + maxEnvelopeBytes + " bytes");
             return;
         }
-        uploader = peerAddress(ctx);
-        if (length > 0 && !budget.take(uploader, (int) length)) { // before any byte is sent: nothing wasted, the 503 is read
+        if (length > 0 && !budget.take(uploader.address(), (int) length)) { // before any byte is sent: nothing wasted, the 503 is read
             refuseBusy(ctx);
             return;
         }
@@ -263,7 +262,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             // a declared length was taken whole at the head; a chunked body (or more than declared) takes as it grows
             int beyond = body.readableBytes() + chunk.readableBytes() - reserved;
             if (beyond > 0) {
-                if (!budget.take(uploader, beyond)) {
+                if (!budget.take(uploader.address(), beyond)) {
                     releaseBody();
                     refuseBusy(ctx);
                     return;
@@ -297,20 +296,19 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
         // (a body shorter than declared holds what was declared; the difference goes back with the rest)
         reserved = 0;
         releaseBody();
-        InetAddress from = uploader;
+        PeerAddress peer = uploader;
         if (bytes.length == 0) {
-            budget.give(from, held);
+            budget.give(peer.address(), held);
             respondAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "empty envelope");
             return;
         }
         mode = Mode.STORING;
         ctx.channel().config().setAutoRead(false);
         EnvelopeId id = envelopeId;
-        PeerAddress peer = peer(ctx);
         try {
             blocking.execute(() -> store(ctx, id, EnvelopeBytes.adopt(bytes), peer, held));
         } catch (RejectedExecutionException e) {
-            budget.give(from, held);
+            budget.give(peer.address(), held);
             answerStored(ctx, Responses.unavailable(RETRY_AFTER_UNAVAILABLE));
         }
     }
@@ -378,11 +376,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static PeerAddress peer(ChannelHandlerContext ctx) {
-        return new PeerAddress(peerAddress(ctx));
-    }
-
-    private static InetAddress peerAddress(ChannelHandlerContext ctx) {
-        return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        return new PeerAddress(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
     }
 
     /** Ends the upload under way, if any: its buffer freed, its bytes given back, its pace no longer checked. */
@@ -393,7 +387,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             body = null;
         }
         if (reserved > 0) {
-            budget.give(uploader, reserved);
+            budget.give(uploader.address(), reserved);
         }
         reserved = 0;
     }

@@ -326,7 +326,7 @@ class ReceivingServiceTest {
             out.write(requestHead(firstId, first.length));
             out.write(first, 0, 3000); // held by the receiver until the rest arrives
             out.flush();
-            awaitHeld(MAX); // the receiver has read the head and taken the declared length
+            waitUntil(() -> service.bufferedBytes() == MAX); // the receiver has read the head and taken its length
 
             refused.getOutputStream().write(requestHead(secondId, second.length)); // the head only: the answer comes first
             refused.getOutputStream().flush();
@@ -361,7 +361,7 @@ class ReceivingServiceTest {
             out.write(requestHead(EnvelopeId.random(), first.length));
             out.write(first, 0, 3000);
             out.flush();
-            awaitHeld(MAX); // the receiver has read the head and taken the declared length
+            waitUntil(() -> service.bufferedBytes() == MAX); // the receiver has read the head and taken its length
 
             second.getOutputStream().write(requestHead(EnvelopeId.random(), MAX));
             second.getOutputStream().flush();
@@ -404,7 +404,7 @@ class ReceivingServiceTest {
             slow.getOutputStream().write(requestHead(EnvelopeId.random(), MAX));
             slow.getOutputStream().write(new byte[100]); // and then nothing, well within the idle timeout
             slow.getOutputStream().flush();
-            awaitHeld(MAX); // the receiver has read the head and taken the declared length
+            waitUntil(() -> service.bufferedBytes() == MAX); // the receiver has read the head and taken its length
             other.getOutputStream().write(requestHead(EnvelopeId.random(), MAX));
             other.getOutputStream().flush();
             String busy = responseHead(other);
@@ -440,15 +440,6 @@ class ReceivingServiceTest {
 
     private SSLSocket open() throws Exception {
         return open(null);
-    }
-
-    /** Waits (up to 10 s) until the receiver holds {@code bytes} of its budget. */
-    private void awaitHeld(long bytes) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (service.bufferedBytes() != bytes) {
-            assertTrue(System.nanoTime() < deadline, "the receiver holds " + service.bufferedBytes() + " bytes, not " + bytes);
-            Thread.sleep(10);
-        }
     }
 
     /** A TLS connection to the service, from {@code localAddress} (a loopback address) if given. */
