@@ -8,6 +8,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,11 +17,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code liaison quarantine list|release}: envelopes that arrived but did not open or verify. They
- * are kept (never delivered as garbage, never silently lost) until the administrator acts.
+ * {@code liaison quarantine list|release|drop}: envelopes that arrived but did not open or verify.
+ * They are kept (never delivered as garbage, never silently lost) until the administrator acts.
  */
-@Command(name = "quarantine", description = "List received envelopes that failed to open, or release one for another try.",
-        mixinStandardHelpOptions = true, subcommands = {QuarantineCommand.ListQuarantined.class, QuarantineCommand.Release.class})
+@Command(name = "quarantine", description = "List received envelopes that failed to open; release one for another try, or drop it.",
+        mixinStandardHelpOptions = true, subcommands = {QuarantineCommand.ListQuarantined.class, QuarantineCommand.Release.class,
+                QuarantineCommand.Drop.class})
 public final class QuarantineCommand {
 
     @Command(name = "list", description = "List quarantined envelopes, oldest first (never their contents).")
@@ -53,22 +56,42 @@ public final class QuarantineCommand {
 
         @Override
         public Integer call() throws Exception {
-            EnvelopeId id;
-            try {
-                id = new EnvelopeId(envelope);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException("'" + envelope + "' is not an envelope id (see quarantine list)");
-            }
-            try (AdminSession session = new AdminSession(common.configuration())) {
-                session.relay();
-                boolean released = session.database().inTransaction(c -> new InboundStore(Clock.systemUTC()).release(c, id));
-                if (!released) {
-                    throw new InvalidInputException("envelope " + envelope + " is not quarantined");
-                }
-                System.out.println(envelope + " released");
-            }
-            return 0;
+            return act(common, envelope, InboundStore::release, "released");
         }
+    }
+
+    @Command(name = "drop", description = "Delete a quarantined envelope's bytes for good; its id is remembered so a resend is not taken again.")
+    static final class Drop implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Parameters(paramLabel = "ENVELOPE") String envelope;
+
+        @Override
+        public Integer call() throws Exception {
+            return act(common, envelope, InboundStore::drop, "dropped");
+        }
+    }
+
+    /** What release and drop do to one quarantined envelope. */
+    private interface Action {
+        boolean apply(InboundStore store, Connection c, EnvelopeId id) throws SQLException;
+    }
+
+    private static int act(CommonOptions common, String envelope, Action action, String done) throws Exception {
+        EnvelopeId id;
+        try {
+            id = new EnvelopeId(envelope);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("'" + envelope + "' is not an envelope id (see quarantine list)");
+        }
+        try (AdminSession session = new AdminSession(common.configuration())) {
+            session.relay();
+            InboundStore store = new InboundStore(Clock.systemUTC());
+            if (!session.database().inTransaction(c -> action.apply(store, c, id))) {
+                throw new InvalidInputException("envelope " + envelope + " is not quarantined (see quarantine list)");
+            }
+            System.out.println(envelope + " " + done);
+        }
+        return 0;
     }
 
     private static Map<String, String> fields(QuarantinedEnvelope q) {

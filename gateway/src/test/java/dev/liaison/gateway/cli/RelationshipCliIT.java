@@ -82,6 +82,9 @@ class RelationshipCliIT {
             var quarantine = blair.run("quarantine", "list", "--json");
             assertEquals(0, quarantine.exitCode(), quarantine.toString());
             assertEquals("[]", quarantine.stdout().trim(), "nothing failed to open");
+            var drop = blair.run("quarantine", "drop", "AAAAAAAAAAAAAAAAAAAAAA");
+            assertEquals(1, drop.exitCode(), drop.toString());
+            assertTrue(drop.stderr().contains("is not quarantined"), drop.toString());
         } finally {
             for (Process p : servers) {
                 p.destroy();

@@ -254,6 +254,20 @@ public final class InboundStore {
     }
 
     /**
+     * Drops a quarantined envelope the administrator has given up on: its bytes go, its id stays
+     * (as discarded, until the deduplication retention) so that a resend of it is not taken again.
+     * Returns false if it is not quarantined.
+     */
+    public boolean drop(Connection c, EnvelopeId id) throws SQLException {
+        try (var s = c.prepareStatement("UPDATE transport.inbound SET state = 'discarded', envelope = NULL,"
+                + " finished_at = ? WHERE envelope_id = ? AND state = 'quarantined'")) {
+            s.setObject(1, time(clock.instant()));
+            s.setString(2, id.value());
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /**
      * How many stored envelopes wait for processing and how many are quarantined (for the metrics).
      * Pending rows are counted from the due index; quarantined ones by a scan of the table, which
      * holds only ids of processed envelopes besides them (pruned after the deduplication retention).

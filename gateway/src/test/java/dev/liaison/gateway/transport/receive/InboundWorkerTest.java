@@ -133,6 +133,34 @@ class InboundWorkerTest {
     }
 
     @Test
+    void aDroppedEnvelopeLosesItsBytesButItsIdStillRecognisesAResend() throws Exception {
+        EnvelopeId id = stored(new EnvelopeAcceptor.Resolved(9));
+        start((c, e) -> new InboundProcessor.Quarantine("signature does not verify"));
+        waitUntil(() -> status(id).state() == InboundStatus.State.QUARANTINED);
+
+        boolean unknown = db.inTransaction(c -> store.drop(c, EnvelopeId.random()));
+        assertFalse(unknown, "only quarantined envelopes can be dropped");
+        boolean dropped = db.inTransaction(c -> store.drop(c, id));
+        assertTrue(dropped);
+        assertEquals(InboundStatus.State.DISCARDED, status(id).state());
+        assertFalse(status(id).bytesKept(), "the administrator's drop deletes the bytes");
+        assertTrue(db.inTransaction(c -> store.quarantined(c, 10)).isEmpty());
+        InboundStore.Backlog backlog = db.inTransaction(c -> store.backlog(c));
+        assertEquals(0L, backlog.quarantined(), "the quarantine gauge falls back");
+        boolean again = db.inTransaction(c -> store.drop(c, id));
+        assertFalse(again, "a second drop finds nothing");
+        boolean released = db.inTransaction(c -> store.release(c, id));
+        assertFalse(released, "a dropped envelope cannot be released");
+        boolean resent = db.inTransaction(c -> store.store(c, id, EnvelopeBytes.copyOf(new byte[]{1, 2, 3}), peer,
+                new EnvelopeAcceptor.Resolved(9)));
+        assertFalse(resent, "a resend of the dropped envelope is not taken again");
+
+        clock.advance(Duration.ofDays(30));
+        int pruned = db.inTransaction(c -> store.prune(c, Duration.ofDays(7)));
+        assertEquals(1, pruned, "its id goes with the retention");
+    }
+
+    @Test
     void envelopesFoundUnresolvableLaterCountAgainstThePeerThatSentThem() throws Exception {
         EnvelopeId first = stored(new EnvelopeAcceptor.Deferred());
         EnvelopeId second = stored(new EnvelopeAcceptor.Deferred());
