@@ -57,4 +57,13 @@ public record DataRefusal(String code, String text) {
         return new DataRefusal("554", "5.6.0 Message header contains non-ASCII octets but SMTPUTF8 is not"
                 + " offered here; encode header text as RFC 2047 encoded-words");
     }
+
+    /**
+     * A header-section line that is neither a field nor a continuation, where the rules refuse one
+     * ({@link HeaderRules#strayLinesRefused}); 554 because no retry of the same octets can succeed.
+     */
+    static DataRefusal notAHeaderField(int line) {
+        return new DataRefusal("554", "5.6.0 Message header line " + line + " is neither a field (name: value) nor"
+                + " a continuation; end the header section with an empty line before the body");
+    }
 }

@@ -7,7 +7,10 @@ import java.util.Locale;
  * while the message streams in (so a dropped field is never stored).
  *
  * <p>Submission drops {@code Bcc:} and {@code Resent-Bcc:} (RFC 5322 §3.6.3: the blind copies must
- * not show) and leaves 8-bit header text alone, as it always has. The inbound MX drops every
+ * not show), leaves 8-bit header text alone, as it always has, and refuses a header-section line
+ * that is neither a field nor a continuation: taken as the start of the body, as the MX does, it
+ * would carry the fields after it (a {@code Bcc:} among them) into the body, past every rule and
+ * every whitelist, to the recipient. A mail client never writes one. The inbound MX drops every
  * {@code Authentication-Results:} field that claims to come from this host (RFC 8601 §5: a sender
  * could otherwise forge the verdict we are about to add) and refuses 8-bit header text, since
  * SMTPUTF8 (RFC 6531) is not offered.
@@ -19,16 +22,21 @@ public final class HeaderRules {
     private final boolean dropsBcc;
     private final String authservId;
     private final boolean eightBitAllowed;
+    private final boolean strayLinesRefused;
 
-    private HeaderRules(boolean dropsBcc, String authservId, boolean eightBitAllowed) {
+    private HeaderRules(boolean dropsBcc, String authservId, boolean eightBitAllowed, boolean strayLinesRefused) {
         this.dropsBcc = dropsBcc;
         this.authservId = authservId;
         this.eightBitAllowed = eightBitAllowed;
+        this.strayLinesRefused = strayLinesRefused;
     }
 
-    /** Drops {@code Bcc:} and {@code Resent-Bcc:}; 8-bit header text passes. */
+    /**
+     * Drops {@code Bcc:} and {@code Resent-Bcc:}; 8-bit header text passes; a header-section line
+     * that is not a field refuses the message.
+     */
     public static HeaderRules forSubmission() {
-        return new HeaderRules(true, "", true);
+        return new HeaderRules(true, "", true, true);
     }
 
     /**
@@ -39,11 +47,19 @@ public final class HeaderRules {
         if (hostname == null || hostname.isEmpty()) {
             throw new IllegalArgumentException("the inbound header rules need this host's name");
         }
-        return new HeaderRules(false, hostname, false);
+        return new HeaderRules(false, hostname, false, false);
     }
 
     boolean eightBitAllowed() {
         return eightBitAllowed;
+    }
+
+    /**
+     * Whether a header-section line that is neither a field nor a continuation refuses the message;
+     * otherwise it starts the body, as in Postfix.
+     */
+    boolean strayLinesRefused() {
+        return strayLinesRefused;
     }
 
     /** Whether the field named {@code name}, whose whole text (folds and CRLF included) is {@code field}, leaves the message. */
@@ -51,8 +67,11 @@ public final class HeaderRules {
         if (blindCopy(name)) {
             return true;
         }
-        return !authservId.isEmpty() && name.equalsIgnoreCase(AUTHENTICATION_RESULTS)
-                && authservId(field.text(), name.length() + 1).equalsIgnoreCase(authservId);
+        if (authservId.isEmpty() || !name.equalsIgnoreCase(AUTHENTICATION_RESULTS)) {
+            return false;
+        }
+        String text = field.text();
+        return authservId(text, text.indexOf(':') + 1).equalsIgnoreCase(authservId); // white space may precede the ':'
     }
 
     /**

@@ -99,7 +99,7 @@ public final class InboundCommitHook implements MessageHook {
         String client = session.getRemoteAddress().getAddress().getHostAddress();
         TraceFields.Trace trace = new TraceFields.Trace(id, TraceFields.heloName(session), protocol, client, hostname,
                 ZonedDateTime.now(clock));
-        byte[] received = TraceFields.render(trace, false);
+        byte[] received = TraceFields.render(trace, false, false);
         byte[] verdict = AuthenticationResultsField.render(hostname, results).getBytes(StandardCharsets.US_ASCII);
         byte[] fields = new byte[received.length + verdict.length];
         System.arraycopy(received, 0, fields, 0, received.length);

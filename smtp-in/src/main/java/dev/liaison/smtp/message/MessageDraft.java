@@ -15,9 +15,12 @@ import java.util.Optional;
  * held is let go, and the rest of its DATA is read and thrown away, so a refused message costs no
  * more memory than the limit.
  *
- * <p>A header-section line that is neither a field nor a continuation starts the body, as in
- * Postfix; {@link #assemble} then inserts the empty line RFC 5322 §2.1 requires, so the header/body
- * boundary is unambiguous to everything downstream.
+ * <p>A header-section line that is neither a field nor a continuation refuses the message where the
+ * rules say so (submission: {@link HeaderRules#strayLinesRefused}); otherwise it starts the body, as
+ * in Postfix, and {@link #assemble} inserts the empty line RFC 5322 §2.1 requires, so the
+ * header/body boundary is unambiguous to everything downstream. A field name may be followed by
+ * white space before its colon (RFC 5322 §4.5.3, obs-optional): {@code BCC : x} is a {@code Bcc}
+ * field, as the parsers downstream read it.
  *
  * <p>The octets it holds are taken from the server's {@link OctetBudget} in steps as the message
  * grows, and given back with {@link #release} when the transaction ends; a message that finds the
@@ -43,8 +46,10 @@ final class MessageDraft {
     private long octets;
     private int headerOctets;
     private int headerFields;
+    private int headerLines;
     private boolean inHeader = true;
     private boolean hasMessageId;
+    private boolean hasDate;
     private DataRefusal refusal;
     private final OctetBudget budget;
     private final Object sender;
@@ -139,6 +144,11 @@ final class MessageDraft {
         return hasMessageId;
     }
 
+    /** Whether the client wrote a {@code Date:} field (else submission adds one). */
+    boolean hasDate() {
+        return hasDate;
+    }
+
     /**
      * The kept header fields in order, each as ISO-8859-1 text with its folds but without its final
      * CRLF (the form DKIM's header canonicalisation starts from, RFC 6376 §3.4).
@@ -194,6 +204,7 @@ final class MessageDraft {
 
     private void appendHeaderLine(byte[] line, int offset, int length) {
         headerOctets += length;
+        headerLines++;
         if (headerOctets > limits.maxHeaderOctets()) {
             refuse(DataRefusal.headerTooBig(limits.maxHeaderOctets()));
             return;
@@ -209,6 +220,8 @@ final class MessageDraft {
             if (!refusedAsEightBit(line, offset, length)) {
                 startField(line, offset, length);
             }
+        } else if (rules.strayLinesRefused()) {
+            refuse(DataRefusal.notAHeaderField(headerLines));
         } else {
             finishField();
             inHeader = false;
@@ -224,6 +237,7 @@ final class MessageDraft {
         }
         fieldName = new String(line, offset, fieldNameLength(line, offset, length), StandardCharsets.US_ASCII);
         hasMessageId |= fieldName.equalsIgnoreCase("Message-ID");
+        hasDate |= fieldName.equalsIgnoreCase("Date");
         field.append(line, offset, length);
     }
 
@@ -252,17 +266,21 @@ final class MessageDraft {
         return false;
     }
 
-    /** RFC 5322 §2.2: a field name is printable ASCII except ':', then ':'. Returns 0 if absent. */
+    /**
+     * RFC 5322 §2.2: a field name is printable ASCII except ':', then ':' — or, obsolete but to be
+     * read (§4.5.3), white space before the ':'. Returns the name's length without that white space;
+     * 0 if the line is not a field.
+     */
     private static int fieldNameLength(byte[] line, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            byte b = line[i];
-            if (b == ':') {
-                return i - offset;
-            }
-            if (b < 33 || b > 126) {
-                return 0;
-            }
+        int end = offset + length;
+        int i = offset;
+        while (i < end && line[i] > 32 && line[i] < 127 && line[i] != ':') {
+            i++;
         }
-        return 0;
+        int name = i - offset;
+        while (i < end && (line[i] == ' ' || line[i] == '\t')) {
+            i++;
+        }
+        return name > 0 && i < end && line[i] == ':' ? name : 0;
     }
 }

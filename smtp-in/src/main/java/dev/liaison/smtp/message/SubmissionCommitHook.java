@@ -80,7 +80,7 @@ public final class SubmissionCommitHook implements MessageHook {
                 session.getRemoteAddress().getAddress().getHostAddress(),
                 hostname,
                 ZonedDateTime.now(clock));
-        byte[] message = draft.assemble(TraceFields.render(trace, !draft.hasMessageId()));
+        byte[] message = draft.assemble(TraceFields.render(trace, !draft.hasMessageId(), !draft.hasDate()));
         return new Submission(id, user, sender, EnvelopeState.recipients(session), RawMessage.adopt(message),
                 session.getSessionID(), draft.blindCopyFields());
     }

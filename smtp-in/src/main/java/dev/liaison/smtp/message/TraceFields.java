@@ -11,7 +11,7 @@ import org.apache.james.protocols.smtp.SMTPSession;
  * The header fields a server adds in front of the message: {@code Received:} (RFC 5321 §4.4, with
  * the RFC 3848 protocol keyword: {@code ESMTPSA} for submission, {@code ESMTP}/{@code ESMTPS} for
  * the inbound MX) and, for submission when the client sent none, {@code Message-ID:} (RFC 6409
- * §8.3). The client's EHLO name is untrusted text and is reduced to DNS/literal characters before
+ * §8.3) and {@code Date:} (§8.2: RFC 5322 requires one, and the receiving client sorts by it). The client's EHLO name is untrusted text and is reduced to DNS/literal characters before
  * it is written into a header.
  */
 final class TraceFields {
@@ -23,7 +23,7 @@ final class TraceFields {
     private TraceFields() {
     }
 
-    static byte[] render(Trace trace, boolean addMessageId) {
+    static byte[] render(Trace trace, boolean addMessageId, boolean addDate) {
         StringBuilder fields = new StringBuilder(256)
                 .append("Received: from ").append(sanitize(trace.heloName()))
                 .append(" ([").append(trace.clientAddress()).append("])\r\n")
@@ -32,6 +32,9 @@ final class TraceFields {
                 .append('\t').append(RFC5322_DATE.format(trace.received())).append("\r\n");
         if (addMessageId) {
             fields.append("Message-ID: <").append(trace.id()).append('@').append(trace.hostname()).append(">\r\n");
+        }
+        if (addDate) {
+            fields.append("Date: ").append(RFC5322_DATE.format(trace.received())).append("\r\n");
         }
         return fields.toString().getBytes(StandardCharsets.US_ASCII);
     }

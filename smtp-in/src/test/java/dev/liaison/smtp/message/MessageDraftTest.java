@@ -71,9 +71,36 @@ class MessageDraftTest {
     }
 
     @Test
-    void bodyLineInTheHeaderSectionStartsTheBodyBehindAnInsertedEmptyLine() {
-        MessageDraft draft = draft("Subject: s", "no colon here", "second");
+    void atTheMxABodyLineInTheHeaderSectionStartsTheBodyBehindAnInsertedEmptyLine() {
+        MessageDraft draft = inbound("Subject: s", "no colon here", "second");
         assertEquals("T\r\nSubject: s\r\n\r\nno colon here\r\nsecond\r\n", assemble(draft));
+    }
+
+    @Test
+    void atSubmissionALineThatIsNoFieldRefusesTheMessageSoNoFieldAfterItReachesTheBody() {
+        MessageDraft mbox = draft("From alex@x.example Fri Nov 27 10:00:00 2026", "From: a@x.example",
+                "Bcc: secret@x.example", "", "x");
+        DataRefusal refusal = mbox.refusal().orElseThrow();
+        assertEquals("554", refusal.code());
+        assertTrue(refusal.text().startsWith("5.6.0 Message header line 1 "), refusal.text());
+        assertEquals(0, mbox.blindCopyFields().length, "a refused message keeps nothing");
+        assertEquals("554", draft("From: a@x.example", "X Bad Name: 1", "Bcc: b@x.example", "", "x")
+                .refusal().orElseThrow().code());
+        assertTrue(draft("From: a@x.example", "Subject: s", "no empty line before the body").refusal().isPresent());
+        assertTrue(draft(" leading white space", "From: a@x.example", "", "x").refusal().isPresent());
+        assertFalse(draft("From: a@x.example", "Subject: s", "\tfolded", "", "Any: line", "in the body").refusal().isPresent());
+    }
+
+    @Test
+    void whiteSpaceBeforeTheColonStillNamesTheField() {
+        MessageDraft draft = draft("From: a@x.example", "BCC : spaced@x.example", "Bcc\t:tab@x.example",
+                "Subject : s", "", "x");
+        assertFalse(draft.refusal().isPresent());
+        assertEquals("T\r\nFrom: a@x.example\r\nSubject : s\r\n\r\nx\r\n", assemble(draft));
+        assertEquals("BCC : spaced@x.example\r\nBcc\t:tab@x.example\r\n",
+                new String(draft.blindCopyFields(), StandardCharsets.ISO_8859_1));
+        MessageDraft forged = inbound("Authentication-Results : mx.x.example; spf=pass", "From: a@x.example", "", "x");
+        assertEquals("T\r\nFrom: a@x.example\r\n\r\nx\r\n", assemble(forged), "the MX drops a forged verdict written so");
     }
 
     @Test
@@ -99,6 +126,14 @@ class MessageDraftTest {
 
     private static MessageDraft draft(String... lines) {
         return draft(Limits.DEFAULT, lines);
+    }
+
+    private static MessageDraft inbound(String... lines) {
+        MessageDraft draft = new MessageDraft(Limits.DEFAULT, HeaderRules.forInbound("mx.x.example"));
+        for (String line : lines) {
+            draft.append((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        return draft;
     }
 
     private static MessageDraft limited(String... lines) {

@@ -243,6 +243,16 @@ class BadInputTest {
     }
 
     @Test
+    void aHeaderLineThatIsNoFieldIsRefusedWith554SoTheFieldsAfterItNeverReachTheBody() throws Exception {
+        try (SmtpWire wire = data()) {
+            wire.send("From alex@gw.example Fri Nov 27 10:00:00 2026\r\nFrom: a@gw.example\r\n");
+            wire.send("Bcc: secret@gw.example\r\nX-Originating-IP: [192.0.2.7]\r\n");
+            assertReply(wire.send("\r\nbody\r\n.\r\n"), 554, "5.6.0");
+            wire.command("NOOP").expect(250);
+        }
+    }
+
+    @Test
     void headerSectionOverItsLimitIsRefusedWith552() throws Exception {
         try (SmtpWire wire = data()) {
             wire.send("Subject: " + "s".repeat(400) + "\r\n\tfolded " + "t".repeat(300) + "\r\n");

@@ -101,6 +101,8 @@ class SubmissionDialogueTest {
         assertTrue(message.startsWith("Received: from client.example ([127.0.0.1])\r\n\tby submit.gw.example with ESMTPSA id "
                 + submission.id() + ";\r\n\t"), message);
         assertTrue(message.contains("Message-ID: <" + submission.id() + "@submit.gw.example>\r\n"), message);
+        assertTrue(message.matches("(?s).*\r\nDate: \\w{3}, \\d{1,2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\r\n.*"),
+                "the Date the client left out is added (RFC 6409 §8.2): " + message);
         assertTrue(message.endsWith("Subject: hi\r\n\r\nhello\r\n.leading dot\r\n"), message);
     }
 
@@ -115,7 +117,7 @@ class SubmissionDialogueTest {
             assertEquals("5.1.1", wire.expect(550).enhanced());
             wire.expect(354);
             wire.send("Message-ID: <own@client.example>\r\nBcc: hidden@elsewhere.example,\r\n second@elsewhere.example\r\n"
-                    + "To: visible@gw.example\r\n\r\nbody\r\n.\r\n");
+                    + "To: visible@gw.example\r\ndate: Fri, 27 Nov 2026 10:00:00 +0100\r\n\r\nbody\r\n.\r\n");
             wire.expect(250);
         }
         Submission submission = single();
@@ -126,8 +128,10 @@ class SubmissionDialogueTest {
         assertFalse(message.contains("hidden@"), message);
         assertFalse(message.contains("second@"), message);
         assertFalse(message.contains("Bcc"), message);
-        assertTrue(message.contains("Message-ID: <own@client.example>\r\nTo: visible@gw.example\r\n\r\nbody\r\n"), message);
+        assertTrue(message.contains("Message-ID: <own@client.example>\r\nTo: visible@gw.example\r\n"
+                + "date: Fri, 27 Nov 2026 10:00:00 +0100\r\n\r\nbody\r\n"), message);
         assertEquals(1, message.split("Message-ID", -1).length - 1, message);
+        assertEquals(1, message.toLowerCase(java.util.Locale.ROOT).split("\r\ndate:", -1).length - 1, "the client's Date stands alone: " + message);
         assertEquals("Bcc: hidden@elsewhere.example,\r\n second@elsewhere.example\r\n",
                 new String(submission.blindCopyFields(), StandardCharsets.ISO_8859_1), "for the sender's own copy only");
     }
