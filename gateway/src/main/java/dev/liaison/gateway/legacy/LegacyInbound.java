@@ -155,6 +155,10 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         if (known.isPresent()) {
             return known.get();
         }
+        // The RCPT's look was by envelope sender; the From decides, so the cap holds whatever the envelope says.
+        if (correspondents.recentRequests(c, alias, clock.instant()) >= NEW_SENDERS_PER_HOUR) {
+            throw new RefusedMessageException(450, "4.2.1", "too many new senders for this address; try again later");
+        }
         String name = author.displayName().orElse(author.address());
         return correspondents.open(c, alias.owner(), author.address(), name, RelationshipState.REQUESTED,
                 Optional.of(alias));

@@ -338,11 +338,23 @@ class LegacyInboundTest {
     @Test
     void newStrangersPerPublishedAddressAreRateLimited() throws Exception {
         String limited = admin.createAlias(Login.of("alex"), "popular", true).address().toString();
+        String known = null;
         for (int i = 0; i < LegacyInbound.NEW_SENDERS_PER_HOUR; i++) {
-            send("s" + i + "." + shortId() + "@legacy.example", "S" + i, limited, "stranger " + i, null);
+            String stranger = "s" + i + "." + shortId() + "@legacy.example";
+            send(stranger, "S" + i, limited, "stranger " + i, null);
+            known = known == null ? stranger : known;
         }
         assertEquals(450, refusal("one.more." + shortId() + "@legacy.example", limited, "one too many"),
                 "the next new sender waits; the sending server retries later");
+        String fresh = "fresh." + shortId() + "@another.example";
+        MimeMessage disguised = message(known, "Fresh", limited, "a new From behind a known envelope", null);
+        disguised.setFrom(new InternetAddress(fresh, "Fresh"));
+        disguised.saveChanges();
+        assertEquals(450, refusal(disguised), "the From decides, whatever the envelope sender");
+        long owner = gateway.database().inTransaction(c ->
+                new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("alex")).orElseThrow().id());
+        assertTrue(gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).find(c, owner, fresh)).isEmpty(),
+                "no request was opened for it");
     }
 
     @Test
@@ -497,8 +509,11 @@ class LegacyInboundTest {
 
     /** The SMTP reply code the MX refused the message with. */
     private static int refusal(String from, String to, String subject) throws Exception {
-        SendFailedException e = assertThrows(SendFailedException.class,
-                () -> Transport.send(message(from, from, to, subject, null)));
+        return refusal(message(from, from, to, subject, null));
+    }
+
+    private static int refusal(MimeMessage message) {
+        SendFailedException e = assertThrows(SendFailedException.class, () -> Transport.send(message));
         for (Exception next = e; next != null; next = next instanceof MessagingException me ? me.getNextException() : null) {
             if (next instanceof SMTPAddressFailedException a) {
                 return a.getReturnCode();

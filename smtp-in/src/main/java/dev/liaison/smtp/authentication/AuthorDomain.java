@@ -3,6 +3,8 @@ package dev.liaison.smtp.authentication;
 import dev.liaison.smtp.address.AddressRefusedException;
 import dev.liaison.smtp.address.PathParser;
 import java.util.List;
+import org.apache.james.mime4j.dom.address.AddressList;
+import org.apache.james.mime4j.dom.address.Group;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.dom.address.MailboxList;
 import org.apache.james.mime4j.field.address.DefaultAddressParser;
@@ -29,22 +31,31 @@ final class AuthorDomain {
             throw new AuthorAddressException("message has " + from.size()
                     + " From: fields; RFC 5322 section 3.6 allows one");
         }
-        return domainOf(mailbox(from.get(0).substring(FROM.length() + 1)));
+        String field = from.get(0);
+        return domainOf(mailbox(field.substring(field.indexOf(':') + 1)));
     }
 
+    /** A {@code From} field, also with white space before its colon (RFC 5322 §4.5.3), as parsers downstream read it. */
     private static boolean isFrom(String field) {
-        return field.length() > FROM.length() && field.charAt(FROM.length()) == ':'
-                && field.regionMatches(true, 0, FROM, 0, FROM.length());
+        int colon = field.indexOf(':');
+        return colon >= FROM.length() && field.regionMatches(true, 0, FROM, 0, FROM.length())
+                && field.substring(FROM.length(), colon).isBlank();
     }
 
     private static Mailbox mailbox(String value) throws AuthorAddressException {
-        MailboxList mailboxes;
+        AddressList addresses;
         try {
-            mailboxes = DefaultAddressParser.DEFAULT.parseAddressList(unfold(value)).flatten();
+            addresses = DefaultAddressParser.DEFAULT.parseAddressList(unfold(value));
         } catch (Exception e) {
             // The parser reports bad syntax as ParseException, some lexical errors as runtime exceptions.
             throw new AuthorAddressException("From: field does not parse as an address (RFC 5322 section 3.4)");
         }
+        if (addresses.stream().anyMatch(Group.class::isInstance)) {
+            // flatten() would make a one-member group look like a mailbox; RFC 5322 §3.6.2 wants a mailbox-list here
+            throw new AuthorAddressException("From: field names a group; it must name the author's mailbox"
+                    + " (RFC 5322 section 3.6.2)");
+        }
+        MailboxList mailboxes = addresses.flatten();
         if (mailboxes.size() != 1) {
             throw new AuthorAddressException("From: field names " + mailboxes.size()
                     + " mailboxes; only one author can be authenticated (RFC 7489 section 6.6.1)");

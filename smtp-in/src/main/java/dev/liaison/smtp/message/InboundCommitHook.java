@@ -83,7 +83,8 @@ public final class InboundCommitHook implements MessageHook {
         } catch (RefusedMessageException e) {
             log.refused(session, message.id(), results, draft.octets(), e.replyCode() + "/" + e.enhancedStatus(),
                     System.nanoTime() - started);
-            return reply(HookReturnCode.deny(), String.valueOf(e.replyCode()), e.enhancedStatus() + " " + e.getMessage());
+            return reply(e.temporary() ? HookReturnCode.denySoft() : HookReturnCode.deny(), String.valueOf(e.replyCode()),
+                    e.enhancedStatus() + " " + e.getMessage());
         } catch (Exception e) {
             log.notCommitted(session, message.id(), results, draft.octets(), e, System.nanoTime() - started);
             return NOT_COMMITTED;

@@ -24,9 +24,19 @@ class AuthorDomainTest {
         assertThrows(AuthorAddressException.class,
                 () -> AuthorDomain.of(List.of("From: a@legacy.example, b@reject.example")));
         assertThrows(AuthorAddressException.class, () -> AuthorDomain.of(List.of("From: group: a@x.example, b@y.example;")));
+        assertThrows(AuthorAddressException.class, () -> AuthorDomain.of(List.of("From: g: b@bank.example;")),
+                "a group of one is still a group");
+        assertThrows(AuthorAddressException.class,
+                () -> AuthorDomain.of(List.of("From: a@legacy.example", "From : b@reject.example")),
+                "white space before the colon still makes a second From (RFC 5322 section 4.5.3)");
         assertThrows(AuthorAddressException.class, () -> AuthorDomain.of(List.of("From: nobody")));
         assertThrows(AuthorAddressException.class, () -> AuthorDomain.of(List.of("From: <bob@legacy.example")));
         assertThrows(AuthorAddressException.class, () -> AuthorDomain.of(List.of("From: bob@legacy.example.")));
+    }
+
+    @Test
+    void aFromWithWhiteSpaceBeforeItsColonIsTheAuthor() throws Exception {
+        assertEquals("legacy.example", AuthorDomain.of(List.of("From \t: bob@legacy.example")));
     }
 
     @Test
