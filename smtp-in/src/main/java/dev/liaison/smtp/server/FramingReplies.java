@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.james.protocols.netty.BasicChannelInboundHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
@@ -24,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * where the command or the message ends, and a reply followed by more interpretation is what the
  * smuggling attacks need. An over-long line inside DATA spoils only that message (the transaction
  * is refused at its end, RFC 5321 §4.5.3.1.6); outside DATA it is one refused command.
+ *
+ * <p>A connection the network or the client broke (reset, broken pipe) is closed here with a
+ * DEBUG line: James logs any exception that reaches it at ERROR with its stack trace, and any
+ * client can reset its connection, so the log would be theirs to fill. The close still runs
+ * James's disconnect handlers (a message's octets go back to the budget).
  */
 @ChannelHandler.Sharable
 final class FramingReplies extends ChannelInboundHandlerAdapter {
@@ -49,6 +55,16 @@ final class FramingReplies extends ChannelInboundHandlerAdapter {
             }
         } else {
             ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("SMTP connection {} broken by the network or the client: {}", ctx.channel().id(), cause.toString());
+            ctx.close();
+        } else {
+            ctx.fireExceptionCaught(cause);
         }
     }
 

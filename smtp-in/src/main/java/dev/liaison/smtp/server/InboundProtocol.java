@@ -26,8 +26,10 @@ import org.apache.james.protocols.smtp.core.DataLineMessageHookHandler;
 import org.apache.james.protocols.smtp.core.HeloCmdHandler;
 import org.apache.james.protocols.smtp.core.NoopCmdHandler;
 import org.apache.james.protocols.smtp.core.QuitCmdHandler;
+import org.apache.james.protocols.smtp.core.ExpnCmdHandler;
 import org.apache.james.protocols.smtp.core.RsetCmdHandler;
 import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
+import org.apache.james.protocols.smtp.core.VrfyCmdHandler;
 import org.apache.james.protocols.smtp.core.WelcomeMessageHandler;
 
 /**
@@ -68,6 +70,8 @@ final class InboundProtocol {
                 new SenderAuthenticator(services.dns(), settings.senderChecks(), settings.hostname()),
                 settings.hostname(), services.clock(), transactions));
         chain.add(new RsetCmdHandler());
+        chain.add(new VrfyCmdHandler()); // RFC 5321 §4.5.1 wants VRFY answered: 502 5.3.3, never who exists
+        chain.add(new ExpnCmdHandler());
         chain.add(new NoopCmdHandler());
         chain.add(new QuitCmdHandler(metrics));
         chain.add(new UnknownCmdHandler(metrics));

@@ -83,10 +83,13 @@ class BadInputTest {
             wire.command("EHLO client.example").expect(250);
             wire.command("STARTTLS").expect(220);
             wire.upgradeToTls();
-            wire.command("AUTH PLAIN " + SmtpWire.plainAuth("alex", TestDirectory.ALEX_PASSWORD)).expect(235);
-            assertReply(wire.command("MAIL FROM:<alex@gw.example>"), 503, "5.5.1");
+            assertReply(wire.command("AUTH PLAIN " + SmtpWire.plainAuth("alex", TestDirectory.ALEX_PASSWORD)), 503, "5.5.1");
+            assertReply(wire.command("MAIL FROM:<alex@gw.example>"), 530, "5.7.0");
             wire.command("EHLO client.example").expect(250);
+            wire.command("AUTH PLAIN " + SmtpWire.plainAuth("alex", TestDirectory.ALEX_PASSWORD)).expect(235);
             wire.command("MAIL FROM:<alex@gw.example>").expect(250);
+            assertReply(wire.command("VRFY alex"), 502, "5.3.3");
+            assertReply(wire.command("EXPN staff"), 502, "5.3.3");
         }
     }
 
@@ -101,6 +104,27 @@ class BadInputTest {
             wire.command("AUTH LOGIN " + java.util.Base64.getEncoder().encodeToString("a@b@c".getBytes())).expect(334);
             assertReply(wire.command(java.util.Base64.getEncoder().encodeToString("pw".getBytes())), 535, "5.7.8");
             wire.command("NOOP").expect(250);
+        }
+    }
+
+    @Test
+    void authPlainEndsEachExchangeWithItsFirstAnswerAndNeverActsForAnotherIdentity() throws Exception {
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        try (SmtpWire wire = tlsWithoutAuth()) {
+            wire.command("AUTH PLAIN").expect(334);
+            assertReply(wire.command("!!!"), 501, "5.5.2");
+            wire.command("NOOP").expect(250); // the exchange is over: the next command is a command
+            wire.command("AUTH PLAIN").expect(334);
+            assertReply(wire.command("*"), 501, "5.7.0");
+            assertReply(wire.command("AUTH PLAIN " + b64.encodeToString("alex".getBytes())), 501, "5.5.2");
+            assertReply(wire.command("AUTH CRAM-MD5"), 504, "5.5.4");
+            assertReply(wire.command("AUTH"), 501, "5.5.4");
+            String otherIdentity = "carol\0alex\0" + TestDirectory.ALEX_PASSWORD;
+            assertReply(wire.command("AUTH PLAIN " + b64.encodeToString(otherIdentity.getBytes())), 535, "5.7.8");
+            assertReply(wire.command("MAIL FROM:<alex@gw.example>"), 530, "5.7.0");
+            wire.command("AUTH PLAIN").expect(334);
+            wire.command(b64.encodeToString(("Alex\0alex\0" + TestDirectory.ALEX_PASSWORD).getBytes())).expect(235);
+            wire.command("MAIL FROM:<alex@gw.example>").expect(250);
         }
     }
 

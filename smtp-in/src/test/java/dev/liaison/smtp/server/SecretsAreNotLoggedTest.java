@@ -2,6 +2,7 @@ package dev.liaison.smtp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ch.qos.logback.classic.Level;
@@ -11,6 +12,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.liaison.smtp.testing.RunningServer;
 import dev.liaison.smtp.testing.SmtpWire;
 import dev.liaison.smtp.testing.TestDirectory;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -56,5 +58,31 @@ class SecretsAreNotLoggedTest {
             }
         }
         assertFalse(captured.list.isEmpty(), "the capture must have seen the session's log lines");
+    }
+
+    @Test
+    void aClientResettingItsConnectionLeavesNoErrorInTheLog() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        root.addAppender(captured);
+        try (RunningServer smtp = new RunningServer()) {
+            for (int i = 0; i < 3; i++) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", smtp.port())) {
+                    while (socket.getInputStream().read() != '\n') {
+                        // the whole greeting: the server now waits for a command
+                    }
+                    socket.setSoLinger(true, 0); // close with RST
+                }
+            }
+            try (SmtpWire wire = smtp.authenticatedAlex()) {
+                wire.command("NOOP").expect(250); // the server carries on
+            }
+        } finally {
+            root.detachAppender(captured);
+        }
+        List<String> errors = captured.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertTrue(errors.isEmpty(), "a reset is the client's business, not an operator's: " + errors);
     }
 }

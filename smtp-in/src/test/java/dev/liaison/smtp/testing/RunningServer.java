@@ -40,6 +40,11 @@ public final class RunningServer implements AutoCloseable {
         this(Limits.DEFAULT);
     }
 
+    /** The STARTTLS submission port, for raw sockets. */
+    public int port() {
+        return server.submissionPort();
+    }
+
     public SmtpWire starttls() throws IOException {
         return SmtpWire.plain(server.submissionPort());
     }
