@@ -10,4 +10,14 @@ public final class ConfigurationException extends RuntimeException {
     public ConfigurationException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** A file the configuration names cannot be read: says why in words, not only the path Java's exception holds. */
+    public static ConfigurationException unreadable(String what, java.io.IOException e) {
+        String why = e instanceof java.nio.file.NoSuchFileException missing ? missing.getFile() + " does not exist"
+                : e instanceof java.nio.file.AccessDeniedException denied ? "permission denied on " + denied.getFile()
+                : e instanceof java.nio.file.FileSystemException other && other.getReason() != null
+                        ? other.getFile() + ": " + other.getReason()
+                : e.toString();
+        return new ConfigurationException("cannot read " + what + ": " + why, e);
+    }
 }

@@ -55,7 +55,7 @@ public final class PeerTrust {
             }
             return store;
         } catch (IOException e) {
-            throw new ConfigurationException("relay.trusted-certificates: cannot read " + pem + ": " + e.getMessage(), e);
+            throw ConfigurationException.unreadable("relay.trusted-certificates " + pem, e);
         }
     }
 

@@ -115,7 +115,9 @@ public final class TlsMaterial {
                     key = keyConverter.getPrivateKey(info);
                 }
             }
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (IOException e) {
+            throw ConfigurationException.unreadable("the TLS certificate " + certificateFile + " or key " + keyFile, e);
+        } catch (GeneralSecurityException e) {
             throw new ConfigurationException("cannot read TLS certificate " + certificateFile + " / key " + keyFile
                     + ": " + e.getMessage(), e);
         }
@@ -126,7 +128,44 @@ public final class TlsMaterial {
             throw new ConfigurationException("tls.private-key " + keyFile
                     + " holds no unencrypted PEM private key (PKCS#8 or traditional)");
         }
+        requireMatch(chain.get(0), key, certificateFile, keyFile);
         return new TlsMaterial(chain, key);
+    }
+
+    /**
+     * Refuses a key that is not the certificate's: the server context takes one, and then every
+     * handshake fails (alert 80) while the gateway says it is serving. Signing a challenge and
+     * checking it with the certificate works for every key type the context takes.
+     */
+    private static void requireMatch(X509Certificate certificate, PrivateKey key, Path certificateFile, Path keyFile) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC", "ECDSA" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return; // an unusual key type: the server context judges it
+        }
+        byte[] challenge = new byte[32];
+        new java.security.SecureRandom().nextBytes(challenge);
+        boolean matches;
+        try {
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(challenge);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(challenge);
+            matches = verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            matches = false; // a key of another type than the certificate's
+        }
+        if (!matches) {
+            throw new ConfigurationException("tls.private-key " + keyFile + " is not the key of the certificate in"
+                    + " tls.certificate " + certificateFile + "; give the key that was issued with that certificate");
+        }
     }
 
     private static List<Object> pemObjects(Path file) throws IOException {

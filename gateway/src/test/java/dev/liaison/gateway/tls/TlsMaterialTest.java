@@ -110,4 +110,16 @@ class TlsMaterialTest {
                 new TlsSource.Files(dir.resolve("tls/certificate.pem"), empty), "a.example"));
         assertTrue(k.getMessage().contains("holds no unencrypted PEM private key"), k.getMessage());
     }
+
+    @Test
+    void aKeyThatIsNotTheCertificatesIsRefusedBeforeAnyListenerTakesIt() throws IOException {
+        TlsMaterial.load(new TlsSource.Generated(dir.resolve("one")), "a.example");
+        TlsMaterial.load(new TlsSource.Generated(dir.resolve("two")), "a.example");
+        var e = assertThrows(ConfigurationException.class, () -> TlsMaterial.load(new TlsSource.Files(
+                dir.resolve("one/certificate.pem"), dir.resolve("two/private-key.pem")), "a.example"));
+        assertTrue(e.getMessage().contains("is not the key of the certificate"), e.getMessage());
+        var missing = assertThrows(ConfigurationException.class, () -> TlsMaterial.load(new TlsSource.Files(
+                dir.resolve("nowhere.pem"), dir.resolve("two/private-key.pem")), "a.example"));
+        assertTrue(missing.getMessage().endsWith("nowhere.pem does not exist"), missing.getMessage());
+    }
 }

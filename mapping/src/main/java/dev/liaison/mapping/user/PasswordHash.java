@@ -119,6 +119,13 @@ public final class PasswordHash {
         if (password.length == 0 || password.length > MAX_PASSWORD_CHARS) {
             throw new InvalidPasswordException("a password must have 1 to " + MAX_PASSWORD_CHARS + " characters");
         }
+        for (char c : password) {
+            if (!Character.isWhitespace(c)) {
+                return;
+            }
+        }
+        // mail clients and SASL libraries trim or drop such a password: the account could never log in
+        throw new InvalidPasswordException("a password must not be only white space");
     }
 
     @Override

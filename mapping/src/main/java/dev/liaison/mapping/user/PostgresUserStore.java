@@ -22,7 +22,7 @@ public final class PostgresUserStore implements UserStore {
                 + " RETURNING " + COLUMNS;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, login.value());
-            ps.setString(2, displayName);
+            ps.setString(2, InvalidDisplayNameException.check(displayName));
             ps.setString(3, password.encoded());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

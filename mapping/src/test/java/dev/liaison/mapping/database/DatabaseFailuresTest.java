@@ -40,6 +40,20 @@ class DatabaseFailuresTest {
     }
 
     @Test
+    void aRefusedRowsValuesStayOutOfTheExceptionAndSoOutOfLogs() {
+        try (Database db = postgres.freshDatabase()) {
+            db.inTransaction(c -> c.createStatement().execute(
+                    "CREATE TABLE secrets (name text CONSTRAINT name_short CHECK (length(name) < 5), hash text)"));
+            var e = assertThrows(DatabaseException.class, () -> db.inTransaction(c ->
+                    c.createStatement().execute("INSERT INTO secrets VALUES ('too long', '$argon2id$secret-hash')")));
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                assertFalse(String.valueOf(t.getMessage()).contains("secret-hash"), "a row's values in: " + t.getMessage());
+            }
+            assertTrue(e.getMessage().contains("name_short"), "the constraint is still named: " + e.getMessage());
+        }
+    }
+
+    @Test
     void aLostConnectionIsReportedAsAnOutage() {
         try (Database db = postgres.freshDatabase()) {
             db.inTransaction(c -> c.createStatement().execute("CREATE TABLE t (v int)"));

@@ -41,6 +41,8 @@ class PasswordHashTest {
     void emptyAndHugePasswordsAreRefusedWhenSet() {
         assertThrows(InvalidPasswordException.class, () -> PasswordHash.create(new char[0]));
         assertThrows(InvalidPasswordException.class, () -> PasswordHash.create(new char[1025]));
+        assertThrows(InvalidPasswordException.class, () -> PasswordHash.create(" \t".toCharArray()),
+                "a password of white space could never log in");
     }
 
     @Test

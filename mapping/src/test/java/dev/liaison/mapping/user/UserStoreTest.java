@@ -50,6 +50,18 @@ class UserStoreTest {
     }
 
     @Test
+    void aDisplayNameTooLongOrWithControlCharactersIsRefusedSayingWhyAndNothingIsAdded() throws SQLException {
+        var tooLong = assertThrows(InvalidDisplayNameException.class,
+                () -> db.inTransaction(c -> users.add(c, Login.of("alex"), "D".repeat(201), HASH)));
+        assertTrue(tooLong.getMessage().contains("at most 200 characters"), tooLong.getMessage());
+        assertFalse(tooLong.getMessage().contains("argon2"), "never the hash: " + tooLong.getMessage());
+        assertThrows(InvalidDisplayNameException.class,
+                () -> db.inTransaction(c -> users.add(c, Login.of("alex"), "Alex\r\nBcc: x@y.example", HASH)));
+        assertTrue(db.inTransaction(c -> users.find(c, Login.of("alex"))).isEmpty());
+        db.inTransaction(c -> users.add(c, Login.of("alex"), "D".repeat(200), HASH));
+    }
+
+    @Test
     void secondUserWithTheSameLoginIsRefusedAndTheFirstIsUnchanged() throws SQLException {
         db.inTransaction(c -> users.add(c, Login.of("alex"), "First", HASH));
         var e = assertThrows(DuplicateLoginException.class,

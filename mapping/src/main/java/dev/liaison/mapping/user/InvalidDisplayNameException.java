@@ -1,0 +1,23 @@
+package dev.liaison.mapping.user;
+
+/** A display name that cannot be stored: too long, or with control characters (it goes into header fields). */
+public final class InvalidDisplayNameException extends UserException {
+    /** The schema's bound (users_display_name_length), checked first so the caller hears why. */
+    static final int MAX_CHARS = 200;
+
+    InvalidDisplayNameException(String message) {
+        super(message);
+    }
+
+    /** Returns {@code name} if it can be stored. */
+    static String check(String name) {
+        if (name.length() > MAX_CHARS) {
+            throw new InvalidDisplayNameException("a display name has at most " + MAX_CHARS + " characters; this one has "
+                    + name.length());
+        }
+        if (name.codePoints().anyMatch(Character::isISOControl)) {
+            throw new InvalidDisplayNameException("a display name must not contain control characters (line breaks, tabs)");
+        }
+        return name;
+    }
+}
