@@ -59,7 +59,16 @@ public final class Liaison {
             }
         }
         CommandLine cli = new CommandLine(root);
+        withHelp(cli);
         cli.setExecutionExceptionHandler(new ErrorReporter(rest.contains("--verbose")));
         return cli.execute(rest.toArray(new String[0]));
+    }
+
+    /** Every command and subcommand answers --help (and -h), not only the groups that declare it. */
+    private static void withHelp(CommandLine command) {
+        if (!command.getCommandSpec().mixinStandardHelpOptions()) {
+            command.getCommandSpec().mixinStandardHelpOptions(true);
+        }
+        command.getSubcommands().values().forEach(Liaison::withHelp);
     }
 }

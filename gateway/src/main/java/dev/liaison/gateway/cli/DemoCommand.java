@@ -43,7 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "where both gateways keep their data (default: ./${DEFAULT-VALUE})")
     Path dataDir;
     @Option(names = "--port-base", paramLabel = "N", defaultValue = "10025",
-            description = "alex's gateway listens on N..N+4, blair's on N+10..N+14 (default ${DEFAULT-VALUE})")
+            description = "alex's gateway listens on N..N+5, blair's on N+10..N+15 (default ${DEFAULT-VALUE})")
     int portBase;
     @Option(names = "--info-file", paramLabel = "FILE", description = "also write the connection details as JSON here")
     Path infoFile;

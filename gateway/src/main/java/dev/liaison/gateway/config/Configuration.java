@@ -57,6 +57,9 @@ public final class Configuration {
         this.tls = parseTls();
         this.httpTls = parseBoolean(ConfigKey.HTTP_TLS);
         this.relayExpiry = parseDuration(ConfigKey.RELAY_EXPIRY);
+        if (relayExpiry.compareTo(Duration.ofDays(90)) > 0) {
+            throw invalid(ConfigKey.RELAY_EXPIRY, "is longer than 90 days (RFC 5321 section 4.5.4.1 suggests 4 to 5)");
+        }
         this.relayDestinationConcurrency = parseInt(ConfigKey.RELAY_DESTINATION_CONCURRENCY, 1, 64);
         this.publicUrl = parsePublicUrl();
         this.trustedCertificates = value(ConfigKey.RELAY_TRUSTED_CERTIFICATES).isEmpty() ? Optional.empty()
@@ -183,6 +186,9 @@ public final class Configuration {
      * A duration as administrators write it: {@code 30s}, {@code 90m}, {@code 12h}, {@code 5d}, or
      * ISO-8601 ({@code P5D}); positive. {@link IllegalArgumentException} otherwise.
      */
+    /** The longest duration anything here is configured with. */
+    private static final Duration LONGEST = Duration.ofDays(3653);
+
     public static Duration durationOf(String text) {
         String t = text.strip();
         Duration d;
@@ -205,6 +211,10 @@ public final class Configuration {
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException("'" + text + "' is not a positive duration");
         }
+        if (d.compareTo(LONGEST) > 0) {
+            // a timestamp that far ahead is out of PostgreSQL's range: every queued item would fail
+            throw new IllegalArgumentException("'" + text + "' is longer than ten years");
+        }
         return d;
     }
 
@@ -220,7 +230,7 @@ public final class Configuration {
         try {
             return durationOf(value(key));
         } catch (IllegalArgumentException e) {
-            throw invalid(key, "is not a positive duration (e.g. 5d, 12h, 90m, 30s or P5D)");
+            throw invalid(key, "is not a positive duration of at most ten years (e.g. 5d, 12h, 90m, 30s or P5D)");
         }
     }
 

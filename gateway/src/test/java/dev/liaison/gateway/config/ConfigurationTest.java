@@ -98,6 +98,10 @@ class ConfigurationTest {
         var e = assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("relay.expiry", "soon")));
         assertTrue(e.getMessage().startsWith("configuration key 'relay.expiry' (from option --relay.expiry): 'soon'"));
         assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("relay.expiry", "0s")));
+        assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("relay.expiry", "91d")));
+        var far = assertThrows(ConfigurationException.class,
+                () -> Configuration.defaultsWith(Map.of("relay.key-rotation", "99999999999d")));
+        assertTrue(far.getMessage().contains("at most ten years"), far.getMessage());
         assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("http.tls", "yes")));
         assertThrows(ConfigurationException.class,
                 () -> Configuration.defaultsWith(Map.of("relay.destination-concurrency", "0")));

@@ -1,0 +1,35 @@
+package dev.liaison.gateway.cli;
+
+import dev.liaison.gateway.Liaison;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An administrator's first question to any command, group or not, is answered without touching anything. */
+class HelpTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"serve", "config", "demo", "dns", "user add", "user passwd", "alias create", "invite accept",
+            "relationship accept", "quarantine drop"})
+    void everyCommandAnswersHelp(String command) {
+        String[] args = (command + " --help").split(" ");
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            code = Liaison.run(args);
+        } finally {
+            System.setOut(original);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.startsWith("Usage: liaison " + command + " "), text);
+    }
+}
