@@ -1,5 +1,7 @@
 package dev.liaison.gateway.cli;
 
+import dev.liaison.gateway.config.ConfigurationException;
+
 import dev.liaison.gateway.config.Configuration;
 import dev.liaison.gateway.relationship.Invitations;
 import dev.liaison.mapping.user.Login;
@@ -40,10 +42,13 @@ public final class InviteCommand {
             try (AdminSession session = new AdminSession(configuration)) {
                 String shown = name != null ? name : displayName(session, owner);
                 var relay = session.relay(); // migrates first: never inside a transaction
-                Invitations.Issued issued = session.database().inTransaction(c ->
-                        relay.invitations().create(c, owner, shown, lifetime));
                 Path file = qr != null ? qr : Path.of("invitation-" + owner.value() + ".png");
-                Files.write(file, issued.qrPng());
+                // written before the commit: an invitation whose QR code could not be written is not kept
+                Invitations.Issued issued = session.database().inTransaction(c -> {
+                    Invitations.Issued created = relay.invitations().create(c, owner, shown, lifetime);
+                    writeQr(file, created.qrPng());
+                    return created;
+                });
                 if (json) {
                     var fields = new java.util.LinkedHashMap<String, Object>();
                     fields.put("token", issued.token());
@@ -59,6 +64,15 @@ public final class InviteCommand {
                 }
             }
             return 0;
+        }
+    }
+
+    private static void writeQr(Path file, byte[] png) {
+        try {
+            Files.write(file, png);
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException("cannot write the QR code (--qr): " + ConfigurationException.why(e)
+                    + "; no invitation was created");
         }
     }
 

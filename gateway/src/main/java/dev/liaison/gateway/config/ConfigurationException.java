@@ -13,11 +13,15 @@ public final class ConfigurationException extends RuntimeException {
 
     /** A file the configuration names cannot be read: says why in words, not only the path Java's exception holds. */
     public static ConfigurationException unreadable(String what, java.io.IOException e) {
-        String why = e instanceof java.nio.file.NoSuchFileException missing ? missing.getFile() + " does not exist"
+        return new ConfigurationException("cannot read " + what + ": " + why(e), e);
+    }
+
+    /** What went wrong with a file, in words: "does not exist", "permission denied", or the system's reason. */
+    public static String why(java.io.IOException e) {
+        return e instanceof java.nio.file.NoSuchFileException missing ? missing.getFile() + " does not exist"
                 : e instanceof java.nio.file.AccessDeniedException denied ? "permission denied on " + denied.getFile()
                 : e instanceof java.nio.file.FileSystemException other && other.getReason() != null
                         ? other.getFile() + ": " + other.getReason()
                 : e.toString();
-        return new ConfigurationException("cannot read " + what + ": " + why, e);
     }
 }
