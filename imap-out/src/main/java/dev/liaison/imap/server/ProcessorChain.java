@@ -23,7 +23,6 @@ import org.apache.james.imap.processor.CapabilityProcessor;
 import org.apache.james.imap.processor.CloseProcessor;
 import org.apache.james.imap.processor.CreateProcessor;
 import org.apache.james.imap.processor.DefaultProcessor;
-import org.apache.james.imap.processor.DeleteProcessor;
 import org.apache.james.imap.processor.EnableProcessor;
 import org.apache.james.imap.processor.ExamineProcessor;
 import org.apache.james.imap.processor.ExpungeProcessor;
@@ -63,9 +62,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every answered command is reported to {@link ImapEvents} by its name. Around the processors:
  * {@link ReadOnlySelection} (EXAMINE changes nothing) and {@link AnnouncedExists} (no answer ends
- * with new messages unannounced). NOOP, CHECK and IDLE are ours ({@link NewMessages}); COPY and
- * MOVE are James's with a corrected COPYUID ({@link CopyUid}, {@link MoveProcessor}); FETCH is
- * James's with envelope names unquoted ({@link EnvelopeNames}).
+ * with new messages unannounced). NOOP, CHECK and IDLE are ours ({@link NewMessages}); DELETE
+ * refuses INBOX ({@link DeleteProcessor}); COPY and MOVE are James's with a corrected COPYUID
+ * ({@link CopyUid}, {@link MoveProcessor}); FETCH is James's with envelope names unquoted
+ * ({@link EnvelopeNames}).
  *
  * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
  * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
