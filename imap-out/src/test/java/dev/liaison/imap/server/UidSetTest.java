@@ -85,6 +85,16 @@ class UidSetTest {
     }
 
     @Test
+    void uidFetchWithVanishedReportsExpungedUidsBelowTheFirst() throws Exception {
+        try (RawImap c = selectedWithUidsThreeToFive()) {
+            c.command("ENABLE QRESYNC");
+            List<String> answer = c.command("UID FETCH 1:2,9 (FLAGS) (CHANGEDSINCE 1 VANISHED)");
+            assertEquals(List.of("* VANISHED (EARLIER) 1:2"), answer.subList(0, answer.size() - 1));
+            assertTrue(RawImap.last(answer).contains("OK"), answer.toString());
+        }
+    }
+
+    @Test
     void uidFetchInAnEmptyFolderFindsNothing() throws Exception {
         try (RawImap c = selectedWithUidsThreeToFive()) {
             c.command("STORE 1:* +FLAGS.SILENT (\\Deleted)");
