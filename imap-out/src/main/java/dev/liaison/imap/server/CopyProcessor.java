@@ -44,8 +44,9 @@ final class CopyProcessor extends org.apache.james.imap.processor.CopyProcessor 
         public void respond(ImapResponseMessage message) {
             if (message instanceof StatusResponse status && status.getTag() != null
                     && status.getServerResponseType() == StatusResponse.Type.OK && status.getResponseCode() != null) {
-                responder.respond(responses.taggedOk(status.getTag(), status.getCommand(), status.getTextKey(),
-                        CopyUid.withSources(status.getResponseCode(), sources)));
+                responder.respond(CopyUid.withSources(status.getResponseCode(), sources)
+                        .map(code -> responses.taggedOk(status.getTag(), status.getCommand(), status.getTextKey(), code))
+                        .orElseGet(() -> responses.taggedOk(status.getTag(), status.getCommand(), status.getTextKey())));
             } else {
                 responder.respond(message);
             }

@@ -60,29 +60,31 @@ final class CopyUid {
     /**
      * James's COPYUID code with {@code sources} as its source set; James's own if the counts
      * differ (a concurrent expunge changed what was copied), or if {@code code} is no COPYUID.
+     * None when nothing was copied: James wrote {@code [COPYUID v 1:2 *]}, and a uid-set has no
+     * {@code *} (RFC 4315 §4); like Dovecot, the OK then carries no COPYUID.
      */
-    static ResponseCode withSources(ResponseCode code, List<MessageUid> sources) {
+    static Optional<ResponseCode> withSources(ResponseCode code, List<MessageUid> sources) {
         if (code == null || !"COPYUID".equals(code.getCode()) || code.getParameters().size() != 2) {
-            return code;
+            return Optional.ofNullable(code);
         }
         List<String> parameters = List.copyOf(code.getParameters());
         IdRange[] targets;
         try {
             targets = parse(parameters.get(1));
         } catch (NumberFormatException e) {
-            return code; // "*": nothing was copied
+            return Optional.empty(); // "*": nothing was copied
         }
         long copied = 0;
         for (IdRange target : targets) {
             copied += target.getHighVal() - target.getLowVal() + 1;
         }
         if (copied != sources.size()) {
-            return code;
+            return Optional.of(code);
         }
         List<IdRange> source = new ArrayList<>();
         sources.forEach(uid -> source.add(new IdRange(uid.asLong())));
-        return ResponseCode.copyUid(UidValidity.of(code.getNumber()), IdRange.mergeRanges(source).toArray(IdRange[]::new),
-                targets);
+        return Optional.of(ResponseCode.copyUid(UidValidity.of(code.getNumber()),
+                IdRange.mergeRanges(source).toArray(IdRange[]::new), targets));
     }
 
     private static IdRange[] parse(String set) {

@@ -68,7 +68,8 @@ final class MoveProcessor extends org.apache.james.imap.processor.MoveProcessor 
             boolean copyUid = status.getServerResponseType() == StatusResponse.Type.OK && code != null
                     && "COPYUID".equals(code.getCode());
             if (copyUid) {
-                responder.respond(responses.untaggedOk(MOVED, CopyUid.withSources(code, sources)));
+                CopyUid.withSources(code, sources)
+                        .ifPresent(fixed -> responder.respond(responses.untaggedOk(MOVED, fixed)));
             }
             held.forEach(responder::respond);
             held.clear();

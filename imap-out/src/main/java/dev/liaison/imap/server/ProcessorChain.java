@@ -23,9 +23,7 @@ import org.apache.james.imap.processor.CapabilityProcessor;
 import org.apache.james.imap.processor.CloseProcessor;
 import org.apache.james.imap.processor.CreateProcessor;
 import org.apache.james.imap.processor.DefaultProcessor;
-import org.apache.james.imap.processor.DeleteProcessor;
 import org.apache.james.imap.processor.EnableProcessor;
-import org.apache.james.imap.processor.ExamineProcessor;
 import org.apache.james.imap.processor.ExpungeProcessor;
 import org.apache.james.imap.processor.IdProcessor;
 import org.apache.james.imap.processor.LSubProcessor;
@@ -34,7 +32,6 @@ import org.apache.james.imap.processor.NamespaceProcessor;
 import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
 import org.apache.james.imap.processor.RenameProcessor;
 import org.apache.james.imap.processor.SearchProcessor;
-import org.apache.james.imap.processor.SelectProcessor;
 import org.apache.james.imap.processor.StartTLSProcessor;
 import org.apache.james.imap.processor.StatusProcessor;
 import org.apache.james.imap.processor.StoreProcessor;
@@ -62,10 +59,12 @@ import java.util.concurrent.TimeUnit;
  * A command without a processor is answered {@code BAD} by the chain's end.
  *
  * <p>Every answered command is reported to {@link ImapEvents} by its name. Around the processors:
- * {@link ReadOnlySelection} (EXAMINE changes nothing) and {@link AnnouncedExists} (no answer ends
- * with new messages unannounced). NOOP, CHECK and IDLE are ours ({@link NewMessages}); COPY and
- * MOVE are James's with a corrected COPYUID ({@link CopyUid}, {@link MoveProcessor}); FETCH is
- * James's with envelope names unquoted ({@link EnvelopeNames}).
+ * {@link ReadOnlySelection} (EXAMINE changes nothing), {@link QresyncChanges} (SELECT/EXAMINE with
+ * QRESYNC reports changed messages) and {@link AnnouncedExists} (no answer ends with new messages
+ * unannounced). NOOP, CHECK and IDLE are ours ({@link NewMessages}); DELETE
+ * refuses INBOX ({@link DeleteProcessor}); COPY and MOVE are James's with a corrected COPYUID
+ * ({@link CopyUid}, {@link MoveProcessor}); FETCH is James's with envelope names unquoted
+ * ({@link EnvelopeNames}).
  *
  * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
  * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
@@ -116,8 +115,8 @@ final class ProcessorChain {
             }
             p.acceptableClasses().forEach(type -> byRequest.put(type, p));
         }
-        ImapProcessor chain = new ReadOnlySelection(new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)),
-                responses);
+        ImapProcessor chain = new ReadOnlySelection(new QresyncChanges(
+                new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)), mailboxes), responses);
         return new Configured(chain, responses, observer);
     }
 

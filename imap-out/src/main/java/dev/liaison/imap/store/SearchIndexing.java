@@ -1,11 +1,16 @@
 package dev.liaison.imap.store;
 
 import org.apache.james.mailbox.exception.MailboxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * Extracts the search text ({@link SearchText}) of a folder's messages that have none yet, when a
@@ -16,6 +21,10 @@ import java.sql.SQLException;
  */
 final class SearchIndexing {
 
+    private static final String WRITE = "UPDATE imap.message SET search_text = ?, sent_on = ?"
+            + " WHERE mailbox_id = ? AND uid = ? AND search_text IS NULL";
+    private static final Logger LOG = LoggerFactory.getLogger(SearchIndexing.class);
+
     /** Messages per transaction, so that the row locks of one batch are not held for long. */
     static final int BATCH = 100;
 
@@ -24,13 +33,85 @@ final class SearchIndexing {
 
     /** Extracts every missing search text of folder {@code mailboxId}; returns how many messages it did. */
     static int catchUp(Jdbc jdbc, long mailboxId) throws MailboxException {
+        return catchUp(jdbc, mailboxId, SearchText::of);
+    }
+
+    /**
+     * As {@link #catchUp(Jdbc, long)} with {@code extractor}. A batch that fails is done again one
+     * message per transaction, so that one message whose text cannot be extracted or stored does not
+     * hold back the others, nor fail every text search of its folder: that message is given no text
+     * (it matches no text criterion) and logged.
+     */
+    static int catchUp(Jdbc jdbc, long mailboxId, Function<byte[], SearchText> extractor) throws MailboxException {
         int total = 0;
         int done;
         do {
-            done = jdbc.inTransaction("extract search text", c -> batch(c, mailboxId));
+            try {
+                done = jdbc.inTransaction("extract search text", c -> batch(c, mailboxId, extractor));
+            } catch (MailboxException | RuntimeException e) {
+                LOG.warn("folder {}: extracting a batch of search texts failed ({}); extracting one at a time",
+                        mailboxId, e.getMessage());
+                done = oneByOne(jdbc, mailboxId, extractor);
+            }
             total += done;
         } while (done == BATCH);
         return total;
+    }
+
+    private static int oneByOne(Jdbc jdbc, long mailboxId, Function<byte[], SearchText> extractor)
+            throws MailboxException {
+        List<Long> uids = jdbc.read("list messages without search text", c -> missing(c, mailboxId));
+        for (long uid : uids) {
+            try {
+                jdbc.inTransaction("extract search text", c -> extract(c, mailboxId, uid, extractor));
+            } catch (MailboxException | RuntimeException e) {
+                LOG.warn("folder {} uid {}: search text not extracted ({}); stored empty, the message matches"
+                        + " no text criterion", mailboxId, uid, e.getMessage());
+                jdbc.inTransaction("store empty search text", c -> write(c, mailboxId, uid, SearchText.NONE));
+            }
+        }
+        return uids.size();
+    }
+
+    private static List<Long> missing(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT uid FROM imap.message WHERE mailbox_id = ?"
+                + " AND search_text IS NULL ORDER BY uid LIMIT " + BATCH)) {
+            s.setLong(1, mailboxId);
+            List<Long> uids = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    uids.add(rs.getLong(1));
+                }
+            }
+            return uids;
+        }
+    }
+
+    /** One message, locked; nothing if another search extracted it meanwhile. */
+    private static int extract(Connection c, long mailboxId, long uid, Function<byte[], SearchText> extractor)
+            throws SQLException {
+        try (PreparedStatement read = c.prepareStatement("SELECT content FROM imap.message WHERE mailbox_id = ?"
+                + " AND uid = ? AND search_text IS NULL FOR UPDATE")) {
+            read.setLong(1, mailboxId);
+            read.setLong(2, uid);
+            try (ResultSet rs = read.executeQuery()) {
+                return rs.next() ? write(c, mailboxId, uid, extractor.apply(rs.getBytes(1))) : 0;
+            }
+        }
+    }
+
+    private static int write(Connection c, long mailboxId, long uid, SearchText text) throws SQLException {
+        try (PreparedStatement write = c.prepareStatement(WRITE)) {
+            return write(write, mailboxId, uid, text);
+        }
+    }
+
+    private static int write(PreparedStatement write, long mailboxId, long uid, SearchText text) throws SQLException {
+        write.setString(1, text.text());
+        write.setObject(2, text.sentOn().orElse(null));
+        write.setLong(3, mailboxId);
+        write.setLong(4, uid);
+        return write.executeUpdate();
     }
 
     /**
@@ -40,22 +121,16 @@ final class SearchIndexing {
      * re-checks the condition on the updated rows and leaves them out, so neither search runs
      * before the other's text is committed.
      */
-    private static int batch(Connection c, long mailboxId) throws SQLException {
+    private static int batch(Connection c, long mailboxId, Function<byte[], SearchText> extractor) throws SQLException {
         int done = 0;
         try (PreparedStatement read = c.prepareStatement("SELECT uid, content FROM imap.message WHERE mailbox_id = ?"
                 + " AND search_text IS NULL ORDER BY uid LIMIT " + BATCH + " FOR UPDATE");
-             PreparedStatement write = c.prepareStatement("UPDATE imap.message SET search_text = ?, sent_on = ?"
-                     + " WHERE mailbox_id = ? AND uid = ?")) {
+             PreparedStatement write = c.prepareStatement(WRITE)) {
             read.setFetchSize(1);
             read.setLong(1, mailboxId);
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
-                    SearchText text = SearchText.of(rs.getBytes(2));
-                    write.setString(1, text.text());
-                    write.setObject(2, text.sentOn().orElse(null));
-                    write.setLong(3, mailboxId);
-                    write.setLong(4, rs.getLong(1));
-                    write.executeUpdate();
+                    write(write, mailboxId, rs.getLong(1), extractor.apply(rs.getBytes(2)));
                     done++;
                 }
             }

@@ -34,7 +34,11 @@ public final class SearchText {
     private final String text;
     private final java.time.LocalDate sentOn;
 
-    private SearchText(String text, java.time.LocalDate sentOn) {
+    /** A message whose text could not be extracted: it matches no text or SENT* criterion. */
+    static final SearchText NONE = new SearchText("", null);
+
+    /** Package-private for tests that need a text the database refuses; others use {@link #of}. */
+    SearchText(String text, java.time.LocalDate sentOn) {
         this.text = text;
         this.sentOn = sentOn;
     }
@@ -127,8 +131,18 @@ public final class SearchText {
         } catch (MimeException | IOException | RuntimeException e) {
             // malformed MIME: keep what was read, the message stays searchable by it
         }
-        String text = headers.append(BODY_MARK).append(bodies).toString().toLowerCase(Locale.ROOT);
+        String text = (storable(headers) + BODY_MARK + storable(bodies)).toLowerCase(Locale.ROOT);
         return text.length() > Limits.SEARCH_TEXT_CHARS ? text.substring(0, Limits.SEARCH_TEXT_CHARS) : text;
+    }
+
+    /**
+     * PostgreSQL text cannot hold U+0000 (a quoted-printable {@code =00} or a raw NUL in a body or
+     * header refused the whole batch, and every later text search of the folder); U+0001 is
+     * {@link #BODY_MARK}, which a message must not be able to move. Both become a space, so the
+     * words on either side stay searchable as words.
+     */
+    private static String storable(CharSequence part) {
+        return part.toString().replace('\u0000', ' ').replace(BODY_MARK, ' ');
     }
 
     private static final class Collector extends AbstractContentHandler {

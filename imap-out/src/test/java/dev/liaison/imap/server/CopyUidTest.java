@@ -99,6 +99,20 @@ class CopyUidTest {
         }
     }
 
+    /** RFC 4315 §4: a uid-set has no "*"; with nothing copied there is no COPYUID to give (as Dovecot). */
+    @Test
+    void uidCopyAndMoveOfUidsThatDoNotExistAnswerOkWithoutCopyUid() throws Exception {
+        try (RawImap c = selectedWithShiftedNumbers()) {
+            for (String command : List.of("UID COPY 1 Archive", "UID MOVE 1 Archive", "UID COPY 7:9 Archive",
+                    "UID MOVE 7:9 Archive")) {
+                List<String> answer = c.command(command);
+                assertEquals(1, answer.size(), command + ": " + answer);
+                assertTrue(answer.get(0).matches("a\\d+ OK (?!.*COPYUID).*"), command + ": " + answer);
+            }
+            assertTrue(c.command("STATUS Archive (MESSAGES)").get(0).contains("MESSAGES 0"));
+        }
+    }
+
     @Test
     void copyNamesTheSourceUidsNotTheSequenceNumbers() throws Exception {
         try (RawImap c = selectedWithShiftedNumbers()) {

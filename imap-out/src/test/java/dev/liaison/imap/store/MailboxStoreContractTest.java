@@ -46,6 +46,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -157,6 +158,32 @@ class MailboxStoreContractTest {
         messages.add(inbox, message(inbox, "even-late", new Flags()));
         assertEquals((count + 1) / 2 + 1, index.search(null, inbox, even).count().block());
         assertEquals(0, SearchIndexing.catchUp(jdbc, mailboxId), "nothing left to extract");
+    }
+
+    /**
+     * One message whose text cannot be extracted (the extractor throws) or stored (PostgreSQL refuses
+     * it) fails neither the batch it is in nor the folder's searches: it is stored with no text and
+     * matches no text criterion; every other message of the batch is found.
+     */
+    @Test
+    void aMessageWhoseTextCannotBeStoredFailsNoSearch() throws Exception {
+        Mailbox inbox = create("alice", "INBOX");
+        for (String s : List.of("alpha", "refused", "thrown", "delta")) {
+            messages.add(inbox, message(inbox, s, new Flags()));
+        }
+        Function<byte[], SearchText> awkward = bytes -> {
+            SearchText text = SearchText.of(bytes);
+            if (text.text().contains("thrown")) {
+                throw new IllegalStateException("extraction failed");
+            }
+            return text.text().contains("refused") ? new SearchText(text.text() + "\u0000", null) : text;
+        };
+        long mailboxId = PostgresMailboxMapper.id(inbox.getMailboxId());
+        assertEquals(4, SearchIndexing.catchUp(new Jdbc(database.dataSource()), mailboxId, awkward));
+        PostgresMessageSearchIndex index = new PostgresMessageSearchIndex(database.dataSource());
+        SearchQuery body = SearchQuery.of(SearchQuery.bodyContains("body of"));
+        assertEquals(List.of(1L, 4L), index.search(null, inbox, body).map(MessageUid::asLong).collectList().block());
+        assertEquals(4, index.search(null, inbox, SearchQuery.of(SearchQuery.all())).count().block());
     }
 
     /**

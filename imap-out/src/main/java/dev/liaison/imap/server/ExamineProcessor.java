@@ -1,0 +1,28 @@
+package dev.liaison.imap.server;
+
+import org.apache.james.events.EventBus;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.metrics.api.MetricFactory;
+
+/**
+ * EXAMINE (RFC 3501 §6.3.2) with the QRESYNC parameter's VANISHED (EARLIER) (RFC 7162 §3.2.5.1)
+ * covering expunged UIDs below the first one the folder holds ({@link KnownUidBound}); a range
+ * wholly above the last UID has nothing to report. The changed messages' FETCH responses come from
+ * {@link QresyncChanges}.
+ */
+final class ExamineProcessor extends org.apache.james.imap.processor.ExamineProcessor {
+
+    ExamineProcessor(MailboxManager mailboxes, EventBus events, StatusResponseFactory responses, MetricFactory metrics) {
+        super(mailboxes, events, responses, metrics);
+    }
+
+    @Override
+    protected MessageRange normalizeMessageRange(SelectedMailbox selected, MessageRange range) {
+        return KnownUidBound.cut(selected, range)
+                .or(() -> selected.getLastUid().map(MessageRange::one)) // present, so not reported
+                .orElseGet(() -> super.normalizeMessageRange(selected, range));
+    }
+}

@@ -1,0 +1,83 @@
+package dev.liaison.imap.server;
+
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SELECT/EXAMINE with the QRESYNC parameter (RFC 7162 §3.2.5.1): the server sends a FETCH with
+ * UID, FLAGS and MODSEQ for every message in the known UID set changed or added since the given
+ * mod-sequence, and VANISHED (EARLIER) for those expunged, before the tagged OK.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QresyncTest {
+
+    private static final Pattern MODSEQ = Pattern.compile("MODSEQ \\((\\d+)\\)");
+    private static final Pattern UIDVALIDITY = Pattern.compile("UIDVALIDITY (\\d+)");
+    private TestImap imap;
+
+    @BeforeAll
+    void start() throws Exception {
+        imap = TestImap.start(TestPostgres.EMBEDDED);
+    }
+
+    @AfterAll
+    void stop() {
+        imap.close();
+    }
+
+    @Test
+    void selectWithQresyncReportsEveryMessageChangedOrAddedSinceTheGivenModSeq() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            DeliveryHelper.deliver(imap, "alice", "T1", MailClient.simple("message " + i, "x"));
+        }
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login("alice");
+            c.command("ENABLE QRESYNC");
+            long uidValidity = number(UIDVALIDITY, c.command("SELECT T1"));
+            long deleted = number(MODSEQ, c.command("UID STORE 1:2 +FLAGS (\\Deleted)"));
+            c.command("EXPUNGE");
+            long flagged = number(MODSEQ, c.command("UID STORE 3 +FLAGS (\\Flagged)"));
+            c.command("UNSELECT");
+            DeliveryHelper.deliver(imap, "alice", "T1", MailClient.simple("message 6", "x"));
+            for (String command : List.of("SELECT", "EXAMINE")) {
+                List<String> answer = c.command(command + " T1 (QRESYNC (" + uidValidity + " " + (flagged - 1) + " 1:10))");
+                assertTrue(RawImap.last(answer).contains("OK"), answer.toString());
+                List<String> fetches = answer.stream().filter(line -> line.contains(" FETCH ")).toList();
+                assertEquals(2, fetches.size(), answer.toString());
+                assertTrue(fetches.get(0).startsWith("* 1 FETCH (") && fetches.get(0).contains("UID 3")
+                        && fetches.get(0).contains("\\Flagged") && fetches.get(0).contains("MODSEQ (" + flagged + ")"),
+                        answer.toString());
+                assertTrue(fetches.get(1).startsWith("* 4 FETCH (") && fetches.get(1).contains("UID 6")
+                        && fetches.get(1).contains("MODSEQ ("), answer.toString());
+                c.command("UNSELECT");
+            }
+            List<String> beforeExpunge = c.command("SELECT T1 (QRESYNC (" + uidValidity + " " + deleted + " 1:10))");
+            assertTrue(beforeExpunge.contains("* VANISHED (EARLIER) 1:2"), beforeExpunge.toString());
+            c.command("UNSELECT");
+            List<String> current = c.command("SELECT T1 (QRESYNC (" + uidValidity + " " + number(MODSEQ,
+                    c.command("STATUS T1 (HIGHESTMODSEQ)").stream().map(l -> l.replace("HIGHESTMODSEQ ", "MODSEQ (")
+                            .replace(")", "))")).toList()) + " 1:10))");
+            assertTrue(current.stream().noneMatch(line -> line.contains(" FETCH ")), "nothing changed: " + current);
+        }
+    }
+
+    private static long number(Pattern pattern, List<String> lines) {
+        for (String line : lines) {
+            Matcher m = pattern.matcher(line);
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError(pattern + " not in " + lines);
+    }
+}
