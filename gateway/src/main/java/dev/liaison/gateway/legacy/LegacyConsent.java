@@ -11,6 +11,7 @@ import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
 import dev.liaison.mapping.relationship.Relationship;
 import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.relationship.InvalidRelationshipException;
 import dev.liaison.mapping.relationship.UnknownRelationshipException;
 import dev.liaison.mapping.user.Login;
 import dev.liaison.mapping.user.PostgresUserStore;
@@ -116,11 +117,12 @@ public final class LegacyConsent implements Refiling {
 
     private Relationship requested(Connection c, Login owner, long id) {
         Relationship r = correspondents.lock(c, id);
-        if (!r.owner().equals(owner) || store.ofRelationship(c, id).isEmpty()) {
+        if (!r.owner().equals(owner)) {
             throw new UnknownRelationshipException(id, owner);
         }
-        if (r.state() != RelationshipState.REQUESTED) {
-            throw new IllegalArgumentException("relationship " + id + " is " + r.state().dbValue() + ", not a request");
+        if (r.state() != RelationshipState.REQUESTED || store.ofRelationship(c, id).isEmpty()) {
+            throw new InvalidRelationshipException("relationship " + id + " is " + r.state().dbValue()
+                    + ", not a stranger's request: accept and refuse answer requests from plain email");
         }
         return r;
     }

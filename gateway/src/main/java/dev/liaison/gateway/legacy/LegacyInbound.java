@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -54,6 +55,8 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     /** New strangers per published alias and hour; more wait ({@code 450}) so a flood cannot fill Requests. */
     static final int NEW_SENDERS_PER_HOUR = 20;
     static final String REQUESTS = "Requests";
+    /** The advisory lock space of the new-sender count (two-key form: this class, an alias). */
+    private static final int REQUESTS_LOCK = 0x4c696e62;
 
     private final Database db;
     private final MailboxDelivery mailboxes;
@@ -144,7 +147,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
 
     /** The relationship this message belongs to; a stranger's first message to a published alias opens one. */
     private LegacyCorrespondents.Link route(Connection c, Alias alias, LegacyIncomingMail.Author author)
-            throws RefusedMessageException {
+            throws RefusedMessageException, SQLException {
         Optional<LegacyCorrespondents.Link> known = correspondents.find(c, alias.ownerId(), author.address());
         if (alias.target() instanceof AliasTarget.Outward outward) {
             if (known.isEmpty() || known.get().relationship().id() != outward.relationshipId()) {
@@ -156,12 +159,23 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
             return known.get();
         }
         // The RCPT's look was by envelope sender; the From decides, so the cap holds whatever the envelope says.
+        // Deliveries to one alias count one after another, so parallel ones cannot all see room for one more.
+        lockRequests(c, alias);
         if (correspondents.recentRequests(c, alias, clock.instant()) >= NEW_SENDERS_PER_HOUR) {
             throw new RefusedMessageException(450, "4.2.1", "too many new senders for this address; try again later");
         }
         String name = author.displayName().orElse(author.address());
         return correspondents.open(c, alias.owner(), author.address(), name, RelationshipState.REQUESTED,
                 Optional.of(alias));
+    }
+
+    /** Until this transaction ends, no other opens a request through {@code alias}. */
+    private static void lockRequests(Connection c, Alias alias) throws SQLException {
+        try (var s = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+            s.setInt(1, REQUESTS_LOCK);
+            s.setInt(2, Long.hashCode(alias.id()));
+            s.execute();
+        }
     }
 
     /** How the user appears in a relationship upgraded from here: their display name. */

@@ -69,6 +69,12 @@ final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchPr
      * three, {@code 1:2,4} returned 4 twice. A range below the first UID finds nothing and, with
      * VANISHED, reports its UIDs as expunged.
      */
+    /** Computed as ranges, not UID by UID ({@link Vanished}). */
+    @Override
+    protected void respondVanished(SelectedMailbox selected, java.util.List<MessageRange> ranges, Responder responder) {
+        Vanished.respond(selected, ranges, responder);
+    }
+
     @Override
     protected MessageRange normalizeMessageRange(SelectedMailbox selected, MessageRange range) {
         return KnownUidBound.cut(selected, range).orElseGet(() -> super.normalizeMessageRange(selected, range));

@@ -19,6 +19,12 @@ final class SelectProcessor extends org.apache.james.imap.processor.SelectProces
         super(mailboxes, events, responses, metrics);
     }
 
+    /** Computed as ranges, not UID by UID ({@link Vanished}). */
+    @Override
+    protected void respondVanished(SelectedMailbox selected, java.util.List<MessageRange> ranges, Responder responder) {
+        Vanished.respond(selected, ranges, responder);
+    }
+
     @Override
     protected MessageRange normalizeMessageRange(SelectedMailbox selected, MessageRange range) {
         return KnownUidBound.cut(selected, range)

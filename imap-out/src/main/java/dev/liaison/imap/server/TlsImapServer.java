@@ -9,6 +9,7 @@ import org.apache.james.imap.encode.ImapEncoder;
 import org.apache.james.imapserver.netty.IMAPServer;
 import org.apache.james.metrics.api.NoopGaugeRegistry;
 import org.apache.james.protocols.api.ClientAuth;
+import org.apache.james.protocols.netty.ChannelHandlerFactory;
 import org.apache.james.protocols.netty.Encryption;
 
 import javax.net.ssl.SSLEngine;
@@ -34,6 +35,20 @@ final class TlsImapServer extends IMAPServer {
     @Override
     protected void buildSSLContext() {
         encryption = new ContextEncryption(tls, startTls);
+    }
+
+    /**
+     * James's framer, with {@link QuietResets} put in front of it: James builds the pipeline in an
+     * initializer this class cannot extend, and the framer's factory is the one hook it calls with
+     * the pipeline, just before the framer is added.
+     */
+    @Override
+    protected ChannelHandlerFactory createFrameHandlerFactory() {
+        ChannelHandlerFactory framer = super.createFrameHandlerFactory();
+        return pipeline -> {
+            pipeline.addLast("quietResets", QuietResets.INSTANCE);
+            return framer.create(pipeline);
+        };
     }
 
     /** The port actually bound (the configured one, or the one the OS chose for port 0). */

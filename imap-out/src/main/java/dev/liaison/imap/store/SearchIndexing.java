@@ -65,12 +65,30 @@ final class SearchIndexing {
             try {
                 jdbc.inTransaction("extract search text", c -> extract(c, mailboxId, uid, extractor));
             } catch (MailboxException | RuntimeException e) {
+                if (!faultOfTheMessage(e)) {
+                    throw e; // the database's, for now (connection, deadlock, timeout): the next search tries again
+                }
                 LOG.warn("folder {} uid {}: search text not extracted ({}); stored empty, the message matches"
                         + " no text criterion", mailboxId, uid, e.getMessage());
                 jdbc.inTransaction("store empty search text", c -> write(c, mailboxId, uid, SearchText.NONE));
             }
         }
         return uids.size();
+    }
+
+    /**
+     * Whether {@code e} is about this message's text, so that no retry can mend it: the extractor
+     * failed (no SQL in the cause), or PostgreSQL refused the data (SQLSTATE class 22, data
+     * exception, or 54, a program limit such as a value too long).
+     */
+    static boolean faultOfTheMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                return state != null && (state.startsWith("22") || state.startsWith("54"));
+            }
+        }
+        return true;
     }
 
     private static List<Long> missing(Connection c, long mailboxId) throws SQLException {

@@ -33,7 +33,7 @@ class InboxTest {
         try (RawImap c = RawImap.tls(imap.imapsPort())) {
             c.login("alice");
             c.command("SELECT INBOX");
-            for (String name : List.of("INBOX", "inbox", "InBoX", "\"INBOX\"")) {
+            for (String name : List.of("INBOX", "inbox", "InBoX", "\"INBOX\"", "#private.INBOX", "\"#private.inbox\"")) {
                 String answer = RawImap.last(c.command("DELETE " + name));
                 assertTrue(answer.matches("a\\d+ NO .*INBOX cannot be deleted.*"), name + ": " + answer);
             }

@@ -71,6 +71,39 @@ class QresyncTest {
         }
     }
 
+    /**
+     * A client may name any UID set; VANISHED is computed as ranges between the UIDs the session
+     * holds, so the whole UID space costs no more than the folder's size (James walked it UID by UID
+     * into a set: an empty folder and {@code 1:4294967295} could fill the server's heap).
+     */
+    @Test
+    void theWholeUidSpaceIsAnsweredPromptlyAndOnlyTheGapsAreVanished() throws Exception {
+        for (int i = 1; i <= 6; i++) {
+            DeliveryHelper.deliver(imap, "bob", "V1", MailClient.simple("message " + i, "x"));
+        }
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login("bob");
+            c.command("ENABLE QRESYNC");
+            c.command("CREATE Empty");
+            long emptyValidity = number(UIDVALIDITY, c.command("SELECT Empty"));
+            c.command("UNSELECT");
+            long uidValidity = number(UIDVALIDITY, c.command("SELECT V1"));
+            c.command("UID STORE 2:3,5 +FLAGS (\\Deleted)");
+            c.command("EXPUNGE");
+            c.command("UNSELECT");
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> {
+                List<String> empty = c.command("SELECT Empty (QRESYNC (" + emptyValidity + " 1 1:4294967295))");
+                assertTrue(RawImap.last(empty).contains("OK"), empty.toString());
+                c.command("UNSELECT");
+                List<String> answer = c.command("SELECT V1 (QRESYNC (" + uidValidity + " 1 1:4294967295))");
+                assertTrue(RawImap.last(answer).contains("OK"), answer.toString());
+                assertTrue(answer.contains("* VANISHED (EARLIER) 2:3,5"), answer.toString());
+                List<String> fetched = c.command("UID FETCH 1:4294967295,2:4 (FLAGS) (CHANGEDSINCE 1 VANISHED)");
+                assertTrue(fetched.contains("* VANISHED (EARLIER) 2:3,5"), fetched.toString());
+            });
+        }
+    }
+
     private static long number(Pattern pattern, List<String> lines) {
         for (String line : lines) {
             Matcher m = pattern.matcher(line);

@@ -186,6 +186,15 @@ class MailboxStoreContractTest {
         assertEquals(4, index.search(null, inbox, SearchQuery.of(SearchQuery.all())).count().block());
     }
 
+    @Test
+    void onlyAFaultOfTheMessageItselfLeavesItWithoutText() {
+        assertTrue(SearchIndexing.faultOfTheMessage(new IllegalStateException("extraction failed")));
+        assertTrue(SearchIndexing.faultOfTheMessage(new RuntimeException(new java.sql.SQLException("NUL", "22021"))));
+        assertFalse(SearchIndexing.faultOfTheMessage(new RuntimeException(new java.sql.SQLException("deadlock", "40P01"))),
+                "a deadlock is the database's, for now: the next search extracts it");
+        assertFalse(SearchIndexing.faultOfTheMessage(new java.sql.SQLException("connection reset", "08006")));
+    }
+
     /**
      * A fetch of headers reads the header section with the row and the rest only when a reader goes
      * past it: the header is there after the message is gone, the body is not; while it exists,

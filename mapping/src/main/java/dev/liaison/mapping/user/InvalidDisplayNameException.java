@@ -11,9 +11,10 @@ public final class InvalidDisplayNameException extends UserException {
 
     /** Returns {@code name} if it can be stored. */
     static String check(String name) {
-        if (name.length() > MAX_CHARS) {
+        int characters = name.codePointCount(0, name.length()); // as PostgreSQL's length() counts them
+        if (characters > MAX_CHARS) {
             throw new InvalidDisplayNameException("a display name has at most " + MAX_CHARS + " characters; this one has "
-                    + name.length());
+                    + characters);
         }
         if (name.codePoints().anyMatch(Character::isISOControl)) {
             throw new InvalidDisplayNameException("a display name must not contain control characters (line breaks, tabs)");

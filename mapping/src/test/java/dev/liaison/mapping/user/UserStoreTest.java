@@ -58,7 +58,7 @@ class UserStoreTest {
         assertThrows(InvalidDisplayNameException.class,
                 () -> db.inTransaction(c -> users.add(c, Login.of("alex"), "Alex\r\nBcc: x@y.example", HASH)));
         assertTrue(db.inTransaction(c -> users.find(c, Login.of("alex"))).isEmpty());
-        db.inTransaction(c -> users.add(c, Login.of("alex"), "D".repeat(200), HASH));
+        db.inTransaction(c -> users.add(c, Login.of("alex"), "\uD83D\uDE00".repeat(200), HASH)); // 200 characters, 400 UTF-16 units
     }
 
     @Test

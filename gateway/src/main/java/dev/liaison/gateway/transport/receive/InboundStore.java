@@ -254,13 +254,14 @@ public final class InboundStore {
     }
 
     /**
-     * Drops a quarantined envelope the administrator has given up on: its bytes go, its id stays
-     * (as discarded, until the deduplication retention) so that a resend of it is not taken again.
+     * Drops a quarantined envelope the administrator has given up on: its bytes, peer, recipient and
+     * reason go, its id stays (as discarded, until the deduplication retention) so that a resend of
+     * it is acknowledged as a duplicate and not taken again.
      * Returns false if it is not quarantined.
      */
     public boolean drop(Connection c, EnvelopeId id) throws SQLException {
-        try (var s = c.prepareStatement("UPDATE transport.inbound SET state = 'discarded', envelope = NULL,"
-                + " finished_at = ? WHERE envelope_id = ? AND state = 'quarantined'")) {
+        try (var s = c.prepareStatement("UPDATE transport.inbound SET state = 'discarded', envelope = NULL, peer = NULL,"
+                + " recipient = NULL, last_error = NULL, finished_at = ? WHERE envelope_id = ? AND state = 'quarantined'")) {
             s.setObject(1, time(clock.instant()));
             s.setString(2, id.value());
             return s.executeUpdate() == 1;

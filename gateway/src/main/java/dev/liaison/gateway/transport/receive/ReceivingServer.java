@@ -82,7 +82,7 @@ public final class ReceivingServer implements AutoCloseable {
             LOG.info("Receiving service listening on {} ({})", channel.localAddress(),
                     settings.security() instanceof ReceiverSettings.Security.Tls ? "HTTPS" : "plain HTTP");
             return server;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the bind's BindException unchecked, undeclared
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             blocking.shutdownNow();

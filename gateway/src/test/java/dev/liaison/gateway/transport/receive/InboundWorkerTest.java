@@ -144,6 +144,7 @@ class InboundWorkerTest {
         assertTrue(dropped);
         assertEquals(InboundStatus.State.DISCARDED, status(id).state());
         assertFalse(status(id).bytesKept(), "the administrator's drop deletes the bytes");
+        assertEquals("", status(id).lastError(), "and the reason: only the id is kept");
         assertTrue(db.inTransaction(c -> store.quarantined(c, 10)).isEmpty());
         InboundStore.Backlog backlog = db.inTransaction(c -> store.backlog(c));
         assertEquals(0L, backlog.quarantined(), "the quarantine gauge falls back");

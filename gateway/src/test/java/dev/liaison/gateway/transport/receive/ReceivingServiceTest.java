@@ -33,6 +33,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The receiving service over real HTTPS on an ephemeral port, with real PostgreSQL, JDK HttpClient and curl. */
@@ -311,6 +312,15 @@ class ReceivingServiceTest {
      * body is sent, and stores nothing; the upload holding the bytes is stored, and once it is, the
      * refused one goes through when its sender retries.
      */
+    @Test
+    void aPortInUseIsNamedWithTheKeyToChange() {
+        ReceiverSettings taken = ReceiverSettings.https(InetAddress.getLoopbackAddress(), service.port(),
+                tls.server().serverContext());
+        var e = assertThrows(IllegalStateException.class, () -> ReceivingService.start(db, taken, relay.relay()).close());
+        assertTrue(e.getMessage().contains(":" + service.port() + " for the receiving service")
+                && e.getMessage().contains("http.port"), e.getMessage());
+    }
+
     @Test
     void uploadsBeyondTheReceiversBudgetGet503UntilTheBytesHeldAreStored() throws Exception {
         service.close();
