@@ -199,7 +199,7 @@ public final class Gateway implements AutoCloseable {
     /** The MX for plain email (issue 8): published aliases and legacy correspondents' outward aliases. */
     private InboundServer startInbound(MailboxDelivery mailboxes, LegacyUpgrades upgrades) throws IOException {
         var legacy = new LegacyInbound(database, mailboxes, relay.legacyCorrespondents(), upgrades,
-                configuration.domain(), Clock.systemUTC());
+                configuration.domain(), configuration.postmaster(), Clock.systemUTC());
         InboundServer server = InboundServer.start(new InboundSettings(MailServers.hostnameOf(configuration),
                 Set.of(configuration.domain()), configuration.bindAddress(), configuration.port(ConfigKey.SMTP_INBOUND_PORT),
                 InboundSettings.DEFAULT_IO_THREADS, Limits.DEFAULT, Limits.SenderChecks.DEFAULT), tls.serverContext(),

@@ -50,7 +50,10 @@ public enum ConfigKey {
             "address users' plain email leaves from: outward (a fresh alias per correspondent) or published"
                     + " (the user's published address); per user: liaison user legacy-from"),
     DKIM_SELECTOR("dkim.selector", "liaison",
-            "DKIM selector of the key that signs outgoing plain email (liaison dns prints its record)");
+            "DKIM selector of the key that signs outgoing plain email (liaison dns prints its record)"),
+    POSTMASTER("postmaster", "",
+            "login of the user whose INBOX takes the MX's mail to postmaster@<domain> (RFC 5321 section 4.5.1);"
+                    + " unset: such mail is refused");
 
     private final String key;
     private final String defaultValue;

@@ -1,5 +1,7 @@
 package dev.liaison.gateway.config;
 
+import dev.liaison.mapping.user.Login;
+
 import dev.liaison.mapping.correspondent.LegacyFrom;
 import dev.liaison.mapping.database.DatabaseLocation;
 
@@ -43,6 +45,7 @@ public final class Configuration {
     private final boolean legacyDirectMx;
     private final LegacyFrom legacyFrom;
     private final String dkimSelector;
+    private final Optional<Login> postmaster;
 
     private Configuration(Map<ConfigKey, ConfigurationSources.Value> raw) {
         this.raw = new EnumMap<>(raw);
@@ -73,6 +76,7 @@ public final class Configuration {
         this.legacyDirectMx = parseBoolean(ConfigKey.LEGACY_DIRECT_MX);
         this.legacyFrom = parseLegacyFrom();
         this.dkimSelector = parseDkimSelector();
+        this.postmaster = parsePostmaster();
     }
 
     static Configuration of(Map<ConfigKey, ConfigurationSources.Value> raw) {
@@ -178,6 +182,11 @@ public final class Configuration {
     }
 
     /** {@code dkim.selector}, lower-cased. */
+    /** Whose INBOX takes mail to postmaster@domain; empty: the MX refuses it. */
+    public Optional<Login> postmaster() {
+        return postmaster;
+    }
+
     public String dkimSelector() {
         return dkimSelector;
     }
@@ -382,6 +391,18 @@ public final class Configuration {
         int port = value(ConfigKey.LEGACY_RELAY_PORT).isEmpty() ? security.defaultPort()
                 : parseInt(ConfigKey.LEGACY_RELAY_PORT, 1, 65535);
         return Optional.of(new LegacySmarthost(host, port, security, user, password));
+    }
+
+    private Optional<Login> parsePostmaster() {
+        String login = value(ConfigKey.POSTMASTER);
+        if (login.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Login.of(login));
+        } catch (RuntimeException e) {
+            throw invalid(ConfigKey.POSTMASTER, "is not a login (" + e.getMessage() + ")");
+        }
     }
 
     private String parseDkimSelector() {

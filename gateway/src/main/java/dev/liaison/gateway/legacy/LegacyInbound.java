@@ -4,6 +4,7 @@ import dev.liaison.gateway.mail.LegacyIncomingMail;
 import dev.liaison.gateway.mail.MalformedMailException;
 import dev.liaison.imap.delivery.Delivery;
 import dev.liaison.imap.delivery.MailboxDelivery;
+import dev.liaison.mapping.user.Login;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
 import dev.liaison.mapping.alias.AliasStore;
@@ -63,17 +64,19 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     private final LegacyCorrespondents correspondents;
     private final LegacyUpgrades upgrades;
     private final String domain;
+    private final Optional<Login> postmaster;
     private final Clock clock;
     private final AliasStore aliases = new PostgresAliasStore();
     private final UserStore users = new PostgresUserStore();
 
     public LegacyInbound(Database db, MailboxDelivery mailboxes, LegacyCorrespondents correspondents,
-                         LegacyUpgrades upgrades, String domain, Clock clock) {
+                         LegacyUpgrades upgrades, String domain, Optional<Login> postmaster, Clock clock) {
         this.db = db;
         this.mailboxes = mailboxes;
         this.correspondents = correspondents;
         this.upgrades = upgrades;
         this.domain = domain;
+        this.postmaster = postmaster;
         this.clock = clock;
     }
 
@@ -81,6 +84,9 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     public InboundRecipientVerdict check(ReversePath sender, EmailAddress recipient, InetAddress client) {
         try {
             return db.inTransaction(c -> {
+                if (isPostmaster(recipient)) {
+                    return postmasterUser(c).isPresent() ? InboundRecipientVerdict.ACCEPT : InboundRecipientVerdict.UNKNOWN;
+                }
                 Optional<Alias> alias = find(c, recipient);
                 if (alias.isEmpty()) {
                     return InboundRecipientVerdict.UNKNOWN;
@@ -118,6 +124,10 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         Instant now = clock.instant();
         db.inTransaction(c -> {
             for (EmailAddress recipient : message.recipients()) {
+                if (isPostmaster(recipient)) {
+                    toPostmaster(c, raw, mail, message.authentication().quarantine(), now);
+                    continue;
+                }
                 Alias alias = find(c, recipient).orElseThrow(() -> new RefusedMessageException(550, "5.1.1",
                         "no mailbox " + recipient + " here any more"));
                 deliver(c, alias, mail, raw, message.authentication().quarantine(), now);
@@ -178,6 +188,29 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         }
     }
 
+    /** RFC 5321 §4.5.1: postmaster@ this domain, in any letter case. */
+    private boolean isPostmaster(EmailAddress recipient) {
+        return recipient.localPart().equalsIgnoreCase("postmaster") && recipient.domain().equalsIgnoreCase(domain);
+    }
+
+    /** The configured postmaster, if that user exists and is active. */
+    private Optional<Login> postmasterUser(Connection c) {
+        return postmaster.filter(login -> users.find(c, login).filter(u -> u.active()).isPresent());
+    }
+
+    /**
+     * Mail to the postmaster (bounces, abuse reports, a sender's question) as it came, trace and
+     * verdict fields included: an administrator's mailbox, so no relationship is opened and the
+     * sender's address is not hidden behind an alias.
+     */
+    private void toPostmaster(Connection c, byte[] raw, LegacyIncomingMail mail, boolean junk, Instant now)
+            throws Exception {
+        Login login = postmasterUser(c).orElseThrow(() -> new RefusedMessageException(550, "5.1.1",
+                "no postmaster mailbox here any more"));
+        String id = "postmaster:" + HexFormat.of().formatHex(digest(login.value(), mail, raw));
+        mailboxes.deliver(c, new Delivery(id, login.value(), junk ? "Junk" : "INBOX", raw, false, now));
+    }
+
     /** How the user appears in a relationship upgraded from here: their display name. */
     private String ownName(Connection c, Alias alias) {
         return users.find(c, alias.owner()).map(u -> u.displayName()).filter(n -> !n.isBlank())
@@ -208,16 +241,20 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
      * without one, the message itself), so the second copy is recognised and not filed again.
      */
     private static String deliveryId(Alias alias, LegacyIncomingMail mail, byte[] raw) {
+        return "legacy:" + HexFormat.of().formatHex(digest(alias.address().toString(), mail, raw));
+    }
+
+    private static byte[] digest(String mailbox, LegacyIncomingMail mail, byte[] raw) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(alias.address().toString().getBytes(StandardCharsets.UTF_8));
+            sha.update(mailbox.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
             if (mail.messageId().isEmpty()) {
                 sha.update(raw);
             } else {
                 sha.update(mail.messageId().getBytes(StandardCharsets.ISO_8859_1));
             }
-            return "legacy:" + HexFormat.of().formatHex(sha.digest());
+            return sha.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("SHA-256 is always available", e);
         }

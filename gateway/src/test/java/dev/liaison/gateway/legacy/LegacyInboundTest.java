@@ -63,7 +63,7 @@ class LegacyInboundTest {
         DatabaseLocation.External db = TestPostgres.available().get(0).freshLocation();
         Map<String, String> settings = new HashMap<>(Map.of("domain", DOMAIN, "data-dir", dir.toString(),
                 "bind-address", "127.0.0.1", "smtp.submission.port", "0", "smtp.submissions.port", "0",
-                "smtp.inbound.port", "0", "imap.port", "0", "imaps.port", "0", "http.port", "0"));
+                "smtp.inbound.port", "0", "imap.port", "0", "imaps.port", "0", "http.port", "0", "postmaster", "sam"));
         settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password()));
         gateway = Gateway.start(Configuration.defaultsWith(settings), RELAY_CLOCK, (name, type) -> List.of());
         admin = new Administration(gateway.database(), DOMAIN);
@@ -336,6 +336,31 @@ class LegacyInboundTest {
     }
 
     @Test
+    void mailToThePostmasterReachesTheConfiguredUserAsItCameAndOpensNoRelationship() throws Exception {
+        String stranger = "reporter." + shortId() + "@legacy.example";
+        String subject = "abuse report " + shortId();
+        send(stranger, "Reporter", "Postmaster@" + DOMAIN.toUpperCase(java.util.Locale.ROOT), subject, null);
+        MimeMessage received = null;
+        try (Store store = imap("sam", "sam-pw")) {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            for (Message m : inbox.getMessages()) {
+                if (subject.equals(m.getSubject())) {
+                    received = new MimeMessage((MimeMessage) m);
+                }
+            }
+            inbox.close(false);
+        }
+        assertTrue(received != null, "in the postmaster's INBOX");
+        assertEquals(stranger, ((InternetAddress) received.getFrom()[0]).getAddress(), "the sender as it wrote");
+        assertTrue(received.getHeader("Authentication-Results") != null, "with the MX's verdict");
+        long sam = gateway.database().inTransaction(c ->
+                new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("sam")).orElseThrow().id());
+        assertTrue(gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).find(c, sam, stranger)).isEmpty(),
+                "an administrator's mailbox opens no relationship");
+    }
+
+    @Test
     void newStrangersPerPublishedAddressAreRateLimited() throws Exception {
         String limited = admin.createAlias(Login.of("alex"), "popular", true).address().toString();
         String known = null;
@@ -461,13 +486,17 @@ class LegacyInboundTest {
     }
 
     private static Store imap() throws Exception {
+        return imap("alex", "alex-pw");
+    }
+
+    private static Store imap(String login, String password) throws Exception {
         Properties p = new Properties();
         p.put("mail.imaps.host", "localhost");
         p.put("mail.imaps.port", String.valueOf(gateway.imapsPort()));
         p.put("mail.imaps.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
         p.put("mail.imaps.timeout", "30000");
         Store store = Session.getInstance(p).getStore("imaps");
-        store.connect("alex", "alex-pw");
+        store.connect(login, password);
         return store;
     }
 
