@@ -54,7 +54,11 @@ public final class Configuration {
         this.database = parseDatabase();
         for (ConfigKey key : new ConfigKey[]{ConfigKey.SMTP_SUBMISSION_PORT, ConfigKey.SMTP_SUBMISSIONS_PORT,
                 ConfigKey.SMTP_INBOUND_PORT, ConfigKey.IMAP_PORT, ConfigKey.IMAPS_PORT, ConfigKey.HTTP_PORT}) {
-            ports.put(key, parsePort(key));
+            int port = parsePort(key);
+            ports.entrySet().stream().filter(e -> port != 0 && e.getValue() == port).findFirst().ifPresent(e -> {
+                throw invalid(key, "is also " + e.getKey().key() + "'s port; every listener needs its own");
+            });
+            ports.put(key, port);
         }
         this.bindAddress = address(ConfigKey.BIND_ADDRESS);
         this.tls = parseTls();
@@ -363,6 +367,12 @@ public final class Configuration {
         String host = value(ConfigKey.LEGACY_RELAY_HOST).toLowerCase(Locale.ROOT);
         String user = value(ConfigKey.LEGACY_RELAY_USER);
         String password = value(ConfigKey.LEGACY_RELAY_PASSWORD);
+        LegacySmarthost.Security security = switch (value(ConfigKey.LEGACY_RELAY_TLS).toLowerCase(Locale.ROOT)) {
+            case "starttls" -> LegacySmarthost.Security.STARTTLS;
+            case "tls" -> LegacySmarthost.Security.TLS;
+            case "none" -> LegacySmarthost.Security.NONE;
+            default -> throw invalid(ConfigKey.LEGACY_RELAY_TLS, "is not starttls, tls or none");
+        };
         if (host.isEmpty()) {
             for (ConfigKey key : new ConfigKey[]{ConfigKey.LEGACY_RELAY_PORT, ConfigKey.LEGACY_RELAY_USER,
                     ConfigKey.LEGACY_RELAY_PASSWORD}) {
@@ -375,12 +385,6 @@ public final class Configuration {
         if (!DOMAIN.matcher(host).matches() && !host.matches("[0-9.]{7,15}|\\[[0-9a-f:.]{2,45}\\]")) {
             throw invalid(ConfigKey.LEGACY_RELAY_HOST, "is not a host name or IP address ([::1] for IPv6)");
         }
-        LegacySmarthost.Security security = switch (value(ConfigKey.LEGACY_RELAY_TLS).toLowerCase(Locale.ROOT)) {
-            case "starttls" -> LegacySmarthost.Security.STARTTLS;
-            case "tls" -> LegacySmarthost.Security.TLS;
-            case "none" -> LegacySmarthost.Security.NONE;
-            default -> throw invalid(ConfigKey.LEGACY_RELAY_TLS, "is not starttls, tls or none");
-        };
         if (user.isEmpty() != password.isEmpty()) {
             throw invalid(user.isEmpty() ? ConfigKey.LEGACY_RELAY_PASSWORD : ConfigKey.LEGACY_RELAY_USER,
                     "must be set together with " + (user.isEmpty() ? "legacy.relay.user" : "legacy.relay.password"));

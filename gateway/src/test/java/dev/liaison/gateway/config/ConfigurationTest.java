@@ -102,6 +102,12 @@ class ConfigurationTest {
         var far = assertThrows(ConfigurationException.class,
                 () -> Configuration.defaultsWith(Map.of("relay.key-rotation", "99999999999d")));
         assertTrue(far.getMessage().contains("at most ten years"), far.getMessage());
+        var twice = assertThrows(ConfigurationException.class,
+                () -> Configuration.defaultsWith(Map.of("smtp.submission.port", "2143", "imap.port", "2143")));
+        assertTrue(twice.getMessage().contains("is also smtp.submission.port's port"), twice.getMessage());
+        Configuration.defaultsWith(Map.of("smtp.submission.port", "0", "imap.port", "0")); // the system chooses each
+        var tls = assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("legacy.relay.tls", "bogus")));
+        assertTrue(tls.getMessage().contains("legacy.relay.tls"), "checked with no smarthost too: " + tls.getMessage());
         assertThrows(ConfigurationException.class, () -> Configuration.defaultsWith(Map.of("http.tls", "yes")));
         assertThrows(ConfigurationException.class,
                 () -> Configuration.defaultsWith(Map.of("relay.destination-concurrency", "0")));
