@@ -178,7 +178,22 @@ public final class EnvelopePoster implements Courier {
         return asked.compareTo(Limits.MAX_RETRY_AFTER) > 0 ? Limits.MAX_RETRY_AFTER : asked;
     }
 
-    private static String describe(IOException e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    /** What went wrong, in words an administrator can act on (the JDK's message is often a bare host name). */
+    static String describe(IOException e) {
+        Throwable cause = e;
+        while (cause.getCause() instanceof IOException deeper && cause.getCause() != cause) {
+            cause = deeper;
+        }
+        String message = cause.getMessage() != null ? cause.getMessage() : "";
+        if (cause instanceof java.net.UnknownHostException) {
+            return "host name " + message + " does not resolve (DNS)";
+        }
+        if (cause instanceof java.net.ConnectException || cause instanceof java.net.http.HttpConnectTimeoutException) {
+            return "cannot connect" + (message.isEmpty() ? "" : ": " + message);
+        }
+        if (cause instanceof javax.net.ssl.SSLException) {
+            return "TLS failed: " + message;
+        }
+        return message.isEmpty() ? cause.getClass().getSimpleName() : cause.getClass().getSimpleName() + ": " + message;
     }
 }

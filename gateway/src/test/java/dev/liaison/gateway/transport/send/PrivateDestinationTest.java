@@ -35,4 +35,14 @@ class PrivateDestinationTest {
         var outcome = assertInstanceOf(DeliveryOutcome.Rejected.class, poster.post(envelope));
         assertTrue(outcome.reason().contains("private address"), outcome.reason());
     }
+
+    @Test
+    void aDestinationThatDoesNotResolveIsRetriedSayingSo() throws Exception {
+        var poster = new EnvelopePoster(javax.net.ssl.SSLContext.getDefault(), true);
+        var envelope = new ClaimedEnvelope(1, java.util.UUID.randomUUID(), dev.liaison.gateway.transport.EnvelopeId.random(),
+                URI.create("https://gateway.no-such-name.invalid:8443/communicator/v1/envelopes"),
+                dev.liaison.gateway.transport.EnvelopeBytes.copyOf(new byte[]{1}), 1, java.time.Instant.now().plusSeconds(60));
+        var outcome = assertInstanceOf(DeliveryOutcome.Retry.class, poster.post(envelope));
+        assertTrue(outcome.reason().contains("gateway.no-such-name.invalid does not resolve"), outcome.reason());
+    }
 }
