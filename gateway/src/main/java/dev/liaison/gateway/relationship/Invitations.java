@@ -9,6 +9,7 @@ import dev.liaison.gateway.invitation.Acceptance;
 import dev.liaison.gateway.invitation.AcceptorProfile;
 import dev.liaison.gateway.invitation.Invitation;
 import dev.liaison.gateway.invitation.InvitationAcceptor;
+import dev.liaison.gateway.invitation.OwnInvitationException;
 import dev.liaison.gateway.invitation.InvitationAlreadyUsedException;
 import dev.liaison.gateway.invitation.InvitationCodec;
 import dev.liaison.gateway.invitation.InvitationException;
@@ -83,6 +84,7 @@ public final class Invitations {
         Particle first = pending(own, checkedOwnName(ownName), "", List.of(), lifetime);
         Particles.Held held = particles.create(c, owner, INVITED, own, first, OwnRoutes.refreshAt(first.published()));
         Invitation invitation = first.invitation().invitation();
+        issued(c, invitation, held.row().id());
         return new Issued(held.row().id(), InvitationCodec.token(invitation), InvitationCodec.uri(invitation),
                 InvitationQrCode.png(invitation, QR_SIDE_PIXELS), invitation.expiry());
     }
@@ -95,6 +97,10 @@ public final class Invitations {
     public Accepted accept(Connection c, Login owner, String ownName, String token)
             throws InvitationException, SQLException, DeliveryException {
         Accepting accepting = accepting(c, ownName, token);
+        if (issuer(c, accepting.invitation()).filter(owner::equals).isPresent()) {
+            throw new OwnInvitationException("this is " + owner + "'s own invitation: send it to the person to connect"
+                    + " with, who accepts it");
+        }
         String peer = RelationshipAliases.cleanName(accepting.invitation().displayName());
         Particle first = established(accepting, peer);
         Particles.Held held = particles.create(c, owner, peer, accepting.own(), first,
@@ -208,6 +214,28 @@ public final class Invitations {
                 target.serviceKey());
         queue.enqueue(c, new OutboundEnvelope(EnvelopeId.random(), URI.create(target.serviceUrl()),
                 EnvelopeBytes.adopt(EnvelopeCodec.encode(envelope))));
+    }
+
+    /** Which relationship issued {@code invitation}, for {@link #issuer}. */
+    private static void issued(Connection c, Invitation invitation, long relationshipId) throws SQLException {
+        try (var s = c.prepareStatement("INSERT INTO relay.issued_invitations (invitation_id, relationship_id)"
+                + " VALUES (?, ?)")) {
+            s.setBytes(1, invitation.id().toByteArray());
+            s.setLong(2, relationshipId);
+            s.executeUpdate();
+        }
+    }
+
+    /** The user of this gateway who issued {@code invitation}; empty for another gateway's (or an older one). */
+    private static Optional<Login> issuer(Connection c, Invitation invitation) throws SQLException {
+        try (var s = c.prepareStatement("SELECT u.login FROM relay.issued_invitations i"
+                + " JOIN mapping.relationships r ON r.id = i.relationship_id JOIN mapping.users u ON u.id = r.user_id"
+                + " WHERE i.invitation_id = ?")) {
+            s.setBytes(1, invitation.id().toByteArray());
+            try (var rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(Login.of(rs.getString(1))) : Optional.empty();
+            }
+        }
     }
 
     private static void remember(Connection c, Invitation invitation) throws SQLException, InvitationException {

@@ -361,6 +361,17 @@ class LegacyInboundTest {
     }
 
     @Test
+    void aUserCannotAcceptTheirOwnInvitationAndItStaysOpenForOthers() throws Exception {
+        String token = invitation(Duration.ofDays(7)); // sam's
+        var own = assertThrows(dev.liaison.gateway.invitation.OwnInvitationException.class, () -> gateway.database()
+                .inTransaction(c -> gateway.relay().invitations().accept(c, Login.of("sam"), "Sam", token)));
+        assertTrue(own.getMessage().contains("sam's own invitation"), own.getMessage());
+        long accepted = gateway.database().inTransaction(c ->
+                gateway.relay().invitations().accept(c, Login.of("alex"), "Alex", token)).relationshipId();
+        assertTrue(accepted > 0, "nothing of sam's attempt was kept: the invitation is still unused");
+    }
+
+    @Test
     void newStrangersPerPublishedAddressAreRateLimited() throws Exception {
         String limited = admin.createAlias(Login.of("alex"), "popular", true).address().toString();
         String known = null;
