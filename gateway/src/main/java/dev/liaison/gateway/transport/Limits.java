@@ -94,6 +94,22 @@ public final class Limits {
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     /**
+     * Connections the receiving service holds at once; one peer (an IPv4 address, an IPv6 /64) at
+     * most a quarter. A sending node keeps a few (relay.destination-concurrency); without a bound one
+     * client could open connections until the process runs out of file descriptors, and every
+     * listener of the gateway with it.
+     */
+    public static final int MAX_CONNECTIONS = 512;
+
+    /**
+     * How long a request's head may take to arrive: from the connection (TLS handshake included),
+     * or from the end of the previous answer plus {@link #IDLE_TIMEOUT}. The idle timeout restarts on
+     * every byte, so without this a client sending a header line every few seconds held its
+     * connection for ever.
+     */
+    public static final Duration HEAD_DEADLINE = Duration.ofSeconds(30);
+
+    /**
      * The slowest an envelope upload may arrive (see {@link dev.liaison.smtp.message.ArrivalPace}):
      * 32 KiB/s after 10 s; the largest envelope may take about nine minutes, and any server link is faster.
      */

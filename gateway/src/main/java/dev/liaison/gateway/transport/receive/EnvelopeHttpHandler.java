@@ -120,6 +120,14 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             respondAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
             return;
         }
+        if (request.protocolVersion().majorVersion() != 1) {
+            respondAndClose(ctx, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.1 is served here");
+            return;
+        }
+        if (request.protocolVersion().minorVersion() >= 1 && request.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
+            respondAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "an HTTP/1.1 request has exactly one Host field"); // RFC 9112 3.2
+            return;
+        }
         keepAlive = HttpUtil.isKeepAlive(request);
         String path = pathOf(request.uri());
         HttpMethod method = request.method();

@@ -64,6 +64,7 @@ public final class ReceivingServer implements AutoCloseable {
         ThreadPoolExecutor blocking = new ThreadPoolExecutor(Limits.INTAKE_THREADS, Limits.INTAKE_THREADS,
                 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(STORE_QUEUE), new DefaultThreadFactory("transport-intake", true));
         OctetBudget budget = new OctetBudget(settings.maxBufferedBytes(), settings.maxEnvelopeBytes()); // one for all connections
+        ConnectionAdmission admission = new ConnectionAdmission(Limits.MAX_CONNECTIONS);
         try {
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)
@@ -73,7 +74,7 @@ public final class ReceivingServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            pipeline(ch.pipeline(), settings, description, intake, blocking, budget);
+                            pipeline(ch.pipeline(), admission, settings, description, intake, blocking, budget);
                         }
                     })
                     .bind(new InetSocketAddress(settings.bindAddress(), settings.port()))
@@ -92,8 +93,10 @@ public final class ReceivingServer implements AutoCloseable {
         }
     }
 
-    private static void pipeline(ChannelPipeline p, ReceiverSettings settings, ServiceDescriptionSource description,
-                                 EnvelopeIntake intake, ThreadPoolExecutor blocking, OctetBudget budget) {
+    private static void pipeline(ChannelPipeline p, ConnectionAdmission admission, ReceiverSettings settings,
+                                 ServiceDescriptionSource description, EnvelopeIntake intake, ThreadPoolExecutor blocking,
+                                 OctetBudget budget) {
+        p.addLast("admission", admission);
         if (settings.security() instanceof ReceiverSettings.Security.Tls tls) {
             SSLEngine engine = tls.context().newEngine(p.channel().alloc());
             engine.setEnabledProtocols(Arrays.stream(engine.getSupportedProtocols())
@@ -102,6 +105,7 @@ public final class ReceivingServer implements AutoCloseable {
         }
         p.addLast("idle", new IdleStateHandler(0, 0, (int) Limits.IDLE_TIMEOUT.toSeconds()));
         p.addLast("http", new HttpServerCodec(Limits.MAX_INITIAL_LINE, Limits.MAX_HEADER_BYTES, MAX_CHUNK));
+        p.addLast("headDeadline", new HeadDeadline(Limits.HEAD_DEADLINE, Limits.IDLE_TIMEOUT.plus(Limits.HEAD_DEADLINE)));
         p.addLast("envelopes", new EnvelopeHttpHandler(intake, description, blocking, settings, budget));
     }
 

@@ -312,6 +312,61 @@ class ReceivingServiceTest {
      * body is sent, and stores nothing; the upload holding the bytes is stored, and once it is, the
      * refused one goes through when its sender retries.
      */
+    /**
+     * One client's connections are bounded (a quarter of {@link Limits#MAX_CONNECTIONS}): the next is
+     * closed at once, before TLS, while another peer is served; a flood from one address cannot take
+     * the process's file descriptors, and with them every listener.
+     */
+    @Test
+    void oneClientHoldsAtMostItsShareOfConnectionsAndAnotherPeerIsStillServed() throws Exception {
+        int share = dev.liaison.gateway.transport.Limits.MAX_CONNECTIONS / 4;
+        java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < share; i++) {
+                held.add(new java.net.Socket("127.0.0.1", service.port()));
+            }
+            try (java.net.Socket extra = new java.net.Socket("127.0.0.1", service.port())) {
+                extra.setSoTimeout(10_000);
+                assertEquals(-1, extra.getInputStream().read(), "one more from the same address is closed at once");
+            }
+            try (SSLSocket other = open("127.0.0.2")) {
+                other.getOutputStream().write(("GET " + EnvelopeHttpHandler.WELL_KNOWN + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String answer = responseHead(other);
+                assertTrue(answer.startsWith("HTTP/1.1 200"), "another peer is served: " + answer);
+            }
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+        waitUntil(() -> {
+            try (SSLSocket again = open()) {
+                return true; // the closed connections were given back
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void aRequestWithoutOneHostOrOfAnotherHttpVersionIsRefused() throws Exception {
+        for (String request : new String[] {"GET " + EnvelopeHttpHandler.WELL_KNOWN + " HTTP/1.1\r\n\r\n",
+                "GET " + EnvelopeHttpHandler.WELL_KNOWN + " HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"}) {
+            try (SSLSocket socket = open()) {
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                String answer = responseHead(socket);
+                assertTrue(answer.startsWith("HTTP/1.1 400"), "RFC 9112 section 3.2: " + answer);
+            }
+        }
+        try (SSLSocket socket = open()) {
+            socket.getOutputStream().write(("GET " + EnvelopeHttpHandler.WELL_KNOWN + " HTTP/9.9\r\nHost: a\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = responseHead(socket);
+            assertTrue(answer.startsWith("HTTP/1.1 505") || answer.startsWith("HTTP/1.1 400"), answer);
+        }
+    }
+
     @Test
     void aPortInUseIsNamedWithTheKeyToChange() {
         ReceiverSettings taken = ReceiverSettings.https(InetAddress.getLoopbackAddress(), service.port(),
