@@ -324,10 +324,14 @@ public final class EmbeddedPostgresServer {
                 LOG.warn("Cannot watch the embedded PostgreSQL of {}: no readable postmaster.pid", cluster);
                 return;
             }
-            process.get().onExit().thenRun(() -> {
+            watch(cluster, process.get());
+        }
+
+        private void watch(Path cluster, ProcessHandle process) {
+            process.onExit().thenRun(() -> {
                 synchronized (this) {
                     if (!closing) {
-                        restarter = new Thread(() -> restart(cluster, process.get().pid()), "embedded-postgres-restart");
+                        restarter = new Thread(() -> restart(cluster, process.pid()), "embedded-postgres-restart");
                         restarter.setDaemon(true);
                         restarter.start();
                     }
@@ -336,6 +340,10 @@ public final class EmbeddedPostgresServer {
         }
 
         private void restart(Path cluster, long deadPid) {
+            if (!gone(deadPid)) {
+                rewatch(cluster, deadPid);
+                return;
+            }
             LOG.error("The embedded PostgreSQL (pid {}) exited unexpectedly; restarting it on port {}", deadPid,
                     endpoint.port());
             try {
@@ -370,6 +378,56 @@ public final class EmbeddedPostgresServer {
                     }
                 }
             }
+        }
+
+        /**
+         * The JDK completes a process's onExit also when it can no longer read the process (this
+         * one is not our child), e.g. while the JVM is out of file descriptors: a postmaster that
+         * still runs is watched again, never restarted over itself.
+         */
+        private void rewatch(Path cluster, long pid) {
+            LOG.warn("The embedded PostgreSQL (pid {}) was reported gone but still runs; watching it again", pid);
+            try {
+                Thread.sleep(1000); // whatever kept the JDK from reading it may last: look again at this pace
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            Optional<ProcessHandle> process = ProcessHandle.of(pid);
+            if (process.isPresent()) {
+                watch(cluster, process.get());
+            } else {
+                restart(cluster, pid); // gone in the meantime
+            }
+        }
+
+        /**
+         * Whether the process has ended, waiting (a second at a time) while that cannot be told:
+         * its /proc entry is there but cannot be read. A zombie has ended too.
+         */
+        private boolean gone(long pid) {
+            Path proc = Path.of("/proc", Long.toString(pid));
+            if (!Files.isDirectory(Path.of("/proc", "self"))) {
+                return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true); // no /proc to ask
+            }
+            while (!closing) {
+                if (!Files.exists(proc)) {
+                    return true;
+                }
+                try {
+                    String stat = Files.readString(proc.resolve("stat"));
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    return state == 'Z' || state == 'X';
+                } catch (IOException | RuntimeException unreadable) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+            }
+            return false;
         }
 
         void close() {
