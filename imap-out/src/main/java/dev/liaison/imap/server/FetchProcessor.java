@@ -63,18 +63,18 @@ final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchPr
                 : new FetchRequest(true, kept, request.getFetch(), request.getTag());
     }
 
-    /**
-     * Cut at the last known UID, not raised to the first ({@link KnownUidBound}): RFC 9051 §6.4.9,
-     * only messages whose UIDs are in the set; {@code UID FETCH 1:2} of UIDs 3..5 returned all
-     * three, {@code 1:2,4} returned 4 twice. A range below the first UID finds nothing and, with
-     * VANISHED, reports its UIDs as expunged.
-     */
     /** Computed as ranges, not UID by UID ({@link Vanished}). */
     @Override
     protected void respondVanished(SelectedMailbox selected, java.util.List<MessageRange> ranges, Responder responder) {
         Vanished.respond(selected, ranges, responder);
     }
 
+    /**
+     * Cut at the last known UID, not raised to the first ({@link KnownUidBound}): RFC 9051 §6.4.9,
+     * only messages whose UIDs are in the set; {@code UID FETCH 1:2} of UIDs 3..5 returned all
+     * three, {@code 1:2,4} returned 4 twice. A range below the first UID finds nothing and, with
+     * VANISHED, reports its UIDs as expunged.
+     */
     @Override
     protected MessageRange normalizeMessageRange(SelectedMailbox selected, MessageRange range) {
         return KnownUidBound.cut(selected, range).orElseGet(() -> super.normalizeMessageRange(selected, range));

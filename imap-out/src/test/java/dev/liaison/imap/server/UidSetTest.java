@@ -89,7 +89,7 @@ class UidSetTest {
         try (RawImap c = selectedWithUidsThreeToFive()) {
             c.command("ENABLE QRESYNC");
             List<String> answer = c.command("UID FETCH 1:2,9 (FLAGS) (CHANGEDSINCE 1 VANISHED)");
-            assertEquals(List.of("* VANISHED (EARLIER) 1:2"), answer.subList(0, answer.size() - 1));
+            assertEquals(List.of("* VANISHED (EARLIER) 1:2"), answer.subList(0, answer.size() - 1), answer.toString());
             assertTrue(RawImap.last(answer).contains("OK"), answer.toString());
         }
     }
