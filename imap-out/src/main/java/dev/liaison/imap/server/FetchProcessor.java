@@ -30,7 +30,8 @@ import java.util.Optional;
  * ENVELOPE names from legacy comments ({@link AddressComments}, collected by the store while it
  * reads the messages). Only a FETCH that asks for an envelope (ENVELOPE, or BODY/BODYSTRUCTURE,
  * which describe attached messages with one) goes through the fix; FLAGS and body fetches are
- * untouched. Sections of header lines are written with the message's octets ({@link HeaderLines}).
+ * untouched. Sections of header lines are written with the message's octets ({@link HeaderLines});
+ * quoted and literal field names are decoded ({@link HeaderFieldNames}).
  * A UID set selects only the UIDs in it ({@link #withinKnownUids},
  * {@link #normalizeMessageRange}).
  */
@@ -42,8 +43,9 @@ final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchPr
 
     @Override
     protected Mono<Void> processRequestReactive(FetchRequest given, ImapSession session, Responder responder) {
-        FetchRequest request = given.isUseUids() && session.getSelected() != null
-                ? withinKnownUids(given, session.getSelected()) : given;
+        FetchRequest named = HeaderFieldNames.decoded(given);
+        FetchRequest request = named.isUseUids() && session.getSelected() != null
+                ? withinKnownUids(named, session.getSelected()) : named;
         FetchData fetch = request.getFetch();
         Responder answer = responder;
         Context context = Context.empty();
