@@ -7,8 +7,11 @@ import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.process.ImapProcessor.Responder;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.message.response.ESearchResponse;
 import org.apache.james.imap.message.response.ExistsResponse;
 import org.apache.james.imap.message.response.ExpungeResponse;
+import org.apache.james.imap.message.response.FetchResponse;
+import org.apache.james.imap.message.response.SearchResponse;
 import org.apache.james.imap.message.response.VanishedResponse;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * announced — the client hears of it only when yet another message arrives, or never. The relay
  * benchmark saw this as NOOP missing messages STATUS saw. This watcher sees every response the
  * session writes and, before a command's tagged answer (and after each IDLE push), sends the
- * missing {@code EXISTS}. A repeated {@code EXISTS} with the right count is harmless, so where
+ * missing {@code EXISTS}; also before a FETCH or SEARCH response that could name a message the
+ * client was not told of ({@link #namesUnannounced}). A repeated {@code EXISTS} with the right count is harmless, so where
  * the count is uncertain (a VANISHED may name UIDs the client never knew) it errs low.
  */
 final class AnnouncedExists implements Responder {
@@ -68,8 +72,25 @@ final class AnnouncedExists implements Responder {
         } else if (message instanceof StatusResponse status && status.getTag() != null
                 && !ImapConstants.LOGOUT_COMMAND.equals(status.getCommand())) {
             catchUp(session, this);
+        } else if (namesUnannounced(message)) {
+            catchUp(session, this);
         }
         responder.respond(message);
+    }
+
+    /**
+     * Whether {@code message} may name a message by a sequence number the client was not told of:
+     * a FETCH beyond the count announced (FETCH, STORE and their UID forms answer with FETCH
+     * responses), or any SEARCH result (cheap to check, and James sends it before its EXISTS).
+     * RFC 9051 §7.4.1 / RFC 3501 §5.2: the client must learn of a message before a response uses
+     * its number; an EXISTS may be sent at any time, an EXPUNGE may not, so only EXISTS goes first.
+     */
+    private boolean namesUnannounced(ImapResponseMessage message) {
+        if (message instanceof FetchResponse fetch) {
+            AtomicLong announced = (AtomicLong) session.getAttribute(ATTRIBUTE);
+            return announced != null && fetch.getMessageNumber().asInt() > announced.get();
+        }
+        return message instanceof SearchResponse || message instanceof ESearchResponse;
     }
 
     @Override

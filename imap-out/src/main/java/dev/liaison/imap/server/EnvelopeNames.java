@@ -22,6 +22,10 @@ import java.util.Optional;
  * RFC 2047 encoded words (non-ASCII) stays so: clients decode those in ENVELOPE as in headers.
  * A phrase never starts and ends with a bare {@code "} once decoded, so only James's quoting is undone.
  *
+ * <p>A name written in raw 8-bit text ({@code From: Jürgen <j@x.de>}, RFC 6532) is sent as its UTF-8
+ * octets ({@link EightBitStrings} writes them as a literal), as Dovecot sends it; James had read
+ * the octets as Latin-1 and sent {@code =?ISO-8859-1?Q?J=C3=BCrgen?=}.
+ *
  * <p>An address written without a phrase but with a comment ({@code jdoe@example.net (John Doe)})
  * gets the comment as its name in ENVELOPE, as c-client and Dovecot answer (see
  * {@code dev.liaison.imap.store.AddressComments}).
@@ -37,6 +41,11 @@ final class EnvelopeNames {
         CommentNames NONE = (localPart, domain) -> Optional.empty();
 
         Optional<String> name(String localPart, String domain);
+
+        /** The name, phrase or comment, of an address whose field wrote it in 8-bit text, if any. */
+        default Optional<String> eightBitName(String localPart, String domain) {
+            return Optional.empty();
+        }
     }
 
     /** {@code response} with its envelopes' names unquoted; itself if it has no envelope. */
@@ -104,8 +113,14 @@ final class EnvelopeNames {
     private record Named(Address address, CommentNames comments) implements Address {
         @Override
         public String getPersonalName() {
+            if (address.getHostName() != null) { // group markers have no host
+                Optional<String> eightBit = comments.eightBitName(address.getMailboxName(), address.getHostName());
+                if (eightBit.isPresent()) {
+                    return EightBitStrings.octets(eightBit.get());
+                }
+            }
             String phrase = address.getPersonalName();
-            if (phrase == null && address.getHostName() != null) { // group markers have no host
+            if (phrase == null && address.getHostName() != null) {
                 return comments.name(address.getMailboxName(), address.getHostName())
                         .map(EnvelopeNames::commentName).orElse(null);
             }

@@ -1,6 +1,8 @@
 package dev.liaison.imap.server;
 
 import dev.liaison.imap.store.AddressComments;
+import dev.liaison.imap.store.FetchedMessages;
+import org.apache.james.imap.api.message.BodyFetchElement;
 import org.apache.james.imap.api.message.FetchData;
 import org.apache.james.imap.api.message.IdRange;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
@@ -11,11 +13,16 @@ import org.apache.james.imap.message.request.FetchRequest;
 import org.apache.james.imap.message.response.FetchResponse;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.MessageResult;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.metrics.api.MetricFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
+import java.io.IOException;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -23,7 +30,9 @@ import java.util.Optional;
  * ENVELOPE names from legacy comments ({@link AddressComments}, collected by the store while it
  * reads the messages). Only a FETCH that asks for an envelope (ENVELOPE, or BODY/BODYSTRUCTURE,
  * which describe attached messages with one) goes through the fix; FLAGS and body fetches are
- * untouched. A UID set selects only the UIDs in it ({@link #withinKnownUids},
+ * untouched. Sections of header lines are written with the message's octets ({@link HeaderLines});
+ * quoted and literal field names are decoded ({@link HeaderFieldNames}).
+ * A UID set selects only the UIDs in it ({@link #withinKnownUids},
  * {@link #normalizeMessageRange}).
  */
 final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchProcessor {
@@ -34,17 +43,29 @@ final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchPr
 
     @Override
     protected Mono<Void> processRequestReactive(FetchRequest given, ImapSession session, Responder responder) {
-        FetchRequest request = given.isUseUids() && session.getSelected() != null
-                ? withinKnownUids(given, session.getSelected()) : given;
+        FetchRequest named = HeaderFieldNames.decoded(given);
+        FetchRequest request = named.isUseUids() && session.getSelected() != null
+                ? withinKnownUids(named, session.getSelected()) : named;
         FetchData fetch = request.getFetch();
+        Responder answer = responder;
+        Context context = Context.empty();
+        if (HeaderLines.asked(fetch)) {
+            FetchedMessages fetched = new FetchedMessages();
+            answer = new Rewriting(answer, session.getSelected(), fetched, fetch.getBodyElements());
+            context = context.putAll(fetched.context().readOnly());
+        }
         if (fetch.contains(FetchData.Item.ENVELOPE)) {
             AddressComments comments = new AddressComments();
-            return super.processRequestReactive(request, session, new Unquoting(responder, session.getSelected(),
-                    comments)).contextWrite(comments.context());
+            answer = new Unquoting(answer, session.getSelected(), comments);
+            context = context.putAll(comments.context().readOnly());
+        } else if (fetch.contains(FetchData.Item.BODY) || fetch.contains(FetchData.Item.BODY_STRUCTURE)) {
+            answer = new Unquoting(answer, null, null);
         }
-        boolean envelopes = fetch.contains(FetchData.Item.BODY) || fetch.contains(FetchData.Item.BODY_STRUCTURE);
-        return super.processRequestReactive(request, session, envelopes ? new Unquoting(responder, null, null)
-                : responder);
+        return super.processRequestReactive(request, session, answer).contextWrite(context);
+    }
+
+    private static Optional<MessageUid> uid(FetchResponse fetch, SelectedMailbox selected) {
+        return fetch.getUid() != null ? Optional.of(fetch.getUid()) : selected.uid(fetch.getMessageNumber().asInt());
     }
 
     /**
@@ -93,10 +114,47 @@ final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchPr
             if (comments == null || fetch.getEnvelope() == null) {
                 return EnvelopeNames.CommentNames.NONE;
             }
-            Optional<MessageUid> uid = fetch.getUid() != null ? Optional.of(fetch.getUid())
-                    : selected.uid(fetch.getMessageNumber().asInt());
-            return uid.<EnvelopeNames.CommentNames>map(u -> (localPart, domain) -> comments.name(u, localPart, domain))
+            return uid(fetch, selected).<EnvelopeNames.CommentNames>map(u -> new MessageNames(comments, u))
                     .orElse(EnvelopeNames.CommentNames.NONE);
+        }
+
+        @Override
+        public void flush() {
+            responder.flush();
+        }
+    }
+
+    /** The names {@link AddressComments} collected for one message. */
+    private record MessageNames(AddressComments comments, MessageUid uid) implements EnvelopeNames.CommentNames {
+        @Override
+        public Optional<String> name(String localPart, String domain) {
+            return comments.name(uid, localPart, domain);
+        }
+
+        @Override
+        public Optional<String> eightBitName(String localPart, String domain) {
+            return comments.eightBitName(uid, localPart, domain);
+        }
+    }
+
+    /** Writes header-line sections with the message's octets ({@link HeaderLines}). */
+    private record Rewriting(Responder responder, SelectedMailbox selected, FetchedMessages fetched,
+                             Collection<BodyFetchElement> requested) implements Responder {
+        @Override
+        public void respond(ImapResponseMessage message) {
+            responder.respond(message instanceof FetchResponse fetch ? rewritten(fetch) : message);
+        }
+
+        private FetchResponse rewritten(FetchResponse fetch) {
+            Optional<MessageResult> read = uid(fetch, selected).flatMap(fetched::take);
+            if (read.isEmpty()) {
+                return fetch; // a FLAGS-only response, or one James made without the store
+            }
+            try {
+                return HeaderLines.rewritten(fetch, requested, read.get());
+            } catch (MailboxException | IOException e) {
+                throw new IllegalStateException("cannot reread the header of message " + read.get().getUid(), e);
+            }
         }
 
         @Override

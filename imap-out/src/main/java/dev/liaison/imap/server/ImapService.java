@@ -96,7 +96,8 @@ public final class ImapService implements AutoCloseable {
     private static TlsImapServer listen(ImapSettings settings, int port, ImapProcessor processor,
                                         TlsImapServer.Transport transport) throws ImapStartException {
         boolean startTls = transport.startTls();
-        TlsImapServer server = new TlsImapServer(GuardedParsers.decoder(), new ModifiedCodeEncoder(), processor, transport);
+        TlsImapServer server = new TlsImapServer(GuardedParsers.decoder(),
+                new EightBitStrings(new ModifiedCodeEncoder()), processor, transport);
         try {
             server.configure(configuration(settings, port, startTls));
             server.init();

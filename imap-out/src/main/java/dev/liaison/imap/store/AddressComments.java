@@ -6,11 +6,16 @@ import org.apache.james.mailbox.model.Header;
 import org.apache.james.mailbox.model.MessageResult;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
+import org.apache.james.mime4j.dom.address.Address;
+import org.apache.james.mime4j.dom.address.Group;
+import org.apache.james.mime4j.dom.address.Mailbox;
+import org.apache.james.mime4j.field.address.LenientAddressParser;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * is its name, RFC 2047 encoded words in it decoded. A name-addr ({@code Name <a@b>}) keeps its
  * phrase; comments there are ignored.
  *
+ * <p>Names written in raw 8-bit text (RFC 6532, {@code From: Jürgen <j@x.de>}) are collected too:
+ * James reads the header one char per octet and sent such a name as an encoded word of the wrong
+ * text ({@code =?ISO-8859-1?Q?J=C3=BCrgen?=}). Here the field is read as UTF-8 ({@link HeaderText})
+ * and the name, phrase or comment, is kept for ENVELOPE to send as UTF-8 octets, as Dovecot does.
+ *
  * <p>James builds the envelope from headers it parses itself and keeps no comment, so one FETCH
  * collects the names while the store hands out its messages (the collector travels in the Reactor
  * context) and the FETCH processor fills them into the envelopes it writes.
@@ -36,6 +46,7 @@ public final class AddressComments {
     private static final Set<String> ADDRESS_FIELDS = Set.of("from", "sender", "reply-to", "to", "cc", "bcc");
 
     private final Map<MessageUid, Map<String, String>> names = new ConcurrentHashMap<>();
+    private final Map<MessageUid, Map<String, String>> eightBitNames = new ConcurrentHashMap<>();
 
     /** A Reactor context carrying this collector to the store. */
     public Context context() {
@@ -48,6 +59,19 @@ public final class AddressComments {
 
     /** The comment name of {@code localPart@domain} in message {@code uid}'s address fields, if it was written so. */
     public Optional<String> name(MessageUid uid, String localPart, String domain) {
+        return lookUp(names, uid, localPart, domain);
+    }
+
+    /**
+     * The name, phrase or comment, of {@code localPart@domain} in message {@code uid}'s address
+     * fields if the field wrote it with 8-bit octets; as text, not octets.
+     */
+    public Optional<String> eightBitName(MessageUid uid, String localPart, String domain) {
+        return lookUp(eightBitNames, uid, localPart, domain);
+    }
+
+    private static Optional<String> lookUp(Map<MessageUid, Map<String, String>> names, MessageUid uid,
+                                           String localPart, String domain) {
         Map<String, String> message = names.get(uid);
         if (message == null || localPart == null) {
             return Optional.empty();
@@ -57,11 +81,17 @@ public final class AddressComments {
 
     void record(MessageResult result) {
         Map<String, String> found = new HashMap<>();
+        Map<String, String> eightBit = new HashMap<>();
         try {
             for (Iterator<Header> it = result.getHeaders().headers(); it.hasNext(); ) {
                 Header h = it.next();
                 if (ADDRESS_FIELDS.contains(h.getName().toLowerCase(Locale.ROOT))) {
-                    found.putAll(commentNames(h.getValue()));
+                    String text = HeaderText.of(h.getValue());
+                    found.putAll(commentNames(text));
+                    if (h.getValue().chars().anyMatch(c -> c >= 0x80)) {
+                        eightBit.putAll(nonAscii(commentNames(text)));
+                        eightBit.putAll(phraseNames(text));
+                    }
                 }
             }
         } catch (MailboxException e) {
@@ -70,6 +100,29 @@ public final class AddressComments {
         if (!found.isEmpty()) {
             names.put(result.getUid(), found);
         }
+        if (!eightBit.isEmpty()) {
+            eightBitNames.put(result.getUid(), eightBit);
+        }
+    }
+
+    /** addr-spec (lower case) → phrase, for every address with a phrase that is not ASCII. */
+    private static Map<String, String> phraseNames(String value) {
+        Map<String, String> found = new HashMap<>();
+        for (Address address : LenientAddressParser.DEFAULT.parseAddressList(value.replaceAll("\r?\n", ""))) {
+            List<Mailbox> mailboxes = address instanceof Group group ? group.getMailboxes()
+                    : address instanceof Mailbox mailbox ? List.of(mailbox) : List.of();
+            for (Mailbox m : mailboxes) {
+                if (m.getName() != null && m.getLocalPart() != null) {
+                    found.put(key(m.getLocalPart() + (m.getDomain() == null ? "" : "@" + m.getDomain())), m.getName());
+                }
+            }
+        }
+        return nonAscii(found);
+    }
+
+    private static Map<String, String> nonAscii(Map<String, String> names) {
+        names.values().removeIf(name -> name.chars().allMatch(c -> c < 0x80));
+        return names;
     }
 
     /** addr-spec (lower case) → name, for every bare address with a comment in an address-list value. */

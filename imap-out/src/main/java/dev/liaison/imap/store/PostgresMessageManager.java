@@ -31,10 +31,11 @@ import javax.mail.Flags;
 import java.util.EnumSet;
 
 /**
- * One folder's messages, as James's {@link StoreMessageManager} serves them, with four changes:
+ * One folder's messages, as James's {@link StoreMessageManager} serves them, with five changes:
  * keywords are permanent (PERMANENTFLAGS includes {@code \*}, RFC 3501 §7.1), numbered FETCH
  * sections are found by {@link BodySections} ({@link SectionedMessageResult}) instead of James's
- * token-stream walk, legacy comment names are collected for ENVELOPE ({@link AddressComments}),
+ * token-stream walk, legacy comment and 8-bit names are collected for ENVELOPE ({@link AddressComments}),
+ * a FETCH of header lines is handed its messages to write them octet for octet ({@link FetchedMessages}),
  * and an APPEND of a copy the gateway filed already is not stored twice ({@link AppendedCopies}).
  */
 final class PostgresMessageManager extends StoreMessageManager {
@@ -108,15 +109,21 @@ final class PostgresMessageManager extends StoreMessageManager {
 
     /**
      * James's results, with numbered sections answered by {@link SectionedMessageResult}; a FETCH
-     * that asks for ENVELOPE also collects the {@link AddressComments} names of each message.
+     * that asks for ENVELOPE also collects the {@link AddressComments} names of each message, and
+     * one that asks for header lines gets the messages themselves ({@link FetchedMessages}).
      */
     @Override
     public Publisher<MessageResult> getMessagesReactive(MessageRange set, FetchGroup fetchGroup,
                                                         MailboxSession session) {
         Flux<MessageResult> results = results(set, fetchGroup, session);
-        return Flux.deferContextual(context -> AddressComments.in(context)
-                .map(comments -> results.doOnNext(comments::record))
-                .orElse(results));
+        return Flux.deferContextual(context -> {
+            Flux<MessageResult> commented = AddressComments.in(context)
+                    .map(comments -> results.doOnNext(comments::record))
+                    .orElse(results);
+            return FetchedMessages.in(context)
+                    .map(fetched -> commented.doOnNext(fetched::record))
+                    .orElse(commented);
+        });
     }
 
     private Flux<MessageResult> results(MessageRange set, FetchGroup fetchGroup, MailboxSession session) {
