@@ -96,11 +96,7 @@ public final class Invitations {
      */
     public Accepted accept(Connection c, Login owner, String ownName, String token)
             throws InvitationException, SQLException, DeliveryException {
-        Accepting accepting = accepting(c, ownName, token);
-        if (issuer(c, accepting.invitation()).filter(owner::equals).isPresent()) {
-            throw new OwnInvitationException("this is " + owner + "'s own invitation: send it to the person to connect"
-                    + " with, who accepts it");
-        }
+        Accepting accepting = accepting(c, owner, ownName, token);
         String peer = RelationshipAliases.cleanName(accepting.invitation().displayName());
         Particle first = established(accepting, peer);
         Particles.Held held = particles.create(c, owner, peer, accepting.own(), first,
@@ -133,6 +129,7 @@ public final class Invitations {
         Particles.OwnEnd own = particles.newEnd();
         Particle first = pending(own, checkedOwnName(ownName), "", List.of(), DEFAULT_LIFETIME);
         particles.attach(c, relationshipId, own, first, OwnRoutes.refreshAt(first.published()));
+        issued(c, first.invitation().invitation(), relationshipId);
         return Optional.of(InvitationCodec.token(first.invitation().invitation()));
     }
 
@@ -141,11 +138,12 @@ public final class Invitations {
      * answer for a week): a fresh one from the same relationship end replaces it, so the next plain
      * email offers the upgrade again. The old one stays useless: it is expired, and its prekeys are gone.
      */
-    private PendingInvitation renewed(Connection c, Particles.Held held) {
+    private PendingInvitation renewed(Connection c, Particles.Held held) throws SQLException {
         Particle old = held.particle();
         Particle renewed = pending(new Particles.OwnEnd(old.root(), old.addressKey()), old.ownName(), old.peerName(),
                 old.peerRoutes(), DEFAULT_LIFETIME);
         particles.save(c, held, renewed);
+        issued(c, renewed.invitation().invitation(), held.row().id());
         return renewed.invitation();
     }
 
@@ -167,8 +165,8 @@ public final class Invitations {
      */
     public void acceptInto(Connection c, long relationshipId, String ownName, String token)
             throws InvitationException, SQLException {
-        Accepting accepting = accepting(c, ownName, token);
         Relationship row = particles.store().lock(c, relationshipId);
+        Accepting accepting = accepting(c, row.owner(), ownName, token);
         Particle first = established(accepting, row.peerName());
         particles.attach(c, relationshipId, accepting.own(), first, OwnRoutes.refreshAt(first.published()));
         queueKeyAgreement(c, accepting);
@@ -189,7 +187,8 @@ public final class Invitations {
      * Decodes and accepts {@code token} (or a {@code communicator:} URI) from a fresh relationship
      * end and remembers it as used here; {@link InvitationException} before anything is stored.
      */
-    private Accepting accepting(Connection c, String ownName, String token) throws InvitationException, SQLException {
+    private Accepting accepting(Connection c, Login owner, String ownName, String token)
+            throws InvitationException, SQLException {
         String name = checkedOwnName(ownName);
         String text = token.strip();
         Invitation invitation = text.startsWith(InvitationCodec.URI_PREFIX)
@@ -198,6 +197,10 @@ public final class Invitations {
         Particles.OwnEnd own = particles.newEnd();
         DeliveryRoute route = routes.route(own.root(), own.addressKey(), now);
         Acceptance acceptance = acceptor.accept(invitation, new AcceptorProfile(name, List.of(route)), now);
+        if (issuer(c, invitation).filter(owner::equals).isPresent()) { // before it is remembered as used
+            throw new OwnInvitationException("this is " + owner + "'s own invitation: send it to the person to connect"
+                    + " with, who accepts it");
+        }
         remember(c, invitation);
         return new Accepting(name, invitation, own, acceptance, now);
     }

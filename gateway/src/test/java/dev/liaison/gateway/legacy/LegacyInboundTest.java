@@ -366,6 +366,13 @@ class LegacyInboundTest {
         var own = assertThrows(dev.liaison.gateway.invitation.OwnInvitationException.class, () -> gateway.database()
                 .inTransaction(c -> gateway.relay().invitations().accept(c, Login.of("sam"), "Sam", token)));
         assertTrue(own.getMessage().contains("sam's own invitation"), own.getMessage());
+        long remembered = gateway.database().inTransaction(c -> { // as accept@ does: the refusal commits a notice
+            long before = acceptedInvitations(c);
+            assertThrows(dev.liaison.gateway.invitation.OwnInvitationException.class,
+                    () -> gateway.relay().invitations().accept(c, Login.of("sam"), "Sam", token));
+            return acceptedInvitations(c) - before;
+        });
+        assertEquals(0, remembered, "a refused own invitation is not remembered as used");
         long accepted = gateway.database().inTransaction(c ->
                 gateway.relay().invitations().accept(c, Login.of("alex"), "Alex", token)).relationshipId();
         assertTrue(accepted > 0, "nothing of sam's attempt was kept: the invitation is still unused");
@@ -457,6 +464,13 @@ class LegacyInboundTest {
         m.saveChanges();
         Transport.send(m);
         assertEquals(null, only("INBOX", subject).getHeader("Communicator-Invite"), "delivered, without the field");
+    }
+
+    private static long acceptedInvitations(java.sql.Connection c) throws java.sql.SQLException {
+        try (var s = c.prepareStatement("SELECT count(*) FROM relay.accepted_invitations"); var rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static boolean upgraded(String address) throws Exception {

@@ -1,10 +1,7 @@
 package dev.liaison.gateway.transport.receive;
 
 import dev.liaison.smtp.message.OctetBudget;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
+import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,15 +10,14 @@ import java.net.InetSocketAddress;
 
 /**
  * Admits a connection only while the receiving service holds fewer than its bound, and its peer
- * (an IPv4 address, an IPv6 /64) fewer than a quarter of it; others are closed at once, before TLS.
- * Counted with the same {@link OctetBudget} that bounds the bytes uploads hold: one unit per
- * connection, shared per peer the same way.
+ * (an IPv4 address, an IPv6 /64) fewer than a quarter of it; others are closed as they come, before
+ * any handler (TLS included) is built for them. Counted with the same {@link OctetBudget} that
+ * bounds the bytes uploads hold: one unit per connection, shared per peer the same way, given back
+ * when the connection closes.
  */
-@ChannelHandler.Sharable
-final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
+final class ConnectionAdmission {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionAdmission.class);
-    private static final AttributeKey<InetAddress> ADMITTED = AttributeKey.valueOf("liaison.admitted");
 
     private final OctetBudget connections;
 
@@ -29,25 +25,16 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
         this.connections = new OctetBudget(maxConnections, 1);
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        InetAddress peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    /** Whether {@code channel} may be served; if not, it is being closed. */
+    boolean admit(Channel channel) {
+        InetAddress peer = ((InetSocketAddress) channel.remoteAddress()).getAddress();
         if (!connections.take(peer, 1)) {
             LOG.debug("Connection from {} refused: the receiving service or this peer's share is full", peer);
-            ctx.close();
-            return;
+            channel.close();
+            return false;
         }
-        ctx.channel().attr(ADMITTED).set(peer);
-        super.channelActive(ctx);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        InetAddress peer = ctx.channel().attr(ADMITTED).getAndSet(null);
-        if (peer != null) {
-            connections.give(peer, 1);
-            super.channelInactive(ctx);
-        }
+        channel.closeFuture().addListener(closed -> connections.give(peer, 1));
+        return true;
     }
 
     /** Connections held now. */

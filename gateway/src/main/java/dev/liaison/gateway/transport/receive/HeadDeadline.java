@@ -61,6 +61,11 @@ final class HeadDeadline extends ChannelDuplexHandler {
         ctx.fireChannelInactive();
     }
 
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        disarm(); // a connection closed before it was ever active keeps no timer (and its pipeline) alive
+    }
+
     private void arm(ChannelHandlerContext ctx, Duration after) {
         disarm();
         deadline = ctx.executor().schedule(() -> {

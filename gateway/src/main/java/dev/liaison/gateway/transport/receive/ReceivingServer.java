@@ -74,7 +74,9 @@ public final class ReceivingServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            pipeline(ch.pipeline(), admission, settings, description, intake, blocking, budget);
+                            if (admission.admit(ch)) {
+                                pipeline(ch.pipeline(), settings, description, intake, blocking, budget);
+                            }
                         }
                     })
                     .bind(new InetSocketAddress(settings.bindAddress(), settings.port()))
@@ -93,10 +95,8 @@ public final class ReceivingServer implements AutoCloseable {
         }
     }
 
-    private static void pipeline(ChannelPipeline p, ConnectionAdmission admission, ReceiverSettings settings,
-                                 ServiceDescriptionSource description, EnvelopeIntake intake, ThreadPoolExecutor blocking,
-                                 OctetBudget budget) {
-        p.addLast("admission", admission);
+    private static void pipeline(ChannelPipeline p, ReceiverSettings settings, ServiceDescriptionSource description,
+                                 EnvelopeIntake intake, ThreadPoolExecutor blocking, OctetBudget budget) {
         if (settings.security() instanceof ReceiverSettings.Security.Tls tls) {
             SSLEngine engine = tls.context().newEngine(p.channel().alloc());
             engine.setEnabledProtocols(Arrays.stream(engine.getSupportedProtocols())

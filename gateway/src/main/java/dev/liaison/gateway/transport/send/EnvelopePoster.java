@@ -86,11 +86,9 @@ public final class EnvelopePoster implements Courier {
         try {
             outcome = exchange(envelope);
         } catch (SocketTimeoutException e) {
-            outcome = new DeliveryOutcome.Retry("timed out: " + describe(e), Duration.ZERO);
-        } catch (ConnectException e) {
-            outcome = new DeliveryOutcome.Retry("cannot connect: " + describe(e), Duration.ZERO);
+            outcome = new DeliveryOutcome.Retry("timed out: " + e.getMessage(), Duration.ZERO);
         } catch (IOException e) {
-            outcome = new DeliveryOutcome.Retry("I/O failure: " + describe(e), Duration.ZERO);
+            outcome = new DeliveryOutcome.Retry(describe(e), Duration.ZERO);
         } catch (IllegalArgumentException e) { // a URL the JDK cannot use; the route may be fixed later
             outcome = new DeliveryOutcome.Retry("unusable destination: " + e.getMessage(), Duration.ZERO);
         }
@@ -188,12 +186,13 @@ public final class EnvelopePoster implements Courier {
         if (cause instanceof java.net.UnknownHostException) {
             return "host name " + message + " does not resolve (DNS)";
         }
-        if (cause instanceof java.net.ConnectException || cause instanceof java.net.http.HttpConnectTimeoutException) {
+        if (cause instanceof ConnectException || cause instanceof java.net.http.HttpConnectTimeoutException) {
             return "cannot connect" + (message.isEmpty() ? "" : ": " + message);
         }
         if (cause instanceof javax.net.ssl.SSLException) {
             return "TLS failed: " + message;
         }
-        return message.isEmpty() ? cause.getClass().getSimpleName() : cause.getClass().getSimpleName() + ": " + message;
+        return "I/O failure: " + (message.isEmpty() ? cause.getClass().getSimpleName()
+                : cause.getClass().getSimpleName() + ": " + message);
     }
 }

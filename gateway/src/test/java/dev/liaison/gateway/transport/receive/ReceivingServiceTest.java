@@ -322,13 +322,31 @@ class ReceivingServiceTest {
         int share = dev.liaison.gateway.transport.Limits.MAX_CONNECTIONS / 4;
         java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
         try {
-            for (int i = 0; i < share; i++) {
-                held.add(new java.net.Socket("127.0.0.1", service.port()));
+            for (int i = 0; i <= share; i++) { // one more than the share
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", service.port());
+                socket.setSoTimeout(5);
+                held.add(socket);
             }
-            try (java.net.Socket extra = new java.net.Socket("127.0.0.1", service.port())) {
-                extra.setSoTimeout(10_000);
-                assertEquals(-1, extra.getInputStream().read(), "one more from the same address is closed at once");
+            // which one the server closes depends on the order its two event loops take them: count
+            java.util.Set<java.net.Socket> closed = new java.util.HashSet<>();
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            for (int pass = 0; (closed.isEmpty() || pass < 2) && System.nanoTime() < until; pass = closed.isEmpty() ? 0 : pass + 1) {
+                for (java.net.Socket socket : held) {
+                    if (closed.contains(socket)) {
+                        continue;
+                    }
+                    try {
+                        if (socket.getInputStream().read() == -1) {
+                            closed.add(socket);
+                        }
+                    } catch (java.net.SocketTimeoutException open) {
+                        // still held by the server
+                    } catch (java.io.IOException reset) {
+                        closed.add(socket);
+                    }
+                }
             }
+            assertEquals(1, closed.size(), "the connection over one address's share, and only it, is closed at once");
             try (SSLSocket other = open("127.0.0.2")) {
                 other.getOutputStream().write(("GET " + EnvelopeHttpHandler.WELL_KNOWN + " HTTP/1.1\r\nHost: x\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
