@@ -236,7 +236,8 @@ public final class Gateway implements AutoCloseable {
                 new Readiness.Listener("the MX", () -> mx != null && mx.listening()),
                 new Readiness.Listener("the receiving service", () -> receiving != null && receiving.listening())));
         Map<String, HttpResource> resources = new HashMap<>(HealthResources.of(readiness));
-        resources.putAll(metrics.resources(probe, new OutboundQueue(relay.delivery()), new InboundStore(relay.clock())));
+        resources.putAll(metrics.resources(probe, new OutboundQueue(relay.delivery()), new InboundStore(relay.clock()),
+                configuration.metricsFromAnywhere()));
         resources.putAll(AutoconfigResources.of(() -> new MailServers(configuration.domain(),
                 MailServers.hostnameOf(configuration), imapPort(), imapsPort(), submissionPort(), submissionsPort())));
         return HttpResources.of(resources);

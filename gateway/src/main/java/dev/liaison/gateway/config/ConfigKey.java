@@ -22,6 +22,9 @@ public enum ConfigKey {
     IMAPS_PORT("imaps.port", "993", "IMAP over implicit TLS"),
     HTTP_PORT("http.port", "8443", "HTTPS: receiving service, health, metrics, autoconfiguration"),
     HTTP_TLS("http.tls", "true", "TLS on http.port; false serves plain HTTP and is meant only for loopback tests"),
+    HTTP_METRICS_FROM("http.metrics-from", "private",
+            "who may read /metrics: private (this machine and private networks) or any (the deliveries per"
+                    + " destination host tell whom the users write to)"),
     BIND_ADDRESS("bind-address", "0.0.0.0", "address every listener binds to (127.0.0.1: this machine only)"),
     TLS_CERTIFICATE("tls.certificate", "", "PEM certificate chain; unset: a self-signed one is generated in data-dir"),
     TLS_PRIVATE_KEY("tls.private-key", "", "PEM private key matching tls.certificate"),

@@ -46,6 +46,7 @@ public final class Configuration {
     private final LegacyFrom legacyFrom;
     private final String dkimSelector;
     private final Optional<Login> postmaster;
+    private final boolean metricsFromAnywhere;
 
     private Configuration(Map<ConfigKey, ConfigurationSources.Value> raw) {
         this.raw = new EnumMap<>(raw);
@@ -81,6 +82,11 @@ public final class Configuration {
         this.legacyFrom = parseLegacyFrom();
         this.dkimSelector = parseDkimSelector();
         this.postmaster = parsePostmaster();
+        this.metricsFromAnywhere = switch (value(ConfigKey.HTTP_METRICS_FROM).toLowerCase(Locale.ROOT)) {
+            case "private" -> false;
+            case "any" -> true;
+            default -> throw invalid(ConfigKey.HTTP_METRICS_FROM, "is not private or any");
+        };
     }
 
     static Configuration of(Map<ConfigKey, ConfigurationSources.Value> raw) {
@@ -186,6 +192,11 @@ public final class Configuration {
     }
 
     /** {@code dkim.selector}, lower-cased. */
+    /** Whether /metrics answers any address, not only this machine and private networks. */
+    public boolean metricsFromAnywhere() {
+        return metricsFromAnywhere;
+    }
+
     /** Whose INBOX takes mail to postmaster@domain; empty: the MX refuses it. */
     public Optional<Login> postmaster() {
         return postmaster;

@@ -99,11 +99,17 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /**
      * {@value #PATH}: the queue gauges read through {@code probe}, then every meter in Prometheus
-     * text format.
+     * text format; unless {@code fromAnywhere}, only to this machine and private networks, since the
+     * deliveries per destination host tell anyone who reads them whom this gateway's users write to.
      */
-    public Map<String, HttpResource> resources(DatabaseProbe probe, OutboundQueue outbound, InboundStore inbound) {
+    public Map<String, HttpResource> resources(DatabaseProbe probe, OutboundQueue outbound, InboundStore inbound,
+                                               boolean fromAnywhere) {
         QueueGauges queues = new QueueGauges(registry, probe, outbound, inbound);
         return Map.of(PATH, request -> {
+            if (!fromAnywhere && !request.fromPrivateNetwork()) {
+                return ResourceReply.text(403, "metrics are served to this machine and private networks only"
+                        + " (http.metrics-from)");
+            }
             queues.refresh();
             return ResourceReply.ok(CONTENT_TYPE, registry.scrape().getBytes(StandardCharsets.UTF_8))
                     .withHeader("Cache-Control", "no-store");

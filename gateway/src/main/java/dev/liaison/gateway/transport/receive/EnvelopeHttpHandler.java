@@ -162,7 +162,7 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
     private void serve(ChannelHandlerContext ctx, HttpRequest request, HttpResource resource) {
         ResourceRequest query;
         try {
-            query = ResourceRequest.parse(request.uri());
+            query = ResourceRequest.parse(request.uri(), ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
         } catch (IllegalArgumentException e) {
             respondBeforeBody(ctx, request, Responses.text(HttpResponseStatus.BAD_REQUEST, "malformed query"));
             return;

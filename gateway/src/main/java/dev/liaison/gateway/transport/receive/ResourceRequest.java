@@ -3,6 +3,7 @@ package dev.liaison.gateway.transport.receive;
 import dev.liaison.gateway.transport.Limits;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +12,13 @@ import java.util.Optional;
 /**
  * What an {@link HttpResource} is asked: its path and the decoded query parameters, at most
  * {@link Limits#MAX_QUERY_PARAMETERS} of them (more are ignored), each name and value as the
- * client percent-encoded it, decoded as UTF-8.
+ * client percent-encoded it, decoded as UTF-8; and the address the request came from.
  */
-public record ResourceRequest(String path, Map<String, List<String>> parameters) {
+public record ResourceRequest(String path, Map<String, List<String>> parameters, InetAddress peer) {
 
     public ResourceRequest {
         parameters = Map.copyOf(parameters);
+        java.util.Objects.requireNonNull(peer, "peer");
     }
 
     /**
@@ -24,10 +26,16 @@ public record ResourceRequest(String path, Map<String, List<String>> parameters)
      *
      * @throws IllegalArgumentException if the query's percent-encoding is broken
      */
-    public static ResourceRequest parse(String uri) {
+    public static ResourceRequest parse(String uri, InetAddress peer) {
         QueryStringDecoder decoder = new QueryStringDecoder(uri, StandardCharsets.UTF_8, true,
                 Limits.MAX_QUERY_PARAMETERS);
-        return new ResourceRequest(decoder.path(), decoder.parameters());
+        return new ResourceRequest(decoder.path(), decoder.parameters(), peer);
+    }
+
+    /** Whether the request came from this machine or a private network (RFC 1918, RFC 4193, link-local). */
+    public boolean fromPrivateNetwork() {
+        return peer.isLoopbackAddress() || peer.isSiteLocalAddress() || peer.isLinkLocalAddress()
+                || (peer instanceof java.net.Inet6Address && (peer.getAddress()[0] & 0xfe) == 0xfc);
     }
 
     /** The first value of parameter {@code name}, if it was given. */
