@@ -88,4 +88,9 @@ public enum ConfigKey {
     public static Optional<ConfigKey> byKey(String key) {
         return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
     }
+
+    /** The key whose {@link #environmentName()} is {@code name}. */
+    public static Optional<ConfigKey> byEnvironmentName(String name) {
+        return Arrays.stream(values()).filter(k -> k.environmentName().equals(name)).findFirst();
+    }
 }

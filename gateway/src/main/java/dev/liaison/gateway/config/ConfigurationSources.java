@@ -20,7 +20,10 @@ public final class ConfigurationSources {
     public record Value(String raw, String origin) {
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigurationSources.class);
+
     private final Map<ConfigKey, Value> values = new EnumMap<>(ConfigKey.class);
+    private final java.util.List<String> unknownEnvironment = new java.util.ArrayList<>();
 
     public ConfigurationSources() {
         for (ConfigKey key : ConfigKey.values()) {
@@ -47,14 +50,28 @@ public final class ConfigurationSources {
 
     /**
      * Takes {@code LIAISON_*} variables that name a key. Other {@code LIAISON_*} variables are not
-     * errors: the environment is shared with tools (tests use {@code LIAISON_TEST_*}).
+     * errors: the environment is shared with tools (tests use {@code LIAISON_TEST_*}). But a
+     * mistyped key in a container's environment would otherwise go unnoticed, so each of them is
+     * logged (a WARN) and kept in {@link #unknownEnvironment()}.
      */
     public ConfigurationSources environment(Map<String, String> environment) {
         for (ConfigKey key : ConfigKey.values()) {
             Optional.ofNullable(environment.get(key.environmentName()))
                     .ifPresent(v -> values.put(key, new Value(v.trim(), "environment " + key.environmentName())));
         }
+        environment.keySet().stream().filter(name -> name.startsWith("LIAISON_") && !name.startsWith("LIAISON_TEST_")
+                        && !name.equals("LIAISON_FAILPOINT") && ConfigKey.byEnvironmentName(name).isEmpty())
+                .sorted().forEach(name -> {
+                    unknownEnvironment.add(name);
+                    LOG.warn("Environment variable {} names no configuration key and is ignored (liaison config"
+                            + " --help lists them; LIAISON_ and the key in capitals, '.' and '-' as '_')", name);
+                });
         return this;
+    }
+
+    /** {@code LIAISON_*} variables {@link #environment} found that name no key. */
+    public java.util.List<String> unknownEnvironment() {
+        return java.util.List.copyOf(unknownEnvironment);
     }
 
     /** A {@code --key=value} option; an unknown key fails. */

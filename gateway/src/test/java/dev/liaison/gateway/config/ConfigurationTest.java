@@ -150,4 +150,12 @@ class ConfigurationTest {
         Files.writeString(file, content);
         return file;
     }
+
+    @Test
+    void aMistypedEnvironmentVariableIsReportedNotSilentlyIgnored() {
+        ConfigurationSources sources = new ConfigurationSources().environment(Map.of("LIAISON_DOMIAN", "x.example",
+                "LIAISON_DOMAIN", "mail.example", "LIAISON_TEST_JDBC_URL", "jdbc:x", "PATH", "/bin"));
+        assertEquals(java.util.List.of("LIAISON_DOMIAN"), sources.unknownEnvironment());
+        assertEquals("mail.example", sources.resolve().domain());
+    }
 }
