@@ -277,7 +277,8 @@ public final class Configuration {
     private ConfigurationException invalid(ConfigKey key, String problem) {
         var v = raw.get(key);
         return new ConfigurationException("configuration key '" + key.key() + "' (from " + v.origin() + "): '"
-                + (isSecret(key) ? "<masked>" : v.raw()) + "' " + problem);
+                + (isSecret(key) ? "<masked>" : key == ConfigKey.DATABASE_URL ? DatabaseLocation.External.shown(v.raw())
+                : v.raw()) + "' " + problem);
     }
 
     private static boolean isSecret(ConfigKey key) {
@@ -436,6 +437,8 @@ public final class Configuration {
             copy.computeIfPresent(secret, (k, v) ->
                     new ConfigurationSources.Value(v.raw().isEmpty() ? "" : "<masked>", v.origin()));
         }
+        copy.computeIfPresent(ConfigKey.DATABASE_URL, (k, v) ->
+                new ConfigurationSources.Value(DatabaseLocation.External.shown(v.raw()), v.origin()));
         return copy;
     }
 }

@@ -158,4 +158,16 @@ class ConfigurationTest {
         assertEquals(java.util.List.of("LIAISON_DOMIAN"), sources.unknownEnvironment());
         assertEquals("mail.example", sources.resolve().domain());
     }
+
+    @Test
+    void aPasswordInsideTheDatabaseUrlIsMaskedWhenTheConfigurationIsShown() {
+        assertEquals("jdbc:postgresql://db:5432/liaison?user=l&password=<masked>&ssl=true",
+                dev.liaison.mapping.database.DatabaseLocation.External.shown("jdbc:postgresql://db:5432/liaison?user=l&password=s3cret&ssl=true"));
+        assertEquals("jdbc:postgresql://l:<masked>@db:5432/liaison",
+                dev.liaison.mapping.database.DatabaseLocation.External.shown("jdbc:postgresql://l:s3cret@db:5432/liaison"));
+        assertEquals("jdbc:postgresql://db:5432/liaison", dev.liaison.mapping.database.DatabaseLocation.External.shown("jdbc:postgresql://db:5432/liaison"));
+        String shown = Configuration.defaultsWith(Map.of("database.url", "jdbc:postgresql://db/l?password=s3cret",
+                "database.user", "l")).describe().get(ConfigKey.DATABASE_URL).raw();
+        assertFalse(shown.contains("s3cret"), shown);
+    }
 }

@@ -98,7 +98,7 @@ public final class Database implements AutoCloseable {
         try {
             return new Database(new HikariDataSource(config), onClose);
         } catch (RuntimeException e) {
-            throw new DatabaseUnavailableException("database unreachable at " + url + ": "
+            throw new DatabaseUnavailableException("database unreachable at " + DatabaseLocation.External.shown(url) + ": "
                     + rootMessage(e) + " (check database.url, database.user, database.password)", e);
         }
     }

@@ -19,7 +19,7 @@ public sealed interface DatabaseLocation {
             Objects.requireNonNull(url, "url");
             if (!url.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException(
-                        "database.url must start with jdbc:postgresql: (got '" + url + "')");
+                        "database.url must start with jdbc:postgresql: (got '" + shown(url) + "')");
             }
             user = user == null ? "" : user;
             password = password == null ? "" : password;
@@ -27,7 +27,16 @@ public sealed interface DatabaseLocation {
 
         @Override
         public String toString() {
-            return "External[url=" + url + ", user=" + user + ", password=<masked>]";
+            return "External[url=" + shown(url) + ", user=" + user + ", password=<masked>]";
+        }
+
+        /**
+         * {@code url} as it may be shown or logged: a JDBC URL can carry a password too, as a
+         * parameter or as {@code user:password@} (pgjdbc takes both).
+         */
+        public static String shown(String url) {
+            return url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1<masked>")
+                    .replaceAll("(//[^/@:]*:)[^/@]*@", "$1<masked>@");
         }
     }
 }
