@@ -193,7 +193,13 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println(text);
         System.out.flush();
         if (infoFile != null) {
-            Files.writeString(infoFile, JsonOutput.json(Map.of("gateways", gateways)) + "\n");
+            // it holds the passwords: a temporary file is its owner's only (rw-------) from the start,
+            // and the move makes it appear whole to a script waiting for it
+            Path target = infoFile.toAbsolutePath();
+            Path written = Files.createTempFile(target.getParent(), ".liaison-demo-", ".json");
+            Files.writeString(written, JsonOutput.json(Map.of("gateways", gateways)) + "\n");
+            Files.move(written, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
     }
 

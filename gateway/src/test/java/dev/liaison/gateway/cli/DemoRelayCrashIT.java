@@ -81,6 +81,8 @@ class DemoRelayCrashIT {
             }
             Thread.sleep(200);
         }
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(info)),
+                "the info file holds the passwords");
         return p;
     }
 
