@@ -33,10 +33,21 @@ public final class StrictRcptCmdHandler extends RcptCmdHandler {
     private static final Response NOT_APPROVED = fixed("550", "5.7.1 Relaying denied");
 
     private final SmtpService service;
+    private final Optional<String> postmasterDomain;
 
     public StrictRcptCmdHandler(MetricFactory metrics, SmtpService service) {
+        this(metrics, service, Optional.empty());
+    }
+
+    /**
+     * @param postmasterDomain where {@code RCPT TO:<Postmaster>}, without a domain, is addressed
+     *                         (RFC 5321 §4.1.1.3 and §4.5.1: a server that delivers must take it);
+     *                         empty: such a path is malformed, as on submission
+     */
+    public StrictRcptCmdHandler(MetricFactory metrics, SmtpService service, Optional<String> postmasterDomain) {
         super(metrics);
         this.service = service;
+        this.postmasterDomain = postmasterDomain;
     }
 
     @Override
@@ -58,7 +69,11 @@ public final class StrictRcptCmdHandler extends RcptCmdHandler {
             return NO_PARAMETERS;
         }
         try {
-            EmailAddress recipient = PathParser.parseMailbox(parsed.get().path());
+            String path = parsed.get().path();
+            if (postmasterDomain.isPresent() && path.equalsIgnoreCase("postmaster")) {
+                path = "postmaster@" + postmasterDomain.get();
+            }
+            EmailAddress recipient = PathParser.parseMailbox(path);
             session.setAttachment(CURRENT_RECIPIENT, new MailAddress(recipient.toString()), State.Transaction);
             EnvelopeState.setCandidate(session, recipient);
             return null;

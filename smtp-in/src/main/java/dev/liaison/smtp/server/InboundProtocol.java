@@ -59,7 +59,8 @@ final class InboundProtocol {
         chain.add(new SizeExtension(settings.limits()));
         chain.add(new AuthNotOfferedCmdHandler());
         chain.add(new StrictMailCmdHandler(metrics, settings.limits(), SmtpService.INBOUND, assembler.room(transactions)));
-        chain.add(new StrictRcptCmdHandler(metrics, SmtpService.INBOUND));
+        chain.add(new StrictRcptCmdHandler(metrics, SmtpService.INBOUND,
+                settings.domains().stream().sorted().findFirst())); // <Postmaster> is the first domain's
         chain.add(new MaxRecipientsHook(settings.limits()));
         chain.add(new RecipientIsServedHook(settings.domains(), services.recipients(), services.events()));
         chain.add(new DataCmdHandler(metrics));

@@ -62,7 +62,6 @@ class InboundRelayTrickTest {
         "<alex@gw.example.elsewhere.example>               | 550 | 5.7.1",
         "<alex@sub.gw.example>                             | 550 | 5.7.1",
         "<alex@xgw.example>                                | 550 | 5.7.1",
-        "<postmaster>                                      | 501 | 5.1.3",
         "alex@gw.example                                   | 501 | 5.5.4",
         "<alex@gw.example                                  | 501 | 5.5.4",
         "<>                                                | 501 | 5.1.3",
@@ -77,6 +76,16 @@ class InboundRelayTrickTest {
         }
         assertEquals(List.of(), mx.mailboxes.asked(), "a relay trick reached the recipient policy");
         assertEquals(0, mx.handler.calls());
+    }
+
+    @Test
+    void postmasterWithoutADomainIsTheServedDomainsPostmaster() throws Exception {
+        try (SmtpWire wire = mx.greeted()) {
+            wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250);
+            assertReply(wire.command("RCPT TO:<Postmaster>"), 550, "5.1.1"); // the policy decides: no such mailbox here
+        }
+        assertEquals(List.of("postmaster@gw.example"), mx.mailboxes.asked().stream().map(Object::toString).toList(),
+                "RFC 5321 section 4.1.1.3: <Postmaster> is addressed to this server's domain");
     }
 
     @Test
