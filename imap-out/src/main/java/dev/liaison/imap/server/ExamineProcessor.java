@@ -9,9 +9,8 @@ import org.apache.james.metrics.api.MetricFactory;
 
 /**
  * EXAMINE (RFC 3501 §6.3.2) with the QRESYNC parameter's VANISHED (EARLIER) (RFC 7162 §3.2.5.1)
- * covering expunged UIDs below the first one the folder holds ({@link KnownUidBound}); a range
- * wholly above the last UID has nothing to report. The changed messages' FETCH responses come from
- * {@link QresyncChanges}.
+ * covering expunged UIDs below the first one the folder holds, computed by {@link Vanished}. The
+ * changed messages' FETCH responses come from {@link QresyncChanges}.
  */
 final class ExamineProcessor extends org.apache.james.imap.processor.ExamineProcessor {
 
@@ -25,10 +24,12 @@ final class ExamineProcessor extends org.apache.james.imap.processor.ExamineProc
         Vanished.respond(selected, ranges, responder);
     }
 
+    /**
+     * The client's range as it gave it: James raised it to the folder's first UID, so expunged UIDs
+     * below it were never reported. {@link Vanished} bounds it at the session's last UID.
+     */
     @Override
     protected MessageRange normalizeMessageRange(SelectedMailbox selected, MessageRange range) {
-        return KnownUidBound.cut(selected, range)
-                .or(() -> selected.getLastUid().map(MessageRange::one)) // present, so not reported
-                .orElseGet(() -> super.normalizeMessageRange(selected, range));
+        return range;
     }
 }

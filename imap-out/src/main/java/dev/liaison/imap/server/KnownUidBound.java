@@ -7,8 +7,8 @@ import org.apache.james.mailbox.model.MessageRange;
 import java.util.Optional;
 
 /**
- * How a UID range is bounded before James fetches it or walks it UID by UID for VANISHED: cut at
- * the highest UID the session knows, and not raised to the lowest. James's
+ * How a UID FETCH's range is bounded before James fetches it: cut at the highest UID the session
+ * knows, and not raised to the lowest. James's
  * {@code normalizeMessageRange} did both: a range below the first UID came out as "from the first
  * UID on" ({@code UID FETCH 1:2} of UIDs 3..5 returned all three), and expunged UIDs below the
  * first were never reported VANISHED (a QRESYNC client kept them for good). A UID below the first
