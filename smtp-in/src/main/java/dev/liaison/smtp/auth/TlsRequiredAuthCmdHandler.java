@@ -74,14 +74,14 @@ public final class TlsRequiredAuthCmdHandler extends AuthCmdHandler {
     private Response expectPlain(SMTPSession session) {
         session.pushLineHandler((LineHandler<SMTPSession>) (s, line) -> {
             s.popLineHandler();
-            return isCancel(line) ? ABORTED : plain(s, text(line));
+            return plain(s, text(line)); // a cancel ("*") included
         });
         return PLAIN_PROMPT;
     }
 
     /** RFC 4616 §2: {@code [authzid] NUL authcid NUL passwd}; an authzid may only name the user itself. */
     private Response plain(SMTPSession session, String response) {
-        if (response.equals("*")) {
+        if (isCancel(response)) {
             return ABORTED;
         }
         Optional<String> decoded = decode(response);
@@ -101,7 +101,7 @@ public final class TlsRequiredAuthCmdHandler extends AuthCmdHandler {
     private Response expectUsername(SMTPSession session) {
         session.pushLineHandler((LineHandler<SMTPSession>) (s, line) -> {
             s.popLineHandler();
-            return isCancel(line) ? ABORTED : expectPassword(s, decode(text(line)));
+            return isCancel(text(line)) ? ABORTED : expectPassword(s, decode(text(line)));
         });
         return USERNAME_PROMPT;
     }
@@ -112,7 +112,7 @@ public final class TlsRequiredAuthCmdHandler extends AuthCmdHandler {
         }
         session.pushLineHandler((LineHandler<SMTPSession>) (s, line) -> {
             s.popLineHandler();
-            if (isCancel(line)) {
+            if (isCancel(text(line))) {
                 return ABORTED;
             }
             Optional<String> password = decode(text(line));
@@ -132,8 +132,8 @@ public final class TlsRequiredAuthCmdHandler extends AuthCmdHandler {
     }
 
     /** RFC 4954 §4: a client cancels an exchange with a line holding only "*". */
-    private static boolean isCancel(byte[] line) {
-        return text(line).equals("*");
+    private static boolean isCancel(String response) {
+        return response.equals("*");
     }
 
     private static String text(byte[] line) {
