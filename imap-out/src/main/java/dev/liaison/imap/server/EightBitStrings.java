@@ -11,9 +11,7 @@ import org.apache.james.imap.message.Literal;
 import org.apache.james.imap.message.response.FetchResponse;
 
 import javax.mail.Flags;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -47,24 +45,6 @@ final class EightBitStrings implements ImapEncoder {
         return s.getBytes(octets ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
     }
 
-    private static final class OctetLiteral implements Literal {
-        private final byte[] octets;
-
-        OctetLiteral(byte[] octets) {
-            this.octets = octets;
-        }
-
-        @Override
-        public long size() {
-            return octets.length;
-        }
-
-        @Override
-        public InputStream getInputStream() {
-            return new ByteArrayInputStream(octets);
-        }
-    }
-
     /** James's composer, writing a string with an 8-bit char as a literal instead of a quoted string. */
     private record LiteralQuoting(ImapResponseComposer composer) implements ImapResponseComposer {
 
@@ -73,7 +53,7 @@ final class EightBitStrings implements ImapEncoder {
             if (message.chars().allMatch(c -> c < 0x80)) {
                 composer.quote(message);
             } else {
-                composer.literal(new OctetLiteral(bytes(message)));
+                composer.literal(new Octets("", bytes(message)));
             }
             return this;
         }

@@ -11,10 +11,8 @@ import org.apache.james.mailbox.model.Header;
 import org.apache.james.mailbox.model.MessageResult;
 import org.apache.james.mailbox.model.MimePath;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -123,31 +121,5 @@ final class HeaderLines {
         int first = (int) Math.min(wanted.getFirstOctet(), whole.length);
         long count = wanted.getNumberOfOctets() == null ? whole.length : wanted.getNumberOfOctets();
         return Arrays.copyOfRange(whole, first, (int) Math.min(whole.length, first + count));
-    }
-
-    /** A section's octets under the name James gave it. */
-    private static final class Octets implements BodyElement {
-        private final String name;
-        private final byte[] octets;
-
-        Octets(String name, byte[] octets) {
-            this.name = name;
-            this.octets = octets;
-        }
-
-        @Override
-        public String getName() {
-            return name;
-        }
-
-        @Override
-        public long size() {
-            return octets.length;
-        }
-
-        @Override
-        public InputStream getInputStream() {
-            return new ByteArrayInputStream(octets);
-        }
     }
 }
