@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CopyUidTest {
 
     private static final Pattern COPYUID = Pattern.compile("\\[COPYUID (\\d+) (\\S+) (\\S+)]");
-    private final AtomicInteger users = new AtomicInteger();
     private TestImap imap;
 
     @BeforeAll
@@ -44,17 +42,7 @@ class CopyUidTest {
 
     /** A user whose INBOX holds messages with UIDs 2..5 at sequence numbers 1..4 (UID 1 expunged). */
     private RawImap selectedWithShiftedNumbers() throws Exception {
-        String user = "mover" + users.incrementAndGet();
-        imap.users.put(user, TestImap.PASSWORD);
-        for (int i = 1; i <= 5; i++) {
-            DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("message " + i, "x"));
-        }
-        RawImap c = RawImap.tls(imap.imapsPort());
-        c.login(user);
-        c.command("SELECT INBOX");
-        c.command("STORE 1 +FLAGS.SILENT (\\Deleted)");
-        assertTrue(RawImap.last(c.command("EXPUNGE")).contains("OK"));
-        return c;
+        return imap.selectedAfterExpunging("mover", "INBOX", 5, "1");
     }
 
     private static int indexOf(List<String> lines, String part) {
@@ -126,8 +114,7 @@ class CopyUidTest {
 
     @Test
     void jakartaMailLearnsWhereMovedMessagesWent() throws Exception {
-        String user = "mover" + users.incrementAndGet();
-        imap.users.put(user, TestImap.PASSWORD);
+        String user = imap.newUser("mover");
         for (int i = 1; i <= 3; i++) {
             DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("jakarta " + i, "x"));
         }

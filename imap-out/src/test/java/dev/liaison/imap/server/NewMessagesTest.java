@@ -33,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NewMessagesTest {
 
     private static final Pattern EXISTS = Pattern.compile("^\\* (\\d+) EXISTS$");
-    private final AtomicInteger users = new AtomicInteger();
     private TestImap imap;
 
     @BeforeAll
@@ -47,8 +46,7 @@ class NewMessagesTest {
     }
 
     private String newUser() {
-        String user = "watcher" + users.incrementAndGet();
-        imap.users.put(user, TestImap.PASSWORD);
+        String user = imap.newUser("watcher");
         return user;
     }
 

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -32,7 +31,6 @@ class SeenFlagTest {
     private static final List<String> SEEN_SETTING_ITEMS = List.of("BODY[]", "BODY[HEADER]", "BODY[TEXT]", "RFC822",
             "RFC822.TEXT", "BODY[1]", "BODY[]<0.10>");
     private static final Pattern SEEN_IN_FLAGS = Pattern.compile("FLAGS \\([^)]*\\\\Seen");
-    private final AtomicInteger users = new AtomicInteger();
     private TestImap imap;
 
     @BeforeAll
@@ -47,8 +45,7 @@ class SeenFlagTest {
 
     /** A new user with one unseen message in INBOX. */
     private String userWithOneMessage() {
-        String user = "reader" + users.incrementAndGet();
-        imap.users.put(user, TestImap.PASSWORD);
+        String user = imap.newUser("reader");
         DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("to read", "the text"));
         return user;
     }

@@ -18,6 +18,8 @@ final class TestImap implements AutoCloseable {
     static final String PASSWORD = "correct horse battery staple";
 
     final Database database;
+    private static final java.util.concurrent.atomic.AtomicInteger USERS = new java.util.concurrent.atomic.AtomicInteger();
+
     final Map<String, String> users = new ConcurrentHashMap<>(Map.of("alice", PASSWORD, "bob", PASSWORD));
     private final boolean ownsDatabase;
     private final ImapEvents events;
@@ -67,6 +69,33 @@ final class TestImap implements AutoCloseable {
     private Optional<String> authenticate(String login, String password) {
         String user = login.toLowerCase(Locale.ROOT);
         return PASSWORD.equals(password) && users.containsKey(user) ? Optional.of(user) : Optional.empty();
+    }
+
+    /** A user no test has used yet, named {@code prefix} and a number, with {@link #PASSWORD}. */
+    String newUser(String prefix) {
+        String user = prefix + USERS.incrementAndGet();
+        users.put(user, PASSWORD);
+        return user;
+    }
+
+    /**
+     * A new user (named {@code prefix} and a number) whose {@code folder} got {@code messages}
+     * messages (UIDs 1..n), logged in over TLS with the folder selected and the messages of
+     * {@code expungedUids} (a UID set) expunged by this session.
+     */
+    RawImap selectedAfterExpunging(String prefix, String folder, int messages, String expungedUids) throws Exception {
+        String user = newUser(prefix);
+        for (int i = 1; i <= messages; i++) {
+            DeliveryHelper.deliver(this, user, folder, MailClient.simple("message " + i, "x"));
+        }
+        RawImap c = RawImap.tls(imapsPort());
+        c.login(user);
+        c.command("SELECT " + folder);
+        c.command("UID STORE " + expungedUids + " +FLAGS.SILENT (\\Deleted)");
+        if (!RawImap.last(c.command("EXPUNGE")).contains("OK")) {
+            throw new AssertionError("EXPUNGE failed for " + user);
+        }
+        return c;
     }
 
     int imapPort() {

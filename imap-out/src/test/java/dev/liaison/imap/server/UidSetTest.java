@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UidSetTest {
 
-    private final AtomicInteger users = new AtomicInteger();
     private TestImap imap;
 
     @BeforeAll
@@ -33,16 +31,7 @@ class UidSetTest {
     }
 
     private RawImap selectedWithUidsThreeToFive() throws Exception {
-        String user = "uids" + users.incrementAndGet();
-        imap.users.put(user, TestImap.PASSWORD);
-        for (int i = 1; i <= 5; i++) {
-            DeliveryHelper.deliver(imap, user, "T", MailClient.simple("message " + i, "x"));
-        }
-        RawImap c = RawImap.tls(imap.imapsPort());
-        c.login(user);
-        c.command("SELECT T");
-        c.command("UID STORE 1:2 +FLAGS.SILENT (\\Deleted)");
-        assertTrue(RawImap.last(c.command("EXPUNGE")).contains("OK"));
+        RawImap c = imap.selectedAfterExpunging("uids", "T", 5, "1:2");
         assertEquals(List.of("* 1 FETCH (UID 3)", "* 2 FETCH (UID 4)", "* 3 FETCH (UID 5)"), fetched(c, "1:*"));
         return c;
     }

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,8 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UnannouncedMessagesTest {
-
-    private final AtomicInteger users = new AtomicInteger();
     private TestImap imap;
 
     @BeforeAll
@@ -34,8 +31,7 @@ class UnannouncedMessagesTest {
 
     /** A user with nine messages in folder A2, selected by the first session. */
     private String userWithNineMessages() {
-        String user = "seq" + users.incrementAndGet();
-        imap.users.put(user, TestImap.PASSWORD);
+        String user = imap.newUser("seq");
         for (int i = 1; i <= 9; i++) {
             DeliveryHelper.deliver(imap, user, "A2", MailClient.simple("m" + i, "x"));
         }
