@@ -43,6 +43,7 @@ import java.util.Optional;
  * REQUESTED relationship and lands in {@code Requests}; the user accepts by writing back (or with
  * {@code liaison relationship unblock}), refuses with {@code liaison relationship block}, after
  * which that sender is refused. An <em>outward</em> alias takes mail from its one correspondent.
+ * Both take the reports mail servers send back with a null sender (bounces, receipts).
  * Every other address of the gateway is unknown to the MX, so nothing reaches a private alias or a
  * Communicator relationship this way. Delivered mail is shown from the correspondent's local
  * alias, so replies go back through the relationship.
@@ -105,7 +106,8 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         if (known.isPresent() && refuses(known.get())) {
             return InboundRecipientVerdict.refused("the recipient does not take mail from this sender");
         }
-        if (alias.target() instanceof AliasTarget.Published && known.isEmpty()
+        // a null sender's message may be a report, which opens no request: the From decides at DATA
+        if (alias.target() instanceof AliasTarget.Published && known.isEmpty() && sender.isPresent()
                 && correspondents.recentRequests(c, alias, clock.instant()) >= NEW_SENDERS_PER_HOUR) {
             return InboundRecipientVerdict.rateLimited("too many new senders for this address; try again later");
         }
@@ -130,7 +132,12 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 }
                 Alias alias = find(c, recipient).orElseThrow(() -> new RefusedMessageException(550, "5.1.1",
                         "no mailbox " + recipient + " here any more"));
-                deliver(c, alias, mail, raw, message.authentication().quarantine(), now);
+                boolean junk = message.authentication().quarantine();
+                if (message.sender().mailbox().isEmpty() && mail.isReport()) {
+                    report(c, alias, mail, raw, junk, now);
+                } else {
+                    deliver(c, alias, mail, raw, junk, now);
+                }
             }
             return null;
         });
@@ -153,6 +160,17 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         if (warning.isEmpty() && !junk && mail.invitation().isPresent()) {
             upgrades.offered(c, link, mail.invitation().get(), ownName(c, alias));
         }
+    }
+
+    /**
+     * A mail server's report on mail the user sent (RFC 3464 bounce, RFC 8098 receipt) comes with a
+     * null reverse path (RFC 5321 §4.5.5) to the address the mail left from, outward aliases
+     * included: filed in the INBOX as it came, opening no relationship and counting against no cap.
+     */
+    private void report(Connection c, Alias alias, LegacyIncomingMail mail, byte[] raw, boolean junk, Instant now)
+            throws Exception {
+        String id = "report:" + HexFormat.of().formatHex(digest(alias.address().toString(), mail, raw));
+        mailboxes.deliver(c, new Delivery(id, alias.owner().value(), junk ? "Junk" : "INBOX", mail.asReport(), false, now));
     }
 
     /** The relationship this message belongs to; a stranger's first message to a published alias opens one. */

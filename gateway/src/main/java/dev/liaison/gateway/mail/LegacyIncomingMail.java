@@ -1,6 +1,8 @@
 package dev.liaison.gateway.mail;
 
 import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.ParseException;
 import jakarta.mail.internet.InternetAddress;
 
 import java.io.ByteArrayOutputStream;
@@ -25,12 +27,15 @@ public final class LegacyIncomingMail {
     private final Author author;
     private final String messageId;
     private final Optional<String> invitation;
+    private final boolean report;
 
-    private LegacyIncomingMail(HeaderSection header, Author author, String messageId, Optional<String> invitation) {
+    private LegacyIncomingMail(HeaderSection header, Author author, String messageId, Optional<String> invitation,
+                               boolean report) {
         this.header = header;
         this.author = author;
         this.messageId = messageId;
         this.invitation = invitation;
+        this.report = report;
     }
 
     /** {@link MalformedMailException} without exactly one parseable {@code From} mailbox. */
@@ -39,6 +44,7 @@ public final class LegacyIncomingMail {
         String from = null;
         String messageId = "";
         Optional<String> invitation = Optional.empty();
+        boolean report = false;
         for (HeaderSection.Field field : header.fields()) {
             if (field.is(LegacyOutgoingMail.INVITE_FIELD) && invitation.isEmpty()) {
                 // folded into pieces by the sender (LegacyOutgoingMail): the whitespace is not the token's
@@ -51,12 +57,23 @@ public final class LegacyIncomingMail {
                 from = header.value(field);
             } else if (field.is("Message-ID") && messageId.isEmpty()) {
                 messageId = header.value(field).strip();
+            } else if (field.is("Content-Type")) {
+                report = isReport(header.value(field));
             }
         }
         if (from == null) {
             throw new MalformedMailException("no From field: a correspondent must say who they are");
         }
-        return new LegacyIncomingMail(header, author(from), messageId, invitation);
+        return new LegacyIncomingMail(header, author(from), messageId, invitation, report);
+    }
+
+    /** RFC 6522: a delivery status notification (RFC 3464) or a disposition notification (RFC 8098). */
+    private static boolean isReport(String contentType) {
+        try {
+            return new ContentType(contentType.strip()).match("multipart/report");
+        } catch (ParseException e) {
+            return false;
+        }
     }
 
     public Author author() {
@@ -66,6 +83,11 @@ public final class LegacyIncomingMail {
     /** The Communicator invitation the sender's gateway offered ({@code Communicator-Invite}), unchecked. */
     public Optional<String> invitation() {
         return invitation;
+    }
+
+    /** Whether the message is a report ({@code multipart/report}): what mail servers send back about mail. */
+    public boolean isReport() {
+        return report;
     }
 
     /** The {@code Message-ID} as written, or empty: the key a sender's retry is recognised by. */
@@ -83,13 +105,32 @@ public final class LegacyIncomingMail {
         write(out, "X-Original-From: " + HeaderText.mailbox(author.displayName().orElse(""), author.address()));
         warning.ifPresent(w -> write(out, "X-Liaison-Warning: " + HeaderText.unstructured(w)));
         for (HeaderSection.Field field : header.fields()) {
-            if (!field.is("From") && !field.is("Reply-To") && !field.is("Sender") && !field.is("X-Original-From")
-                    && !field.is("X-Liaison-Warning") && !field.is(LegacyOutgoingMail.INVITE_FIELD)) {
+            if (!field.is("From") && !field.is("Reply-To") && !field.is("Sender") && !gatewayOnly(field)) {
                 header.copy(field, out);
             }
         }
         header.copyRest(out);
         return out.toByteArray();
+    }
+
+    /**
+     * A report as the user's mail client is shown it: from the reporting server as it came (it
+     * speaks for no correspondent, so there is no alias to put in its place), without the fields
+     * only the gateway may write.
+     */
+    public byte[] asReport() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(header.sizeHint());
+        for (HeaderSection.Field field : header.fields()) {
+            if (!gatewayOnly(field)) {
+                header.copy(field, out);
+            }
+        }
+        header.copyRest(out);
+        return out.toByteArray();
+    }
+
+    private static boolean gatewayOnly(HeaderSection.Field field) {
+        return field.is("X-Original-From") || field.is("X-Liaison-Warning") || field.is(LegacyOutgoingMail.INVITE_FIELD);
     }
 
     private static Author author(String from) throws MalformedMailException {

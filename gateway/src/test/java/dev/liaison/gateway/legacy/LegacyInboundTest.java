@@ -326,6 +326,31 @@ class LegacyInboundTest {
     }
 
     @Test
+    void aMailServersBounceReachesTheInboxThroughEitherAddressAndOpensNoRelationship() throws Exception {
+        String hugo = "hugo." + shortId() + "@legacy.example";
+        String outward = gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).open(c,
+                Login.of("alex"), hugo, "Hugo", RelationshipState.ACTIVE, java.util.Optional.empty())
+                .outwardAlias().address().toString());
+        String daemon = "mailer-daemon@mx." + shortId() + ".example";
+        for (String to : List.of(outward, published)) {
+            String subject = "Undelivered Mail Returned to Sender " + shortId();
+            MimeMessage bounce = bounce(daemon, to, subject, true);
+            Transport.send(bounce);
+            Transport.send(bounce); // the reporting server did not see our 250
+            MimeMessage filed = only("INBOX", subject);
+            assertEquals(daemon, ((InternetAddress) filed.getFrom()[0]).getAddress(), "as it came");
+            assertEquals(null, filed.getHeader("X-Liaison-Warning"), "fields only the gateway writes are dropped");
+            assertTrue(filed.getContentType().startsWith("multipart/report"), filed.getContentType());
+            assertEquals(0, folder("Requests", subject).size());
+        }
+        assertTrue(gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).find(c,
+                new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("alex")).orElseThrow().id(), daemon))
+                .isEmpty(), "a report is no correspondent's first message");
+        assertEquals(550, refusal(bounce(daemon, outward, "not a report " + shortId(), false)),
+                "a null sender's ordinary mail is still nobody's but the correspondent's");
+    }
+
+    @Test
     void aStrangerIsAnsweredFromThePublishedAddressTheyWroteTo() throws Exception {
         String ivy = "ivy." + shortId() + "@legacy.example";
         send(ivy, "Ivy", published, "hello " + shortId(), "<" + shortId() + "@legacy.example>");
@@ -559,6 +584,25 @@ class LegacyInboundTest {
         m.setText("Body of " + subject + "\r\n");
         m.saveChanges();
         return m;
+    }
+
+    /** A message with a null reverse path, as mail servers send reports: RFC 3464 when {@code report}. */
+    private static MimeMessage bounce(String from, String to, String subject, boolean report) throws Exception {
+        String boundary = "b-" + shortId();
+        String text = "From: Mail Delivery System <" + from + ">\r\nTo: " + to + "\r\nSubject: " + subject + "\r\n"
+                + "Message-ID: <" + shortId() + "@mx.legacy.example>\r\nX-Liaison-Warning: forged\r\nMIME-Version: 1.0\r\n"
+                + (report ? "Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"" + boundary + "\"\r\n\r\n"
+                + "--" + boundary + "\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+                + "--" + boundary + "\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.legacy.example\r\n\r\n"
+                + "Final-Recipient: rfc822; nobody@legacy.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n"
+                + "--" + boundary + "--\r\n"
+                : "Content-Type: text/plain\r\n\r\nBuy now.\r\n");
+        return new MimeMessage(mx("<>"), new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            @Override
+            protected void updateMessageID() {
+                // a retry is the same message: its Message-ID stays
+            }
+        };
     }
 
     /** The SMTP reply code the MX refused the message with. */
