@@ -38,6 +38,8 @@ import java.util.concurrent.CountDownLatch;
 public final class DemoCommand implements Callable<Integer> {
 
     private static final int PORTS_PER_GATEWAY = 10;
+    /** In each side's directory: its alias for the other side, so a restart names the same one. */
+    private static final String CONTACT_FILE = "demo-contact";
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "liaison-demo",
             description = "where both gateways keep their data (default: ./${DEFAULT-VALUE})")
@@ -76,17 +78,17 @@ public final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < 2; i++) {
             passwords.put(sides.get(i).name(), user(gateways.get(i), sides.get(i)));
         }
-        Map<String, String> aliases = connect(gateways.get(0), gateways.get(1));
+        Map<String, String> aliases = connect(sides, gateways);
         report(sides, passwords, aliases);
         stopped.await();
         return 0;
     }
 
-    private Configuration configuration(Side side, Path trust) {
+    private Configuration configuration(Side side, Path trust) throws IOException {
         ConfigurationSources sources = new ConfigurationSources();
         Map<ConfigKey, String> values = new LinkedHashMap<>();
         values.put(ConfigKey.DOMAIN, side.domain());
-        values.put(ConfigKey.DATA_DIR, side.dir().toString());
+        values.put(ConfigKey.DATA_DIR, side.dir().toAbsolutePath().toString());
         values.put(ConfigKey.BIND_ADDRESS, "127.0.0.1");
         values.put(ConfigKey.SMTP_SUBMISSION_PORT, String.valueOf(side.port(0)));
         values.put(ConfigKey.SMTP_SUBMISSIONS_PORT, String.valueOf(side.port(1)));
@@ -95,10 +97,29 @@ public final class DemoCommand implements Callable<Integer> {
         values.put(ConfigKey.HTTP_PORT, String.valueOf(side.port(4)));
         values.put(ConfigKey.SMTP_INBOUND_PORT, String.valueOf(side.port(5)));
         values.put(ConfigKey.HTTP_PUBLIC_URL, "https://localhost:" + side.port(4));
-        values.put(ConfigKey.RELAY_TRUSTED_CERTIFICATES, trust.toString());
+        values.put(ConfigKey.RELAY_TRUSTED_CERTIFICATES, trust.toAbsolutePath().toString());
         values.put(ConfigKey.RELAY_PRIVATE_DESTINATIONS, "true"); // both gateways are on this machine
         values.forEach((k, v) -> sources.option(k.key(), v));
+        writeAdminConfiguration(side, values);
         return sources.resolve();
+    }
+
+    /**
+     * The side's settings as a {@code liaison.conf}, so admin commands ({@code --config} it) act on
+     * this gateway: without it they would use the defaults (domain {@code localhost}, port 8443)
+     * and, say, hand out invitations nobody can reach.
+     */
+    private static void writeAdminConfiguration(Side side, Map<ConfigKey, String> values) throws IOException {
+        StringBuilder conf = new StringBuilder("# Written by liaison demo at each start: the settings of the demo's gateway "
+                + side.name() + ".\n# Use it with admin commands: liaison user list --config " + adminConfiguration(side) + "\n");
+        values.forEach((key, value) -> conf.append(key.key()).append(" = ")
+                .append(value.replace("\\", "\\\\")).append('\n'));
+        Files.createDirectories(side.dir());
+        Files.writeString(adminConfiguration(side), conf, StandardCharsets.UTF_8);
+    }
+
+    private static Path adminConfiguration(Side side) {
+        return side.dir().toAbsolutePath().resolve("liaison.conf");
     }
 
     /** Each gateway's self-signed certificate, made now if new, trusted by the other. */
@@ -139,30 +160,57 @@ public final class DemoCommand implements Callable<Integer> {
         return password;
     }
 
-    /** Alex's and Blair's aliases for each other, establishing the relationship on the first run. */
-    private Map<String, String> connect(Gateway alex, Gateway blair) throws Exception {
-        Optional<String> a = activeAlias(alex, "alex");
-        Optional<String> b = activeAlias(blair, "blair");
+    /**
+     * Alex's and Blair's aliases for each other, establishing the relationship on the first run.
+     * Each side keeps its alias for the other in its directory: the users' other relationships
+     * (people they invited, plain-email correspondents) are no one the demo may point them to.
+     */
+    private Map<String, String> connect(List<Side> sides, List<Gateway> gateways) throws Exception {
+        Side alexSide = sides.get(0);
+        Side blairSide = sides.get(1);
+        Gateway alex = gateways.get(0);
+        Gateway blair = gateways.get(1);
+        Optional<String> a = remembered(alex, alexSide);
+        Optional<String> b = remembered(blair, blairSide);
         if (a.isEmpty() || b.isEmpty()) {
+            List<String> alexBefore = activeAliases(alex, "alex");
+            List<String> blairBefore = activeAliases(blair, "blair");
             Invitations.Issued issued = alex.database().inTransaction(c -> alex.relay().invitations()
                     .create(c, Login.of("alex"), "Alex", Invitations.DEFAULT_LIFETIME));
             blair.database().inTransaction(c -> blair.relay().invitations()
                     .accept(c, Login.of("blair"), "Blair", issued.token()));
             long deadline = System.nanoTime() + 60_000_000_000L;
-            while ((a = activeAlias(alex, "alex")).isEmpty() || (b = activeAlias(blair, "blair")).isEmpty()) {
+            while ((a = added(alex, "alex", alexBefore)).isEmpty() || (b = added(blair, "blair", blairBefore)).isEmpty()) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the demo gateways did not connect within 60 s; see the log above");
                 }
                 Thread.sleep(100);
             }
+            Files.writeString(alexSide.dir().resolve(CONTACT_FILE), a.get() + "\n", StandardCharsets.UTF_8);
+            Files.writeString(blairSide.dir().resolve(CONTACT_FILE), b.get() + "\n", StandardCharsets.UTF_8);
         }
         return Map.of("alex", a.get(), "blair", b.get());
     }
 
-    private static Optional<String> activeAlias(Gateway gateway, String user) {
+    /** The side's alias for the other from an earlier run, if that relationship is still active. */
+    private static Optional<String> remembered(Gateway gateway, Side side) throws IOException {
+        Path file = side.dir().resolve(CONTACT_FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        String alias = Files.readString(file, StandardCharsets.UTF_8).strip();
+        return activeAliases(gateway, side.name()).contains(alias) ? Optional.of(alias) : Optional.empty();
+    }
+
+    /** An active alias of {@code user} that was not among {@code before}: the relationship just made. */
+    private static Optional<String> added(Gateway gateway, String user, List<String> before) {
+        return activeAliases(gateway, user).stream().filter(alias -> !before.contains(alias)).findFirst();
+    }
+
+    private static List<String> activeAliases(Gateway gateway, String user) {
         return gateway.database().inTransaction(c -> gateway.relay().control().list(c, Login.of(user)).stream()
                 .filter(r -> r.state() == RelationshipState.ACTIVE).map(RelationshipControl.Listed::alias)
-                .flatMap(Optional::stream).reduce((first, second) -> second));
+                .flatMap(Optional::stream).toList());
     }
 
     private void report(List<Side> sides, Map<String, char[]> passwords, Map<String, String> aliases) throws IOException {
@@ -185,8 +233,9 @@ public final class DemoCommand implements Callable<Integer> {
             gateways.add(g);
             text.append(String.format("%n  %s@%s%n    SMTP  127.0.0.1:%d STARTTLS (or %d TLS)%n"
                             + "    IMAP  127.0.0.1:%d STARTTLS (or %d TLS)%n    login %s  password %s%n"
-                            + "    write to %s at %s%n", side.name(), side.domain(), side.port(0), side.port(1),
-                    side.port(2), side.port(3), side.name(), password, other.name(), aliases.get(side.name())));
+                            + "    write to %s at %s%n    admin commands: liaison <command> --config %s%n", side.name(),
+                    side.domain(), side.port(0), side.port(1), side.port(2), side.port(3), side.name(), password,
+                    other.name(), aliases.get(side.name()), adminConfiguration(side)));
         }
         text.append("\n  Certificates are self-signed (").append(dataDir.resolve("peers.pem").toAbsolutePath())
                 .append("): accept them in your mail client.\n");

@@ -60,12 +60,51 @@ class DemoRelayCrashIT {
             awaitCount(again, "crash while relaying", 1);
             Thread.sleep(2000); // anything queued twice would have arrived by now
             assertEquals(1, count(again, "crash while relaying"), "relayed exactly once");
+            assertEquals(first.aliasForBlair(), again.aliasForBlair());
+            connectAlexWithAnotherUser();
         } finally {
             restarted.destroy(); // SIGTERM
             assertTrue(restarted.waitFor(60, TimeUnit.SECONDS), "the demo stops on SIGTERM");
         }
         String log = Files.readString(work.resolve("demo-" + portBase + ".log"));
         assertTrue(log.split("Liaison stopped", -1).length - 1 >= 2, "both gateways stopped cleanly:\n" + log);
+
+        Files.delete(info);
+        Process third = demo(portBase, info, Map.of());
+        try {
+            assertEquals(first.aliasForBlair(), Info.read(info).aliasForBlair(),
+                    "after a restart alex is told blair's alias, not that of alex's newer relationship");
+        } finally {
+            third.destroy();
+            assertTrue(third.waitFor(60, TimeUnit.SECONDS), "the demo stops on SIGTERM");
+        }
+    }
+
+    /**
+     * With the admin commands on each side's {@code liaison.conf} (the demo writes them), alex
+     * invites a new user of blair's gateway, and the relationship becomes active on both sides:
+     * the invitation names the demo's gateway, not the defaults'.
+     */
+    private void connectAlexWithAnotherUser() throws Exception {
+        LiaisonProcess cli = new LiaisonProcess(work, Map.of());
+        String alex = work.resolve("demo/alex/liaison.conf").toString();
+        String blair = work.resolve("demo/blair/liaison.conf").toString();
+        LiaisonProcess.Result added = cli.runWithInput("casey's long passphrase\n", "user", "add", "casey",
+                "--display-name", "Casey", "--password-stdin", "--config", blair);
+        assertEquals(0, added.exitCode(), added.toString());
+        LiaisonProcess.Result invited = cli.run("invite", "create", "--user", "alex",
+                "--qr", work.resolve("casey.png").toString(), "--config", alex);
+        Matcher link = Pattern.compile("link: +(\\S+)").matcher(invited.stdout());
+        assertTrue(invited.exitCode() == 0 && link.find(), invited.toString());
+        LiaisonProcess.Result accepted = cli.run("invite", "accept", "--user", "casey", link.group(1), "--config", blair);
+        assertEquals(0, accepted.exitCode(), accepted.toString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        LiaisonProcess.Result listed;
+        while ((listed = cli.run("relationship", "list", "--user", "alex", "--config", alex)).stdout()
+                .split(" active ", -1).length - 1 < 2) {
+            assertTrue(System.nanoTime() < deadline, "alex's relationship with casey became active: " + listed);
+            Thread.sleep(500);
+        }
     }
 
     private Process demo(int portBase, Path info, Map<String, String> environment) throws Exception {
