@@ -1,6 +1,8 @@
 package dev.liaison.smtp.message;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * What a service does with the header fields of the messages it receives, decided field by field
@@ -11,8 +13,9 @@ import java.util.Locale;
  * that is neither a field nor a continuation: taken as the start of the body, as the MX does, it
  * would carry the fields after it (a {@code Bcc:} among them) into the body, past every rule and
  * every whitelist, to the recipient. A mail client never writes one. The inbound MX drops every
- * {@code Authentication-Results:} field that claims to come from this host (RFC 8601 §5: a sender
- * could otherwise forge the verdict we are about to add) and refuses 8-bit header text, since
+ * {@code Authentication-Results:} field that claims to come from this host or from the mail
+ * domains it serves (RFC 8601 §5: a sender could otherwise forge the verdict we are about to add,
+ * or one a filter trusts because it names the user's own domain) and refuses 8-bit header text, since
  * SMTPUTF8 (RFC 6531) is not offered.
  */
 public final class HeaderRules {
@@ -20,13 +23,17 @@ public final class HeaderRules {
     private static final String AUTHENTICATION_RESULTS = "Authentication-Results";
 
     private final boolean dropsBcc;
+    /** Authserv-ids whose verdicts only this host may give: its name, the served domains and names under them. */
     private final String authservId;
+    private final List<String> ownDomains;
     private final boolean eightBitAllowed;
     private final boolean strayLinesRefused;
 
-    private HeaderRules(boolean dropsBcc, String authservId, boolean eightBitAllowed, boolean strayLinesRefused) {
+    private HeaderRules(boolean dropsBcc, String authservId, Set<String> ownDomains, boolean eightBitAllowed,
+                        boolean strayLinesRefused) {
         this.dropsBcc = dropsBcc;
         this.authservId = authservId;
+        this.ownDomains = ownDomains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
         this.eightBitAllowed = eightBitAllowed;
         this.strayLinesRefused = strayLinesRefused;
     }
@@ -36,18 +43,18 @@ public final class HeaderRules {
      * that is not a field refuses the message.
      */
     public static HeaderRules forSubmission() {
-        return new HeaderRules(true, "", true, true);
+        return new HeaderRules(true, "", Set.of(), true, true);
     }
 
     /**
-     * Drops {@code Authentication-Results:} fields whose authserv-id is {@code hostname}; refuses
-     * 8-bit header text.
+     * Drops {@code Authentication-Results:} fields whose authserv-id is {@code hostname}, one of
+     * {@code domains} or a name under one of them; refuses 8-bit header text.
      */
-    public static HeaderRules forInbound(String hostname) {
+    public static HeaderRules forInbound(String hostname, Set<String> domains) {
         if (hostname == null || hostname.isEmpty()) {
             throw new IllegalArgumentException("the inbound header rules need this host's name");
         }
-        return new HeaderRules(false, hostname, false, false);
+        return new HeaderRules(false, hostname, domains, false, false);
     }
 
     boolean eightBitAllowed() {
@@ -71,7 +78,15 @@ public final class HeaderRules {
             return false;
         }
         String text = field.text();
-        return authservId(text, text.indexOf(':') + 1).equalsIgnoreCase(authservId); // white space may precede the ':'
+        return claimsToBeOurs(authservId(text, text.indexOf(':') + 1)); // white space may precede the ':'
+    }
+
+    private boolean claimsToBeOurs(String id) {
+        if (id.equalsIgnoreCase(authservId)) {
+            return true;
+        }
+        String lower = id.toLowerCase(Locale.ROOT);
+        return ownDomains.stream().anyMatch(d -> lower.equals(d) || lower.endsWith("." + d));
     }
 
     /**

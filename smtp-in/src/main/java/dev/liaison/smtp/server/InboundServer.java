@@ -44,7 +44,7 @@ public final class InboundServer implements AutoCloseable {
     public static InboundServer start(InboundSettings settings, SslContext tls, InboundServices services)
             throws IOException {
         Objects.requireNonNull(tls, "tls");
-        MessageAssembler assembler = MessageAssembler.forInbound(settings.limits(), HeaderRules.forInbound(settings.hostname()));
+        MessageAssembler assembler = MessageAssembler.forInbound(settings.limits(), HeaderRules.forInbound(settings.hostname(), settings.domains()));
         SMTPProtocol protocol;
         try {
             protocol = InboundProtocol.create(settings, services, assembler);

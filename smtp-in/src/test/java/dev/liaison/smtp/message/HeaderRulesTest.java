@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Which header fields each service drops (RFC 8601 §5 for forged Authentication-Results). */
 class HeaderRulesTest {
 
-    private final HeaderRules inbound = HeaderRules.forInbound("mx.gw.example");
+    private final HeaderRules inbound = HeaderRules.forInbound("mx.gw.example", java.util.Set.of("alex.example"));
 
     @Test
     void authservIdIsTheFirstValueAfterCommentsAndFolds() {
@@ -27,6 +27,15 @@ class HeaderRulesTest {
         assertFalse(inbound.drops("Authentication-Results", field("Authentication-Results: mx.gw.example.evil; x\r\n")));
         assertFalse(inbound.drops("Authentication-Results", field("Authentication-Results: relay.example; spf=pass\r\n")));
         assertFalse(inbound.drops("Bcc", field("Bcc: someone@x.example\r\n")), "an MX delivers what it was given");
+    }
+
+    @Test
+    void inboundDropsResultsNamingAServedDomainOrANameUnderIt() {
+        // a filter or client trusting verdicts that name the user's own domain must not meet a forged one
+        assertTrue(inbound.drops("Authentication-Results", field("Authentication-Results: alex.example; dmarc=pass\r\n")));
+        assertTrue(inbound.drops("Authentication-Results", field("Authentication-Results: MX2.Alex.Example; dkim=pass\r\n")));
+        assertFalse(inbound.drops("Authentication-Results", field("Authentication-Results: notalex.example; spf=pass\r\n")));
+        assertFalse(inbound.drops("Authentication-Results", field("Authentication-Results: alex.example.evil; spf=pass\r\n")));
     }
 
     @Test

@@ -26,7 +26,7 @@ class MessageDraftTest {
     @Test
     void aMessageWithoutBlindCopiesKeepsNoneAsideAndAnMxKeepsBccInTheMessage() {
         assertEquals(0, draft("From: a@x.example", "Subject: s", "", "Bcc: in the body").blindCopyFields().length);
-        MessageDraft inbound = new MessageDraft(LIMITS, HeaderRules.forInbound("mx.x.example"));
+        MessageDraft inbound = new MessageDraft(LIMITS, HeaderRules.forInbound("mx.x.example", java.util.Set.of("x.example")));
         for (String line : new String[] {"Bcc: b@x.example", "", "x"}) {
             inbound.append((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         }
@@ -129,7 +129,7 @@ class MessageDraftTest {
     }
 
     private static MessageDraft inbound(String... lines) {
-        MessageDraft draft = new MessageDraft(Limits.DEFAULT, HeaderRules.forInbound("mx.x.example"));
+        MessageDraft draft = new MessageDraft(Limits.DEFAULT, HeaderRules.forInbound("mx.x.example", java.util.Set.of("x.example")));
         for (String line : lines) {
             draft.append((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         }
