@@ -5,6 +5,9 @@ import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The RFC 3464 delivery status notification behind {@link Notices#undeliverable}: {@code
@@ -16,9 +19,15 @@ import java.util.List;
  */
 final class DeliveryReport {
 
-    /** Why and since when a message was not delivered. */
-    record Failure(boolean expired, String reason, Instant since, Instant date) {
+    /**
+     * Why and since when a message was not delivered; {@code smtpReply}, the mail server's last
+     * reply when it was plain email (code first).
+     */
+    record Failure(boolean expired, String reason, Instant since, Instant date, Optional<String> smtpReply) {
     }
+
+    /** A reply's enhanced status code (RFC 3463) after its basic code: "550 5.1.1 …" → 5.1.1. */
+    private static final Pattern ENHANCED = Pattern.compile("^[45][0-9][0-9][ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\b");
 
     private static final String NO_SUBJECT = "(no subject)";
 
@@ -43,8 +52,9 @@ final class DeliveryReport {
 
     private static String humanText(String alias, Failure failure) {
         String why = failure.expired()
-                ? "Liaison kept trying to deliver it since " + Notices.humanDate(failure.since())
-                        + ", but the recipient's gateway could not be reached, and it has now given up."
+                ? "Liaison kept trying to deliver it since " + Notices.humanDate(failure.since()) + ", but "
+                        + (failure.smtpReply().isPresent() ? "the recipient's mail server did not accept it"
+                        : "the recipient's gateway could not be reached") + ", and it has now given up."
                 : "It was refused after you sent it on " + Notices.humanDate(failure.since()) + ".";
         return "Your message to " + alias + " could not be delivered.\n\n" + why + "\n\n"
                 + "Reason: " + HeaderText.clean(failure.reason(), MailLimits.MAX_REASON_CHARS) + "\n\n"
@@ -73,14 +83,24 @@ final class DeliveryReport {
 
     /** RFC 3464 §2.2 per-message fields, an empty line, §2.3 per-recipient fields. */
     private static String status(String domain, String alias, Failure failure) {
+        String diagnostic = failure.smtpReply().map(reply -> "smtp; " + reply).orElse("x-liaison; " + failure.reason());
         return "Reporting-MTA: dns; " + domain + "\r\n"
                 + "Arrival-Date: " + HeaderText.date(failure.since()) + "\r\n"
                 + "\r\n"
                 + "Final-Recipient: rfc822; " + alias + "\r\n"
                 + "Action: failed\r\n"
-                + "Status: " + (failure.expired() ? "4.4.7" : "5.0.0") + "\r\n"
-                + "Diagnostic-Code: x-liaison; " + HeaderText.asciiLine(failure.reason(), MailLimits.MAX_REASON_CHARS) + "\r\n"
+                + "Status: " + statusCode(failure) + "\r\n"
+                + "Diagnostic-Code: " + HeaderText.asciiLine(diagnostic, MailLimits.MAX_REASON_CHARS) + "\r\n"
                 + "Last-Attempt-Date: " + HeaderText.date(failure.date()) + "\r\n";
+    }
+
+    /** Expired: 4.4.7; refused: the server's own enhanced code when it gave a permanent one, else 5.0.0. */
+    private static String statusCode(Failure failure) {
+        if (failure.expired()) {
+            return "4.4.7";
+        }
+        return failure.smtpReply().map(ENHANCED::matcher).filter(Matcher::find).map(m -> m.group(1))
+                .filter(code -> code.startsWith("5")).orElse("5.0.0");
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -92,7 +93,19 @@ public final class Notices {
     public static byte[] undeliverable(String domain, String recipient, String alias, byte[] original, boolean expired,
                                        String reason, Instant since, Instant date) {
         return DeliveryReport.render(domain, recipient, alias, original,
-                new DeliveryReport.Failure(expired, reason, since, date));
+                new DeliveryReport.Failure(expired, reason, since, date, Optional.empty()));
+    }
+
+    /**
+     * {@link #undeliverable} of plain email: {@code smtpReply}, the recipient's mail server's last
+     * reply (code first), becomes the report's {@code Diagnostic-Code: smtp;} and, for a refusal,
+     * gives its enhanced status code (RFC 3463) to {@code Status}.
+     */
+    public static byte[] undeliverablePlainEmail(String domain, String recipient, String address, byte[] original,
+                                                 boolean expired, String reason, Optional<String> smtpReply,
+                                                 Instant since, Instant date) {
+        return DeliveryReport.render(domain, recipient, address, original,
+                new DeliveryReport.Failure(expired, reason, since, date, smtpReply));
     }
 
     /** What a failure notice returns of a message: its header section (keep only this for one). */

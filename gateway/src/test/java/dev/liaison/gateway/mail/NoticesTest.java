@@ -178,6 +178,28 @@ class NoticesTest {
     }
 
     @Test
+    void plainEmailsNoticeGivesTheMailServersReplyAndItsStatusCode() throws Exception {
+        Instant since = Instant.parse("2025-05-29T09:00:00Z");
+        byte[] original = octets("Subject: hi\r\nMessage-ID: <a@liaison.invalid>\r\n\r\nhi\r\n");
+        String reason = "refused: mx.example.org answered RCPT TO with 550 5.1.1 (address): no such user";
+        java.util.Optional<String> reply = java.util.Optional.of("550 5.1.1 (address): no such user");
+
+        String refused = status(Notices.undeliverablePlainEmail(DOMAIN, USER, ALIAS, original, false, reason, reply, since, DATE));
+        assertTrue(refused.contains("\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 (address): no such user\r\n"),
+                refused);
+        String expired = status(Notices.undeliverablePlainEmail(DOMAIN, USER, ALIAS, original, true, reason,
+                java.util.Optional.of("451 4.3.0 try later"), since, DATE));
+        assertTrue(expired.contains("\r\nStatus: 4.4.7\r\nDiagnostic-Code: smtp; 451 4.3.0 try later\r\n"), expired);
+        String bare = status(Notices.undeliverablePlainEmail(DOMAIN, USER, ALIAS, original, false, reason,
+                java.util.Optional.of("554 go away"), since, DATE));
+        assertTrue(bare.contains("\r\nStatus: 5.0.0\r\nDiagnostic-Code: smtp; 554 go away\r\n"), bare);
+        MimeMessage notice = TestMail.parse(Notices.undeliverablePlainEmail(DOMAIN, USER, ALIAS, original, true, reason,
+                java.util.Optional.of("451 4.3.0 try later"), since, DATE));
+        String text = (String) ((jakarta.mail.internet.MimeMultipart) notice.getContent()).getBodyPart(0).getContent();
+        assertTrue(text.contains("mail server did not accept it") && !text.contains("gateway could not be reached"), text);
+    }
+
+    @Test
     void undeliverableOfAnUnparseableOriginalStillAttachesItAndHasNoSubject() throws Exception { // no empty line: all of it
         byte[] original = octets("no header here\nat all\r\n");
 

@@ -47,9 +47,9 @@ final class LegacyBounces implements ExpiryListener {
         String reason = (expired ? "not accepted by the recipient's mail server in time" : "refused")
                 + (envelope.lastError().isEmpty() ? "" : ": " + envelope.lastError());
         Instant now = clock.instant();
-        byte[] notice = Notices.undeliverable(domain, mail.get().owner() + "@" + domain,
+        byte[] notice = Notices.undeliverablePlainEmail(domain, mail.get().owner() + "@" + domain,
                 mail.get().recipient().toString(), envelope.envelope().sharedArray(), expired, reason,
-                envelope.enqueuedAt(), now);
+                SmtpReplies.replyIn(envelope.lastError()), envelope.enqueuedAt(), now);
         try {
             mailboxes.deliver(c, new Delivery("legacy-undeliverable:" + envelope.id().value(), mail.get().owner(),
                     "INBOX", notice, false, now));

@@ -48,6 +48,19 @@ final class SmtpReplies {
         return new DeliveryOutcome.Retry(server + ": " + describe(failure), Duration.ZERO);
     }
 
+    /** A reply as {@link #classify} names it in a reason: "… answered RCPT TO with 550 5.1.1 …". */
+    private static final java.util.regex.Pattern NAMED_REPLY =
+            java.util.regex.Pattern.compile(" answered [A-Z ]+ with ([45][0-9][0-9][ -].*)$");
+
+    /**
+     * The server's reply in a reason written by {@link #classify} (its code first, addresses
+     * already removed), for the failure notice's {@code Diagnostic-Code: smtp;} (RFC 3464 §2.3.6).
+     */
+    static java.util.Optional<String> replyIn(String reason) {
+        java.util.regex.Matcher m = NAMED_REPLY.matcher(reason);
+        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    }
+
     private static DeliveryOutcome byCode(int code, String reason) {
         if (code >= 500 && code <= 599) {
             return new DeliveryOutcome.Rejected(reason);

@@ -234,7 +234,7 @@ class LegacyDeliveryTest {
         waitUntil(() -> state(id) == OutboundStatus.State.REJECTED);
         assertTrue(status(id).lastError().contains("550"), status(id).lastError());
         waitUntil(() -> notices.size() == 1);
-        assertNotice(notices.get(0), "550", "5.0.0");
+        assertNotice(notices.get(0), "Diagnostic-Code: smtp; 550 5.1.1", "5.1.1"); // the server's own words and code
         clock.advance(Duration.ofHours(1));
         worker.wake();
         Thread.sleep(300);
