@@ -41,6 +41,22 @@ public final class Notices {
                 .text(text);
     }
 
+    /**
+     * The peer ended the relationship: one notice, from its alias, so the user learns it before
+     * writing there (the alias refuses mail from now on).
+     */
+    public static byte[] ended(String domain, String peerName, String alias, String recipient, Instant date) {
+        HeaderText.requireAddress(alias, "alias");
+        String name = HeaderText.clean(peerName, MailLimits.MAX_DISPLAY_NAME_CODE_POINTS);
+        String who = name.isEmpty() ? "Your contact" : name;
+        String text = who + " has ended your relationship.\n\n"
+                + "Mail to " + alias + " is refused from now on, and nothing more arrives from it."
+                + " To write to them again, one of you needs to send a new invitation.\n";
+        return new NoticeWriter(domain, date, HeaderText.mailbox(peerName, alias), recipient, "Relationship ended: " + who)
+                .field("Auto-Submitted", "auto-generated")
+                .text(text);
+    }
+
     /** A legacy conversation now travels end-to-end encrypted: one notice, from the correspondent's alias. */
     public static byte[] upgraded(String domain, String peerName, String alias, String recipient, Instant date) {
         HeaderText.requireAddress(alias, "alias");

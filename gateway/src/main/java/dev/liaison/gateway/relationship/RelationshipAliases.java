@@ -59,6 +59,14 @@ public final class RelationshipAliases {
         mailboxes.deliver(c, new Delivery("upgraded:" + relationshipId, owner.value(), "INBOX", notice, false, now));
     }
 
+    /** Tells the owner once that the peer ended the relationship {@code relationshipId}. */
+    public void ended(Connection c, Login owner, long relationshipId, String peerName, Instant now)
+            throws SQLException, DeliveryException {
+        String alias = addressOf(c, relationshipId).toString();
+        byte[] notice = Notices.ended(domain, peerName, alias, ownAddress(owner), now);
+        mailboxes.deliver(c, new Delivery("ended:" + relationshipId, owner.value(), "INBOX", notice, false, now));
+    }
+
     /**
      * The address of a relationship's alias, remembered after the first look-up: every message
      * delivered from the peer names it, and it never changes (an alias row is never deleted nor

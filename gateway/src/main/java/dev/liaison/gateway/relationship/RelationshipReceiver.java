@@ -193,6 +193,7 @@ public final class RelationshipReceiver implements InboundProcessor {
         if (ended) {
             particles.store().changeState(c, id, RelationshipState.ENDED);
             particles.endpoints().remove(c, id);
+            faces.ended(c, held.row().owner(), id, next.peerName(), now);
             LOG.info("relationship {} of {} ended by the peer", id, owner);
         }
         return new Done();

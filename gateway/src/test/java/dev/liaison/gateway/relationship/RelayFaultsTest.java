@@ -229,6 +229,8 @@ class RelayFaultsTest {
         assertEquals(RelationshipState.ENDED, pair.alex.state(ending.alexRelationship()));
         await(DELIVERY, () -> pair.blair.state(ending.blairRelationship()) == RelationshipState.ENDED,
                 "blair's end to learn that the relationship ended");
+        assertEquals(1, endedNotices(pair.blair, ending.blairAlias()), "blair is told once, from the ended alias");
+        assertEquals(0, endedNotices(pair.alex, ending.alexAlias()), "alex ended it and needs no notice");
 
         String alexRefused = MailClients.refusal(pair.alex, "alex", "alex-pw",
                 message(pair.alex, "alex@alex.test", ending.alexAlias(), "alex after the end"));
@@ -347,6 +349,13 @@ class RelayFaultsTest {
     }
 
     // --- helpers ---
+
+    /** How many "relationship ended" notices from {@code alias} the node's user has in INBOX. */
+    private static long endedNotices(GatewayPair.Node node, String alias) throws Exception {
+        return MailClients.raw(node, "INBOX").stream().map(m -> new String(m, java.nio.charset.StandardCharsets.UTF_8))
+                .filter(m -> m.contains("\r\nSubject: Relationship ended: ") && m.contains("<" + alias + ">\r\n"))
+                .count();
+    }
 
     /** One message each way arrives, from the relationship's alias at the other end. */
     private static void assertMailFlowsBothWays(GatewayPair.Established l, String subject) throws Exception {
