@@ -174,6 +174,33 @@ class BadInputTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"APPEND INBOX {-5}", "APPEND INBOX {}", "APPEND INBOX {5a}", "SEARCH SUBJECT {-1}",
+        "FETCH 1 (BODY.PEEK[HEADER.FIELDS ({-4}"})
+    void aLiteralSizeThatIsNoNumberIsBadWithoutAContinuation(String command) throws Exception {
+        try (RawImap c = selected()) {
+            List<String> answer = c.command(command);
+            assertEquals(1, answer.size(), "no continuation may be offered: " + answer);
+            assertTrue(RawImap.last(answer).matches("a\\d+ BAD .*"), answer.toString());
+            assertAlive(c);
+            assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).contains("MESSAGES 1"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"APPEND INBOX {-5+}", "XFOO {-5+}"})
+    void aNonSynchronizingLiteralSizeThatIsNoNumberIsBadAndEndsTheConnection(String command) throws Exception {
+        try (RawImap c = selected()) {
+            c.send("m1 " + command + "\r\nm2 CREATE Canary\r\n");
+            List<String> answer = c.until("m1");
+            assertTrue(RawImap.last(answer).startsWith("m1 BAD"), answer.toString());
+            assertEquals(null, c.line(), "the connection should be closed");
+        }
+        try (RawImap c = selected()) {
+            assertEquals(1, c.command("LIST \"\" Canary").size(), "the line after the literal was run");
+        }
+    }
+
     @Test
     void anAbandonedLiteralDoesNotHurtTheServer() throws Exception {
         try (RawImap c = selected()) {
