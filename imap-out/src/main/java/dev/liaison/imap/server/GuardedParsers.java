@@ -25,7 +25,8 @@ import java.util.Optional;
  * expect answers the command {@code BAD} (RFC 3501 §7.1.3) instead of dropping the connection.
  * The case that matters: a folder name with an {@code &} that is not valid modified UTF-7 (RFC
  * 3501 §5.1.3) makes James's decoder throw {@link Error}; deeply nested input can overflow the
- * stack of its recursive descent.
+ * stack of its recursive descent. What a parser accepts and the protocol does not, a system flag
+ * that does not exist, is refused here too ({@link SystemFlags}).
  */
 final class GuardedParsers implements ImapCommandParserFactory {
 
@@ -139,6 +140,7 @@ final class GuardedParsers implements ImapCommandParserFactory {
         } catch (Error e) {
             message = (org.apache.james.imap.api.ImapMessage) refuse(tag, e);
         }
+        message = SystemFlags.checked(message, responses);
         if (literal.isPresent() && refusedBefore(message, request, literal.get())) {
             skipLiterals(request, session, literal.get());
         }
