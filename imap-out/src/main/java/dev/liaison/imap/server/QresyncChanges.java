@@ -5,8 +5,6 @@ import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.FetchData;
 import org.apache.james.imap.api.message.UidRange;
-import org.apache.james.imap.api.message.response.ImapResponseMessage;
-import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
@@ -61,9 +59,14 @@ final class QresyncChanges implements ImapProcessor {
         }
         HeldAnswer held = new HeldAnswer(responder);
         return chain.processReactive(message, held, session)
-                .then(Mono.defer(() -> held.resynchronising() ? changes(request, session, responder) : Mono.empty()))
+                .then(Mono.defer(() -> resynchronising(held) ? changes(request, session, responder) : Mono.empty()))
                 .onErrorResume(e -> session.deselect().then(Mono.error(e))) // NO then, and nothing selected
                 .then(Mono.fromRunnable(held::release));
+    }
+
+    /** Whether the selection succeeded with the client's UIDVALIDITY, so changes are due. */
+    private static boolean resynchronising(HeldAnswer held) {
+        return held.ok() && !HumanReadableText.QRESYNC_UIDVALIDITY_MISMATCH.equals(held.tagged().orElseThrow().getTextKey());
     }
 
     /** The FETCH responses of the messages in the request's UID set changed since its MODSEQ. */
@@ -119,41 +122,5 @@ final class QresyncChanges implements ImapProcessor {
     @Override
     public void configure(ImapConfiguration configuration) {
         chain.configure(configuration);
-    }
-
-    /** Passes everything on but the tagged answer, which waits for {@link #release}. */
-    private static final class HeldAnswer implements Responder {
-        private final Responder responder;
-        private StatusResponse tagged;
-
-        HeldAnswer(Responder responder) {
-            this.responder = responder;
-        }
-
-        @Override
-        public void respond(ImapResponseMessage message) {
-            if (message instanceof StatusResponse status && status.getTag() != null) {
-                tagged = status;
-            } else {
-                responder.respond(message);
-            }
-        }
-
-        /** Whether the selection succeeded with the client's UIDVALIDITY, so changes are due. */
-        boolean resynchronising() {
-            return tagged != null && tagged.getServerResponseType() == StatusResponse.Type.OK
-                    && !HumanReadableText.QRESYNC_UIDVALIDITY_MISMATCH.equals(tagged.getTextKey());
-        }
-
-        void release() {
-            if (tagged != null) {
-                responder.respond(tagged);
-            }
-        }
-
-        @Override
-        public void flush() {
-            responder.flush();
-        }
     }
 }
