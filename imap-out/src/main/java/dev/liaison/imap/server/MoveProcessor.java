@@ -15,6 +15,8 @@ import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.metrics.api.MetricFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
@@ -42,6 +44,7 @@ import java.util.Optional;
  */
 final class MoveProcessor extends org.apache.james.imap.processor.MoveProcessor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MoveProcessor.class);
     private static final HumanReadableText MOVED = new HumanReadableText("org.apache.james.imap.MOVED", "moved");
     private final StatusResponseFactory responses;
 
@@ -71,7 +74,12 @@ final class MoveProcessor extends org.apache.james.imap.processor.MoveProcessor 
         }
         return getSelectedMailboxReactive(session, Mono.empty())
                 .flatMap(mailbox -> metaData(mailbox, session))
-                .map(MessageManager.MailboxMetaData::getHighestModSeq);
+                .map(MessageManager.MailboxMetaData::getHighestModSeq)
+                .onErrorResume(MailboxException.class, e -> {
+                    // the messages moved: the client must still hear of them, and OK, without the code
+                    LOG.warn("MOVE: cannot read the source folder's HIGHESTMODSEQ: {}", e.getClass().getSimpleName());
+                    return Mono.empty();
+                });
     }
 
     private static Mono<MessageManager.MailboxMetaData> metaData(MessageManager mailbox, ImapSession session) {

@@ -107,13 +107,7 @@ final class QresyncChanges implements ImapProcessor {
         SearchQuery existing = SearchQuery.of(SearchQuery.uid(asked.stream()
                 .map(range -> new SearchQuery.UidRange(range.getUidFrom(), range.getUidTo()))
                 .toArray(SearchQuery.UidRange[]::new)));
-        return Flux.defer(() -> {
-            try {
-                return Flux.from(mailbox.search(existing, session));
-            } catch (MailboxException e) {
-                return Flux.error(e);
-            }
-        }).map(MessageUid::asLong).collectList()
+        return search(mailbox, existing, session).map(MessageUid::asLong).collectList()
                 .map(uids -> Vanished.gaps(uids.stream().mapToLong(Long::longValue).sorted().toArray(), asked, uidNext - 1));
     }
 
@@ -157,14 +151,19 @@ final class QresyncChanges implements ImapProcessor {
     /** UID, flags and MODSEQ of the messages the search finds, read a range of consecutive UIDs at a time. */
     private static Flux<ComposedMessageIdWithMetaData> changed(MessageManager mailbox, SearchQuery query,
                                                                MailboxSession session) {
+        return search(mailbox, query, session).collectList().flatMapIterable(MessageRange::toRanges)
+                .concatMap(range -> mailbox.listMessagesMetadata(range, session));
+    }
+
+    /** The UIDs of the messages {@code query} finds. */
+    private static Flux<MessageUid> search(MessageManager mailbox, SearchQuery query, MailboxSession session) {
         return Flux.defer(() -> {
             try {
                 return Flux.from(mailbox.search(query, session));
             } catch (MailboxException e) {
                 return Flux.error(e);
             }
-        }).collectList().flatMapIterable(MessageRange::toRanges)
-                .concatMap(range -> mailbox.listMessagesMetadata(range, session));
+        });
     }
 
     /** James's FETCH response for the message; none for one this session has not been told of yet. */
