@@ -1,5 +1,6 @@
 package dev.liaison.imap.server;
 
+import io.netty.buffer.ByteBuf;
 import org.apache.james.imap.api.Tag;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.response.StatusResponse;
@@ -24,13 +25,16 @@ import java.util.Optional;
  * expect answers the command {@code BAD} (RFC 3501 §7.1.3) instead of dropping the connection.
  * The case that matters: a folder name with an {@code &} that is not valid modified UTF-7 (RFC
  * 3501 §5.1.3) makes James's decoder throw {@link Error}; deeply nested input can overflow the
- * stack of its recursive descent.
+ * stack of its recursive descent. What a parser accepts and the protocol does not, a system flag
+ * that does not exist, is refused here too ({@link SystemFlags}).
  */
 final class GuardedParsers implements ImapCommandParserFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardedParsers.class);
     private static final HumanReadableText MALFORMED = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
             "failed. Malformed arguments (a folder name must be valid modified UTF-7, RFC 3501 5.1.3).");
+    private static final HumanReadableText MALFORMED_SIZE = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
+            "failed. A literal's size must be a number of octets (RFC 9051 4.3).");
     private static final HumanReadableText TOO_DEEP = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
             "failed. Arguments nested too deeply; nest less.");
 
@@ -48,10 +52,17 @@ final class GuardedParsers implements ImapCommandParserFactory {
         return (request, session) -> {
             // A command James does not know never reaches a parser of ours: its literal is read away here
             Optional<LiteralLimit.Announced> literal = LiteralLimit.announced(request);
-            org.apache.james.imap.api.ImapMessage message = james.decode(request, session);
+            int start = LiteralLimit.buffer(request).map(ByteBuf::readerIndex).orElse(-1);
+            org.apache.james.imap.api.ImapMessage message;
+            try {
+                message = james.decode(request, session);
+            } catch (NettyImapRequestLineReader.NotEnoughDataException e) {
+                return LiteralContinuations.waiting(request, session, start, e, responses).orElseThrow(() -> e);
+            }
+            LiteralContinuations.decoded(session);
             if (literal.isPresent() && refusedBefore(message, request, literal.get())) {
-                if (literal.get().octets() > Limits.IN_MEMORY_LITERAL_OCTETS) {
-                    session.setAttribute(ProcessorChain.CLOSE_AFTER_ANSWER, Boolean.TRUE); // not read: still arriving
+                if (literal.get().malformed() || literal.get().octets() > Limits.IN_MEMORY_LITERAL_OCTETS) {
+                    session.setAttribute(ProcessorChain.CLOSE_AFTER_ANSWER, Boolean.TRUE); // not read: still arriving, or of no known length
                 } else {
                     skipLiterals(request, session, literal.get());
                 }
@@ -83,6 +94,18 @@ final class GuardedParsers implements ImapCommandParserFactory {
         return responses.taggedBad(tag, null, text);
     }
 
+    /**
+     * A literal whose size is no number (RFC 9051 §9: number = 1*DIGIT) is BAD, before any
+     * continuation. A non-synchronizing one is on its way with a length nobody knows: the
+     * connection is closed after the answer rather than read as commands.
+     */
+    private org.apache.james.imap.api.ImapMessage malformed(Tag tag, ImapSession session, LiteralLimit.Announced literal) {
+        if (!literal.synchronizing()) {
+            session.setAttribute(ProcessorChain.CLOSE_AFTER_ANSWER, Boolean.TRUE);
+        }
+        return responses.taggedBad(tag, null, MALFORMED_SIZE);
+    }
+
     private Object refuse(Tag tag, Throwable e) {
         LOG.debug("malformed command refused: {}", e.getClass().getSimpleName());
         return responses.taggedBad(tag, null, e instanceof StackOverflowError ? TOO_DEEP : MALFORMED);
@@ -101,9 +124,9 @@ final class GuardedParsers implements ImapCommandParserFactory {
     private org.apache.james.imap.api.ImapMessage parse(ImapCommandParser parser, ImapRequestLineReader request, Tag tag,
                                                          ImapSession session) {
         Optional<LiteralLimit.Announced> literal = LiteralLimit.announced(request);
-        if (literal.isPresent() && literal.get().octets() > Limits.MESSAGE_OCTETS) {
+        if (literal.isPresent() && (literal.get().malformed() || literal.get().octets() > Limits.MESSAGE_OCTETS)) {
             Backpressure.decoded(session);
-            return tooBig(tag, session, literal.get());
+            return literal.get().malformed() ? malformed(tag, session, literal.get()) : tooBig(tag, session, literal.get());
         }
         org.apache.james.imap.api.ImapMessage message;
         try {
@@ -117,6 +140,7 @@ final class GuardedParsers implements ImapCommandParserFactory {
         } catch (Error e) {
             message = (org.apache.james.imap.api.ImapMessage) refuse(tag, e);
         }
+        message = SystemFlags.checked(message, responses);
         if (literal.isPresent() && refusedBefore(message, request, literal.get())) {
             skipLiterals(request, session, literal.get());
         }

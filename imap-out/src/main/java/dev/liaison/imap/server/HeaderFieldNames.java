@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * a quoted name loses its quotes and escapes, a literal name ({@code {n+}} or {@code {n}} and the
  * octets after its line break) is those octets, and the response names the fields as atoms (quoted
  * strings if a name is none). A name whose quoted string held a space is still split by James.
- * James's FETCH parser never asks for a synchronizing literal inside a section, so a client that
- * waits for {@code +} before sending the name waits in vain (LITERAL+ works).
+ * James's FETCH parser reads a literal name as plain text and never asks for it; the continuation
+ * a synchronizing one needs comes from {@link LiteralContinuations}.
  */
 final class HeaderFieldNames {
 

@@ -97,7 +97,7 @@ public final class ImapService implements AutoCloseable {
                                         TlsImapServer.Transport transport) throws ImapStartException {
         boolean startTls = transport.startTls();
         TlsImapServer server = new TlsImapServer(GuardedParsers.decoder(),
-                new EightBitStrings(new ModifiedCodeEncoder()), processor, transport);
+                new EightBitStrings(new ResponseCodeEncoder()), processor, transport);
         try {
             server.configure(configuration(settings, port, startTls));
             server.init();

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * when the literal is consumed, after it has sent the continuation; and for a literal over the
  * limit its decoder then waits for the rest of a line that never ends, buffering everything the
  * client sends. Looking first lets the command be refused before a byte of the literal arrives.
+ * The same goes for a size that is no number ({@code {-5}}, {@code {}}): James offered the
+ * continuation, then answered BAD and took the client's next command line for the rest of this one.
  *
  * <p>The line is read, not consumed, from the reader's buffer, which James keeps private
  * (reflection, once). Without it the check is skipped and James's own behaviour remains.
@@ -29,20 +31,31 @@ final class LiteralLimit {
      * @param lineEnd where the line's {@code \n} is in the reader's buffer
      */
     record Announced(long octets, boolean synchronizing, int lineEnd) {
+
+        /** {@code octets} of a size that is no number (RFC 9051 §9: number, digits only). */
+        static final long MALFORMED = -1;
+
+        /** Whether the size between the braces is no number. */
+        boolean malformed() {
+            return octets == MALFORMED;
+        }
     }
 
-    private static final Pattern MARKER = Pattern.compile("\\{(\\d+)(\\+?)}\\r?\\n$");
+    /** A line ends with a literal's size in braces: nothing else may end it with a brace (RFC 9051 §9). */
+    private static final Pattern MARKER = Pattern.compile("\\{([^{}\\r\\n]*)}\\r?\\n$");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)(\\+?)");
     private static final Optional<Field> BUFFER = bufferField();
 
     private LiteralLimit() {
     }
 
     static Optional<Announced> announced(ImapRequestLineReader request) {
-        if (BUFFER.isEmpty() || !(request instanceof NettyImapRequestLineReader)) {
+        Optional<ByteBuf> read = buffer(request);
+        if (read.isEmpty()) {
             return Optional.empty();
         }
         try {
-            ByteBuf buffer = (ByteBuf) BUFFER.get().get(request);
+            ByteBuf buffer = read.get();
             int end = buffer.indexOf(buffer.readerIndex(),
                     buffer.readerIndex() + Math.min(buffer.readableBytes(), Limits.LINE_OCTETS), (byte) '\n');
             if (end < 0) {
@@ -53,9 +66,14 @@ final class LiteralLimit {
             if (!m.find()) {
                 return Optional.empty();
             }
-            OptionalLong octets = parse(m.group(1));
-            return Optional.of(new Announced(octets.orElse(Long.MAX_VALUE), m.group(2).isEmpty(), end));
-        } catch (IllegalAccessException | RuntimeException e) {
+            Matcher size = SIZE.matcher(m.group(1));
+            if (!size.matches()) {
+                boolean synchronizing = !m.group(1).endsWith("+");
+                return Optional.of(new Announced(Announced.MALFORMED, synchronizing, end));
+            }
+            OptionalLong octets = parse(size.group(1));
+            return Optional.of(new Announced(octets.orElse(Long.MAX_VALUE), size.group(2).isEmpty(), end));
+        } catch (RuntimeException e) {
             return Optional.empty();
         }
     }
@@ -65,13 +83,22 @@ final class LiteralLimit {
      * (the literal itself is still unread).
      */
     static boolean unread(ImapRequestLineReader request, Announced literal) {
+        return buffer(request).map(buffer -> buffer.readerIndex() <= literal.lineEnd() + 1).orElse(false);
+    }
+
+    /**
+     * The reader's buffer: what was received and is not decoded yet, from the command's first
+     * octet (at the reader index when the decoding starts) to the last received (the writer index);
+     * empty when the reader is not Netty's in-memory one.
+     */
+    static Optional<ByteBuf> buffer(ImapRequestLineReader request) {
         if (BUFFER.isEmpty() || !(request instanceof NettyImapRequestLineReader)) {
-            return false;
+            return Optional.empty();
         }
         try {
-            return ((ByteBuf) BUFFER.get().get(request)).readerIndex() <= literal.lineEnd() + 1;
-        } catch (IllegalAccessException | RuntimeException e) {
-            return false;
+            return Optional.ofNullable((ByteBuf) BUFFER.get().get(request));
+        } catch (IllegalAccessException e) {
+            return Optional.empty();
         }
     }
 

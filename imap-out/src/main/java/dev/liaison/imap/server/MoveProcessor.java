@@ -1,5 +1,6 @@
 package dev.liaison.imap.server;
 
+import org.apache.james.imap.api.ImapConstants;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
@@ -9,12 +10,19 @@ import org.apache.james.imap.message.request.MoveRequest;
 import org.apache.james.imap.message.response.ExpungeResponse;
 import org.apache.james.imap.message.response.VanishedResponse;
 import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.ModSeq;
+import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.metrics.api.MetricFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * MOVE (RFC 6851). James's processor does the move; this one fixes what the client hears. RFC
@@ -23,10 +31,20 @@ import java.util.List;
  * messages' sequence numbers when it learns where they went. James sent COPYUID only in the
  * tagged OK, after the EXPUNGEs, and with the request's set as source UIDs ({@link CopyUid}).
  * Here EXPUNGE and VANISHED responses are held back until the outcome is known, then written
- * after {@code * OK [COPYUID ...]}; the tagged OK carries no code.
+ * after {@code * OK [COPYUID ...]}.
+ *
+ * <p>With QRESYNC enabled, the tagged OK of a MOVE that took messages away carries the source
+ * folder's HIGHESTMODSEQ, as that of EXPUNGE and UID EXPUNGE does when messages were expunged
+ * under QRESYNC (RFC 7162's EXPUNGE and UID EXPUNGE sections, RFC 5162 §3.3 and §3.5 before it;
+ * James's ExpungeProcessor does so): MOVE is COPY, then UID EXPUNGE of the messages (RFC 6851
+ * §3.3), and the expunge raised the folder's mod-sequence (RFC 7162 §3.2). James's answered a
+ * plain OK, so a client kept resynchronising from before the move. Dovecot and mox answer the
+ * same way; with CONDSTORE alone, as for EXPUNGE, the OK has no code. The value is read as James's
+ * EXPUNGE reads it.
  */
 final class MoveProcessor extends org.apache.james.imap.processor.MoveProcessor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MoveProcessor.class);
     private static final HumanReadableText MOVED = new HumanReadableText("org.apache.james.imap.MOVED", "moved");
     private final StatusResponseFactory responses;
 
@@ -38,14 +56,47 @@ final class MoveProcessor extends org.apache.james.imap.processor.MoveProcessor 
     @Override
     protected Mono<Void> processRequestReactive(MoveRequest request, ImapSession session, Responder responder) {
         return CopyUid.sources(request, session, this::messageRange)
-                .flatMap(sources -> super.processRequestReactive(request, session, new CopyUidFirst(responder, sources)));
+                .flatMap(sources -> {
+                    CopyUidFirst answer = new CopyUidFirst(responder, sources);
+                    return super.processRequestReactive(request, session, answer)
+                            .then(Mono.defer(() -> highestModSeq(session, answer)))
+                            .map(Optional::of)
+                            .defaultIfEmpty(Optional.empty())
+                            .doOnNext(answer::finish)
+                            .then();
+                });
     }
 
-    /** Holds EXPUNGE/VANISHED until the tagged answer, then writes COPYUID first. */
+    /** The source folder's HIGHESTMODSEQ, if the tagged OK is to carry it. */
+    private Mono<ModSeq> highestModSeq(ImapSession session, CopyUidFirst answer) {
+        if (!answer.moved() || !EnableProcessor.getEnabledCapabilities(session).contains(ImapConstants.SUPPORTS_QRESYNC)) {
+            return Mono.empty();
+        }
+        return getSelectedMailboxReactive(session, Mono.empty())
+                .flatMap(mailbox -> metaData(mailbox, session))
+                .map(MessageManager.MailboxMetaData::getHighestModSeq)
+                .onErrorResume(MailboxException.class, e -> {
+                    // the messages moved: the client must still hear of them, and OK, without the code
+                    LOG.warn("MOVE: cannot read the source folder's HIGHESTMODSEQ: {}", e.getClass().getSimpleName());
+                    return Mono.empty();
+                });
+    }
+
+    private static Mono<MessageManager.MailboxMetaData> metaData(MessageManager mailbox, ImapSession session) {
+        try {
+            return mailbox.getMetaDataReactive(MessageManager.MailboxMetaData.RecentMode.IGNORE, session.getMailboxSession(),
+                    EnumSet.of(MessageManager.MailboxMetaData.Item.HighestModSeq));
+        } catch (MailboxException e) {
+            return Mono.error(e);
+        }
+    }
+
+    /** Holds EXPUNGE/VANISHED and the tagged answer until {@link #finish}, then writes COPYUID first. */
     private final class CopyUidFirst implements Responder {
         private final Responder responder;
         private final List<MessageUid> sources;
         private final List<ImapResponseMessage> held = new ArrayList<>();
+        private StatusResponse tagged;
 
         CopyUidFirst(Responder responder, List<MessageUid> sources) {
             this.responder = responder;
@@ -57,15 +108,26 @@ final class MoveProcessor extends org.apache.james.imap.processor.MoveProcessor 
             if (message instanceof ExpungeResponse || message instanceof VanishedResponse) {
                 held.add(message);
             } else if (message instanceof StatusResponse status && status.getTag() != null) {
-                finish(status);
+                tagged = status;
             } else {
                 responder.respond(message);
             }
         }
 
-        private void finish(StatusResponse status) {
-            StatusResponse.ResponseCode code = status.getResponseCode();
-            boolean copyUid = status.getServerResponseType() == StatusResponse.Type.OK && code != null
+        /** Whether the move succeeded and took messages from the source folder. */
+        synchronized boolean moved() {
+            return tagged != null && tagged.getServerResponseType() == StatusResponse.Type.OK && !held.isEmpty();
+        }
+
+        /** Writes COPYUID, the held EXPUNGE/VANISHED responses and the tagged answer, with {@code highestModSeq}. */
+        synchronized void finish(Optional<ModSeq> highestModSeq) {
+            if (tagged == null) {
+                held.forEach(responder::respond);
+                held.clear();
+                return;
+            }
+            StatusResponse.ResponseCode code = tagged.getResponseCode();
+            boolean copyUid = tagged.getServerResponseType() == StatusResponse.Type.OK && code != null
                     && "COPYUID".equals(code.getCode());
             if (copyUid) {
                 CopyUid.withSources(code, sources)
@@ -73,8 +135,13 @@ final class MoveProcessor extends org.apache.james.imap.processor.MoveProcessor 
             }
             held.forEach(responder::respond);
             held.clear();
-            responder.respond(copyUid ? responses.taggedOk(status.getTag(), status.getCommand(), status.getTextKey())
-                    : status);
+            if (highestModSeq.isPresent()) {
+                responder.respond(responses.taggedOk(tagged.getTag(), tagged.getCommand(), tagged.getTextKey(),
+                        StatusResponse.ResponseCode.highestModSeq(highestModSeq.get())));
+            } else {
+                responder.respond(copyUid ? responses.taggedOk(tagged.getTag(), tagged.getCommand(), tagged.getTextKey())
+                        : tagged);
+            }
         }
 
         @Override

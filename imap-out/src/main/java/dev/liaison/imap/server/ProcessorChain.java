@@ -30,7 +30,6 @@ import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.imap.processor.NamespaceProcessor;
 import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
 import org.apache.james.imap.processor.RenameProcessor;
-import org.apache.james.imap.processor.SearchProcessor;
 import org.apache.james.imap.processor.StartTLSProcessor;
 import org.apache.james.imap.processor.StatusProcessor;
 import org.apache.james.imap.processor.StoreProcessor;
@@ -61,7 +60,8 @@ import java.util.concurrent.TimeUnit;
  * {@link ReadOnlySelection} (EXAMINE changes nothing), {@link QresyncChanges} (SELECT/EXAMINE with
  * QRESYNC reports changed messages) and {@link AnnouncedExists} (no answer ends with new messages
  * unannounced). NOOP, CHECK and IDLE are ours ({@link NewMessages}); DELETE
- * refuses INBOX ({@link DeleteProcessor}); COPY and MOVE are James's with a corrected COPYUID
+ * refuses INBOX ({@link DeleteProcessor}); LIST shows special use and levels without a folder
+ * ({@link ListProcessor}); COPY and MOVE are James's with a corrected COPYUID
  * ({@link CopyUid}, {@link MoveProcessor}); FETCH is James's with envelope names unquoted
  * ({@link EnvelopeNames}).
  *
@@ -98,7 +98,7 @@ final class ProcessorChain {
                 new AppendProcessor(mailboxes, responses, metrics), new StoreProcessor(mailboxes, responses, metrics),
                 new NoopProcessor(mailboxes, responses, metrics), new IdleProcessor(mailboxes, responses, metrics),
                 status, new LSubProcessor(mailboxes, subscriptions, responses, metrics),
-                new SpecialUseListProcessor(mailboxes, responses, metrics, subscriptions, status, typer),
+                new ListProcessor(mailboxes, responses, metrics, subscriptions, status, typer),
                 new SearchProcessor(mailboxes, responses, metrics),
                 new SelectProcessor(mailboxes, events, responses, metrics),
                 new NamespaceProcessor(mailboxes, responses, metrics), new FetchProcessor(mailboxes, responses, metrics),

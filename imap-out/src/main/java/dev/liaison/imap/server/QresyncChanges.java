@@ -12,11 +12,13 @@ import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.imap.message.request.AbstractMailboxSelectionRequest;
 import org.apache.james.imap.message.response.FetchResponse;
+import org.apache.james.imap.message.response.VanishedResponse;
 import org.apache.james.imap.processor.fetch.EnvelopeBuilder;
 import org.apache.james.imap.processor.fetch.FetchResponseBuilder;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.exception.MessageRangeException;
 import org.apache.james.mailbox.model.ComposedMessageIdWithMetaData;
@@ -39,6 +41,13 @@ import java.util.List;
  * search, {@code modseq > ?} in SQL, then their UID, flags and MODSEQ) and sent as
  * {@code * n FETCH (UID u FLAGS (…) MODSEQ (m))}; then the OK goes out. Not on a UIDVALIDITY
  * mismatch (the client must resync from scratch) nor on a failed selection.
+ *
+ * <p>James's VANISHED (EARLIER) ({@link Vanished}) stops at the highest UID the folder still holds,
+ * so UIDs expunged above it (the newest messages, deleted elsewhere) were never reported and the
+ * client kept them. The client may know any UID below the UIDNEXT the selection announced; the
+ * UIDs of its set between the session's last UID and that UIDNEXT that no message has (one search,
+ * only when there are such UIDs: a message may have arrived since the session read the folder)
+ * are added to James's VANISHED (EARLIER), which is held back for that and sent as one response.
  */
 final class QresyncChanges implements ImapProcessor {
 
@@ -59,23 +68,72 @@ final class QresyncChanges implements ImapProcessor {
                 || request.getLastKnownUidValidity().isUnknown() || request.getKnownModSeq() == null) {
             return chain.processReactive(message, responder, session);
         }
-        HeldAnswer held = new HeldAnswer(responder);
+        Selection selection = new Selection(responder);
+        HeldAnswer held = new HeldAnswer(selection);
         return chain.processReactive(message, held, session)
-                .then(Mono.defer(() -> held.resynchronising() ? changes(request, session, responder) : Mono.empty()))
+                .then(Mono.defer(() -> resynchronising(held) ? resynchronise(request, session, selection)
+                        : Mono.fromRunnable(() -> selection.vanished(List.of()))))
                 .onErrorResume(e -> session.deselect().then(Mono.error(e))) // NO then, and nothing selected
                 .then(Mono.fromRunnable(held::release));
     }
 
+    /** Whether the selection succeeded with the client's UIDVALIDITY, so changes are due. */
+    private static boolean resynchronising(HeldAnswer held) {
+        return held.ok() && !HumanReadableText.QRESYNC_UIDVALIDITY_MISMATCH.equals(held.tagged().orElseThrow().getTextKey());
+    }
+
+    /** The VANISHED (EARLIER) response, completed, then the FETCH responses of the changes. */
+    private Mono<Void> resynchronise(AbstractMailboxSelectionRequest request, ImapSession session, Selection selection) {
+        SelectedMailbox selected = session.getSelected();
+        MailboxSession mailboxSession = session.getMailboxSession();
+        return Mono.from(mailboxes.getMailboxReactive(selected.getMailboxId(), mailboxSession))
+                .flatMap(mailbox -> vanishedAboveSession(request, selected, selection.uidNext, mailbox, mailboxSession)
+                        .doOnNext(selection::vanished)
+                        .then(changes(request, session, mailbox, selection.responder)));
+    }
+
+    /**
+     * The UIDs of the client's set above the session's last and below the announced UIDNEXT that no
+     * message has (they were expunged; one that exists arrived after the session read the folder).
+     */
+    private static Mono<List<UidRange>> vanishedAboveSession(AbstractMailboxSelectionRequest request,
+                                                             SelectedMailbox selected, long uidNext,
+                                                             MessageManager mailbox, MailboxSession session) {
+        long last = selected.getLastUid().map(MessageUid::asLong).orElse(0L);
+        List<MessageRange> asked = above(request.getUidSet(), last, uidNext - 1);
+        if (asked.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        SearchQuery existing = SearchQuery.of(SearchQuery.uid(asked.stream()
+                .map(range -> new SearchQuery.UidRange(range.getUidFrom(), range.getUidTo()))
+                .toArray(SearchQuery.UidRange[]::new)));
+        return search(mailbox, existing, session).map(MessageUid::asLong).collectList()
+                .map(uids -> Vanished.gaps(uids.stream().mapToLong(Long::longValue).sorted().toArray(), asked, uidNext - 1));
+    }
+
+    /** {@code set} (all UIDs when absent) cut to {@code last + 1 .. top}. */
+    private static List<MessageRange> above(UidRange[] set, long last, long top) {
+        if (top <= last) {
+            return List.of();
+        }
+        UidRange[] ranges = set != null ? set : new UidRange[] {new UidRange(MessageUid.MIN_VALUE, MessageUid.of(top))};
+        return Arrays.stream(ranges)
+                .filter(range -> range.getHighVal().asLong() > last && range.getLowVal().asLong() <= top)
+                .map(range -> MessageRange.range(MessageUid.of(Math.max(range.getLowVal().asLong(), last + 1)),
+                        MessageUid.of(Math.min(range.getHighVal().asLong(), top))))
+                .toList();
+    }
+
     /** The FETCH responses of the messages in the request's UID set changed since its MODSEQ. */
-    private Mono<Void> changes(AbstractMailboxSelectionRequest request, ImapSession session, Responder responder) {
+    private static Mono<Void> changes(AbstractMailboxSelectionRequest request, ImapSession session, MessageManager mailbox,
+                                      Responder responder) {
         SelectedMailbox selected = session.getSelected();
         MailboxSession mailboxSession = session.getMailboxSession();
         long since = request.getKnownModSeq();
         FetchResponseBuilder builder = new FetchResponseBuilder(new EnvelopeBuilder());
-        return Mono.from(mailboxes.getMailboxReactive(selected.getMailboxId(), mailboxSession))
-                .flatMapMany(mailbox -> changed(mailbox, query(request), mailboxSession)
-                        .filter(message -> message.getModSeq().asLong() > since)
-                        .concatMap(message -> response(builder, message, mailbox, selected, mailboxSession)))
+        return changed(mailbox, query(request), mailboxSession)
+                .filter(message -> message.getModSeq().asLong() > since)
+                .concatMap(message -> response(builder, message, mailbox, selected, mailboxSession))
                 .doOnNext(responder::respond)
                 .then();
     }
@@ -93,14 +151,19 @@ final class QresyncChanges implements ImapProcessor {
     /** UID, flags and MODSEQ of the messages the search finds, read a range of consecutive UIDs at a time. */
     private static Flux<ComposedMessageIdWithMetaData> changed(MessageManager mailbox, SearchQuery query,
                                                                MailboxSession session) {
+        return search(mailbox, query, session).collectList().flatMapIterable(MessageRange::toRanges)
+                .concatMap(range -> mailbox.listMessagesMetadata(range, session));
+    }
+
+    /** The UIDs of the messages {@code query} finds. */
+    private static Flux<MessageUid> search(MessageManager mailbox, SearchQuery query, MailboxSession session) {
         return Flux.defer(() -> {
             try {
                 return Flux.from(mailbox.search(query, session));
             } catch (MailboxException e) {
                 return Flux.error(e);
             }
-        }).collectList().flatMapIterable(MessageRange::toRanges)
-                .concatMap(range -> mailbox.listMessagesMetadata(range, session));
+        });
     }
 
     /** James's FETCH response for the message; none for one this session has not been told of yet. */
@@ -121,34 +184,41 @@ final class QresyncChanges implements ImapProcessor {
         chain.configure(configuration);
     }
 
-    /** Passes everything on but the tagged answer, which waits for {@link #release}. */
-    private static final class HeldAnswer implements Responder {
+    /**
+     * Passes the selection's answer on, noting the UIDNEXT it announces and keeping James's VANISHED
+     * (EARLIER) back to be completed by {@link #vanished}.
+     */
+    private static final class Selection implements Responder {
+        private static final String UIDNEXT = "UIDNEXT";
         private final Responder responder;
-        private StatusResponse tagged;
+        private final List<UidRange> vanished = new ArrayList<>();
+        private long uidNext = 1;
 
-        HeldAnswer(Responder responder) {
+        Selection(Responder responder) {
             this.responder = responder;
         }
 
         @Override
         public void respond(ImapResponseMessage message) {
-            if (message instanceof StatusResponse status && status.getTag() != null) {
-                tagged = status;
-            } else {
-                responder.respond(message);
+            if (message instanceof VanishedResponse earlier && earlier.isEarlier()) {
+                vanished.addAll(Arrays.asList(earlier.getUids()));
+                return;
             }
+            if (message instanceof StatusResponse status && status.getTag() == null && status.getResponseCode() != null
+                    && UIDNEXT.equals(status.getResponseCode().getCode())) {
+                uidNext = status.getResponseCode().getNumber();
+            }
+            responder.respond(message);
         }
 
-        /** Whether the selection succeeded with the client's UIDVALIDITY, so changes are due. */
-        boolean resynchronising() {
-            return tagged != null && tagged.getServerResponseType() == StatusResponse.Type.OK
-                    && !HumanReadableText.QRESYNC_UIDVALIDITY_MISMATCH.equals(tagged.getTextKey());
-        }
-
-        void release() {
-            if (tagged != null) {
-                responder.respond(tagged);
+        /** Sends James's VANISHED (EARLIER) with {@code more} UIDs, as one response, if any UID is gone. */
+        void vanished(List<UidRange> more) {
+            vanished.addAll(more);
+            List<UidRange> gone = UidRange.mergeRanges(vanished);
+            if (!gone.isEmpty()) {
+                responder.respond(new VanishedResponse(gone.toArray(UidRange[]::new), true));
             }
+            vanished.clear();
         }
 
         @Override

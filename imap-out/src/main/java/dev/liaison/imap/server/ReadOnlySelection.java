@@ -20,6 +20,8 @@ import org.apache.james.imap.message.request.SelectRequest;
 import org.apache.james.imap.message.request.StoreRequest;
 import reactor.core.publisher.Mono;
 
+import javax.mail.Flags;
+
 /**
  * A mailbox opened with EXAMINE is read-only (RFC 3501 §6.3.2): "no changes to the permanent
  * state of the mailbox, including per-user state, are permitted". James answers EXAMINE with
@@ -31,11 +33,16 @@ import reactor.core.publisher.Mono;
  * reads as if every body section were {@code .PEEK} (RFC 3501 §6.4.5), STORE, EXPUNGE,
  * UID EXPUNGE and MOVE are refused with {@code NO}, and CLOSE only deselects (§6.4.2: "no
  * messages are removed, and no error is given"). COPY and APPEND write to another mailbox and
- * are unaffected.
+ * are unaffected. Every {@code PERMANENTFLAGS} the session is told, by EXAMINE itself and later
+ * with new keywords, is {@code ()}: no flag can be changed permanently (RFC 3501 §7.1, as
+ * Dovecot answers; James announced the folder's flags and {@code \*}).
  */
 final class ReadOnlySelection implements ImapProcessor {
 
     private static final String ATTRIBUTE = "liaison.read-only-selection";
+    private static final String PERMANENT_FLAGS = "PERMANENTFLAGS";
+    private static final HumanReadableText NO_PERMANENT_FLAGS = new HumanReadableText(
+            "org.apache.james.imap.PERMANENT_FLAGS", "Read-only mailbox");
     private final ImapProcessor chain;
     private final StatusResponseFactory responses;
 
@@ -52,13 +59,20 @@ final class ReadOnlySelection implements ImapProcessor {
 
     @Override
     public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
-        if (message instanceof ExamineRequest || message instanceof SelectRequest) {
-            return chain.processReactive(message, new Remembering(responder, session, message instanceof ExamineRequest),
+        if (message instanceof ExamineRequest) {
+            return chain.processReactive(message, new Remembering(new NoPermanentFlags(responder, responses), session, true),
                     session);
+        }
+        if (message instanceof SelectRequest) {
+            return chain.processReactive(message, new Remembering(responder, session, false), session);
         }
         if (!isReadOnly(session)) {
             return chain.processReactive(message, responder, session);
         }
+        return readOnly(message, new NoPermanentFlags(responder, responses), session);
+    }
+
+    private Mono<Void> readOnly(ImapMessage message, Responder responder, ImapSession session) {
         if (message instanceof FetchRequest fetch && fetch.getFetch().isSetSeen()) {
             return chain.processReactive(peeking(fetch), responder, session);
         }
@@ -95,6 +109,22 @@ final class ReadOnlySelection implements ImapProcessor {
     @Override
     public void configure(ImapConfiguration configuration) {
         chain.configure(configuration);
+    }
+
+    /** Says {@code PERMANENTFLAGS ()} wherever James would name flags that may be stored. */
+    private record NoPermanentFlags(Responder responder, StatusResponseFactory responses) implements Responder {
+        @Override
+        public void respond(ImapResponseMessage message) {
+            boolean permanentFlags = message instanceof StatusResponse status && status.getTag() == null
+                    && status.getResponseCode() != null && PERMANENT_FLAGS.equals(status.getResponseCode().getCode());
+            responder.respond(permanentFlags ? responses.untaggedOk(NO_PERMANENT_FLAGS,
+                    StatusResponse.ResponseCode.permanentFlags(new Flags())) : message);
+        }
+
+        @Override
+        public void flush() {
+            responder.flush();
+        }
     }
 
     /**

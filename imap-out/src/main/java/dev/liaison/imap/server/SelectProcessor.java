@@ -9,8 +9,8 @@ import org.apache.james.metrics.api.MetricFactory;
 
 /**
  * SELECT (RFC 3501 §6.3.1) with the QRESYNC parameter's VANISHED (EARLIER) (RFC 7162 §3.2.5.1)
- * covering expunged UIDs below the first one the folder holds, computed by {@link Vanished}. The
- * changed messages' FETCH responses come from {@link QresyncChanges}.
+ * covering expunged UIDs below the first one the folder holds, computed by {@link Vanished};
+ * {@link QresyncChanges} adds those above its last and the changed messages' FETCH responses.
  */
 final class SelectProcessor extends org.apache.james.imap.processor.SelectProcessor {
 

@@ -36,14 +36,18 @@ final class Vanished {
         if (last.isEmpty()) {
             return List.of(); // nothing known: nothing the session could be told is gone
         }
+        return gaps(known(selected), ranges, last.get().asLong());
+    }
+
+    /** The requested UIDs up to {@code last} that are not in {@code known} (ascending), as ranges. */
+    static List<UidRange> gaps(long[] known, List<MessageRange> ranges, long last) {
         List<long[]> gaps = new ArrayList<>();
-        long[] known = known(selected);
         for (MessageRange range : ranges) {
             long from = range.getUidFrom().asLong();
-            long to = Math.min(range.getUidTo().asLong(), last.get().asLong());
+            long to = Math.min(range.getUidTo().asLong(), last);
             int i = firstAtLeast(known, from);
             while (from <= to) {
-                long next = i < known.length ? known[i] : Long.MAX_VALUE; // the next UID the session holds
+                long next = i < known.length ? known[i] : Long.MAX_VALUE; // the next UID held
                 if (next > from) {
                     gaps.add(new long[] {from, Math.min(next - 1, to)});
                 }

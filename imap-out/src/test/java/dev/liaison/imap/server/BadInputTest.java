@@ -94,6 +94,37 @@ class BadInputTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"STORE 1 +FLAGS (\\Bogus)", "STORE 1 FLAGS (\\Seen \\Bogus)", "UID STORE 1 +FLAGS.SILENT \\Bogus",
+        "STORE 1 -FLAGS (\\*)", "APPEND INBOX (\\Bogus) {8+}\r\nSubject:", "APPEND INBOX (\\Seen \\X) {8+}\r\nSubject:"})
+    void unknownSystemFlagsAreBadAndStoreNothing(String command) throws Exception {
+        try (RawImap c = selected()) {
+            List<String> answer = c.command(command);
+            assertEquals(1, answer.size(), answer.toString());
+            assertTrue(answer.get(0).matches("a\\d+ BAD .*Invalid system flag.*"), answer.toString());
+            assertAlive(c);
+            assertEquals("* 1 FETCH (FLAGS ())", c.command("FETCH 1 (FLAGS)").get(0));
+            assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).contains("MESSAGES 1"));
+            List<String> flags = c.command("SELECT INBOX");
+            assertTrue(flags.stream().noneMatch(l -> l.contains("\\Bogus") || l.contains("\\X")), flags.toString());
+        }
+    }
+
+    @Test
+    void anAppendWithAnUnknownSystemFlagIsBadAfterItsLiteral() throws Exception {
+        try (RawImap c = selected()) {
+            String message = MailClient.simple("bogus flag", "x");
+            String tag = c.nextTag();
+            c.send(tag + " APPEND INBOX (\\Bogus) {" + message.length() + "}\r\n");
+            assertTrue(c.line().startsWith("+ "));
+            c.send(message + "\r\n");
+            List<String> answer = c.until(tag);
+            assertTrue(RawImap.last(answer).matches("a\\d+ BAD .*Invalid system flag.*"), answer.toString());
+            assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).contains("MESSAGES 1"));
+            assertAlive(c);
+        }
+    }
+
     @Test
     void hugeSequenceSetsAreAnsweredWithoutHarm() throws Exception {
         StringBuilder set = new StringBuilder("1");
@@ -171,6 +202,33 @@ class BadInputTest {
         }
         try (RawImap c = selected()) {
             assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).contains("MESSAGES 1"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"APPEND INBOX {-5}", "APPEND INBOX {}", "APPEND INBOX {5a}", "SEARCH SUBJECT {-1}",
+        "FETCH 1 (BODY.PEEK[HEADER.FIELDS ({-4}"})
+    void aLiteralSizeThatIsNoNumberIsBadWithoutAContinuation(String command) throws Exception {
+        try (RawImap c = selected()) {
+            List<String> answer = c.command(command);
+            assertEquals(1, answer.size(), "no continuation may be offered: " + answer);
+            assertTrue(RawImap.last(answer).matches("a\\d+ BAD .*"), answer.toString());
+            assertAlive(c);
+            assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).contains("MESSAGES 1"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"APPEND INBOX {-5+}", "XFOO {-5+}"})
+    void aNonSynchronizingLiteralSizeThatIsNoNumberIsBadAndEndsTheConnection(String command) throws Exception {
+        try (RawImap c = selected()) {
+            c.send("m1 " + command + "\r\nm2 CREATE Canary\r\n");
+            List<String> answer = c.until("m1");
+            assertTrue(RawImap.last(answer).startsWith("m1 BAD"), answer.toString());
+            assertEquals(null, c.line(), "the connection should be closed");
+        }
+        try (RawImap c = selected()) {
+            assertEquals(1, c.command("LIST \"\" Canary").size(), "the line after the literal was run");
         }
     }
 

@@ -38,6 +38,44 @@ class CondstoreTest {
         }
     }
 
+    /**
+     * With QRESYNC, a MOVE that took messages away ends with the source folder's HIGHESTMODSEQ, as
+     * EXPUNGE does (RFC 7162 §3.2.7; MOVE is COPY and UID EXPUNGE, RFC 6851 §3.3); with CONDSTORE
+     * alone, or when nothing moved, the OK carries no code.
+     */
+    @Test
+    void aMoveUnderQresyncEndsWithTheSourceFoldersHighestModSeq() throws Exception {
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
+            for (int i = 0; i < 4; i++) {
+                DeliveryHelper.deliver(imap, "alice", "INBOX", MailClient.simple("m" + i, "x"));
+            }
+            try (RawImap c = RawImap.tls(imap.imapsPort()); RawImap other = RawImap.tls(imap.imapsPort())) {
+                c.login("alice");
+                other.login("alice");
+                c.command("ENABLE QRESYNC");
+                long before = highest(c.command("SELECT INBOX"));
+                List<String> move = c.command("UID MOVE 2 Archive");
+                assertTrue(move.contains("* VANISHED 2"), move.toString());
+                Matcher tagged = Pattern.compile("a\\d+ OK \\[HIGHESTMODSEQ (\\d+)] MOVE completed\\.").matcher(RawImap.last(move));
+                assertTrue(tagged.matches(), move.toString());
+                long after = Long.parseLong(tagged.group(1));
+                assertTrue(after > before, move.toString());
+                assertEquals(after, highest(other.command("STATUS INBOX (HIGHESTMODSEQ)")));
+                List<String> nothing = c.command("UID MOVE 2 Archive");
+                assertTrue(RawImap.last(nothing).matches("a\\d+ OK MOVE completed\\."), nothing.toString());
+                List<String> again = c.command("MOVE 1 Trash");
+                assertTrue(RawImap.last(again).contains("OK [HIGHESTMODSEQ "), again.toString());
+            }
+            try (RawImap c = RawImap.tls(imap.imapsPort())) {
+                c.login("alice");
+                c.command("ENABLE CONDSTORE");
+                c.command("SELECT INBOX");
+                List<String> move = c.command("MOVE 1 Archive");
+                assertTrue(RawImap.last(move).matches("a\\d+ OK MOVE completed\\."), move.toString());
+            }
+        }
+    }
+
     private static long highest(List<String> lines) {
         for (String line : lines) {
             Matcher m = HIGHEST.matcher(line);

@@ -56,6 +56,10 @@ class ImapLoginTest {
                     "ID", "ENABLE", "UNSELECT", "LITERAL+", "APPENDLIMIT")) {
                 assertTrue(caps.contains(" " + cap.toUpperCase(java.util.Locale.ROOT)), cap + " missing from " + caps);
             }
+            assertTrue(caps.contains(" ESEARCH"), caps);
+            // James's $ is resolved when a command is decoded, not run, and keeps sequence numbers and
+            // UIDs as saved (SearchProcessor): a client must not be told to pipeline on it
+            assertFalse(caps.contains(" SEARCHRES"), caps);
         }
     }
 

@@ -104,6 +104,47 @@ class QresyncTest {
         }
     }
 
+    /**
+     * UIDs expunged above the highest the folder still holds were never reported (James stopped at
+     * that UID), so a client kept the newest messages deleted elsewhere; the bound is the UIDNEXT
+     * the selection announces.
+     */
+    @Test
+    void expungedUidsAboveTheFoldersLastAreVanishedUpToUidNext() throws Exception {
+        String user = imap.newUser("top");
+        for (int i = 1; i <= 5; i++) {
+            DeliveryHelper.deliver(imap, user, "W", MailClient.simple("message " + i, "x"));
+        }
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(user);
+            c.command("ENABLE QRESYNC");
+            long uidValidity = number(UIDVALIDITY, c.command("SELECT W"));
+            c.command("UID STORE 2,4:5 +FLAGS.SILENT (\\Deleted)");
+            c.command("EXPUNGE");
+            c.command("UNSELECT");
+            for (String command : List.of("SELECT", "EXAMINE")) {
+                for (String known : List.of(" 1:5", "", " 1:4294967295", " 4:9")) {
+                    List<String> answer = c.command(command + " W (QRESYNC (" + uidValidity + " 1" + known + "))");
+                    assertTrue(RawImap.last(answer).contains("OK"), answer.toString());
+                    List<String> vanished = answer.stream().filter(l -> l.startsWith("* VANISHED")).toList();
+                    assertEquals(List.of(known.equals(" 4:9") ? "* VANISHED (EARLIER) 4:5" : "* VANISHED (EARLIER) 2,4:5"),
+                            vanished, command + known + ": " + answer);
+                    c.command("UNSELECT");
+                }
+            }
+            DeliveryHelper.deliver(imap, user, "W", MailClient.simple("message 6", "x"));
+            List<String> arrived = c.command("SELECT W (QRESYNC (" + uidValidity + " 1 1:9))");
+            assertEquals(List.of("* VANISHED (EARLIER) 2,4:5"),
+                    arrived.stream().filter(l -> l.startsWith("* VANISHED")).toList(), arrived.toString());
+            assertTrue(arrived.stream().anyMatch(l -> l.contains(" FETCH (") && l.contains("UID 6")), arrived.toString());
+            c.command("STORE 1:* +FLAGS.SILENT (\\Deleted)");
+            c.command("EXPUNGE");
+            c.command("UNSELECT");
+            List<String> empty = c.command("SELECT W (QRESYNC (" + uidValidity + " 1 1:9))");
+            assertTrue(empty.contains("* VANISHED (EARLIER) 1:6"), "an emptied folder: " + empty);
+        }
+    }
+
     private static long number(Pattern pattern, List<String> lines) {
         for (String line : lines) {
             Matcher m = pattern.matcher(line);

@@ -113,6 +113,32 @@ class SeenFlagTest {
     }
 
     @Test
+    void anExaminedMailboxAnnouncesNoPermanentFlags() throws Exception {
+        String user = userWithOneMessage();
+        try (RawImap c = RawImap.tls(imap.imapsPort()); RawImap writer = RawImap.tls(imap.imapsPort())) {
+            c.login(user);
+            writer.login(user);
+            List<String> select = c.command("SELECT INBOX");
+            assertTrue(select.stream().anyMatch(l -> l.startsWith("* OK [PERMANENTFLAGS (") && l.contains("\\*)]")),
+                    select.toString());
+            List<String> examine = c.command("EXAMINE INBOX");
+            assertTrue(examine.contains("* OK [PERMANENTFLAGS ()] Read-only mailbox"), examine.toString());
+            writer.command("SELECT INBOX");
+            assertTrue(RawImap.last(writer.command("STORE 1 +FLAGS ($NewKeyword)")).contains("OK"));
+            List<String> noop = List.of();
+            for (int i = 0; i < 50 && noop.stream().noneMatch(l -> l.startsWith("* FLAGS")); i++) {
+                Thread.sleep(100); // the other session's change reaches this one as an event
+                noop = c.command("NOOP");
+            }
+            assertTrue(noop.stream().anyMatch(l -> l.startsWith("* FLAGS") && l.contains("$NewKeyword")), noop.toString());
+            assertTrue(noop.contains("* OK [PERMANENTFLAGS ()] Read-only mailbox"), noop.toString());
+            List<String> again = c.command("SELECT INBOX");
+            assertTrue(again.stream().anyMatch(l -> l.startsWith("* OK [PERMANENTFLAGS (") && l.contains("$NewKeyword \\*)]")),
+                    again.toString());
+        }
+    }
+
+    @Test
     void anExaminedMailboxRefusesStoreExpungeAndMoveAndChangesNothing() throws Exception {
         String user = userWithOneMessage();
         try (RawImap writer = RawImap.tls(imap.imapsPort())) {

@@ -10,12 +10,16 @@ import org.apache.james.imap.message.response.ImmutableStatusResponse;
 import java.io.IOException;
 
 /**
- * James's response encoder, except for the CONDSTORE {@code MODIFIED} response code, which James
- * writes with a stray number ({@code [MODIFIED 0 2]}); RFC 7162 §3.1.3 wants {@code [MODIFIED 2]}.
+ * James's response encoder, except for two response codes James writes against their grammar: the
+ * CONDSTORE {@code MODIFIED} code, which James writes with a stray number ({@code [MODIFIED 0 2]};
+ * RFC 7162 §3.1.3 wants {@code [MODIFIED 2]}), and a {@code PERMANENTFLAGS} with no flags, which
+ * James writes without its parentheses ({@code [PERMANENTFLAGS]}; RFC 9051 §7.1 wants
+ * {@code [PERMANENTFLAGS ()]}).
  */
-final class ModifiedCodeEncoder implements ImapEncoder {
+final class ResponseCodeEncoder implements ImapEncoder {
 
     private static final String MODIFIED = "MODIFIED";
+    private static final String PERMANENT_FLAGS = "PERMANENTFLAGS";
     private final ImapEncoder encoder = new DefaultImapEncoderFactory().buildImapEncoder();
 
     @Override
@@ -23,6 +27,10 @@ final class ModifiedCodeEncoder implements ImapEncoder {
         if (message instanceof ImmutableStatusResponse status && status.getResponseCode() != null
                 && MODIFIED.equals(status.getResponseCode().getCode()) && status.getTag() != null) {
             writeModified(status, composer);
+        } else if (message instanceof ImmutableStatusResponse status && status.getResponseCode() != null
+                && PERMANENT_FLAGS.equals(status.getResponseCode().getCode()) && status.getTag() == null
+                && status.getResponseCode().getParameters().isEmpty()) {
+            writeNoPermanentFlags(status, composer);
         } else {
             encoder.encode(message, composer);
         }
@@ -41,6 +49,19 @@ final class ModifiedCodeEncoder implements ImapEncoder {
             composer.commandName(status.getCommand());
         }
         composer.message("completed, except for messages modified since the given MODSEQ");
+        composer.end();
+    }
+
+    private static void writeNoPermanentFlags(ImmutableStatusResponse status, ImapResponseComposer composer)
+            throws IOException {
+        composer.untagged();
+        composer.message("OK");
+        composer.openSquareBracket();
+        composer.message(PERMANENT_FLAGS);
+        composer.openParen();
+        composer.closeParen();
+        composer.closeSquareBracket();
+        composer.message(status.getTextKey().getDefaultValue());
         composer.end();
     }
 }

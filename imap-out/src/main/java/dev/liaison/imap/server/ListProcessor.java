@@ -1,0 +1,116 @@
+package dev.liaison.imap.server;
+
+import org.apache.james.imap.api.display.ModifiedUtf7;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.api.process.MailboxType;
+import org.apache.james.imap.api.process.MailboxTyper;
+import org.apache.james.imap.message.request.ListRequest;
+import org.apache.james.imap.message.response.ListResponse;
+import org.apache.james.imap.processor.StatusProcessor;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.SubscriptionManager;
+import org.apache.james.mailbox.model.MailboxConstants;
+import org.apache.james.mailbox.model.MailboxMetaData;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.mailbox.model.search.MailboxQuery;
+import org.apache.james.mailbox.model.search.PrefixedRegex;
+import org.apache.james.metrics.api.MetricFactory;
+import reactor.core.publisher.Mono;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.apache.james.mailbox.MailboxManager.MailboxSearchFetchType.Minimal;
+
+/**
+ * LIST (RFC 3501 §6.3.8, RFC 9051 §6.3.9), James's, with two changes.
+ *
+ * <p>Special-use attributes always (RFC 6154 §2 allows them in a plain LIST), not only after
+ * {@code RETURN (SPECIAL-USE)} as James does: Apple Mail, K-9 and others find Sent and Drafts by a
+ * plain LIST and would otherwise create folders of their own.
+ *
+ * <p>The levels a final {@code %} matches, also where no folder is: "If the "%" wildcard is the last
+ * character of a mailbox name argument, matching levels of hierarchy are also returned. If these
+ * levels of hierarchy are not also selectable mailboxes, they are returned with the \Noselect
+ * mailbox name attribute". James listed only folders, so with {@code a} deleted and {@code a.b}
+ * kept, {@code LIST "" %} showed nothing a client could open {@code a.b} through. Such a level
+ * comes after James's answer as {@code (\Noselect \HasChildren)}, or, when the client used
+ * LIST-EXTENDED's options, {@code (\HasChildren \NonExistent)} (RFC 5258 §3, which implies
+ * \Noselect), as Dovecot answers. That takes one more read of the user's folder names, for a
+ * pattern ending in {@code %} only. A subscription or special-use selection, and a pattern
+ * outside the user's own names ({@code #private...}), remain James's.
+ */
+final class ListProcessor extends org.apache.james.imap.processor.ListProcessor<ListRequest> {
+
+    private final MailboxTyper typer;
+
+    ListProcessor(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics,
+                  SubscriptionManager subscriptions, StatusProcessor status, MailboxTyper typer) {
+        super(mailboxes, responses, metrics, subscriptions, status, typer);
+        this.typer = typer;
+    }
+
+    @Override
+    protected MailboxType getMailboxType(ListRequest request, ImapSession session, MailboxPath path) {
+        return typer.getMailboxType(session, path);
+    }
+
+    @Override
+    protected Mono<Void> processRequestReactive(ListRequest request, ImapSession session, Responder responder) {
+        if (!listsLevels(request)) {
+            return super.processRequestReactive(request, session, responder);
+        }
+        HeldAnswer held = new HeldAnswer(responder);
+        return super.processRequestReactive(request, session, held)
+                .then(Mono.defer(() -> held.ok() ? levelsWithoutFolder(request, session, responder) : Mono.empty()))
+                .then(Mono.fromRunnable(held::release));
+    }
+
+    /** Whether the request's pattern ends in {@code %} over the user's own names, selecting folders. */
+    private static boolean listsLevels(ListRequest request) {
+        String pattern = request.getMailboxPattern();
+        return pattern.endsWith("%")
+                && (request.getBaseReferenceName() + pattern).charAt(0) != MailboxConstants.NAMESPACE_PREFIX_CHAR
+                && !request.selectSubscribed() && !request.selectRemote()
+                && !request.getSelectOptions().contains(ListRequest.ListSelectOption.SPECIAL_USE);
+    }
+
+    private Mono<Void> levelsWithoutFolder(ListRequest request, ImapSession session, Responder responder) {
+        MailboxSession mailboxSession = session.getMailboxSession();
+        char delimiter = mailboxSession.getPathDelimiter();
+        MailboxPath base = MailboxPath.forUser(session.getUserName(),
+                ModifiedUtf7.decodeModifiedUTF7(request.getBaseReferenceName()));
+        MailboxQuery pattern = MailboxQuery.builder().userAndNamespaceFrom(base)
+                .expression(new PrefixedRegex(base.getName(), ModifiedUtf7.decodeModifiedUTF7(request.getMailboxPattern()),
+                        delimiter))
+                .build();
+        boolean extended = !request.getSelectOptions().isEmpty() || !request.getReturnOptions().isEmpty()
+                || request.getStatusDataItems().isPresent();
+        return getMailboxManager().search(MailboxQuery.privateMailboxesBuilder(mailboxSession).build(), Minimal,
+                        mailboxSession)
+                .map(MailboxMetaData::getPath)
+                .collect(Collectors.toSet())
+                .flatMapIterable(folders -> missingLevels(folders, pattern, delimiter))
+                .doOnNext(level -> responder.respond(levelResponse(level, delimiter, extended)))
+                .then();
+    }
+
+    /** The names above {@code folders} that {@code pattern} matches and no folder has, in order. */
+    private static Set<String> missingLevels(Set<MailboxPath> folders, MailboxQuery pattern, char delimiter) {
+        return folders.stream()
+                .flatMap(folder -> folder.getParents(delimiter).stream())
+                .filter(level -> !folders.contains(level) && pattern.isPathMatch(level))
+                .map(MailboxPath::getName)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static ListResponse levelResponse(String name, char delimiter, boolean extended) {
+        return new ListResponse(MailboxMetaData.Children.HAS_CHILDREN,
+                extended ? MailboxMetaData.Selectability.NONE : MailboxMetaData.Selectability.NOSELECT,
+                name, delimiter, false, extended, EnumSet.noneOf(ListResponse.ChildInfo.class), MailboxType.OTHER);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.liaison.imap.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.Tag;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.decode.ImapRequestLineReader;
+import org.apache.james.imapserver.netty.NettyImapRequestLineReader.NotEnoughDataException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The command continuation request ({@code + }) for every synchronizing literal of a command (RFC
+ * 9051 §4.3, §7.6: the client sends the literal's octets only after it). James's decoder starts a
+ * command again from its first octet each time more of it arrives, and its literal reader sends
+ * {@code +} only on the first attempt: a command's second synchronizing literal ({@code LOGIN {3}}
+ * CRLF {@code bob {8}}) never got one, nor did a literal the parser reads as plain text (a
+ * HEADER.FIELDS name, {@code BODY[HEADER.FIELDS ({4}} CRLF {@code Date)]}); the client waited for
+ * good.
+ *
+ * <p>Whenever the decoder runs out of octets right after a synchronizing literal's announcement
+ * ({@code {n}} CRLF ending what was received) and nobody has asked for that literal yet, one
+ * {@code +} is sent. Whether it was asked for is known from the previous attempt at the same
+ * command: the session remembers how many octets it had received (an attempt with as many octets
+ * has answered that announcement); a command's first attempt that stopped in James's literal
+ * reader has had James's {@code +}. A literal read as plain text is part of the command's line, so
+ * one over {@link Limits#LINE_OCTETS} is refused {@code BAD} instead.
+ */
+final class LiteralContinuations {
+
+    private static final String ATTEMPT = "liaison.literal-continuation";
+    private static final byte[] CONTINUE = "+ Ok\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** How far back from the end the announcement is looked for: a brace, ten digits, a brace, CRLF. */
+    private static final int MARKER_OCTETS = 14;
+    private static final Pattern SYNCHRONIZING = Pattern.compile("\\{(\\d{1,10})}\\r?\\n$");
+    private static final HumanReadableText LONG_NAME = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
+            "failed. A literal inside a FETCH item is limited to " + Limits.LINE_OCTETS + " octets.");
+
+    /** How many octets of the command the last attempt had. */
+    private record Attempt(int received) {
+    }
+
+    private LiteralContinuations() {
+    }
+
+    /** The command being decoded since {@code start} was decoded whole: the next one starts afresh. */
+    static void decoded(ImapSession session) {
+        session.setAttribute(ATTEMPT, null);
+    }
+
+    /**
+     * The decoder ran out of octets ({@code e}) in the command that starts at {@code start} in the
+     * reader's buffer. Sends the continuation if one is due and returns empty (the decoder waits
+     * for more, as James's does), or returns the command's refusal.
+     */
+    static Optional<ImapMessage> waiting(ImapRequestLineReader request, ImapSession session, int start,
+                                         NotEnoughDataException e, StatusResponseFactory responses) {
+        Optional<ByteBuf> read = LiteralLimit.buffer(request);
+        if (read.isEmpty() || start < 0) {
+            return Optional.empty();
+        }
+        ByteBuf buffer = read.get();
+        int received = buffer.writerIndex() - start;
+        Attempt previous = (Attempt) session.getAttribute(ATTEMPT);
+        session.setAttribute(ATTEMPT, new Attempt(received));
+        OptionalLong octets = announcedAtEnd(buffer, start);
+        boolean jamesAsked = previous == null && e.getNeededSize() != NotEnoughDataException.UNKNOWN_SIZE;
+        boolean weAsked = previous != null && previous.received() == received;
+        if (buffer.readerIndex() != buffer.writerIndex() || octets.isEmpty() || jamesAsked || weAsked) {
+            return Optional.empty(); // literal octets are arriving, or no literal is announced, or it was asked for
+        }
+        if (e.getNeededSize() == NotEnoughDataException.UNKNOWN_SIZE && octets.getAsLong() > Limits.LINE_OCTETS) {
+            decoded(session);
+            buffer.readerIndex(buffer.writerIndex() - 1); // the decoder ends the command at this line feed
+            return Optional.of(responses.taggedBad(tag(buffer, start), null, LONG_NAME));
+        }
+        SessionChannel.of(session).ifPresent(channel -> channel.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE)));
+        return Optional.empty();
+    }
+
+    /** The size of the synchronizing literal whose announcement ends what was received, if one does. */
+    private static OptionalLong announcedAtEnd(ByteBuf buffer, int start) {
+        int from = Math.max(start, buffer.writerIndex() - MARKER_OCTETS);
+        Matcher m = SYNCHRONIZING.matcher(buffer.toString(from, buffer.writerIndex() - from, StandardCharsets.US_ASCII));
+        return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+    }
+
+    /** The command's tag: its octets up to the first space. */
+    private static Tag tag(ByteBuf buffer, int start) {
+        int space = buffer.indexOf(start, buffer.writerIndex(), (byte) ' ');
+        return new Tag(buffer.toString(start, Math.max(0, space - start), StandardCharsets.US_ASCII));
+    }
+}

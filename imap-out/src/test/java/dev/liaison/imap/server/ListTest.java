@@ -1,0 +1,98 @@
+package dev.liaison.imap.server;
+
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * LIST with a final {@code %} returns the levels of hierarchy it matches also where no folder is,
+ * as \Noselect (RFC 3501 §6.3.8; \NonExistent with LIST-EXTENDED options, RFC 5258 §3), so that
+ * a client can reach the folders below. Each test uses a user of its own; "." is the delimiter.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ListTest {
+
+    private TestImap imap;
+
+    @BeforeAll
+    void start() throws Exception {
+        imap = TestImap.start(TestPostgres.EMBEDDED);
+    }
+
+    @AfterAll
+    void stop() {
+        imap.close();
+    }
+
+    /** A session of a new user who made {@code made} and then deleted {@code deleted}. */
+    private RawImap after(List<String> made, List<String> deleted) throws Exception {
+        RawImap c = RawImap.tls(imap.imapsPort());
+        c.login(imap.newUser("lister"));
+        for (String folder : made) {
+            assertTrue(RawImap.last(c.command("CREATE " + folder)).contains("OK"), folder);
+        }
+        for (String folder : deleted) {
+            assertTrue(RawImap.last(c.command("DELETE " + folder)).contains("OK"), folder);
+        }
+        return c;
+    }
+
+    private static List<String> listed(RawImap c, String arguments) throws Exception {
+        List<String> answer = c.command("LIST " + arguments);
+        assertTrue(RawImap.last(answer).contains("OK LIST"), answer.toString());
+        return answer.subList(0, answer.size() - 1);
+    }
+
+    @Test
+    void aDeletedParentOfAFolderIsListedAsNoselect() throws Exception {
+        try (RawImap c = after(List.of("a.b", "c.d"), List.of("a"))) {
+            List<String> top = listed(c, "\"\" \"%\"");
+            assertTrue(top.contains("* LIST (\\Noselect \\HasChildren) \".\" \"a\""), top.toString());
+            assertTrue(top.contains("* LIST (\\HasChildren) \".\" \"c\""), top.toString());
+            assertEquals(1, top.stream().filter(l -> l.endsWith(" \"a\"")).count(), top.toString());
+            assertEquals(List.of("* LIST (\\HasNoChildren) \".\" \"a.b\""), listed(c, "\"\" \"a.%\""));
+            assertEquals(List.of("* LIST (\\HasNoChildren) \".\" \"a.b\""), listed(c, "a. %"));
+            assertEquals(List.of(), listed(c, "\"\" \"b%\""));
+            assertTrue(RawImap.last(c.command("SELECT a")).contains("NO"));
+        }
+    }
+
+    @Test
+    void everyLevelWithoutAFolderIsListedWhereThePatternMatchesIt() throws Exception {
+        try (RawImap c = after(List.of("x.y.z"), List.of("x.y", "x"))) {
+            assertTrue(listed(c, "\"\" %").contains("* LIST (\\Noselect \\HasChildren) \".\" \"x\""));
+            assertEquals(List.of("* LIST (\\Noselect \\HasChildren) \".\" \"x.y\""), listed(c, "\"\" \"x.%\""));
+            assertEquals(List.of("* LIST (\\Noselect \\HasChildren) \".\" \"x.y\""), listed(c, "\"\" \"%.%\""));
+            assertEquals(List.of("* LIST (\\HasNoChildren) \".\" \"x.y.z\""), listed(c, "\"\" \"x.y.%\""));
+            List<String> all = listed(c, "\"\" *");
+            assertTrue(all.contains("* LIST (\\HasNoChildren) \".\" \"x.y.z\""), all.toString());
+        }
+    }
+
+    @Test
+    void withListExtendedOptionsTheLevelIsNonExistent() throws Exception {
+        try (RawImap c = after(List.of("p.q"), List.of("p"))) {
+            List<String> top = listed(c, "\"\" % RETURN (CHILDREN)");
+            assertTrue(top.contains("* LIST (\\HasChildren \\NonExistent) \".\" \"p\""), top.toString());
+            List<String> subscribed = listed(c, "(SUBSCRIBED) \"\" %");
+            assertFalse(subscribed.stream().anyMatch(l -> l.endsWith(" \"p\"")), subscribed.toString());
+        }
+    }
+
+    @Test
+    void aParentThatExistsIsListedOnce() throws Exception {
+        try (RawImap c = after(List.of("m.n"), List.of())) {
+            List<String> top = listed(c, "\"\" %");
+            assertEquals(List.of("* LIST (\\HasChildren) \".\" \"m\""),
+                    top.stream().filter(l -> l.endsWith(" \"m\"")).toList(), top.toString());
+        }
+    }
+}
