@@ -1,5 +1,10 @@
 package dev.liaison.gateway.legacy;
 
+import dev.liaison.gateway.mail.CorrespondentIds;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
 import dev.liaison.gateway.relationship.RelationshipAliases;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
@@ -18,6 +23,9 @@ import dev.liaison.mapping.relationship.RelationshipStore;
 import dev.liaison.mapping.user.Login;
 
 import java.sql.Connection;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -105,6 +113,24 @@ public final class LegacyCorrespondents {
     /** New requests through the published alias {@code alias} in the last hour. */
     public int recentRequests(Connection c, Alias alias, java.time.Instant now) {
         return correspondents.requestsSince(c, alias.id(), now.minus(java.time.Duration.ofHours(1)));
+    }
+
+    /** Remembers the Message-ID a correspondent's plain email came with, if it is one that can be given back. */
+    public void received(Connection c, long relationshipId, String messageIdValue) {
+        CorrespondentIds.receivable(messageIdValue).ifPresent(id ->
+                correspondents.rememberReceivedId(c, relationshipId, CorrespondentIds.neutral(id), id));
+    }
+
+    /**
+     * Of the neutral ids {@code neutrals}, those the user's correspondents' plain email came with:
+     * neutral id → as written, per relationship.
+     */
+    public Map<Long, Map<String, String>> receivedIds(Connection c, long ownerId, Collection<String> neutrals) {
+        Map<Long, Map<String, String>> found = new HashMap<>();
+        for (LegacyCorrespondentStore.ReceivedId id : correspondents.receivedIds(c, ownerId, neutrals)) {
+            found.computeIfAbsent(id.relationshipId(), k -> new HashMap<>()).put(id.neutral(), id.original());
+        }
+        return found;
     }
 
     /** The relationship, locked for the caller's transaction. */

@@ -6,7 +6,9 @@ import dev.liaison.gateway.legacy.delivery.LegacyMessage;
 import dev.liaison.gateway.legacy.delivery.LegacyOutbox;
 import dev.liaison.gateway.legacy.delivery.OutboundMail;
 import dev.liaison.gateway.legacy.delivery.OversizedMessageException;
+import dev.liaison.gateway.mail.CorrespondentIds;
 import dev.liaison.gateway.mail.LegacyOutgoingMail;
+import dev.liaison.gateway.mail.MalformedMailException;
 import dev.liaison.gateway.mail.OutgoingMail;
 import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.user.Login;
@@ -16,6 +18,8 @@ import dev.liaison.smtp.submission.RefusedSubmissionException;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,6 +41,11 @@ public final class LegacyOutbound {
         this.outbox = outbox;
         this.upgrades = upgrades;
         this.consent = new LegacyConsent(correspondents, upgrades);
+    }
+
+    /** {@link LegacyCorrespondents#receivedIds}: which of {@code neutrals} the user's correspondents' mail came with. */
+    public Map<Long, Map<String, String>> receivedIds(Connection c, long ownerId, Collection<String> neutrals) {
+        return correspondents.receivedIds(c, ownerId, neutrals);
     }
 
     /** Whether plain addresses on other domains may be written to at all. */
@@ -72,14 +81,23 @@ public final class LegacyOutbound {
         return consent.consented(c, id, ownName); // answering a request accepts it
     }
 
-    /** Sends as plain email through the legacy relationship, offering its invitation. */
+    /**
+     * Sends as plain email through the legacy relationship, offering its invitation, with the ids
+     * {@code originals} maps (neutral → as the correspondent wrote it) given back in its
+     * {@code In-Reply-To} and {@code References}.
+     */
     public void toCorrespondent(Connection c, Login owner, String ownName, LegacyCorrespondents.Link link,
-                                OutgoingMail.Prepared prepared, String submissionKey)
+                                OutgoingMail.Prepared prepared, String submissionKey, Map<String, String> originals)
             throws RefusedSubmissionException, SQLException {
         String to = link.correspondent().address();
         String outward = link.outwardAlias().address().toString();
-        byte[] message = LegacyOutgoingMail.addressed(prepared.sealed(), ownName, outward, to,
-                upgrades.offer(c, link, ownName));
+        byte[] message;
+        try {
+            message = LegacyOutgoingMail.addressed(CorrespondentIds.restored(prepared.sealed(), originals), ownName,
+                    outward, to, upgrades.offer(c, link, ownName));
+        } catch (MalformedMailException e) {
+            throw new RefusedSubmissionException(554, "5.6.0", "The message cannot be sent as email: " + e.getMessage());
+        }
         try {
             outbox.enqueue(c, new LegacyMessage(LegacyOutbox.deliveryId(owner.value(), submissionKey, to),
                     new OutboundMail(owner.value(), EmailAddress.parse(outward), EmailAddress.parse(to)), message));

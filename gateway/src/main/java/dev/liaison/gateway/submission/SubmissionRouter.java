@@ -4,6 +4,7 @@ import dev.liaison.gateway.invitation.InvitationException;
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.legacy.LegacyOutbound;
 import dev.liaison.gateway.legacy.delivery.LegacyOutbox;
+import dev.liaison.gateway.mail.CorrespondentIds;
 import dev.liaison.gateway.mail.InvitationText;
 import dev.liaison.gateway.mail.MalformedMailException;
 import dev.liaison.gateway.mail.Notices;
@@ -42,9 +43,12 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Takes an accepted submission where its recipients say, all in one transaction (the 250 follows
@@ -193,6 +197,7 @@ public final class SubmissionRouter implements SubmissionHandler {
                         + " cannot carry mail now: " + e.getMessage());
             }
         }
+        Map<Long, Map<String, String>> received = receivedIds(c, owner, prepared);
         String name = ownName(message, owner);
         List<LegacyCorrespondents.Link> correspondents = new ArrayList<>(routing.correspondents());
         if (!routing.plain().isEmpty()) {
@@ -208,10 +213,42 @@ public final class SubmissionRouter implements SubmissionHandler {
                 relationships.relay(c, owner, current.peerAlias(), prepared, key + ":" + current.peerAlias().address(),
                         now);
             } else {
-                legacy.toCorrespondent(c, owner, name, current, prepared, key);
+                legacy.toCorrespondent(c, owner, name, current, prepared, key,
+                        received.getOrDefault(current.relationship().id(), Map.of()));
             }
         }
-        deliver(c, SentCopies.deliveryId(key), owner, SentCopies.FOLDER, prepared.sentCopy(), true, now);
+        Map<String, String> allReceived = new HashMap<>();
+        received.values().forEach(allReceived::putAll);
+        deliver(c, SentCopies.deliveryId(key), owner, SentCopies.FOLDER, restored(prepared.sentCopy(), allReceived),
+                true, now);
+    }
+
+    /**
+     * The ids this message refers to that came with the owner's correspondents' plain email, per
+     * relationship (neutral → as written): given back to that correspondent and in the Sent copy,
+     * so the reply threads with what it answers on both sides.
+     */
+    private Map<Long, Map<String, String>> receivedIds(Connection c, Login owner, OutgoingMail.Prepared prepared)
+            throws RefusedSubmissionException {
+        Set<String> referenced;
+        try {
+            referenced = CorrespondentIds.referenced(prepared.sentCopy());
+        } catch (MalformedMailException e) {
+            throw new RefusedSubmissionException(554, "5.6.0", "The message cannot be relayed: " + e.getMessage());
+        }
+        if (referenced.isEmpty()) {
+            return Map.of();
+        }
+        Optional<Long> ownerId = users.find(c, owner).map(u -> u.id());
+        return ownerId.isEmpty() ? Map.of() : legacy.receivedIds(c, ownerId.get(), referenced);
+    }
+
+    private static byte[] restored(byte[] message, Map<String, String> originals) throws RefusedSubmissionException {
+        try {
+            return CorrespondentIds.restored(message, originals);
+        } catch (MalformedMailException e) {
+            throw new RefusedSubmissionException(554, "5.6.0", "The message cannot be relayed: " + e.getMessage());
+        }
     }
 
     private void invite(Connection c, Login owner, byte[] message, String key, Instant now) throws Exception {

@@ -106,9 +106,18 @@ class LegacyConversationTest {
         assertEquals("<" + bob + ">", in.getHeader("X-Original-From")[0].replaceAll(".*<", "<"));
 
         String answer = "Re: " + reply;
-        submit(bobsAlias, answer, "Alex Doe");
+        String bobsId = in.getMessageID();
+        String clientsOwn = "<draft." + shortId() + "@secret-laptop.local>"; // never received: stays neutral
+        submit("alex", bobsAlias, answer, "Alex Doe", Map.of("In-Reply-To", bobsId,
+                "References", out1.getMessageID() + " " + clientsOwn + " " + bobsId));
         MimeMessage out2 = arrived(bob, answer);
         assertEquals(outward, ((InternetAddress) out2.getFrom()[0]).getAddress(), "the same outward alias for bob");
+        assertEquals(bobsId, out2.getHeader("In-Reply-To")[0].strip(), "bob's client threads the answer with his reply");
+        String references = String.join(" ", out2.getHeader("References")).replaceAll("\\s+", " ").strip();
+        assertTrue(references.startsWith(out1.getMessageID() + " <") && references.endsWith("@liaison.invalid> " + bobsId)
+                && !references.contains("secret-laptop"), "the client's own id stays neutral: " + references);
+        MimeMessage sent = folder("Sent", answer).get(0);
+        assertEquals(bobsId, sent.getHeader("In-Reply-To")[0].strip(), "alex's client threads it with bob's reply too");
 
         String carol = "carol." + shortId() + "@elsewhere.example";
         submit(carol, "hello carol " + shortId(), "Alex Doe");
@@ -163,6 +172,11 @@ class LegacyConversationTest {
     }
 
     private static void submit(String login, String to, String subject, String name) throws Exception {
+        submit(login, to, subject, name, Map.of());
+    }
+
+    private static void submit(String login, String to, String subject, String name, Map<String, String> fields)
+            throws Exception {
         Properties p = new Properties();
         p.put("mail.smtp.host", "localhost");
         p.put("mail.smtp.port", String.valueOf(gateway.submissionPort()));
@@ -176,6 +190,9 @@ class LegacyConversationTest {
         m.setRecipients(Message.RecipientType.TO, to);
         m.setSubject(subject);
         m.setHeader("User-Agent", "TestMail/1.0 (secret-laptop.local)");
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            m.setHeader(field.getKey(), field.getValue());
+        }
         m.setText("Body of " + subject + "\r\n");
         m.saveChanges();
         try (Transport t = session.getTransport("smtp")) {

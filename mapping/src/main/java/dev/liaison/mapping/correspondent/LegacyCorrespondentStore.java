@@ -10,6 +10,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -142,6 +145,45 @@ public final class LegacyCorrespondentStore {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw SqlStates.unexpected("marking relationship " + relationshipId + " upgraded", e);
+        }
+    }
+
+    /** A Message-ID a correspondent's plain email came with ({@code original}, between the angle brackets) and its neutral form. */
+    public record ReceivedId(long relationshipId, String neutral, String original) {
+    }
+
+    /** Remembers the Message-ID of plain email received in {@code relationshipId}; a second time changes nothing. */
+    public void rememberReceivedId(Connection c, long relationshipId, String neutral, String original) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO mapping.legacy_received_ids"
+                + " (relationship_id, neutral, original) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setLong(1, relationshipId);
+            ps.setString(2, neutral);
+            ps.setString(3, original);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("remembering a Message-ID received in relationship " + relationshipId, e);
+        }
+    }
+
+    /** Which of {@code neutrals} are ids that {@code ownerId}'s correspondents' plain email came with. */
+    public List<ReceivedId> receivedIds(Connection c, long ownerId, Collection<String> neutrals) {
+        if (neutrals.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.relationship_id, r.neutral, r.original"
+                + " FROM mapping.legacy_received_ids r JOIN mapping.legacy_correspondents l USING (relationship_id)"
+                + " WHERE l.user_id = ? AND r.neutral = ANY (?)")) {
+            ps.setLong(1, ownerId);
+            ps.setArray(2, c.createArrayOf("text", neutrals.toArray()));
+            List<ReceivedId> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new ReceivedId(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("looking up Message-IDs received by user " + ownerId, e);
         }
     }
 
