@@ -31,7 +31,6 @@ import org.apache.james.imap.processor.NamespaceProcessor;
 import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
 import org.apache.james.imap.processor.RenameProcessor;
 import org.apache.james.imap.processor.StartTLSProcessor;
-import org.apache.james.imap.processor.StatusProcessor;
 import org.apache.james.imap.processor.StoreProcessor;
 import org.apache.james.imap.processor.SubscribeProcessor;
 import org.apache.james.imap.processor.SystemMessageProcessor;

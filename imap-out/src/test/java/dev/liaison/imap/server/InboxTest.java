@@ -45,6 +45,27 @@ class InboxTest {
     }
 
     @Test
+    void statusOfAFolderThatDoesNotExistSaysSoAndLogsNoError() throws Exception {
+        ch.qos.logback.classic.Logger james = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(org.apache.james.imap.processor.StatusProcessor.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        james.addAppender(logged);
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login("alice");
+            for (String name : List.of("Requests", "\"No Such/Folder\"", "#private.Nowhere")) {
+                String answer = RawImap.last(c.command("STATUS " + name + " (MESSAGES UIDNEXT)"));
+                assertTrue(answer.matches("a\\d+ NO .*No such folder.*"), name + ": " + answer);
+            }
+            assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).startsWith("* STATUS \"INBOX\" (MESSAGES "));
+        } finally {
+            james.detachAppender(logged);
+        }
+        assertEquals(List.of(), logged.list.stream().map(Object::toString).toList(), "a client's question is no server error");
+    }
+
+    @Test
     void renamingAFolderOntoInboxIsRefusedAndChangesNothing() throws Exception {
         DeliveryHelper.deliver(imap, "bob", "INBOX", MailClient.simple("bob's", "x"));
         DeliveryHelper.deliver(imap, "bob", "Archive", MailClient.simple("archived", "x"));
