@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * STATUS of a folder of the user's that does not exist answers {@code NO} saying so. James's
  * processor answered "STATUS failed" and logged the client's question at ERROR with a stack trace,
  * so a client polling a folder it remembers (Thunderbird does, for subscribed folders) could fill
- * the server's log. (No {@code [NONEXISTENT]} code: James writes extension codes only as
+ * the server's log. Another user's folder gets James's refusal, the same whether it exists or not. (No {@code [NONEXISTENT]} code: James writes extension codes only as
  * {@code X…}.)
  */
 final class StatusProcessor extends org.apache.james.imap.processor.StatusProcessor {
@@ -35,8 +35,8 @@ final class StatusProcessor extends org.apache.james.imap.processor.StatusProces
             return super.processRequestReactive(request, session, responder); // refused in James's words
         }
         if (!path.belongsTo(session.getMailboxSession())) {
-            // another user's name: James refuses it alike whether it exists or not, and so must this
-            return super.processRequestReactive(request, session, responder);
+            // another user's name (nothing is shared): James's refusal, whether it exists or not, without its log
+            return Mono.fromRunnable(() -> no(request, responder, HumanReadableText.STATUS_FAILED));
         }
         return Mono.from(getMailboxManager().mailboxExists(path, session.getMailboxSession()))
                 .flatMap(exists -> exists

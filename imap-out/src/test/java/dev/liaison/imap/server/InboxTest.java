@@ -59,6 +59,10 @@ class InboxTest {
                 assertTrue(answer.matches("a\\d+ NO .*No such folder.*"), name + ": " + answer);
             }
             assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).startsWith("* STATUS \"INBOX\" (MESSAGES "));
+            for (String foreign : List.of("#user.bob.INBOX", "#user.bob.Nowhere")) {
+                String answer = RawImap.last(c.command("STATUS " + foreign + " (MESSAGES)"));
+                assertTrue(answer.matches("a\\d+ NO STATUS failed.*"), "one answer whether bob has it or not: " + answer);
+            }
         } finally {
             james.detachAppender(logged);
         }
