@@ -104,6 +104,8 @@ class SubmissionDialogueTest {
         assertTrue(message.matches("(?s).*\r\nDate: \\w{3}, \\d{1,2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\r\n.*"),
                 "the Date the client left out is added (RFC 6409 §8.2): " + message);
         assertTrue(message.endsWith("Subject: hi\r\n\r\nhello\r\n.leading dot\r\n"), message);
+        assertEquals("Subject: hi\r\n\r\nhello\r\n.leading dot\r\n", clientText(submission),
+                "the client's message, without the Received, Message-ID and Date smtp-in wrote");
     }
 
     @Test
@@ -134,6 +136,9 @@ class SubmissionDialogueTest {
         assertEquals(1, message.toLowerCase(java.util.Locale.ROOT).split("\r\ndate:", -1).length - 1, "the client's Date stands alone: " + message);
         assertEquals("Bcc: hidden@elsewhere.example,\r\n second@elsewhere.example\r\n",
                 new String(submission.blindCopyFields(), StandardCharsets.ISO_8859_1), "for the sender's own copy only");
+        assertEquals("Message-ID: <own@client.example>\r\nTo: visible@gw.example\r\n"
+                + "date: Fri, 27 Nov 2026 10:00:00 +0100\r\n\r\nbody\r\n", clientText(submission),
+                "the client's message less its Bcc, without the Received field");
     }
 
     @Test
@@ -173,6 +178,13 @@ class SubmissionDialogueTest {
 
     static String text(Submission submission) {
         return new String(submission.message().toByteArray(), StandardCharsets.ISO_8859_1);
+    }
+
+    static String clientText(Submission submission) {
+        var octets = submission.clientMessage();
+        byte[] copy = new byte[octets.remaining()];
+        octets.get(copy);
+        return new String(copy, StandardCharsets.ISO_8859_1);
     }
 
     private static List<String> features(Reply ehlo) {
