@@ -179,6 +179,27 @@ class BadInputTest {
         }
     }
 
+    /**
+     * A parameter given twice would leave which value counts to the reading (the limit checked
+     * against one SIZE, the message held to the other): the MAIL is refused as malformed and sets
+     * no sender, whatever the case of the keywords and whether or not the values agree.
+     */
+    @Test
+    void aMailParameterGivenTwiceIsRefusedWith501AndSetsNoSender() throws Exception {
+        try (SmtpWire wire = smtp.authenticatedAlex()) {
+            for (String parameters : new String[] {"SIZE=10 SIZE=20", "SIZE=10 size=10", "BODY=7BIT BODY=8BITMIME",
+                    "AUTH=<> SIZE=5 AUTH=<>", "SIZE=" + (TestDirectory.SMALL_ALIAS_TAKES + 1) + " SIZE=1"}) {
+                SmtpWire.Reply reply = wire.command("MAIL FROM:<alex@gw.example> " + parameters).reply();
+                assertEquals(501, reply.code(), parameters + ": " + reply.text());
+                assertEquals("5.5.4", reply.enhanced(), reply.text());
+                assertTrue(reply.text().contains("more than once"), reply.text());
+                assertReply(wire.command("RCPT TO:<" + ALIAS + ">"), 503, "5.5.1");
+            }
+            wire.command("MAIL FROM:<alex@gw.example> SIZE=1").expect(250);
+            assertReply(wire.command("RCPT TO:<" + TestDirectory.ALEX_SMALL_ALIAS + ">"), 250, "2.1.5");
+        }
+    }
+
     @Test
     void declaredSizeOverTheLimitIsRefusedWith552AtMail() throws Exception {
         try (SmtpWire wire = smtp.authenticatedAlex()) {
