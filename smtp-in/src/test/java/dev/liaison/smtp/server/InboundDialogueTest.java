@@ -65,6 +65,19 @@ class InboundDialogueTest {
         }
     }
 
+    /** HELO and EHLO name this host and the client in a well-formed line (James writes a stray ")"). */
+    @Test
+    void heloAndEhloRepliesAreWellFormed() throws Exception {
+        try (SmtpWire wire = SmtpWire.plain(mx.server.port())) {
+            wire.expect(220);
+            assertEquals(List.of("250 mx.gw.example Hello mta.legacy.example [127.0.0.1]"),
+                    wire.command("HELO mta.legacy.example").expect(250).lines());
+            assertEquals("250-mx.gw.example Hello mta.legacy.example [127.0.0.1]",
+                    wire.command("EHLO mta.legacy.example").expect(250).lines().get(0));
+            wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250);
+        }
+    }
+
     @Test
     void authIsRefusedWith502WithAndWithoutTls() throws Exception {
         try (SmtpWire wire = mx.greeted()) {

@@ -53,6 +53,16 @@ class SubmissionDialogueTest {
         }
     }
 
+    /** HELO's reply is one well-formed line (James writes a stray ")"), as EHLO's first line is. */
+    @Test
+    void heloReplyIsWellFormed() throws Exception {
+        try (SmtpWire wire = smtp.starttls()) {
+            wire.expect(220);
+            assertEquals(List.of("250 submit.gw.example Hello client.example [127.0.0.1]"),
+                    wire.command("HELO client.example").expect(250).lines());
+        }
+    }
+
     @Test
     void ehloAfterStartTlsOffersAuthPlainAndLoginButNoStartTls() throws Exception {
         try (SmtpWire wire = smtp.starttls()) {
