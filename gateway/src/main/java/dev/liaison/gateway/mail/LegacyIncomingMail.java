@@ -23,13 +23,11 @@ public final class LegacyIncomingMail {
 
     private final HeaderSection header;
     private final Author author;
-    private final String messageId;
     private final Optional<String> invitation;
 
-    private LegacyIncomingMail(HeaderSection header, Author author, String messageId, Optional<String> invitation) {
+    private LegacyIncomingMail(HeaderSection header, Author author, Optional<String> invitation) {
         this.header = header;
         this.author = author;
-        this.messageId = messageId;
         this.invitation = invitation;
     }
 
@@ -37,7 +35,6 @@ public final class LegacyIncomingMail {
     public static LegacyIncomingMail parse(byte[] message) throws MalformedMailException {
         HeaderSection header = HeaderSection.parse(message);
         String from = null;
-        String messageId = "";
         Optional<String> invitation = Optional.empty();
         for (HeaderSection.Field field : header.fields()) {
             if (field.is(LegacyOutgoingMail.INVITE_FIELD) && invitation.isEmpty()) {
@@ -49,14 +46,12 @@ public final class LegacyIncomingMail {
                     throw new MalformedMailException("more than one From field");
                 }
                 from = header.value(field);
-            } else if (field.is("Message-ID") && messageId.isEmpty()) {
-                messageId = header.value(field).strip();
             }
         }
         if (from == null) {
             throw new MalformedMailException("no From field: a correspondent must say who they are");
         }
-        return new LegacyIncomingMail(header, author(from), messageId, invitation);
+        return new LegacyIncomingMail(header, author(from), invitation);
     }
 
     public Author author() {
@@ -68,10 +63,6 @@ public final class LegacyIncomingMail {
         return invitation;
     }
 
-    /** The {@code Message-ID} as written, or empty: the key a sender's retry is recognised by. */
-    public String messageId() {
-        return messageId;
-    }
 
     /**
      * The message as delivered to the user: from {@code alias} shown as {@code name}, with a

@@ -99,6 +99,11 @@ class InboundDialogueTest {
         assertFalse(message.tls());
         assertTrue(RecordingInboundHandler.text(message).contains(" with ESMTP id " + message.id() + ";"),
                 RecordingInboundHandler.text(message));
+        var octets = message.clientMessage();
+        byte[] client = new byte[octets.remaining()];
+        octets.get(client);
+        assertEquals(MESSAGE, new String(client, java.nio.charset.StandardCharsets.US_ASCII),
+                "the sender's message, without the Received and Authentication-Results written here");
     }
 
     @Test
