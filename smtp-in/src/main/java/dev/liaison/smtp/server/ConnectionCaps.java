@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +43,16 @@ import org.slf4j.LoggerFactory;
 final class ConnectionCaps {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionCaps.class);
+    /** At most one log line per this many nanoseconds: a client hammering the cap cannot fill the log. */
+    private static final long LOG_EVERY_NANOS = 60_000_000_000L;
 
     private final int maxConnections;
     private final int maxPerAddress;
     private final String hostname;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<Object, Integer> openByAddress = new ConcurrentHashMap<>();
+    private final AtomicLong refusedSinceLogged = new AtomicLong();
+    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
     ConnectionCaps(int maxConnections, int maxPerAddress, String hostname) {
         this.maxConnections = maxConnections;
@@ -73,21 +78,31 @@ final class ConnectionCaps {
         InetAddress address = ((InetSocketAddress) channel.remoteAddress()).getAddress();
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
-            LOG.info("refusing SMTP connection from {}: {} connections open, the most this listener takes",
-                    address.getHostAddress(), maxConnections);
+            logRefusal(address, maxConnections + " connections open, the most this listener takes");
             return Optional.of(new Refusal("421 4.3.2 " + hostname
                     + " Service busy: too many connections; try again later\r\n", false));
         }
         Object key = key(address);
         if (openByAddress.merge(key, 1, Integer::sum) > maxPerAddress) {
             release(key);
-            LOG.info("refusing SMTP connection from {}: {} connections open from that address, the most it may have",
-                    address.getHostAddress(), maxPerAddress);
+            logRefusal(address, maxPerAddress + " connections open from that address, the most it may have");
             return Optional.of(new Refusal("421 4.7.0 " + hostname + " Error: too many connections from "
                     + address.getHostAddress() + "\r\n", true));
         }
         channel.closeFuture().addListener(f -> release(key));
         return Optional.empty();
+    }
+
+    /** One INFO line for the first refusal in a minute, counting those that were not logged. */
+    private void logRefusal(InetAddress address, String why) {
+        long refused = refusedSinceLogged.incrementAndGet();
+        long last = lastLogged.get();
+        long now = System.nanoTime();
+        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+            refusedSinceLogged.addAndGet(-refused);
+            LOG.info("refused SMTP connection from {} with 421: {} ({} refused since the last such line)",
+                    address.getHostAddress(), why, refused);
+        }
     }
 
     /** Open connections counted now (for tests). */

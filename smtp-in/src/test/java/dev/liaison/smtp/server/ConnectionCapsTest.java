@@ -47,7 +47,9 @@ class ConnectionCapsTest {
                     assertTrue(over.isClosedByServer(), "closed after the 421");
                 }
                 open.get(0).command("NOOP").expect(250); // the admitted ones are untouched
-                open.remove(0).command("QUIT").expect(221);
+                try (SmtpWire leaving = open.remove(0)) {
+                    leaving.command("QUIT").expect(221);
+                }
                 SmtpWire again = awaitGreeting(smtp.port());
                 open.add(again);
                 again.command("EHLO client.example").expect(250);
