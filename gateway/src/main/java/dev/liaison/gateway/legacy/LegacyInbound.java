@@ -117,6 +117,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     @Override
     public void accept(InboundMessage message) throws Exception {
         byte[] raw = message.message().toByteArray();
+        byte[] sent = sha256(message.clientMessage());
         LegacyIncomingMail mail;
         try {
             mail = LegacyIncomingMail.parse(raw);
@@ -127,23 +128,23 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         db.inTransaction(c -> {
             for (EmailAddress recipient : message.recipients()) {
                 if (isPostmaster(recipient)) {
-                    toPostmaster(c, raw, mail, message.authentication().quarantine(), now);
+                    toPostmaster(c, raw, sent, message.authentication().quarantine(), now);
                     continue;
                 }
                 Alias alias = find(c, recipient).orElseThrow(() -> new RefusedMessageException(550, "5.1.1",
                         "no mailbox " + recipient + " here any more"));
                 boolean junk = message.authentication().quarantine();
                 if (message.sender().mailbox().isEmpty() && mail.isReport()) {
-                    report(c, alias, mail, raw, junk, now);
+                    report(c, alias, mail, sent, junk, now);
                 } else {
-                    deliver(c, alias, mail, raw, junk, now);
+                    deliver(c, alias, mail, sent, junk, now);
                 }
             }
             return null;
         });
     }
 
-    private void deliver(Connection c, Alias alias, LegacyIncomingMail mail, byte[] raw, boolean junk, Instant now)
+    private void deliver(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent, boolean junk, Instant now)
             throws Exception {
         LegacyCorrespondents.Link link = route(c, alias, mail.author());
         if (refuses(link)) {
@@ -156,7 +157,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         String folder = junk || warning.isPresent() ? "Junk"
                 : link.relationship().state() == RelationshipState.REQUESTED ? REQUESTS : "INBOX";
         byte[] shown = mail.asFrom(link.peerAlias().address().toString(), link.relationship().peerName(), warning);
-        mailboxes.deliver(c, new Delivery(deliveryId(alias, mail, raw), alias.owner().value(), folder, shown, false, now));
+        mailboxes.deliver(c, new Delivery(deliveryId(alias, sent), alias.owner().value(), folder, shown, false, now));
         if (warning.isEmpty()) { // a reply gives the correspondent's own Message-ID back to them
             correspondents.received(c, link.relationship().id(), mail.messageId());
         }
@@ -170,9 +171,9 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
      * null reverse path (RFC 5321 §4.5.5) to the address the mail left from, outward aliases
      * included: filed in the INBOX as it came, opening no relationship and counting against no cap.
      */
-    private void report(Connection c, Alias alias, LegacyIncomingMail mail, byte[] raw, boolean junk, Instant now)
+    private void report(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent, boolean junk, Instant now)
             throws Exception {
-        String id = "report:" + HexFormat.of().formatHex(digest(alias.address().toString(), mail, raw));
+        String id = "report:" + HexFormat.of().formatHex(digest(alias.address().toString(), sent));
         mailboxes.deliver(c, new Delivery(id, alias.owner().value(), junk ? "Junk" : "INBOX", mail.asReport(), false, now));
     }
 
@@ -224,11 +225,11 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
      * verdict fields included: an administrator's mailbox, so no relationship is opened and the
      * sender's address is not hidden behind an alias.
      */
-    private void toPostmaster(Connection c, byte[] raw, LegacyIncomingMail mail, boolean junk, Instant now)
+    private void toPostmaster(Connection c, byte[] raw, byte[] sent, boolean junk, Instant now)
             throws Exception {
         Login login = postmasterUser(c).orElseThrow(() -> new RefusedMessageException(550, "5.1.1",
                 "no postmaster mailbox here any more"));
-        String id = "postmaster:" + HexFormat.of().formatHex(digest(login.value(), mail, raw));
+        String id = "postmaster:" + HexFormat.of().formatHex(digest(login.value(), sent));
         mailboxes.deliver(c, new Delivery(id, login.value(), junk ? "Junk" : "INBOX", raw, false, now));
     }
 
@@ -258,24 +259,36 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     }
 
     /**
-     * A sender's retry is a new SMTP transaction: the key is the alias plus the Message-ID (or,
-     * without one, the message itself), so the second copy is recognised and not filed again.
+     * A sender's retry is a new SMTP transaction with the same message: the key is the alias plus the
+     * SHA-256 of the message as the server sent it ({@link InboundMessage#clientMessage}, without the
+     * trace written here, which differs in every transaction), so the second copy is recognised and
+     * not filed again. Another message is filed, also one that reuses a {@code Message-ID} (a mailer
+     * that reuses ids, a list's second post under one): keyed by the id alone, it was answered
+     * {@code 250} and dropped.
      */
-    private static String deliveryId(Alias alias, LegacyIncomingMail mail, byte[] raw) {
-        return "legacy:" + HexFormat.of().formatHex(digest(alias.address().toString(), mail, raw));
+    private static String deliveryId(Alias alias, byte[] sent) {
+        return "legacy:" + HexFormat.of().formatHex(digest(alias.address().toString(), sent));
     }
 
-    private static byte[] digest(String mailbox, LegacyIncomingMail mail, byte[] raw) {
+    private static byte[] digest(String mailbox, byte[] sent) {
+        MessageDigest sha = sha256();
+        sha.update("liaison inbound v2".getBytes(StandardCharsets.US_ASCII));
+        sha.update((byte) 0);
+        sha.update(mailbox.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(sent);
+        return sha.digest();
+    }
+
+    private static byte[] sha256(java.nio.ByteBuffer octets) {
+        MessageDigest sha = sha256();
+        sha.update(octets);
+        return sha.digest();
+    }
+
+    private static MessageDigest sha256() {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(mailbox.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            if (mail.messageId().isEmpty()) {
-                sha.update(raw);
-            } else {
-                sha.update(mail.messageId().getBytes(StandardCharsets.ISO_8859_1));
-            }
-            return sha.digest();
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("SHA-256 is always available", e);
         }

@@ -90,7 +90,7 @@ public final class LegacyIncomingMail {
         return report;
     }
 
-    /** The {@code Message-ID} as written, or empty: the key a sender's retry is recognised by. */
+    /** The {@code Message-ID} as written, or empty: what a reply's {@code In-Reply-To} names. */
     public String messageId() {
         return messageId;
     }

@@ -20,7 +20,9 @@ import java.util.Set;
  * address), and how a mail client's own copy of it is recognised. Clients keep a Sent copy by
  * default and APPEND it after the {@code 250}; without this every sent message would be in Sent
  * twice. A client's copy is the same message when it carries the same {@code Message-ID} for the
- * same owner: the submission key ({@link SubmissionRouter#submissionKey}) names it. The gateway's
+ * same owner: the submission key ({@link SubmissionRouter#submissionKey}) names it. (A later, different
+ * message under the same id is filed under a key of its own, {@link SubmittedMessages}, which the
+ * header section does not name: the client's copy of that one is stored beside the gateway's.) The gateway's
  * copy names the blind-copy recipients in {@code Bcc}, as a client's does ({@link #blindCopies},
  * added to the Sent copy by {@code OutgoingMail.prepare}), so a client's copy with blind copies is
  * recognised too.

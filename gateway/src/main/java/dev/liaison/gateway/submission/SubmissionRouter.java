@@ -59,7 +59,9 @@ import java.util.Set;
  * the sender's outward alias for that correspondent (docs/legacy.md), with the same Sent copy.
  *
  * <p>Idempotency: a client that retries after losing the 250 gets no second copy anywhere. Keys
- * are derived from the sender and the message's {@code Message-ID} (smtp-in guarantees one).
+ * are derived from the sender and the message's {@code Message-ID} (smtp-in guarantees one); a
+ * different message that reuses a {@code Message-ID} the sender used before is told from a retry
+ * by the digest of its octets and delivered under a key of its own ({@link SubmittedMessages}).
  */
 public final class SubmissionRouter implements SubmissionHandler {
 
@@ -74,6 +76,7 @@ public final class SubmissionRouter implements SubmissionHandler {
     private final Clock clock;
     private final AliasStore aliases = new PostgresAliasStore();
     private final UserStore users = new PostgresUserStore();
+    private final SubmittedMessages submitted = new SubmittedMessages();
 
     public SubmissionRouter(Database db, MailboxDelivery mailboxes, RelationshipMail relationships,
                             LegacyOutbound legacy, Invitations invitations, String domain, Clock clock) {
@@ -99,10 +102,11 @@ public final class SubmissionRouter implements SubmissionHandler {
     public void commit(Submission submission) throws Exception {
         byte[] message = submission.message().toByteArray();
         Login owner = Login.of(submission.user().id());
-        String key = submissionKey(owner.value(), MessageHeaders.messageId(message));
-        OutgoingMail.Prepared prepared = null;
+        String firstKey = submissionKey(owner.value(), MessageHeaders.messageId(message));
+        byte[] digest = SubmittedMessages.digest(submission.clientMessage());
         db.inTransaction(c -> {
             Routing routing = route(c, submission);
+            String key = submitted.keyFor(c, firstKey, digest);
             Instant now = clock.instant();
             Failpoints.reach(Failpoints.SUBMISSION_BEFORE_COMMIT);
             if (routing.self()) {

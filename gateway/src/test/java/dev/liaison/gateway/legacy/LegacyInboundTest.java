@@ -111,8 +111,13 @@ class LegacyInboundTest {
         String dana = "dana." + shortId() + "@legacy.example";
         String subject = "retried " + shortId();
         String messageId = "<" + shortId() + "@legacy.example>";
-        send(dana, "Dana", published, subject, messageId);
-        send(dana, "Dana", published, subject, messageId); // the sending server did not see our 250
+        MimeMessage retried = message(dana, "Dana", published, subject, messageId);
+        Transport.send(retried);
+        Transport.send(retried); // the sending server did not see our 250: the same octets again
+        assertEquals(1, folder("Requests", subject).size());
+        String reused = "another message under the same id " + shortId();
+        send(dana, "Dana", published, reused, messageId); // a mailer that reuses ids
+        assertEquals(1, folder("Requests", reused).size(), "another message is filed, not taken for the retry");
         assertEquals(1, folder("Requests", subject).size());
 
         long id = relationshipWith(dana);

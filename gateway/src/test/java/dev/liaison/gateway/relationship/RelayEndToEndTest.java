@@ -206,6 +206,27 @@ class RelayEndToEndTest {
     }
 
     /**
+     * Another message under a Message-ID the client used before is not a retry: it is relayed and
+     * filed in Sent too (it was answered 250), and a retry of it is again relayed once.
+     */
+    @Test
+    void anotherMessageUnderAMessageIdUsedBeforeIsRelayedAndFiled() throws Exception {
+        MailClients.send(pair.alex, "alex", "alex-pw", toBlair("one message under an id", "<id-used-twice@alex.test>"));
+        MimeMessage other = toBlair("another message under the same id", "<id-used-twice@alex.test>");
+        MailClients.send(pair.alex, "alex", "alex-pw", other);
+        MailClients.send(pair.alex, "alex", "alex-pw", other);
+        MailClients.send(pair.alex, "alex", "alex-pw", toBlair("sent after both", null));
+
+        awaitMessage(pair.blair, "sent after both");
+        awaitMessage(pair.blair, "one message under an id");
+        awaitMessage(pair.blair, "another message under the same id");
+        assertEquals(1, MailClients.withSubject(pair.blair, "INBOX", "another message under the same id").size(),
+                "relayed once although retried");
+        assertEquals(1, MailClients.withSubject(pair.alex, "Sent", "one message under an id").size());
+        assertEquals(1, MailClients.withSubject(pair.alex, "Sent", "another message under the same id").size());
+    }
+
+    /**
      * Mail clients keep their own Sent copy: after the 250 they APPEND the message to Sent (without
      * selecting it), where the gateway has filed its copy already. That APPEND is answered with the
      * gateway's copy (APPENDUID names it) and stores nothing. That holds for a message with a blind

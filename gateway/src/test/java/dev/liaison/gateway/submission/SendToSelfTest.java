@@ -119,6 +119,65 @@ class SendToSelfTest {
         assertEquals(1, countInInbox("alex", "alex-pw", m.getMessageID()), "one copy although listed twice");
     }
 
+    /**
+     * A client that lost the 250 sends the same message again: it is filed once. The message has
+     * no Date, so the Date smtp-in adds (like its Received field) differs between the two
+     * transactions; the client's octets do not.
+     */
+    @Test
+    void aClientsRetryOfTheSameMessageIsFiledOnce() throws Exception {
+        String id = "<retry-" + System.nanoTime() + "@alex.test>";
+        byte[] message = raw(id, "sent twice", "the same octets both times\r\n");
+        sendRaw(message);
+        sendRaw(message);
+        assertEquals(1, countInInbox("alex", "alex-pw", id), "a retry is not filed again");
+    }
+
+    /**
+     * A different message that reuses a Message-ID the user sent before (a client that reuses ids,
+     * a draft sent again after an edit) is delivered: it was answered 250. Each is still filed only
+     * once however often it is retried, also after the other was sent.
+     */
+    @Test
+    void anotherMessageUnderAMessageIdUsedBeforeIsDeliveredAndEachIsFiledOnce() throws Exception {
+        String id = "<reused-" + System.nanoTime() + "@alex.test>";
+        byte[] first = raw(id, "first version", "first body\r\n");
+        byte[] second = raw(id, "second version", "second body\r\n");
+        byte[] third = raw(id, "first version", "first body, edited\r\n");
+        sendRaw(first);
+        sendRaw(second);
+        sendRaw(third);
+        sendRaw(second);
+        sendRaw(first);
+        sendRaw(third);
+        assertEquals(3, countInInbox("alex", "alex-pw", id), "three messages, three copies");
+        try (Store store = imap("alex", "alex-pw")) {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            java.util.List<String> bodies = new java.util.ArrayList<>();
+            for (Message m : inbox.getMessages()) {
+                String[] ids = m.getHeader("Message-ID");
+                if (ids != null && ids[0].equals(id)) {
+                    bodies.add(String.valueOf(m.getContent()).strip());
+                }
+            }
+            inbox.close(false);
+            assertEquals(java.util.List.of("first body", "second body", "first body, edited"), bodies);
+        }
+    }
+
+    /** A message as a client writes it, without a Date (smtp-in adds one in each transaction). */
+    private static byte[] raw(String messageId, String subject, String body) {
+        return ("From: " + alexAlias + "\r\nTo: " + alexAlias + "\r\nSubject: " + subject + "\r\nMessage-ID: "
+                + messageId + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Sends {@code message} octet for octet to Alex's alias. */
+    private static void sendRaw(byte[] message) throws Exception {
+        MimeMessage m = new MimeMessage(smtpSession(false), new java.io.ByteArrayInputStream(message));
+        send(m, false);
+    }
+
     @Test
     void anotherUsersAliasAndForeignAddressesAreRefusedAndNothingIsDelivered() throws Exception {
         var session = smtpSession(false);

@@ -6,9 +6,11 @@ import dev.liaison.smtp.address.PathParser;
 import dev.liaison.smtp.auth.SessionUser;
 import dev.liaison.smtp.submission.Limits;
 import dev.liaison.smtp.submission.ReversePath;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.metrics.api.MetricFactory;
@@ -24,7 +26,10 @@ import org.apache.james.protocols.smtp.core.MailCmdHandler;
  * MAIL FROM with the path parsed by {@link PathParser} instead of James's lenient parser (which
  * silently strips source routes), and only the parameters the server advertises: {@code SIZE}
  * (RFC 1870, checked against the limit up front), {@code BODY} (RFC 6152) and, for submission
- * only, {@code AUTH} (RFC 4954 §5, ignored). Submission needs AUTH first ({@code 530 5.7.0},
+ * only, {@code AUTH} (RFC 4954 §5, ignored), each at most once: a second {@code SIZE=} or
+ * {@code BODY=} would leave which one counts to the server's reading (the limit checked against one
+ * value, the message held to another), so the command is refused as malformed, {@code 501 5.5.4},
+ * and changes nothing. Submission needs AUTH first ({@code 530 5.7.0},
  * RFC 4954 §6); the inbound MX takes MAIL from anyone.
  */
 public final class StrictMailCmdHandler extends MailCmdHandler {
@@ -114,11 +119,13 @@ public final class StrictMailCmdHandler extends MailCmdHandler {
 
     /** Returns the reply for the first unacceptable parameter, or {@code null}. */
     private Response checkParameters(PathArgument argument) {
+        Set<String> seen = new HashSet<>();
         for (String parameter : argument.parameters()) {
             int equals = parameter.indexOf('=');
             String keyword = (equals < 0 ? parameter : parameter.substring(0, equals)).toUpperCase(Locale.ROOT);
             String value = equals < 0 ? "" : parameter.substring(equals + 1);
-            Response problem = switch (keyword) {
+            Response problem = !seen.add(keyword) ? new SMTPResponse("501", "5.5.4 MAIL parameter " + keyword
+                    + " given more than once") : switch (keyword) {
                 case "SIZE" -> checkSize(value);
                 case "BODY" -> value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME")
                         ? null : new SMTPResponse("501", "5.5.4 BODY must be 7BIT or 8BITMIME");

@@ -6,6 +6,7 @@ import dev.liaison.smtp.submission.Limits;
 import dev.liaison.smtp.submission.RawMessage;
 import dev.liaison.smtp.submission.ReversePath;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,6 +29,9 @@ import java.util.Objects;
  *                       and any earlier {@code Authentication-Results:} claiming this host removed;
  *                       otherwise as received (no {@code Message-ID} added, nothing else removed)
  * @param sessionId      the SMTP connection's id, for correlating logs
+ * @param addedOctets    how many of {@code message}'s first octets this host wrote (its
+ *                       {@code Received:} and {@code Authentication-Results:} fields); what follows
+ *                       is {@link #clientMessage()}
  */
 public record InboundMessage(
         String id,
@@ -38,7 +42,8 @@ public record InboundMessage(
         boolean tls,
         SenderAuthentication authentication,
         RawMessage message,
-        String sessionId) {
+        String sessionId,
+        int addedOctets) {
 
     public InboundMessage {
         Objects.requireNonNull(id, "id");
@@ -48,6 +53,10 @@ public record InboundMessage(
         Objects.requireNonNull(authentication, "authentication");
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(sessionId, "sessionId");
+        if (addedOctets < 0 || addedOctets > message.size()) {
+            throw new IllegalArgumentException("inbound message " + id + ": " + addedOctets + " added octets of "
+                    + message.size());
+        }
         recipients = List.copyOf(recipients);
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("inbound message " + id + " has no recipients");
@@ -55,5 +64,15 @@ public record InboundMessage(
         if (recipients.stream().distinct().count() != recipients.size()) {
             throw new IllegalArgumentException("inbound message " + id + " lists a recipient twice");
         }
+    }
+
+    /**
+     * The message as the sending server sent it, read-only and without a copy: {@code message} after
+     * the fields this host added, less any {@code Authentication-Results:} claiming this host. The
+     * same octets when the server sends the same message again (its retry after a lost {@code 250});
+     * the fields added differ in every transaction.
+     */
+    public ByteBuffer clientMessage() {
+        return message.asReadOnlyBuffer().position(addedOctets).slice();
     }
 }

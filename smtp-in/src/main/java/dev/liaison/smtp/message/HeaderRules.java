@@ -9,14 +9,20 @@ import java.util.Set;
  * while the message streams in (so a dropped field is never stored).
  *
  * <p>Submission drops {@code Bcc:} and {@code Resent-Bcc:} (RFC 5322 §3.6.3: the blind copies must
- * not show), leaves 8-bit header text alone, as it always has, and refuses a header-section line
- * that is neither a field nor a continuation: taken as the start of the body, as the MX does, it
- * would carry the fields after it (a {@code Bcc:} among them) into the body, past every rule and
- * every whitelist, to the recipient. A mail client never writes one. The inbound MX drops every
- * {@code Authentication-Results:} field that claims to come from this host or from the mail
- * domains it serves (RFC 8601 §5: a sender could otherwise forge the verdict we are about to add,
- * or one a filter trusts because it names the user's own domain) and refuses 8-bit header text, since
- * SMTPUTF8 (RFC 6531) is not offered.
+ * not show) and refuses a header-section line that is neither a field nor a continuation: taken as
+ * the start of the body, as the MX does, it would carry the fields after it (a {@code Bcc:} among
+ * them) into the body, past every rule and every whitelist, to the recipient. A mail client never
+ * writes one. The inbound MX drops every {@code Authentication-Results:} field that claims to come
+ * from this host or from the mail domains it serves (RFC 8601 §5: a sender could otherwise forge
+ * the verdict we are about to add, or one a filter trusts because it names the user's own domain).
+ *
+ * <p>Both refuse 8-bit header text ({@code 554 5.6.0}): SMTPUTF8 (RFC 6531) is not offered, and
+ * without it a header is ASCII, non-ASCII text written as RFC 2047 encoded-words (RFC 6532 §3 allows
+ * raw UTF-8 only in a message sent with SMTPUTF8). Submission took such text until it was found that
+ * what it accepted it could not pass on as it was: it relays the header fields as written, never
+ * with SMTPUTF8, so plain email with them leaves invalid and a strict receiver (this MX among them)
+ * refuses it, a failure notice hours later for what was answered {@code 250}. A mail client encodes
+ * header text unless the server offers SMTPUTF8; the one that does not learns it at once.
  */
 public final class HeaderRules {
 
@@ -39,11 +45,11 @@ public final class HeaderRules {
     }
 
     /**
-     * Drops {@code Bcc:} and {@code Resent-Bcc:}; 8-bit header text passes; a header-section line
-     * that is not a field refuses the message.
+     * Drops {@code Bcc:} and {@code Resent-Bcc:}; refuses 8-bit header text, and a header-section
+     * line that is not a field.
      */
     public static HeaderRules forSubmission() {
-        return new HeaderRules(true, "", Set.of(), true, true);
+        return new HeaderRules(true, "", Set.of(), false, true);
     }
 
     /**

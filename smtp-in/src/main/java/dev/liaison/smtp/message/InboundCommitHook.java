@@ -107,7 +107,7 @@ public final class InboundCommitHook implements MessageHook {
         System.arraycopy(verdict, 0, fields, received.length, verdict.length);
         return new InboundMessage(id, sender(session), EnvelopeState.recipients(session),
                 session.getRemoteAddress().getAddress(), TraceFields.heloName(session), tls, results,
-                RawMessage.adopt(draft.assemble(fields)), session.getSessionID());
+                RawMessage.adopt(draft.assemble(fields)), session.getSessionID(), fields.length);
     }
 
     private static SenderIdentities identities(SMTPSession session) {

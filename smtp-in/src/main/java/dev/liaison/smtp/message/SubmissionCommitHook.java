@@ -80,8 +80,9 @@ public final class SubmissionCommitHook implements MessageHook {
                 session.getRemoteAddress().getAddress().getHostAddress(),
                 hostname,
                 ZonedDateTime.now(clock));
-        byte[] message = draft.assemble(TraceFields.render(trace, !draft.hasMessageId(), !draft.hasDate()));
+        byte[] added = TraceFields.render(trace, !draft.hasMessageId(), !draft.hasDate());
+        byte[] message = draft.assemble(added);
         return new Submission(id, user, sender, EnvelopeState.recipients(session), RawMessage.adopt(message),
-                session.getSessionID(), draft.blindCopyFields());
+                session.getSessionID(), draft.blindCopyFields(), added.length);
     }
 }

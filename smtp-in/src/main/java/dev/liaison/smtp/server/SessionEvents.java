@@ -25,10 +25,7 @@ final class SessionEvents implements ConnectHandler<SMTPSession>, DisconnectHand
         return null;
     }
 
-    /**
-     * James calls this with no session for a connection the connection limits closed before the
-     * session was created; such a connection was never counted as opened.
-     */
+    /** Called with no session for a connection that closed before its session was created: never counted as opened. */
     @Override
     public void onDisconnect(SMTPSession session) {
         if (session != null) {

@@ -13,8 +13,6 @@ import java.util.Optional;
 import org.apache.james.protocols.api.Protocol;
 import org.apache.james.protocols.netty.AbstractAsyncServer;
 import org.apache.james.protocols.netty.BasicChannelInboundHandler;
-import org.apache.james.protocols.netty.ConnectionLimitUpstreamHandler;
-import org.apache.james.protocols.netty.ConnectionPerIpLimitUpstreamHandler;
 import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.netty.HandlerConstants;
 import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
@@ -42,16 +40,15 @@ final class SmtpListener extends AbstractAsyncServer {
     private final Encryption encryption;
     private final Limits limits;
     private final FramingReplies framingReplies;
-    private final Optional<ConnectionLimitUpstreamHandler> connectionLimit;
-    private final Optional<ConnectionPerIpLimitUpstreamHandler> connectionPerAddressLimit;
+    private final ConnectionCaps caps;
 
     SmtpListener(String name, Protocol protocol, Encryption encryption, Limits limits, FramingReplies framingReplies) {
         this.protocol = protocol;
         this.encryption = encryption;
         this.limits = limits;
         this.framingReplies = framingReplies;
-        this.connectionLimit = ConnectionLimitUpstreamHandler.forCount(limits.maxConnections());
-        this.connectionPerAddressLimit = ConnectionPerIpLimitUpstreamHandler.forCount(limits.maxConnectionsPerAddress());
+        this.caps = new ConnectionCaps(limits.maxConnections(), limits.maxConnectionsPerAddress(),
+                protocol.getConfiguration().getHelloName());
         this.jmxName = name;
     }
 
@@ -73,6 +70,11 @@ final class SmtpListener extends AbstractAsyncServer {
         }
     }
 
+    /** Connections this listener counts as open now, and the client addresses they are from (for tests). */
+    int[] counted() {
+        return new int[] {caps.open(), caps.addresses()};
+    }
+
     int boundPort() {
         return getListenAddresses().stream().mapToInt(InetSocketAddress::getPort).findFirst()
                 .orElseThrow(() -> new IllegalStateException(jmxName + " is not bound"));
@@ -83,16 +85,27 @@ final class SmtpListener extends AbstractAsyncServer {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
-                build(channel.pipeline());
+                caps.admit(channel).ifPresentOrElse(refusal -> refuse(channel.pipeline(), refusal),
+                        () -> build(channel.pipeline()));
             }
         };
     }
 
+    /**
+     * A connection over a {@link ConnectionCaps} cap: its {@code 421}, over implicit TLS after the
+     * handshake (unless the listener is full), and nothing else.
+     */
+    private void refuse(ChannelPipeline pipeline, ConnectionCaps.Refusal refusal) {
+        boolean implicitTls = !encryption.isStartTLS();
+        if (implicitTls && refusal.worthAHandshake()) {
+            pipeline.addLast(HandlerConstants.SSL_HANDLER, encryption.sslHandler());
+        }
+        pipeline.addLast("refuse", new ConnectionCaps.Refuse(implicitTls && !refusal.worthAHandshake()
+                ? null : refusal.reply()));
+    }
+
     /** The pipeline, inbound order; the names are James's because its transport looks them up. */
     private void build(ChannelPipeline pipeline) {
-        // Connection caps act on channelActive, before any TLS work is spent on the connection.
-        connectionLimit.ifPresent(h -> pipeline.addLast(HandlerConstants.CONNECTION_LIMIT_HANDLER, h));
-        connectionPerAddressLimit.ifPresent(h -> pipeline.addLast(HandlerConstants.CONNECTION_LIMIT_PER_IP_HANDLER, h));
         // Implicit TLS decrypts before framing. For STARTTLS James later adds the same handler first.
         if (!encryption.isStartTLS()) {
             pipeline.addLast(HandlerConstants.SSL_HANDLER, encryption.sslHandler());

@@ -25,7 +25,6 @@ import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.DataCmdHandler;
 import org.apache.james.protocols.smtp.core.DataLineMessageHookHandler;
-import org.apache.james.protocols.smtp.core.HeloCmdHandler;
 import org.apache.james.protocols.smtp.core.NoopCmdHandler;
 import org.apache.james.protocols.smtp.core.QuitCmdHandler;
 import org.apache.james.protocols.smtp.core.ExpnCmdHandler;
@@ -55,7 +54,7 @@ final class SubmissionProtocol {
         chain.add(new WelcomeMessageHandler());
         chain.add(new SessionEvents(services.events()::sessionOpened, services.events()::sessionClosed));
         chain.add(new WellFormedEhloCmdHandler(metrics));
-        chain.add(new HeloCmdHandler(metrics));
+        chain.add(new WellFormedHeloCmdHandler(metrics));
         chain.add(new StartTlsCmdHandlerForgettingHello());
         chain.add(new SizeExtension(limits));
         // Added before its hook so the chain does not add James's plain AuthCmdHandler as well.

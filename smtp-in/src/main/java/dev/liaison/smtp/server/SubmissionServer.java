@@ -79,6 +79,16 @@ public final class SubmissionServer implements AutoCloseable {
     }
 
     /** Message octets the sessions of both listeners hold now ({@code Limits.maxBufferedOctets} at most). */
+    /** Connections both listeners count as open now (for tests). */
+    int openConnections() {
+        return submission.counted()[0] + submissions.counted()[0];
+    }
+
+    /** Client addresses both listeners count connections of now (for tests): none once all closed. */
+    int countedAddresses() {
+        return submission.counted()[1] + submissions.counted()[1];
+    }
+
     public long bufferedOctets() {
         return assembler.bufferedOctets();
     }

@@ -22,11 +22,16 @@ final class WellFormedEhloCmdHandler extends EhloCmdHandler {
     protected Response doCoreCmd(SMTPSession session, String command, String parameters) {
         Response james = super.doCoreCmd(session, command, parameters);
         List<CharSequence> lines = james.getLines();
-        SMTPResponse reply = new SMTPResponse(james.getRetCode(), session.getConfiguration().getHelloName() + " Hello "
-                + parameters + " [" + session.getRemoteAddress().getAddress().getHostAddress() + "]");
+        SMTPResponse reply = new SMTPResponse(james.getRetCode(), hello(session, parameters));
         for (CharSequence line : lines.subList(1, lines.size())) {
             reply.appendLine(line.subSequence(4, line.length()));
         }
         return reply;
+    }
+
+    /** The text of the reply's first line: {@code host Hello name [ip]}. */
+    static String hello(SMTPSession session, String name) {
+        return session.getConfiguration().getHelloName() + " Hello " + name + " ["
+                + session.getRemoteAddress().getAddress().getHostAddress() + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.liaison.smtp.submission;
 
 import dev.liaison.smtp.address.EmailAddress;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,6 +23,9 @@ import java.util.Objects;
  *                   sent with its folds and CRLF (empty if none): only for the sender's own copy of
  *                   the message (RFC 5322 §3.6.3), never for anything delivered to a recipient.
  *                   Not copied; the handler must not change it
+ * @param addedOctets how many of {@code message}'s first octets smtp-in wrote: the {@code Received:}
+ *                   field, and the {@code Message-ID:} and {@code Date:} fields it added. What follows
+ *                   ({@link #clientMessage()}) is the client's message less its blind-copy fields
  */
 public record Submission(
         String id,
@@ -30,7 +34,8 @@ public record Submission(
         List<EmailAddress> recipients,
         RawMessage message,
         String sessionId,
-        byte[] blindCopyFields) {
+        byte[] blindCopyFields,
+        int addedOctets) {
 
     public Submission {
         Objects.requireNonNull(id, "id");
@@ -39,6 +44,10 @@ public record Submission(
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(blindCopyFields, "blindCopyFields");
+        if (addedOctets < 0 || addedOctets > message.size()) {
+            throw new IllegalArgumentException("submission " + id + ": " + addedOctets + " added octets of "
+                    + message.size());
+        }
         recipients = List.copyOf(recipients);
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("submission " + id + " has no recipients");
@@ -48,9 +57,20 @@ public record Submission(
         }
     }
 
-    /** A submission whose message named no blind copies. */
+    /** A submission whose message named no blind copies and to which smtp-in added nothing. */
     public Submission(String id, AuthenticatedUser user, ReversePath sender, List<EmailAddress> recipients,
                       RawMessage message, String sessionId) {
-        this(id, user, sender, recipients, message, sessionId, new byte[0]);
+        this(id, user, sender, recipients, message, sessionId, new byte[0], 0);
+    }
+
+    /**
+     * The message as the client sent it, read-only and without a copy: {@code message} after the
+     * fields smtp-in added, the client's header fields (less {@code Bcc:} and {@code Resent-Bcc:}),
+     * the empty line and the body. A client that sends the same message again (its retry after a
+     * lost {@code 250}, or one message split over several transactions) gives the same octets; the
+     * trace smtp-in adds differs in every transaction.
+     */
+    public ByteBuffer clientMessage() {
+        return message.asReadOnlyBuffer().position(addedOctets).slice();
     }
 }

@@ -179,6 +179,27 @@ class BadInputTest {
         }
     }
 
+    /**
+     * A parameter given twice would leave which value counts to the reading (the limit checked
+     * against one SIZE, the message held to the other): the MAIL is refused as malformed and sets
+     * no sender, whatever the case of the keywords and whether or not the values agree.
+     */
+    @Test
+    void aMailParameterGivenTwiceIsRefusedWith501AndSetsNoSender() throws Exception {
+        try (SmtpWire wire = smtp.authenticatedAlex()) {
+            for (String parameters : new String[] {"SIZE=10 SIZE=20", "SIZE=10 size=10", "BODY=7BIT BODY=8BITMIME",
+                    "AUTH=<> SIZE=5 AUTH=<>", "SIZE=" + (TestDirectory.SMALL_ALIAS_TAKES + 1) + " SIZE=1"}) {
+                SmtpWire.Reply reply = wire.command("MAIL FROM:<alex@gw.example> " + parameters).reply();
+                assertEquals(501, reply.code(), parameters + ": " + reply.text());
+                assertEquals("5.5.4", reply.enhanced(), reply.text());
+                assertTrue(reply.text().contains("more than once"), reply.text());
+                assertReply(wire.command("RCPT TO:<" + ALIAS + ">"), 503, "5.5.1");
+            }
+            wire.command("MAIL FROM:<alex@gw.example> SIZE=1").expect(250);
+            assertReply(wire.command("RCPT TO:<" + TestDirectory.ALEX_SMALL_ALIAS + ">"), 250, "2.1.5");
+        }
+    }
+
     @Test
     void declaredSizeOverTheLimitIsRefusedWith552AtMail() throws Exception {
         try (SmtpWire wire = smtp.authenticatedAlex()) {
@@ -316,6 +337,30 @@ class BadInputTest {
             wire.command("MAIL FROM:<alex@gw.example>").expect(250);
             assertReply(wire.command("DATA"), 503, "5.5.0");
         }
+    }
+
+    /**
+     * As on the MX, for the same message: SMTPUTF8 is not offered, so header text is ASCII (raw
+     * UTF-8 would leave in plain email as written, where a strict receiver refuses it). A UTF-8
+     * body passes; header text encoded as RFC 2047 encoded-words passes.
+     */
+    @ParameterizedTest(name = "8-bit header line: {0}")
+    @ValueSource(strings = {"Subject: Grüße", "Subject: ok\r\n\tgefaltet grün", "To: Zoë <alex@gw.example>",
+            "Bcc: Zoë <zoe@elsewhere.example>"})
+    void eightBitHeaderTextIsRefusedWith554AsOnTheMx(String field) throws Exception {
+        try (SmtpWire wire = data()) {
+            wire.send((field + "\r\n\r\nbody\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertReply(wire.send(".\r\n"), 554, "5.6.0");
+            wire.command("NOOP").expect(250);
+        }
+        assertEquals(0, smtp.handler.committed().size(), "nothing taken");
+        try (SmtpWire wire = data()) {
+            wire.send(("Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    + "Content-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            wire.send(".\r\n").expect(250);
+        }
+        assertEquals(1, smtp.handler.committed().size());
+        smtp.handler.clear();
     }
 
     @ParameterizedTest(name = "bare line ending in a command: {0}")

@@ -30,7 +30,7 @@ class ConcurrentSubmissionTest {
 
     @Test
     void everyMessageFromParallelClientsIsCommittedExactlyOnce() throws Exception {
-        // Twelve clients reconnect for every message: a closed connection leaves James's per-address
+        // Twelve clients reconnect for every message: a closed connection leaves the listener's per-address
         // count a moment after the client sees it closed, so the default 16 could refuse a greeting
         // (a failure seen once under a full build). This test is about concurrency, not that limit.
         Limits d = Limits.DEFAULT;

@@ -83,6 +83,18 @@ class InboundBadInputTest {
         }
     }
 
+    /** As on submission: a MAIL parameter given twice is malformed, 501, and sets no sender. */
+    @Test
+    void aMailParameterGivenTwiceIsRefusedWith501() throws Exception {
+        try (SmtpWire wire = mx.greeted()) {
+            for (String parameters : new String[] {"SIZE=10 SIZE=20", "BODY=8BITMIME body=8bitmime"}) {
+                assertReply(wire.command("MAIL FROM:<" + TestMailboxes.BOB + "> " + parameters), 501, "5.5.4");
+                assertReply(wire.command("RCPT TO:<" + TestMailboxes.PUBLISHED + ">"), 503, "5.5.1");
+            }
+            wire.command("MAIL FROM:<" + TestMailboxes.BOB + "> SIZE=10").expect(250);
+        }
+    }
+
     @Test
     void messageOverTheSizeLimitIsRefusedWith552AfterTheData() throws Exception {
         try (SmtpWire wire = data()) {

@@ -65,6 +65,19 @@ class InboundDialogueTest {
         }
     }
 
+    /** HELO and EHLO name this host and the client in a well-formed line (James writes a stray ")"). */
+    @Test
+    void heloAndEhloRepliesAreWellFormed() throws Exception {
+        try (SmtpWire wire = SmtpWire.plain(mx.server.port())) {
+            wire.expect(220);
+            assertEquals(List.of("250 mx.gw.example Hello mta.legacy.example [127.0.0.1]"),
+                    wire.command("HELO mta.legacy.example").expect(250).lines());
+            assertEquals("250-mx.gw.example Hello mta.legacy.example [127.0.0.1]",
+                    wire.command("EHLO mta.legacy.example").expect(250).lines().get(0));
+            wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250);
+        }
+    }
+
     @Test
     void authIsRefusedWith502WithAndWithoutTls() throws Exception {
         try (SmtpWire wire = mx.greeted()) {
@@ -86,6 +99,11 @@ class InboundDialogueTest {
         assertFalse(message.tls());
         assertTrue(RecordingInboundHandler.text(message).contains(" with ESMTP id " + message.id() + ";"),
                 RecordingInboundHandler.text(message));
+        var octets = message.clientMessage();
+        byte[] client = new byte[octets.remaining()];
+        octets.get(client);
+        assertEquals(MESSAGE, new String(client, java.nio.charset.StandardCharsets.US_ASCII),
+                "the sender's message, without the Received and Authentication-Results written here");
     }
 
     @Test

@@ -53,6 +53,16 @@ class SubmissionDialogueTest {
         }
     }
 
+    /** HELO's reply is one well-formed line (James writes a stray ")"), as EHLO's first line is. */
+    @Test
+    void heloReplyIsWellFormed() throws Exception {
+        try (SmtpWire wire = smtp.starttls()) {
+            wire.expect(220);
+            assertEquals(List.of("250 submit.gw.example Hello client.example [127.0.0.1]"),
+                    wire.command("HELO client.example").expect(250).lines());
+        }
+    }
+
     @Test
     void ehloAfterStartTlsOffersAuthPlainAndLoginButNoStartTls() throws Exception {
         try (SmtpWire wire = smtp.starttls()) {
@@ -104,6 +114,8 @@ class SubmissionDialogueTest {
         assertTrue(message.matches("(?s).*\r\nDate: \\w{3}, \\d{1,2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\r\n.*"),
                 "the Date the client left out is added (RFC 6409 §8.2): " + message);
         assertTrue(message.endsWith("Subject: hi\r\n\r\nhello\r\n.leading dot\r\n"), message);
+        assertEquals("Subject: hi\r\n\r\nhello\r\n.leading dot\r\n", clientText(submission),
+                "the client's message, without the Received, Message-ID and Date smtp-in wrote");
     }
 
     @Test
@@ -134,6 +146,9 @@ class SubmissionDialogueTest {
         assertEquals(1, message.toLowerCase(java.util.Locale.ROOT).split("\r\ndate:", -1).length - 1, "the client's Date stands alone: " + message);
         assertEquals("Bcc: hidden@elsewhere.example,\r\n second@elsewhere.example\r\n",
                 new String(submission.blindCopyFields(), StandardCharsets.ISO_8859_1), "for the sender's own copy only");
+        assertEquals("Message-ID: <own@client.example>\r\nTo: visible@gw.example\r\n"
+                + "date: Fri, 27 Nov 2026 10:00:00 +0100\r\n\r\nbody\r\n", clientText(submission),
+                "the client's message less its Bcc, without the Received field");
     }
 
     @Test
@@ -173,6 +188,13 @@ class SubmissionDialogueTest {
 
     static String text(Submission submission) {
         return new String(submission.message().toByteArray(), StandardCharsets.ISO_8859_1);
+    }
+
+    static String clientText(Submission submission) {
+        var octets = submission.clientMessage();
+        byte[] copy = new byte[octets.remaining()];
+        octets.get(copy);
+        return new String(copy, StandardCharsets.ISO_8859_1);
     }
 
     private static List<String> features(Reply ehlo) {

@@ -44,8 +44,13 @@ public final class SmtpWire implements AutoCloseable {
     }
 
     public static SmtpWire implicitTls(int port) throws IOException {
+        return implicitTls(port, InetAddress.getLoopbackAddress());
+    }
+
+    /** Implicit TLS from a chosen local address. */
+    public static SmtpWire implicitTls(int port, InetAddress localAddress) throws IOException {
         SSLSocket socket = (SSLSocket) TestCertificate.get().clientSocketFactory()
-                .createSocket(InetAddress.getLoopbackAddress(), port);
+                .createSocket(InetAddress.getLoopbackAddress(), port, localAddress, 0);
         socket.startHandshake();
         return new SmtpWire(socket);
     }

@@ -85,8 +85,8 @@ public final class LegacyOutbox {
 
     /**
      * A delivery id derived from what identifies one submission to one recipient (e.g. the
-     * user's login, the message's {@code Message-ID} and the recipient): the same parts always give
-     * the same id, so a client's retry of the same message is recognised.
+     * user's login, the submission key, which names the message, and the recipient): the same parts
+     * always give the same id, so a client's retry of the same message is recognised.
      */
     public static EnvelopeId deliveryId(String... parts) {
         try {

@@ -1,0 +1,85 @@
+package dev.liaison.gateway.submission;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * Tells a client's retry of a message from another message that reuses its {@code Message-ID}
+ * ({@code relay.submitted_messages}). Every delivery a submission makes is idempotent by a key
+ * derived from the sender and the {@code Message-ID} ({@link SubmissionRouter#submissionKey}), so
+ * that a client that lost the {@code 250} and sends the message again gets no second copy anywhere.
+ * A different message under an id already used (a client that reuses ids, a draft sent again after
+ * an edit, list software) would then be answered {@code 250} and dropped. So the first message
+ * taken under a key is remembered by the SHA-256 of its octets as the client sent them
+ * ({@code Submission#clientMessage}: without the trace smtp-in adds, which differs in every
+ * transaction, and without {@code Bcc}, which names no one the recipients see); a later one with
+ * the same digest is the retry and gets the same key, one with another digest a key of its own.
+ *
+ * <p>The first message keeps the plain key, so that a mail client's own Sent copy of it is still
+ * recognised by its {@code Message-ID} ({@link SentCopies}). A retry of any of them is byte for
+ * byte the same message: a client that rebuilds the message for its retry (a new {@code Date}, new
+ * MIME boundaries) sends another message, and it is delivered again; that is a duplicate, which the
+ * recipient sees, where the other choice would lose a message no one sees.
+ *
+ * <p>Works in the caller's transaction. Concurrent first submissions under one key are ordered by
+ * the row's primary key: the second waits for the first transaction and then reads its digest.
+ */
+final class SubmittedMessages {
+
+    /**
+     * The key the submission under {@code key} whose client octets have {@code digest} is delivered
+     * under: {@code key} itself for the first message taken under it and for retries of that one,
+     * otherwise one derived from both (the same for every retry of that message).
+     */
+    String keyFor(Connection c, String key, byte[] digest) throws SQLException {
+        try (var insert = c.prepareStatement("INSERT INTO relay.submitted_messages (submission_key, digest)"
+                + " VALUES (?, ?) ON CONFLICT (submission_key) DO NOTHING")) {
+            insert.setString(1, key);
+            insert.setBytes(2, digest);
+            if (insert.executeUpdate() == 1) {
+                return key;
+            }
+        }
+        try (var select = c.prepareStatement("SELECT digest FROM relay.submitted_messages WHERE submission_key = ?")) {
+            select.setString(1, key);
+            try (var rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("submitted message " + key + " neither inserted nor found");
+                }
+                return Arrays.equals(rs.getBytes(1), digest) ? key : anotherMessage(key, digest);
+            }
+        }
+    }
+
+    /** The SHA-256 of a message's octets. */
+    static byte[] digest(ByteBuffer octets) {
+        MessageDigest sha = sha256();
+        sha.update(octets);
+        return sha.digest();
+    }
+
+    /** The key of a message with {@code digest} that reuses the {@code Message-ID} of the one under {@code key}. */
+    static String anotherMessage(String key, byte[] digest) {
+        MessageDigest sha = sha256();
+        sha.update("another message".getBytes(StandardCharsets.US_ASCII));
+        sha.update((byte) 0);
+        sha.update(key.getBytes(StandardCharsets.US_ASCII));
+        sha.update((byte) 0);
+        sha.update(digest);
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("SHA-256 is always available", e);
+        }
+    }
+}

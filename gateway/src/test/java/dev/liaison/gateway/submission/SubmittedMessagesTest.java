@@ -1,0 +1,84 @@
+package dev.liaison.gateway.submission;
+
+import dev.liaison.gateway.Relay;
+import dev.liaison.mapping.MappingSchema;
+import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Telling a client's retry from another message under the same Message-ID, in the database. */
+class SubmittedMessagesTest {
+
+    private static final String KEY = SubmissionRouter.submissionKey("alex", "<id@alex.test>");
+    private static final byte[] FIRST = digest("first message");
+    private static final byte[] OTHER = digest("another message");
+
+    private final SubmittedMessages submitted = new SubmittedMessages();
+
+    @Test
+    void theFirstMessageAndItsRetriesKeepTheKeyAnotherGetsOneOfItsOwn() throws Exception {
+        try (Database db = database()) {
+            assertEquals(KEY, db.inTransaction(c -> submitted.keyFor(c, KEY, FIRST)));
+            assertEquals(KEY, db.inTransaction(c -> submitted.keyFor(c, KEY, FIRST)), "a retry");
+            String other = db.inTransaction(c -> submitted.keyFor(c, KEY, OTHER));
+            assertNotEquals(KEY, other);
+            assertEquals(64, other.length(), "a key like the first: hex SHA-256");
+            assertEquals(other, db.inTransaction(c -> submitted.keyFor(c, KEY, OTHER)), "a retry of the other");
+            assertEquals(KEY, db.inTransaction(c -> submitted.keyFor(c, KEY, FIRST)), "the first again");
+            String otherUser = SubmissionRouter.submissionKey("blair", "<id@alex.test>");
+            assertEquals(otherUser, db.inTransaction(c -> submitted.keyFor(c, otherUser, OTHER)),
+                    "another sender's id is another key");
+        }
+    }
+
+    @Test
+    void aRolledBackSubmissionLeavesNothingBehind() throws Exception {
+        try (Database db = database()) {
+            assertThrows(IllegalStateException.class, () -> db.inTransaction(c -> {
+                submitted.keyFor(c, KEY, OTHER);
+                throw new IllegalStateException("refused after the key was chosen");
+            }));
+            assertEquals(KEY, db.inTransaction(c -> submitted.keyFor(c, KEY, FIRST)),
+                    "the message refused was never taken: the next one under the id is the first");
+        }
+    }
+
+    /** Two first submissions under one key at once: the second waits for the first and is told apart. */
+    @Test
+    void concurrentSubmissionsUnderOneKeyAreOrdered() throws Exception {
+        try (Database db = database(); Connection first = db.dataSource().getConnection()) {
+            first.setAutoCommit(false);
+            assertEquals(KEY, submitted.keyFor(first, KEY, FIRST));
+            CompletableFuture<String> second = CompletableFuture.supplyAsync(
+                    () -> db.inTransaction(c -> submitted.keyFor(c, KEY, OTHER)));
+            assertThrows(TimeoutException.class, () -> second.get(300, TimeUnit.MILLISECONDS),
+                    "waits for the first transaction");
+            assertFalse(second.isDone());
+            first.commit();
+            assertEquals(SubmittedMessages.anotherMessage(KEY, OTHER), second.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    private static Database database() {
+        Database db = TestPostgres.available().get(0).freshDatabase();
+        db.migrate(MappingSchema.SCHEMA);
+        Relay.migrate(db);
+        return db;
+    }
+
+    private static byte[] digest(String message) {
+        return SubmittedMessages.digest(ByteBuffer.wrap(message.getBytes(StandardCharsets.US_ASCII)));
+    }
+}

@@ -1,0 +1,190 @@
+package dev.liaison.smtp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.liaison.smtp.submission.Limits;
+import dev.liaison.smtp.testing.RunningInbound;
+import dev.liaison.smtp.testing.RunningServer;
+import dev.liaison.smtp.testing.SmtpWire;
+import dev.liaison.smtp.testing.TestCertificate;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A connection over the listener's caps is answered {@code 421} and closed (RFC 5321 §3.8), not
+ * closed without a word: per client address {@code 421 4.7.0} (Postfix's "too many connections
+ * from"), for the listener as a whole {@code 421 4.3.2}.
+ */
+class ConnectionCapsTest {
+
+    private static final int PER_ADDRESS = 3;
+    private static final int IN_ALL = 5;
+
+    private static Limits capped() {
+        Limits d = Limits.DEFAULT;
+        return new Limits(d.maxMessageOctets(), d.maxLineOctets(), d.maxHeaderFields(), d.maxHeaderOctets(),
+                d.maxRecipients(), IN_ALL, PER_ADDRESS, d.idleTimeout(), d.authThrottling(), d.maxBufferedOctets());
+    }
+
+    @Test
+    void submissionAnswersTheConnectionOverItsAddressesShareWith421AndTakesOneWhenOneCloses() throws Exception {
+        try (RunningServer smtp = new RunningServer(capped())) {
+            List<SmtpWire> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < PER_ADDRESS; i++) {
+                    open.add(greeted(SmtpWire.plain(smtp.port())));
+                }
+                try (SmtpWire over = SmtpWire.plain(smtp.port())) {
+                    SmtpWire.Reply reply = over.expect(421);
+                    assertEquals(List.of("421 4.7.0 " + RunningServer.HOSTNAME
+                            + " Error: too many connections from 127.0.0.1"), reply.lines());
+                    assertTrue(over.isClosedByServer(), "closed after the 421");
+                }
+                open.get(0).command("NOOP").expect(250); // the admitted ones are untouched
+                try (SmtpWire leaving = open.remove(0)) {
+                    leaving.command("QUIT").expect(221);
+                }
+                SmtpWire again = awaitGreeting(smtp.port());
+                open.add(again);
+                again.command("EHLO client.example").expect(250);
+            } finally {
+                closeAll(open);
+            }
+            awaitNothingCounted(smtp.server);
+        }
+    }
+
+    /** Over implicit TLS the 421 can only be read inside TLS: the handshake is made for it. */
+    @Test
+    void implicitTlsConnectionOverTheAddressesShareGetsThe421InsideTls() throws Exception {
+        try (RunningServer smtp = new RunningServer(capped())) {
+            List<SmtpWire> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < PER_ADDRESS; i++) {
+                    open.add(greeted(smtp.implicitTls()));
+                }
+                try (SmtpWire over = smtp.implicitTls()) {
+                    assertEquals("4.7.0", over.expect(421).enhanced());
+                    assertTrue(over.isClosedByServer());
+                }
+                greeted(SmtpWire.plain(smtp.port())).close(); // the other listener counts its own
+            } finally {
+                closeAll(open);
+            }
+        }
+    }
+
+    /** Addresses 127.0.0.x are each their own client; together they fill the listener. */
+    @Test
+    void aFullListenerAnswers421WithoutAnyTlsWorkForImplicitTls() throws Exception {
+        try (RunningServer smtp = new RunningServer(capped())) {
+            List<SmtpWire> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < IN_ALL; i++) {
+                    open.add(greeted(SmtpWire.plain(smtp.port(), InetAddress.getByName("127.0.0." + (10 + i)))));
+                }
+                try (SmtpWire over = SmtpWire.plain(smtp.port(), InetAddress.getByName("127.0.0.99"))) {
+                    SmtpWire.Reply reply = over.expect(421);
+                    assertEquals("4.3.2", reply.enhanced());
+                    assertTrue(reply.lines().get(0).startsWith("421 4.3.2 " + RunningServer.HOSTNAME + " "), reply.text());
+                    assertTrue(over.isClosedByServer());
+                }
+                for (int i = 0; i < IN_ALL; i++) {
+                    open.add(greeted(SmtpWire.implicitTls(smtp.server.submissionsPort(),
+                            InetAddress.getByName("127.0.0." + (10 + i)))));
+                }
+                SSLSocket tls = (SSLSocket) TestCertificate.get().clientSocketFactory().createSocket(
+                        InetAddress.getLoopbackAddress(), smtp.server.submissionsPort(),
+                        InetAddress.getByName("127.0.0.99"), 0);
+                try (tls) {
+                    assertThrows(IOException.class, tls::startHandshake, "closed before any handshake");
+                }
+            } finally {
+                closeAll(open);
+            }
+        }
+    }
+
+    @Test
+    void theInboundMxAnswersTheConnectionOverItsAddressesShareWith421() throws Exception {
+        try (RunningInbound mx = new RunningInbound(capped())) {
+            List<SmtpWire> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < PER_ADDRESS; i++) {
+                    open.add(mx.greeted());
+                }
+                try (SmtpWire over = SmtpWire.plain(mx.server.port())) {
+                    assertEquals(List.of("421 4.7.0 " + RunningInbound.HOSTNAME
+                            + " Error: too many connections from 127.0.0.1"), over.expect(421).lines());
+                    assertTrue(over.isClosedByServer());
+                }
+                try (SmtpWire other = SmtpWire.plain(mx.server.port(), InetAddress.getByName("127.0.0.2"))) {
+                    other.expect(220); // another client is not held back
+                }
+            } finally {
+                closeAll(open);
+            }
+        }
+    }
+
+    @Test
+    void anIpv6ClientIsCountedByIts64() throws Exception {
+        InetAddress one = InetAddress.getByName("2001:db8:1:2::1");
+        InetAddress sameHost = InetAddress.getByName("2001:db8:1:2:ffff::9");
+        InetAddress other = InetAddress.getByName("2001:db8:1:3::1");
+        assertEquals(ConnectionCaps.key(one), ConnectionCaps.key(sameHost));
+        assertTrue(!ConnectionCaps.key(one).equals(ConnectionCaps.key(other)));
+        InetAddress v4 = InetAddress.getByName("192.0.2.7");
+        assertEquals(v4, ConnectionCaps.key(v4));
+    }
+
+    private static SmtpWire greeted(SmtpWire wire) throws IOException {
+        wire.expect(220);
+        return wire;
+    }
+
+    /** A closed connection leaves the count a moment after the client sees it closed. */
+    private static SmtpWire awaitGreeting(int port) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            SmtpWire wire = SmtpWire.plain(port);
+            SmtpWire.Reply reply = wire.reply();
+            if (reply.code() == 220) {
+                return wire;
+            }
+            wire.close();
+            assertEquals(421, reply.code(), reply.text());
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no greeting after a connection closed: " + reply.text());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitNothingCounted(SubmissionServer server) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (server.openConnections() != 0 || server.countedAddresses() != 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(server.openConnections() + " connections from "
+                        + server.countedAddresses() + " addresses still counted");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void closeAll(List<SmtpWire> wires) {
+        for (SmtpWire wire : wires) {
+            try {
+                wire.close();
+            } catch (IOException ignored) {
+                // closing is best effort
+            }
+        }
+    }
+}
