@@ -117,13 +117,13 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     @Override
     public void accept(InboundMessage message) throws Exception {
         byte[] raw = message.message().toByteArray();
-        byte[] sent = sha256(message.clientMessage());
         LegacyIncomingMail mail;
         try {
             mail = LegacyIncomingMail.parse(raw);
         } catch (MalformedMailException e) {
             throw new RefusedMessageException(550, "5.6.0", "the message cannot be delivered: " + e.getMessage());
         }
+        byte[] sent = sent(message, raw, mail);
         Instant now = clock.instant();
         db.inTransaction(c -> {
             for (EmailAddress recipient : message.recipients()) {
@@ -280,9 +280,18 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         return sha.digest();
     }
 
-    private static byte[] sha256(java.nio.ByteBuffer octets) {
+    /**
+     * What tells the message apart from others: the SHA-256 of the octets the server sent. A message
+     * without a {@code Message-ID} is told apart by its transaction too: a device that sends the same
+     * alert octet for octet (no {@code Date}, no id) sends a new message each time, and its mail
+     * would otherwise be answered {@code 250} and dropped for good; such a sender's retry is filed twice.
+     */
+    private static byte[] sent(InboundMessage message, byte[] raw, LegacyIncomingMail mail) {
         MessageDigest sha = sha256();
-        sha.update(octets);
+        sha.update(raw, message.addedOctets(), raw.length - message.addedOctets());
+        if (mail.messageId().isEmpty()) {
+            sha.update(message.id().getBytes(StandardCharsets.UTF_8));
+        }
         return sha.digest();
     }
 

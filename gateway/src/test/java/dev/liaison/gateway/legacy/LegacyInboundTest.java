@@ -356,6 +356,43 @@ class LegacyInboundTest {
     }
 
     @Test
+    void theSameAlertWithoutMessageIdOrDateSentTwiceIsFiledTwice() throws Exception {
+        String ups = "ups." + shortId() + "@legacy.example";
+        send(ups, "UPS", published, "first " + shortId(), "<" + shortId() + "@legacy.example>"); // a known sender
+        String subject = "on battery " + shortId();
+        String alert = "From: " + ups + "\r\nTo: " + published + "\r\nSubject: " + subject + "\r\n\r\nPower lost.\r\n";
+        for (int i = 0; i < 2; i++) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.inboundPort());
+                 var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                         java.nio.charset.StandardCharsets.US_ASCII));
+                 var out = socket.getOutputStream()) {
+                java.util.function.Function<String, String> say = line -> {
+                    try {
+                        out.write((line + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.flush();
+                        String reply;
+                        while ((reply = in.readLine()) != null && reply.length() > 3 && reply.charAt(3) == '-') {
+                            // a multi-line reply
+                        }
+                        return reply;
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                };
+                in.readLine(); // greeting
+                say.apply("EHLO ups.legacy.example");
+                say.apply("MAIL FROM:<" + ups + ">");
+                say.apply("RCPT TO:<" + published + ">");
+                say.apply("DATA");
+                assertTrue(say.apply(alert + ".").startsWith("250"), "accepted");
+                say.apply("QUIT");
+            }
+        }
+        assertEquals(2, folder("Requests", subject).size(),
+                "two alerts, the same octets: without an id they are two messages, not one and its retry");
+    }
+
+    @Test
     void aStrangerIsAnsweredFromThePublishedAddressTheyWroteTo() throws Exception {
         String ivy = "ivy." + shortId() + "@legacy.example";
         send(ivy, "Ivy", published, "hello " + shortId(), "<" + shortId() + "@legacy.example>");
