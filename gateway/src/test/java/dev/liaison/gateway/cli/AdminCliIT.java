@@ -82,8 +82,13 @@ class AdminCliIT {
                 "liaison: user 'alex' already exists");
         assertError(admin.run("alias", "create", "--user", "nobody"), 1,
                 "liaison: no user 'nobody' (see: liaison user list)");
-        assertError(admin.run("user", "add", "Not Valid"), 1,
-                "liaison: invalid login 'Not Valid': use 1 to 64 lower-case letters, digits, '.', '-' or '_'");
+        String rule = "; a login is the local part of the user's address (login@domain): use 1 to 64 lower-case"
+                + " letters, digits, '.', '-' or '_', beginning and ending with a letter or digit, without two dots in a row";
+        assertError(admin.run("user", "add", "Not Valid"), 1, "liaison: invalid login 'Not Valid': it has upper-case letters" + rule);
+        assertError(admin.run("user", "add", ".."), 1, "liaison: invalid login '..': it begins with '.'" + rule);
+        assertError(admin.run("user", "add", "--", "-x"), 1, "liaison: invalid login '-x': it begins with '-'" + rule);
+        assertError(admin.run("user", "add", "a..b"), 1, "liaison: invalid login 'a..b': it has two dots in a row" + rule);
+        assertFalse(admin.run("user", "list").stdout().contains(".."), "nothing added");
         assertError(admin.run("alias", "disable", "nobody.aaaaaaaaaa@localhost"), 1,
                 "liaison: no alias nobody.aaaaaaaaaa@localhost (see: liaison alias list)");
         assertError(admin.run("user", "disable", "ghost"), 1, "liaison: no user 'ghost' (see: liaison user list)");
