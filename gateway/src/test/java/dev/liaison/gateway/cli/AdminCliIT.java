@@ -163,6 +163,35 @@ class AdminCliIT {
     }
 
     @Test
+    void configShowsTheValuesUnsetKeysAreDerivedAsAndChecksTheCertificateFiles() throws Exception {
+        var shown = liaison.run("config", "--domain=mail.example");
+        assertEquals(0, shown.exitCode(), shown.toString());
+        assertTrue(shown.stdout().lines().anyMatch(l -> l.matches("http\\.public-url +https://mail\\.example:8443 +# default,"
+                + " derived from domain and http\\.port \\(LIAISON_HTTP_PUBLIC_URL\\)")), shown.stdout());
+        assertTrue(shown.stdout().lines().anyMatch(l -> l.matches("tls\\.certificate +" + java.util.regex.Pattern.quote(
+                work.resolve("liaison-data/tls/certificate.pem").toString()) + " +# default, derived: self-signed for"
+                + " mail\\.example, generated in data-dir \\(LIAISON_TLS_CERTIFICATE\\)")), shown.stdout());
+        assertFalse(Files.exists(work.resolve("liaison-data")), "config creates nothing");
+
+        var missing = liaison.run("config", "--tls.certificate=" + work.resolve("nowhere.pem"),
+                "--tls.private-key=" + work.resolve("key.pem"));
+        assertError(missing, 2, "liaison: cannot read the TLS certificate " + work.resolve("nowhere.pem") + " or key "
+                + work.resolve("key.pem") + ": " + work.resolve("nowhere.pem") + " does not exist");
+    }
+
+    @Test
+    void serveChecksTheCertificateFilesBeforeStartingTheDatabase() throws Exception {
+        var r = liaison.run("serve", "--tls.certificate=" + work.resolve("nowhere.pem"),
+                "--tls.private-key=" + work.resolve("key.pem"), "--bind-address=127.0.0.1", "--smtp.submission.port=0",
+                "--smtp.submissions.port=0", "--smtp.inbound.port=0", "--imap.port=0", "--imaps.port=0", "--http.port=0");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("liaison: cannot read the TLS certificate " + work.resolve("nowhere.pem")),
+                r.toString());
+        assertFalse(r.stderr().contains("PostgreSQL started"), r.toString());
+        assertFalse(Files.exists(work.resolve("liaison-data/postgres")), "no database was started for it");
+    }
+
+    @Test
     void worksAgainstAnExternalPostgresToo() throws Exception {
         for (TestPostgres postgres : TestPostgres.available()) {
             var location = postgres.freshLocation();
