@@ -145,7 +145,7 @@ public final class TlsMaterial {
     /** Whether the certificate names {@code name} (a DNS name, a one-label wildcard, or an IP address). */
     boolean covers(String name) {
         String wanted = name.toLowerCase(java.util.Locale.ROOT);
-        boolean ip = wanted.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-f:.]*:[0-9a-f:.]*");
+        boolean ip = isAddressLiteral(wanted);
         for (String san : subjectAlternativeNames()) {
             String have = san.toLowerCase(java.util.Locale.ROOT);
             if (ip) {
@@ -160,9 +160,14 @@ public final class TlsMaterial {
         return false;
     }
 
+    /** An IPv4 dotted quad or an IPv6 literal: what InetAddress parses without asking DNS. */
+    private static boolean isAddressLiteral(String name) {
+        return name.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-f:.]*:[0-9a-f:.]*");
+    }
+
     private static boolean sameAddress(String a, String b) {
-        if (!a.matches("[0-9a-f:.]+") || !b.matches("[0-9a-f:.]+")) {
-            return false; // literals only: never a DNS lookup
+        if (!isAddressLiteral(a) || !isAddressLiteral(b)) {
+            return false; // literals only: never a DNS lookup ("cafe.bad" is all hex digits too)
         }
         try {
             return java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b));
