@@ -33,6 +33,7 @@ import dev.liaison.gateway.transport.send.DeliveryWorker;
 import dev.liaison.gateway.transport.send.EnvelopePoster;
 import dev.liaison.gateway.transport.send.OutboundQueue;
 import dev.liaison.gateway.tls.TlsMaterial;
+import javax.net.ssl.SSLContext;
 import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.imap.server.ImapService;
 import dev.liaison.imap.server.ImapServices;
@@ -90,6 +91,8 @@ public final class Gateway implements AutoCloseable {
     private final Clock relayClock;
     private final Database database;
     private final TlsMaterial tls;
+    /** Whom the relay's deliveries trust: the JDK's CAs and relay.trusted-certificates. */
+    private final SSLContext peerTrust;
     private final DnsLookup senderDns;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final GatewayMetrics metrics = new GatewayMetrics();
@@ -101,7 +104,8 @@ public final class Gateway implements AutoCloseable {
     private Relay relay;
 
     private Gateway(Configuration configuration, Clock relayClock, DnsLookup senderDns, Database database,
-                    TlsMaterial tls) {
+                    TlsMaterial tls, SSLContext peerTrust) {
+        this.peerTrust = peerTrust;
         this.configuration = configuration;
         this.relayClock = relayClock;
         this.senderDns = senderDns;
@@ -124,6 +128,9 @@ public final class Gateway implements AutoCloseable {
      * DMARC records in (tests serve records from memory; a sandbox has no name server to ask).
      */
     public static Gateway start(Configuration configuration, Clock relayClock, DnsLookup senderDns) {
+        // the files the configuration names first: a wrong path fails at once, not after a database start
+        TlsMaterial tls = TlsMaterial.load(configuration);
+        SSLContext peerTrust = PeerTrust.sslContext(configuration.trustedCertificates());
         Database database = Database.openOwned(configuration.database(),
                 new PoolSettings("liaison", POOL_SIZE, Duration.ofSeconds(10)));
         Gateway gateway;
@@ -132,8 +139,7 @@ public final class Gateway implements AutoCloseable {
             database.migrate(IMAP_SCHEMA);
             Relay.migrate(database);
             LegacySchema.migrate(database);
-            gateway = new Gateway(configuration, relayClock, senderDns, database,
-                    TlsMaterial.load(configuration.tls(), configuration.domain()));
+            gateway = new Gateway(configuration, relayClock, senderDns, database, tls, peerTrust);
         } catch (RuntimeException | Error e) {
             database.close();
             throw e;
@@ -160,7 +166,7 @@ public final class Gateway implements AutoCloseable {
             relay = new Relay(configuration, database, mailboxes, endpoint::get, relayClock);
             startReceiving(endpoint);
             started.push(DeliveryWorker.start(database, relay.delivery().withEvents(metrics.delivery()),
-                    new EnvelopePoster(PeerTrust.sslContext(configuration.trustedCertificates()),
+                    new EnvelopePoster(peerTrust,
                             configuration.privateDestinations()),
                     relay.undeliverableNotices()));
             started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL));

@@ -1,13 +1,15 @@
 package dev.liaison.gateway.cli;
 
 import dev.liaison.gateway.config.Configuration;
+import dev.liaison.gateway.tls.TlsMaterial;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
 
 /** {@code liaison config}: the effective configuration and where each value came from. */
-@Command(name = "config", description = "Check the configuration and print every key's effective value and origin.")
+@Command(name = "config", description = "Check the configuration (and the certificate files it names) and print every key's"
+        + " effective value and origin; a value worked out from other keys is shown and marked derived.")
 public final class ConfigCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;
@@ -15,7 +17,10 @@ public final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Configuration configuration = common.configuration();
-        configuration.describe().forEach((key, value) -> System.out.printf("%-24s %-40s # %s (%s)%n",
+        TlsMaterial.checkFiles(configuration); // as liaison serve does before it starts anything
+        var described = configuration.describe();
+        int width = described.keySet().stream().mapToInt(k -> k.key().length()).max().orElse(0);
+        described.forEach((key, value) -> System.out.printf("%-" + width + "s %-40s # %s (%s)%n",
                 key.key(), value.raw(), value.origin(), key.environmentName()));
         return 0;
     }

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code liaison demo}: two gateways in one process, each with its own embedded database and
@@ -65,12 +64,11 @@ public final class DemoCommand implements Callable<Integer> {
         List<Side> sides = List.of(new Side("alex", "alex.localhost", dataDir.resolve("alex"), portBase),
                 new Side("blair", "blair.localhost", dataDir.resolve("blair"), portBase + PORTS_PER_GATEWAY));
         Path trust = trustBundle(sides);
-        List<Gateway> gateways = new ArrayList<>();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateways.forEach(Gateway::close);
-            stopped.countDown();
-        }, "liaison-demo-shutdown"));
+        List<Gateway> gateways = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StopSignals signals = StopSignals.install();
+        Runnable stop = () -> gateways.forEach(Gateway::close);
+        Thread hook = new Thread(stop, "liaison-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook); // however the JVM ends from here on, those started stop
         for (Side side : sides) {
             gateways.add(Gateway.start(configuration(side, trust)));
         }
@@ -80,8 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Map<String, String> aliases = connect(sides, gateways);
         report(sides, passwords, aliases);
-        stopped.await();
-        return 0;
+        return ServeCommand.serveUntilStopped(signals, hook, stop);
     }
 
     private Configuration configuration(Side side, Path trust) throws IOException {

@@ -24,14 +24,15 @@ public final class UserCommand {
     @Command(name = "add", description = "Add a user; prints a generated password unless --password-stdin.")
     static final class Add implements Callable<Integer> {
         @Mixin CommonOptions common;
-        @Parameters(paramLabel = "LOGIN", description = "1-64 of a-z, 0-9, '.', '-', '_'") String login;
+        @Parameters(paramLabel = "LOGIN", description = "the local part of the user's address: 1-64 of a-z, 0-9,"
+                + " '.', '-', '_', beginning and ending with a letter or digit, no '..'") String login;
         @Option(names = "--display-name", paramLabel = "NAME") String displayName;
         @Option(names = "--password-stdin", description = "read the password from the first line of stdin")
         boolean passwordStdin;
 
         @Override
         public Integer call() throws Exception {
-            Login checked = Login.of(login);
+            Login checked = Login.ofNew(login); // before reading a password or starting a database
             char[] password = passwordStdin ? Passwords.readFirstLine(System.in) : Passwords.generate();
             try (AdminSession session = new AdminSession(common.configuration())) {
                 User user = session.administration().addUser(checked,

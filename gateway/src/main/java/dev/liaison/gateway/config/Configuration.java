@@ -150,6 +150,17 @@ public final class Configuration {
         return publicUrl;
     }
 
+    /**
+     * The names a generated (self-signed) certificate must cover besides localhost and 127.0.0.1:
+     * the domain and, when {@code http.public-url} names another host, that host (clients and peers
+     * are told to connect to it).
+     */
+    public java.util.List<String> generatedCertificateNames() {
+        String host = publicUrlDerived() || publicUrl.getHost() == null ? domain
+                : publicUrl.getHost().toLowerCase(Locale.ROOT).replaceAll("^\\[|\\]$", "");
+        return host.equals(domain) ? java.util.List.of(domain) : java.util.List.of(domain, host);
+    }
+
     /** Whether {@code http.public-url} was left to its default (derived from domain and port). */
     public boolean publicUrlDerived() {
         return value(ConfigKey.HTTP_PUBLIC_URL).isEmpty();
@@ -430,7 +441,11 @@ public final class Configuration {
         return selector;
     }
 
-    /** Every key with its effective value and origin, passwords masked (for {@code liaison config}). */
+    /**
+     * Every key with its effective value and origin, passwords masked (for {@code liaison config}).
+     * A key left unset whose value is worked out from others shows that value, its origin saying so
+     * ("default, derived from domain and http.port"); paths are shown absolute, as they are used.
+     */
     public Map<ConfigKey, ConfigurationSources.Value> describe() {
         Map<ConfigKey, ConfigurationSources.Value> copy = new EnumMap<>(raw);
         for (ConfigKey secret : new ConfigKey[]{ConfigKey.DATABASE_PASSWORD, ConfigKey.LEGACY_RELAY_PASSWORD}) {
@@ -439,6 +454,37 @@ public final class Configuration {
         }
         copy.computeIfPresent(ConfigKey.DATABASE_URL, (k, v) ->
                 new ConfigurationSources.Value(DatabaseLocation.External.shown(v.raw()), v.origin()));
+        copy.put(ConfigKey.DATA_DIR, new ConfigurationSources.Value(dataDir.toString(), raw.get(ConfigKey.DATA_DIR).origin()));
+        if (database instanceof DatabaseLocation.Embedded embedded) {
+            derived(copy, ConfigKey.DATABASE_URL, "", "unset: embedded PostgreSQL in "
+                    + embedded.dataDir().resolve("postgres"));
+        }
+        if (publicUrlDerived()) {
+            int port = port(ConfigKey.HTTP_PORT);
+            derived(copy, ConfigKey.HTTP_PUBLIC_URL, port == 0 ? "https://" + domain + ":<bound port>" : publicUrl.toString(),
+                    "derived from domain and http.port");
+        }
+        if (tls instanceof TlsSource.Generated generated) {
+            String why = "derived: self-signed for " + String.join(", ", generatedCertificateNames())
+                    + ", generated in data-dir";
+            derived(copy, ConfigKey.TLS_CERTIFICATE, generated.directory().resolve("certificate.pem").toString(), why);
+            derived(copy, ConfigKey.TLS_PRIVATE_KEY, generated.directory().resolve("private-key.pem").toString(), why);
+        } else if (tls instanceof TlsSource.Files files) {
+            copy.put(ConfigKey.TLS_CERTIFICATE, new ConfigurationSources.Value(files.certificate().toString(),
+                    raw.get(ConfigKey.TLS_CERTIFICATE).origin()));
+            copy.put(ConfigKey.TLS_PRIVATE_KEY, new ConfigurationSources.Value(files.privateKey().toString(),
+                    raw.get(ConfigKey.TLS_PRIVATE_KEY).origin()));
+        }
+        trustedCertificates.ifPresent(path -> copy.put(ConfigKey.RELAY_TRUSTED_CERTIFICATES,
+                new ConfigurationSources.Value(path.toString(), raw.get(ConfigKey.RELAY_TRUSTED_CERTIFICATES).origin())));
+        legacySmarthost.filter(h -> value(ConfigKey.LEGACY_RELAY_PORT).isEmpty()).ifPresent(h ->
+                derived(copy, ConfigKey.LEGACY_RELAY_PORT, String.valueOf(h.port()), "derived from legacy.relay.tls"));
         return copy;
+    }
+
+    /** An unset key's value worked out from others: shown with {@code how} after its origin. */
+    private static void derived(Map<ConfigKey, ConfigurationSources.Value> values, ConfigKey key, String value,
+                                String how) {
+        values.put(key, new ConfigurationSources.Value(value, values.get(key).origin() + ", " + how));
     }
 }

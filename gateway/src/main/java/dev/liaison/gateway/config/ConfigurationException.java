@@ -18,10 +18,6 @@ public final class ConfigurationException extends RuntimeException {
 
     /** What went wrong with a file, in words: "does not exist", "permission denied", or the system's reason. */
     public static String why(java.io.IOException e) {
-        return e instanceof java.nio.file.NoSuchFileException missing ? missing.getFile() + " does not exist"
-                : e instanceof java.nio.file.AccessDeniedException denied ? "permission denied on " + denied.getFile()
-                : e instanceof java.nio.file.FileSystemException other && other.getReason() != null
-                        ? other.getFile() + ": " + other.getReason()
-                : e.toString();
+        return dev.liaison.mapping.database.FileProblems.why(e);
     }
 }

@@ -56,6 +56,9 @@ public final class PeerTrust {
             return store;
         } catch (IOException e) {
             throw ConfigurationException.unreadable("relay.trusted-certificates " + pem, e);
+        } catch (java.security.cert.CertificateException e) {
+            throw new ConfigurationException("relay.trusted-certificates: " + pem + " is not a PEM file of"
+                    + " certificates: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.liaison.gateway.tls;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -30,12 +33,19 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * A self-signed ECDSA P-256 certificate for the demo and first runs: valid for the gateway's
- * domain, {@code localhost} and {@code 127.0.0.1}, for 825 days (the longest span clients accept).
+ * domain (and public host name), {@code localhost} and {@code 127.0.0.1}, for 825 days (the
+ * longest span clients accept).
  */
 final class SelfSignedCertificate {
+
+    /** The organisation in every certificate made here: how a generated one is told from an administrator's. */
+    private static final String ORGANISATION = "Liaison self-signed";
 
     private SelfSignedCertificate() {
     }
@@ -44,13 +54,13 @@ final class SelfSignedCertificate {
      * Writes certificate and key into {@code dir}. Both are built in a temporary sibling directory
      * renamed into place at once, so two processes starting together never mix halves of two pairs.
      */
-    static void writeInto(Path dir, String domain) {
+    static void writeInto(Path dir, List<String> names) {
         try {
             Files.createDirectories(dir.getParent());
             Path tmp = Files.createTempDirectory(dir.getParent(), "tls-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             KeyPair pair = keyPair();
-            X509Certificate certificate = certificate(pair, domain);
+            X509Certificate certificate = certificate(pair, names);
             pem(tmp.resolve(TlsMaterial.CERTIFICATE_FILE), certificate);
             pem(tmp.resolve(TlsMaterial.KEY_FILE), new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
             try {
@@ -67,22 +77,57 @@ final class SelfSignedCertificate {
         }
     }
 
+    /**
+     * Moves the pair in {@code dir} aside, to {@code dir.previous} (replacing an older one there),
+     * and writes a new one for {@code names}; returns where the old pair is. The caller holds the
+     * lock that keeps other processes from doing the same at once.
+     */
+    static Path replace(Path dir, List<String> names) {
+        Path previous = dir.resolveSibling(dir.getFileName() + ".previous");
+        try {
+            if (Files.exists(previous)) {
+                deleteTree(previous);
+            }
+            Files.move(dir, previous, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move the outdated self-signed certificate in " + dir + " aside to "
+                    + previous, e);
+        }
+        writeInto(dir, names);
+        return previous;
+    }
+
+    /** Whether {@code certificate} is one this class made: self-signed, in Liaison's organisation. */
+    static boolean madeBy(X509Certificate certificate) {
+        if (!certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+            return false;
+        }
+        X500Name subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        return java.util.Arrays.stream(subject.getRDNs(BCStyle.O))
+                .anyMatch(rdn -> ORGANISATION.equals(IETFUtils.valueToString(rdn.getFirst().getValue())));
+    }
+
     private static KeyPair keyPair() throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
         return generator.generateKeyPair();
     }
 
-    private static X509Certificate certificate(KeyPair pair, String domain) throws GeneralSecurityException, IOException {
+    private static X509Certificate certificate(KeyPair pair, List<String> names)
+            throws GeneralSecurityException, IOException {
         Instant now = Instant.now();
-        X500Name name = new X500Name("CN=" + domain + ",O=Liaison self-signed");
+        X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, names.get(0))
+                .addRDN(BCStyle.O, ORGANISATION).build();
         var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(128, new SecureRandom()),
                 Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(825))), name,
                 pair.getPublic());
-        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
-                new GeneralName(GeneralName.dNSName, domain),
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+        Set<String> all = new LinkedHashSet<>(names);
+        all.add("localhost");
+        all.add("127.0.0.1");
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(all.stream()
+                .map(n -> new GeneralName(n.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|.*:.*") ? GeneralName.iPAddress
+                        : GeneralName.dNSName, n))
+                .toArray(GeneralName[]::new)));
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));

@@ -1,5 +1,6 @@
 package dev.liaison.gateway.tls;
 
+import dev.liaison.gateway.config.Configuration;
 import dev.liaison.gateway.config.ConfigurationException;
 import dev.liaison.gateway.config.TlsSource;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -18,6 +19,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -52,15 +57,123 @@ public final class TlsMaterial {
 
     /** Loads (or, for a generated source, first creates) the certificate for {@code domain}. */
     public static TlsMaterial load(TlsSource source, String domain) {
+        return load(source, List.of(domain));
+    }
+
+    /**
+     * The configuration's certificate: the administrator's files as they are, or the generated one
+     * made for {@link Configuration#generatedCertificateNames()}.
+     */
+    public static TlsMaterial load(Configuration configuration) {
+        return load(configuration.tls(), configuration.generatedCertificateNames());
+    }
+
+    /**
+     * Loads the certificate. An administrator's files are read and checked, never changed. A
+     * generated one is created on first use and made again when it no longer fits: when it does not
+     * name every one of {@code names} (the domain was changed) or has expired. A certificate in the
+     * generated place that Liaison did not make (an administrator copied theirs there) is used as
+     * it is, with a warning if it does not fit.
+     *
+     * @param names the names a generated certificate covers (the first is its subject), besides
+     *              localhost and 127.0.0.1
+     */
+    public static TlsMaterial load(TlsSource source, List<String> names) {
         if (source instanceof TlsSource.Files files) {
             return read(files.certificate(), files.privateKey());
         }
-        Path dir = ((TlsSource.Generated) source).directory();
-        if (!Files.exists(dir.resolve(CERTIFICATE_FILE))) {
-            SelfSignedCertificate.writeInto(dir, domain);
-            LOG.info("Generated a self-signed certificate for {}, localhost and 127.0.0.1 in {}", domain, dir);
+        Path dir = ((TlsSource.Generated) source).directory().toAbsolutePath();
+        synchronized (TlsMaterial.class) { // the file lock below is the process's: one thread at a time
+            try {
+                Files.createDirectories(dir.getParent());
+            } catch (IOException e) {
+                throw ConfigurationException.unreadable("the directory " + dir.getParent(), e);
+            }
+            try (FileChannel lockFile = FileChannel.open(dir.resolveSibling(dir.getFileName() + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = lockFile.lock()) { // two processes starting at once decide once
+                return loadGenerated(dir, names);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock " + dir + " to check its generated certificate: "
+                        + ConfigurationException.why(e), e);
+            }
         }
+    }
+
+    private static TlsMaterial loadGenerated(Path dir, List<String> names) {
+        if (!Files.exists(dir.resolve(CERTIFICATE_FILE))) {
+            SelfSignedCertificate.writeInto(dir, names);
+            LOG.info("Generated a self-signed certificate for {}, localhost and 127.0.0.1 in {}",
+                    String.join(", ", names), dir);
+            return read(dir.resolve(CERTIFICATE_FILE), dir.resolve(KEY_FILE));
+        }
+        TlsMaterial existing = read(dir.resolve(CERTIFICATE_FILE), dir.resolve(KEY_FILE));
+        X509Certificate certificate = existing.certificate();
+        List<String> missing = names.stream().filter(name -> !existing.covers(name)).toList();
+        boolean expired = certificate.getNotAfter().toInstant().isBefore(java.time.Instant.now());
+        if (missing.isEmpty() && !expired) {
+            return existing;
+        }
+        String problem = expired ? "expired on " + certificate.getNotAfter().toInstant()
+                : "does not name " + String.join(", ", missing) + " (it names "
+                        + String.join(", ", existing.subjectAlternativeNames()) + ")";
+        if (!SelfSignedCertificate.madeBy(certificate)) {
+            LOG.warn("The certificate in {} {}; Liaison did not generate it, so it is used as it is: replace it,"
+                    + " or set tls.certificate and tls.private-key", dir, problem);
+            return existing;
+        }
+        Path previous = SelfSignedCertificate.replace(dir, names);
+        LOG.warn("The self-signed certificate Liaison generated in {} {}: generated a new one for {}, localhost and"
+                + " 127.0.0.1 (the old one is kept in {}); peers that trust the old one in their"
+                + " relay.trusted-certificates need the new one", dir, problem, String.join(", ", names), previous);
         return read(dir.resolve(CERTIFICATE_FILE), dir.resolve(KEY_FILE));
+    }
+
+    /**
+     * Checks the configuration's certificate files before anything starts, so a wrong path or a key
+     * that is not the certificate's fails at once: the administrator's TLS files (read, the key
+     * matched to the certificate) and {@code relay.trusted-certificates}. Nothing is created: a
+     * generated certificate is left for {@link #load(Configuration)}.
+     */
+    public static void checkFiles(Configuration configuration) {
+        if (configuration.tls() instanceof TlsSource.Files files) {
+            read(files.certificate(), files.privateKey());
+        }
+        PeerTrust.sslContext(configuration.trustedCertificates());
+    }
+
+    /** Whether the certificate names {@code name} (a DNS name, a one-label wildcard, or an IP address). */
+    boolean covers(String name) {
+        String wanted = name.toLowerCase(java.util.Locale.ROOT);
+        boolean ip = isAddressLiteral(wanted);
+        for (String san : subjectAlternativeNames()) {
+            String have = san.toLowerCase(java.util.Locale.ROOT);
+            if (ip) {
+                if (sameAddress(have, wanted)) {
+                    return true;
+                }
+            } else if (have.equals(wanted) || have.startsWith("*.") && wanted.indexOf('.') > 0
+                    && wanted.substring(wanted.indexOf('.')).equals(have.substring(1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An IPv4 dotted quad or an IPv6 literal: what InetAddress parses without asking DNS. */
+    private static boolean isAddressLiteral(String name) {
+        return name.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-f:.]*:[0-9a-f:.]*");
+    }
+
+    private static boolean sameAddress(String a, String b) {
+        if (!isAddressLiteral(a) || !isAddressLiteral(b)) {
+            return false; // literals only: never a DNS lookup ("cafe.bad" is all hex digits too)
+        }
+        try {
+            return java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b));
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The listeners' TLS: this certificate, TLS 1.2 and 1.3, in the engine {@link #engine()} names. */

@@ -82,8 +82,13 @@ class AdminCliIT {
                 "liaison: user 'alex' already exists");
         assertError(admin.run("alias", "create", "--user", "nobody"), 1,
                 "liaison: no user 'nobody' (see: liaison user list)");
-        assertError(admin.run("user", "add", "Not Valid"), 1,
-                "liaison: invalid login 'Not Valid': use 1 to 64 lower-case letters, digits, '.', '-' or '_'");
+        String rule = "; a login is the local part of the user's address (login@domain): use 1 to 64 lower-case"
+                + " letters, digits, '.', '-' or '_', beginning and ending with a letter or digit, without two dots in a row";
+        assertError(admin.run("user", "add", "Not Valid"), 1, "liaison: invalid login 'Not Valid': it has upper-case letters" + rule);
+        assertError(admin.run("user", "add", ".."), 1, "liaison: invalid login '..': it begins with '.'" + rule);
+        assertError(admin.run("user", "add", "--", "-x"), 1, "liaison: invalid login '-x': it begins with '-'" + rule);
+        assertError(admin.run("user", "add", "a..b"), 1, "liaison: invalid login 'a..b': it has two dots in a row" + rule);
+        assertFalse(admin.run("user", "list").stdout().contains(".."), "nothing added");
         assertError(admin.run("alias", "disable", "nobody.aaaaaaaaaa@localhost"), 1,
                 "liaison: no alias nobody.aaaaaaaaaa@localhost (see: liaison alias list)");
         assertError(admin.run("user", "disable", "ghost"), 1, "liaison: no user 'ghost' (see: liaison user list)");
@@ -151,10 +156,39 @@ class AdminCliIT {
             serve.destroy(); // SIGTERM: clean shutdown
             assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve stops on SIGTERM");
         }
-        assertEquals(143, serve.exitValue(), "exit status of a JVM stopped by SIGTERM");
+        assertEquals(0, serve.exitValue(), "a clean stop on SIGTERM is a success (not the JVM's 143)");
         assertFalse(Files.exists(work.resolve("liaison-data/postgres/postmaster.pid")), "PostgreSQL stopped with serve");
         var after = liaison.run("user", "list", "--json");
         assertTrue(after.stdout().contains("\"login\": \"erin\""), after.toString());
+    }
+
+    @Test
+    void configShowsTheValuesUnsetKeysAreDerivedAsAndChecksTheCertificateFiles() throws Exception {
+        var shown = liaison.run("config", "--domain=mail.example");
+        assertEquals(0, shown.exitCode(), shown.toString());
+        assertTrue(shown.stdout().lines().anyMatch(l -> l.matches("http\\.public-url +https://mail\\.example:8443 +# default,"
+                + " derived from domain and http\\.port \\(LIAISON_HTTP_PUBLIC_URL\\)")), shown.stdout());
+        assertTrue(shown.stdout().lines().anyMatch(l -> l.matches("tls\\.certificate +" + java.util.regex.Pattern.quote(
+                work.resolve("liaison-data/tls/certificate.pem").toString()) + " +# default, derived: self-signed for"
+                + " mail\\.example, generated in data-dir \\(LIAISON_TLS_CERTIFICATE\\)")), shown.stdout());
+        assertFalse(Files.exists(work.resolve("liaison-data")), "config creates nothing");
+
+        var missing = liaison.run("config", "--tls.certificate=" + work.resolve("nowhere.pem"),
+                "--tls.private-key=" + work.resolve("key.pem"));
+        assertError(missing, 2, "liaison: cannot read the TLS certificate " + work.resolve("nowhere.pem") + " or key "
+                + work.resolve("key.pem") + ": " + work.resolve("nowhere.pem") + " does not exist");
+    }
+
+    @Test
+    void serveChecksTheCertificateFilesBeforeStartingTheDatabase() throws Exception {
+        var r = liaison.run("serve", "--tls.certificate=" + work.resolve("nowhere.pem"),
+                "--tls.private-key=" + work.resolve("key.pem"), "--bind-address=127.0.0.1", "--smtp.submission.port=0",
+                "--smtp.submissions.port=0", "--smtp.inbound.port=0", "--imap.port=0", "--imaps.port=0", "--http.port=0");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("liaison: cannot read the TLS certificate " + work.resolve("nowhere.pem")),
+                r.toString());
+        assertFalse(r.stderr().contains("PostgreSQL started"), r.toString());
+        assertFalse(Files.exists(work.resolve("liaison-data/postgres")), "no database was started for it");
     }
 
     @Test

@@ -170,4 +170,39 @@ class ConfigurationTest {
                 "database.user", "l")).describe().get(ConfigKey.DATABASE_URL).raw();
         assertFalse(shown.contains("s3cret"), shown);
     }
+
+    @Test
+    void describeShowsWhatAnUnsetKeyIsDerivedAsAndSaysSo() {
+        Configuration c = Configuration.defaultsWith(Map.of("domain", "mail.example", "data-dir", dir.toString(),
+                "legacy.relay.host", "smtp.isp.example", "legacy.relay.tls", "tls"));
+        var shown = c.describe();
+        assertEquals(new ConfigurationSources.Value("https://mail.example:8443", "default, derived from domain and http.port"),
+                shown.get(ConfigKey.HTTP_PUBLIC_URL));
+        assertEquals(new ConfigurationSources.Value(dir.resolve("tls/certificate.pem").toString(),
+                "default, derived: self-signed for mail.example, generated in data-dir"), shown.get(ConfigKey.TLS_CERTIFICATE));
+        assertEquals(dir.resolve("tls/private-key.pem").toString(), shown.get(ConfigKey.TLS_PRIVATE_KEY).raw());
+        assertEquals(new ConfigurationSources.Value("465", "default, derived from legacy.relay.tls"),
+                shown.get(ConfigKey.LEGACY_RELAY_PORT));
+        assertEquals(new ConfigurationSources.Value("", "default, unset: embedded PostgreSQL in " + dir.resolve("postgres")),
+                shown.get(ConfigKey.DATABASE_URL));
+        assertEquals(new ConfigurationSources.Value(dir.toString(), "option --data-dir"), shown.get(ConfigKey.DATA_DIR));
+        assertEquals(new ConfigurationSources.Value("", "default"), shown.get(ConfigKey.POSTMASTER), "unset is unset");
+    }
+
+    @Test
+    void describeShowsSetValuesAsTheyAreUsedAndDerivesNothingForThem() {
+        Configuration c = Configuration.defaultsWith(Map.of("domain", "mail.example", "http.public-url",
+                "https://relay.example:443", "tls.certificate", "/etc/c.pem", "tls.private-key", "/etc/k.pem",
+                "http.port", "0"));
+        var shown = c.describe();
+        assertEquals(new ConfigurationSources.Value("https://relay.example:443", "option --http.public-url"),
+                shown.get(ConfigKey.HTTP_PUBLIC_URL));
+        assertEquals(new ConfigurationSources.Value("/etc/c.pem", "option --tls.certificate"), shown.get(ConfigKey.TLS_CERTIFICATE));
+        assertEquals(new ConfigurationSources.Value("", "default"), shown.get(ConfigKey.LEGACY_RELAY_PORT), "no smarthost");
+        assertEquals(java.util.List.of("mail.example", "relay.example"), c.generatedCertificateNames());
+        assertEquals("https://mail.example:<bound port>", Configuration.defaultsWith(Map.of("domain", "mail.example",
+                "http.port", "0")).describe().get(ConfigKey.HTTP_PUBLIC_URL).raw());
+        assertEquals(java.util.List.of("mail.example"), Configuration.defaultsWith(Map.of("domain", "mail.example"))
+                .generatedCertificateNames());
+    }
 }

@@ -122,4 +122,125 @@ class TlsMaterialTest {
                 dir.resolve("nowhere.pem"), dir.resolve("two/private-key.pem")), "a.example"));
         assertTrue(missing.getMessage().endsWith("nowhere.pem does not exist"), missing.getMessage());
     }
+
+    @Test
+    void aGeneratedCertificateIsMadeAgainWhenTheDomainChangesTheOldOneKeptAside() throws IOException {
+        Path tls = dir.resolve("tls");
+        TlsMaterial old = TlsMaterial.load(new TlsSource.Generated(tls), "old.example");
+        TlsMaterial renamed = TlsMaterial.load(new TlsSource.Generated(tls), "new.example");
+        assertEquals(java.util.List.of("new.example", "localhost", "127.0.0.1"), renamed.subjectAlternativeNames());
+        assertTrue(renamed.certificate().getSubjectX500Principal().getName().contains("CN=new.example"));
+        assertEquals(old.certificate(), certificateIn(dir.resolve("tls.previous")), "the old pair is kept aside");
+        assertEquals(renamed.certificate(), TlsMaterial.load(new TlsSource.Generated(tls), "new.example").certificate(),
+                "made once for the new domain, not at every start");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tls.resolve("private-key.pem"))));
+    }
+
+    @Test
+    void aGeneratedCertificateAlsoNamesThePublicHostAndIsMadeAgainWhenItIsNew() throws IOException {
+        Path tls = dir.resolve("tls");
+        TlsMaterial first = TlsMaterial.load(new TlsSource.Generated(tls), java.util.List.of("a.example"));
+        assertEquals(first.certificate(), TlsMaterial.load(new TlsSource.Generated(tls),
+                java.util.List.of("a.example", "localhost")).certificate(), "localhost is always named");
+        TlsMaterial withHost = TlsMaterial.load(new TlsSource.Generated(tls), java.util.List.of("a.example", "relay.a.example"));
+        assertEquals(java.util.List.of("a.example", "relay.a.example", "localhost", "127.0.0.1"),
+                withHost.subjectAlternativeNames());
+        TlsMaterial withAddress = TlsMaterial.load(new TlsSource.Generated(tls), java.util.List.of("a.example", "192.0.2.7"));
+        assertEquals(java.util.List.of("a.example", "192.0.2.7", "localhost", "127.0.0.1"),
+                withAddress.subjectAlternativeNames());
+    }
+
+    @Test
+    void aCertificateFromAnOlderReleaseIsRecognisedAsGeneratedAndMadeAgain() throws Exception {
+        Path tls = dir.resolve("tls");
+        selfSigned(tls, "CN=old.example,O=Liaison self-signed", "old.example");
+        assertEquals(java.util.List.of("new.example", "localhost", "127.0.0.1"),
+                TlsMaterial.load(new TlsSource.Generated(tls), "new.example").subjectAlternativeNames());
+    }
+
+    @Test
+    void aCertificateLiaisonDidNotMakeIsNeverReplacedEvenInTheGeneratedPlace() throws Exception {
+        Path tls = dir.resolve("tls");
+        java.security.cert.X509Certificate own = selfSigned(tls, "CN=old.example,O=Example Ltd", "old.example");
+        byte[] before = Files.readAllBytes(tls.resolve("certificate.pem"));
+        assertEquals(own, TlsMaterial.load(new TlsSource.Generated(tls), "new.example").certificate());
+        assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(Files.readAllBytes(tls.resolve("certificate.pem"))));
+        assertTrue(Files.notExists(dir.resolve("tls.previous")));
+    }
+
+    @Test
+    void anAdministratorsFilesAreNeverReplacedWhateverTheyName() throws IOException {
+        Path tls = dir.resolve("admin");
+        TlsMaterial generated = TlsMaterial.load(new TlsSource.Generated(tls), "old.example");
+        byte[] before = Files.readAllBytes(tls.resolve("certificate.pem"));
+        TlsMaterial loaded = TlsMaterial.load(new TlsSource.Files(tls.resolve("certificate.pem"),
+                tls.resolve("private-key.pem")), java.util.List.of("new.example"));
+        assertEquals(generated.certificate(), loaded.certificate());
+        assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(Files.readAllBytes(tls.resolve("certificate.pem"))));
+        assertTrue(Files.notExists(dir.resolve("admin.previous")));
+    }
+
+    @Test
+    void anExpiredGeneratedCertificateIsMadeAgain() throws Exception {
+        Path tls = dir.resolve("tls");
+        selfSigned(tls, "CN=a.example,O=Liaison self-signed", "a.example", java.time.Instant.now().minus(java.time.Duration.ofDays(1)));
+        TlsMaterial renewed = TlsMaterial.load(new TlsSource.Generated(tls), "a.example");
+        assertTrue(renewed.certificate().getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(800))));
+    }
+
+    @Test
+    void checkingTheConfigurationsFilesCreatesNothingAndNamesABadPath() throws IOException {
+        var generated = dev.liaison.gateway.config.Configuration.defaultsWith(java.util.Map.of("data-dir", dir.resolve("data").toString()));
+        TlsMaterial.checkFiles(generated);
+        assertTrue(Files.notExists(dir.resolve("data")), "a generated certificate is made by serve, not by a check");
+
+        var wrong = dev.liaison.gateway.config.Configuration.defaultsWith(java.util.Map.of("data-dir", dir.toString(),
+                "tls.certificate", dir.resolve("nowhere.pem").toString(), "tls.private-key", dir.resolve("key.pem").toString()));
+        var e = assertThrows(ConfigurationException.class, () -> TlsMaterial.checkFiles(wrong));
+        assertTrue(e.getMessage().endsWith("nowhere.pem does not exist"), e.getMessage());
+
+        Path garbage = Files.writeString(dir.resolve("peers.pem"), "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n");
+        var peers = dev.liaison.gateway.config.Configuration.defaultsWith(java.util.Map.of("data-dir", dir.toString(),
+                "relay.trusted-certificates", garbage.toString()));
+        var p = assertThrows(ConfigurationException.class, () -> TlsMaterial.checkFiles(peers));
+        assertTrue(p.getMessage().startsWith("relay.trusted-certificates: " + garbage), p.getMessage());
+        var absent = dev.liaison.gateway.config.Configuration.defaultsWith(java.util.Map.of("data-dir", dir.toString(),
+                "relay.trusted-certificates", dir.resolve("absent.pem").toString()));
+        var a = assertThrows(ConfigurationException.class, () -> TlsMaterial.checkFiles(absent));
+        assertTrue(a.getMessage().endsWith("absent.pem does not exist"), a.getMessage());
+    }
+
+    private static java.security.cert.X509Certificate certificateIn(Path tls) throws IOException {
+        return TlsMaterial.load(new TlsSource.Files(tls.resolve("certificate.pem"), tls.resolve("private-key.pem")),
+                "any.example").certificate();
+    }
+
+    private static java.security.cert.X509Certificate selfSigned(Path tls, String subject, String dnsName) throws Exception {
+        return selfSigned(tls, subject, dnsName, java.time.Instant.now().plus(java.time.Duration.ofDays(30)));
+    }
+
+    /** A self-signed pair as someone else (or an older release) made it, written where a generated one lives. */
+    private static java.security.cert.X509Certificate selfSigned(Path tls, String subject, String dnsName,
+                                                                java.time.Instant notAfter) throws Exception {
+        var generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        var pair = generator.generateKeyPair();
+        var name = new org.bouncycastle.asn1.x500.X500Name(subject);
+        var builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
+                java.util.Date.from(notAfter.minus(java.time.Duration.ofDays(60))), java.util.Date.from(notAfter), name,
+                pair.getPublic());
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
+                new org.bouncycastle.asn1.x509.GeneralNames(new org.bouncycastle.asn1.x509.GeneralName(
+                        org.bouncycastle.asn1.x509.GeneralName.dNSName, dnsName)));
+        var certificate = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(builder.build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+        Files.createDirectories(tls);
+        try (var w = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(Files.newBufferedWriter(tls.resolve("certificate.pem")))) {
+            w.writeObject(certificate);
+        }
+        try (var w = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(Files.newBufferedWriter(tls.resolve("private-key.pem")))) {
+            w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
+        }
+        return certificate;
+    }
 }

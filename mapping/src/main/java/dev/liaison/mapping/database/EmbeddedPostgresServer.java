@@ -120,7 +120,8 @@ public final class EmbeddedPostgresServer {
                 pause();
             }
         } catch (IOException e) {
-            throw new DatabaseUnavailableException("cannot use the data directory " + dir + ": " + e.getMessage(), e);
+            throw new DatabaseUnavailableException("cannot use the data directory " + dir + ": "
+                    + FileProblems.whyDirectory(e), e);
         }
     }
 

@@ -20,6 +20,7 @@ public final class PostgresUserStore implements UserStore {
     public User add(Connection c, Login login, String displayName, PasswordHash password) {
         String sql = "INSERT INTO mapping.users (login, display_name, password_hash, state) VALUES (?, ?, ?, 'active')"
                 + " RETURNING " + COLUMNS;
+        Login.ofNew(login.value()); // the rule for new logins; existing users keep theirs
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, login.value());
             ps.setString(2, InvalidDisplayNameException.check(displayName));

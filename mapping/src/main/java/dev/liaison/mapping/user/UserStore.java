@@ -10,7 +10,10 @@ import java.util.Optional;
  */
 public interface UserStore {
 
-    /** Adds an active user; {@link DuplicateLoginException} if the login is taken. */
+    /**
+     * Adds an active user; {@link InvalidLoginException} if the login breaks the rule for new
+     * logins ({@link Login#ofNew}), {@link DuplicateLoginException} if it is taken.
+     */
     User add(Connection c, Login login, String displayName, PasswordHash password);
 
     Optional<User> find(Connection c, Login login);

@@ -50,6 +50,31 @@ class UserStoreTest {
     }
 
     @Test
+    void aNewUsersLoginMustBeALocalPartButAUserAddedUnderTheOlderRuleKeepsWorking() throws SQLException {
+        var e = assertThrows(InvalidLoginException.class,
+                () -> db.inTransaction(c -> users.add(c, Login.of(".."), "Dots", HASH)));
+        assertTrue(e.getMessage().startsWith("invalid login '..': it begins with '.'"), e.getMessage());
+        assertTrue(db.inTransaction(users::list).isEmpty(), "nothing added");
+
+        db.inTransaction(c -> { // as an older release could add it
+            try (var ps = c.prepareStatement("INSERT INTO mapping.users (login, display_name, password_hash, state)"
+                    + " VALUES ('-old.', 'Old', ?, 'active')")) {
+                ps.setString(1, HASH.encoded());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        Login old = Login.of("-old.");
+        assertEquals(List.of(old), db.inTransaction(users::list).stream().map(User::login).toList());
+        db.inTransaction(c -> {
+            users.changePassword(c, old, PasswordHash.create("new".toCharArray()));
+            return users.changeState(c, old, UserState.DISABLED);
+        });
+        assertEquals(UserState.DISABLED, db.inTransaction(c -> users.find(c, old)).orElseThrow().state());
+        assertTrue(db.inTransaction(c -> users.passwordOf(c, old)).isPresent());
+    }
+
+    @Test
     void aDisplayNameTooLongOrWithControlCharactersIsRefusedSayingWhyAndNothingIsAdded() throws SQLException {
         var tooLong = assertThrows(InvalidDisplayNameException.class,
                 () -> db.inTransaction(c -> users.add(c, Login.of("alex"), "D".repeat(201), HASH)));

@@ -193,6 +193,11 @@ final class EnvelopeHttpHandler extends ChannelInboundHandlerAdapter {
             respondAndClose(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/octet-stream");
             return;
         }
+        if (request.headers().getAll(Responses.ENVELOPE_ID).size() > 1) {
+            // a singleton field (RFC 9110 section 5.3): which one the sender meant is not ours to guess
+            respondAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "more than one Envelope-Id header");
+            return;
+        }
         String id = request.headers().get(Responses.ENVELOPE_ID, "");
         try {
             envelopeId = new EnvelopeId(id);

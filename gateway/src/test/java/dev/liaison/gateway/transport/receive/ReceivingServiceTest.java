@@ -215,6 +215,26 @@ class ReceivingServiceTest {
     }
 
     @Test
+    void twoEnvelopeIdHeadersGet400AndNothingIsStoredEvenWhenBothAreValid() throws Exception {
+        byte[] body = envelope('R', 10);
+        for (String second : new String[] {EnvelopeId.random().value(), null}) {
+            EnvelopeId first = EnvelopeId.random();
+            String head = new String(requestHead(first, body.length), StandardCharsets.US_ASCII).replace(
+                    "Envelope-Id: " + first.value() + "\r\n", "Envelope-Id: " + first.value() + "\r\nEnvelope-Id: "
+                            + (second == null ? first.value() : second) + "\r\n");
+            try (SSLSocket socket = open()) {
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(body);
+                String answer = responseHead(socket);
+                assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+            }
+        }
+        assertEquals(0, rows());
+        assertEquals(0, relay.assessed.get());
+        assertTrue(relay.processed.isEmpty());
+    }
+
+    @Test
     void emptyBodyGets400() throws Exception {
         assertEquals(400, post(EnvelopeId.random().value(), new byte[0]).statusCode());
         assertEquals(0, rows());

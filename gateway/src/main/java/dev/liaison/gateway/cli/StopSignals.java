@@ -1,0 +1,71 @@
+package dev.liaison.gateway.cli;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * SIGTERM and SIGINT as a request to stop, handled by the command instead of by the JVM. Left to
+ * the JVM, either signal starts its shutdown, and the JVM then exits with 128 + the signal (143
+ * for SIGTERM) however cleanly the shutdown hooks stopped the gateway: systemd counts that exit as
+ * a failure (unless the unit sets SuccessExitStatus=143), and so do container runtimes' exit
+ * codes. Here the signal only wakes the command, which stops the gateway itself and returns 0.
+ *
+ * <p>The handlers are set through {@code sun.misc.Signal} (module jdk.unsupported, exported to
+ * everyone) by reflection, which keeps the build free of its proprietary-API warning. Where it is
+ * missing the JVM's default stays, and its shutdown hook still stops the gateway (exit 143).
+ */
+final class StopSignals {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
+    private static final String[] SIGNALS = {"TERM", "INT"};
+
+    private final CountDownLatch received = new CountDownLatch(1);
+    private volatile String signal;
+
+    private StopSignals() {
+    }
+
+    /** Handles SIGTERM and SIGINT from now on (each that can be handled here). */
+    static StopSignals install() {
+        StopSignals signals = new StopSignals();
+        for (String name : SIGNALS) {
+            try {
+                Class<?> signalClass = Class.forName("sun.misc.Signal");
+                Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+                InvocationHandler onSignal = (proxy, method, args) -> switch (method.getName()) {
+                    case "handle" -> {
+                        signals.received(name);
+                        yield null;
+                    }
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> "StopSignals[SIG" + name + "]";
+                };
+                Object handler = Proxy.newProxyInstance(StopSignals.class.getClassLoader(),
+                        new Class<?>[]{handlerClass}, onSignal);
+                Object sig = signalClass.getConstructor(String.class).newInstance(name);
+                signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, sig, handler);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                LOG.debug("SIG{} left to the JVM (exit status 128 + signal after a stop): {}", name, e.toString());
+            }
+        }
+        return signals;
+    }
+
+    private void received(String name) {
+        if (signal == null) {
+            signal = name;
+        }
+        received.countDown();
+    }
+
+    /** Blocks until SIGTERM or SIGINT arrives; returns its name ("TERM", "INT"). */
+    String await() throws InterruptedException {
+        received.await();
+        return signal;
+    }
+}
