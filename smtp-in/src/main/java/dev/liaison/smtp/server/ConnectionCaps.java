@@ -61,13 +61,11 @@ final class ConnectionCaps {
     }
 
     /**
-     * Why a connection was not admitted: the reply it gets before it is closed.
-     *
-     * @param worthAHandshake whether, over implicit TLS, a handshake is made to send the reply (for
-     *                        one address over its share) or the connection closed without one (the
-     *                        listener is full)
+     * Why a connection was not admitted: the reply it gets before it is closed. Over implicit TLS it
+     * gets none: the reply could only be read after a handshake, a private-key operation that an
+     * address over its share (or a full listener) would get for every connection it opens.
      */
-    record Refusal(String reply, boolean worthAHandshake) {
+    record Refusal(String reply) {
     }
 
     /**
@@ -80,27 +78,27 @@ final class ConnectionCaps {
             open.decrementAndGet();
             logRefusal(address, maxConnections + " connections open, the most this listener takes");
             return Optional.of(new Refusal("421 4.3.2 " + hostname
-                    + " Service busy: too many connections; try again later\r\n", false));
+                    + " Service busy: too many connections; try again later\r\n"));
         }
         Object key = key(address);
         if (openByAddress.merge(key, 1, Integer::sum) > maxPerAddress) {
             release(key);
             logRefusal(address, maxPerAddress + " connections open from that address, the most it may have");
             return Optional.of(new Refusal("421 4.7.0 " + hostname + " Error: too many connections from "
-                    + address.getHostAddress() + "\r\n", true));
+                    + address.getHostAddress() + "\r\n"));
         }
         channel.closeFuture().addListener(f -> release(key));
         return Optional.empty();
     }
 
-    /** One INFO line for the first refusal in a minute, counting those that were not logged. */
+    /** One WARN line for the first refusal in a minute, counting those that were not logged. */
     private void logRefusal(InetAddress address, String why) {
         long refused = refusedSinceLogged.incrementAndGet();
         long last = lastLogged.get();
         long now = System.nanoTime();
         if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
             refusedSinceLogged.addAndGet(-refused);
-            LOG.info("refused SMTP connection from {} with 421: {} ({} refused since the last such line)",
+            LOG.warn("refused SMTP connection from {} with 421: {} ({} refused since the last such line)",
                     address.getHostAddress(), why, refused);
         }
     }

@@ -92,16 +92,11 @@ final class SmtpListener extends AbstractAsyncServer {
     }
 
     /**
-     * A connection over a {@link ConnectionCaps} cap: its {@code 421}, over implicit TLS after the
-     * handshake (unless the listener is full), and nothing else.
+     * A connection over a {@link ConnectionCaps} cap: its {@code 421}, and nothing else; over
+     * implicit TLS it is closed at once, without the handshake its reply would need.
      */
     private void refuse(ChannelPipeline pipeline, ConnectionCaps.Refusal refusal) {
-        boolean implicitTls = !encryption.isStartTLS();
-        if (implicitTls && refusal.worthAHandshake()) {
-            pipeline.addLast(HandlerConstants.SSL_HANDLER, encryption.sslHandler());
-        }
-        pipeline.addLast("refuse", new ConnectionCaps.Refuse(implicitTls && !refusal.worthAHandshake()
-                ? null : refusal.reply()));
+        pipeline.addLast("refuse", new ConnectionCaps.Refuse(encryption.isStartTLS() ? refusal.reply() : null));
     }
 
     /** The pipeline, inbound order; the names are James's because its transport looks them up. */

@@ -78,7 +78,6 @@ public final class SubmissionServer implements AutoCloseable {
         return submissions.boundPort();
     }
 
-    /** Message octets the sessions of both listeners hold now ({@code Limits.maxBufferedOctets} at most). */
     /** Connections both listeners count as open now (for tests). */
     int openConnections() {
         return submission.counted()[0] + submissions.counted()[0];
@@ -89,6 +88,7 @@ public final class SubmissionServer implements AutoCloseable {
         return submission.counted()[1] + submissions.counted()[1];
     }
 
+    /** Message octets the sessions of both listeners hold now ({@code Limits.maxBufferedOctets} at most). */
     public long bufferedOctets() {
         return assembler.bufferedOctets();
     }
