@@ -91,6 +91,11 @@ public final class LegacyOutbound {
             throws RefusedSubmissionException, SQLException {
         String to = link.correspondent().address();
         String outward = link.outwardAlias().address().toString();
+        if (!LegacyOutgoingMail.asciiHeader(prepared.sealed())) {
+            throw new RefusedSubmissionException(554, "5.6.0", "Plain email to " + to + " cannot carry raw 8-bit"
+                    + " header text (RFC 6532): write non-ASCII subjects and names as RFC 2047 encoded-words, as"
+                    + " mail clients do; nothing was sent");
+        }
         byte[] message;
         try {
             message = LegacyOutgoingMail.addressed(CorrespondentIds.restored(prepared.sealed(), originals), ownName,

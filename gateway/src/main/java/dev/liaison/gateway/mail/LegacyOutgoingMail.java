@@ -40,6 +40,23 @@ public final class LegacyOutgoingMail {
     }
 
     /**
+     * Whether the header section of {@code relayed} is 7-bit: plain email leaves without SMTPUTF8,
+     * and without it header text is ASCII (RFC 6532 §3); a strict receiver refuses raw 8-bit text.
+     */
+    public static boolean asciiHeader(byte[] relayed) {
+        for (int i = 0; i < relayed.length; i++) {
+            if (relayed[i] < 0) {
+                return false;
+            }
+            if (relayed[i] == '\n' && (i + 1 == relayed.length || relayed[i + 1] == '\n'
+                    || relayed[i + 1] == '\r' && i + 2 < relayed.length && relayed[i + 2] == '\n')) {
+                return true; // the empty line: the body may be 8-bit (8BITMIME)
+            }
+        }
+        return true;
+    }
+
+    /**
      * A token has no spaces to fold at, and is longer than a line may be (RFC 5322 §2.1.1): it is
      * cut into pieces on continuation lines, and the reader drops the whitespace (as Autocrypt's
      * {@code keydata} does).

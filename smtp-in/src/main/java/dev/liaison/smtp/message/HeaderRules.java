@@ -16,13 +16,11 @@ import java.util.Set;
  * from this host or from the mail domains it serves (RFC 8601 §5: a sender could otherwise forge
  * the verdict we are about to add, or one a filter trusts because it names the user's own domain).
  *
- * <p>Both refuse 8-bit header text ({@code 554 5.6.0}): SMTPUTF8 (RFC 6531) is not offered, and
- * without it a header is ASCII, non-ASCII text written as RFC 2047 encoded-words (RFC 6532 §3 allows
- * raw UTF-8 only in a message sent with SMTPUTF8). Submission took such text until it was found that
- * what it accepted it could not pass on as it was: it relays the header fields as written, never
- * with SMTPUTF8, so plain email with them leaves invalid and a strict receiver (this MX among them)
- * refuses it, a failure notice hours later for what was answered {@code 250}. A mail client encodes
- * header text unless the server offers SMTPUTF8; the one that does not learns it at once.
+ * <p>The MX refuses 8-bit header text ({@code 554 5.6.0}): SMTPUTF8 (RFC 6531) is not offered, and
+ * without it a header is ASCII, non-ASCII text written as RFC 2047 encoded-words (RFC 6532 §3).
+ * Submission takes it: scripts, printers and {@code mail -s} write raw UTF-8 subjects, and mail to
+ * the user's own aliases or to relationships carries them fine. The gateway refuses it only where it
+ * would leave as plain email, which strict receivers (this MX among them) refuse.
  */
 public final class HeaderRules {
 
@@ -45,11 +43,11 @@ public final class HeaderRules {
     }
 
     /**
-     * Drops {@code Bcc:} and {@code Resent-Bcc:}; refuses 8-bit header text, and a header-section
-     * line that is not a field.
+     * Drops {@code Bcc:} and {@code Resent-Bcc:}; 8-bit header text passes; a header-section line
+     * that is not a field refuses the message.
      */
     public static HeaderRules forSubmission() {
-        return new HeaderRules(true, "", Set.of(), false, true);
+        return new HeaderRules(true, "", Set.of(), true, true);
     }
 
     /**

@@ -340,23 +340,14 @@ class BadInputTest {
     }
 
     /**
-     * As on the MX, for the same message: SMTPUTF8 is not offered, so header text is ASCII (raw
-     * UTF-8 would leave in plain email as written, where a strict receiver refuses it). A UTF-8
-     * body passes; header text encoded as RFC 2047 encoded-words passes.
+     * Unlike the MX: submission takes raw 8-bit header text (scripts, printers, {@code mail -s}
+     * write it); the gateway refuses it only where the message would leave as plain email.
      */
     @ParameterizedTest(name = "8-bit header line: {0}")
-    @ValueSource(strings = {"Subject: Grüße", "Subject: ok\r\n\tgefaltet grün", "To: Zoë <alex@gw.example>",
-            "Bcc: Zoë <zoe@elsewhere.example>"})
-    void eightBitHeaderTextIsRefusedWith554AsOnTheMx(String field) throws Exception {
+    @ValueSource(strings = {"Subject: Grüße", "Subject: ok\r\n\tgefaltet grün", "To: Zoë <alex@gw.example>"})
+    void eightBitHeaderTextIsTakenBySubmission(String field) throws Exception {
         try (SmtpWire wire = data()) {
             wire.send((field + "\r\n\r\nbody\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            assertReply(wire.send(".\r\n"), 554, "5.6.0");
-            wire.command("NOOP").expect(250);
-        }
-        assertEquals(0, smtp.handler.committed().size(), "nothing taken");
-        try (SmtpWire wire = data()) {
-            wire.send(("Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    + "Content-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             wire.send(".\r\n").expect(250);
         }
         assertEquals(1, smtp.handler.committed().size());
