@@ -103,7 +103,7 @@ public final class SubmissionRouter implements SubmissionHandler {
         byte[] message = submission.message().toByteArray();
         Login owner = Login.of(submission.user().id());
         String firstKey = submissionKey(owner.value(), MessageHeaders.messageId(message));
-        byte[] digest = SubmittedMessages.digest(submission.clientMessage());
+        byte[] digest = SubmittedMessages.digest(message, submission.addedOctets()); // Submission#clientMessage's octets
         db.inTransaction(c -> {
             Routing routing = route(c, submission);
             String key = submitted.keyFor(c, firstKey, digest);

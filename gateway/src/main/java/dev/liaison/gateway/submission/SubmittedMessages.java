@@ -1,6 +1,5 @@
 package dev.liaison.gateway.submission;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -57,10 +56,10 @@ final class SubmittedMessages {
         }
     }
 
-    /** The SHA-256 of a message's octets. */
-    static byte[] digest(ByteBuffer octets) {
+    /** The SHA-256 of {@code message}'s octets from {@code from} on (hashed in place: no copy of a large message). */
+    static byte[] digest(byte[] message, int from) {
         MessageDigest sha = sha256();
-        sha.update(octets);
+        sha.update(message, from, message.length - from);
         return sha.digest();
     }
 

@@ -6,7 +6,6 @@ import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.database.TestPostgres;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.util.concurrent.CompletableFuture;
@@ -79,6 +78,6 @@ class SubmittedMessagesTest {
     }
 
     private static byte[] digest(String message) {
-        return SubmittedMessages.digest(ByteBuffer.wrap(message.getBytes(StandardCharsets.US_ASCII)));
+        return SubmittedMessages.digest(message.getBytes(StandardCharsets.US_ASCII), 0);
     }
 }
