@@ -135,7 +135,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                         "no mailbox " + recipient + " here any more"));
                 boolean junk = message.authentication().quarantine();
                 if (message.sender().mailbox().isEmpty() && mail.isReport()) {
-                    report(c, alias, mail, sent, junk, now);
+                    report(c, alias, mail, raw, sent, junk, now);
                 } else {
                     deliver(c, alias, mail, sent, junk, now);
                 }
@@ -169,12 +169,25 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     /**
      * A mail server's report on mail the user sent (RFC 3464 bounce, RFC 8098 receipt) comes with a
      * null reverse path (RFC 5321 §4.5.5) to the address the mail left from, outward aliases
-     * included: filed in the INBOX as it came, opening no relationship and counting against no cap.
+     * included: filed as it came, opening no relationship and counting against no cap. What the
+     * user refused stays refused: a blocked or ended relationship's alias, a blocked author. A report
+     * that names no message of a Liaison gateway (its returned header would) may be anyone's mail
+     * dressed as one: it goes to Junk, with a warning.
      */
-    private void report(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent, boolean junk, Instant now)
-            throws Exception {
+    private void report(Connection c, Alias alias, LegacyIncomingMail mail, byte[] raw, byte[] sent, boolean junk,
+                        Instant now) throws Exception {
+        Optional<LegacyCorrespondents.Link> through = alias.target() instanceof AliasTarget.Outward outward
+                ? correspondents.ofRelationship(c, outward.relationshipId()) : Optional.empty();
+        Optional<LegacyCorrespondents.Link> author = correspondents.find(c, alias.ownerId(), mail.author().address());
+        if (through.filter(LegacyInbound::refuses).isPresent() || author.filter(LegacyInbound::refuses).isPresent()) {
+            throw new RefusedMessageException(550, "5.7.1", "the recipient does not take mail from this sender");
+        }
+        Optional<String> warning = LegacyIncomingMail.namesLiaisonMessage(raw) ? Optional.empty()
+                : Optional.of("This claims to be a mail server's report on a message you sent, but it names none"
+                + " of your messages: it may be unsolicited mail.");
         String id = "report:" + HexFormat.of().formatHex(digest(alias.address().toString(), sent));
-        mailboxes.deliver(c, new Delivery(id, alias.owner().value(), junk ? "Junk" : "INBOX", mail.asReport(), false, now));
+        String folder = junk || warning.isPresent() ? "Junk" : "INBOX";
+        mailboxes.deliver(c, new Delivery(id, alias.owner().value(), folder, mail.asReport(warning), false, now));
     }
 
     /** The relationship this message belongs to; a stranger's first message to a published alias opens one. */

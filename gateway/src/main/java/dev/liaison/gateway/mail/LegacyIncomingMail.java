@@ -2,8 +2,8 @@ package dev.liaison.gateway.mail;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.ParseException;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.ParseException;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -70,10 +70,32 @@ public final class LegacyIncomingMail {
     /** RFC 6522: a delivery status notification (RFC 3464) or a disposition notification (RFC 8098). */
     private static boolean isReport(String contentType) {
         try {
-            return new ContentType(contentType.strip()).match("multipart/report");
+            ContentType type = new ContentType(contentType.strip());
+            String reportType = String.valueOf(type.getParameter("report-type")).toLowerCase(Locale.ROOT);
+            return type.match("multipart/report")
+                    && (reportType.equals("delivery-status") || reportType.equals("disposition-notification"));
         } catch (ParseException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether {@code message} names a message id of the form every message leaving a Liaison
+     * gateway has ({@code …@liaison.invalid}): a report that returns a message's header section
+     * (RFC 3464 §2, RFC 8098 §3.2.9) names it; a stranger's mail dressed as a report rarely does.
+     */
+    public static boolean namesLiaisonMessage(byte[] message) {
+        byte[] needle = ("@" + MessageIds.NEUTRAL_DOMAIN + ">").getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + needle.length <= message.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if ((message[i + j] | 0x20) != (needle[j] | 0x20)) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     public Author author() {
@@ -116,10 +138,11 @@ public final class LegacyIncomingMail {
     /**
      * A report as the user's mail client is shown it: from the reporting server as it came (it
      * speaks for no correspondent, so there is no alias to put in its place), without the fields
-     * only the gateway may write.
+     * only the gateway may write, with a warning field when {@code warning} is present.
      */
-    public byte[] asReport() {
+    public byte[] asReport(Optional<String> warning) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(header.sizeHint());
+        warning.ifPresent(w -> write(out, "X-Liaison-Warning: " + HeaderText.unstructured(w)));
         for (HeaderSection.Field field : header.fields()) {
             if (!gatewayOnly(field)) {
                 header.copy(field, out);

@@ -353,6 +353,22 @@ class LegacyInboundTest {
                 .isEmpty(), "a report is no correspondent's first message");
         assertEquals(550, refusal(bounce(daemon, outward, "not a report " + shortId(), false)),
                 "a null sender's ordinary mail is still nobody's but the correspondent's");
+
+        String dressed = "Your parcel " + shortId(); // a report naming none of alex's messages
+        Transport.send(bounce(daemon, published, dressed, true, false));
+        MimeMessage suspicious = only("Junk", dressed);
+        assertTrue(suspicious.getHeader("X-Liaison-Warning")[0].contains("names none of your messages"));
+        assertEquals(0, folder("INBOX", dressed).size());
+
+        // what the user refused stays refused: the block holds for reports too
+        String eve = "eve." + shortId() + "@legacy.example";
+        send(eve, "Eve", published, "first " + shortId(), "<" + shortId() + "@legacy.example>");
+        long blocked = relationshipWith(eve);
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), blocked));
+        assertEquals(550, refusal(bounce(eve, published, "eve dressed as a report " + shortId(), true)));
+        long withHugo = relationshipWith(hugo);
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), withHugo));
+        assertEquals(550, refusal(bounce(daemon, outward, "through a blocked relationship " + shortId(), true)));
     }
 
     @Test
@@ -630,6 +646,12 @@ class LegacyInboundTest {
 
     /** A message with a null reverse path, as mail servers send reports: RFC 3464 when {@code report}. */
     private static MimeMessage bounce(String from, String to, String subject, boolean report) throws Exception {
+        return bounce(from, to, subject, report, true);
+    }
+
+    /** {@code namesOurs}: the report returns the header of a message a Liaison gateway sent. */
+    private static MimeMessage bounce(String from, String to, String subject, boolean report, boolean namesOurs)
+            throws Exception {
         String boundary = "b-" + shortId();
         String text = "From: Mail Delivery System <" + from + ">\r\nTo: " + to + "\r\nSubject: " + subject + "\r\n"
                 + "Message-ID: <" + shortId() + "@mx.legacy.example>\r\nX-Liaison-Warning: forged\r\nMIME-Version: 1.0\r\n"
@@ -637,6 +659,8 @@ class LegacyInboundTest {
                 + "--" + boundary + "\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
                 + "--" + boundary + "\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.legacy.example\r\n\r\n"
                 + "Final-Recipient: rfc822; nobody@legacy.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n"
+                + "--" + boundary + "\r\nContent-Type: text/rfc822-headers\r\n\r\nSubject: hello\r\nMessage-ID: <"
+                + (namesOurs ? "abcdefghijklmnopqrstuvwxyz@liaison.invalid" : shortId() + "@shop.example") + ">\r\n\r\n"
                 + "--" + boundary + "--\r\n"
                 : "Content-Type: text/plain\r\n\r\nBuy now.\r\n");
         return new MimeMessage(mx("<>"), new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
