@@ -193,7 +193,9 @@ public final class RelationshipReceiver implements InboundProcessor {
         if (ended) {
             particles.store().changeState(c, id, RelationshipState.ENDED);
             particles.endpoints().remove(c, id);
-            faces.ended(c, held.row().owner(), id, next.peerName(), now);
+            if (deliver) { // a blocked peer's mail is dropped, its last words too; the name is the one the user knew
+                faces.ended(c, held.row().owner(), id, held.row().peerName(), now);
+            }
             LOG.info("relationship {} of {} ended by the peer", id, owner);
         }
         return new Done();

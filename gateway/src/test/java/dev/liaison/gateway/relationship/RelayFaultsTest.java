@@ -247,6 +247,18 @@ class RelayFaultsTest {
     }
 
     @Test
+    void aPeerThatWasBlockedEndsTheRelationshipWithoutAWordToTheUser() throws Exception {
+        GatewayPair.Established ending = pair.connect();
+        pair.blair.gateway.database().inTransaction(c ->
+                pair.blair.relay().control().block(c, Login.of("blair"), ending.blairRelationship()));
+        pair.alex.gateway.database().inTransaction(c ->
+                pair.alex.relay().control().end(c, Login.of("alex"), ending.alexRelationship()));
+        await(DELIVERY, () -> pair.blair.state(ending.blairRelationship()) == RelationshipState.ENDED,
+                "blair's end to learn that the relationship ended");
+        assertEquals(0, endedNotices(pair.blair, ending.blairAlias()), "a blocked peer's mail is dropped, its end too");
+    }
+
+    @Test
     void mailThatCannotBeDeliveredBeforeExpiryComesBackOnceAsADeliveryStatusNotification() throws Exception {
         String subject = "expires on the way " + shortId();
         restartAlex(Map.of("relay.expiry", "3s"));
