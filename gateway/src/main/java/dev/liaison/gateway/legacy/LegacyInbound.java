@@ -158,7 +158,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 : link.relationship().state() == RelationshipState.REQUESTED ? REQUESTS : "INBOX";
         byte[] shown = mail.asFrom(link.peerAlias().address().toString(), link.relationship().peerName(), warning);
         mailboxes.deliver(c, new Delivery(deliveryId(alias, sent), alias.owner().value(), folder, shown, false, now));
-        if (warning.isEmpty()) { // a reply gives the correspondent's own Message-ID back to them
+        if (warning.isEmpty() && !junk) { // a reply gives the correspondent's own Message-ID back to them
             correspondents.received(c, link.relationship().id(), mail.messageId());
         }
         if (warning.isEmpty() && !junk && mail.invitation().isPresent()) {

@@ -18,20 +18,17 @@ import java.util.Set;
  */
 public final class CorrespondentIds {
 
-    /** Longest id given back; a longer one stays neutral (RFC 5322 sets no bound, real ids are far shorter). */
-    private static final int MAX_ID_CHARS = 250;
-
     private CorrespondentIds() {
     }
 
     /**
      * The id of a received message's {@code Message-ID} value that may be given back later: one
-     * {@code <id>} of printable ASCII without spaces, at most {@value #MAX_ID_CHARS} characters
+     * {@code <id>} of printable ASCII without spaces, at most {@link MailLimits#MAX_RETURNED_ID_CHARS} characters
      * (it is written into header fields again); empty otherwise.
      */
     public static Optional<String> receivable(String messageIdValue) {
         List<String> ids = MessageIds.ids(messageIdValue);
-        if (ids.size() != 1 || ids.get(0).length() > MAX_ID_CHARS) {
+        if (ids.size() != 1 || ids.get(0).length() > MailLimits.MAX_RETURNED_ID_CHARS) {
             return Optional.empty();
         }
         String id = ids.get(0);
@@ -68,8 +65,12 @@ public final class CorrespondentIds {
         ByteArrayOutputStream out = new ByteArrayOutputStream(prepared.length + 256);
         for (HeaderSection.Field field : section.fields()) {
             if (field.is("In-Reply-To") || field.is("References")) {
+                List<String> ids = MessageIds.ids(section.value(field));
+                if (ids.isEmpty()) {
+                    continue; // OutgoingMail drops such a field already; an empty one would run into the next
+                }
                 StringBuilder text = new StringBuilder(field.is("In-Reply-To") ? "In-Reply-To:" : "References:");
-                for (String id : MessageIds.ids(section.value(field))) {
+                for (String id : ids) {
                     text.append(" <").append(originals.getOrDefault(id, id)).append(">\r\n");
                 }
                 out.writeBytes(text.toString().getBytes(StandardCharsets.US_ASCII));

@@ -24,6 +24,13 @@ public final class MailLimits {
     public static final int MAX_REFERENCES = 100;
 
     /**
+     * Longest Message-ID of a correspondent's that is given back in a reply ({@link CorrespondentIds});
+     * a longer one stays neutral. RFC 5322 sets no bound; real ids are far shorter. The column's
+     * CHECK says the same.
+     */
+    public static final int MAX_RETURNED_ID_CHARS = 250;
+
+    /**
      * Longest display name written into a {@code From:} field or a notice, in code points; longer
      * names are cut. The protocol already caps a relationship's name at 128 UTF-8 bytes; this keeps
      * any generated field far below RFC 5322's 998-octet line limit whatever the caller passes.

@@ -201,7 +201,9 @@ public final class SubmissionRouter implements SubmissionHandler {
                         + " cannot carry mail now: " + e.getMessage());
             }
         }
-        Map<Long, Map<String, String>> received = receivedIds(c, owner, prepared);
+        // only plain email's correspondents know their own ids: a reply to Communicator peers alone looks up none
+        Map<Long, Map<String, String>> received = routing.correspondents().isEmpty() && routing.plain().isEmpty()
+                ? Map.of() : receivedIds(c, owner, prepared);
         String name = ownName(message, owner);
         List<LegacyCorrespondents.Link> correspondents = new ArrayList<>(routing.correspondents());
         if (!routing.plain().isEmpty()) {
