@@ -20,10 +20,12 @@ import java.util.regex.Pattern;
 final class DeliveryReport {
 
     /**
-     * Why and since when a message was not delivered; {@code smtpReply}, the mail server's last
-     * reply when it was plain email (code first).
+     * Why and since when a message was not delivered; {@code plainEmail}, whether it was plain email
+     * (else Communicator mail to a gateway), and {@code smtpReply}, the mail server's last reply
+     * (code first) when there was one.
      */
-    record Failure(boolean expired, String reason, Instant since, Instant date, Optional<String> smtpReply) {
+    record Failure(boolean expired, String reason, Instant since, Instant date, boolean plainEmail,
+                   Optional<String> smtpReply) {
     }
 
     /** A reply's enhanced status code (RFC 3463) after its basic code: "550 5.1.1 …" → 5.1.1. */
@@ -53,7 +55,7 @@ final class DeliveryReport {
     private static String humanText(String alias, Failure failure) {
         String why = failure.expired()
                 ? "Liaison kept trying to deliver it since " + Notices.humanDate(failure.since()) + ", but "
-                        + (failure.smtpReply().isPresent() ? "the recipient's mail server did not accept it"
+                        + (failure.plainEmail() ? "it could not be handed to the recipient's mail server"
                         : "the recipient's gateway could not be reached") + ", and it has now given up."
                 : "It was refused after you sent it on " + Notices.humanDate(failure.since()) + ".";
         return "Your message to " + alias + " could not be delivered.\n\n" + why + "\n\n"

@@ -109,7 +109,7 @@ public final class Notices {
     public static byte[] undeliverable(String domain, String recipient, String alias, byte[] original, boolean expired,
                                        String reason, Instant since, Instant date) {
         return DeliveryReport.render(domain, recipient, alias, original,
-                new DeliveryReport.Failure(expired, reason, since, date, Optional.empty()));
+                new DeliveryReport.Failure(expired, reason, since, date, false, Optional.empty()));
     }
 
     /**
@@ -121,7 +121,7 @@ public final class Notices {
                                                  boolean expired, String reason, Optional<String> smtpReply,
                                                  Instant since, Instant date) {
         return DeliveryReport.render(domain, recipient, address, original,
-                new DeliveryReport.Failure(expired, reason, since, date, smtpReply));
+                new DeliveryReport.Failure(expired, reason, since, date, true, smtpReply));
     }
 
     /** What a failure notice returns of a message: its header section (keep only this for one). */

@@ -196,7 +196,11 @@ class NoticesTest {
         MimeMessage notice = TestMail.parse(Notices.undeliverablePlainEmail(DOMAIN, USER, ALIAS, original, true, reason,
                 java.util.Optional.of("451 4.3.0 try later"), since, DATE));
         String text = (String) ((jakarta.mail.internet.MimeMultipart) notice.getContent()).getBodyPart(0).getContent();
-        assertTrue(text.contains("mail server did not accept it") && !text.contains("gateway could not be reached"), text);
+        assertTrue(text.contains("handed to the recipient's mail server") && !text.contains("gateway could not be reached"), text);
+        MimeMessage unreachable = TestMail.parse(Notices.undeliverablePlainEmail(DOMAIN, USER, ALIAS, original, true,
+                "connection refused", java.util.Optional.empty(), since, DATE));
+        String noReply = (String) ((jakarta.mail.internet.MimeMultipart) unreachable.getContent()).getBodyPart(0).getContent();
+        assertTrue(noReply.contains("handed to the recipient's mail server"), "no reply, still plain email: " + noReply);
     }
 
     @Test
