@@ -35,13 +35,15 @@ final class StatusProcessor extends org.apache.james.imap.processor.StatusProces
             return super.processRequestReactive(request, session, responder); // refused in James's words
         }
         if (!path.belongsTo(session.getMailboxSession())) {
-            // another user's name (nothing is shared): James's refusal, whether it exists or not, without its log
+            // another user's name (nothing is shared): James's refusal, whether it exists or not,
+            // without its log line
             return Mono.fromRunnable(() -> no(request, responder, HumanReadableText.STATUS_FAILED));
         }
         return Mono.from(getMailboxManager().mailboxExists(path, session.getMailboxSession()))
                 .flatMap(exists -> exists
                         ? super.processRequestReactive(request, session, responder).thenReturn(true)
-                        : Mono.fromRunnable(() -> no(request, responder, NO_SUCH_FOLDER)).thenReturn(false))
+                        : Mono.fromRunnable(() -> no(request, responder, NO_SUCH_FOLDER))
+                                .thenReturn(false))
                 .then();
     }
 }

@@ -8,6 +8,8 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Matcher;
 
 /**
  * What a failed SMTP transaction means for the queue (RFC 5321 §4.2.1): a 5yz reply to MAIL, RCPT
@@ -20,6 +22,9 @@ final class SmtpReplies {
     private static final int MAX_REPLY_CHARS = 200;
     /** Servers echo addresses in their replies; the reason is logged, and addresses are not. */
     private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("[^\\s<>\"]+@[^\\s<>\"]+");
+    /** A reply as {@link #classify} names it in a reason: "… answered RCPT TO with 550 5.1.1 …". */
+    private static final java.util.regex.Pattern NAMED_REPLY =
+            java.util.regex.Pattern.compile(" answered [A-Z ]+ with ([45][0-9][0-9][ -].*)$");
 
     private SmtpReplies() {
     }
@@ -48,17 +53,13 @@ final class SmtpReplies {
         return new DeliveryOutcome.Retry(server + ": " + describe(failure), Duration.ZERO);
     }
 
-    /** A reply as {@link #classify} names it in a reason: "… answered RCPT TO with 550 5.1.1 …". */
-    private static final java.util.regex.Pattern NAMED_REPLY =
-            java.util.regex.Pattern.compile(" answered [A-Z ]+ with ([45][0-9][0-9][ -].*)$");
-
     /**
      * The server's reply in a reason written by {@link #classify} (its code first, addresses
      * already removed), for the failure notice's {@code Diagnostic-Code: smtp;} (RFC 3464 §2.3.6).
      */
-    static java.util.Optional<String> replyIn(String reason) {
-        java.util.regex.Matcher m = NAMED_REPLY.matcher(reason);
-        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    static Optional<String> replyIn(String reason) {
+        Matcher m = NAMED_REPLY.matcher(reason);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     private static DeliveryOutcome byCode(int code, String reason) {
