@@ -1,13 +1,11 @@
 package dev.liaison.smtp.auth;
 
+import dev.liaison.smtp.address.ClientPrefix;
 import dev.liaison.smtp.submission.Limits.AuthThrottling;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -51,7 +49,7 @@ public final class AuthThrottle {
     /** How long {@code client} must still wait before an attempt for {@code login} is checked. */
     public Optional<Duration> waitBefore(InetAddress client, String login) {
         Instant now = clock.instant();
-        InetAddress key = addressKey(client);
+        InetAddress key = ClientPrefix.of(client);
         Duration wait = remaining(addresses.get(key), now);
         LoginPenalty penalty = logins.get(loginKey(login));
         if (penalty != null && !penalty.trusted().contains(key)) {
@@ -63,7 +61,7 @@ public final class AuthThrottle {
 
     public void recordFailure(InetAddress client, String login) {
         Instant now = clock.instant();
-        InetAddress key = addressKey(client);
+        InetAddress key = ClientPrefix.of(client);
         makeRoom(addresses, now);
         addresses.compute(key, (k, old) -> new AddressPenalty(
                 old == null || expired(old.lastFailure(), now) ? 1 : old.failures() + 1, now));
@@ -82,7 +80,7 @@ public final class AuthThrottle {
     /** Clears the address's penalty and remembers it as one this login may always try from. */
     public void recordSuccess(InetAddress client, String login) {
         Instant now = clock.instant();
-        InetAddress key = addressKey(client);
+        InetAddress key = ClientPrefix.of(client);
         addresses.remove(key);
         makeRoom(logins, now);
         logins.compute(loginKey(login), (k, old) -> {
@@ -140,18 +138,5 @@ public final class AuthThrottle {
 
     private static String loginKey(String login) {
         return login.trim().toLowerCase(Locale.ROOT);
-    }
-
-    static InetAddress addressKey(InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return address;
-        }
-        byte[] prefix = Arrays.copyOf(address.getAddress(), 16);
-        Arrays.fill(prefix, 8, 16, (byte) 0);
-        try {
-            return InetAddress.getByAddress(prefix);
-        } catch (UnknownHostException impossible) {
-            throw new AssertionError("16 octets are always an IPv6 address", impossible);
-        }
     }
 }

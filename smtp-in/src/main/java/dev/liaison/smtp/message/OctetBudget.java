@@ -1,6 +1,6 @@
 package dev.liaison.smtp.message;
 
-import java.net.Inet6Address;
+import dev.liaison.smtp.address.ClientPrefix;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,19 +68,11 @@ public final class OctetBudget {
         heldBySender.computeIfPresent(Sender.of(sender), (k, held) -> held == octets ? null : held - octets);
     }
 
-    /** Senders counted as one: an IPv4 address, or an IPv6 /64; a name is its own key. */
-    private record Sender(long prefix, boolean v6) {
+    /** Senders counted as one: an IPv4 address, or an IPv6 /64 ({@link ClientPrefix}); a name is its own key. */
+    private static final class Sender {
         static Object of(Object sender) {
-            if (!(sender instanceof InetAddress address)) {
-                return java.util.Objects.requireNonNull(sender, "sender");
-            }
-            byte[] octets = address.getAddress();
-            boolean v6 = address instanceof Inet6Address;
-            long prefix = 0;
-            for (int i = 0; i < (v6 ? 8 : 4); i++) {
-                prefix = prefix << 8 | (octets[i] & 0xff);
-            }
-            return new Sender(prefix, v6);
+            return sender instanceof InetAddress address ? ClientPrefix.of(address)
+                    : java.util.Objects.requireNonNull(sender, "sender");
         }
     }
 }

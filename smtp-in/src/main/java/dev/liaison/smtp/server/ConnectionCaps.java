@@ -1,5 +1,6 @@
 package dev.liaison.smtp.server;
 
+import dev.liaison.smtp.address.ClientPrefix;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -9,12 +10,9 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,16 +118,7 @@ final class ConnectionCaps {
 
     /** Connections counted as one client's: an IPv4 address, or the /64 an IPv6 address is in. */
     static InetAddress key(InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return address;
-        }
-        byte[] prefix = Arrays.copyOf(address.getAddress(), 16);
-        Arrays.fill(prefix, 8, 16, (byte) 0);
-        try {
-            return InetAddress.getByAddress(prefix);
-        } catch (UnknownHostException impossible) {
-            throw new AssertionError("16 octets are always an IPv6 address", impossible);
-        }
+        return ClientPrefix.of(address);
     }
 
     /**

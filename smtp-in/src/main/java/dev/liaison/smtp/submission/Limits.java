@@ -147,8 +147,12 @@ public record Limits(
                 throw new IllegalArgumentException("need 0 < firstDelay (" + firstDelay + ") <= maxDelay ("
                         + maxDelay + ") <= forgetAfter (" + forgetAfter + ")");
             }
-            requirePositive("maxTrackedKeys", maxTrackedKeys);
-            requirePositive("trustedAddressesPerLogin", trustedAddressesPerLogin);
+            // not Limits.requirePositive: calling into Limits would initialise it, and Limits.DEFAULT
+            // needs this class's DEFAULT, still null while it is being made
+            if (maxTrackedKeys <= 0 || trustedAddressesPerLogin <= 0) {
+                throw new IllegalArgumentException("maxTrackedKeys (" + maxTrackedKeys + ") and trustedAddressesPerLogin ("
+                        + trustedAddressesPerLogin + ") must be positive");
+            }
         }
     }
 
