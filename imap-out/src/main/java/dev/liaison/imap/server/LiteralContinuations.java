@@ -2,6 +2,8 @@ package dev.liaison.imap.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.Tag;
 import org.apache.james.imap.api.display.HumanReadableText;
@@ -28,14 +30,18 @@ import java.util.regex.Pattern;
  * <p>Whenever the decoder runs out of octets right after a synchronizing literal's announcement
  * ({@code {n}} CRLF ending what was received) and nobody has asked for that literal yet, one
  * {@code +} is sent. Whether it was asked for is known from the previous attempt at the same
- * command: the session remembers how many octets it had received (an attempt with as many octets
+ * command: the connection remembers how many octets it had received (an attempt with as many octets
  * has answered that announcement); a command's first attempt that stopped in James's literal
  * reader has had James's {@code +}. A literal read as plain text is part of the command's line, so
  * one over {@link Limits#LINE_OCTETS} is refused {@code BAD} instead.
  */
 final class LiteralContinuations {
 
-    private static final String ATTEMPT = "liaison.literal-continuation";
+    /**
+     * On the channel, not the session: the session's attributes are a plain map that Reactor
+     * threads write too, while this is written around every literal wait by the decoder.
+     */
+    private static final AttributeKey<Attempt> ATTEMPT = AttributeKey.valueOf("liaison.literal-continuation");
     private static final byte[] CONTINUE = "+ Ok\r\n".getBytes(StandardCharsets.US_ASCII);
     /** How far back from the end the announcement is looked for: a brace, ten digits, a brace, CRLF. */
     private static final int MARKER_OCTETS = 14;
@@ -52,7 +58,7 @@ final class LiteralContinuations {
 
     /** The command being decoded since {@code start} was decoded whole: the next one starts afresh. */
     static void decoded(ImapSession session) {
-        session.setAttribute(ATTEMPT, null);
+        SessionChannel.of(session).ifPresent(channel -> channel.attr(ATTEMPT).set(null));
     }
 
     /**
@@ -63,13 +69,13 @@ final class LiteralContinuations {
     static Optional<ImapMessage> waiting(ImapRequestLineReader request, ImapSession session, int start,
                                          NotEnoughDataException e, StatusResponseFactory responses) {
         Optional<ByteBuf> read = LiteralLimit.buffer(request);
-        if (read.isEmpty() || start < 0) {
+        Optional<Channel> channel = SessionChannel.of(session);
+        if (read.isEmpty() || channel.isEmpty() || start < 0) {
             return Optional.empty();
         }
         ByteBuf buffer = read.get();
         int received = buffer.writerIndex() - start;
-        Attempt previous = (Attempt) session.getAttribute(ATTEMPT);
-        session.setAttribute(ATTEMPT, new Attempt(received));
+        Attempt previous = channel.get().attr(ATTEMPT).getAndSet(new Attempt(received));
         OptionalLong octets = announcedAtEnd(buffer, start);
         boolean jamesAsked = previous == null && e.getNeededSize() != NotEnoughDataException.UNKNOWN_SIZE;
         boolean weAsked = previous != null && previous.received() == received;
@@ -81,7 +87,7 @@ final class LiteralContinuations {
             buffer.readerIndex(buffer.writerIndex() - 1); // the decoder ends the command at this line feed
             return Optional.of(responses.taggedBad(tag(buffer, start), null, LONG_NAME));
         }
-        SessionChannel.of(session).ifPresent(channel -> channel.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE)));
+        channel.get().writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
         return Optional.empty();
     }
 
