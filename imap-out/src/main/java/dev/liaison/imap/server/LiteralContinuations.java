@@ -15,8 +15,6 @@ import org.apache.james.imapserver.netty.NettyImapRequestLineReader.NotEnoughDat
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The command continuation request ({@code + }) for every synchronizing literal of a command (RFC
@@ -28,12 +26,13 @@ import java.util.regex.Pattern;
  * good.
  *
  * <p>Whenever the decoder runs out of octets right after a synchronizing literal's announcement
- * ({@code {n}} CRLF ending what was received) and nobody has asked for that literal yet, one
- * {@code +} is sent. Whether it was asked for is known from the previous attempt at the same
- * command: the connection remembers how many octets it had received (an attempt with as many octets
- * has answered that announcement); a command's first attempt that stopped in James's literal
- * reader has had James's {@code +}. A literal read as plain text is part of the command's line, so
- * one over {@link Limits#LINE_OCTETS} is refused {@code BAD} instead.
+ * ({@code {n}} CRLF ending what was received, outside every earlier literal's octets: a literal
+ * whose content ends in {@code {5}} CRLF announces nothing) and nobody has asked for that literal
+ * yet, one {@code +} is sent. Whether it was asked for is known from the previous attempt at the
+ * same command: the connection remembers how many octets it had received (an attempt with as many
+ * octets has answered that announcement); a command's first attempt that stopped in James's
+ * literal reader has had James's {@code +}. A literal read as plain text is part of the command's
+ * line, so one over {@link Limits#LINE_OCTETS} is refused {@code BAD} instead.
  */
 final class LiteralContinuations {
 
@@ -43,14 +42,39 @@ final class LiteralContinuations {
      */
     private static final AttributeKey<Attempt> ATTEMPT = AttributeKey.valueOf("liaison.literal-continuation");
     private static final byte[] CONTINUE = "+ Ok\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** How far back from the end the announcement is looked for: a brace, ten digits, a brace, CRLF. */
-    private static final int MARKER_OCTETS = 14;
-    private static final Pattern SYNCHRONIZING = Pattern.compile("\\{(\\d{1,10})}\\r?\\n$");
     private static final HumanReadableText LONG_NAME = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
             "failed. A literal inside a FETCH item is limited to " + Limits.LINE_OCTETS + " octets.");
 
     /** How many octets of the command the last attempt had. */
     private record Attempt(int received) {
+    }
+
+    /**
+     * What a command's octets received so far announce outside its literals' octets.
+     *
+     * @param announcedAtEnd the size of the synchronizing literal whose announcement ends them, if one does
+     */
+    private record Received(OptionalLong announcedAtEnd) {
+
+        /** Reads the command from {@code start} to the end of {@code buffer}, skipping each announced literal. */
+        static Received of(ByteBuf buffer, int start) {
+            int end = buffer.writerIndex();
+            int p = start;
+            while (p < end) {
+                int lf = buffer.indexOf(p, end, (byte) '\n');
+                if (lf < 0) {
+                    return new Received(OptionalLong.empty());
+                }
+                Optional<LiteralLimit.Announced> literal = LiteralLimit.atLineEnd(buffer, p, lf)
+                        .filter(announced -> !announced.malformed());
+                if (lf + 1 == end) {
+                    return new Received(literal.filter(LiteralLimit.Announced::synchronizing)
+                            .map(announced -> OptionalLong.of(announced.octets())).orElse(OptionalLong.empty()));
+                }
+                p = (int) Math.min(end, lf + 1 + literal.map(LiteralLimit.Announced::octets).orElse(0L));
+            }
+            return new Received(OptionalLong.empty());
+        }
     }
 
     private LiteralContinuations() {
@@ -76,13 +100,14 @@ final class LiteralContinuations {
         ByteBuf buffer = read.get();
         int received = buffer.writerIndex() - start;
         Attempt previous = channel.get().attr(ATTEMPT).getAndSet(new Attempt(received));
-        OptionalLong octets = announcedAtEnd(buffer, start);
-        boolean jamesAsked = previous == null && e.getNeededSize() != NotEnoughDataException.UNKNOWN_SIZE;
+        boolean unknownSize = e.getNeededSize() == NotEnoughDataException.UNKNOWN_SIZE;
+        OptionalLong octets = Received.of(buffer, start).announcedAtEnd();
+        boolean jamesAsked = previous == null && !unknownSize;
         boolean weAsked = previous != null && previous.received() == received;
         if (buffer.readerIndex() != buffer.writerIndex() || octets.isEmpty() || jamesAsked || weAsked) {
             return Optional.empty(); // literal octets are arriving, or no literal is announced, or it was asked for
         }
-        if (e.getNeededSize() == NotEnoughDataException.UNKNOWN_SIZE && octets.getAsLong() > Limits.LINE_OCTETS) {
+        if (unknownSize && octets.getAsLong() > Limits.LINE_OCTETS) {
             decoded(session);
             buffer.readerIndex(buffer.writerIndex() - 1); // the decoder ends the command at this line feed
             return Optional.of(responses.taggedBad(tag(buffer, start), null, LONG_NAME));
@@ -91,16 +116,10 @@ final class LiteralContinuations {
         return Optional.empty();
     }
 
-    /** The size of the synchronizing literal whose announcement ends what was received, if one does. */
-    private static OptionalLong announcedAtEnd(ByteBuf buffer, int start) {
-        int from = Math.max(start, buffer.writerIndex() - MARKER_OCTETS);
-        Matcher m = SYNCHRONIZING.matcher(buffer.toString(from, buffer.writerIndex() - from, StandardCharsets.US_ASCII));
-        return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
-    }
-
-    /** The command's tag: its octets up to the first space. */
+    /** The command's tag: its first line's octets up to the first space. */
     private static Tag tag(ByteBuf buffer, int start) {
-        int space = buffer.indexOf(start, buffer.writerIndex(), (byte) ' ');
+        int lf = buffer.indexOf(start, buffer.writerIndex(), (byte) '\n');
+        int space = buffer.indexOf(start, lf < 0 ? buffer.writerIndex() : lf, (byte) ' ');
         return new Tag(buffer.toString(start, Math.max(0, space - start), StandardCharsets.US_ASCII));
     }
 }

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 final class RefusedLiterals {
 
-    private static final Pattern NON_SYNCHRONIZING = Pattern.compile("\\{(\\d{1,10})\\+}\\r?$");
+    private static final Pattern NON_SYNCHRONIZING = Pattern.compile("\\{([^{}]*)\\+}\\r?$");
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
 
     private RefusedLiterals() {
     }
@@ -65,7 +66,8 @@ final class RefusedLiterals {
             return -1;
         }
         request.consume();
-        return Long.parseLong(m.group(1));
+        // a size that is no number announces octets of unknown length: too large to read here
+        return DIGITS.matcher(m.group(1)).matches() ? LiteralLimit.octets(m.group(1)) : Long.MAX_VALUE;
     }
 
     private static void discard(Literal literal) throws IOException {

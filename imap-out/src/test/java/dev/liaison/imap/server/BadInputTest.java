@@ -233,6 +233,16 @@ class BadInputTest {
     }
 
     @Test
+    void aBraceInsideAQuotedNameAnnouncesNoLiteral() throws Exception {
+        try (RawImap c = selected()) {
+            assertTrue(RawImap.last(c.command("CREATE \"{x\"")).contains("OK"));
+            List<String> rename = c.command("RENAME \"{x\" y}");
+            assertTrue(RawImap.last(rename).contains("OK"), rename.toString());
+            assertEquals(2, c.command("LIST \"\" y}").size());
+        }
+    }
+
+    @Test
     void anAbandonedLiteralDoesNotHurtTheServer() throws Exception {
         try (RawImap c = selected()) {
             c.send("l1 APPEND INBOX {1000+}\r\nFrom: half a message\r\n");
