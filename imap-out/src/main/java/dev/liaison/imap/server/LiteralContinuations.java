@@ -9,8 +9,11 @@ import org.apache.james.imap.api.Tag;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.decode.DecodingException;
 import org.apache.james.imap.decode.ImapRequestLineReader;
 import org.apache.james.imapserver.netty.NettyImapRequestLineReader.NotEnoughDataException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -33,9 +36,16 @@ import java.util.OptionalLong;
  * octets has answered that announcement); a command's first attempt that stopped in James's
  * literal reader has had James's {@code +}. A literal read as plain text is part of the command's
  * line, so one over {@link Limits#LINE_OCTETS} is refused {@code BAD} instead.
+ *
+ * <p>The same bound holds for the whole command outside its literals. Once James's parser runs
+ * out of octets where no literal is due ({@code BODY[} CRLF and then no {@code ]}), its decoder
+ * stops splitting lines and parses the command again from its start on every read, buffering
+ * without limit (32 MB took minutes of the event loop and a gigabyte). Such a command is
+ * answered {@code BAD} and the connection closed after the answer: where it would end is unknown.
  */
 final class LiteralContinuations {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LiteralContinuations.class);
     /**
      * On the channel, not the session: the session's attributes are a plain map that Reactor
      * threads write too, while this is written around every literal wait by the decoder.
@@ -44,36 +54,40 @@ final class LiteralContinuations {
     private static final byte[] CONTINUE = "+ Ok\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final HumanReadableText LONG_NAME = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
             "failed. A literal inside a FETCH item is limited to " + Limits.LINE_OCTETS + " octets.");
+    private static final HumanReadableText LONG_COMMAND = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
+            "failed. A command is limited to " + Limits.LINE_OCTETS + " octets outside its literals; closing.");
 
     /** How many octets of the command the last attempt had. */
     private record Attempt(int received) {
     }
 
     /**
-     * What a command's octets received so far announce outside its literals' octets.
+     * What a command's octets received so far hold outside its literals' octets.
      *
      * @param announcedAtEnd the size of the synchronizing literal whose announcement ends them, if one does
      */
-    private record Received(OptionalLong announcedAtEnd) {
+    private record Received(long lineOctets, OptionalLong announcedAtEnd) {
 
         /** Reads the command from {@code start} to the end of {@code buffer}, skipping each announced literal. */
         static Received of(ByteBuf buffer, int start) {
             int end = buffer.writerIndex();
+            long line = 0;
             int p = start;
             while (p < end) {
                 int lf = buffer.indexOf(p, end, (byte) '\n');
                 if (lf < 0) {
-                    return new Received(OptionalLong.empty());
+                    return new Received(line + end - p, OptionalLong.empty());
                 }
+                line += lf + 1 - p;
                 Optional<LiteralLimit.Announced> literal = LiteralLimit.atLineEnd(buffer, p, lf)
                         .filter(announced -> !announced.malformed());
                 if (lf + 1 == end) {
-                    return new Received(literal.filter(LiteralLimit.Announced::synchronizing)
+                    return new Received(line, literal.filter(LiteralLimit.Announced::synchronizing)
                             .map(announced -> OptionalLong.of(announced.octets())).orElse(OptionalLong.empty()));
                 }
                 p = (int) Math.min(end, lf + 1 + literal.map(LiteralLimit.Announced::octets).orElse(0L));
             }
-            return new Received(OptionalLong.empty());
+            return new Received(line, OptionalLong.empty());
         }
     }
 
@@ -101,7 +115,11 @@ final class LiteralContinuations {
         int received = buffer.writerIndex() - start;
         Attempt previous = channel.get().attr(ATTEMPT).getAndSet(new Attempt(received));
         boolean unknownSize = e.getNeededSize() == NotEnoughDataException.UNKNOWN_SIZE;
-        OptionalLong octets = Received.of(buffer, start).announcedAtEnd();
+        Received command = Received.of(buffer, start);
+        if (unknownSize && command.lineOctets() > Limits.LINE_OCTETS) {
+            return tooLong(request, session, buffer, start, responses);
+        }
+        OptionalLong octets = command.announcedAtEnd();
         boolean jamesAsked = previous == null && !unknownSize;
         boolean weAsked = previous != null && previous.received() == received;
         if (buffer.readerIndex() != buffer.writerIndex() || octets.isEmpty() || jamesAsked || weAsked) {
@@ -109,11 +127,53 @@ final class LiteralContinuations {
         }
         if (unknownSize && octets.getAsLong() > Limits.LINE_OCTETS) {
             decoded(session);
-            buffer.readerIndex(buffer.writerIndex() - 1); // the decoder ends the command at this line feed
+            endCommand(request, buffer, buffer.writerIndex() - 1);
             return Optional.of(responses.taggedBad(tag(buffer, start), null, LONG_NAME));
         }
         channel.get().writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
         return Optional.empty();
+    }
+
+    /** Refuses a command whose octets outside literals exceed a line; the connection ends after the answer. */
+    private static Optional<ImapMessage> tooLong(ImapRequestLineReader request, ImapSession session, ByteBuf buffer,
+                                                 int start, StatusResponseFactory responses) {
+        decoded(session);
+        LOG.debug("command of over {} octets outside literals refused", Limits.LINE_OCTETS);
+        int lf = buffer.indexOf(start, buffer.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            // no line feed for the decoder to end the command at: no answer can follow it, end the connection
+            SessionChannel.of(session).ifPresent(Channel::close);
+            return Optional.empty();
+        }
+        Tag tag = tag(buffer, start);
+        endCommand(request, buffer, lf);
+        closeAfterAnswer(session);
+        return Optional.of(tag.asString().isEmpty() ? responses.untaggedBad(LONG_COMMAND)
+                : responses.taggedBad(tag, null, LONG_COMMAND));
+    }
+
+    /**
+     * The connection ends once the command being decoded is answered, and nothing more is read
+     * from it: octets it sent after the command cannot be told from commands.
+     */
+    static void closeAfterAnswer(ImapSession session) {
+        session.setAttribute(ProcessorChain.CLOSE_AFTER_ANSWER, Boolean.TRUE);
+        SessionChannel.of(session).ifPresent(channel -> channel.config().setAutoRead(false));
+    }
+
+    /**
+     * Leaves the reader where James's frame decoder ends a refused command: at the line feed at
+     * {@code lf}, read but not consumed (as a parser leaves a command's last one), with every octet
+     * after it dropped.
+     */
+    static void endCommand(ImapRequestLineReader request, ByteBuf buffer, int lf) {
+        buffer.readerIndex(lf);
+        try {
+            request.nextChar();
+        } catch (DecodingException e) {
+            throw new AssertionError("an in-memory reader reads a buffered octet", e);
+        }
+        buffer.readerIndex(buffer.writerIndex());
     }
 
     /** The command's tag: its first line's octets up to the first space. */

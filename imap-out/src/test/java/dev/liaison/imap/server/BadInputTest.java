@@ -233,6 +233,36 @@ class BadInputTest {
     }
 
     @Test
+    void aCommandLongerThanALineOutsideLiteralsIsBadAndEndsTheConnection() throws Exception {
+        try (RawImap c = selected()) {
+            // James's parser reads on past the line end looking for "]": its decoder no longer splits lines
+            String first = "long FETCH 1 (BODY[\r\n";
+            c.send(first);
+            c.send("x".repeat(Limits.LINE_OCTETS + 1 - first.length()));
+            List<String> answer = c.until("long");
+            assertTrue(RawImap.last(answer).startsWith("long BAD"), answer.toString());
+            assertEquals(null, c.line(), "the connection should be closed");
+        }
+    }
+
+    @Test
+    void aLiteralLongerThanALineIsNotCountedAsTheCommandsLine() throws Exception {
+        try (RawImap c = selected()) {
+            assertTrue(RawImap.last(c.command("CREATE Large")).contains("OK"));
+            String message = "Subject: large\r\n\r\n" + "y".repeat(78).concat("\r\n").repeat(2 * Limits.LINE_OCTETS / 80);
+            String tag = c.nextTag();
+            c.send(tag + " APPEND Large {" + message.length() + "}\r\n");
+            assertTrue(c.line().startsWith("+ "));
+            c.send(message);
+            Thread.sleep(300); // the command's end arrives in a read of its own, after the whole literal
+            c.send("\r\n");
+            List<String> answer = c.until(tag);
+            assertTrue(RawImap.last(answer).contains("OK"), answer.toString());
+            assertTrue(c.command("STATUS Large (MESSAGES)").get(0).contains("MESSAGES 1"));
+        }
+    }
+
+    @Test
     void aBraceInsideAQuotedNameAnnouncesNoLiteral() throws Exception {
         try (RawImap c = selected()) {
             assertTrue(RawImap.last(c.command("CREATE \"{x\"")).contains("OK"));
