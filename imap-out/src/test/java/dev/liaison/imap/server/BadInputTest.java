@@ -263,6 +263,44 @@ class BadInputTest {
     }
 
     @Test
+    void theRestOfARefusedLineAfterALiteralIsNotRunAsACommand() throws Exception {
+        try (RawImap c = selected()) {
+            String tag = c.nextTag();
+            c.send(tag + " STATUS {5}\r\n");
+            assertTrue(c.line().startsWith("+ "));
+            c.send("INBOX x s1 CREATE Smuggled\r\ns2 NOOP\r\n"); // pipelined behind it
+            List<String> answer = c.until("s2");
+            assertTrue(answer.get(0).startsWith(tag + " BAD"), answer.toString());
+            assertEquals(2, answer.size(), "only the refusal and NOOP's answer: " + answer);
+            String split = c.nextTag();
+            c.send(split + " STATUS {5}\r\n");
+            assertTrue(c.line().startsWith("+ "));
+            c.send("INBOX x s3 CRE");
+            Thread.sleep(300); // the rest of the line arrives in a read of its own
+            c.send("ATE Smuggled\r\n");
+            assertTrue(RawImap.last(c.until(split)).startsWith(split + " BAD"));
+            assertAlive(c);
+            assertEquals(1, c.command("LIST \"\" Smuggled").size(), "the rest of a refused line was run");
+        }
+    }
+
+    @Test
+    void aRefusedLineAfterALiteralThatAnnouncesANonSynchronizingLiteralEndsTheConnection() throws Exception {
+        try (RawImap c = selected()) {
+            String tag = c.nextTag();
+            c.send(tag + " STATUS {5}\r\n");
+            assertTrue(c.line().startsWith("+ "));
+            c.send("INBOX {-3+}\r\ns4 CREATE Smuggled2\r\n");
+            List<String> answer = c.until(tag);
+            assertTrue(RawImap.last(answer).startsWith(tag + " BAD"), answer.toString());
+            assertEquals(null, c.line(), "the connection should be closed");
+        }
+        try (RawImap c = selected()) {
+            assertEquals(1, c.command("LIST \"\" Smuggled2").size(), "the literal's octets were run");
+        }
+    }
+
+    @Test
     void aBraceInsideAQuotedNameAnnouncesNoLiteral() throws Exception {
         try (RawImap c = selected()) {
             assertTrue(RawImap.last(c.command("CREATE \"{x\"")).contains("OK"));
