@@ -33,7 +33,8 @@ final class Backpressure {
     static void answered(ImapSession session) {
         AtomicInteger pending = pending(session);
         int left = pending.updateAndGet(n -> Math.max(0, n - 1));
-        if (left <= Limits.PIPELINED_COMMANDS / 2) {
+        boolean closing = Boolean.TRUE.equals(session.getAttribute(ProcessorChain.CLOSE_AFTER_ANSWER));
+        if (left <= Limits.PIPELINED_COMMANDS / 2 && !closing) { // a closing connection is read no more
             channel(session).filter(c -> !c.config().isAutoRead())
                     .ifPresent(c -> c.eventLoop().execute(() -> c.config().setAutoRead(true)));
         }

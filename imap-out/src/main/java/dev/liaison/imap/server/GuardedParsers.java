@@ -7,6 +7,7 @@ import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.decode.ImapCommandParser;
+import org.apache.james.imap.decode.DecodingException;
 import org.apache.james.imap.decode.ImapCommandParserFactory;
 import org.apache.james.imap.decode.ImapDecoder;
 import org.apache.james.imap.decode.ImapRequestLineReader;
@@ -143,9 +144,34 @@ final class GuardedParsers implements ImapCommandParserFactory {
         message = SystemFlags.checked(message, responses);
         if (literal.isPresent() && refusedBefore(message, request, literal.get())) {
             skipLiterals(request, session, literal.get());
+        } else if (message instanceof StatusResponse) {
+            LiteralLimit.buffer(request).ifPresent(buffer -> skipRestOfLine(request, buffer, session));
         }
         Backpressure.decoded(session);
         return message;
+    }
+
+    /**
+     * Reads the rest of the line a refused command stopped in. James's frame decoder skips it only
+     * when it never waited for a literal of the command: after one ({@code b1 STATUS {5}}, then
+     * {@code INBOX x a9 CREATE smuggled}) the rest ran as a command of its own. A rest that
+     * announces a non-synchronizing literal ends the connection after the answer. If the line has
+     * not arrived whole, the decoder waits for it ({@link LiteralContinuations} bounds the wait).
+     */
+    private static void skipRestOfLine(ImapRequestLineReader request, ByteBuf buffer, ImapSession session) {
+        boolean literalFollows;
+        try {
+            literalFollows = RefusedLiterals.skipLine(request, buffer);
+        } catch (DecodingException e) {
+            literalFollows = true;
+        }
+        if (literalFollows) {
+            if (buffer.readerIndex() > 0 && buffer.getByte(buffer.readerIndex() - 1) == '\n') {
+                // what the client sent after the line (the literal) is dropped with it, not decoded
+                LiteralContinuations.endCommand(request, buffer, buffer.readerIndex() - 1);
+            }
+            LiteralContinuations.closeAfterAnswer(session);
+        }
     }
 
     /** Reads a refused command's literals away; if that fails, the connection ends after the answer. */

@@ -2,19 +2,22 @@ package dev.liaison.imap.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.Tag;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.decode.DecodingException;
 import org.apache.james.imap.decode.ImapRequestLineReader;
 import org.apache.james.imapserver.netty.NettyImapRequestLineReader.NotEnoughDataException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The command continuation request ({@code + }) for every synchronizing literal of a command (RFC
@@ -26,25 +29,66 @@ import java.util.regex.Pattern;
  * good.
  *
  * <p>Whenever the decoder runs out of octets right after a synchronizing literal's announcement
- * ({@code {n}} CRLF ending what was received) and nobody has asked for that literal yet, one
- * {@code +} is sent. Whether it was asked for is known from the previous attempt at the same
- * command: the session remembers how many octets it had received (an attempt with as many octets
- * has answered that announcement); a command's first attempt that stopped in James's literal
- * reader has had James's {@code +}. A literal read as plain text is part of the command's line, so
- * one over {@link Limits#LINE_OCTETS} is refused {@code BAD} instead.
+ * ({@code {n}} CRLF ending what was received, outside every earlier literal's octets: a literal
+ * whose content ends in {@code {5}} CRLF announces nothing) and nobody has asked for that literal
+ * yet, one {@code +} is sent. Whether it was asked for is known from the previous attempt at the
+ * same command: the connection remembers how many octets it had received (an attempt with as many
+ * octets has answered that announcement); a command's first attempt that stopped in James's
+ * literal reader has had James's {@code +}. A literal read as plain text is part of the command's
+ * line, so one over {@link Limits#LINE_OCTETS} is refused {@code BAD} instead.
+ *
+ * <p>The same bound holds for the whole command outside its literals. Once James's parser runs
+ * out of octets where no literal is due ({@code BODY[} CRLF and then no {@code ]}), its decoder
+ * stops splitting lines and parses the command again from its start on every read, buffering
+ * without limit (32 MB took minutes of the event loop and a gigabyte). Such a command is
+ * answered {@code BAD} and the connection closed after the answer: where it would end is unknown.
  */
 final class LiteralContinuations {
 
-    private static final String ATTEMPT = "liaison.literal-continuation";
+    private static final Logger LOG = LoggerFactory.getLogger(LiteralContinuations.class);
+    /**
+     * On the channel, not the session: the session's attributes are a plain map that Reactor
+     * threads write too, while this is written around every literal wait by the decoder.
+     */
+    private static final AttributeKey<Attempt> ATTEMPT = AttributeKey.valueOf("liaison.literal-continuation");
     private static final byte[] CONTINUE = "+ Ok\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** How far back from the end the announcement is looked for: a brace, ten digits, a brace, CRLF. */
-    private static final int MARKER_OCTETS = 14;
-    private static final Pattern SYNCHRONIZING = Pattern.compile("\\{(\\d{1,10})}\\r?\\n$");
     private static final HumanReadableText LONG_NAME = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
             "failed. A literal inside a FETCH item is limited to " + Limits.LINE_OCTETS + " octets.");
+    private static final HumanReadableText LONG_COMMAND = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
+            "failed. A command is limited to " + Limits.LINE_OCTETS + " octets outside its literals; closing.");
 
     /** How many octets of the command the last attempt had. */
     private record Attempt(int received) {
+    }
+
+    /**
+     * What a command's octets received so far hold outside its literals' octets.
+     *
+     * @param announcedAtEnd the size of the synchronizing literal whose announcement ends them, if one does
+     */
+    private record Received(long lineOctets, OptionalLong announcedAtEnd) {
+
+        /** Reads the command from {@code start} to the end of {@code buffer}, skipping each announced literal. */
+        static Received of(ByteBuf buffer, int start) {
+            int end = buffer.writerIndex();
+            long line = 0;
+            int p = start;
+            while (p < end) {
+                int lf = buffer.indexOf(p, end, (byte) '\n');
+                if (lf < 0) {
+                    return new Received(line + end - p, OptionalLong.empty());
+                }
+                line += lf + 1 - p;
+                Optional<LiteralLimit.Announced> literal = LiteralLimit.atLineEnd(buffer, p, lf)
+                        .filter(announced -> !announced.malformed());
+                if (lf + 1 == end) {
+                    return new Received(line, literal.filter(LiteralLimit.Announced::synchronizing)
+                            .map(announced -> OptionalLong.of(announced.octets())).orElse(OptionalLong.empty()));
+                }
+                p = (int) Math.min(end, lf + 1 + literal.map(LiteralLimit.Announced::octets).orElse(0L));
+            }
+            return new Received(line, OptionalLong.empty());
+        }
     }
 
     private LiteralContinuations() {
@@ -52,7 +96,7 @@ final class LiteralContinuations {
 
     /** The command being decoded since {@code start} was decoded whole: the next one starts afresh. */
     static void decoded(ImapSession session) {
-        session.setAttribute(ATTEMPT, null);
+        SessionChannel.of(session).ifPresent(channel -> channel.attr(ATTEMPT).set(null));
     }
 
     /**
@@ -63,38 +107,79 @@ final class LiteralContinuations {
     static Optional<ImapMessage> waiting(ImapRequestLineReader request, ImapSession session, int start,
                                          NotEnoughDataException e, StatusResponseFactory responses) {
         Optional<ByteBuf> read = LiteralLimit.buffer(request);
-        if (read.isEmpty() || start < 0) {
+        Optional<Channel> channel = SessionChannel.of(session);
+        if (read.isEmpty() || channel.isEmpty() || start < 0) {
             return Optional.empty();
         }
         ByteBuf buffer = read.get();
         int received = buffer.writerIndex() - start;
-        Attempt previous = (Attempt) session.getAttribute(ATTEMPT);
-        session.setAttribute(ATTEMPT, new Attempt(received));
-        OptionalLong octets = announcedAtEnd(buffer, start);
-        boolean jamesAsked = previous == null && e.getNeededSize() != NotEnoughDataException.UNKNOWN_SIZE;
+        Attempt previous = channel.get().attr(ATTEMPT).getAndSet(new Attempt(received));
+        boolean unknownSize = e.getNeededSize() == NotEnoughDataException.UNKNOWN_SIZE;
+        Received command = Received.of(buffer, start);
+        if (unknownSize && command.lineOctets() > Limits.LINE_OCTETS) {
+            return tooLong(request, session, buffer, start, responses);
+        }
+        OptionalLong octets = command.announcedAtEnd();
+        boolean jamesAsked = previous == null && !unknownSize;
         boolean weAsked = previous != null && previous.received() == received;
         if (buffer.readerIndex() != buffer.writerIndex() || octets.isEmpty() || jamesAsked || weAsked) {
             return Optional.empty(); // literal octets are arriving, or no literal is announced, or it was asked for
         }
-        if (e.getNeededSize() == NotEnoughDataException.UNKNOWN_SIZE && octets.getAsLong() > Limits.LINE_OCTETS) {
+        if (unknownSize && octets.getAsLong() > Limits.LINE_OCTETS) {
             decoded(session);
-            buffer.readerIndex(buffer.writerIndex() - 1); // the decoder ends the command at this line feed
+            endCommand(request, buffer, buffer.writerIndex() - 1);
             return Optional.of(responses.taggedBad(tag(buffer, start), null, LONG_NAME));
         }
-        SessionChannel.of(session).ifPresent(channel -> channel.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE)));
+        channel.get().writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
         return Optional.empty();
     }
 
-    /** The size of the synchronizing literal whose announcement ends what was received, if one does. */
-    private static OptionalLong announcedAtEnd(ByteBuf buffer, int start) {
-        int from = Math.max(start, buffer.writerIndex() - MARKER_OCTETS);
-        Matcher m = SYNCHRONIZING.matcher(buffer.toString(from, buffer.writerIndex() - from, StandardCharsets.US_ASCII));
-        return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+    /** Refuses a command whose octets outside literals exceed a line; the connection ends after the answer. */
+    private static Optional<ImapMessage> tooLong(ImapRequestLineReader request, ImapSession session, ByteBuf buffer,
+                                                 int start, StatusResponseFactory responses) {
+        decoded(session);
+        LOG.debug("command of over {} octets outside literals refused", Limits.LINE_OCTETS);
+        int lf = buffer.indexOf(start, buffer.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            // no line feed for the decoder to end the command at: no answer can follow it, end the connection
+            SessionChannel.of(session).ifPresent(Channel::close);
+            return Optional.empty();
+        }
+        Tag tag = tag(buffer, start);
+        endCommand(request, buffer, lf);
+        closeAfterAnswer(session);
+        return Optional.of(tag.asString().isEmpty() ? responses.untaggedBad(LONG_COMMAND)
+                : responses.taggedBad(tag, null, LONG_COMMAND));
     }
 
-    /** The command's tag: its octets up to the first space. */
+    /**
+     * The connection ends once the command being decoded is answered, and nothing more is read
+     * from it: octets it sent after the command cannot be told from commands.
+     */
+    static void closeAfterAnswer(ImapSession session) {
+        session.setAttribute(ProcessorChain.CLOSE_AFTER_ANSWER, Boolean.TRUE);
+        SessionChannel.of(session).ifPresent(channel -> channel.config().setAutoRead(false));
+    }
+
+    /**
+     * Leaves the reader where James's frame decoder ends a refused command: at the line feed at
+     * {@code lf}, read but not consumed (as a parser leaves a command's last one), with every octet
+     * after it dropped.
+     */
+    static void endCommand(ImapRequestLineReader request, ByteBuf buffer, int lf) {
+        buffer.readerIndex(lf);
+        try {
+            request.nextChar();
+        } catch (DecodingException e) {
+            throw new AssertionError("an in-memory reader reads a buffered octet", e);
+        }
+        buffer.readerIndex(buffer.writerIndex());
+    }
+
+    /** The command's tag: its first line's octets up to the first space. */
     private static Tag tag(ByteBuf buffer, int start) {
-        int space = buffer.indexOf(start, buffer.writerIndex(), (byte) ' ');
+        int lf = buffer.indexOf(start, buffer.writerIndex(), (byte) '\n');
+        int space = buffer.indexOf(start, lf < 0 ? buffer.writerIndex() : lf, (byte) ' ');
         return new Tag(buffer.toString(start, Math.max(0, space - start), StandardCharsets.US_ASCII));
     }
 }

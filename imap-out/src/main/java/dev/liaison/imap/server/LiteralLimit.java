@@ -7,7 +7,6 @@ import org.apache.james.imapserver.netty.NettyImapRequestLineReader;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,40 +40,83 @@ final class LiteralLimit {
         }
     }
 
-    /** A line ends with a literal's size in braces: nothing else may end it with a brace (RFC 9051 §9). */
-    private static final Pattern MARKER = Pattern.compile("\\{([^{}\\r\\n]*)}\\r?\\n$");
     private static final Pattern SIZE = Pattern.compile("(\\d+)(\\+?)");
     private static final Optional<Field> BUFFER = bufferField();
 
     private LiteralLimit() {
     }
 
+    /** The literal announced at the end of the line being decoded, if one is. */
     static Optional<Announced> announced(ImapRequestLineReader request) {
         Optional<ByteBuf> read = buffer(request);
         if (read.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            ByteBuf buffer = read.get();
-            int end = buffer.indexOf(buffer.readerIndex(),
-                    buffer.readerIndex() + Math.min(buffer.readableBytes(), Limits.LINE_OCTETS), (byte) '\n');
-            if (end < 0) {
-                return Optional.empty();
-            }
-            String line = buffer.toString(buffer.readerIndex(), end + 1 - buffer.readerIndex(), StandardCharsets.US_ASCII);
-            Matcher m = MARKER.matcher(line);
-            if (!m.find()) {
-                return Optional.empty();
-            }
-            Matcher size = SIZE.matcher(m.group(1));
-            if (!size.matches()) {
-                boolean synchronizing = !m.group(1).endsWith("+");
-                return Optional.of(new Announced(Announced.MALFORMED, synchronizing, end));
-            }
-            OptionalLong octets = parse(size.group(1));
-            return Optional.of(new Announced(octets.orElse(Long.MAX_VALUE), size.group(2).isEmpty(), end));
-        } catch (RuntimeException e) {
+        ByteBuf buffer = read.get();
+        int end = buffer.indexOf(buffer.readerIndex(),
+                buffer.readerIndex() + Math.min(buffer.readableBytes(), Limits.LINE_OCTETS), (byte) '\n');
+        return end < 0 ? Optional.empty() : atLineEnd(buffer, buffer.readerIndex(), end);
+    }
+
+    /**
+     * The literal announced at the end of the line from {@code from} to the line feed at {@code lf}.
+     * Only a {@code {} outside quoted strings that starts the line's last token announces one
+     * ({@code RENAME "{x" y}} announces nothing); what stands between the braces then is its size,
+     * or no number ({@link Announced#MALFORMED}).
+     */
+    static Optional<Announced> atLineEnd(ByteBuf buffer, int from, int lf) {
+        int close = lf > from && buffer.getByte(lf - 1) == '\r' ? lf - 2 : lf - 1;
+        if (close < from || buffer.getByte(close) != '}') {
             return Optional.empty();
+        }
+        int open = lastOpeningBrace(buffer, from, close);
+        if (open < 0) {
+            return Optional.empty();
+        }
+        String inside = buffer.toString(open + 1, close - open - 1, StandardCharsets.US_ASCII);
+        Matcher size = SIZE.matcher(inside);
+        if (!size.matches()) {
+            return Optional.of(new Announced(Announced.MALFORMED, !inside.endsWith("+"), lf));
+        }
+        return Optional.of(new Announced(octets(size.group(1)), size.group(2).isEmpty(), lf));
+    }
+
+    /**
+     * Where the {@code {} before {@code close} is that starts a token outside quoted strings with
+     * no brace between it and {@code close}, or -1.
+     */
+    private static int lastOpeningBrace(ByteBuf buffer, int from, int close) {
+        int open = -1;
+        boolean quoted = false;
+        for (int i = from; i < close; i++) {
+            byte b = buffer.getByte(i);
+            if (quoted) {
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    quoted = false;
+                }
+            } else if (b == '"') {
+                quoted = true;
+                open = -1;
+            } else if (b == '{') {
+                open = i == from || buffer.getByte(i - 1) == ' ' || buffer.getByte(i - 1) == '(' ? i : -1;
+            } else if (b == '}') {
+                open = -1;
+            }
+        }
+        return quoted ? -1 : open;
+    }
+
+    /**
+     * A size's value: leading zeros are allowed (RFC 9051 §9: number = 1*DIGIT), a value too
+     * large for a long is {@link Long#MAX_VALUE} (over every limit).
+     */
+    static long octets(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
         }
     }
 
@@ -99,14 +141,6 @@ final class LiteralLimit {
             return Optional.ofNullable((ByteBuf) BUFFER.get().get(request));
         } catch (IllegalAccessException e) {
             return Optional.empty();
-        }
-    }
-
-    private static OptionalLong parse(String digits) {
-        try {
-            return OptionalLong.of(Long.parseLong(digits));
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.liaison.imap.server;
 
+import io.netty.buffer.ByteBuf;
 import org.apache.james.imap.decode.DecodingException;
 import org.apache.james.imap.decode.ImapRequestLineReader;
 import org.apache.james.imap.message.Literal;
@@ -21,7 +22,10 @@ import java.util.regex.Pattern;
  */
 final class RefusedLiterals {
 
-    private static final Pattern NON_SYNCHRONIZING = Pattern.compile("\\{(\\d{1,10})\\+}\\r?$");
+    private static final Pattern NON_SYNCHRONIZING = Pattern.compile("\\{([^{}]*)\\+}\\r?$");
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+    /** How a line announcing a non-synchronizing literal ends; its brace may be behind the parser already. */
+    private static final Pattern NON_SYNCHRONIZING_END = Pattern.compile("\\+}\\r?$");
 
     private RefusedLiterals() {
     }
@@ -65,7 +69,35 @@ final class RefusedLiterals {
             return -1;
         }
         request.consume();
-        return Long.parseLong(m.group(1));
+        // a size that is no number announces octets of unknown length: too large to read here
+        return DIGITS.matcher(m.group(1)).matches() ? LiteralLimit.octets(m.group(1)) : Long.MAX_VALUE;
+    }
+
+    /**
+     * Reads the rest of a refused command's current line from {@code buffer}, the reader's, up to
+     * its line feed, which is left read but not consumed (as a parser leaves a command's last one,
+     * for James's frame decoder). A line the parser has read to its end (its line feed just read)
+     * is left as it is: what follows is the client's next line.
+     *
+     * @return whether the line ends with a non-synchronizing literal's announcement (of any size,
+     *         or of none): its octets, on their way, cannot be told from commands
+     * @throws org.apache.james.imapserver.netty.NettyImapRequestLineReader.NotEnoughDataException
+     *         when the line has not arrived whole
+     */
+    static boolean skipLine(ImapRequestLineReader request, ByteBuf buffer) throws DecodingException {
+        int read = buffer.readerIndex();
+        if (read > 0 && buffer.getByte(read - 1) == '\n') {
+            int end = read - 2 >= 0 && buffer.getByte(read - 2) == '\r' ? read - 3 : read - 2;
+            return end >= 1 && buffer.getByte(end) == '}' && buffer.getByte(end - 1) == '+';
+        }
+        StringBuilder rest = new StringBuilder();
+        while (request.nextChar() != '\n') {
+            if (rest.length() >= Limits.LINE_OCTETS) {
+                rest.delete(0, rest.length() / 2); // only the line's end matters
+            }
+            rest.append(request.consume());
+        }
+        return NON_SYNCHRONIZING_END.matcher(rest).find();
     }
 
     private static void discard(Literal literal) throws IOException {

@@ -233,6 +233,84 @@ class BadInputTest {
     }
 
     @Test
+    void aCommandLongerThanALineOutsideLiteralsIsBadAndEndsTheConnection() throws Exception {
+        try (RawImap c = selected()) {
+            // James's parser reads on past the line end looking for "]": its decoder no longer splits lines
+            String first = "long FETCH 1 (BODY[\r\n";
+            c.send(first);
+            c.send("x".repeat(Limits.LINE_OCTETS + 1 - first.length()));
+            List<String> answer = c.until("long");
+            assertTrue(RawImap.last(answer).startsWith("long BAD"), answer.toString());
+            assertEquals(null, c.line(), "the connection should be closed");
+        }
+    }
+
+    @Test
+    void aLiteralLongerThanALineIsNotCountedAsTheCommandsLine() throws Exception {
+        try (RawImap c = selected()) {
+            assertTrue(RawImap.last(c.command("CREATE Large")).contains("OK"));
+            String message = "Subject: large\r\n\r\n" + "y".repeat(78).concat("\r\n").repeat(2 * Limits.LINE_OCTETS / 80);
+            String tag = c.nextTag();
+            c.send(tag + " APPEND Large {" + message.length() + "}\r\n");
+            assertTrue(c.line().startsWith("+ "));
+            c.send(message);
+            Thread.sleep(300); // the command's end arrives in a read of its own, after the whole literal
+            c.send("\r\n");
+            List<String> answer = c.until(tag);
+            assertTrue(RawImap.last(answer).contains("OK"), answer.toString());
+            assertTrue(c.command("STATUS Large (MESSAGES)").get(0).contains("MESSAGES 1"));
+        }
+    }
+
+    @Test
+    void theRestOfARefusedLineAfterALiteralIsNotRunAsACommand() throws Exception {
+        try (RawImap c = selected()) {
+            String tag = c.nextTag();
+            c.send(tag + " STATUS {5}\r\n");
+            assertTrue(c.line().startsWith("+ "));
+            c.send("INBOX x s1 CREATE Smuggled\r\ns2 NOOP\r\n"); // pipelined behind it
+            List<String> answer = c.until("s2");
+            assertTrue(answer.get(0).startsWith(tag + " BAD"), answer.toString());
+            assertEquals(2, answer.size(), "only the refusal and NOOP's answer: " + answer);
+            String split = c.nextTag();
+            c.send(split + " STATUS {5}\r\n");
+            assertTrue(c.line().startsWith("+ "));
+            c.send("INBOX x s3 CRE");
+            Thread.sleep(300); // the rest of the line arrives in a read of its own
+            c.send("ATE Smuggled\r\n");
+            assertTrue(RawImap.last(c.until(split)).startsWith(split + " BAD"));
+            assertAlive(c);
+            assertEquals(1, c.command("LIST \"\" Smuggled").size(), "the rest of a refused line was run");
+        }
+    }
+
+    @Test
+    void aRefusedLineAfterALiteralThatAnnouncesANonSynchronizingLiteralEndsTheConnection() throws Exception {
+        try (RawImap c = selected()) {
+            String tag = c.nextTag();
+            c.send(tag + " STATUS {5}\r\n");
+            assertTrue(c.line().startsWith("+ "));
+            c.send("INBOX {-3+}\r\ns4 CREATE Smuggled2\r\n");
+            List<String> answer = c.until(tag);
+            assertTrue(RawImap.last(answer).startsWith(tag + " BAD"), answer.toString());
+            assertEquals(null, c.line(), "the connection should be closed");
+        }
+        try (RawImap c = selected()) {
+            assertEquals(1, c.command("LIST \"\" Smuggled2").size(), "the literal's octets were run");
+        }
+    }
+
+    @Test
+    void aBraceInsideAQuotedNameAnnouncesNoLiteral() throws Exception {
+        try (RawImap c = selected()) {
+            assertTrue(RawImap.last(c.command("CREATE \"{x\"")).contains("OK"));
+            List<String> rename = c.command("RENAME \"{x\" y}");
+            assertTrue(RawImap.last(rename).contains("OK"), rename.toString());
+            assertEquals(2, c.command("LIST \"\" y}").size());
+        }
+    }
+
+    @Test
     void anAbandonedLiteralDoesNotHurtTheServer() throws Exception {
         try (RawImap c = selected()) {
             c.send("l1 APPEND INBOX {1000+}\r\nFrom: half a message\r\n");

@@ -96,4 +96,29 @@ class SynchronizingLiteralTest {
             assertTrue(RawImap.last(c.command("NOOP")).contains("OK NOOP"));
         }
     }
+
+    @Test
+    void aLiteralWhoseContentEndsLikeAnAnnouncementGetsNoContinuation() throws Exception {
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            String tag = c.nextTag();
+            c.send(tag + " LOGIN {8}\r\n");
+            assertTrue(c.line().startsWith("+ "));
+            c.send("ab {5}\r\n"); // the literal's 8 octets
+            Thread.sleep(300); // arrive in a read of their own
+            c.send(" \"x\"\r\n");
+            List<String> answer = c.until(tag);
+            assertEquals(1, answer.size(), "no continuation: " + answer);
+            assertTrue(answer.get(0).startsWith(tag + " NO"), answer.toString());
+            assertTrue(RawImap.last(c.command("NOOP")).contains("OK NOOP"));
+        }
+    }
+
+    @Test
+    void aZeroPaddedSizeGetsItsContinuation() throws Exception {
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            List<String> login = synchronizing(c, "LOGIN {00000000003}\r\n",
+                    String.format("bob {%012d}\r\n", TestImap.PASSWORD.length()), TestImap.PASSWORD + "\r\n");
+            assertTrue(RawImap.last(login).matches("a\\d+ OK .*"), login.toString());
+        }
+    }
 }
