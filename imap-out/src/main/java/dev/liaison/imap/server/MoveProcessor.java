@@ -75,8 +75,9 @@ final class MoveProcessor extends org.apache.james.imap.processor.MoveProcessor 
         return getSelectedMailboxReactive(session, Mono.empty())
                 .flatMap(mailbox -> metaData(mailbox, session))
                 .map(MessageManager.MailboxMetaData::getHighestModSeq)
-                .onErrorResume(MailboxException.class, e -> {
+                .onErrorResume(e -> {
                     // the messages moved: the client must still hear of them, and OK, without the code
+                    // (any failure, not only James's: a lost database connection is a RuntimeException)
                     LOG.warn("MOVE: cannot read the source folder's HIGHESTMODSEQ: {}", e.getClass().getSimpleName());
                     return Mono.empty();
                 });
