@@ -129,12 +129,15 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(Configuration configuration, Clock relayClock, DnsLookup senderDns) {
         // the files the configuration names first: a wrong path fails at once, not after a database start
-        TlsMaterial tls = TlsMaterial.load(configuration);
+        TlsMaterial.checkFiles(configuration);
         SSLContext peerTrust = PeerTrust.sslContext(configuration.trustedCertificates());
         Database database = Database.openOwned(configuration.database(),
                 new PoolSettings("liaison", POOL_SIZE, Duration.ofSeconds(10)));
         Gateway gateway;
         try {
+            // a generated certificate is made (or made again) only by the process that owns the data
+            // directory: a second serve that is refused must not replace the running one's
+            TlsMaterial tls = TlsMaterial.load(configuration);
             database.migrate(MappingSchema.SCHEMA);
             database.migrate(IMAP_SCHEMA);
             Relay.migrate(database);

@@ -17,11 +17,14 @@ public final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Configuration configuration = common.configuration();
-        TlsMaterial.checkFiles(configuration); // as liaison serve does before it starts anything
         var described = configuration.describe();
         int width = described.keySet().stream().mapToInt(k -> k.key().length()).max().orElse(0);
         described.forEach((key, value) -> System.out.printf("%-" + width + "s %-40s # %s (%s)%n",
                 key.key(), value.raw(), value.origin(), key.environmentName()));
+        System.out.flush();
+        // then the files, as liaison serve checks them before it starts anything: the table above is
+        // what an administrator looks at to find which path is wrong (exit 2 if one is)
+        TlsMaterial.checkFiles(configuration);
         return 0;
     }
 }

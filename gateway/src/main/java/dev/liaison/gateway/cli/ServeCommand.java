@@ -21,7 +21,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        StopSignals signals = StopSignals.install(); // a signal during start-up stops it right after
+        StopSignals signals = StopSignals.install(); // a signal during start-up stops it right after (or ends it)
         Gateway gateway = Gateway.start(common.configuration());
         Thread hook = new Thread(gateway::close, "liaison-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

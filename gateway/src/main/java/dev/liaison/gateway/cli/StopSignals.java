@@ -23,7 +23,11 @@ final class StopSignals {
     private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
     private static final String[] SIGNALS = {"TERM", "INT"};
 
+    /** How long a start-up may still run after a stop signal before the JVM's own way ends it. */
+    private static final long START_UP_GRACE_MILLIS = 10_000;
+
     private final CountDownLatch received = new CountDownLatch(1);
+    private final CountDownLatch awaiting = new CountDownLatch(1);
     private volatile String signal;
 
     private StopSignals() {
@@ -56,15 +60,39 @@ final class StopSignals {
         return signals;
     }
 
-    private void received(String name) {
-        if (signal == null) {
-            signal = name;
+    /**
+     * The first signal asks the command to stop. A second one, or a start-up that does not come to
+     * {@link #await} within {@value #START_UP_GRACE_MILLIS} ms of the first (it may wait minutes for
+     * a lock or a database), ends the JVM the JVM's own way: its shutdown hooks run and it exits
+     * 128 + the signal. So Ctrl-C, or systemd's stop, always ends it.
+     */
+    private synchronized void received(String name) {
+        if (signal != null) {
+            exitAsTheJvmWould(name);
         }
+        signal = name;
         received.countDown();
+        Thread grace = new Thread(() -> {
+            try {
+                if (!awaiting.await(START_UP_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    LOG.warn("SIG{} arrived during start-up, which has not finished: ending now", name);
+                    exitAsTheJvmWould(name);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "liaison-stop-grace");
+        grace.setDaemon(true);
+        grace.start();
     }
 
-    /** Blocks until SIGTERM or SIGINT arrives; returns its name ("TERM", "INT"). */
+    private static void exitAsTheJvmWould(String name) {
+        Runtime.getRuntime().exit(128 + ("INT".equals(name) ? 2 : 15));
+    }
+
+    /** Blocks until SIGTERM or SIGINT arrives (at once if one came during start-up); returns its name ("TERM", "INT"). */
     String await() throws InterruptedException {
+        awaiting.countDown();
         received.await();
         return signal;
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,6 +146,13 @@ class AdminCliIT {
                 .redirectErrorStream(true).start();
         try {
             waitForLine(serve, "Liaison serving");
+            byte[] certificate = Files.readAllBytes(work.resolve("liaison-data/tls/certificate.pem"));
+            var second = liaison.run("serve", "--domain=elsewhere.example", "--smtp.submission.port=0",
+                    "--smtp.submissions.port=0", "--smtp.inbound.port=0", "--imap.port=0", "--imaps.port=0",
+                    "--http.port=0", "--bind-address=127.0.0.1");
+            assertEquals(3, second.exitCode(), "the data directory is the running server's: " + second);
+            assertArrayEquals(certificate, Files.readAllBytes(work.resolve("liaison-data/tls/certificate.pem")),
+                    "a refused serve for another domain leaves the running server's certificate alone");
             String pidBefore = Files.readAllLines(work.resolve("liaison-data/postgres/postmaster.pid")).get(0);
             var added = liaison.runWithInput("pw\n", "user", "add", "erin", "--password-stdin");
             assertEquals(0, added.exitCode(), added.toString());
@@ -175,8 +183,11 @@ class AdminCliIT {
 
         var missing = liaison.run("config", "--tls.certificate=" + work.resolve("nowhere.pem"),
                 "--tls.private-key=" + work.resolve("key.pem"));
-        assertError(missing, 2, "liaison: cannot read the TLS certificate " + work.resolve("nowhere.pem") + " or key "
-                + work.resolve("key.pem") + ": " + work.resolve("nowhere.pem") + " does not exist");
+        assertEquals(2, missing.exitCode(), missing.toString());
+        assertEquals("liaison: cannot read the TLS certificate " + work.resolve("nowhere.pem") + " or key "
+                + work.resolve("key.pem") + ": " + work.resolve("nowhere.pem") + " does not exist\n", missing.stderr());
+        assertTrue(missing.stdout().lines().anyMatch(l -> l.startsWith("tls.certificate ") && l.contains("nowhere.pem")),
+                "the table comes first, naming the path that is wrong: " + missing.stdout());
     }
 
     @Test
