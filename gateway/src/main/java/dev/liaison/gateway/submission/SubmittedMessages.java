@@ -22,9 +22,10 @@ import java.util.HexFormat;
  *
  * <p>The first message keeps the plain key, so that a mail client's own Sent copy of it is still
  * recognised by its {@code Message-ID} ({@link SentCopies}). A retry of any of them is byte for
- * byte the same message: a client that rebuilds the message for its retry (a new {@code Date}, new
- * MIME boundaries) sends another message, and it is delivered again; that is a duplicate, which the
- * recipient sees, where the other choice would lose a message no one sees.
+ * byte the same message but for its {@code Date} (see {@link #digest}): a client that rebuilds a
+ * multipart message for its retry (new MIME boundaries) sends another message, and it is delivered
+ * again; that is a duplicate, which the recipient sees, where the other choice would lose a message
+ * no one sees.
  *
  * <p>Works in the caller's transaction. Concurrent first submissions under one key are ordered by
  * the row's primary key: the second waits for the first transaction and then reads its digest.
@@ -56,11 +57,51 @@ final class SubmittedMessages {
         }
     }
 
-    /** The SHA-256 of {@code message}'s octets from {@code from} on (hashed in place: no copy of a large message). */
+    /**
+     * The SHA-256 of {@code message}'s octets from {@code from} on, its {@code Date} field left out
+     * (hashed in place: no copy of a large message). A client that retries by building the message
+     * again (Angus and others write {@code Date} when they build it) sends the same message with
+     * another date: still the retry. A message with other content under the same id is not.
+     */
     static byte[] digest(byte[] message, int from) {
         MessageDigest sha = sha256();
-        sha.update(message, from, message.length - from);
+        int line = from;
+        boolean inDate = false;
+        while (line < message.length) {
+            int next = nextLine(message, line);
+            if (next - line <= 2 && (message[line] == '\r' || message[line] == '\n')) {
+                break; // the empty line: the body follows, hashed whole
+            }
+            boolean continuation = message[line] == ' ' || message[line] == '\t';
+            inDate = continuation ? inDate : isDate(message, line);
+            if (!inDate) {
+                sha.update(message, line, next - line);
+            }
+            line = next;
+        }
+        sha.update(message, line, message.length - line);
         return sha.digest();
+    }
+
+    private static int nextLine(byte[] m, int from) {
+        int i = from;
+        while (i < m.length && m[i] != '\n') {
+            i++;
+        }
+        return Math.min(i + 1, m.length);
+    }
+
+    private static boolean isDate(byte[] m, int at) {
+        String date = "date:";
+        if (at + date.length() > m.length) {
+            return false;
+        }
+        for (int i = 0; i < date.length(); i++) {
+            if ((m[at + i] | 0x20) != date.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The key of a message with {@code digest} that reuses the {@code Message-ID} of the one under {@code key}. */

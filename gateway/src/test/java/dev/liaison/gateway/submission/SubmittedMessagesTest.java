@@ -8,10 +8,12 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -25,6 +27,26 @@ class SubmittedMessagesTest {
     private static final byte[] OTHER = digest("another message");
 
     private final SubmittedMessages submitted = new SubmittedMessages();
+
+    @Test
+    void aRetryBuiltAgainWithAnotherDateIsTheSameMessageOtherContentIsNot() {
+        String header = "From: alex@alex.test\r\nMessage-ID: <id@alex.test>\r\nSubject: hello\r\n";
+        byte[] sent = SubmittedMessages.digest(bytes(header + "Date: Fri, 27 Nov 2026 19:00:00 +0000\r\n\r\nbody\r\n"), 0);
+        assertArrayEquals(sent, SubmittedMessages.digest(bytes("Date: Fri,\r\n 27 Nov 2026 19:00:07 +0000\r\n" + header
+                + "\r\nbody\r\n"), 0), "the date (folded or not, anywhere in the header) is no part of what was written");
+        assertFalse(Arrays.equals(sent, SubmittedMessages.digest(bytes(header + "Date: Fri, 27 Nov 2026 19:00:00 +0000"
+                + "\r\n\r\nbody, edited\r\n"), 0)), "another body is another message");
+        assertFalse(Arrays.equals(sent, SubmittedMessages.digest(bytes(header.replace("hello", "hullo")
+                + "\r\nbody\r\n"), 0)), "another subject too");
+        assertFalse(Arrays.equals(sent, SubmittedMessages.digest(bytes(header + "\r\nDate: in the body\r\nbody\r\n"), 0)),
+                "a body line that looks like a field counts");
+        byte[] prefixed = bytes("Received: by gw\r\n" + header + "\r\nbody\r\n");
+        assertArrayEquals(sent, SubmittedMessages.digest(prefixed, "Received: by gw\r\n".length()), "from the client's octets on");
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
 
     @Test
     void theFirstMessageAndItsRetriesKeepTheKeyAnotherGetsOneOfItsOwn() throws Exception {
