@@ -106,7 +106,8 @@ public final class SubmissionRouter implements SubmissionHandler {
         byte[] digest = SubmittedMessages.digest(message, submission.addedOctets()); // Submission#clientMessage's octets
         db.inTransaction(c -> {
             Routing routing = route(c, submission);
-            String key = submitted.keyFor(c, firstKey, digest);
+            SubmittedMessages.Taken taken = submitted.take(c, firstKey, digest);
+            String key = taken.key();
             Instant now = clock.instant();
             Failpoints.reach(Failpoints.SUBMISSION_BEFORE_COMMIT);
             if (routing.self()) {
@@ -115,10 +116,12 @@ public final class SubmissionRouter implements SubmissionHandler {
             if (routing.leaves()) {
                 send(c, submission, owner, routing, message, key, now);
             }
-            if (routing.invite()) {
+            // a retry's deliveries are recognised by their ids; these two would act again: a second
+            // invitation no one is sent, an "accept failed" for an invitation the first one accepted
+            if (routing.invite() && !taken.before()) {
                 invite(c, owner, message, key, now);
             }
-            if (routing.accept()) {
+            if (routing.accept() && !taken.before()) {
                 accept(c, owner, message, key, now);
             }
             return null;

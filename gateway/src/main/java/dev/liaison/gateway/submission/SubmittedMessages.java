@@ -33,17 +33,29 @@ import java.util.HexFormat;
 final class SubmittedMessages {
 
     /**
+     * The key a submission is delivered under, and whether the message was taken before: a retry of
+     * the first message under its id, whose every effect is already committed.
+     */
+    record Taken(String key, boolean before) {
+    }
+
+    /**
      * The key the submission under {@code key} whose client octets have {@code digest} is delivered
      * under: {@code key} itself for the first message taken under it and for retries of that one,
      * otherwise one derived from both (the same for every retry of that message).
      */
     String keyFor(Connection c, String key, byte[] digest) throws SQLException {
+        return take(c, key, digest).key();
+    }
+
+    /** {@link #keyFor}, saying whether the first message under {@code key} is being taken again. */
+    Taken take(Connection c, String key, byte[] digest) throws SQLException {
         try (var insert = c.prepareStatement("INSERT INTO relay.submitted_messages (submission_key, digest)"
                 + " VALUES (?, ?) ON CONFLICT (submission_key) DO NOTHING")) {
             insert.setString(1, key);
             insert.setBytes(2, digest);
             if (insert.executeUpdate() == 1) {
-                return key;
+                return new Taken(key, false);
             }
         }
         try (var select = c.prepareStatement("SELECT digest FROM relay.submitted_messages WHERE submission_key = ?")) {
@@ -52,7 +64,8 @@ final class SubmittedMessages {
                 if (!rs.next()) {
                     throw new SQLException("submitted message " + key + " neither inserted nor found");
                 }
-                return Arrays.equals(rs.getBytes(1), digest) ? key : anotherMessage(key, digest);
+                return Arrays.equals(rs.getBytes(1), digest) ? new Taken(key, true)
+                        : new Taken(anotherMessage(key, digest), false);
             }
         }
     }
