@@ -17,9 +17,11 @@ import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.search.MailboxQuery;
 import org.apache.james.mailbox.model.search.PrefixedRegex;
 import org.apache.james.metrics.api.MetricFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -47,11 +49,13 @@ import static org.apache.james.mailbox.MailboxManager.MailboxSearchFetchType.Min
 final class ListProcessor extends org.apache.james.imap.processor.ListProcessor<ListRequest> {
 
     private final MailboxTyper typer;
+    private final SubscriptionManager subscriptions;
 
     ListProcessor(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics,
                   SubscriptionManager subscriptions, StatusProcessor status, MailboxTyper typer) {
         super(mailboxes, responses, metrics, subscriptions, status, typer);
         this.typer = typer;
+        this.subscriptions = subscriptions;
     }
 
     @Override
@@ -90,13 +94,28 @@ final class ListProcessor extends org.apache.james.imap.processor.ListProcessor<
                 .build();
         boolean extended = !request.getSelectOptions().isEmpty() || !request.getReturnOptions().isEmpty()
                 || request.getStatusDataItems().isPresent();
+        boolean returnSubscribed = request.getReturnOptions().contains(ListRequest.ListReturnOption.SUBSCRIBED);
         return getMailboxManager().search(MailboxQuery.privateMailboxesBuilder(mailboxSession).build(), Minimal,
                         mailboxSession)
                 .map(MailboxMetaData::getPath)
                 .collect(Collectors.toSet())
                 .flatMapIterable(folders -> missingLevels(folders, pattern, delimiter))
-                .doOnNext(level -> responder.respond(levelResponse(level, delimiter, extended)))
+                .collectList()
+                .flatMap(levels -> levels.isEmpty() || !returnSubscribed ? Mono.just(Map.entry(levels, Set.<String>of()))
+                        : subscribedNames(mailboxSession).map(subscribed -> Map.entry(levels, subscribed)))
+                .doOnNext(found -> found.getKey().forEach(level -> responder.respond(
+                        levelResponse(level, delimiter, extended, found.getValue().contains(level)))))
                 .then();
+    }
+
+    /** The names of the user's subscriptions (RFC 5258 §3.4: a level without a folder may be subscribed). */
+    private Mono<Set<String>> subscribedNames(MailboxSession session) {
+        try {
+            return Flux.from(subscriptions.subscriptionsReactive(session)).map(MailboxPath::getName)
+                    .collect(Collectors.toSet());
+        } catch (org.apache.james.mailbox.exception.SubscriptionException e) {
+            return Mono.error(e);
+        }
     }
 
     /** The names above {@code folders} that {@code pattern} matches and no folder has, in order. */
@@ -108,9 +127,9 @@ final class ListProcessor extends org.apache.james.imap.processor.ListProcessor<
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static ListResponse levelResponse(String name, char delimiter, boolean extended) {
+    private static ListResponse levelResponse(String name, char delimiter, boolean extended, boolean subscribed) {
         return new ListResponse(MailboxMetaData.Children.HAS_CHILDREN,
                 extended ? MailboxMetaData.Selectability.NONE : MailboxMetaData.Selectability.NOSELECT,
-                name, delimiter, false, extended, EnumSet.noneOf(ListResponse.ChildInfo.class), MailboxType.OTHER);
+                name, delimiter, subscribed, extended, EnumSet.noneOf(ListResponse.ChildInfo.class), MailboxType.OTHER);
     }
 }

@@ -88,6 +88,18 @@ class ListTest {
     }
 
     @Test
+    void aSubscribedLevelWithoutAFolderSaysSoWhenAsked() throws Exception {
+        try (RawImap c = after(List.of("s.t", "u.v"), List.of())) {
+            assertTrue(RawImap.last(c.command("SUBSCRIBE s")).contains("OK"));
+            assertTrue(RawImap.last(c.command("DELETE s")).contains("OK"));
+            assertTrue(RawImap.last(c.command("DELETE u")).contains("OK"));
+            List<String> top = listed(c, "\"\" % RETURN (SUBSCRIBED)");
+            assertTrue(top.contains("* LIST (\\HasChildren \\Subscribed \\NonExistent) \".\" \"s\""), top.toString());
+            assertTrue(top.contains("* LIST (\\HasChildren \\NonExistent) \".\" \"u\""), top.toString());
+        }
+    }
+
+    @Test
     void aParentThatExistsIsListedOnce() throws Exception {
         try (RawImap c = after(List.of("m.n"), List.of())) {
             List<String> top = listed(c, "\"\" %");
