@@ -52,7 +52,7 @@ final class MessageHeaders {
         return "";
     }
 
-    private static int endOfLine(byte[] m, int from) {
+    static int endOfLine(byte[] m, int from) {
         int i = from;
         while (i < m.length && m[i] != '\r' && m[i] != '\n') {
             i++;
@@ -60,14 +60,14 @@ final class MessageHeaders {
         return i;
     }
 
-    private static int skipLineBreak(byte[] m, int at) {
+    static int skipLineBreak(byte[] m, int at) {
         if (at < m.length && m[at] == '\r') {
             at++;
         }
         return at < m.length && m[at] == '\n' ? at + 1 : at;
     }
 
-    private static boolean startsWithIgnoreCase(byte[] m, int at, String prefix) {
+    static boolean startsWithIgnoreCase(byte[] m, int at, String prefix) {
         if (at + prefix.length() > m.length) {
             return false;
         }

@@ -42,13 +42,9 @@ final class SubmittedMessages {
     /**
      * The key the submission under {@code key} whose client octets have {@code digest} is delivered
      * under: {@code key} itself for the first message taken under it and for retries of that one,
-     * otherwise one derived from both (the same for every retry of that message).
+     * otherwise one derived from both (the same for every retry of that message); and whether it
+     * is the first message under {@code key} taken again.
      */
-    String keyFor(Connection c, String key, byte[] digest) throws SQLException {
-        return take(c, key, digest).key();
-    }
-
-    /** {@link #keyFor}, saying whether the first message under {@code key} is being taken again. */
     Taken take(Connection c, String key, byte[] digest) throws SQLException {
         try (var insert = c.prepareStatement("INSERT INTO relay.submitted_messages (submission_key, digest)"
                 + " VALUES (?, ?) ON CONFLICT (submission_key) DO NOTHING")) {
@@ -81,12 +77,13 @@ final class SubmittedMessages {
         int line = from;
         boolean inDate = false;
         while (line < message.length) {
-            int next = nextLine(message, line);
-            if (next - line <= 2 && (message[line] == '\r' || message[line] == '\n')) {
+            int end = MessageHeaders.endOfLine(message, line);
+            if (end == line) {
                 break; // the empty line: the body follows, hashed whole
             }
+            int next = MessageHeaders.skipLineBreak(message, end);
             boolean continuation = message[line] == ' ' || message[line] == '\t';
-            inDate = continuation ? inDate : isDate(message, line);
+            inDate = continuation ? inDate : MessageHeaders.startsWithIgnoreCase(message, line, "date:");
             if (!inDate) {
                 sha.update(message, line, next - line);
             }
@@ -94,27 +91,6 @@ final class SubmittedMessages {
         }
         sha.update(message, line, message.length - line);
         return sha.digest();
-    }
-
-    private static int nextLine(byte[] m, int from) {
-        int i = from;
-        while (i < m.length && m[i] != '\n') {
-            i++;
-        }
-        return Math.min(i + 1, m.length);
-    }
-
-    private static boolean isDate(byte[] m, int at) {
-        String date = "date:";
-        if (at + date.length() > m.length) {
-            return false;
-        }
-        for (int i = 0; i < date.length(); i++) {
-            if ((m[at + i] | 0x20) != date.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The key of a message with {@code digest} that reuses the {@code Message-ID} of the one under {@code key}. */

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Telling a client's retry from another message under the same Message-ID, in the database. */
 class SubmittedMessagesTest {
@@ -51,15 +52,17 @@ class SubmittedMessagesTest {
     @Test
     void theFirstMessageAndItsRetriesKeepTheKeyAnotherGetsOneOfItsOwn() throws Exception {
         try (Database db = database()) {
-            assertEquals(KEY, db.inTransaction(c -> submitted.keyFor(c, KEY, FIRST)));
-            assertEquals(KEY, db.inTransaction(c -> submitted.keyFor(c, KEY, FIRST)), "a retry");
-            String other = db.inTransaction(c -> submitted.keyFor(c, KEY, OTHER));
+            assertEquals(KEY, db.inTransaction(c -> submitted.take(c, KEY, FIRST).key()));
+            SubmittedMessages.Taken retry = db.inTransaction(c -> submitted.take(c, KEY, FIRST));
+            assertEquals(KEY, retry.key(), "a retry");
+            assertTrue(retry.before(), "taken before: its invite@/accept@ are not run again");
+            String other = db.inTransaction(c -> submitted.take(c, KEY, OTHER).key());
             assertNotEquals(KEY, other);
             assertEquals(64, other.length(), "a key like the first: hex SHA-256");
-            assertEquals(other, db.inTransaction(c -> submitted.keyFor(c, KEY, OTHER)), "a retry of the other");
-            assertEquals(KEY, db.inTransaction(c -> submitted.keyFor(c, KEY, FIRST)), "the first again");
+            assertEquals(other, db.inTransaction(c -> submitted.take(c, KEY, OTHER).key()), "a retry of the other");
+            assertEquals(KEY, db.inTransaction(c -> submitted.take(c, KEY, FIRST).key()), "the first again");
             String otherUser = SubmissionRouter.submissionKey("blair", "<id@alex.test>");
-            assertEquals(otherUser, db.inTransaction(c -> submitted.keyFor(c, otherUser, OTHER)),
+            assertEquals(otherUser, db.inTransaction(c -> submitted.take(c, otherUser, OTHER).key()),
                     "another sender's id is another key");
         }
     }
@@ -68,10 +71,10 @@ class SubmittedMessagesTest {
     void aRolledBackSubmissionLeavesNothingBehind() throws Exception {
         try (Database db = database()) {
             assertThrows(IllegalStateException.class, () -> db.inTransaction(c -> {
-                submitted.keyFor(c, KEY, OTHER);
+                submitted.take(c, KEY, OTHER).key();
                 throw new IllegalStateException("refused after the key was chosen");
             }));
-            assertEquals(KEY, db.inTransaction(c -> submitted.keyFor(c, KEY, FIRST)),
+            assertEquals(KEY, db.inTransaction(c -> submitted.take(c, KEY, FIRST).key()),
                     "the message refused was never taken: the next one under the id is the first");
         }
     }
@@ -81,9 +84,9 @@ class SubmittedMessagesTest {
     void concurrentSubmissionsUnderOneKeyAreOrdered() throws Exception {
         try (Database db = database(); Connection first = db.dataSource().getConnection()) {
             first.setAutoCommit(false);
-            assertEquals(KEY, submitted.keyFor(first, KEY, FIRST));
+            assertEquals(KEY, submitted.take(first, KEY, FIRST).key());
             CompletableFuture<String> second = CompletableFuture.supplyAsync(
-                    () -> db.inTransaction(c -> submitted.keyFor(c, KEY, OTHER)));
+                    () -> db.inTransaction(c -> submitted.take(c, KEY, OTHER).key()));
             assertThrows(TimeoutException.class, () -> second.get(300, TimeUnit.MILLISECONDS),
                     "waits for the first transaction");
             assertFalse(second.isDone());
