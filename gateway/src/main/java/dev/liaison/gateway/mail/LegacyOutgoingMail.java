@@ -44,13 +44,9 @@ public final class LegacyOutgoingMail {
      * and without it header text is ASCII (RFC 6532 §3); a strict receiver refuses raw 8-bit text.
      */
     public static boolean asciiHeader(byte[] relayed) {
-        for (int i = 0; i < relayed.length; i++) {
-            if (relayed[i] < 0) {
+        for (byte octet : DeliveryReport.headerSection(relayed)) { // the body may be 8-bit (8BITMIME)
+            if (octet < 0) {
                 return false;
-            }
-            if (relayed[i] == '\n' && (i + 1 == relayed.length || relayed[i + 1] == '\n'
-                    || relayed[i + 1] == '\r' && i + 2 < relayed.length && relayed[i + 2] == '\n')) {
-                return true; // the empty line: the body may be 8-bit (8BITMIME)
             }
         }
         return true;
