@@ -204,9 +204,6 @@ public final class SubmissionRouter implements SubmissionHandler {
                         + " cannot carry mail now: " + e.getMessage());
             }
         }
-        // only plain email's correspondents know their own ids: a reply to Communicator peers alone looks up none
-        Map<Long, Map<String, String>> received = routing.correspondents().isEmpty() && routing.plain().isEmpty()
-                ? Map.of() : receivedIds(c, owner, prepared);
         String name = ownName(message, owner);
         List<LegacyCorrespondents.Link> correspondents = new ArrayList<>(routing.correspondents());
         if (!routing.plain().isEmpty()) {
@@ -216,6 +213,9 @@ public final class SubmissionRouter implements SubmissionHandler {
                 correspondents.add(legacy.linkFor(c, owner, ownerId, address));
             }
         }
+        // only plain email's correspondents know their own ids: a reply to Communicator peers alone looks up none
+        Map<Long, Map<String, String>> received = correspondents.isEmpty() ? Map.of()
+                : receivedIds(c, correspondents.get(0).correspondent().ownerId(), prepared);
         for (LegacyCorrespondents.Link link : correspondents) {
             LegacyCorrespondents.Link current = legacy.beforeSending(c, name, link);
             if (current.correspondent().upgraded()) { // the same alias, over the Communicator transport now
@@ -237,7 +237,7 @@ public final class SubmissionRouter implements SubmissionHandler {
      * relationship (neutral → as written): given back to that correspondent and in the Sent copy,
      * so the reply threads with what it answers on both sides.
      */
-    private Map<Long, Map<String, String>> receivedIds(Connection c, Login owner, OutgoingMail.Prepared prepared)
+    private Map<Long, Map<String, String>> receivedIds(Connection c, long ownerId, OutgoingMail.Prepared prepared)
             throws RefusedSubmissionException {
         Set<String> referenced;
         try {
@@ -248,8 +248,7 @@ public final class SubmissionRouter implements SubmissionHandler {
         if (referenced.isEmpty()) {
             return Map.of();
         }
-        Optional<Long> ownerId = users.find(c, owner).map(u -> u.id());
-        return ownerId.isEmpty() ? Map.of() : legacy.receivedIds(c, ownerId.get(), referenced);
+        return legacy.receivedIds(c, ownerId, referenced);
     }
 
     private static byte[] restored(byte[] message, Map<String, String> originals) throws RefusedSubmissionException {
