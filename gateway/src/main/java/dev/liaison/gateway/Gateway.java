@@ -67,6 +67,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -129,7 +130,7 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(Configuration configuration, Clock relayClock, DnsLookup senderDns) {
         // the files the configuration names first: a wrong path fails at once, not after a database start
-        TlsMaterial.checkFiles(configuration);
+        Optional<TlsMaterial> administrators = TlsMaterial.administrators(configuration);
         SSLContext peerTrust = PeerTrust.sslContext(configuration.trustedCertificates());
         Database database = Database.openOwned(configuration.database(),
                 new PoolSettings("liaison", POOL_SIZE, Duration.ofSeconds(10)));
@@ -137,7 +138,7 @@ public final class Gateway implements AutoCloseable {
         try {
             // a generated certificate is made (or made again) only by the process that owns the data
             // directory: a second serve that is refused must not replace the running one's
-            TlsMaterial tls = TlsMaterial.load(configuration);
+            TlsMaterial tls = administrators.isPresent() ? administrators.get() : TlsMaterial.load(configuration);
             database.migrate(MappingSchema.SCHEMA);
             database.migrate(IMAP_SCHEMA);
             Relay.migrate(database);

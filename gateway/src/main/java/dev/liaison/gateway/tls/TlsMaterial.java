@@ -30,6 +30,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The listeners' certificate and key, loaded from the administrator's PEM files or from the
@@ -136,10 +137,17 @@ public final class TlsMaterial {
      * generated certificate is left for {@link #load(Configuration)}.
      */
     public static void checkFiles(Configuration configuration) {
-        if (configuration.tls() instanceof TlsSource.Files files) {
-            read(files.certificate(), files.privateKey());
-        }
+        administrators(configuration);
         PeerTrust.sslContext(configuration.trustedCertificates());
+    }
+
+    /**
+     * The administrator's certificate ({@code tls.certificate}, {@code tls.private-key}), read and
+     * checked; empty when the certificate is one Liaison generates, which only {@link #load} makes.
+     */
+    public static Optional<TlsMaterial> administrators(Configuration configuration) {
+        return configuration.tls() instanceof TlsSource.Files files
+                ? Optional.of(read(files.certificate(), files.privateKey())) : Optional.empty();
     }
 
     /** Whether the certificate names {@code name} (a DNS name, a one-label wildcard, or an IP address). */
