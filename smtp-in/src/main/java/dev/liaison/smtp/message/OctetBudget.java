@@ -39,7 +39,7 @@ public final class OctetBudget {
      * the budget and its share have them; false (nothing taken) otherwise.
      */
     public synchronized boolean take(Object sender, long octets) {
-        Object key = Sender.of(sender);
+        Object key = senderKey(sender);
         long held = heldBySender.getOrDefault(key, 0L);
         if (octets > available || held + octets > perSender) {
             return false;
@@ -56,7 +56,7 @@ public final class OctetBudget {
 
     /** Whether {@link #take} would succeed now (nothing is taken). */
     public synchronized boolean hasRoom(Object sender, long octets) {
-        return octets <= available && heldBySender.getOrDefault(Sender.of(sender), 0L) + octets <= perSender;
+        return octets <= available && heldBySender.getOrDefault(senderKey(sender), 0L) + octets <= perSender;
     }
 
     /** Gives back {@code octets} that {@code sender} took. */
@@ -65,14 +65,12 @@ public final class OctetBudget {
             return;
         }
         available += octets;
-        heldBySender.computeIfPresent(Sender.of(sender), (k, held) -> held == octets ? null : held - octets);
+        heldBySender.computeIfPresent(senderKey(sender), (k, held) -> held == octets ? null : held - octets);
     }
 
     /** Senders counted as one: an IPv4 address, or an IPv6 /64 ({@link ClientPrefix}); a name is its own key. */
-    private static final class Sender {
-        static Object of(Object sender) {
-            return sender instanceof InetAddress address ? ClientPrefix.of(address)
-                    : java.util.Objects.requireNonNull(sender, "sender");
-        }
+    private static Object senderKey(Object sender) {
+        return sender instanceof InetAddress address ? ClientPrefix.of(address)
+                : java.util.Objects.requireNonNull(sender, "sender");
     }
 }
