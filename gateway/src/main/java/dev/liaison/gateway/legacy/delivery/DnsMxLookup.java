@@ -1,5 +1,6 @@
 package dev.liaison.gateway.legacy.delivery;
 
+import dev.liaison.gateway.transport.PrivateAddresses;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Cache;
@@ -13,7 +14,6 @@ import org.xbill.DNS.Resolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,7 +71,7 @@ public final class DnsMxLookup implements MxLookup {
         int refused = 0;
         for (Name exchanger : exchangers) {
             for (InetAddress address : addresses(exchanger)) {
-                if (!privateAddresses && isPrivate(address)) {
+                if (!privateAddresses && PrivateAddresses.isPrivate(address)) {
                     refused++;
                 } else if (targets.size() < Limits.MAX_TARGETS) {
                     targets.add(new MailTarget(exchanger.toString(true), address, port));
@@ -137,11 +137,5 @@ public final class DnsMxLookup implements MxLookup {
         } catch (TextParseException e) {
             throw new MxLookupException("'" + domain + "' is not a domain name: " + e.getMessage(), true);
         }
-    }
-
-    static boolean isPrivate(InetAddress address) {
-        return address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                || address.isAnyLocalAddress() || address.isMulticastAddress()
-                || address instanceof Inet6Address && (address.getAddress()[0] & 0xfe) == 0xfc;
     }
 }

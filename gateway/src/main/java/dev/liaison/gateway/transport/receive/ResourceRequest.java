@@ -34,8 +34,7 @@ public record ResourceRequest(String path, Map<String, List<String>> parameters,
 
     /** Whether the request came from this machine or a private network (RFC 1918, RFC 4193, link-local). */
     public boolean fromPrivateNetwork() {
-        return peer.isLoopbackAddress() || peer.isSiteLocalAddress() || peer.isLinkLocalAddress()
-                || (peer instanceof java.net.Inet6Address && (peer.getAddress()[0] & 0xfe) == 0xfc);
+        return dev.liaison.gateway.transport.PrivateAddresses.isPrivate(peer);
     }
 
     /** The first value of parameter {@code name}, if it was given. */

@@ -1,6 +1,7 @@
 package dev.liaison.gateway.transport.send;
 
 import dev.liaison.gateway.transport.Limits;
+import dev.liaison.gateway.transport.PrivateAddresses;
 
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -10,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.Proxy;
 import java.net.SocketTimeoutException;
@@ -140,8 +140,7 @@ public final class EnvelopePoster implements Courier {
     static Optional<String> privateDestination(URI destination) {
         try {
             for (InetAddress address : InetAddress.getAllByName(destination.getHost())) {
-                if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                        || address.isAnyLocalAddress() || address.isMulticastAddress() || uniqueLocal(address)) {
+                if (PrivateAddresses.isPrivate(address)) {
                     return Optional.of("destination " + destination.getHost() + " is a private address ("
                             + address.getHostAddress() + "); set relay.private-destinations=true to relay to it");
                 }
@@ -150,11 +149,6 @@ public final class EnvelopePoster implements Courier {
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
-    }
-
-    /** IPv6 unique local addresses (fc00::/7), which {@link InetAddress#isSiteLocalAddress} does not cover. */
-    private static boolean uniqueLocal(InetAddress address) {
-        return address instanceof Inet6Address && (address.getAddress()[0] & 0xfe) == 0xfc;
     }
 
     static DeliveryOutcome classify(int status, String retryAfter) {
