@@ -66,4 +66,13 @@ public record DataRefusal(String code, String text) {
         return new DataRefusal("554", "5.6.0 Message header line " + line + " is neither a field (name: value) nor"
                 + " a continuation; end the header section with an empty line before the body");
     }
+
+    /**
+     * A field RFC 5322 §3.6 allows at most once, given twice ({@link HeaderRules#ONCE_ONLY}); 554
+     * because no retry of the same octets can succeed.
+     */
+    static DataRefusal repeatedField(String name) {
+        return new DataRefusal("554", "5.6.0 Message has more than one " + name + " field; RFC 5322 section 3.6"
+                + " allows at most one; send it with one");
+    }
 }

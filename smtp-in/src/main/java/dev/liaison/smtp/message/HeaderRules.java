@@ -21,10 +21,21 @@ import java.util.Set;
  * Submission takes it: scripts, printers and {@code mail -s} write raw UTF-8 subjects, and mail to
  * the user's own aliases or to relationships carries them fine. The gateway refuses it only where it
  * would leave as plain email, which strict receivers (this MX among them) refuse.
+ *
+ * <p>Both services refuse a message that has one of the fields RFC 5322 §3.6 allows at most once
+ * ({@link #ONCE_ONLY}) twice ({@code 554 5.6.0}): with two {@code From:} fields a client shows one
+ * while DMARC checks the other, and two {@code Message-ID:}, {@code Date:} or {@code Subject:} fields
+ * leave each reader to pick its own. The obsolete syntax (§4.5) let them repeat; no mail program of
+ * this century writes that, and large receivers refuse it too. {@code Resent-*} fields are not
+ * counted: they repeat as one block per resending (§3.6.6); nor are {@code Bcc:} fields at
+ * submission, which are dropped there and reach no reader.
  */
 public final class HeaderRules {
 
     private static final String AUTHENTICATION_RESULTS = "Authentication-Results";
+    /** RFC 5322 §3.6's table: the fields a message may have at most once. */
+    static final List<String> ONCE_ONLY = List.of("Date", "From", "Sender", "Reply-To", "To", "Cc", "Bcc",
+            "Message-ID", "In-Reply-To", "References", "Subject");
 
     private final boolean dropsBcc;
     /** Authserv-ids whose verdicts only this host may give: its name, the served domains and names under them. */
@@ -71,6 +82,16 @@ public final class HeaderRules {
      */
     boolean strayLinesRefused() {
         return strayLinesRefused;
+    }
+
+    /** The field's place in {@link #ONCE_ONLY} (any letter case), or -1 if it may repeat. */
+    static int onceOnlyIndex(String name) {
+        for (int i = 0; i < ONCE_ONLY.size(); i++) {
+            if (ONCE_ONLY.get(i).equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Whether the field named {@code name}, whose whole text (folds and CRLF included) is {@code field}, leaves the message. */

@@ -11,7 +11,7 @@ import java.util.Optional;
  * The message of one DATA phase as it streams in: dot-unstuffed, checked against every
  * {@link Limits} bound line by line, its header section split into fields so the service's
  * {@link HeaderRules} can drop some ({@code Bcc:}, forged {@code Authentication-Results:}) and a
- * missing {@code Message-ID:} is noticed. Once a limit is crossed the message is refused: what it
+ * missing {@code Message-ID:} is noticed, a second {@code From:} (or other once-only field) refused. Once a limit is crossed the message is refused: what it
  * held is let go, and the rest of its DATA is read and thrown away, so a refused message costs no
  * more memory than the limit.
  *
@@ -50,6 +50,8 @@ final class MessageDraft {
     private boolean inHeader = true;
     private boolean hasMessageId;
     private boolean hasDate;
+    /** One bit per {@link HeaderRules#ONCE_ONLY} field seen so far. */
+    private int onceOnlySeen;
     private DataRefusal refusal;
     private final OctetBudget budget;
     private final Object sender;
@@ -236,9 +238,26 @@ final class MessageDraft {
             return;
         }
         fieldName = new String(line, offset, fieldNameLength(line, offset, length), StandardCharsets.US_ASCII);
+        if (repeatsAOnceOnlyField()) {
+            return;
+        }
         hasMessageId |= fieldName.equalsIgnoreCase("Message-ID");
         hasDate |= fieldName.equalsIgnoreCase("Date");
         field.append(line, offset, length);
+    }
+
+    /** Refuses the message if the field just started is one RFC 5322 §3.6 allows once, seen before. */
+    private boolean repeatsAOnceOnlyField() {
+        int index = HeaderRules.onceOnlyIndex(fieldName);
+        if (index < 0 || rules.blindCopy(fieldName)) { // dropped at submission, kept only for the sender's copy
+            return false;
+        }
+        if ((onceOnlySeen & (1 << index)) != 0) {
+            refuse(DataRefusal.repeatedField(HeaderRules.ONCE_ONLY.get(index)));
+            return true;
+        }
+        onceOnlySeen |= 1 << index;
+        return false;
     }
 
     private void finishField() {

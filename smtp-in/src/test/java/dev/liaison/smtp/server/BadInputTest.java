@@ -297,6 +297,19 @@ class BadInputTest {
         }
     }
 
+    /** RFC 5322 §3.6: no mail client writes two From or Message-ID fields; which one a reader takes is anyone's guess. */
+    @Test
+    void aSecondFromOrMessageIdFieldIsRefusedWith554() throws Exception {
+        for (String fields : new String[] {"From: a@gw.example\r\nFrom: ceo@elsewhere.example\r\n",
+                "Message-ID: <1@gw.example>\r\nSubject: s\r\nMESSAGE-ID: <2@gw.example>\r\n"}) {
+            try (SmtpWire wire = data()) {
+                wire.send(fields);
+                assertReply(wire.send("\r\nbody\r\n.\r\n"), 554, "5.6.0");
+                wire.command("NOOP").expect(250);
+            }
+        }
+    }
+
     @Test
     void headerSectionOverItsLimitIsRefusedWith552() throws Exception {
         try (SmtpWire wire = data()) {

@@ -11,6 +11,7 @@ import dev.liaison.smtp.testing.SmtpWire.Reply;
 import dev.liaison.smtp.testing.TestMailboxes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,9 +176,48 @@ class InboundBadInputTest {
         assertRefusedAuthor("Subject: anonymous\r\n\r\nbody\r\n");
     }
 
+    /** A client shows one From while DMARC checks the other: refused as malformed before any DNS question. */
     @Test
-    void messageWithTwoFromFieldsIsRefusedWith550_571() throws Exception {
-        assertRefusedAuthor(FROM_BOB + "From: ceo@reject.example\r\n\r\nbody\r\n");
+    void messageWithTwoFromFieldsIsRefusedWith554_560() throws Exception {
+        try (SmtpWire wire = data()) {
+            Reply reply = wire.send(FROM_BOB + "From: ceo@reject.example\r\n\r\nbody\r\n.\r\n").reply();
+            assertReply(reply, 554, "5.6.0");
+            assertTrue(reply.text().contains("more than one From field"), reply.text());
+            wire.command("NOOP").expect(250);
+        }
+    }
+
+    /** RFC 5322 §3.6: each of these at most once, compared in any letter case, white space before the colon or not. */
+    @ParameterizedTest(name = "second field: {0}")
+    @ValueSource(strings = {"Message-ID: <a@legacy.example>\r\nmessage-id : <b@legacy.example>",
+            "Date: Thu, 26 Nov 2026 10:00:00 +0000\r\nDATE: Fri, 27 Nov 2026 10:00:00 +0000",
+            "Subject: one\r\nX-Other: between\r\nSubject: two", "To: alex@gw.example\r\nTo: other@gw.example",
+            "Cc: a@x.example\r\nCc: b@x.example", "Reply-To: a@x.example\r\nReply-To: b@x.example",
+            "Sender: a@x.example\r\nSender: b@x.example", "Bcc: a@x.example\r\nBcc: b@x.example",
+            "In-Reply-To: <a@x>\r\nIn-Reply-To: <b@x>", "References: <a@x>\r\nReferences:\r\n <b@x>"})
+    void aSecondOnceOnlyFieldIsRefusedWith554_560(String fields) throws Exception {
+        String name = fields.substring(0, fields.indexOf(':'));
+        try (SmtpWire wire = data()) {
+            Reply reply = wire.send(FROM_BOB + fields + "\r\n\r\nbody\r\n.\r\n").reply();
+            assertReply(reply, 554, "5.6.0");
+            assertTrue(reply.text().toLowerCase(Locale.ROOT).contains("more than one " + name.toLowerCase(Locale.ROOT) + " field"),
+                    reply.text());
+            wire.command("NOOP").expect(250);
+        }
+    }
+
+    /** Resent-* fields come as one block per resending (RFC 5322 §3.6.6), and trace and other fields repeat freely. */
+    @Test
+    void repeatedResentBlocksAndOtherFieldsAreAccepted() throws Exception {
+        try (SmtpWire wire = data()) {
+            wire.send(FROM_BOB + "Subject: resent twice\r\n"
+                    + "Resent-From: bob@legacy.example\r\nResent-Date: Thu, 26 Nov 2026 10:00:00 +0000\r\n"
+                    + "Resent-From: bob@legacy.example\r\nResent-Date: Fri, 27 Nov 2026 10:00:00 +0000\r\n"
+                    + "Received: from a\r\nReceived: from b\r\nComments: x\r\nComments: y\r\n"
+                    + "\r\nbody\r\n.\r\n").expect(250);
+        }
+        assertEquals(1, mx.handler.committed().size());
+        mx.handler.clear();
     }
 
     @Test
