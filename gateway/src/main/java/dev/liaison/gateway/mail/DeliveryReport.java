@@ -39,7 +39,7 @@ final class DeliveryReport {
     static byte[] render(String domain, String recipient, String alias, byte[] original, Failure failure) {
         HeaderText.requireAddress(alias, "alias");
         NoticeWriter writer = new NoticeWriter(domain, failure.date(),
-                "\"Mail Delivery System\" <postmaster@" + domain + ">", recipient,
+                "\"Mail Delivery System\" <" + Notices.NOTICE_SENDER + "@" + domain + ">", recipient,
                 "Undeliverable: " + originalSubject(original));
         writer.field("Auto-Submitted", "auto-replied");
         byte[] headers = headerSection(original);

@@ -22,6 +22,14 @@ public final class Notices {
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern URI = Pattern.compile("communicator:[\\x21-\\x7e]+");
     private static final String LIAISON = "\"Liaison\"";
+    /**
+     * The local part failure notices come from, as in Postfix: an address the gateway knows, which
+     * takes no mail ({@code OwnAliasPolicy} refuses a reply to it saying so). Not {@code postmaster},
+     * which may have no mailbox (the {@code postmaster} setting is optional) and, where it has one,
+     * is the administrator's, not the place for replies to notices. No alias can have it: generated
+     * local parts contain a dot.
+     */
+    public static final String NOTICE_SENDER = "MAILER-DAEMON";
 
     private Notices() {
     }

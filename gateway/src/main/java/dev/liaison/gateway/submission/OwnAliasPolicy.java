@@ -1,6 +1,7 @@
 package dev.liaison.gateway.submission;
 
 import dev.liaison.gateway.mail.MailLimits;
+import dev.liaison.gateway.mail.Notices;
 import dev.liaison.gateway.relationship.RelationshipMail;
 import dev.liaison.mapping.alias.Addressee;
 import dev.liaison.mapping.alias.Alias;
@@ -25,7 +26,8 @@ import java.util.function.BooleanSupplier;
 /**
  * RCPT is accepted only for an active alias owned by the authenticated user — one delivering to
  * the user's own mailbox, or one writing to an active relationship of the user — and for the
- * gateway's service addresses {@code invite@} and {@code accept@}; a plain address on another
+ * gateway's service addresses {@code invite@} and {@code accept@}; a reply to a failure notice
+ * ({@code MAILER-DAEMON@}) is refused saying that address takes no mail ({@code 550 5.7.1}); a plain address on another
  * domain only when this gateway sends plain email (docs/legacy.md; otherwise {@code 550 5.7.1}
  * "legacy email is not configured"). Everything else is refused: an address on our domain that is
  * no alias is unknown ({@code 550 5.1.1}); an alias that is disabled, removed or someone else's, a
@@ -75,6 +77,9 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         }
         if (ServiceAddress.of(recipient, domain).isPresent()) {
             return RecipientVerdict.ACCEPT;
+        }
+        if (recipient.localPart().equalsIgnoreCase(Notices.NOTICE_SENDER)) {
+            return RecipientVerdict.NOTICES_ONLY; // a reply to a failure notice
         }
         Optional<AliasAddress> address = parse(recipient);
         if (address.isEmpty()) {

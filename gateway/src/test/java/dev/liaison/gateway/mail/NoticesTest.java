@@ -140,7 +140,8 @@ class NoticesTest {
         byte[] notice = Notices.undeliverable(DOMAIN, USER, ALIAS, original, true, "connection refused", since, DATE);
 
         MimeMessage message = TestMail.parse(notice);
-        assertEquals("postmaster@" + DOMAIN, ((InternetAddress) message.getFrom()[0]).getAddress());
+        assertEquals("MAILER-DAEMON@" + DOMAIN, ((InternetAddress) message.getFrom()[0]).getAddress(),
+                "not postmaster@, which may have no mailbox");
         assertEquals("Mail Delivery System", ((InternetAddress) message.getFrom()[0]).getPersonal());
         assertEquals("Undeliverable: Läuft's? Sonntag", message.getSubject());
         ContentType type = new ContentType(message.getContentType());

@@ -194,6 +194,23 @@ class SendToSelfTest {
         }
     }
 
+    /** Failure notices come from MAILER-DAEMON@ (as Postfix's do); a user's reply is refused saying why, in any letter case. */
+    @Test
+    void aReplyToAFailureNoticeIsRefusedSayingTheAddressTakesNoMail() throws Exception {
+        for (String to : new String[]{"MAILER-DAEMON@" + TestGateway.DOMAIN, "mailer-daemon@" + TestGateway.DOMAIN}) {
+            MimeMessage m = new MimeMessage(smtpSession(false));
+            m.setFrom(alexAlias);
+            m.setRecipients(Message.RecipientType.TO, to);
+            m.setSubject("Re: Undeliverable: hello");
+            m.setText("why?\n");
+            m.saveChanges();
+            var e = assertThrows(MessagingException.class, () -> send(m, false));
+            String reply = String.valueOf(e.getNextException());
+            assertTrue(reply.contains("550 5.7.1") && reply.contains("takes no mail"), reply);
+            assertEquals(0, countInInbox("alex", "alex-pw", m.getMessageID()));
+        }
+    }
+
     @Test
     void disabledAliasIsRefused() throws Exception {
         String alias = gw.admin.createAlias(Login.of("alex"), "paused").address().value();

@@ -11,6 +11,11 @@ public enum RecipientVerdict {
     REFUSED,
     /** A plain-email address on another domain while this gateway sends no plain email: {@code 550 5.7.1}. */
     NO_LEGACY_EMAIL,
+    /**
+     * The gateway's own sender of notices ({@code MAILER-DAEMON@<domain>}), which takes no mail, as a
+     * user's reply to a notice finds: {@code 550 5.7.1}, saying so.
+     */
+    NOTICES_ONLY,
     /** The declared message size is more than this recipient can take: {@code 552 5.3.4} (RFC 1870). */
     TOO_LARGE,
     /** The answer is not known right now: {@code 451 4.3.0}, the client retries. */
