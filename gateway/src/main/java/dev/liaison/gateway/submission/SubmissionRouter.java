@@ -174,7 +174,12 @@ public final class SubmissionRouter implements SubmissionHandler {
             throws RefusedSubmissionException {
         Addressee addressee = aliases.findAddressee(c, AliasAddress.of(recipient.localPart(), recipient.domain()))
                 .orElse(null);
-        if (addressee == null || OwnAliasPolicy.verdict(user, addressee) != RecipientVerdict.ACCEPT) {
+        RecipientVerdict verdict = addressee == null ? RecipientVerdict.UNKNOWN : OwnAliasPolicy.verdict(user, addressee);
+        if (verdict == RecipientVerdict.RELATIONSHIP_ENDED) {
+            throw new RefusedSubmissionException(550, "5.7.1", "The relationship " + recipient
+                    + " wrote to ended while the message was sent; nothing was delivered");
+        }
+        if (verdict != RecipientVerdict.ACCEPT) {
             throw new RefusedSubmissionException(550, "5.7.1", "Recipient " + recipient
                     + " stopped being an active alias of yours while the message was sent; nothing was delivered");
         }

@@ -238,6 +238,14 @@ class RelayFaultsTest {
         String blairRefused = MailClients.refusal(pair.blair, "blair", "blair-pw",
                 message(pair.blair, "blair@blair.test", ending.blairAlias(), "blair after the end"));
         assertTrue(blairRefused.contains("550 5.7.1"), blairRefused);
+        for (String refused : List.of(alexRefused, blairRefused)) { // in words, and what to do; nothing of the peer
+            assertTrue(refused.contains("has ended") && refused.contains("new invitation"), refused);
+            assertFalse(refused.contains("Alex") || refused.contains("Blair"), refused);
+        }
+        String caseyRefused = MailClients.refusal(pair.alex, "casey", "casey-pw",
+                message(pair.alex, "casey@alex.test", ending.alexAlias(), "casey tries alex's ended alias"));
+        assertTrue(caseyRefused.contains("550 5.7.1") && !caseyRefused.contains("ended"),
+                "another user learns nothing of alex's relationship: " + caseyRefused);
         for (var end : List.of(new Object[]{pair.alex, ending.alexRelationship()},
                 new Object[]{pair.blair, ending.blairRelationship()})) {
             GatewayPair.Node node = (GatewayPair.Node) end[0];

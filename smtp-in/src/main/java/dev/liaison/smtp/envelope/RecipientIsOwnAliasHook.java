@@ -54,6 +54,10 @@ public final class RecipientIsOwnAliasHook implements RcptHook {
                     "5.1.1 <" + recipient + ">: no such address on this gateway");
             case REFUSED -> reply(HookReturnCode.deny(), "550",
                     "5.7.1 <" + recipient + ">: you may not send to this address (disabled, not yours, or not served here)");
+            case RELATIONSHIP_ENDED -> reply(HookReturnCode.deny(), "550", "5.7.1 <" + recipient + ">: the"
+                    + " relationship this address wrote to has ended, so it takes no more mail. To write to them again,"
+                    + " start a new one: send them a new invitation (write to invite@" + recipient.domain()
+                    + " for one), or write to their plain email address if they have one");
             case NO_LEGACY_EMAIL -> reply(HookReturnCode.deny(), "550",
                     "5.7.1 <" + recipient + ">: legacy email is not configured on this gateway (ask its administrator)");
             case NOTICES_ONLY -> reply(HookReturnCode.deny(), "550", "5.7.1 <" + recipient + ">: this address"

@@ -9,6 +9,12 @@ public enum RecipientVerdict {
     /** The address exists but this user may not send to it (disabled, someone else's, foreign
      *  domain): {@code 550 5.7.1}. */
     REFUSED,
+    /**
+     * The user's own alias of a relationship that has ended (either side ended it): {@code 550 5.7.1},
+     * saying so and how to write to them again. Only the alias's owner is told; anyone else gets
+     * {@link #REFUSED}, which says nothing of someone else's relationship.
+     */
+    RELATIONSHIP_ENDED,
     /** A plain-email address on another domain while this gateway sends no plain email: {@code 550 5.7.1}. */
     NO_LEGACY_EMAIL,
     /**
