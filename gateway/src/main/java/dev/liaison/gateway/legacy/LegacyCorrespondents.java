@@ -16,6 +16,8 @@ import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.correspondent.LegacyCorrespondent;
 import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
 import dev.liaison.mapping.correspondent.LegacyFrom;
+import dev.liaison.mapping.correspondent.LegacySentIds;
+import dev.liaison.gateway.legacy.delivery.Limits;
 import dev.liaison.mapping.relationship.PostgresRelationshipStore;
 import dev.liaison.mapping.relationship.Relationship;
 import dev.liaison.mapping.relationship.RelationshipState;
@@ -47,6 +49,7 @@ public final class LegacyCorrespondents {
     private final AliasStore aliases = new PostgresAliasStore();
     private final RelationshipStore relationships = new PostgresRelationshipStore();
     private final LegacyCorrespondentStore correspondents = new LegacyCorrespondentStore();
+    private final LegacySentIds sentIds = new LegacySentIds();
     private final LocalPartGenerator localParts = new LocalPartGenerator();
 
     public LegacyCorrespondents(String domain) {
@@ -131,6 +134,16 @@ public final class LegacyCorrespondents {
             found.computeIfAbsent(id.relationshipId(), k -> new HashMap<>()).put(id.neutral(), id.original());
         }
         return found;
+    }
+
+    /** Remembers the Message-ID of {@code neutralId}, plain email {@code ownerId} is sending now, for reports on it. */
+    public void sent(Connection c, long ownerId, String neutralId) {
+        sentIds.remember(c, ownerId, neutralId, Limits.SENT_ID_MEMORY, Limits.SENT_ID_PRUNE_BATCH);
+    }
+
+    /** Whether one of {@code neutralIds} is that of plain email {@code ownerId} sent, within {@link Limits#SENT_ID_MEMORY}. */
+    public boolean sentAny(Connection c, long ownerId, Collection<String> neutralIds) {
+        return sentIds.sentAny(c, ownerId, neutralIds, Limits.SENT_ID_MEMORY);
     }
 
     /** The relationship, locked for the caller's transaction. */

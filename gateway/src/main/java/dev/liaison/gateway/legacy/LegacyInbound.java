@@ -171,8 +171,9 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
      * null reverse path (RFC 5321 §4.5.5) to the address the mail left from, outward aliases
      * included: filed as it came, opening no relationship and counting against no cap. What the
      * user refused stays refused: a blocked or ended relationship's alias, a blocked author. A report
-     * that names no message of a Liaison gateway (its returned header would) may be anyone's mail
-     * dressed as one: it goes to Junk, with a warning.
+     * that names no message the user sent as plain email (its returned header would) may be anyone's
+     * mail dressed as one: it goes to Junk, with a warning. Any sender can write an id of the form
+     * Liaison's have; only one the user sent ({@link LegacyCorrespondents#sentAny}) counts.
      */
     private void report(Connection c, Alias alias, LegacyIncomingMail mail, byte[] raw, byte[] sent, boolean junk,
                         Instant now) throws Exception {
@@ -182,7 +183,8 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         if (through.filter(LegacyInbound::refuses).isPresent() || author.filter(LegacyInbound::refuses).isPresent()) {
             throw new RefusedMessageException(550, "5.7.1", "the recipient does not take mail from this sender");
         }
-        Optional<String> warning = LegacyIncomingMail.namesLiaisonMessage(raw) ? Optional.empty()
+        boolean ours = correspondents.sentAny(c, alias.ownerId(), LegacyIncomingMail.liaisonMessageIds(raw));
+        Optional<String> warning = ours ? Optional.empty()
                 : Optional.of("This claims to be a mail server's report on a message you sent, but it names none"
                 + " of your messages: it may be unsolicited mail.");
         String id = "report:" + HexFormat.of().formatHex(digest(alias.address().toString(), sent));

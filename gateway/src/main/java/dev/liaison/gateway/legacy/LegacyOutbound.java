@@ -97,7 +97,9 @@ public final class LegacyOutbound {
                     + " mail clients do; nothing was sent");
         }
         byte[] message;
+        Optional<String> messageId;
         try {
+            messageId = CorrespondentIds.messageId(prepared.sealed());
             message = LegacyOutgoingMail.addressed(CorrespondentIds.restored(prepared.sealed(), originals), ownName,
                     outward, to, upgrades.offer(c, link, ownName));
         } catch (MalformedMailException e) {
@@ -116,5 +118,7 @@ public final class LegacyOutbound {
             throw new RefusedSubmissionException(550, "5.1.3", "The correspondent's address cannot be used: "
                     + e.getMessage());
         }
+        // a mail server's report on it names this id: it is the user's mail, for INBOX (LegacyInbound)
+        messageId.ifPresent(id -> correspondents.sent(c, link.correspondent().ownerId(), id));
     }
 }

@@ -40,6 +40,17 @@ public final class CorrespondentIds {
         return MessageIds.neutral(id);
     }
 
+    /** The id of a prepared message's {@code Message-ID} field (neutral already), without angle brackets. */
+    public static Optional<String> messageId(byte[] prepared) throws MalformedMailException {
+        HeaderSection section = HeaderSection.parse(prepared);
+        for (HeaderSection.Field field : section.fields()) {
+            if (field.is("Message-ID")) {
+                return MessageIds.ids(section.value(field)).stream().findFirst();
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The ids in the {@code In-Reply-To} and {@code References} fields of a prepared message (neutral already). */
     public static Set<String> referenced(byte[] prepared) throws MalformedMailException {
         HeaderSection section = HeaderSection.parse(prepared);

@@ -7,8 +7,10 @@ import jakarta.mail.internet.ParseException;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Plain email from a legacy correspondent, as the user's mail client is shown it: {@code From}
@@ -80,22 +82,36 @@ public final class LegacyIncomingMail {
     }
 
     /**
-     * Whether {@code message} names a message id of the form every message leaving a Liaison
-     * gateway has ({@code …@liaison.invalid}): a report that returns a message's header section
-     * (RFC 3464 §2, RFC 8098 §3.2.9) names it; a stranger's mail dressed as a report rarely does.
+     * The Liaison message ids ({@code <h@liaison.invalid>}, the form every message leaving a
+     * Liaison gateway has) that {@code message} names, lower case, without angle brackets, at most
+     * {@link MailLimits#MAX_REPORT_IDS} of them: a report that returns a message's header section
+     * (RFC 3464 §2, RFC 8098 §3.2.9) names it. Whether one is a message the user sent is for the
+     * caller to look up: anyone can write an id of this form.
      */
-    public static boolean namesLiaisonMessage(byte[] message) {
+    public static Set<String> liaisonMessageIds(byte[] message) {
         byte[] needle = ("@" + MessageIds.NEUTRAL_DOMAIN + ">").getBytes(StandardCharsets.US_ASCII);
-        outer:
-        for (int i = 0; i + needle.length <= message.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if ((message[i + j] | 0x20) != (needle[j] | 0x20)) {
-                    continue outer;
+        int hash = MessageIds.HASH_CHARS;
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = hash + 1; i + needle.length <= message.length && ids.size() < MailLimits.MAX_REPORT_IDS; i++) {
+            if (matchesAt(message, i, needle) && message[i - hash - 1] == '<') {
+                String id = new String(message, i - hash, hash + needle.length - 1, StandardCharsets.US_ASCII)
+                        .toLowerCase(Locale.ROOT);
+                if (MessageIds.isNeutral(id)) {
+                    ids.add(id);
                 }
             }
-            return true;
         }
-        return false;
+        return ids;
+    }
+
+    /** Whether {@code needle} (lower-case ASCII) is at {@code at} in {@code message}, in any letter case. */
+    private static boolean matchesAt(byte[] message, int at, byte[] needle) {
+        for (int j = 0; j < needle.length; j++) {
+            if ((message[at + j] | 0x20) != (needle[j] | 0x20)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Author author() {

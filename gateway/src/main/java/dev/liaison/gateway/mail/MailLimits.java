@@ -24,6 +24,13 @@ public final class MailLimits {
     public static final int MAX_REFERENCES = 100;
 
     /**
+     * Most Liaison message ids a report's text is searched for ({@link LegacyIncomingMail#liaisonMessageIds}):
+     * the returned header's {@code Message-ID}, {@code In-Reply-To} and {@code References} (at most
+     * {@link #MAX_REFERENCES}) and a receipt's {@code Original-Message-ID}, with room to spare.
+     */
+    public static final int MAX_REPORT_IDS = MAX_REFERENCES + 28;
+
+    /**
      * Longest Message-ID of a correspondent's that is given back in a reply ({@link CorrespondentIds});
      * a longer one stays neutral. RFC 5322 sets no bound; real ids are far shorter. The column's
      * CHECK says the same.

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class MessageIds {
 
     static final String NEUTRAL_DOMAIN = "liaison.invalid";
-    private static final int HASH_CHARS = 26;
+    static final int HASH_CHARS = 26;
     private static final Pattern NEUTRAL = Pattern.compile("[a-z2-7]{" + HASH_CHARS + "}@liaison\\.invalid");
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
@@ -76,9 +76,14 @@ final class MessageIds {
         return out.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Whether {@code id} (without angle brackets) is in the neutral form already. */
+    static boolean isNeutral(String id) {
+        return NEUTRAL.matcher(id).matches();
+    }
+
     /** The neutral form of one id (without angle brackets); an id already neutral is returned as is. */
     static String neutral(String id) {
-        if (NEUTRAL.matcher(id).matches()) {
+        if (isNeutral(id)) {
             return id;
         }
         byte[] digest = sha256(id.getBytes(StandardCharsets.ISO_8859_1));

@@ -198,6 +198,83 @@ class LegacyConversationTest {
         assertEquals(0, folder("blake", "Requests", reply).size());
     }
 
+    /**
+     * A mail server's report (null reverse path, multipart/report) on plain email alex sent names its
+     * Message-ID and is filed in INBOX. Anyone can write an id of the Liaison form: a report naming
+     * one alex never sent, or one another user of this gateway sent, or alex's own past
+     * {@code SENT_ID_MEMORY}, goes to Junk with a warning.
+     */
+    @Test
+    void aReportReachesTheInboxOnlyWhenItNamesAMessageTheUserSentAsPlainEmail() throws Exception {
+        String dora = "dora." + shortId() + "@legacy.example";
+        String subject = "your parcel " + shortId();
+        submit(dora, subject, "Alex");
+        MimeMessage out = arrived(dora, subject);
+        String outward = ((InternetAddress) out.getFrom()[0]).getAddress();
+
+        String bounce = "Undelivered Mail Returned to Sender " + shortId();
+        mxReport(outward, bounce, out.getMessageID());
+        assertEquals(1, folder("INBOX", bounce).size(), "a report on alex's own message");
+
+        String forged = "Delivery failure " + shortId();
+        mxReport(outward, forged, "<abcdefghijklmnopqrstuvwxyz@liaison.invalid>");
+        assertReportInJunk(forged);
+
+        new Administration(gateway.database(), DOMAIN).addUser(Login.of("casey"), "Casey", "casey-pw".toCharArray());
+        String fern = "fern." + shortId() + "@legacy.example";
+        String casey = "from casey " + shortId();
+        submit("casey", fern, casey, "Casey");
+        String caseysId = arrived(fern, casey).getMessageID();
+        String notAlexs = "Returned mail " + shortId();
+        mxReport(outward, notAlexs, caseysId);
+        assertReportInJunk(notAlexs);
+
+        gateway.database().inTransaction(c -> {
+            try (var s = c.prepareStatement("UPDATE mapping.legacy_sent_ids SET sent_at = sent_at - ?::interval"
+                    + " WHERE neutral = ?")) {
+                s.setString(1, dev.liaison.gateway.legacy.delivery.Limits.SENT_ID_MEMORY.plusDays(1).toSeconds() + " seconds");
+                s.setString(2, out.getMessageID().replaceAll("[<>]", ""));
+                assertEquals(1, s.executeUpdate());
+            }
+            return null;
+        });
+        String late = "Late bounce " + shortId();
+        mxReport(outward, late, out.getMessageID());
+        assertReportInJunk(late);
+    }
+
+    private static void assertReportInJunk(String subject) throws Exception {
+        assertEquals(0, folder("INBOX", subject).size(), subject);
+        List<MimeMessage> junk = folder("Junk", subject);
+        assertEquals(1, junk.size(), subject + " in Junk");
+        assertTrue(junk.get(0).getHeader("X-Liaison-Warning")[0].contains("names none of your messages"));
+    }
+
+    /** An RFC 3464 report from a mail server (null reverse path) returning the header of the message {@code id}. */
+    private static void mxReport(String to, String subject, String id) throws Exception {
+        String boundary = "b-" + shortId();
+        String text = "From: Mail Delivery System <MAILER-DAEMON@mx.legacy.example>\r\nTo: " + to + "\r\n"
+                + "Subject: " + subject + "\r\nMessage-ID: <" + shortId() + "@mx.legacy.example>\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"" + boundary + "\"\r\n\r\n"
+                + "--" + boundary + "\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+                + "--" + boundary + "\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.legacy.example\r\n\r\n"
+                + "Final-Recipient: rfc822; nobody@legacy.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n"
+                + "--" + boundary + "\r\nContent-Type: text/rfc822-headers\r\n\r\nSubject: hello\r\nMessage-ID: " + id
+                + "\r\n\r\n--" + boundary + "--\r\n";
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", String.valueOf(gateway.inboundPort()));
+        p.put("mail.smtp.from", "<>");
+        Session session = Session.getInstance(p);
+        Transport.send(new MimeMessage(session, new java.io.ByteArrayInputStream(text.getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII))) {
+            @Override
+            protected void updateMessageID() {
+                // sent as the mail server wrote it
+            }
+        });
+    }
+
     private static void submit(String to, String subject, String name) throws Exception {
         submit("alex", to, subject, name);
     }
