@@ -215,6 +215,7 @@ public final class Gateway implements AutoCloseable {
                 InboundSettings.DEFAULT_IO_THREADS, Limits.DEFAULT, Limits.SenderChecks.DEFAULT), tls.serverContext(),
                 new InboundServices(legacy, legacy, senderDns, Clock.systemUTC(), metrics.inbound()));
         started.push(server);
+        legacy.postmasterProblem().ifPresent(LOG::warn);
         return server;
     }
 

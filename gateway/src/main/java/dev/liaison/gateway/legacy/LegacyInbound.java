@@ -230,6 +230,24 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         return recipient.localPart().equalsIgnoreCase("postmaster") && recipient.domain().equalsIgnoreCase(domain);
     }
 
+    /**
+     * Why the MX would refuse mail to postmaster@ now, said for the administrator's log at start-up;
+     * empty when the configured user takes it. RFC 5321 §4.5.1 asks every mail domain to take it
+     * (bounces, abuse reports), and the setting is optional, so an unset one is said, not refused.
+     */
+    public Optional<String> postmasterProblem() {
+        if (postmaster.isEmpty()) {
+            return Optional.of("postmaster is not set, so the MX refuses mail to postmaster@" + domain
+                    + " (RFC 5321 section 4.5.1 asks every mail domain to take it: bounces, abuse reports);"
+                    + " set postmaster (LIAISON_POSTMASTER) to the login of the user who reads it");
+        }
+        Login login = postmaster.get();
+        return db.inTransaction(c -> postmasterUser(c).isPresent() ? Optional.<String>empty()
+                : Optional.of("postmaster names " + login + ", who is not an active user, so the MX refuses mail to"
+                        + " postmaster@" + domain + " until that user is added (liaison user add " + login
+                        + ") or postmaster names another"));
+    }
+
     /** The configured postmaster, if that user exists and is active. */
     private Optional<Login> postmasterUser(Connection c) {
         return postmaster.filter(login -> users.find(c, login).filter(u -> u.active()).isPresent());

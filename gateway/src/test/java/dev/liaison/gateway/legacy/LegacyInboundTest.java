@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -422,6 +423,18 @@ class LegacyInboundTest {
         String from = gateway.database().inTransaction(c ->
                 new LegacyCorrespondents(DOMAIN).ofRelationship(c, id).orElseThrow().outwardAlias().address().toString());
         assertEquals(published, from, "the stranger knows that address; no new one is handed out");
+    }
+
+    @Test
+    void theAdministratorIsToldWhenMailToThePostmasterWouldBeRefused() {
+        // only the postmaster setting and the user table matter here: the other parts are never asked
+        java.util.function.Function<Optional<Login>, Optional<String>> problem = postmaster -> new LegacyInbound(
+                gateway.database(), null, null, null, DOMAIN, postmaster, java.time.Clock.systemUTC()).postmasterProblem();
+        assertEquals(Optional.empty(), problem.apply(Optional.of(Login.of("sam"))), "sam is an active user");
+        String unset = problem.apply(Optional.empty()).orElseThrow();
+        assertTrue(unset.startsWith("postmaster is not set") && unset.contains("postmaster@" + DOMAIN), unset);
+        String missing = problem.apply(Optional.of(Login.of("nobody"))).orElseThrow();
+        assertTrue(missing.contains("nobody") && missing.contains("liaison user add nobody"), missing);
     }
 
     @Test
