@@ -1,0 +1,131 @@
+package dev.liaison.gateway;
+
+import dev.liaison.gateway.transport.Limits;
+import dev.liaison.gateway.transport.TestClock;
+import dev.liaison.imap.delivery.Delivered;
+import dev.liaison.imap.delivery.Delivery;
+import dev.liaison.imap.server.ImapService;
+import dev.liaison.imap.store.PostgresMailboxDelivery;
+import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.database.Schema;
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The gateway forgets its retry memories once no retry can come, a bounded amount per pass, and a
+ * memory that cannot be pruned stops neither the others nor the timer. Before, imap.delivery (and
+ * the other memories) only grew.
+ */
+@ParameterizedClass
+@MethodSource("dev.liaison.mapping.database.TestPostgres#available")
+class BookkeepingTest {
+
+    private static final int PER_PASS = Bookkeeping.BATCHES_PER_PASS * Limits.PRUNE_BATCH;
+
+    @Parameter
+    TestPostgres postgres;
+
+    private Database db;
+    private final TestClock clock = new TestClock();
+    private final PostgresMailboxDelivery mailboxes = new PostgresMailboxDelivery(clock);
+
+    @BeforeEach
+    void open() {
+        db = postgres.freshDatabase();
+        db.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    @Test
+    void deliveryIdsOlderThanTheRetentionAreForgottenABoundedNumberPerPass() throws Exception {
+        assertEquals(Limits.DEDUPLICATION_RETENTION, Bookkeeping.DELIVERY_IDS, "longer than any sender retries");
+        execute("INSERT INTO imap.delivery (delivery_id, mailbox_id, uid, delivered_at) SELECT 'old-' || n, 1, n,"
+                + " now() - interval '9 days' FROM generate_series(1, " + (PER_PASS + 500) + ") AS n");
+        assertFalse(deliver("young").duplicate());
+        execute("UPDATE imap.delivery SET delivered_at = now() - interval '7 days' WHERE delivery_id = 'young'");
+        Bookkeeping bookkeeping = new Bookkeeping(db, mailboxes, clock);
+
+        bookkeeping.forgetWhenDue();
+        assertEquals(500 + 1, deliveryIds(), "at most " + PER_PASS + " rows in one pass");
+        bookkeeping.forgetWhenDue();
+        assertEquals(1, deliveryIds(), "the rest at the next tick: more were left");
+
+        assertTrue(deliver("young").duplicate(), "a retry inside the retention is still recognised");
+        execute("INSERT INTO imap.delivery (delivery_id, mailbox_id, uid, delivered_at)"
+                + " VALUES ('late', 1, 1, now() - interval '9 days')");
+        bookkeeping.forgetWhenDue();
+        assertEquals(2, deliveryIds(), "nothing was left: the next pass is an hour away");
+        clock.advance(Bookkeeping.PASS_INTERVAL);
+        bookkeeping.forgetWhenDue();
+        assertEquals(1, deliveryIds());
+    }
+
+    @Test
+    void aMemoryThatCannotBeForgottenIsTriedAgainLaterAndStopsNoOther() throws Exception {
+        execute("INSERT INTO imap.delivery (delivery_id, mailbox_id, uid, delivered_at)"
+                + " VALUES ('old', 1, 1, now() - interval '9 days')");
+        AtomicInteger attempts = new AtomicInteger();
+        Bookkeeping bookkeeping = new Bookkeeping(db, List.of(
+                new Bookkeeping.Memory("a broken memory", Duration.ofDays(1), (c, before, max) -> {
+                    attempts.incrementAndGet();
+                    throw new SQLException("relation \"broken\" does not exist");
+                }),
+                new Bookkeeping.Memory("delivery ids", Bookkeeping.DELIVERY_IDS, mailboxes::forget)), clock);
+
+        bookkeeping.forgetWhenDue(); // does not throw
+        assertEquals(0, deliveryIds(), "the next memory was still pruned");
+        clock.advance(Bookkeeping.PASS_INTERVAL);
+        bookkeeping.forgetWhenDue();
+        assertEquals(2, attempts.get(), "the failed one is tried again at the next pass");
+    }
+
+    private Delivered deliver(String id) throws Exception {
+        byte[] message = ("Subject: " + id + "\r\n\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII);
+        return db.inTransaction(c -> mailboxes.deliver(c, new Delivery(id, "carol", "INBOX", message, false,
+                Instant.now())));
+    }
+
+    private long deliveryIds() throws SQLException {
+        return count("SELECT count(*) FROM imap.delivery");
+    }
+
+    private void execute(String sql) throws SQLException {
+        db.inAutocommit(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute(sql);
+            }
+            return null;
+        });
+    }
+
+    private long count(String sql) throws SQLException {
+        return db.inTransaction(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+}
