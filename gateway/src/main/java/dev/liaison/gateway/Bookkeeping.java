@@ -1,5 +1,6 @@
 package dev.liaison.gateway;
 
+import dev.liaison.gateway.submission.SubmittedMessages;
 import dev.liaison.gateway.transport.Limits;
 import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.mapping.database.Database;
@@ -57,9 +58,16 @@ public final class Bookkeeping {
     private final Clock clock;
     private Instant nextPass = Instant.MIN;
 
-    /** @param clock the real time: rows are stamped by the database's clock */
-    public Bookkeeping(Database db, MailboxDelivery mailboxes, Clock clock) {
-        this(db, List.of(new Memory("delivery ids (imap.delivery)", DELIVERY_IDS, mailboxes::forget)), clock);
+    /**
+     * @param relayExpiry how long queued mail is retried ({@code relay.expiry}): what a submission's
+     *                    memory must outlive ({@link SubmittedMessages#retention})
+     * @param clock       the real time: rows are stamped by the database's clock
+     */
+    public Bookkeeping(Database db, MailboxDelivery mailboxes, Duration relayExpiry, Clock clock) {
+        this(db, List.of(
+                new Memory("delivery ids (imap.delivery)", DELIVERY_IDS, mailboxes::forget),
+                new Memory("submitted messages (relay.submitted_messages)", SubmittedMessages.retention(relayExpiry),
+                        new SubmittedMessages()::forget)), clock);
     }
 
     Bookkeeping(Database db, List<Memory> memories, Clock clock) {

@@ -176,7 +176,8 @@ public final class Gateway implements AutoCloseable {
                     new EnvelopePoster(peerTrust,
                             configuration.privateDestinations()),
                     relay.undeliverableNotices()));
-            Bookkeeping bookkeeping = new Bookkeeping(database, mailboxes, Clock.systemUTC());
+            Bookkeeping bookkeeping = new Bookkeeping(database, mailboxes, configuration.relayExpiry(),
+                    Clock.systemUTC());
             started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL, bookkeeping::forgetWhenDue));
             LegacyDelivery legacyDelivery = LegacyDelivery.open(LegacyDeliverySettings.from(configuration, relay.delivery()),
                     database, KeyEncryptionKey.loadOrCreate(configuration.dataDir()), mailboxes);

@@ -1,11 +1,13 @@
 package dev.liaison.gateway;
 
+import dev.liaison.gateway.submission.SubmittedMessages;
 import dev.liaison.gateway.transport.Limits;
 import dev.liaison.gateway.transport.TestClock;
 import dev.liaison.imap.delivery.Delivered;
 import dev.liaison.imap.delivery.Delivery;
 import dev.liaison.imap.server.ImapService;
 import dev.liaison.imap.store.PostgresMailboxDelivery;
+import dev.liaison.mapping.MappingSchema;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.database.Schema;
 import dev.liaison.mapping.database.TestPostgres;
@@ -38,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MethodSource("dev.liaison.mapping.database.TestPostgres#available")
 class BookkeepingTest {
 
+    private static final Duration EXPIRY = Duration.ofDays(5);
     private static final int PER_PASS = Bookkeeping.BATCHES_PER_PASS * Limits.PRUNE_BATCH;
 
     @Parameter
@@ -50,7 +53,9 @@ class BookkeepingTest {
     @BeforeEach
     void open() {
         db = postgres.freshDatabase();
+        db.migrate(MappingSchema.SCHEMA);
         db.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
+        Relay.migrate(db);
     }
 
     @AfterEach
@@ -65,7 +70,7 @@ class BookkeepingTest {
                 + " now() - interval '9 days' FROM generate_series(1, " + (PER_PASS + 500) + ") AS n");
         assertFalse(deliver("young").duplicate());
         execute("UPDATE imap.delivery SET delivered_at = now() - interval '7 days' WHERE delivery_id = 'young'");
-        Bookkeeping bookkeeping = new Bookkeeping(db, mailboxes, clock);
+        Bookkeeping bookkeeping = new Bookkeeping(db, mailboxes, EXPIRY, clock);
 
         bookkeeping.forgetWhenDue();
         assertEquals(500 + 1, deliveryIds(), "at most " + PER_PASS + " rows in one pass");
@@ -80,6 +85,26 @@ class BookkeepingTest {
         clock.advance(Bookkeeping.PASS_INTERVAL);
         bookkeeping.forgetWhenDue();
         assertEquals(1, deliveryIds());
+    }
+
+    /**
+     * A submitted message's row outlives every memory of what was delivered under its key: plain
+     * email's queue row lives until the relay's expiry and then 8 days more.
+     */
+    @Test
+    void submittedMessagesAreForgottenAfterTheQueuesForgetTheirDeliveries() throws Exception {
+        Duration retention = SubmittedMessages.retention(EXPIRY);
+        assertTrue(retention.compareTo(EXPIRY.plus(Limits.DEDUPLICATION_RETENTION)) > 0, retention.toString());
+        assertTrue(retention.compareTo(Bookkeeping.DELIVERY_IDS) > 0, retention.toString());
+        execute("INSERT INTO relay.submitted_messages (submission_key, digest, submitted_at) SELECT 'old-' || n,"
+                + " sha256(n::text::bytea), now() - interval '" + retention.plusDays(1).toDays() + " days'"
+                + " FROM generate_series(1, 3) AS n");
+        execute("INSERT INTO relay.submitted_messages (submission_key, digest, submitted_at) VALUES ('young',"
+                + " sha256('young'), now() - interval '" + retention.minusDays(1).toDays() + " days')");
+
+        new Bookkeeping(db, mailboxes, EXPIRY, clock).forgetWhenDue();
+        assertEquals(1, count("SELECT count(*) FROM relay.submitted_messages WHERE submission_key = 'young'"));
+        assertEquals(1, count("SELECT count(*) FROM relay.submitted_messages"), "the old ones are forgotten");
     }
 
     @Test
