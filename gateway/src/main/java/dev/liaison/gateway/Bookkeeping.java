@@ -1,8 +1,10 @@
 package dev.liaison.gateway;
 
+import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.submission.SubmittedMessages;
 import dev.liaison.gateway.transport.Limits;
 import dev.liaison.imap.delivery.MailboxDelivery;
+import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
 import dev.liaison.mapping.database.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +17,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Forgets what the gateway remembers only to recognise a retry, once no retry can come any more, so
- * that no table grows with every message for good. Each memory is kept longer than the retries it
+ * Forgets what the gateway remembers only to recognise a retry, once no retry can come any more, and
+ * correspondents' Message-IDs once a reply to them is unlikely, so that no table grows with every
+ * message for good. Each memory is kept longer than the retries it
  * recognises (see each {@link Memory}'s retention); its owner deletes the old rows oldest first, by an
  * index, in batches of {@link Limits#PRUNE_BATCH} (short transactions, never a long lock).
  *
@@ -67,7 +70,10 @@ public final class Bookkeeping {
         this(db, List.of(
                 new Memory("delivery ids (imap.delivery)", DELIVERY_IDS, mailboxes::forget),
                 new Memory("submitted messages (relay.submitted_messages)", SubmittedMessages.retention(relayExpiry),
-                        new SubmittedMessages()::forget)), clock);
+                        new SubmittedMessages()::forget),
+                new Memory("received Message-IDs (mapping.legacy_received_ids)",
+                        LegacyCorrespondents.RECEIVED_ID_RETENTION, new LegacyCorrespondentStore()::forgetReceivedIds)),
+                clock);
     }
 
     Bookkeeping(Database db, List<Memory> memories, Clock clock) {
@@ -87,8 +93,8 @@ public final class Bookkeeping {
             try {
                 more |= forget(memory, now, BATCHES_PER_PASS);
             } catch (SQLException | RuntimeException e) {
-                LOG.warn("Forgetting old {} failed ({}); the rest goes on, tried again in {}", memory.what(),
-                        e.getMessage(), PASS_INTERVAL);
+                LOG.warn("Forgetting old {} failed ({}); the rest goes on, tried again in an hour", memory.what(),
+                        e.getMessage());
             }
         }
         nextPass = more ? now : now.plus(PASS_INTERVAL); // a long history: the next tick goes on with it
@@ -107,7 +113,7 @@ public final class Bookkeeping {
             }
         }
         if (forgotten > 0) {
-            LOG.info("Forgot {} {} older than {}", forgotten, memory.what(), memory.retention());
+            LOG.info("Forgot {} {} older than {} days", forgotten, memory.what(), memory.retention().toDays());
         }
         return batch == Limits.PRUNE_BATCH;
     }

@@ -1,5 +1,6 @@
 package dev.liaison.gateway;
 
+import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.submission.SubmittedMessages;
 import dev.liaison.gateway.transport.Limits;
 import dev.liaison.gateway.transport.TestClock;
@@ -105,6 +106,21 @@ class BookkeepingTest {
         new Bookkeeping(db, mailboxes, EXPIRY, clock).forgetWhenDue();
         assertEquals(1, count("SELECT count(*) FROM relay.submitted_messages WHERE submission_key = 'young'"));
         assertEquals(1, count("SELECT count(*) FROM relay.submitted_messages"), "the old ones are forgotten");
+    }
+
+    @Test
+    void correspondentsMessageIdsAreForgottenAfterAYear() throws Exception {
+        assertEquals(Duration.ofDays(365), LegacyCorrespondents.RECEIVED_ID_RETENTION);
+        execute("INSERT INTO mapping.users (login, display_name, password_hash, state) VALUES ('alex', 'Alex', 'x', 'active')");
+        execute("INSERT INTO mapping.relationships (user_id, peer_name, state, protocol_state, state_version)"
+                + " SELECT id, 'Kim', 'active', '', 1 FROM mapping.users");
+        execute("INSERT INTO mapping.legacy_received_ids (relationship_id, neutral, original, received_at)"
+                + " SELECT id, 'old', 'old@mail.example', now() - interval '366 days' FROM mapping.relationships"
+                + " UNION ALL SELECT id, 'young', 'young@mail.example', now() - interval '364 days' FROM mapping.relationships");
+
+        new Bookkeeping(db, mailboxes, EXPIRY, clock).forgetWhenDue();
+        assertEquals(1, count("SELECT count(*) FROM mapping.legacy_received_ids WHERE neutral = 'young'"));
+        assertEquals(1, count("SELECT count(*) FROM mapping.legacy_received_ids"), "the old one is forgotten");
     }
 
     @Test
