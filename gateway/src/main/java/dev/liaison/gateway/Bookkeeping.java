@@ -19,9 +19,9 @@ import java.util.List;
 /**
  * Forgets what the gateway remembers only to recognise a retry, once no retry can come any more, and
  * correspondents' Message-IDs once a reply to them is unlikely, so that no table grows with every
- * message for good. Each memory is kept longer than the retries it
- * recognises (see each {@link Memory}'s retention); its owner deletes the old rows oldest first, by an
- * index, in batches of {@link Limits#PRUNE_BATCH} (short transactions, never a long lock).
+ * message for good. Each memory is kept longer than what it must recognise (each {@link Memory}'s
+ * retention says why); its owner deletes the old rows oldest first, found by an index, in batches of
+ * {@link Limits#PRUNE_BATCH} (short transactions, never a long lock on a large table).
  *
  * <p>Runs on the relay's keep-alive timer ({@code AddressKeepAlive}, every minute), a pass at most
  * every {@link #PASS_INTERVAL}, at most {@link #BATCHES_PER_PASS} batches per memory per pass: a long
