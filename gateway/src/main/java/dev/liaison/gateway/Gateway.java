@@ -85,7 +85,10 @@ public final class Gateway implements AutoCloseable {
      * connection while staying far below PostgreSQL's default of 100.
      */
     private static final int POOL_SIZE = 40;
-    /** How often key rotation and quiet relationships' address refreshes are checked. */
+    /**
+     * How often key rotation and quiet relationships' address refreshes are checked, and whether old
+     * bookkeeping is due to be forgotten ({@link Bookkeeping}).
+     */
     private static final Duration KEEP_ALIVE_INTERVAL = Duration.ofMinutes(1);
 
     private final Configuration configuration;
@@ -173,7 +176,9 @@ public final class Gateway implements AutoCloseable {
                     new EnvelopePoster(peerTrust,
                             configuration.privateDestinations()),
                     relay.undeliverableNotices()));
-            started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL));
+            Bookkeeping bookkeeping = new Bookkeeping(database, mailboxes, configuration.relayExpiry(),
+                    Clock.systemUTC());
+            started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL, bookkeeping::forgetWhenDue));
             LegacyDelivery legacyDelivery = LegacyDelivery.open(LegacyDeliverySettings.from(configuration, relay.delivery()),
                     database, KeyEncryptionKey.loadOrCreate(configuration.dataDir()), mailboxes);
             started.push(legacyDelivery.start()); // even when off: queued rows still expire and bounce

@@ -25,6 +25,7 @@ import dev.liaison.mapping.relationship.RelationshipStore;
 import dev.liaison.mapping.user.Login;
 
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,6 +44,16 @@ import java.util.Optional;
 public final class LegacyCorrespondents {
 
     private static final byte[] NO_PROTOCOL_STATE = new byte[0];
+
+    /**
+     * How long a correspondent's Message-ID is remembered for threading a reply
+     * ({@code mapping.legacy_received_ids}, forgotten by {@code gateway.Bookkeeping}): a year, far
+     * longer than nearly every reply takes; a reply to older mail still goes, its {@code In-Reply-To}
+     * naming that message by its neutral id, so the correspondent's client may not thread it. A row is
+     * about 100 octets: a year of a busy user's plain email is a few megabytes, where kept with the
+     * relationship it grew for as long as the correspondence lasted.
+     */
+    public static final Duration RECEIVED_ID_RETENTION = Duration.ofDays(365);
 
     private final String domain;
     private final LegacyFrom defaultFrom;

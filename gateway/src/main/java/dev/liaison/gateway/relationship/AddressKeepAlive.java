@@ -54,7 +54,24 @@ public final class AddressKeepAlive implements AutoCloseable {
     }
 
     public AddressKeepAlive start(Duration every) {
-        timer.scheduleWithFixedDelay(this::runQuietly, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return start(every, () -> { });
+    }
+
+    /**
+     * As {@link #start(Duration)}, running {@code housekeeping} after every pass on the same timer:
+     * the gateway's other periodic chores (forgetting bookkeeping past its retention) need no thread
+     * of their own. It runs whether or not the pass failed; if it throws, that is logged, and the
+     * timer goes on (an exception out of a scheduled task would cancel every later run).
+     */
+    public AddressKeepAlive start(Duration every, Runnable housekeeping) {
+        timer.scheduleWithFixedDelay(() -> {
+            runQuietly();
+            try {
+                housekeeping.run();
+            } catch (RuntimeException e) {
+                LOG.warn("periodic housekeeping failed, will retry: {}", e.getMessage());
+            }
+        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 

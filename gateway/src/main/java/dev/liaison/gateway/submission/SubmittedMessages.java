@@ -1,10 +1,15 @@
 package dev.liaison.gateway.submission;
 
+import dev.liaison.gateway.transport.Limits;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -27,10 +32,24 @@ import java.util.HexFormat;
  * again; that is a duplicate, which the recipient sees, where the other choice would lose a message
  * no one sees.
  *
+ * <p>A row is kept for {@link #retention} after the last message taken under its key, then forgotten
+ * ({@link #forget}): the next message under that id is a first message again.
+ *
  * <p>Works in the caller's transaction. Concurrent first submissions under one key are ordered by
  * the row's primary key: the second waits for the first transaction and then reads its digest.
  */
-final class SubmittedMessages {
+public final class SubmittedMessages {
+
+    /**
+     * Forgets a batch: found oldest first through {@code submitted_messages_submitted_at}, deleted by
+     * row address, so a batch reads only the rows it deletes. A row moved meanwhile (another message
+     * taken under its key) is not deleted: its new version has another address.
+     */
+    static final String FORGET = "DELETE FROM relay.submitted_messages WHERE ctid = ANY (ARRAY(SELECT ctid"
+            + " FROM relay.submitted_messages WHERE submitted_at < ? ORDER BY submitted_at LIMIT ?))";
+
+    /** A week more than the memories the row must outlive: for a prune or an expiry sweep that runs late. */
+    private static final Duration SLACK = Duration.ofDays(7);
 
     /**
      * The key a submission is delivered under, and whether the message was taken before: a retry of
@@ -60,9 +79,48 @@ final class SubmittedMessages {
                 if (!rs.next()) {
                     throw new SQLException("submitted message " + key + " neither inserted nor found");
                 }
-                return Arrays.equals(rs.getBytes(1), digest) ? new Taken(key, true)
-                        : new Taken(anotherMessage(key, digest), false);
+                if (Arrays.equals(rs.getBytes(1), digest)) {
+                    return new Taken(key, true);
+                }
             }
+        }
+        touch(c, key);
+        return new Taken(anotherMessage(key, digest), false);
+    }
+
+    /**
+     * Another message under {@code key}: the row is kept for {@link #retention} from now, for its
+     * retries must still be told from the first message (forgotten, the retry would get the plain key
+     * and be delivered again).
+     */
+    private static void touch(Connection c, String key) throws SQLException {
+        try (var update = c.prepareStatement("UPDATE relay.submitted_messages SET submitted_at = now()"
+                + " WHERE submission_key = ?")) {
+            update.setString(1, key);
+            update.executeUpdate();
+        }
+    }
+
+    /**
+     * How long a row is kept after the last message taken under its key. It must outlive every
+     * memory of a delivery made under the key: forgotten first, the next message that reuses the id
+     * would get the plain key, be taken for a retry of the forgotten one by whatever still remembers
+     * it, and be answered {@code 250} and dropped. Those memories are delivery ids ({@code imap.delivery})
+     * and relayed submissions ({@code relay.sent_messages}), both {@link Limits#DEDUPLICATION_RETENTION},
+     * and plain email's queue rows ({@code legacy.outbound}: until delivered or expired after
+     * {@code relayExpiry}, then {@link Limits#DEDUPLICATION_RETENTION} more); plus {@link #SLACK}.
+     * 20 days with the default expiry of 5 days; a client's retry (within days) is recognised all along.
+     */
+    public static Duration retention(Duration relayExpiry) {
+        return relayExpiry.plus(Limits.DEDUPLICATION_RETENTION).plus(SLACK);
+    }
+
+    /** Forgets at most {@code max} rows last taken before {@code before}, oldest first; returns how many. */
+    public int forget(Connection c, Instant before, int max) throws SQLException {
+        try (var delete = c.prepareStatement(FORGET)) {
+            delete.setTimestamp(1, Timestamp.from(before));
+            delete.setInt(2, max);
+            return delete.executeUpdate();
         }
     }
 

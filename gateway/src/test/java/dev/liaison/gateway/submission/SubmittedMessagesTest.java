@@ -8,6 +8,12 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +32,9 @@ class SubmittedMessagesTest {
     private static final String KEY = SubmissionRouter.submissionKey("alex", "<id@alex.test>");
     private static final byte[] FIRST = digest("first message");
     private static final byte[] OTHER = digest("another message");
+
+    /** With the default relay.expiry of 5 days. */
+    private static final Duration RETENTION = SubmittedMessages.retention(Duration.ofDays(5));
 
     private final SubmittedMessages submitted = new SubmittedMessages();
 
@@ -93,6 +102,90 @@ class SubmittedMessagesTest {
             first.commit();
             assertEquals(SubmittedMessages.anotherMessage(KEY, OTHER), second.get(10, TimeUnit.SECONDS));
         }
+    }
+
+    /**
+     * Rows are forgotten once older than the retention, in batches; a younger one still tells a
+     * retry from another message. Before, rows were kept for good.
+     */
+    @Test
+    void rowsOlderThanTheRetentionAreForgottenInBatchesYoungerOnesStillRecogniseARetry() throws Exception {
+        String young = SubmissionRouter.submissionKey("alex", "<young@alex.test>");
+        try (Database db = database()) {
+            for (String key : new String[] {"old-1", "old-2", "old-3", young}) {
+                db.inTransaction(c -> submitted.take(c, key, FIRST));
+            }
+            execute(db, "UPDATE relay.submitted_messages SET submitted_at = now() - interval '21 days'"
+                    + " WHERE submission_key LIKE 'old-%'");
+            execute(db, "UPDATE relay.submitted_messages SET submitted_at = now() - interval '19 days'"
+                    + " WHERE submission_key = '" + young + "'");
+            Instant before = Instant.now().minus(RETENTION);
+
+            assertEquals(2, forget(db, before, 2), "at most a batch");
+            assertEquals(1, forget(db, before, 2));
+            assertEquals(0, forget(db, before, 2));
+            assertTrue(db.inTransaction(c -> submitted.take(c, young, FIRST)).before(), "a retry inside the retention");
+            assertEquals(SubmittedMessages.anotherMessage(young, OTHER),
+                    db.inTransaction(c -> submitted.take(c, young, OTHER)).key(), "another message inside it");
+            SubmittedMessages.Taken again = db.inTransaction(c -> submitted.take(c, "old-1", OTHER));
+            assertEquals(new SubmittedMessages.Taken("old-1", false), again, "a forgotten key is a first message again");
+        }
+    }
+
+    /**
+     * Another message under an id keeps the row for the whole retention from then on: its own retries
+     * must still be told from the first message, though the first was long ago.
+     */
+    @Test
+    void anotherMessageUnderAnOldIdKeepsTheRowForItsOwnRetries() throws Exception {
+        try (Database db = database()) {
+            db.inTransaction(c -> submitted.take(c, KEY, FIRST));
+            execute(db, "UPDATE relay.submitted_messages SET submitted_at = now() - interval '19 days'");
+            String other = db.inTransaction(c -> submitted.take(c, KEY, OTHER)).key();
+
+            assertEquals(0, forget(db, Instant.now().minus(Duration.ofDays(18)), 10),
+                    "the other message renewed the row");
+            assertEquals(other, db.inTransaction(c -> submitted.take(c, KEY, OTHER)).key(),
+                    "a retry of the other message is still that message");
+        }
+    }
+
+    /** A batch reads the rows it deletes, not the whole table. */
+    @Test
+    void oldRowsAreFoundByAnIndexNotAScanOfEverySubmission() throws Exception {
+        try (Database db = database()) {
+            execute(db, "INSERT INTO relay.submitted_messages (submission_key, digest, submitted_at) SELECT 'k-' || n,"
+                    + " sha256(n::text::bytea), now() - (n || ' minutes')::interval FROM generate_series(1, 40000) AS n");
+            execute(db, "ANALYZE relay.submitted_messages");
+            String plan = db.inTransaction(c -> {
+                StringBuilder lines = new StringBuilder();
+                try (var s = c.prepareStatement("EXPLAIN " + SubmittedMessages.FORGET)) {
+                    s.setTimestamp(1, Timestamp.from(Instant.now().minus(RETENTION)));
+                    s.setInt(2, 1000);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            lines.append(rs.getString(1)).append('\n');
+                        }
+                    }
+                }
+                return lines.toString();
+            });
+            assertTrue(plan.contains("submitted_messages_submitted_at"), "found through the index:\n" + plan);
+            assertFalse(plan.contains("Seq Scan"), "no table scan:\n" + plan);
+        }
+    }
+
+    private int forget(Database db, Instant before, int max) throws SQLException {
+        return db.inTransaction(c -> submitted.forget(c, before, max));
+    }
+
+    private static void execute(Database db, String sql) throws SQLException {
+        db.inAutocommit(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute(sql);
+            }
+            return null;
+        });
     }
 
     private static Database database() {

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * One message to file into one user's folder.
  *
- * @param deliveryId   the idempotency key: the same id is filed at most once, ever (1..200 characters)
+ * @param deliveryId   the idempotency key: the same id is filed at most once until the caller forgets it
+ *                     ({@link MailboxDelivery#forget}; 1..200 characters)
  * @param owner        the mailbox owner, exactly as the {@code ImapAuthenticator} names the user
  * @param folder       the folder name, e.g. {@code INBOX} or {@code Sent}; "." separates levels (the IMAP hierarchy delimiter)
  * @param message      the RFC 5322 message, CRLF line endings, at most {@link Limits#MESSAGE_OCTETS}

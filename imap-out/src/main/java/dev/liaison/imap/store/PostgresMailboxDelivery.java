@@ -20,7 +20,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -60,6 +62,9 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
             + " CASE WHEN row.uid IS NOT NULL THEN pg_notify(?, ? || box.id || ? || row.uid || ':' || row.modseq || ?)"
             + " END AS announced FROM box LEFT JOIN row ON true";
 
+    static final String FORGET = "DELETE FROM imap.delivery WHERE ctid = ANY (ARRAY(SELECT ctid FROM imap.delivery"
+            + " WHERE delivered_at < ? ORDER BY delivered_at LIMIT ?))";
+
     private final Clock clock;
 
     public PostgresMailboxDelivery(Clock clock) {
@@ -91,6 +96,21 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
                     + delivery.deliveryId() + " was recorded concurrently but its record is gone"));
         }
         return new Delivered(done.mailbox().getUidValidity().asLong(), done.uid().getAsLong(), false);
+    }
+
+    /**
+     * Oldest first through {@code delivery_delivered_at}, deleted by their row addresses: a batch reads
+     * only the rows it deletes (an {@code IN} on the key is joined by a scan of the whole table while
+     * the table is small enough for the planner to prefer it). Rows are never updated, so an address
+     * read in the same statement still names its row.
+     */
+    @Override
+    public int forget(Connection c, Instant before, int max) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(FORGET)) {
+            s.setTimestamp(1, Timestamp.from(before));
+            s.setInt(2, max);
+            return s.executeUpdate();
+        }
     }
 
     /** The folder a delivery went to, and its message's UID unless a concurrent attempt won. */

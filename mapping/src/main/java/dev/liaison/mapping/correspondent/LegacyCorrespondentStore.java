@@ -24,6 +24,9 @@ public final class LegacyCorrespondentStore {
 
     private static final String COLUMNS = "relationship_id, user_id, address, via_alias, upgraded_at, created_at,"
             + " offered_invitation";
+    /** {@link #forgetReceivedIds}' statement. */
+    static final String FORGET_RECEIVED_IDS = "DELETE FROM mapping.legacy_received_ids WHERE ctid = ANY (ARRAY(SELECT"
+            + " ctid FROM mapping.legacy_received_ids WHERE received_at < ? ORDER BY received_at LIMIT ?))";
     /** Longest invitation kept; a longer header is no invitation of ours. */
     public static final int MAX_OFFER_LENGTH = 8192;
 
@@ -184,6 +187,22 @@ public final class LegacyCorrespondentStore {
             return found;
         } catch (SQLException e) {
             throw SqlStates.unexpected("looking up Message-IDs received by user " + ownerId, e);
+        }
+    }
+
+    /**
+     * Forgets at most {@code max} of the ids received before {@code before}, oldest first; returns how
+     * many. Found through {@code legacy_received_ids_received_at} and deleted by row address, so a batch
+     * reads only the rows it deletes (rows are never updated: an address read in the statement still
+     * names its row). A reply to such a message still goes; its id is given back neutral.
+     */
+    public int forgetReceivedIds(Connection c, Instant before, int max) {
+        try (PreparedStatement ps = c.prepareStatement(FORGET_RECEIVED_IDS)) {
+            ps.setTimestamp(1, Timestamp.from(before));
+            ps.setInt(2, max);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("forgetting Message-IDs received before " + before, e);
         }
     }
 

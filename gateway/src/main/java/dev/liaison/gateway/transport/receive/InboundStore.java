@@ -286,11 +286,16 @@ public final class InboundStore {
     public record Backlog(long pending, long quarantined) {
     }
 
-    /** Forgets processed ids older than the retention; returns how many. Quarantined rows stay. */
-    public int prune(Connection c, Duration retention) throws SQLException {
-        try (var s = c.prepareStatement("DELETE FROM transport.inbound WHERE state IN ('done', 'discarded')"
-                + " AND finished_at < ?")) {
+    /**
+     * Forgets at most {@code max} processed ids older than the retention, oldest first (found through
+     * {@code inbound_finished}); returns how many. Quarantined rows stay. A batch, not everything at
+     * once: after a gateway was down for days, days of ids pass the retention together.
+     */
+    public int prune(Connection c, Duration retention, int max) throws SQLException {
+        try (var s = c.prepareStatement("DELETE FROM transport.inbound WHERE id IN (SELECT id FROM transport.inbound"
+                + " WHERE state IN ('done', 'discarded') AND finished_at < ? ORDER BY finished_at LIMIT ?)")) {
             s.setObject(1, time(clock.instant().minus(retention)));
+            s.setInt(2, max);
             return s.executeUpdate();
         }
     }

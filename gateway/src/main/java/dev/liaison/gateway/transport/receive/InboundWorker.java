@@ -33,6 +33,7 @@ public final class InboundWorker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundWorker.class);
     private static final Duration PRUNE_INTERVAL = Duration.ofHours(1);
+    private static final int PRUNE_BATCHES_PER_PASS = 10;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Database database;
@@ -151,13 +152,27 @@ public final class InboundWorker implements AutoCloseable {
         return quarantined;
     }
 
+    /**
+     * Deletes processed ids past their retention, in short transactions, at most
+     * {@link #PRUNE_BATCHES_PER_PASS} per pass (as the delivery worker prunes its queue): a long
+     * history is worked off a pass per poll interval between envelopes, not in one long delete.
+     */
     private void pruneWhenDue() {
         Instant now = settings.clock().instant();
         if (now.isBefore(nextPrune)) {
             return;
         }
-        nextPrune = now.plus(PRUNE_INTERVAL);
-        int pruned = database.inTransaction(c -> store.prune(c, Limits.DEDUPLICATION_RETENTION));
+        nextPrune = now.plus(PRUNE_INTERVAL); // also when the pass fails: not tried again on every loop
+        int pruned = 0;
+        int batch = 0;
+        for (int i = 0; i < PRUNE_BATCHES_PER_PASS && running; i++) {
+            batch = database.inTransaction(c -> store.prune(c, Limits.DEDUPLICATION_RETENTION, Limits.PRUNE_BATCH));
+            pruned += batch;
+            if (batch < Limits.PRUNE_BATCH) {
+                break;
+            }
+        }
+        nextPrune = now.plus(batch == Limits.PRUNE_BATCH ? settings.pollInterval() : PRUNE_INTERVAL);
         if (pruned > 0) {
             LOG.info("Forgot {} processed inbound envelope ids older than {}", pruned, Limits.DEDUPLICATION_RETENTION);
         }

@@ -3,6 +3,9 @@ package dev.liaison.gateway.legacy.delivery;
 import dev.liaison.gateway.Liaison;
 import dev.liaison.gateway.keys.KeyEncryptionKey;
 import dev.liaison.gateway.transport.send.DeliverySettings;
+import dev.liaison.imap.delivery.Delivered;
+import dev.liaison.imap.delivery.Delivery;
+import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.database.DatabaseLocation;
 import dev.liaison.mapping.database.PoolSettings;
@@ -14,7 +17,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,8 +47,16 @@ class DnsCommandTest {
             LegacyDelivery legacy = LegacyDelivery.open(new LegacyDeliverySettings("alex.example",
                     new LegacyRoute.DirectMx(), "liaison", DeliverySettings.defaults(),
                     javax.net.ssl.SSLContext.getDefault(), d -> List.of()), database,
-                    KeyEncryptionKey.loadOrCreate(dir), (c, d) -> {
-                        throw new AssertionError("no delivery expected");
+                    KeyEncryptionKey.loadOrCreate(dir), new MailboxDelivery() {
+                        @Override
+                        public Delivered deliver(Connection c, Delivery d) {
+                            throw new AssertionError("no delivery expected");
+                        }
+
+                        @Override
+                        public int forget(Connection c, Instant before, int max) {
+                            throw new AssertionError("no delivery expected");
+                        }
                     });
             assertEquals(legacy.dkimKey().record(), DnsRecordsTest.joinedTxt(dkim.substring(dkim.indexOf("IN TXT") + 7)));
         }

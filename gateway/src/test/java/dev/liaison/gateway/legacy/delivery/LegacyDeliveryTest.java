@@ -11,7 +11,9 @@ import dev.liaison.gateway.transport.send.DeliverySettings;
 import dev.liaison.gateway.transport.send.DeliveryWorker;
 import dev.liaison.gateway.transport.send.OutboundStatus;
 import dev.liaison.gateway.transport.EnvelopeId;
+import dev.liaison.imap.delivery.Delivered;
 import dev.liaison.imap.delivery.Delivery;
+import dev.liaison.imap.delivery.DeliveryException;
 import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.imap.server.ImapService;
 import dev.liaison.imap.store.PostgresMailboxDelivery;
@@ -37,8 +39,11 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -414,10 +419,18 @@ class LegacyDeliveryTest {
 
     private MailboxDelivery recordingMailboxes() {
         MailboxDelivery real = new PostgresMailboxDelivery(Clock.systemUTC());
-        return (c, delivery) -> {
-            var delivered = real.deliver(c, delivery);
-            notices.add(delivery);
-            return delivered;
+        return new MailboxDelivery() {
+            @Override
+            public Delivered deliver(Connection c, Delivery delivery) throws DeliveryException, SQLException {
+                var delivered = real.deliver(c, delivery);
+                notices.add(delivery);
+                return delivered;
+            }
+
+            @Override
+            public int forget(Connection c, Instant before, int max) throws SQLException {
+                return real.forget(c, before, max);
+            }
         };
     }
 

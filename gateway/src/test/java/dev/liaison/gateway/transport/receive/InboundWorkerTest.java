@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -157,7 +158,7 @@ class InboundWorkerTest {
         assertFalse(resent, "a resend of the dropped envelope is not taken again");
 
         clock.advance(Duration.ofDays(30));
-        int pruned = db.inTransaction(c -> store.prune(c, Duration.ofDays(7)));
+        int pruned = db.inTransaction(c -> store.prune(c, Duration.ofDays(7), Limits.PRUNE_BATCH));
         assertEquals(1, pruned, "its id goes with the retention");
     }
 
@@ -177,13 +178,29 @@ class InboundWorkerTest {
     @Test
     void processedIdsAreForgottenOnlyAfterTheRetention() throws Exception {
         EnvelopeId id = stored(new EnvelopeAcceptor.Unresolvable());
-        int early = db.inTransaction(c -> store.prune(c, Limits.DEDUPLICATION_RETENTION));
+        int early = db.inTransaction(c -> store.prune(c, Limits.DEDUPLICATION_RETENTION, Limits.PRUNE_BATCH));
         assertEquals(0, early);
         clock.advance(Limits.DEDUPLICATION_RETENTION.plusMinutes(1));
-        int late = db.inTransaction(c -> store.prune(c, Limits.DEDUPLICATION_RETENTION));
+        int late = db.inTransaction(c -> store.prune(c, Limits.DEDUPLICATION_RETENTION, Limits.PRUNE_BATCH));
         assertEquals(1, late);
         boolean kept = db.inTransaction(c -> store.contains(c, id));
         assertFalse(kept);
+    }
+
+    /** A long history goes in batches: one delete of days of ids held a long transaction. */
+    @Test
+    void processedIdsAreForgottenABatchAtATime() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            stored(new EnvelopeAcceptor.Unresolvable());
+        }
+        clock.advance(Limits.DEDUPLICATION_RETENTION.plusMinutes(1));
+        EnvelopeId young = stored(new EnvelopeAcceptor.Unresolvable());
+        int first = db.inTransaction(c -> store.prune(c, Limits.DEDUPLICATION_RETENTION, 2));
+        int second = db.inTransaction(c -> store.prune(c, Limits.DEDUPLICATION_RETENTION, 2));
+        int third = db.inTransaction(c -> store.prune(c, Limits.DEDUPLICATION_RETENTION, 2));
+        assertEquals(List.of(2, 1, 0), List.of(first, second, third));
+        boolean kept = db.inTransaction(c -> store.contains(c, young));
+        assertTrue(kept, "processed within the retention: a resend is still recognised");
     }
 
     private void start(InboundProcessor processor) {
