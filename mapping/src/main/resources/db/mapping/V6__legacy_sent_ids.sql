@@ -5,7 +5,7 @@
 -- per message and user, not per recipient. Reports come within days (a sending server gives up
 -- after 4-5, RFC 5321 section 4.5.4.1), receipts when the message is read: a row counts for 30 days
 -- after the message was last sent (dev.liaison.gateway.legacy.delivery.Limits.SENT_ID_MEMORY), and
--- rows past that are deleted, a batch at a time, as plain email is sent (LegacySentIds).
+-- rows past that are deleted in batches by the gateway's Bookkeeping.
 CREATE TABLE legacy_sent_ids (
     user_id  bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     -- the id without its angle brackets, as it left

@@ -5,6 +5,7 @@ import dev.liaison.gateway.submission.SubmittedMessages;
 import dev.liaison.gateway.transport.Limits;
 import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
+import dev.liaison.mapping.correspondent.LegacySentIds;
 import dev.liaison.mapping.database.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,13 @@ public final class Bookkeeping {
      */
     static final Duration DELIVERY_IDS = Limits.DEDUPLICATION_RETENTION;
 
+    /**
+     * {@code mapping.legacy_sent_ids}: the ids of plain email a user sent, by which the MX knows a
+     * report is about that user's mail. A row stops counting after
+     * {@link dev.liaison.gateway.legacy.delivery.Limits#SENT_ID_MEMORY}, so it goes then.
+     */
+    static final Duration SENT_IDS = dev.liaison.gateway.legacy.delivery.Limits.SENT_ID_MEMORY;
+
     /** One kind of row kept for a while: what it is (for the log), how long, and how its owner forgets a batch. */
     record Memory(String what, Duration retention, Forgetting forgetting) {
     }
@@ -72,7 +80,8 @@ public final class Bookkeeping {
                 new Memory("submitted messages (relay.submitted_messages)", SubmittedMessages.retention(relayExpiry),
                         new SubmittedMessages()::forget),
                 new Memory("received Message-IDs (mapping.legacy_received_ids)",
-                        LegacyCorrespondents.RECEIVED_ID_RETENTION, new LegacyCorrespondentStore()::forgetReceivedIds)),
+                        LegacyCorrespondents.RECEIVED_ID_RETENTION, new LegacyCorrespondentStore()::forgetReceivedIds),
+                new Memory("sent Message-IDs (mapping.legacy_sent_ids)", SENT_IDS, new LegacySentIds()::forget)),
                 clock);
     }
 

@@ -124,6 +124,19 @@ class BookkeepingTest {
     }
 
     @Test
+    void sentMessageIdsAreForgottenWhenTheyNoLongerCountForReports() throws Exception {
+        assertEquals(Duration.ofDays(30), Bookkeeping.SENT_IDS);
+        execute("INSERT INTO mapping.users (login, display_name, password_hash, state) VALUES ('sam', 'Sam', 'x', 'active')");
+        execute("INSERT INTO mapping.legacy_sent_ids (user_id, neutral, sent_at)"
+                + " SELECT id, 'old@liaison.invalid', now() - interval '31 days' FROM mapping.users WHERE login = 'sam'"
+                + " UNION ALL SELECT id, 'young@liaison.invalid', now() - interval '29 days' FROM mapping.users WHERE login = 'sam'");
+
+        new Bookkeeping(db, mailboxes, EXPIRY, clock).forgetWhenDue();
+        assertEquals(1, count("SELECT count(*) FROM mapping.legacy_sent_ids WHERE neutral = 'young@liaison.invalid'"));
+        assertEquals(1, count("SELECT count(*) FROM mapping.legacy_sent_ids"), "the old one is forgotten");
+    }
+
+    @Test
     void aMemoryThatCannotBeForgottenIsTriedAgainLaterAndStopsNoOther() throws Exception {
         execute("INSERT INTO imap.delivery (delivery_id, mailbox_id, uid, delivered_at)"
                 + " VALUES ('old', 1, 1, now() - interval '9 days')");

@@ -149,7 +149,7 @@ public final class LegacyCorrespondents {
 
     /** Remembers the Message-ID of {@code neutralId}, plain email {@code ownerId} is sending now, for reports on it. */
     public void sent(Connection c, long ownerId, String neutralId) {
-        sentIds.remember(c, ownerId, neutralId, Limits.SENT_ID_MEMORY, Limits.SENT_ID_PRUNE_BATCH);
+        sentIds.remember(c, ownerId, neutralId);
     }
 
     /** Whether one of {@code neutralIds} is that of plain email {@code ownerId} sent, within {@link Limits#SENT_ID_MEMORY}. */

@@ -6,7 +6,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 
 /**
@@ -18,24 +20,28 @@ public final class LegacySentIds {
 
     /**
      * Remembers that {@code userId} sent plain email with {@code neutral} (its Message-ID without
-     * angle brackets), as of now; first forgets up to {@code pruneBatch} rows of anyone's older than
-     * {@code memory}. Rows another transaction holds are left for a later send, so two senders never
-     * wait for each other here.
+     * angle brackets), as of now; sending it again renews it.
      */
-    public void remember(Connection c, long userId, String neutral, Duration memory, int pruneBatch) {
-        try (PreparedStatement prune = c.prepareStatement("DELETE FROM mapping.legacy_sent_ids WHERE ctid IN"
-                + " (SELECT ctid FROM mapping.legacy_sent_ids WHERE sent_at < now() - make_interval(secs => ?)"
-                + " ORDER BY sent_at LIMIT ? FOR UPDATE SKIP LOCKED)");
-             PreparedStatement insert = c.prepareStatement("INSERT INTO mapping.legacy_sent_ids (user_id, neutral)"
-                     + " VALUES (?, ?) ON CONFLICT (user_id, neutral) DO UPDATE SET sent_at = now()")) {
-            prune.setLong(1, memory.toSeconds());
-            prune.setInt(2, pruneBatch);
-            prune.executeUpdate();
+    public void remember(Connection c, long userId, String neutral) {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO mapping.legacy_sent_ids (user_id, neutral)"
+                + " VALUES (?, ?) ON CONFLICT (user_id, neutral) DO UPDATE SET sent_at = now()")) {
             insert.setLong(1, userId);
             insert.setString(2, neutral);
             insert.executeUpdate();
         } catch (SQLException e) {
             throw SqlStates.unexpected("remembering a Message-ID user " + userId + " sent", e);
+        }
+    }
+
+    /** Forgets at most {@code max} rows, anyone's, sent before {@code before}, oldest first; how many went. */
+    public int forget(Connection c, Instant before, int max) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM mapping.legacy_sent_ids WHERE ctid = ANY (ARRAY("
+                + "SELECT ctid FROM mapping.legacy_sent_ids WHERE sent_at < ? ORDER BY sent_at LIMIT ?))")) {
+            ps.setTimestamp(1, Timestamp.from(before));
+            ps.setInt(2, max);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("forgetting Message-IDs sent before " + before, e);
         }
     }
 

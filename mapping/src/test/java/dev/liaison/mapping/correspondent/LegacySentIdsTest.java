@@ -63,13 +63,21 @@ class LegacySentIdsTest {
     }
 
     @Test
-    void anIdPastItsMemoryCountsNoMoreAndIsForgottenWhenMailIsSent() throws SQLException {
+    void anIdPastItsMemoryCountsNoMoreAndIsForgottenOldestFirstInBatches() throws SQLException {
         remember(alex, SENT);
-        age(SENT, MEMORY.plusDays(1));
+        remember(alex, "second@liaison.invalid");
+        remember(blair, "third@liaison.invalid");
+        remember(blair, "recent@liaison.invalid");
+        age(SENT, MEMORY.plusDays(3));
+        age("second@liaison.invalid", MEMORY.plusDays(2));
+        age("third@liaison.invalid", MEMORY.plusDays(1));
         assertFalse(sentAny(alex, List.of(SENT)), "past its memory");
-        remember(blair, "later@liaison.invalid"); // anyone's sending forgets old rows
+        java.time.Instant before = java.time.Instant.now().minus(MEMORY);
+        assertEquals(2, forget(before, 2), "a batch at most");
+        assertEquals(1, forget(before, 2), "anyone's");
+        assertEquals(0, forget(before, 2));
         assertEquals(1L, count());
-        assertTrue(sentAny(blair, List.of("later@liaison.invalid")));
+        assertTrue(sentAny(blair, List.of("recent@liaison.invalid")), "a younger one stays");
     }
 
     @Test
@@ -83,9 +91,13 @@ class LegacySentIdsTest {
 
     private void remember(long user, String id) throws SQLException {
         db.inTransaction(c -> {
-            ids.remember(c, user, id, MEMORY, 100);
+            ids.remember(c, user, id);
             return null;
         });
+    }
+
+    private int forget(java.time.Instant before, int max) throws SQLException {
+        return db.inTransaction(c -> ids.forget(c, before, max));
     }
 
     private boolean sentAny(long user, List<String> neutrals) throws SQLException {

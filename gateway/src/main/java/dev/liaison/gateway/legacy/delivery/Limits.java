@@ -19,12 +19,9 @@ public final class Limits {
      * How long the Message-ID of a plain email a user sent makes a report naming it one for INBOX
      * ({@code mapping.legacy_sent_ids}): a sending server gives up within 4-5 days (RFC 5321
      * §4.5.4.1), a read receipt comes when the message is read. A later report goes to Junk, with
-     * a warning; nothing is lost.
+     * a warning; nothing is lost. Forgotten after that by {@code Bookkeeping}.
      */
     public static final Duration SENT_ID_MEMORY = Duration.ofDays(30);
-
-    /** Rows past {@link #SENT_ID_MEMORY} forgotten per plain email sent: more than one, so they never pile up. */
-    public static final int SENT_ID_PRUNE_BATCH = 100;
 
     /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets, so an address fits in 254. */
     public static final int MAX_ADDRESS_LENGTH = 254;
