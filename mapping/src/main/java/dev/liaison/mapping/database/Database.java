@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,18 +107,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Brings {@code schema} to its newest version; safe to call from several processes at once. */
+    /**
+     * Brings {@code schema} to its newest version; safe to call from several processes at once.
+     * Refuses a schema that a newer release migrated further than this one knows: Flyway would only
+     * warn, and this release's code would then write rows the newer schema's constraints and readers
+     * do not expect (a downgrade is not supported; the newer release, or the backup taken before the
+     * upgrade, is the way back).
+     */
     public void migrate(Schema schema) {
         try {
-            var result = Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(pool)
                     .schemas(schema.name())
                     .createSchemas(true)
                     .table("flyway_history")
                     .locations(schema.locations())
                     .validateMigrationNaming(true)
-                    .load()
-                    .migrate();
+                    .load();
+            refuseNewer(schema, flyway.info());
+            var result = flyway.migrate();
             if (result.migrationsExecuted > 0) {
                 LOG.info("Schema {} migrated to version {} ({} migrations)", schema.name(),
                         result.targetSchemaVersion, result.migrationsExecuted);
@@ -122,6 +133,19 @@ public final class Database implements AutoCloseable {
         } catch (FlywayException e) {
             throw new DatabaseUnavailableException("cannot migrate schema " + schema.name() + ": "
                     + rootMessage(e), e);
+        }
+    }
+
+    private static void refuseNewer(Schema schema, MigrationInfoService info) {
+        boolean newer = Arrays.stream(info.applied()).anyMatch(m -> m.getState() == MigrationState.FUTURE_SUCCESS);
+        if (newer) {
+            String newest = Arrays.stream(info.all())
+                    .filter(m -> m.getVersion() != null && m.getState() != MigrationState.FUTURE_SUCCESS)
+                    .map(m -> m.getVersion().toString()).reduce((a, b) -> b).orElse("none");
+            throw new DatabaseUnavailableException("schema " + schema.name() + " is at version "
+                    + info.current().getVersion() + ", newer than this release knows (its newest is " + newest
+                    + "): a newer Liaison upgraded this database, and going back is not supported; run that"
+                    + " newer release, or restore the backup taken before the upgrade");
         }
     }
 

@@ -177,4 +177,29 @@ class DatabaseTest {
                 () -> Database.open(location, new PoolSettings("t", 1, Duration.ofSeconds(2))));
         assertTrue(e.getMessage().contains("database unreachable at jdbc:postgresql://127.0.0.1:1/none"), e.getMessage());
     }
+
+    @Test
+    void aSchemaANewerReleaseMigratedIsRefusedAndLeftAsItIs(@TempDir Path migrations) throws Exception {
+        Path older = Files.createDirectories(migrations.resolve("older"));
+        Path newer = Files.createDirectories(migrations.resolve("newer"));
+        Files.writeString(older.resolve("V1__first.sql"), "CREATE TABLE kept (id int);");
+        Files.writeString(newer.resolve("V1__first.sql"), "CREATE TABLE kept (id int);");
+        Files.writeString(newer.resolve("V2__second.sql"), "ALTER TABLE kept ADD COLUMN added int NOT NULL DEFAULT 1;");
+        try (Database db = TestPostgres.EMBEDDED.freshDatabase()) {
+            db.migrate(new Schema("versions", "filesystem:" + newer));
+            var e = assertThrows(DatabaseUnavailableException.class,
+                    () -> db.migrate(new Schema("versions", "filesystem:" + older)));
+            assertTrue(e.getMessage().startsWith("schema versions is at version 2, newer than this release knows"
+                    + " (its newest is 1)"), e.getMessage());
+            assertTrue(e.getMessage().contains("going back is not supported"), e.getMessage());
+            db.migrate(new Schema("versions", "filesystem:" + newer)); // the newer release still starts
+            assertEquals(2L, (long) db.inTransaction(c -> {
+                try (var s = c.createStatement(); var rs = s.executeQuery(
+                        "SELECT count(*) FROM versions.flyway_history WHERE success AND version IS NOT NULL")) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }), "both migrations recorded once, nothing undone");
+        }
+    }
 }
