@@ -125,13 +125,13 @@ public final class RelationshipReceiver implements InboundProcessor {
             }
             correspondents.markUpgraded(c, id, now);
             faces.upgraded(c, held.row().owner(), id, name, now);
-            LOG.info("legacy relationship {} of {} upgraded to end-to-end encryption", id, held.row().owner());
+            LOG.info("legacy relationship {} upgraded to end-to-end encryption", id);
             return new Done();
         }
         particles.store().renamePeer(c, id, peer);
         particles.store().changeState(c, id, RelationshipState.ACTIVE);
         faces.open(c, held.row().owner(), id, peer, now);
-        LOG.info("relationship {} of {} established", id, held.row().owner());
+        LOG.info("relationship {} established", id);
         return new Done();
     }
 
@@ -196,7 +196,7 @@ public final class RelationshipReceiver implements InboundProcessor {
             if (deliver) { // a blocked peer's mail is dropped, its last words too; the name is the one the user knew
                 faces.ended(c, held.row().owner(), id, held.row().peerName(), now);
             }
-            LOG.info("relationship {} of {} ended by the peer", id, owner);
+            LOG.info("relationship {} ended by the peer", id);
         }
         return new Done();
     }

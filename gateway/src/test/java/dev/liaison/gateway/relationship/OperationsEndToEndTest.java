@@ -264,6 +264,12 @@ class OperationsEndToEndTest {
                     assertFalse(line.contains(user), "a transaction line names an address: " + line);
                 }
             }
+            if (line.contains("relationship")) { // "relationship 1 of alex established" linked the user to it
+                for (String login : List.of("alex", "blair")) {
+                    assertFalse(java.util.regex.Pattern.compile("(^|[\\s=(])" + login + "([\\s,)]|$)").matcher(line).find(),
+                            "a line about a relationship names its user: " + line);
+                }
+            }
         }
     }
 
