@@ -4,6 +4,7 @@ import dev.liaison.gateway.Limits;
 import dev.liaison.imap.server.ImapAuthenticator;
 import dev.liaison.imap.server.ImapEvents;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -33,7 +34,9 @@ final class ImapMeters implements ImapEvents {
         this.registry = registry;
         connections = Counter.builder("liaison.imap.connections").description("IMAP connections opened")
                 .register(registry);
-        open = registry.gauge("liaison.imap.connections.open", new AtomicInteger());
+        open = new AtomicInteger();
+        Gauge.builder("liaison.imap.connections.open", open, AtomicInteger::get).description("IMAP connections open now")
+                .register(registry);
         loginsSucceeded = logins(registry, "succeeded");
         loginsRefused = logins(registry, "refused");
     }

@@ -1,6 +1,7 @@
 package dev.liaison.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +14,9 @@ final class SessionMeters {
 
     SessionMeters(MeterRegistry registry, String name, String description) {
         opened = Counter.builder(name).description(description).register(registry);
-        open = registry.gauge(name + ".open", new AtomicInteger());
+        open = new AtomicInteger();
+        Gauge.builder(name + ".open", open, AtomicInteger::get).description(description.replace("opened", "open now"))
+                .register(registry);
     }
 
     void opened() {

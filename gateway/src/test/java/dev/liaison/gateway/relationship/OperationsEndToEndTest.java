@@ -147,6 +147,10 @@ class OperationsEndToEndTest {
         assertTrue(delta(blairBefore, blairAfter, "liaison_imap_commands_seconds_count", "command=\"FETCH\"") >= 1);
         assertTrue(Scrapes.value(blairAfter, "hikaricp_connections_max", "pool=\"liaison\"") > 0, "the pool is measured");
         assertTrue(Scrapes.has(blairAfter, "jvm_memory_used_bytes"), "JVM memory is measured");
+        for (String line : blairAfter.split("\n")) { // an administrator reads what each series is
+            String[] help = line.split(" ", 4);
+            assertFalse(line.startsWith("# HELP ") && (help.length < 4 || help[3].isBlank()), "a series without help: " + line);
+        }
     }
 
     @Test
