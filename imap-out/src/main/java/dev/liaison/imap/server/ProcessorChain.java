@@ -23,7 +23,6 @@ import org.apache.james.imap.processor.CapabilityProcessor;
 import org.apache.james.imap.processor.CloseProcessor;
 import org.apache.james.imap.processor.CreateProcessor;
 import org.apache.james.imap.processor.DefaultProcessor;
-import org.apache.james.imap.processor.ExpungeProcessor;
 import org.apache.james.imap.processor.IdProcessor;
 import org.apache.james.imap.processor.LSubProcessor;
 import org.apache.james.imap.processor.LoginProcessor;
@@ -31,7 +30,6 @@ import org.apache.james.imap.processor.NamespaceProcessor;
 import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
 import org.apache.james.imap.processor.RenameProcessor;
 import org.apache.james.imap.processor.StartTLSProcessor;
-import org.apache.james.imap.processor.StoreProcessor;
 import org.apache.james.imap.processor.SubscribeProcessor;
 import org.apache.james.imap.processor.SystemMessageProcessor;
 import org.apache.james.imap.processor.UnselectProcessor;
@@ -62,7 +60,8 @@ import java.util.concurrent.TimeUnit;
  * refuses INBOX ({@link DeleteProcessor}); LIST shows special use and levels without a folder
  * ({@link ListProcessor}); COPY and MOVE are James's with a corrected COPYUID
  * ({@link CopyUid}, {@link MoveProcessor}); FETCH is James's with envelope names unquoted
- * ({@link EnvelopeNames}).
+ * ({@link EnvelopeNames}); UID STORE, COPY, MOVE and EXPUNGE in a folder the session sees empty
+ * touch nothing and answer OK ({@link EmptyFolderUids}).
  *
  * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
  * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
