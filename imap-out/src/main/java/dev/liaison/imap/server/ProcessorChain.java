@@ -63,6 +63,9 @@ import java.util.concurrent.TimeUnit;
  * ({@link EnvelopeNames}); UID STORE, COPY, MOVE and EXPUNGE in a folder the session sees empty
  * touch nothing and answer OK ({@link EmptyFolderUids}).
  *
+ * <p>Before each command of a logged-in session, {@link AccountCheck} may find its user disabled
+ * or removed: the command is not run, the client hears {@code * BYE} and the connection ends.
+ *
  * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
  * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
  */
@@ -76,7 +79,7 @@ final class ProcessorChain {
     }
 
     static ImapProcessor build(MailboxManager mailboxes, EventBus events, SubscriptionManager subscriptions,
-                               MailboxTyper typer, ImapEvents observer) {
+                               MailboxTyper typer, ImapEvents observer, AccountCheck accounts) {
         StatusResponseFactory responses = new UnpooledStatusResponseFactory();
         MetricFactory metrics = new UncountedMetrics();
         CapabilityProcessor capability = new CapabilityProcessor(mailboxes, responses, metrics);
@@ -94,7 +97,7 @@ final class ProcessorChain {
                 new ExpungeProcessor(mailboxes, responses, metrics),
                 new ExamineProcessor(mailboxes, events, responses, metrics),
                 new AppendProcessor(mailboxes, responses, metrics), new StoreProcessor(mailboxes, responses, metrics),
-                new NoopProcessor(mailboxes, responses, metrics), new IdleProcessor(mailboxes, responses, metrics),
+                new NoopProcessor(mailboxes, responses, metrics), new IdleProcessor(mailboxes, responses, metrics, accounts),
                 status, new LSubProcessor(mailboxes, subscriptions, responses, metrics),
                 new ListProcessor(mailboxes, responses, metrics, subscriptions, status, typer),
                 new SearchProcessor(mailboxes, responses, metrics),
@@ -114,7 +117,7 @@ final class ProcessorChain {
         }
         ImapProcessor chain = new ReadOnlySelection(new QresyncChanges(
                 new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)), mailboxes), responses);
-        return new Configured(chain, responses, observer);
+        return new Configured(chain, responses, observer, accounts);
     }
 
     /** Completes when everything written to {@code channel} so far has been written (or failed). */
@@ -142,8 +145,8 @@ final class ProcessorChain {
      * some exceptions, e.g. a name in a namespace we do not have, escape and drop the connection)
      * answers the command {@code NO} and the connection stays up (RFC 3501 §7.1.2).
      */
-    private record Configured(ImapProcessor chain, StatusResponseFactory responses, ImapEvents observer)
-            implements ImapProcessor {
+    private record Configured(ImapProcessor chain, StatusResponseFactory responses, ImapEvents observer,
+                              AccountCheck accounts) implements ImapProcessor {
         @Override
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
             long started = System.nanoTime();
@@ -155,7 +158,8 @@ final class ProcessorChain {
                 }
             };
             return StackDepth.bounded(AnswerOrder.afterEarlierAnswers(session,
-                            Mono.defer(() -> chain.processReactive(message, watched, session))))
+                            Mono.defer(() -> accounts.revokedBeforeCommand(session) ? bye(watched, session)
+                                    : chain.processReactive(message, watched, session))))
                     .onErrorResume(e -> refuse(message, watched, e))
                     .then(Mono.defer(() -> closeIfAsked(watched, session, report)))
                     .then(Mono.defer(() -> answered(watched, session, report)))
@@ -199,6 +203,13 @@ final class ProcessorChain {
                     .orElse(Mono.empty())
                     .then(Mono.fromRunnable(report))
                     .then(Mono.defer(session::logout));
+        }
+
+        /** The session's user is no longer active ({@link AccountCheck}): {@code * BYE}, then the connection ends. */
+        private Mono<Void> bye(Responder responder, ImapSession session) {
+            responder.respond(responses.bye(AccountCheck.GONE));
+            session.setAttribute(CLOSE_AFTER_ANSWER, true);
+            return Mono.empty();
         }
 
         private Mono<Void> refuse(ImapMessage message, Responder responder, Throwable e) {
