@@ -17,7 +17,6 @@ import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.MailboxTyper;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.imap.processor.AppendProcessor;
-import org.apache.james.imap.processor.AuthenticateProcessor;
 import org.apache.james.imap.processor.CapabilityImplementingProcessor;
 import org.apache.james.imap.processor.CapabilityProcessor;
 import org.apache.james.imap.processor.CloseProcessor;
@@ -25,7 +24,6 @@ import org.apache.james.imap.processor.CreateProcessor;
 import org.apache.james.imap.processor.DefaultProcessor;
 import org.apache.james.imap.processor.IdProcessor;
 import org.apache.james.imap.processor.LSubProcessor;
-import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.imap.processor.NamespaceProcessor;
 import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
 import org.apache.james.imap.processor.RenameProcessor;
@@ -61,7 +59,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link ListProcessor}); COPY and MOVE are James's with a corrected COPYUID
  * ({@link CopyUid}, {@link MoveProcessor}); FETCH is James's with envelope names unquoted
  * ({@link EnvelopeNames}); UID STORE, COPY, MOVE and EXPUNGE in a folder the session sees empty
- * touch nothing and answer OK ({@link EmptyFolderUids}).
+ * touch nothing and answer OK ({@link EmptyFolderUids}); LOGIN and AUTHENTICATE log each refused
+ * attempt with the client's address ({@link FailedAuthentication}).
  *
  * <p>Before each command of a logged-in session, {@link AccountCheck} may find its user disabled
  * or removed: the command is not run, the client hears {@code * BYE} and the connection ends.
