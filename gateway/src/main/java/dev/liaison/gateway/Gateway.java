@@ -35,6 +35,7 @@ import dev.liaison.gateway.transport.send.OutboundQueue;
 import dev.liaison.gateway.tls.TlsMaterial;
 import javax.net.ssl.SSLContext;
 import dev.liaison.imap.delivery.MailboxDelivery;
+import dev.liaison.imap.server.AccountCheck;
 import dev.liaison.imap.server.ImapService;
 import dev.liaison.imap.server.ImapServices;
 import dev.liaison.imap.server.ImapSettings;
@@ -122,7 +123,10 @@ public final class Gateway implements AutoCloseable {
         return start(configuration, Clock.systemUTC());
     }
 
-    /** As {@link #start(Configuration)}, with the clock the relay's decisions go by (tests move it). */
+    /**
+     * As {@link #start(Configuration)}, with the clock the relay's decisions go by, and the interval
+     * after which an IMAP session asks whether its user is still active (tests move it).
+     */
     public static Gateway start(Configuration configuration, Clock relayClock) {
         return start(configuration, relayClock, DnsJavaLookup.system(DnsJavaLookup.DEFAULT_TIMEOUT));
     }
@@ -185,11 +189,14 @@ public final class Gateway implements AutoCloseable {
             var upgrades = relay.legacyUpgrades();
             var legacy = new LegacyOutbound(relay.legacyCorrespondents(), legacyDelivery.outbox(),
                     upgrades);
+            var imapAccounts = new ImapAccounts(passwords);
             imap = ImapService.start(new ImapSettings(configuration.bindAddress().getHostAddress(),
                     configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
                     configuration.domain()), database.dataSource(),
-                    new ImapServices(metrics.countingLogins(new ImapAccounts(passwords)), metrics.imap(),
-                            relay.legacyConsent(), new SentCopies()), tls.serverContext());
+                    new ImapServices(metrics.countingLogins(imapAccounts), metrics.imap(),
+                            relay.legacyConsent(), new SentCopies()).withAccountCheck(
+                            new AccountCheck(imapAccounts, dev.liaison.imap.server.Limits.ACCOUNT_CHECK_INTERVAL,
+                                    relayClock)), tls.serverContext());
             started.push(imap);
             var services = new SubmissionServices(new SubmissionAccounts(passwords),
                     new OwnAliasPolicy(database, configuration.domain(), legacy::enabled),

@@ -60,6 +60,15 @@ public final class PasswordAuthentication {
         return matches && stored.get().user().active() ? Optional.of(stored.get().user()) : Optional.empty();
     }
 
+    /**
+     * Whether {@code login} (a canonical login {@link #authenticate} returned) is still an active
+     * user: false once disabled or removed. One autocommit read, no password check.
+     */
+    public boolean isActive(String login) {
+        Optional<Login> parsed = normalise(login);
+        return parsed.isPresent() && db.inAutocommit(c -> users.find(c, parsed.get())).filter(User::active).isPresent();
+    }
+
     private Optional<Login> normalise(String input) {
         if (input == null || input.length() > 320) {
             return Optional.empty();

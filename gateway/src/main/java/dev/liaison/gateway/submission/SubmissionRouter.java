@@ -25,6 +25,7 @@ import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.user.Login;
 import dev.liaison.mapping.user.PostgresUserStore;
+import dev.liaison.mapping.user.User;
 import dev.liaison.mapping.user.UserStore;
 import dev.liaison.smtp.address.EmailAddress;
 import dev.liaison.smtp.submission.AuthenticatedUser;
@@ -89,9 +90,12 @@ public final class SubmissionRouter implements SubmissionHandler {
         this.clock = clock;
     }
 
-    /** Where one submission goes, decided again inside the transaction (smtp-in asked the policy before). */
+    /**
+     * Where one submission goes, decided again inside the transaction (smtp-in asked the policy
+     * before); {@code ownerId} is the sender's user id when it was read (0 otherwise).
+     */
     private record Routing(boolean self, List<Alias> relationships, List<LegacyCorrespondents.Link> correspondents,
-                           List<EmailAddress> plain, boolean invite, boolean accept) {
+                           List<EmailAddress> plain, boolean invite, boolean accept, long ownerId) {
 
         boolean leaves() {
             return !relationships.isEmpty() || !correspondents.isEmpty() || !plain.isEmpty();
@@ -166,7 +170,20 @@ public final class SubmissionRouter implements SubmissionHandler {
                 self = true;
             }
         }
-        return new Routing(self, relationshipAliases, correspondents, plain, invite, accept);
+        // an alias is usable only while its owner is active (rechecked above); these name no alias of the sender's
+        long ownerId = plain.isEmpty() && !invite && !accept ? 0 : activeSender(c, submission.user());
+        return new Routing(self, relationshipAliases, correspondents, plain, invite, accept, ownerId);
+    }
+
+    /**
+     * The sender's user id, if the user is still active. Submission authenticated the user when the
+     * connection began; a user disabled since, on a connection kept open, must not go on sending.
+     */
+    private long activeSender(Connection c, AuthenticatedUser user) throws RefusedSubmissionException {
+        return users.find(c, Login.of(user.id())).filter(User::active)
+                .orElseThrow(() -> new RefusedSubmissionException(550, "5.7.1",
+                        "Your account is disabled or gone; nothing was sent. Ask your administrator"))
+                .id();
     }
 
     /** smtp-in asked the policy already; the handler trusts no flag and asks the database again. */
@@ -212,10 +229,8 @@ public final class SubmissionRouter implements SubmissionHandler {
         String name = ownName(message, owner);
         List<LegacyCorrespondents.Link> correspondents = new ArrayList<>(routing.correspondents());
         if (!routing.plain().isEmpty()) {
-            long ownerId = users.find(c, owner).orElseThrow(() -> new RefusedSubmissionException(550, "5.7.1",
-                    "Your account is gone; nothing was sent")).id();
             for (EmailAddress address : routing.plain()) {
-                correspondents.add(legacy.linkFor(c, owner, ownerId, address));
+                correspondents.add(legacy.linkFor(c, owner, routing.ownerId(), address));
             }
         }
         // only plain email's correspondents know their own ids: a reply to Communicator peers alone looks up none

@@ -21,12 +21,17 @@ final class TestGateway implements AutoCloseable {
     final Administration admin;
 
     TestGateway(TestPostgres postgres, Path dataDir) {
+        this(postgres, dataDir, java.time.Clock.systemUTC());
+    }
+
+    /** With {@code clock} for the relay's decisions and IMAP's account checks ({@link Gateway#start(Configuration, java.time.Clock)}). */
+    TestGateway(TestPostgres postgres, Path dataDir, java.time.Clock clock) {
         DatabaseLocation.External db = postgres.freshLocation();
         Map<String, String> settings = new HashMap<>(Map.of("domain", DOMAIN, "data-dir", dataDir.toString(),
                 "bind-address", "127.0.0.1", "smtp.submission.port", "0", "smtp.submissions.port", "0", "smtp.inbound.port", "0",
                 "imap.port", "0", "imaps.port", "0", "http.port", "0"));
         settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password()));
-        gateway = Gateway.start(Configuration.defaultsWith(settings));
+        gateway = Gateway.start(Configuration.defaultsWith(settings), clock);
         admin = new Administration(gateway.database(), DOMAIN);
     }
 

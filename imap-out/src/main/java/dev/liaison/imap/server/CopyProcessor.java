@@ -1,16 +1,21 @@
 package dev.liaison.imap.server;
 
+import org.apache.james.imap.api.message.IdRange;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.imap.message.request.CopyRequest;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.exception.MessageRangeException;
+import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.metrics.api.MetricFactory;
 import reactor.core.publisher.Mono;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * COPY (RFC 3501 §6.4.7) with a COPYUID (RFC 4315 §3) whose source set names the copied messages'
@@ -23,6 +28,14 @@ final class CopyProcessor extends org.apache.james.imap.processor.CopyProcessor 
     CopyProcessor(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics) {
         super(mailboxes, responses, metrics);
         this.responses = responses;
+    }
+
+    /** UID COPY/MOVE in an empty folder copies nothing and answers OK ({@link EmptyFolderUids}). */
+    @Override
+    protected Optional<MessageRange> messageRange(SelectedMailbox selected, IdRange range, boolean useUids)
+            throws MessageRangeException {
+        Optional<MessageRange> none = EmptyFolderUids.noMessage(selected, useUids);
+        return none.isPresent() ? none : super.messageRange(selected, range, useUids);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.liaison.imap.server;
 
+import io.netty.buffer.Unpooled;
 import org.apache.james.events.Event;
 import org.apache.james.events.EventListener;
 import org.apache.james.imap.api.ImapConfiguration;
@@ -21,6 +22,7 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.util.MDCBuilder;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,9 +52,12 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
             "IDLE ended by something other than DONE (RFC 2177 §3)");
 
     private Duration heartbeat = Duration.ofMinutes(2);
+    private final AccountCheck accounts;
 
-    IdleProcessor(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics) {
+    IdleProcessor(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics,
+                  AccountCheck accounts) {
         super(IdleRequest.class, mailboxes, responses, metrics);
+        this.accounts = accounts;
     }
 
     @Override
@@ -100,6 +105,7 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
             s.popLineHandler();
         });
         scheduleHeartbeat(session, responder, pusher);
+        scheduleAccountCheck(session, responder, pusher);
         // RFC 2177: the continuation comes after the listener is in place, so nothing is missed
         responder.respond(new ContinuationResponse(HumanReadableText.IDLING));
         responder.flush();
@@ -118,6 +124,48 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
                 }
             }
         }, heartbeat);
+    }
+
+    /**
+     * An idling client sends no command for {@link AccountCheck} to run before, so its user's
+     * state is asked every interval while the IDLE lasts (off the event loop: it reads the
+     * database); a user no longer active hears {@code * BYE}, written on the loop as pushes are,
+     * and the connection ends.
+     */
+    private void scheduleAccountCheck(ImapSession session, Responder responder, Pusher pusher) {
+        session.schedule(new Runnable() {
+            @Override
+            public void run() {
+                if (session.getState() == ImapSessionState.LOGOUT || !pusher.idling()) {
+                    return;
+                }
+                Runnable again = this;
+                Mono.fromCallable(() -> accounts.revoked(session))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .subscribe(revoked -> {
+                            if (!revoked) {
+                                session.schedule(again, accounts.interval());
+                            } else {
+                                pusher.onLoop(() -> bye(session, responder, pusher));
+                            }
+                        });
+            }
+        }, accounts.interval());
+    }
+
+    private void bye(ImapSession session, Responder responder, Pusher pusher) {
+        if (!pusher.idling()) {
+            return; // DONE came first: the next command's check ends the session
+        }
+        pusher.end();
+        if (session.getSelected() != null) {
+            session.getSelected().unregisterIdle();
+        }
+        responder.respond(getStatusResponseFactory().bye(AccountCheck.GONE));
+        responder.flush();
+        SessionChannel.of(session).ifPresent(channel -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                .addListener(written -> channel.close()));
+        session.logout().subscribe();
     }
 
     @Override

@@ -24,6 +24,12 @@ public final class Limits {
     public static final int QUEUED_REQUESTS = 65_536;
     /** Pipelined commands of one connection waiting for an answer before the server stops reading it. */
     public static final int PIPELINED_COMMANDS = 256;
+    /**
+     * Longest a logged-in session goes on after its user was disabled or removed: the user's state
+     * is asked again on the first command after this much time, and every this much during IDLE
+     * ({@link AccountCheck}).
+     */
+    public static final java.time.Duration ACCOUNT_CHECK_INTERVAL = java.time.Duration.ofSeconds(60);
     /** Longest folder name, in characters. */
     public static final int MAILBOX_NAME_CHARS = 200;
     /**

@@ -2,18 +2,22 @@ package dev.liaison.imap.server;
 
 import org.apache.james.imap.api.ImapConstants;
 import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.IdRange;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.imap.message.request.MoveRequest;
 import org.apache.james.imap.message.response.ExpungeResponse;
 import org.apache.james.imap.message.response.VanishedResponse;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MessageManager;
+import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
-import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.exception.MessageRangeException;
+import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.metrics.api.MetricFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +55,14 @@ final class MoveProcessor extends org.apache.james.imap.processor.MoveProcessor 
     MoveProcessor(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics) {
         super(mailboxes, responses, metrics);
         this.responses = responses;
+    }
+
+    /** UID COPY/MOVE in an empty folder copies nothing and answers OK ({@link EmptyFolderUids}). */
+    @Override
+    protected Optional<MessageRange> messageRange(SelectedMailbox selected, IdRange range, boolean useUids)
+            throws MessageRangeException {
+        Optional<MessageRange> none = EmptyFolderUids.noMessage(selected, useUids);
+        return none.isPresent() ? none : super.messageRange(selected, range, useUids);
     }
 
     @Override

@@ -17,21 +17,17 @@ import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.MailboxTyper;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.imap.processor.AppendProcessor;
-import org.apache.james.imap.processor.AuthenticateProcessor;
 import org.apache.james.imap.processor.CapabilityImplementingProcessor;
 import org.apache.james.imap.processor.CapabilityProcessor;
 import org.apache.james.imap.processor.CloseProcessor;
 import org.apache.james.imap.processor.CreateProcessor;
 import org.apache.james.imap.processor.DefaultProcessor;
-import org.apache.james.imap.processor.ExpungeProcessor;
 import org.apache.james.imap.processor.IdProcessor;
 import org.apache.james.imap.processor.LSubProcessor;
-import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.imap.processor.NamespaceProcessor;
 import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
 import org.apache.james.imap.processor.RenameProcessor;
 import org.apache.james.imap.processor.StartTLSProcessor;
-import org.apache.james.imap.processor.StoreProcessor;
 import org.apache.james.imap.processor.SubscribeProcessor;
 import org.apache.james.imap.processor.SystemMessageProcessor;
 import org.apache.james.imap.processor.UnselectProcessor;
@@ -62,7 +58,12 @@ import java.util.concurrent.TimeUnit;
  * refuses INBOX ({@link DeleteProcessor}); LIST shows special use and levels without a folder
  * ({@link ListProcessor}); COPY and MOVE are James's with a corrected COPYUID
  * ({@link CopyUid}, {@link MoveProcessor}); FETCH is James's with envelope names unquoted
- * ({@link EnvelopeNames}).
+ * ({@link EnvelopeNames}); UID STORE, COPY, MOVE and EXPUNGE in a folder the session sees empty
+ * touch nothing and answer OK ({@link EmptyFolderUids}); LOGIN and AUTHENTICATE log each refused
+ * attempt with the client's address ({@link FailedAuthentication}).
+ *
+ * <p>Before each command of a logged-in session, {@link AccountCheck} may find its user disabled
+ * or removed: the command is not run, the client hears {@code * BYE} and the connection ends.
  *
  * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
  * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
@@ -77,7 +78,7 @@ final class ProcessorChain {
     }
 
     static ImapProcessor build(MailboxManager mailboxes, EventBus events, SubscriptionManager subscriptions,
-                               MailboxTyper typer, ImapEvents observer) {
+                               MailboxTyper typer, ImapEvents observer, AccountCheck accounts) {
         StatusResponseFactory responses = new UnpooledStatusResponseFactory();
         MetricFactory metrics = new UncountedMetrics();
         CapabilityProcessor capability = new CapabilityProcessor(mailboxes, responses, metrics);
@@ -95,7 +96,7 @@ final class ProcessorChain {
                 new ExpungeProcessor(mailboxes, responses, metrics),
                 new ExamineProcessor(mailboxes, events, responses, metrics),
                 new AppendProcessor(mailboxes, responses, metrics), new StoreProcessor(mailboxes, responses, metrics),
-                new NoopProcessor(mailboxes, responses, metrics), new IdleProcessor(mailboxes, responses, metrics),
+                new NoopProcessor(mailboxes, responses, metrics), new IdleProcessor(mailboxes, responses, metrics, accounts),
                 status, new LSubProcessor(mailboxes, subscriptions, responses, metrics),
                 new ListProcessor(mailboxes, responses, metrics, subscriptions, status, typer),
                 new SearchProcessor(mailboxes, responses, metrics),
@@ -115,7 +116,7 @@ final class ProcessorChain {
         }
         ImapProcessor chain = new ReadOnlySelection(new QresyncChanges(
                 new DefaultProcessor(byRequest, new UnknownRequestProcessor(responses)), mailboxes), responses);
-        return new Configured(chain, responses, observer);
+        return new Configured(chain, responses, observer, accounts);
     }
 
     /** Completes when everything written to {@code channel} so far has been written (or failed). */
@@ -143,8 +144,8 @@ final class ProcessorChain {
      * some exceptions, e.g. a name in a namespace we do not have, escape and drop the connection)
      * answers the command {@code NO} and the connection stays up (RFC 3501 §7.1.2).
      */
-    private record Configured(ImapProcessor chain, StatusResponseFactory responses, ImapEvents observer)
-            implements ImapProcessor {
+    private record Configured(ImapProcessor chain, StatusResponseFactory responses, ImapEvents observer,
+                              AccountCheck accounts) implements ImapProcessor {
         @Override
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
             long started = System.nanoTime();
@@ -156,7 +157,8 @@ final class ProcessorChain {
                 }
             };
             return StackDepth.bounded(AnswerOrder.afterEarlierAnswers(session,
-                            Mono.defer(() -> chain.processReactive(message, watched, session))))
+                            Mono.defer(() -> accounts.revokedBeforeCommand(session) ? bye(watched, session)
+                                    : chain.processReactive(message, watched, session))))
                     .onErrorResume(e -> refuse(message, watched, e))
                     .then(Mono.defer(() -> closeIfAsked(watched, session, report)))
                     .then(Mono.defer(() -> answered(watched, session, report)))
@@ -200,6 +202,13 @@ final class ProcessorChain {
                     .orElse(Mono.empty())
                     .then(Mono.fromRunnable(report))
                     .then(Mono.defer(session::logout));
+        }
+
+        /** The session's user is no longer active ({@link AccountCheck}): {@code * BYE}, then the connection ends. */
+        private Mono<Void> bye(Responder responder, ImapSession session) {
+            responder.respond(responses.bye(AccountCheck.GONE));
+            session.setAttribute(CLOSE_AFTER_ANSWER, true);
+            return Mono.empty();
         }
 
         private Mono<Void> refuse(ImapMessage message, Responder responder, Throwable e) {

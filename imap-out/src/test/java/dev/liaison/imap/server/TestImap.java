@@ -23,16 +23,20 @@ final class TestImap implements AutoCloseable {
     final Map<String, String> users = new ConcurrentHashMap<>(Map.of("alice", PASSWORD, "bob", PASSWORD));
     private final boolean ownsDatabase;
     private final ImapEvents events;
+    private final AccountCheck accounts;
     ImapService service;
 
     private TestImap(Database database, boolean ownsDatabase) throws ImapStartException {
-        this(database, ownsDatabase, ImapEvents.NONE);
+        this(database, ownsDatabase, ImapEvents.NONE, null);
     }
 
-    private TestImap(Database database, boolean ownsDatabase, ImapEvents events) throws ImapStartException {
+    /** {@code accounts} null: no account checks. */
+    private TestImap(Database database, boolean ownsDatabase, ImapEvents events, AccountCheck accounts)
+            throws ImapStartException {
         this.database = database;
         this.ownsDatabase = ownsDatabase;
         this.events = events;
+        this.accounts = accounts;
         database.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
         start();
     }
@@ -43,7 +47,19 @@ final class TestImap implements AutoCloseable {
 
     /** A service on a fresh database reporting to {@code events}. */
     static TestImap observed(TestPostgres kind, ImapEvents events) throws ImapStartException {
-        return new TestImap(kind.freshDatabase(), true, events);
+        return new TestImap(kind.freshDatabase(), true, events, null);
+    }
+
+    /**
+     * A service on a fresh database whose sessions ask every {@code interval} (by {@code clock} on
+     * commands) whether their user is still in {@link #users}: removing a user disables it.
+     */
+    static TestImap checkingAccounts(TestPostgres kind, java.time.Duration interval, java.time.Clock clock)
+            throws ImapStartException {
+        TestImap[] imap = new TestImap[1];
+        AccountCheck accounts = new AccountCheck(user -> imap[0].users.containsKey(user), interval, clock);
+        imap[0] = new TestImap(kind.freshDatabase(), true, ImapEvents.NONE, accounts);
+        return imap[0];
     }
 
     /** A service on {@code database}, which the returned instance closes. */
@@ -58,7 +74,9 @@ final class TestImap implements AutoCloseable {
 
     void start() throws ImapStartException {
         service = ImapService.start(new ImapSettings("127.0.0.1", 0, 0, "imap.test"), database.dataSource(),
-                new ImapServices(this::authenticate, events), TestTls.get().server);
+                accounts == null ? new ImapServices(this::authenticate, events)
+                        : new ImapServices(this::authenticate, events).withAccountCheck(accounts),
+                TestTls.get().server);
     }
 
     void restart() throws ImapStartException {

@@ -92,4 +92,38 @@ class UidSetTest {
             assertEquals(List.of(), fetched(c, "1:*"));
         }
     }
+
+    @Test
+    void uidStoreCopyMoveAndExpungeInAnEmptyFolderTouchNothingAndAnswerOk() throws Exception {
+        try (RawImap c = selectedWithUidsThreeToFive()) {
+            c.command("STORE 1:* +FLAGS.SILENT (\\Deleted)");
+            c.command("EXPUNGE");
+            for (String command : List.of("UID STORE 1:* +FLAGS (\\Seen)", "UID STORE 5 +FLAGS (\\Seen)",
+                    "UID COPY 1:* Archive", "UID MOVE 1:* Archive", "UID EXPUNGE 1:*", "UID EXPUNGE 4:9")) {
+                List<String> answer = c.command(command);
+                assertEquals(1, answer.size(), command + ": " + answer);
+                assertTrue(RawImap.last(answer).contains("OK"), command + ": " + answer);
+            }
+            assertTrue(RawImap.last(c.command("UID COPY 1:* NoSuchFolder")).contains("NO [TRYCREATE]"));
+            assertEquals("* STATUS \"Archive\" (MESSAGES 0)", c.command("STATUS Archive (MESSAGES)").get(0));
+            for (String command : List.of("STORE 1:* +FLAGS (\\Seen)", "COPY 1 Archive", "FETCH * (UID)")) {
+                assertTrue(RawImap.last(c.command(command)).contains("BAD"), command + ": RFC 9051 §9 asks for BAD");
+            }
+        }
+    }
+
+    @Test
+    void uidStoreCopyAndMoveOfUidsAboveTheLastTouchNothingAndAnswerOk() throws Exception {
+        try (RawImap c = selectedWithUidsThreeToFive()) {
+            for (String command : List.of("UID STORE 6 +FLAGS (\\Flagged)", "UID STORE 7:9 +FLAGS (\\Flagged)",
+                    "UID COPY 6:9 Archive", "UID MOVE 6 Archive", "UID EXPUNGE 6:9")) {
+                List<String> answer = c.command(command);
+                assertEquals(1, answer.size(), command + ": " + answer);
+                assertTrue(RawImap.last(answer).contains("OK"), command + ": " + answer);
+            }
+            assertEquals("* STATUS \"Archive\" (MESSAGES 0)", c.command("STATUS Archive (MESSAGES)").get(0));
+            assertEquals(List.of("* 1 FETCH (FLAGS (\\Recent) UID 3)", "* 2 FETCH (FLAGS (\\Recent) UID 4)",
+                    "* 3 FETCH (FLAGS (\\Recent) UID 5)"), fetched(c, "1:* (FLAGS)"), "nothing changed");
+        }
+    }
 }

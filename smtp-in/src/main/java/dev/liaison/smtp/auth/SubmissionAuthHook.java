@@ -49,8 +49,7 @@ public final class SubmissionAuthHook implements AuthHook {
         String login = username.asString();
         Optional<Duration> wait = throttle.waitBefore(client, login);
         if (wait.isPresent()) {
-            LOG.warn("AUTH refused for session {}: throttled for {} s after failed attempts",
-                    session.getSessionID(), wait.get().toSeconds());
+            logFailure(session, client, "throttled");
             events.authenticated(AuthOutcome.THROTTLED);
             return throttled(wait.get());
         }
@@ -64,7 +63,7 @@ public final class SubmissionAuthHook implements AuthHook {
         }
         if (user.isEmpty()) {
             throttle.recordFailure(client, login);
-            LOG.info("AUTH failed for session {}", session.getSessionID());
+            logFailure(session, client, "credentials");
             events.authenticated(AuthOutcome.INVALID);
             return INVALID;
         }
@@ -73,6 +72,17 @@ public final class SubmissionAuthHook implements AuthHook {
         events.authenticated(AuthOutcome.SUCCEEDED);
         LOG.debug("AUTH succeeded for session {} as user {}", session.getSessionID(), user.get().id());
         return SUCCESS;
+    }
+
+    /**
+     * One WARN line per refused attempt, with the client's address, for fail2ban and the like
+     * (format in docs/operations.md, Logs): {@code credentials} when the login and password were
+     * checked and refused, {@code throttled} when refused unchecked after earlier failures. Never
+     * the login: a user who typed the password into the login field would have it logged.
+     */
+    private static void logFailure(SMTPSession session, InetAddress client, String reason) {
+        LOG.warn("authentication failed service=submission client={} session={} reason={}", client.getHostAddress(),
+                session.getSessionID(), reason);
     }
 
     /** OAUTHBEARER is never advertised; say nothing so James answers "unrecognized". */

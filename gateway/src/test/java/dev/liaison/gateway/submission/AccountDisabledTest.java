@@ -1,0 +1,134 @@
+package dev.liaison.gateway.submission;
+
+import dev.liaison.gateway.transport.TestClock;
+import dev.liaison.mapping.database.TestPostgres;
+import dev.liaison.mapping.user.Login;
+import dev.liaison.mapping.user.UserState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A user disabled by the administrator while connected loses the connections opened before:
+ * the IMAP session hears {@code * BYE} at its first command after the check interval (the gateway's
+ * clock is moved past it), and a submission connection kept open has its next message refused.
+ * Whole gateway, real sockets, the user disabled through the Administration API on its database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccountDisabledTest {
+
+    private final TestClock clock = new TestClock();
+    private TestGateway gw;
+
+    @BeforeAll
+    void start(@TempDir Path dataDir) throws Exception {
+        gw = new TestGateway(TestPostgres.EMBEDDED, dataDir, clock);
+    }
+
+    @AfterAll
+    void stop() {
+        gw.close();
+    }
+
+    @Test
+    void anOpenImapSessionEndsOnceItsUserIsDisabled() throws Exception {
+        gw.admin.addUser(Login.of("leaver"), "Leaver", "leaver-pw".toCharArray());
+        try (Socket s = gw.trustingSocketFactory().createSocket("127.0.0.1", gw.gateway.imapsPort())) {
+            Lines imap = new Lines(s);
+            imap.read(); // greeting
+            assertTrue(imap.command("a1 LOGIN leaver leaver-pw").contains("a1 OK"));
+            assertTrue(imap.command("a2 SELECT INBOX").contains("a2 OK"));
+            gw.admin.changeUserState(Login.of("leaver"), UserState.DISABLED);
+            clock.advance(Duration.ofMinutes(2));
+            imap.send("a3 NOOP");
+            assertEquals("* BYE This account is no longer active; ask your administrator", imap.read());
+            assertNull(imap.read(), "the connection ends");
+        }
+    }
+
+    @Test
+    void aKeptOpenSubmissionConnectionCannotSendOnceItsUserIsDisabled() throws Exception {
+        gw.admin.addUser(Login.of("sender"), "Sender", "sender-pw".toCharArray());
+        try (Socket s = gw.trustingSocketFactory().createSocket("127.0.0.1", gw.gateway.submissionsPort())) {
+            Lines smtp = new Lines(s);
+            assertTrue(smtp.read().startsWith("220"));
+            smtp.send("EHLO client.test");
+            while (!smtp.read().startsWith("250 ")) {
+                // the extensions
+            }
+            smtp.send("AUTH PLAIN " + Base64.getEncoder().encodeToString(
+                    "\0sender\0sender-pw".getBytes(StandardCharsets.UTF_8)));
+            assertTrue(smtp.read().startsWith("235"));
+            assertTrue(invite(smtp, 1).startsWith("250"), "an active user's invitation request is taken");
+            gw.admin.changeUserState(Login.of("sender"), UserState.DISABLED);
+            String refused = invite(smtp, 2);
+            assertTrue(refused.startsWith("550 5.7.1") && refused.contains("disabled"), refused);
+        }
+    }
+
+    /** One message to invite@ (which asks the gateway for an invitation); the reply to its final dot. */
+    private static String invite(Lines smtp, int n) throws IOException {
+        smtp.send("MAIL FROM:<sender@" + TestGateway.DOMAIN + ">");
+        assertTrue(smtp.read().startsWith("250"));
+        smtp.send("RCPT TO:<invite@" + TestGateway.DOMAIN + ">");
+        assertTrue(smtp.read().startsWith("250"));
+        smtp.send("DATA");
+        assertTrue(smtp.read().startsWith("354"));
+        smtp.send("From: Sender <sender@" + TestGateway.DOMAIN + ">\r\nTo: invite@" + TestGateway.DOMAIN
+                + "\r\nSubject: invite " + n + "\r\nMessage-ID: <invite-" + n + "-" + System.nanoTime()
+                + "@client.test>\r\nDate: Fri, 27 Nov 2026 12:00:00 +0000\r\n\r\nplease\r\n.");
+        return smtp.read();
+    }
+
+    /** CRLF lines over a socket. */
+    private static final class Lines {
+        private final BufferedReader in;
+        private final OutputStream out;
+
+        Lines(Socket s) throws IOException {
+            s.setSoTimeout(60_000); // a deadline, not a measurement
+            in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            out = s.getOutputStream();
+        }
+
+        void send(String line) throws IOException {
+            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        String read() throws IOException {
+            return in.readLine();
+        }
+
+        /** Sends {@code line} and returns the answer up to the tagged line, joined. */
+        String command(String line) throws IOException {
+            send(line);
+            String tag = line.substring(0, line.indexOf(' ') + 1);
+            List<String> answer = new ArrayList<>();
+            String l;
+            do {
+                l = read();
+                answer.add(l);
+            } while (l != null && !l.startsWith(tag));
+            return String.join("\n", answer);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.liaison.imap.server;
+
+import org.apache.james.imap.api.ImapSessionState;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.mailbox.MailboxSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Ends the sessions of a user who was disabled or removed after logging in (an employee who left
+ * must lose the mailbox, not only new logins). LOGIN is the only moment James asks who the user
+ * is, so an open session kept answering NOOP, FETCH, SELECT and IDLE for good. The user's state is
+ * asked again ({@link ActiveUsers}) on the first command after {@link #interval} since the last
+ * answer (the first command after login only starts the count: LOGIN has just asked), and every
+ * {@code interval} during IDLE; a user no longer active hears {@code * BYE} and the connection
+ * ends. Between checks a command costs one clock read: no database query per command.
+ * A failed check lets the session go on and asks again after the next interval.
+ */
+public final class AccountCheck {
+
+    /** No checks: every user stays active (services without user administration, tests). */
+    public static final AccountCheck NONE = new AccountCheck(ActiveUsers.EVERYONE, Limits.ACCOUNT_CHECK_INTERVAL,
+            Clock.systemUTC());
+
+    /** The {@code * BYE} text: what happened and whom to ask. */
+    static final HumanReadableText GONE = new HumanReadableText("dev.liaison.imap.ACCOUNT_DISABLED",
+            "This account is no longer active; ask your administrator");
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccountCheck.class);
+    /** Session attribute: when the user's state was last known active ({@link Instant}). */
+    private static final String CHECKED_AT = "liaison.account-checked-at";
+    /** Session attribute: the user was found no longer active (by IDLE's check, before a DONE). */
+    private static final String REVOKED = "liaison.account-revoked";
+
+    private final ActiveUsers users;
+    private final Duration interval;
+    private final Clock clock;
+
+    /** @param clock what {@code interval} is measured by on commands (tests move it) */
+    public AccountCheck(ActiveUsers users, Duration interval, Clock clock) {
+        this.users = Objects.requireNonNull(users, "users");
+        this.interval = Objects.requireNonNull(interval, "interval");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("account check interval must be positive, not " + interval);
+        }
+    }
+
+    Duration interval() {
+        return interval;
+    }
+
+    /** Before a command: whether the session's user is no longer active, asking at most once per interval. */
+    boolean revokedBeforeCommand(ImapSession session) {
+        Optional<String> user = user(session);
+        if (user.isEmpty()) {
+            return false;
+        }
+        if (Boolean.TRUE.equals(session.getAttribute(REVOKED))) {
+            return true;
+        }
+        Instant now = clock.instant();
+        if (!(session.getAttribute(CHECKED_AT) instanceof Instant checked)) {
+            session.setAttribute(CHECKED_AT, now); // just logged in: LOGIN asked
+            return false;
+        }
+        if (now.isBefore(checked.plus(interval))) {
+            return false;
+        }
+        session.setAttribute(CHECKED_AT, now);
+        return revoked(user.get());
+    }
+
+    /** Whether the session's user is no longer active, asked now (IDLE); if so, the next command ends it too. */
+    boolean revoked(ImapSession session) {
+        boolean revoked = user(session).map(this::revoked).orElse(false);
+        if (revoked) {
+            session.setAttribute(REVOKED, true);
+        }
+        return revoked;
+    }
+
+    private boolean revoked(String user) {
+        try {
+            if (users.isActive(user)) {
+                return false;
+            }
+            LOG.info("IMAP session ended: its user is no longer active");
+            return true;
+        } catch (Exception e) {
+            LOG.warn("IMAP account check failed, the session goes on and is checked again later: {}", e.toString());
+            return false;
+        }
+    }
+
+    private static Optional<String> user(ImapSession session) {
+        ImapSessionState state = session.getState();
+        MailboxSession mailboxSession = session.getMailboxSession();
+        if (mailboxSession == null || (state != ImapSessionState.AUTHENTICATED && state != ImapSessionState.SELECTED)) {
+            return Optional.empty();
+        }
+        return Optional.of(mailboxSession.getUser().asString());
+    }
+}
