@@ -254,8 +254,8 @@ public final class Gateway implements AutoCloseable {
         Map<String, HttpResource> resources = new HashMap<>(HealthResources.of(readiness));
         resources.putAll(metrics.resources(probe, new OutboundQueue(relay.delivery()), new InboundStore(relay.clock()),
                 configuration.metricsFromAnywhere()));
-        resources.putAll(AutoconfigResources.of(() -> new MailServers(configuration.domain(),
-                MailServers.hostnameOf(configuration), imapPort(), imapsPort(), submissionPort(), submissionsPort())));
+        resources.putAll(AutoconfigResources.of(() -> MailServers.forClients(configuration, imapPort(), imapsPort(),
+                submissionPort(), submissionsPort())));
         return HttpResources.of(resources);
     }
 
