@@ -7,6 +7,7 @@ import dev.liaison.gateway.autoconfig.AutoconfigResources;
 import dev.liaison.gateway.autoconfig.MailServers;
 import dev.liaison.gateway.config.ConfigKey;
 import dev.liaison.gateway.config.Configuration;
+import dev.liaison.gateway.config.ListenerPorts;
 import dev.liaison.gateway.config.ConfigurationException;
 import dev.liaison.gateway.health.DatabaseProbe;
 import dev.liaison.gateway.health.HealthResources;
@@ -57,6 +58,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.sql.SQLException;
@@ -135,6 +137,7 @@ public final class Gateway implements AutoCloseable {
         // the files the configuration names first: a wrong path fails at once, not after a database start
         Optional<TlsMaterial> administrators = TlsMaterial.administrators(configuration);
         SSLContext peerTrust = PeerTrust.sslContext(configuration.trustedCertificates());
+        ListenerPorts.checkFree(configuration); // and the ports: a port in use is said before anything starts
         Database database = Database.openOwned(configuration.database(),
                 new PoolSettings("liaison", POOL_SIZE, Duration.ofSeconds(10)));
         Gateway gateway;
@@ -201,7 +204,7 @@ public final class Gateway implements AutoCloseable {
             started.push(smtp);
             mx = startInbound(mailboxes, upgrades);
             metrics.observeBuffers(smtp::bufferedOctets, mx::bufferedOctets, receiving::bufferedBytes);
-        } catch (ImapStartException | IOException | SQLException e) {
+        } catch (ImapStartException | IOException | UncheckedIOException | SQLException e) {
             throw new ConfigurationException("cannot start a listener: " + e.getMessage(), e);
         }
         LOG.info("TLS on every listener through {}", TlsMaterial.engine());
