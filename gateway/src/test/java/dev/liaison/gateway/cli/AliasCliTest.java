@@ -1,16 +1,12 @@
 package dev.liaison.gateway.cli;
 
-import dev.liaison.gateway.Liaison;
 import dev.liaison.gateway.admin.Administration;
-import dev.liaison.mapping.MappingSchema;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
 import dev.liaison.mapping.alias.AliasState;
 import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.database.Database;
-import dev.liaison.mapping.database.DatabaseLocation;
-import dev.liaison.mapping.database.PoolSettings;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.relationship.PostgresRelationshipStore;
 import dev.liaison.mapping.relationship.RelationshipState;
@@ -18,11 +14,7 @@ import dev.liaison.mapping.user.Login;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,8 +32,8 @@ class AliasCliTest {
 
     @Test
     void aLiveRelationshipsAliasIsNeitherRemovedNorDisabledOnItsOwnButTheCommandThatEndsItIsNamed() throws Exception {
-        DatabaseLocation.External db = TestPostgres.EMBEDDED.freshLocation();
-        try (Database database = open(db)) {
+        InProcessCli cli = new InProcessCli(TestPostgres.EMBEDDED.freshLocation(), dir, DOMAIN);
+        try (Database database = cli.open()) {
             new Administration(database, DOMAIN).addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
             AliasAddress address = AliasAddress.parse("blair.abcdefghij@" + DOMAIN);
             long id = database.inTransaction(c -> {
@@ -51,68 +43,36 @@ class AliasCliTest {
                 return r.id();
             });
 
-            Run removed = run(db, "alias", "remove", address.value());
+            InProcessCli.Run removed = cli.run("alias", "remove", address.value());
             assertEquals(1, removed.code(), "refused as invalid input: " + removed.output());
             assertTrue(removed.output().contains("liaison relationship end --user alex " + id), removed.output());
-            Run disabled = run(db, "alias", "disable", address.value());
+            InProcessCli.Run disabled = cli.run("alias", "disable", address.value());
             assertEquals(1, disabled.code(), disabled.output());
             assertTrue(disabled.output().contains("liaison relationship block --user alex " + id), disabled.output());
             assertEquals(AliasState.ACTIVE, stateOf(database, address), "a refused command changes nothing");
             assertEquals(RelationshipState.ACTIVE, database.inTransaction(c -> relationships.find(c, id)).orElseThrow().state());
 
             database.inTransaction(c -> relationships.changeState(c, id, RelationshipState.ENDED));
-            assertEquals(0, run(db, "alias", "remove", address.value()).code(), "an ended relationship's alias is tidied away");
+            assertEquals(0, cli.run("alias", "remove", address.value()).code(), "an ended relationship's alias is tidied away");
             assertEquals(AliasState.REMOVED, stateOf(database, address));
         }
     }
 
     @Test
     void aMailboxAliasIsStillDisabledAndRemoved() throws Exception {
-        DatabaseLocation.External db = TestPostgres.EMBEDDED.freshLocation();
-        try (Database database = open(db)) {
+        InProcessCli cli = new InProcessCli(TestPostgres.EMBEDDED.freshLocation(), dir, DOMAIN);
+        try (Database database = cli.open()) {
             Administration admin = new Administration(database, DOMAIN);
             admin.addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
             Alias alias = admin.createAlias(Login.of("alex"));
-            assertEquals(0, run(db, "alias", "disable", alias.address().value()).code());
+            assertEquals(0, cli.run("alias", "disable", alias.address().value()).code());
             assertEquals(AliasState.DISABLED, stateOf(database, alias.address()));
-            assertEquals(0, run(db, "alias", "remove", alias.address().value()).code());
+            assertEquals(0, cli.run("alias", "remove", alias.address().value()).code());
             assertEquals(AliasState.REMOVED, stateOf(database, alias.address()));
         }
     }
 
     private AliasState stateOf(Database database, AliasAddress address) throws Exception {
         return database.inTransaction(c -> aliases.find(c, address)).orElseThrow().state();
-    }
-
-    private static Database open(DatabaseLocation.External db) {
-        Database database = Database.open(db, new PoolSettings("test", 2, Duration.ofSeconds(10)));
-        database.migrate(MappingSchema.SCHEMA);
-        return database;
-    }
-
-    private record Run(int code, String output) {
-    }
-
-    private Run run(DatabaseLocation.External db, String... command) {
-        String[] args = new String[command.length + 5];
-        System.arraycopy(command, 0, args, 0, command.length);
-        int i = command.length;
-        args[i++] = "--data-dir=" + dir;
-        args[i++] = "--domain=" + DOMAIN;
-        args[i++] = "--database.url=" + db.url();
-        args[i++] = "--database.user=" + db.user();
-        args[i] = "--database.password=" + db.password();
-        PrintStream original = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-            int code = Liaison.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-            System.setErr(originalErr);
-        }
     }
 }
