@@ -7,6 +7,7 @@ import dev.liaison.gateway.autoconfig.AutoconfigResources;
 import dev.liaison.gateway.autoconfig.MailServers;
 import dev.liaison.gateway.config.ConfigKey;
 import dev.liaison.gateway.config.Configuration;
+import dev.liaison.gateway.config.ListenerPorts;
 import dev.liaison.gateway.config.ConfigurationException;
 import dev.liaison.gateway.health.DatabaseProbe;
 import dev.liaison.gateway.health.HealthResources;
@@ -58,6 +59,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.sql.SQLException;
@@ -139,6 +141,7 @@ public final class Gateway implements AutoCloseable {
         // the files the configuration names first: a wrong path fails at once, not after a database start
         Optional<TlsMaterial> administrators = TlsMaterial.administrators(configuration);
         SSLContext peerTrust = PeerTrust.sslContext(configuration.trustedCertificates());
+        ListenerPorts.checkFree(configuration); // and the ports: a port in use is said before anything starts
         Database database = Database.openOwned(configuration.database(),
                 new PoolSettings("liaison", POOL_SIZE, Duration.ofSeconds(10)));
         Gateway gateway;
@@ -208,7 +211,7 @@ public final class Gateway implements AutoCloseable {
             started.push(smtp);
             mx = startInbound(mailboxes, upgrades);
             metrics.observeBuffers(smtp::bufferedOctets, mx::bufferedOctets, receiving::bufferedBytes);
-        } catch (ImapStartException | IOException | SQLException e) {
+        } catch (ImapStartException | IOException | UncheckedIOException | SQLException e) {
             throw new ConfigurationException("cannot start a listener: " + e.getMessage(), e);
         }
         LOG.info("TLS on every listener through {}", TlsMaterial.engine());
@@ -261,8 +264,8 @@ public final class Gateway implements AutoCloseable {
         Map<String, HttpResource> resources = new HashMap<>(HealthResources.of(readiness));
         resources.putAll(metrics.resources(probe, new OutboundQueue(relay.delivery()), new InboundStore(relay.clock()),
                 configuration.metricsFromAnywhere()));
-        resources.putAll(AutoconfigResources.of(() -> new MailServers(configuration.domain(),
-                MailServers.hostnameOf(configuration), imapPort(), imapsPort(), submissionPort(), submissionsPort())));
+        resources.putAll(AutoconfigResources.of(() -> MailServers.forClients(configuration, imapPort(), imapsPort(),
+                submissionPort(), submissionsPort())));
         return HttpResources.of(resources);
     }
 

@@ -8,7 +8,11 @@ import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.DuplicateAliasException;
 import dev.liaison.mapping.alias.LocalPartGenerator;
 import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.alias.RelationshipAliasException;
 import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.relationship.PostgresRelationshipStore;
+import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.relationship.RelationshipStore;
 import dev.liaison.mapping.user.Login;
 import dev.liaison.mapping.user.PasswordHash;
 import dev.liaison.mapping.user.PostgresUserStore;
@@ -17,8 +21,10 @@ import dev.liaison.mapping.user.User;
 import dev.liaison.mapping.user.UserState;
 import dev.liaison.mapping.user.UserStore;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What an administrator can do to users and aliases; each method is one transaction. The CLI
@@ -33,6 +39,7 @@ public final class Administration {
     private final String domain;
     private final UserStore users = new PostgresUserStore();
     private final AliasStore aliases = new PostgresAliasStore();
+    private final RelationshipStore relationships = new PostgresRelationshipStore();
     private final LocalPartGenerator localParts = new LocalPartGenerator();
 
     public Administration(Database db, String domain) {
@@ -104,7 +111,24 @@ public final class Administration {
         });
     }
 
+    /**
+     * Enables, disables or removes an alias. A live relationship's alias is refused
+     * ({@link RelationshipAliasException}) unless enabled: cutting it off alone would leave the
+     * relationship active on both sides and the peer untold ({@code liaison relationship} does it).
+     */
     public Alias changeAliasState(AliasAddress address, AliasState state) throws SQLException {
-        return db.inTransaction(c -> aliases.changeState(c, address, state));
+        return db.inTransaction(c -> {
+            Optional<Alias> current = aliases.find(c, address);
+            if (state != AliasState.ACTIVE && current.isPresent() && ofLiveRelationship(c, current.get())) {
+                throw new RelationshipAliasException(current.get(), state);
+            }
+            return aliases.changeState(c, address, state);
+        });
+    }
+
+    /** An ended relationship's alias no longer carries mail: removing it is tidying up. */
+    private boolean ofLiveRelationship(Connection c, Alias alias) {
+        long id = alias.target().relationshipId();
+        return id >= 0 && relationships.find(c, id).filter(r -> r.state() != RelationshipState.ENDED).isPresent();
     }
 }

@@ -64,7 +64,8 @@ public final class AliasCommand {
         }
     }
 
-    @Command(name = "disable", description = "Refuse mail to an alias until enabled again.")
+    @Command(name = "disable", description = {"Refuse mail to an alias until enabled again.",
+            "A relationship's alias: use liaison relationship block instead."})
     static final class Disable implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Parameters(paramLabel = "ADDRESS") String address;
@@ -86,7 +87,8 @@ public final class AliasCommand {
         }
     }
 
-    @Command(name = "remove", description = "Retire an alias for good (its address is never reused).")
+    @Command(name = "remove", description = {"Retire an alias for good (its address is never reused).",
+            "A relationship's alias: use liaison relationship end instead."})
     static final class Remove implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Parameters(paramLabel = "ADDRESS") String address;

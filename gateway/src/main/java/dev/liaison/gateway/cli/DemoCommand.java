@@ -170,6 +170,11 @@ public final class DemoCommand implements Callable<Integer> {
         Optional<String> a = remembered(alex, alexSide);
         Optional<String> b = remembered(blair, blairSide);
         if (a.isEmpty() || b.isEmpty()) {
+            // a data directory of a release that kept no contact file: the relationship made then
+            a = onlyActiveWith(alex, "alex", "Blair");
+            b = onlyActiveWith(blair, "blair", "Alex");
+        }
+        if (a.isEmpty() || b.isEmpty()) {
             List<String> alexBefore = activeAliases(alex, "alex");
             List<String> blairBefore = activeAliases(blair, "blair");
             Invitations.Issued issued = alex.database().inTransaction(c -> alex.relay().invitations()
@@ -183,9 +188,9 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 Thread.sleep(100);
             }
-            Files.writeString(alexSide.dir().resolve(CONTACT_FILE), a.get() + "\n", StandardCharsets.UTF_8);
-            Files.writeString(blairSide.dir().resolve(CONTACT_FILE), b.get() + "\n", StandardCharsets.UTF_8);
         }
+        Files.writeString(alexSide.dir().resolve(CONTACT_FILE), a.get() + "\n", StandardCharsets.UTF_8);
+        Files.writeString(blairSide.dir().resolve(CONTACT_FILE), b.get() + "\n", StandardCharsets.UTF_8);
         return Map.of("alex", a.get(), "blair", b.get());
     }
 
@@ -197,6 +202,17 @@ public final class DemoCommand implements Callable<Integer> {
         }
         String alias = Files.readString(file, StandardCharsets.UTF_8).strip();
         return activeAliases(gateway, side.name()).contains(alias) ? Optional.of(alias) : Optional.empty();
+    }
+
+    /**
+     * The alias of {@code user}'s one active relationship with a peer named {@code peer} (the name
+     * the demo gives each side), if there is exactly one: more, and the demo cannot tell which.
+     */
+    private static Optional<String> onlyActiveWith(Gateway gateway, String user, String peer) {
+        List<String> aliases = gateway.database().inTransaction(c -> gateway.relay().control().list(c, Login.of(user))
+                .stream().filter(r -> r.state() == RelationshipState.ACTIVE && r.peerName().equals(peer))
+                .map(RelationshipControl.Listed::alias).flatMap(Optional::stream).toList());
+        return aliases.size() == 1 ? Optional.of(aliases.get(0)) : Optional.empty();
     }
 
     /** An active alias of {@code user} that was not among {@code before}: the relationship just made. */

@@ -4,6 +4,7 @@ import dev.liaison.gateway.config.ConfigurationException;
 
 import dev.liaison.gateway.config.Configuration;
 import dev.liaison.gateway.relationship.Invitations;
+import dev.liaison.mapping.user.InvalidDisplayNameException;
 import dev.liaison.mapping.user.Login;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +41,7 @@ public final class InviteCommand {
             Duration lifetime = lifetime(expires);
             Configuration configuration = common.configuration();
             try (AdminSession session = new AdminSession(configuration)) {
-                String shown = name != null ? name : displayName(session, owner);
+                String shown = name != null ? checkedName(name) : displayName(session, owner);
                 var relay = session.relay(); // migrates first: never inside a transaction
                 Path file = qr != null ? qr : Path.of("invitation-" + owner.value() + ".png");
                 // written before the commit: an invitation whose QR code could not be written is not kept
@@ -88,13 +89,25 @@ public final class InviteCommand {
         public Integer call() throws Exception {
             Login owner = Login.of(user);
             try (AdminSession session = new AdminSession(common.configuration())) {
-                String shown = name != null ? name : displayName(session, owner);
+                String shown = name != null ? checkedName(name) : displayName(session, owner);
                 var relay = session.relay(); // migrates first: never inside a transaction
                 Invitations.Accepted accepted = session.database().inTransaction(c ->
                         relay.invitations().accept(c, owner, shown, token));
                 System.out.println(accepted.alias().address());
             }
             return 0;
+        }
+    }
+
+    /**
+     * {@code --name} as {@code user add --display-name} takes one: refused, not quietly cleaned,
+     * when it has control characters (a line break would end the header field it is shown in).
+     */
+    private static String checkedName(String name) {
+        try {
+            return InvalidDisplayNameException.check(name);
+        } catch (InvalidDisplayNameException e) {
+            throw new InvalidInputException("--name: " + e.getMessage() + "; nothing was created");
         }
     }
 

@@ -88,7 +88,10 @@ public final class UserCommand {
         }
     }
 
-    @Command(name = "disable", description = "Stop a user from logging in and sending; mail to them is refused.")
+    @Command(name = "disable", description = {"Stop a user from logging in and sending.",
+            "Mail to them is still accepted and filed (plain email at the MX and relationship mail alike),"
+                    + " so nothing is lost: enable gives them all of it. To refuse mail instead, disable their"
+                    + " published aliases and block or end their relationships."})
     static final class Disable implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Parameters(paramLabel = "LOGIN") String login;
@@ -99,7 +102,7 @@ public final class UserCommand {
         }
     }
 
-    @Command(name = "enable", description = "Let a disabled user log in again.")
+    @Command(name = "enable", description = "Let a disabled user log in and send again; mail filed meanwhile is in their folders.")
     static final class Enable implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Parameters(paramLabel = "LOGIN") String login;

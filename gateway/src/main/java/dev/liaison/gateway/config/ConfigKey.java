@@ -25,6 +25,17 @@ public enum ConfigKey {
     HTTP_METRICS_FROM("http.metrics-from", "private",
             "who may read /metrics: private (this machine and private networks) or any (the deliveries per"
                     + " destination host tell whom the users write to)"),
+    MAIL_CLIENT_HOST("mail.client-host", "",
+            "host name mail clients are told to connect to (autoconfiguration, Apple profile); unset: http.public-url's"
+                    + " host when that is set, else domain"),
+    MAIL_CLIENT_SUBMISSION_PORT("mail.client-submission-port", "",
+            "SMTP submission (STARTTLS) port mail clients are told; unset: smtp.submission.port as bound"),
+    MAIL_CLIENT_SUBMISSIONS_PORT("mail.client-submissions-port", "",
+            "SMTP submission (implicit TLS) port mail clients are told; unset: smtp.submissions.port as bound"),
+    MAIL_CLIENT_IMAP_PORT("mail.client-imap-port", "",
+            "IMAP (STARTTLS) port mail clients are told; unset: imap.port as bound"),
+    MAIL_CLIENT_IMAPS_PORT("mail.client-imaps-port", "",
+            "IMAP (implicit TLS) port mail clients are told; unset: imaps.port as bound"),
     BIND_ADDRESS("bind-address", "0.0.0.0", "address every listener binds to (127.0.0.1: this machine only)"),
     TLS_CERTIFICATE("tls.certificate", "", "PEM certificate chain; unset: a self-signed one is generated in data-dir"),
     TLS_PRIVATE_KEY("tls.private-key", "", "PEM private key matching tls.certificate"),

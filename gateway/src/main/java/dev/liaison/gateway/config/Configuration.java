@@ -47,6 +47,16 @@ public final class Configuration {
     private final String dkimSelector;
     private final Optional<Login> postmaster;
     private final boolean metricsFromAnywhere;
+    private final Optional<String> mailClientHost;
+    /** Listener port key to the client-facing port set for it; a listener without one is told as bound. */
+    private final Map<ConfigKey, Integer> clientPorts = new EnumMap<>(ConfigKey.class);
+
+    /** The listener each client-facing port key stands for. */
+    private static final Map<ConfigKey, ConfigKey> CLIENT_PORTS = Map.of(
+            ConfigKey.SMTP_SUBMISSION_PORT, ConfigKey.MAIL_CLIENT_SUBMISSION_PORT,
+            ConfigKey.SMTP_SUBMISSIONS_PORT, ConfigKey.MAIL_CLIENT_SUBMISSIONS_PORT,
+            ConfigKey.IMAP_PORT, ConfigKey.MAIL_CLIENT_IMAP_PORT,
+            ConfigKey.IMAPS_PORT, ConfigKey.MAIL_CLIENT_IMAPS_PORT);
 
     private Configuration(Map<ConfigKey, ConfigurationSources.Value> raw) {
         this.raw = new EnumMap<>(raw);
@@ -70,6 +80,12 @@ public final class Configuration {
         }
         this.relayDestinationConcurrency = parseInt(ConfigKey.RELAY_DESTINATION_CONCURRENCY, 1, 64);
         this.publicUrl = parsePublicUrl();
+        this.mailClientHost = parseMailClientHost();
+        CLIENT_PORTS.forEach((listener, client) -> {
+            if (!value(client).isEmpty()) {
+                clientPorts.put(listener, parseInt(client, 1, 65535));
+            }
+        });
         this.trustedCertificates = value(ConfigKey.RELAY_TRUSTED_CERTIFICATES).isEmpty() ? Optional.empty()
                 : Optional.of(path(ConfigKey.RELAY_TRUSTED_CERTIFICATES));
         this.keyRotation = parseDuration(ConfigKey.RELAY_KEY_ROTATION);
@@ -152,13 +168,37 @@ public final class Configuration {
 
     /**
      * The names a generated (self-signed) certificate must cover besides localhost and 127.0.0.1:
-     * the domain and, when {@code http.public-url} names another host, that host (clients and peers
-     * are told to connect to it).
+     * the domain and, when {@code http.public-url} or {@code mail.client-host} names another host,
+     * that host (peers, resp. mail clients, are told to connect to it).
      */
     public java.util.List<String> generatedCertificateNames() {
         String host = publicUrlDerived() || publicUrl.getHost() == null ? domain
                 : publicUrl.getHost().toLowerCase(Locale.ROOT).replaceAll("^\\[|\\]$", "");
-        return host.equals(domain) ? java.util.List.of(domain) : java.util.List.of(domain, host);
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(java.util.List.of(domain, host));
+        mailClientHost.map(h -> h.replaceAll("^\\[|\\]$", "")).ifPresent(names::add);
+        return java.util.List.copyOf(names);
+    }
+
+    /**
+     * The host mail clients are told to connect to (autoconfiguration, the Apple profile):
+     * {@code mail.client-host}, else the host of {@code http.public-url} when the administrator set
+     * it (the gateway is reachable under that name), else the domain.
+     */
+    public String mailClientHost() {
+        return mailClientHost.orElseGet(() -> publicUrlDerived() || publicUrl.getHost() == null ? domain
+                : publicUrl.getHost());
+    }
+
+    /**
+     * The port mail clients are told for a listener ({@code listener}: smtp.submission.port,
+     * smtp.submissions.port, imap.port or imaps.port): its {@code mail.client-*-port} when set (a
+     * proxy or container runtime publishes the listener on another port), else {@code bound}.
+     */
+    public int clientPort(ConfigKey listener, int bound) {
+        if (!CLIENT_PORTS.containsKey(listener)) {
+            throw new IllegalArgumentException(listener.key() + " is no mail client listener");
+        }
+        return clientPorts.getOrDefault(listener, bound);
     }
 
     /** Whether {@code http.public-url} was left to its default (derived from domain and port). */
@@ -357,6 +397,17 @@ public final class Configuration {
         throw invalid(ConfigKey.HTTP_PUBLIC_URL, "is not an https://host[:port] URL without a path");
     }
 
+    private Optional<String> parseMailClientHost() {
+        String host = value(ConfigKey.MAIL_CLIENT_HOST).toLowerCase(Locale.ROOT);
+        if (host.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!DOMAIN.matcher(host).matches() && !host.matches("[0-9.]{7,15}|\\[[0-9a-f:.]{2,45}\\]")) {
+            throw invalid(ConfigKey.MAIL_CLIENT_HOST, "is not a host name or IP address ([::1] for IPv6)");
+        }
+        return Optional.of(host);
+    }
+
     private DatabaseLocation parseDatabase() {
         String url = value(ConfigKey.DATABASE_URL);
         if (url.isEmpty()) {
@@ -477,6 +528,16 @@ public final class Configuration {
         }
         trustedCertificates.ifPresent(path -> copy.put(ConfigKey.RELAY_TRUSTED_CERTIFICATES,
                 new ConfigurationSources.Value(path.toString(), raw.get(ConfigKey.RELAY_TRUSTED_CERTIFICATES).origin())));
+        if (mailClientHost.isEmpty()) {
+            derived(copy, ConfigKey.MAIL_CLIENT_HOST, mailClientHost(),
+                    publicUrlDerived() ? "derived from domain" : "derived from http.public-url");
+        }
+        CLIENT_PORTS.forEach((listener, client) -> {
+            if (!clientPorts.containsKey(listener)) {
+                int port = port(listener);
+                derived(copy, client, port == 0 ? "<bound port>" : String.valueOf(port), "derived from " + listener.key());
+            }
+        });
         legacySmarthost.filter(h -> value(ConfigKey.LEGACY_RELAY_PORT).isEmpty()).ifPresent(h ->
                 derived(copy, ConfigKey.LEGACY_RELAY_PORT, String.valueOf(h.port()), "derived from legacy.relay.tls"));
         return copy;

@@ -277,14 +277,17 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         return state == RelationshipState.BLOCKED || state == RelationshipState.ENDED;
     }
 
-    /** A usable published or outward alias of this gateway; nothing else takes plain email. */
+    /**
+     * An active published or outward alias of this gateway; nothing else takes plain email. A
+     * disabled owner's are active too: a disabled user keeps receiving ({@link Alias#receives}).
+     */
     private Optional<Alias> find(Connection c, EmailAddress recipient) {
         if (!recipient.domain().equalsIgnoreCase(domain)) {
             return Optional.empty();
         }
         try {
             return aliases.find(c, AliasAddress.of(recipient.localPart(), recipient.domain()))
-                    .filter(Alias::usable)
+                    .filter(Alias::receives)
                     .filter(a -> a.target() instanceof AliasTarget.Published || a.target() instanceof AliasTarget.Outward);
         } catch (InvalidAliasException e) {
             return Optional.empty();

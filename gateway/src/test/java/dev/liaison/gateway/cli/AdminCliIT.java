@@ -202,6 +202,29 @@ class AdminCliIT {
         assertFalse(Files.exists(work.resolve("liaison-data/postgres")), "no database was started for it");
     }
 
+    /**
+     * A listener port another program holds is a configuration error (exit 2), found before the
+     * database starts (nothing migrated, no worker started), and named with the key to change.
+     */
+    @Test
+    void aPortInUseIsAConfigurationErrorSaidBeforeTheDatabaseStarts() throws Exception {
+        for (String key : List.of("http.port", "imaps.port")) {
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                List<String> args = new java.util.ArrayList<>(List.of("serve", "--bind-address=127.0.0.1"));
+                for (String port : List.of("smtp.submission.port", "smtp.submissions.port", "smtp.inbound.port",
+                        "imap.port", "imaps.port", "http.port")) {
+                    args.add("--" + port + "=" + (port.equals(key) ? taken.getLocalPort() : 0));
+                }
+                var r = liaison.run(args.toArray(String[]::new));
+                assertEquals(2, r.exitCode(), "a configuration error, not an unexpected one: " + r);
+                assertTrue(r.stderr().contains("liaison: cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for "
+                        + key + ": "), r.toString());
+                assertFalse(r.stderr().contains("--verbose"), r.toString());
+                assertFalse(Files.exists(work.resolve("liaison-data/postgres")), "no database was started for it");
+            }
+        }
+    }
+
     @Test
     void worksAgainstAnExternalPostgresToo() throws Exception {
         for (TestPostgres postgres : TestPostgres.available()) {

@@ -70,10 +70,18 @@ class DemoRelayCrashIT {
         assertTrue(log.split("Liaison stopped", -1).length - 1 >= 2, "both gateways stopped cleanly:\n" + log);
 
         Files.delete(info);
+        // as a data directory of a release that kept no contact file: the relationship is found, not made again
+        Files.delete(work.resolve("demo/alex/demo-contact"));
+        Files.delete(work.resolve("demo/blair/demo-contact"));
         Process third = demo(portBase, info, Map.of());
         try {
             assertEquals(first.aliasForBlair(), Info.read(info).aliasForBlair(),
                     "after a restart alex is told blair's alias, not that of alex's newer relationship");
+            LiaisonProcess.Result listed = new LiaisonProcess(work, Map.of()).run("relationship", "list", "--user", "alex",
+                    "--config", work.resolve("demo/alex/liaison.conf").toString());
+            assertEquals(2, listed.stdout().split(" active ", -1).length - 1,
+                    "alex's relationships with blair and casey, no second one with blair: " + listed);
+            assertTrue(Files.isRegularFile(work.resolve("demo/alex/demo-contact")), "the contact file is written again");
         } finally {
             third.destroy();
             assertTrue(third.waitFor(60, TimeUnit.SECONDS), "the demo stops on SIGTERM");

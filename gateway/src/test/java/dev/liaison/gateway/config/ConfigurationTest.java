@@ -205,4 +205,32 @@ class ConfigurationTest {
         assertEquals(java.util.List.of("mail.example"), Configuration.defaultsWith(Map.of("domain", "mail.example"))
                 .generatedCertificateNames());
     }
+
+    @Test
+    void whatMailClientsAreToldIsCheckedAndShownDerivedWhenUnset() {
+        var shown = Configuration.defaultsWith(Map.of("domain", "mail.example", "http.public-url", "https://gw-a:8443",
+                "imaps.port", "0")).describe();
+        assertEquals(new ConfigurationSources.Value("gw-a", "default, derived from http.public-url"),
+                shown.get(ConfigKey.MAIL_CLIENT_HOST));
+        assertEquals(new ConfigurationSources.Value("587", "default, derived from smtp.submission.port"),
+                shown.get(ConfigKey.MAIL_CLIENT_SUBMISSION_PORT));
+        assertEquals("<bound port>", shown.get(ConfigKey.MAIL_CLIENT_IMAPS_PORT).raw());
+        Configuration set = Configuration.defaultsWith(Map.of("domain", "mail.example", "mail.client-host", "Localhost",
+                "mail.client-imaps-port", "1993"));
+        assertEquals(new ConfigurationSources.Value("1993", "option --mail.client-imaps-port"),
+                set.describe().get(ConfigKey.MAIL_CLIENT_IMAPS_PORT));
+        assertEquals("localhost", set.mailClientHost());
+        assertEquals(1993, set.clientPort(ConfigKey.IMAPS_PORT, 993));
+        assertEquals(143, set.clientPort(ConfigKey.IMAP_PORT, 143), "unset: as bound");
+        assertEquals(java.util.List.of("mail.example", "localhost"), set.generatedCertificateNames(),
+                "the certificate a client is shown names the host it was told");
+        assertEquals("LIAISON_MAIL_CLIENT_HOST", ConfigKey.MAIL_CLIENT_HOST.environmentName());
+        assertEquals("LIAISON_MAIL_CLIENT_SUBMISSION_PORT", ConfigKey.MAIL_CLIENT_SUBMISSION_PORT.environmentName());
+        var host = assertThrows(ConfigurationException.class,
+                () -> Configuration.defaultsWith(Map.of("mail.client-host", "https://gw-a")));
+        assertTrue(host.getMessage().contains("mail.client-host"), host.getMessage());
+        var port = assertThrows(ConfigurationException.class,
+                () -> Configuration.defaultsWith(Map.of("mail.client-imap-port", "0")));
+        assertTrue(port.getMessage().contains("mail.client-imap-port"), port.getMessage());
+    }
 }

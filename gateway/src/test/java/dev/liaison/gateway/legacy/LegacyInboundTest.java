@@ -273,6 +273,44 @@ class LegacyInboundTest {
         assertEquals(0, folder("Requests", refused).size() + folder("INBOX", refused).size());
     }
 
+    /**
+     * A disabled user may not log in or send, but keeps receiving, as through the relay: a stranger's
+     * and a correspondent's mail are accepted and filed, not refused, and are all there once the user
+     * is enabled again.
+     */
+    @Test
+    void aDisabledUsersMailIsFiledAndWaitsForThemToBeEnabled() throws Exception {
+        admin.addUser(Login.of("dale"), "Dale", "dale-pw".toCharArray());
+        String dalesPublished = admin.createAlias(Login.of("dale"), "dale", true).address().toString();
+        String ivy = "ivy." + shortId() + "@legacy.example";
+        String outward = gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).open(c,
+                Login.of("dale"), ivy, "Ivy", RelationshipState.ACTIVE, java.util.Optional.empty())
+                .outwardAlias().address().toString());
+        admin.changeUserState(Login.of("dale"), dev.liaison.mapping.user.UserState.DISABLED);
+
+        String request = "to a disabled user's published address " + shortId();
+        send("jo." + shortId() + "@legacy.example", "Jo", dalesPublished, request, "<" + shortId() + "@legacy.example>");
+        String reply = "to a disabled user's correspondent address " + shortId();
+        send(ivy, "Ivy", outward, reply, "<" + shortId() + "@legacy.example>");
+
+        admin.changeUserState(Login.of("dale"), dev.liaison.mapping.user.UserState.ACTIVE);
+        try (Store store = imap("dale", "dale-pw")) {
+            assertEquals(List.of(request), subjects(store, "Requests"));
+            assertEquals(List.of(reply), subjects(store, "INBOX"));
+        }
+    }
+
+    private static List<String> subjects(Store store, String folder) throws Exception {
+        Folder f = store.getFolder(folder);
+        f.open(Folder.READ_ONLY);
+        List<String> subjects = new ArrayList<>();
+        for (Message m : f.getMessages()) {
+            subjects.add(m.getSubject());
+        }
+        f.close(false);
+        return subjects;
+    }
+
     @Test
     void onlyPublishedAndCorrespondentAddressesTakePlainEmail() throws Exception {
         String stranger = "frank." + shortId() + "@legacy.example";

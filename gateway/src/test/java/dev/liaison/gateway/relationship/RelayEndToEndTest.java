@@ -328,6 +328,38 @@ class RelayEndToEndTest {
         return out.toByteArray();
     }
 
+    /**
+     * A disabled user may not log in or send, but keeps receiving (as on the MX): the peer's mail is
+     * filed while they are disabled, and is there once they are enabled again.
+     */
+    @Test
+    void aDisabledUsersRelationshipMailIsFiledAndWaitsForThemToBeEnabled() throws Exception {
+        String subject = "to a disabled user " + System.nanoTime();
+        pair.blair.admin.changeUserState(Login.of("blair"), dev.liaison.mapping.user.UserState.DISABLED);
+        try {
+            MailClients.send(pair.alex, "alex", "alex-pw", toBlair(subject, null));
+            GatewayPair.await(Duration.ofSeconds(30), () -> filedInBlairsInbox(subject),
+                    "the message filed in disabled blair's INBOX");
+        } finally {
+            pair.blair.admin.changeUserState(Login.of("blair"), dev.liaison.mapping.user.UserState.ACTIVE);
+        }
+        assertEquals(1, MailClients.withSubject(pair.blair, "INBOX", subject).size());
+    }
+
+    /** Read in the database: blair cannot log in to look while disabled. */
+    private static boolean filedInBlairsInbox(String subject) {
+        return pair.blair.gateway.database().inTransaction(c -> {
+            try (var ps = c.prepareStatement("SELECT count(*) FROM imap.message m JOIN imap.mailbox b ON b.id ="
+                    + " m.mailbox_id WHERE b.owner = 'blair' AND b.name = 'INBOX' AND position(? in m.content) > 0")) {
+                ps.setBytes(1, ("Subject: " + subject).getBytes(StandardCharsets.US_ASCII));
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) > 0;
+                }
+            }
+        });
+    }
+
     /** A plain message from Alex to Blair's alias; with {@code messageId} fixed, sending it again is a retry. */
     private static MimeMessage toBlair(String subject, String messageId) throws Exception {
         MimeMessage m = new MimeMessage(MailClients.smtp(pair.alex)) {

@@ -20,8 +20,17 @@ public record Alias(long id, AliasAddress address, long ownerId, Login owner, Us
         Objects.requireNonNull(state, "state");
     }
 
-    /** Mail to this alias is accepted: the alias is active and so is its owner. */
+    /** The owner may send to this alias: the alias is active and so is its owner. */
     public boolean usable() {
         return state == AliasState.ACTIVE && ownerState == UserState.ACTIVE;
+    }
+
+    /**
+     * Mail from others to this alias is filed: the alias is active, whatever the owner's state. A
+     * disabled user (who may not log in or send) keeps receiving, on the MX as through the relay,
+     * so nothing is lost and enabling the user again gives them all of it.
+     */
+    public boolean receives() {
+        return state == AliasState.ACTIVE;
     }
 }

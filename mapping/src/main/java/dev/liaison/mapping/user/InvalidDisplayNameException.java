@@ -9,8 +9,11 @@ public final class InvalidDisplayNameException extends UserException {
         super(message);
     }
 
-    /** Returns {@code name} if it can be stored. */
-    static String check(String name) {
+    /**
+     * Returns {@code name} if it can be stored; also the check of any other name an administrator
+     * gives for a user to be shown by (a header field's display name).
+     */
+    public static String check(String name) {
         int characters = name.codePointCount(0, name.length()); // as PostgreSQL's length() counts them
         if (characters > MAX_CHARS) {
             throw new InvalidDisplayNameException("a display name has at most " + MAX_CHARS + " characters; this one has "

@@ -89,9 +89,11 @@ public final class ReceivingServer implements AutoCloseable {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             blocking.shutdownNow();
-            throw new IllegalStateException("cannot listen on " + settings.bindAddress().getHostAddress() + ":"
-                    + settings.port() + " for the receiving service: " + e.getMessage()
-                    + " (choose another http.port)", e);
+            String problem = "cannot listen on " + settings.bindAddress().getHostAddress() + ":"
+                    + settings.port() + " for the receiving service: " + e.getMessage() + " (choose another http.port)";
+            // a port that cannot be bound (in use, privileged) is the configuration's problem: unchecked IO
+            throw e instanceof java.io.IOException io ? new java.io.UncheckedIOException(problem, io)
+                    : new IllegalStateException(problem, e);
         }
     }
 
