@@ -175,7 +175,7 @@ public final class SubmissionRouter implements SubmissionHandler {
         Addressee addressee = aliases.findAddressee(c, AliasAddress.of(recipient.localPart(), recipient.domain()))
                 .orElse(null);
         RecipientVerdict verdict = addressee == null ? RecipientVerdict.UNKNOWN : OwnAliasPolicy.verdict(user, addressee);
-        if (verdict == RecipientVerdict.RELATIONSHIP_ENDED) {
+        if (verdict == RecipientVerdict.RELATIONSHIP_ENDED || verdict == RecipientVerdict.CORRESPONDENCE_ENDED) {
             throw new RefusedSubmissionException(550, "5.7.1", "The relationship " + recipient
                     + " wrote to ended while the message was sent; nothing was delivered");
         }

@@ -127,6 +127,93 @@ class LegacyConversationTest {
         assertEquals(1, sentCopies(first), "one Sent copy of each message");
     }
 
+    /**
+     * After the relationship with a plain-email correspondent ended, writing to their plain address
+     * starts a new one, from a new outward alias; the ended one stays final: its aliases refuse mail
+     * both ways, and the refusal to alex tells him to write to the plain address.
+     */
+    @Test
+    void writingToAPlainAddressAgainAfterTheEndStartsANewRelationshipFromANewAddress() throws Exception {
+        String dora = "dora." + shortId() + "@legacy.example";
+        String first = "before the end " + shortId();
+        submit(dora, first, "Alex");
+        String oldOutward = ((InternetAddress) arrived(dora, first).getFrom()[0]).getAddress();
+        String reply = "Re: " + first;
+        mxSend(dora, "Dora", oldOutward, reply, null);
+        String oldAlias = ((InternetAddress) inbox(reply).getFrom()[0]).getAddress();
+        long ended = relationshipOf("alex", oldAlias);
+        gateway.database().inTransaction(c -> gateway.relay().control().end(c, Login.of("alex"), ended));
+
+        String toOldAlias = refusal(() -> submit("alex", oldAlias, "to the ended alias " + shortId(), "Alex", Map.of()));
+        assertTrue(toOldAlias.contains("550") && toOldAlias.contains("has ended")
+                && toOldAlias.contains("write to their plain email address"), toOldAlias);
+        assertTrue(refusal(() -> mxSend(dora, "Dora", oldOutward, "after the end " + shortId(), null)).contains("550"),
+                "the ended relationship's outward alias takes no mail");
+
+        String again = "after the end " + shortId();
+        submit(dora, again, "Alex");
+        String newOutward = ((InternetAddress) arrived(dora, again).getFrom()[0]).getAddress();
+        assertNotEquals(oldOutward, newOutward, "a new address: the one dora knew from before stays dead");
+        String reply2 = "Re: " + again;
+        mxSend(dora, "Dora", newOutward, reply2, null);
+        String newAlias = ((InternetAddress) inbox(reply2).getFrom()[0]).getAddress();
+        assertNotEquals(oldAlias, newAlias);
+        String stillDead = "to the old address " + shortId();
+        assertTrue(refusal(() -> mxSend(dora, "Dora", oldOutward, stillDead, null)).contains("550"),
+                "the old outward alias still refuses, though dora is a correspondent again");
+        assertEquals(0, folder("INBOX", stillDead).size());
+        String answer = "Re: " + reply2;
+        submit("alex", newAlias, answer, "Alex", Map.of());
+        assertEquals(newOutward, ((InternetAddress) arrived(dora, answer).getFrom()[0]).getAddress());
+        assertEquals(1, sentCopies(again));
+        var states = gateway.database().inTransaction(c -> gateway.relay().control().list(c, Login.of("alex"))).stream()
+                .filter(r -> r.alias().filter(a -> a.equals(oldAlias) || a.equals(newAlias)).isPresent())
+                .map(r -> r.state().dbValue()).sorted().toList();
+        assertEquals(List.of("active", "ended"), states, "the ended relationship stays ended beside the new one");
+    }
+
+    /** A block is not lifted by writing to the blocked address: refused, saying so and how, and nothing leaves. */
+    @Test
+    void writingToABlockedCorrespondentsAddressIsRefusedSayingWhy() throws Exception {
+        String eve = "eve." + shortId() + "@legacy.example";
+        String first = "hello eve " + shortId();
+        submit(eve, first, "Alex");
+        String outward = ((InternetAddress) arrived(eve, first).getFrom()[0]).getAddress();
+        String reply = "Re: " + first;
+        mxSend(eve, "Eve", outward, reply, null);
+        long id = relationshipOf("alex", ((InternetAddress) inbox(reply).getFrom()[0]).getAddress());
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), id));
+        String subject = "despite the block " + shortId();
+        String refused = refusal(() -> submit(eve, subject, "Alex"));
+        assertTrue(refused.contains("550") && refused.contains("You blocked " + eve)
+                && refused.contains("liaison relationship unblock " + id), refused);
+        assertEquals(0, sentCopies(subject), "nothing was sent");
+    }
+
+    /** The id of {@code login}'s relationship written to through {@code alias}. */
+    private static long relationshipOf(String login, String alias) {
+        return gateway.database().inTransaction(c -> gateway.relay().control().list(c, Login.of(login))).stream()
+                .filter(r -> r.alias().filter(alias::equals).isPresent()).findFirst().orElseThrow().id();
+    }
+
+    private interface Sending {
+        void send() throws Exception;
+    }
+
+    /** The replies of a refused send, all of them. */
+    private static String refusal(Sending sending) throws Exception {
+        try {
+            sending.send();
+        } catch (MessagingException e) {
+            StringBuilder replies = new StringBuilder();
+            for (Exception x = e; x != null; x = x instanceof MessagingException me ? me.getNextException() : null) {
+                replies.append(x.getMessage()).append('\n');
+            }
+            return replies.toString();
+        }
+        throw new AssertionError("the gateway accepted it");
+    }
+
     @Test
     void rawEightBitHeaderTextIsRefusedForPlainEmailOnlyAndNothingLeaves() throws Exception {
         String gus = "gus." + shortId() + "@legacy.example";
