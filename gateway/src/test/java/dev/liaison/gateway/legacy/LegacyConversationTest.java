@@ -38,6 +38,7 @@ import java.util.Properties;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -170,6 +171,62 @@ class LegacyConversationTest {
                 .filter(r -> r.alias().filter(a -> a.equals(oldAlias) || a.equals(newAlias)).isPresent())
                 .map(r -> r.state().dbValue()).sorted().toList();
         assertEquals(List.of("active", "ended"), states, "the ended relationship stays ended beside the new one");
+    }
+
+    /**
+     * The relationship ends between alex's RCPT (accepted) and the end of his DATA: the handler's
+     * re-check refuses the message, saying in words what happened and how to write to them again.
+     */
+    @Test
+    void aRelationshipEndedBetweenRcptAndDataIsRefusedSayingHowToWriteAgain() throws Exception {
+        String hal = "hal." + shortId() + "@legacy.example";
+        String first = "hello hal " + shortId();
+        submit(hal, first, "Alex");
+        String outward = ((InternetAddress) arrived(hal, first).getFrom()[0]).getAddress();
+        String reply = "Re: " + first;
+        mxSend(hal, "Hal", outward, reply, null);
+        String halsAlias = ((InternetAddress) inbox(reply).getFrom()[0]).getAddress();
+        long id = relationshipOf("alex", halsAlias);
+        String subject = "ended meanwhile " + shortId();
+        try (var socket = (javax.net.ssl.SSLSocket) TrustingClients.trusting(gateway.tls().certificate())
+                .getSocketFactory().createSocket("localhost", gateway.submissionsPort())) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            var out = socket.getOutputStream();
+            assertTrue(smtpReply(in).startsWith("220"));
+            assertTrue(smtpCommand(in, out, "EHLO client.example").startsWith("250"));
+            String plain = java.util.Base64.getEncoder().encodeToString("\0alex\0alex-pw".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            assertTrue(smtpCommand(in, out, "AUTH PLAIN " + plain).startsWith("235"));
+            assertTrue(smtpCommand(in, out, "MAIL FROM:<alex@" + DOMAIN + ">").startsWith("250"));
+            assertTrue(smtpCommand(in, out, "RCPT TO:<" + halsAlias + ">").startsWith("250"));
+            gateway.database().inTransaction(c -> gateway.relay().control().end(c, Login.of("alex"), id));
+            assertTrue(smtpCommand(in, out, "DATA").startsWith("354"));
+            String refused = smtpCommand(in, out, "From: Alex <alex@" + DOMAIN + ">\r\nTo: " + halsAlias
+                    + "\r\nSubject: " + subject + "\r\nMessage-ID: <" + shortId() + "@client.example>\r\n\r\nbody\r\n.");
+            assertTrue(refused.startsWith("550 5.7.1") && refused.contains("ended while the message was sent")
+                    && refused.contains("write to their plain email address"), refused);
+            assertFalse(refused.contains("The relationship " + halsAlias + " wrote to"), refused);
+        }
+        assertEquals(0, sentCopies(subject), "nothing was sent");
+    }
+
+    /** One reply, its continuation lines joined. */
+    private static String smtpReply(java.io.BufferedReader in) throws IOException {
+        StringBuilder reply = new StringBuilder();
+        String line;
+        do {
+            line = in.readLine();
+            reply.append(line).append('\n');
+        } while (line != null && line.length() > 3 && line.charAt(3) == '-');
+        return reply.toString();
+    }
+
+    private static String smtpCommand(java.io.BufferedReader in, java.io.OutputStream out, String command)
+            throws IOException {
+        out.write((command + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        return smtpReply(in);
     }
 
     /** A block is not lifted by writing to the blocked address: refused, saying so and how, and nothing leaves. */
