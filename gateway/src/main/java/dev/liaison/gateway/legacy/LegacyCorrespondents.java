@@ -114,7 +114,20 @@ public final class LegacyCorrespondents {
                 .min(java.util.Comparator.comparingLong(Alias::id));
     }
 
-    /** The user's relationship with {@code address}, if there is one. */
+    /**
+     * Lets a new relationship with the correspondent of {@code ended} (a relationship that has ended)
+     * be opened: the ended one stays as it was and no longer stands for the address. False if another
+     * transaction did so first; {@link #find} gives its new relationship.
+     */
+    public boolean replace(Connection c, Link ended) {
+        if (ended.relationship().state() != RelationshipState.ENDED) {
+            throw new IllegalStateException("relationship " + ended.relationship().id() + " is "
+                    + ended.relationship().state().dbValue() + ": only an ended relationship is replaced");
+        }
+        return correspondents.replace(c, ended.relationship().id());
+    }
+
+    /** The user's current relationship with {@code address}, if there is one (never one that was replaced). */
     public Optional<Link> find(Connection c, long ownerId, String address) {
         return correspondents.find(c, ownerId, address).map(k -> link(c, k));
     }

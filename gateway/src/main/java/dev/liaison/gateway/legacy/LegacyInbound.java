@@ -103,7 +103,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
 
     private InboundRecipientVerdict firstLook(Connection c, Alias alias, Optional<String> sender) {
         Optional<LegacyCorrespondents.Link> known = sender.flatMap(s -> correspondents.find(c, alias.ownerId(), s));
-        if (known.isPresent() && refuses(known.get())) {
+        if (known.filter(LegacyInbound::refuses).isPresent() || outwardOf(c, alias).filter(LegacyInbound::refuses).isPresent()) {
             return InboundRecipientVerdict.refused("the recipient does not take mail from this sender");
         }
         // a null sender's message may be a report, which opens no request: the From decides at DATA
@@ -177,8 +177,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
      */
     private void report(Connection c, Alias alias, LegacyIncomingMail mail, byte[] raw, byte[] sent, boolean junk,
                         Instant now) throws Exception {
-        Optional<LegacyCorrespondents.Link> through = alias.target() instanceof AliasTarget.Outward outward
-                ? correspondents.ofRelationship(c, outward.relationshipId()) : Optional.empty();
+        Optional<LegacyCorrespondents.Link> through = outwardOf(c, alias);
         Optional<LegacyCorrespondents.Link> author = correspondents.find(c, alias.ownerId(), mail.author().address());
         if (through.filter(LegacyInbound::refuses).isPresent() || author.filter(LegacyInbound::refuses).isPresent()) {
             throw new RefusedMessageException(550, "5.7.1", "the recipient does not take mail from this sender");
@@ -197,6 +196,10 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
             throws RefusedMessageException, SQLException {
         Optional<LegacyCorrespondents.Link> known = correspondents.find(c, alias.ownerId(), author.address());
         if (alias.target() instanceof AliasTarget.Outward outward) {
+            Optional<LegacyCorrespondents.Link> through = outwardOf(c, alias);
+            if (through.filter(LegacyInbound::refuses).isPresent()) {
+                return through.get(); // its relationship was blocked or ended (and maybe replaced): refused as such
+            }
             if (known.isEmpty() || known.get().relationship().id() != outward.relationshipId()) {
                 throw new RefusedMessageException(550, "5.7.1", "this address takes mail from one correspondent only");
             }
@@ -270,6 +273,16 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     private String ownName(Connection c, Alias alias) {
         return users.find(c, alias.owner()).map(u -> u.displayName()).filter(n -> !n.isBlank())
                 .orElse(alias.owner().value());
+    }
+
+    /**
+     * The relationship an outward alias belongs to. After an end, the correspondent's current
+     * relationship may be a new one (the user wrote to them again, from a new outward alias): the
+     * old alias still answers for the ended one, which refuses mail.
+     */
+    private Optional<LegacyCorrespondents.Link> outwardOf(Connection c, Alias alias) {
+        return alias.target() instanceof AliasTarget.Outward outward
+                ? correspondents.ofRelationship(c, outward.relationshipId()) : Optional.empty();
     }
 
     private static boolean refuses(LegacyCorrespondents.Link link) {

@@ -24,8 +24,8 @@ import java.util.Optional;
 
 /**
  * A user's submission to a plain-email correspondent: to a correspondent's local alias, or to a
- * plain address written for the first time (which opens an active legacy relationship with a fresh
- * outward alias). The message leaves {@code From} the user's outward alias for that correspondent
+ * plain address written for the first time or again after its relationship ended (which opens an
+ * active legacy relationship with a fresh outward alias). The message leaves {@code From} the user's outward alias for that correspondent
  * only, through the legacy outbox, in the submission's transaction. Writing back to a stranger's
  * request accepts it.
  */
@@ -58,11 +58,25 @@ public final class LegacyOutbound {
         return correspondents.ofRelationship(c, relationshipId);
     }
 
-    /** The user's relationship with a plain address, opened now (active, fresh outward alias) if there is none. */
+    /**
+     * The user's relationship with a plain address, opened now (active, fresh aliases) if there is
+     * none, or if the one there was has ended: writing to someone's address is how a mail user starts
+     * a conversation, also again after an end (their gateway's or the user's). The ended relationship
+     * stays final; the new one has a new correspondent's alias and a new outward alias, so the
+     * address the correspondent knew from before stays dead. A blocked one is kept (refused in
+     * {@link #beforeSending}): a block is lifted deliberately, not by a message to that address.
+     */
     public LegacyCorrespondents.Link linkFor(Connection c, Login owner, long ownerId, EmailAddress address) {
-        return correspondents.find(c, ownerId, address.toString())
-                .orElseGet(() -> correspondents.open(c, owner, address.toString(), address.toString(),
-                        RelationshipState.ACTIVE, Optional.empty()));
+        Optional<LegacyCorrespondents.Link> known = correspondents.find(c, ownerId, address.toString());
+        if (known.isPresent() && known.get().relationship().state() != RelationshipState.ENDED) {
+            return known.get();
+        }
+        if (known.isPresent() && !correspondents.replace(c, known.get())) {
+            // another submission started the new one while this one waited for the row: write through it
+            return correspondents.find(c, ownerId, address.toString()).orElseThrow();
+        }
+        return correspondents.open(c, owner, address.toString(), address.toString(), RelationshipState.ACTIVE,
+                Optional.empty());
     }
 
     /**
@@ -74,9 +88,17 @@ public final class LegacyOutbound {
             throws RefusedSubmissionException, SQLException {
         long id = link.relationship().id();
         RelationshipState state = correspondents.lock(c, id).state();
-        if (state == RelationshipState.BLOCKED || state == RelationshipState.ENDED) {
-            throw new RefusedSubmissionException(550, "5.7.1", "Your relationship with " + link.peerAlias().address()
-                    + " is " + state.dbValue() + "; nothing was sent");
+        String address = link.correspondent().address(); // the user's own correspondent: theirs to be told
+        if (state == RelationshipState.BLOCKED) {
+            throw new RefusedSubmissionException(550, "5.7.1", "You blocked " + address + " (relationship " + id
+                    + "): their mail is refused, and nothing is sent to them while the block lasts. To write to them"
+                    + " again, have the block lifted (your administrator: liaison relationship unblock " + id
+                    + "); nothing was sent");
+        }
+        if (state == RelationshipState.ENDED) { // it ended after this transaction found it
+            throw new RefusedSubmissionException(550, "5.7.1", "Your relationship with " + address + " ended while"
+                    + " the message was sent; nothing was sent. Send it again to " + address
+                    + " to start a new one");
         }
         return consent.consented(c, id, ownName); // answering a request accepts it
     }

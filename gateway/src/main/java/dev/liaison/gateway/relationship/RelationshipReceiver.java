@@ -81,7 +81,7 @@ public final class RelationshipReceiver implements InboundProcessor {
         RelationshipState state = held.row().state();
         if (state == RelationshipState.ENDED) {
             LOG.debug("envelope {} for ended relationship {} dropped", inbound.id(), held.row().id());
-            return new Done();
+            return Done.discarded("relationship ended");
         }
         if (envelope.carriesKeyAgreement()) {
             return held.particle().established() ? replayedKeyAgreement(inbound, held) : complete(c, held, envelope);
@@ -96,7 +96,7 @@ public final class RelationshipReceiver implements InboundProcessor {
     private Outcome replayedKeyAgreement(InboundEnvelope inbound, Particles.Held held) {
         LOG.info("key agreement {} for the established relationship {} dropped (a replay or a second acceptance)",
                 inbound.id(), held.row().id());
-        return new Done();
+        return Done.discarded("key agreement repeated");
     }
 
     private Outcome complete(Connection c, Particles.Held held, Envelope envelope) throws Exception {
@@ -126,13 +126,13 @@ public final class RelationshipReceiver implements InboundProcessor {
             correspondents.markUpgraded(c, id, now);
             faces.upgraded(c, held.row().owner(), id, name, now);
             LOG.info("legacy relationship {} upgraded to end-to-end encryption", id);
-            return new Done();
+            return Done.filed("key agreement, upgraded");
         }
         particles.store().renamePeer(c, id, peer);
         particles.store().changeState(c, id, RelationshipState.ACTIVE);
         faces.open(c, held.row().owner(), id, peer, now);
         LOG.info("relationship {} established", id);
-        return new Done();
+        return Done.filed("key agreement");
     }
 
     /**
@@ -148,7 +148,7 @@ public final class RelationshipReceiver implements InboundProcessor {
         } catch (DuplicateMessageException e) {
             LOG.info("envelope {} repeats a message relationship {} already received; dropped", inbound.id(),
                     held.row().id());
-            return new Done();
+            return Done.discarded("message already received");
         } catch (RatchetException | EnvelopeException | PayloadException e) {
             return new Quarantine("does not open: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -198,6 +198,15 @@ public final class RelationshipReceiver implements InboundProcessor {
             }
             LOG.info("relationship {} ended by the peer", id);
         }
-        return new Done();
+        return disposition(deliver, mail.size(), ended);
+    }
+
+    /** What the receiver's log line says of an opened envelope: fixed words, nothing of its content. */
+    private static Done disposition(boolean deliver, int messages, boolean ended) {
+        if (!deliver) {
+            return Done.discarded("relationship blocked");
+        }
+        String reason = ended ? "relationship ended by the peer" : "";
+        return messages > 0 || ended ? Done.filed(reason) : Done.applied("no mail in it"); // the end files a notice
     }
 }

@@ -32,7 +32,8 @@ import java.util.function.BooleanSupplier;
  * "legacy email is not configured"). Everything else is refused: an address on our domain that is
  * no alias is unknown ({@code 550 5.1.1}); an alias that is disabled, removed or someone else's, a
  * relationship that is pending or blocked is refused ({@code 550 5.7.1}); one that has ended is
- * refused saying so, to its owner only ({@code 550 5.7.1}, how to write to them again). A stranger's
+ * refused saying so, to its owner only ({@code 550 5.7.1}, how to write to them again: a new
+ * invitation to a Communicator peer, their plain address to a correspondent on plain email). A stranger's
  * request (REQUESTED) may be answered: that accepts it.
  */
 public final class OwnAliasPolicy implements RecipientPolicy {
@@ -103,7 +104,9 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         Alias alias = addressee.alias();
         boolean own = alias.owner().value().equals(sender.id());
         if (own && alias.usable() && addressee.relationshipState().filter(s -> s == RelationshipState.ENDED).isPresent()) {
-            return RecipientVerdict.RELATIONSHIP_ENDED; // the owner knows of it already (the notice); others learn nothing
+            // the owner knows of it already (the notice); others learn nothing
+            return addressee.legacyCorrespondent() ? RecipientVerdict.CORRESPONDENCE_ENDED
+                    : RecipientVerdict.RELATIONSHIP_ENDED;
         }
         boolean deliverable = alias.target() instanceof AliasTarget.Relationship
                 ? addressee.relationshipState().filter(s -> s == RelationshipState.ACTIVE

@@ -192,9 +192,12 @@ public final class SubmissionRouter implements SubmissionHandler {
         Addressee addressee = aliases.findAddressee(c, AliasAddress.of(recipient.localPart(), recipient.domain()))
                 .orElse(null);
         RecipientVerdict verdict = addressee == null ? RecipientVerdict.UNKNOWN : OwnAliasPolicy.verdict(user, addressee);
-        if (verdict == RecipientVerdict.RELATIONSHIP_ENDED) {
-            throw new RefusedSubmissionException(550, "5.7.1", "The relationship " + recipient
-                    + " wrote to ended while the message was sent; nothing was delivered");
+        if (verdict == RecipientVerdict.RELATIONSHIP_ENDED || verdict == RecipientVerdict.CORRESPONDENCE_ENDED) {
+            throw new RefusedSubmissionException(550, "5.7.1", "Your relationship through " + recipient
+                    + " ended while the message was sent; nothing was delivered. To write to them again, "
+                    + (verdict == RecipientVerdict.RELATIONSHIP_ENDED
+                    ? "send them a new invitation (write to invite@" + domain + " for one)"
+                    : "write to their plain email address: that starts a new conversation with them"));
         }
         if (verdict != RecipientVerdict.ACCEPT) {
             throw new RefusedSubmissionException(550, "5.7.1", "Recipient " + recipient

@@ -38,6 +38,7 @@ import java.util.Properties;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,6 +126,149 @@ class LegacyConversationTest {
         assertNotEquals(outward, ((InternetAddress) toCarol.getFrom()[0]).getAddress(),
                 "carol sees another address: the two cannot link alex's conversations");
         assertEquals(1, sentCopies(first), "one Sent copy of each message");
+    }
+
+    /**
+     * After the relationship with a plain-email correspondent ended, writing to their plain address
+     * starts a new one, from a new outward alias; the ended one stays final: its aliases refuse mail
+     * both ways, and the refusal to alex tells him to write to the plain address.
+     */
+    @Test
+    void writingToAPlainAddressAgainAfterTheEndStartsANewRelationshipFromANewAddress() throws Exception {
+        String dora = "dora." + shortId() + "@legacy.example";
+        String first = "before the end " + shortId();
+        submit(dora, first, "Alex");
+        String oldOutward = ((InternetAddress) arrived(dora, first).getFrom()[0]).getAddress();
+        String reply = "Re: " + first;
+        mxSend(dora, "Dora", oldOutward, reply, null);
+        String oldAlias = ((InternetAddress) inbox(reply).getFrom()[0]).getAddress();
+        long ended = relationshipOf("alex", oldAlias);
+        gateway.database().inTransaction(c -> gateway.relay().control().end(c, Login.of("alex"), ended));
+
+        String toOldAlias = refusal(() -> submit("alex", oldAlias, "to the ended alias " + shortId(), "Alex", Map.of()));
+        assertTrue(toOldAlias.contains("550") && toOldAlias.contains("has ended")
+                && toOldAlias.contains("write to their plain email address"), toOldAlias);
+        assertTrue(refusal(() -> mxSend(dora, "Dora", oldOutward, "after the end " + shortId(), null)).contains("550"),
+                "the ended relationship's outward alias takes no mail");
+
+        String again = "after the end " + shortId();
+        submit(dora, again, "Alex");
+        String newOutward = ((InternetAddress) arrived(dora, again).getFrom()[0]).getAddress();
+        assertNotEquals(oldOutward, newOutward, "a new address: the one dora knew from before stays dead");
+        String reply2 = "Re: " + again;
+        mxSend(dora, "Dora", newOutward, reply2, null);
+        String newAlias = ((InternetAddress) inbox(reply2).getFrom()[0]).getAddress();
+        assertNotEquals(oldAlias, newAlias);
+        String stillDead = "to the old address " + shortId();
+        assertTrue(refusal(() -> mxSend(dora, "Dora", oldOutward, stillDead, null)).contains("550"),
+                "the old outward alias still refuses, though dora is a correspondent again");
+        assertEquals(0, folder("INBOX", stillDead).size());
+        String answer = "Re: " + reply2;
+        submit("alex", newAlias, answer, "Alex", Map.of());
+        assertEquals(newOutward, ((InternetAddress) arrived(dora, answer).getFrom()[0]).getAddress());
+        assertEquals(1, sentCopies(again));
+        var states = gateway.database().inTransaction(c -> gateway.relay().control().list(c, Login.of("alex"))).stream()
+                .filter(r -> r.alias().filter(a -> a.equals(oldAlias) || a.equals(newAlias)).isPresent())
+                .map(r -> r.state().dbValue()).sorted().toList();
+        assertEquals(List.of("active", "ended"), states, "the ended relationship stays ended beside the new one");
+    }
+
+    /**
+     * The relationship ends between alex's RCPT (accepted) and the end of his DATA: the handler's
+     * re-check refuses the message, saying in words what happened and how to write to them again.
+     */
+    @Test
+    void aRelationshipEndedBetweenRcptAndDataIsRefusedSayingHowToWriteAgain() throws Exception {
+        String hal = "hal." + shortId() + "@legacy.example";
+        String first = "hello hal " + shortId();
+        submit(hal, first, "Alex");
+        String outward = ((InternetAddress) arrived(hal, first).getFrom()[0]).getAddress();
+        String reply = "Re: " + first;
+        mxSend(hal, "Hal", outward, reply, null);
+        String halsAlias = ((InternetAddress) inbox(reply).getFrom()[0]).getAddress();
+        long id = relationshipOf("alex", halsAlias);
+        String subject = "ended meanwhile " + shortId();
+        try (var socket = (javax.net.ssl.SSLSocket) TrustingClients.trusting(gateway.tls().certificate())
+                .getSocketFactory().createSocket("localhost", gateway.submissionsPort())) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            var out = socket.getOutputStream();
+            assertTrue(smtpReply(in).startsWith("220"));
+            assertTrue(smtpCommand(in, out, "EHLO client.example").startsWith("250"));
+            String plain = java.util.Base64.getEncoder().encodeToString("\0alex\0alex-pw".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            assertTrue(smtpCommand(in, out, "AUTH PLAIN " + plain).startsWith("235"));
+            assertTrue(smtpCommand(in, out, "MAIL FROM:<alex@" + DOMAIN + ">").startsWith("250"));
+            assertTrue(smtpCommand(in, out, "RCPT TO:<" + halsAlias + ">").startsWith("250"));
+            gateway.database().inTransaction(c -> gateway.relay().control().end(c, Login.of("alex"), id));
+            assertTrue(smtpCommand(in, out, "DATA").startsWith("354"));
+            String refused = smtpCommand(in, out, "From: Alex <alex@" + DOMAIN + ">\r\nTo: " + halsAlias
+                    + "\r\nSubject: " + subject + "\r\nMessage-ID: <" + shortId() + "@client.example>\r\n\r\nbody\r\n.");
+            assertTrue(refused.startsWith("550 5.7.1") && refused.contains("ended while the message was sent")
+                    && refused.contains("write to their plain email address"), refused);
+            assertFalse(refused.contains("The relationship " + halsAlias + " wrote to"), refused);
+        }
+        assertEquals(0, sentCopies(subject), "nothing was sent");
+    }
+
+    /** One reply, its continuation lines joined. */
+    private static String smtpReply(java.io.BufferedReader in) throws IOException {
+        StringBuilder reply = new StringBuilder();
+        String line;
+        do {
+            line = in.readLine();
+            reply.append(line).append('\n');
+        } while (line != null && line.length() > 3 && line.charAt(3) == '-');
+        return reply.toString();
+    }
+
+    private static String smtpCommand(java.io.BufferedReader in, java.io.OutputStream out, String command)
+            throws IOException {
+        out.write((command + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        return smtpReply(in);
+    }
+
+    /** A block is not lifted by writing to the blocked address: refused, saying so and how, and nothing leaves. */
+    @Test
+    void writingToABlockedCorrespondentsAddressIsRefusedSayingWhy() throws Exception {
+        String eve = "eve." + shortId() + "@legacy.example";
+        String first = "hello eve " + shortId();
+        submit(eve, first, "Alex");
+        String outward = ((InternetAddress) arrived(eve, first).getFrom()[0]).getAddress();
+        String reply = "Re: " + first;
+        mxSend(eve, "Eve", outward, reply, null);
+        long id = relationshipOf("alex", ((InternetAddress) inbox(reply).getFrom()[0]).getAddress());
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), id));
+        String subject = "despite the block " + shortId();
+        String refused = refusal(() -> submit(eve, subject, "Alex"));
+        assertTrue(refused.contains("550") && refused.contains("You blocked " + eve)
+                && refused.contains("liaison relationship unblock " + id), refused);
+        assertEquals(0, sentCopies(subject), "nothing was sent");
+    }
+
+    /** The id of {@code login}'s relationship written to through {@code alias}. */
+    private static long relationshipOf(String login, String alias) {
+        return gateway.database().inTransaction(c -> gateway.relay().control().list(c, Login.of(login))).stream()
+                .filter(r -> r.alias().filter(alias::equals).isPresent()).findFirst().orElseThrow().id();
+    }
+
+    private interface Sending {
+        void send() throws Exception;
+    }
+
+    /** The replies of a refused send, all of them. */
+    private static String refusal(Sending sending) throws Exception {
+        try {
+            sending.send();
+        } catch (MessagingException e) {
+            StringBuilder replies = new StringBuilder();
+            for (Exception x = e; x != null; x = x instanceof MessagingException me ? me.getNextException() : null) {
+                replies.append(x.getMessage()).append('\n');
+            }
+            return replies.toString();
+        }
+        throw new AssertionError("the gateway accepted it");
     }
 
     @Test

@@ -259,12 +259,25 @@ class OperationsEndToEndTest {
         assertTrue(lines.size() > 50, "the exchange was logged at all (" + lines.size() + " lines)");
         assertTrue(lines.stream().anyMatch(l -> l.contains("submission id=") && l.contains("outcome=accepted")),
                 "one line per SMTP transaction was captured");
+        List<String> delivered = lines.stream().filter(l -> l.startsWith("delivery envelope=")
+                && l.contains("outcome=delivered")).map(l -> l.split("[ =]")[2]).toList();
+        assertFalse(delivered.isEmpty());
+        for (String envelope : delivered) { // the receiver logs the id the sender logged: a message is traced across
+            awaitLogged("processed envelope=" + envelope + " ");
+            List<String> receiving = logLines();
+            assertTrue(receiving.stream().anyMatch(l -> l.startsWith("received envelope=" + envelope + " ")
+                    && l.contains(" outcome=stored ")), "received " + envelope);
+            assertTrue(receiving.stream().anyMatch(l -> l.startsWith("processed envelope=" + envelope + " ")
+                    && l.matches(".* outcome=(filed|applied)( reason=\"[a-z ,]+\")? ms=\\d+")), "processed " + envelope);
+        }
+        lines = logLines();
         for (String line : lines) {
             for (String secret : secrets) {
                 assertFalse(line.contains(secret), "log line reveals '" + secret + "': " + line);
             }
             for (String user : List.of("alex@alex.test", "blair@blair.test", alexAlias, blairAlias)) {
-                if (line.contains("submission id=") || line.contains("delivery envelope=")) {
+                if (line.contains("submission id=") || line.contains("delivery envelope=")
+                        || line.contains("received envelope=") || line.contains("processed envelope=")) {
                     assertFalse(line.contains(user), "a transaction line names an address: " + line);
                 }
             }

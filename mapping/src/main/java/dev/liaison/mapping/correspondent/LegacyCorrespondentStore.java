@@ -17,8 +17,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code mapping.legacy_correspondents}: one row per legacy relationship, unique per user and
- * correspondent address. Every method runs in the caller's transaction.
+ * {@code mapping.legacy_correspondents}: one row per legacy relationship; per user and
+ * correspondent address one that is current, and any number of ended ones it replaced
+ * ({@link #replace}). Every method runs in the caller's transaction.
  */
 public final class LegacyCorrespondentStore {
 
@@ -33,7 +34,8 @@ public final class LegacyCorrespondentStore {
     /**
      * Records the correspondent of {@code relationshipId} (a relationship of {@code owner}), who
      * wrote first or was written to first ({@code openedByUser}).
-     * {@link DuplicateCorrespondentException} if {@code owner} already has a relationship with that address.
+     * {@link DuplicateCorrespondentException} if {@code owner} already has a current relationship with that
+     * address.
      */
     public LegacyCorrespondent create(Connection c, long relationshipId, Login owner, String address,
                                       Optional<Long> viaAlias, boolean openedByUser) {
@@ -93,13 +95,31 @@ public final class LegacyCorrespondentStore {
         }
     }
 
-    /** The owner's relationship with {@code address}, if any (matched case-insensitively). */
+    /**
+     * The owner's current relationship with {@code address}, if any (matched case-insensitively): the
+     * one plain email to or from that address belongs to; never one that was {@linkplain #replace replaced}.
+     */
     public Optional<LegacyCorrespondent> find(Connection c, long ownerId, String address) {
-        return one(c, "SELECT " + COLUMNS + " FROM mapping.legacy_correspondents WHERE user_id = ? AND address = ?",
-                ps -> {
+        return one(c, "SELECT " + COLUMNS + " FROM mapping.legacy_correspondents WHERE user_id = ? AND address = ?"
+                        + " AND replaced_at IS NULL", ps -> {
                     ps.setLong(1, ownerId);
                     ps.setString(2, normalised(address));
                 }, "looking up correspondent " + address);
+    }
+
+    /**
+     * Marks the relationship {@code relationshipId} (an ended one) as replaced, so that a new one with
+     * the same address may be {@linkplain #create created}; false if it was replaced already (by a
+     * transaction that committed while this one waited for the row).
+     */
+    public boolean replace(Connection c, long relationshipId) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE mapping.legacy_correspondents SET replaced_at = now()"
+                + " WHERE relationship_id = ? AND replaced_at IS NULL")) {
+            ps.setLong(1, relationshipId);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("replacing the correspondent of relationship " + relationshipId, e);
+        }
     }
 
     /** The correspondent of a legacy relationship; empty for a Communicator relationship. */

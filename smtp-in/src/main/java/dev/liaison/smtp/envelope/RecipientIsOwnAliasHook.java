@@ -57,7 +57,10 @@ public final class RecipientIsOwnAliasHook implements RcptHook {
             case RELATIONSHIP_ENDED -> reply(HookReturnCode.deny(), "550", "5.7.1 <" + recipient + ">: the"
                     + " relationship this address wrote to has ended, so it takes no more mail. To write to them again,"
                     + " start a new one: send them a new invitation (write to invite@" + recipient.domain()
-                    + " for one), or write to their plain email address if they have one");
+                    + " for one)");
+            case CORRESPONDENCE_ENDED -> reply(HookReturnCode.deny(), "550", "5.7.1 <" + recipient + ">: the"
+                    + " relationship this address wrote to has ended, so it takes no more mail. To write to them again,"
+                    + " write to their plain email address: that starts a new conversation with them");
             case NO_LEGACY_EMAIL -> reply(HookReturnCode.deny(), "550",
                     "5.7.1 <" + recipient + ">: legacy email is not configured on this gateway (ask its administrator)");
             case NOTICES_ONLY -> reply(HookReturnCode.deny(), "550", "5.7.1 <" + recipient + ">: this address"

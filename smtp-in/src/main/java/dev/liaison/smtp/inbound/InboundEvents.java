@@ -56,7 +56,11 @@ public interface InboundEvents {
     enum TransactionOutcome {
         /** 250: the handler committed the message. */
         ACCEPTED,
-        /** 552/554: the message broke a limit while it streamed in (size, line, header, 8-bit header). */
+        /**
+         * 552/554: refused while it streamed in: a limit broken (size, line, header), 8-bit header
+         * text, or a once-only field given twice (two {@code From:} included: refused here, before the
+         * author check of {@link #REFUSED_AUTHOR}).
+         */
         REFUSED_LIMITS,
         /**
          * 452 4.3.1 / 451 4.4.2: the MX (or this client address's quarter) held as many message octets
@@ -64,7 +68,7 @@ public interface InboundEvents {
          * sending server retries.
          */
         DEFERRED_BUSY,
-        /** 550 5.7.1: no single usable {@code From:} address to check DMARC against. */
+        /** 550 5.7.1: no single usable {@code From:} mailbox to check DMARC against (two {@code From:} fields: {@link #REFUSED_LIMITS}). */
         REFUSED_AUTHOR,
         /** 550 5.7.1: failed DMARC where the author domain publishes {@code p=reject}. */
         REFUSED_DMARC,

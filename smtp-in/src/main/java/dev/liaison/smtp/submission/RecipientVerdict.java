@@ -10,11 +10,18 @@ public enum RecipientVerdict {
      *  domain): {@code 550 5.7.1}. */
     REFUSED,
     /**
-     * The user's own alias of a relationship that has ended (either side ended it): {@code 550 5.7.1},
-     * saying so and how to write to them again. Only the alias's owner is told; anyone else gets
-     * {@link #REFUSED}, which says nothing of someone else's relationship.
+     * The user's own alias of a relationship with a Communicator peer that has ended (either side
+     * ended it): {@code 550 5.7.1}, saying so and that a new invitation starts a new one. Only the
+     * alias's owner is told; anyone else gets {@link #REFUSED}, which says nothing of someone else's
+     * relationship.
      */
     RELATIONSHIP_ENDED,
+    /**
+     * As {@link #RELATIONSHIP_ENDED}, for a correspondent on plain email (also one whose conversation
+     * had been upgraded): writing to their plain address again starts a new relationship, so the
+     * refusal says that.
+     */
+    CORRESPONDENCE_ENDED,
     /** A plain-email address on another domain while this gateway sends no plain email: {@code 550 5.7.1}. */
     NO_LEGACY_EMAIL,
     /**

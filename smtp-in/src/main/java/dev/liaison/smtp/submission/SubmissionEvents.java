@@ -55,7 +55,10 @@ public interface SubmissionEvents {
     enum TransactionOutcome {
         /** 250: the handler committed the message. */
         ACCEPTED,
-        /** 552: the message broke a limit while it streamed in (size, line, header). */
+        /**
+         * 552/554: refused while it streamed in: a limit broken (552 5.3.4: size, line, header), or a
+         * header that is not well formed (554 5.6.0: a line that is no field, a once-only field twice).
+         */
         REFUSED_LIMITS,
         /**
          * 452 4.3.1: the server (or this login's quarter) held as many message octets as it may, when

@@ -88,4 +88,19 @@ class InboundEventsTest {
             assertFalse(line.contains("@") || line.contains("example") || line.contains("secrets"), line);
         }
     }
+
+    /**
+     * Two From fields are refused while the message streams in, as malformed (554 5.6.0): counted and
+     * logged as refused_limits, not refused_author (docs/operations.md, Metrics).
+     */
+    @Test
+    void twoFromFieldsAreCountedAsRefusedLimitsNotAsRefusedAuthor() throws Exception {
+        SmtpWire.Reply reply = mx.send(TestMailboxes.BOB, "From: bob@legacy.example\r\nFrom: ceo@elsewhere.example\r\n"
+                + "Subject: s\r\n\r\nhi\r\n", TestMailboxes.PUBLISHED);
+        assertEquals(554, reply.code(), reply.text());
+        assertEquals(List.of("REFUSED_LIMITS NONE 1"), events);
+        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("outcome=refused_limits status=554/5.6.0"), lines.get(0));
+    }
 }

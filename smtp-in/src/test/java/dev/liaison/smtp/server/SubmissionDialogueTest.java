@@ -151,6 +151,28 @@ class SubmissionDialogueTest {
                 "the client's message less its Bcc, without the Received field");
     }
 
+    /**
+     * RFC 5322 §3.6 allows one Bcc field, and a second one of any once-only field is refused with
+     * 554 5.6.0 (BadInputTest); Bcc alone is exempt at submission, where it is removed before the
+     * message goes anywhere (a client that splits a long list over two fields loses nothing).
+     */
+    @Test
+    void twoBccFieldsAtSubmissionAreTakenAndBothKeptForTheSendersCopyOnly() throws Exception {
+        try (SmtpWire wire = smtp.authenticatedAlex()) {
+            wire.command("MAIL FROM:<alex@gw.example>").expect(250);
+            wire.command("RCPT TO:<" + TestDirectory.ALEX_ALIAS + ">").expect(250);
+            wire.command("DATA").expect(354);
+            wire.send("From: alex@gw.example\r\nBcc: one@elsewhere.example\r\nSubject: two blind lists\r\n"
+                    + "BCC: two@elsewhere.example\r\n\r\nbody\r\n.\r\n");
+            assertEquals(250, wire.reply().code());
+        }
+        Submission submission = single();
+        String message = text(submission);
+        assertFalse(message.toLowerCase(java.util.Locale.ROOT).contains("bcc") || message.contains("@elsewhere"), message);
+        assertEquals("Bcc: one@elsewhere.example\r\nBCC: two@elsewhere.example\r\n",
+                new String(submission.blindCopyFields(), StandardCharsets.ISO_8859_1), "both, for the sender's own copy");
+    }
+
     @Test
     void mixedCaseRecipientIsAcceptedInCanonicalForm() throws Exception {
         try (SmtpWire wire = smtp.authenticatedAlex()) {

@@ -66,14 +66,20 @@ public final class EnvelopeIntake {
             assessed = assessAndStore(id, envelope, peer);
         } catch (RuntimeException e) {
             events.received(ReceivingEvents.Reception.UNAVAILABLE);
+            LOG.warn("received envelope={} octets={} outcome=unavailable ms={}; the peer is told to retry", id,
+                    envelope.size(), millisSince(started));
             throw e;
         }
         events.received(assessed.reception());
+        LOG.info("received envelope={} octets={} outcome={} ms={}", id, envelope.size(), word(assessed.reception()),
+                millisSince(started));
         if (assessed.processed() != null) {
             if (assessed.processed() == ReceivingEvents.Processing.UNRESOLVABLE) {
                 counter.record(peer);
             }
-            events.processed(assessed.processed(), System.nanoTime() - started);
+            long nanos = System.nanoTime() - started;
+            events.processed(assessed.processed(), nanos);
+            InboundWorker.logProcessed(id, 1, assessed.outcome(), nanos);
         }
         if (assessed.verdict() instanceof EnvelopeAcceptor.Malformed malformed) {
             return new Answer.Malformed(malformed.reason());
@@ -99,9 +105,9 @@ public final class EnvelopeIntake {
                     return store.reserve(c, id) ? processed(c, id, envelope, peer, resolved) : duplicate();
                 }
                 if (v instanceof EnvelopeAcceptor.Malformed) {
-                    return new Assessed(v, ReceivingEvents.Reception.MALFORMED, null);
+                    return new Assessed(v, ReceivingEvents.Reception.MALFORMED, null, null);
                 }
-                return store.store(c, id, envelope, peer, v) ? new Assessed(v, reception(v), null) : duplicate();
+                return store.store(c, id, envelope, peer, v) ? new Assessed(v, reception(v), null, null) : duplicate();
             });
         } catch (NotProcessedOnArrival e) {
             // whatever it was (a full mailbox store too): the envelope is taken whole for the workers,
@@ -109,7 +115,7 @@ public final class EnvelopeIntake {
             LOG.debug("Inbound envelope {} was not processed on arrival ({}); storing it for the processors", id,
                     e.getCause().toString());
             return database.inTransaction(c -> store.store(c, id, envelope, peer, e.verdict)
-                    ? new Assessed(e.verdict, ReceivingEvents.Reception.RESOLVED, null) : duplicate());
+                    ? new Assessed(e.verdict, ReceivingEvents.Reception.RESOLVED, null, null) : duplicate());
         }
     }
 
@@ -120,7 +126,7 @@ public final class EnvelopeIntake {
         try {
             InboundProcessor.Outcome outcome = processor.process(c, arrived);
             store.finishReserved(c, arrived, outcome);
-            return new Assessed(resolved, ReceivingEvents.Reception.RESOLVED, InboundWorker.finished(id, outcome));
+            return new Assessed(resolved, ReceivingEvents.Reception.RESOLVED, InboundWorker.finished(outcome), outcome);
         } catch (Exception e) {
             throw new NotProcessedOnArrival(resolved, e);
         }
@@ -128,7 +134,7 @@ public final class EnvelopeIntake {
 
     /** A resend of a stored id: answered 202 as before, not assessed as new or counted again. */
     private static Assessed duplicate() {
-        return new Assessed(new EnvelopeAcceptor.Deferred(), ReceivingEvents.Reception.DUPLICATE, null);
+        return new Assessed(new EnvelopeAcceptor.Deferred(), ReceivingEvents.Reception.DUPLICATE, null, null);
     }
 
     /** Processing on arrival failed; the envelope is to be stored for the workers instead. */
@@ -154,10 +160,20 @@ public final class EnvelopeIntake {
 
     /**
      * A resend carries reception DUPLICATE (already answered for, not counted again); {@code processed}
-     * is the outcome when the envelope was processed on arrival, else null.
+     * and {@code outcome} are what processing on arrival decided, else null.
      */
     private record Assessed(EnvelopeAcceptor.Verdict verdict, ReceivingEvents.Reception reception,
-                            ReceivingEvents.Processing processed) {
+                            ReceivingEvents.Processing processed, InboundProcessor.Outcome outcome) {
+    }
+
+    /** The receiver's log word for how an envelope was answered: stored (for its resolved recipient) or as named. */
+    private static String word(ReceivingEvents.Reception reception) {
+        return reception == ReceivingEvents.Reception.RESOLVED ? "stored"
+                : reception.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static long millisSince(long started) {
+        return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     }
 
     /** What the peer is told. */

@@ -22,8 +22,42 @@ public interface InboundProcessor {
     sealed interface Outcome {
     }
 
-    /** Delivered (or deliberately dropped, e.g. a blocked relationship): only the id is kept. */
-    record Done() implements Outcome {
+    /**
+     * Delivered, or applied with nothing to file, or deliberately dropped (e.g. a blocked
+     * relationship): only the id is kept. {@code disposition} and {@code reason} are for the
+     * receiver's log line ({@code processed envelope=… outcome=<disposition> reason="<reason>"}):
+     * fixed words of the processor's, never anything of the envelope, its peer or its owner.
+     */
+    record Done(Disposition disposition, String reason) implements Outcome {
+
+        public Done {
+            java.util.Objects.requireNonNull(disposition, "disposition");
+            java.util.Objects.requireNonNull(reason, "reason");
+        }
+
+        /** Mail (or a notice) filed. */
+        public Done() {
+            this(Disposition.FILED, "");
+        }
+
+        public static Done filed(String reason) {
+            return new Done(Disposition.FILED, reason);
+        }
+
+        /** Processed, nothing to file (an address update, acknowledgements). */
+        public static Done applied(String reason) {
+            return new Done(Disposition.APPLIED, reason);
+        }
+
+        /** Dropped on purpose: the reason says why (relationship ended, blocked, a repeat). */
+        public static Done discarded(String reason) {
+            return new Done(Disposition.DISCARDED, reason);
+        }
+    }
+
+    /** What a {@link Done} envelope came to, as its log line says it. */
+    enum Disposition {
+        FILED, APPLIED, DISCARDED
     }
 
     /** The address did not resolve: counted against the peer that sent it, only the id is kept. */

@@ -102,7 +102,11 @@ public final class InboundWorker implements AutoCloseable {
             if (p.outcome() == ReceivingEvents.Processing.UNRESOLVABLE) {
                 counter.record(p.peer());
             }
-            settings.events().processed(p.outcome(), System.nanoTime() - started);
+            long nanos = System.nanoTime() - started;
+            settings.events().processed(p.outcome(), nanos);
+            if (p.result() != null) { // a failure was logged as such, with its attempt
+                logProcessed(p.id(), p.attempt(), p.result(), nanos);
+            }
         });
         return processed.isPresent();
     }
@@ -122,20 +126,39 @@ public final class InboundWorker implements AutoCloseable {
             c.rollback(beforeProcessing);
             boolean quarantined = recordFailure(c, envelope, e);
             return new Processed(envelope.peer(), quarantined ? ReceivingEvents.Processing.QUARANTINED
-                    : ReceivingEvents.Processing.FAILED);
+                    : ReceivingEvents.Processing.FAILED, envelope.id(), envelope.attempt(), null);
         }
         store.finish(c, envelope.id(), outcome);
-        return new Processed(envelope.peer(), finished(envelope.id(), outcome));
+        return new Processed(envelope.peer(), finished(outcome), envelope.id(), envelope.attempt(), outcome);
     }
 
-    /** What a recorded outcome counts as; a quarantine is logged (by the worker and the intake alike). */
-    static ReceivingEvents.Processing finished(EnvelopeId id, InboundProcessor.Outcome outcome) {
-        if (outcome instanceof InboundProcessor.Quarantine q) {
-            LOG.warn("Inbound envelope {} quarantined: {}", id, q.reason());
+    /** What a recorded outcome counts as (for the worker and the intake alike). */
+    static ReceivingEvents.Processing finished(InboundProcessor.Outcome outcome) {
+        if (outcome instanceof InboundProcessor.Quarantine) {
             return ReceivingEvents.Processing.QUARANTINED;
         }
         return outcome instanceof InboundProcessor.Unresolvable
                 ? ReceivingEvents.Processing.UNRESOLVABLE : ReceivingEvents.Processing.DONE;
+    }
+
+    /**
+     * The receiver's one line per envelope processed, after its transaction committed (by the worker
+     * and the intake alike): the envelope id the sender's {@code delivery} line names, the attempt,
+     * the outcome and the processor's fixed reason. Nothing of the envelope, its peer or its owner.
+     */
+    static void logProcessed(EnvelopeId id, int attempt, InboundProcessor.Outcome outcome, long nanos) {
+        long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(nanos);
+        if (outcome instanceof InboundProcessor.Quarantine q) {
+            LOG.warn("processed envelope={} attempt={} outcome=quarantined reason=\"{}\" ms={}; kept for the"
+                    + " administrator (liaison quarantine)", id, attempt, q.reason(), millis);
+        } else if (outcome instanceof InboundProcessor.Done done && !done.reason().isEmpty()) {
+            LOG.info("processed envelope={} attempt={} outcome={} reason=\"{}\" ms={}", id, attempt,
+                    done.disposition().name().toLowerCase(java.util.Locale.ROOT), done.reason(), millis);
+        } else {
+            String word = outcome instanceof InboundProcessor.Done done
+                    ? done.disposition().name().toLowerCase(java.util.Locale.ROOT) : "unresolvable";
+            LOG.info("processed envelope={} attempt={} outcome={} ms={}", id, attempt, word, millis);
+        }
     }
 
     /** Returns whether the envelope is now quarantined. */
@@ -201,6 +224,8 @@ public final class InboundWorker implements AutoCloseable {
         wakeup.close();
     }
 
-    private record Processed(PeerAddress peer, ReceivingEvents.Processing outcome) {
+    /** {@code result} is null when the processor failed (logged as such when it was recorded). */
+    private record Processed(PeerAddress peer, ReceivingEvents.Processing outcome, EnvelopeId id, int attempt,
+                             InboundProcessor.Outcome result) {
     }
 }
