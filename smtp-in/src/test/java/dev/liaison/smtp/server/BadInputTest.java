@@ -278,6 +278,23 @@ class BadInputTest {
     }
 
     @Test
+    void dotStuffedLineOneOverTheLimitIsStillRefused() throws Exception {
+        try (SmtpWire wire = data()) {
+            // 999 octets of text after the transparency dot goes: one more than RFC 5321 allows.
+            wire.send("Subject: long\r\n\r\n.." + "y".repeat(998) + "\r\n");
+            assertReply(wire.send(".\r\n"), 552, "5.3.4");
+        }
+    }
+
+    @Test
+    void commandLineStartingWithADotGetsNoAllowance() throws Exception {
+        try (SmtpWire wire = smtp.authenticatedAlex()) {
+            assertReply(wire.command("." + "a".repeat(998)), 500, "5.5.2"); // 1001 octets: too long as a command
+            wire.command("NOOP").expect(250);
+        }
+    }
+
+    @Test
     void tooManyHeaderFieldsAreRefusedWith552() throws Exception {
         try (SmtpWire wire = data()) {
             for (int i = 0; i < 11; i++) {
