@@ -228,12 +228,17 @@ class BadInputTest {
         }
     }
 
-    /** A MAIL without SIZE= does not inherit the size of an earlier MAIL, refused or not. */
+    /**
+     * A MAIL refused inside a transaction changes nothing, its declared size included (RFC 5321
+     * §4.1.4); a MAIL without SIZE= after the transaction does not inherit it.
+     */
     @Test
     void aMailWithoutSizeDoesNotInheritAnEarlierOnesSize() throws Exception {
         try (SmtpWire wire = smtp.authenticatedAlex()) {
             wire.command("MAIL FROM:<alex@gw.example> SIZE=" + (TestDirectory.SMALL_ALIAS_TAKES + 1)).expect(250);
             assertReply(wire.command("MAIL FROM:<alex@gw.example>"), 503, "5.5.1");
+            assertReply(wire.command("RCPT TO:<" + TestDirectory.ALEX_SMALL_ALIAS + ">"), 552, "5.3.4");
+            wire.command("RSET").expect(250);
             wire.command("MAIL FROM:<alex@gw.example>").expect(250);
             assertReply(wire.command("RCPT TO:<" + TestDirectory.ALEX_SMALL_ALIAS + ">"), 250, "2.1.5");
         }
