@@ -328,7 +328,10 @@ class BadInputTest {
             c.send(tag + " IDLE\r\n");
             assertTrue(c.line().startsWith("+"));
             c.send("STOP\r\n");
-            assertTrue(RawImap.last(c.until(tag)).contains("BAD"));
+            String bad = RawImap.last(c.until(tag));
+            assertTrue(bad.contains("BAD"), bad);
+            // IMAP replies are ASCII (RFC 3501 section 9): a section sign went out as '?'
+            assertTrue(bad.chars().allMatch(ch -> ch > 0 && ch < 128) && bad.contains("RFC 2177 section 3"), bad);
             assertAlive(c);
         }
     }
