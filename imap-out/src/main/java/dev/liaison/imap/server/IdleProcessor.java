@@ -49,7 +49,7 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
 
     private static final List<Capability> CAPABILITIES = List.of(ImapConstants.SUPPORTS_IDLE);
     private static final HumanReadableText NOT_DONE = new HumanReadableText("org.apache.james.imap.INVALID_CONTINUATION",
-            "IDLE ended by something other than DONE (RFC 2177 §3)");
+            "IDLE ended by something other than DONE (RFC 2177 section 3)");
 
     private Duration heartbeat = Duration.ofMinutes(2);
     private final AccountCheck accounts;

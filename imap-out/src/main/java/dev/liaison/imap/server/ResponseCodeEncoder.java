@@ -10,7 +10,9 @@ import org.apache.james.imap.message.response.ImmutableStatusResponse;
 import java.io.IOException;
 
 /**
- * James's response encoder, except for two response codes James writes against their grammar: the
+ * James's response encoder, except for three response codes. RFC 5530's {@code CANNOT}, which
+ * James cannot make (it prefixes every code it does not know with {@code X}): processors pass
+ * {@link #CANNOT} and it is written {@code [CANNOT]}. And two response codes James writes against their grammar: the
  * CONDSTORE {@code MODIFIED} code, which James writes with a stray number ({@code [MODIFIED 0 2]};
  * RFC 7162 §3.1.3 wants {@code [MODIFIED 2]}), and a {@code PERMANENTFLAGS} with no flags, which
  * James writes without its parentheses ({@code [PERMANENTFLAGS]}; RFC 9051 §7.1 wants
@@ -18,13 +20,18 @@ import java.io.IOException;
  */
 final class ResponseCodeEncoder implements ImapEncoder {
 
+    /** RFC 5530 §3: the operation violates a rule of the server (e.g. what a folder name may be). */
+    static final StatusResponse.ResponseCode CANNOT = StatusResponse.ResponseCode.createExtension("CANNOT");
+
     private static final String MODIFIED = "MODIFIED";
     private static final String PERMANENT_FLAGS = "PERMANENTFLAGS";
     private final ImapEncoder encoder = new DefaultImapEncoderFactory().buildImapEncoder();
 
     @Override
     public void encode(ImapMessage message, ImapResponseComposer composer) throws IOException {
-        if (message instanceof ImmutableStatusResponse status && status.getResponseCode() != null
+        if (message instanceof ImmutableStatusResponse status && status.getResponseCode() == CANNOT) {
+            writeCannot(status, composer);
+        } else if (message instanceof ImmutableStatusResponse status && status.getResponseCode() != null
                 && MODIFIED.equals(status.getResponseCode().getCode()) && status.getTag() != null) {
             writeModified(status, composer);
         } else if (message instanceof ImmutableStatusResponse status && status.getResponseCode() != null
@@ -49,6 +56,23 @@ final class ResponseCodeEncoder implements ImapEncoder {
             composer.commandName(status.getCommand());
         }
         composer.message("completed, except for messages modified since the given MODSEQ");
+        composer.end();
+    }
+
+    private static void writeCannot(ImmutableStatusResponse status, ImapResponseComposer composer) throws IOException {
+        if (status.getTag() == null) {
+            composer.untagged();
+        } else {
+            composer.tag(status.getTag());
+        }
+        composer.message(status.getServerResponseType().getCode());
+        composer.openSquareBracket();
+        composer.message("CANNOT");
+        composer.closeSquareBracket();
+        if (status.getCommand() != null) {
+            composer.commandName(status.getCommand());
+        }
+        composer.message(status.getTextKey().getDefaultValue());
         composer.end();
     }
 

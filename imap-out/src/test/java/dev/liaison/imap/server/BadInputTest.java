@@ -69,6 +69,49 @@ class BadInputTest {
         }
     }
 
+    /**
+     * Names the store does not take: NO [CANNOT] with the reason (RFC 5530), no folder made or renamed, and no log
+     * line at WARN or above (James answered "processing failed" and logged an ERROR with a stack
+     * trace for each).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {".x", "a..b", "\"with%pct\"", "\"star*\"", "#private.#hash", "LONG"})
+    void createOrRenameToANameTheStoreDoesNotTakeIsCannotAndLogsNoError(String name) throws Exception {
+        String argument = name.equals("LONG") ? "L".repeat(201) : name;
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
+        try (RawImap c = selected()) {
+            List<String> before = folders(c);
+            String answer = RawImap.last(c.command("CREATE " + argument));
+            assertTrue(answer.matches("a\\d+ NO \\[CANNOT\\] CREATE Folder names .*; choose .*"), argument + ": " + answer);
+            answer = RawImap.last(c.command("RENAME Archive " + argument));
+            assertTrue(answer.matches("a\\d+ NO \\[CANNOT\\] RENAME Folder names .*; choose .*"), argument + ": " + answer);
+            assertEquals(before, folders(c), "nothing was created");
+            assertAlive(c);
+        } finally {
+            root.detachAppender(logged);
+        }
+        assertEquals(List.of(), logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                .map(Object::toString).toList(), "a client's mistake is no server error");
+    }
+
+    private static List<String> folders(RawImap c) throws Exception {
+        List<String> list = c.command("LIST \"\" \"*\"");
+        return list.subList(0, list.size() - 1);
+    }
+
+    @Test
+    void createWithATrailingDelimiterStillCreatesTheFolder() throws Exception {
+        try (RawImap c = selected()) {
+            assertTrue(RawImap.last(c.command("CREATE Parent.")).contains("OK"));
+            assertTrue(String.join("\n", c.command("LIST \"\" \"Parent\"")).contains("Parent"));
+        }
+    }
+
     @Test
     void validModifiedUtf7NamesWork() throws Exception {
         try (RawImap c = selected()) {
@@ -328,7 +371,10 @@ class BadInputTest {
             c.send(tag + " IDLE\r\n");
             assertTrue(c.line().startsWith("+"));
             c.send("STOP\r\n");
-            assertTrue(RawImap.last(c.until(tag)).contains("BAD"));
+            String bad = RawImap.last(c.until(tag));
+            assertTrue(bad.contains("BAD"), bad);
+            // IMAP replies are ASCII (RFC 3501 section 9): a section sign went out as '?'
+            assertTrue(bad.chars().allMatch(ch -> ch > 0 && ch < 128) && bad.contains("RFC 2177 section 3"), bad);
             assertAlive(c);
         }
     }

@@ -59,8 +59,16 @@ public final class StrictMailCmdHandler extends MailCmdHandler {
         this.room = room;
     }
 
+    /**
+     * A MAIL inside a transaction is refused here, before James's handling: RFC 5321 §4.1.4 makes
+     * it a sequence error that leaves the transaction as it was, but James (and the clean-up below)
+     * drops the sender on any refusal, which would leave the client's recipients without one.
+     */
     @Override
     public Response onCommand(SMTPSession session, Request request) {
+        if (session.getAttachment(SMTPSession.SENDER, State.Transaction).isPresent()) {
+            return SENDER_ALREADY_GIVEN;
+        }
         Response response = super.onCommand(session, request);
         if (!SMTPRetCode.MAIL_OK.equals(response.getRetCode())) {
             EnvelopeState.clearSender(session);
@@ -72,9 +80,6 @@ public final class StrictMailCmdHandler extends MailCmdHandler {
     protected Response doFilterChecks(SMTPSession session, String command, String argument) {
         if (service.requiresAuthentication() && SessionUser.of(session).isEmpty()) {
             return AUTH_REQUIRED;
-        }
-        if (session.getAttachment(SMTPSession.SENDER, State.Transaction).isPresent()) {
-            return SENDER_ALREADY_GIVEN;
         }
         if (session.getAttachment(SMTPSession.CURRENT_HELO_MODE, State.Connection).isEmpty()) {
             return HELLO_FIRST;

@@ -2,11 +2,13 @@ package dev.liaison.smtp.framing;
 
 import dev.liaison.smtp.framing.FramingEvent.Kind;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ByteProcessor;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Splits the inbound stream into SMTP lines ending in CRLF, and nothing else.
@@ -19,7 +21,11 @@ import java.util.List;
  *
  * <p>Lines longer than the limit are skipped up to their CRLF and reported as
  * {@link FramingEvent.OverlongLine}, so memory per connection stays bounded and the session can
- * continue. Emitted lines keep their CRLF because James's DATA handling expects it.
+ * continue. Emitted lines keep their CRLF because James's DATA handling expects it. Inside DATA a
+ * line's leading dot is the sender's transparency dot (RFC 5321 section 4.5.2), removed before the
+ * line becomes part of the message; the limit is on the line as in the message (section
+ * 4.5.3.1.6), so such a line may be one octet longer on the wire. A 998-octet text line that
+ * starts with a dot arrives as 1001 octets, and refusing it would refuse legitimate mail.
  *
  * <p>STARTTLS: James adds the {@link SslHandler} synchronously while this decoder is still inside
  * its decode loop (all handlers run on the channel's event loop). Bytes already buffered at that
@@ -35,16 +41,22 @@ public final class StrictLineDecoder extends ByteToMessageDecoder {
     private static final ByteProcessor FIND_CR_OR_LF = b -> b != CR && b != LF;
 
     private final int maxLineOctets;
+    private final Predicate<Channel> inMessage;
     private boolean skippingOverlongLine;
     private boolean violated;
     private boolean tlsWhenBuffered;
 
-    /** @param maxLineOctets the longest line accepted, CRLF included */
-    public StrictLineDecoder(int maxLineOctets) {
+    /**
+     * @param maxLineOctets the longest line accepted, CRLF included, as in the message
+     * @param inMessage whether the channel's next line is message content (DATA), where a leading
+     *        dot is not counted; asked only for lines that start with one
+     */
+    public StrictLineDecoder(int maxLineOctets, Predicate<Channel> inMessage) {
         if (maxLineOctets < 3) {
             throw new IllegalArgumentException("maxLineOctets " + maxLineOctets + " cannot hold a line");
         }
         this.maxLineOctets = maxLineOctets;
+        this.inMessage = inMessage;
     }
 
     @Override
@@ -82,11 +94,11 @@ public final class StrictLineDecoder extends ByteToMessageDecoder {
             out.add(violation(ctx, in, Kind.BARE_CR, "bare CR received; SMTP lines end with CRLF (RFC 5321 section 2.3.8)"));
             return;
         }
-        emitLine(in, eol + 2 - in.readerIndex(), out);
+        emitLine(ctx, in, eol + 2 - in.readerIndex(), out);
     }
 
-    private void emitLine(ByteBuf in, int length, List<Object> out) {
-        if (skippingOverlongLine || length > maxLineOctets) {
+    private void emitLine(ChannelHandlerContext ctx, ByteBuf in, int length, List<Object> out) {
+        if (skippingOverlongLine || length > limit(ctx, in)) {
             in.skipBytes(length);
             skippingOverlongLine = false;
             out.add(new FramingEvent.OverlongLine(maxLineOctets));
@@ -95,13 +107,26 @@ public final class StrictLineDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** No line end buffered yet: once more than a line's worth is waiting, drop it and remember. */
+    /**
+     * No line end buffered yet: once more than a line's worth is waiting, drop it and remember. A
+     * line of the limit that starts with a transparency dot is never dropped here: without its LF
+     * it is at most the limit long.
+     */
     private void awaitLineEnd(ByteBuf in) {
         int keep = in.readableBytes() > 0 && in.getByte(in.writerIndex() - 1) == CR ? 1 : 0;
         if (skippingOverlongLine || in.readableBytes() > maxLineOctets) {
             in.skipBytes(in.readableBytes() - keep);
             skippingOverlongLine = true;
         }
+    }
+
+    /**
+     * The longest the line at the reader index may be on the wire: one octet more when it is
+     * message content starting with the transparency dot, which is not part of the line.
+     */
+    private int limit(ChannelHandlerContext ctx, ByteBuf in) {
+        boolean stuffed = in.isReadable() && in.getByte(in.readerIndex()) == '.' && inMessage.test(ctx.channel());
+        return stuffed ? maxLineOctets + 1 : maxLineOctets;
     }
 
     private FramingEvent violate(ChannelHandlerContext ctx, ByteBuf in) {

@@ -83,11 +83,16 @@ public final class MessageAssembler implements DataLineFilter, DisconnectHandler
      * {@code false}, and the caller replies to the line as a command.
      */
     public boolean refuseOverlongLine(SMTPSession session, int limit) {
-        if (session.getAttachment(DataCmdHandler.MAILENV, State.Transaction).isEmpty()) {
+        if (!receiving(session)) {
             return false;
         }
         draft(session).refuse(DataRefusal.lineTooLong(limit));
         return true;
+    }
+
+    /** Whether the session is between DATA's 354 and the end of data: its lines are message content. */
+    public static boolean receiving(SMTPSession session) {
+        return session.getAttachment(DataCmdHandler.MAILENV, State.Transaction).isPresent();
     }
 
     /** Message octets this server's sessions hold now. */

@@ -4,6 +4,7 @@ import dev.liaison.smtp.framing.FramingEvent;
 import dev.liaison.smtp.message.MessageAssembler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -79,8 +80,16 @@ final class FramingReplies extends ChannelInboundHandlerAdapter {
     }
 
     private boolean absorbedByMessage(ChannelHandlerContext ctx, FramingEvent.OverlongLine overlong) {
-        Object session = ctx.channel().attr(BasicChannelInboundHandler.SESSION_ATTRIBUTE_KEY).get();
-        return session instanceof SMTPSession smtp && assembler.refuseOverlongLine(smtp, overlong.limit());
+        return session(ctx.channel()) instanceof SMTPSession smtp && assembler.refuseOverlongLine(smtp, overlong.limit());
+    }
+
+    /** Whether the channel's session is reading message content (after DATA's 354), for the framer. */
+    static boolean inMessage(Channel channel) {
+        return session(channel) instanceof SMTPSession smtp && MessageAssembler.receiving(smtp);
+    }
+
+    private static Object session(Channel channel) {
+        return channel.attr(BasicChannelInboundHandler.SESSION_ATTRIBUTE_KEY).get();
     }
 
     private static io.netty.channel.ChannelFuture reply(ChannelHandlerContext ctx, String line) {

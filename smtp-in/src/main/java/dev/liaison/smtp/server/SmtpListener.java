@@ -105,7 +105,7 @@ final class SmtpListener extends AbstractAsyncServer {
         if (!encryption.isStartTLS()) {
             pipeline.addLast(HandlerConstants.SSL_HANDLER, encryption.sslHandler());
         }
-        pipeline.addLast(HandlerConstants.FRAMER, new StrictLineDecoder(limits.maxLineOctets()));
+        pipeline.addLast(HandlerConstants.FRAMER, new StrictLineDecoder(limits.maxLineOctets(), FramingReplies::inMessage));
         // Answers framing events in order with the replies James writes for earlier lines.
         pipeline.addLast("framingReplies", framingReplies);
         pipeline.addLast(HandlerConstants.CHUNK_HANDLER, new ChunkedWriteHandler());

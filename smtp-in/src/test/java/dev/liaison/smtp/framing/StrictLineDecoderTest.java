@@ -84,6 +84,33 @@ class StrictLineDecoderTest {
     }
 
     @Test
+    void inAMessageTheTransparencyDotIsNotCounted() {
+        EmbeddedChannel channel = new EmbeddedChannel(new StrictLineDecoder(LIMIT, c -> true));
+        String stuffed = "." + ".".repeat(LIMIT - 2) + "\r\n"; // a line of exactly the limit, dot-stuffed
+        channel.writeInbound(bytes(stuffed + ".x" + "y".repeat(LIMIT - 2) + "\r\n" + "z".repeat(LIMIT - 1) + "\r\n"));
+        List<Object> out = drain(channel);
+        assertEquals(stuffed, text(out.get(0)));
+        assertEquals(List.of(new FramingEvent.OverlongLine(LIMIT), new FramingEvent.OverlongLine(LIMIT)), out.subList(1, 3),
+                "one octet more than the stuffed limit, or an unstuffed line one over the limit, is still too long");
+    }
+
+    @Test
+    void aStuffedLineArrivingInPiecesIsNotDroppedAtTheLimit() {
+        EmbeddedChannel channel = new EmbeddedChannel(new StrictLineDecoder(LIMIT, c -> true));
+        String stuffed = "." + ".".repeat(LIMIT - 2);
+        channel.writeInbound(bytes(stuffed + "\r"));
+        channel.writeInbound(bytes("\n"));
+        assertEquals(List.of(stuffed + "\r\n"), lines(channel));
+    }
+
+    @Test
+    void outsideAMessageALeadingDotCounts() {
+        EmbeddedChannel channel = channel();
+        channel.writeInbound(bytes("." + "a".repeat(LIMIT - 2) + "\r\n"));
+        assertEquals(List.of(new FramingEvent.OverlongLine(LIMIT)), drain(channel));
+    }
+
+    @Test
     void violationStopsReadingFromTheChannel() {
         EmbeddedChannel channel = channel();
         channel.writeInbound(bytes("\n"));
@@ -91,7 +118,7 @@ class StrictLineDecoderTest {
     }
 
     private static EmbeddedChannel channel() {
-        return new EmbeddedChannel(new StrictLineDecoder(LIMIT));
+        return new EmbeddedChannel(new StrictLineDecoder(LIMIT, c -> false));
     }
 
     private static ByteBuf bytes(String s) {

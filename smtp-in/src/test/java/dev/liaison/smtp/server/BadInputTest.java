@@ -228,12 +228,17 @@ class BadInputTest {
         }
     }
 
-    /** A MAIL without SIZE= does not inherit the size of an earlier MAIL, refused or not. */
+    /**
+     * A MAIL refused inside a transaction changes nothing, its declared size included (RFC 5321
+     * §4.1.4); a MAIL without SIZE= after the transaction does not inherit it.
+     */
     @Test
     void aMailWithoutSizeDoesNotInheritAnEarlierOnesSize() throws Exception {
         try (SmtpWire wire = smtp.authenticatedAlex()) {
             wire.command("MAIL FROM:<alex@gw.example> SIZE=" + (TestDirectory.SMALL_ALIAS_TAKES + 1)).expect(250);
             assertReply(wire.command("MAIL FROM:<alex@gw.example>"), 503, "5.5.1");
+            assertReply(wire.command("RCPT TO:<" + TestDirectory.ALEX_SMALL_ALIAS + ">"), 552, "5.3.4");
+            wire.command("RSET").expect(250);
             wire.command("MAIL FROM:<alex@gw.example>").expect(250);
             assertReply(wire.command("RCPT TO:<" + TestDirectory.ALEX_SMALL_ALIAS + ">"), 250, "2.1.5");
         }
@@ -273,6 +278,23 @@ class BadInputTest {
     void overlongCommandLineIsRefusedWith500() throws Exception {
         try (SmtpWire wire = smtp.authenticatedAlex()) {
             assertReply(wire.command("NOOP " + "a".repeat(1200)), 500, "5.5.2");
+            wire.command("NOOP").expect(250);
+        }
+    }
+
+    @Test
+    void dotStuffedLineOneOverTheLimitIsStillRefused() throws Exception {
+        try (SmtpWire wire = data()) {
+            // 999 octets of text after the transparency dot goes: one more than RFC 5321 allows.
+            wire.send("Subject: long\r\n\r\n.." + "y".repeat(998) + "\r\n");
+            assertReply(wire.send(".\r\n"), 552, "5.3.4");
+        }
+    }
+
+    @Test
+    void commandLineStartingWithADotGetsNoAllowance() throws Exception {
+        try (SmtpWire wire = smtp.authenticatedAlex()) {
+            assertReply(wire.command("." + "a".repeat(998)), 500, "5.5.2"); // 1001 octets: too long as a command
             wire.command("NOOP").expect(250);
         }
     }

@@ -117,6 +117,14 @@ class InboundBadInputTest {
     }
 
     @Test
+    void dotStuffedLineOneOverTheLimitIsStillRefused() throws Exception {
+        try (SmtpWire wire = data()) {
+            wire.send(FROM_BOB + "\r\n.." + "y".repeat(998) + "\r\n"); // 999 octets of text once unstuffed
+            assertReply(wire.send(".\r\n"), 552, "5.3.4");
+        }
+    }
+
+    @Test
     void tooManyHeaderFieldsAreRefusedWith552() throws Exception {
         try (SmtpWire wire = data()) {
             wire.send(FROM_BOB);

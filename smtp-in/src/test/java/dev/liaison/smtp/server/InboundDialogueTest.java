@@ -184,6 +184,19 @@ class InboundDialogueTest {
         assertEquals(0, mx.handler.calls());
     }
 
+    /** RFC 5321 §4.1.4: a MAIL inside a transaction is refused and the transaction goes on unchanged. */
+    @Test
+    void aSecondMailIsRefusedAndTheFirstTransactionContinues() throws Exception {
+        try (SmtpWire wire = mx.greeted()) {
+            wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250);
+            assertReply(wire.command("MAIL FROM:<>"), 503, "5.5.1");
+            wire.command("RCPT TO:<" + TestMailboxes.PUBLISHED + ">").expect(250);
+            wire.command("DATA").expect(354);
+            wire.send(MESSAGE + ".\r\n").expect(250);
+        }
+        assertEquals("<" + TestMailboxes.BOB + ">", single().sender().toString());
+    }
+
     @Test
     void nullSenderIsAcceptedForBounces() throws Exception {
         Reply reply = mx.send("", "From: MAILER-DAEMON@nospf.example\r\nSubject: bounce\r\n\r\nreturned\r\n",

@@ -74,6 +74,25 @@ class InboundIndependentClientsTest {
     }
 
     @Test
+    void smtplibDeliversALineOfTheLimitThatStartsWithADot() throws Exception {
+        String dotLine = "." + "d".repeat(997); // 998 octets + CRLF: the longest line RFC 5321 allows
+        Path file = scratch.resolve("message.eml");
+        Files.writeString(file, "From: Bob <bob@legacy.example>\r\nTo: alex@gw.example\r\nSubject: dot line\r\n"
+                + "Date: Thu, 26 Nov 2026 10:00:00 +0000\r\n\r\nbefore\r\n" + dotLine + "\r\nafter\r\n",
+                StandardCharsets.ISO_8859_1);
+        // smtplib dot-stuffs (smtplib.quotedata): the line goes on the wire as 1001 octets with its CRLF.
+        Result result = python("""
+                import smtplib, sys
+                with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), local_hostname='mta.legacy.example', timeout=10) as s:
+                    s.sendmail('%s', ['%s'], open(sys.argv[2], 'rb').read())
+                print('sent')
+                """.formatted(TestMailboxes.BOB, TestMailboxes.PUBLISHED), String.valueOf(mx.server.port()), file.toString());
+        assertEquals(0, result.exitCode(), result.output());
+        String delivered = new String(single().message().toByteArray(), StandardCharsets.ISO_8859_1);
+        assertTrue(delivered.contains("\r\nbefore\r\n" + dotLine + "\r\nafter\r\n"), delivered);
+    }
+
+    @Test
     void smtplibIsToldAuthIsNotOffered() throws Exception {
         Result result = python("""
                 import smtplib, sys

@@ -186,6 +186,21 @@ class SubmissionDialogueTest {
         assertEquals("<alex@gw.example>", submission.sender().toString());
     }
 
+    /** RFC 5321 §4.1.4: a MAIL inside a transaction is refused and the transaction goes on unchanged. */
+    @Test
+    void aSecondMailIsRefusedAndTheFirstTransactionContinues() throws Exception {
+        try (SmtpWire wire = smtp.authenticatedAlex()) {
+            wire.command("MAIL FROM:<alex@gw.example>").expect(250);
+            Reply again = wire.command("MAIL FROM:<other@gw.example>").reply();
+            assertEquals(503, again.code(), again.text());
+            assertEquals("5.5.1", again.enhanced(), again.text());
+            wire.command("RCPT TO:<" + TestDirectory.ALEX_ALIAS + ">").expect(250);
+            wire.command("DATA").expect(354);
+            wire.send("Subject: first\r\n\r\nbody\r\n.\r\n").expect(250);
+        }
+        assertEquals("<alex@gw.example>", single().sender().toString());
+    }
+
     @Test
     void secondTransactionOnSameConnectionIsIndependent() throws Exception {
         try (SmtpWire wire = smtp.authenticatedAlex()) {

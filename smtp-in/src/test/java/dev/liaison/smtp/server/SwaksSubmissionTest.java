@@ -63,6 +63,19 @@ class SwaksSubmissionTest {
     }
 
     @Test
+    void swaksSubmitsALineOfTheLimitThatStartsWithADot() throws Exception {
+        String dotLine = "." + "d".repeat(997); // 998 octets + CRLF: the longest line RFC 5321 allows
+        Result result = swaks("--port", String.valueOf(smtp.server.submissionPort()), "--tls",
+                "--auth", "PLAIN", "--auth-user", "alex", "--auth-password", TestDirectory.ALEX_PASSWORD,
+                "--from", "alex@gw.example", "--to", TestDirectory.ALEX_ALIAS,
+                "--header", "Subject: dot line", "--body", "before\\n" + dotLine + "\\nafter");
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains(" .." + "d".repeat(997)), "swaks sent the line dot-stuffed: " + result.output());
+        String message = SubmissionDialogueTest.text(single());
+        assertTrue(message.contains("\r\nbefore\r\n" + dotLine + "\r\nafter"), message);
+    }
+
+    @Test
     void swaksRelayAttemptIsRefusedWith550() throws Exception {
         Result result = swaks("--port", String.valueOf(smtp.server.submissionPort()), "--tls",
                 "--auth", "PLAIN", "--auth-user", "alex", "--auth-password", TestDirectory.ALEX_PASSWORD,

@@ -46,7 +46,7 @@ public final class DkimSigner {
     public byte[] sign(byte[] message) throws MalformedMessageException {
         HeaderFields fields = HeaderFields.parse(message);
         if (!fields.has("from")) {
-            throw new MalformedMessageException("the message has no From field (RFC 5322 §3.6 requires one,"
+            throw new MalformedMessageException("the message has no From field (RFC 5322 section 3.6 requires one,"
                     + " and DKIM signs it)");
         }
         List<HeaderFields.Field> signed = new ArrayList<>();

@@ -103,6 +103,8 @@ class DkimSignerTest {
         byte[] message = "To: bob@legacy.example\r\nSubject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
         MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> signer.sign(message));
         assertTrue(e.getMessage().contains("no From field"), e.getMessage());
+        // the text becomes the submission's 554 reply (LegacyOutbound), and SMTP replies are ASCII
+        assertTrue(e.getMessage().chars().allMatch(ch -> ch > 0 && ch < 128), e.getMessage());
     }
 
     @Test
