@@ -29,7 +29,6 @@ import org.apache.james.imap.processor.LSubProcessor;
 import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.imap.processor.NamespaceProcessor;
 import org.apache.james.imap.processor.PermitEnableCapabilityProcessor;
-import org.apache.james.imap.processor.RenameProcessor;
 import org.apache.james.imap.processor.StartTLSProcessor;
 import org.apache.james.imap.processor.StoreProcessor;
 import org.apache.james.imap.processor.SubscribeProcessor;

@@ -14,12 +14,16 @@ import java.io.IOException;
  * CONDSTORE {@code MODIFIED} code, which James writes with a stray number ({@code [MODIFIED 0 2]};
  * RFC 7162 §3.1.3 wants {@code [MODIFIED 2]}), and a {@code PERMANENTFLAGS} with no flags, which
  * James writes without its parentheses ({@code [PERMANENTFLAGS]}; RFC 9051 §7.1 wants
- * {@code [PERMANENTFLAGS ()]}).
+ * {@code [PERMANENTFLAGS ()]}); and RFC 5530's {@code CANNOT}, which James can only make as an
+ * extension code and so writes {@code [XCANNOT]}.
  */
 final class ResponseCodeEncoder implements ImapEncoder {
 
     private static final String MODIFIED = "MODIFIED";
     private static final String PERMANENT_FLAGS = "PERMANENTFLAGS";
+    /** How {@code ResponseCode.createExtension("CANNOT")} comes out of James; what we write instead. */
+    static final String CANNOT_AS_EXTENSION = "XCANNOT";
+    private static final String CANNOT = "CANNOT";
     private final ImapEncoder encoder = new DefaultImapEncoderFactory().buildImapEncoder();
 
     @Override
@@ -31,6 +35,9 @@ final class ResponseCodeEncoder implements ImapEncoder {
                 && PERMANENT_FLAGS.equals(status.getResponseCode().getCode()) && status.getTag() == null
                 && status.getResponseCode().getParameters().isEmpty()) {
             writeNoPermanentFlags(status, composer);
+        } else if (message instanceof ImmutableStatusResponse status && status.getResponseCode() != null
+                && CANNOT_AS_EXTENSION.equals(status.getResponseCode().getCode()) && status.getTag() != null) {
+            writeCannot(status, composer);
         } else {
             encoder.encode(message, composer);
         }
@@ -61,6 +68,19 @@ final class ResponseCodeEncoder implements ImapEncoder {
         composer.openParen();
         composer.closeParen();
         composer.closeSquareBracket();
+        composer.message(status.getTextKey().getDefaultValue());
+        composer.end();
+    }
+
+    private static void writeCannot(ImmutableStatusResponse status, ImapResponseComposer composer) throws IOException {
+        composer.tag(status.getTag());
+        composer.message("NO");
+        composer.openSquareBracket();
+        composer.message(CANNOT);
+        composer.closeSquareBracket();
+        if (status.getCommand() != null) {
+            composer.commandName(status.getCommand());
+        }
         composer.message(status.getTextKey().getDefaultValue());
         composer.end();
     }

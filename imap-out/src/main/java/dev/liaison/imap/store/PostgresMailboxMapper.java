@@ -65,18 +65,12 @@ final class PostgresMailboxMapper implements MailboxMapper {
         }
     }
 
+    /** Moves the folder's whole tree at once ({@link FolderTree}); James's loop over children then finds none. */
     @Override
     public Mono<MailboxId> rename(Mailbox mailbox) {
-        return blocking(() -> jdbc.read("rename mailbox", c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE imap.mailbox SET namespace = ?, owner = ?, name = ? WHERE id = ?")) {
-                s.setString(1, mailbox.getNamespace());
-                s.setString(2, mailbox.getUser().asString());
-                s.setString(3, mailbox.getName());
-                s.setLong(4, id(mailbox.getMailboxId()));
-                if (s.executeUpdate() == 0) {
-                    throw new MailboxNotFoundException(mailbox.getMailboxId());
-                }
+        return blocking(() -> jdbc.inTransaction("rename mailbox", c -> {
+            try {
+                FolderTree.rename(c, mailbox);
                 return mailbox.getMailboxId();
             } catch (SQLException e) {
                 if (UNIQUE_VIOLATION.equals(e.getSQLState())) {

@@ -230,6 +230,43 @@ class MailboxStoreContractTest {
         assertFalse(mailboxes.pathExists(path("alice", "Projects")).block());
     }
 
+    /**
+     * RENAME M1 M1.child renamed the folder twice (James renamed it, then found it among M1's
+     * children): the store refuses a name inside the folder's own subtree whoever asks, and moves a
+     * folder with its children at once.
+     */
+    @Test
+    void aRenameIntoTheFolderItselfIsRefusedAndATreeMovesAtOnce() {
+        create("alice", "M1");
+        create("alice", "M1.x");
+        create("bob", "M1.x");
+        for (String inside : List.of("M1.child", "M1.x.y")) {
+            Mailbox m1 = mailboxes.findMailboxByPath(path("alice", "M1")).block();
+            m1.setName(inside);
+            RuntimeException refused = assertThrows(RuntimeException.class, () -> mailboxes.rename(m1).block(), inside);
+            assertTrue(String.valueOf(refused.getMessage()).contains("into itself"), refused.toString());
+            assertEquals(List.of("M1", "M1.x"), names("alice"), "nothing changed by " + inside);
+        }
+        Mailbox m1 = mailboxes.findMailboxByPath(path("alice", "M1")).block();
+        m1.setName("M1x");
+        mailboxes.rename(m1).block();
+        assertEquals(List.of("M1x", "M1x.x"), names("alice"));
+        assertEquals(List.of("M1.x"), names("bob"), "another owner's folders stay");
+    }
+
+    private List<String> names(String owner) {
+        return database.inTransaction(c -> {
+            var s = c.prepareStatement("SELECT name FROM imap.mailbox WHERE owner = ? ORDER BY name");
+            s.setString(1, owner);
+            var rs = s.executeQuery();
+            List<String> found = new ArrayList<>();
+            while (rs.next()) {
+                found.add(rs.getString(1));
+            }
+            return found;
+        });
+    }
+
     @Test
     void aMailboxNameIsUniquePerOwnerOnly() {
         create("alice", "Same");
