@@ -16,6 +16,12 @@ import java.sql.SQLException;
  * A folder with the folders below it (hierarchy delimiter {@code .}), as RENAME moves them: the
  * folder, its children and their subscriptions in one transaction.
  *
+ * <p>Subscriptions move with the folders (as Cyrus, and James's manager when asked): James's RENAME
+ * did not ask, so LSUB kept the old names, which no longer exist, and the renamed tree was
+ * unsubscribed. They are stored in two spellings, the plain name (default folders) and James's
+ * {@code namespace:owner:name} (SUBSCRIBE); both move. Renaming INBOX leaves a new INBOX behind
+ * (RFC 3501 §6.3.5), so INBOX's own subscription stays and the new name is subscribed too.
+ *
  * <p>Why not James's way: {@code StoreMailboxManager} renamed the folder first and then looked for
  * its children by the old name's prefix; when the new name lies below the old one ({@code RENAME M1
  * M1.child}) the renamed folder is such a child and was renamed again ({@code M1.child.child}, mail
@@ -70,6 +76,31 @@ public final class FolderTree {
             s.setString(6, from.getUser().asString());
             s.setString(7, from.getNamespace());
             s.setString(8, from.getName() + DELIMITER);
+            s.executeUpdate();
+        }
+        moveSubscriptions(c, from, to, from.getName(), to.getName());
+        moveSubscriptions(c, from, to, from.asEscapedString(), to.asEscapedString());
+    }
+
+    private static void moveSubscriptions(Connection c, MailboxPath from, MailboxPath to, String old, String renamed)
+            throws SQLException {
+        String below = " FROM imap.subscription WHERE owner = ? AND (mailbox = ? OR starts_with(mailbox, ?))";
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.subscription (owner, mailbox)"
+                + " SELECT ?, ? || substr(mailbox, length(?) + 1)" + below + " ON CONFLICT DO NOTHING")) {
+            s.setString(1, to.getUser().asString());
+            s.setString(2, renamed);
+            s.setString(3, old);
+            s.setString(4, from.getUser().asString());
+            s.setString(5, old);
+            s.setString(6, old + DELIMITER);
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE" + below + " AND NOT (mailbox = ? AND ?)")) {
+            s.setString(1, from.getUser().asString());
+            s.setString(2, old);
+            s.setString(3, old + DELIMITER);
+            s.setString(4, old);
+            s.setBoolean(5, from.isInbox());
             s.executeUpdate();
         }
     }

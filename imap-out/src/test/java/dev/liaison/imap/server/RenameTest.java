@@ -63,6 +63,30 @@ class RenameTest {
         }
     }
 
+    /** As James's manager does when asked and Cyrus does: LSUB kept P… (gone), and Q… was unsubscribed. */
+    @Test
+    void subscriptionsMoveWithTheRenamedFolders() throws Exception {
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(imap.newUser("renc"));
+            for (String name : List.of("P", "P.C", "P.C.D", "PX", "Junk.old")) {
+                c.command("CREATE " + name);
+                c.command("SUBSCRIBE " + name);
+            }
+            c.command("UNSUBSCRIBE P.C");
+            assertTrue(RawImap.last(c.command("RENAME P Q")).matches("a\\d+ OK .*"));
+            assertTrue(RawImap.last(c.command("RENAME Junk Spam")).matches("a\\d+ OK .*"), "a default folder's");
+            assertTrue(RawImap.last(c.command("RENAME INBOX Old")).matches("a\\d+ OK .*"));
+            assertEquals(List.of("Archive", "Drafts", "INBOX", "Old", "PX", "Q", "Q.C.D", "Sent", "Spam", "Spam.old", "Trash"),
+                    subscribed(c), "INBOX is there again, and stays subscribed");
+        }
+    }
+
+    /** The names LSUB "" * answers, sorted. */
+    static List<String> subscribed(RawImap c) throws Exception {
+        return c.command("LSUB \"\" *").stream().filter(l -> l.startsWith("* LSUB "))
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1).replace("\"", "")).sorted().toList();
+    }
+
     static void append(RawImap c, String folder, String message) throws Exception {
         int octets = message.getBytes(StandardCharsets.UTF_8).length;
         assertTrue(RawImap.last(c.command("APPEND " + folder + " {" + octets + "+}\r\n" + message)).contains("OK"));
