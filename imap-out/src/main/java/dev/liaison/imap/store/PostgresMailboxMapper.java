@@ -40,22 +40,26 @@ final class PostgresMailboxMapper implements MailboxMapper {
         this.jdbc = jdbc;
     }
 
+    /**
+     * The UIDVALIDITY James offers (random) is not used: the store gives each owner's new folders
+     * increasing values ({@code imap.next_uid_validity}, migration imap V7), so a name deleted and
+     * created again gets a greater one (RFC 9051 §2.3.1.1).
+     */
     @Override
-    public Mono<Mailbox> create(MailboxPath path, UidValidity uidValidity) {
-        return blocking(() -> jdbc.read("create mailbox", c -> insert(c, path, uidValidity)));
+    public Mono<Mailbox> create(MailboxPath path, UidValidity ignored) {
+        return blocking(() -> jdbc.read("create mailbox", c -> insert(c, path)));
     }
 
-    static Mailbox insert(Connection c, MailboxPath path, UidValidity uidValidity)
-            throws SQLException, MailboxException {
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO imap.mailbox (namespace, owner, name, uid_validity) VALUES (?, ?, ?, ?) RETURNING id")) {
+    static Mailbox insert(Connection c, MailboxPath path) throws SQLException, MailboxException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.mailbox (namespace, owner, name, uid_validity)"
+                + " VALUES (?, ?, ?, imap.next_uid_validity(?)) RETURNING id, uid_validity")) {
             s.setString(1, path.getNamespace());
             s.setString(2, owner(path));
             s.setString(3, path.getName());
-            s.setLong(4, uidValidity.asLong());
+            s.setString(4, owner(path));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return new Mailbox(path, uidValidity, StoredMailboxId.of(rs.getLong(1)));
+                return new Mailbox(path, UidValidity.of(rs.getLong(2)), StoredMailboxId.of(rs.getLong(1)));
             }
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {

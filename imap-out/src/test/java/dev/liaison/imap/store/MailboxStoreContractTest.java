@@ -267,6 +267,39 @@ class MailboxStoreContractTest {
         });
     }
 
+    /**
+     * imap V7 on a store that has folders: an owner's new folders get values above the greatest
+     * (random) one the owner's folders hold, whichever way the folder is created; a new owner's
+     * start at the time in seconds.
+     */
+    @Test
+    void newUidValiditiesStartAboveTheOwnersFoldersOfBeforeTheUpgrade() throws Exception {
+        Database old = kind.freshDatabase();
+        try {
+            org.flywaydb.core.Flyway.configure().dataSource(old.dataSource()).schemas(ImapService.SCHEMA)
+                    .createSchemas(true).table("flyway_history").locations(ImapService.MIGRATIONS).target("6")
+                    .load().migrate();
+            old.inTransaction(c -> c.createStatement().executeUpdate("INSERT INTO imap.mailbox (namespace, owner, name,"
+                    + " uid_validity) VALUES ('#private', 'alice', 'INBOX', 4000000000), ('#private', 'alice', 'Sent', 7)"));
+            old.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
+            MailboxMapper upgraded = new PostgresMailboxSessionMapperFactory(old.dataSource(), Clock.systemUTC())
+                    .createMailboxMapper(null);
+            long created = upgraded.create(path("alice", "Projects"), UidValidity.of(1)).block().getUidValidity().asLong();
+            assertEquals(4000000001L, created, "one above the greatest the owner had; James's value is not used");
+            old.inTransaction(c -> new PostgresMailboxDelivery(Clock.systemUTC()).deliver(c, new Delivery("d1", "alice",
+                    "Later", "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8), false, Instant.now())));
+            long drafts = upgraded.findMailboxByPath(path("alice", "Drafts")).block().getUidValidity().asLong();
+            long later = upgraded.findMailboxByPath(path("alice", "Later")).block().getUidValidity().asLong();
+            assertTrue(created < drafts && drafts < later && later < 4000000010L,
+                    "the default folders and the folder a delivery creates too: " + drafts + ", " + later);
+            long now = Instant.now().getEpochSecond();
+            long fresh = upgraded.create(path("newcomer", "INBOX"), UidValidity.of(1)).block().getUidValidity().asLong();
+            assertTrue(fresh >= now - 5 && fresh <= now + 5, "a new owner's start at the time: " + fresh);
+        } finally {
+            old.close();
+        }
+    }
+
     @Test
     void aMailboxNameIsUniquePerOwnerOnly() {
         create("alice", "Same");
