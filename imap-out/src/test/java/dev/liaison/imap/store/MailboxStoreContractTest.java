@@ -300,6 +300,38 @@ class MailboxStoreContractTest {
         }
     }
 
+    /** imap V8: search texts extracted before raw UTF-8 was read as UTF-8 are extracted again. */
+    @Test
+    void searchTextsWithLatin1MojibakeAreExtractedAgainAfterTheUpgrade() throws Exception {
+        Database old = kind.freshDatabase();
+        try {
+            org.flywaydb.core.Flyway.configure().dataSource(old.dataSource()).schemas(ImapService.SCHEMA)
+                    .createSchemas(true).table("flyway_history").locations(ImapService.MIGRATIONS).target("7")
+                    .load().migrate();
+            PostgresMailboxSessionMapperFactory before = new PostgresMailboxSessionMapperFactory(old.dataSource(),
+                    Clock.systemUTC());
+            Mailbox inbox = before.createMailboxMapper(null).create(path("alice", "INBOX"), UidValidity.of(1)).block();
+            MessageMapper oldMessages = before.createMessageMapper(null);
+            for (int i = 0; i < 3; i++) {
+                oldMessages.add(inbox, message(inbox, "m" + i, new Flags()));
+            }
+            old.inTransaction(c -> c.createStatement().executeUpdate("UPDATE imap.message SET search_text = CASE uid"
+                    + " WHEN 1 THEN 'subject: grã¼ãÿe' WHEN 2 THEN 'body: ' || chr(65533) ELSE 'subject: café' END"));
+            old.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
+            List<String> texts = old.inTransaction(c -> {
+                var rs = c.createStatement().executeQuery("SELECT coalesce(search_text, 'NULL') FROM imap.message ORDER BY uid");
+                List<String> found = new ArrayList<>();
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+                return found;
+            });
+            assertEquals(List.of("NULL", "NULL", "subject: café"), texts);
+        } finally {
+            old.close();
+        }
+    }
+
     @Test
     void aMailboxNameIsUniquePerOwnerOnly() {
         create("alice", "Same");
