@@ -54,6 +54,38 @@ class RecentTest {
         }
     }
 
+    /** James kept expunged UIDs \Recent for good: RECENT grew past EXISTS after another session's expunges. */
+    @Test
+    void recentNeverCountsMessagesExpungedElsewhere() throws Exception {
+        String user = imap.newUser("recexp");
+        for (int i = 1; i <= 3; i++) {
+            DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("new " + i, "body"));
+        }
+        try (RawImap first = RawImap.tls(imap.imapsPort()); RawImap other = RawImap.tls(imap.imapsPort())) {
+            first.login(user);
+            assertTrue(first.command("SELECT INBOX").contains("* 3 RECENT"));
+            other.login(user);
+            other.command("SELECT INBOX");
+            other.command("STORE 1:2 +FLAGS.SILENT (\\Deleted)");
+            assertTrue(RawImap.last(other.command("EXPUNGE")).contains("OK"));
+            List<String> told = new java.util.ArrayList<>(first.command("NOOP"));
+            DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("new 4", "body"));
+            told.addAll(first.command("NOOP"));
+            assertTrue(told.contains("* 2 EXISTS") && told.contains("* 2 RECENT"), "3 and 4 are recent: " + told);
+            long exists = 3;
+            for (String line : told) {
+                if (line.matches("\\* \\d+ EXPUNGE")) {
+                    exists--;
+                } else if (line.matches("\\* \\d+ EXISTS")) {
+                    exists = Long.parseLong(line.split(" ")[1]);
+                } else if (line.matches("\\* \\d+ RECENT")) {
+                    assertTrue(Long.parseLong(line.split(" ")[1]) <= exists, "RECENT within EXISTS: " + told);
+                }
+            }
+            assertEquals("* SEARCH 1 2", search(first, "SEARCH RECENT"));
+        }
+    }
+
     private static String search(RawImap c, String command) throws Exception {
         List<String> answer = c.command(command);
         assertTrue(RawImap.last(answer).contains("OK"), command + ": " + answer);
