@@ -11,8 +11,10 @@ import org.apache.james.imap.message.response.ESearchResponse;
 import org.apache.james.imap.message.response.ExistsResponse;
 import org.apache.james.imap.message.response.ExpungeResponse;
 import org.apache.james.imap.message.response.FetchResponse;
+import org.apache.james.imap.message.response.RecentResponse;
 import org.apache.james.imap.message.response.SearchResponse;
 import org.apache.james.imap.message.response.VanishedResponse;
+import org.apache.james.mailbox.MessageUid;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,7 +63,8 @@ final class AnnouncedExists implements Responder {
     }
 
     @Override
-    public void respond(ImapResponseMessage message) {
+    public void respond(ImapResponseMessage given) {
+        ImapResponseMessage message = given instanceof RecentResponse ? recentOfKnownMessages(given) : given;
         if (message instanceof ExistsResponse exists) {
             counter().set(exists.getNumberOfMessages());
         } else if (message instanceof ExpungeResponse expunge && expunge.getMessageSequenceNumber().asInt().isPresent()) {
@@ -76,6 +79,27 @@ final class AnnouncedExists implements Responder {
             catchUp(session, this);
         }
         responder.respond(message);
+    }
+
+    /**
+     * {@code * n RECENT} counting only the recent messages the session still holds. James's selected
+     * mailbox forgets a \Recent UID only while its expunge is still to be announced, and nothing asks
+     * it then; once the EXPUNGE is sent the UID stays recent for good, so after another session's
+     * expunges the count James wrote exceeded EXISTS (and grew). The UIDs the session no longer
+     * holds are forgotten here, before the count is written.
+     */
+    private ImapResponseMessage recentOfKnownMessages(ImapResponseMessage james) {
+        SelectedMailbox selected = session.getSelected();
+        if (selected == null) {
+            return james;
+        }
+        for (MessageUid uid : selected.getRecent()) {
+            if (selected.msn(uid).asInt().isEmpty()) {
+                selected.removeRecent(uid);
+            }
+        }
+        selected.resetRecentUidRemoved(); // this count is the news; no second RECENT for it
+        return new RecentResponse(selected.recentCount());
     }
 
     /**

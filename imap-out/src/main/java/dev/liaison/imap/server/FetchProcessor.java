@@ -33,7 +33,7 @@ import java.util.Optional;
  * untouched. Sections of header lines are written with the message's octets ({@link HeaderLines});
  * quoted and literal field names are decoded ({@link HeaderFieldNames}).
  * A UID set selects only the UIDs in it ({@link #withinKnownUids},
- * {@link #normalizeMessageRange}).
+ * {@link #normalizeMessageRange}). BODY next to a section is answered ({@link StructureAsBody}).
  */
 final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchProcessor {
 
@@ -44,9 +44,10 @@ final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchPr
     @Override
     protected Mono<Void> processRequestReactive(FetchRequest given, ImapSession session, Responder responder) {
         FetchRequest named = HeaderFieldNames.decoded(given);
-        FetchRequest request = named.isUseUids() && session.getSelected() != null
+        FetchRequest known = named.isUseUids() && session.getSelected() != null
                 ? withinKnownUids(named, session.getSelected()) : named;
-        FetchData fetch = request.getFetch();
+        FetchData fetch = known.getFetch();
+        FetchRequest request = StructureAsBody.needed(fetch) ? StructureAsBody.asking(known) : known;
         Responder answer = responder;
         Context context = Context.empty();
         if (HeaderLines.asked(fetch)) {
@@ -60,6 +61,9 @@ final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchPr
             context = context.putAll(comments.context().readOnly());
         } else if (fetch.contains(FetchData.Item.BODY) || fetch.contains(FetchData.Item.BODY_STRUCTURE)) {
             answer = new Unquoting(answer, null, null);
+        }
+        if (StructureAsBody.needed(fetch)) {
+            answer = new StructureAsBody(answer, fetch.contains(FetchData.Item.BODY_STRUCTURE));
         }
         return super.processRequestReactive(request, session, answer).contextWrite(context);
     }
@@ -116,6 +120,51 @@ final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchPr
             }
             return uid(fetch, selected).<EnvelopeNames.CommentNames>map(u -> new MessageNames(comments, u))
                     .orElse(EnvelopeNames.CommentNames.NONE);
+        }
+
+        @Override
+        public void flush() {
+            responder.flush();
+        }
+    }
+
+    /**
+     * BODY (the structure without extension data) asked together with a section ({@code FETCH 1
+     * (BODY.PEEK[1] BODY)}): James's response builder makes BODY only when no section is asked
+     * (IMAP-333, to spare parsing), so the item was missing, and RFC 9051 §6.4.5 wants every item
+     * asked. The request asks James for BODYSTRUCTURE as well, whose structure is the same object
+     * (James builds both from the MIME descriptor; only the encoder leaves out the extension data for
+     * BODY), and the response gives it as BODY, and as BODYSTRUCTURE only when the client asked.
+     */
+    private record StructureAsBody(Responder responder, boolean structureAsked) implements Responder {
+
+        static boolean needed(FetchData fetch) {
+            return fetch.contains(FetchData.Item.BODY) && !fetch.getBodyElements().isEmpty();
+        }
+
+        static FetchRequest asking(FetchRequest request) {
+            // not FetchData.Builder.from: it adds MODSEQ to every copy, which enables CONDSTORE
+            FetchData fetch = request.getFetch();
+            FetchData.Builder more = FetchData.builder()
+                    .fetch(Arrays.stream(FetchData.Item.values()).filter(fetch::contains).toList())
+                    .fetch(FetchData.Item.BODY_STRUCTURE)
+                    .vanished(fetch.getVanished());
+            if (fetch.getChangedSince() != -1) {
+                more.changedSince(fetch.getChangedSince());
+            }
+            fetch.getBodyElements().forEach(e -> more.add(e, !fetch.isSetSeen()));
+            return new FetchRequest(request.isUseUids(), request.getIdSet(), more.build(), request.getTag());
+        }
+
+        @Override
+        public void respond(ImapResponseMessage message) {
+            if (message instanceof FetchResponse r && r.getBody() == null && r.getBodyStructure() != null) {
+                responder.respond(new FetchResponse(r.getMessageNumber(), r.getFlags(), r.getUid(), r.getSaveDate(),
+                        r.getModSeq(), r.getInternalDate(), r.getSize(), r.getEnvelope(), r.getBodyStructure(),
+                        structureAsked ? r.getBodyStructure() : null, r.getElements(), r.getEmailId(), r.getThreadId()));
+            } else {
+                responder.respond(message);
+            }
         }
 
         @Override

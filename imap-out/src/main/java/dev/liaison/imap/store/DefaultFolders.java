@@ -1,7 +1,6 @@
 package dev.liaison.imap.store;
 
 import org.apache.james.mailbox.model.MailboxConstants;
-import org.apache.james.mailbox.model.UidValidity;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -59,15 +58,13 @@ public final class DefaultFolders {
             }
         }
         String[] names = ALL.stream().map(Folder::name).toArray(String[]::new);
-        Long[] validities = ALL.stream().map(f -> UidValidity.generate().asLong()).toArray(Long[]::new);
-        try (PreparedStatement s = c.prepareStatement("WITH wanted (name, uid_validity) AS"
-                + " (SELECT * FROM unnest(?::text[], ?::bigint[])),"
+        try (PreparedStatement s = c.prepareStatement("WITH wanted (name) AS (SELECT * FROM unnest(?::text[])),"
                 + " created AS (INSERT INTO imap.mailbox (namespace, owner, name, uid_validity)"
-                + " SELECT ?, ?, name, uid_validity FROM wanted ON CONFLICT DO NOTHING RETURNING name)"
+                + " SELECT ?, ?, name, imap.next_uid_validity(?) FROM wanted ON CONFLICT DO NOTHING RETURNING name)"
                 + " INSERT INTO imap.subscription (owner, mailbox) SELECT ?, name FROM created ON CONFLICT DO NOTHING")) {
             s.setArray(1, c.createArrayOf("text", names));
-            s.setArray(2, c.createArrayOf("bigint", validities));
-            s.setString(3, MailboxConstants.USER_NAMESPACE);
+            s.setString(2, MailboxConstants.USER_NAMESPACE);
+            s.setString(3, owner);
             s.setString(4, owner);
             s.setString(5, owner);
             s.executeUpdate();

@@ -13,7 +13,6 @@ import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxConstants;
 import org.apache.james.mailbox.model.MailboxPath;
-import org.apache.james.mailbox.model.UidValidity;
 
 import javax.mail.Flags;
 import java.sql.Connection;
@@ -168,11 +167,11 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
     /** Creates the folder a delivery names (a concurrent creation is fine: either one is used). */
     private static void create(Connection c, MailboxPath path) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.mailbox (namespace, owner, name, uid_validity)"
-                + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                + " VALUES (?, ?, ?, imap.next_uid_validity(?)) ON CONFLICT DO NOTHING")) {
             s.setString(1, path.getNamespace());
             s.setString(2, path.getUser().asString());
             s.setString(3, path.getName());
-            s.setLong(4, UidValidity.generate().asLong());
+            s.setString(4, path.getUser().asString());
             s.executeUpdate();
         }
     }

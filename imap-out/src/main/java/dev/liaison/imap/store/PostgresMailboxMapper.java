@@ -40,22 +40,26 @@ final class PostgresMailboxMapper implements MailboxMapper {
         this.jdbc = jdbc;
     }
 
+    /**
+     * The UIDVALIDITY James offers (random) is not used: the store gives each owner's new folders
+     * increasing values ({@code imap.next_uid_validity}, migration imap V7), so a name deleted and
+     * created again gets a greater one (RFC 9051 §2.3.1.1).
+     */
     @Override
-    public Mono<Mailbox> create(MailboxPath path, UidValidity uidValidity) {
-        return blocking(() -> jdbc.read("create mailbox", c -> insert(c, path, uidValidity)));
+    public Mono<Mailbox> create(MailboxPath path, UidValidity ignored) {
+        return blocking(() -> jdbc.read("create mailbox", c -> insert(c, path)));
     }
 
-    static Mailbox insert(Connection c, MailboxPath path, UidValidity uidValidity)
-            throws SQLException, MailboxException {
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO imap.mailbox (namespace, owner, name, uid_validity) VALUES (?, ?, ?, ?) RETURNING id")) {
+    static Mailbox insert(Connection c, MailboxPath path) throws SQLException, MailboxException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO imap.mailbox (namespace, owner, name, uid_validity)"
+                + " VALUES (?, ?, ?, imap.next_uid_validity(?)) RETURNING id, uid_validity")) {
             s.setString(1, path.getNamespace());
             s.setString(2, owner(path));
             s.setString(3, path.getName());
-            s.setLong(4, uidValidity.asLong());
+            s.setString(4, owner(path));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return new Mailbox(path, uidValidity, StoredMailboxId.of(rs.getLong(1)));
+                return new Mailbox(path, UidValidity.of(rs.getLong(2)), StoredMailboxId.of(rs.getLong(1)));
             }
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -65,18 +69,12 @@ final class PostgresMailboxMapper implements MailboxMapper {
         }
     }
 
+    /** Moves the folder's whole tree at once ({@link FolderTree}); James's loop over children then finds none. */
     @Override
     public Mono<MailboxId> rename(Mailbox mailbox) {
-        return blocking(() -> jdbc.read("rename mailbox", c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE imap.mailbox SET namespace = ?, owner = ?, name = ? WHERE id = ?")) {
-                s.setString(1, mailbox.getNamespace());
-                s.setString(2, mailbox.getUser().asString());
-                s.setString(3, mailbox.getName());
-                s.setLong(4, id(mailbox.getMailboxId()));
-                if (s.executeUpdate() == 0) {
-                    throw new MailboxNotFoundException(mailbox.getMailboxId());
-                }
+        return blocking(() -> jdbc.inTransaction("rename mailbox", c -> {
+            try {
+                FolderTree.rename(c, mailbox);
                 return mailbox.getMailboxId();
             } catch (SQLException e) {
                 if (UNIQUE_VIOLATION.equals(e.getSQLState())) {

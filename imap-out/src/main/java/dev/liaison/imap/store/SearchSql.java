@@ -32,11 +32,21 @@ record SearchSql(String sql, List<Object> values) {
 
     private static final Map<Flags.Flag, String> FLAG_COLUMNS = Map.of(Flags.Flag.ANSWERED, "answered",
             Flags.Flag.DELETED, "deleted", Flags.Flag.DRAFT, "draft", Flags.Flag.FLAGGED, "flagged",
-            Flags.Flag.RECENT, "recent", Flags.Flag.SEEN, "seen");
+            Flags.Flag.SEEN, "seen");
+
+    /**
+     * \Recent is the searching session's (RFC 3501 §2.3.2: recent for this session), the UIDs James
+     * keeps for it and shows in FETCH FLAGS ({@link SearchQuery#getRecentMessageUids}), not the
+     * stored {@code recent} column: the SELECT that announced {@code * 3 RECENT} had cleared that
+     * column for the next session, so SEARCH RECENT and NEW found nothing right after it.
+     */
+    private static final String RECENT = "uid = ANY (?::bigint[])";
 
     static SearchSql of(SearchQuery query) throws UnsupportedSearchException {
         List<Object> values = new ArrayList<>();
-        return new SearchSql(and(query.getCriteria(), values), values);
+        String recent = query.getRecentMessageUids().stream().map(uid -> Long.toString(uid.asLong()))
+                .collect(Collectors.joining(",", "{", "}"));
+        return new SearchSql(and(query.getCriteria(), values, recent), values);
     }
 
     /** Whether the condition reads the text extracted from the messages ({@link SearchIndexing}). */
@@ -51,26 +61,32 @@ record SearchSql(String sql, List<Object> values) {
         }
     }
 
-    private static String and(List<SearchQuery.Criterion> criteria, List<Object> values) throws UnsupportedSearchException {
+    private static String and(List<SearchQuery.Criterion> criteria, List<Object> values, String recent)
+            throws UnsupportedSearchException {
         if (criteria.isEmpty()) {
             return "true";
         }
         List<String> parts = new ArrayList<>();
         for (SearchQuery.Criterion c : criteria) {
-            parts.add(criterion(c, values));
+            parts.add(criterion(c, values, recent));
         }
         return parts.stream().collect(Collectors.joining(") AND (", "(", ")"));
     }
 
-    private static String criterion(SearchQuery.Criterion c, List<Object> values) throws UnsupportedSearchException {
+    private static String criterion(SearchQuery.Criterion c, List<Object> values, String recent)
+            throws UnsupportedSearchException {
         if (c instanceof SearchQuery.AllCriterion) {
             return "true";
         }
         if (c instanceof SearchQuery.ConjunctionCriterion conjunction) {
-            return conjunction(conjunction, values);
+            return conjunction(conjunction, values, recent);
         }
         if (c instanceof SearchQuery.UidCriterion uid) {
             return uids(uid, values);
+        }
+        if (c instanceof SearchQuery.FlagCriterion flag && flag.getFlag() == Flags.Flag.RECENT) {
+            values.add(recent);
+            return flag.getOperator().isSet() ? RECENT : "NOT " + RECENT;
         }
         if (c instanceof SearchQuery.FlagCriterion flag) {
             String column = FLAG_COLUMNS.get(flag.getFlag());
@@ -107,11 +123,11 @@ record SearchSql(String sql, List<Object> values) {
         throw new UnsupportedSearchException();
     }
 
-    private static String conjunction(SearchQuery.ConjunctionCriterion c, List<Object> values)
+    private static String conjunction(SearchQuery.ConjunctionCriterion c, List<Object> values, String recent)
             throws UnsupportedSearchException {
         List<String> parts = new ArrayList<>();
         for (SearchQuery.Criterion inner : c.getCriteria()) {
-            parts.add("(" + criterion(inner, values) + ")");
+            parts.add("(" + criterion(inner, values, recent) + ")");
         }
         if (parts.isEmpty()) {
             return c.getType() == SearchQuery.Conjunction.OR ? "false" : "true";

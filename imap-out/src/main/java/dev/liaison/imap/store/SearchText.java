@@ -19,7 +19,9 @@ import java.util.Locale;
 
 /**
  * The text SEARCH looks in, computed once when a message is stored: every header field as
- * "name: decoded value" and every text part decoded from its transfer encoding and charset,
+ * "name: decoded value" (raw 8-bit text read as UTF-8 when it is valid UTF-8, RFC 6532, as
+ * {@link HeaderText} reads it; it was read as Latin-1, so {@code Grüße} was found only as
+ * {@code GrÃ¼ÃŸe}) and every text part decoded from its transfer encoding and charset,
  * lower-cased (RFC 3501 §6.4.4: matching is case-insensitive substring matching). Bounded by
  * {@link Limits#SEARCH_TEXT_CHARS}; a message that does not parse is searchable by what was read.
  */
@@ -159,7 +161,8 @@ public final class SearchText {
         public void field(Field field) {
             if (topLevel && headers.length() < Limits.SEARCH_TEXT_CHARS) {
                 headers.append(field.getName()).append(": ")
-                        .append(DecoderUtil.decodeEncodedWords(unfold(field.getBody()), DecodeMonitor.SILENT)).append('\n');
+                        .append(DecoderUtil.decodeEncodedWords(HeaderText.of(unfold(field.getBody())), DecodeMonitor.SILENT))
+                        .append('\n');
             }
         }
 
@@ -182,7 +185,31 @@ public final class SearchText {
                 return;
             }
             byte[] bytes = is.readNBytes(Limits.SEARCH_TEXT_CHARS);
-            bodies.append(new String(bytes, charset(bd.getCharset()))).append('\n');
+            bodies.append(text(bytes, charset(bd.getCharset()))).append('\n');
+        }
+
+        /**
+         * 8-bit octets in a part said (or taken by default) to be US-ASCII, which has none: UTF-8 when
+         * they are valid UTF-8 (what {@code 8bit} text without a charset is today, and what RFC 6532
+         * mail carries), else as before; US-ASCII made every such word unsearchable.
+         */
+        private static String text(byte[] bytes, Charset charset) {
+            if (charset.equals(StandardCharsets.US_ASCII) && !isAscii(bytes)) {
+                String utf8 = HeaderText.of(new String(bytes, StandardCharsets.ISO_8859_1));
+                if (utf8.length() < bytes.length) {
+                    return utf8; // it decoded: some octets joined into characters
+                }
+            }
+            return new String(bytes, charset);
+        }
+
+        private static boolean isAscii(byte[] bytes) {
+            for (byte b : bytes) {
+                if (b < 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static Charset charset(String name) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -69,6 +70,25 @@ class BodyStructureTest {
                 answer.get(0));
         assertTrue(answer.get(1).contains("(\"TEXT\" \"PLAIN\" (\"charset\" \"utf-8\") NIL NIL \"7BIT\" 13 2 NIL NIL NIL NIL)"),
                 "appended: " + answer.get(1));
+    }
+
+    /** RFC 9051 §6.4.5: every item asked; James left BODY out whenever a section was asked with it. */
+    @Test
+    void bodyIsAnsweredNextToASection() throws Exception {
+        for (int message : List.of(1, 2)) {
+            String alone = fetch("FETCH " + message + " (BODY)").get(0);
+            String body = alone.substring(alone.indexOf(" BODY (") + 1, alone.length() - 1);
+            for (String items : List.of("BODY.PEEK[1] BODY", "BODY BODY.PEEK[1]", "BODY[1] BODY", "BODY.PEEK[HEADER] BODY UID")) {
+                String answer = String.join("\n", fetch("FETCH " + message + " (" + items + ")"));
+                assertTrue(answer.contains(body), items + ": " + answer);
+                assertTrue(answer.contains(items.contains("HEADER") ? "BODY[HEADER]" : "BODY[1]"), items + ": " + answer);
+                assertFalse(answer.contains("BODYSTRUCTURE"), "not asked: " + answer);
+            }
+            String both = String.join("\n", fetch("FETCH " + message + " (BODYSTRUCTURE BODY.PEEK[1] BODY)"));
+            String structure = fetch("FETCH " + message + " (BODYSTRUCTURE)").get(0);
+            assertTrue(both.contains(body) && both.contains(structure.substring(structure.indexOf("BODYSTRUCTURE ("),
+                    structure.length() - 1)), both);
+        }
     }
 
     @Test

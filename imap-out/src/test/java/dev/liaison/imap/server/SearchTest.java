@@ -51,6 +51,39 @@ class SearchTest {
         }
     }
 
+    /**
+     * RFC 6532 raw UTF-8 header text was extracted as Latin-1: {@code Grüße} was found only by its
+     * mojibake. 8-bit body text without a charset was extracted as US-ASCII and not found at all.
+     * Latin-1 header text (not valid UTF-8) is found as before.
+     */
+    @Test
+    void rawUtf8HeaderAndBodyTextIsFoundAsWritten() throws Exception {
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(imap.newUser("utf"));
+            c.command("SELECT INBOX");
+            append(c, "From: Jürgen Groß <j@x.de>\r\nSubject: Grüße raw\r\n\r\n8bit ünicode\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            append(c, "Subject: café latin\r\n\r\nplain\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals("* SEARCH 1", search(c, "CHARSET UTF-8 SUBJECT \"Grüße\""));
+            assertEquals("* SEARCH 1", search(c, "CHARSET UTF-8 FROM \"groß\""));
+            assertEquals("* SEARCH 1", search(c, "CHARSET UTF-8 BODY \"ünicode\""));
+            assertEquals("* SEARCH 1", search(c, "CHARSET UTF-8 TEXT \"jürgen\""));
+            assertEquals("* SEARCH", search(c, "CHARSET UTF-8 SUBJECT \"GrÃ¼ÃŸe\""), "not the mojibake");
+            assertEquals("* SEARCH 2", search(c, "CHARSET UTF-8 SUBJECT \"café\""));
+        }
+    }
+
+    private static void append(RawImap c, byte[] message) throws Exception {
+        String tag = c.nextTag();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.write((tag + " APPEND INBOX {" + message.length + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
+        all.write(message);
+        all.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        c.sendBytes(all.toByteArray());
+        List<String> answer = c.until(tag);
+        assertTrue(RawImap.last(answer).startsWith(tag + " OK"), answer.toString());
+    }
+
     private static void appendWithNul(RawImap c, String message) throws Exception {
         byte[] bytes = message.getBytes(StandardCharsets.ISO_8859_1);
         String tag = c.nextTag();

@@ -230,6 +230,108 @@ class MailboxStoreContractTest {
         assertFalse(mailboxes.pathExists(path("alice", "Projects")).block());
     }
 
+    /**
+     * RENAME M1 M1.child renamed the folder twice (James renamed it, then found it among M1's
+     * children): the store refuses a name inside the folder's own subtree whoever asks, and moves a
+     * folder with its children at once.
+     */
+    @Test
+    void aRenameIntoTheFolderItselfIsRefusedAndATreeMovesAtOnce() {
+        create("alice", "M1");
+        create("alice", "M1.x");
+        create("bob", "M1.x");
+        for (String inside : List.of("M1.child", "M1.x.y")) {
+            Mailbox m1 = mailboxes.findMailboxByPath(path("alice", "M1")).block();
+            m1.setName(inside);
+            RuntimeException refused = assertThrows(RuntimeException.class, () -> mailboxes.rename(m1).block(), inside);
+            assertTrue(String.valueOf(refused.getMessage()).contains("into itself"), refused.toString());
+            assertEquals(List.of("M1", "M1.x"), names("alice"), "nothing changed by " + inside);
+        }
+        Mailbox m1 = mailboxes.findMailboxByPath(path("alice", "M1")).block();
+        m1.setName("M1x");
+        mailboxes.rename(m1).block();
+        assertEquals(List.of("M1x", "M1x.x"), names("alice"));
+        assertEquals(List.of("M1.x"), names("bob"), "another owner's folders stay");
+    }
+
+    private List<String> names(String owner) {
+        return database.inTransaction(c -> {
+            var s = c.prepareStatement("SELECT name FROM imap.mailbox WHERE owner = ? ORDER BY name");
+            s.setString(1, owner);
+            var rs = s.executeQuery();
+            List<String> found = new ArrayList<>();
+            while (rs.next()) {
+                found.add(rs.getString(1));
+            }
+            return found;
+        });
+    }
+
+    /**
+     * imap V7 on a store that has folders: an owner's new folders get values above the greatest
+     * (random) one the owner's folders hold, whichever way the folder is created; a new owner's
+     * start at the time in seconds.
+     */
+    @Test
+    void newUidValiditiesStartAboveTheOwnersFoldersOfBeforeTheUpgrade() throws Exception {
+        Database old = kind.freshDatabase();
+        try {
+            org.flywaydb.core.Flyway.configure().dataSource(old.dataSource()).schemas(ImapService.SCHEMA)
+                    .createSchemas(true).table("flyway_history").locations(ImapService.MIGRATIONS).target("6")
+                    .load().migrate();
+            old.inTransaction(c -> c.createStatement().executeUpdate("INSERT INTO imap.mailbox (namespace, owner, name,"
+                    + " uid_validity) VALUES ('#private', 'alice', 'INBOX', 4000000000), ('#private', 'alice', 'Sent', 7)"));
+            old.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
+            MailboxMapper upgraded = new PostgresMailboxSessionMapperFactory(old.dataSource(), Clock.systemUTC())
+                    .createMailboxMapper(null);
+            long created = upgraded.create(path("alice", "Projects"), UidValidity.of(1)).block().getUidValidity().asLong();
+            assertEquals(4000000001L, created, "one above the greatest the owner had; James's value is not used");
+            old.inTransaction(c -> new PostgresMailboxDelivery(Clock.systemUTC()).deliver(c, new Delivery("d1", "alice",
+                    "Later", "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8), false, Instant.now())));
+            long drafts = upgraded.findMailboxByPath(path("alice", "Drafts")).block().getUidValidity().asLong();
+            long later = upgraded.findMailboxByPath(path("alice", "Later")).block().getUidValidity().asLong();
+            assertTrue(created < drafts && drafts < later && later < 4000000010L,
+                    "the default folders and the folder a delivery creates too: " + drafts + ", " + later);
+            long now = Instant.now().getEpochSecond();
+            long fresh = upgraded.create(path("newcomer", "INBOX"), UidValidity.of(1)).block().getUidValidity().asLong();
+            assertTrue(fresh >= now - 5 && fresh <= now + 5, "a new owner's start at the time: " + fresh);
+        } finally {
+            old.close();
+        }
+    }
+
+    /** imap V8: search texts extracted before raw UTF-8 was read as UTF-8 are extracted again. */
+    @Test
+    void searchTextsWithLatin1MojibakeAreExtractedAgainAfterTheUpgrade() throws Exception {
+        Database old = kind.freshDatabase();
+        try {
+            org.flywaydb.core.Flyway.configure().dataSource(old.dataSource()).schemas(ImapService.SCHEMA)
+                    .createSchemas(true).table("flyway_history").locations(ImapService.MIGRATIONS).target("7")
+                    .load().migrate();
+            PostgresMailboxSessionMapperFactory before = new PostgresMailboxSessionMapperFactory(old.dataSource(),
+                    Clock.systemUTC());
+            Mailbox inbox = before.createMailboxMapper(null).create(path("alice", "INBOX"), UidValidity.of(1)).block();
+            MessageMapper oldMessages = before.createMessageMapper(null);
+            for (int i = 0; i < 3; i++) {
+                oldMessages.add(inbox, message(inbox, "m" + i, new Flags()));
+            }
+            old.inTransaction(c -> c.createStatement().executeUpdate("UPDATE imap.message SET search_text = CASE uid"
+                    + " WHEN 1 THEN 'subject: grã¼ãÿe' WHEN 2 THEN 'body: ' || chr(65533) ELSE 'subject: café' END"));
+            old.migrate(new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS));
+            List<String> texts = old.inTransaction(c -> {
+                var rs = c.createStatement().executeQuery("SELECT coalesce(search_text, 'NULL') FROM imap.message ORDER BY uid");
+                List<String> found = new ArrayList<>();
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+                return found;
+            });
+            assertEquals(List.of("NULL", "NULL", "subject: café"), texts);
+        } finally {
+            old.close();
+        }
+    }
+
     @Test
     void aMailboxNameIsUniquePerOwnerOnly() {
         create("alice", "Same");
