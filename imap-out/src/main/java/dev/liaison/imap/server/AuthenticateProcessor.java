@@ -29,7 +29,13 @@ final class AuthenticateProcessor extends org.apache.james.imap.processor.Authen
     protected void doPlainAuth(String initialClientResponse, ImapSession session, ImapRequest request,
                                Responder responder) {
         Instant asked = accounts.now();
-        super.doPlainAuth(initialClientResponse, session, request, responder);
+        try {
+            super.doPlainAuth(initialClientResponse, session, request, responder);
+        } catch (UsersUnavailable e) {
+            e.answer(getStatusResponseFactory(), request, responder);
+            session.stopDetectingCommandInjection(); // as James's doPlainAuth, which did not finish
+            return;
+        }
         if (session.getState() == ImapSessionState.AUTHENTICATED) {
             accounts.loggedIn(session, asked);
         }

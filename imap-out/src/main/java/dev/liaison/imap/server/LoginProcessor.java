@@ -28,7 +28,12 @@ final class LoginProcessor extends org.apache.james.imap.processor.LoginProcesso
     protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
                           Responder responder, HumanReadableText failed) {
         Instant asked = accounts.now();
-        super.doAuth(attempt, session, request, responder, failed);
+        try {
+            super.doAuth(attempt, session, request, responder, failed);
+        } catch (UsersUnavailable e) {
+            e.answer(getStatusResponseFactory(), request, responder);
+            return;
+        }
         if (session.getState() == ImapSessionState.AUTHENTICATED) {
             accounts.loggedIn(session, asked);
         }

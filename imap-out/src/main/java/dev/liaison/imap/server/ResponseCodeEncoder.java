@@ -14,12 +14,16 @@ import java.io.IOException;
  * CONDSTORE {@code MODIFIED} code, which James writes with a stray number ({@code [MODIFIED 0 2]};
  * RFC 7162 §3.1.3 wants {@code [MODIFIED 2]}), and a {@code PERMANENTFLAGS} with no flags, which
  * James writes without its parentheses ({@code [PERMANENTFLAGS]}; RFC 9051 §7.1 wants
- * {@code [PERMANENTFLAGS ()]}).
+ * {@code [PERMANENTFLAGS ()]}). And one James cannot make: RFC 5530's {@code UNAVAILABLE}
+ * (James makes only its own codes and extensions named X...; {@link #UNAVAILABLE} is made as the
+ * extension {@code XUNAVAILABLE} and written without the X).
  */
 final class ResponseCodeEncoder implements ImapEncoder {
 
     private static final String MODIFIED = "MODIFIED";
     private static final String PERMANENT_FLAGS = "PERMANENTFLAGS";
+    /** RFC 5530 §3: a subsystem the server needs is down; the client should try again later. */
+    static final StatusResponse.ResponseCode UNAVAILABLE = StatusResponse.ResponseCode.createExtension("UNAVAILABLE");
     private final ImapEncoder encoder = new DefaultImapEncoderFactory().buildImapEncoder();
 
     @Override
@@ -31,6 +35,9 @@ final class ResponseCodeEncoder implements ImapEncoder {
                 && PERMANENT_FLAGS.equals(status.getResponseCode().getCode()) && status.getTag() == null
                 && status.getResponseCode().getParameters().isEmpty()) {
             writeNoPermanentFlags(status, composer);
+        } else if (message instanceof ImmutableStatusResponse status && status.getResponseCode() != null
+                && UNAVAILABLE.getCode().equals(status.getResponseCode().getCode()) && status.getTag() != null) {
+            writeUnavailable(status, composer);
         } else {
             encoder.encode(message, composer);
         }
@@ -61,6 +68,19 @@ final class ResponseCodeEncoder implements ImapEncoder {
         composer.openParen();
         composer.closeParen();
         composer.closeSquareBracket();
+        composer.message(status.getTextKey().getDefaultValue());
+        composer.end();
+    }
+
+    private static void writeUnavailable(ImmutableStatusResponse status, ImapResponseComposer composer) throws IOException {
+        composer.tag(status.getTag());
+        composer.message("NO");
+        composer.openSquareBracket();
+        composer.message(UNAVAILABLE.getCode().substring(1));
+        composer.closeSquareBracket();
+        if (status.getCommand() != null) {
+            composer.commandName(status.getCommand());
+        }
         composer.message(status.getTextKey().getDefaultValue());
         composer.end();
     }
