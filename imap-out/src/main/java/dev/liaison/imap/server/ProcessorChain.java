@@ -59,7 +59,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link ListProcessor}); COPY and MOVE are James's with a corrected COPYUID
  * ({@link CopyUid}, {@link MoveProcessor}); FETCH is James's with envelope names unquoted
  * ({@link EnvelopeNames}); UID STORE, COPY, MOVE and EXPUNGE in a folder the session sees empty
- * touch nothing and answer OK ({@link EmptyFolderUids}); LOGIN and AUTHENTICATE log each refused
+ * act on the store's messages with those UIDs, or on none and answer OK ({@link EmptyFolderUids}); LOGIN and AUTHENTICATE log each refused
  * attempt with the client's address ({@link FailedAuthentication}).
  *
  * <p>Before each command of a logged-in session, {@link AccountCheck} may find its user disabled
