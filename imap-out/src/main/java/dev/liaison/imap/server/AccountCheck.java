@@ -93,16 +93,12 @@ public final class AccountCheck {
         return revoked(user.get());
     }
 
-    /** Whether the session's user is no longer active, asked now (IDLE); if so, the next command ends it too. */
-    boolean revoked(ImapSession session) {
-        boolean revoked = user(session).map(this::revoked).orElse(false);
-        if (revoked) {
-            session.setAttribute(REVOKED, true);
-        }
-        return revoked;
-    }
-
-    private boolean revoked(String user) {
+    /**
+     * Whether {@code user} is no longer active, asked now (IDLE); may block on the database, so it
+     * runs off the event loop and touches no session: the caller marks it ({@link #markRevoked})
+     * back on the loop, because the session's attributes are a plain map only the loop may write.
+     */
+    boolean revoked(String user) {
         try {
             if (users.isActive(user)) {
                 return false;
@@ -115,7 +111,13 @@ public final class AccountCheck {
         }
     }
 
-    private static Optional<String> user(ImapSession session) {
+    /** Found no longer active during IDLE: the next command ends the session too (a DONE may come first). */
+    static void markRevoked(ImapSession session) {
+        session.setAttribute(REVOKED, true);
+    }
+
+    /** The session's user, if logged in (IDLE reads it on the session's event loop, for {@link #revoked(String)}). */
+    static Optional<String> user(ImapSession session) {
         ImapSessionState state = session.getState();
         MailboxSession mailboxSession = session.getMailboxSession();
         if (mailboxSession == null || (state != ImapSessionState.AUTHENTICATED && state != ImapSessionState.SELECTED)) {
