@@ -97,4 +97,13 @@ class FailedAuthenticationTest {
         assertEquals(8, captured.list.stream()
                 .filter(e -> e.getFormattedMessage().startsWith("IMAP login could not be checked")).count());
     }
+
+    @Test
+    void aLinkLocalClientIsWrittenWithoutItsScope() throws Exception {
+        java.net.InetAddress scoped = java.net.Inet6Address.getByAddress(null,
+                java.net.InetAddress.getByName("fe80::1").getAddress(), 2);
+        assertEquals("fe80:0:0:0:0:0:0:1%2", scoped.getHostAddress(), "what Java writes");
+        assertEquals("fe80:0:0:0:0:0:0:1", FailedAuthentication.client(scoped), "what fail2ban's <HOST> matches");
+        assertEquals("2001:db8:0:0:0:0:0:7", FailedAuthentication.client(java.net.InetAddress.getByName("2001:db8::7")));
+    }
 }
