@@ -126,8 +126,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * As {@link #start(Configuration)}, with the clock the relay's decisions go by, and the interval
-     * after which an IMAP session asks whether its user is still active (tests move it).
+     * As {@link #start(Configuration)}, with the clock the relay's decisions go by and by which an
+     * IMAP session's check of its user (every {@code Limits.ACCOUNT_CHECK_INTERVAL}) is timed on
+     * commands (tests move it).
      */
     public static Gateway start(Configuration configuration, Clock relayClock) {
         return start(configuration, relayClock, DnsJavaLookup.system(DnsJavaLookup.DEFAULT_TIMEOUT));

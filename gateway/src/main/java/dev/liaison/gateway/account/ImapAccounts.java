@@ -2,9 +2,6 @@ package dev.liaison.gateway.account;
 
 import dev.liaison.imap.server.ActiveUsers;
 import dev.liaison.imap.server.ImapAuthenticator;
-import dev.liaison.mapping.database.DatabaseException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.util.Optional;
@@ -17,22 +14,16 @@ import java.util.Optional;
  */
 public final class ImapAccounts implements ImapAuthenticator, ActiveUsers {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ImapAccounts.class);
-
     private final PasswordAuthentication passwords;
 
     public ImapAccounts(PasswordAuthentication passwords) {
         this.passwords = passwords;
     }
 
+    /** A database failure is thrown, not an empty answer: it is no refusal (imap-out answers NO [UNAVAILABLE]). */
     @Override
-    public Optional<String> authenticate(String login, String password) {
-        try {
-            return passwords.authenticate(login, password.toCharArray()).map(user -> user.login().value());
-        } catch (SQLException | DatabaseException e) {
-            LOG.warn("IMAP login refused: the user database failed ({})", e.getMessage());
-            return Optional.empty();
-        }
+    public Optional<String> authenticate(String login, String password) throws SQLException {
+        return passwords.authenticate(login, password.toCharArray()).map(user -> user.login().value());
     }
 
     @Override

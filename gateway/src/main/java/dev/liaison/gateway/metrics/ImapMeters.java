@@ -43,11 +43,11 @@ final class ImapMeters implements ImapEvents {
 
     private static Counter logins(MeterRegistry registry, String outcome) {
         return Counter.builder("liaison.imap.logins")
-                .description("IMAP LOGIN and AUTHENTICATE attempts by outcome (refused: wrong credentials or no answer)")
+                .description("IMAP LOGIN and AUTHENTICATE attempts by outcome (refused: wrong credentials; a login that could not be checked is not counted)")
                 .tag("outcome", outcome).register(registry);
     }
 
-    /** {@code authenticator}, counting its answers. */
+    /** {@code authenticator}, counting its answers (a failure to answer passes through uncounted). */
     ImapAuthenticator counting(ImapAuthenticator authenticator) {
         return (login, password) -> {
             Optional<String> user = authenticator.authenticate(login, password);

@@ -19,6 +19,7 @@ final class TestGateway implements AutoCloseable {
 
     final Gateway gateway;
     final Administration admin;
+    private final DatabaseLocation.External location;
 
     TestGateway(TestPostgres postgres, Path dataDir) {
         this(postgres, dataDir, java.time.Clock.systemUTC());
@@ -27,12 +28,29 @@ final class TestGateway implements AutoCloseable {
     /** With {@code clock} for the relay's decisions and IMAP's account checks ({@link Gateway#start(Configuration, java.time.Clock)}). */
     TestGateway(TestPostgres postgres, Path dataDir, java.time.Clock clock) {
         DatabaseLocation.External db = postgres.freshLocation();
+        location = db;
         Map<String, String> settings = new HashMap<>(Map.of("domain", DOMAIN, "data-dir", dataDir.toString(),
                 "bind-address", "127.0.0.1", "smtp.submission.port", "0", "smtp.submissions.port", "0", "smtp.inbound.port", "0",
                 "imap.port", "0", "imaps.port", "0", "http.port", "0"));
         settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password()));
         gateway = Gateway.start(Configuration.defaultsWith(settings), clock);
         admin = new Administration(gateway.database(), DOMAIN);
+    }
+
+    /**
+     * Makes the gateway's database refuse (or accept again) every connection: new ones are not
+     * allowed and the existing ones, the pool's among them, are terminated (as ReadinessTest does).
+     */
+    void allowDatabaseConnections(boolean allowed) throws Exception {
+        String name = location.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+        String admin = location.url().replaceFirst("/[^/?]+(\\?.*)?$", "/postgres$1");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(admin, location.user(), location.password());
+             var s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS " + allowed);
+            if (!allowed) {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+            }
+        }
     }
 
     /** A client socket factory that trusts exactly this gateway's certificate. */

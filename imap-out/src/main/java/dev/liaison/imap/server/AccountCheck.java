@@ -17,10 +17,11 @@ import java.util.Optional;
  * Ends the sessions of a user who was disabled or removed after logging in (an employee who left
  * must lose the mailbox, not only new logins). LOGIN is the only moment James asks who the user
  * is, so an open session kept answering NOOP, FETCH, SELECT and IDLE for good. The user's state is
- * asked again ({@link ActiveUsers}) on the first command after {@link #interval} since the last
- * answer (the first command after login only starts the count: LOGIN has just asked), and every
- * {@code interval} during IDLE; a user no longer active hears {@code * BYE} and the connection
- * ends. Between checks a command costs one clock read: no database query per command.
+ * asked again ({@link ActiveUsers}) on the first command more than {@link #interval} after the user
+ * was last known active (the successful LOGIN or AUTHENTICATE, {@link #loggedIn}, or the last
+ * check), and every {@code interval} during IDLE; a user no longer active hears {@code * BYE} and
+ * the connection ends. So no command runs more than an interval after the user was disabled.
+ * Between checks a command costs one clock read: no database query per command.
  * A failed check lets the session go on and asks again after the next interval.
  */
 public final class AccountCheck {
@@ -57,6 +58,23 @@ public final class AccountCheck {
         return interval;
     }
 
+    /** The time on the check's clock, taken before LOGIN or AUTHENTICATE asks for the user ({@link #loggedIn}). */
+    Instant now() {
+        return clock.instant();
+    }
+
+    /**
+     * After a successful LOGIN or AUTHENTICATE that began at {@code asked}: the user was active
+     * then (the authenticator refuses a disabled one), so the count starts there. Recording it at
+     * the first command after the login instead let that command, however late, run unchecked.
+     * The time is taken before the answer: a client may send its next command the moment it reads it.
+     */
+    void loggedIn(ImapSession session, Instant asked) {
+        if (user(session).isPresent()) {
+            session.setAttribute(CHECKED_AT, asked);
+        }
+    }
+
     /** Before a command: whether the session's user is no longer active, asking at most once per interval. */
     boolean revokedBeforeCommand(ImapSession session) {
         Optional<String> user = user(session);
@@ -67,27 +85,20 @@ public final class AccountCheck {
             return true;
         }
         Instant now = clock.instant();
-        if (!(session.getAttribute(CHECKED_AT) instanceof Instant checked)) {
-            session.setAttribute(CHECKED_AT, now); // just logged in: LOGIN asked
-            return false;
-        }
-        if (now.isBefore(checked.plus(interval))) {
+        // no time recorded (a way of logging in that did not call loggedIn): unknown, so ask now
+        if (session.getAttribute(CHECKED_AT) instanceof Instant checked && now.isBefore(checked.plus(interval))) {
             return false;
         }
         session.setAttribute(CHECKED_AT, now);
         return revoked(user.get());
     }
 
-    /** Whether the session's user is no longer active, asked now (IDLE); if so, the next command ends it too. */
-    boolean revoked(ImapSession session) {
-        boolean revoked = user(session).map(this::revoked).orElse(false);
-        if (revoked) {
-            session.setAttribute(REVOKED, true);
-        }
-        return revoked;
-    }
-
-    private boolean revoked(String user) {
+    /**
+     * Whether {@code user} is no longer active, asked now (IDLE); may block on the database, so it
+     * runs off the event loop and touches no session: the caller marks it ({@link #markRevoked})
+     * back on the loop, because the session's attributes are a plain map only the loop may write.
+     */
+    boolean revoked(String user) {
         try {
             if (users.isActive(user)) {
                 return false;
@@ -100,7 +111,13 @@ public final class AccountCheck {
         }
     }
 
-    private static Optional<String> user(ImapSession session) {
+    /** Found no longer active during IDLE: the next command ends the session too (a DONE may come first). */
+    static void markRevoked(ImapSession session) {
+        session.setAttribute(REVOKED, true);
+    }
+
+    /** The session's user, if logged in (IDLE reads it on the session's event loop, for {@link #revoked(String)}). */
+    static Optional<String> user(ImapSession session) {
         ImapSessionState state = session.getState();
         MailboxSession mailboxSession = session.getMailboxSession();
         if (mailboxSession == null || (state != ImapSessionState.AUTHENTICATED && state != ImapSessionState.SELECTED)) {

@@ -30,12 +30,12 @@ final class CopyProcessor extends org.apache.james.imap.processor.CopyProcessor 
         this.responses = responses;
     }
 
-    /** UID COPY/MOVE in an empty folder copies nothing and answers OK ({@link EmptyFolderUids}). */
+    /** UID COPY/MOVE in a folder the session sees empty: the store's messages, or nothing and OK ({@link EmptyFolderUids}). */
     @Override
     protected Optional<MessageRange> messageRange(SelectedMailbox selected, IdRange range, boolean useUids)
             throws MessageRangeException {
-        Optional<MessageRange> none = EmptyFolderUids.noMessage(selected, useUids);
-        return none.isPresent() ? none : super.messageRange(selected, range, useUids);
+        Optional<MessageRange> empty = EmptyFolderUids.inEmptyView(selected, range, useUids);
+        return empty.isPresent() ? empty : super.messageRange(selected, range, useUids);
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.apache.james.imap.api.process.ImapSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
@@ -23,8 +24,19 @@ final class FailedAuthentication {
     static void log(ImapSession session) {
         String client = SessionChannel.of(session)
                 .map(channel -> channel.remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null
-                        ? address.getAddress().getHostAddress() : null)
+                        ? client(address.getAddress()) : null)
                 .orElse("-");
         LOG.warn("authentication failed service=imap client={} reason=credentials", client);
+    }
+
+    /**
+     * The address as fail2ban's {@code <HOST>} matches it: without the scope of a link-local IPv6
+     * address ({@code fe80:0:0:0:0:0:0:1%eth0} is written {@code fe80:0:0:0:0:0:0:1}), which the
+     * filter did not match. SubmissionAuthHook writes it the same way.
+     */
+    static String client(InetAddress address) {
+        String text = address.getHostAddress();
+        int scope = text.indexOf('%');
+        return scope < 0 ? text : text.substring(0, scope);
     }
 }

@@ -140,13 +140,20 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
                     return;
                 }
                 Runnable again = this;
-                Mono.fromCallable(() -> accounts.revoked(session))
+                Optional<String> user = AccountCheck.user(session);
+                if (user.isEmpty()) {
+                    return;
+                }
+                Mono.fromCallable(() -> accounts.revoked(user.get()))
                         .subscribeOn(Schedulers.boundedElastic())
                         .subscribe(revoked -> {
                             if (!revoked) {
                                 session.schedule(again, accounts.interval());
                             } else {
-                                pusher.onLoop(() -> bye(session, responder, pusher));
+                                pusher.onLoop(() -> {
+                                    AccountCheck.markRevoked(session);
+                                    bye(session, responder, pusher);
+                                });
                             }
                         });
             }

@@ -1,5 +1,6 @@
 package dev.liaison.imap.server;
 
+import org.apache.james.imap.api.ImapSessionState;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
@@ -7,11 +8,35 @@ import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.metrics.api.MetricFactory;
 
-/** LOGIN: James's, with a log line for each refused attempt ({@link FailedAuthentication}). */
+import java.time.Instant;
+
+/**
+ * LOGIN: James's, with a log line for each refused attempt ({@link FailedAuthentication}) and the
+ * moment of a successful one recorded for {@link AccountCheck}.
+ */
 final class LoginProcessor extends org.apache.james.imap.processor.LoginProcessor {
 
-    LoginProcessor(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics) {
+    private final AccountCheck accounts;
+
+    LoginProcessor(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics,
+                   AccountCheck accounts) {
         super(mailboxes, responses, metrics);
+        this.accounts = accounts;
+    }
+
+    @Override
+    protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
+                          Responder responder, HumanReadableText failed) {
+        Instant asked = accounts.now();
+        try {
+            super.doAuth(attempt, session, request, responder, failed);
+        } catch (UsersUnavailable e) {
+            e.answer(getStatusResponseFactory(), request, responder);
+            return;
+        }
+        if (session.getState() == ImapSessionState.AUTHENTICATED) {
+            accounts.loggedIn(session, asked);
+        }
     }
 
     @Override

@@ -8,8 +8,6 @@ import org.apache.james.mailbox.exception.BadCredentialsException;
 import org.apache.james.mailbox.exception.ForbiddenDelegationException;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MailboxConstants;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.security.SecureRandom;
@@ -28,7 +26,6 @@ import java.util.function.Predicate;
  */
 final class OwnerSessions implements SessionProvider {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OwnerSessions.class);
     private final ImapAuthenticator authenticator;
     private final DataSource dataSource;
     private final SecureRandom random = new SecureRandom();
@@ -89,7 +86,12 @@ final class OwnerSessions implements SessionProvider {
     }
 
     private Username owner(Username login, String password) throws MailboxException {
-        Optional<String> owner = authenticator.authenticate(login.asString(), password);
+        Optional<String> owner;
+        try {
+            owner = authenticator.authenticate(login.asString(), password);
+        } catch (Exception e) { // could not tell: not a refusal (no failure counted, no fail2ban line)
+            throw new UsersUnavailable("the user database failed", e);
+        }
         if (owner.isEmpty() || owner.get().isBlank()) {
             throw new BadCredentialsException();
         }
@@ -97,12 +99,11 @@ final class OwnerSessions implements SessionProvider {
         return Username.of(owner.get());
     }
 
-    private void provision(String owner) throws MailboxException {
+    private void provision(String owner) {
         try (Connection c = dataSource.getConnection()) {
             DefaultFolders.provision(c, owner);
         } catch (SQLException e) {
-            LOG.warn("could not create default folders at login: {}", e.getMessage());
-            throw new MailboxException("mailbox store unavailable; try again", e);
+            throw new UsersUnavailable("the default folders could not be created", e);
         }
     }
 

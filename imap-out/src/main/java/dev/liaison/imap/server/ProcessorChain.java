@@ -57,7 +57,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link ListProcessor}); COPY and MOVE are James's with a corrected COPYUID
  * ({@link CopyUid}, {@link MoveProcessor}); FETCH is James's with envelope names unquoted
  * ({@link EnvelopeNames}); UID STORE, COPY, MOVE and EXPUNGE in a folder the session sees empty
- * touch nothing and answer OK ({@link EmptyFolderUids}); LOGIN and AUTHENTICATE log each refused
+ * act on the store's messages with those UIDs, or on none and answer OK ({@link EmptyFolderUids}); LOGIN and AUTHENTICATE log each refused
  * attempt with the client's address ({@link FailedAuthentication}).
  *
  * <p>Before each command of a logged-in session, {@link AccountCheck} may find its user disabled
@@ -85,12 +85,12 @@ final class ProcessorChain {
         List<AbstractProcessor<?>> processors = new ArrayList<>(List.of(
                 new SystemMessageProcessor(mailboxes), new LogoutProcessor(mailboxes, responses, metrics), capability,
                 new IdProcessor(mailboxes, responses, metrics), new CheckProcessor(mailboxes, responses, metrics),
-                new LoginProcessor(mailboxes, responses, metrics), new RenameProcessor(mailboxes, responses, metrics),
+                new LoginProcessor(mailboxes, responses, metrics, accounts), new RenameProcessor(mailboxes, responses, metrics),
                 new DeleteProcessor(mailboxes, responses, metrics), new CreateProcessor(mailboxes, responses, metrics),
                 new CloseProcessor(mailboxes, responses, metrics),
                 new UnsubscribeProcessor(mailboxes, subscriptions, responses, metrics),
                 new SubscribeProcessor(mailboxes, subscriptions, responses, metrics),
-                new CopyProcessor(mailboxes, responses, metrics), new AuthenticateProcessor(mailboxes, responses, metrics),
+                new CopyProcessor(mailboxes, responses, metrics), new AuthenticateProcessor(mailboxes, responses, metrics, accounts),
                 new ExpungeProcessor(mailboxes, responses, metrics),
                 new ExamineProcessor(mailboxes, events, responses, metrics),
                 new AppendProcessor(mailboxes, responses, metrics), new StoreProcessor(mailboxes, responses, metrics),

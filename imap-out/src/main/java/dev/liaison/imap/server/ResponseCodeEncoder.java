@@ -10,13 +10,13 @@ import org.apache.james.imap.message.response.ImmutableStatusResponse;
 import java.io.IOException;
 
 /**
- * James's response encoder, except for three response codes. RFC 5530's {@code CANNOT}, which
- * James cannot make (it prefixes every code it does not know with {@code X}): processors pass
- * {@link #CANNOT} and it is written {@code [CANNOT]}. And two response codes James writes against their grammar: the
- * CONDSTORE {@code MODIFIED} code, which James writes with a stray number ({@code [MODIFIED 0 2]};
- * RFC 7162 §3.1.3 wants {@code [MODIFIED 2]}), and a {@code PERMANENTFLAGS} with no flags, which
- * James writes without its parentheses ({@code [PERMANENTFLAGS]}; RFC 9051 §7.1 wants
- * {@code [PERMANENTFLAGS ()]}).
+ * James's response encoder, except for four response codes. Two of RFC 5530 that James cannot make
+ * (it makes only its own codes and extensions, which it names {@code X…}): processors pass
+ * {@link #CANNOT} or {@link #UNAVAILABLE} and they are written {@code [CANNOT]}, {@code [UNAVAILABLE]}.
+ * And two James writes against their grammar: the CONDSTORE {@code MODIFIED} code, which James
+ * writes with a stray number ({@code [MODIFIED 0 2]}; RFC 7162 §3.1.3 wants {@code [MODIFIED 2]}),
+ * and a {@code PERMANENTFLAGS} with no flags, which James writes without its parentheses
+ * ({@code [PERMANENTFLAGS]}; RFC 9051 §7.1 wants {@code [PERMANENTFLAGS ()]}).
  */
 final class ResponseCodeEncoder implements ImapEncoder {
 
@@ -25,12 +25,15 @@ final class ResponseCodeEncoder implements ImapEncoder {
 
     private static final String MODIFIED = "MODIFIED";
     private static final String PERMANENT_FLAGS = "PERMANENTFLAGS";
+    /** RFC 5530 §3: a subsystem the server needs is down; the client should try again later. */
+    static final StatusResponse.ResponseCode UNAVAILABLE = StatusResponse.ResponseCode.createExtension("UNAVAILABLE");
     private final ImapEncoder encoder = new DefaultImapEncoderFactory().buildImapEncoder();
 
     @Override
     public void encode(ImapMessage message, ImapResponseComposer composer) throws IOException {
-        if (message instanceof ImmutableStatusResponse status && status.getResponseCode() == CANNOT) {
-            writeCannot(status, composer);
+        if (message instanceof ImmutableStatusResponse status
+                && (status.getResponseCode() == CANNOT || status.getResponseCode() == UNAVAILABLE)) {
+            writeWithoutX(status, composer);
         } else if (message instanceof ImmutableStatusResponse status && status.getResponseCode() != null
                 && MODIFIED.equals(status.getResponseCode().getCode()) && status.getTag() != null) {
             writeModified(status, composer);
@@ -59,7 +62,8 @@ final class ResponseCodeEncoder implements ImapEncoder {
         composer.end();
     }
 
-    private static void writeCannot(ImmutableStatusResponse status, ImapResponseComposer composer) throws IOException {
+    /** An RFC 5530 code made as James's extension {@code X<code>}, written as the RFC names it. */
+    private static void writeWithoutX(ImmutableStatusResponse status, ImapResponseComposer composer) throws IOException {
         if (status.getTag() == null) {
             composer.untagged();
         } else {
@@ -67,7 +71,7 @@ final class ResponseCodeEncoder implements ImapEncoder {
         }
         composer.message(status.getServerResponseType().getCode());
         composer.openSquareBracket();
-        composer.message("CANNOT");
+        composer.message(status.getResponseCode().getCode().substring(1));
         composer.closeSquareBracket();
         if (status.getCommand() != null) {
             composer.commandName(status.getCommand());

@@ -20,7 +20,7 @@ final class StoreProcessor extends org.apache.james.imap.processor.StoreProcesso
     @Override
     protected Optional<MessageRange> messageRange(SelectedMailbox selected, IdRange range, boolean useUids)
             throws MessageRangeException {
-        Optional<MessageRange> none = EmptyFolderUids.noMessage(selected, useUids);
-        return none.isPresent() ? none : super.messageRange(selected, range, useUids);
+        Optional<MessageRange> empty = EmptyFolderUids.inEmptyView(selected, range, useUids);
+        return empty.isPresent() ? empty : super.messageRange(selected, range, useUids);
     }
 }

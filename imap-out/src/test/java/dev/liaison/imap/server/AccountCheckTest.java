@@ -7,11 +7,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,6 +57,45 @@ class AccountCheckTest {
             clock.advance(INTERVAL);
             List<String> answer = c.command("UID FETCH 1:* (FLAGS)");
             assertEquals(List.of("* BYE This account is no longer active; ask your administrator", "<closed>"), answer);
+        }
+    }
+
+    @Test
+    void theFirstCommandAfterLoginIsCheckedWhenItComesLaterThanTheInterval() throws Exception {
+        String user = imap.newUser("late");
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            assertTrue(RawImap.last(c.login(user)).contains("OK"));
+            imap.users.remove(user);
+            clock.advance(INTERVAL.multipliedBy(10));
+            assertEquals(List.of("* BYE This account is no longer active; ask your administrator", "<closed>"),
+                    c.command("SELECT INBOX"));
+        }
+    }
+
+    @Test
+    void theFirstCommandAfterAuthenticateIsCheckedWhenItComesLaterThanTheInterval() throws Exception {
+        String user = imap.newUser("lateplain");
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            String plain = Base64.getEncoder().encodeToString(("\0" + user + "\0" + TestImap.PASSWORD)
+                    .getBytes(StandardCharsets.UTF_8));
+            assertTrue(RawImap.last(c.command("AUTHENTICATE PLAIN " + plain)).contains("OK"));
+            imap.users.remove(user);
+            clock.advance(INTERVAL.multipliedBy(10));
+            assertEquals(List.of("* BYE This account is no longer active; ask your administrator", "<closed>"),
+                    c.command("SELECT INBOX"));
+        }
+    }
+
+    @Test
+    void aCommandWithinTheIntervalAfterLoginAsksNothing() throws Exception {
+        String user = imap.newUser("prompt");
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            assertTrue(RawImap.last(c.login(user)).contains("OK"));
+            imap.users.remove(user);
+            assertTrue(RawImap.last(c.command("SELECT INBOX")).contains("OK"), "LOGIN has just asked");
+            clock.advance(INTERVAL);
+            assertEquals(List.of("* BYE This account is no longer active; ask your administrator", "<closed>"),
+                    c.command("NOOP"));
         }
     }
 

@@ -68,4 +68,42 @@ class FailedAuthenticationTest {
             assertFalse(line.contains(WRONG) || line.contains(user), "logged a secret or the login: " + line);
         }
     }
+
+    @Test
+    void aLoginTheUserDatabaseCannotCheckIsUnavailableNotAFailure() throws Exception {
+        String user = imap.newUser("outage");
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        root.addAppender(captured);
+        imap.usersUnavailable = true;
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            String plain = Base64.getEncoder().encodeToString(("\0" + user + "\0" + TestImap.PASSWORD)
+                    .getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < 4; i++) { // James ends the connection at the third counted failure
+                assertEquals(List.of("a" + (2 * i + 1) + " NO [UNAVAILABLE] LOGIN failed. Logins cannot be checked now;"
+                        + " try again in a moment"), c.login(user));
+                assertEquals(List.of("a" + (2 * i + 2) + " NO [UNAVAILABLE] AUTHENTICATE failed. Logins cannot be"
+                        + " checked now; try again in a moment"), c.command("AUTHENTICATE PLAIN " + plain));
+            }
+            imap.usersUnavailable = false;
+            assertTrue(RawImap.last(c.login(user)).contains("OK"), "the same connection logs in once it is back");
+        } finally {
+            imap.usersUnavailable = false;
+            root.detachAppender(captured);
+        }
+        assertEquals(List.of(), captured.list.stream()
+                .filter(e -> e.getFormattedMessage().startsWith("authentication failed")).toList(), "no fail2ban line");
+        assertEquals(8, captured.list.stream()
+                .filter(e -> e.getFormattedMessage().startsWith("IMAP login could not be checked")).count());
+    }
+
+    @Test
+    void aLinkLocalClientIsWrittenWithoutItsScope() throws Exception {
+        java.net.InetAddress scoped = java.net.Inet6Address.getByAddress(null,
+                java.net.InetAddress.getByName("fe80::1").getAddress(), 2);
+        assertEquals("fe80:0:0:0:0:0:0:1%2", scoped.getHostAddress(), "what Java writes");
+        assertEquals("fe80:0:0:0:0:0:0:1", FailedAuthentication.client(scoped), "what fail2ban's <HOST> matches");
+        assertEquals("2001:db8:0:0:0:0:0:7", FailedAuthentication.client(java.net.InetAddress.getByName("2001:db8::7")));
+    }
 }

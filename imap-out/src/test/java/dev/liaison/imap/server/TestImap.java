@@ -84,7 +84,13 @@ final class TestImap implements AutoCloseable {
         start();
     }
 
-    private Optional<String> authenticate(String login, String password) {
+    /** Set: the authenticator fails as gateway's does when the user database is down. */
+    volatile boolean usersUnavailable;
+
+    private Optional<String> authenticate(String login, String password) throws java.sql.SQLException {
+        if (usersUnavailable) {
+            throw new java.sql.SQLException("Connection to localhost:5432 refused", "08001");
+        }
         String user = login.toLowerCase(Locale.ROOT);
         return PASSWORD.equals(password) && users.containsKey(user) ? Optional.of(user) : Optional.empty();
     }

@@ -81,8 +81,19 @@ public final class SubmissionAuthHook implements AuthHook {
      * the login: a user who typed the password into the login field would have it logged.
      */
     private static void logFailure(SMTPSession session, InetAddress client, String reason) {
-        LOG.warn("authentication failed service=submission client={} session={} reason={}", client.getHostAddress(),
+        LOG.warn("authentication failed service=submission client={} session={} reason={}", logged(client),
                 session.getSessionID(), reason);
+    }
+
+    /**
+     * The address as fail2ban's {@code <HOST>} matches it: without the scope of a link-local IPv6
+     * address ({@code fe80:0:0:0:0:0:0:1%eth0} is written {@code fe80:0:0:0:0:0:0:1}), which the
+     * filter did not match. imap-out's FailedAuthentication writes it the same way.
+     */
+    static String logged(InetAddress client) {
+        String text = client.getHostAddress();
+        int scope = text.indexOf('%');
+        return scope < 0 ? text : text.substring(0, scope);
     }
 
     /** OAUTHBEARER is never advertised; say nothing so James answers "unrecognized". */

@@ -409,7 +409,7 @@ class ReceivingServiceTest {
     void aPortInUseIsNamedWithTheKeyToChange() {
         ReceiverSettings taken = ReceiverSettings.https(InetAddress.getLoopbackAddress(), service.port(),
                 tls.server().serverContext());
-        var e = assertThrows(IllegalStateException.class, () -> ReceivingService.start(db, taken, relay.relay()).close());
+        var e = assertThrows(java.io.UncheckedIOException.class, () -> ReceivingService.start(db, taken, relay.relay()).close());
         assertTrue(e.getMessage().contains(":" + service.port() + " for the receiving service")
                 && e.getMessage().contains("http.port"), e.getMessage());
     }
