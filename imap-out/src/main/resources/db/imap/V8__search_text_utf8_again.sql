@@ -4,5 +4,13 @@
 -- octet of a UTF-8 sequence followed by a continuation octet, or U+FFFD) are forgotten, so the next
 -- search extracts them again (SearchIndexing; NULL means "not extracted yet", migration imap V3).
 -- A text that only looks so is extracted again to the same; nothing is lost either way.
-UPDATE imap.message SET search_text = NULL, sent_on = NULL
- WHERE search_text ~ E'[\u00c0-\u00fe][\u0080-\u00bf]' OR strpos(search_text, E'\ufffd') > 0;
+-- Only on a UTF-8 database (the escapes below name characters other encodings may not have; a
+-- database in another encoding never stored such text as UTF-8 anyway).
+DO $$
+BEGIN
+    IF current_setting('server_encoding') = 'UTF8' THEN
+        EXECUTE $update$UPDATE imap.message SET search_text = NULL, sent_on = NULL
+                 WHERE search_text ~ E'[\u00c0-\u00fe][\u0080-\u00bf]' OR strpos(search_text, E'\ufffd') > 0$update$;
+    END IF;
+END
+$$;

@@ -48,7 +48,7 @@ final class RenameProcessor extends org.apache.james.imap.processor.RenameProces
         try {
             PathConverter names = PathConverter.forSession(session);
             MailboxPath from = names.buildFullPath(request.getExistingName());
-            MailboxPath to = names.buildFullPath(request.getNewName());
+            MailboxPath to = names.buildFullPath(request.getNewName()).sanitize(FolderTree.DELIMITER); // "A." is A
             return FolderTree.contains(from, to) && !from.equals(to); // the same name: James answers that it exists
         } catch (RuntimeException unreadable) {
             return false; // James's processor refuses it in its own words

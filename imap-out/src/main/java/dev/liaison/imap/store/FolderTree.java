@@ -30,6 +30,9 @@ import java.sql.SQLException;
  */
 public final class FolderTree {
 
+    /** The advisory lock space of renames (two-key form: this class, a hash of the owner). */
+    private static final int RENAME_LOCK = 0x466f6c64; // "Fold"
+
     /** The hierarchy delimiter of every name in this store (NAMESPACE answers {@code "."}). */
     public static final char DELIMITER = '.';
 
@@ -59,6 +62,13 @@ public final class FolderTree {
      */
     static void rename(Connection c, Mailbox renamed) throws SQLException, MailboxException {
         long id = PostgresMailboxMapper.id(renamed.getMailboxId());
+        // one owner's renames one at a time: two renames of nested folders (A, A.x) would each lock
+        // its own row first and then wait for the other's, a deadlock PostgreSQL ends by failing one
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+            s.setInt(1, RENAME_LOCK);
+            s.setString(2, renamed.getUser().asString());
+            s.execute();
+        }
         MailboxPath from = current(c, id);
         MailboxPath to = renamed.generateAssociatedPath();
         if (contains(from, to)) {
