@@ -16,6 +16,7 @@ import org.apache.james.imap.message.response.SearchResponse;
 import org.apache.james.imap.message.response.VanishedResponse;
 import org.apache.james.mailbox.MessageUid;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AnnouncedExists implements Responder {
 
     private static final String ATTRIBUTE = "liaison.announced-exists";
+    private static final String EXPUNGED_ATTRIBUTE = "liaison.expunged-since-recent";
     private final Responder responder;
     private final ImapSession session;
 
@@ -64,6 +66,9 @@ final class AnnouncedExists implements Responder {
 
     @Override
     public void respond(ImapResponseMessage given) {
+        if (given instanceof ExpungeResponse || given instanceof VanishedResponse) {
+            expunged().set(true);
+        }
         ImapResponseMessage message = given instanceof RecentResponse ? recentOfKnownMessages(given) : given;
         if (message instanceof ExistsResponse exists) {
             counter().set(exists.getNumberOfMessages());
@@ -90,7 +95,9 @@ final class AnnouncedExists implements Responder {
      */
     private ImapResponseMessage recentOfKnownMessages(ImapResponseMessage james) {
         SelectedMailbox selected = session.getSelected();
-        if (selected == null) {
+        // only after an EXPUNGE or VANISHED: the walk is over every recent UID, and a session that
+        // watches a folder (IDLE) holds thousands of them, one RECENT per arriving message
+        if (selected == null || !expunged().getAndSet(false)) {
             return james;
         }
         for (MessageUid uid : selected.getRecent()) {
@@ -120,6 +127,16 @@ final class AnnouncedExists implements Responder {
     @Override
     public void flush() {
         responder.flush();
+    }
+
+    /** Whether an EXPUNGE or VANISHED was written since the last RECENT was corrected. */
+    private AtomicBoolean expunged() {
+        AtomicBoolean expunged = (AtomicBoolean) session.getAttribute(EXPUNGED_ATTRIBUTE);
+        if (expunged == null) {
+            expunged = new AtomicBoolean();
+            session.setAttribute(EXPUNGED_ATTRIBUTE, expunged);
+        }
+        return expunged;
     }
 
     private AtomicLong counter() {
