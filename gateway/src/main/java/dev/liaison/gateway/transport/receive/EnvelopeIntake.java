@@ -73,12 +73,13 @@ public final class EnvelopeIntake {
         events.received(assessed.reception());
         LOG.info("received envelope={} octets={} outcome={} ms={}", id, envelope.size(), word(assessed.reception()),
                 millisSince(started));
-        if (assessed.processed() != null) {
-            if (assessed.processed() == ReceivingEvents.Processing.UNRESOLVABLE) {
+        ReceivingEvents.Processing processed = assessed.processed();
+        if (processed != null) {
+            if (processed == ReceivingEvents.Processing.UNRESOLVABLE) {
                 counter.record(peer);
             }
             long nanos = System.nanoTime() - started;
-            events.processed(assessed.processed(), nanos);
+            events.processed(processed, nanos);
             InboundWorker.logProcessed(id, 1, assessed.outcome(), nanos);
         }
         if (assessed.verdict() instanceof EnvelopeAcceptor.Malformed malformed) {
@@ -105,9 +106,9 @@ public final class EnvelopeIntake {
                     return store.reserve(c, id) ? processed(c, id, envelope, peer, resolved) : duplicate();
                 }
                 if (v instanceof EnvelopeAcceptor.Malformed) {
-                    return new Assessed(v, ReceivingEvents.Reception.MALFORMED, null, null);
+                    return new Assessed(v, ReceivingEvents.Reception.MALFORMED, null);
                 }
-                return store.store(c, id, envelope, peer, v) ? new Assessed(v, reception(v), null, null) : duplicate();
+                return store.store(c, id, envelope, peer, v) ? new Assessed(v, reception(v), null) : duplicate();
             });
         } catch (NotProcessedOnArrival e) {
             // whatever it was (a full mailbox store too): the envelope is taken whole for the workers,
@@ -115,7 +116,7 @@ public final class EnvelopeIntake {
             LOG.debug("Inbound envelope {} was not processed on arrival ({}); storing it for the processors", id,
                     e.getCause().toString());
             return database.inTransaction(c -> store.store(c, id, envelope, peer, e.verdict)
-                    ? new Assessed(e.verdict, ReceivingEvents.Reception.RESOLVED, null, null) : duplicate());
+                    ? new Assessed(e.verdict, ReceivingEvents.Reception.RESOLVED, null) : duplicate());
         }
     }
 
@@ -126,7 +127,7 @@ public final class EnvelopeIntake {
         try {
             InboundProcessor.Outcome outcome = processor.process(c, arrived);
             store.finishReserved(c, arrived, outcome);
-            return new Assessed(resolved, ReceivingEvents.Reception.RESOLVED, InboundWorker.finished(outcome), outcome);
+            return new Assessed(resolved, ReceivingEvents.Reception.RESOLVED, outcome);
         } catch (Exception e) {
             throw new NotProcessedOnArrival(resolved, e);
         }
@@ -134,7 +135,7 @@ public final class EnvelopeIntake {
 
     /** A resend of a stored id: answered 202 as before, not assessed as new or counted again. */
     private static Assessed duplicate() {
-        return new Assessed(new EnvelopeAcceptor.Deferred(), ReceivingEvents.Reception.DUPLICATE, null, null);
+        return new Assessed(new EnvelopeAcceptor.Deferred(), ReceivingEvents.Reception.DUPLICATE, null);
     }
 
     /** Processing on arrival failed; the envelope is to be stored for the workers instead. */
@@ -159,11 +160,16 @@ public final class EnvelopeIntake {
     }
 
     /**
-     * A resend carries reception DUPLICATE (already answered for, not counted again); {@code processed}
-     * and {@code outcome} are what processing on arrival decided, else null.
+     * A resend carries reception DUPLICATE (already answered for, not counted again); {@code outcome}
+     * is what processing on arrival decided, else null.
      */
     private record Assessed(EnvelopeAcceptor.Verdict verdict, ReceivingEvents.Reception reception,
-                            ReceivingEvents.Processing processed, InboundProcessor.Outcome outcome) {
+                            InboundProcessor.Outcome outcome) {
+
+        /** What the outcome counts as, null when the envelope was not processed on arrival. */
+        ReceivingEvents.Processing processed() {
+            return outcome == null ? null : InboundWorker.finished(outcome);
+        }
     }
 
     /** The receiver's log word for how an envelope was answered: stored (for its resolved recipient) or as named. */

@@ -151,14 +151,12 @@ public final class InboundWorker implements AutoCloseable {
         if (outcome instanceof InboundProcessor.Quarantine q) {
             LOG.warn("processed envelope={} attempt={} outcome=quarantined reason=\"{}\" ms={}; kept for the"
                     + " administrator (liaison quarantine)", id, attempt, q.reason(), millis);
-        } else if (outcome instanceof InboundProcessor.Done done && !done.reason().isEmpty()) {
-            LOG.info("processed envelope={} attempt={} outcome={} reason=\"{}\" ms={}", id, attempt,
-                    done.disposition().name().toLowerCase(java.util.Locale.ROOT), done.reason(), millis);
-        } else {
-            String word = outcome instanceof InboundProcessor.Done done
-                    ? done.disposition().name().toLowerCase(java.util.Locale.ROOT) : "unresolvable";
-            LOG.info("processed envelope={} attempt={} outcome={} ms={}", id, attempt, word, millis);
+            return;
         }
+        InboundProcessor.Done done = outcome instanceof InboundProcessor.Done d ? d : null;
+        String word = done == null ? "unresolvable" : done.disposition().name().toLowerCase(java.util.Locale.ROOT);
+        String reason = done == null || done.reason().isEmpty() ? "" : " reason=\"" + done.reason() + "\"";
+        LOG.info("processed envelope={} attempt={} outcome={}{} ms={}", id, attempt, word, reason, millis);
     }
 
     /** Returns whether the envelope is now quarantined. */
