@@ -18,8 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +42,7 @@ class ReadinessTest {
         try (Gateway gateway = Gateway.start(configuration(db))) {
             assertEquals(200, get(gateway, "/health/ready").statusCode());
 
-            allowConnections(db, false);
+            TestPostgres.allowConnections(db, false);
             HttpResponse<String> down = await(gateway, "/health/ready", r -> r.statusCode() == 503);
             assertEquals(503, down.statusCode(), down.body());
             assertTrue(down.body().startsWith("the database "), down.body());
@@ -54,11 +52,11 @@ class ReadinessTest {
             assertEquals(200, metrics.statusCode(), "metrics are served without the database");
             assertTrue(metrics.body().contains("\nliaison_relay_outbound_pending NaN\n"), "queue depth unknown, not stale");
 
-            allowConnections(db, true);
+            TestPostgres.allowConnections(db, true);
             HttpResponse<String> back = await(gateway, "/health/ready", r -> r.statusCode() == 200);
             assertEquals("ready\n", back.body());
         } finally {
-            allowConnections(db, true);
+            TestPostgres.allowConnections(db, true);
         }
     }
 
@@ -112,17 +110,6 @@ class ReadinessTest {
      * the existing ones, the gateway's pool among them, are terminated. For the gateway that is
      * the database gone; for the test it is reversible.
      */
-    private static void allowConnections(DatabaseLocation.External db, boolean allowed) throws Exception {
-        String name = db.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
-        String admin = db.url().replaceFirst("/[^/?]+(\\?.*)?$", "/postgres$1");
-        try (Connection c = DriverManager.getConnection(admin, db.user(), db.password()); var s = c.createStatement()) {
-            s.execute("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS " + allowed);
-            if (!allowed) {
-                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
-            }
-        }
-    }
-
     private static HttpResponse<String> get(Gateway gateway, String path) throws Exception {
         return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort() + path))

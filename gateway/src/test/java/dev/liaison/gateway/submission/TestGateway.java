@@ -39,18 +39,10 @@ final class TestGateway implements AutoCloseable {
 
     /**
      * Makes the gateway's database refuse (or accept again) every connection: new ones are not
-     * allowed and the existing ones, the pool's among them, are terminated (as ReadinessTest does).
+     * allowed and the existing ones, the pool's among them, are terminated.
      */
     void allowDatabaseConnections(boolean allowed) throws Exception {
-        String name = location.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
-        String admin = location.url().replaceFirst("/[^/?]+(\\?.*)?$", "/postgres$1");
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(admin, location.user(), location.password());
-             var s = c.createStatement()) {
-            s.execute("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS " + allowed);
-            if (!allowed) {
-                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
-            }
-        }
+        dev.liaison.mapping.database.TestPostgres.allowConnections(location, allowed);
     }
 
     /** A client socket factory that trusts exactly this gateway's certificate. */

@@ -56,6 +56,21 @@ public enum TestPostgres {
     }
 
     /**
+     * Makes the database at {@code db} (one {@link #freshLocation} gave) refuse every connection, its
+     * open ones ended, or take them again: the database gone under a running gateway, and back.
+     */
+    public static void allowConnections(DatabaseLocation.External db, boolean allowed) throws SQLException {
+        String name = db.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+        String admin = db.url().replaceFirst("/[^/?]+(\\?.*)?$", "/postgres$1");
+        try (Connection c = DriverManager.getConnection(admin, db.user(), db.password()); var s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS " + allowed);
+            if (!allowed) {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+            }
+        }
+    }
+
+    /**
      * Whether this server can compress stored values with lz4: a build option, which Debian's
      * PostgreSQL has and the embedded one lacks. Migrations choose how messages are stored by it.
      */
