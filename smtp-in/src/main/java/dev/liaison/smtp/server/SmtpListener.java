@@ -2,7 +2,9 @@ package dev.liaison.smtp.server;
 
 import dev.liaison.smtp.framing.StrictLineDecoder;
 import dev.liaison.smtp.submission.Limits;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.james.protocols.api.Protocol;
 import org.apache.james.protocols.netty.AbstractAsyncServer;
 import org.apache.james.protocols.netty.BasicChannelInboundHandler;
@@ -41,6 +44,7 @@ final class SmtpListener extends AbstractAsyncServer {
     private final Limits limits;
     private final FramingReplies framingReplies;
     private final ConnectionCaps caps;
+    private volatile EventLoopGroup[] groups = {};
 
     SmtpListener(String name, Protocol protocol, Encryption encryption, Limits limits, FramingReplies framingReplies) {
         this.protocol = protocol;
@@ -68,6 +72,26 @@ final class SmtpListener extends AbstractAsyncServer {
             throw new IOException("cannot start SMTP listener " + jmxName + " on " + address.getHostAddress()
                     + " port " + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Stops accepting and closes the I/O threads once the tasks they run have finished: a commit in
+     * progress completes and is answered, then the connections close. James's own unbind uses
+     * Netty's default shutdown, which first waits for two seconds without any task; with two
+     * listeners per service and two services, that made every stop of a gateway take seconds longer.
+     */
+    @Override
+    public synchronized void unbind() {
+        for (EventLoopGroup group : groups) {
+            group.shutdownGracefully(0, 15, TimeUnit.SECONDS);
+        }
+        super.unbind(); // waits for the termination begun above (a second shutdown call keeps the first's terms)
+    }
+
+    @Override
+    protected void configureBootstrap(ServerBootstrap bootstrap) {
+        super.configureBootstrap(bootstrap);
+        groups = new EventLoopGroup[] {bootstrap.config().group(), bootstrap.config().childGroup()};
     }
 
     /** Connections this listener counts as open now, and the client addresses they are from (for tests). */

@@ -11,14 +11,21 @@ public final class RecordingHandler implements SubmissionHandler {
 
     private final ConcurrentLinkedQueue<Submission> committed = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final AtomicReference<Runnable> beforeCommit = new AtomicReference<>(() -> { });
 
     @Override
     public void commit(Submission submission) throws Exception {
+        beforeCommit.get().run();
         Exception fail = failure.get();
         if (fail != null) {
             throw fail;
         }
         committed.add(submission);
+    }
+
+    /** Runs {@code step} at the start of every commit (to hold a commit in progress). */
+    public void beforeCommit(Runnable step) {
+        beforeCommit.set(step);
     }
 
     public void failWith(Exception e) {
@@ -32,5 +39,6 @@ public final class RecordingHandler implements SubmissionHandler {
     public void clear() {
         committed.clear();
         failure.set(null);
+        beforeCommit.set(() -> { });
     }
 }
