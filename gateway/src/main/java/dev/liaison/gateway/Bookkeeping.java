@@ -2,6 +2,7 @@ package dev.liaison.gateway;
 
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.submission.SubmittedMessages;
+import dev.liaison.gateway.transport.BatchedDeletion;
 import dev.liaison.gateway.transport.Limits;
 import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
@@ -25,7 +26,7 @@ import java.util.List;
  * {@link Limits#PRUNE_BATCH} (short transactions, never a long lock on a large table).
  *
  * <p>Runs on the relay's keep-alive timer ({@code AddressKeepAlive}, every minute), a pass at most
- * every {@link #PASS_INTERVAL}, at most {@link #BATCHES_PER_PASS} batches per memory per pass: a long
+ * every {@link #PASS_INTERVAL}, one {@link BatchedDeletion} pass per memory: a long
  * history (the first pass after an upgrade) is worked off a pass per tick instead of holding the
  * timer. A memory that cannot be pruned is logged and tried again at the next pass; the others go on,
  * and nothing else waits for it. Safe with several processes on one database: each batch deletes
@@ -34,8 +35,7 @@ import java.util.List;
 public final class Bookkeeping {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bookkeeping.class);
-    static final Duration PASS_INTERVAL = Duration.ofHours(1);
-    static final int BATCHES_PER_PASS = 10;
+    static final Duration PASS_INTERVAL = BatchedDeletion.PASS_INTERVAL;
 
     /**
      * {@code imap.delivery}: the delivery ids that file each message in a folder once however often it
@@ -100,8 +100,8 @@ public final class Bookkeeping {
         boolean more = false;
         for (Memory memory : memories) {
             try {
-                more |= forget(memory, now, BATCHES_PER_PASS);
-            } catch (SQLException | RuntimeException e) {
+                more |= forget(memory, now);
+            } catch (RuntimeException e) {
                 LOG.warn("Forgetting old {} failed ({}); the rest goes on, tried again in an hour", memory.what(),
                         e.getMessage());
             }
@@ -109,21 +109,14 @@ public final class Bookkeeping {
         nextPass = more ? now : now.plus(PASS_INTERVAL); // a long history: the next tick goes on with it
     }
 
-    /** Up to {@code batches} batches of {@code memory}'s rows older than its retention; true if some are left. */
-    boolean forget(Memory memory, Instant now, int batches) throws SQLException {
+    /** A {@link BatchedDeletion} pass over {@code memory}'s rows older than its retention; true if some are left. */
+    boolean forget(Memory memory, Instant now) {
         Instant before = now.minus(memory.retention());
-        int forgotten = 0;
-        int batch = 0;
-        for (int i = 0; i < batches; i++) {
-            batch = db.inTransaction(c -> memory.forgetting().forget(c, before, Limits.PRUNE_BATCH));
-            forgotten += batch;
-            if (batch < Limits.PRUNE_BATCH) {
-                break;
-            }
+        BatchedDeletion.Pass pass = BatchedDeletion.run(db, (c, max) -> memory.forgetting().forget(c, before, max),
+                () -> true);
+        if (pass.deleted() > 0) {
+            LOG.info("Forgot {} {} older than {} days", pass.deleted(), memory.what(), memory.retention().toDays());
         }
-        if (forgotten > 0) {
-            LOG.info("Forgot {} {} older than {} days", forgotten, memory.what(), memory.retention().toDays());
-        }
-        return batch == Limits.PRUNE_BATCH;
+        return pass.more();
     }
 }

@@ -2,6 +2,7 @@ package dev.liaison.gateway;
 
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.submission.SubmittedMessages;
+import dev.liaison.gateway.transport.BatchedDeletion;
 import dev.liaison.gateway.transport.Limits;
 import dev.liaison.gateway.transport.TestClock;
 import dev.liaison.imap.delivery.Delivered;
@@ -42,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BookkeepingTest {
 
     private static final Duration EXPIRY = Duration.ofDays(5);
-    private static final int PER_PASS = Bookkeeping.BATCHES_PER_PASS * Limits.PRUNE_BATCH;
+    private static final int PER_PASS = BatchedDeletion.BATCHES_PER_PASS * Limits.PRUNE_BATCH;
 
     @Parameter
     TestPostgres postgres;

@@ -1,5 +1,6 @@
 package dev.liaison.gateway.transport.receive;
 
+import dev.liaison.gateway.transport.BatchedDeletion;
 import dev.liaison.gateway.transport.CommitDurability;
 import dev.liaison.gateway.transport.EnvelopeId;
 import dev.liaison.gateway.transport.Limits;
@@ -13,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +32,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class InboundWorker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundWorker.class);
-    private static final Duration PRUNE_INTERVAL = Duration.ofHours(1);
-    private static final int PRUNE_BATCHES_PER_PASS = 10;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Database database;
@@ -174,28 +172,22 @@ public final class InboundWorker implements AutoCloseable {
     }
 
     /**
-     * Deletes processed ids past their retention, in short transactions, at most
-     * {@link #PRUNE_BATCHES_PER_PASS} per pass (as the delivery worker prunes its queue): a long
-     * history is worked off a pass per poll interval between envelopes, not in one long delete.
+     * Deletes processed ids past their retention ({@link BatchedDeletion}, as the delivery worker
+     * prunes its queue): a long history is worked off a pass per poll interval between envelopes, not
+     * in one long delete.
      */
     private void pruneWhenDue() {
         Instant now = settings.clock().instant();
         if (now.isBefore(nextPrune)) {
             return;
         }
-        nextPrune = now.plus(PRUNE_INTERVAL); // also when the pass fails: not tried again on every loop
-        int pruned = 0;
-        int batch = 0;
-        for (int i = 0; i < PRUNE_BATCHES_PER_PASS && running; i++) {
-            batch = database.inTransaction(c -> store.prune(c, Limits.DEDUPLICATION_RETENTION, Limits.PRUNE_BATCH));
-            pruned += batch;
-            if (batch < Limits.PRUNE_BATCH) {
-                break;
-            }
-        }
-        nextPrune = now.plus(batch == Limits.PRUNE_BATCH ? settings.pollInterval() : PRUNE_INTERVAL);
-        if (pruned > 0) {
-            LOG.info("Forgot {} processed inbound envelope ids older than {}", pruned, Limits.DEDUPLICATION_RETENTION);
+        nextPrune = now.plus(BatchedDeletion.PASS_INTERVAL); // also when the pass fails: not tried again on every loop
+        BatchedDeletion.Pass pass = BatchedDeletion.run(database,
+                (c, max) -> store.prune(c, Limits.DEDUPLICATION_RETENTION, max), () -> running);
+        nextPrune = now.plus(pass.more() ? settings.pollInterval() : BatchedDeletion.PASS_INTERVAL);
+        if (pass.deleted() > 0) {
+            LOG.info("Forgot {} processed inbound envelope ids older than {}", pass.deleted(),
+                    Limits.DEDUPLICATION_RETENTION);
         }
     }
 

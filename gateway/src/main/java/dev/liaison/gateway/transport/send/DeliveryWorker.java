@@ -1,5 +1,6 @@
 package dev.liaison.gateway.transport.send;
 
+import dev.liaison.gateway.transport.BatchedDeletion;
 import dev.liaison.gateway.transport.CommitDurability;
 import dev.liaison.gateway.transport.Limits;
 import dev.liaison.gateway.transport.QueueWakeup;
@@ -45,8 +46,6 @@ public final class DeliveryWorker implements AutoCloseable {
     /** Deliveries one thread makes in a row to one destination before it gives the dispatcher a turn (fairness). */
     static final int MAX_CHAIN = 64;
     /** How often finished rows older than {@link Limits#DEDUPLICATION_RETENTION} are deleted. */
-    private static final Duration PRUNE_INTERVAL = Duration.ofHours(1);
-    private static final int PRUNE_BATCHES_PER_PASS = 10;
 
     private final Database database;
     private final DeliverySettings settings;
@@ -273,7 +272,7 @@ public final class DeliveryWorker implements AutoCloseable {
             pruneWhenDue();
         } catch (RuntimeException e) {
             LOG.warn("Forgetting finished envelopes of {} failed ({}); deliveries go on, tried again in {}",
-                    queue.table().name(), e.getMessage(), PRUNE_INTERVAL);
+                    queue.table().name(), e.getMessage(), BatchedDeletion.PASS_INTERVAL);
         }
     }
 
@@ -300,29 +299,21 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     /**
-     * Deletes finished rows past their retention, in short transactions: the queue keeps no history
-     * forever. At most {@link #PRUNE_BATCHES_PER_PASS} batches per pass, so a long history (the
-     * first pass after an upgrade) is worked off between dispatches, a pass per poll interval,
-     * instead of holding up dispatching until it is gone.
+     * Deletes finished rows past their retention ({@link BatchedDeletion}): the queue keeps no history
+     * forever, and a long history (the first pass after an upgrade) is worked off between dispatches,
+     * a pass per poll interval, instead of holding up dispatching until it is gone.
      */
     private void pruneWhenDue() {
         Instant now = settings.clock().instant();
         if (now.isBefore(nextPrune)) {
             return;
         }
-        nextPrune = now.plus(PRUNE_INTERVAL); // also when the pass fails: not tried again on every loop
-        int pruned = 0;
-        int batch = 0;
-        for (int i = 0; i < PRUNE_BATCHES_PER_PASS && running; i++) {
-            batch = database.inTransaction(c -> queue.prune(c, Limits.DEDUPLICATION_RETENTION, Limits.PRUNE_BATCH));
-            pruned += batch;
-            if (batch < Limits.PRUNE_BATCH) {
-                break;
-            }
-        }
-        nextPrune = now.plus(batch == Limits.PRUNE_BATCH ? settings.pollInterval() : PRUNE_INTERVAL);
-        if (pruned > 0) {
-            LOG.info("Forgot {} finished envelopes of {} older than {}", pruned, queue.table().name(),
+        nextPrune = now.plus(BatchedDeletion.PASS_INTERVAL); // also when the pass fails: not tried again on every loop
+        BatchedDeletion.Pass pass = BatchedDeletion.run(database,
+                (c, max) -> queue.prune(c, Limits.DEDUPLICATION_RETENTION, max), () -> running);
+        nextPrune = now.plus(pass.more() ? settings.pollInterval() : BatchedDeletion.PASS_INTERVAL);
+        if (pass.deleted() > 0) {
+            LOG.info("Forgot {} finished envelopes of {} older than {}", pass.deleted(), queue.table().name(),
                     Limits.DEDUPLICATION_RETENTION);
         }
     }
