@@ -151,6 +151,8 @@ class AdminCliIT {
                     "--smtp.submissions.port=0", "--smtp.inbound.port=0", "--imap.port=0", "--imaps.port=0",
                     "--http.port=0", "--bind-address=127.0.0.1");
             assertEquals(3, second.exitCode(), "the data directory is the running server's: " + second);
+            assertTrue(second.stderr().startsWith("liaison: a Liaison server (process " + serve.pid()
+                    + ") already runs the embedded database in "), "refused at once, naming the server: " + second);
             assertArrayEquals(certificate, Files.readAllBytes(work.resolve("liaison-data/tls/certificate.pem")),
                     "a refused serve for another domain leaves the running server's certificate alone");
             String pidBefore = Files.readAllLines(work.resolve("liaison-data/postgres/postmaster.pid")).get(0);

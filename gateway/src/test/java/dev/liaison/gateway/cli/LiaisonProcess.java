@@ -20,6 +20,16 @@ final class LiaisonProcess {
         }
     }
 
+    /** Commands that serve for a while: they run on the JVM's defaults, as in production. */
+    private static final List<String> LONG_RUNNING = List.of("serve", "demo");
+
+    /**
+     * An admin command lives for a second or two, most of it spent compiling code it runs once: the
+     * first tier of the JIT alone halves its CPU, which the integration tests' hundred-odd commands on
+     * two cores feel. Flags only; the jar and what it does are the same.
+     */
+    private static final List<String> SHORT_COMMAND_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private final Path workDir;
     private final Map<String, String> environment;
 
@@ -37,7 +47,11 @@ final class LiaisonProcess {
     }
 
     ProcessBuilder builder(String... args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString()));
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        if (args.length > 0 && !LONG_RUNNING.contains(args[0])) {
+            command.addAll(SHORT_COMMAND_JVM);
+        }
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("LIAISON_"));

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -47,6 +48,7 @@ public final class EmbeddedPostgresServer {
     static final String SUPERUSER = "postgres";
     private static final String HARDENED_MARKER = "# liaison: scram-sha-256 only";
     private static final Map<Path, Handle> IN_THIS_JVM = new HashMap<>();
+    private static final String SERVER_OWNER = "server ";
 
     /** Whether the caller may use a server another process runs, or must run its own. */
     public enum Ownership { SHARED, REQUIRED }
@@ -99,13 +101,14 @@ public final class EmbeddedPostgresServer {
         try {
             Files.createDirectories(dir);
             FileChannel ownerFile = FileChannel.open(dir.resolve("owner.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
             FileChannel clientsFile = FileChannel.open(dir.resolve("clients.lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
             Instant deadline = Instant.now().plus(wait);
             while (true) {
                 FileLock owner = tryLock(ownerFile, false);
                 if (owner != null) {
+                    markOwner(ownerFile, ownership);
                     return startAsOwner(dir, ownerFile, owner, clientsFile);
                 }
                 if (ownership == Ownership.SHARED) {
@@ -113,15 +116,56 @@ public final class EmbeddedPostgresServer {
                     if (attached.isPresent()) {
                         return attached.get();
                     }
-                } else if (Instant.now().isAfter(deadline)) {
-                    throw new DatabaseUnavailableException("another Liaison process runs the embedded database in "
-                            + dir + "; stop it (or wait for its admin command to finish) and try again");
+                } else {
+                    refuseIfServed(dir, ownerFile); // a server will not be done in a moment: no use waiting
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new DatabaseUnavailableException("another Liaison process runs the embedded database in "
+                                + dir + "; stop it (or wait for its admin command to finish) and try again");
+                    }
                 }
                 pause();
             }
         } catch (IOException e) {
             throw new DatabaseUnavailableException("cannot use the data directory " + dir + ": "
                     + FileProblems.whyDirectory(e), e);
+        }
+    }
+
+    /**
+     * Writes into the owner's lock file what kind of process holds it: a server holds it until it is
+     * stopped, an admin command for a moment. Another server can then refuse at once instead of
+     * waiting for a lock that will not come free. (Read without the lock: a new owner that has not
+     * written yet shows its predecessor's line, whose process is gone or going, for a moment.)
+     */
+    private static void markOwner(FileChannel ownerFile, Ownership ownership) throws IOException {
+        String line = (ownership == Ownership.REQUIRED ? SERVER_OWNER : "command ") + ProcessHandle.current().pid() + "\n";
+        ownerFile.truncate(0);
+        ownerFile.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)), 0);
+        ownerFile.force(false);
+    }
+
+    private static void refuseIfServed(Path dir, FileChannel ownerFile) throws IOException {
+        Optional<Long> server = runningServer(ownerFile);
+        if (server.isPresent()) {
+            throw new DatabaseUnavailableException("a Liaison server (process " + server.get()
+                    + ") already runs the embedded database in " + dir + "; stop it first, or give this one"
+                    + " another data directory");
+        }
+    }
+
+    /** The process id of a live server that holds the lock, if its line says so. */
+    private static Optional<Long> runningServer(FileChannel ownerFile) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(64);
+        ownerFile.read(buffer, 0);
+        String line = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).strip();
+        if (!line.startsWith(SERVER_OWNER)) {
+            return Optional.empty();
+        }
+        try {
+            long pid = Long.parseLong(line.substring(SERVER_OWNER.length()));
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 
