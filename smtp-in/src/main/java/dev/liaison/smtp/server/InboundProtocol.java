@@ -76,6 +76,7 @@ final class InboundProtocol {
         chain.add(new QuitCmdHandler(metrics));
         chain.add(new UnknownCmdHandler(metrics));
         chain.wireExtensibleHandlers();
-        return new SMTPProtocol(chain, new InboundConfiguration(settings));
+        return new SMTPProtocol(chain,
+                ListenerConfiguration.inbound(settings.hostname(), settings.limits().maxMessageOctets()));
     }
 }

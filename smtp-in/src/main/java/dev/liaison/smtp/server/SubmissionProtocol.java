@@ -77,6 +77,7 @@ final class SubmissionProtocol {
         chain.add(new QuitCmdHandler(metrics));
         chain.add(new UnknownCmdHandler(metrics));
         chain.wireExtensibleHandlers();
-        return new SMTPProtocol(chain, new SubmissionConfiguration(settings));
+        return new SMTPProtocol(chain,
+                ListenerConfiguration.submission(settings.hostname(), settings.limits().maxMessageOctets()));
     }
 }
