@@ -67,7 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
         List<Gateway> gateways = new java.util.concurrent.CopyOnWriteArrayList<>();
         StopSignals signals = StopSignals.install();
         Runnable stop = () -> gateways.forEach(Gateway::close);
-        Thread hook = new Thread(stop, "liaison-demo-shutdown");
+        Thread hook = ServeCommand.shutdownHook(stop, "liaison-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook); // however the JVM ends from here on, those started stop
         for (Side side : sides) {
             gateways.add(Gateway.start(configuration(side, trust)));

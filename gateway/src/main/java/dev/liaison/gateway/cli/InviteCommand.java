@@ -2,8 +2,10 @@ package dev.liaison.gateway.cli;
 
 import dev.liaison.gateway.config.ConfigurationException;
 
+import dev.liaison.gateway.Limits;
 import dev.liaison.gateway.config.Configuration;
 import dev.liaison.gateway.relationship.Invitations;
+import dev.liaison.gateway.relationship.RelationshipAliases;
 import dev.liaison.mapping.user.InvalidDisplayNameException;
 import dev.liaison.mapping.user.Login;
 import picocli.CommandLine.Command;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +43,9 @@ public final class InviteCommand {
             Login owner = Login.of(user);
             Duration lifetime = lifetime(expires);
             Configuration configuration = common.configuration();
+            String given = name != null ? checkedName(name) : null; // before any database is started
             try (AdminSession session = new AdminSession(configuration)) {
-                String shown = name != null ? checkedName(name) : displayName(session, owner);
+                String shown = given != null ? given : displayName(session, owner);
                 var relay = session.relay(); // migrates first: never inside a transaction
                 Path file = qr != null ? qr : Path.of("invitation-" + owner.value() + ".png");
                 // written before the commit: an invitation whose QR code could not be written is not kept
@@ -88,8 +92,9 @@ public final class InviteCommand {
         @Override
         public Integer call() throws Exception {
             Login owner = Login.of(user);
+            String given = name != null ? checkedName(name) : null; // before any database is started
             try (AdminSession session = new AdminSession(common.configuration())) {
-                String shown = name != null ? checkedName(name) : displayName(session, owner);
+                String shown = given != null ? given : displayName(session, owner);
                 var relay = session.relay(); // migrates first: never inside a transaction
                 Invitations.Accepted accepted = session.database().inTransaction(c ->
                         relay.invitations().accept(c, owner, shown, token));
@@ -101,14 +106,29 @@ public final class InviteCommand {
 
     /**
      * {@code --name} as {@code user add --display-name} takes one: refused, not quietly cleaned,
-     * when it has control characters (a line break would end the header field it is shown in).
+     * when it has control characters (a line break would end the header field it is shown in), and
+     * refused, not quietly cut, when it is longer than a relationship carries: the other side's
+     * gateway keeps {@link RelationshipAliases#MAX_NAME_CHARS} characters of it, an invitation
+     * {@link Limits#MAX_DISPLAY_NAME_BYTES} bytes.
      */
     private static String checkedName(String name) {
+        int characters = name.codePointCount(0, name.length());
+        if (characters > RelationshipAliases.MAX_NAME_CHARS) { // before the display name's own bound, 200
+            throw new InvalidInputException("--name: the name shown in a relationship has at most "
+                    + RelationshipAliases.MAX_NAME_CHARS + " characters; this one has " + characters
+                    + "; nothing was created");
+        }
         try {
-            return InvalidDisplayNameException.check(name);
+            InvalidDisplayNameException.check(name);
         } catch (InvalidDisplayNameException e) {
             throw new InvalidInputException("--name: " + e.getMessage() + "; nothing was created");
         }
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > Limits.MAX_DISPLAY_NAME_BYTES) {
+            throw new InvalidInputException("--name: the name shown in a relationship has at most "
+                    + Limits.MAX_DISPLAY_NAME_BYTES + " bytes of UTF-8; this one has " + bytes + "; nothing was created");
+        }
+        return name;
     }
 
     static String displayName(AdminSession session, Login owner) throws Exception {

@@ -1,17 +1,19 @@
 package dev.liaison.gateway.cli;
 
 import dev.liaison.gateway.Gateway;
+import dev.liaison.mapping.database.EmbeddedPostgresServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code liaison serve}: runs the gateway until SIGTERM or SIGINT, then stops it cleanly and exits
- * 0 (see {@link StopSignals}). Ended any other way (SIGHUP, the JVM exiting), a shutdown hook
- * still stops it.
+ * 0 (see {@link StopSignals}). Ended any other way (SIGHUP, the JVM exiting, a start-up that a
+ * signal ends before it serves), a shutdown hook still stops it and its embedded PostgreSQL.
  */
 @Command(name = "serve", description = "Run the gateway: SMTP submission, IMAP, HTTPS. SIGTERM or SIGINT stops it"
         + " cleanly, with exit status 0.")
@@ -22,21 +24,43 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         StopSignals signals = StopSignals.install(); // a signal during start-up stops it right after (or ends it)
-        Gateway gateway = Gateway.start(common.configuration());
-        Thread hook = new Thread(gateway::close, "liaison-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return serveUntilStopped(signals, hook, gateway::close);
+        AtomicReference<Gateway> gateway = new AtomicReference<>();
+        Runnable stop = () -> {
+            Gateway started = gateway.get();
+            if (started != null) {
+                started.close();
+            }
+        };
+        Thread hook = shutdownHook(stop, "liaison-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook); // before the start: it may end half-way, database started
+        gateway.set(Gateway.start(common.configuration()));
+        return serveUntilStopped(signals, hook, stop);
+    }
+
+    /**
+     * A shutdown hook that runs {@code stop}, then stops whatever embedded PostgreSQL this process
+     * still owns: one a start-up had started when the JVM was ended (a second signal, a start-up
+     * too slow after the first, SIGHUP) would otherwise outlive it and hold the data directory.
+     */
+    static Thread shutdownHook(Runnable stop, String name) {
+        return new Thread(() -> {
+            stop.run();
+            EmbeddedPostgresServer.stopAll();
+        }, name);
     }
 
     /**
      * Waits for a stop signal, then runs {@code stop} on this thread instead of in {@code hook}
-     * (a registered shutdown hook running the same, for a JVM that ends another way) and returns 0.
+     * (a registered {@link #shutdownHook} running the same, for a JVM that ends another way) and
+     * returns 0. A second signal during that stop ends the JVM at once: a hook left in the
+     * removed one's place still stops the embedded PostgreSQL then.
      */
     static int serveUntilStopped(StopSignals signals, Thread hook, Runnable stop) throws InterruptedException {
         String signal = signals.await();
         Logger log = LoggerFactory.getLogger(ServeCommand.class); // not at class load: --help logs nothing
         log.info("SIG{} received: stopping", signal);
         try {
+            Runtime.getRuntime().addShutdownHook(shutdownHook(() -> { }, "liaison-database-stop"));
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // the JVM is ending already and its hook stops the gateway; nothing to add

@@ -68,9 +68,14 @@ final class StopSignals {
      */
     private synchronized void received(String name) {
         if (signal != null) {
+            LOG.warn("SIG{} again: ending now, without waiting for the gateway to stop cleanly", name);
             exitAsTheJvmWould(name);
         }
         signal = name;
+        if (awaiting.getCount() > 0) {
+            LOG.info("SIG{} received during start-up: stopping once it has finished (a second signal ends it"
+                    + " at once)", name);
+        }
         received.countDown();
         Thread grace = new Thread(() -> {
             try {

@@ -100,12 +100,19 @@ public final class RelationshipAliases {
         return domain;
     }
 
+    /**
+     * The most characters of a name shown in a relationship that a gateway keeps ({@link #cleanName}):
+     * a peer's name longer than that is cut on arrival, so a user's own longer name would reach the
+     * other side cut.
+     */
+    public static final int MAX_NAME_CHARS = 100;
+
     /** A peer-chosen name made safe to store and show: no control characters, bounded, never blank. */
     public static String cleanName(String name) {
         String clean = name == null ? "" : name.codePoints().filter(cp -> !Character.isISOControl(cp))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
-        if (clean.codePointCount(0, clean.length()) > 100) {
-            clean = clean.substring(0, clean.offsetByCodePoints(0, 100)); // never half a surrogate pair
+        if (clean.codePointCount(0, clean.length()) > MAX_NAME_CHARS) {
+            clean = clean.substring(0, clean.offsetByCodePoints(0, MAX_NAME_CHARS)); // never half a surrogate pair
         }
         return clean.isEmpty() ? "peer" : clean;
     }

@@ -12,6 +12,10 @@ import dev.liaison.mapping.alias.InvalidAliasException;
 import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.relationship.RelationshipState;
+import dev.liaison.mapping.user.Login;
+import dev.liaison.mapping.user.PostgresUserStore;
+import dev.liaison.mapping.user.User;
+import dev.liaison.mapping.user.UserStore;
 import dev.liaison.smtp.address.EmailAddress;
 import dev.liaison.smtp.submission.AuthenticatedUser;
 import dev.liaison.smtp.submission.RecipientPolicy;
@@ -19,6 +23,7 @@ import dev.liaison.smtp.submission.RecipientVerdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
@@ -34,7 +39,8 @@ import java.util.function.BooleanSupplier;
  * relationship that is pending or blocked is refused ({@code 550 5.7.1}); one that has ended is
  * refused saying so, to its owner only ({@code 550 5.7.1}, how to write to them again: a new
  * invitation to a Communicator peer, their plain address to a correspondent on plain email). A stranger's
- * request (REQUESTED) may be answered: that accepts it.
+ * request (REQUESTED) may be answered: that accepts it. A sender disabled or removed since AUTH
+ * is refused every recipient ({@code 550 5.7.1}, the words the handler's own check uses).
  */
 public final class OwnAliasPolicy implements RecipientPolicy {
 
@@ -51,6 +57,7 @@ public final class OwnAliasPolicy implements RecipientPolicy {
     private final Database db;
     private final String domain;
     private final AliasStore aliases = new PostgresAliasStore();
+    private final UserStore users = new PostgresUserStore();
 
     private final BooleanSupplier legacyEmail;
 
@@ -70,6 +77,28 @@ public final class OwnAliasPolicy implements RecipientPolicy {
     @Override
     public RecipientVerdict check(AuthenticatedUser sender, EmailAddress recipient, OptionalLong declaredSize) {
         boolean tooLargeToLeave = declaredSize.isPresent() && declaredSize.getAsLong() > MAX_DECLARED_LEAVING;
+        // Autocommit reads, no BEGIN/COMMIT: this verdict only shapes the RCPT reply, and the
+        // handler asks again inside the transaction that commits the message.
+        try {
+            return db.inAutocommit(c -> activeSender(c, sender)
+                    ? verdict(c, sender, recipient, tooLargeToLeave) : RecipientVerdict.SENDER_INACTIVE);
+        } catch (RuntimeException e) {
+            LOG.warn("RCPT check failed, answering 451: {}", e.getMessage());
+            return RecipientVerdict.TEMPORARY_FAILURE;
+        }
+    }
+
+    /**
+     * Whether the user AUTH vouched for may still send: one disabled or removed since, on a
+     * connection kept open, is refused at RCPT rather than after uploading a body the handler
+     * would refuse (it checks again when it commits).
+     */
+    private boolean activeSender(Connection c, AuthenticatedUser sender) {
+        return users.find(c, Login.of(sender.id())).filter(User::active).isPresent();
+    }
+
+    private RecipientVerdict verdict(Connection c, AuthenticatedUser sender, EmailAddress recipient,
+                                     boolean tooLargeToLeave) {
         if (!domain.equals(recipient.domain())) {
             // only an authenticated user gets here: sending for them is not relaying for strangers
             if (!legacyEmail.getAsBoolean()) {
@@ -83,20 +112,9 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         if (recipient.localPart().equalsIgnoreCase(Notices.NOTICE_SENDER)) {
             return RecipientVerdict.NOTICES_ONLY; // a reply to a failure notice
         }
-        Optional<AliasAddress> address = parse(recipient);
-        if (address.isEmpty()) {
-            return RecipientVerdict.UNKNOWN;
-        }
-        // One autocommit read, no BEGIN/COMMIT: this verdict only shapes the RCPT reply, and the
-        // handler asks again inside the transaction that commits the message.
-        try {
-            return db.inAutocommit(c -> aliases.findAddressee(c, address.get())
-                    .map(a -> sizeChecked(verdict(sender, a), a, tooLargeToLeave))
-                    .orElse(RecipientVerdict.UNKNOWN));
-        } catch (RuntimeException e) {
-            LOG.warn("RCPT check failed, answering 451: {}", e.getMessage());
-            return RecipientVerdict.TEMPORARY_FAILURE;
-        }
+        return parse(recipient).flatMap(address -> aliases.findAddressee(c, address))
+                .map(a -> sizeChecked(verdict(sender, a), a, tooLargeToLeave))
+                .orElse(RecipientVerdict.UNKNOWN);
     }
 
     /** The sender's usable alias whose target can take mail now; the handler asks again in its transaction. */

@@ -181,8 +181,7 @@ public final class SubmissionRouter implements SubmissionHandler {
      */
     private long activeSender(Connection c, AuthenticatedUser user) throws RefusedSubmissionException {
         return users.find(c, Login.of(user.id())).filter(User::active)
-                .orElseThrow(() -> new RefusedSubmissionException(550, "5.7.1",
-                        "Your account is disabled or gone; nothing was sent. Ask your administrator"))
+                .orElseThrow(() -> new RefusedSubmissionException(550, "5.7.1", RecipientVerdict.SENDER_INACTIVE_TEXT))
                 .id();
     }
 

@@ -1,6 +1,7 @@
 package dev.liaison.gateway.cli;
 
 import dev.liaison.gateway.admin.Administration;
+import dev.liaison.gateway.invitation.InvitationCodec;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.relationship.PostgresRelationshipStore;
@@ -47,6 +48,45 @@ class InviteCliTest {
             InProcessCli.Run created = cli.run("invite", "create", "--user", "alex", "--name", "Alex Doe", "--qr", qr.toString());
             assertEquals(0, created.code(), created.output());
             assertTrue(Files.exists(qr));
+        }
+    }
+
+    /**
+     * A name longer than a relationship carries is refused in one line saying the limit, not cut
+     * short: the other side would see a name the administrator never gave. One at the limit is kept
+     * whole, in the invitation as signed.
+     */
+    @Test
+    void aNameLongerThanARelationshipCarriesIsRefusedAndOneAtTheLimitIsKeptWhole() throws Exception {
+        InProcessCli cli = new InProcessCli(TestPostgres.EMBEDDED.freshLocation(), dir, DOMAIN);
+        try (Database database = cli.open()) {
+            new Administration(database, DOMAIN).addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
+            Path qr = dir.resolve("invite.png");
+            String tooLong = "A".repeat(101);
+            InProcessCli.Run refused = cli.run("invite", "create", "--user", "alex", "--name", tooLong, "--qr", qr.toString());
+            assertEquals(1, refused.code(), refused.output());
+            assertEquals("liaison: --name: the name shown in a relationship has at most 100 characters; this one has 101;"
+                    + " nothing was created\n", refused.output());
+            String wide = "\u00e9".repeat(65); // 65 characters, 130 bytes
+            InProcessCli.Run tooWide = cli.run("invite", "create", "--user", "alex", "--name", wide, "--qr", qr.toString());
+            assertEquals(1, tooWide.code(), tooWide.output());
+            assertEquals("liaison: --name: the name shown in a relationship has at most 128 bytes of UTF-8; this one has 130;"
+                    + " nothing was created\n", tooWide.output());
+            InProcessCli.Run accept = cli.run("invite", "accept", "--user", "alex", "--name", tooLong, "AAAA");
+            assertEquals(1, accept.code(), accept.output());
+            assertTrue(accept.output().contains("at most 100 characters"), accept.output());
+            assertFalse(Files.exists(qr), "no QR code written");
+            assertEquals(0, database.inTransaction(c -> new PostgresRelationshipStore().listOf(c, Login.of("alex"))).size(),
+                    "no invitation created");
+
+            String atTheLimit = "B".repeat(100);
+            InProcessCli.Run created = cli.run("invite", "create", "--user", "alex", "--name", atTheLimit,
+                    "--qr", qr.toString(), "--json");
+            assertEquals(0, created.code(), created.output());
+            java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"token\": ?\"([^\"]+)\"")
+                    .matcher(created.output());
+            assertTrue(token.find(), created.output());
+            assertEquals(atTheLimit, InvitationCodec.fromToken(token.group(1)).displayName());
         }
     }
 }

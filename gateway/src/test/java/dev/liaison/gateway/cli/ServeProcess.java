@@ -76,7 +76,8 @@ final class ServeProcess {
                 StandardCharsets.UTF_8);
     }
 
-    private void awaitLog(String needle) throws Exception {
+    /** Waits (bounded) until it logs {@code needle}; fails with its output if it exits first. */
+    void awaitLog(String needle) throws Exception {
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (!output().contains(needle)) {
             if (!process.isAlive()) {

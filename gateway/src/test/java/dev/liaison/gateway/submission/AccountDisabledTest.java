@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A user disabled by the administrator while connected loses the connections opened before:
  * the IMAP session hears {@code * BYE} at its first command after the check interval (the gateway's
- * clock is moved past it), and a submission connection kept open has its next message refused.
+ * clock is moved past it), and a submission connection kept open has its next recipient refused
+ * (before any body is sent), or its message, when the user was disabled after RCPT.
  * Whole gateway, real sockets, the user disabled through the Administration API on its database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -65,34 +66,69 @@ class AccountDisabledTest {
     }
 
     @Test
-    void aKeptOpenSubmissionConnectionCannotSendOnceItsUserIsDisabled() throws Exception {
+    void aKeptOpenSubmissionConnectionIsRefusedAtRcptOnceItsUserIsDisabled() throws Exception {
         gw.admin.addUser(Login.of("sender"), "Sender", "sender-pw".toCharArray());
+        String ownAlias = gw.admin.createAlias(Login.of("sender")).address().value();
         try (Socket s = gw.trustingSocketFactory().createSocket("127.0.0.1", gw.gateway.submissionsPort())) {
-            Lines smtp = new Lines(s);
-            assertTrue(smtp.read().startsWith("220"));
-            smtp.send("EHLO client.test");
-            while (!smtp.read().startsWith("250 ")) {
-                // the extensions
-            }
-            smtp.send("AUTH PLAIN " + Base64.getEncoder().encodeToString(
-                    "\0sender\0sender-pw".getBytes(StandardCharsets.UTF_8)));
-            assertTrue(smtp.read().startsWith("235"));
-            assertTrue(invite(smtp, 1).startsWith("250"), "an active user's invitation request is taken");
+            Lines smtp = authenticated(s, "sender", "sender-pw");
+            assertTrue(message(smtp, "sender", 1).startsWith("250"), "an active user's invitation request is taken");
             gw.admin.changeUserState(Login.of("sender"), UserState.DISABLED);
-            String refused = invite(smtp, 2);
-            assertTrue(refused.startsWith("550 5.7.1") && refused.contains("disabled"), refused);
+            smtp.send("MAIL FROM:<sender@" + TestGateway.DOMAIN + ">");
+            assertTrue(smtp.read().startsWith("250"));
+            for (String recipient : List.of("invite@" + TestGateway.DOMAIN, ownAlias, "someone@elsewhere.example")) {
+                smtp.send("RCPT TO:<" + recipient + ">");
+                assertEquals(DISABLED_REPLY, smtp.read(), "refused before any body is sent: " + recipient);
+            }
+            smtp.send("DATA");
+            assertTrue(smtp.read().startsWith("503"), "no recipient was taken, so no body is asked for");
         }
     }
 
+    @Test
+    void aUserDisabledBetweenRcptAndTheFinalDotIsRefusedByTheMessageCheck() throws Exception {
+        gw.admin.addUser(Login.of("late"), "Late", "late-pw".toCharArray());
+        try (Socket s = gw.trustingSocketFactory().createSocket("127.0.0.1", gw.gateway.submissionsPort())) {
+            Lines smtp = authenticated(s, "late", "late-pw");
+            smtp.send("MAIL FROM:<late@" + TestGateway.DOMAIN + ">");
+            assertTrue(smtp.read().startsWith("250"));
+            smtp.send("RCPT TO:<invite@" + TestGateway.DOMAIN + ">");
+            assertTrue(smtp.read().startsWith("250"));
+            gw.admin.changeUserState(Login.of("late"), UserState.DISABLED);
+            assertEquals(DISABLED_REPLY, body(smtp, "late", 1));
+        }
+    }
+
+    private static final String DISABLED_REPLY =
+            "550 5.7.1 Your account is disabled or gone; nothing was sent. Ask your administrator";
+
+    /** EHLO and AUTH PLAIN on a new implicit-TLS connection. */
+    private static Lines authenticated(Socket s, String login, String password) throws IOException {
+        Lines smtp = new Lines(s);
+        assertTrue(smtp.read().startsWith("220"));
+        smtp.send("EHLO client.test");
+        while (!smtp.read().startsWith("250 ")) {
+            // the extensions
+        }
+        smtp.send("AUTH PLAIN " + Base64.getEncoder().encodeToString(
+                ("\0" + login + "\0" + password).getBytes(StandardCharsets.UTF_8)));
+        assertTrue(smtp.read().startsWith("235"));
+        return smtp;
+    }
+
     /** One message to invite@ (which asks the gateway for an invitation); the reply to its final dot. */
-    private static String invite(Lines smtp, int n) throws IOException {
-        smtp.send("MAIL FROM:<sender@" + TestGateway.DOMAIN + ">");
+    private static String message(Lines smtp, String login, int n) throws IOException {
+        smtp.send("MAIL FROM:<" + login + "@" + TestGateway.DOMAIN + ">");
         assertTrue(smtp.read().startsWith("250"));
         smtp.send("RCPT TO:<invite@" + TestGateway.DOMAIN + ">");
         assertTrue(smtp.read().startsWith("250"));
+        return body(smtp, login, n);
+    }
+
+    /** DATA and the message; the reply to its final dot. */
+    private static String body(Lines smtp, String login, int n) throws IOException {
         smtp.send("DATA");
         assertTrue(smtp.read().startsWith("354"));
-        smtp.send("From: Sender <sender@" + TestGateway.DOMAIN + ">\r\nTo: invite@" + TestGateway.DOMAIN
+        smtp.send("From: " + login + " <" + login + "@" + TestGateway.DOMAIN + ">\r\nTo: invite@" + TestGateway.DOMAIN
                 + "\r\nSubject: invite " + n + "\r\nMessage-ID: <invite-" + n + "-" + System.nanoTime()
                 + "@client.test>\r\nDate: Fri, 27 Nov 2026 12:00:00 +0000\r\n\r\nplease\r\n.");
         return smtp.read();

@@ -3,6 +3,7 @@ package dev.liaison.gateway.submission;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.user.Login;
+import dev.liaison.mapping.user.UserState;
 import dev.liaison.smtp.address.EmailAddress;
 import dev.liaison.smtp.submission.AuthenticatedUser;
 import dev.liaison.smtp.submission.RecipientVerdict;
@@ -12,13 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The RCPT verdict, read in one autocommit query on the gateway's real database: the sender's own
- * active alias is accepted, another user's is refused, a non-alias is unknown, and a database that
- * cannot be reached is a temporary failure (451), never an acceptance.
+ * active alias is accepted, another user's is refused, a non-alias is unknown, a sender disabled or
+ * removed since AUTH is refused every recipient, and a database that cannot be reached is a
+ * temporary failure (451), never an acceptance.
  */
 class OwnAliasPolicyTest {
 
@@ -61,6 +64,25 @@ class OwnAliasPolicyTest {
         String neighbour = alexAlias.substring(0, at - 1) + (last == 'a' ? 'b' : 'a') + alexAlias.substring(at);
 
         assertEquals(RecipientVerdict.UNKNOWN, policy.check(new AuthenticatedUser("alex"), EmailAddress.parse(neighbour)));
+    }
+
+    @Test
+    void aSenderDisabledSinceAuthIsRefusedEveryRecipient() throws Exception {
+        gw.admin.addUser(Login.of("casey"), "Casey", "casey-pw".toCharArray());
+        String caseyAlias = gw.admin.createAlias(Login.of("casey")).address().value();
+        var withPlainEmail = new OwnAliasPolicy(gw.gateway.database(), TestGateway.DOMAIN, () -> true);
+        AuthenticatedUser casey = new AuthenticatedUser("casey");
+        assertEquals(RecipientVerdict.ACCEPT, withPlainEmail.check(casey, EmailAddress.parse("invite@" + TestGateway.DOMAIN)));
+
+        gw.admin.changeUserState(Login.of("casey"), UserState.DISABLED);
+
+        for (String recipient : List.of(caseyAlias, "invite@" + TestGateway.DOMAIN, "accept@" + TestGateway.DOMAIN,
+                "someone@elsewhere.example", blairAlias)) {
+            assertEquals(RecipientVerdict.SENDER_INACTIVE, withPlainEmail.check(casey, EmailAddress.parse(recipient)),
+                    recipient);
+        }
+        assertEquals(RecipientVerdict.SENDER_INACTIVE,
+                policy.check(new AuthenticatedUser("nobody"), EmailAddress.parse(alexAlias)), "a removed user");
     }
 
     @Test

@@ -49,6 +49,8 @@ public final class EmbeddedPostgresServer {
     private static final String HARDENED_MARKER = "# liaison: scram-sha-256 only";
     private static final Map<Path, Handle> IN_THIS_JVM = new HashMap<>();
     private static final String SERVER_OWNER = "server ";
+    /** Set by {@link #stopAll}: the process is ending, so no server may start any more. */
+    private static volatile boolean ending;
 
     /** Whether the caller may use a server another process runs, or must run its own. */
     public enum Ownership { SHARED, REQUIRED }
@@ -74,6 +76,7 @@ public final class EmbeddedPostgresServer {
      */
     public static synchronized Endpoint acquire(Path dataDir, Ownership ownership, Duration wait) {
         Path dir = dataDir.toAbsolutePath().normalize();
+        refuseIfEnding(dir);
         Handle handle = IN_THIS_JVM.get(dir);
         if (handle == null) {
             handle = open(dir, ownership, wait);
@@ -97,6 +100,34 @@ public final class EmbeddedPostgresServer {
         handle.close();
     }
 
+    /**
+     * The process is ending (a shutdown hook calls this, after whatever used the database had its
+     * chance to close): stops every server this process owns now, in use or not, and refuses to
+     * start another. A start under way finishes first (this waits for it, bounded by the server's
+     * start-up wait) and is then stopped: a postmaster started by a JVM that exits without
+     * stopping it outlives it and holds the data directory, which is what this prevents.
+     */
+    public static void stopAll() {
+        ending = true; // before the lock: a start waiting for another process's server gives up at once
+        synchronized (EmbeddedPostgresServer.class) {
+            IN_THIS_JVM.forEach((dir, handle) -> {
+                boolean owned = handle.owned();
+                handle.close();
+                if (owned) {
+                    LOG.info("Embedded PostgreSQL for {} stopped: the process is ending", dir);
+                }
+            });
+            IN_THIS_JVM.clear();
+        }
+    }
+
+    private static void refuseIfEnding(Path dir) {
+        if (ending) {
+            throw new DatabaseUnavailableException("the embedded database in " + dir
+                    + " is not started: this process is stopping");
+        }
+    }
+
     private static Handle open(Path dir, Ownership ownership, Duration wait) {
         try {
             Files.createDirectories(dir);
@@ -106,6 +137,7 @@ public final class EmbeddedPostgresServer {
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
             Instant deadline = Instant.now().plus(wait);
             while (true) {
+                refuseIfEnding(dir);
                 FileLock owner = tryLock(ownerFile, false);
                 if (owner != null) {
                     markOwner(ownerFile, ownership);

@@ -66,6 +66,7 @@ public final class RecipientIsOwnAliasHook implements RcptHook {
             case NOTICES_ONLY -> reply(HookReturnCode.deny(), "550", "5.7.1 <" + recipient + ">: this address"
                     + " only sends this gateway's notices about undelivered mail and takes no mail; the notice itself"
                     + " says what went wrong (ask this gateway's administrator if it is unclear)");
+            case SENDER_INACTIVE -> reply(HookReturnCode.deny(), "550", "5.7.1 " + RecipientVerdict.SENDER_INACTIVE_TEXT);
             case TOO_LARGE -> reply(HookReturnCode.deny(), "552", "5.3.4 <" + recipient + ">: a message of "
                     + EnvelopeState.declaredSize(session).orElse(0) + " octets is more than this recipient can take;"
                     + " send large files another way");

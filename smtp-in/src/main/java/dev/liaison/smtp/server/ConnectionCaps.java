@@ -34,9 +34,13 @@ import org.slf4j.LoggerFactory;
  * a busy server, and kept an entry for every address ever seen.
  *
  * <p>Counted when the listener sets a connection up ({@link #admit}), before any TLS work or
- * greeting; given back when it closes. Over implicit TLS the {@code 421} can only be sent inside
- * TLS, so the handshake is made for it; when the listener as a whole is full, a flood from many
- * addresses, none is spent and the connection is closed at once.
+ * greeting; given back when it closes. Over implicit TLS (465) the {@code 421} can only be read
+ * inside TLS, so the handshake is made for it, as Postfix's smtpd in wrapper mode does, and the
+ * client reads the same reply as on 587. Those handshakes are bounded: at most
+ * {@code maxConnectionsPerAddress} refused connections are in theirs at once per listener (each
+ * ends within the TLS handler's handshake timeout), so refusals cost no more than one more client's
+ * share of connections, which any client could get by opening and closing connections under its cap.
+ * Past that bound a refused connection is closed at once, without a reply, and the log line says so.
  */
 final class ConnectionCaps {
 
@@ -48,9 +52,12 @@ final class ConnectionCaps {
     private final int maxPerAddress;
     private final String hostname;
     private final AtomicInteger open = new AtomicInteger();
+    /** Refused connections in their TLS handshake (implicit TLS), for their 421: at most {@link #maxPerAddress}. */
+    private final AtomicInteger refusing = new AtomicInteger();
     private final Map<Object, Integer> openByAddress = new ConcurrentHashMap<>();
-    private final AtomicLong refusedSinceLogged = new AtomicLong();
-    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    /** Refusals answered with 421, and those closed without one: each kind has its own line a minute. */
+    private final RefusalLog answered = new RefusalLog();
+    private final RefusalLog unanswered = new RefusalLog();
 
     ConnectionCaps(int maxConnections, int maxPerAddress, String hostname) {
         this.maxConnections = maxConnections;
@@ -59,51 +66,81 @@ final class ConnectionCaps {
     }
 
     /**
-     * Why a connection was not admitted: the reply it gets before it is closed. Over implicit TLS it
-     * gets none: the reply could only be read after a handshake, a private-key operation that an
-     * address over its share (or a full listener) would get for every connection it opens.
+     * Why a connection was not admitted: the reply it gets before it is closed.
+     *
+     * @param reply     the {@code 421} line; null when the connection is closed without one
+     * @param handshake whether a TLS handshake is made first (implicit TLS), the only way the client
+     *                  can read the reply there
      */
-    record Refusal(String reply) {
+    record Refusal(String reply, boolean handshake) {
     }
 
     /**
      * Counts {@code channel} in, or says why not. One that is counted is counted out when it closes;
-     * one that is refused was never counted.
+     * one that is refused was never counted. Over implicit TLS ({@code implicitTls}) a refusal comes
+     * with a handshake while fewer than {@code maxConnectionsPerAddress} refused connections are in
+     * theirs, else without a reply.
      */
-    Optional<Refusal> admit(Channel channel) {
+    Optional<Refusal> admit(Channel channel, boolean implicitTls) {
         InetAddress address = ((InetSocketAddress) channel.remoteAddress()).getAddress();
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
-            logRefusal(address, maxConnections + " connections open, the most this listener takes");
-            return Optional.of(new Refusal("421 4.3.2 " + hostname
-                    + " Service busy: too many connections; try again later\r\n"));
+            return Optional.of(refusal(channel, implicitTls, address, "421 4.3.2 " + hostname
+                    + " Service busy: too many connections; try again later\r\n",
+                    maxConnections + " connections open, the most this listener takes"));
         }
         Object key = key(address);
         if (openByAddress.merge(key, 1, Integer::sum) > maxPerAddress) {
             release(key);
-            logRefusal(address, maxPerAddress + " connections open from that address, the most it may have");
-            return Optional.of(new Refusal("421 4.7.0 " + hostname + " Error: too many connections from "
-                    + address.getHostAddress() + "\r\n"));
+            return Optional.of(refusal(channel, implicitTls, address, "421 4.7.0 " + hostname
+                    + " Error: too many connections from " + address.getHostAddress() + "\r\n",
+                    maxPerAddress + " connections open from that address, the most it may have"));
         }
         channel.closeFuture().addListener(f -> release(key));
         return Optional.empty();
     }
 
+    private Refusal refusal(Channel channel, boolean implicitTls, InetAddress address, String reply, String why) {
+        if (!implicitTls) {
+            answered.log(address, "with 421: " + why);
+            return new Refusal(reply, false);
+        }
+        if (refusing.incrementAndGet() > maxPerAddress) {
+            refusing.decrementAndGet();
+            unanswered.log(address, "without a reply, as " + maxPerAddress + " refused connections are in the TLS"
+                    + " handshake their 421 needs already: " + why);
+            return new Refusal(null, false);
+        }
+        channel.closeFuture().addListener(f -> refusing.decrementAndGet());
+        answered.log(address, "with 421 after the TLS handshake: " + why);
+        return new Refusal(reply, true);
+    }
+
     /** One WARN line for the first refusal in a minute, counting those that were not logged. */
-    private void logRefusal(InetAddress address, String why) {
-        long refused = refusedSinceLogged.incrementAndGet();
-        long last = lastLogged.get();
-        long now = System.nanoTime();
-        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
-            refusedSinceLogged.addAndGet(-refused);
-            LOG.warn("refused SMTP connection from {} with 421: {} ({} refused since the last such line)",
-                    address.getHostAddress(), why, refused);
+    private static final class RefusalLog {
+        private final AtomicLong refusedSinceLogged = new AtomicLong();
+        private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+
+        void log(InetAddress address, String how) {
+            long refused = refusedSinceLogged.incrementAndGet();
+            long last = lastLogged.get();
+            long now = System.nanoTime();
+            if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+                refusedSinceLogged.addAndGet(-refused);
+                LOG.warn("refused SMTP connection from {} {} ({} refused since the last such line)",
+                        address.getHostAddress(), how, refused);
+            }
         }
     }
 
     /** Open connections counted now (for tests). */
     int open() {
         return open.get();
+    }
+
+    /** Refused connections in their TLS handshake now (for tests). */
+    int refusing() {
+        return refusing.get();
     }
 
     /** Addresses with a connection counted now (for tests): none is kept once its connections closed. */

@@ -94,9 +94,12 @@ final class SmtpListener extends AbstractAsyncServer {
         groups = new EventLoopGroup[] {bootstrap.config().group(), bootstrap.config().childGroup()};
     }
 
-    /** Connections this listener counts as open now, and the client addresses they are from (for tests). */
+    /**
+     * Connections this listener counts as open now, the client addresses they are from, and refused
+     * connections in the TLS handshake for their 421 (for tests).
+     */
     int[] counted() {
-        return new int[] {caps.open(), caps.addresses()};
+        return new int[] {caps.open(), caps.addresses(), caps.refusing()};
     }
 
     int boundPort() {
@@ -109,18 +112,21 @@ final class SmtpListener extends AbstractAsyncServer {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
-                caps.admit(channel).ifPresentOrElse(refusal -> refuse(channel.pipeline(), refusal),
+                caps.admit(channel, !encryption.isStartTLS()).ifPresentOrElse(refusal -> refuse(channel.pipeline(), refusal),
                         () -> build(channel.pipeline()));
             }
         };
     }
 
     /**
-     * A connection over a {@link ConnectionCaps} cap: its {@code 421}, and nothing else; over
-     * implicit TLS it is closed at once, without the handshake its reply would need.
+     * A connection over a {@link ConnectionCaps} cap: its {@code 421}, over implicit TLS after the
+     * handshake (unless too many refusals are in theirs: then closed at once), and nothing else.
      */
     private void refuse(ChannelPipeline pipeline, ConnectionCaps.Refusal refusal) {
-        pipeline.addLast("refuse", new ConnectionCaps.Refuse(encryption.isStartTLS() ? refusal.reply() : null));
+        if (refusal.handshake()) {
+            pipeline.addLast(HandlerConstants.SSL_HANDLER, encryption.sslHandler());
+        }
+        pipeline.addLast("refuse", new ConnectionCaps.Refuse(refusal.reply()));
     }
 
     /** The pipeline, inbound order; the names are James's because its transport looks them up. */

@@ -88,6 +88,11 @@ public final class SubmissionServer implements AutoCloseable {
         return submission.counted()[1] + submissions.counted()[1];
     }
 
+    /** Refused connections in the TLS handshake for their 421, on the implicit-TLS listener (for tests). */
+    int refusalsInHandshake() {
+        return submissions.counted()[2];
+    }
+
     /** Message octets the sessions of both listeners hold now ({@code Limits.maxBufferedOctets} at most). */
     public long bufferedOctets() {
         return assembler.bufferedOctets();

@@ -19,7 +19,8 @@ import java.time.Duration;
  * @param maxRecipients       accepted RCPTs per transaction; RFC 5321 §4.5.3.1.8 asks for at least
  *                            100; exceeded: {@code 452 4.5.3} (RFC 5321 §4.5.3.1.10 mandates 452)
  * @param maxConnections      open connections per listener; further connections get {@code 421} and are closed
- *                            (over implicit TLS: closed at once, without a reply).
+ *                            (over implicit TLS after the handshake; closed at once, without a reply,
+ *                            while {@code maxConnectionsPerAddress} refused connections are in theirs).
  *                            A message is buffered in memory until committed; what all of them hold
  *                            is bounded by {@code maxBufferedOctets}
  * @param maxConnectionsPerAddress open connections per client address per listener

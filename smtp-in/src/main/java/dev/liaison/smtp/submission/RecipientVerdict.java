@@ -29,8 +29,21 @@ public enum RecipientVerdict {
      * user's reply to a notice finds: {@code 550 5.7.1}, saying so.
      */
     NOTICES_ONLY,
+    /**
+     * The authenticated user may no longer send at all: disabled or removed since AUTH, on a
+     * connection kept open. {@code 550 5.7.1} with {@link #SENDER_INACTIVE_TEXT}, before the client
+     * uploads a body that would be refused after DATA with the same words.
+     */
+    SENDER_INACTIVE,
     /** The declared message size is more than this recipient can take: {@code 552 5.3.4} (RFC 1870). */
     TOO_LARGE,
     /** The answer is not known right now: {@code 451 4.3.0}, the client retries. */
-    TEMPORARY_FAILURE
+    TEMPORARY_FAILURE;
+
+    /**
+     * What a user disabled or removed since AUTH is told, at RCPT ({@link #SENDER_INACTIVE}) and by a
+     * handler that finds the same when it commits (the user disabled between RCPT and the final dot).
+     */
+    public static final String SENDER_INACTIVE_TEXT =
+            "Your account is disabled or gone; nothing was sent. Ask your administrator";
 }

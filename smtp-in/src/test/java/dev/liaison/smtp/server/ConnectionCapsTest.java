@@ -11,6 +11,7 @@ import dev.liaison.smtp.testing.SmtpWire;
 import dev.liaison.smtp.testing.TestCertificate;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A connection over the listener's caps is answered {@code 421} and closed (RFC 5321 §3.8), not
  * closed without a word: per client address {@code 421 4.7.0} (Postfix's "too many connections
- * from"), for the listener as a whole {@code 421 4.3.2}.
+ * from"), for the listener as a whole {@code 421 4.3.2}; over implicit TLS (465) the same, inside
+ * TLS after the handshake, of which refusals get a bounded number at once.
  */
 class ConnectionCapsTest {
 
@@ -60,33 +62,77 @@ class ConnectionCapsTest {
         }
     }
 
-    /** Over implicit TLS the 421 can only be read inside TLS: the handshake is made for it. */
+    /**
+     * Over implicit TLS the 421 can only be read inside TLS: the handshake is made for it, and the
+     * client reads the words 587 sends.
+     */
     @Test
-    void implicitTlsConnectionsOverTheAddressesShareAreClosedWithoutAnyTlsWork() throws Exception {
+    void implicitTlsConnectionOverTheAddressesShareGetsThe421InsideTls() throws Exception {
         try (RunningServer smtp = new RunningServer(capped())) {
             List<SmtpWire> open = new ArrayList<>();
             try {
                 for (int i = 0; i < PER_ADDRESS; i++) {
                     open.add(greeted(smtp.implicitTls()));
                 }
-                for (int i = 0; i < 20; i++) { // each would cost a private-key operation if it got a handshake
-                    SSLSocket tls = (SSLSocket) TestCertificate.get().clientSocketFactory().createSocket(
-                            InetAddress.getLoopbackAddress(), smtp.server.submissionsPort());
-                    try (tls) {
-                        assertThrows(IOException.class, tls::startHandshake, "closed before any handshake");
+                for (int i = 0; i < 2; i++) {
+                    try (SmtpWire over = smtp.implicitTls()) {
+                        assertEquals(List.of("421 4.7.0 " + RunningServer.HOSTNAME
+                                + " Error: too many connections from 127.0.0.1"), over.expect(421).lines());
+                        assertTrue(over.isClosedByServer(), "closed after the 421");
                     }
                 }
                 assertEquals(PER_ADDRESS, smtp.server.openConnections(), "refused connections are never counted");
                 greeted(SmtpWire.plain(smtp.port())).close(); // the other listener counts its own
+                open.get(0).command("NOOP").expect(250); // the admitted ones are untouched
             } finally {
                 closeAll(open);
+            }
+            awaitRefusalsInHandshake(smtp.server, 0);
+        }
+    }
+
+    /**
+     * The handshakes made for refusals are bounded (maxConnectionsPerAddress at once): connections
+     * that hold theirs open without a ClientHello use the bound up, and one refused then is closed at
+     * once, without TLS work; once they are gone a refusal gets its 421 again.
+     */
+    @Test
+    void implicitTlsRefusalsPastTheirHandshakeBoundAreClosedAtOnce() throws Exception {
+        try (RunningServer smtp = new RunningServer(capped())) {
+            List<SmtpWire> open = new ArrayList<>();
+            List<Socket> silent = new ArrayList<>();
+            try {
+                for (int i = 0; i < PER_ADDRESS; i++) {
+                    open.add(greeted(smtp.implicitTls()));
+                }
+                for (int i = 0; i < PER_ADDRESS; i++) { // refused, in the handshake for their 421, sending nothing
+                    silent.add(new Socket(InetAddress.getLoopbackAddress(), smtp.server.submissionsPort()));
+                }
+                awaitRefusalsInHandshake(smtp.server, PER_ADDRESS);
+                SSLSocket tls = (SSLSocket) TestCertificate.get().clientSocketFactory().createSocket(
+                        InetAddress.getLoopbackAddress(), smtp.server.submissionsPort());
+                try (tls) {
+                    assertThrows(IOException.class, tls::startHandshake, "closed before any handshake");
+                }
+                for (Socket s : silent) {
+                    s.close();
+                }
+                awaitRefusalsInHandshake(smtp.server, 0);
+                try (SmtpWire over = smtp.implicitTls()) {
+                    assertEquals("4.7.0", over.expect(421).enhanced());
+                }
+            } finally {
+                closeAll(open);
+                for (Socket s : silent) {
+                    s.close();
+                }
             }
         }
     }
 
     /** Addresses 127.0.0.x are each their own client; together they fill the listener. */
     @Test
-    void aFullListenerAnswers421WithoutAnyTlsWorkForImplicitTls() throws Exception {
+    void aFullListenerAnswers421OnBothPorts() throws Exception {
         try (RunningServer smtp = new RunningServer(capped())) {
             List<SmtpWire> open = new ArrayList<>();
             try {
@@ -103,11 +149,12 @@ class ConnectionCapsTest {
                     open.add(greeted(SmtpWire.implicitTls(smtp.server.submissionsPort(),
                             InetAddress.getByName("127.0.0." + (10 + i)))));
                 }
-                SSLSocket tls = (SSLSocket) TestCertificate.get().clientSocketFactory().createSocket(
-                        InetAddress.getLoopbackAddress(), smtp.server.submissionsPort(),
-                        InetAddress.getByName("127.0.0.99"), 0);
-                try (tls) {
-                    assertThrows(IOException.class, tls::startHandshake, "closed before any handshake");
+                try (SmtpWire over = SmtpWire.implicitTls(smtp.server.submissionsPort(),
+                        InetAddress.getByName("127.0.0.99"))) {
+                    SmtpWire.Reply reply = over.expect(421);
+                    assertEquals(List.of("421 4.3.2 " + RunningServer.HOSTNAME
+                            + " Service busy: too many connections; try again later"), reply.lines());
+                    assertTrue(over.isClosedByServer());
                 }
             } finally {
                 closeAll(open);
@@ -166,6 +213,16 @@ class ConnectionCapsTest {
             assertEquals(421, reply.code(), reply.text());
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no greeting after a connection closed: " + reply.text());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitRefusalsInHandshake(SubmissionServer server, int expected) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (server.refusalsInHandshake() != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(server.refusalsInHandshake() + " refusals in their handshake, not " + expected);
             }
             Thread.sleep(20);
         }
