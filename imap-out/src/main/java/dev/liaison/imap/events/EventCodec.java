@@ -8,7 +8,11 @@ import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.events.MailboxEvents;
+import org.apache.james.core.quota.QuotaCountUsage;
+import org.apache.james.core.quota.QuotaSizeUsage;
+import org.apache.james.mailbox.model.MailboxACL;
 import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.mailbox.model.QuotaRoot;
 import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.model.ThreadId;
 import org.apache.james.mailbox.model.UpdatedFlags;
@@ -26,7 +30,7 @@ import java.util.UUID;
 
 /**
  * The text form of the mailbox events other Liaison processes must see (a message added,
- * expunged, or its flags changed), sized for a PostgreSQL NOTIFY payload (under 8000 bytes): a
+ * expunged, or its flags changed; a folder deleted, which ends the sessions that have it selected), sized for a PostgreSQL NOTIFY payload (under 8000 bytes): a
  * large event is split into several notifications, each a valid event for a subset of the
  * messages, which is how a selected session consumes them anyway.
  *
@@ -55,6 +59,9 @@ public final class EventCodec {
             return chunk(head(origin, "F", updated), updated.getUpdatedFlags().stream()
                     .filter(u -> UpdatedFlags.flagsChanged(u.getOldFlags(), u.getNewFlags()))
                     .map(EventCodec::entry).toList());
+        }
+        if (event instanceof MailboxEvents.MailboxDeletion deletion) {
+            return List.of(head(origin, "D", deletion));
         }
         return List.of();
     }
@@ -111,6 +118,12 @@ public final class EventCodec {
                             .messageId(StoredMessageId.of(UUID.fromString(e[4]))).build());
                 }
                 return new MailboxEvents.FlagsUpdated(session, user, path, mailboxId, updates, id);
+            }
+            case "D" -> {
+                // what a selected session reads of it is the folder; the rest is quota bookkeeping we do not keep
+                return new MailboxEvents.MailboxDeletion(session, user, path, new MailboxACL(),
+                        QuotaRoot.quotaRoot(user.asString(), Optional.empty()), QuotaCountUsage.count(0),
+                        QuotaSizeUsage.size(0), mailboxId, id);
             }
             default -> throw new IllegalArgumentException("unknown mailbox event kind '" + f[2] + "'");
         }

@@ -58,10 +58,12 @@ final class CopyUid {
     }
 
     /**
-     * James's COPYUID code with {@code sources} as its source set; James's own if the counts
-     * differ (a concurrent expunge changed what was copied), or if {@code code} is no COPYUID.
-     * None when nothing was copied: James wrote {@code [COPYUID v 1:2 *]}, and a uid-set has no
-     * {@code *} (RFC 4315 §4); like Dovecot, the OK then carries no COPYUID.
+     * James's COPYUID code with {@code sources} as its source set; {@code code} itself if it is no
+     * COPYUID. None when nothing was copied: James wrote {@code [COPYUID v 1:2 *]}, and a uid-set
+     * has no {@code *} (RFC 4315 §4); like Dovecot, the OK then carries no COPYUID. None either when
+     * fewer messages were copied than {@code sources} names (another session took some away
+     * meanwhile): which of them were is not known here, and James's request set paired with the
+     * new UIDs told the client a wrong copy of a message (RFC 4315 §3 pairs them in order).
      */
     static Optional<ResponseCode> withSources(ResponseCode code, List<MessageUid> sources) {
         if (code == null || !"COPYUID".equals(code.getCode()) || code.getParameters().size() != 2) {
@@ -79,7 +81,7 @@ final class CopyUid {
             copied += target.getHighVal() - target.getLowVal() + 1;
         }
         if (copied != sources.size()) {
-            return Optional.of(code);
+            return Optional.empty();
         }
         List<IdRange> source = new ArrayList<>();
         sources.forEach(uid -> source.add(new IdRange(uid.asLong())));

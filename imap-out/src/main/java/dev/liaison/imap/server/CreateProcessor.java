@@ -1,5 +1,7 @@
 package dev.liaison.imap.server;
 
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.message.request.CreateRequest;
@@ -11,7 +13,7 @@ import reactor.core.publisher.Mono;
  * CREATE refusing a name the store does not take ({@code .x}, {@code a..b}, {@code with%pct}, an
  * empty name) with {@code NO [CANNOT]} and the reason ({@link NewFolderName}), before James's
  * processor, which answered "CREATE processing failed" and logged the client's mistake at ERROR
- * with a stack trace.
+ * with a stack trace. A name that exists already is refused {@code NO [ALREADYEXISTS]} (RFC 5530).
  */
 final class CreateProcessor extends org.apache.james.imap.processor.CreateProcessor {
 
@@ -24,5 +26,15 @@ final class CreateProcessor extends org.apache.james.imap.processor.CreateProces
         return NewFolderName.problem(request.getMailboxName(), session)
                 .map(problem -> Mono.<Void>fromRunnable(() -> no(request, responder, problem, ResponseCodeEncoder.CANNOT)))
                 .orElseGet(() -> super.processRequestReactive(request, session, responder));
+    }
+
+    /** James's "Mailbox already exists", with RFC 5530's {@code [ALREADYEXISTS]}. */
+    @Override
+    protected void no(ImapRequest request, Responder responder, HumanReadableText text) {
+        if (HumanReadableText.MAILBOX_EXISTS.equals(text)) {
+            super.no(request, responder, text, ResponseCodeEncoder.ALREADYEXISTS);
+        } else {
+            super.no(request, responder, text);
+        }
     }
 }

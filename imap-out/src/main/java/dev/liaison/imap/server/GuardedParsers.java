@@ -79,9 +79,10 @@ final class GuardedParsers implements ImapCommandParserFactory {
     }
 
     /**
-     * A synchronizing literal over the limit is refused before the client sends it (RFC 7889:
-     * NO, the client gets no continuation). A non-synchronizing one is already on its way: the
-     * command is BAD and the connection is closed rather than read (RFC 7888 §4).
+     * A synchronizing literal over the limit is refused before the client sends it (RFC 7889 §4:
+     * {@code NO [TOOBIG]}, the client gets no continuation). A non-synchronizing one is already on
+     * its way: the command is {@code BAD [TOOBIG]} and the connection is closed rather than read
+     * (RFC 7888 §4).
      */
     private org.apache.james.imap.api.ImapMessage tooBig(Tag tag, ImapSession session, LiteralLimit.Announced literal) {
         String size = literal.octets() == Long.MAX_VALUE ? "an unreadable size" : literal.octets() + " octets";
@@ -89,10 +90,10 @@ final class GuardedParsers implements ImapCommandParserFactory {
                 "failed. Literal of " + size + " exceeds the limit of " + Limits.MESSAGE_OCTETS + " (APPENDLIMIT).");
         LOG.debug("literal of {} octets refused", literal.octets());
         if (literal.synchronizing()) {
-            return responses.taggedNo(tag, null, text);
+            return responses.taggedNo(tag, null, text, ResponseCodeEncoder.TOOBIG);
         }
         session.setAttribute(ProcessorChain.CLOSE_AFTER_ANSWER, Boolean.TRUE);
-        return responses.taggedBad(tag, null, text);
+        return responses.taggedBad(tag, null, text, ResponseCodeEncoder.TOOBIG);
     }
 
     /**

@@ -152,7 +152,7 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
                             } else {
                                 pusher.onLoop(() -> {
                                     AccountCheck.markRevoked(session);
-                                    bye(session, responder, pusher);
+                                    bye(session, responder, pusher, AccountCheck.GONE);
                                 });
                             }
                         });
@@ -160,7 +160,7 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
         }, accounts.interval());
     }
 
-    private void bye(ImapSession session, Responder responder, Pusher pusher) {
+    private void bye(ImapSession session, Responder responder, Pusher pusher, HumanReadableText why) {
         if (!pusher.idling()) {
             return; // DONE came first: the next command's check ends the session
         }
@@ -168,7 +168,7 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
         if (session.getSelected() != null) {
             session.getSelected().unregisterIdle();
         }
-        responder.respond(getStatusResponseFactory().bye(AccountCheck.GONE));
+        responder.respond(getStatusResponseFactory().bye(why));
         responder.flush();
         SessionChannel.of(session).ifPresent(channel -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER)
                 .addListener(written -> channel.close()));
@@ -217,11 +217,15 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
         @Override
         public boolean isHandling(Event event) {
             return event instanceof MailboxEvents.Added || event instanceof MailboxEvents.Expunged
-                    || event instanceof MailboxEvents.FlagsUpdated;
+                    || event instanceof MailboxEvents.FlagsUpdated || event instanceof MailboxEvents.MailboxDeletion;
         }
 
+        /** A change is pushed; the selected folder's deletion ends the session ({@link DeletedSelection}). */
         @Override
         public Publisher<Void> reactiveEvent(Event event) {
+            if (event instanceof MailboxEvents.MailboxDeletion) {
+                return Mono.fromRunnable(() -> onLoop(() -> bye(session, responder, this, DeletedSelection.GONE)));
+            }
             return Mono.fromRunnable(this::push);
         }
 

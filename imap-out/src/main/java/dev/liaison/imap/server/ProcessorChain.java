@@ -61,7 +61,8 @@ import java.util.concurrent.TimeUnit;
  * attempt with the client's address ({@link FailedAuthentication}).
  *
  * <p>Before each command of a logged-in session, {@link AccountCheck} may find its user disabled
- * or removed: the command is not run, the client hears {@code * BYE} and the connection ends.
+ * or removed, or {@link DeletedSelection} its selected folder deleted by another session: the
+ * command is not run, the client hears {@code * BYE} and the connection ends.
  *
  * <p>The configuration James's server hands the chain is replaced by ours (CONDSTORE on,
  * APPENDLIMIT, no James default folders — {@code OwnerSessions} creates ours).
@@ -155,7 +156,8 @@ final class ProcessorChain {
                 }
             };
             return StackDepth.bounded(AnswerOrder.afterEarlierAnswers(session,
-                            Mono.defer(() -> accounts.revokedBeforeCommand(session) ? bye(watched, session)
+                            Mono.defer(() -> accounts.revokedBeforeCommand(session) ? bye(watched, session, AccountCheck.GONE)
+                                    : DeletedSelection.before(message, session) ? bye(watched, session, DeletedSelection.GONE)
                                     : chain.processReactive(message, watched, session))))
                     .onErrorResume(e -> refuse(message, watched, e))
                     .then(Mono.defer(() -> closeIfAsked(watched, session, report)))
@@ -202,9 +204,13 @@ final class ProcessorChain {
                     .then(Mono.defer(session::logout));
         }
 
-        /** The session's user is no longer active ({@link AccountCheck}): {@code * BYE}, then the connection ends. */
-        private Mono<Void> bye(Responder responder, ImapSession session) {
-            responder.respond(responses.bye(AccountCheck.GONE));
+        /**
+         * The session cannot go on, {@code why} (its user is no longer active, {@link AccountCheck};
+         * its selected folder was deleted, {@link DeletedSelection}): {@code * BYE}, the command is
+         * not run, and the connection ends.
+         */
+        private Mono<Void> bye(Responder responder, ImapSession session, HumanReadableText why) {
+            responder.respond(responses.bye(why));
             session.setAttribute(CLOSE_AFTER_ANSWER, true);
             return Mono.empty();
         }

@@ -1,6 +1,10 @@
 package dev.liaison.imap.server;
 
 import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapProcessor.Responder;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.encode.ImapEncoder;
 import org.apache.james.imap.encode.ImapResponseComposer;
@@ -8,12 +12,17 @@ import org.apache.james.imap.encode.main.DefaultImapEncoderFactory;
 import org.apache.james.imap.message.response.ImmutableStatusResponse;
 
 import java.io.IOException;
+import java.util.Set;
 
 /**
- * James's response encoder, except for four response codes. Two of RFC 5530 that James cannot make
- * (it makes only its own codes and extensions, which it names {@code X…}): processors pass
- * {@link #CANNOT} or {@link #UNAVAILABLE} and they are written {@code [CANNOT]}, {@code [UNAVAILABLE]}.
- * And two James writes against their grammar: the CONDSTORE {@code MODIFIED} code, which James
+ * James's response encoder, except for response codes it cannot make or writes wrong. The RFC 5530
+ * codes James cannot make (it makes only its own codes and extensions, which it names {@code X…}):
+ * processors pass {@link #CANNOT}, {@link #UNAVAILABLE}, {@link #AUTHENTICATIONFAILED},
+ * {@link #NONEXISTENT}, {@link #ALREADYEXISTS} or {@link #TOOBIG} and they are written as the RFC
+ * names them ({@code [CANNOT]} …); mail clients act on them (a wrong password is not a server that
+ * cannot check it, a folder that does not exist is not a failing server).
+ * Where James writes the refusal itself, our processor adds the code ({@link #withCode}).
+ * And two codes James writes against their grammar: the CONDSTORE {@code MODIFIED} code, which James
  * writes with a stray number ({@code [MODIFIED 0 2]}; RFC 7162 §3.1.3 wants {@code [MODIFIED 2]}),
  * and a {@code PERMANENTFLAGS} with no flags, which James writes without its parentheses
  * ({@code [PERMANENTFLAGS]}; RFC 9051 §7.1 wants {@code [PERMANENTFLAGS ()]}).
@@ -22,17 +31,54 @@ final class ResponseCodeEncoder implements ImapEncoder {
 
     /** RFC 5530 §3: the operation violates a rule of the server (e.g. what a folder name may be). */
     static final StatusResponse.ResponseCode CANNOT = StatusResponse.ResponseCode.createExtension("CANNOT");
+    /** RFC 5530 §3: wrong login or password (not a server failure: the client may ask the user again). */
+    static final StatusResponse.ResponseCode AUTHENTICATIONFAILED =
+            StatusResponse.ResponseCode.createExtension("AUTHENTICATIONFAILED");
+    /** RFC 5530 §3: the folder the command names does not exist. */
+    static final StatusResponse.ResponseCode NONEXISTENT = StatusResponse.ResponseCode.createExtension("NONEXISTENT");
+    /** RFC 5530 §3: the folder the command would make exists already. */
+    static final StatusResponse.ResponseCode ALREADYEXISTS = StatusResponse.ResponseCode.createExtension("ALREADYEXISTS");
+    /** RFC 5530 §3 (RFC 7889 §4, RFC 7888 §4): the message or literal is over the server's limit. */
+    static final StatusResponse.ResponseCode TOOBIG = StatusResponse.ResponseCode.createExtension("TOOBIG");
 
     private static final String MODIFIED = "MODIFIED";
     private static final String PERMANENT_FLAGS = "PERMANENTFLAGS";
     /** RFC 5530 §3: a subsystem the server needs is down; the client should try again later. */
     static final StatusResponse.ResponseCode UNAVAILABLE = StatusResponse.ResponseCode.createExtension("UNAVAILABLE");
+    private static final Set<StatusResponse.ResponseCode> WITHOUT_X = Set.of(CANNOT, UNAVAILABLE, AUTHENTICATIONFAILED,
+            NONEXISTENT, ALREADYEXISTS, TOOBIG);
     private final ImapEncoder encoder = new DefaultImapEncoderFactory().buildImapEncoder();
+
+    /**
+     * {@code responder}, giving a tagged NO that James writes with {@code refusal} (its text) the
+     * RFC 5530 {@code code}: for refusals James writes to the responder itself, not through the
+     * processor's {@code no}, which our processors override instead.
+     */
+    static Responder withCode(Responder responder, StatusResponseFactory responses, HumanReadableText refusal,
+                              StatusResponse.ResponseCode code) {
+        return new Responder() {
+            @Override
+            public void respond(ImapResponseMessage message) {
+                if (message instanceof StatusResponse status && status.getTag() != null
+                        && status.getServerResponseType() == StatusResponse.Type.NO && status.getResponseCode() == null
+                        && refusal.getKey().equals(status.getTextKey().getKey())) {
+                    responder.respond(responses.taggedNo(status.getTag(), status.getCommand(), status.getTextKey(), code));
+                } else {
+                    responder.respond(message);
+                }
+            }
+
+            @Override
+            public void flush() {
+                responder.flush();
+            }
+        };
+    }
 
     @Override
     public void encode(ImapMessage message, ImapResponseComposer composer) throws IOException {
-        if (message instanceof ImmutableStatusResponse status
-                && (status.getResponseCode() == CANNOT || status.getResponseCode() == UNAVAILABLE)) {
+        if (message instanceof ImmutableStatusResponse status && status.getResponseCode() != null
+                && WITHOUT_X.contains(status.getResponseCode())) {
             writeWithoutX(status, composer);
         } else if (message instanceof ImmutableStatusResponse status && status.getResponseCode() != null
                 && MODIFIED.equals(status.getResponseCode().getCode()) && status.getTag() != null) {

@@ -14,8 +14,8 @@ import reactor.core.publisher.Mono;
  * STATUS of a folder of the user's that does not exist answers {@code NO} saying so. James's
  * processor answered "STATUS failed" and logged the client's question at ERROR with a stack trace,
  * so a client polling a folder it remembers (Thunderbird does, for subscribed folders) could fill
- * the server's log. Another user's folder gets James's refusal, the same whether it exists or
- * not. (No {@code [NONEXISTENT]} code: James writes extension codes only as {@code X…}.)
+ * the server's log; it carries RFC 5530's {@code [NONEXISTENT]}. Another user's folder gets James's
+ * refusal, the same whether it exists or not.
  */
 final class StatusProcessor extends org.apache.james.imap.processor.StatusProcessor {
 
@@ -42,7 +42,7 @@ final class StatusProcessor extends org.apache.james.imap.processor.StatusProces
         return Mono.from(getMailboxManager().mailboxExists(path, session.getMailboxSession()))
                 .flatMap(exists -> exists
                         ? super.processRequestReactive(request, session, responder).thenReturn(true)
-                        : Mono.fromRunnable(() -> no(request, responder, NO_SUCH_FOLDER))
+                        : Mono.fromRunnable(() -> no(request, responder, NO_SUCH_FOLDER, ResponseCodeEncoder.NONEXISTENT))
                                 .thenReturn(false))
                 .then();
     }

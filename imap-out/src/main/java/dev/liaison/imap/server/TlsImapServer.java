@@ -38,15 +38,16 @@ final class TlsImapServer extends IMAPServer {
     }
 
     /**
-     * James's framer, with {@link QuietResets} put in front of it: James builds the pipeline in an
-     * initializer this class cannot extend, and the framer's factory is the one hook it calls with
-     * the pipeline, just before the framer is added.
+     * James's framer, with {@link QuietResets} and {@link LongLines.Tracker} put in front of it:
+     * James builds the pipeline in an initializer this class cannot extend, and the framer's
+     * factory is the one hook it calls with the pipeline, just before the framer is added.
      */
     @Override
     protected ChannelHandlerFactory createFrameHandlerFactory() {
         ChannelHandlerFactory framer = super.createFrameHandlerFactory();
         return pipeline -> {
             pipeline.addLast("quietResets", QuietResets.INSTANCE);
+            pipeline.addLast("lineStarts", new LongLines.Tracker());
             return framer.create(pipeline);
         };
     }

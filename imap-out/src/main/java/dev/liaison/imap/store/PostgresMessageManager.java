@@ -26,20 +26,29 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 import javax.mail.Flags;
 import java.util.EnumSet;
+import java.util.List;
 
 /**
- * One folder's messages, as James's {@link StoreMessageManager} serves them, with five changes:
+ * One folder's messages, as James's {@link StoreMessageManager} serves them, with six changes:
  * keywords are permanent (PERMANENTFLAGS includes {@code \*}, RFC 3501 §7.1), numbered FETCH
  * sections are found by {@link BodySections} ({@link SectionedMessageResult}) instead of James's
  * token-stream walk, legacy comment and 8-bit names are collected for ENVELOPE ({@link AddressComments}),
  * a FETCH of header lines is handed its messages to write them octet for octet ({@link FetchedMessages}),
- * and an APPEND of a copy the gateway filed already is not stored twice ({@link AppendedCopies}).
+ * an APPEND of a copy the gateway filed already is not stored twice ({@link AppendedCopies}), and
+ * a COPY or MOVE whose message another session took away meanwhile copies or moves the rest.
  */
 final class PostgresMessageManager extends StoreMessageManager {
 
+    /**
+     * Each attempt follows another session's taking a message of the range away between this
+     * one's read and write; a few are plenty, then the command fails as before.
+     */
+    private static final Retry TAKEN_AWAY = Retry.max(5).filter(ExpungedMeanwhile.class::isInstance)
+            .onRetryExhaustedThrow((spec, signal) -> signal.failure());
     private final PostgresMailboxSessionMapperFactory mappers;
     private final StoreRightManager rights;
 
@@ -71,6 +80,30 @@ final class PostgresMessageManager extends StoreMessageManager {
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(filed -> filed.map(Mono::just)
                         .orElseGet(() -> Mono.from(super.appendMessageReactive(command, session))));
+    }
+
+    /**
+     * COPY of a range, read again when a message of it was taken away meanwhile ({@link ExpungedMeanwhile}):
+     * James read the range, then the store found one of its messages gone. James answered
+     * "COPY processing failed" and logged an ERROR; the message is gone as if before the command,
+     * so the messages left are copied, as RFC 2180 §4.4 lets a server do.
+     */
+    @Override
+    public Mono<List<MessageRange>> copyTo(MessageRange set, StoreMessageManager to, MailboxSession session) {
+        return Mono.defer(() -> super.copyTo(set, to, session)).retryWhen(TAKEN_AWAY);
+    }
+
+    /**
+     * MOVE of a range, read again when a message of it was taken away meanwhile: two sessions
+     * moving the same message both read it, one moved it and the other failed with "MOVE
+     * processing failed" and an ERROR line. The second now moves what is left, nothing, and
+     * answers OK, as Dovecot does (RFC 9051 §6.4.9: a UID that no longer exists is ignored). The
+     * range's messages move in one transaction ({@link PostgresMessageMapper}), so a retried
+     * attempt has moved nothing and announced nothing.
+     */
+    @Override
+    public Mono<List<MessageRange>> moveTo(MessageRange set, StoreMessageManager to, MailboxSession session) {
+        return Mono.defer(() -> super.moveTo(set, to, session)).retryWhen(TAKEN_AWAY);
     }
 
     @Override

@@ -243,32 +243,89 @@ final class PostgresMessageMapper implements MessageMapper {
 
     @Override
     public MessageMetaData copy(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+        return copy(mailbox, List.of(original)).get(0);
+    }
+
+    /**
+     * COPY of one range: all of its messages in one transaction, so a COPY that fails leaves the
+     * target as it was (RFC 3501 §6.4.7). A message expunged since James read the range fails it
+     * with {@link ExpungedMeanwhile} and nothing copied; {@link PostgresMessageManager} reads the
+     * range again.
+     */
+    @Override
+    public List<MessageMetaData> copy(Mailbox mailbox, List<MailboxMessage> originals) throws MailboxException {
+        if (originals.isEmpty()) {
+            return List.of();
+        }
         long target = PostgresMailboxMapper.id(mailbox.getMailboxId());
-        long source = PostgresMailboxMapper.id(original.getMailboxId());
-        return jdbc.inTransaction("copy message", c -> {
-            Counters.Next next = Counters.next(c, target);
-            // the copy is \Recent in its new folder (RFC 3501 §6.4.7); the body is copied inside PostgreSQL
-            return refiled(c, mailbox, source, relocate(c, "INSERT INTO imap.message (mailbox_id, uid, message_id,"
-                    + " thread_id, modseq, internal_date, save_date, size, body_start, properties, answered, deleted,"
-                    + " draft, flagged, recent, seen, keywords, content, search_text, sent_on)"
-                    + " SELECT ?, ?, message_id, thread_id, ?, internal_date, now(), size, body_start, properties,"
-                    + " answered, deleted, draft, flagged, true, seen, keywords, content, search_text, sent_on"
-                    + " FROM imap.message WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA,
-                    target, next, source, original.getUid()));
+        return jdbc.inTransaction("copy messages", c -> {
+            List<MessageMetaData> copied = new ArrayList<>();
+            for (MailboxMessage original : originals) {
+                long source = PostgresMailboxMapper.id(original.getMailboxId());
+                Counters.Next next = Counters.next(c, target);
+                // the copy is \Recent in its new folder (RFC 3501 §6.4.7); the body is copied inside PostgreSQL
+                copied.add(refiled(c, mailbox, source, relocate(c, "INSERT INTO imap.message (mailbox_id, uid, message_id,"
+                        + " thread_id, modseq, internal_date, save_date, size, body_start, properties, answered, deleted,"
+                        + " draft, flagged, recent, seen, keywords, content, search_text, sent_on)"
+                        + " SELECT ?, ?, message_id, thread_id, ?, internal_date, now(), size, body_start, properties,"
+                        + " answered, deleted, draft, flagged, true, seen, keywords, content, search_text, sent_on"
+                        + " FROM imap.message WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA,
+                        target, next, source, original.getUid())));
+            }
+            return copied;
         });
     }
 
     @Override
+    public Mono<List<MessageMetaData>> copyReactive(Mailbox mailbox, List<MailboxMessage> originals) {
+        return Mono.fromCallable(() -> copy(mailbox, originals)).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
     public MessageMetaData move(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+        return move(mailbox, List.of(original)).get(0);
+    }
+
+    /**
+     * MOVE of one range: all of its messages in one transaction (a MOVE that fails moves nothing),
+     * which locks both folders' rows first, the lower id first, so two moves in opposite
+     * directions wait for each other instead of deadlocking. A message another session moved or
+     * expunged since James read the range fails it with {@link ExpungedMeanwhile} and nothing moved.
+     */
+    @Override
+    public List<MessageMetaData> move(Mailbox mailbox, List<MailboxMessage> originals) throws MailboxException {
+        if (originals.isEmpty()) {
+            return List.of();
+        }
         long target = PostgresMailboxMapper.id(mailbox.getMailboxId());
-        long source = PostgresMailboxMapper.id(original.getMailboxId());
-        return jdbc.inTransaction("move message", c -> {
-            Counters.Next next = Counters.next(c, target);
-            Counters.nextModSeq(c, source);
-            return refiled(c, mailbox, source, relocate(c, "UPDATE imap.message SET mailbox_id = ?, uid = ?,"
-                    + " modseq = ?, recent = true, save_date = now() WHERE mailbox_id = ? AND uid = ? RETURNING "
-                    + MessageRows.METADATA, target, next, source, original.getUid()));
+        long source = PostgresMailboxMapper.id(originals.get(0).getMailboxId());
+        return jdbc.inTransaction("move messages", c -> {
+            lockFolders(c, source, target);
+            List<MessageMetaData> moved = new ArrayList<>();
+            for (MailboxMessage original : originals) {
+                Counters.Next next = Counters.next(c, target);
+                moved.add(refiled(c, mailbox, source, relocate(c, "UPDATE imap.message SET mailbox_id = ?, uid = ?,"
+                        + " modseq = ?, recent = true, save_date = now() WHERE mailbox_id = ? AND uid = ? RETURNING "
+                        + MessageRows.METADATA, target, next, source, original.getUid())));
+            }
+            Counters.nextModSeq(c, source); // RFC 7162 §3.1: the messages taken away are a change
+            return moved;
         });
+    }
+
+    /** James moves message by message; here a range's messages move together ({@link #move(Mailbox, List)}). */
+    @Override
+    public Mono<List<MessageMetaData>> moveReactive(Mailbox mailbox, List<MailboxMessage> originals) {
+        return Mono.fromCallable(() -> move(mailbox, originals)).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private static void lockFolders(Connection c, long source, long target) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT id FROM imap.mailbox WHERE id IN (?, ?) ORDER BY id FOR UPDATE")) {
+            s.setLong(1, source);
+            s.setLong(2, target);
+            s.executeQuery().close();
+        }
     }
 
     /** Tells {@link Refiling} of a message just copied or moved into {@code mailbox}, when it watches that folder. */
@@ -306,7 +363,7 @@ final class PostgresMessageMapper implements MessageMapper {
             s.setLong(5, uid.asLong());
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
-                    throw new MailboxException("message " + uid + " was expunged meanwhile");
+                    throw new ExpungedMeanwhile(uid);
                 }
                 return MessageRows.metaData(rs);
             }

@@ -196,11 +196,36 @@ class BadInputTest {
     }
 
     @Test
-    void anOverlongLineIsBadAndTheConnectionGoesOn() throws Exception {
-        try (RawImap c = selected()) {
+    void anOverlongLineIsBadUnderItsTagAndTheConnectionGoesOn() throws Exception {
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(imap.newUser("lines")); // a user of its own: it APPENDs
+            c.command("SELECT INBOX");
             c.send("x1 NOOP " + "x".repeat(Limits.LINE_OCTETS + 100) + "\r\n");
-            String answer = c.line();
-            assertTrue(answer.startsWith("* BAD"), answer);
+            assertEquals(List.of("x1 BAD failed. A command line is limited to " + Limits.LINE_OCTETS
+                    + " octets; the line was discarded."), c.until("x1"), "a client waits for its tag");
+            assertAlive(c);
+            // pipelined around it: every command answered, in order
+            c.send("p1 NOOP\r\np2 SEARCH " + "ALL ".repeat(Limits.LINE_OCTETS / 4 + 10) + "\r\np3 NOOP\r\n");
+            List<String> tagged = c.until("p3").stream().filter(l -> l.startsWith("p")).toList();
+            assertEquals(3, tagged.size(), tagged.toString());
+            assertTrue(tagged.get(0).startsWith("p1 OK") && tagged.get(1).startsWith("p2 BAD")
+                    && tagged.get(2).startsWith("p3 OK"), tagged.toString());
+            // after a literal James frames lines anew; the next over-long line is still answered under its tag
+            c.send("l1 APPEND INBOX {26}\r\n");
+            assertTrue(c.line().startsWith("+ "));
+            c.send("Subject: s\r\n\r\nshort body\r\n\r\n");
+            assertTrue(RawImap.last(c.until("l1")).startsWith("l1 OK"));
+            c.send("x2 FETCH 1:* (FLAGS) " + "y".repeat(Limits.LINE_OCTETS) + "\r\n");
+            assertTrue(RawImap.last(c.until("x2")).startsWith("x2 BAD failed. A command line is limited"));
+            assertAlive(c);
+        }
+    }
+
+    @Test
+    void anOverlongLineWithoutATagIsAnsweredUntagged() throws Exception {
+        try (RawImap c = selected()) {
+            c.send("x".repeat(Limits.LINE_OCTETS + 100) + "\r\n");
+            assertTrue(c.line().startsWith("* BAD"), "no tag to answer under");
             assertAlive(c);
         }
     }

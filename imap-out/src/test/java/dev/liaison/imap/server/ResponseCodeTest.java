@@ -1,0 +1,127 @@
+package dev.liaison.imap.server;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The RFC 5530 response codes mail clients act on, as Dovecot sends them: a wrong password is
+ * {@code [AUTHENTICATIONFAILED]} (ask the user again), a folder that is not there
+ * {@code [NONEXISTENT]}, a name that is taken {@code [ALREADYEXISTS]}, a message over the limit
+ * {@code [TOOBIG]}. None of these refusals is a server error in the log.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResponseCodeTest {
+
+    private TestImap imap;
+
+    @BeforeAll
+    void start() throws Exception {
+        imap = TestImap.start(TestPostgres.EMBEDDED);
+    }
+
+    @AfterAll
+    void stop() {
+        imap.close();
+    }
+
+    @Test
+    void aWrongPasswordOrUnknownUserIsAuthenticationFailed() throws Exception {
+        String user = imap.newUser("codes");
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            assertEquals(List.of("a1 NO [AUTHENTICATIONFAILED] LOGIN failed. Invalid login/password."),
+                    c.command("LOGIN " + user + " wrong-password"));
+            String plain = Base64.getEncoder().encodeToString(("\0nobody-here\0" + TestImap.PASSWORD)
+                    .getBytes(StandardCharsets.UTF_8));
+            assertEquals(List.of("a2 NO [AUTHENTICATIONFAILED] AUTHENTICATE failed. Authentication failed."),
+                    c.command("AUTHENTICATE PLAIN " + plain));
+            assertTrue(RawImap.last(c.login(user)).startsWith("a3 OK"), "the same connection logs in");
+        }
+    }
+
+    @Test
+    void aFolderThatDoesNotExistIsNonexistentForEveryCommandThatNamesIt() throws Exception {
+        List<ILoggingEvent> errors = errorsDuring(() -> {
+            try (RawImap c = loggedIn()) {
+                for (String command : List.of("SELECT Nowhere", "EXAMINE Nowhere", "STATUS Nowhere (MESSAGES)",
+                        "DELETE Nowhere", "RENAME Nowhere Somewhere", "SELECT \"Sent.Nowhere\"")) {
+                    String answer = RawImap.last(c.command(command));
+                    assertTrue(answer.matches("a\\d+ NO \\[NONEXISTENT] .*"), command + ": " + answer);
+                }
+                assertTrue(RawImap.last(c.command("SELECT INBOX")).contains("OK"), "SELECT of a folder that exists");
+            }
+        });
+        assertEquals(List.of(), errors, "a client's question is no server error");
+    }
+
+    @Test
+    void aNameThatIsTakenIsAlreadyExists() throws Exception {
+        List<ILoggingEvent> errors = errorsDuring(() -> {
+            try (RawImap c = loggedIn()) {
+                assertTrue(RawImap.last(c.command("CREATE Projects")).contains("OK"));
+                for (String command : List.of("CREATE Projects", "CREATE Sent", "CREATE INBOX", "RENAME Projects Sent",
+                        "RENAME Drafts Projects")) {
+                    String answer = RawImap.last(c.command(command));
+                    assertTrue(answer.matches("a\\d+ NO \\[ALREADYEXISTS] .*"), command + ": " + answer);
+                }
+                assertTrue(RawImap.last(c.command("STATUS Drafts (MESSAGES)")).contains("OK"), "Drafts is still there");
+            }
+        });
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void aMessageOverTheLimitIsTooBig() throws Exception {
+        try (RawImap c = loggedIn()) {
+            List<String> answer = c.command("APPEND INBOX {" + (Limits.MESSAGE_OCTETS + 1) + "}");
+            assertEquals(1, answer.size(), "no continuation may be offered: " + answer);
+            assertTrue(answer.get(0).matches("a\\d+ NO \\[TOOBIG] .*exceeds the limit.*"), answer.toString());
+            assertTrue(RawImap.last(c.command("NOOP")).contains("OK"), "the connection goes on");
+        }
+        try (RawImap c = loggedIn()) {
+            c.send("big APPEND INBOX {" + (Limits.MESSAGE_OCTETS + 1) + "+}\r\n");
+            String answer = RawImap.last(c.until("big"));
+            assertTrue(answer.matches("big BAD \\[TOOBIG] .*exceeds the limit.*"), answer);
+            assertEquals(null, c.line(), "a literal on its way is not read: the connection ends");
+        }
+    }
+
+    private RawImap loggedIn() throws java.io.IOException {
+        RawImap c = RawImap.tls(imap.imapsPort());
+        assertTrue(RawImap.last(c.login(imap.newUser("codes"))).contains("OK"));
+        return c;
+    }
+
+    @FunctionalInterface
+    interface Session {
+        void run() throws Exception;
+    }
+
+    /** The ERROR lines any logger wrote while {@code session} ran. */
+    static List<ILoggingEvent> errorsDuring(Session session) throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        root.addAppender(captured);
+        try {
+            session.run();
+        } finally {
+            root.detachAppender(captured);
+        }
+        return captured.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
+    }
+}
