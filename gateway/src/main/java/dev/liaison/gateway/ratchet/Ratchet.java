@@ -102,7 +102,7 @@ public final class Ratchet {
         if (header.number() == Limits.MAX_MESSAGE_NUMBER) {
             throw new MessageNumberLimitException("message number " + header.number() + " is the counter limit,"
                     + " which no conforming sender uses (a chain carries at most " + Limits.MAX_MESSAGE_NUMBER
-                    + " messages); dropped");
+                    + " messages)");
         }
         skip(work, header.number());
         byte[][] step = RatchetKdf.chain(work.receivingChainKey.toByteArray());
@@ -110,7 +110,7 @@ public final class Ratchet {
         work.receiveCount++;
         byte[] plaintext = parsed.openBody(step[0], associatedData).orElseThrow(() ->
                 new MessageAuthenticationException("message " + header.number() + ": body tag does not verify;"
-                        + " the message was altered; dropped"));
+                        + " the message was altered"));
         return new OpenedMessage(new RatchetState(work), Bytes.adopt(plaintext));
     }
 
@@ -126,7 +126,7 @@ public final class Ratchet {
         }
         MessageHeader header = parsed.openHeader(work.nextReceivingHeaderKey, associatedData)
                 .orElseThrow(() -> new UndecryptableHeaderException("no header key of this session opens the"
-                        + " message header: altered, for another session, or too old; dropped"));
+                        + " message header: altered, for another session, or too old"));
         skip(work, header.previousChainLength());
         stepRatchet(work, header);
         return header;
@@ -143,7 +143,7 @@ public final class Ratchet {
             if (skipped != null) {
                 return Optional.of(parsed.openBody(skipped.messageKey().toByteArray(), associatedData)
                         .orElseThrow(() -> new MessageAuthenticationException("skipped message "
-                                + header.get().number() + ": body tag does not verify; dropped")));
+                                + header.get().number() + ": body tag does not verify; the message was altered")));
             }
             if (!headerKey.equals(work.receivingHeaderKey)) {
                 throw new DuplicateMessageException("message " + header.get().number() + " of an earlier chain"
