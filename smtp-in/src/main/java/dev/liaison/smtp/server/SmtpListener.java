@@ -11,6 +11,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.james.protocols.api.Protocol;
@@ -20,6 +21,8 @@ import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.netty.HandlerConstants;
 import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
 import org.apache.james.protocols.netty.TimeoutHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One listening socket of an SMTP service (submission with STARTTLS or implicit TLS, or the inbound
@@ -38,6 +41,8 @@ final class SmtpListener extends AbstractAsyncServer {
 
     /** TLS 1.0 and 1.1 are deprecated (RFC 8996). */
     static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpListener.class);
 
     private final Protocol protocol;
     private final Encryption encryption;
@@ -85,7 +90,17 @@ final class SmtpListener extends AbstractAsyncServer {
         for (EventLoopGroup group : groups) {
             group.shutdownGracefully(0, 15, TimeUnit.SECONDS);
         }
-        super.unbind(); // waits for the termination begun above (a second shutdown call keeps the first's terms)
+        for (EventLoopGroup group : groups) {
+            if (!group.terminationFuture().awaitUninterruptibly(STOP_WAIT.toMillis())) {
+                LOG.warn("SMTP listener {} still busy {} s after it was told to stop; stopping without it", jmxName,
+                        STOP_WAIT.toSeconds());
+            }
+        }
+        // The threads have closed every channel as they ended. James's unbind must not wait as well:
+        // it closes its (closed) server channels through those ended threads, a task an ending
+        // thread can drop, and then waited for that close for good.
+        setGracefulShutdown(false);
+        super.unbind();
     }
 
     @Override

@@ -65,6 +65,22 @@ class SubmissionServerStopTest {
         assertEquals(1, smtp.handler.committed().size());
     }
 
+    /**
+     * Stopping never hangs: the listeners' threads end first, and James's own stop then had a close to
+     * wait for that an ending thread could drop, so a stop right after a start now and then waited for
+     * good (seen in a test's @AfterAll). Many short-lived services, each with a connection open.
+     */
+    @Test
+    void aServiceStoppedRightAfterItStartedStopsEveryTime() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            RunningServer smtp = new RunningServer();
+            try (SmtpWire wire = smtp.starttls()) {
+                wire.expect(220);
+                CompletableFuture.runAsync(smtp::close).get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** Waits until the listener refuses connections: the stop has begun. */
     private static void awaitRefused(int port) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
