@@ -58,14 +58,21 @@ public final class RelationshipControl {
         return particles.store().changeState(c, id, RelationshipState.ACTIVE);
     }
 
-    /** Ends the relationship; if it was established, the peer is told in a last envelope. */
+    /**
+     * Ends the relationship; if it was established, the peer is told in a last envelope. An
+     * invitation still out keeps its addresses until it expires: whoever accepts it meanwhile is
+     * told the same way ({@link RelationshipReceiver}), not left writing into nothing.
+     */
     public Relationship end(Connection c, Login owner, long id) throws SQLException {
         if (owned(c, owner, id).protocolState().length() == 0) {
             // a legacy relationship still on plain email: no Communicator peer to tell
             return particles.store().changeState(c, id, RelationshipState.ENDED);
         }
         Particles.Held held = particles.lock(c, id);
-        if (held.particle().established() && !held.particle().peerRoutes().isEmpty()) {
+        if (!held.particle().established()) {
+            return particles.store().changeState(c, id, RelationshipState.ENDED);
+        }
+        if (!held.particle().peerRoutes().isEmpty()) {
             sender.send(c, held, List.of(new PayloadItem.RelationshipEnded()), clock.instant());
         }
         particles.endpoints().remove(c, id);
