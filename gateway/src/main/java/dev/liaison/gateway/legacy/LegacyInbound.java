@@ -42,7 +42,7 @@ import java.util.Optional;
  *
  * <p>A <em>published</em> alias takes mail from anyone: a new sender's first message opens a
  * REQUESTED relationship and lands in {@code Requests}; the user accepts by writing back (or with
- * {@code liaison relationship unblock}), refuses with {@code liaison relationship block}, after
+ * {@code liaison relationship accept}), refuses with {@code liaison relationship block}, after
  * which that sender is refused. An <em>outward</em> alias takes mail from its one correspondent.
  * Both take the reports mail servers send back with a null sender (bounces, receipts).
  * Every other address of the gateway is unknown to the MX, so nothing reaches a private alias or a

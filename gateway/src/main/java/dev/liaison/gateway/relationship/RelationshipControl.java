@@ -50,12 +50,21 @@ public final class RelationshipControl {
         return particles.store().changeState(c, id, RelationshipState.BLOCKED);
     }
 
+    /**
+     * Undoes a block: the relationship is again what it was when blocked — a stranger's request a
+     * request (their mail to Requests, not INBOX), an invitation still out pending — or active if
+     * its invitation was accepted during the block, or if it was blocked before that was recorded.
+     */
     public Relationship unblock(Connection c, Login owner, long id) {
         Relationship r = owned(c, owner, id);
         if (r.state() != RelationshipState.BLOCKED) {
             throw new IllegalArgumentException("relationship " + id + " is " + r.state().dbValue() + ", not blocked");
         }
-        return particles.store().changeState(c, id, RelationshipState.ACTIVE);
+        RelationshipState back = particles.store().stateBeforeBlock(c, id).orElse(RelationshipState.ACTIVE);
+        if (back == RelationshipState.PENDING && particles.lock(c, id).particle().established()) {
+            back = RelationshipState.ACTIVE;
+        }
+        return particles.store().changeState(c, id, back);
     }
 
     /**

@@ -326,6 +326,23 @@ class LegacyInboundTest {
         assertEquals(0, folder("Requests", refused).size() + folder("INBOX", refused).size());
     }
 
+    /** Unblocking undoes the block: a stranger's request blocked unanswered is a request again, not accepted. */
+    @Test
+    void anUnblockedRequestIsARequestAgain() throws Exception {
+        String to = admin.createAlias(Login.of("alex"), "unblocked", true).address().toString();
+        String vic = "vic." + shortId() + "@legacy.example";
+        send(vic, "Vic", to, "first " + shortId(), "<" + shortId() + "@legacy.example>");
+        long id = relationshipWith(vic);
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), id));
+        assertEquals(RelationshipState.BLOCKED, stateWith(vic));
+        gateway.database().inTransaction(c -> gateway.relay().control().unblock(c, Login.of("alex"), id));
+        assertEquals(RelationshipState.REQUESTED, stateWith(vic), "what it was before the block");
+        String next = "after the unblock " + shortId();
+        send(vic, "Vic", to, next, "<" + shortId() + "@legacy.example>");
+        only("Requests", next);
+        assertEquals(0, folder("INBOX", next).size(), "the user has still not accepted vic");
+    }
+
     /**
      * A disabled user may not log in or send, but keeps receiving, as through the relay: a stranger's
      * and a correspondent's mail are accepted and filed, not refused, and are all there once the user

@@ -291,9 +291,20 @@ class RelayFaultsTest {
         assertEquals(0, MailClients.withSubject(pair.alex, "INBOX", dropped).size(), "a blocked peer's mail is dropped");
 
         pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().unblock(c, Login.of("alex"), id));
+        assertEquals(RelationshipState.ACTIVE, pair.alex.state(id), "accepted during the block: active once unblocked");
         String after = "blair after the unblock " + shortId();
         send(pair.blair, "blair", blairAlias, after);
         awaitSubjects(pair.alex, List.of(after), DELIVERY);
+    }
+
+    /** Unblocking an invitation still out makes it pending again: nobody has accepted it. */
+    @Test
+    void anUnblockedInvitationStillOutIsPendingAgain() throws Exception {
+        long id = pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().invitations()
+                .create(c, Login.of("alex"), "Alex", Invitations.DEFAULT_LIFETIME)).relationshipId();
+        pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().block(c, Login.of("alex"), id));
+        pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().unblock(c, Login.of("alex"), id));
+        assertEquals(RelationshipState.PENDING, pair.alex.state(id));
     }
 
     /**
