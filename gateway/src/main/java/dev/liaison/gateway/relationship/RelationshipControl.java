@@ -4,6 +4,7 @@ import dev.liaison.gateway.payload.PayloadItem;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasStore;
 import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.relationship.InvalidRelationshipException;
 import dev.liaison.mapping.relationship.Relationship;
 import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.relationship.UnknownRelationshipException;
@@ -58,7 +59,8 @@ public final class RelationshipControl {
     public Relationship unblock(Connection c, Login owner, long id) {
         Relationship r = owned(c, owner, id);
         if (r.state() != RelationshipState.BLOCKED) {
-            throw new IllegalArgumentException("relationship " + id + " is " + r.state().dbValue() + ", not blocked");
+            throw new InvalidRelationshipException("relationship " + id + " is " + r.state().dbValue()
+                    + ", not blocked; nothing to unblock");
         }
         RelationshipState back = particles.store().stateBeforeBlock(c, id).orElse(RelationshipState.ACTIVE);
         if (back == RelationshipState.PENDING && particles.lock(c, id).particle().established()) {
