@@ -156,7 +156,7 @@ public final class Relay {
     }
 
     public RelationshipReceiver receiver() {
-        return new RelationshipReceiver(particles, sealer, issuer, faces, mailboxes, clock);
+        return new RelationshipReceiver(particles, sealer, issuer, sender, faces, mailboxes, clock);
     }
 
     public UndeliverableNotices undeliverableNotices() {

@@ -16,6 +16,7 @@ import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.user.PostgresUserStore;
 import dev.liaison.mapping.user.UserStore;
 import dev.liaison.smtp.address.EmailAddress;
+import dev.liaison.smtp.authentication.SenderAuthentication;
 import dev.liaison.smtp.inbound.InboundHandler;
 import dev.liaison.smtp.inbound.InboundMessage;
 import dev.liaison.smtp.inbound.InboundRecipientPolicy;
@@ -41,7 +42,7 @@ import java.util.Optional;
  *
  * <p>A <em>published</em> alias takes mail from anyone: a new sender's first message opens a
  * REQUESTED relationship and lands in {@code Requests}; the user accepts by writing back (or with
- * {@code liaison relationship unblock}), refuses with {@code liaison relationship block}, after
+ * {@code liaison relationship accept}), refuses with {@code liaison relationship block}, after
  * which that sender is refused. An <em>outward</em> alias takes mail from its one correspondent.
  * Both take the reports mail servers send back with a null sender (bounces, receipts).
  * Every other address of the gateway is unknown to the MX, so nothing reaches a private alias or a
@@ -137,15 +138,16 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 if (message.sender().mailbox().isEmpty() && mail.isReport()) {
                     report(c, alias, mail, raw, sent, junk, now);
                 } else {
-                    deliver(c, alias, mail, sent, junk, now);
+                    deliver(c, alias, mail, sent, message.authentication(), now);
                 }
             }
             return null;
         });
     }
 
-    private void deliver(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent, boolean junk, Instant now)
-            throws Exception {
+    private void deliver(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent,
+                         SenderAuthentication authentication, Instant now) throws Exception {
+        boolean junk = authentication.quarantine();
         LegacyCorrespondents.Link link = route(c, alias, mail.author());
         if (refuses(link)) {
             throw new RefusedMessageException(550, "5.7.1", "the recipient does not take mail from this sender");
@@ -162,8 +164,30 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
             correspondents.received(c, link.relationship().id(), mail.messageId());
         }
         if (warning.isEmpty() && !junk && mail.invitation().isPresent()) {
-            upgrades.offered(c, link, mail.invitation().get(), ownName(c, alias));
+            if (authenticated(mail, authentication)) {
+                upgrades.offered(c, link, mail.invitation().get(), ownName(c, alias));
+            } else {
+                LOG.info("legacy relationship {}: ignored the Communicator-Invite of a message whose author {} is not"
+                        + " authenticated (dmarc={} spf={} dkim={}); delivered as plain email",
+                        link.relationship().id(), mail.author().address(), authentication.dmarc().result().keyword(),
+                        authentication.spf().result().keyword(), authentication.dkim().stream()
+                                .map(d -> d.result().keyword() + "(" + d.domain() + ")").toList());
+            }
         }
+    }
+
+    /**
+     * Whether this message's author is who the {@code From:} says, by its domain's SPF, DKIM and
+     * DMARC: taking up an invitation redirects the relationship's mail to the inviter's gateway, so
+     * only the correspondent's own domain may offer one. Anyone can write a {@code From:} and a
+     * {@code MAIL FROM}; an unauthenticated invitation would let them take the correspondent's place.
+     * The author the user sees must be the one the MX authenticated.
+     */
+    private static boolean authenticated(LegacyIncomingMail mail, SenderAuthentication authentication) {
+        String address = mail.author().address();
+        String authorDomain = address.substring(address.lastIndexOf('@') + 1);
+        return authentication.authorAuthenticated()
+                && authentication.dmarc().fromDomain().equalsIgnoreCase(authorDomain);
     }
 
     /**

@@ -109,6 +109,11 @@ public final class AddressKeepAlive implements AutoCloseable {
         Particles.Held held = particles.lock(c, id);
         Particle p = held.particle();
         boolean sendable = held.row().state() == RelationshipState.ACTIVE && p.established() && !p.peerRoutes().isEmpty();
+        if (held.row().state() == RelationshipState.ENDED && !p.established()
+                && !p.invitation().invitation().expiry().isAfter(now)) {
+            particles.endpoints().remove(c, id); // an ended invitation, now expired: nobody can accept it any more
+            return false;
+        }
         if (!sendable) {
             particles.endpoints().refreshed(c, id, now.plus(NOT_ESTABLISHED_RECHECK));
             return false;

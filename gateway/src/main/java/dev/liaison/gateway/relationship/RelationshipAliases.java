@@ -44,11 +44,20 @@ public final class RelationshipAliases {
      */
     public Alias open(Connection c, Login owner, long relationshipId, String peerName, Instant now)
             throws SQLException, DeliveryException {
-        AliasAddress address = AliasAddress.of(localParts.generate(LocalPartGenerator.prefixFrom(peerName)), domain);
-        Alias alias = aliases.create(c, owner, address, new AliasTarget.Relationship(relationshipId));
+        Alias alias = openQuietly(c, owner, relationshipId, peerName);
         byte[] notice = Notices.connected(domain, peerName, alias.address().toString(), ownAddress(owner), now);
         mailboxes.deliver(c, new Delivery("connected:" + relationshipId, owner.value(), "INBOX", notice, false, now));
         return alias;
+    }
+
+    /**
+     * Gives a newly established relationship its alias without a word to the owner: one they
+     * blocked while its invitation was out, which stays blocked (a block is silent) but can be
+     * unblocked, and then needs its alias.
+     */
+    public Alias openQuietly(Connection c, Login owner, long relationshipId, String peerName) {
+        AliasAddress address = AliasAddress.of(localParts.generate(LocalPartGenerator.prefixFrom(peerName)), domain);
+        return aliases.create(c, owner, address, new AliasTarget.Relationship(relationshipId));
     }
 
     /** Tells the owner once that the legacy relationship {@code relationshipId} is end-to-end encrypted now. */

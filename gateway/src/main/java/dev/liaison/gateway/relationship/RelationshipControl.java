@@ -4,6 +4,7 @@ import dev.liaison.gateway.payload.PayloadItem;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasStore;
 import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.relationship.InvalidRelationshipException;
 import dev.liaison.mapping.relationship.Relationship;
 import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.relationship.UnknownRelationshipException;
@@ -50,22 +51,39 @@ public final class RelationshipControl {
         return particles.store().changeState(c, id, RelationshipState.BLOCKED);
     }
 
+    /**
+     * Undoes a block: the relationship is again what it was when blocked — a stranger's request a
+     * request (their mail to Requests, not INBOX), an invitation still out pending — or active if
+     * its invitation was accepted during the block, or if it was blocked before that was recorded.
+     */
     public Relationship unblock(Connection c, Login owner, long id) {
         Relationship r = owned(c, owner, id);
         if (r.state() != RelationshipState.BLOCKED) {
-            throw new IllegalArgumentException("relationship " + id + " is " + r.state().dbValue() + ", not blocked");
+            throw new InvalidRelationshipException("relationship " + id + " is " + r.state().dbValue()
+                    + ", not blocked; nothing to unblock");
         }
-        return particles.store().changeState(c, id, RelationshipState.ACTIVE);
+        RelationshipState back = particles.store().stateBeforeBlock(c, id).orElse(RelationshipState.ACTIVE);
+        if (back == RelationshipState.PENDING && particles.lock(c, id).particle().established()) {
+            back = RelationshipState.ACTIVE;
+        }
+        return particles.store().changeState(c, id, back);
     }
 
-    /** Ends the relationship; if it was established, the peer is told in a last envelope. */
+    /**
+     * Ends the relationship; if it was established, the peer is told in a last envelope. An
+     * invitation still out keeps its addresses until it expires: whoever accepts it meanwhile is
+     * told the same way ({@link RelationshipReceiver}), not left writing into nothing.
+     */
     public Relationship end(Connection c, Login owner, long id) throws SQLException {
         if (owned(c, owner, id).protocolState().length() == 0) {
             // a legacy relationship still on plain email: no Communicator peer to tell
             return particles.store().changeState(c, id, RelationshipState.ENDED);
         }
         Particles.Held held = particles.lock(c, id);
-        if (held.particle().established() && !held.particle().peerRoutes().isEmpty()) {
+        if (!held.particle().established()) {
+            return particles.store().changeState(c, id, RelationshipState.ENDED);
+        }
+        if (!held.particle().peerRoutes().isEmpty()) {
             sender.send(c, held, List.of(new PayloadItem.RelationshipEnded()), clock.instant());
         }
         particles.endpoints().remove(c, id);

@@ -47,15 +47,18 @@ public final class RelationshipReceiver implements InboundProcessor {
     private final Particles particles;
     private final EnvelopeSealer sealer;
     private final InvitationIssuer issuer;
+    private final RelationshipSender sender;
     private final RelationshipAliases faces;
     private final MailboxDelivery mailboxes;
     private final Clock clock;
 
     public RelationshipReceiver(Particles particles, EnvelopeSealer sealer, InvitationIssuer issuer,
-                                RelationshipAliases faces, MailboxDelivery mailboxes, Clock clock) {
+                                RelationshipSender sender, RelationshipAliases faces, MailboxDelivery mailboxes,
+                                Clock clock) {
         this.particles = particles;
         this.sealer = sealer;
         this.issuer = issuer;
+        this.sender = sender;
         this.faces = faces;
         this.mailboxes = mailboxes;
         this.clock = clock;
@@ -80,6 +83,9 @@ public final class RelationshipReceiver implements InboundProcessor {
         }
         RelationshipState state = held.row().state();
         if (state == RelationshipState.ENDED) {
+            if (envelope.carriesKeyAgreement() && !held.particle().established()) {
+                return withdrawn(c, held, envelope);
+            }
             LOG.debug("envelope {} for ended relationship {} dropped", inbound.id(), held.row().id());
             return Done.discarded("relationship ended");
         }
@@ -99,19 +105,50 @@ public final class RelationshipReceiver implements InboundProcessor {
         return Done.discarded("key agreement repeated");
     }
 
+    /**
+     * The peer accepted an invitation the user had ended (withdrawn) while it was out. Their gateway
+     * has them connected already, so silence would leave them writing into nothing: the agreement
+     * is completed only to tell them, in one envelope, that the relationship has ended — as ending an
+     * established one does — and the addresses stop resolving. The relationship stays ended.
+     */
+    private Outcome withdrawn(Connection c, Particles.Held held, Envelope envelope) throws Exception {
+        Instant now = clock.instant();
+        Completion done;
+        try {
+            done = completion(held.particle(), envelope, now);
+        } catch (InvitationException | EnvelopeException e) {
+            return new Quarantine("key agreement refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        long id = held.row().id();
+        sender.sendLast(c, id, established(held.particle(), done), List.of(new PayloadItem.RelationshipEnded()), now);
+        particles.endpoints().remove(c, id);
+        LOG.info("invitation of the ended relationship {} was accepted; the peer is told it has ended", id);
+        return Done.applied("key agreement for an ended relationship, the end sent back");
+    }
+
+    private Completion completion(Particle pending, Envelope envelope, Instant now)
+            throws InvitationException, EnvelopeException {
+        return issuer.complete(pending.invitation(), EnvelopeSealer.openKeyAgreement(envelope,
+                pending.invitation().signedPrekey()), now);
+    }
+
+    private static Particle established(Particle pending, Completion done) {
+        String peer = RelationshipAliases.cleanName(done.profile().displayName());
+        return new Particle(null, done.state(), pending.root(), pending.addressKey(), pending.ownName(),
+                peer, done.profile().routes(), pending.published(), pending.publishedGeneration());
+    }
+
     private Outcome complete(Connection c, Particles.Held held, Envelope envelope) throws Exception {
         Particle pending = held.particle();
         Instant now = clock.instant();
         Completion done;
         try {
-            done = issuer.complete(pending.invitation(), EnvelopeSealer.openKeyAgreement(envelope,
-                    pending.invitation().signedPrekey()), now);
+            done = completion(pending, envelope, now);
         } catch (InvitationException | EnvelopeException e) {
             return new Quarantine("key agreement refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        String peer = RelationshipAliases.cleanName(done.profile().displayName());
-        Particle established = new Particle(null, done.state(), pending.root(), pending.addressKey(), pending.ownName(),
-                peer, done.profile().routes(), pending.published(), pending.publishedGeneration());
+        Particle established = established(pending, done);
+        String peer = established.peerName();
         long id = held.row().id();
         particles.save(c, held, established);
         var correspondent = correspondents.ofRelationship(c, id);
@@ -129,6 +166,13 @@ public final class RelationshipReceiver implements InboundProcessor {
             return Done.filed("key agreement, upgraded");
         }
         particles.store().renamePeer(c, id, peer);
+        if (held.row().state() == RelationshipState.BLOCKED) {
+            // blocked while the invitation was out: it stays blocked, silently (the peer's mail is
+            // dropped), with its alias ready for an unblock
+            faces.openQuietly(c, held.row().owner(), id, peer);
+            LOG.info("relationship {} established while blocked; it stays blocked", id);
+            return Done.applied("key agreement, relationship blocked");
+        }
         particles.store().changeState(c, id, RelationshipState.ACTIVE);
         faces.open(c, held.row().owner(), id, peer, now);
         LOG.info("relationship {} established", id);

@@ -8,6 +8,7 @@ import dev.liaison.gateway.envelope.SealedEnvelope;
 import dev.liaison.gateway.payload.Payload;
 import dev.liaison.gateway.payload.PayloadItem;
 import dev.liaison.gateway.primitive.Entropy;
+import dev.liaison.gateway.ratchet.RatchetState;
 import dev.liaison.gateway.transport.EnvelopeBytes;
 import dev.liaison.gateway.transport.EnvelopeId;
 import dev.liaison.gateway.transport.send.OutboundEnvelope;
@@ -62,26 +63,47 @@ public final class RelationshipSender {
     public Sent send(Connection c, Particles.Held held, List<PayloadItem> items, Instant now, EnvelopeId id)
             throws SQLException {
         Particle particle = held.particle();
-        if (!particle.established() || particle.peerRoutes().isEmpty()) {
-            throw new NotEstablishedException("relationship " + held.row().id()
-                    + " is not established yet: the peer has not completed the invitation");
-        }
-        DeliveryRoute route = particle.peerRoutes().get(choice.nextInt(particle.peerRoutes().size()));
-        SignedAddress address = liveAddress(held.row().id(), route, now);
+        requireEstablished(held.row().id(), particle);
         boolean refresh = routes.due(particle, now);
         List<PayloadItem> all = new ArrayList<>(items);
         if (refresh) {
             all.add(new PayloadItem.Routes(List.of(routes.route(particle, now))));
         }
-        SealedEnvelope sealed = sealer.seal(particle.ratchet(), Payload.of(entropy, all), address, route.serviceKey());
-        queue.enqueue(c, new OutboundEnvelope(id, URI.create(route.serviceUrl()),
-                EnvelopeBytes.adopt(EnvelopeCodec.encode(sealed.envelope()))));
-        Particle next = particle.withRatchet(sealed.state());
+        Particle next = particle.withRatchet(enqueue(c, held.row().id(), particle, all, now, id));
         if (refresh) {
             next = next.withPublished(routes.expiry(now), routes.generation());
             particles.endpoints().refreshed(c, held.row().id(), OwnRoutes.refreshAt(next.published()));
         }
         return new Sent(particles.save(c, held, next), id);
+    }
+
+    /**
+     * Seals {@code items} as the last envelope of relationship {@code relationshipId}, which has
+     * ended already: queued in the caller's transaction, the advanced state not kept (an ended
+     * relationship's state is final and never used again), no fresh addresses offered.
+     */
+    public void sendLast(Connection c, long relationshipId, Particle particle, List<PayloadItem> items, Instant now)
+            throws SQLException {
+        requireEstablished(relationshipId, particle);
+        enqueue(c, relationshipId, particle, items, now, EnvelopeId.random());
+    }
+
+    private static void requireEstablished(long relationshipId, Particle particle) {
+        if (!particle.established() || particle.peerRoutes().isEmpty()) {
+            throw new NotEstablishedException("relationship " + relationshipId
+                    + " is not established yet: the peer has not completed the invitation");
+        }
+    }
+
+    /** Seals {@code items} to one of the peer's live addresses and queues the envelope; returns the advanced ratchet. */
+    private RatchetState enqueue(Connection c, long relationshipId, Particle particle, List<PayloadItem> items,
+                                 Instant now, EnvelopeId id) throws SQLException {
+        DeliveryRoute route = particle.peerRoutes().get(choice.nextInt(particle.peerRoutes().size()));
+        SignedAddress address = liveAddress(relationshipId, route, now);
+        SealedEnvelope sealed = sealer.seal(particle.ratchet(), Payload.of(entropy, items), address, route.serviceKey());
+        queue.enqueue(c, new OutboundEnvelope(id, URI.create(route.serviceUrl()),
+                EnvelopeBytes.adopt(EnvelopeCodec.encode(sealed.envelope()))));
+        return sealed.state();
     }
 
     private SignedAddress liveAddress(long relationshipId, DeliveryRoute route, Instant now) {

@@ -9,6 +9,7 @@ import dev.liaison.mapping.database.DatabaseLocation;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.user.Login;
+import dev.liaison.smtp.dns.DnsRecordType;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -43,8 +44,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Plain email from strangers and correspondents through the gateway's MX, sent by a real SMTP
- * client the way another mail server would (no AUTH). The senders' domains publish no SPF, DKIM
- * or DMARC records (an empty DNS table), so authentication says "none" and mail is accepted.
+ * client the way another mail server would (no AUTH), from loopback. Most senders are at
+ * {@code legacy.example}, whose SPF record lists 127.0.0.1, so their mail is authenticated (SPF
+ * pass, aligned with the From); the other domains publish no SPF, DKIM or DMARC records, so
+ * authentication says "none" and mail is accepted but not authenticated, except
+ * {@code spoofed.example}, whose SPF fails from here under a DMARC {@code p=none} policy.
  */
 class LegacyInboundTest {
 
@@ -66,12 +70,25 @@ class LegacyInboundTest {
                 "bind-address", "127.0.0.1", "smtp.submission.port", "0", "smtp.submissions.port", "0",
                 "smtp.inbound.port", "0", "imap.port", "0", "imaps.port", "0", "http.port", "0", "postmaster", "sam"));
         settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password()));
-        gateway = Gateway.start(Configuration.defaultsWith(settings), RELAY_CLOCK, (name, type) -> List.of());
+        gateway = Gateway.start(Configuration.defaultsWith(settings), RELAY_CLOCK, LegacyInboundTest::dns);
         admin = new Administration(gateway.database(), DOMAIN);
         admin.addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
         admin.addUser(Login.of("sam"), "Sam", "sam-pw".toCharArray()); // issues genuine invitations
         published = admin.createAlias(Login.of("alex"), "hello", true).address().toString();
         privateAlias = admin.createAlias(Login.of("alex"), "private").address().toString();
+    }
+
+    /** The senders' DNS, as the MX's SPF, DKIM and DMARC checks see it. */
+    private static List<String> dns(String name, DnsRecordType type) {
+        if (type != DnsRecordType.TXT) {
+            return List.of();
+        }
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "legacy.example" -> List.of("v=spf1 ip4:127.0.0.1 -all");
+            case "spoofed.example" -> List.of("v=spf1 ip4:192.0.2.1 -all");
+            case "_dmarc.spoofed.example" -> List.of("v=DMARC1; p=none");
+            default -> List.of();
+        };
     }
 
     @AfterAll
@@ -210,6 +227,42 @@ class LegacyInboundTest {
         });
     }
 
+    /**
+     * Taking up an invitation sends the relationship's mail to the inviter's gateway, so a forged
+     * From must not carry one: anyone could make a correspondent's mail go to them. Neither an
+     * accepted correspondent's nor a pending request's relationship changes on mail whose author's
+     * domain does not authenticate it (no records at all; SPF failing under DMARC p=none); the same
+     * invitation is taken up from authenticated mail.
+     */
+    @Test
+    void anInvitationInMailWhoseAuthorIsNotAuthenticatedIsIgnored() throws Exception {
+        String mallorys = invitation(Duration.ofDays(7));
+        // an address of its own, so these new senders do not count against the others' hourly cap
+        String to = admin.createAlias(Login.of("alex"), "consent", true).address().toString();
+        for (String domain : List.of("unsigned.example", "spoofed.example")) {
+            String accepted = accepted("s6." + shortId() + "@" + domain, "S6", to);
+            sendInviting(accepted, "S6", mallorys, to, "INBOX");
+            assertFalse(upgraded(accepted), "a forged From does not take up an invitation (" + domain + ")");
+
+            String pending = "s7." + shortId() + "@" + domain;
+            send(pending, "S7", to, "hello " + shortId(), "<" + shortId() + "@" + domain + ">");
+            sendInviting(pending, "S7", mallorys, to, "Requests");
+            long id = relationshipWith(pending);
+            gateway.database().inTransaction(c -> gateway.relay().legacyConsent().accept(c, Login.of("alex"), id));
+            assertFalse(upgraded(pending), "nor one kept for when the user answers a request (" + domain + ")");
+            assertEquals(RelationshipState.ACTIVE, stateWith(pending));
+            gateway.database().inTransaction(c -> {
+                assertEquals(0, new LegacyCorrespondents(DOMAIN).ofRelationship(c, id).orElseThrow()
+                        .relationship().protocolState().length(), "no protocol state: nothing was accepted");
+                return null;
+            });
+        }
+        String genuine = accepted("s8." + shortId() + "@legacy.example", "S8", to);
+        sendInviting(genuine, "S8", mallorys, to, "INBOX");
+        assertTrue(upgraded(genuine), "from an authenticated author the same invitation is taken up, so the"
+                + " refusals above were the authentication's doing");
+    }
+
     @Test
     void anOfferedInvitationThatExpiredUnansweredIsRenewedForTheNextEmail() throws Exception {
         String quinn = "quinn." + shortId() + "@legacy.example";
@@ -271,6 +324,23 @@ class LegacyInboundTest {
         String refused = "after the block " + shortId();
         assertEquals(550, refusal(eve, published, refused));
         assertEquals(0, folder("Requests", refused).size() + folder("INBOX", refused).size());
+    }
+
+    /** Unblocking undoes the block: a stranger's request blocked unanswered is a request again, not accepted. */
+    @Test
+    void anUnblockedRequestIsARequestAgain() throws Exception {
+        String to = admin.createAlias(Login.of("alex"), "unblocked", true).address().toString();
+        String vic = "vic." + shortId() + "@legacy.example";
+        send(vic, "Vic", to, "first " + shortId(), "<" + shortId() + "@legacy.example>");
+        long id = relationshipWith(vic);
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), id));
+        assertEquals(RelationshipState.BLOCKED, stateWith(vic));
+        gateway.database().inTransaction(c -> gateway.relay().control().unblock(c, Login.of("alex"), id));
+        assertEquals(RelationshipState.REQUESTED, stateWith(vic), "what it was before the block");
+        String next = "after the unblock " + shortId();
+        send(vic, "Vic", to, next, "<" + shortId() + "@legacy.example>");
+        only("Requests", next);
+        assertEquals(0, folder("INBOX", next).size(), "the user has still not accepted vic");
     }
 
     /**
@@ -590,20 +660,29 @@ class LegacyInboundTest {
 
     /** A correspondent whose request alex has accepted. */
     private static String accepted(String address, String name) throws Exception {
-        send(address, name, published, "hello " + shortId(), "<" + shortId() + "@legacy.example>");
+        return accepted(address, name, published);
+    }
+
+    private static String accepted(String address, String name, String to) throws Exception {
+        send(address, name, to, "hello " + shortId(), "<" + shortId() + "@legacy.example>");
         gateway.database().inTransaction(c ->
                 gateway.relay().legacyConsent().accept(c, Login.of("alex"), relationshipWith(c, address)));
         return address;
     }
 
     private static void sendInviting(String from, String name, String invitation) throws Exception {
+        sendInviting(from, name, invitation, published, "INBOX");
+    }
+
+    private static void sendInviting(String from, String name, String invitation, String to, String folder)
+            throws Exception {
         String subject = "inviting " + shortId();
-        MimeMessage m = message(from, name, published, subject, "<" + shortId() + "@legacy.example>");
+        MimeMessage m = message(from, name, to, subject, "<" + shortId() + "@" + from.substring(from.indexOf('@') + 1) + ">");
         // folded as a sending gateway does: the token has no spaces, whitespace is not part of it
         m.setHeader("Communicator-Invite", String.join("\r\n ", invitation.split("(?<=\\G.{70})")));
         m.saveChanges();
         Transport.send(m);
-        assertEquals(null, only("INBOX", subject).getHeader("Communicator-Invite"), "delivered, without the field");
+        assertEquals(null, only(folder, subject).getHeader("Communicator-Invite"), "delivered, without the field");
     }
 
     private static long acceptedInvitations(java.sql.Connection c) throws java.sql.SQLException {

@@ -11,6 +11,8 @@ import dev.liaison.mapping.database.DatabaseLocation;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.user.Login;
+import dev.liaison.smtp.dns.DnsLookup;
+import dev.liaison.smtp.dns.DnsRecordType;
 
 import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
@@ -49,6 +51,14 @@ final class GatewayPair implements AutoCloseable {
     /** With more configuration for each node's first start. */
     GatewayPair(TestPostgres postgres, Path dir, java.time.Clock alexRelayClock, Map<String, String> alexExtra,
                 Map<String, String> blairExtra) throws IOException {
+        this(postgres, dir, alexRelayClock, alexExtra, blairExtra, (name, type) -> List.of());
+    }
+
+    /**
+     * @param senderDns what both MXs' SPF, DKIM and DMARC checks look up (e.g. {@link #LOOPBACK_SPF})
+     */
+    GatewayPair(TestPostgres postgres, Path dir, java.time.Clock alexRelayClock, Map<String, String> alexExtra,
+                Map<String, String> blairExtra, DnsLookup senderDns) throws IOException {
         alex = new Node("alex", "alex.test", postgres.freshLocation(), dir.resolve("alex"));
         blair = new Node("blair", "blair.test", postgres.freshLocation(), dir.resolve("blair"));
         alex.extra.putAll(alexExtra);
@@ -57,6 +67,8 @@ final class GatewayPair implements AutoCloseable {
         Files.writeString(bundle, alex.certificatePem() + blair.certificatePem());
         alex.trust = bundle;
         alex.clock = alexRelayClock;
+        alex.senderDns = senderDns;
+        blair.senderDns = senderDns;
         blair.trust = bundle;
         alex.start();
         blair.start();
@@ -76,6 +88,8 @@ final class GatewayPair implements AutoCloseable {
         Gateway gateway;
         Administration admin;
         java.time.Clock clock = java.time.Clock.systemUTC();
+        /** No name server in a test sandbox: by default the MX's SPF/DKIM/DMARC lookups find no records. */
+        DnsLookup senderDns = (name, type) -> List.of();
 
         Node(String user, String domain, DatabaseLocation.External db, Path dataDir) throws IOException {
             this.user = user;
@@ -109,8 +123,7 @@ final class GatewayPair implements AutoCloseable {
         }
 
         void start() {
-            // no name server in a test sandbox: the MX's SPF/DKIM/DMARC lookups find no records
-            gateway = Gateway.start(configuration(), clock, (name, type) -> List.of());
+            gateway = Gateway.start(configuration(), clock, senderDns);
             admin = new Administration(gateway.database(), domain);
         }
 
@@ -168,6 +181,14 @@ final class GatewayPair implements AutoCloseable {
                     .filter(r -> r.id() == id).findFirst().orElseThrow().state());
         }
     }
+
+    /**
+     * Both domains publish SPF records naming loopback, where both gateways send from: each one's
+     * plain email to the other is authenticated, as a properly set-up domain's is.
+     */
+    static final DnsLookup LOOPBACK_SPF = (name, type) -> type == DnsRecordType.TXT
+            && (name.equalsIgnoreCase("alex.test") || name.equalsIgnoreCase("blair.test"))
+            ? List.of("v=spf1 ip4:127.0.0.1 -all") : List.of();
 
     /** Alex invites, Blair accepts; returns once both ends are established, with both aliases. */
     Established connect() throws Exception {

@@ -48,7 +48,8 @@ class LegacyUpgradeTest {
                 Map.of("smtp.inbound.port", String.valueOf(alexMx), "legacy.relay.host", "127.0.0.1",
                         "legacy.relay.port", String.valueOf(blairMx), "legacy.relay.tls", "none"),
                 Map.of("smtp.inbound.port", String.valueOf(blairMx), "legacy.relay.host", "127.0.0.1",
-                        "legacy.relay.port", String.valueOf(alexMx), "legacy.relay.tls", "none"));
+                        "legacy.relay.port", String.valueOf(alexMx), "legacy.relay.tls", "none"),
+                GatewayPair.LOOPBACK_SPF); // the upgrade is taken up only from authenticated mail
         pair.alex.admin.addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
         pair.blair.admin.addUser(Login.of("blair"), "Blair", "blair-pw".toCharArray());
         published = pair.blair.admin.createAlias(Login.of("blair"), "blair", true).address().toString();

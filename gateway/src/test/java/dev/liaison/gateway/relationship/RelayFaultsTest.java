@@ -266,6 +266,79 @@ class RelayFaultsTest {
         assertEquals(0, endedNotices(pair.blair, ending.blairAlias()), "a blocked peer's mail is dropped, its end too");
     }
 
+    /**
+     * A block while the invitation is out holds when it is accepted: the peer is connected (a block
+     * is silent) but their mail is dropped, and unblocking lets it through.
+     */
+    @Test
+    void aPendingInvitationTheUserBlockedStaysBlockedWhenAccepted() throws Exception {
+        Invitations.Issued issued = pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().invitations()
+                .create(c, Login.of("alex"), "Alex", Invitations.DEFAULT_LIFETIME));
+        long id = issued.relationshipId();
+        pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().block(c, Login.of("alex"), id));
+        Invitations.Accepted accepted = pair.blair.gateway.database().inTransaction(c ->
+                pair.blair.relay().invitations().accept(c, Login.of("blair"), "Blair", issued.token()));
+        String blairAlias = accepted.alias().address().toString();
+        await(DELIVERY, () -> (Long) pair.alex.value("SELECT count(*) FROM mapping.aliases WHERE relationship_id = ?",
+                id) == 1, "alex's gateway to take the acceptance (and give the relationship its alias)");
+        assertEquals(RelationshipState.BLOCKED, pair.alex.state(id), "the acceptance does not lift the block");
+
+        String dropped = "blair to a blocked invitation " + shortId();
+        long before = lastInboundRow(pair.alex);
+        send(pair.blair, "blair", blairAlias, dropped);
+        await(DELIVERY, () -> processedAfter(pair.alex, before) >= 1, "alex's gateway to take blair's mail");
+        assertEquals(RelationshipState.BLOCKED, pair.alex.state(id));
+        assertEquals(0, MailClients.withSubject(pair.alex, "INBOX", dropped).size(), "a blocked peer's mail is dropped");
+
+        pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().unblock(c, Login.of("alex"), id));
+        assertEquals(RelationshipState.ACTIVE, pair.alex.state(id), "accepted during the block: active once unblocked");
+        String after = "blair after the unblock " + shortId();
+        send(pair.blair, "blair", blairAlias, after);
+        awaitSubjects(pair.alex, List.of(after), DELIVERY);
+    }
+
+    /** Unblocking an invitation still out makes it pending again: nobody has accepted it. */
+    @Test
+    void anUnblockedInvitationStillOutIsPendingAgain() throws Exception {
+        long id = pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().invitations()
+                .create(c, Login.of("alex"), "Alex", Invitations.DEFAULT_LIFETIME)).relationshipId();
+        pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().block(c, Login.of("alex"), id));
+        pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().unblock(c, Login.of("alex"), id));
+        assertEquals(RelationshipState.PENDING, pair.alex.state(id));
+    }
+
+    /**
+     * An invitation the user ended (withdrew) while it was out and that is accepted anyway: the peer
+     * is told it has ended, as an established relationship's peer is, and it stays ended here.
+     */
+    @Test
+    void anInvitationEndedWhileOutTellsWhoeverAcceptsItThatItHasEnded() throws Exception {
+        Invitations.Issued issued = pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().invitations()
+                .create(c, Login.of("alex"), "Alex", Invitations.DEFAULT_LIFETIME));
+        long id = issued.relationshipId();
+        pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().end(c, Login.of("alex"), id));
+        Invitations.Accepted accepted = pair.blair.gateway.database().inTransaction(c ->
+                pair.blair.relay().invitations().accept(c, Login.of("blair"), "Blair", issued.token()));
+        await(DELIVERY, () -> pair.blair.state(accepted.relationshipId()) == RelationshipState.ENDED,
+                "blair's end to learn that the relationship ended");
+        assertEquals(1, endedNotices(pair.blair, accepted.alias().address().toString()), "blair is told once");
+        assertEquals(RelationshipState.ENDED, pair.alex.state(id), "ended stays ended");
+        assertEquals(0L, pair.alex.value("SELECT count(*) FROM relay.endpoints WHERE relationship_id = ?", id),
+                "alex's addresses for it stop resolving once it is answered");
+        String refused = MailClients.refusal(pair.blair, "blair", "blair-pw",
+                message(pair.blair, "blair@blair.test", accepted.alias().address().toString(), "blair after the end"));
+        assertTrue(refused.contains("550 5.7.1"), refused);
+    }
+
+    private static long lastInboundRow(GatewayPair.Node node) {
+        return (Long) node.value("SELECT coalesce(max(id), 0) FROM transport.inbound");
+    }
+
+    /** How many envelopes received after row {@code after} {@code node}'s gateway has processed. */
+    private static long processedAfter(GatewayPair.Node node, long after) {
+        return (Long) node.value("SELECT count(*) FROM transport.inbound WHERE id > ? AND state <> 'pending'", after);
+    }
+
     @Test
     void mailThatCannotBeDeliveredBeforeExpiryComesBackOnceAsADeliveryStatusNotification() throws Exception {
         String subject = "expires on the way " + shortId();

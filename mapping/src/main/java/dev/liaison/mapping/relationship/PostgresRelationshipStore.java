@@ -93,19 +93,37 @@ public final class PostgresRelationshipStore implements RelationshipStore {
         if (current.state() == RelationshipState.ENDED) {
             throw new EndedRelationshipException(id);
         }
-        if (state == RelationshipState.PENDING && current.state() != RelationshipState.PENDING) {
+        Optional<RelationshipState> beforeBlock = stateBeforeBlock(c, id);
+        boolean unblockingToPending = beforeBlock.filter(s -> s == RelationshipState.PENDING).isPresent();
+        if (state == RelationshipState.PENDING && current.state() != RelationshipState.PENDING && !unblockingToPending) {
             throw new InvalidRelationshipException("relationship " + id + " is " + current.state().dbValue()
                     + " and cannot go back to pending; block or end it instead");
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE mapping.relationships SET state = ?, updated_at = now() WHERE id = ?")) {
+        // blocking remembers what the block interrupts (a second block keeps it); any other change forgets it
+        String remember = "CASE WHEN ? = 'blocked' THEN CASE WHEN state = 'blocked' THEN state_before_block ELSE state END END";
+        try (PreparedStatement ps = c.prepareStatement("UPDATE mapping.relationships SET state_before_block = "
+                + remember + ", state = ?, updated_at = now() WHERE id = ?")) {
             ps.setString(1, state.dbValue());
-            ps.setLong(2, id);
+            ps.setString(2, state.dbValue());
+            ps.setLong(3, id);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw SqlStates.unexpected("changing the state of relationship " + id, e);
         }
         return find(c, id).orElseThrow(() -> new AssertionError("relationship row locked"));
+    }
+
+    @Override
+    public Optional<RelationshipState> stateBeforeBlock(Connection c, long id) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT state_before_block FROM mapping.relationships WHERE id = ? AND state = 'blocked'")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)).map(RelationshipState::fromDb) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("reading what relationship " + id + " was before its block", e);
+        }
     }
 
     @Override

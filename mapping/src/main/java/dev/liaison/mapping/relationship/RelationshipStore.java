@@ -40,9 +40,17 @@ public interface RelationshipStore {
     /**
      * Moves to another state, leaving the protocol state as it is. ENDED is final
      * ({@link EndedRelationshipException}); nothing goes back to PENDING
-     * ({@link InvalidRelationshipException}); {@link UnknownRelationshipException}.
+     * ({@link InvalidRelationshipException}) but a relationship blocked while pending;
+     * {@link UnknownRelationshipException}. Blocking remembers the state the block interrupts
+     * ({@link #stateBeforeBlock}); any other change forgets it.
      */
     Relationship changeState(Connection c, long id, RelationshipState state);
+
+    /**
+     * What the blocked relationship {@code id} was when it was blocked, for an unblock to return to;
+     * empty if it is not blocked, or was blocked before this was recorded.
+     */
+    Optional<RelationshipState> stateBeforeBlock(Connection c, long id);
 
     /**
      * Changes the name the owner knows the peer by (the peer named itself, or renamed itself in an

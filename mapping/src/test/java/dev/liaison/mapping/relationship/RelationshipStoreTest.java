@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -257,6 +258,32 @@ class RelationshipStoreTest {
         assertEquals(RelationshipState.ENDED, after.state());
         assertEquals(1, after.stateVersion());
         assertArrayEquals(bytes("state-0"), after.protocolState().bytes());
+    }
+
+    @Test
+    void aBlockRemembersWhatItInterruptedForTheUnblock() throws SQLException {
+        long pending = created(ALEX, "Blair", "p").id();
+        assertEquals(Optional.empty(), db.inTransaction(c -> relationships.stateBeforeBlock(c, pending)), "not blocked");
+        db.inTransaction(c -> relationships.changeState(c, pending, RelationshipState.BLOCKED));
+        db.inTransaction(c -> relationships.changeState(c, pending, RelationshipState.BLOCKED)); // twice: still pending before
+        assertEquals(Optional.of(RelationshipState.PENDING), db.inTransaction(c -> relationships.stateBeforeBlock(c, pending)));
+        assertEquals(RelationshipState.PENDING,
+                db.inTransaction(c -> relationships.changeState(c, pending, RelationshipState.PENDING)).state(),
+                "a relationship blocked while pending may go back to pending");
+        assertEquals(Optional.empty(), db.inTransaction(c -> relationships.stateBeforeBlock(c, pending)));
+
+        long requested = created(ALEX, "Casey", "r").id();
+        db.inTransaction(c -> relationships.changeState(c, requested, RelationshipState.REQUESTED));
+        db.inTransaction(c -> relationships.changeState(c, requested, RelationshipState.BLOCKED));
+        assertEquals(Optional.of(RelationshipState.REQUESTED),
+                db.inTransaction(c -> relationships.stateBeforeBlock(c, requested)));
+        db.inTransaction(c -> relationships.changeState(c, requested, RelationshipState.ACTIVE));
+        db.inTransaction(c -> relationships.changeState(c, requested, RelationshipState.BLOCKED));
+        assertEquals(Optional.of(RelationshipState.ACTIVE), db.inTransaction(c -> relationships.stateBeforeBlock(c, requested)),
+                "the latest block counts");
+        assertThrows(InvalidRelationshipException.class,
+                () -> db.inTransaction(c -> relationships.changeState(c, requested, RelationshipState.PENDING)),
+                "one that was not pending does not become pending");
     }
 
     @Test
