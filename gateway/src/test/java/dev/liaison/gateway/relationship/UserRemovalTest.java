@@ -37,8 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code liaison user remove} on a running gateway, with real clients: alex, connected with blair on
  * another gateway, is removed; casey, alex's neighbour, is not. Blair's gateway learns that the
  * relationship ended, plain email to alex's old address is refused as to an address that never
- * existed, alex's open IMAP session ends even though the login was given to a new user meanwhile,
- * and that new user finds nothing of the old one.
+ * existed, alex's open IMAP session ends and alex's open submission connection sends nothing even
+ * though the login was given to a new user meanwhile, and that new user finds nothing of the old one.
  */
 class UserRemovalTest {
 
@@ -75,11 +75,14 @@ class UserRemovalTest {
         List<String> before = rcpt(published, never, caseys);
         assertTrue(before.get(0).startsWith("250"), "the MX takes alex's published address: " + before);
 
-        try (Socket s = pair.alex.trustingSocketFactory().createSocket("127.0.0.1", pair.alex.gateway.imapsPort())) {
+        try (Socket s = pair.alex.trustingSocketFactory().createSocket("127.0.0.1", pair.alex.gateway.imapsPort());
+             Socket submission = pair.alex.trustingSocketFactory().createSocket("127.0.0.1",
+                     pair.alex.gateway.submissionsPort())) {
             Lines imap = new Lines(s);
             imap.read(); // greeting
             assertTrue(imap.command("a1 LOGIN alex alex-pw").contains("a1 OK"));
             assertTrue(imap.command("a2 SELECT INBOX").contains("a2 OK"));
+            Lines smtp = authenticated(submission, "alex", "alex-pw");
 
             assertEquals(0, admin("user", "disable", "alex"));
             assertEquals(0, admin("user", "remove", "alex", "--yes"));
@@ -94,6 +97,11 @@ class UserRemovalTest {
             assertEquals("* BYE This account is no longer active; ask your administrator", imap.read(),
                     "the removed user's session is not the new user's");
             assertNull(imap.read(), "the connection ends");
+
+            // the old submission connection, kept open, writes to the new alex's own alias: not as the new alex
+            String newAlias = pair.alex.admin.createAlias(Login.of("alex")).address().toString();
+            String refused = message(smtp, newAlias, "from the old connection");
+            assertTrue(refused.startsWith("550 5.7.1") && refused.contains("disabled or gone"), refused);
         }
 
         List<String> after = rcpt(published, never, caseys);
@@ -105,8 +113,41 @@ class UserRemovalTest {
         assertThrows(AuthenticationFailedException.class, () -> MailClients.imap(pair.alex, "alex", "alex-pw").close(),
                 "the old password opens nothing");
         assertEquals(List.of(), subjects("alex", "new-pw"), "the new alex finds none of the old mail");
-        assertEquals(List.of(), pair.alex.admin.aliasesOf(Login.of("alex")), "nor the old aliases");
+        assertEquals(1, pair.alex.admin.aliasesOf(Login.of("alex")).size(), "nor the old aliases: only the one made above");
         assertEquals(1, pair.alex.admin.aliasesOf(Login.of("casey")).size(), "casey keeps theirs");
+    }
+
+    /** A submission connection (implicit TLS) past AUTH PLAIN. */
+    private static Lines authenticated(Socket s, String login, String password) throws IOException {
+        Lines smtp = new Lines(s);
+        assertTrue(smtp.read().startsWith("220"));
+        smtp.send("EHLO client.test");
+        while (!smtp.read().startsWith("250 ")) {
+            // the extensions
+        }
+        smtp.send("AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(
+                ("\0" + login + "\0" + password).getBytes(StandardCharsets.UTF_8)));
+        assertTrue(smtp.read().startsWith("235"));
+        return smtp;
+    }
+
+    /** One message on a submission connection; the reply to its final dot (or to the first refused command). */
+    private static String message(Lines smtp, String to, String subject) throws IOException {
+        smtp.send("MAIL FROM:<" + to + ">");
+        String reply = smtp.read();
+        if (!reply.startsWith("250")) {
+            return reply;
+        }
+        smtp.send("RCPT TO:<" + to + ">");
+        reply = smtp.read();
+        if (!reply.startsWith("250")) {
+            return reply;
+        }
+        smtp.send("DATA");
+        assertTrue(smtp.read().startsWith("354"));
+        smtp.send("From: <" + to + ">\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nMessage-ID: <" + System.nanoTime()
+                + "@client.test>\r\nDate: Fri, 27 Nov 2026 12:00:00 +0000\r\n\r\nbody\r\n.");
+        return smtp.read();
     }
 
     /** What the MX answered to RCPT TO for each address, in one transaction from a stranger. */
