@@ -94,7 +94,7 @@ public final class UserCommand {
     @Command(name = "disable", description = {"Stop a user from logging in and sending.",
             "Mail to them is still accepted and filed (plain email at the MX and relationship mail alike),"
                     + " so nothing is lost: enable gives them all of it. To refuse mail instead, disable their"
-                    + " published aliases and block or end their relationships."})
+                    + " published aliases and block or end their relationships; to delete the user for good, remove."})
     static final class Disable implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Parameters(paramLabel = "LOGIN") String login;
