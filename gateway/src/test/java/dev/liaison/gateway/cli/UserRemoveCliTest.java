@@ -129,6 +129,9 @@ class UserRemoveCliTest {
             queueRelayed(database, "alex", "r-alex");
             queueRelayed(database, "casey", "r-casey");
             assertEquals(1L, count(database, "SELECT count(*) FROM relay.issued_invitations"));
+            // relationship mail received for alex, not filed yet (the inbound worker's backlog)
+            execute(database, "INSERT INTO transport.inbound (envelope_id, envelope, peer, recipient, state)"
+                    + " VALUES ('in-alex', '\\x00', '192.0.2.1', ?, 'pending')", alexRelationships.get(0));
             for (String there : new String[]{"SELECT count(*) FROM relay.endpoints", // so that their absence below means something
                     "SELECT count(*) FROM imap.subscription WHERE owner = 'alex'",
                     "SELECT count(*) FROM imap.provisioned WHERE owner = 'alex'",
@@ -160,6 +163,9 @@ class UserRemoveCliTest {
                     {"SELECT count(*) FROM transport.outbound WHERE envelope_id = 'r-alex'", "queued relayed mail"}}) {
                 assertEquals(0L, count(database, gone[0]), gone[1] + " of alex must be gone");
             }
+            assertEquals(1L, count(database, "SELECT count(*) FROM transport.inbound WHERE envelope_id = 'in-alex'"
+                    + " AND state = 'discarded' AND envelope IS NULL AND peer IS NULL AND recipient IS NULL"),
+                    "alex's unfiled mail is discarded, its id kept so a resend is ignored");
             assertEquals(3L, count(database, "SELECT count(*) FROM mapping.retired_aliases WHERE address IN ('"
                     + String.join("', '", alexAddresses) + "')"), "every address retired");
 
