@@ -65,8 +65,17 @@ public final class PasswordAuthentication {
      * user: false once disabled or removed. One autocommit read, no password check.
      */
     public boolean isActive(String login) {
+        return activeUserId(login).isPresent();
+    }
+
+    /**
+     * The id of the active user {@code login} names now: ids are never given again, so a user
+     * removed and another added with the same login have different ones. One autocommit read.
+     */
+    public Optional<Long> activeUserId(String login) {
         Optional<Login> parsed = normalise(login);
-        return parsed.isPresent() && db.inAutocommit(c -> users.find(c, parsed.get())).filter(User::active).isPresent();
+        return parsed.isEmpty() ? Optional.empty()
+                : db.inAutocommit(c -> users.find(c, parsed.get())).filter(User::active).map(User::id);
     }
 
     private Optional<Login> normalise(String input) {

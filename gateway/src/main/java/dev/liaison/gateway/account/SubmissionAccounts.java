@@ -9,7 +9,10 @@ import dev.liaison.smtp.submission.TemporaryFailureException;
 import java.sql.SQLException;
 import java.util.Optional;
 
-/** SMTP AUTH answered from the users in {@code mapping}; the authenticated id is the login. */
+/**
+ * SMTP AUTH answered from the users in {@code mapping}; the authenticated id is the login, its
+ * identity the user's row id (a login given again after its user was removed names another row).
+ */
 public final class SubmissionAccounts implements SubmissionAuthenticator {
 
     private final PasswordAuthentication passwords;
@@ -22,7 +25,7 @@ public final class SubmissionAccounts implements SubmissionAuthenticator {
     public Optional<AuthenticatedUser> authenticate(Credentials credentials) throws TemporaryFailureException {
         try {
             return passwords.authenticate(credentials.login(), credentials.password().toCharArray())
-                    .map(user -> new AuthenticatedUser(user.login().value()));
+                    .map(user -> new AuthenticatedUser(user.login().value(), String.valueOf(user.id())));
         } catch (SQLException | DatabaseException e) {
             throw new TemporaryFailureException("user database failed: " + e.getMessage(), e);
         }

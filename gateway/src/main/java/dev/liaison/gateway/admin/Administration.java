@@ -1,5 +1,6 @@
 package dev.liaison.gateway.admin;
 
+import dev.liaison.imap.store.OwnerRemoval;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
 import dev.liaison.mapping.alias.AliasState;
@@ -49,7 +50,27 @@ public final class Administration {
 
     public User addUser(Login login, String displayName, char[] password) throws SQLException {
         PasswordHash hash = PasswordHash.create(password); // ~30 ms of CPU: outside the transaction
-        return db.inTransaction(c -> users.add(c, login, displayName, hash));
+        return db.inTransaction(c -> {
+            User user = users.add(c, login, displayName, hash);
+            forgetStrayFolders(c, login);
+            return user;
+        });
+    }
+
+    /**
+     * A new user starts with no folders. Folders under a login no user had can only come from a
+     * delivery that raced the removal of the login's previous user (it found that user's alias just
+     * before the removal committed and made their folders again just after): that mail was the old
+     * user's, never the new one's. No store yet (a database only user commands have run on): nothing to forget.
+     */
+    private static void forgetStrayFolders(Connection c, Login login) throws SQLException {
+        try (var s = c.prepareStatement("SELECT to_regclass('imap.mailbox') IS NOT NULL"); var rs = s.executeQuery()) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return;
+            }
+        }
+        new OwnerRemoval().remove(c, login.value());
     }
 
     public List<User> users() throws SQLException {

@@ -1,5 +1,7 @@
 package dev.liaison.gateway.cli;
 
+import dev.liaison.gateway.admin.UserRemoval;
+import dev.liaison.gateway.legacy.delivery.LegacySchema;
 import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
 import dev.liaison.mapping.correspondent.LegacyFrom;
 import dev.liaison.mapping.user.Login;
@@ -15,10 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code liaison user add|list|passwd|disable|enable}. */
+/** {@code liaison user add|list|passwd|disable|enable|remove}. */
 @Command(name = "user", description = "Manage users.", mixinStandardHelpOptions = true,
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class,
-                UserCommand.Disable.class, UserCommand.Enable.class, UserCommand.LegacyFromCommand.class})
+                UserCommand.Disable.class, UserCommand.Enable.class, UserCommand.Remove.class,
+                UserCommand.LegacyFromCommand.class})
 public final class UserCommand {
 
     @Command(name = "add", description = "Add a user; prints a generated password unless --password-stdin.")
@@ -91,7 +94,7 @@ public final class UserCommand {
     @Command(name = "disable", description = {"Stop a user from logging in and sending.",
             "Mail to them is still accepted and filed (plain email at the MX and relationship mail alike),"
                     + " so nothing is lost: enable gives them all of it. To refuse mail instead, disable their"
-                    + " published aliases and block or end their relationships."})
+                    + " published aliases and block or end their relationships; to delete the user for good, remove."})
     static final class Disable implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Parameters(paramLabel = "LOGIN") String login;
@@ -110,6 +113,65 @@ public final class UserCommand {
         @Override
         public Integer call() throws Exception {
             return changeState(common, login, UserState.ACTIVE);
+        }
+    }
+
+    @Command(name = "remove", description = {"Delete a disabled user for good: their folders and mail, aliases,"
+            + " relationships (each peer is told it ended, as by relationship end) and plain-email correspondents;"
+            + " mail they sent that has not left yet is dropped. Mail to their addresses is refused from then on as"
+            + " to an unknown one, and the addresses are never given to anyone again. Cannot be undone.",
+            "Without --yes, says what would go and removes nothing."})
+    static final class Remove implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Parameters(paramLabel = "LOGIN") String login;
+        @Option(names = "--yes", description = "remove for good") boolean yes;
+
+        @Override
+        public Integer call() throws Exception {
+            Login checked = Login.of(login);
+            try (AdminSession session = new AdminSession(common.configuration())) {
+                // every schema it deletes from is migrated first: never inside a transaction
+                UserRemoval removal = new UserRemoval(session.relay().control());
+                session.database().migrate(LegacySchema.SCHEMA);
+                if (!yes) {
+                    throw new InvalidInputException("removing " + checked + " deletes for good " + preview(session, removal, checked)
+                            + "; nothing was removed. To remove " + checked + ", run: liaison user remove " + checked + " --yes");
+                }
+                UserRemoval.Removed removed = session.database().inTransaction(c -> removal.remove(c, checked));
+                System.out.println("removed user " + checked + ": " + summary(removed));
+            }
+            return 0;
+        }
+
+        /** The removal done and rolled back: what it would delete, counted by the same statements. */
+        private static String preview(AdminSession session, UserRemoval removal, Login login) throws Exception {
+            try {
+                session.database().inTransaction(c -> {
+                    throw new Preview(removal.remove(c, login));
+                });
+            } catch (Preview p) {
+                return summary(p.removed);
+            }
+            throw new AssertionError("the preview always rolls back");
+        }
+
+        private static String summary(UserRemoval.Removed r) {
+            String untold = r.relationships().untold() == 0 ? ""
+                    : ", " + r.relationships().untold() + " could not be: every address they gave had expired";
+            return r.messages() + " messages, " + r.aliasesRetired() + " aliases (retired: never given to anyone"
+                    + " again), " + r.relationships().relationships() + " relationships still open ("
+                    + r.relationships().told() + " peers told of the end" + untold + "), " + r.queuedDropped()
+                    + " queued messages they sent that had not left";
+        }
+
+        /** Carries the preview's count out of the transaction it rolls back. */
+        private static final class Preview extends RuntimeException {
+            final transient UserRemoval.Removed removed;
+
+            Preview(UserRemoval.Removed removed) {
+                super(null, null, false, false);
+                this.removed = removed;
+            }
         }
     }
 

@@ -75,19 +75,60 @@ public final class RelationshipControl {
      * told the same way ({@link RelationshipReceiver}), not left writing into nothing.
      */
     public Relationship end(Connection c, Login owner, long id) throws SQLException {
-        if (owned(c, owner, id).protocolState().length() == 0) {
-            // a legacy relationship still on plain email: no Communicator peer to tell
-            return particles.store().changeState(c, id, RelationshipState.ENDED);
+        Relationship r = owned(c, owner, id);
+        if (r.protocolState().length() > 0) {
+            tellPeerOfEnd(c, id);
         }
+        return particles.store().changeState(c, id, RelationshipState.ENDED);
+    }
+
+    /** How many peers {@link #endAll} told, and how many could not be told. */
+    public record Ended(int relationships, int told, int untold) {
+    }
+
+    /**
+     * Ends every relationship of {@code owner} not ended yet, as {@link #end} does (their user is
+     * being removed). A peer whose addresses have all expired cannot be told; it is passed over, not
+     * a reason to keep the user: its mail stops resolving all the same.
+     */
+    public Ended endAll(Connection c, Login owner) throws SQLException {
+        int ended = 0;
+        int told = 0;
+        int untold = 0;
+        for (Relationship r : particles.store().listOf(c, owner)) {
+            if (r.state() == RelationshipState.ENDED) {
+                continue;
+            }
+            ended++;
+            if (r.protocolState().length() > 0) {
+                try {
+                    told += tellPeerOfEnd(c, r.id()) ? 1 : 0;
+                } catch (RelationshipSender.NotEstablishedException e) {
+                    untold++;
+                    particles.endpoints().remove(c, r.id());
+                }
+            }
+            particles.store().changeState(c, r.id(), RelationshipState.ENDED);
+        }
+        return new Ended(ended, told, untold);
+    }
+
+    /**
+     * Seals the last envelope to an established peer and stops this end's addresses resolving;
+     * false if there was no peer to tell yet (a legacy relationship still on plain email has no
+     * protocol state and never comes here).
+     */
+    private boolean tellPeerOfEnd(Connection c, long id) throws SQLException {
         Particles.Held held = particles.lock(c, id);
         if (!held.particle().established()) {
-            return particles.store().changeState(c, id, RelationshipState.ENDED);
+            return false; // an invitation still out keeps its addresses until it expires: an acceptor is told then
         }
-        if (!held.particle().peerRoutes().isEmpty()) {
+        boolean tell = !held.particle().peerRoutes().isEmpty();
+        if (tell) {
             sender.send(c, held, List.of(new PayloadItem.RelationshipEnded()), clock.instant());
         }
         particles.endpoints().remove(c, id);
-        return particles.store().changeState(c, id, RelationshipState.ENDED);
+        return tell;
     }
 
     /** The relationship {@code id} if {@code owner} holds it; else unknown, whoever holds it. */

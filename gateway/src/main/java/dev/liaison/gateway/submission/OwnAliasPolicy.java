@@ -89,12 +89,13 @@ public final class OwnAliasPolicy implements RecipientPolicy {
     }
 
     /**
-     * Whether the user AUTH vouched for may still send: one disabled or removed since, on a
-     * connection kept open, is refused at RCPT rather than after uploading a body the handler
-     * would refuse (it checks again when it commits).
+     * Whether the user AUTH vouched for may still send: one disabled or removed since (a login given
+     * to someone else since counts as removed), on a connection kept open, is refused at RCPT rather
+     * than after uploading a body the handler would refuse (it checks again when it commits).
      */
     private boolean activeSender(Connection c, AuthenticatedUser sender) {
-        return users.find(c, Login.of(sender.id())).filter(User::active).isPresent();
+        return users.find(c, Login.of(sender.id())).filter(User::active)
+                .filter(u -> sender.identity() == null || sender.identity().equals(String.valueOf(u.id()))).isPresent();
     }
 
     private RecipientVerdict verdict(Connection c, AuthenticatedUser sender, EmailAddress recipient,

@@ -92,7 +92,7 @@ public final class SubmissionRouter implements SubmissionHandler {
 
     /**
      * Where one submission goes, decided again inside the transaction (smtp-in asked the policy
-     * before); {@code ownerId} is the sender's user id when it was read (0 otherwise).
+     * before); {@code ownerId} is the sender's user id.
      */
     private record Routing(boolean self, List<Alias> relationships, List<LegacyCorrespondents.Link> correspondents,
                            List<EmailAddress> plain, boolean invite, boolean accept, long ownerId) {
@@ -136,6 +136,9 @@ public final class SubmissionRouter implements SubmissionHandler {
     }
 
     private Routing route(Connection c, Submission submission) throws RefusedSubmissionException {
+        // asked for every message: a connection kept open while its user was removed and the login given
+        // to someone new would otherwise send through the new user's aliases, which are "its own" by login
+        long ownerId = activeSender(c, submission.user());
         boolean self = false;
         boolean invite = false;
         boolean accept = false;
@@ -170,17 +173,17 @@ public final class SubmissionRouter implements SubmissionHandler {
                 self = true;
             }
         }
-        // an alias is usable only while its owner is active (rechecked above); these name no alias of the sender's
-        long ownerId = plain.isEmpty() && !invite && !accept ? 0 : activeSender(c, submission.user());
         return new Routing(self, relationshipAliases, correspondents, plain, invite, accept, ownerId);
     }
 
     /**
-     * The sender's user id, if the user is still active. Submission authenticated the user when the
-     * connection began; a user disabled since, on a connection kept open, must not go on sending.
+     * The sender's user id, if the user is still active and still the one who authenticated.
+     * Submission authenticated the user when the connection began; a user disabled or removed since,
+     * on a connection kept open, must not go on sending.
      */
     private long activeSender(Connection c, AuthenticatedUser user) throws RefusedSubmissionException {
         return users.find(c, Login.of(user.id())).filter(User::active)
+                .filter(u -> user.identity() == null || user.identity().equals(String.valueOf(u.id())))
                 .orElseThrow(() -> new RefusedSubmissionException(550, "5.7.1", RecipientVerdict.SENDER_INACTIVE_TEXT))
                 .id();
     }

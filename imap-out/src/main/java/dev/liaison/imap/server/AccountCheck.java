@@ -37,6 +37,8 @@ public final class AccountCheck {
     private static final Logger LOG = LoggerFactory.getLogger(AccountCheck.class);
     /** Session attribute: when the user's state was last known active ({@link Instant}). */
     private static final String CHECKED_AT = "liaison.account-checked-at";
+    /** Session attribute: which user the login found ({@link ActiveUsers#activeIdentity}). */
+    private static final String IDENTITY = "liaison.account-identity";
     /** Session attribute: the user was found no longer active (by IDLE's check, before a DONE). */
     private static final String REVOKED = "liaison.account-revoked";
 
@@ -68,10 +70,23 @@ public final class AccountCheck {
      * then (the authenticator refuses a disabled one), so the count starts there. Recording it at
      * the first command after the login instead let that command, however late, run unchecked.
      * The time is taken before the answer: a client may send its next command the moment it reads it.
+     * Which user the login found is kept too ({@link ActiveUsers#activeIdentity}): a user removed and
+     * another added under the same name is another user, and this session is not theirs.
      */
     void loggedIn(ImapSession session, Instant asked) {
-        if (user(session).isPresent()) {
-            session.setAttribute(CHECKED_AT, asked);
+        Optional<String> user = user(session);
+        if (user.isEmpty()) {
+            return;
+        }
+        try {
+            Optional<Object> identity = users.activeIdentity(user.get());
+            if (identity.isPresent()) {
+                session.setAttribute(IDENTITY, identity.get());
+                session.setAttribute(CHECKED_AT, asked);
+            } // else gone since the password was checked: the first command asks again, and hears it
+        } catch (Exception e) {
+            // no identity, no time: the first command asks again (unknownIdentity)
+            LOG.warn("IMAP account check after login failed, the next command asks again: {}", e.toString());
         }
     }
 
@@ -90,17 +105,39 @@ public final class AccountCheck {
             return false;
         }
         session.setAttribute(CHECKED_AT, now);
-        return revoked(user.get());
+        Object identity = identity(session);
+        return identity == null ? unknownIdentity(session, user.get()) : revoked(user.get(), identity);
     }
 
     /**
-     * Whether {@code user} is no longer active, asked now (IDLE); may block on the database, so it
-     * runs off the event loop and touches no session: the caller marks it ({@link #markRevoked})
-     * back on the loop, because the session's attributes are a plain map only the loop may write.
+     * The login's question failed (the database, briefly): who the user is now is all there is to go
+     * by, and the session keeps that from here on.
      */
-    boolean revoked(String user) {
+    private boolean unknownIdentity(ImapSession session, String user) {
         try {
-            if (users.isActive(user)) {
+            Optional<Object> identity = users.activeIdentity(user);
+            if (identity.isEmpty()) {
+                LOG.info("IMAP session ended: its user is no longer active");
+                return true;
+            }
+            session.setAttribute(IDENTITY, identity.get());
+            return false;
+        } catch (Exception e) {
+            LOG.warn("IMAP account check failed, the session goes on and is checked again later: {}", e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Whether {@code user} is no longer the active user {@code identity} the session logged in as
+     * (disabled, removed, or removed and the name given to someone else), asked now (IDLE); may
+     * block on the database, so it runs off the event loop and touches no session: the caller
+     * marks it ({@link #markRevoked}) back on the loop, because the session's attributes are a
+     * plain map only the loop may write.
+     */
+    boolean revoked(String user, Object identity) {
+        try {
+            if (users.activeIdentity(user).filter(identity::equals).isPresent()) {
                 return false;
             }
             LOG.info("IMAP session ended: its user is no longer active");
@@ -109,6 +146,11 @@ public final class AccountCheck {
             LOG.warn("IMAP account check failed, the session goes on and is checked again later: {}", e.toString());
             return false;
         }
+    }
+
+    /** Which user the session logged in as, or null if the login could not ask (read on the session's loop). */
+    static Object identity(ImapSession session) {
+        return session.getAttribute(IDENTITY);
     }
 
     /** Found no longer active during IDLE: the next command ends the session too (a DONE may come first). */

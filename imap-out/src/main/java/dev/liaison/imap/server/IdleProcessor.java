@@ -141,10 +141,11 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
                 }
                 Runnable again = this;
                 Optional<String> user = AccountCheck.user(session);
-                if (user.isEmpty()) {
+                Object identity = AccountCheck.identity(session);
+                if (user.isEmpty() || identity == null) { // no identity: the next command's check asks
                     return;
                 }
-                Mono.fromCallable(() -> accounts.revoked(user.get()))
+                Mono.fromCallable(() -> accounts.revoked(user.get(), identity))
                         .subscribeOn(Schedulers.boundedElastic())
                         .subscribe(revoked -> {
                             if (!revoked) {

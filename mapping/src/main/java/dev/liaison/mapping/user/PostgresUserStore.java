@@ -106,6 +106,52 @@ public final class PostgresUserStore implements UserStore {
         }
     }
 
+    @Override
+    public Optional<User> lock(Connection c, Login login) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM mapping.users WHERE login = ? FOR UPDATE")) {
+            ps.setString(1, login.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("locking user " + login, e);
+        }
+    }
+
+    private static final String RETIRE = "INSERT INTO mapping.retired_aliases (address)"
+            + " SELECT address FROM mapping.aliases WHERE user_id = ? ON CONFLICT DO NOTHING";
+
+    /**
+     * In the order the foreign keys need: correspondents name aliases (via_alias) and relationships,
+     * aliases name relationships, relationships the user. Received and sent Message-IDs cascade.
+     */
+    private static final List<String> DELETIONS = List.of(
+            "DELETE FROM mapping.legacy_correspondents WHERE user_id = ?",
+            "DELETE FROM mapping.aliases WHERE user_id = ?",
+            "DELETE FROM mapping.relationships WHERE user_id = ?",
+            "DELETE FROM mapping.users WHERE id = ?");
+
+    @Override
+    public int remove(Connection c, Login login) {
+        long id = lock(c, login).orElseThrow(() -> new UnknownUserException(login)).id();
+        try {
+            int retired = update(c, RETIRE, id);
+            for (String sql : DELETIONS) {
+                update(c, sql, id);
+            }
+            return retired;
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("removing user " + login, e);
+        }
+    }
+
+    private static int update(Connection c, String sql, long userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, userId);
+            return ps.executeUpdate();
+        }
+    }
+
     private static User read(ResultSet rs) throws SQLException {
         return new User(rs.getLong(1), new Login(rs.getString(2)), rs.getString(3), UserState.fromDb(rs.getString(4)),
                 rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getObject(6, OffsetDateTime.class).toInstant());

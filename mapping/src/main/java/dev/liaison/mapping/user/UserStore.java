@@ -29,4 +29,19 @@ public interface UserStore {
 
     /** {@link UnknownUserException} if there is no such user. */
     User changeState(Connection c, Login login, UserState state);
+
+    /**
+     * The user, their row locked until the caller's transaction ends: nobody enables, renames or
+     * removes them meanwhile.
+     */
+    Optional<User> lock(Connection c, Login login);
+
+    /**
+     * Deletes the user and all that is theirs in {@code mapping}: aliases, relationships, legacy
+     * correspondents and the Message-IDs kept for them. Their alias addresses are retired (kept,
+     * ownerless, so that no alias is ever made with one again). Rows of other schemas that name one
+     * of the user's relationships must be gone first. Returns how many addresses were retired;
+     * {@link UnknownUserException} if there is no such user.
+     */
+    int remove(Connection c, Login login);
 }
