@@ -6,11 +6,15 @@ import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.database.DatabaseLocation;
 import dev.liaison.mapping.database.PoolSettings;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code liaison …} run in this JVM as an administrator runs it, against a database on the test
@@ -40,25 +44,30 @@ final class InProcessCli {
     }
 
     Run run(String... command) {
-        String[] args = new String[command.length + 5];
-        System.arraycopy(command, 0, args, 0, command.length);
-        int i = command.length;
-        args[i++] = "--data-dir=" + dataDir;
-        args[i++] = "--domain=" + domain;
-        args[i++] = "--database.url=" + db.url();
-        args[i++] = "--database.user=" + db.user();
-        args[i] = "--database.password=" + db.password();
+        return runWithInput("", command);
+    }
+
+    /** {@link #run}, with {@code stdin} as the command's standard input (for --password-stdin). */
+    Run runWithInput(String stdin, String... command) {
+        // the common options go before a "--" that ends the command's own (user add -- -x)
+        List<String> args = new ArrayList<>(List.of(command));
+        int at = args.contains("--") ? args.indexOf("--") : args.size();
+        args.addAll(at, List.of("--data-dir=" + dataDir, "--domain=" + domain, "--database.url=" + db.url(),
+                "--database.user=" + db.user(), "--database.password=" + db.password()));
         PrintStream original = System.out;
         PrintStream originalErr = System.err;
+        InputStream originalIn = System.in;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-            int code = Liaison.run(args);
+            int code = Liaison.run(args.toArray(String[]::new));
             return new Run(code, out.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(original);
             System.setErr(originalErr);
+            System.setIn(originalIn);
         }
     }
 }
