@@ -1,6 +1,7 @@
 package dev.liaison.gateway.legacy;
 
 import dev.liaison.gateway.mail.LegacyIncomingMail;
+import dev.liaison.gateway.mail.LegacyOutgoingMail;
 import dev.liaison.gateway.mail.MalformedMailException;
 import dev.liaison.imap.delivery.Delivery;
 import dev.liaison.imap.delivery.MailboxDelivery;
@@ -186,7 +187,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     private static boolean authenticated(LegacyIncomingMail mail, SenderAuthentication authentication) {
         String address = mail.author().address();
         String authorDomain = address.substring(address.lastIndexOf('@') + 1);
-        return authentication.authorAuthenticated()
+        return authentication.authorVouchesFor(LegacyOutgoingMail.INVITE_FIELD)
                 && authentication.dmarc().fromDomain().equalsIgnoreCase(authorDomain);
     }
 

@@ -46,9 +46,11 @@ public final class LegacyIncomingMail {
         String from = null;
         String messageId = "";
         Optional<String> invitation = Optional.empty();
+        int invitations = 0;
         boolean report = false;
         for (HeaderSection.Field field : header.fields()) {
-            if (field.is(LegacyOutgoingMail.INVITE_FIELD) && invitation.isEmpty()) {
+            if (field.is(LegacyOutgoingMail.INVITE_FIELD)) {
+                invitations++;
                 // folded into pieces by the sender (LegacyOutgoingMail): the whitespace is not the token's
                 invitation = Optional.of(header.value(field).replaceAll("[ \t]", "")).filter(v -> !v.isEmpty());
             }
@@ -65,6 +67,11 @@ public final class LegacyIncomingMail {
         }
         if (from == null) {
             throw new MalformedMailException("no From field: a correspondent must say who they are");
+        }
+        if (invitations > 1) {
+            // a signature covers the bottom-most instance only: which one the author vouched for
+            // cannot be told from the top one, so none is taken
+            invitation = Optional.empty();
         }
         return new LegacyIncomingMail(header, author(from), messageId, invitation, report);
     }
@@ -118,7 +125,10 @@ public final class LegacyIncomingMail {
         return author;
     }
 
-    /** The Communicator invitation the sender's gateway offered ({@code Communicator-Invite}), unchecked. */
+    /**
+     * The Communicator invitation the sender's gateway offered ({@code Communicator-Invite}),
+     * unchecked; none when the field comes more than once.
+     */
     public Optional<String> invitation() {
         return invitation;
     }

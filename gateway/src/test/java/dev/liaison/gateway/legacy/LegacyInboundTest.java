@@ -53,6 +53,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LegacyInboundTest {
 
     private static final String DOMAIN = "alex.example";
+    private static final dev.liaison.gateway.legacy.delivery.DkimKey SIGNED_KEY =
+            dev.liaison.gateway.legacy.delivery.GeneratedDkimKey.key("sel");
 
     @TempDir
     static Path dir;
@@ -87,6 +89,8 @@ class LegacyInboundTest {
             case "legacy.example" -> List.of("v=spf1 ip4:127.0.0.1 -all");
             case "spoofed.example" -> List.of("v=spf1 ip4:192.0.2.1 -all");
             case "_dmarc.spoofed.example" -> List.of("v=DMARC1; p=none");
+            case "sel._domainkey.signed.example" -> List.of(SIGNED_KEY.record());
+            case "_dmarc.signed.example" -> List.of("v=DMARC1; p=reject");
             default -> List.of();
         };
     }
@@ -850,6 +854,85 @@ class LegacyInboundTest {
             f.close(false);
         }
         return found;
+    }
+
+    /**
+     * s9@signed.example's domain signs with DKIM and publishes DMARC p=reject. The attacker holds one
+     * genuine signed mail of s9's (sent to the attacker), prepends a Communicator-Invite field of
+     * their own and sends it to alex from their own server. Liaison's signer over-signs the field,
+     * so the added one breaks the signature (the MX may refuse the mail outright); a signer that did
+     * not sign the field at all is covered by SenderAuthentication.authorVouchesFor (smtp-in's
+     * AuthorAuthenticatedTest). Either way the relationship is not upgraded.
+     */
+    @Test
+    void aSignedMailReplayedWithAnInvitationAddedOnTopIsNotTakenUp() throws Exception {
+        String mallorys = invitation(Duration.ofDays(7));
+        String to = admin.createAlias(Login.of("alex"), "signed", true).address().toString();
+        String s9 = "s9." + shortId() + "@signed.example";
+        // s9 writes to alex first (signed), alex accepts
+        byte[] first = signed(s9, to, "hello " + shortId());
+        sendRaw("s9@signed.example", to, first);
+        gateway.database().inTransaction(c ->
+                gateway.relay().legacyConsent().accept(c, Login.of("alex"), relationshipWith(c, s9)));
+        // a genuine mail s9 sent to the attacker, signed by signed.example
+        byte[] toAttacker = signed(s9, "mallory@evil.example", "reply to mallory " + shortId());
+        String field = "Communicator-Invite: " + String.join("\r\n ", mallorys.split("(?<=\\G.{70})")) + "\r\n";
+        byte[] forged = concat(field.getBytes(java.nio.charset.StandardCharsets.US_ASCII), toAttacker);
+        sendRawRefusalAllowed("bounce@evil.example", to, forged);
+        assertFalse(upgraded(s9), "a replayed signed mail with an unsigned invitation field must not upgrade");
+    }
+
+    private static byte[] signed(String from, String to, String subject) throws Exception {
+        return signed(from, to, subject, "");
+    }
+
+    private static byte[] signed(String from, String to, String subject, String extra) throws Exception {
+        String m = extra + "From: S9 <" + from + ">\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nDate: Sat, 28 Nov 2026 01:00:00 +0000\r\n"
+                + "Message-ID: <" + shortId() + "@signed.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
+                + "Body of " + subject + "\r\n";
+        return new dev.liaison.gateway.legacy.delivery.DkimSigner("signed.example", SIGNED_KEY, java.time.Clock.systemUTC())
+                .sign(m.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aSecondInvitationAboveASignedOneIsNotTakenUp() throws Exception {
+        String mallorys = invitation(Duration.ofDays(7));
+        String to = admin.createAlias(Login.of("alex"), "signed2", true).address().toString();
+        String s9 = "s10." + shortId() + "@signed.example";
+        sendRaw("s9@signed.example", to, signed(s9, to, "hello " + shortId()));
+        gateway.database().inTransaction(c ->
+                gateway.relay().legacyConsent().accept(c, Login.of("alex"), relationshipWith(c, s9)));
+        // the genuine gateway-signed mail carries its own (here: useless) invitation, signed (h= names it)
+        byte[] genuine = signed(s9, "mallory@evil.example", "to mallory " + shortId(), "Communicator-Invite: notavalidtoken\r\n");
+        assertTrue(new String(genuine, java.nio.charset.StandardCharsets.US_ASCII).contains("communicator-invite"));
+        String field = "Communicator-Invite: " + String.join("\r\n ", mallorys.split("(?<=\\G.{70})")) + "\r\n";
+        sendRawRefusalAllowed("bounce@evil.example", to,
+                concat(field.getBytes(java.nio.charset.StandardCharsets.US_ASCII), genuine));
+        assertFalse(upgraded(s9), "an unsigned second Communicator-Invite above the signed one must not upgrade");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    private static void sendRaw(String envelopeFrom, String to, byte[] raw) throws Exception {
+        Session s = mx(envelopeFrom);
+        MimeMessage m = new MimeMessage(s, new java.io.ByteArrayInputStream(raw));
+        try (Transport t = s.getTransport("smtp")) {
+            t.connect();
+            t.sendMessage(m, new jakarta.mail.Address[] {new InternetAddress(to)});
+        }
+    }
+
+    /** Sends; a refusal by the MX (a DMARC reject) is as good an outcome as a message filed plainly. */
+    private static void sendRawRefusalAllowed(String envelopeFrom, String to, byte[] raw) throws Exception {
+        try {
+            sendRaw(envelopeFrom, to, raw);
+        } catch (jakarta.mail.MessagingException refused) {
+            assertTrue(String.valueOf(refused.getMessage()).contains("5") || refused.getCause() != null, refused.toString());
+        }
     }
 
     private static String shortId() {

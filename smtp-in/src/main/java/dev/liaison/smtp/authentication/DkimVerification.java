@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.james.jdkim.DKIMVerifier;
 import org.apache.james.jdkim.api.Result;
 import org.apache.james.jdkim.api.SignatureRecord;
@@ -59,7 +61,20 @@ final class DkimVerification {
         return new DkimCheck(verdict(result.getResultType()),
                 Tokens.domain(text(() -> record.getDToken())).toLowerCase(Locale.ROOT),
                 Tokens.domain(text(() -> record.getSelector())),
-                Tokens.base64Prefix(text(() -> record.getRawSignature()), SIGNATURE_PREFIX));
+                Tokens.base64Prefix(text(() -> record.getRawSignature()), SIGNATURE_PREFIX),
+                signedFields(record));
+    }
+
+    private static Set<String> signedFields(SignatureRecord record) {
+        try {
+            Set<String> names = new HashSet<>();
+            for (CharSequence name : record.getHeaders()) {
+                names.add(name.toString().strip().toLowerCase(Locale.ROOT));
+            }
+            return names;
+        } catch (RuntimeException missing) {
+            return Set.of();
+        }
     }
 
     private static DkimResult verdict(Result.Type type) {

@@ -34,11 +34,34 @@ public record SenderAuthentication(SpfCheck spf, List<DkimCheck> dkim, DmarcChec
         };
     }
 
+    /**
+     * Whether the author vouches for header field {@code name} of this message: a stricter
+     * {@link #authorAuthenticated} for a field that changes something on the author's behalf. SPF
+     * aligned with the author counts (the whole message came from a host the author's domain names);
+     * a DKIM signature counts only if it passed, is aligned and its {@code h=} covers the field — a
+     * message someone once got signed by the author, re-sent by them with the field added on top,
+     * passes DKIM and DMARC but carries a field the author never signed (RFC 6376 §5.4.2: a
+     * signature covers the bottom-most instances). A DMARC temperror does not count here: a sender
+     * can make the policy look-up fail (by spending the per-message DNS budget first) and so
+     * escape a strict policy.
+     */
+    public boolean authorVouchesFor(String name) {
+        return switch (dmarc.result()) {
+            case FAIL, TEMPERROR -> false;
+            case PASS, NONE, PERMERROR -> alignedSpfPass() || dkim.stream().anyMatch(c -> c.result() == DkimResult.PASS
+                    && OrganizationalDomain.aligned(c.domain(), dmarc.fromDomain(), false) && c.covers(name));
+        };
+    }
+
+    private boolean alignedSpfPass() {
+        return spf.result() == SpfResult.PASS && OrganizationalDomain.aligned(spf.domain(), dmarc.fromDomain(), false);
+    }
+
     private boolean alignedPass() {
         String author = dmarc.fromDomain();
         boolean dkimAligned = dkim.stream().anyMatch(c -> c.result() == DkimResult.PASS
                 && OrganizationalDomain.aligned(c.domain(), author, false));
-        return dkimAligned || spf.result() == SpfResult.PASS && OrganizationalDomain.aligned(spf.domain(), author, false);
+        return dkimAligned || alignedSpfPass();
     }
 
     /** Whether the author domain's DMARC policy asks for this message to be filed as junk. */

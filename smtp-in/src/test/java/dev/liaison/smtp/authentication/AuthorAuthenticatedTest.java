@@ -3,6 +3,7 @@ package dev.liaison.smtp.authentication;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,6 +46,30 @@ class AuthorAuthenticatedTest {
         assertFalse(with(elsewhere, List.of(foreignSignature), DmarcResult.NONE).authorAuthenticated());
         assertFalse(with(softfail, List.of(broken), DmarcResult.NONE).authorAuthenticated());
         assertFalse(with(SPF_NONE, List.of(), DmarcResult.NONE).authorAuthenticated());
+    }
+
+    /**
+     * {@link SenderAuthentication#authorVouchesFor}: a field that changes something on the author's
+     * behalf counts only under a passing aligned signature whose h= covers it (a signed message
+     * re-sent with the field added on top passes DKIM and DMARC all the same), or under aligned
+     * SPF; never under a DMARC temperror, which a sender can cause.
+     */
+    @Test
+    void anInvitationFieldCountsOnlyWhereTheAuthorsSignatureCoversItOrSpfVouchesForTheWholeMessage() {
+        DkimCheck coversIt = new DkimCheck(DkimResult.PASS, "example.org", "s1", "abc",
+                Set.of("from", "subject", "communicator-invite"));
+        DkimCheck leavesItOut = new DkimCheck(DkimResult.PASS, "example.org", "s1", "abc", Set.of("from", "subject"));
+        for (DmarcResult result : List.of(DmarcResult.PASS, DmarcResult.NONE)) {
+            assertTrue(with(SPF_NONE, List.of(coversIt), result).authorVouchesFor("Communicator-Invite"), result.toString());
+            assertFalse(with(SPF_NONE, List.of(leavesItOut), result).authorVouchesFor("Communicator-Invite"),
+                    "a signature that leaves the field out does not vouch for it (" + result + ")");
+            assertTrue(with(SPF_NONE, List.of(leavesItOut), result).authorAuthenticated(), "though the author is authenticated");
+        }
+        SpfCheck aligned = new SpfCheck(SpfResult.PASS, SpfIdentity.MAILFROM, "b@example.org", "example.org");
+        assertTrue(with(aligned, List.of(leavesItOut), DmarcResult.PASS).authorVouchesFor("Communicator-Invite"));
+        assertFalse(with(aligned, List.of(coversIt), DmarcResult.TEMPERROR).authorVouchesFor("Communicator-Invite"),
+                "a DMARC look-up that failed vouches for nothing");
+        assertFalse(with(aligned, List.of(coversIt), DmarcResult.FAIL).authorVouchesFor("Communicator-Invite"));
     }
 
     /** A message whose {@code From:} is at example.org. */

@@ -53,6 +53,7 @@ public final class DkimSigner {
         List<String> names = new ArrayList<>();
         choose(fields, signed, names);
         names.add("from"); // over-signing: a From field added later breaks the signature
+        names.add("communicator-invite"); // so does an invitation added later (or to mail that had none)
         String head = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=" + domain + "; s=" + key.selector()
                 + ";\r\n\tt=" + clock.instant().getEpochSecond() + "; h=" + String.join(":", names)
                 + ";\r\n\tbh=" + bodyHash(message, fields.bodyStart()) + ";\r\n\tb=";

@@ -41,7 +41,7 @@ class DkimSignerTest {
         assertTrue(head.startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=alex.example; s=liaison;"),
                 head);
         assertTrue(head.contains("h=from:to:subject:date:message-id:mime-version:content-type:"
-                + "content-transfer-encoding:from;"), head);
+                + "content-transfer-encoding:from:communicator-invite;"), head);
     }
 
     @Test
