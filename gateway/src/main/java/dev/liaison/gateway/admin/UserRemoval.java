@@ -1,17 +1,22 @@
 package dev.liaison.gateway.admin;
 
 import dev.liaison.gateway.relationship.RelationshipControl;
+import dev.liaison.imap.server.Limits;
 import dev.liaison.imap.store.OwnerRemoval;
 import dev.liaison.mapping.user.ActiveUserException;
 import dev.liaison.mapping.user.Login;
 import dev.liaison.mapping.user.PostgresUserStore;
+import dev.liaison.mapping.user.RecentlyDisabledException;
 import dev.liaison.mapping.user.UnknownUserException;
 import dev.liaison.mapping.user.User;
 import dev.liaison.mapping.user.UserStore;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Removes a disabled user for good ({@code liaison user remove}), in the caller's transaction:
@@ -55,6 +60,15 @@ public final class UserRemoval {
     /** Addresses of relationships ended before (end removes them too) or never ended, such as a pending invitation's. */
     private static final String FORGET_ENDPOINTS = "DELETE FROM relay.endpoints WHERE relationship_id IN " + OF_USER;
 
+    /**
+     * How long after the disable (the user row's last change) every session of the user has ended:
+     * an IMAP session checks its user on its first command a minute or more after its last check
+     * ({@link Limits#ACCOUNT_CHECK_INTERVAL}), a submission connection before every message, plus a
+     * margin for the clocks of the serving process and the database. Removed sooner, a session checked
+     * just before the disable could serve the next user given the login until its next check.
+     */
+    static final Duration SESSIONS_ENDED = Limits.ACCOUNT_CHECK_INTERVAL.plusSeconds(30);
+
     private final RelationshipControl control;
     private final UserStore users = new PostgresUserStore();
     private final OwnerRemoval mailboxes = new OwnerRemoval();
@@ -65,12 +79,17 @@ public final class UserRemoval {
 
     /**
      * Removes {@code login}: {@link UnknownUserException} if there is none, {@link ActiveUserException}
-     * unless disabled. The user's row is locked first, so nobody enables them meanwhile.
+     * unless disabled, {@link RecentlyDisabledException} if disabled (or changed) less than
+     * {@link #SESSIONS_ENDED} ago. The user's row is locked first, so nobody enables them meanwhile.
      */
     public Removed remove(Connection c, Login login) throws SQLException {
         User user = users.lock(c, login).orElseThrow(() -> new UnknownUserException(login));
         if (user.active()) {
             throw new ActiveUserException(login);
+        }
+        Instant removable = user.updatedAt().plus(SESSIONS_ENDED);
+        if (now(c).isBefore(removable)) {
+            throw new RecentlyDisabledException(login, removable);
         }
         update(c, DISCARD_RECEIVED, user.id());
         update(c, FORGET_RECIPIENT, user.id());
@@ -82,6 +101,13 @@ public final class UserRemoval {
         int messages = mailboxes.remove(c, login.value());
         int retired = users.remove(c, login);
         return new Removed(login, messages, retired, ended, dropped);
+    }
+
+    private static Instant now(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT now()"); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        }
     }
 
     private static int update(Connection c, String sql, Object parameter) throws SQLException {

@@ -62,6 +62,14 @@ class UserRemoveCliTest {
             assertEquals(UserState.ACTIVE, admin.users().get(0).state(), "nothing changed");
             assertEquals(AliasState.ACTIVE, database.inTransaction(c -> aliases.find(c, alias.address())).orElseThrow().state());
 
+            assertEquals(0, cli.run("user", "disable", "alex").code());
+            InProcessCli.Run soon = cli.run("user", "remove", "alex", "--yes");
+            assertEquals(1, soon.code(), soon.output());
+            assertTrue(lastLine(soon).startsWith("liaison: user alex was disabled moments ago; an open IMAP session"),
+                    "refused until every session of the user has been checked: " + soon.output());
+            assertTrue(lastLine(soon).matches(".* Run this again from \\d\\d:\\d\\d:\\d\\d UTC"), lastLine(soon));
+            assertEquals(1, admin.users().size(), "nothing removed");
+
             InProcessCli.Run unknown = cli.run("user", "remove", "blair", "--yes");
             assertEquals(1, unknown.code(), unknown.output());
             assertTrue(unknown.output().contains("no user 'blair'"), unknown.output());
@@ -78,6 +86,7 @@ class UserRemoveCliTest {
             migrateRelay(cli);
             deliver(database, ALEX, "for alex");
             assertEquals(0, cli.run("user", "disable", "alex").code());
+            disabledLongAgo(database, "alex");
 
             InProcessCli.Run asked = cli.run("user", "remove", "alex");
             assertEquals(1, asked.code(), asked.output());
@@ -140,6 +149,7 @@ class UserRemoveCliTest {
             }
 
             assertEquals(0, cli.run("user", "disable", "alex").code());
+            disabledLongAgo(database, "alex");
             InProcessCli.Run removed = cli.run("user", "remove", "alex", "--yes");
             assertEquals(0, removed.code(), removed.output());
             assertEquals("removed user alex: 2 messages, 3 aliases (retired: never given to anyone again),"
@@ -256,6 +266,17 @@ class UserRemoveCliTest {
                 for (int i = 0; i < parameters.length; i++) {
                     s.setObject(i + 1, parameters[i]);
                 }
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    /** As if the disable was minutes ago: every session of the user has been checked since. */
+    private static void disabledLongAgo(Database database, String login) {
+        database.inTransaction(c -> {
+            try (var s = c.prepareStatement("UPDATE mapping.users SET updated_at = now() - interval '5 minutes'"
+                    + " WHERE login = ?")) {
+                s.setString(1, login);
                 return s.executeUpdate();
             }
         });

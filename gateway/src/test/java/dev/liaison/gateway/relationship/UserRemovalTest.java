@@ -85,6 +85,12 @@ class UserRemovalTest {
             Lines smtp = authenticated(submission, "alex", "alex-pw");
 
             assertEquals(0, admin("user", "disable", "alex"));
+            pair.alex.gateway.database().inTransaction(c -> { // as if minutes ago: removal waits for that
+                try (var disabled = c.createStatement()) {
+                    return disabled.executeUpdate("UPDATE mapping.users SET updated_at = now() - interval '5 minutes'"
+                            + " WHERE login = 'alex'");
+                }
+            });
             assertEquals(0, admin("user", "remove", "alex", "--yes"));
             // the login given again at once, before the old session's next check
             pair.alex.admin.addUser(Login.of("alex"), "Alex Two", "new-pw".toCharArray());
