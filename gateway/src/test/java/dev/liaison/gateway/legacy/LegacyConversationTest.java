@@ -317,6 +317,33 @@ class LegacyConversationTest {
         assertEquals(1, folder("INBOX", next).size(), "an answered request is a relationship: INBOX from now on");
     }
 
+    /**
+     * A published address disabled while a relationship wrote from it (the alias commands refuse
+     * that now; a database from before may hold it): alex's mail to that correspondent is refused
+     * saying why and what to do, never sent from an address whose replies bounce.
+     */
+    @Test
+    void mailIsNotSentFromADisabledPublishedAddressThatWouldRefuseTheReplies() throws Exception {
+        String published = new Administration(gateway.database(), DOMAIN).createAlias(Login.of("alex"), "news", true)
+                .address().toString();
+        String ida = "ida." + shortId() + "@legacy.example";
+        String request = "a question " + shortId();
+        mxSend(ida, "Ida", published, request, null);
+        String idasAlias = ((InternetAddress) folder("Requests", request).get(0).getFrom()[0]).getAddress();
+        submit(idasAlias, "Re: " + request, "Alex");
+        assertEquals(published, ((InternetAddress) arrived(ida, "Re: " + request).getFrom()[0]).getAddress());
+        gateway.database().inTransaction(c -> new dev.liaison.mapping.alias.PostgresAliasStore().changeState(c,
+                dev.liaison.mapping.alias.AliasAddress.parse(published), dev.liaison.mapping.alias.AliasState.DISABLED));
+
+        String subject = "after the disable " + shortId();
+        String refused = refusal(() -> submit(idasAlias, subject, "Alex"));
+        assertTrue(refused.contains("550") && refused.contains(published + ", which is disabled")
+                && refused.contains("liaison alias enable " + published), refused);
+        assertEquals(0, sentCopies(subject), "nothing was sent");
+        String bounced = refusal(() -> mxSend(ida, "Ida", published, "Re: " + subject, null));
+        assertTrue(bounced.contains("550"), "the replies it would have had are refused: " + bounced);
+    }
+
     @Test
     void aUserWhoChoseTheirPublishedAddressWritesEveryoneFromItAndRepliesReachTheInbox() throws Exception {
         Administration admin = new Administration(gateway.database(), DOMAIN);
