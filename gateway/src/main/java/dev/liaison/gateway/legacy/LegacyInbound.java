@@ -5,6 +5,7 @@ import dev.liaison.gateway.mail.MalformedMailException;
 import dev.liaison.imap.delivery.Delivery;
 import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.mapping.user.Login;
+import dev.liaison.mapping.user.User;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
 import dev.liaison.mapping.alias.AliasStore;
@@ -269,10 +270,9 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         mailboxes.deliver(c, new Delivery(id, login.value(), junk ? "Junk" : "INBOX", raw, false, now));
     }
 
-    /** How the user appears in a relationship upgraded from here: their display name. */
+    /** How the user appears in a relationship upgraded from here: their display name, never the login. */
     private String ownName(Connection c, Alias alias) {
-        return users.find(c, alias.owner()).map(u -> u.displayName()).filter(n -> !n.isBlank())
-                .orElse(alias.owner().value());
+        return users.find(c, alias.owner()).flatMap(User::shownName).orElse(""); // never the login
     }
 
     /**

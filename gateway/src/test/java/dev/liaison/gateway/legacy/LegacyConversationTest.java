@@ -318,6 +318,50 @@ class LegacyConversationTest {
     }
 
     /**
+     * Nothing in plain email tells a correspondent the user's login (their SMTP/IMAP account): the
+     * outward aliases of two correspondents have a neutral prefix and random parts that differ, and
+     * a mail client's From without a name shows the user's display name, or none when that is the
+     * login ({@code user add}'s default). Every octet the smarthost receives is scanned, and the
+     * name carried in the {@code Communicator-Invite} invitation too.
+     */
+    @Test
+    void noLoginReachesCorrespondentsAndTheirAddressesShareNothingOfTheUser() throws Exception {
+        Administration admin = new Administration(gateway.database(), DOMAIN);
+        admin.addUser(Login.of("zoltan7"), "Zed Quill", "zoltan7-pw".toCharArray());
+        admin.addUser(Login.of("quinn8"), "quinn8", "quinn8-pw".toCharArray()); // user add without --display-name
+        String ivy = "ivy." + shortId() + "@legacy.example";
+        String jon = "jon." + shortId() + "@elsewhere.example";
+        String toIvy = "no name given " + shortId();
+        String toJon = "no name given either " + shortId();
+        submit("zoltan7", ivy, toIvy, null);
+        submit("zoltan7", jon, toJon, null);
+        MimeMessage atIvy = arrived(ivy, toIvy);
+        MimeMessage atJon = arrived(jon, toJon);
+        assertEquals("Zed Quill", ((InternetAddress) atIvy.getFrom()[0]).getPersonal(), "the display name, not the login");
+        String[] ivys = ((InternetAddress) atIvy.getFrom()[0]).getAddress().split("[.@]", 3);
+        String[] jons = ((InternetAddress) atJon.getFrom()[0]).getAddress().split("[.@]", 3);
+        assertEquals(dev.liaison.mapping.alias.LocalPartGenerator.NEUTRAL_PREFIX, ivys[0], "a prefix of no one's");
+        assertEquals(ivys[0], jons[0], "the same for everyone");
+        assertNotEquals(ivys[1], jons[1], "random parts: the two addresses share nothing of zoltan7's");
+
+        String toKim = "from quinn " + shortId();
+        String kim = "kim." + shortId() + "@legacy.example";
+        submit("quinn8", kim, toKim, null);
+        MimeMessage atKim = arrived(kim, toKim);
+        assertNull(((InternetAddress) atKim.getFrom()[0]).getPersonal(), "a display name that is the login is no name");
+
+        for (MimeMessage out : List.of(atIvy, atJon, atKim)) {
+            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            out.writeTo(raw);
+            String whole = raw.toString(java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+            assertFalse(whole.contains("zoltan7") || whole.contains("quinn8"), "a login left the gateway:\n" + whole);
+            String token = String.join("", out.getHeader("Communicator-Invite")).replaceAll("\\s+", "");
+            String invitedAs = dev.liaison.gateway.invitation.InvitationCodec.fromToken(token).displayName();
+            assertFalse(invitedAs.contains("zoltan7") || invitedAs.contains("quinn8"), invitedAs);
+        }
+    }
+
+    /**
      * A published address disabled while a relationship wrote from it (the alias commands refuse
      * that now; a database from before may hold it): alex's mail to that correspondent is refused
      * saying why and what to do, never sent from an address whose replies bounce.
