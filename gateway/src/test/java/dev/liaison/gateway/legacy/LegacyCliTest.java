@@ -71,6 +71,9 @@ class LegacyCliTest {
             assertEquals(RelationshipState.REQUESTED, stateOf(database, id));
             assertEquals(0, run(db, "relationship", "accept", "--user", "alex", String.valueOf(id)));
             assertEquals(RelationshipState.ACTIVE, stateOf(database, id));
+            assertEquals(0, run(db, "relationship", "list", "--user", "alex", "--json"));
+            assertTrue(output.contains("{\"id\": " + id + ", \"peer\": \"Bob\", \"state\": \"active\""),
+                    "an id is a JSON number, not a string: " + output);
             assertEquals(1, run(db, "relationship", "accept", "--user", "alex", String.valueOf(id)),
                     "an accepted relationship is no request any more: refused (exit 1), not a defect (exit 4)");
         }
