@@ -8,6 +8,7 @@ import dev.liaison.mapping.user.Login;
 import dev.liaison.mapping.user.User;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
+import dev.liaison.mapping.alias.AliasState;
 import dev.liaison.mapping.alias.AliasStore;
 import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.InvalidAliasException;
@@ -91,7 +92,8 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 }
                 Optional<Alias> alias = find(c, recipient);
                 if (alias.isEmpty()) {
-                    return InboundRecipientVerdict.UNKNOWN;
+                    return disabledPublished(c, recipient) ? InboundRecipientVerdict.DISABLED
+                            : InboundRecipientVerdict.UNKNOWN;
                 }
                 Optional<String> from = sender.mailbox().map(EmailAddress::toString);
                 return firstLook(c, alias.get(), from);
@@ -294,6 +296,24 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
      * An active published or outward alias of this gateway; nothing else takes plain email. A
      * disabled owner's are active too: a disabled user keeps receiving ({@link Alias#receives}).
      */
+    /**
+     * A published address that is disabled: it was given to the public, so saying it is off
+     * ({@code 5.2.1}) tells no more than the address did. Private, removed and relationship aliases
+     * stay "no such address" ({@code 5.1.1}): the MX never took their mail.
+     */
+    private boolean disabledPublished(Connection c, EmailAddress recipient) {
+        if (!recipient.domain().equalsIgnoreCase(domain)) {
+            return false;
+        }
+        try {
+            return aliases.find(c, AliasAddress.of(recipient.localPart(), recipient.domain()))
+                    .filter(a -> a.state() == AliasState.DISABLED && a.target() instanceof AliasTarget.Published)
+                    .isPresent();
+        } catch (InvalidAliasException e) {
+            return false;
+        }
+    }
+
     private Optional<Alias> find(Connection c, EmailAddress recipient) {
         if (!recipient.domain().equalsIgnoreCase(domain)) {
             return Optional.empty();
