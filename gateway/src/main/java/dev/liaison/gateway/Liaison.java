@@ -60,6 +60,7 @@ public final class Liaison {
         }
         CommandLine cli = new CommandLine(root);
         withHelp(cli);
+        ConfigCommand.listKeysInHelp(cli.getSubcommands().get("config"));
         cli.setExecutionExceptionHandler(new ErrorReporter(rest.contains("--verbose")));
         return cli.execute(rest.toArray(new String[0]));
     }

@@ -9,7 +9,9 @@ import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.DuplicateAliasException;
 import dev.liaison.mapping.alias.LocalPartGenerator;
 import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.alias.PublishedAliasInUseException;
 import dev.liaison.mapping.alias.RelationshipAliasException;
+import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.relationship.PostgresRelationshipStore;
 import dev.liaison.mapping.relationship.RelationshipState;
@@ -35,12 +37,15 @@ public final class Administration {
 
     /** 50 random bits collide about never; three tries turn "about never" into "never". */
     private static final int ALIAS_ATTEMPTS = 3;
+    /** Relationships a refusal to disable a published alias names; more are summed up as "and more". */
+    private static final int NAMED_RELATIONSHIPS = 10;
 
     private final Database db;
     private final String domain;
     private final UserStore users = new PostgresUserStore();
     private final AliasStore aliases = new PostgresAliasStore();
     private final RelationshipStore relationships = new PostgresRelationshipStore();
+    private final LegacyCorrespondentStore correspondents = new LegacyCorrespondentStore();
     private final LocalPartGenerator localParts = new LocalPartGenerator();
 
     public Administration(Database db, String domain) {
@@ -136,12 +141,24 @@ public final class Administration {
      * Enables, disables or removes an alias. A live relationship's alias is refused
      * ({@link RelationshipAliasException}) unless enabled: cutting it off alone would leave the
      * relationship active on both sides and the peer untold ({@code liaison relationship} does it).
+     * So is a published alias that live plain-email relationships write from
+     * ({@link PublishedAliasInUseException}): mail would go on leaving from an address that refuses
+     * the replies.
      */
     public Alias changeAliasState(AliasAddress address, AliasState state) throws SQLException {
         return db.inTransaction(c -> {
             Optional<Alias> current = aliases.find(c, address);
             if (state != AliasState.ACTIVE && current.isPresent() && ofLiveRelationship(c, current.get())) {
                 throw new RelationshipAliasException(current.get(), state);
+            }
+            if (state != AliasState.ACTIVE && current.isPresent()
+                    && current.get().target() instanceof AliasTarget.Published) {
+                List<Long> writing = correspondents.writingFrom(c, current.get().id(), NAMED_RELATIONSHIPS + 1);
+                if (!writing.isEmpty()) {
+                    throw new PublishedAliasInUseException(current.get(), state,
+                            writing.subList(0, Math.min(writing.size(), NAMED_RELATIONSHIPS)),
+                            writing.size() > NAMED_RELATIONSHIPS);
+                }
             }
             return aliases.changeState(c, address, state);
         });

@@ -108,8 +108,8 @@ public final class AliasCommand {
         return 0;
     }
 
-    private static Map<String, String> fields(Alias a) {
-        Map<String, String> m = new LinkedHashMap<>();
+    private static Map<String, Object> fields(Alias a) {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("address", a.address().value());
         m.put("user", a.owner().value());
         m.put("target", a.target().dbValue());

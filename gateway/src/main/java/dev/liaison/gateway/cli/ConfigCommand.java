@@ -2,6 +2,8 @@ package dev.liaison.gateway.cli;
 
 import dev.liaison.gateway.config.Configuration;
 import dev.liaison.gateway.tls.TlsMaterial;
+import dev.liaison.gateway.config.ConfigKey;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -13,6 +15,22 @@ import java.util.concurrent.Callable;
 public final class ConfigCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;
+
+    /**
+     * Every key with its environment variable, for {@code liaison config --help}: the
+     * warning for a {@code LIAISON_*} variable that names no key sends the administrator here, and
+     * this works without a valid configuration (plain {@code liaison config} needs one).
+     */
+    public static void listKeysInHelp(CommandLine config) {
+        int width = java.util.Arrays.stream(ConfigKey.values()).mapToInt(k -> k.environmentName().length()).max()
+                .orElse(0);
+        String[] lines = java.util.Arrays.stream(ConfigKey.values())
+                .map(k -> String.format("  %-" + width + "s  %s", k.environmentName(), k.key()))
+                .toArray(String[]::new); // one line each, within 80 columns; README's table gives the meanings
+        config.getCommandSpec().usageMessage().footerHeading("%nConfiguration keys, as environment variable and as"
+                + " key (in liaison.conf, or --key=value); README, \"Configuration\", says what each means:%n")
+                .footer(lines);
+    }
 
     @Override
     public Integer call() {

@@ -4,23 +4,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The CLI's {@code --json}: an array of flat objects with string values, and for richer documents
- * (the demo's info file) maps, lists, strings and numbers; nothing more.
+ * The CLI's {@code --json}: an array of flat objects whose values are strings, or numbers where
+ * the value is a count or id (written as JSON numbers, so a script compares and sorts them as
+ * such), and for richer documents (the demo's info file) maps, lists, strings and numbers.
  */
 final class JsonOutput {
 
     private JsonOutput() {
     }
 
-    static String array(List<Map<String, String>> objects) {
+    static String array(List<? extends Map<String, ?>> objects) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < objects.size(); i++) {
             sb.append(i == 0 ? "\n  {" : ",\n  {");
             boolean first = true;
-            for (Map.Entry<String, String> field : objects.get(i).entrySet()) {
+            for (Map.Entry<String, ?> field : objects.get(i).entrySet()) {
                 sb.append(first ? "" : ", ");
                 string(sb, field.getKey()).append(": ");
-                string(sb, field.getValue());
+                write(sb, field.getValue());
                 first = false;
             }
             sb.append('}');

@@ -94,12 +94,12 @@ public final class QuarantineCommand {
         return 0;
     }
 
-    private static Map<String, String> fields(QuarantinedEnvelope q) {
-        Map<String, String> f = new LinkedHashMap<>();
+    private static Map<String, Object> fields(QuarantinedEnvelope q) {
+        Map<String, Object> f = new LinkedHashMap<>();
         f.put("envelope", q.id().value());
         f.put("received", q.receivedAt().toString());
-        f.put("failures", String.valueOf(q.failures()));
-        f.put("octets", String.valueOf(q.size()));
+        f.put("failures", q.failures());
+        f.put("octets", q.size());
         f.put("reason", q.reason());
         return f;
     }

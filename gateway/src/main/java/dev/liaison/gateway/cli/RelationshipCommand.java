@@ -122,9 +122,9 @@ public final class RelationshipCommand {
         }
     }
 
-    private static Map<String, String> fields(RelationshipControl.Listed r) {
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("id", String.valueOf(r.id()));
+    private static Map<String, Object> fields(RelationshipControl.Listed r) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("id", r.id());
         f.put("peer", r.peerName());
         f.put("state", r.state().dbValue());
         f.put("alias", r.alias().orElse(""));

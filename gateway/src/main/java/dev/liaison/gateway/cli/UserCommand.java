@@ -214,8 +214,8 @@ public final class UserCommand {
         return 0;
     }
 
-    private static Map<String, String> fields(User u) {
-        Map<String, String> m = new LinkedHashMap<>();
+    private static Map<String, Object> fields(User u) {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("login", u.login().value());
         m.put("displayName", u.displayName());
         m.put("state", u.state().dbValue());

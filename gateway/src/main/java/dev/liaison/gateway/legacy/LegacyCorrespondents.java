@@ -95,8 +95,9 @@ public final class LegacyCorrespondents {
                 answeredFrom.map(Alias::id), openedByUser);
         Alias peer = newAlias(c, owner, LocalPartGenerator.prefixFrom(peerName), new AliasTarget.Relationship(relationship.id()));
         // a stranger already knows the published address they wrote to: answers come from it
+        // a neutral prefix: a login's would identify the user and link their correspondents
         Alias outward = answeredFrom.isPresent() ? answeredFrom.get() : newAlias(c, owner,
-                LocalPartGenerator.prefixFrom(owner.value()), new AliasTarget.Outward(relationship.id()));
+                LocalPartGenerator.NEUTRAL_PREFIX, new AliasTarget.Outward(relationship.id()));
         return new Link(relationship, correspondent, peer, outward);
     }
 

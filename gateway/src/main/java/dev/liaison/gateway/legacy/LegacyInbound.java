@@ -6,8 +6,10 @@ import dev.liaison.gateway.mail.MalformedMailException;
 import dev.liaison.imap.delivery.Delivery;
 import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.mapping.user.Login;
+import dev.liaison.mapping.user.User;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
+import dev.liaison.mapping.alias.AliasState;
 import dev.liaison.mapping.alias.AliasStore;
 import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.InvalidAliasException;
@@ -92,7 +94,8 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 }
                 Optional<Alias> alias = find(c, recipient);
                 if (alias.isEmpty()) {
-                    return InboundRecipientVerdict.UNKNOWN;
+                    return disabledPublished(c, recipient) ? InboundRecipientVerdict.DISABLED
+                            : InboundRecipientVerdict.UNKNOWN;
                 }
                 Optional<String> from = sender.mailbox().map(EmailAddress::toString);
                 return firstLook(c, alias.get(), from);
@@ -294,10 +297,9 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         mailboxes.deliver(c, new Delivery(id, login.value(), junk ? "Junk" : "INBOX", raw, false, now));
     }
 
-    /** How the user appears in a relationship upgraded from here: their display name. */
+    /** How the user appears in a relationship upgraded from here: their display name, never the login. */
     private String ownName(Connection c, Alias alias) {
-        return users.find(c, alias.owner()).map(u -> u.displayName()).filter(n -> !n.isBlank())
-                .orElse(alias.owner().value());
+        return users.find(c, alias.owner()).flatMap(User::shownName).orElse(""); // never the login
     }
 
     /**
@@ -319,6 +321,24 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
      * An active published or outward alias of this gateway; nothing else takes plain email. A
      * disabled owner's are active too: a disabled user keeps receiving ({@link Alias#receives}).
      */
+    /**
+     * A published address that is disabled: it was given to the public, so saying it is off
+     * ({@code 5.2.1}) tells no more than the address did. Private, removed and relationship aliases
+     * stay "no such address" ({@code 5.1.1}): the MX never took their mail.
+     */
+    private boolean disabledPublished(Connection c, EmailAddress recipient) {
+        if (!recipient.domain().equalsIgnoreCase(domain)) {
+            return false;
+        }
+        try {
+            return aliases.find(c, AliasAddress.of(recipient.localPart(), recipient.domain()))
+                    .filter(a -> a.state() == AliasState.DISABLED && a.target() instanceof AliasTarget.Published)
+                    .isPresent();
+        } catch (InvalidAliasException e) {
+            return false;
+        }
+    }
+
     private Optional<Alias> find(Connection c, EmailAddress recipient) {
         if (!recipient.domain().equalsIgnoreCase(domain)) {
             return Optional.empty();

@@ -10,6 +10,7 @@ import dev.liaison.gateway.mail.CorrespondentIds;
 import dev.liaison.gateway.mail.LegacyOutgoingMail;
 import dev.liaison.gateway.mail.MalformedMailException;
 import dev.liaison.gateway.mail.OutgoingMail;
+import dev.liaison.mapping.alias.AliasState;
 import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.user.Login;
 import dev.liaison.smtp.address.AddressRefusedException;
@@ -104,6 +105,27 @@ public final class LegacyOutbound {
     }
 
     /**
+     * Mail never leaves from an address that refuses the replies: a published alias the
+     * administrator disabled or removed while relationships still wrote from it (the alias commands
+     * refuse that now; a database from before may hold it) stops their mail, saying what to do.
+     */
+    private static void refuseUnlessAnswerable(LegacyCorrespondents.Link link) throws RefusedSubmissionException {
+        AliasState state = link.outwardAlias().state();
+        if (state == AliasState.ACTIVE) {
+            return;
+        }
+        String to = link.correspondent().address();
+        long id = link.relationship().id();
+        throw new RefusedSubmissionException(550, "5.7.1", "Your mail to " + to + " leaves from "
+                + link.outwardAlias().address() + ", which is " + state.dbValue() + ": " + to + "'s replies to it"
+                + " would be refused, so nothing was sent. "
+                + (state == AliasState.DISABLED ? "Have it enabled again (your administrator: liaison alias enable "
+                + link.outwardAlias().address() + "), or have" : "Have")
+                + " relationship " + id + " ended (liaison relationship end --user " + link.outwardAlias().owner() + " "
+                + id + ") and write to " + to + " again: that starts a new conversation from a new address");
+    }
+
+    /**
      * Sends as plain email through the legacy relationship, offering its invitation, with the ids
      * {@code originals} maps (neutral → as the correspondent wrote it) given back in its
      * {@code In-Reply-To} and {@code References}.
@@ -113,6 +135,7 @@ public final class LegacyOutbound {
             throws RefusedSubmissionException, SQLException {
         String to = link.correspondent().address();
         String outward = link.outwardAlias().address().toString();
+        refuseUnlessAnswerable(link);
         if (!LegacyOutgoingMail.asciiHeader(prepared.sealed())) {
             throw new RefusedSubmissionException(554, "5.6.0", "Plain email to " + to + " cannot carry raw 8-bit"
                     + " header text (RFC 6532): write non-ASCII subjects and names as RFC 2047 encoded-words, as"

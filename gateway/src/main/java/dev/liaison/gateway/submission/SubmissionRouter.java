@@ -231,7 +231,7 @@ public final class SubmissionRouter implements SubmissionHandler {
                         + " cannot carry mail now: " + e.getMessage());
             }
         }
-        String name = ownName(message, owner);
+        String name = ownName(c, message, owner);
         List<LegacyCorrespondents.Link> correspondents = new ArrayList<>(routing.correspondents());
         if (!routing.plain().isEmpty()) {
             for (EmailAddress address : routing.plain()) {
@@ -285,7 +285,7 @@ public final class SubmissionRouter implements SubmissionHandler {
     }
 
     private void invite(Connection c, Login owner, byte[] message, String key, Instant now) throws Exception {
-        String name = ownName(message, owner);
+        String name = ownName(c, message, owner);
         Invitations.Issued issued = invitations.create(c, owner, name, Invitations.DEFAULT_LIFETIME);
         byte[] notice = Notices.invitation(domain, owner.value() + "@" + domain, name, issued.token(), issued.uri(),
                 issued.qrPng(), issued.expires(), now);
@@ -293,7 +293,7 @@ public final class SubmissionRouter implements SubmissionHandler {
     }
 
     private void accept(Connection c, Login owner, byte[] message, String key, Instant now) throws Exception {
-        String name = ownName(message, owner);
+        String name = ownName(c, message, owner);
         var token = InvitationText.findInvitationToken(message);
         String failure;
         if (token.isEmpty()) {
@@ -311,13 +311,21 @@ public final class SubmissionRouter implements SubmissionHandler {
     }
 
     /**
-     * The name the sender shows in a new relationship: the From display name (else the login),
-     * cut on a character boundary to the {@link Limits#MAX_DISPLAY_NAME_BYTES} a relationship
-     * carries. A mail client's name is not typed for this, so a long one is shortened, not refused:
-     * refusing it here would be a 451 the client retries forever.
+     * The name the sender shows in a new relationship and in plain email: the From display name,
+     * else (none, or nothing but control characters) the user's display name, else none
+     * ({@link User#shownName}: never the login, which would tell a correspondent the user's
+     * account). Cut on a character boundary to the {@link Limits#MAX_DISPLAY_NAME_BYTES} a
+     * relationship carries. A mail client's name is not typed for this, so a long one is shortened,
+     * not refused: refusing it here would be a 451 the client retries forever.
      */
-    private static String ownName(byte[] message, Login owner) {
-        String name = RelationshipAliases.cleanName(MessageHeaders.fromDisplayName(message).orElse(owner.value()));
+    private String ownName(Connection c, byte[] message, Login owner) {
+        Optional<String> given = MessageHeaders.fromDisplayName(message)
+                .filter(n -> n.codePoints().anyMatch(cp -> !Character.isISOControl(cp) && !Character.isWhitespace(cp)));
+        Optional<String> shown = given.isPresent() ? given : users.find(c, owner).flatMap(User::shownName);
+        if (shown.isEmpty()) {
+            return "";
+        }
+        String name = RelationshipAliases.cleanName(shown.get());
         int end = 0;
         int octets = 0;
         while (end < name.length()) {

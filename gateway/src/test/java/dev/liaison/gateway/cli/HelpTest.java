@@ -32,4 +32,25 @@ class HelpTest {
         assertEquals(0, code, text);
         assertTrue(text.startsWith("Usage: liaison " + command + " "), text);
     }
+
+    /**
+     * The warning for a {@code LIAISON_*} variable that names no key says "liaison config --help
+     * lists them": it does, every key with its variable.
+     */
+    @org.junit.jupiter.api.Test
+    void configHelpListsEveryKeyWithItsEnvironmentVariable() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertEquals(0, Liaison.run(new String[]{"config", "--help"}));
+        } finally {
+            System.setOut(original);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        for (dev.liaison.gateway.config.ConfigKey key : dev.liaison.gateway.config.ConfigKey.values()) {
+            assertTrue(text.lines().anyMatch(l -> l.strip().startsWith(key.environmentName() + " ")
+                    && l.endsWith(" " + key.key()) && l.length() <= 80), key + " in\n" + text);
+        }
+    }
 }

@@ -4,6 +4,7 @@ import dev.liaison.gateway.Liaison;
 import dev.liaison.gateway.admin.Administration;
 import dev.liaison.mapping.MappingSchema;
 import dev.liaison.mapping.alias.Alias;
+import dev.liaison.mapping.alias.AliasState;
 import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
 import dev.liaison.mapping.correspondent.LegacyFrom;
 import dev.liaison.mapping.database.Database;
@@ -33,6 +34,8 @@ class LegacyCliTest {
 
     @TempDir
     Path dir;
+    /** What the last {@link #run} printed, stdout and stderr. */
+    private String output = "";
 
     @Test
     void theAddressPlainEmailLeavesFromIsChosenPerUserAndBadChoicesChangeNothing() throws Exception {
@@ -68,9 +71,55 @@ class LegacyCliTest {
             assertEquals(RelationshipState.REQUESTED, stateOf(database, id));
             assertEquals(0, run(db, "relationship", "accept", "--user", "alex", String.valueOf(id)));
             assertEquals(RelationshipState.ACTIVE, stateOf(database, id));
+            assertEquals(0, run(db, "relationship", "list", "--user", "alex", "--json"));
+            assertTrue(output.contains("{\"id\": " + id + ", \"peer\": \"Bob\", \"state\": \"active\""),
+                    "an id is a JSON number, not a string: " + output);
             assertEquals(1, run(db, "relationship", "accept", "--user", "alex", String.valueOf(id)),
                     "an accepted relationship is no request any more: refused (exit 1), not a defect (exit 4)");
         }
+    }
+
+    /**
+     * A published alias that plain-email relationships write from is not disabled or removed while
+     * they live: their mail would go on leaving from it while the replies to it bounce. Refused (exit
+     * 1), naming them and the command that ends them; nothing changes. Once they ended, it goes.
+     */
+    @Test
+    void aPublishedAliasThatLiveRelationshipsWriteFromIsNotDisabledOrRemoved() throws Exception {
+        DatabaseLocation.External db = TestPostgres.EMBEDDED.freshLocation();
+        try (Database database = open(db)) {
+            Administration admin = new Administration(database, DOMAIN);
+            admin.addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
+            Alias published = admin.createAlias(Login.of("alex"), "news", true);
+            String address = published.address().toString();
+            assertEquals(0, run(db, "relationship", "list", "--user", "alex")); // migrates the relay's schemas
+            long asked = database.inTransaction(c -> new LegacyCorrespondents(DOMAIN).open(c, Login.of("alex"),
+                    "bob@legacy.example", "Bob", RelationshipState.REQUESTED, Optional.of(published)).relationship().id());
+            assertEquals(0, run(db, "relationship", "accept", "--user", "alex", String.valueOf(asked)));
+            assertEquals(0, run(db, "user", "legacy-from", "alex", "published"));
+            long written = database.inTransaction(c -> new LegacyCorrespondents(DOMAIN).open(c, Login.of("alex"),
+                    "carol@legacy.example", "carol@legacy.example", RelationshipState.ACTIVE, Optional.empty())
+                    .relationship().id());
+
+            for (String command : new String[]{"remove", "disable"}) {
+                assertEquals(1, run(db, "alias", command, address), output);
+                assertTrue(output.contains("relationships " + asked + ", " + written)
+                        && output.contains("liaison relationship end --user alex") && output.contains("Nothing was changed"),
+                        output);
+                assertEquals(AliasState.ACTIVE, stateOf(admin, address), "a refused " + command + " changes nothing");
+            }
+            assertEquals(0, run(db, "relationship", "end", "--user", "alex", String.valueOf(asked)));
+            assertEquals(1, run(db, "alias", "disable", address), "carol's relationship still writes from it");
+            assertTrue(output.contains("relationship " + written + ",") && !output.contains(asked + ","), output);
+            assertEquals(0, run(db, "relationship", "end", "--user", "alex", String.valueOf(written)));
+            assertEquals(0, run(db, "alias", "disable", address), output);
+            assertEquals(AliasState.DISABLED, stateOf(admin, address));
+        }
+    }
+
+    private static AliasState stateOf(Administration admin, String address) throws Exception {
+        return admin.aliases().stream().filter(a -> a.address().toString().equals(address)).findFirst().orElseThrow()
+                .state();
     }
 
     private static Database open(DatabaseLocation.External db) {
@@ -104,6 +153,7 @@ class LegacyCliTest {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
             int code = Liaison.run(args);
+            output = out.toString(StandardCharsets.UTF_8);
             assertTrue(code == 0 || !out.toString(StandardCharsets.UTF_8).isBlank(), "a refusal says why");
             return code;
         } finally {

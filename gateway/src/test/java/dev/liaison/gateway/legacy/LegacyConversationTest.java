@@ -317,6 +317,77 @@ class LegacyConversationTest {
         assertEquals(1, folder("INBOX", next).size(), "an answered request is a relationship: INBOX from now on");
     }
 
+    /**
+     * Nothing in plain email tells a correspondent the user's login (their SMTP/IMAP account): the
+     * outward aliases of two correspondents have a neutral prefix and random parts that differ, and
+     * a mail client's From without a name shows the user's display name, or none when that is the
+     * login ({@code user add}'s default). Every octet the smarthost receives is scanned, and the
+     * name carried in the {@code Communicator-Invite} invitation too.
+     */
+    @Test
+    void noLoginReachesCorrespondentsAndTheirAddressesShareNothingOfTheUser() throws Exception {
+        Administration admin = new Administration(gateway.database(), DOMAIN);
+        admin.addUser(Login.of("zoltan7"), "Zed Quill", "zoltan7-pw".toCharArray());
+        admin.addUser(Login.of("quinn8"), "quinn8", "quinn8-pw".toCharArray()); // user add without --display-name
+        String ivy = "ivy." + shortId() + "@legacy.example";
+        String jon = "jon." + shortId() + "@elsewhere.example";
+        String toIvy = "no name given " + shortId();
+        String toJon = "no name given either " + shortId();
+        submit("zoltan7", ivy, toIvy, null);
+        submit("zoltan7", jon, toJon, null);
+        MimeMessage atIvy = arrived(ivy, toIvy);
+        MimeMessage atJon = arrived(jon, toJon);
+        assertEquals("Zed Quill", ((InternetAddress) atIvy.getFrom()[0]).getPersonal(), "the display name, not the login");
+        String[] ivys = ((InternetAddress) atIvy.getFrom()[0]).getAddress().split("[.@]", 3);
+        String[] jons = ((InternetAddress) atJon.getFrom()[0]).getAddress().split("[.@]", 3);
+        assertEquals(dev.liaison.mapping.alias.LocalPartGenerator.NEUTRAL_PREFIX, ivys[0], "a prefix of no one's");
+        assertEquals(ivys[0], jons[0], "the same for everyone");
+        assertNotEquals(ivys[1], jons[1], "random parts: the two addresses share nothing of zoltan7's");
+
+        String toKim = "from quinn " + shortId();
+        String kim = "kim." + shortId() + "@legacy.example";
+        submit("quinn8", kim, toKim, null);
+        MimeMessage atKim = arrived(kim, toKim);
+        assertNull(((InternetAddress) atKim.getFrom()[0]).getPersonal(), "a display name that is the login is no name");
+
+        for (MimeMessage out : List.of(atIvy, atJon, atKim)) {
+            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            out.writeTo(raw);
+            String whole = raw.toString(java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+            assertFalse(whole.contains("zoltan7") || whole.contains("quinn8"), "a login left the gateway:\n" + whole);
+            String token = String.join("", out.getHeader("Communicator-Invite")).replaceAll("\\s+", "");
+            String invitedAs = dev.liaison.gateway.invitation.InvitationCodec.fromToken(token).displayName();
+            assertFalse(invitedAs.contains("zoltan7") || invitedAs.contains("quinn8"), invitedAs);
+        }
+    }
+
+    /**
+     * A published address disabled while a relationship wrote from it (the alias commands refuse
+     * that now; a database from before may hold it): alex's mail to that correspondent is refused
+     * saying why and what to do, never sent from an address whose replies bounce.
+     */
+    @Test
+    void mailIsNotSentFromADisabledPublishedAddressThatWouldRefuseTheReplies() throws Exception {
+        String published = new Administration(gateway.database(), DOMAIN).createAlias(Login.of("alex"), "news", true)
+                .address().toString();
+        String ida = "ida." + shortId() + "@legacy.example";
+        String request = "a question " + shortId();
+        mxSend(ida, "Ida", published, request, null);
+        String idasAlias = ((InternetAddress) folder("Requests", request).get(0).getFrom()[0]).getAddress();
+        submit(idasAlias, "Re: " + request, "Alex");
+        assertEquals(published, ((InternetAddress) arrived(ida, "Re: " + request).getFrom()[0]).getAddress());
+        gateway.database().inTransaction(c -> new dev.liaison.mapping.alias.PostgresAliasStore().changeState(c,
+                dev.liaison.mapping.alias.AliasAddress.parse(published), dev.liaison.mapping.alias.AliasState.DISABLED));
+
+        String subject = "after the disable " + shortId();
+        String refused = refusal(() -> submit(idasAlias, subject, "Alex"));
+        assertTrue(refused.contains("550") && refused.contains(published + ", which is disabled")
+                && refused.contains("liaison alias enable " + published), refused);
+        assertEquals(0, sentCopies(subject), "nothing was sent");
+        String bounced = refusal(() -> mxSend(ida, "Ida", published, "Re: " + subject, null));
+        assertTrue(bounced.contains("550"), "the replies it would have had are refused: " + bounced);
+    }
+
     @Test
     void aUserWhoChoseTheirPublishedAddressWritesEveryoneFromItAndRepliesReachTheInbox() throws Exception {
         Administration admin = new Administration(gateway.database(), DOMAIN);

@@ -393,6 +393,44 @@ class LegacyInboundTest {
         assertEquals(550, refusal(stranger, "someone@other.example", "relay attempt"), "never a relay");
     }
 
+    /**
+     * A published address its administrator disabled answers {@code 550 5.2.1} (RFC 3463: mailbox
+     * disabled), so the sender learns it is off, not mistyped; a disabled private alias and a
+     * removed published one still answer {@code 5.1.1}, as an unknown address: nothing more is
+     * told about addresses that were never public or are gone for good.
+     */
+    @Test
+    void aDisabledPublishedAddressSaysItIsDisabledAndNothingMore() throws Exception {
+        String off = admin.createAlias(Login.of("alex"), "off", true).address().toString();
+        String gone = admin.createAlias(Login.of("alex"), "gone", true).address().toString();
+        String quiet = admin.createAlias(Login.of("alex"), "quiet").address().toString();
+        admin.changeAliasState(dev.liaison.mapping.alias.AliasAddress.parse(off), dev.liaison.mapping.alias.AliasState.DISABLED);
+        admin.changeAliasState(dev.liaison.mapping.alias.AliasAddress.parse(gone), dev.liaison.mapping.alias.AliasState.REMOVED);
+        admin.changeAliasState(dev.liaison.mapping.alias.AliasAddress.parse(quiet), dev.liaison.mapping.alias.AliasState.DISABLED);
+        String stranger = "lee." + shortId() + "@legacy.example";
+        String before = scrape();
+        String disabled = refusalText(stranger, off);
+        assertTrue(disabled.startsWith("550 5.2.1 <" + off + ">: this address is disabled"), disabled);
+        assertEquals(1, sample(scrape(), "liaison_mx_recipients_refused_total{reason=\"disabled\"")
+                - sample(before, "liaison_mx_recipients_refused_total{reason=\"disabled\""));
+        for (String unknown : List.of(gone, quiet, "nobody.cccccccccc@" + DOMAIN)) {
+            String reply = refusalText(stranger, unknown);
+            assertTrue(reply.startsWith("550 5.1.1 <" + unknown + ">: no such address here"), reply);
+        }
+    }
+
+    /** The RCPT reply the MX refused {@code to} with, as the sending server reads it. */
+    private static String refusalText(String from, String to) throws Exception {
+        MimeMessage message = message(from, from, to, "to " + to, null);
+        SendFailedException e = assertThrows(SendFailedException.class, () -> Transport.send(message));
+        for (Exception next = e; next != null; next = next instanceof MessagingException me ? me.getNextException() : null) {
+            if (next instanceof SMTPAddressFailedException a) {
+                return a.getMessage().strip();
+            }
+        }
+        throw new AssertionError("no RCPT refusal in " + e);
+    }
+
     /** The public MX is counted on /metrics: sessions, accepted messages with their DMARC verdict, refused RCPTs. */
     @Test
     void theMxReportsItsSessionsMessagesAndRefusalsAsMetrics() throws Exception {

@@ -77,8 +77,9 @@ class LegacyUpgradeTest {
                 "answering accepted the invitation: the answer left over the Communicator transport");
         assertEquals(awaitOne(pair.alex, "Sent", "lunch?").getMessageID(), atAlex.getHeader("In-Reply-To")[0],
                 "the answer threads under alex's first message");
-        awaitOne(pair.alex, "INBOX", "Now end-to-end encrypted: blair"); // the name blair's gateway gave
-        awaitOne(pair.blair, "INBOX", "Now end-to-end encrypted: alex"); // alex's From name in the first mail
+        // the name each gateway gave: the user's display name, the mail clients' From having none (never the login)
+        awaitOne(pair.alex, "INBOX", "Now end-to-end encrypted: Blair");
+        awaitOne(pair.blair, "INBOX", "Now end-to-end encrypted: Alex");
 
         send(pair.alex, "alex", blairAtAlex, "Re: Re: lunch?", answer.getMessageID());
         MimeMessage third = awaitOne(pair.blair, "INBOX", "Re: Re: lunch?");

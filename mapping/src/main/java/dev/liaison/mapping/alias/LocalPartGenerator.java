@@ -13,6 +13,12 @@ import java.util.regex.Pattern;
  */
 public final class LocalPartGenerator {
 
+    /**
+     * The prefix of every outward alias (the address a user writes to one plain-email
+     * correspondent from): the same for all users, so the address tells a correspondent nothing of
+     * whose it is, and two correspondents comparing theirs find nothing in common but the domain.
+     */
+    public static final String NEUTRAL_PREFIX = "mail";
     static final int RANDOM_CHARS = 10; // 10 x 5 bits = 50 bits
     static final int MAX_PREFIX = 16;
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();

@@ -128,6 +128,30 @@ public final class LegacyCorrespondentStore {
                 ps -> ps.setLong(1, relationshipId), "looking up the correspondent of relationship " + relationshipId);
     }
 
+    /**
+     * The relationships, oldest first, whose plain email leaves from the published alias
+     * {@code aliasId} and whose correspondent's replies come to it: not ended and not upgraded (an
+     * upgraded one travels over the Communicator transport). A blocked one counts: unblocked, it
+     * writes from that address again. At most {@code max}.
+     */
+    public List<Long> writingFrom(Connection c, long aliasId, int max) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT lc.relationship_id FROM mapping.legacy_correspondents lc"
+                + " JOIN mapping.relationships r ON r.id = lc.relationship_id WHERE lc.via_alias = ?"
+                + " AND lc.upgraded_at IS NULL AND r.state <> 'ended' ORDER BY lc.relationship_id LIMIT ?")) {
+            ps.setLong(1, aliasId);
+            ps.setInt(2, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Long> ids = new ArrayList<>();
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+                return ids;
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("looking up the relationships writing from alias " + aliasId, e);
+        }
+    }
+
     /** Requests that strangers made through the published alias {@code aliasId} since {@code since}. */
     public int requestsSince(Connection c, long aliasId, Instant since) {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM mapping.legacy_correspondents"

@@ -67,6 +67,10 @@ public final class RecipientIsServedHook implements RcptHook {
             return reply(HookReturnCode.denySoft(), String.valueOf(deferred.replyCode()),
                     deferred.enhancedStatus() + " <" + recipient + ">: " + deferred.text());
         }
+        if (verdict instanceof InboundRecipientVerdict.Disabled) {
+            events.recipientRefused(RecipientRefusal.DISABLED);
+            return reply(HookReturnCode.deny(), "550", "5.2.1 <" + recipient + ">: this address is disabled");
+        }
         events.recipientRefused(RecipientRefusal.UNKNOWN);
         return reply(HookReturnCode.deny(), "550", "5.1.1 <" + recipient + ">: no such address here");
     }

@@ -46,6 +46,8 @@ public interface InboundEvents {
         NOT_OUR_DOMAIN,
         /** 550 5.1.1. */
         UNKNOWN,
+        /** 550 5.2.1: a published address that is disabled. */
+        DISABLED,
         /** 550 5.7.1 from the policy (blocked, ended). */
         REFUSED,
         /** 45x from the policy (rate limit, unavailable). */

@@ -16,6 +16,13 @@ public sealed interface InboundRecipientVerdict {
     InboundRecipientVerdict UNKNOWN = new Unknown();
 
     /**
+     * A published address its administrator disabled: {@code 550 5.2.1} (RFC 3463: the mailbox
+     * exists but is not accepting messages), so the sender learns the address is off rather than
+     * mistyped. Only for an address that was public anyway: a private one stays {@link #UNKNOWN}.
+     */
+    InboundRecipientVerdict DISABLED = new Disabled();
+
+    /**
      * The address exists but refuses this sender (the recipient blocked them, the relationship
      * ended): {@code 550 5.7.1 <text>}.
      */
@@ -42,6 +49,10 @@ public sealed interface InboundRecipientVerdict {
 
     /** See {@link #UNKNOWN}. */
     record Unknown() implements InboundRecipientVerdict {
+    }
+
+    /** See {@link #DISABLED}. */
+    record Disabled() implements InboundRecipientVerdict {
     }
 
     /** See {@link #refused}. */

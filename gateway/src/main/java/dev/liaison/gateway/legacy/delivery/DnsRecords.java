@@ -2,6 +2,7 @@ package dev.liaison.gateway.legacy.delivery;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The DNS records an administrator publishes so that plain email from this gateway is delivered
@@ -13,6 +14,7 @@ public final class DnsRecords {
 
     /** A TXT record's strings are at most 255 octets each (RFC 1035 §3.3.14); longer text is split. */
     private static final int TXT_STRING = 255;
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}");
 
     private final String domain;
     private final String mailHost;
@@ -52,9 +54,23 @@ public final class DnsRecords {
     /** The gateway's MX host sends directly; a smarthost must be allowed too. */
     String spf() {
         if (route instanceof LegacyRoute.Smarthost s) {
-            return "v=spf1 mx a:" + s.smarthost().host() + " ~all";
+            return "v=spf1 mx " + spfMechanism(s.smarthost().host()) + " ~all";
         }
         return "v=spf1 mx ~all";
+    }
+
+    /**
+     * The mechanism that allows {@code host}: {@code a:} takes a domain name only (RFC 7208 §5.3,
+     * its toplabel has a letter), so an IP literal, which {@code legacy.relay.host} may be
+     * ({@code 192.0.2.10}, {@code [2001:db8::1]}), is named by {@code ip4:} or {@code ip6:} (§5.6);
+     * {@code a:192.0.2.10} would be a permerror at every receiver.
+     */
+    private static String spfMechanism(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.contains(":")) {
+            return "ip6:" + bare;
+        }
+        return IPV4.matcher(bare).matches() ? "ip4:" + bare : "a:" + host;
     }
 
     /** {@code text} as one or more quoted strings of at most {@value #TXT_STRING} characters. */

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What {@code liaison dns} prints: zone-file records whose DKIM text is the signing key's. */
@@ -42,6 +43,29 @@ class DnsRecordsTest {
                 LegacySmarthost.Security.STARTTLS, "", ""));
         assertEquals("v=spf1 mx a:smtp.provider.example ~all",
                 new DnsRecords("alex.example", "alex.example", KEY, route).spf());
+    }
+
+    /**
+     * {@code legacy.relay.host} may be an IP address: {@code a:} takes a domain only, so the record
+     * names it by {@code ip4:}/{@code ip6:}, and jSPF (the MX's own SPF parser) reads every record
+     * suggested without the permerror a receiver would give {@code a:192.0.2.10}.
+     */
+    @Test
+    void aSmarthostGivenAsAnIpAddressIsAllowedByIp4OrIp6() throws Exception {
+        var parser = new org.apache.james.jspf.parser.RFC4408SPF1Parser(
+                new org.apache.james.jspf.impl.DefaultTermsFactory());
+        String[][] cases = {
+                {"192.0.2.10", "v=spf1 mx ip4:192.0.2.10 ~all"},
+                {"[2001:db8::1]", "v=spf1 mx ip6:2001:db8::1 ~all"},
+                {"smtp.provider.example", "v=spf1 mx a:smtp.provider.example ~all"}};
+        for (String[] c : cases) {
+            var route = new LegacyRoute.Smarthost(new LegacySmarthost(c[0], 25, LegacySmarthost.Security.NONE, "", ""));
+            String spf = new DnsRecords("alex.example", "alex.example", KEY, route).spf();
+            assertEquals(c[1], spf);
+            parser.parse(spf); // a permerror throws
+        }
+        assertThrows(org.apache.james.jspf.core.exceptions.PermErrorException.class,
+                () -> parser.parse("v=spf1 mx a:192.0.2.10 ~all"), "what was suggested before");
     }
 
     /** A TXT record's value as DKIM verifiers read it: its strings concatenated. */
