@@ -1,6 +1,7 @@
 package dev.liaison.gateway.relationship;
 
 import dev.liaison.gateway.Liaison;
+import dev.liaison.gateway.submission.SocketLines;
 import dev.liaison.gateway.transport.TestClock;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.relationship.RelationshipState;
@@ -16,10 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -78,11 +76,11 @@ class UserRemovalTest {
         try (Socket s = pair.alex.trustingSocketFactory().createSocket("127.0.0.1", pair.alex.gateway.imapsPort());
              Socket submission = pair.alex.trustingSocketFactory().createSocket("127.0.0.1",
                      pair.alex.gateway.submissionsPort())) {
-            Lines imap = new Lines(s);
+            SocketLines imap = new SocketLines(s);
             imap.read(); // greeting
             assertTrue(imap.command("a1 LOGIN alex alex-pw").contains("a1 OK"));
             assertTrue(imap.command("a2 SELECT INBOX").contains("a2 OK"));
-            Lines smtp = authenticated(submission, "alex", "alex-pw");
+            SocketLines smtp = authenticated(submission, "alex", "alex-pw");
 
             assertEquals(0, admin("user", "disable", "alex"));
             pair.alex.gateway.database().inTransaction(c -> { // as if minutes ago: removal waits for that
@@ -124,8 +122,8 @@ class UserRemovalTest {
     }
 
     /** A submission connection (implicit TLS) past AUTH PLAIN. */
-    private static Lines authenticated(Socket s, String login, String password) throws IOException {
-        Lines smtp = new Lines(s);
+    private static SocketLines authenticated(Socket s, String login, String password) throws IOException {
+        SocketLines smtp = new SocketLines(s);
         assertTrue(smtp.read().startsWith("220"));
         smtp.send("EHLO client.test");
         while (!smtp.read().startsWith("250 ")) {
@@ -138,7 +136,7 @@ class UserRemovalTest {
     }
 
     /** One message on a submission connection; the reply to its final dot (or to the first refused command). */
-    private static String message(Lines smtp, String to, String subject) throws IOException {
+    private static String message(SocketLines smtp, String to, String subject) throws IOException {
         smtp.send("MAIL FROM:<" + to + ">");
         String reply = smtp.read();
         if (!reply.startsWith("250")) {
@@ -159,7 +157,7 @@ class UserRemovalTest {
     /** What the MX answered to RCPT TO for each address, in one transaction from a stranger. */
     private static List<String> rcpt(String... addresses) throws IOException {
         try (Socket s = new Socket("127.0.0.1", pair.alex.gateway.inboundPort())) {
-            Lines smtp = new Lines(s);
+            SocketLines smtp = new SocketLines(s);
             assertTrue(smtp.read().startsWith("220"));
             smtp.send("EHLO mail.plain.example");
             while (!smtp.read().startsWith("250 ")) {
@@ -210,39 +208,5 @@ class UserRemovalTest {
         m.setText("Body of " + subject + "\r\n");
         m.saveChanges();
         MailClients.send(node, login, login + "-pw", m);
-    }
-
-    /** CRLF lines over a socket. */
-    private static final class Lines {
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        Lines(Socket s) throws IOException {
-            s.setSoTimeout(60_000); // a deadline, not a measurement
-            in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            out = s.getOutputStream();
-        }
-
-        void send(String line) throws IOException {
-            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        String read() throws IOException {
-            return in.readLine();
-        }
-
-        /** Sends {@code line} and returns the answer up to the tagged line, joined. */
-        String command(String line) throws IOException {
-            send(line);
-            String tag = line.substring(0, line.indexOf(' ') + 1);
-            List<String> answer = new ArrayList<>();
-            String l;
-            do {
-                l = read();
-                answer.add(l);
-            } while (l != null && !l.startsWith(tag));
-            return String.join("\n", answer);
-        }
     }
 }

@@ -10,15 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -53,7 +49,7 @@ class AccountDisabledTest {
     void anOpenImapSessionEndsOnceItsUserIsDisabled() throws Exception {
         gw.admin.addUser(Login.of("leaver"), "Leaver", "leaver-pw".toCharArray());
         try (Socket s = gw.trustingSocketFactory().createSocket("127.0.0.1", gw.gateway.imapsPort())) {
-            Lines imap = new Lines(s);
+            SocketLines imap = new SocketLines(s);
             imap.read(); // greeting
             assertTrue(imap.command("a1 LOGIN leaver leaver-pw").contains("a1 OK"));
             assertTrue(imap.command("a2 SELECT INBOX").contains("a2 OK"));
@@ -70,7 +66,7 @@ class AccountDisabledTest {
         gw.admin.addUser(Login.of("sender"), "Sender", "sender-pw".toCharArray());
         String ownAlias = gw.admin.createAlias(Login.of("sender")).address().value();
         try (Socket s = gw.trustingSocketFactory().createSocket("127.0.0.1", gw.gateway.submissionsPort())) {
-            Lines smtp = authenticated(s, "sender", "sender-pw");
+            SocketLines smtp = authenticated(s, "sender", "sender-pw");
             assertTrue(message(smtp, "sender", 1).startsWith("250"), "an active user's invitation request is taken");
             gw.admin.changeUserState(Login.of("sender"), UserState.DISABLED);
             smtp.send("MAIL FROM:<sender@" + TestGateway.DOMAIN + ">");
@@ -88,7 +84,7 @@ class AccountDisabledTest {
     void aUserDisabledBetweenRcptAndTheFinalDotIsRefusedByTheMessageCheck() throws Exception {
         gw.admin.addUser(Login.of("late"), "Late", "late-pw".toCharArray());
         try (Socket s = gw.trustingSocketFactory().createSocket("127.0.0.1", gw.gateway.submissionsPort())) {
-            Lines smtp = authenticated(s, "late", "late-pw");
+            SocketLines smtp = authenticated(s, "late", "late-pw");
             smtp.send("MAIL FROM:<late@" + TestGateway.DOMAIN + ">");
             assertTrue(smtp.read().startsWith("250"));
             smtp.send("RCPT TO:<invite@" + TestGateway.DOMAIN + ">");
@@ -102,8 +98,8 @@ class AccountDisabledTest {
             "550 5.7.1 Your account is disabled or gone; nothing was sent. Ask your administrator";
 
     /** EHLO and AUTH PLAIN on a new implicit-TLS connection. */
-    private static Lines authenticated(Socket s, String login, String password) throws IOException {
-        Lines smtp = new Lines(s);
+    private static SocketLines authenticated(Socket s, String login, String password) throws IOException {
+        SocketLines smtp = new SocketLines(s);
         assertTrue(smtp.read().startsWith("220"));
         smtp.send("EHLO client.test");
         while (!smtp.read().startsWith("250 ")) {
@@ -116,7 +112,7 @@ class AccountDisabledTest {
     }
 
     /** One message to invite@ (which asks the gateway for an invitation); the reply to its final dot. */
-    private static String message(Lines smtp, String login, int n) throws IOException {
+    private static String message(SocketLines smtp, String login, int n) throws IOException {
         smtp.send("MAIL FROM:<" + login + "@" + TestGateway.DOMAIN + ">");
         assertTrue(smtp.read().startsWith("250"));
         smtp.send("RCPT TO:<invite@" + TestGateway.DOMAIN + ">");
@@ -125,46 +121,12 @@ class AccountDisabledTest {
     }
 
     /** DATA and the message; the reply to its final dot. */
-    private static String body(Lines smtp, String login, int n) throws IOException {
+    private static String body(SocketLines smtp, String login, int n) throws IOException {
         smtp.send("DATA");
         assertTrue(smtp.read().startsWith("354"));
         smtp.send("From: " + login + " <" + login + "@" + TestGateway.DOMAIN + ">\r\nTo: invite@" + TestGateway.DOMAIN
                 + "\r\nSubject: invite " + n + "\r\nMessage-ID: <invite-" + n + "-" + System.nanoTime()
                 + "@client.test>\r\nDate: Fri, 27 Nov 2026 12:00:00 +0000\r\n\r\nplease\r\n.");
         return smtp.read();
-    }
-
-    /** CRLF lines over a socket. */
-    private static final class Lines {
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        Lines(Socket s) throws IOException {
-            s.setSoTimeout(60_000); // a deadline, not a measurement
-            in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            out = s.getOutputStream();
-        }
-
-        void send(String line) throws IOException {
-            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        String read() throws IOException {
-            return in.readLine();
-        }
-
-        /** Sends {@code line} and returns the answer up to the tagged line, joined. */
-        String command(String line) throws IOException {
-            send(line);
-            String tag = line.substring(0, line.indexOf(' ') + 1);
-            List<String> answer = new ArrayList<>();
-            String l;
-            do {
-                l = read();
-                answer.add(l);
-            } while (l != null && !l.startsWith(tag));
-            return String.join("\n", answer);
-        }
     }
 }
