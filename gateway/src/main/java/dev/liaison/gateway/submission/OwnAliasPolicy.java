@@ -1,5 +1,6 @@
 package dev.liaison.gateway.submission;
 
+import dev.liaison.gateway.account.SubmissionAccounts;
 import dev.liaison.gateway.mail.MailLimits;
 import dev.liaison.gateway.mail.Notices;
 import dev.liaison.gateway.relationship.RelationshipMail;
@@ -12,9 +13,7 @@ import dev.liaison.mapping.alias.InvalidAliasException;
 import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.relationship.RelationshipState;
-import dev.liaison.mapping.user.Login;
 import dev.liaison.mapping.user.PostgresUserStore;
-import dev.liaison.mapping.user.User;
 import dev.liaison.mapping.user.UserStore;
 import dev.liaison.smtp.address.EmailAddress;
 import dev.liaison.smtp.submission.AuthenticatedUser;
@@ -94,8 +93,7 @@ public final class OwnAliasPolicy implements RecipientPolicy {
      * than after uploading a body the handler would refuse (it checks again when it commits).
      */
     private boolean activeSender(Connection c, AuthenticatedUser sender) {
-        return users.find(c, Login.of(sender.id())).filter(User::active)
-                .filter(u -> sender.identity() == null || sender.identity().equals(String.valueOf(u.id()))).isPresent();
+        return SubmissionAccounts.stillActive(c, users, sender).isPresent();
     }
 
     private RecipientVerdict verdict(Connection c, AuthenticatedUser sender, EmailAddress recipient,

@@ -1,5 +1,6 @@
 package dev.liaison.gateway.submission;
 
+import dev.liaison.gateway.account.SubmissionAccounts;
 import dev.liaison.gateway.invitation.InvitationException;
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.legacy.LegacyOutbound;
@@ -182,8 +183,7 @@ public final class SubmissionRouter implements SubmissionHandler {
      * on a connection kept open, must not go on sending.
      */
     private long activeSender(Connection c, AuthenticatedUser user) throws RefusedSubmissionException {
-        return users.find(c, Login.of(user.id())).filter(User::active)
-                .filter(u -> user.identity() == null || user.identity().equals(String.valueOf(u.id())))
+        return SubmissionAccounts.stillActive(c, users, user)
                 .orElseThrow(() -> new RefusedSubmissionException(550, "5.7.1", RecipientVerdict.SENDER_INACTIVE_TEXT))
                 .id();
     }
