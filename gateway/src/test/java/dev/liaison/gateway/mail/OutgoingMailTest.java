@@ -49,6 +49,7 @@ class OutgoingMailTest {
             + "mime-version: 1.0\r\n"
             + "CONTENT-TYPE: multipart/mixed;\r\n boundary=\"b1\"\r\n"
             + "X-Priority: 1\r\n"
+            + "Content-ID: <part0.4f2a@laptop.home>\r\n"
             + "Keywords: lunch,\r\n plans\r\n";
 
     private static byte[] submitted() {
