@@ -1,7 +1,6 @@
 package dev.liaison.imap.server;
 
 import org.apache.james.imap.api.display.HumanReadableText;
-import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.message.request.DeleteRequest;
@@ -34,16 +33,6 @@ final class DeleteProcessor extends org.apache.james.imap.processor.DeleteProces
             return Mono.fromRunnable(() -> no(request, responder, INBOX_KEPT));
         }
         return super.processRequestReactive(request, session, responder);
-    }
-
-    /** James's "No such mailbox", with RFC 5530's {@code [NONEXISTENT]}. */
-    @Override
-    protected void no(ImapRequest request, Responder responder, HumanReadableText text) {
-        if (HumanReadableText.FAILURE_NO_SUCH_MAILBOX.equals(text)) {
-            super.no(request, responder, text, ResponseCodeEncoder.NONEXISTENT);
-        } else {
-            super.no(request, responder, text);
-        }
     }
 
     /** As James will read the name: {@code #private.INBOX} is INBOX too. */

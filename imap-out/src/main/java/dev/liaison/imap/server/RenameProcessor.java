@@ -2,7 +2,6 @@ package dev.liaison.imap.server;
 
 import dev.liaison.imap.store.FolderTree;
 import org.apache.james.imap.api.display.HumanReadableText;
-import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.main.PathConverter;
@@ -43,21 +42,6 @@ final class RenameProcessor extends org.apache.james.imap.processor.RenameProces
             return Mono.fromRunnable(() -> no(request, responder, INTO_ITSELF, ResponseCodeEncoder.CANNOT));
         }
         return super.processRequestReactive(request, session, responder);
-    }
-
-    /**
-     * James's refusals with RFC 5530's codes: {@code [NONEXISTENT]} when the folder to rename does
-     * not exist, {@code [ALREADYEXISTS]} when the new name does.
-     */
-    @Override
-    protected void no(ImapRequest request, Responder responder, HumanReadableText text) {
-        if (HumanReadableText.MAILBOX_NOT_FOUND.equals(text)) {
-            super.no(request, responder, text, ResponseCodeEncoder.NONEXISTENT);
-        } else if (HumanReadableText.MAILBOX_EXISTS.equals(text)) {
-            super.no(request, responder, text, ResponseCodeEncoder.ALREADYEXISTS);
-        } else {
-            super.no(request, responder, text);
-        }
     }
 
     private static boolean intoItself(RenameRequest request, ImapSession session) {

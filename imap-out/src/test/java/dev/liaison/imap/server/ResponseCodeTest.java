@@ -85,6 +85,34 @@ class ResponseCodeTest {
     }
 
     @Test
+    void aRefusalThatCarriesJamesCodeIsNotGivenASecond() throws Exception {
+        String user = imap.newUser("codes");
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("copied", "x"));
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            assertTrue(RawImap.last(c.login(user)).contains("OK"));
+            assertEquals(List.of("a2 NO [TRYCREATE] APPEND failed. No such mailbox."),
+                    c.command("APPEND Nowhere {5+}\r\nhello"));
+            assertTrue(RawImap.last(c.command("SELECT INBOX")).contains("OK"));
+            assertEquals(List.of("a4 NO [TRYCREATE] COPY failed. No such mailbox."), c.command("COPY 1 Nowhere"));
+            assertEquals(List.of("a5 NO [TRYCREATE] MOVE failed. No such mailbox."), c.command("MOVE 1 Nowhere"));
+        }
+    }
+
+    @Test
+    void anotherUsersFolderNameGetsNoCodeWhetherItExistsOrNot() throws Exception {
+        DeliveryHelper.deliver(imap, "bob", "INBOX", MailClient.simple("bob's", "x")); // bob's INBOX exists
+        try (RawImap c = loggedIn()) {
+            for (String command : List.of("SELECT", "EXAMINE", "DELETE", "SUBSCRIBE")) {
+                for (String name : List.of("\"#user.bob.INBOX\"", "\"#user.bob.Nowhere\"")) {
+                    String answer = RawImap.last(c.command(command + " " + name));
+                    assertTrue(answer.matches("a\\d+ NO " + command + " failed\\. No such mailbox\\."), command + " " + name
+                            + ": " + answer);
+                }
+            }
+        }
+    }
+
+    @Test
     void aMessageOverTheLimitIsTooBig() throws Exception {
         try (RawImap c = loggedIn()) {
             List<String> answer = c.command("APPEND INBOX {" + (Limits.MESSAGE_OCTETS + 1) + "}");
