@@ -18,7 +18,8 @@ import java.util.Set;
  * processors pass {@link #CANNOT}, {@link #UNAVAILABLE}, {@link #AUTHENTICATIONFAILED},
  * {@link #NONEXISTENT}, {@link #ALREADYEXISTS} or {@link #TOOBIG} and they are written as the RFC
  * names them ({@code [CANNOT]} …); mail clients act on them (a wrong password is not a server that
- * cannot check it, a folder that does not exist is not a failing server).
+ * cannot check it, a folder that does not exist is not a failing server, a password refused before
+ * STARTTLS is not a wrong one).
  * Where James writes the refusal itself, in its own words, the code comes from one table
  * ({@link #REFUSALS}: James's text to the code), applied here to every tagged NO that has no code
  * yet, whichever processor wrote it: a NO James gives a code of its own ({@code [TRYCREATE]}) keeps
@@ -35,6 +36,14 @@ final class ResponseCodeEncoder implements ImapEncoder {
     /** RFC 5530 §3: wrong login or password (not a server failure: the client may ask the user again). */
     static final StatusResponse.ResponseCode AUTHENTICATIONFAILED =
             StatusResponse.ResponseCode.createExtension("AUTHENTICATIONFAILED");
+    /**
+     * RFC 5530 §3: the password was right, but the authentication identity may not act as the
+     * authorization identity it asked for (AUTHENTICATE PLAIN naming another user).
+     */
+    static final StatusResponse.ResponseCode AUTHORIZATIONFAILED =
+            StatusResponse.ResponseCode.createExtension("AUTHORIZATIONFAILED");
+    /** RFC 5530 §3: refused for lack of privacy (a password before STARTTLS); the client may try STARTTLS. */
+    static final StatusResponse.ResponseCode PRIVACYREQUIRED = StatusResponse.ResponseCode.createExtension("PRIVACYREQUIRED");
     /** RFC 5530 §3: the folder the command names does not exist. */
     static final StatusResponse.ResponseCode NONEXISTENT = StatusResponse.ResponseCode.createExtension("NONEXISTENT");
     /** RFC 5530 §3: the folder the command would make exists already. */
@@ -58,6 +67,8 @@ final class ResponseCodeEncoder implements ImapEncoder {
     private static final Map<HumanReadableText, StatusResponse.ResponseCode> REFUSALS = Map.of(
             HumanReadableText.INVALID_LOGIN, AUTHENTICATIONFAILED,           // LOGIN
             HumanReadableText.AUTHENTICATION_FAILED, AUTHENTICATIONFAILED,   // AUTHENTICATE
+            HumanReadableText.DELEGATION_FORBIDDEN, AUTHORIZATIONFAILED,     // AUTHENTICATE as another user
+            HumanReadableText.DISABLED_LOGIN, PRIVACYREQUIRED,               // LOGIN, AUTHENTICATE before STARTTLS
             HumanReadableText.FAILURE_NO_SUCH_MAILBOX, NONEXISTENT,          // SELECT, EXAMINE, DELETE
             HumanReadableText.MAILBOX_NOT_FOUND, NONEXISTENT,                // RENAME's source
             HumanReadableText.MAILBOX_EXISTS, ALREADYEXISTS);                // CREATE, RENAME's target
