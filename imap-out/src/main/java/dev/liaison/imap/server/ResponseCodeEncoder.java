@@ -44,6 +44,8 @@ final class ResponseCodeEncoder implements ImapEncoder {
             StatusResponse.ResponseCode.createExtension("AUTHORIZATIONFAILED");
     /** RFC 5530 §3: refused for lack of privacy (a password before STARTTLS); the client may try STARTTLS. */
     static final StatusResponse.ResponseCode PRIVACYREQUIRED = StatusResponse.ResponseCode.createExtension("PRIVACYREQUIRED");
+    /** RFC 5530 §3: another session expunged a message the command named; the client may NOOP and ask again. */
+    static final StatusResponse.ResponseCode EXPUNGEISSUED = StatusResponse.ResponseCode.createExtension("EXPUNGEISSUED");
     /** RFC 5530 §3: the folder the command names does not exist. */
     static final StatusResponse.ResponseCode NONEXISTENT = StatusResponse.ResponseCode.createExtension("NONEXISTENT");
     /** RFC 5530 §3: the folder the command would make exists already. */
@@ -56,7 +58,7 @@ final class ResponseCodeEncoder implements ImapEncoder {
     /** RFC 5530 §3: a subsystem the server needs is down; the client should try again later. */
     static final StatusResponse.ResponseCode UNAVAILABLE = StatusResponse.ResponseCode.createExtension("UNAVAILABLE");
     private static final Set<StatusResponse.ResponseCode> WITHOUT_X = Set.of(CANNOT, UNAVAILABLE, AUTHENTICATIONFAILED,
-            NONEXISTENT, ALREADYEXISTS, TOOBIG);
+            NONEXISTENT, ALREADYEXISTS, TOOBIG, AUTHORIZATIONFAILED, PRIVACYREQUIRED, EXPUNGEISSUED);
 
     /**
      * James's refusals and the RFC 5530 code each means, as Dovecot sends it. Keyed by the whole
