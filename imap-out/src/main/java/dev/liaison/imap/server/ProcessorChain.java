@@ -1,5 +1,6 @@
 package dev.liaison.imap.server;
 
+import dev.liaison.imap.store.PostgresMailboxManager;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import org.apache.james.events.EventBus;
@@ -84,7 +85,7 @@ final class ProcessorChain {
     private ProcessorChain() {
     }
 
-    static ImapProcessor build(MailboxManager mailboxes, EventBus events, SubscriptionManager subscriptions,
+    static ImapProcessor build(PostgresMailboxManager mailboxes, EventBus events, SubscriptionManager subscriptions,
                                MailboxTyper typer, ImapEvents observer, AccountCheck accounts) {
         StatusResponseFactory responses = new UnpooledStatusResponseFactory();
         MetricFactory metrics = new UncountedMetrics();
