@@ -41,19 +41,6 @@ final class AuthenticateProcessor extends org.apache.james.imap.processor.Authen
         }
     }
 
-    /**
-     * James's refusal of a wrong login or password, with RFC 5530's {@code [AUTHENTICATIONFAILED]}:
-     * what tells a client to ask the user again rather than retry later.
-     */
-    @Override
-    protected void no(ImapRequest request, Responder responder, HumanReadableText text) {
-        if (FailedAuthentication.refusesCredentials(text)) {
-            super.no(request, responder, text, ResponseCodeEncoder.AUTHENTICATIONFAILED);
-        } else {
-            super.no(request, responder, text);
-        }
-    }
-
     @Override
     protected void manageFailureCount(ImapSession session, ImapRequest request, Responder responder,
                                       HumanReadableText failed) {

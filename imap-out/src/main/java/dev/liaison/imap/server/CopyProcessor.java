@@ -19,7 +19,8 @@ import java.util.Optional;
 
 /**
  * COPY (RFC 3501 §6.4.7) with a COPYUID (RFC 4315 §3) whose source set names the copied messages'
- * UIDs ({@link CopyUid}); James wrote the request's set as given, sequence numbers included.
+ * UIDs ({@link CopyUid}); James wrote the request's set as given, sequence numbers included. By
+ * sequence numbers, all of the messages named or none ({@link ExpungeIssued}).
  */
 final class CopyProcessor extends org.apache.james.imap.processor.CopyProcessor {
 
@@ -41,7 +42,8 @@ final class CopyProcessor extends org.apache.james.imap.processor.CopyProcessor 
     @Override
     protected Mono<Void> processRequestReactive(CopyRequest request, ImapSession session, Responder responder) {
         return CopyUid.sources(request, session, this::messageRange)
-                .flatMap(sources -> super.processRequestReactive(request, session, new SourceFixing(responder, sources)));
+                .flatMap(sources -> ExpungeIssued.orRefuse(request, session.getSelected(), sources, responses, responder,
+                        () -> super.processRequestReactive(request, session, new SourceFixing(responder, sources))));
     }
 
     private final class SourceFixing implements Responder {

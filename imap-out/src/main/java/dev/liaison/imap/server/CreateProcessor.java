@@ -1,7 +1,5 @@
 package dev.liaison.imap.server;
 
-import org.apache.james.imap.api.display.HumanReadableText;
-import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.message.request.CreateRequest;
@@ -26,15 +24,5 @@ final class CreateProcessor extends org.apache.james.imap.processor.CreateProces
         return NewFolderName.problem(request.getMailboxName(), session)
                 .map(problem -> Mono.<Void>fromRunnable(() -> no(request, responder, problem, ResponseCodeEncoder.CANNOT)))
                 .orElseGet(() -> super.processRequestReactive(request, session, responder));
-    }
-
-    /** James's "Mailbox already exists", with RFC 5530's {@code [ALREADYEXISTS]}. */
-    @Override
-    protected void no(ImapRequest request, Responder responder, HumanReadableText text) {
-        if (HumanReadableText.MAILBOX_EXISTS.equals(text)) {
-            super.no(request, responder, text, ResponseCodeEncoder.ALREADYEXISTS);
-        } else {
-            super.no(request, responder, text);
-        }
     }
 }

@@ -1,14 +1,10 @@
 package dev.liaison.imap.server;
 
 import org.apache.james.imap.api.display.HumanReadableText;
-import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.message.request.DeleteRequest;
-import org.apache.james.imap.main.PathConverter;
 import org.apache.james.mailbox.MailboxManager;
-import org.apache.james.mailbox.model.MailboxPath;
-import org.apache.james.mailbox.model.MailboxConstants;
 import org.apache.james.metrics.api.MetricFactory;
 import reactor.core.publisher.Mono;
 
@@ -30,32 +26,9 @@ final class DeleteProcessor extends org.apache.james.imap.processor.DeleteProces
 
     @Override
     protected Mono<Void> processRequestReactive(DeleteRequest request, ImapSession session, Responder responder) {
-        if (namesInbox(request.getMailboxName(), session)) {
+        if (InboxName.names(request.getMailboxName(), session)) {
             return Mono.fromRunnable(() -> no(request, responder, INBOX_KEPT));
         }
         return super.processRequestReactive(request, session, responder);
-    }
-
-    /** James's "No such mailbox", with RFC 5530's {@code [NONEXISTENT]}. */
-    @Override
-    protected void no(ImapRequest request, Responder responder, HumanReadableText text) {
-        if (HumanReadableText.FAILURE_NO_SUCH_MAILBOX.equals(text)) {
-            super.no(request, responder, text, ResponseCodeEncoder.NONEXISTENT);
-        } else {
-            super.no(request, responder, text);
-        }
-    }
-
-    /** As James will read the name: {@code #private.INBOX} is INBOX too. */
-    private static boolean namesInbox(String name, ImapSession session) {
-        if (MailboxConstants.INBOX.equalsIgnoreCase(name)) {
-            return true;
-        }
-        try {
-            MailboxPath path = PathConverter.forSession(session).buildFullPath(name);
-            return path.isInbox() && path.getUser() != null && path.getUser().equals(session.getUserName());
-        } catch (RuntimeException unreadable) {
-            return false; // James's processor refuses it in its own words
-        }
     }
 }

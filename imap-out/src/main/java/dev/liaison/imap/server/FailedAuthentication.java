@@ -1,6 +1,5 @@
 package dev.liaison.imap.server;
 
-import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.process.ImapSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +27,6 @@ final class FailedAuthentication {
                         ? client(address.getAddress()) : null)
                 .orElse("-");
         LOG.warn("authentication failed service=imap client={} reason=credentials", client);
-    }
-
-    /** Whether {@code text} is James's refusal of a login and password (LOGIN's or AUTHENTICATE's words). */
-    static boolean refusesCredentials(HumanReadableText text) {
-        return HumanReadableText.INVALID_LOGIN.equals(text) || HumanReadableText.AUTHENTICATION_FAILED.equals(text);
     }
 
     /**

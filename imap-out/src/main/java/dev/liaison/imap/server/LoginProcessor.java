@@ -39,19 +39,6 @@ final class LoginProcessor extends org.apache.james.imap.processor.LoginProcesso
         }
     }
 
-    /**
-     * James's refusal of a wrong login or password, with RFC 5530's {@code [AUTHENTICATIONFAILED]}:
-     * what tells a client to ask the user again rather than retry later.
-     */
-    @Override
-    protected void no(ImapRequest request, Responder responder, HumanReadableText text) {
-        if (FailedAuthentication.refusesCredentials(text)) {
-            super.no(request, responder, text, ResponseCodeEncoder.AUTHENTICATIONFAILED);
-        } else {
-            super.no(request, responder, text);
-        }
-    }
-
     @Override
     protected void manageFailureCount(ImapSession session, ImapRequest request, Responder responder,
                                       HumanReadableText failed) {

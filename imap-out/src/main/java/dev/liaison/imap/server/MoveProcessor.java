@@ -35,7 +35,8 @@ import java.util.Optional;
  * messages' sequence numbers when it learns where they went. James sent COPYUID only in the
  * tagged OK, after the EXPUNGEs, and with the request's set as source UIDs ({@link CopyUid}).
  * Here EXPUNGE and VANISHED responses are held back until the outcome is known, then written
- * after {@code * OK [COPYUID ...]}.
+ * after {@code * OK [COPYUID ...]}. By sequence numbers, all of the messages named move or none
+ * ({@link ExpungeIssued}).
  *
  * <p>With QRESYNC enabled, the tagged OK of a MOVE that took messages away carries the source
  * folder's HIGHESTMODSEQ, as that of EXPUNGE and UID EXPUNGE does when messages were expunged
@@ -70,7 +71,8 @@ final class MoveProcessor extends org.apache.james.imap.processor.MoveProcessor 
         return CopyUid.sources(request, session, this::messageRange)
                 .flatMap(sources -> {
                     CopyUidFirst answer = new CopyUidFirst(responder, sources);
-                    return super.processRequestReactive(request, session, answer)
+                    return ExpungeIssued.orRefuse(request, session.getSelected(), sources, responses, answer,
+                                    () -> super.processRequestReactive(request, session, answer))
                             .then(Mono.defer(() -> highestModSeq(session, answer)))
                             .map(Optional::of)
                             .defaultIfEmpty(Optional.empty())

@@ -1,5 +1,6 @@
 package dev.liaison.imap.server;
 
+import dev.liaison.imap.store.PostgresMailboxManager;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import org.apache.james.events.EventBus;
@@ -70,13 +71,21 @@ import java.util.concurrent.TimeUnit;
 final class ProcessorChain {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorChain.class);
+    /**
+     * James's words for a folder name in another user's or another namespace, under a key of ours:
+     * one answer whether that folder exists or not, and without the {@code [NONEXISTENT]} that
+     * {@link ResponseCodeEncoder} gives James's own "No such mailbox" (not this user's folder to
+     * say anything about).
+     */
+    private static final HumanReadableText NOT_YOURS = new HumanReadableText("dev.liaison.imap.NOT_YOURS",
+            HumanReadableText.FAILURE_NO_SUCH_MAILBOX.getDefaultValue());
     /** Session attribute: end the connection once the current command is answered. */
     static final String CLOSE_AFTER_ANSWER = "liaison.close-after-answer";
 
     private ProcessorChain() {
     }
 
-    static ImapProcessor build(MailboxManager mailboxes, EventBus events, SubscriptionManager subscriptions,
+    static ImapProcessor build(PostgresMailboxManager mailboxes, EventBus events, SubscriptionManager subscriptions,
                                MailboxTyper typer, ImapEvents observer, AccountCheck accounts) {
         StatusResponseFactory responses = new UnpooledStatusResponseFactory();
         MetricFactory metrics = new UncountedMetrics();
@@ -224,7 +233,7 @@ final class ProcessorChain {
                 LOG.warn("{} failed unexpectedly: {}", request.getCommand().getName(), e.getClass().getName());
             }
             responder.respond(responses.taggedNo(request.getTag(), request.getCommand(),
-                    namespace ? HumanReadableText.FAILURE_NO_SUCH_MAILBOX : HumanReadableText.GENERIC_FAILURE_DURING_PROCESSING));
+                    namespace ? NOT_YOURS : HumanReadableText.GENERIC_FAILURE_DURING_PROCESSING));
             responder.flush();
             return Mono.empty();
         }

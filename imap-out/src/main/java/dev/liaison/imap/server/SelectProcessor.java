@@ -1,15 +1,11 @@
 package dev.liaison.imap.server;
 
 import org.apache.james.events.EventBus;
-import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
-import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.model.MessageRange;
-import org.apache.james.imap.message.request.SelectRequest;
 import org.apache.james.metrics.api.MetricFactory;
-import reactor.core.publisher.Mono;
 
 /**
  * SELECT (RFC 3501 §6.3.1) with the QRESYNC parameter's VANISHED (EARLIER) (RFC 7162 §3.2.5.1)
@@ -18,18 +14,8 @@ import reactor.core.publisher.Mono;
  */
 final class SelectProcessor extends org.apache.james.imap.processor.SelectProcessor {
 
-    private final StatusResponseFactory responses;
-
     SelectProcessor(MailboxManager mailboxes, EventBus events, StatusResponseFactory responses, MetricFactory metrics) {
         super(mailboxes, events, responses, metrics);
-        this.responses = responses;
-    }
-
-    /** James's "No such mailbox" (which it writes itself) with RFC 5530's {@code [NONEXISTENT]}. */
-    @Override
-    protected Mono<Void> processRequestReactive(SelectRequest request, ImapSession session, Responder responder) {
-        return super.processRequestReactive(request, session, ResponseCodeEncoder.withCode(responder, responses,
-                HumanReadableText.FAILURE_NO_SUCH_MAILBOX, ResponseCodeEncoder.NONEXISTENT));
     }
 
     /** Computed as ranges, not UID by UID ({@link Vanished}). */

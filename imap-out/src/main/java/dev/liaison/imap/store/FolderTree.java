@@ -19,8 +19,9 @@ import java.sql.SQLException;
  * <p>Subscriptions move with the folders (as Cyrus, and James's manager when asked): James's RENAME
  * did not ask, so LSUB kept the old names, which no longer exist, and the renamed tree was
  * unsubscribed. They are stored in two spellings, the plain name (default folders) and James's
- * {@code namespace:owner:name} (SUBSCRIBE); both move. Renaming INBOX leaves a new INBOX behind
- * (RFC 3501 §6.3.5), so INBOX's own subscription stays and the new name is subscribed too.
+ * {@code namespace:owner:name} (SUBSCRIBE); both move. Should INBOX come here, its own subscription
+ * stays and the new name is subscribed too; an IMAP RENAME of INBOX does not: it moves INBOX's
+ * messages instead ({@link InboxRename}).
  *
  * <p>Why not James's way: {@code StoreMailboxManager} renamed the folder first and then looked for
  * its children by the old name's prefix; when the new name lies below the old one ({@code RENAME M1
@@ -62,13 +63,7 @@ public final class FolderTree {
      */
     static void rename(Connection c, Mailbox renamed) throws SQLException, MailboxException {
         long id = PostgresMailboxMapper.id(renamed.getMailboxId());
-        // one owner's renames one at a time: two renames of nested folders (A, A.x) would each lock
-        // its own row first and then wait for the other's, a deadlock PostgreSQL ends by failing one
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
-            s.setInt(1, RENAME_LOCK);
-            s.setString(2, renamed.getUser().asString());
-            s.execute();
-        }
+        lockRenames(c, renamed.getUser().asString());
         MailboxPath from = current(c, id);
         MailboxPath to = renamed.generateAssociatedPath();
         if (contains(from, to)) {
@@ -90,6 +85,19 @@ public final class FolderTree {
         }
         moveSubscriptions(c, from, to, from.getName(), to.getName());
         moveSubscriptions(c, from, to, from.asEscapedString(), to.asEscapedString());
+    }
+
+    /**
+     * One owner's renames one at a time, until the transaction ends: two renames of nested folders
+     * (A, A.x) would each lock its own row first and then wait for the other's, a deadlock
+     * PostgreSQL ends by failing one.
+     */
+    static void lockRenames(Connection c, String owner) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+            s.setInt(1, RENAME_LOCK);
+            s.setString(2, owner);
+            s.execute();
+        }
     }
 
     private static void moveSubscriptions(Connection c, MailboxPath from, MailboxPath to, String old, String renamed)

@@ -32,6 +32,8 @@ import org.apache.james.mailbox.store.quota.NoMaxQuotaManager;
 import org.apache.james.mailbox.store.quota.NoQuotaManager;
 import org.apache.james.mailbox.store.quota.QuotaComponents;
 import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
+import org.apache.james.mailbox.events.MailboxIdRegistrationKey;
+import org.apache.james.mailbox.store.event.EventFactory;
 
 import javax.sql.DataSource;
 import java.time.Clock;
@@ -155,6 +157,28 @@ public final class PostgresMailboxManager extends StoreMailboxManager {
                                                                   MailboxSession session) {
         KnownFolders.of(session).forget();
         return super.renameMailboxReactive(id, to, option, session);
+    }
+
+    /**
+     * RENAME INBOX {@code to} (RFC 3501 §6.3.5): INBOX's messages move to a new folder {@code to} in
+     * one transaction ({@link InboxRename}), then their leaving INBOX is announced as an expunge,
+     * as a MOVE's is, so sessions that have INBOX selected hear EXPUNGE.
+     *
+     * @throws org.apache.james.mailbox.exception.MailboxExistsException (in the Mono) when {@code to} exists
+     */
+    public Mono<Void> renameInbox(MailboxPath to, MailboxSession session) {
+        KnownFolders.of(session).forget();
+        return Mono.fromCallable(() -> mappers.jdbc().inTransaction("rename INBOX",
+                        c -> InboxRename.run(c, session.getUser(), to)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(renamed -> renamed.moved().isEmpty() ? Mono.empty()
+                        : getEventBus().dispatch(EventFactory.expunged()
+                                .randomEventId()
+                                .mailboxSession(session)
+                                .mailbox(renamed.inbox())
+                                .addMetaData(renamed.moved())
+                                .build(),
+                        new MailboxIdRegistrationKey(renamed.inbox().getMailboxId())));
     }
 
     @Override

@@ -39,7 +39,8 @@ import java.util.List;
  * token-stream walk, legacy comment and 8-bit names are collected for ENVELOPE ({@link AddressComments}),
  * a FETCH of header lines is handed its messages to write them octet for octet ({@link FetchedMessages}),
  * an APPEND of a copy the gateway filed already is not stored twice ({@link AppendedCopies}), and
- * a COPY or MOVE whose message another session took away meanwhile copies or moves the rest.
+ * a UID COPY or UID MOVE whose message another session took away meanwhile copies or moves the rest
+ * (by sequence numbers, nothing: {@link WholeSet}).
  */
 final class PostgresMessageManager extends StoreMessageManager {
 
@@ -86,11 +87,14 @@ final class PostgresMessageManager extends StoreMessageManager {
      * COPY of a range, read again when a message of it was taken away meanwhile ({@link ExpungedMeanwhile}):
      * James read the range, then the store found one of its messages gone. James answered
      * "COPY processing failed" and logged an ERROR; the message is gone as if before the command,
-     * so the messages left are copied, as RFC 2180 §4.4 lets a server do.
+     * so the messages left are copied, as RFC 2180 §4.4 lets a server do. Not for messages named by
+     * sequence number ({@link WholeSet}): those are copied all or none.
      */
     @Override
     public Mono<List<MessageRange>> copyTo(MessageRange set, StoreMessageManager to, MailboxSession session) {
-        return Mono.defer(() -> super.copyTo(set, to, session)).retryWhen(TAKEN_AWAY);
+        return Mono.deferContextual(context -> WholeSet.in(context)
+                .map(whole -> Mono.defer(() -> super.copyTo(set, to, session)).contextWrite(c -> whole.expecting(set, c)))
+                .orElseGet(() -> Mono.defer(() -> super.copyTo(set, to, session)).retryWhen(TAKEN_AWAY)));
     }
 
     /**
@@ -99,11 +103,14 @@ final class PostgresMessageManager extends StoreMessageManager {
      * processing failed" and an ERROR line. The second now moves what is left, nothing, and
      * answers OK, as Dovecot does (RFC 9051 §6.4.9: a UID that no longer exists is ignored). The
      * range's messages move in one transaction ({@link PostgresMessageMapper}), so a retried
-     * attempt has moved nothing and announced nothing.
+     * attempt has moved nothing and announced nothing. Messages named by sequence number move all
+     * or none ({@link WholeSet}).
      */
     @Override
     public Mono<List<MessageRange>> moveTo(MessageRange set, StoreMessageManager to, MailboxSession session) {
-        return Mono.defer(() -> super.moveTo(set, to, session)).retryWhen(TAKEN_AWAY);
+        return Mono.deferContextual(context -> WholeSet.in(context)
+                .map(whole -> Mono.defer(() -> super.moveTo(set, to, session)).contextWrite(c -> whole.expecting(set, c)))
+                .orElseGet(() -> Mono.defer(() -> super.moveTo(set, to, session)).retryWhen(TAKEN_AWAY)));
     }
 
     @Override

@@ -276,9 +276,11 @@ final class PostgresMessageMapper implements MessageMapper {
         });
     }
 
+    /** As {@link #copy(Mailbox, List)}; all or none of them when they were named by sequence number ({@link WholeSet}). */
     @Override
     public Mono<List<MessageMetaData>> copyReactive(Mailbox mailbox, List<MailboxMessage> originals) {
-        return Mono.fromCallable(() -> copy(mailbox, originals)).subscribeOn(Schedulers.boundedElastic());
+        return Mono.deferContextual(context -> Mono.fromCallable(() -> WholeSet.whole(WholeSet.expected(context), originals,
+                () -> copy(mailbox, originals)))).subscribeOn(Schedulers.boundedElastic());
     }
 
     @Override
@@ -313,10 +315,14 @@ final class PostgresMessageMapper implements MessageMapper {
         });
     }
 
-    /** James moves message by message; here a range's messages move together ({@link #move(Mailbox, List)}). */
+    /**
+     * James moves message by message; here a range's messages move together ({@link #move(Mailbox, List)}),
+     * all or none of them when they were named by sequence number ({@link WholeSet}).
+     */
     @Override
     public Mono<List<MessageMetaData>> moveReactive(Mailbox mailbox, List<MailboxMessage> originals) {
-        return Mono.fromCallable(() -> move(mailbox, originals)).subscribeOn(Schedulers.boundedElastic());
+        return Mono.deferContextual(context -> Mono.fromCallable(() -> WholeSet.whole(WholeSet.expected(context), originals,
+                () -> move(mailbox, originals)))).subscribeOn(Schedulers.boundedElastic());
     }
 
     private static void lockFolders(Connection c, long source, long target) throws SQLException {

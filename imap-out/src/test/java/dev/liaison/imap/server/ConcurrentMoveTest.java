@@ -106,6 +106,113 @@ class ConcurrentMoveTest {
         assertEquals(List.of(), errors);
     }
 
+    @Test
+    void aCopyOrMoveBySequenceNumberOfAMessageExpungedElsewhereIsExpungeIssuedAndChangesNothing() throws Exception {
+        String user = imap.newUser("seqcopier");
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("about to go", "x"));
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("staying", "x"));
+        List<ILoggingEvent> errors = ResponseCodeTest.errorsDuring(() -> {
+            try (RawImap a = selectedInbox(user); RawImap b = selectedInbox(user)) {
+                b.command("STORE 1 +FLAGS.SILENT (\\Deleted)");
+                assertTrue(RawImap.last(b.command("EXPUNGE")).contains("OK"));
+                // a was not told yet: its message 1 is the expunged one
+                for (String command : List.of("COPY 1:2 Archive", "MOVE 1:* Trash", "COPY 1 Archive")) {
+                    String answer = RawImap.last(a.command(command));
+                    assertTrue(answer.matches("a\\d+ NO \\[EXPUNGEISSUED] .*"), command + ": " + answer);
+                }
+                assertEquals(List.of("* 1 EXPUNGE"), a.command("NOOP").stream().filter(l -> l.endsWith("EXPUNGE")).toList());
+                assertTrue(RawImap.last(a.command("COPY 1 Archive")).contains("OK"), "asked again, it is copied");
+            }
+        });
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(user);
+            assertEquals("* STATUS \"Archive\" (MESSAGES 1)", c.command("STATUS Archive (MESSAGES)").get(0));
+            assertEquals("* STATUS \"Trash\" (MESSAGES 0)", c.command("STATUS Trash (MESSAGES)").get(0));
+            assertEquals("* STATUS \"INBOX\" (MESSAGES 1)", c.command("STATUS INBOX (MESSAGES)").get(0));
+        }
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void aUidCopyOfAMessageExpungedElsewhereCopiesTheRest() throws Exception {
+        String user = imap.newUser("uidcopier");
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("about to go", "x"));
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("staying", "x"));
+        try (RawImap a = selectedInbox(user); RawImap b = selectedInbox(user)) {
+            b.command("STORE 1 +FLAGS.SILENT (\\Deleted)");
+            assertTrue(RawImap.last(b.command("EXPUNGE")).contains("OK"));
+            assertTrue(RawImap.last(a.command("UID COPY 1:2 Archive")).matches("a\\d+ OK .*"),
+                    "a UID that no longer exists is ignored (RFC 9051 6.4.9)");
+        }
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(user);
+            assertEquals("* STATUS \"Archive\" (MESSAGES 1)", c.command("STATUS Archive (MESSAGES)").get(0));
+        }
+    }
+
+    @Test
+    void aCopyBySequenceNumberRacingAnExpungeIsExpungeIssuedAndCopiesNothing() throws Exception {
+        String user = imap.newUser("seqracer");
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("about to go", "x"));
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("staying", "x"));
+        List<String> answer = new ArrayList<>();
+        List<ILoggingEvent> errors = ResponseCodeTest.errorsDuring(() -> {
+            try (RawImap a = selectedInbox(user); RawImap b = selectedInbox(user)) {
+                try (Connection lock = lockFolder(user, "Archive")) {
+                    a.send("c1 COPY 1:2 Archive\r\n"); // reads both messages, then waits for Archive
+                    waitUntilWaiting(1);
+                    b.command("UID STORE 1 +FLAGS.SILENT (\\Deleted)");
+                    assertTrue(RawImap.last(b.command("UID EXPUNGE 1")).contains("OK"));
+                    lock.commit();
+                }
+                answer.addAll(a.until("c1"));
+            }
+        });
+        assertTrue(RawImap.last(answer).startsWith("c1 NO [EXPUNGEISSUED] "), answer.toString());
+        assertFolders(user, 0, 1);
+        assertEquals(List.of(), errors);
+    }
+
+    /**
+     * A MOVE locks its source folder's row before it writes, as an EXPUNGE does, so another session's
+     * EXPUNGE cannot be held between the MOVE's read and its write; the message is taken away as
+     * an expunge on another server would find it, its row deleted, while the MOVE waits for the target.
+     */
+    @Test
+    void aMoveBySequenceNumberRacingAnExpungeIsExpungeIssuedAndMovesNothing() throws Exception {
+        String user = imap.newUser("seqmover");
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("about to go", "x"));
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("staying", "x"));
+        List<String> answer = new ArrayList<>();
+        List<ILoggingEvent> errors = ResponseCodeTest.errorsDuring(() -> {
+            try (RawImap a = selectedInbox(user)) {
+                try (Connection lock = lockFolder(user, "Archive")) {
+                    a.send("m1 MOVE 1:2 Archive\r\n"); // reads both messages, then waits for the folders' rows
+                    waitUntilWaiting(1);
+                    try (Connection c = imap.database.dataSource().getConnection();
+                         PreparedStatement s = c.prepareStatement("DELETE FROM imap.message WHERE uid = 1 AND mailbox_id ="
+                                 + " (SELECT id FROM imap.mailbox WHERE owner = ? AND name = 'INBOX')")) {
+                        s.setString(1, user);
+                        assertEquals(1, s.executeUpdate());
+                    }
+                    lock.commit();
+                }
+                answer.addAll(a.until("m1"));
+            }
+        });
+        assertTrue(RawImap.last(answer).startsWith("m1 NO [EXPUNGEISSUED] "), answer.toString());
+        assertFolders(user, 0, 1);
+        assertEquals(List.of(), errors);
+    }
+
+    private void assertFolders(String user, int archived, int inInbox) throws Exception {
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(user);
+            assertEquals("* STATUS \"Archive\" (MESSAGES " + archived + ")", c.command("STATUS Archive (MESSAGES)").get(0));
+            assertEquals("* STATUS \"INBOX\" (MESSAGES " + inInbox + ")", c.command("STATUS INBOX (MESSAGES)").get(0));
+        }
+    }
+
     private RawImap selectedInbox(String user) throws java.io.IOException {
         RawImap c = RawImap.tls(imap.imapsPort());
         c.login(user);

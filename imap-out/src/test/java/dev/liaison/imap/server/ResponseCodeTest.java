@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The RFC 5530 response codes mail clients act on, as Dovecot sends them: a wrong password is
  * {@code [AUTHENTICATIONFAILED]} (ask the user again), a folder that is not there
  * {@code [NONEXISTENT]}, a name that is taken {@code [ALREADYEXISTS]}, a message over the limit
- * {@code [TOOBIG]}. None of these refusals is a server error in the log.
+ * {@code [TOOBIG]}, a password before STARTTLS {@code [PRIVACYREQUIRED]}, a right password asking to
+ * act as another user {@code [AUTHORIZATIONFAILED]}. None of these refusals is a server error in the log.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResponseCodeTest {
@@ -50,6 +51,38 @@ class ResponseCodeTest {
             assertEquals(List.of("a2 NO [AUTHENTICATIONFAILED] AUTHENTICATE failed. Authentication failed."),
                     c.command("AUTHENTICATE PLAIN " + plain));
             assertTrue(RawImap.last(c.login(user)).startsWith("a3 OK"), "the same connection logs in");
+        }
+    }
+
+    @Test
+    void aPasswordBeforeStartTlsIsPrivacyRequired() throws Exception {
+        String user = imap.newUser("codes");
+        try (RawImap c = RawImap.plain(imap.imapPort())) {
+            assertEquals(List.of("a1 NO [PRIVACYREQUIRED] LOGIN failed. Plain login / authentication are disabled."),
+                    c.login(user));
+            String plain = Base64.getEncoder().encodeToString(("\0" + user + "\0" + TestImap.PASSWORD)
+                    .getBytes(StandardCharsets.UTF_8));
+            assertEquals(List.of("a2 NO [PRIVACYREQUIRED] AUTHENTICATE failed. Plain login / authentication are disabled."),
+                    c.command("AUTHENTICATE PLAIN " + plain));
+            c.startTls();
+            assertTrue(RawImap.last(c.login(user)).matches("a\\d+ OK .*"), "after STARTTLS the same login is taken");
+        }
+    }
+
+    @Test
+    void authenticatingAsOneselfToActAsAnotherIsAuthorizationFailed() throws Exception {
+        String user = imap.newUser("codes");
+        String other = imap.newUser("codes");
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            String asOther = Base64.getEncoder().encodeToString((other + "\0" + user + "\0" + TestImap.PASSWORD)
+                    .getBytes(StandardCharsets.UTF_8));
+            assertEquals(List.of("a1 NO [AUTHORIZATIONFAILED] AUTHENTICATE Delegation is forbidden."),
+                    c.command("AUTHENTICATE PLAIN " + asOther));
+            String wrongPassword = Base64.getEncoder().encodeToString((other + "\0" + user + "\0wrong")
+                    .getBytes(StandardCharsets.UTF_8));
+            assertEquals(List.of("a2 NO [AUTHENTICATIONFAILED] AUTHENTICATE failed. Authentication failed."),
+                    c.command("AUTHENTICATE PLAIN " + wrongPassword), "the password is checked first");
+            assertTrue(RawImap.last(c.command("SELECT INBOX")).matches("a3 NO .*"), "not logged in as either");
         }
     }
 
@@ -82,6 +115,34 @@ class ResponseCodeTest {
             }
         });
         assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void aRefusalThatCarriesJamesCodeIsNotGivenASecond() throws Exception {
+        String user = imap.newUser("codes");
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("copied", "x"));
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            assertTrue(RawImap.last(c.login(user)).contains("OK"));
+            assertEquals(List.of("a2 NO [TRYCREATE] APPEND failed. No such mailbox."),
+                    c.command("APPEND Nowhere {5+}\r\nhello"));
+            assertTrue(RawImap.last(c.command("SELECT INBOX")).contains("OK"));
+            assertEquals(List.of("a4 NO [TRYCREATE] COPY failed. No such mailbox."), c.command("COPY 1 Nowhere"));
+            assertEquals(List.of("a5 NO [TRYCREATE] MOVE failed. No such mailbox."), c.command("MOVE 1 Nowhere"));
+        }
+    }
+
+    @Test
+    void anotherUsersFolderNameGetsNoCodeWhetherItExistsOrNot() throws Exception {
+        DeliveryHelper.deliver(imap, "bob", "INBOX", MailClient.simple("bob's", "x")); // bob's INBOX exists
+        try (RawImap c = loggedIn()) {
+            for (String command : List.of("SELECT", "EXAMINE", "DELETE", "SUBSCRIBE")) {
+                for (String name : List.of("\"#user.bob.INBOX\"", "\"#user.bob.Nowhere\"")) {
+                    String answer = RawImap.last(c.command(command + " " + name));
+                    assertTrue(answer.matches("a\\d+ NO " + command + " failed\\. No such mailbox\\."), command + " " + name
+                            + ": " + answer);
+                }
+            }
+        }
     }
 
     @Test
