@@ -25,10 +25,28 @@ final class ExamineProcessor extends org.apache.james.imap.processor.ExamineProc
         this.responses = responses;
     }
 
-    /** James's "No such mailbox" (which it writes itself) with RFC 5530's {@code [NONEXISTENT]}. */
+    /**
+     * James's "No such mailbox" (which it writes itself) with RFC 5530's {@code [NONEXISTENT]}; the
+     * messages it finds recent are shown so without being taken ({@link OneSessionRecent#examined}),
+     * noted before its {@code * n RECENT} is written.
+     */
     @Override
     protected Mono<Void> processRequestReactive(ExamineRequest request, ImapSession session, Responder responder) {
-        return super.processRequestReactive(request, session, ResponseCodeEncoder.withCode(responder, responses,
+        Responder examining = new Responder() {
+            @Override
+            public void respond(org.apache.james.imap.api.message.response.ImapResponseMessage message) {
+                if (message instanceof org.apache.james.imap.message.response.RecentResponse) {
+                    OneSessionRecent.examined(session);
+                }
+                responder.respond(message);
+            }
+
+            @Override
+            public void flush() {
+                responder.flush();
+            }
+        };
+        return super.processRequestReactive(request, session, ResponseCodeEncoder.withCode(examining, responses,
                 HumanReadableText.FAILURE_NO_SUCH_MAILBOX, ResponseCodeEncoder.NONEXISTENT));
     }
 
