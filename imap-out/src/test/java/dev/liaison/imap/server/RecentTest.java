@@ -129,6 +129,42 @@ class RecentTest {
         }
     }
 
+    /**
+     * Two SELECTs at once: James read the recent messages, then cleared them in a second statement,
+     * so both had them. The race is held open by a lock on the message's row until both wait for it.
+     */
+    @Test
+    void ofTwoSelectsAtOnceOneHasTheRecentMessage() throws Exception {
+        String user = imap.newUser("recsel");
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("contested", "body"));
+        try (RawImap a = RawImap.tls(imap.imapsPort()); RawImap b = RawImap.tls(imap.imapsPort())) {
+            a.login(user);
+            b.login(user);
+            List<String> first;
+            List<String> second;
+            try (java.sql.Connection lock = imap.database.dataSource().getConnection()) {
+                lock.setAutoCommit(false);
+                try (java.sql.PreparedStatement s = lock.prepareStatement("SELECT m.uid FROM imap.message m"
+                        + " JOIN imap.mailbox f ON f.id = m.mailbox_id WHERE f.owner = ? AND f.name = 'INBOX' FOR UPDATE")) {
+                    s.setString(1, user);
+                    assertTrue(s.executeQuery().next());
+                }
+                String ta = a.nextTag();
+                String tb = b.nextTag();
+                a.send(ta + " SELECT INBOX\r\n");
+                b.send(tb + " SELECT INBOX\r\n");
+                imap.waitUntilWaitingForLocks(2);
+                lock.commit();
+                first = a.until(ta);
+                second = b.until(tb);
+            }
+            assertTrue(RawImap.last(first).contains("OK") && RawImap.last(second).contains("OK"), first + " " + second);
+            List<String> counts = java.util.stream.Stream.concat(first.stream(), second.stream())
+                    .filter(l -> l.endsWith(" RECENT")).sorted().toList();
+            assertEquals(List.of("* 0 RECENT", "* 1 RECENT"), counts, first + " " + second);
+        }
+    }
+
     /** An idling session hears of the message at once, so it is the one that has it. */
     @Test
     void anIdlingSessionThatHearsFirstHasTheMessageRecent() throws Exception {
