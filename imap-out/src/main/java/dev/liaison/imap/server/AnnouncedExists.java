@@ -69,7 +69,8 @@ final class AnnouncedExists implements Responder {
         if (given instanceof ExpungeResponse || given instanceof VanishedResponse) {
             expunged().set(true);
         }
-        ImapResponseMessage message = given instanceof RecentResponse ? recentOfKnownMessages(given) : given;
+        ImapResponseMessage message = given instanceof RecentResponse ? ownRecent(recentOfKnownMessages(given))
+                : given instanceof FetchResponse fetch ? withoutOthersRecent(fetch) : given;
         if (message instanceof ExistsResponse exists) {
             counter().set(exists.getNumberOfMessages());
         } else if (message instanceof ExpungeResponse expunge && expunge.getMessageSequenceNumber().asInt().isPresent()) {
@@ -107,6 +108,32 @@ final class AnnouncedExists implements Responder {
         }
         selected.resetRecentUidRemoved(); // this count is the news; no second RECENT for it
         return new RecentResponse(selected.recentCount());
+    }
+
+    /**
+     * {@code * n RECENT} counting only the session's own recent messages ({@link OneSessionRecent}):
+     * one heard of while the command ran is settled at the next command, not counted before.
+     */
+    private ImapResponseMessage ownRecent(ImapResponseMessage recent) {
+        int own = OneSessionRecent.count(session);
+        return own == ((RecentResponse) recent).getNumberFlaggedRecent() ? recent : new RecentResponse(own);
+    }
+
+    /** A FETCH of a message heard of while the command ran shows it \Recent only once it is the session's own. */
+    private ImapResponseMessage withoutOthersRecent(FetchResponse r) {
+        SelectedMailbox selected = session.getSelected();
+        if (r.getFlags() == null || !r.getFlags().contains(javax.mail.Flags.Flag.RECENT) || selected == null) {
+            return r;
+        }
+        MessageUid uid = r.getUid() != null ? r.getUid() : selected.uid(r.getMessageNumber().asInt()).orElse(null);
+        if (uid == null || OneSessionRecent.shows(session, uid)) {
+            return r;
+        }
+        javax.mail.Flags flags = new javax.mail.Flags(r.getFlags());
+        flags.remove(javax.mail.Flags.Flag.RECENT);
+        return new FetchResponse(r.getMessageNumber(), flags, r.getUid(), r.getSaveDate(), r.getModSeq(),
+                r.getInternalDate(), r.getSize(), r.getEnvelope(), r.getBody(), r.getBodyStructure(), r.getElements(),
+                r.getEmailId(), r.getThreadId());
     }
 
     /**

@@ -2,10 +2,13 @@ package dev.liaison.imap.server;
 
 import org.apache.james.events.EventBus;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.message.request.ExamineRequest;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.metrics.api.MetricFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * EXAMINE (RFC 3501 §6.3.2) with the QRESYNC parameter's VANISHED (EARLIER) (RFC 7162 §3.2.5.1)
@@ -16,6 +19,29 @@ final class ExamineProcessor extends org.apache.james.imap.processor.ExamineProc
 
     ExamineProcessor(MailboxManager mailboxes, EventBus events, StatusResponseFactory responses, MetricFactory metrics) {
         super(mailboxes, events, responses, metrics);
+    }
+
+    /**
+     * The messages EXAMINE finds recent are shown so without being taken
+     * ({@link OneSessionRecent#examined}), noted before its {@code * n RECENT} is written.
+     */
+    @Override
+    protected Mono<Void> processRequestReactive(ExamineRequest request, ImapSession session, Responder responder) {
+        Responder examining = new Responder() {
+            @Override
+            public void respond(org.apache.james.imap.api.message.response.ImapResponseMessage message) {
+                if (message instanceof org.apache.james.imap.message.response.RecentResponse) {
+                    OneSessionRecent.examined(session);
+                }
+                responder.respond(message);
+            }
+
+            @Override
+            public void flush() {
+                responder.flush();
+            }
+        };
+        return super.processRequestReactive(request, session, examining);
     }
 
     /** Computed as ranges, not UID by UID ({@link Vanished}). */

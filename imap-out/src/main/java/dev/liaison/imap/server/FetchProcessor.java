@@ -5,13 +5,18 @@ import dev.liaison.imap.store.FetchedMessages;
 import org.apache.james.imap.api.message.BodyFetchElement;
 import org.apache.james.imap.api.message.FetchData;
 import org.apache.james.imap.api.message.IdRange;
+import org.apache.james.imap.api.message.UidRange;
+import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.imap.message.request.FetchRequest;
 import org.apache.james.imap.message.response.FetchResponse;
+import org.apache.james.imap.message.response.VanishedResponse;
 import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MessageResult;
@@ -23,6 +28,8 @@ import reactor.util.context.Context;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -65,7 +72,82 @@ final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchPr
         if (StructureAsBody.needed(fetch)) {
             answer = new StructureAsBody(answer, fetch.contains(FetchData.Item.BODY_STRUCTURE));
         }
-        return super.processRequestReactive(request, session, answer).contextWrite(context);
+        Responder answering = answer;
+        Context reading = context;
+        return vanishedAboveSession(named, session)
+                .flatMap(above -> super.processRequestReactive(request, session,
+                        above.isEmpty() ? answering : new VanishedAbove(answering, above)).contextWrite(reading));
+    }
+
+    /**
+     * UID FETCH … (VANISHED) (RFC 7162 §3.2.6) reports the expunged messages "from the UID set
+     * parameter"; James's VANISHED (EARLIER) stopped at the session's last UID, so UIDs expunged
+     * above it (the newest messages, deleted elsewhere before this session held them) were never
+     * reported and a resyncing client kept them. These are found up to the folder's UIDNEXT - 1,
+     * also for {@code *} as Dovecot reads it ({@link Vanished#aboveSession}; a folder read and a
+     * search, only when the set reaches above the session's last UID).
+     */
+    private static Mono<List<UidRange>> vanishedAboveSession(FetchRequest request, ImapSession session) {
+        SelectedMailbox selected = session.getSelected();
+        if (!request.isUseUids() || !request.getFetch().getVanished() || selected == null) {
+            return Mono.just(List.of());
+        }
+        long last = selected.getLastUid().map(MessageUid::asLong).orElse(0L);
+        List<long[]> asked = Arrays.stream(request.getIdSet())
+                .map(range -> new long[] {range.getLowVal(), range.getHighVal()})
+                .filter(range -> range[1] > last)
+                .toList();
+        if (asked.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        MessageManager mailbox = selected.getMessageManager();
+        MailboxSession mailboxSession = session.getMailboxSession();
+        try {
+            return Mono.from(mailbox.getMetaDataReactive(MessageManager.MailboxMetaData.RecentMode.IGNORE, mailboxSession,
+                            EnumSet.of(MessageManager.MailboxMetaData.Item.NextUid)))
+                    .flatMap(folder -> Vanished.aboveSession(mailbox, mailboxSession, asked, last,
+                            folder.getUidNext().asLong() - 1));
+        } catch (MailboxException e) {
+            return Mono.error(e);
+        }
+    }
+
+    /**
+     * Adds the UIDs {@link #vanishedAboveSession} found to James's VANISHED (EARLIER), or, when James
+     * had none, sends them on their own before the first FETCH (RFC 7162 §3.2.6: VANISHED comes
+     * first) or the tagged OK.
+     */
+    private static final class VanishedAbove implements Responder {
+        private final Responder responder;
+        private final List<UidRange> above;
+        private boolean sent;
+
+        VanishedAbove(Responder responder, List<UidRange> above) {
+            this.responder = responder;
+            this.above = above;
+        }
+
+        @Override
+        public void respond(ImapResponseMessage message) {
+            if (!sent && message instanceof VanishedResponse james && james.isEarlier()) {
+                sent = true;
+                // James's stop at the session's last UID, which may have risen since these were found
+                List<UidRange> all = Vanished.union(Arrays.asList(james.getUids()), above);
+                responder.respond(new VanishedResponse(all.toArray(UidRange[]::new), true));
+                return;
+            }
+            if (!sent && (message instanceof FetchResponse || (message instanceof StatusResponse status
+                    && status.getTag() != null && status.getServerResponseType() == StatusResponse.Type.OK))) {
+                sent = true;
+                responder.respond(new VanishedResponse(above.toArray(UidRange[]::new), true));
+            }
+            responder.respond(message);
+        }
+
+        @Override
+        public void flush() {
+            responder.flush();
+        }
     }
 
     private static Optional<MessageUid> uid(FetchResponse fetch, SelectedMailbox selected) {

@@ -252,7 +252,10 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
                 Buffer buffer = new Buffer();
                 // a push that fails half-way still writes what it worked out; James clears a session's
                 // pending changes only at the end, so the rest reaches the client with its next command
-                CompletableFuture<List<ImapResponseMessage>> work = unsolicitedResponses(session, buffer, false)
+                // off the event loop: settling may take the new messages in the database (OneSessionRecent)
+                CompletableFuture<List<ImapResponseMessage>> work = OneSessionRecent.settled(session)
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .then(Mono.defer(() -> unsolicitedResponses(session, buffer, false)))
                         .onErrorResume(e -> Mono.empty())
                         .then(Mono.fromCallable(() -> buffer.messages)).toFuture();
                 working = work;

@@ -50,7 +50,7 @@ final class NewMessages {
                 .flatMap(found -> Mono.from(listener.reactiveEvent(new MailboxEvents.Added(mailboxSession.getSessionId(),
                         mailboxSession.getUser(), mailbox.getMailboxPath(), selected.getMailboxId(), found,
                         Event.EventId.random(), false))))
-                .then();
+                .then(OneSessionRecent.settled(session));
     }
 
     private static MessageMetaData metaData(MessageResult m) {

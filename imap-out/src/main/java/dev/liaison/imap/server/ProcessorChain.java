@@ -167,7 +167,8 @@ final class ProcessorChain {
             return StackDepth.bounded(AnswerOrder.afterEarlierAnswers(session,
                             Mono.defer(() -> accounts.revokedBeforeCommand(session) ? bye(watched, session, AccountCheck.GONE)
                                     : DeletedSelection.before(message, session) ? bye(watched, session, DeletedSelection.GONE)
-                                    : chain.processReactive(message, watched, session))))
+                                    : OneSessionRecent.settled(session)
+                                            .then(Mono.defer(() -> chain.processReactive(message, watched, session))))))
                     .onErrorResume(e -> refuse(message, watched, e))
                     .then(Mono.defer(() -> closeIfAsked(watched, session, report)))
                     .then(Mono.defer(() -> answered(watched, session, report)))

@@ -93,35 +93,17 @@ final class QresyncChanges implements ImapProcessor {
     }
 
     /**
-     * The UIDs of the client's set above the session's last and below the announced UIDNEXT that no
-     * message has (they were expunged; one that exists arrived after the session read the folder).
+     * The UIDs of the client's set (all UIDs when it gave none) above the session's last and below
+     * the announced UIDNEXT that no message has ({@link Vanished#aboveSession}).
      */
     private static Mono<List<UidRange>> vanishedAboveSession(AbstractMailboxSelectionRequest request,
                                                              SelectedMailbox selected, long uidNext,
                                                              MessageManager mailbox, MailboxSession session) {
         long last = selected.getLastUid().map(MessageUid::asLong).orElse(0L);
-        List<MessageRange> asked = above(request.getUidSet(), last, uidNext - 1);
-        if (asked.isEmpty()) {
-            return Mono.just(List.of());
-        }
-        SearchQuery existing = SearchQuery.of(SearchQuery.uid(asked.stream()
-                .map(range -> new SearchQuery.UidRange(range.getUidFrom(), range.getUidTo()))
-                .toArray(SearchQuery.UidRange[]::new)));
-        return search(mailbox, existing, session).map(MessageUid::asLong).collectList()
-                .map(uids -> Vanished.gaps(uids.stream().mapToLong(Long::longValue).sorted().toArray(), asked, uidNext - 1));
-    }
-
-    /** {@code set} (all UIDs when absent) cut to {@code last + 1 .. top}. */
-    private static List<MessageRange> above(UidRange[] set, long last, long top) {
-        if (top <= last) {
-            return List.of();
-        }
-        UidRange[] ranges = set != null ? set : new UidRange[] {new UidRange(MessageUid.MIN_VALUE, MessageUid.of(top))};
-        return Arrays.stream(ranges)
-                .filter(range -> range.getHighVal().asLong() > last && range.getLowVal().asLong() <= top)
-                .map(range -> MessageRange.range(MessageUid.of(Math.max(range.getLowVal().asLong(), last + 1)),
-                        MessageUid.of(Math.min(range.getHighVal().asLong(), top))))
-                .toList();
+        List<long[]> asked = request.getUidSet() == null ? List.<long[]>of(new long[] {1, uidNext - 1})
+                : Arrays.stream(request.getUidSet())
+                        .map(range -> new long[] {range.getLowVal().asLong(), range.getHighVal().asLong()}).toList();
+        return Vanished.aboveSession(mailbox, session, asked, last, uidNext - 1);
     }
 
     /** The FETCH responses of the messages in the request's UID set changed since its MODSEQ. */

@@ -4,8 +4,14 @@ import org.apache.james.imap.api.message.UidRange;
 import org.apache.james.imap.api.process.ImapProcessor.Responder;
 import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.imap.message.response.VanishedResponse;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.SearchQuery;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +19,8 @@ import java.util.Optional;
 
 /**
  * VANISHED (EARLIER) for QRESYNC's SELECT/EXAMINE and UID FETCH (RFC 7162 §3.2.5.1, §3.2.6): the
- * UIDs of the requested ranges, up to the session's last UID, that the session does not hold. James
+ * UIDs of the requested ranges, up to the session's last UID, that the session does not hold, and
+ * ({@link #aboveSession}) those above it, up to the folder's UIDNEXT - 1, that no message has. James
  * walked each range one UID at a time into a set, so a client asking about {@code 1:4294967295} (an
  * empty folder leaves that range as it is) could fill the heap of the whole server; here the gaps
  * between the session's UIDs are computed as ranges, in the time of the folder's size.
@@ -39,6 +46,36 @@ final class Vanished {
         return gaps(known(selected), ranges, last.get().asLong());
     }
 
+    /**
+     * The UIDs of {@code ranges} (each {@code from:to}; {@code to} may be {@link Long#MAX_VALUE} for
+     * {@code *}) above the session's {@code last} and up to {@code top}, the folder's UIDNEXT - 1,
+     * that no message of {@code mailbox} has: expunged before the session could hold them. One search,
+     * only when there are such UIDs; a message that exists there arrived meanwhile and is not reported.
+     */
+    static Mono<List<UidRange>> aboveSession(MessageManager mailbox, MailboxSession session, List<long[]> ranges,
+                                            long last, long top) {
+        List<MessageRange> asked = ranges.stream()
+                .filter(range -> range[1] > last && range[0] <= top)
+                .map(range -> MessageRange.range(MessageUid.of(Math.max(range[0], last + 1)),
+                        MessageUid.of(Math.min(range[1], top))))
+                .toList();
+        if (asked.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        SearchQuery existing = SearchQuery.of(SearchQuery.uid(asked.stream()
+                .map(range -> new SearchQuery.UidRange(range.getUidFrom(), range.getUidTo()))
+                .toArray(SearchQuery.UidRange[]::new)));
+        return Flux.defer(() -> {
+                    try {
+                        return Flux.from(mailbox.search(existing, session));
+                    } catch (MailboxException e) {
+                        return Flux.error(e);
+                    }
+                })
+                .map(MessageUid::asLong).collectList()
+                .map(uids -> gaps(uids.stream().mapToLong(Long::longValue).sorted().toArray(), asked, top));
+    }
+
     /** The requested UIDs up to {@code last} that are not in {@code known} (ascending), as ranges. */
     static List<UidRange> gaps(long[] known, List<MessageRange> ranges, long last) {
         List<long[]> gaps = new ArrayList<>();
@@ -59,6 +96,17 @@ final class Vanished {
             }
         }
         return merged(gaps);
+    }
+
+    /** The UIDs of {@code a} and {@code b} as ranges, overlapping and adjacent ones joined. */
+    static List<UidRange> union(List<UidRange> a, List<UidRange> b) {
+        List<long[]> all = new ArrayList<>();
+        for (List<UidRange> ranges : List.of(a, b)) {
+            for (UidRange range : ranges) {
+                all.add(new long[] {range.getLowVal().asLong(), range.getHighVal().asLong()});
+            }
+        }
+        return merged(all);
     }
 
     /** Overlapping or adjacent gaps (from overlapping requested ranges) as one range each. */

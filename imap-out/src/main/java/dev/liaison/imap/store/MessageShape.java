@@ -70,8 +70,18 @@ record MessageShape(int bodyStart, PropertyBuilder properties) {
         return mediaType;
     }
 
-    /** Offset after the blank line ending the header; the whole message if there is none. */
+    /**
+     * Offset after the empty line ending the header; the whole message if there is none (a header
+     * without a body). Lines may end in CRLF or a bare LF, as Dovecot reads them. A message that
+     * starts with an empty line has an empty header.
+     */
     static int bodyStart(byte[] m) {
+        if (m.length > 0 && m[0] == '\n') {
+            return 1;
+        }
+        if (m.length > 1 && m[0] == '\r' && m[1] == '\n') {
+            return 2;
+        }
         for (int i = 0; i + 1 < m.length; i++) {
             if (m[i] == '\n' && m[i + 1] == '\n') {
                 return i + 2;

@@ -33,16 +33,16 @@ import java.util.EnumSet;
 import java.util.List;
 
 /**
- * One folder's messages, as James's {@link StoreMessageManager} serves them, with six changes:
+ * One folder's messages, as James's {@link StoreMessageManager} serves them, with seven changes:
  * keywords are permanent (PERMANENTFLAGS includes {@code \*}, RFC 3501 §7.1), numbered FETCH
  * sections are found by {@link BodySections} ({@link SectionedMessageResult}) instead of James's
  * token-stream walk, legacy comment and 8-bit names are collected for ENVELOPE ({@link AddressComments}),
  * a FETCH of header lines is handed its messages to write them octet for octet ({@link FetchedMessages}),
- * an APPEND of a copy the gateway filed already is not stored twice ({@link AppendedCopies}), and
+ * an APPEND of a copy the gateway filed already is not stored twice ({@link AppendedCopies}),
  * a UID COPY or UID MOVE whose message another session took away meanwhile copies or moves the rest
- * (by sequence numbers, nothing: {@link WholeSet}).
+ * (by sequence numbers, nothing: {@link WholeSet}), and \Recent is one session's ({@link RecentClaims}).
  */
-final class PostgresMessageManager extends StoreMessageManager {
+final class PostgresMessageManager extends StoreMessageManager implements RecentClaims {
 
     /**
      * Each attempt follows another session's taking a message of the range away between this
@@ -145,6 +145,35 @@ final class PostgresMessageManager extends StoreMessageManager {
                         items.contains(MessageManager.MailboxMetaData.Item.HighestModSeq) ? ModSeq.of(folder.highestModSeq())
                                 : ModSeq.first(),
                         folder.messages(), folder.unseen(), folder.firstUnseen().orElse(null), writeable, acl));
+    }
+
+    /**
+     * SELECT takes the folder's untaken \Recent messages ({@link RecentClaims}) in one statement, so
+     * of two SELECTs at once only one has them; James read them, then cleared them, and announced
+     * the clearing to every session with the folder selected, each of which then marked those
+     * messages recent too. Clearing \Recent is no change a client sees: nothing is announced.
+     */
+    @Override
+    protected Mono<List<MessageUid>> recent(MessageManager.MailboxMetaData.RecentMode recentMode, MailboxSession session)
+            throws MailboxException {
+        if (recentMode != MessageManager.MailboxMetaData.RecentMode.RESET || !isWriteable(session)) {
+            return super.recent(recentMode, session); // James's read, or its refusal
+        }
+        long id = PostgresMailboxMapper.id(getId());
+        return Mono.fromCallable(() -> TakenRecent.take(mappers.jdbc(), id, null))
+                .subscribeOn(Schedulers.boundedElastic())
+                .doOnNext(taken -> TakenRecent.own(session, getId()).addAll(taken));
+    }
+
+    @Override
+    public java.util.Set<MessageUid> recentOf(java.util.Collection<MessageUid> uids, boolean take, MailboxSession session)
+            throws MailboxException {
+        return TakenRecent.recentOf(mappers.jdbc(), PostgresMailboxMapper.id(getId()), getId(), uids, take, session);
+    }
+
+    @Override
+    public void shown(java.util.Collection<MessageUid> uids, MailboxSession session) {
+        TakenRecent.own(session, getId()).addAll(uids);
     }
 
     /**

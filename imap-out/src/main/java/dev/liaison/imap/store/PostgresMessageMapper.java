@@ -17,6 +17,7 @@ import org.apache.james.mailbox.model.UpdatedFlags;
 import org.apache.james.mailbox.store.FlagsUpdateCalculator;
 import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.apache.james.mailbox.store.mail.model.impl.PropertyBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -228,11 +229,30 @@ final class PostgresMessageMapper implements MessageMapper {
 
     private MessageMetaData insert(Connection c, long mailboxId, MailboxMessage message, Flags flags, byte[] content)
             throws SQLException {
+        MessageShape shape = shape(message, content);
         return MessageRows.insert(c, new MessageRows.NewMessage(mailboxId, message.getUid(), message.getModSeq(),
                 MessageRows.uuid(message.getMessageId()), MessageRows.uuid(message.getThreadId().getBaseMessageId()),
-                message.getInternalDate(), clock.instant(), (int) Math.min(message.getHeaderOctets(), content.length),
-                MessageRows.stored(message.getProperties().toProperties(), message.getTextualLineCount()), flags,
+                message.getInternalDate(), clock.instant(), shape.bodyStart(),
+                MessageRows.stored(shape.properties().toProperties(), shape.properties().getTextualLineCount()), flags,
                 content));
+    }
+
+    /**
+     * Where an appended message's body starts and its MIME properties. James's APPEND looks for the
+     * header's end as CRLF CRLF only: a message with bare LF line ends, or a header with no empty
+     * line after it, got body start 0, an empty header (ENVELOPE NIL, no HEADER.FIELDS) and the
+     * whole message as its body. When {@link MessageShape#bodyStart} finds the header ending
+     * elsewhere, the message is described as a delivered one is; otherwise James's description
+     * stands (the same, without a second parse).
+     */
+    private static MessageShape shape(MailboxMessage message, byte[] content) {
+        int bodyStart = MessageShape.bodyStart(content);
+        if (bodyStart == message.getHeaderOctets()) {
+            PropertyBuilder james = new PropertyBuilder(message.getProperties().toProperties());
+            james.setTextualLineCount(message.getTextualLineCount());
+            return new MessageShape(bodyStart, james);
+        }
+        return MessageShape.of(content);
     }
 
     @Override

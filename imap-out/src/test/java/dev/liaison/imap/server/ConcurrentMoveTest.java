@@ -51,7 +51,7 @@ class ConcurrentMoveTest {
                 try (Connection lock = lockFolder(user, "Trash")) {
                     a.send("m1 UID MOVE 1 Trash\r\n");
                     b.send("m2 UID MOVE 1 Trash\r\n");
-                    waitUntilWaiting(2);
+                    imap.waitUntilWaitingForLocks(2);
                     lock.commit();
                 }
                 first.addAll(a.until("m1"));
@@ -87,7 +87,7 @@ class ConcurrentMoveTest {
             try (RawImap a = selectedInbox(user); RawImap b = selectedInbox(user)) {
                 try (Connection lock = lockFolder(user, "Archive")) {
                     a.send("c1 UID COPY 1:2 Archive\r\n");
-                    waitUntilWaiting(1);
+                    imap.waitUntilWaitingForLocks(1);
                     b.command("UID STORE 1 +FLAGS.SILENT (\\Deleted)");
                     assertTrue(RawImap.last(b.command("UID EXPUNGE 1")).contains("OK"));
                     lock.commit();
@@ -160,7 +160,7 @@ class ConcurrentMoveTest {
             try (RawImap a = selectedInbox(user); RawImap b = selectedInbox(user)) {
                 try (Connection lock = lockFolder(user, "Archive")) {
                     a.send("c1 COPY 1:2 Archive\r\n"); // reads both messages, then waits for Archive
-                    waitUntilWaiting(1);
+                    imap.waitUntilWaitingForLocks(1);
                     b.command("UID STORE 1 +FLAGS.SILENT (\\Deleted)");
                     assertTrue(RawImap.last(b.command("UID EXPUNGE 1")).contains("OK"));
                     lock.commit();
@@ -188,7 +188,7 @@ class ConcurrentMoveTest {
             try (RawImap a = selectedInbox(user)) {
                 try (Connection lock = lockFolder(user, "Archive")) {
                     a.send("m1 MOVE 1:2 Archive\r\n"); // reads both messages, then waits for the folders' rows
-                    waitUntilWaiting(1);
+                    imap.waitUntilWaitingForLocks(1);
                     try (Connection c = imap.database.dataSource().getConnection();
                          PreparedStatement s = c.prepareStatement("DELETE FROM imap.message WHERE uid = 1 AND mailbox_id ="
                                  + " (SELECT id FROM imap.mailbox WHERE owner = ? AND name = 'INBOX')")) {
@@ -232,21 +232,6 @@ class ConcurrentMoveTest {
             }
         }
         return c;
-    }
-
-    private void waitUntilWaiting(int transactions) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            try (Connection c = imap.database.dataSource().getConnection();
-                 ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity"
-                         + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
-                rs.next();
-                if (rs.getInt(1) >= transactions) {
-                    return;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(transactions + " commands were not seen waiting for the folder's row lock within 30 s");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -145,6 +145,49 @@ class QresyncTest {
         }
     }
 
+    /**
+     * RFC 7162 §3.2.6: UID FETCH with VANISHED reports the messages "from the UID set parameter"
+     * that were expunged. It stopped at the session's last UID, so a client that knew UIDs above it
+     * (the newest messages, deleted elsewhere while it was away) was never told they were gone.
+     * Reported now up to the folder's UIDNEXT - 1 ({@code *} too, as Dovecot reads it; a UID never
+     * given is not reported), in one VANISHED (EARLIER) before any FETCH.
+     */
+    @Test
+    void uidFetchVanishedReportsExpungedUidsAboveTheSessionsLast() throws Exception {
+        String user = imap.newUser("fetchtop");
+        for (int i = 1; i <= 5; i++) {
+            DeliveryHelper.deliver(imap, user, "X", MailClient.simple("message " + i, "x"));
+        }
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(user);
+            c.command("ENABLE QRESYNC");
+            c.command("SELECT X");
+            c.command("UID STORE 2,4:5 +FLAGS.SILENT (\\Deleted)");
+            c.command("EXPUNGE");
+            c.command("UNSELECT");
+            assertTrue(c.command("SELECT X").contains("* 2 EXISTS"), "the session holds UIDs 1 and 3");
+            for (String set : List.of("1:5", "1:*", "1:4294967295", "2:3,4:9")) {
+                List<String> answer = c.command("UID FETCH " + set + " (FLAGS) (CHANGEDSINCE 1 VANISHED)");
+                assertTrue(RawImap.last(answer).contains("OK"), answer.toString());
+                assertEquals("* VANISHED (EARLIER) 2,4:5", answer.get(0), set + ": " + answer);
+                assertEquals(1, answer.stream().filter(l -> l.startsWith("* VANISHED")).count(), answer.toString());
+            }
+            List<String> above = c.command("UID FETCH 4:9 (FLAGS) (CHANGEDSINCE 1 VANISHED)");
+            assertEquals(List.of("* VANISHED (EARLIER) 4:5"), above.subList(0, above.size() - 1), above.toString());
+            List<String> newest = c.command("UID FETCH 5 (FLAGS) (CHANGEDSINCE 1 VANISHED)");
+            assertEquals("* VANISHED (EARLIER) 5", newest.get(0), newest.toString());
+
+            DeliveryHelper.deliver(imap, user, "X", MailClient.simple("message 6", "x"));
+            List<String> arrived = c.command("UID FETCH 1:9 (FLAGS) (CHANGEDSINCE 1 VANISHED)");
+            assertEquals(List.of("* VANISHED (EARLIER) 2,4:5"),
+                    arrived.stream().filter(l -> l.startsWith("* VANISHED")).toList(), "UID 6 exists: " + arrived);
+            assertTrue(arrived.indexOf("* VANISHED (EARLIER) 2,4:5") < arrived.stream().filter(l -> l.contains(" FETCH ("))
+                    .map(arrived::indexOf).findFirst().orElseThrow(), "before any FETCH: " + arrived);
+            List<String> plain = c.command("UID FETCH 4:9 (FLAGS) (CHANGEDSINCE 1)");
+            assertTrue(plain.stream().noneMatch(l -> l.startsWith("* VANISHED")), "not asked: " + plain);
+        }
+    }
+
     private static long number(Pattern pattern, List<String> lines) {
         for (String line : lines) {
             Matcher m = pattern.matcher(line);

@@ -86,6 +86,143 @@ class RecentTest {
         }
     }
 
+    /**
+     * RFC 3501 §2.3.2: \Recent is set in one session only. A message delivered, and one appended by
+     * a fourth session, while three sessions have the folder selected were \Recent in all three
+     * (James marks every arriving UID recent in every session that has the folder selected). The
+     * first session to hear of it (its NOOP) has it; the others see it as not recent, in RECENT,
+     * FETCH FLAGS and SEARCH RECENT alike, and so does the next SELECT.
+     */
+    @Test
+    void aMessageArrivingWhileSeveralSessionsHaveTheFolderSelectedIsRecentInOneOfThem() throws Exception {
+        String user = imap.newUser("recone");
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("old", "body"));
+        try (RawImap a = RawImap.tls(imap.imapsPort()); RawImap b = RawImap.tls(imap.imapsPort());
+             RawImap c = RawImap.tls(imap.imapsPort()); RawImap appender = RawImap.tls(imap.imapsPort())) {
+            for (RawImap s : List.of(a, b, c)) {
+                s.login(user);
+                String recent = s == a ? "* 1 RECENT" : "* 0 RECENT";
+                assertTrue(s.command("SELECT INBOX").contains(recent), "the old message is the first SELECT's");
+            }
+            DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("delivered", "body"));
+            assertTrue(b.command("NOOP").contains("* 1 RECENT"), "b hears of it first");
+            List<String> toA = a.command("NOOP");
+            assertTrue(toA.contains("* 2 EXISTS") && toA.contains("* 1 RECENT"), "a keeps only the old one: " + toA);
+            List<String> toC = c.command("NOOP");
+            assertTrue(toC.contains("* 2 EXISTS") && toC.contains("* 0 RECENT"), toC.toString());
+            assertRecentIn(b, List.of(a, c), "* SEARCH 2", 2);
+
+            appender.login(user);
+            String message = MailClient.simple("appended", "body");
+            assertTrue(RawImap.last(appender.command("APPEND INBOX {" + message.length() + "+}\r\n" + message))
+                    .contains("OK"));
+            assertTrue(c.command("NOOP").contains("* 1 RECENT"), "c hears of it first, b keeps its own");
+            List<String> toB = b.command("NOOP");
+            assertTrue(toB.contains("* 3 EXISTS") && !toB.contains("* 2 RECENT"), toB.toString());
+            assertTrue(a.command("NOOP").contains("* 1 RECENT"));
+            assertRecentIn(c, List.of(a, b), "* SEARCH 3", 3);
+            assertEquals("* SEARCH 2", search(b, "SEARCH RECENT"), "b still has the delivered one");
+            assertEquals("* SEARCH 1", search(a, "SEARCH RECENT"), "a still has the old one");
+
+            appender.command("SELECT INBOX");
+            assertEquals("* SEARCH", search(appender, "SEARCH RECENT"), "taken by sessions that had it selected");
+        }
+    }
+
+    /**
+     * Two SELECTs at once: James read the recent messages, then cleared them in a second statement,
+     * so both had them. The race is held open by a lock on the message's row until both wait for it.
+     */
+    @Test
+    void ofTwoSelectsAtOnceOneHasTheRecentMessage() throws Exception {
+        String user = imap.newUser("recsel");
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("contested", "body"));
+        try (RawImap a = RawImap.tls(imap.imapsPort()); RawImap b = RawImap.tls(imap.imapsPort())) {
+            a.login(user);
+            b.login(user);
+            List<String> first;
+            List<String> second;
+            try (java.sql.Connection lock = imap.database.dataSource().getConnection()) {
+                lock.setAutoCommit(false);
+                try (java.sql.PreparedStatement s = lock.prepareStatement("SELECT m.uid FROM imap.message m"
+                        + " JOIN imap.mailbox f ON f.id = m.mailbox_id WHERE f.owner = ? AND f.name = 'INBOX' FOR UPDATE")) {
+                    s.setString(1, user);
+                    assertTrue(s.executeQuery().next());
+                }
+                String ta = a.nextTag();
+                String tb = b.nextTag();
+                a.send(ta + " SELECT INBOX\r\n");
+                b.send(tb + " SELECT INBOX\r\n");
+                imap.waitUntilWaitingForLocks(2);
+                lock.commit();
+                first = a.until(ta);
+                second = b.until(tb);
+            }
+            assertTrue(RawImap.last(first).contains("OK") && RawImap.last(second).contains("OK"), first + " " + second);
+            List<String> counts = java.util.stream.Stream.concat(first.stream(), second.stream())
+                    .filter(l -> l.endsWith(" RECENT")).sorted().toList();
+            assertEquals(List.of("* 0 RECENT", "* 1 RECENT"), counts, first + " " + second);
+        }
+    }
+
+    /** An idling session hears of the message at once, so it is the one that has it. */
+    @Test
+    void anIdlingSessionThatHearsFirstHasTheMessageRecent() throws Exception {
+        String user = imap.newUser("recidle");
+        try (RawImap idler = RawImap.tls(imap.imapsPort()); RawImap other = RawImap.tls(imap.imapsPort())) {
+            for (RawImap s : List.of(idler, other)) {
+                s.login(user);
+                s.command("SELECT INBOX");
+            }
+            String tag = idler.nextTag();
+            idler.send(tag + " IDLE\r\n");
+            assertTrue(idler.line().startsWith("+"));
+            DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("while idling", "body"));
+            List<String> pushed = new java.util.ArrayList<>();
+            while (!pushed.contains("* 1 RECENT") && !pushed.contains("* 0 RECENT")) {
+                pushed.add(idler.line());
+            }
+            idler.send("DONE\r\n");
+            assertTrue(RawImap.last(idler.until(tag)).contains("OK"));
+            assertTrue(pushed.contains("* 1 EXISTS") && pushed.contains("* 1 RECENT"), pushed.toString());
+            assertTrue(other.command("NOOP").contains("* 0 RECENT"));
+            assertRecentIn(idler, List.of(other), "* SEARCH 1", 1);
+        }
+    }
+
+    /**
+     * EXAMINE takes nothing (RFC 3501 §6.3.2): it shows what no session took as recent, a later
+     * SELECT still has it, and what arrives while the folder is examined is the selecting session's.
+     */
+    @Test
+    void examineShowsWhatNoSessionTookAndTakesNothing() throws Exception {
+        String user = imap.newUser("recexa");
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("one", "body"));
+        try (RawImap examining = RawImap.tls(imap.imapsPort()); RawImap selecting = RawImap.tls(imap.imapsPort())) {
+            examining.login(user);
+            assertTrue(examining.command("EXAMINE INBOX").contains("* 1 RECENT"));
+            selecting.login(user);
+            assertTrue(selecting.command("SELECT INBOX").contains("* 1 RECENT"));
+            DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("two", "body"));
+            List<String> toExamining = examining.command("NOOP");
+            assertTrue(toExamining.contains("* 2 EXISTS") && toExamining.contains("* 1 RECENT"), toExamining.toString());
+            assertTrue(selecting.command("NOOP").contains("* 2 RECENT"));
+            assertEquals("* SEARCH 1", search(examining, "SEARCH RECENT"));
+            assertEquals("* SEARCH 1 2", search(selecting, "SEARCH RECENT"));
+        }
+    }
+
+    /** {@code owner} shows message {@code n} \Recent in FETCH and SEARCH, none of {@code others} does. */
+    private static void assertRecentIn(RawImap owner, List<RawImap> others, String search, int n) throws Exception {
+        assertTrue(owner.command("FETCH " + n + " (FLAGS)").get(0).contains("\\Recent"));
+        assertEquals(search, search(owner, "SEARCH RECENT"));
+        for (RawImap other : others) {
+            String flags = other.command("FETCH " + n + " (FLAGS)").get(0);
+            assertTrue(flags.contains(" FETCH ") && !flags.contains("\\Recent"), flags);
+            assertEquals("* SEARCH", search(other, "SEARCH RECENT " + n));
+        }
+    }
+
     private static String search(RawImap c, String command) throws Exception {
         List<String> answer = c.command(command);
         assertTrue(RawImap.last(answer).contains("OK"), command + ": " + answer);

@@ -122,6 +122,25 @@ final class TestImap implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Returns once {@code transactions} statements of this database wait for a lock (a test holds a
+     * row lock to keep a race open); fails after 30 s.
+     */
+    void waitUntilWaitingForLocks(int transactions) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            try (java.sql.Connection c = database.dataSource().getConnection();
+                 java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity"
+                         + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+                rs.next();
+                if (rs.getInt(1) >= transactions) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(transactions + " statements were not seen waiting for a lock within 30 s");
+    }
+
     int imapPort() {
         return service.imapPort();
     }

@@ -24,6 +24,21 @@ class MessageShapeTest {
     }
 
     @Test
+    void theBodyStartsAfterTheFirstEmptyLineHoweverLinesEnd() {
+        assertEquals(14, start("Subject: a\r\n\r\nbody\r\n"));
+        assertEquals(12, start("Subject: a\n\nbody\n"), "bare line feeds");
+        assertEquals(13, start("Subject: a\n\r\nbody\r\n"), "a bare line feed, then CRLF");
+        assertEquals(12, start("Subject: a\r\n"), "a header without a body");
+        assertEquals(10, start("Subject: a"), "an unended header without a body");
+        assertEquals(2, start("\r\nbody\r\n\r\nmore\r\n"), "no header at all");
+        assertEquals(1, start("\nbody\n\nmore\n"), "no header at all, bare line feeds");
+    }
+
+    private static int start(String message) {
+        return MessageShape.bodyStart(message.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
     void aTextMessageRecordsItsBodysLineCount() {
         String body = "line\r\n".repeat(1700) + "last";
         byte[] m = ("Subject: a\r\nContent-Type: text/plain\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
