@@ -161,6 +161,12 @@ public final class RelationshipReceiver implements InboundProcessor {
                 name = peer;
             }
             correspondents.markUpgraded(c, id, now);
+            if (held.row().state() == RelationshipState.BLOCKED) {
+                // the user blocked this correspondent: a block is silent, so no notice; it stays blocked,
+                // and the same alias writes over the Communicator transport once unblocked
+                LOG.info("legacy relationship {} upgraded while blocked; it stays blocked", id);
+                return Done.applied("key agreement, upgraded, relationship blocked");
+            }
             faces.upgraded(c, held.row().owner(), id, name, now);
             LOG.info("legacy relationship {} upgraded to end-to-end encryption", id);
             return Done.filed("key agreement, upgraded");
