@@ -1,6 +1,7 @@
 package dev.liaison.gateway.relationship;
 
 import dev.liaison.gateway.payload.PayloadItem;
+import dev.liaison.imap.delivery.DeliveryException;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasStore;
 import dev.liaison.mapping.alias.PostgresAliasStore;
@@ -26,12 +27,14 @@ public final class RelationshipControl {
 
     private final Particles particles;
     private final RelationshipSender sender;
+    private final RelationshipAliases faces;
     private final AliasStore aliases = new PostgresAliasStore();
     private final Clock clock;
 
-    public RelationshipControl(Particles particles, RelationshipSender sender, Clock clock) {
+    public RelationshipControl(Particles particles, RelationshipSender sender, RelationshipAliases faces, Clock clock) {
         this.particles = particles;
         this.sender = sender;
+        this.faces = faces;
         this.clock = clock;
     }
 
@@ -55,18 +58,25 @@ public final class RelationshipControl {
      * Undoes a block: the relationship is again what it was when blocked — a stranger's request a
      * request (their mail to Requests, not INBOX), an invitation still out pending — or active if
      * its invitation was accepted during the block, or if it was blocked before that was recorded.
+     * An invitation accepted during the block was connected silently (a block says nothing); now the
+     * user gets the "Connected with …" notice it would have filed, from the relationship's alias.
      */
-    public Relationship unblock(Connection c, Login owner, long id) {
+    public Relationship unblock(Connection c, Login owner, long id) throws SQLException, DeliveryException {
         Relationship r = owned(c, owner, id);
         if (r.state() != RelationshipState.BLOCKED) {
             throw new InvalidRelationshipException("relationship " + id + " is " + r.state().dbValue()
                     + ", not blocked; nothing to unblock");
         }
         RelationshipState back = particles.store().stateBeforeBlock(c, id).orElse(RelationshipState.ACTIVE);
-        if (back == RelationshipState.PENDING && particles.lock(c, id).particle().established()) {
+        boolean connectedMeanwhile = back == RelationshipState.PENDING && particles.lock(c, id).particle().established();
+        if (connectedMeanwhile) {
             back = RelationshipState.ACTIVE;
         }
-        return particles.store().changeState(c, id, back);
+        Relationship unblocked = particles.store().changeState(c, id, back);
+        if (connectedMeanwhile) {
+            faces.announce(c, owner, id, unblocked.peerName(), clock.instant());
+        }
+        return unblocked;
     }
 
     /**
