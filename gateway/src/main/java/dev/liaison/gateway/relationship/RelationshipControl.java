@@ -14,6 +14,7 @@ import dev.liaison.mapping.user.Login;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -121,6 +122,29 @@ public final class RelationshipControl {
             particles.store().changeState(c, r.id(), RelationshipState.ENDED);
         }
         return new Ended(ended, told, untold);
+    }
+
+    /**
+     * Keeps every invitation of {@code owner} still out (pending, or ended while out) answerable
+     * after the user is removed: its address and pending state move to the retired invitations
+     * until it expires ({@link Particles#retire}), so whoever accepts it later is told the
+     * relationship has ended ({@link RelationshipReceiver}), as the acceptor of an ended invitation
+     * is. Call after {@link #endAll}, before the user's addresses are deleted. Returns how many.
+     */
+    public int retireInvitations(Connection c, Login owner) throws SQLException {
+        Instant now = clock.instant();
+        int retired = 0;
+        for (Relationship r : particles.store().listOf(c, owner)) {
+            if (r.protocolState().length() == 0) {
+                continue; // a correspondent on plain email: no invitation of the user's is out
+            }
+            Particles.Held held = particles.lock(c, r.id());
+            if (!held.particle().established() && held.particle().invitation().invitation().expiry().isAfter(now)
+                    && particles.retire(c, held)) {
+                retired++;
+            }
+        }
+        return retired;
     }
 
     /**

@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns a stored envelope into mail in the recipient's INBOX (docs/protocol.md §5.3, §8.3): a key
@@ -79,7 +80,7 @@ public final class RelationshipReceiver implements InboundProcessor {
         try {
             held = particles.lock(c, resolved.recipient());
         } catch (UnknownRelationshipException e) {
-            return new Unresolvable();
+            return retired(c, resolved.recipient(), envelope);
         }
         RelationshipState state = held.row().state();
         if (state == RelationshipState.ENDED) {
@@ -124,6 +125,30 @@ public final class RelationshipReceiver implements InboundProcessor {
         particles.endpoints().remove(c, id);
         LOG.info("invitation of the ended relationship {} was accepted; the peer is told it has ended", id);
         return Done.applied("key agreement for an ended relationship, the end sent back");
+    }
+
+    /**
+     * The acceptance of an invitation whose user was removed while it was out (relay V6): as for an
+     * ended one ({@link #withdrawn}), the agreement is completed only to tell the acceptor, in one
+     * envelope, that the relationship has ended; then the address stops resolving. Anything else
+     * for such an address resolves to nobody.
+     */
+    private Outcome retired(Connection c, long id, Envelope envelope) throws Exception {
+        Optional<Particle> pending = envelope.carriesKeyAgreement() ? particles.lockRetired(c, id) : Optional.empty();
+        if (pending.isEmpty()) {
+            return new Unresolvable();
+        }
+        Instant now = clock.instant();
+        Completion done;
+        try {
+            done = completion(pending.get(), envelope, now);
+        } catch (InvitationException | EnvelopeException e) {
+            return new Quarantine("key agreement refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        sender.sendLast(c, id, established(pending.get(), done), List.of(new PayloadItem.RelationshipEnded()), now);
+        particles.endpoints().forgetRetired(c, id);
+        LOG.info("invitation {} of a removed user was accepted; the peer is told the relationship has ended", id);
+        return Done.applied("key agreement for a removed user's invitation, the end sent back");
     }
 
     private Completion completion(Particle pending, Envelope envelope, Instant now)
