@@ -207,6 +207,10 @@ public final class SubmissionRouter implements SubmissionHandler {
                     ? "send them a new invitation (write to invite@" + domain + " for one)"
                     : "write to their plain email address: that starts a new conversation with them"));
         }
+        if (verdict == RecipientVerdict.UNKNOWN && addressee != null) { // another user's address removed meanwhile
+            throw new RefusedSubmissionException(550, "5.1.1", recipient + ": no such address here any more; nothing"
+                    + " was delivered");
+        }
         if (verdict == RecipientVerdict.DISABLED) {
             throw new RefusedSubmissionException(550, "5.2.1", recipient + ": this address was disabled while the"
                     + " message was sent; nothing was delivered");
