@@ -15,7 +15,6 @@ import dev.liaison.gateway.health.Readiness;
 import dev.liaison.gateway.keys.KeyEncryptionKey;
 import dev.liaison.gateway.legacy.LegacyInbound;
 import dev.liaison.gateway.legacy.LegacyOutbound;
-import dev.liaison.gateway.legacy.LegacyUpgrades;
 import dev.liaison.gateway.legacy.delivery.LegacyDelivery;
 import dev.liaison.gateway.legacy.delivery.LegacyDeliverySettings;
 import dev.liaison.gateway.legacy.delivery.LegacySchema;
@@ -35,7 +34,6 @@ import dev.liaison.gateway.transport.send.EnvelopePoster;
 import dev.liaison.gateway.transport.send.OutboundQueue;
 import dev.liaison.gateway.tls.TlsMaterial;
 import javax.net.ssl.SSLContext;
-import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.imap.server.AccountCheck;
 import dev.liaison.imap.server.ImapService;
 import dev.liaison.imap.server.ImapServices;
@@ -189,8 +187,11 @@ public final class Gateway implements AutoCloseable {
             started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL, bookkeeping::forgetWhenDue));
             LegacyDelivery legacyDelivery = LegacyDelivery.open(LegacyDeliverySettings.from(configuration, relay.delivery()),
                     database, KeyEncryptionKey.loadOrCreate(configuration.dataDir()), mailboxes);
-            started.push(legacyDelivery.start()); // even when off: queued rows still expire and bounce
             var upgrades = relay.legacyUpgrades();
+            var inbound = new LegacyInbound(database, mailboxes, relay.legacyCorrespondents(), upgrades,
+                    configuration.domain(), configuration.postmaster(), Clock.systemUTC());
+            // even when off: queued rows still expire and bounce, and mail between users stays here
+            started.push(legacyDelivery.start(inbound, inbound));
             var legacy = new LegacyOutbound(relay.legacyCorrespondents(), legacyDelivery.outbox(),
                     upgrades);
             var imapAccounts = new ImapAccounts(passwords);
@@ -210,7 +211,7 @@ public final class Gateway implements AutoCloseable {
                     configuration.port(ConfigKey.SMTP_SUBMISSION_PORT), configuration.port(ConfigKey.SMTP_SUBMISSIONS_PORT),
                     SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT), tls.serverContext(), services);
             started.push(smtp);
-            mx = startInbound(mailboxes, upgrades);
+            mx = startInbound(inbound);
             metrics.observeBuffers(smtp::bufferedOctets, mx::bufferedOctets, receiving::bufferedBytes);
         } catch (ImapStartException | IOException | UncheckedIOException | SQLException e) {
             throw new ConfigurationException("cannot start a listener: " + e.getMessage(), e);
@@ -223,9 +224,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The MX for plain email (issue 8): published aliases and legacy correspondents' outward aliases. */
-    private InboundServer startInbound(MailboxDelivery mailboxes, LegacyUpgrades upgrades) throws IOException {
-        var legacy = new LegacyInbound(database, mailboxes, relay.legacyCorrespondents(), upgrades,
-                configuration.domain(), configuration.postmaster(), Clock.systemUTC());
+    private InboundServer startInbound(LegacyInbound legacy) throws IOException {
         InboundServer server = InboundServer.start(new InboundSettings(MailServers.hostnameOf(configuration),
                 Set.of(configuration.domain()), configuration.bindAddress(), configuration.port(ConfigKey.SMTP_INBOUND_PORT),
                 InboundSettings.DEFAULT_IO_THREADS, Limits.DEFAULT, Limits.SenderChecks.DEFAULT), tls.serverContext(),

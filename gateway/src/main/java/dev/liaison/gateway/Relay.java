@@ -109,7 +109,7 @@ public final class Relay {
         this.sender = new RelationshipSender(particles, routes, sealer, queue, entropy);
         this.invitations = new Invitations(particles, routes, issuer, new InvitationAcceptor(entropy, ratchet), sealer,
                 queue, faces, clock);
-        this.control = new RelationshipControl(particles, sender, clock);
+        this.control = new RelationshipControl(particles, sender, faces, clock);
     }
 
     /** Every schema the relay needs, in migration order (after mapping's and imap-out's). */

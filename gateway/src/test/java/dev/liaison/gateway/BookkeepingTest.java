@@ -137,6 +137,19 @@ class BookkeepingTest {
         assertEquals(1, count("SELECT count(*) FROM mapping.legacy_sent_ids"), "the old one is forgotten");
     }
 
+    /** A removed user's invitation still out is kept until it expires, no longer (relay V6). */
+    @Test
+    void invitationsOfRemovedUsersAreForgottenOnceTheyExpire() throws Exception {
+        execute("INSERT INTO relay.retired_invitations (relationship_id, root, signing_key, protocol_state, expires_at)"
+                + " VALUES (1, decode(repeat('01', 16), 'hex'), decode(repeat('02', 32), 'hex'), '\\x00',"
+                + " now() - interval '1 hour'), (2, decode(repeat('03', 16), 'hex'), decode(repeat('04', 32), 'hex'),"
+                + " '\\x00', now() + interval '6 days')");
+
+        new Bookkeeping(db, mailboxes, EXPIRY, clock).forgetWhenDue();
+        assertEquals(1, count("SELECT count(*) FROM relay.retired_invitations WHERE relationship_id = 2"));
+        assertEquals(1, count("SELECT count(*) FROM relay.retired_invitations"), "the expired one is forgotten");
+    }
+
     @Test
     void aMemoryThatCannotBeForgottenIsTriedAgainLaterAndStopsNoOther() throws Exception {
         execute("INSERT INTO imap.delivery (delivery_id, mailbox_id, uid, delivered_at)"

@@ -28,6 +28,8 @@ import java.time.Instant;
  *     would have no mailbox to go to but, were the login given to someone else, theirs;</li>
  * <li>every relationship still open is ended as {@code liaison relationship end} ends it: the last
  *     envelope, telling the peer, is sealed and queued while the relationship's rows still exist;</li>
+ * <li>every invitation still out keeps its address and pending state, ownerless, until it expires
+ *     ({@link RelationshipControl#retireInvitations}): whoever accepts it is told it has ended;</li>
  * <li>their folders and messages, then their aliases (addresses retired, never handed out again),
  *     relationships, correspondents and the user row go.</li>
  * </ol>
@@ -97,6 +99,7 @@ public final class UserRemoval {
         update(c, FORGET_RELAYED, login.value());
         update(c, FORGET_PLAIN, login.value());
         RelationshipControl.Ended ended = control.endAll(c, login);
+        control.retireInvitations(c, login); // whoever accepts one later is told it has ended
         update(c, FORGET_ENDPOINTS, user.id());
         int messages = mailboxes.remove(c, login.value());
         int retired = users.remove(c, login);

@@ -62,7 +62,7 @@ public final class RelationshipCommand {
     @Command(name = "unblock", description = "Let mail flow again in a blocked relationship.")
     static final class Unblock extends TargetCommand {
         @Override
-        Object change(Relay relay, Connection c, Login owner, long id) {
+        Object change(Relay relay, Connection c, Login owner, long id) throws Exception {
             return relay.control().unblock(c, owner, id);
         }
     }

@@ -125,6 +125,12 @@ public final class LegacyOutbound {
                 + id + ") and write to " + to + " again: that starts a new conversation from a new address");
     }
 
+    /** Whether the correspondent is a user of this gateway (an address of the domain the outward alias is on). */
+    private static boolean local(LegacyCorrespondents.Link link) {
+        String to = link.correspondent().address();
+        return to.substring(to.lastIndexOf('@') + 1).equalsIgnoreCase(link.outwardAlias().address().domain());
+    }
+
     /**
      * Sends as plain email through the legacy relationship, offering its invitation, with the ids
      * {@code originals} maps (neutral → as the correspondent wrote it) given back in its
@@ -145,8 +151,11 @@ public final class LegacyOutbound {
         Optional<String> messageId;
         try {
             messageId = CorrespondentIds.messageId(prepared.sealed());
+            // between two users of this gateway the message never leaves it, and the MX intake takes up no
+            // invitation from it (LocalRoute): none is offered
+            Optional<String> invitation = local(link) ? Optional.empty() : upgrades.offer(c, link, ownName);
             message = LegacyOutgoingMail.addressed(CorrespondentIds.restored(prepared.sealed(), originals), ownName,
-                    outward, to, upgrades.offer(c, link, ownName));
+                    outward, to, invitation);
         } catch (MalformedMailException e) {
             throw new RefusedSubmissionException(554, "5.6.0", "The message cannot be sent as email: " + e.getMessage());
         }

@@ -13,6 +13,7 @@ import dev.liaison.mapping.user.Login;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Where relationship state is read and written: the row in {@code mapping.relationships} (locked
@@ -82,6 +83,24 @@ public final class Particles {
     public Held save(Connection c, Held held, Particle next) {
         Relationship row = store.saveState(c, held.row().id(), held.row().stateVersion(), codec.seal(held.row().id(), next));
         return new Held(row, next);
+    }
+
+    /**
+     * Keeps the locked relationship's invitation answerable after its user is removed
+     * ({@link Endpoints#retire}): its address and its pending state, as sealed, until the invitation
+     * expires. Only for an invitation not yet accepted; false if its address was gone already.
+     */
+    public boolean retire(Connection c, Held held) throws SQLException {
+        if (held.particle().established()) {
+            throw new IllegalStateException("relationship " + held.row().id() + " is established: no invitation to retire");
+        }
+        return endpoints.retire(c, held.row().id(), held.row().protocolState().bytes(),
+                held.particle().invitation().invitation().expiry());
+    }
+
+    /** The pending state of a removed user's invitation ({@link #retire}), locked, if it is still kept. */
+    public Optional<Particle> lockRetired(Connection c, long relationshipId) throws SQLException {
+        return endpoints.lockRetired(c, relationshipId).map(sealed -> codec.open(relationshipId, sealed));
     }
 
     public RelationshipStore store() {

@@ -45,9 +45,25 @@ public final class RelationshipAliases {
     public Alias open(Connection c, Login owner, long relationshipId, String peerName, Instant now)
             throws SQLException, DeliveryException {
         Alias alias = openQuietly(c, owner, relationshipId, peerName);
+        connected(c, owner, relationshipId, alias, peerName, now);
+        return alias;
+    }
+
+    /**
+     * Files the "you are now connected" notice {@link #open} files, for a relationship that got its
+     * alias {@linkplain #openQuietly quietly} (established while blocked) and is unblocked now: the
+     * user learns its alias as from any new relationship. Its delivery id is {@link #open}'s, so it
+     * is filed once.
+     */
+    public void announce(Connection c, Login owner, long relationshipId, String peerName, Instant now)
+            throws SQLException, DeliveryException {
+        connected(c, owner, relationshipId, of(c, relationshipId), peerName, now);
+    }
+
+    private void connected(Connection c, Login owner, long relationshipId, Alias alias, String peerName, Instant now)
+            throws SQLException, DeliveryException {
         byte[] notice = Notices.connected(domain, peerName, alias.address().toString(), ownAddress(owner), now);
         mailboxes.deliver(c, new Delivery("connected:" + relationshipId, owner.value(), "INBOX", notice, false, now));
-        return alias;
     }
 
     /**

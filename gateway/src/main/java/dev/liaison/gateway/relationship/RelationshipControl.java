@@ -1,6 +1,7 @@
 package dev.liaison.gateway.relationship;
 
 import dev.liaison.gateway.payload.PayloadItem;
+import dev.liaison.imap.delivery.DeliveryException;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasStore;
 import dev.liaison.mapping.alias.PostgresAliasStore;
@@ -13,6 +14,7 @@ import dev.liaison.mapping.user.Login;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,12 +28,14 @@ public final class RelationshipControl {
 
     private final Particles particles;
     private final RelationshipSender sender;
+    private final RelationshipAliases faces;
     private final AliasStore aliases = new PostgresAliasStore();
     private final Clock clock;
 
-    public RelationshipControl(Particles particles, RelationshipSender sender, Clock clock) {
+    public RelationshipControl(Particles particles, RelationshipSender sender, RelationshipAliases faces, Clock clock) {
         this.particles = particles;
         this.sender = sender;
+        this.faces = faces;
         this.clock = clock;
     }
 
@@ -55,18 +59,25 @@ public final class RelationshipControl {
      * Undoes a block: the relationship is again what it was when blocked — a stranger's request a
      * request (their mail to Requests, not INBOX), an invitation still out pending — or active if
      * its invitation was accepted during the block, or if it was blocked before that was recorded.
+     * An invitation accepted during the block was connected silently (a block says nothing); now the
+     * user gets the "Connected with …" notice it would have filed, from the relationship's alias.
      */
-    public Relationship unblock(Connection c, Login owner, long id) {
+    public Relationship unblock(Connection c, Login owner, long id) throws SQLException, DeliveryException {
         Relationship r = owned(c, owner, id);
         if (r.state() != RelationshipState.BLOCKED) {
             throw new InvalidRelationshipException("relationship " + id + " is " + r.state().dbValue()
                     + ", not blocked; nothing to unblock");
         }
         RelationshipState back = particles.store().stateBeforeBlock(c, id).orElse(RelationshipState.ACTIVE);
-        if (back == RelationshipState.PENDING && particles.lock(c, id).particle().established()) {
+        boolean connectedMeanwhile = back == RelationshipState.PENDING && particles.lock(c, id).particle().established();
+        if (connectedMeanwhile) {
             back = RelationshipState.ACTIVE;
         }
-        return particles.store().changeState(c, id, back);
+        Relationship unblocked = particles.store().changeState(c, id, back);
+        if (connectedMeanwhile) {
+            faces.announce(c, owner, id, unblocked.peerName(), clock.instant());
+        }
+        return unblocked;
     }
 
     /**
@@ -111,6 +122,29 @@ public final class RelationshipControl {
             particles.store().changeState(c, r.id(), RelationshipState.ENDED);
         }
         return new Ended(ended, told, untold);
+    }
+
+    /**
+     * Keeps every invitation of {@code owner} still out (pending, or ended while out) answerable
+     * after the user is removed: its address and pending state move to the retired invitations
+     * until it expires ({@link Particles#retire}), so whoever accepts it later is told the
+     * relationship has ended ({@link RelationshipReceiver}), as the acceptor of an ended invitation
+     * is. Call after {@link #endAll}, before the user's addresses are deleted. Returns how many.
+     */
+    public int retireInvitations(Connection c, Login owner) throws SQLException {
+        Instant now = clock.instant();
+        int retired = 0;
+        for (Relationship r : particles.store().listOf(c, owner)) {
+            if (r.protocolState().length() == 0) {
+                continue; // a correspondent on plain email: no invitation of the user's is out
+            }
+            Particles.Held held = particles.lock(c, r.id());
+            if (!held.particle().established() && held.particle().invitation().invitation().expiry().isAfter(now)
+                    && particles.retire(c, held)) {
+                retired++;
+            }
+        }
+        return retired;
     }
 
     /**

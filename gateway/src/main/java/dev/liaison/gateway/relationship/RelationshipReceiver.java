@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns a stored envelope into mail in the recipient's INBOX (docs/protocol.md §5.3, §8.3): a key
@@ -79,7 +80,7 @@ public final class RelationshipReceiver implements InboundProcessor {
         try {
             held = particles.lock(c, resolved.recipient());
         } catch (UnknownRelationshipException e) {
-            return new Unresolvable();
+            return retired(c, resolved.recipient(), envelope);
         }
         RelationshipState state = held.row().state();
         if (state == RelationshipState.ENDED) {
@@ -126,6 +127,30 @@ public final class RelationshipReceiver implements InboundProcessor {
         return Done.applied("key agreement for an ended relationship, the end sent back");
     }
 
+    /**
+     * The acceptance of an invitation whose user was removed while it was out (relay V6): as for an
+     * ended one ({@link #withdrawn}), the agreement is completed only to tell the acceptor, in one
+     * envelope, that the relationship has ended; then the address stops resolving. Anything else
+     * for such an address resolves to nobody.
+     */
+    private Outcome retired(Connection c, long id, Envelope envelope) throws Exception {
+        Optional<Particle> pending = envelope.carriesKeyAgreement() ? particles.lockRetired(c, id) : Optional.empty();
+        if (pending.isEmpty()) {
+            return new Unresolvable();
+        }
+        Instant now = clock.instant();
+        Completion done;
+        try {
+            done = completion(pending.get(), envelope, now);
+        } catch (InvitationException | EnvelopeException e) {
+            return new Quarantine("key agreement refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        sender.sendLast(c, id, established(pending.get(), done), List.of(new PayloadItem.RelationshipEnded()), now);
+        particles.endpoints().forgetRetired(c, id);
+        LOG.info("invitation {} of a removed user was accepted; the peer is told the relationship has ended", id);
+        return Done.applied("key agreement for a removed user's invitation, the end sent back");
+    }
+
     private Completion completion(Particle pending, Envelope envelope, Instant now)
             throws InvitationException, EnvelopeException {
         return issuer.complete(pending.invitation(), EnvelopeSealer.openKeyAgreement(envelope,
@@ -161,6 +186,12 @@ public final class RelationshipReceiver implements InboundProcessor {
                 name = peer;
             }
             correspondents.markUpgraded(c, id, now);
+            if (held.row().state() == RelationshipState.BLOCKED) {
+                // the user blocked this correspondent: a block is silent, so no notice; it stays blocked,
+                // and the same alias writes over the Communicator transport once unblocked
+                LOG.info("legacy relationship {} upgraded while blocked; it stays blocked", id);
+                return Done.applied("key agreement, upgraded, relationship blocked");
+            }
             faces.upgraded(c, held.row().owner(), id, name, now);
             LOG.info("legacy relationship {} upgraded to end-to-end encryption", id);
             return Done.filed("key agreement, upgraded");

@@ -7,6 +7,7 @@ import dev.liaison.gateway.relationship.RelationshipMail;
 import dev.liaison.mapping.alias.Addressee;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
+import dev.liaison.mapping.alias.AliasState;
 import dev.liaison.mapping.alias.AliasStore;
 import dev.liaison.mapping.alias.AliasTarget;
 import dev.liaison.mapping.alias.InvalidAliasException;
@@ -30,7 +31,9 @@ import java.util.function.BooleanSupplier;
 /**
  * RCPT is accepted only for an active alias owned by the authenticated user — one delivering to
  * the user's own mailbox, or one writing to an active relationship of the user — and for the
- * gateway's service addresses {@code invite@} and {@code accept@}; a reply to a failure notice
+ * gateway's service addresses {@code invite@} and {@code accept@}; another user's published (or
+ * outward) address, as plain email that stays on this gateway ({@link #plainEmailHere}; disabled:
+ * {@code 550 5.2.1}, as the MX says); a reply to a failure notice
  * ({@code MAILER-DAEMON@}) is refused saying that address takes no mail ({@code 550 5.7.1}); a plain address on another
  * domain only when this gateway sends plain email (docs/legacy.md; otherwise {@code 550 5.7.1}
  * "legacy email is not configured"). Everything else is refused: an address on our domain that is
@@ -112,14 +115,24 @@ public final class OwnAliasPolicy implements RecipientPolicy {
             return RecipientVerdict.NOTICES_ONLY; // a reply to a failure notice
         }
         return parse(recipient).flatMap(address -> aliases.findAddressee(c, address))
-                .map(a -> sizeChecked(verdict(sender, a), a, tooLargeToLeave))
+                .map(a -> sizeChecked(verdict(sender, a), sender, a, tooLargeToLeave))
                 .orElse(RecipientVerdict.UNKNOWN);
     }
 
-    /** The sender's usable alias whose target can take mail now; the handler asks again in its transaction. */
+    /**
+     * The sender's usable alias whose target can take mail now, or another user's address that takes
+     * plain email ({@link #plainEmailHere}) as the MX would answer for it; the handler asks again in
+     * its transaction.
+     */
     static RecipientVerdict verdict(AuthenticatedUser sender, Addressee addressee) {
         Alias alias = addressee.alias();
         boolean own = alias.owner().value().equals(sender.id());
+        if (plainEmailHere(sender, alias)) {
+            // the MX's words for it: a disabled published address is 5.2.1, a disabled outward one, a removed one 5.1.1
+            return alias.receives() ? RecipientVerdict.ACCEPT
+                    : alias.state() == AliasState.DISABLED && alias.target() instanceof AliasTarget.Published
+                    ? RecipientVerdict.DISABLED : RecipientVerdict.UNKNOWN;
+        }
         if (own && alias.usable() && addressee.relationshipState().filter(s -> s == RelationshipState.ENDED).isPresent()) {
             // the owner knows of it already (the notice); others learn nothing
             return addressee.legacyCorrespondent() ? RecipientVerdict.CORRESPONDENCE_ENDED
@@ -132,9 +145,23 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         return own && alias.usable() && deliverable ? RecipientVerdict.ACCEPT : RecipientVerdict.REFUSED;
     }
 
-    /** An accepted relationship alias (mail to it leaves the gateway) takes only what can leave. */
-    private static RecipientVerdict sizeChecked(RecipientVerdict verdict, Addressee addressee, boolean tooLargeToLeave) {
-        boolean leaves = addressee.alias().target() instanceof AliasTarget.Relationship;
+    /**
+     * Whether {@code alias} is another user's address that the MX takes plain email for (published,
+     * or an outward alias a correspondent writes to): written to as plain email from the sender's
+     * outward alias, as from anywhere on the Internet, and handed to the MX intake in this process
+     * (docs/legacy-delivery.md). The sender's own published address is their own mailbox, and
+     * their own outward alias is no address to write to.
+     */
+    static boolean plainEmailHere(AuthenticatedUser sender, Alias alias) {
+        return !alias.owner().value().equals(sender.id())
+                && (alias.target() instanceof AliasTarget.Published || alias.target() instanceof AliasTarget.Outward);
+    }
+
+    /** An accepted relationship alias or plain email (mail to them is bounded as leaving the gateway) takes only what can leave. */
+    private static RecipientVerdict sizeChecked(RecipientVerdict verdict, AuthenticatedUser sender, Addressee addressee,
+                                                boolean tooLargeToLeave) {
+        boolean leaves = addressee.alias().target() instanceof AliasTarget.Relationship
+                || plainEmailHere(sender, addressee.alias());
         return verdict == RecipientVerdict.ACCEPT && leaves && tooLargeToLeave ? RecipientVerdict.TOO_LARGE : verdict;
     }
 

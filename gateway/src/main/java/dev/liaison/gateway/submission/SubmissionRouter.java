@@ -57,8 +57,10 @@ import java.util.Set;
  * the commit): the sender's own-mailbox aliases → the sender's INBOX; relationship aliases → sealed
  * and queued for each peer, with one copy in the sender's Sent folder; {@code invite@} → a new
  * invitation in the sender's INBOX to forward; {@code accept@} → the invitation in the message
- * accepted; a legacy correspondent's alias or a plain address on another domain → plain email from
- * the sender's outward alias for that correspondent (docs/legacy.md), with the same Sent copy.
+ * accepted; a legacy correspondent's alias, a plain address on another domain or another user's
+ * published address here → plain email from the sender's outward alias for that correspondent
+ * (docs/legacy.md; to this gateway's own domain it is handed to the MX intake in this process), with
+ * the same Sent copy.
  *
  * <p>Idempotency: a client that retries after losing the 250 gets no second copy anywhere. Keys
  * are derived from the sender and the message's {@code Message-ID} (smtp-in guarantees one); a
@@ -162,6 +164,10 @@ public final class SubmissionRouter implements SubmissionHandler {
             }
             Addressee addressee = recheck(c, submission.user(), recipient);
             Alias alias = addressee.alias();
+            if (OwnAliasPolicy.plainEmailHere(submission.user(), alias)) {
+                plain.add(recipient); // another user's address: plain email, handed to this gateway's MX intake
+                continue;
+            }
             if (alias.target() instanceof AliasTarget.Relationship r) {
                 var link = addressee.legacyCorrespondent() ? legacy.ofRelationship(c, r.id())
                         : Optional.<LegacyCorrespondents.Link>empty();
@@ -200,6 +206,14 @@ public final class SubmissionRouter implements SubmissionHandler {
                     + (verdict == RecipientVerdict.RELATIONSHIP_ENDED
                     ? "send them a new invitation (write to invite@" + domain + " for one)"
                     : "write to their plain email address: that starts a new conversation with them"));
+        }
+        if (verdict == RecipientVerdict.UNKNOWN && addressee != null) { // another user's address removed meanwhile
+            throw new RefusedSubmissionException(550, "5.1.1", recipient + ": no such address here any more; nothing"
+                    + " was delivered");
+        }
+        if (verdict == RecipientVerdict.DISABLED) {
+            throw new RefusedSubmissionException(550, "5.2.1", recipient + ": this address was disabled while the"
+                    + " message was sent; nothing was delivered");
         }
         if (verdict != RecipientVerdict.ACCEPT) {
             throw new RefusedSubmissionException(550, "5.7.1", "Recipient " + recipient

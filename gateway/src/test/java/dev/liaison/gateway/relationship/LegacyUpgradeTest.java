@@ -1,6 +1,7 @@
 package dev.liaison.gateway.relationship;
 
 import dev.liaison.mapping.database.TestPostgres;
+import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.user.Login;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -9,7 +10,10 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -31,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in one thread, between the same two aliases. Afterwards, plain email claiming to be from blair
  * lands in Junk with a warning.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LegacyUpgradeTest {
 
     private static final Duration DELIVERY = Duration.ofSeconds(60);
@@ -63,6 +68,7 @@ class LegacyUpgradeTest {
     }
 
     @Test
+    @Order(1) // its counts of outward aliases and upgrades are of its own conversation
     void firstMessageByPlainEmailTheAnswerUpgradesTheThirdTravelsEncryptedInOneThread() throws Exception {
         send(pair.alex, "alex", published, "lunch?", null);
         MimeMessage atBlair = awaitOne(pair.blair, "Requests", "lunch?");
@@ -95,6 +101,36 @@ class LegacyUpgradeTest {
         MimeMessage suspicious = awaitOne(pair.alex, "Junk", "plain email after the upgrade");
         assertTrue(suspicious.getHeader("X-Liaison-Warning")[0].contains("end-to-end encrypted"),
                 "downgrade is never silent");
+    }
+
+    /**
+     * Alex blocks blair's second published address after writing to it; blair answers, which
+     * completes the upgrade at alex's gateway. The block stays, and stays silent: no "Now end-to-end
+     * encrypted" notice for alex, nor blair's answer.
+     */
+    @Test
+    @Order(2)
+    void anUpgradeThatCompletesWhileTheUserBlocksTheCorrespondentFilesNoNotice() throws Exception {
+        String desk = pair.blair.admin.createAlias(Login.of("blair"), "desk", true).address().toString();
+        send(pair.alex, "alex", desk, "quiet please", null);
+        MimeMessage atBlair = awaitOne(pair.blair, "Requests", "quiet please");
+        long id = ((Number) pair.alex.value("SELECT relationship_id FROM mapping.legacy_correspondents WHERE address = ?",
+                desk)).longValue();
+        String blairAtAlex = (String) pair.alex.value("SELECT address FROM mapping.aliases WHERE relationship_id = ?"
+                + " AND target = 'relationship'", id);
+        pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().block(c, Login.of("alex"), id));
+
+        send(pair.blair, "blair", ((InternetAddress) atBlair.getFrom()[0]).getAddress(), "Re: quiet please",
+                atBlair.getMessageID());
+        await(DELIVERY, () -> pair.alex.value("SELECT upgraded_at FROM mapping.legacy_correspondents"
+                + " WHERE relationship_id = ?", id) != null, "the upgrade to complete at alex's gateway");
+        assertEquals(RelationshipState.BLOCKED, pair.alex.state(id), "the upgrade does not lift the block");
+        long notices = MailClients.raw(pair.alex, "INBOX").stream()
+                .map(m -> new String(m, java.nio.charset.StandardCharsets.UTF_8))
+                .filter(m -> m.contains("\r\nSubject: Now end-to-end encrypted") && m.contains("<" + blairAtAlex + ">"))
+                .count();
+        assertEquals(0, notices, "a block is silent");
+        assertTrue(MailClients.withSubject(pair.alex, "INBOX", "Re: quiet please").isEmpty(), "blair's answer dropped");
     }
 
     /** Someone sends plain email to alex's MX claiming to be blair's published address. */

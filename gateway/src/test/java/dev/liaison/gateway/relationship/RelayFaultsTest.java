@@ -268,7 +268,8 @@ class RelayFaultsTest {
 
     /**
      * A block while the invitation is out holds when it is accepted: the peer is connected (a block
-     * is silent) but their mail is dropped, and unblocking lets it through.
+     * is silent: no "Connected" notice) but their mail is dropped, and unblocking lets it through and
+     * files the "Connected with …" notice from the relationship's alias, once, so alex learns it.
      */
     @Test
     void aPendingInvitationTheUserBlockedStaysBlockedWhenAccepted() throws Exception {
@@ -289,9 +290,12 @@ class RelayFaultsTest {
         await(DELIVERY, () -> processedAfter(pair.alex, before) >= 1, "alex's gateway to take blair's mail");
         assertEquals(RelationshipState.BLOCKED, pair.alex.state(id));
         assertEquals(0, MailClients.withSubject(pair.alex, "INBOX", dropped).size(), "a blocked peer's mail is dropped");
+        String alexAlias = (String) pair.alex.value("SELECT address FROM mapping.aliases WHERE relationship_id = ?", id);
+        assertEquals(0, connectedNotices(pair.alex, alexAlias), "a block is silent");
 
         pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().unblock(c, Login.of("alex"), id));
         assertEquals(RelationshipState.ACTIVE, pair.alex.state(id), "accepted during the block: active once unblocked");
+        assertEquals(1, connectedNotices(pair.alex, alexAlias), "the notice the acceptance would have filed, at unblock");
         String after = "blair after the unblock " + shortId();
         send(pair.blair, "blair", blairAlias, after);
         awaitSubjects(pair.alex, List.of(after), DELIVERY);
@@ -446,6 +450,12 @@ class RelayFaultsTest {
     // --- helpers ---
 
     /** How many "relationship ended" notices from {@code alias} the node's user has in INBOX. */
+    private static long connectedNotices(GatewayPair.Node node, String alias) throws Exception {
+        return MailClients.raw(node, "INBOX").stream().map(m -> new String(m, java.nio.charset.StandardCharsets.UTF_8))
+                .filter(m -> m.contains("\r\nSubject: Connected with ") && m.contains("<" + alias + ">\r\n"))
+                .count();
+    }
+
     private static long endedNotices(GatewayPair.Node node, String alias) throws Exception {
         return MailClients.raw(node, "INBOX").stream().map(m -> new String(m, java.nio.charset.StandardCharsets.UTF_8))
                 .filter(m -> m.contains("\r\nSubject: Relationship ended: ") && m.contains("<" + alias + ">\r\n"))

@@ -121,6 +121,48 @@ class UserRemovalTest {
         assertEquals(1, pair.alex.admin.aliasesOf(Login.of("casey")).size(), "casey keeps theirs");
     }
 
+    /**
+     * An invitation of dale's is still out when dale is removed; blair accepts it afterwards and is
+     * told, as the acceptor of an ended invitation is, that the relationship has ended (one end
+     * notice from the alias the acceptance gave), instead of being left connected to nobody. The
+     * invitation's address answers once: what it kept goes with the answer.
+     */
+    @Test
+    void whoeverAcceptsARemovedUsersInvitationLaterIsToldTheRelationshipHasEnded() throws Exception {
+        pair.alex.admin.addUser(Login.of("dale"), "Dale", "dale-pw".toCharArray());
+        Invitations.Issued issued = pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().invitations()
+                .create(c, Login.of("dale"), "Dale", Invitations.DEFAULT_LIFETIME));
+        assertEquals(0, admin("user", "disable", "dale"));
+        pair.alex.gateway.database().inTransaction(c -> {
+            try (var disabled = c.createStatement()) {
+                return disabled.executeUpdate("UPDATE mapping.users SET updated_at = now() - interval '5 minutes'"
+                        + " WHERE login = 'dale'");
+            }
+        });
+        assertEquals(0, admin("user", "remove", "dale", "--yes"));
+        assertEquals(1L, pair.alex.value("SELECT count(*) FROM relay.retired_invitations WHERE relationship_id = ?",
+                issued.relationshipId()), "the invitation's address is kept, ownerless");
+
+        Invitations.Accepted accepted = pair.blair.gateway.database().inTransaction(c ->
+                pair.blair.relay().invitations().accept(c, Login.of("blair"), "Blair", issued.token()));
+        await(DELIVERY, () -> pair.blair.state(accepted.relationshipId()) == RelationshipState.ENDED,
+                "blair's gateway to learn that the relationship has ended");
+        String alias = accepted.alias().address().toString();
+        await(DELIVERY, () -> endNotices(alias) == 1, "blair to be told once, from the alias the acceptance gave");
+        assertEquals(0L, pair.alex.value("SELECT count(*) FROM relay.retired_invitations WHERE relationship_id = ?",
+                issued.relationshipId()), "answered once: its address resolves no more");
+    }
+
+    private static long endNotices(String alias) {
+        try {
+            return MailClients.raw(pair.blair, "INBOX").stream().map(m -> new String(m, StandardCharsets.UTF_8))
+                    .filter(m -> m.contains("\r\nSubject: Relationship ended: ") && m.contains("<" + alias + ">\r\n"))
+                    .count();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A submission connection (implicit TLS) past AUTH PLAIN. */
     private static SocketLines authenticated(Socket s, String login, String password) throws IOException {
         SocketLines smtp = new SocketLines(s);

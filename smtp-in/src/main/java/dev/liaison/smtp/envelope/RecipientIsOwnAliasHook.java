@@ -61,6 +61,7 @@ public final class RecipientIsOwnAliasHook implements RcptHook {
             case CORRESPONDENCE_ENDED -> reply(HookReturnCode.deny(), "550", "5.7.1 <" + recipient + ">: the"
                     + " relationship this address wrote to has ended, so it takes no more mail. To write to them again,"
                     + " write to their plain email address: that starts a new conversation with them");
+            case DISABLED -> reply(HookReturnCode.deny(), "550", "5.2.1 <" + recipient + ">: this address is disabled");
             case NO_LEGACY_EMAIL -> reply(HookReturnCode.deny(), "550",
                     "5.7.1 <" + recipient + ">: legacy email is not configured on this gateway (ask its administrator)");
             case NOTICES_ONLY -> reply(HookReturnCode.deny(), "550", "5.7.1 <" + recipient + ">: this address"

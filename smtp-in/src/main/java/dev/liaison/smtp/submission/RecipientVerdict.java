@@ -6,8 +6,8 @@ public enum RecipientVerdict {
     ACCEPT,
     /** No such address on this gateway: {@code 550 5.1.1}. */
     UNKNOWN,
-    /** The address exists but this user may not send to it (disabled, someone else's, foreign
-     *  domain): {@code 550 5.7.1}. */
+    /** The address exists but this user may not send to it (disabled, someone else's private or
+     *  relationship alias): {@code 550 5.7.1}. */
     REFUSED,
     /**
      * The user's own alias of a relationship with a Communicator peer that has ended (either side
@@ -22,6 +22,11 @@ public enum RecipientVerdict {
      * refusal says that.
      */
     CORRESPONDENCE_ENDED,
+    /**
+     * Another user's published address on this gateway that its administrator disabled: {@code 550
+     * 5.2.1}, as the MX answers mail from the Internet to it (the address was given to the public).
+     */
+    DISABLED,
     /** A plain-email address on another domain while this gateway sends no plain email: {@code 550 5.7.1}. */
     NO_LEGACY_EMAIL,
     /**

@@ -6,6 +6,8 @@ import dev.liaison.gateway.transport.send.DeliveryWorker;
 import dev.liaison.gateway.transport.send.OutboundQueue;
 import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.mapping.database.Database;
+import dev.liaison.smtp.inbound.InboundHandler;
+import dev.liaison.smtp.inbound.InboundRecipientPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +39,7 @@ public final class LegacyDelivery {
         this.database = database;
         this.mailboxes = mailboxes;
         this.key = key;
-        this.outbox = new LegacyOutbox(!(settings.route() instanceof LegacyRoute.Off),
+        this.outbox = new LegacyOutbox(!(settings.route() instanceof LegacyRoute.Off), settings.domain(),
                 new OutboundQueue(settings.queue(), LegacySchema.QUEUE), mails,
                 new DkimSigner(settings.domain(), key, settings.queue().clock()));
     }
@@ -65,9 +67,24 @@ public final class LegacyDelivery {
         return key;
     }
 
-    /** Starts delivering the legacy queue; close the worker to stop. */
+    /**
+     * Starts delivering the legacy queue, all of it the configured way (a smarthost, direct MX or
+     * none), mail for this gateway's own domain too; close the worker to stop.
+     */
     public DeliveryWorker start() {
-        MailRoute route = route(new SmtpClient(settings.domain()));
+        return start(route(new SmtpClient(settings.domain())));
+    }
+
+    /**
+     * As {@link #start()}, but plain email to this gateway's own domain is handed to its own MX
+     * intake in this process ({@link LocalRoute}: {@code policy} answers the RCPT, {@code intake}
+     * files the message), whether or not plain email to other domains is configured.
+     */
+    public DeliveryWorker start(InboundRecipientPolicy policy, InboundHandler intake) {
+        return start(new LocalRoute(settings.domain(), policy, intake, route(new SmtpClient(settings.domain()))));
+    }
+
+    private DeliveryWorker start(MailRoute route) {
         LOG.info("Legacy email: {}, DKIM selector {}", describe(settings.route()), key.selector());
         return DeliveryWorker.start(database, settings.queue(), LegacySchema.QUEUE,
                 new SmtpCourier(database, mails, route),

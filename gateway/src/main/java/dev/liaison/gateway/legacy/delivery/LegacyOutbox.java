@@ -31,12 +31,14 @@ public final class LegacyOutbox {
     public static final String NOT_CONFIGURED = "legacy email is not configured on this gateway";
 
     private final boolean enabled;
+    private final String domain;
     private final OutboundQueue queue;
     private final OutboundMailStore mails;
     private final DkimSigner signer;
 
-    LegacyOutbox(boolean enabled, OutboundQueue queue, OutboundMailStore mails, DkimSigner signer) {
+    LegacyOutbox(boolean enabled, String domain, OutboundQueue queue, OutboundMailStore mails, DkimSigner signer) {
         this.enabled = enabled;
+        this.domain = domain;
         this.queue = queue;
         this.mails = mails;
         this.signer = signer;
@@ -53,16 +55,19 @@ public final class LegacyOutbox {
 
     /**
      * Signs {@code message} with the gateway's DKIM key and queues it, in the caller's transaction.
+     * Mail to this gateway's own domain is queued also while plain email is off: it never leaves
+     * (the gateway's MX intake takes it, {@link LegacyDelivery#start(dev.liaison.smtp.inbound.InboundRecipientPolicy,
+     * dev.liaison.smtp.inbound.InboundHandler)}).
      *
      * @return false if a message with this delivery id was queued before (a retried submission):
      *         nothing changed
-     * @throws LegacyEmailDisabledException legacy email is off ({@code 550 5.7.1})
+     * @throws LegacyEmailDisabledException legacy email is off and the recipient is on another domain ({@code 550 5.7.1})
      * @throws OversizedMessageException    over {@link Limits#MAX_MESSAGE_BYTES} ({@code 552 5.3.4})
      * @throws MalformedMessageException    not a message that can be signed and sent ({@code 554 5.6.0})
      * @throws SQLException                 the database failed; roll back, the client retries ({@code 451})
      */
     public boolean enqueue(Connection c, LegacyMessage message) throws LegacyDeliveryException, SQLException {
-        if (!enabled) {
+        if (!enabled && !LocalRoute.local(domain, message.mail().recipient())) {
             throw new LegacyEmailDisabledException();
         }
         byte[] content = message.sharedContent();
