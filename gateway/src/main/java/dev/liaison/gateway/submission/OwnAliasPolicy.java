@@ -133,7 +133,12 @@ public final class OwnAliasPolicy implements RecipientPolicy {
                     : alias.state() == AliasState.DISABLED && alias.target() instanceof AliasTarget.Published
                     ? RecipientVerdict.DISABLED : RecipientVerdict.UNKNOWN;
         }
-        if (own && alias.usable() && addressee.relationshipState().filter(s -> s == RelationshipState.ENDED).isPresent()) {
+        if (!own) {
+            // another user's private or relationship alias: the MX's answer, so a user learns nothing
+            // from it about whether an address someone showed them is live here, or whose it is
+            return RecipientVerdict.UNKNOWN;
+        }
+        if (alias.usable() && addressee.relationshipState().filter(s -> s == RelationshipState.ENDED).isPresent()) {
             // the owner knows of it already (the notice); others learn nothing
             return addressee.legacyCorrespondent() ? RecipientVerdict.CORRESPONDENCE_ENDED
                     : RecipientVerdict.RELATIONSHIP_ENDED;
@@ -142,7 +147,7 @@ public final class OwnAliasPolicy implements RecipientPolicy {
                 ? addressee.relationshipState().filter(s -> s == RelationshipState.ACTIVE
                         || s == RelationshipState.REQUESTED).isPresent()
                 : alias.target().mailbox();
-        return own && alias.usable() && deliverable ? RecipientVerdict.ACCEPT : RecipientVerdict.REFUSED;
+        return alias.usable() && deliverable ? RecipientVerdict.ACCEPT : RecipientVerdict.REFUSED;
     }
 
     /**

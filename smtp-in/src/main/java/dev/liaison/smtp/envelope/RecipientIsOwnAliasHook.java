@@ -53,7 +53,7 @@ public final class RecipientIsOwnAliasHook implements RcptHook {
             case UNKNOWN -> reply(HookReturnCode.deny(), "550",
                     "5.1.1 <" + recipient + ">: no such address on this gateway");
             case REFUSED -> reply(HookReturnCode.deny(), "550",
-                    "5.7.1 <" + recipient + ">: you may not send to this address (disabled, not yours, or not served here)");
+                    "5.7.1 <" + recipient + ">: this address of yours takes no mail now (disabled, or its relationship blocked)");
             case RELATIONSHIP_ENDED -> reply(HookReturnCode.deny(), "550", "5.7.1 <" + recipient + ">: the"
                     + " relationship this address wrote to has ended, so it takes no more mail. To write to them again,"
                     + " start a new one: send them a new invitation (write to invite@" + recipient.domain()

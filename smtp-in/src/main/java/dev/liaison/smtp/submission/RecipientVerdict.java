@@ -4,15 +4,17 @@ package dev.liaison.smtp.submission;
 public enum RecipientVerdict {
     /** An active alias of this user: {@code 250 2.1.5}. */
     ACCEPT,
-    /** No such address on this gateway: {@code 550 5.1.1}. */
+    /**
+     * No such address on this gateway, or someone else's private or relationship alias (as the MX
+     * answers for both, so a user learns nothing of whose an address is): {@code 550 5.1.1}.
+     */
     UNKNOWN,
-    /** The address exists but this user may not send to it (disabled, someone else's private or
-     *  relationship alias): {@code 550 5.7.1}. */
+    /** The user's own alias that takes no mail now (disabled, its relationship blocked): {@code 550 5.7.1}. */
     REFUSED,
     /**
      * The user's own alias of a relationship with a Communicator peer that has ended (either side
      * ended it): {@code 550 5.7.1}, saying so and that a new invitation starts a new one. Only the
-     * alias's owner is told; anyone else gets {@link #REFUSED}, which says nothing of someone else's
+     * alias's owner is told; anyone else gets {@link #UNKNOWN}, which says nothing of someone else's
      * relationship.
      */
     RELATIONSHIP_ENDED,
