@@ -1,6 +1,7 @@
 package dev.liaison.gateway;
 
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
+import dev.liaison.gateway.relationship.ReceivedHeaders;
 import dev.liaison.gateway.submission.SubmittedMessages;
 import dev.liaison.gateway.transport.BatchedDeletion;
 import dev.liaison.gateway.transport.Limits;
@@ -81,7 +82,9 @@ public final class Bookkeeping {
                         new SubmittedMessages()::forget),
                 new Memory("received Message-IDs (mapping.legacy_received_ids)",
                         LegacyCorrespondents.RECEIVED_ID_RETENTION, new LegacyCorrespondentStore()::forgetReceivedIds),
-                new Memory("sent Message-IDs (mapping.legacy_sent_ids)", SENT_IDS, new LegacySentIds()::forget)),
+                new Memory("sent Message-IDs (mapping.legacy_sent_ids)", SENT_IDS, new LegacySentIds()::forget),
+                new Memory("received message headers (relay.received_headers)", ReceivedHeaders.RETENTION,
+                        new ReceivedHeaders()::forget)),
                 clock);
     }
 
