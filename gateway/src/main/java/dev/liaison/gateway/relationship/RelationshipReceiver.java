@@ -14,6 +14,7 @@ import dev.liaison.gateway.payload.PayloadException;
 import dev.liaison.gateway.payload.PayloadItem;
 import dev.liaison.gateway.ratchet.DuplicateMessageException;
 import dev.liaison.gateway.ratchet.RatchetException;
+import dev.liaison.gateway.ratchet.UndecryptableHeaderException;
 import dev.liaison.gateway.transport.receive.EnvelopeAcceptor;
 import dev.liaison.gateway.transport.receive.InboundEnvelope;
 import dev.liaison.gateway.transport.receive.InboundProcessor;
@@ -194,6 +195,8 @@ public final class RelationshipReceiver implements InboundProcessor {
             opened = sealer.open(held.particle().ratchet(), envelope);
         } catch (DuplicateMessageException e) {
             return usedPosition(c, held, inbound, header, e);
+        } catch (UndecryptableHeaderException e) {
+            return new Quarantine(undecryptable(held, e));
         } catch (RatchetException | EnvelopeException | PayloadException e) {
             return new Quarantine("does not open: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -269,6 +272,19 @@ public final class RelationshipReceiver implements InboundProcessor {
                 + " be opened, its content is lost. Ask the peer to resend what they sent since, then drop it. If this"
                 + " relationship's mail stops opening: liaison relationship end --user " + owner + " " + id
                 + ", then invite again");
+    }
+
+    /**
+     * A header no key of the session opens, for an identified relationship: a third party's bytes under
+     * a copied address, or either end's state rolled back by a restored backup, after which neither end
+     * can open the other's messages again (docs/operations.md, "Restoring an older backup").
+     */
+    private static String undecryptable(Particles.Held held, UndecryptableHeaderException e) {
+        long id = held.row().id();
+        String owner = held.row().owner().value();
+        return "does not open: " + e.getClass().getSimpleName() + ": " + e.getMessage() + ". Relationship " + id
+                + ": its state here or at the peer may have been rolled back by restoring an older backup. If its mail"
+                + " keeps arriving so: liaison relationship end --user " + owner + " " + id + ", then invite again";
     }
 
     /** What the receiver's log line says of an opened envelope: fixed words, nothing of its content. */

@@ -95,6 +95,45 @@ class RestoredBackupTest {
                 link.blairRelationship()), "nothing dropped");
     }
 
+    /**
+     * Finding 2: mail went both ways since the backup, so each end stepped its ratchet on; restored, alex
+     * seals with a header key blair's end no longer holds, and blair seals with keys alex's restored end
+     * never had. Each side's envelopes are quarantined naming the relationship and what to do.
+     */
+    @Test
+    void afterMailBothWaysSinceTheBackupEachSidesEnvelopesAreQuarantinedNamingTheRelationship() throws Exception {
+        GatewayPair.Established link = pair.connect();
+        String run = shortId();
+        Object[] backup = backup(pair.alex, link.alexRelationship());
+        RelayFaultsTest.send(pair.alex, "alex", link.alexAlias(), "alex before " + run);
+        RelayFaultsTest.awaitSubjects(pair.blair, List.of("alex before " + run), DELIVERY);
+        RelayFaultsTest.send(pair.blair, "blair", link.blairAlias(), "blair before " + run);
+        RelayFaultsTest.awaitSubjects(pair.alex, List.of("blair before " + run), DELIVERY);
+        RelayFaultsTest.send(pair.alex, "alex", link.alexAlias(), "alex again " + run);
+        RelayFaultsTest.awaitSubjects(pair.blair, List.of("alex again " + run), DELIVERY);
+
+        restore(pair.alex, link.alexRelationship(), backup);
+        RelayFaultsTest.send(pair.alex, "alex", link.alexAlias(), "alex restored " + run);
+        await(DELIVERY, () -> quarantined(pair.blair, link.blairRelationship()).size() == 1,
+                "alex's envelope to be quarantined at blair's gateway");
+        RelayFaultsTest.send(pair.blair, "blair", link.blairAlias(), "blair to the restored " + run);
+        await(DELIVERY, () -> quarantined(pair.alex, link.alexRelationship()).size() == 1,
+                "blair's envelope to be quarantined at alex's gateway");
+
+        QuarantinedEnvelope atBlair = quarantined(pair.blair, link.blairRelationship()).get(0);
+        QuarantinedEnvelope atAlex = quarantined(pair.alex, link.alexRelationship()).get(0);
+        assertTrue(atBlair.reason().startsWith("does not open: UndecryptableHeaderException"), atBlair.reason());
+        assertTrue(atBlair.reason().contains("Relationship " + link.blairRelationship() + ": its state here or at the"
+                + " peer may have been rolled back by restoring an older backup"), atBlair.reason());
+        assertTrue(atBlair.reason().endsWith("liaison relationship end --user blair " + link.blairRelationship()
+                + ", then invite again"), atBlair.reason());
+        assertTrue(atAlex.reason().contains("Relationship " + link.alexRelationship() + ": "), atAlex.reason());
+        assertTrue(atAlex.reason().endsWith("liaison relationship end --user alex " + link.alexRelationship()
+                + ", then invite again"), atAlex.reason());
+        assertEquals(link.blairRelationship(), atBlair.relationship().orElseThrow());
+        assertEquals(link.alexRelationship(), atAlex.relationship().orElseThrow());
+    }
+
     /** The relationship's row as a backup holds it: its sealed state and the version saves compare. */
     private static Object[] backup(GatewayPair.Node node, long relationship) {
         return node.rows("SELECT protocol_state, state_version FROM mapping.relationships WHERE id = ?", relationship).get(0);
