@@ -2,6 +2,7 @@ package dev.liaison.gateway;
 
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.receiving.Endpoints;
+import dev.liaison.gateway.relationship.ReceivedHeaders;
 import dev.liaison.gateway.submission.SubmittedMessages;
 import dev.liaison.gateway.transport.BatchedDeletion;
 import dev.liaison.gateway.transport.Limits;
@@ -85,7 +86,9 @@ public final class Bookkeeping {
                 new Memory("sent Message-IDs (mapping.legacy_sent_ids)", SENT_IDS, new LegacySentIds()::forget),
                 // kept until they expire, not for a while after: "older than" is their expiry here
                 new Memory("expired invitations of removed users (relay.retired_invitations)", Duration.ZERO,
-                        Endpoints::forgetExpiredRetired)),
+                        Endpoints::forgetExpiredRetired),
+                new Memory("received message headers (relay.received_headers)", ReceivedHeaders.RETENTION,
+                        new ReceivedHeaders()::forget)),
                 clock);
     }
 

@@ -1,6 +1,7 @@
 package dev.liaison.gateway;
 
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
+import dev.liaison.gateway.relationship.ReceivedHeaders;
 import dev.liaison.gateway.submission.SubmittedMessages;
 import dev.liaison.gateway.transport.BatchedDeletion;
 import dev.liaison.gateway.transport.Limits;
@@ -87,6 +88,23 @@ class BookkeepingTest {
         clock.advance(Bookkeeping.PASS_INTERVAL);
         bookkeeping.forgetWhenDue();
         assertEquals(1, deliveryIds());
+    }
+
+    /**
+     * A received message's sealed header is kept as long as a copy of that message could still resolve
+     * (its addresses live 30 days), to tell it from a message sealed again by a restored peer.
+     */
+    @Test
+    void receivedHeadersAreForgottenOnceACopyCouldNoLongerResolve() throws Exception {
+        assertTrue(ReceivedHeaders.RETENTION.compareTo(dev.liaison.gateway.relationship.OwnRoutes.ADDRESS_LIFETIME) > 0);
+        execute("INSERT INTO relay.received_headers (relationship_id, header_digest, received_at) SELECT 1,"
+                + " sha256(n::text::bytea), now() - interval '" + ReceivedHeaders.RETENTION.plusDays(1).toDays() + " days'"
+                + " FROM generate_series(1, 3) AS n");
+        execute("INSERT INTO relay.received_headers (relationship_id, header_digest, received_at) VALUES (1,"
+                + " sha256('young'), now() - interval '" + ReceivedHeaders.RETENTION.minusDays(1).toDays() + " days')");
+
+        new Bookkeeping(db, mailboxes, EXPIRY, clock).forgetWhenDue();
+        assertEquals(1, count("SELECT count(*) FROM relay.received_headers"), "the old ones are forgotten, the young one kept");
     }
 
     /**

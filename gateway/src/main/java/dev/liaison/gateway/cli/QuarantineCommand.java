@@ -40,9 +40,10 @@ public final class QuarantineCommand {
                 if (json) {
                     System.out.println(JsonOutput.array(all.stream().map(QuarantineCommand::fields).toList()));
                 } else {
-                    System.out.printf("%-24s %-22s %8s %s%n", "ENVELOPE", "RECEIVED", "OCTETS", "REASON");
-                    all.forEach(q -> System.out.printf("%-24s %-22s %8d %s%n", q.id().value(), q.receivedAt(), q.size(),
-                            q.reason()));
+                    System.out.printf("%-24s %-22s %8s %12s %s%n", "ENVELOPE", "RECEIVED", "OCTETS", "RELATIONSHIP",
+                            "REASON");
+                    all.forEach(q -> System.out.printf("%-24s %-22s %8d %12s %s%n", q.id().value(), q.receivedAt(), q.size(),
+                            q.relationship().map(String::valueOf).orElse("-"), q.reason()));
                 }
             }
             return 0;
@@ -100,6 +101,7 @@ public final class QuarantineCommand {
         f.put("received", q.receivedAt().toString());
         f.put("failures", q.failures());
         f.put("octets", q.size());
+        q.relationship().ifPresent(id -> f.put("relationship", id)); // absent when the address named none
         f.put("reason", q.reason());
         return f;
     }

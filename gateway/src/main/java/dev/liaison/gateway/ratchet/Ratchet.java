@@ -19,6 +19,12 @@ import java.util.Optional;
 public final class Ratchet {
     /** Bytes a ratchet message adds to its plaintext: version, header nonce, encrypted header, body tag. */
     public static final int MESSAGE_OVERHEAD = RatchetMessage.OVERHEAD;
+    /**
+     * The first bytes of a ratchet message: version, header nonce and encrypted header (§6.1). Only a
+     * holder of the header key can make new ones (the header is sealed with AES-GCM); a copy of a
+     * message received before has the same.
+     */
+    public static final int HEADER_PREFIX_LENGTH = RatchetMessage.PREFIX_LENGTH;
     private final Entropy entropy;
     private final int maxSkippedKeys;
 
@@ -120,7 +126,7 @@ public final class Ratchet {
         if (current.isPresent()) {
             if (current.get().number() < work.receiveCount) {
                 throw new DuplicateMessageException("message " + current.get().number() + " of the current chain"
-                        + " was already received (next expected " + work.receiveCount + "); replay dropped");
+                        + " was already received (next expected " + work.receiveCount + ")");
             }
             return current.get();
         }
@@ -147,7 +153,7 @@ public final class Ratchet {
             }
             if (!headerKey.equals(work.receivingHeaderKey)) {
                 throw new DuplicateMessageException("message " + header.get().number() + " of an earlier chain"
-                        + " was already received or its key expired; replay dropped");
+                        + " was already received, or its key was given up");
             }
             return Optional.empty();
         }

@@ -14,6 +14,7 @@ import dev.liaison.gateway.payload.PayloadException;
 import dev.liaison.gateway.payload.PayloadItem;
 import dev.liaison.gateway.ratchet.DuplicateMessageException;
 import dev.liaison.gateway.ratchet.RatchetException;
+import dev.liaison.gateway.ratchet.UndecryptableHeaderException;
 import dev.liaison.gateway.transport.receive.EnvelopeAcceptor;
 import dev.liaison.gateway.transport.receive.InboundEnvelope;
 import dev.liaison.gateway.transport.receive.InboundProcessor;
@@ -26,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +44,7 @@ import java.util.Optional;
 public final class RelationshipReceiver implements InboundProcessor {
 
     private final LegacyCorrespondentStore correspondents = new LegacyCorrespondentStore();
+    private final ReceivedHeaders headers = new ReceivedHeaders();
 
     private static final Logger LOG = LoggerFactory.getLogger(RelationshipReceiver.class);
 
@@ -218,15 +221,17 @@ public final class RelationshipReceiver implements InboundProcessor {
     private Outcome open(Connection c, Particles.Held held, Envelope envelope, InboundEnvelope inbound, boolean deliver)
             throws Exception {
         OpenedEnvelope opened;
+        byte[] header = ReceivedHeaders.digest(inbound.envelope().sharedArray(), envelope.ciphertext().length());
         try {
             opened = sealer.open(held.particle().ratchet(), envelope);
         } catch (DuplicateMessageException e) {
-            LOG.info("envelope {} repeats a message relationship {} already received; dropped", inbound.id(),
-                    held.row().id());
-            return Done.discarded("message already received");
+            return usedPosition(c, held, inbound, header, e);
+        } catch (UndecryptableHeaderException e) {
+            return new Quarantine(undecryptable(held, e));
         } catch (RatchetException | EnvelopeException | PayloadException e) {
             return new Quarantine("does not open: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+        headers.received(c, held.row().id(), header);
         Particle next = held.particle().withRatchet(opened.state());
         List<byte[]> mail = new ArrayList<>();
         boolean ended = false;
@@ -274,6 +279,43 @@ public final class RelationshipReceiver implements InboundProcessor {
             LOG.info("relationship {} ended by the peer", id);
         }
         return disposition(deliver, mail.size(), ended);
+    }
+
+    /**
+     * A message at a chain position already used. Its header opened under a header key of this
+     * session, so it is authentic (ReceivedHeaders): a copy of the message received there is dropped
+     * as before; one sealed anew there comes from the peer's gateway sealing again from an older state,
+     * a restored backup, and cannot be opened (the position's key is used and erased). That one is
+     * quarantined, so the administrator learns that mail of the peer's was lost here and what to do.
+     */
+    private Outcome usedPosition(Connection c, Particles.Held held, InboundEnvelope inbound, byte[] header,
+                                 DuplicateMessageException e) throws SQLException {
+        LOG.debug("envelope {}: {}", inbound.id(), e.getMessage());
+        long id = held.row().id();
+        if (headers.seen(c, id, header)) {
+            LOG.info("envelope {} repeats a message relationship {} already received; dropped", inbound.id(), id);
+            return Done.discarded("message already received");
+        }
+        String owner = held.row().owner().value();
+        // under InboundStore's 500 characters with the longest login and id: the command must not be cut
+        return new Quarantine("reused chain position: relationship " + id + " got a message sealed again at a position"
+                + " already used. The peer's gateway may have been restored from an older backup; this message cannot"
+                + " be opened, its content is lost. Ask the peer to resend what they sent since, then drop it. If this"
+                + " relationship's mail stops opening: liaison relationship end --user " + owner + " " + id
+                + ", then invite again");
+    }
+
+    /**
+     * A header no key of the session opens, for an identified relationship: a third party's bytes under
+     * a copied address, or either end's state rolled back by a restored backup, after which neither end
+     * can open the other's messages again (docs/operations.md, "Restoring an older backup").
+     */
+    private static String undecryptable(Particles.Held held, UndecryptableHeaderException e) {
+        long id = held.row().id();
+        String owner = held.row().owner().value();
+        return "does not open: " + e.getClass().getSimpleName() + ": " + e.getMessage() + ". Relationship " + id
+                + ": its state here or at the peer may have been rolled back by restoring an older backup. If its mail"
+                + " keeps arriving so: liaison relationship end --user " + owner + " " + id + ", then invite again";
     }
 
     /** What the receiver's log line says of an opened envelope: fixed words, nothing of its content. */

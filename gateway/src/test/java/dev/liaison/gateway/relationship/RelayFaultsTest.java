@@ -508,7 +508,7 @@ class RelayFaultsTest {
         }
     }
 
-    private static void send(GatewayPair.Node node, String login, String to, String subject) throws Exception {
+    static void send(GatewayPair.Node node, String login, String to, String subject) throws Exception {
         MailClients.send(node, login, login + "-pw", message(node, login + "@" + node.domain, to, subject));
     }
 
@@ -550,7 +550,7 @@ class RelayFaultsTest {
         return found.get(0);
     }
 
-    private static void awaitSubjects(GatewayPair.Node node, Collection<String> subjects, Duration timeout)
+    static void awaitSubjects(GatewayPair.Node node, Collection<String> subjects, Duration timeout)
             throws InterruptedException {
         await(timeout, () -> {
             try {
@@ -614,7 +614,7 @@ class RelayFaultsTest {
         return row[3] == null ? 0 : (Integer) row[2];
     }
 
-    private static String inboundState(GatewayPair.Node node, String envelopeId) {
+    static String inboundState(GatewayPair.Node node, String envelopeId) {
         return (String) node.value("SELECT state FROM transport.inbound WHERE envelope_id = ?", envelopeId);
     }
 

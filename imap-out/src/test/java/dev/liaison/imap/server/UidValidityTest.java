@@ -54,6 +54,50 @@ class UidValidityTest {
         }
     }
 
+    /**
+     * After a restored backup (docs/operations.md, "Restoring an older backup") the administrator
+     * renews the UIDVALIDITY of every folder: a client that reconnects sees a greater value, for every
+     * folder of the user and for no one else's, and the messages keep their UIDs.
+     */
+    @Test
+    void aRenewalGivesEveryFolderOfTheOwnerAGreaterUidValidityThatAClientSees() throws Exception {
+        String user = imap.newUser("renew");
+        String other = imap.newUser("renewother");
+        DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("kept", "x"));
+        long inbox;
+        long projects;
+        long others;
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(user);
+            assertTrue(RawImap.last(c.command("CREATE Projects")).contains("OK"));
+            inbox = uidValidity(c, "INBOX");
+            projects = uidValidity(c, "Projects");
+        }
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(other);
+            others = uidValidity(c, "INBOX");
+        }
+
+        var renewed = imap.database.inTransaction(c ->
+                new dev.liaison.imap.store.UidValidityRenewal().renew(c, java.util.Optional.of(user)));
+        assertEquals(1, renewed.owners());
+        assertTrue(renewed.folders() >= 2, "INBOX, Projects and the default folders: " + renewed);
+
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(user);
+            List<String> select = c.command("SELECT INBOX");
+            long selected = Long.parseLong(String.join("\n", select).replaceAll("(?s).*\\[UIDVALIDITY (\\d+)\\].*", "$1"));
+            assertTrue(selected > inbox, "SELECT answers the new, greater value: " + select);
+            assertTrue(uidValidity(c, "Projects") > projects, "every folder of the user");
+            assertTrue(uidValidity(c, "Projects") != selected, "each folder its own value");
+            assertTrue(String.join("\n", c.command("UID FETCH 1 (UID)")).contains("UID 1"), "the message keeps its UID");
+        }
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(other);
+            assertEquals(others, uidValidity(c, "INBOX"), "another user's folders are untouched");
+        }
+    }
+
     private static long uidValidity(RawImap c, String folder) throws Exception {
         String status = c.command("STATUS " + folder + " (UIDVALIDITY)").get(0);
         assertTrue(status.startsWith("* STATUS "), status);

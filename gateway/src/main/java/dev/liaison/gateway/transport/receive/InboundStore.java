@@ -221,7 +221,7 @@ public final class InboundStore {
 
     /** The oldest quarantined envelopes, for the administrator. */
     public List<QuarantinedEnvelope> quarantined(Connection c, int limit) throws SQLException {
-        try (var s = c.prepareStatement("SELECT envelope_id, received_at, attempts, last_error, length(envelope)"
+        try (var s = c.prepareStatement("SELECT envelope_id, received_at, attempts, last_error, length(envelope), recipient"
                 + " FROM transport.inbound WHERE state = 'quarantined' ORDER BY received_at, id LIMIT ?")) {
             s.setInt(1, limit);
             List<QuarantinedEnvelope> found = new ArrayList<>();
@@ -229,7 +229,8 @@ public final class InboundStore {
                 while (rs.next()) {
                     found.add(new QuarantinedEnvelope(new EnvelopeId(rs.getString(1)),
                             rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getInt(3),
-                            rs.getString(4) == null ? "" : rs.getString(4), rs.getInt(5)));
+                            rs.getString(4) == null ? "" : rs.getString(4), rs.getInt(5),
+                            Optional.ofNullable(rs.getObject(6, Long.class))));
                 }
             }
             return found;

@@ -1,0 +1,61 @@
+package dev.liaison.gateway.cli;
+
+import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code liaison quarantine list} names the local relationship a quarantined envelope's address
+ * resolved to, so the administrator knows whose relationship to end after a restored backup broke it
+ * (docs/operations.md, "Restoring an older backup"); an envelope whose address named none shows "-"
+ * and has no such field in JSON.
+ */
+class QuarantineListCliTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theListNamesTheRelationshipWhenTheAddressNamedOne() throws Exception {
+        InProcessCli cli = new InProcessCli(TestPostgres.EMBEDDED.freshLocation(), dir, "alex.example");
+        try (Database database = cli.open()) {
+            assertEquals(0, cli.run("quarantine", "list").code(), "migrates the relay's schemas");
+            database.inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO transport.inbound (envelope_id, envelope, peer,"
+                        + " recipient, state, last_error, received_at) VALUES (?, '\\x00', '127.0.0.1', ?, 'quarantined', ?,"
+                        + " now() - ?::interval)")) {
+                    Object[][] rows = {{"AAAAAAAAAAAAAAAAAAAAAA", 42L, "does not open: one", "2 minutes"},
+                            {"BBBBBBBBBBBBBBBBBBBBBB", null, "key agreement refused: two", "1 minute"}};
+                    for (Object[] row : rows) {
+                        s.setString(1, (String) row[0]);
+                        s.setObject(2, row[1], java.sql.Types.BIGINT);
+                        s.setString(3, (String) row[2]);
+                        s.setString(4, (String) row[3]);
+                        s.executeUpdate();
+                    }
+                }
+                return null;
+            });
+
+            InProcessCli.Run table = cli.run("quarantine", "list");
+            assertEquals(0, table.code(), table.output());
+            assertTrue(table.output().matches("(?s).*ENVELOPE +RECEIVED +OCTETS +RELATIONSHIP +REASON.*"), table.output());
+            assertTrue(table.output().matches("(?s).*AAAAAAAAAAAAAAAAAAAAAA .* 1 +42 does not open: one.*"), table.output());
+            assertTrue(table.output().matches("(?s).*BBBBBBBBBBBBBBBBBBBBBB .* 1 +- key agreement refused: two.*"),
+                    table.output());
+
+            InProcessCli.Run json = cli.run("quarantine", "list", "--json");
+            assertEquals(0, json.code(), json.output());
+            assertTrue(json.output().contains("\"octets\": 1, \"relationship\": 42, \"reason\": \"does not open: one\""),
+                    json.output());
+            assertTrue(json.output().contains("\"octets\": 1, \"reason\": \"key agreement refused: two\""), json.output());
+        }
+    }
+}
