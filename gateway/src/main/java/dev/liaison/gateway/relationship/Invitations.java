@@ -252,9 +252,12 @@ public final class Invitations {
         }
     }
 
-    /** The name a user shows in one relationship: at most 128 bytes of UTF-8, no control characters. */
+    /**
+     * The name a user shows in one relationship: at most 128 bytes of UTF-8, no control characters;
+     * empty if the user has none to show.
+     */
     static String checkedOwnName(String name) {
-        String clean = RelationshipAliases.cleanName(name);
+        String clean = RelationshipAliases.shownName(name);
         if (clean.getBytes(StandardCharsets.UTF_8).length > dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES) {
             throw new IllegalArgumentException("the name '" + clean + "' is longer than "
                     + dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES + " bytes: choose a shorter --name");

@@ -116,13 +116,27 @@ public final class RelationshipAliases {
      */
     public static final int MAX_NAME_CHARS = 100;
 
-    /** A peer-chosen name made safe to store and show: no control characters, bounded, never blank. */
+    /**
+     * A peer-chosen name made safe to store and show: {@link #shownName}, but never blank (a
+     * relationship row names its peer somehow; "peer" stands in for a peer that gave no name).
+     */
     public static String cleanName(String name) {
+        String clean = shownName(name);
+        return clean.isEmpty() ? "peer" : clean;
+    }
+
+    /**
+     * A name without control characters, stripped, at most {@link #MAX_NAME_CHARS} characters;
+     * empty if there is none. A user's own name is sent as this: a user with no name to show sends
+     * none (as {@link dev.liaison.mapping.user.User#shownName} and plain email's From do), and the
+     * other side shows its alias for them, not a made-up "peer" that reads like the user's choice.
+     */
+    public static String shownName(String name) {
         String clean = name == null ? "" : name.codePoints().filter(cp -> !Character.isISOControl(cp))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
         if (clean.codePointCount(0, clean.length()) > MAX_NAME_CHARS) {
-            clean = clean.substring(0, clean.offsetByCodePoints(0, MAX_NAME_CHARS)); // never half a surrogate pair
+            clean = clean.substring(0, clean.offsetByCodePoints(0, MAX_NAME_CHARS)).strip(); // never half a surrogate pair
         }
-        return clean.isEmpty() ? "peer" : clean;
+        return clean;
     }
 }

@@ -89,4 +89,28 @@ class InviteCliTest {
             assertEquals(atTheLimit, InvitationCodec.fromToken(token.group(1)).displayName());
         }
     }
+
+    /**
+     * A user with no name to show (added without --display-name: the stored name is the login)
+     * invites under no name, as plain email's From shows none: not the login (their account), and
+     * not a made-up "peer" the other side would show as if the user had chosen it.
+     */
+    @Test
+    void aUserWithNoNameToShowInvitesUnderNoName() throws Exception {
+        InProcessCli cli = new InProcessCli(TestPostgres.EMBEDDED.freshLocation(), dir, DOMAIN);
+        try (Database database = cli.open()) {
+            assertEquals(0, cli.runWithInput("pw-of-alex\n", "user", "add", "alex", "--password-stdin").code());
+            InProcessCli.Run created = cli.run("invite", "create", "--user", "alex", "--qr",
+                    dir.resolve("invite.png").toString(), "--json");
+            assertEquals(0, created.code(), created.output());
+            assertEquals("", InvitationCodec.fromToken(token(created)).displayName());
+        }
+    }
+
+    private static String token(InProcessCli.Run created) {
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"token\": ?\"([^\"]+)\"")
+                .matcher(created.output());
+        assertTrue(token.find(), created.output());
+        return token.group(1);
+    }
 }
