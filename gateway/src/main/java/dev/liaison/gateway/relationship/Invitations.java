@@ -27,7 +27,6 @@ import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.user.Login;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -81,7 +80,7 @@ public final class Invitations {
     /** Issues an invitation of {@code owner}, who appears to the acceptor as {@code ownName}. */
     public Issued create(Connection c, Login owner, String ownName, Duration lifetime) throws SQLException {
         Particles.OwnEnd own = particles.newEnd();
-        Particle first = pending(own, checkedOwnName(ownName), "", List.of(), lifetime);
+        Particle first = pending(own, RelationshipAliases.ownName(ownName), "", List.of(), lifetime);
         Particles.Held held = particles.create(c, owner, INVITED, own, first, OwnRoutes.refreshAt(first.published()));
         Invitation invitation = first.invitation().invitation();
         issued(c, invitation, held.row().id());
@@ -127,7 +126,7 @@ public final class Invitations {
             return Optional.of(InvitationCodec.token(renewed(c, held).invitation()));
         }
         Particles.OwnEnd own = particles.newEnd();
-        Particle first = pending(own, checkedOwnName(ownName), "", List.of(), DEFAULT_LIFETIME);
+        Particle first = pending(own, RelationshipAliases.ownName(ownName), "", List.of(), DEFAULT_LIFETIME);
         particles.attach(c, relationshipId, own, first, OwnRoutes.refreshAt(first.published()));
         issued(c, first.invitation().invitation(), relationshipId);
         return Optional.of(InvitationCodec.token(first.invitation().invitation()));
@@ -189,7 +188,7 @@ public final class Invitations {
      */
     private Accepting accepting(Connection c, Login owner, String ownName, String token)
             throws InvitationException, SQLException {
-        String name = checkedOwnName(ownName);
+        String name = RelationshipAliases.ownName(ownName);
         String text = token.strip();
         Invitation invitation = text.startsWith(InvitationCodec.URI_PREFIX)
                 ? InvitationCodec.fromUri(text) : InvitationCodec.fromToken(text);
@@ -250,18 +249,5 @@ public final class Invitations {
                         + " ask for a new one");
             }
         }
-    }
-
-    /**
-     * The name a user shows in one relationship: at most 128 bytes of UTF-8, no control characters;
-     * empty if the user has none to show.
-     */
-    static String checkedOwnName(String name) {
-        String clean = RelationshipAliases.shownName(name);
-        if (clean.getBytes(StandardCharsets.UTF_8).length > dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES) {
-            throw new IllegalArgumentException("the name '" + clean + "' is longer than "
-                    + dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES + " bytes: choose a shorter --name");
-        }
-        return clean;
     }
 }

@@ -131,6 +131,28 @@ public final class RelationshipAliases {
      * none (as {@link dev.liaison.mapping.user.User#shownName} and plain email's From do), and the
      * other side shows its alias for them, not a made-up "peer" that reads like the user's choice.
      */
+    /**
+     * A user's own name as a relationship carries it: {@link #shownName}, cut on a character
+     * boundary to the {@link dev.liaison.gateway.Limits#MAX_DISPLAY_NAME_BYTES} of UTF-8 the
+     * protocol allows (docs/protocol.md). For names the user did not type for this (a display name
+     * taken by default, a mail client's From name): shortened, never a reason to fail. A name typed
+     * for it ({@code invite --name}) is checked before and refused when too long.
+     */
+    public static String ownName(String name) {
+        String clean = shownName(name);
+        int end = 0;
+        int octets = 0;
+        while (end < clean.length()) {
+            int codePoint = clean.codePointAt(end);
+            octets += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (octets > dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES) {
+                break;
+            }
+            end += Character.charCount(codePoint);
+        }
+        return clean.substring(0, end).strip();
+    }
+
     public static String shownName(String name) {
         String clean = name == null ? "" : name.codePoints().filter(cp -> !Character.isISOControl(cp))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();

@@ -107,6 +107,30 @@ class InviteCliTest {
         }
     }
 
+    /**
+     * A display name within user add's bounds but over the 128 bytes of UTF-8 a relationship
+     * carries (65 characters of two bytes), taken by default, is shortened on a character boundary
+     * as README says, not an unexpected error (exit 4): the user did not type it for this.
+     */
+    @Test
+    void aDisplayNameOverTheBytesARelationshipCarriesIsShortenedWhenTakenByDefault() throws Exception {
+        InProcessCli cli = new InProcessCli(TestPostgres.EMBEDDED.freshLocation(), dir, DOMAIN);
+        try (Database database = cli.open()) {
+            String wide = "\u00e9".repeat(65); // 65 characters, 130 bytes
+            assertEquals(0, cli.runWithInput("pw-of-alex\n", "user", "add", "alex", "--display-name", wide,
+                    "--password-stdin").code());
+            InProcessCli.Run created = cli.run("invite", "create", "--user", "alex", "--qr",
+                    dir.resolve("invite.png").toString(), "--json");
+            assertEquals(0, created.code(), created.output());
+            assertEquals("\u00e9".repeat(64), InvitationCodec.fromToken(token(created)).displayName());
+
+            assertEquals(0, cli.runWithInput("pw-of-blair\n", "user", "add", "blair", "--display-name", wide,
+                    "--password-stdin").code());
+            InProcessCli.Run accepted = cli.run("invite", "accept", "--user", "blair", token(created));
+            assertEquals(0, accepted.code(), accepted.output());
+        }
+    }
+
     private static String token(InProcessCli.Run created) {
         java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"token\": ?\"([^\"]+)\"")
                 .matcher(created.output());
