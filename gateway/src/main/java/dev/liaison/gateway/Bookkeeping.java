@@ -1,6 +1,7 @@
 package dev.liaison.gateway;
 
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
+import dev.liaison.gateway.relationship.Invitations;
 import dev.liaison.gateway.submission.SubmittedMessages;
 import dev.liaison.gateway.transport.BatchedDeletion;
 import dev.liaison.gateway.transport.Limits;
@@ -19,9 +20,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Forgets what the gateway remembers only to recognise a retry, once no retry can come any more, and
- * correspondents' Message-IDs once a reply to them is unlikely, so that no table grows with every
- * message for good. Each memory is kept longer than what it must recognise (each {@link Memory}'s
+ * Forgets what the gateway remembers only to recognise a retry, once no retry can come any more,
+ * correspondents' Message-IDs once a reply to them is unlikely, and invitations never accepted a
+ * while after they expired, so that no table grows with every message (or invitation) for good. Each memory is kept longer than what it must recognise (each {@link Memory}'s
  * retention says why); its owner deletes the old rows oldest first, found by an index, in batches of
  * {@link Limits#PRUNE_BATCH} (short transactions, never a long lock on a large table).
  *
@@ -81,7 +82,9 @@ public final class Bookkeeping {
                         new SubmittedMessages()::forget),
                 new Memory("received Message-IDs (mapping.legacy_received_ids)",
                         LegacyCorrespondents.RECEIVED_ID_RETENTION, new LegacyCorrespondentStore()::forgetReceivedIds),
-                new Memory("sent Message-IDs (mapping.legacy_sent_ids)", SENT_IDS, new LegacySentIds()::forget)),
+                new Memory("sent Message-IDs (mapping.legacy_sent_ids)", SENT_IDS, new LegacySentIds()::forget),
+                new Memory("invitations never accepted, expired (mapping.relationships)", Invitations.EXPIRED_RETENTION,
+                        Invitations::forgetExpired)),
                 clock);
     }
 

@@ -218,13 +218,48 @@ public final class Invitations {
                 EnvelopeBytes.adopt(EnvelopeCodec.encode(envelope))));
     }
 
-    /** Which relationship issued {@code invitation}, for {@link #issuer}. */
+    /** Which relationship issued {@code invitation}, for {@link #issuer}, and when it expires, for {@link #forgetExpired}. */
     private static void issued(Connection c, Invitation invitation, long relationshipId) throws SQLException {
-        try (var s = c.prepareStatement("INSERT INTO relay.issued_invitations (invitation_id, relationship_id)"
-                + " VALUES (?, ?)")) {
+        try (var s = c.prepareStatement("INSERT INTO relay.issued_invitations (invitation_id, relationship_id,"
+                + " expires_at) VALUES (?, ?, ?)")) {
             s.setBytes(1, invitation.id().toByteArray());
             s.setLong(2, relationshipId);
+            s.setObject(3, java.time.OffsetDateTime.ofInstant(invitation.expiry(), java.time.ZoneOffset.UTC));
             s.executeUpdate();
+        }
+    }
+
+    /**
+     * How long a relationship whose invitation was never accepted is kept after the invitation
+     * expired: listed {@code expired} meanwhile, so the user can tell it lapsed and issue another.
+     * Nothing can make it active any more (a key agreement that arrives after the expiry is
+     * refused), so its row, root address and invitation record then go.
+     */
+    public static final Duration EXPIRED_RETENTION = Duration.ofDays(30);
+
+    /**
+     * Relationships that only ever were an invitation of this gateway (no alias: neither this side
+     * nor the acceptor's completed it here; no plain-email correspondent: not a legacy relationship,
+     * whose offers are invitations too), whose invitation expired before {@code before}: at most
+     * {@code max} of them, earliest expiry first, deleted with their root address and invitation
+     * record. Pending, blocked and ended ones alike: none can become active any more.
+     */
+    public static int forgetExpired(Connection c, Instant before, int max) throws SQLException {
+        try (var s = c.prepareStatement("WITH lapsed AS (SELECT r.id FROM relay.issued_invitations i"
+                + " JOIN mapping.relationships r ON r.id = i.relationship_id"
+                + " WHERE i.expires_at < ? AND r.state IN ('pending', 'blocked', 'ended')"
+                + " AND NOT EXISTS (SELECT 1 FROM mapping.aliases a WHERE a.relationship_id = r.id)"
+                + " AND NOT EXISTS (SELECT 1 FROM mapping.legacy_correspondents l WHERE l.relationship_id = r.id)"
+                + " AND NOT EXISTS (SELECT 1 FROM relay.issued_invitations later"
+                + "     WHERE later.relationship_id = r.id AND later.expires_at >= ?)"
+                + " ORDER BY i.expires_at LIMIT ? FOR UPDATE OF r SKIP LOCKED),"
+                + " endpoints AS (DELETE FROM relay.endpoints e USING lapsed WHERE e.relationship_id = lapsed.id)"
+                + " DELETE FROM mapping.relationships r USING lapsed WHERE r.id = lapsed.id")) {
+            var at = java.time.OffsetDateTime.ofInstant(before, java.time.ZoneOffset.UTC);
+            s.setObject(1, at);
+            s.setObject(2, at);
+            s.setInt(3, max);
+            return s.executeUpdate();
         }
     }
 

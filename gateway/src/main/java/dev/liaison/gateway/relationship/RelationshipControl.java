@@ -45,8 +45,8 @@ public final class RelationshipControl {
 
         /**
          * The state to show: as stored, but {@code expired} for a pending invitation past its
-         * expiry (the row stays pending: nothing changes it when the time passes, and a key
-         * agreement sent just before the expiry may still arrive and make it active).
+         * expiry (the row stays pending: nothing changes it when the time passes; a key agreement
+         * arriving now is refused, and {@link Invitations#forgetExpired} deletes it a while later).
          */
         public String shownState() {
             return state == RelationshipState.PENDING && invitationExpired ? "expired" : state.dbValue();
