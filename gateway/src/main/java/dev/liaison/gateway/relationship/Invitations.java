@@ -96,9 +96,10 @@ public final class Invitations {
     public Accepted accept(Connection c, Login owner, String ownName, String token)
             throws InvitationException, SQLException, DeliveryException {
         Accepting accepting = accepting(c, owner, ownName, token);
-        String peer = RelationshipAliases.cleanName(accepting.invitation().displayName());
+        // an inviter without a name is shown by its alias alone (the row needs some name: "peer")
+        String peer = RelationshipAliases.shownName(accepting.invitation().displayName());
         Particle first = established(accepting, peer);
-        Particles.Held held = particles.create(c, owner, peer, accepting.own(), first,
+        Particles.Held held = particles.create(c, owner, RelationshipAliases.cleanName(peer), accepting.own(), first,
                 OwnRoutes.refreshAt(first.published()));
         long id = held.row().id();
         particles.store().changeState(c, id, RelationshipState.ACTIVE);
