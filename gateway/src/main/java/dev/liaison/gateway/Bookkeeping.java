@@ -2,6 +2,7 @@ package dev.liaison.gateway;
 
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.receiving.Endpoints;
+import dev.liaison.gateway.relationship.Invitations;
 import dev.liaison.gateway.relationship.ReceivedHeaders;
 import dev.liaison.gateway.submission.SubmittedMessages;
 import dev.liaison.gateway.transport.BatchedDeletion;
@@ -21,9 +22,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Forgets what the gateway remembers only to recognise a retry, once no retry can come any more, and
- * correspondents' Message-IDs once a reply to them is unlikely, so that no table grows with every
- * message for good. Each memory is kept longer than what it must recognise (each {@link Memory}'s
+ * Forgets what the gateway remembers only to recognise a retry, once no retry can come any more,
+ * correspondents' Message-IDs once a reply to them is unlikely, and invitations never accepted a
+ * while after they expired, so that no table grows with every message (or invitation) for good. Each memory is kept longer than what it must recognise (each {@link Memory}'s
  * retention says why); its owner deletes the old rows oldest first, found by an index, in batches of
  * {@link Limits#PRUNE_BATCH} (short transactions, never a long lock on a large table).
  *
@@ -88,7 +89,9 @@ public final class Bookkeeping {
                 new Memory("expired invitations of removed users (relay.retired_invitations)", Duration.ZERO,
                         Endpoints::forgetExpiredRetired),
                 new Memory("received message headers (relay.received_headers)", ReceivedHeaders.RETENTION,
-                        new ReceivedHeaders()::forget)),
+                        new ReceivedHeaders()::forget),
+                new Memory("invitations never accepted, expired (mapping.relationships)", Invitations.EXPIRED_RETENTION,
+                        Invitations::forgetExpired)),
                 clock);
     }
 

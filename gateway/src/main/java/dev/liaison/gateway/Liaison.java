@@ -63,7 +63,25 @@ public final class Liaison {
         withHelp(cli);
         ConfigCommand.listKeysInHelp(cli.getSubcommands().get("config"));
         cli.setExecutionExceptionHandler(new ErrorReporter(rest.contains("--verbose")));
+        cli.setParameterExceptionHandler(unknownOptionsFirst(cli.getParameterExceptionHandler()));
         return cli.execute(rest.toArray(new String[0]));
+    }
+
+    /**
+     * Picocli checks for missing parameters before it reports arguments it did not recognise, so
+     * {@code user add -x} said "Missing required parameter: 'LOGIN'" where the mistake is the
+     * option: an unknown option or argument is now reported first, the way picocli reports it on
+     * its own (usage help, exit 2).
+     */
+    private static CommandLine.IParameterExceptionHandler unknownOptionsFirst(
+            CommandLine.IParameterExceptionHandler reporter) {
+        return (e, args) -> {
+            CommandLine command = e.getCommandLine();
+            boolean unknownToo = e instanceof CommandLine.MissingParameterException
+                    && !command.getUnmatchedArguments().isEmpty();
+            return reporter.handleParseException(unknownToo
+                    ? new CommandLine.UnmatchedArgumentException(command, command.getUnmatchedArguments()) : e, args);
+        };
     }
 
     /** Every command and subcommand answers --help (and -h), not only the groups that declare it. */

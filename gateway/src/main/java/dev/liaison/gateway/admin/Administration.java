@@ -138,6 +138,36 @@ public final class Administration {
     }
 
     /**
+     * An alias as the administrator sees it: {@code state} is the alias's own unless it is active
+     * and belongs to a relationship that is blocked or ended; then it is the relationship's, which
+     * decides what becomes of mail to it (an ended relationship's alias keeps its row as
+     * {@code active}, yet refuses mail for good).
+     */
+    public record ListedAlias(Alias alias, String state) {
+    }
+
+    /** Every alias ({@code owner} null) or {@code owner}'s, with the state mail to it meets. */
+    public List<ListedAlias> listAliases(Login owner) throws SQLException {
+        return db.inTransaction(c -> {
+            if (owner != null && users.find(c, owner).isEmpty()) {
+                throw new UnknownUserException(owner);
+            }
+            List<Alias> all = owner == null ? aliases.list(c) : aliases.listOf(c, owner);
+            return all.stream().map(a -> new ListedAlias(a, shownState(c, a))).toList();
+        });
+    }
+
+    private String shownState(Connection c, Alias alias) {
+        long id = alias.target().relationshipId();
+        if (alias.state() != AliasState.ACTIVE || id < 0) {
+            return alias.state().dbValue();
+        }
+        return relationships.find(c, id).map(r -> r.state())
+                .filter(s -> s == RelationshipState.ENDED || s == RelationshipState.BLOCKED)
+                .map(RelationshipState::dbValue).orElse(alias.state().dbValue());
+    }
+
+    /**
      * Enables, disables or removes an alias. A live relationship's alias is refused
      * ({@link RelationshipAliasException}) unless enabled: cutting it off alone would leave the
      * relationship active on both sides and the peer untold ({@code liaison relationship} does it).

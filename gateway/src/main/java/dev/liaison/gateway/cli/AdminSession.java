@@ -19,7 +19,12 @@ final class AdminSession implements AutoCloseable {
     private final Configuration configuration;
     private Relay relay;
 
+    /** Whether this JVM has the hook that stops an embedded PostgreSQL it started (once per JVM). */
+    private static final java.util.concurrent.atomic.AtomicBoolean STOPPED_ON_EXIT =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     AdminSession(Configuration configuration) {
+        stopDatabaseOnExit();
         this.db = Database.open(configuration.database(), PoolSettings.forCommand());
         try {
             db.migrate(MappingSchema.SCHEMA);
@@ -29,6 +34,20 @@ final class AdminSession implements AutoCloseable {
         }
         this.administration = new Administration(db, configuration.domain());
         this.configuration = configuration;
+    }
+
+    /**
+     * A command that started the embedded PostgreSQL itself (no {@code serve} runs on the data
+     * directory) and is ended by Ctrl-C or SIGTERM, which the JVM handles for an admin command,
+     * stops it as {@code serve} does ({@link ServeCommand#shutdownHook}); else the postmaster
+     * outlives the command and the next start has to stop it. Registered before the start: a
+     * signal during it waits for the start to finish, then stops the server. Its transaction is
+     * not committed, so the command changes nothing.
+     */
+    private static void stopDatabaseOnExit() {
+        if (STOPPED_ON_EXIT.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(ServeCommand.shutdownHook(() -> { }, "liaison-command-database-stop"));
+        }
     }
 
     Database database() {

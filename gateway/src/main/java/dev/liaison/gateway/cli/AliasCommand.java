@@ -1,5 +1,6 @@
 package dev.liaison.gateway.cli;
 
+import dev.liaison.gateway.admin.Administration;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasAddress;
 import dev.liaison.mapping.alias.AliasState;
@@ -49,15 +50,14 @@ public final class AliasCommand {
         @Override
         public Integer call() throws Exception {
             try (AdminSession session = new AdminSession(common.configuration())) {
-                List<Alias> aliases = user == null
-                        ? session.administration().aliases()
-                        : session.administration().aliasesOf(Login.of(user));
+                List<Administration.ListedAlias> aliases = session.administration()
+                        .listAliases(user == null ? null : Login.of(user));
                 if (json) {
                     System.out.println(JsonOutput.array(aliases.stream().map(AliasCommand::fields).toList()));
                 } else {
                     System.out.printf("%-44s %-16s %-10s %s%n", "ADDRESS", "USER", "TARGET", "STATE");
-                    aliases.forEach(a -> System.out.printf("%-44s %-16s %-10s %s%n", a.address(), a.owner(),
-                            a.target().dbValue(), a.state().dbValue()));
+                    aliases.forEach(l -> System.out.printf("%-44s %-16s %-10s %s%n", l.alias().address(),
+                            l.alias().owner(), l.alias().target().dbValue(), l.state()));
                 }
             }
             return 0;
@@ -108,12 +108,13 @@ public final class AliasCommand {
         return 0;
     }
 
-    private static Map<String, Object> fields(Alias a) {
+    private static Map<String, Object> fields(Administration.ListedAlias listed) {
+        Alias a = listed.alias();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("address", a.address().value());
         m.put("user", a.owner().value());
         m.put("target", a.target().dbValue());
-        m.put("state", a.state().dbValue());
+        m.put("state", listed.state());
         m.put("createdAt", a.createdAt().toString());
         return m;
     }

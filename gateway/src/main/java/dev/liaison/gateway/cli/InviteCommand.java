@@ -131,9 +131,14 @@ public final class InviteCommand {
         return name;
     }
 
+    /**
+     * The name a user shows by default: their display name, or none ({@link
+     * dev.liaison.mapping.user.User#shownName}: never the login, which would tell the other person
+     * the user's account); the other side then shows its alias for them.
+     */
     static String displayName(AdminSession session, Login owner) throws Exception {
         return session.administration().users().stream().filter(u -> u.login().equals(owner)).findFirst()
-                .map(u -> u.displayName().isBlank() ? u.login().value() : u.displayName())
+                .map(u -> u.shownName().orElse(""))
                 .orElseThrow(() -> new dev.liaison.mapping.user.UnknownUserException(owner));
     }
 

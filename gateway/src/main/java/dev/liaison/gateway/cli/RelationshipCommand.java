@@ -44,7 +44,7 @@ public final class RelationshipCommand {
                 } else {
                     System.out.printf("%-6s %-24s %-8s %s%n", "ID", "PEER", "STATE", "ALIAS");
                     all.forEach(r -> System.out.printf("%-6d %-24s %-8s %s%n", r.id(), r.peerName(),
-                            r.state().dbValue(), r.alias().orElse("-")));
+                            r.shownState(), r.alias().orElse("-")));
                 }
             }
             return 0;
@@ -102,7 +102,7 @@ public final class RelationshipCommand {
                     change(relay, c, owner, id);
                     return relay.control().list(c, owner).stream().filter(r -> r.id() == id).findFirst().orElseThrow();
                 });
-                System.out.println(changed.id() + " " + changed.state().dbValue());
+                System.out.println(changed.id() + " " + changed.shownState());
             }
             return 0;
         }
@@ -126,7 +126,7 @@ public final class RelationshipCommand {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("id", r.id());
         f.put("peer", r.peerName());
-        f.put("state", r.state().dbValue());
+        f.put("state", r.shownState());
         f.put("alias", r.alias().orElse(""));
         return f;
     }

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -49,7 +50,8 @@ public final class DatabaseProbe implements AutoCloseable {
     public <T> Answer<T> ask(Database.TransactionalWork<T, SQLException> question) {
         Future<T> answer;
         try {
-            answer = thread.submit(() -> database.inTransaction(c -> {
+            // half the patience for a connection: a refusal comes back with its cause before ours runs out
+            answer = thread.submit(() -> database.inTransaction(timeout.dividedBy(2), c -> {
                 try (var s = c.createStatement()) {
                     s.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
                 }
@@ -68,15 +70,60 @@ public final class DatabaseProbe implements AutoCloseable {
                 return timedOut(); // the server's timeout fired before ours: the same answer, whichever came first
             }
             LOG.debug("Database probe failed", e.getCause());
-            return new Answer.Failed<>("the database is unavailable (" + e.getCause().getClass().getSimpleName() + ")");
+            return new Answer.Failed<>(unavailable(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer.Failed<>("interrupted while waiting for the database");
         }
     }
 
+    /**
+     * Why the probe got no answer, in one line naming no host, user or password (the driver's and
+     * the server's messages may name them: only the SQL state and the network error's kind are
+     * given). The pool's wait for a connection ended with the last refused attempt: the database
+     * refuses connections; or with none (every connection busy, or attempts that hang): it did not
+     * answer in time. Else the question failed on a connection it had (one the server ended, say).
+     */
+    private String unavailable(Throwable failure) {
+        Throwable noConnection = failure;
+        while (noConnection != null && !(noConnection instanceof SQLTransientConnectionException)) {
+            noConnection = noConnection.getCause();
+        }
+        if (noConnection != null && noConnection.getCause() == null) {
+            return late();
+        }
+        return noConnection != null
+                ? "the database refuses connections (" + kind(noConnection.getCause()) + ")" + loginHint(noConnection.getCause())
+                : "the database is unavailable (" + kind(failure) + ")";
+    }
+
+    /** The first SQL state in {@code failure}'s causes, and the kind of network error at their root. */
+    private static String kind(Throwable failure) {
+        String state = null;
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (state == null && t instanceof SQLException sql && sql.getSQLState() != null) {
+                state = "SQL state " + sql.getSQLState();
+            }
+            root = t;
+        }
+        if (state == null) {
+            return root.getClass().getSimpleName();
+        }
+        return root instanceof java.io.IOException ? state + ", " + root.getClass().getSimpleName() : state;
+    }
+
+    private static String loginHint(Throwable refused) {
+        return kind(refused).startsWith("SQL state 28") ? "; the login was refused: check database.user and"
+                + " database.password" : "";
+    }
+
     private <T> Answer<T> timedOut() {
-        return new Answer.Failed<>("the database did not answer within " + timeout.toMillis() + " ms");
+        return new Answer.Failed<>(late());
+    }
+
+    private String late() {
+        return "the database did not answer within " + timeout.toMillis() + " ms";
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class LegacyConsent implements Refiling {
      */
     public Relationship accept(Connection c, Login owner, long id) throws SQLException {
         requested(c, owner, id);
-        String ownName = users.find(c, owner).map(User::displayName).orElse(owner.value());
+        String ownName = users.find(c, owner).flatMap(User::shownName).orElse(""); // never the login
         return consented(c, id, ownName).relationship();
     }
 

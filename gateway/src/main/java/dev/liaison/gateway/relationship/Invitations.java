@@ -27,7 +27,6 @@ import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.user.Login;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -81,7 +80,7 @@ public final class Invitations {
     /** Issues an invitation of {@code owner}, who appears to the acceptor as {@code ownName}. */
     public Issued create(Connection c, Login owner, String ownName, Duration lifetime) throws SQLException {
         Particles.OwnEnd own = particles.newEnd();
-        Particle first = pending(own, checkedOwnName(ownName), "", List.of(), lifetime);
+        Particle first = pending(own, RelationshipAliases.ownName(ownName), "", List.of(), lifetime);
         Particles.Held held = particles.create(c, owner, INVITED, own, first, OwnRoutes.refreshAt(first.published()));
         Invitation invitation = first.invitation().invitation();
         issued(c, invitation, held.row().id());
@@ -97,9 +96,10 @@ public final class Invitations {
     public Accepted accept(Connection c, Login owner, String ownName, String token)
             throws InvitationException, SQLException, DeliveryException {
         Accepting accepting = accepting(c, owner, ownName, token);
-        String peer = RelationshipAliases.cleanName(accepting.invitation().displayName());
+        // an inviter without a name is shown by its alias alone (the row needs some name: "peer")
+        String peer = RelationshipAliases.shownName(accepting.invitation().displayName());
         Particle first = established(accepting, peer);
-        Particles.Held held = particles.create(c, owner, peer, accepting.own(), first,
+        Particles.Held held = particles.create(c, owner, RelationshipAliases.cleanName(peer), accepting.own(), first,
                 OwnRoutes.refreshAt(first.published()));
         long id = held.row().id();
         particles.store().changeState(c, id, RelationshipState.ACTIVE);
@@ -127,7 +127,7 @@ public final class Invitations {
             return Optional.of(InvitationCodec.token(renewed(c, held).invitation()));
         }
         Particles.OwnEnd own = particles.newEnd();
-        Particle first = pending(own, checkedOwnName(ownName), "", List.of(), DEFAULT_LIFETIME);
+        Particle first = pending(own, RelationshipAliases.ownName(ownName), "", List.of(), DEFAULT_LIFETIME);
         particles.attach(c, relationshipId, own, first, OwnRoutes.refreshAt(first.published()));
         issued(c, first.invitation().invitation(), relationshipId);
         return Optional.of(InvitationCodec.token(first.invitation().invitation()));
@@ -189,7 +189,7 @@ public final class Invitations {
      */
     private Accepting accepting(Connection c, Login owner, String ownName, String token)
             throws InvitationException, SQLException {
-        String name = checkedOwnName(ownName);
+        String name = RelationshipAliases.ownName(ownName);
         String text = token.strip();
         Invitation invitation = text.startsWith(InvitationCodec.URI_PREFIX)
                 ? InvitationCodec.fromUri(text) : InvitationCodec.fromToken(text);
@@ -219,13 +219,48 @@ public final class Invitations {
                 EnvelopeBytes.adopt(EnvelopeCodec.encode(envelope))));
     }
 
-    /** Which relationship issued {@code invitation}, for {@link #issuer}. */
+    /** Which relationship issued {@code invitation}, for {@link #issuer}, and when it expires, for {@link #forgetExpired}. */
     private static void issued(Connection c, Invitation invitation, long relationshipId) throws SQLException {
-        try (var s = c.prepareStatement("INSERT INTO relay.issued_invitations (invitation_id, relationship_id)"
-                + " VALUES (?, ?)")) {
+        try (var s = c.prepareStatement("INSERT INTO relay.issued_invitations (invitation_id, relationship_id,"
+                + " expires_at) VALUES (?, ?, ?)")) {
             s.setBytes(1, invitation.id().toByteArray());
             s.setLong(2, relationshipId);
+            s.setObject(3, java.time.OffsetDateTime.ofInstant(invitation.expiry(), java.time.ZoneOffset.UTC));
             s.executeUpdate();
+        }
+    }
+
+    /**
+     * How long a relationship whose invitation was never accepted is kept after the invitation
+     * expired: listed {@code expired} meanwhile, so the user can tell it lapsed and issue another.
+     * Nothing can make it active any more (a key agreement that arrives after the expiry is
+     * refused), so its row, root address and invitation record then go.
+     */
+    public static final Duration EXPIRED_RETENTION = Duration.ofDays(30);
+
+    /**
+     * Relationships that only ever were an invitation of this gateway (no alias: neither this side
+     * nor the acceptor's completed it here; no plain-email correspondent: not a legacy relationship,
+     * whose offers are invitations too), whose invitation expired before {@code before}: at most
+     * {@code max} of them, earliest expiry first, deleted with their root address and invitation
+     * record. Pending, blocked and ended ones alike: none can become active any more.
+     */
+    public static int forgetExpired(Connection c, Instant before, int max) throws SQLException {
+        try (var s = c.prepareStatement("WITH lapsed AS (SELECT r.id FROM relay.issued_invitations i"
+                + " JOIN mapping.relationships r ON r.id = i.relationship_id"
+                + " WHERE i.expires_at < ? AND r.state IN ('pending', 'blocked', 'ended')"
+                + " AND NOT EXISTS (SELECT 1 FROM mapping.aliases a WHERE a.relationship_id = r.id)"
+                + " AND NOT EXISTS (SELECT 1 FROM mapping.legacy_correspondents l WHERE l.relationship_id = r.id)"
+                + " AND NOT EXISTS (SELECT 1 FROM relay.issued_invitations later"
+                + "     WHERE later.relationship_id = r.id AND later.expires_at >= ?)"
+                + " ORDER BY i.expires_at LIMIT ? FOR UPDATE OF r SKIP LOCKED),"
+                + " endpoints AS (DELETE FROM relay.endpoints e USING lapsed WHERE e.relationship_id = lapsed.id)"
+                + " DELETE FROM mapping.relationships r USING lapsed WHERE r.id = lapsed.id")) {
+            var at = java.time.OffsetDateTime.ofInstant(before, java.time.ZoneOffset.UTC);
+            s.setObject(1, at);
+            s.setObject(2, at);
+            s.setInt(3, max);
+            return s.executeUpdate();
         }
     }
 
@@ -250,15 +285,5 @@ public final class Invitations {
                         + " ask for a new one");
             }
         }
-    }
-
-    /** The name a user shows in one relationship: at most 128 bytes of UTF-8, no control characters. */
-    static String checkedOwnName(String name) {
-        String clean = RelationshipAliases.cleanName(name);
-        if (clean.getBytes(StandardCharsets.UTF_8).length > dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES) {
-            throw new IllegalArgumentException("the name '" + clean + "' is longer than "
-                    + dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES + " bytes: choose a shorter --name");
-        }
-        return clean;
     }
 }

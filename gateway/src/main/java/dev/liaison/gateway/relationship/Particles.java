@@ -46,6 +46,11 @@ public final class Particles {
         return new Held(row, codec.open(row.id(), row.protocolState().bytes()));
     }
 
+    /** The opened state of a relationship row read without a lock (to look at, never to advance). */
+    public Particle read(Relationship row) {
+        return codec.open(row.id(), row.protocolState().bytes());
+    }
+
     /** A fresh root address and address-signing key for a new relationship end. */
     public OwnEnd newEnd() {
         return new OwnEnd(RootAddress.generate(entropy), Signing.generate(entropy));

@@ -132,13 +132,49 @@ public final class RelationshipAliases {
      */
     public static final int MAX_NAME_CHARS = 100;
 
-    /** A peer-chosen name made safe to store and show: no control characters, bounded, never blank. */
+    /**
+     * A peer-chosen name made safe to store and show: {@link #shownName}, but never blank (a
+     * relationship row names its peer somehow; "peer" stands in for a peer that gave no name).
+     */
     public static String cleanName(String name) {
+        String clean = shownName(name);
+        return clean.isEmpty() ? "peer" : clean;
+    }
+
+    /**
+     * A name without control characters, stripped, at most {@link #MAX_NAME_CHARS} characters;
+     * empty if there is none. A user's own name is sent as this: a user with no name to show sends
+     * none (as {@link dev.liaison.mapping.user.User#shownName} and plain email's From do), and the
+     * other side shows its alias for them, not a made-up "peer" that reads like the user's choice.
+     */
+    /**
+     * A user's own name as a relationship carries it: {@link #shownName}, cut on a character
+     * boundary to the {@link dev.liaison.gateway.Limits#MAX_DISPLAY_NAME_BYTES} of UTF-8 the
+     * protocol allows (docs/protocol.md). For names the user did not type for this (a display name
+     * taken by default, a mail client's From name): shortened, never a reason to fail. A name typed
+     * for it ({@code invite --name}) is checked before and refused when too long.
+     */
+    public static String ownName(String name) {
+        String clean = shownName(name);
+        int end = 0;
+        int octets = 0;
+        while (end < clean.length()) {
+            int codePoint = clean.codePointAt(end);
+            octets += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (octets > dev.liaison.gateway.Limits.MAX_DISPLAY_NAME_BYTES) {
+                break;
+            }
+            end += Character.charCount(codePoint);
+        }
+        return clean.substring(0, end).strip();
+    }
+
+    public static String shownName(String name) {
         String clean = name == null ? "" : name.codePoints().filter(cp -> !Character.isISOControl(cp))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
         if (clean.codePointCount(0, clean.length()) > MAX_NAME_CHARS) {
-            clean = clean.substring(0, clean.offsetByCodePoints(0, MAX_NAME_CHARS)); // never half a surrogate pair
+            clean = clean.substring(0, clean.offsetByCodePoints(0, MAX_NAME_CHARS)).strip(); // never half a surrogate pair
         }
-        return clean.isEmpty() ? "peer" : clean;
+        return clean;
     }
 }

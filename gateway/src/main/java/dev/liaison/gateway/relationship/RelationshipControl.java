@@ -39,15 +39,38 @@ public final class RelationshipControl {
         this.clock = clock;
     }
 
-    /** A relationship as the user sees it. */
-    public record Listed(long id, String peerName, RelationshipState state, Optional<String> alias) {
+    /**
+     * A relationship as the user sees it; {@code invitationExpired}: it is pending, and its
+     * invitation can no longer be accepted.
+     */
+    public record Listed(long id, String peerName, RelationshipState state, Optional<String> alias,
+                         boolean invitationExpired) {
+
+        /**
+         * The state to show: as stored, but {@code expired} for a pending invitation past its
+         * expiry (the row stays pending: nothing changes it when the time passes; a key agreement
+         * arriving now is refused, and {@link Invitations#forgetExpired} deletes it a while later).
+         */
+        public String shownState() {
+            return state == RelationshipState.PENDING && invitationExpired ? "expired" : state.dbValue();
+        }
     }
 
     public List<Listed> list(Connection c, Login owner) {
+        Instant now = clock.instant();
         return particles.store().listOf(c, owner).stream()
                 .map(r -> new Listed(r.id(), r.peerName(), r.state(),
-                        aliases.findByRelationship(c, r.id()).map(a -> a.address().toString())))
+                        aliases.findByRelationship(c, r.id()).map(a -> a.address().toString()),
+                        r.state() == RelationshipState.PENDING && invitationExpired(r, now)))
                 .toList();
+    }
+
+    private boolean invitationExpired(Relationship pending, Instant now) {
+        if (pending.protocolState().length() == 0) {
+            return false;
+        }
+        Particle particle = particles.read(pending);
+        return !particle.established() && particle.invitation().invitation().isExpiredAt(now);
     }
 
     public Relationship block(Connection c, Login owner, long id) {

@@ -161,7 +161,7 @@ public final class RelationshipReceiver implements InboundProcessor {
     }
 
     private static Particle established(Particle pending, Completion done) {
-        String peer = RelationshipAliases.cleanName(done.profile().displayName());
+        String peer = RelationshipAliases.shownName(done.profile().displayName()); // empty: no name given
         return new Particle(null, done.state(), pending.root(), pending.addressKey(), pending.ownName(),
                 peer, done.profile().routes(), pending.published(), pending.publishedGeneration());
     }
@@ -184,7 +184,7 @@ public final class RelationshipReceiver implements InboundProcessor {
             // a legacy relationship upgraded: same aliases, same state; one notice. A peer known only
             // by an address (the user wrote first) is named as the peer names itself now.
             String name = held.row().peerName();
-            if (name.equalsIgnoreCase(correspondent.get().address())) {
+            if (!peer.isEmpty() && name.equalsIgnoreCase(correspondent.get().address())) {
                 particles.store().renamePeer(c, id, peer);
                 name = peer;
             }
@@ -199,7 +199,7 @@ public final class RelationshipReceiver implements InboundProcessor {
             LOG.info("legacy relationship {} upgraded to end-to-end encryption", id);
             return Done.filed("key agreement, upgraded");
         }
-        particles.store().renamePeer(c, id, peer);
+        particles.store().renamePeer(c, id, RelationshipAliases.cleanName(peer));
         if (held.row().state() == RelationshipState.BLOCKED) {
             // blocked while the invitation was out: it stays blocked, silently (the peer's mail is
             // dropped), with its alias ready for an unblock
@@ -243,7 +243,7 @@ public final class RelationshipReceiver implements InboundProcessor {
             } else if (item instanceof PayloadItem.Routes routes) {
                 next = next.withPeer(next.peerName(), routes.routes());
             } else if (item instanceof PayloadItem.DisplayName name) {
-                next = next.withPeer(RelationshipAliases.cleanName(name.name()), next.peerRoutes());
+                next = next.withPeer(RelationshipAliases.shownName(name.name()), next.peerRoutes());
             } else if (item instanceof PayloadItem.RelationshipEnded) {
                 ended = true;
             } // acknowledgements: nothing kept to acknowledge yet
@@ -267,7 +267,8 @@ public final class RelationshipReceiver implements InboundProcessor {
                     false, now));
         }
         particles.save(c, held, next);
-        if (!next.peerName().equals(held.row().peerName())) {
+        // a peer without a name keeps the row's (the stand-in "peer", or a plain-email address)
+        if (!next.peerName().isEmpty() && !next.peerName().equals(held.row().peerName())) {
             particles.store().renamePeer(c, id, next.peerName());
         }
         if (ended) {

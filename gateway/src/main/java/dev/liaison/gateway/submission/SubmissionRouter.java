@@ -336,21 +336,7 @@ public final class SubmissionRouter implements SubmissionHandler {
         Optional<String> given = MessageHeaders.fromDisplayName(message)
                 .filter(n -> n.codePoints().anyMatch(cp -> !Character.isISOControl(cp) && !Character.isWhitespace(cp)));
         Optional<String> shown = given.isPresent() ? given : users.find(c, owner).flatMap(User::shownName);
-        if (shown.isEmpty()) {
-            return "";
-        }
-        String name = RelationshipAliases.cleanName(shown.get());
-        int end = 0;
-        int octets = 0;
-        while (end < name.length()) {
-            int codePoint = name.codePointAt(end);
-            octets += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
-            if (octets > Limits.MAX_DISPLAY_NAME_BYTES) {
-                break;
-            }
-            end += Character.charCount(codePoint);
-        }
-        return name.substring(0, end).strip();
+        return shown.map(RelationshipAliases::ownName).orElse("");
     }
 
     private void deliver(Connection c, String id, Login owner, String folder, byte[] message, boolean seen, Instant now)

@@ -53,4 +53,25 @@ class HelpTest {
                     && l.endsWith(" " + key.key()) && l.length() <= 80), key + " in\n" + text);
         }
     }
+
+    /**
+     * An unknown option is the mistake to report, before a parameter missing around it: picocli on
+     * its own said "Missing required parameter: 'LOGIN'" for {@code user add -x}.
+     */
+    @org.junit.jupiter.api.Test
+    void anUnknownOptionIsReportedBeforeAMissingParameter() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            code = Liaison.run(new String[]{"user", "add", "-x"});
+        } finally {
+            System.setErr(original);
+        }
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, text);
+        assertTrue(text.startsWith("Unknown option: '-x'"), text);
+        assertTrue(text.contains("Usage: liaison user add "), text);
+    }
 }

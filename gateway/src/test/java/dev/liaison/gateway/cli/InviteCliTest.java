@@ -89,4 +89,84 @@ class InviteCliTest {
             assertEquals(atTheLimit, InvitationCodec.fromToken(token.group(1)).displayName());
         }
     }
+
+    /**
+     * A user with no name to show (added without --display-name: the stored name is the login)
+     * invites under no name, as plain email's From shows none: not the login (their account), and
+     * not a made-up "peer" the other side would show as if the user had chosen it.
+     */
+    @Test
+    void aUserWithNoNameToShowInvitesUnderNoName() throws Exception {
+        InProcessCli cli = new InProcessCli(TestPostgres.EMBEDDED.freshLocation(), dir, DOMAIN);
+        try (Database database = cli.open()) {
+            assertEquals(0, cli.runWithInput("pw-of-alex\n", "user", "add", "alex", "--password-stdin").code());
+            InProcessCli.Run created = cli.run("invite", "create", "--user", "alex", "--qr",
+                    dir.resolve("invite.png").toString(), "--json");
+            assertEquals(0, created.code(), created.output());
+            assertEquals("", InvitationCodec.fromToken(token(created)).displayName());
+        }
+    }
+
+    /**
+     * The other side of an invitation without a name: blair's gateway shows alex by the alias alone
+     * ("From: <alias>" on the notice that they are connected, "a new contact" in it), not under a
+     * made-up "peer" that reads like alex's choice; the relationship list keeps "peer" as its stand-in.
+     */
+    @Test
+    void anInviterWithoutANameIsShownByTheAliasAlone() throws Exception {
+        InProcessCli cli = new InProcessCli(TestPostgres.EMBEDDED.freshLocation(), dir, DOMAIN);
+        try (Database database = cli.open()) {
+            assertEquals(0, cli.runWithInput("pw-of-alex\n", "user", "add", "alex", "--password-stdin").code());
+            new Administration(database, DOMAIN).addUser(Login.of("blair"), "Blair", "blair-pw".toCharArray());
+            InProcessCli.Run created = cli.run("invite", "create", "--user", "alex", "--qr",
+                    dir.resolve("invite.png").toString(), "--json");
+            InProcessCli.Run accepted = cli.run("invite", "accept", "--user", "blair", token(created));
+            assertEquals(0, accepted.code(), accepted.output());
+            String alias = accepted.output().strip();
+
+            String notice = database.inTransaction(c -> {
+                try (var s = c.prepareStatement("SELECT m.content FROM imap.message m JOIN imap.mailbox b"
+                        + " ON b.id = m.mailbox_id WHERE b.owner = 'blair' AND b.name = 'INBOX'");
+                     var rs = s.executeQuery()) {
+                    assertTrue(rs.next(), "blair is told of the new relationship");
+                    return new String(rs.getBytes(1), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            });
+            assertTrue(notice.contains("\r\nFrom: <" + alias + ">\r\n") || notice.startsWith("From: <" + alias + ">\r\n"),
+                    notice);
+            assertTrue(notice.contains("connected with a new contact"), notice);
+            assertTrue(cli.run("relationship", "list", "--user", "blair").output().contains(" peer "));
+        }
+    }
+
+    /**
+     * A display name within user add's bounds but over the 128 bytes of UTF-8 a relationship
+     * carries (65 characters of two bytes), taken by default, is shortened on a character boundary
+     * as README says, not an unexpected error (exit 4): the user did not type it for this.
+     */
+    @Test
+    void aDisplayNameOverTheBytesARelationshipCarriesIsShortenedWhenTakenByDefault() throws Exception {
+        InProcessCli cli = new InProcessCli(TestPostgres.EMBEDDED.freshLocation(), dir, DOMAIN);
+        try (Database database = cli.open()) {
+            String wide = "\u00e9".repeat(65); // 65 characters, 130 bytes
+            assertEquals(0, cli.runWithInput("pw-of-alex\n", "user", "add", "alex", "--display-name", wide,
+                    "--password-stdin").code());
+            InProcessCli.Run created = cli.run("invite", "create", "--user", "alex", "--qr",
+                    dir.resolve("invite.png").toString(), "--json");
+            assertEquals(0, created.code(), created.output());
+            assertEquals("\u00e9".repeat(64), InvitationCodec.fromToken(token(created)).displayName());
+
+            assertEquals(0, cli.runWithInput("pw-of-blair\n", "user", "add", "blair", "--display-name", wide,
+                    "--password-stdin").code());
+            InProcessCli.Run accepted = cli.run("invite", "accept", "--user", "blair", token(created));
+            assertEquals(0, accepted.code(), accepted.output());
+        }
+    }
+
+    private static String token(InProcessCli.Run created) {
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"token\": ?\"([^\"]+)\"")
+                .matcher(created.output());
+        assertTrue(token.find(), created.output());
+        return token.group(1);
+    }
 }

@@ -174,6 +174,36 @@ class LegacyConversationTest {
     }
 
     /**
+     * A plain-email relationship offers an invitation in its mail (an issued invitation, like one
+     * of invite create): the prune of invitations never accepted leaves it alone, ended or not,
+     * however long ago its offer expired. It has aliases and a correspondent: it is no lapsed invitation.
+     */
+    @Test
+    void thePruneOfInvitationsNeverAcceptedLeavesPlainEmailRelationshipsAlone() throws Exception {
+        String erin = "erin." + shortId() + "@legacy.example";
+        String first = "an offer inside " + shortId();
+        submit(erin, first, "Alex");
+        arrived(erin, first);
+        long id = gateway.database().inTransaction(c -> {
+            try (var s = c.prepareStatement("SELECT i.relationship_id FROM relay.issued_invitations i"
+                    + " JOIN mapping.legacy_correspondents l ON l.relationship_id = i.relationship_id WHERE l.address = ?")) {
+                s.setString(1, erin);
+                try (var rs = s.executeQuery()) {
+                    assertTrue(rs.next(), "the plain email offered an invitation");
+                    return rs.getLong(1);
+                }
+            }
+        });
+        gateway.database().inTransaction(c -> gateway.relay().control().end(c, Login.of("alex"), id));
+
+        java.time.Instant longAfter = java.time.Instant.now().plus(Duration.ofDays(400));
+        assertEquals(0, (int) gateway.database().inTransaction(c ->
+                dev.liaison.gateway.relationship.Invitations.forgetExpired(c, longAfter, 1000)));
+        assertTrue(gateway.database().inTransaction(c -> gateway.relay().control().list(c, Login.of("alex"))).stream()
+                .anyMatch(r -> r.id() == id), "the ended plain-email relationship is kept");
+    }
+
+    /**
      * The relationship ends between alex's RCPT (accepted) and the end of his DATA: the handler's
      * re-check refuses the message, saying in words what happened and how to write to them again.
      */

@@ -151,7 +151,20 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
     public <T, X extends Exception> T inTransaction(TransactionalWork<T, X> work) throws X {
-        try (Connection c = pool.getConnection()) {
+        return inTransaction(null, work);
+    }
+
+    /**
+     * {@link #inTransaction}, waiting at most {@code connectionWait} (instead of the pool's
+     * connection timeout) for a connection. For a caller with less patience than the pool (a
+     * health check): when the database refuses connections, the pool's failure comes within that
+     * wait with its cause, the last refused attempt (an {@link java.sql.SQLTransientConnectionException}
+     * without one: every connection was busy), before the caller would have to give up knowing nothing.
+     */
+    public <T, X extends Exception> T inTransaction(java.time.Duration connectionWait, TransactionalWork<T, X> work)
+            throws X {
+        try (Connection c = connectionWait == null ? pool.getConnection()
+                : ((com.zaxxer.hikari.pool.HikariPool) pool.getHikariPoolMXBean()).getConnection(connectionWait.toMillis())) {
             try {
                 c.setAutoCommit(false);
                 T result;
