@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -32,6 +33,9 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("backup file " + file + " does not exist");
+        }
         Configuration configuration = common.configuration();
         DatabaseRestore.Restored restored;
         // owned: a liaison serve running on the embedded database is refused at once, and none starts meanwhile
