@@ -35,6 +35,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -142,6 +144,70 @@ class BackupRestoreTest {
         send(pair.alex, link.alexAlias(), "after the restore, to blair");
         await(DELIVERY, () -> subjects(pair.blair, "INBOX").contains("after the restore, to blair"),
                 "the restored alex's message to reach blair");
+    }
+
+    /**
+     * A backup taken while a client keeps appending to a folder (blair's gateway, running) holds a
+     * snapshot: the folder's UID and MODSEQ counters cover every message it holds, and it holds no
+     * fewer than before the backup began and no more than after it ended.
+     */
+    @Test
+    void aBackupTakenWhileMailArrivesIsOneConsistentSnapshot() throws Exception {
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Thread appender = new Thread(() -> {
+            try (Store store = MailClients.imap(pair.blair, "blair", "blair-pw")) {
+                Folder inbox = store.getFolder("INBOX");
+                for (int i = 0; writing.get(); i++) {
+                    MimeMessage m = new MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()));
+                    m.setFrom(new InternetAddress("blair@" + pair.blair.domain));
+                    m.setSubject("appended " + i);
+                    m.setText("a body to copy, " + "x".repeat(2000) + "\r\n");
+                    inbox.appendMessages(new Message[]{m});
+                }
+            } catch (Exception e) {
+                failed.set(e);
+            }
+        });
+        appender.start();
+        await(DELIVERY, () -> inboxCount(pair.blair.db) >= 5, "the first appends");
+        long atStart = inboxCount(pair.blair.db);
+        Path during = dir.resolve("during.backup");
+        InProcessCli.Run run = new InProcessCli(pair.blair.db, pair.blair.dataDir, pair.blair.domain)
+                .run("backup", during.toString());
+        long atEnd = inboxCount(pair.blair.db);
+        writing.set(false);
+        appender.join();
+        assertEquals(0, run.code(), run.output());
+        assertEquals(null, failed.get(), "the appends went on while the backup read");
+
+        DatabaseLocation.External fresh = TestPostgres.available().get(0).freshLocation();
+        InProcessCli.Run restored = new InProcessCli(fresh, pair.blair.dataDir, pair.blair.domain)
+                .run("restore", during.toString());
+        assertEquals(0, restored.code(), restored.output());
+        long held = inboxCount(fresh);
+        assertTrue(atStart <= held && held <= atEnd, atStart + " <= " + held + " <= " + atEnd);
+        try (Connection c = DriverManager.getConnection(fresh.url(), fresh.user(), fresh.password());
+             var s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT b.last_uid, b.highest_modseq, max(m.uid), max(m.modseq)"
+                     + " FROM imap.mailbox b JOIN imap.message m ON m.mailbox_id = b.id"
+                     + " WHERE b.owner = 'blair' AND b.name = 'INBOX' GROUP BY b.id")) {
+            assertTrue(rs.next());
+            assertTrue(rs.getLong(1) >= rs.getLong(3), "UIDNEXT above every UID held");
+            assertTrue(rs.getLong(2) >= rs.getLong(4), "HIGHESTMODSEQ at or above every MODSEQ held");
+        }
+    }
+
+    private static long inboxCount(DatabaseLocation.External db) {
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+             var s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM imap.message m JOIN imap.mailbox b ON m.mailbox_id = b.id"
+                     + " WHERE b.owner = 'blair' AND b.name = 'INBOX'")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
