@@ -32,6 +32,10 @@ public final class BackupCommand implements Callable<Integer> {
         if (Files.isDirectory(file)) {
             throw new InvalidInputException(file + " is a directory: name the backup file to write");
         }
+        Path directory = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(directory)) {
+            throw new InvalidInputException("directory " + directory + " does not exist: create it first");
+        }
         Configuration configuration = common.configuration();
         DatabaseBackup.Written written;
         // no migration: a backup takes the schemas as they are (before an upgrade, say)
