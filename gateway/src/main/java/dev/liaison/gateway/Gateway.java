@@ -32,6 +32,7 @@ import dev.liaison.gateway.transport.receive.ReceivingService;
 import dev.liaison.gateway.transport.send.DeliveryWorker;
 import dev.liaison.gateway.transport.send.EnvelopePoster;
 import dev.liaison.gateway.transport.send.OutboundQueue;
+import dev.liaison.gateway.transport.TransportSchema;
 import dev.liaison.gateway.tls.TlsMaterial;
 import javax.net.ssl.SSLContext;
 import dev.liaison.imap.server.AccountCheck;
@@ -80,6 +81,12 @@ public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final Schema IMAP_SCHEMA = new Schema(ImapService.SCHEMA, ImapService.MIGRATIONS);
+    /**
+     * Every schema Liaison's modules own, in the order they are migrated (relay's tables name
+     * mapping's): all that a backup holds and a restore fills.
+     */
+    public static final List<Schema> SCHEMAS = List.of(MappingSchema.SCHEMA, IMAP_SCHEMA, TransportSchema.SCHEMA,
+            Relay.SCHEMA, LegacySchema.SCHEMA);
     /**
      * Connections: SMTP runs {@link SmtpSettings#DEFAULT_IO_THREADS} blocking commits per listener,
      * IMAP a few per session burst, plus event listening; 40 keeps commits from queueing for a
@@ -148,10 +155,7 @@ public final class Gateway implements AutoCloseable {
             // a generated certificate is made (or made again) only by the process that owns the data
             // directory: a second serve that is refused must not replace the running one's
             TlsMaterial tls = administrators.isPresent() ? administrators.get() : TlsMaterial.load(configuration);
-            database.migrate(MappingSchema.SCHEMA);
-            database.migrate(IMAP_SCHEMA);
-            Relay.migrate(database);
-            LegacySchema.migrate(database);
+            migrate(database);
             gateway = new Gateway(configuration, relayClock, senderDns, database, tls, peerTrust);
         } catch (RuntimeException | Error e) {
             database.close();
@@ -167,6 +171,11 @@ public final class Gateway implements AutoCloseable {
         }
         LOG.info("Liaison serving {} (data in {})", configuration.domain(), configuration.dataDir());
         return gateway;
+    }
+
+    /** Brings every schema of {@link #SCHEMAS} to this release's newest version, in order. */
+    public static void migrate(Database database) {
+        SCHEMAS.forEach(database::migrate);
     }
 
     private void startListeners() {

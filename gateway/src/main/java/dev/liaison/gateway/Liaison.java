@@ -1,6 +1,7 @@
 package dev.liaison.gateway;
 
 import dev.liaison.gateway.cli.AliasCommand;
+import dev.liaison.gateway.cli.BackupCommand;
 import dev.liaison.gateway.cli.ConfigCommand;
 import dev.liaison.gateway.cli.DemoCommand;
 import dev.liaison.gateway.cli.DnsCommand;
@@ -8,6 +9,7 @@ import dev.liaison.gateway.cli.ImapCommand;
 import dev.liaison.gateway.cli.InviteCommand;
 import dev.liaison.gateway.cli.QuarantineCommand;
 import dev.liaison.gateway.cli.RelationshipCommand;
+import dev.liaison.gateway.cli.RestoreCommand;
 import dev.liaison.gateway.cli.ErrorReporter;
 import dev.liaison.gateway.cli.ServeCommand;
 import dev.liaison.gateway.cli.UserCommand;
@@ -27,6 +29,7 @@ import java.util.regex.Pattern;
         description = "A self-hostable mail gateway: SMTP and IMAP for mail clients, Communicator behind them.",
         subcommands = {ServeCommand.class, DemoCommand.class, UserCommand.class, AliasCommand.class, InviteCommand.class,
                 RelationshipCommand.class, QuarantineCommand.class, ImapCommand.class, ConfigCommand.class, DnsCommand.class,
+                BackupCommand.class, RestoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Liaison {
 

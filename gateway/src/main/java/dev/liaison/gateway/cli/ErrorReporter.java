@@ -42,7 +42,8 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
     static int exitCode(Exception e) {
         if (e instanceof UserException || e instanceof AliasException || e instanceof InvalidInputException
                 || e instanceof dev.liaison.mapping.relationship.RelationshipException
-                || e instanceof dev.liaison.gateway.invitation.InvitationException) {
+                || e instanceof dev.liaison.gateway.invitation.InvitationException
+                || e instanceof dev.liaison.gateway.backup.RestoreRefusedException) {
             return REFUSED;
         }
         if (e instanceof ConfigurationException || e instanceof UncheckedIOException) {

@@ -16,7 +16,7 @@ class HelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"serve", "config", "demo", "dns", "user add", "user passwd", "alias create", "invite accept",
-            "relationship accept", "quarantine drop"})
+            "relationship accept", "quarantine drop", "backup", "restore"})
     void everyCommandAnswersHelp(String command) {
         String[] args = (command + " --help").split(" ");
         PrintStream original = System.out;

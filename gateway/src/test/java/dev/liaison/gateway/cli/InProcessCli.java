@@ -20,17 +20,17 @@ import java.util.List;
  * {@code liaison …} run in this JVM as an administrator runs it, against a database on the test
  * server (one JVM, no jar: for commands whose answer is all a test needs).
  */
-final class InProcessCli {
+public final class InProcessCli {
 
     /** What a command printed (stdout and stderr together) and returned. */
-    record Run(int code, String output) {
+    public record Run(int code, String output) {
     }
 
     private final DatabaseLocation.External db;
     private final Path dataDir;
     private final String domain;
 
-    InProcessCli(DatabaseLocation.External db, Path dataDir, String domain) {
+    public InProcessCli(DatabaseLocation.External db, Path dataDir, String domain) {
         this.db = db;
         this.dataDir = dataDir;
         this.domain = domain;
@@ -43,7 +43,7 @@ final class InProcessCli {
         return database;
     }
 
-    Run run(String... command) {
+    public Run run(String... command) {
         return runWithInput("", command);
     }
 

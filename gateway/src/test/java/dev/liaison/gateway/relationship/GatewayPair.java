@@ -79,7 +79,8 @@ final class GatewayPair implements AutoCloseable {
         final String user;
         final String domain;
         final String password;
-        final DatabaseLocation.External db;
+        /** Where the node's data is; a test may move it (to a database a backup was restored into). */
+        DatabaseLocation.External db;
         final Path dataDir;
         final int httpPort;
         Path trust;

@@ -99,6 +99,9 @@ public final class Database implements AutoCloseable {
         config.setAutoCommit(true);
         // A refused row's values (a password hash, message text) stay out of exceptions and so out of logs and CLI output.
         config.addDataSourceProperty("logServerErrorDetail", "false");
+        // pg_stat_activity names each connection's pool (liaison for serve, liaison-cli for a command):
+        // restore refuses a database that a server is connected to
+        config.addDataSourceProperty("ApplicationName", settings.poolName());
         try {
             return new Database(new HikariDataSource(config), onClose);
         } catch (RuntimeException e) {
@@ -116,14 +119,7 @@ public final class Database implements AutoCloseable {
      */
     public void migrate(Schema schema) {
         try {
-            Flyway flyway = Flyway.configure()
-                    .dataSource(pool)
-                    .schemas(schema.name())
-                    .createSchemas(true)
-                    .table("flyway_history")
-                    .locations(schema.locations())
-                    .validateMigrationNaming(true)
-                    .load();
+            Flyway flyway = flyway(schema);
             refuseNewer(schema, flyway.info());
             var result = flyway.migrate();
             if (result.migrationsExecuted > 0) {
@@ -136,12 +132,40 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * The newest version of {@code schema} that this release's migrations make (what {@link #migrate}
+     * brings it to), whatever version the database holds now; "none" if it has no migrations.
+     */
+    public String newestVersion(Schema schema) {
+        try {
+            return newestKnown(flyway(schema).info());
+        } catch (FlywayException e) {
+            throw new DatabaseUnavailableException("cannot read the migrations of schema " + schema.name() + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    private Flyway flyway(Schema schema) {
+        return Flyway.configure()
+                .dataSource(pool)
+                .schemas(schema.name())
+                .createSchemas(true)
+                .table("flyway_history")
+                .locations(schema.locations())
+                .validateMigrationNaming(true)
+                .load();
+    }
+
+    private static String newestKnown(MigrationInfoService info) {
+        return Arrays.stream(info.all())
+                .filter(m -> m.getVersion() != null && m.getState() != MigrationState.FUTURE_SUCCESS)
+                .map(m -> m.getVersion().toString()).reduce((a, b) -> b).orElse("none");
+    }
+
     private static void refuseNewer(Schema schema, MigrationInfoService info) {
         boolean newer = Arrays.stream(info.applied()).anyMatch(m -> m.getState() == MigrationState.FUTURE_SUCCESS);
         if (newer) {
-            String newest = Arrays.stream(info.all())
-                    .filter(m -> m.getVersion() != null && m.getState() != MigrationState.FUTURE_SUCCESS)
-                    .map(m -> m.getVersion().toString()).reduce((a, b) -> b).orElse("none");
+            String newest = newestKnown(info);
             throw new DatabaseUnavailableException("schema " + schema.name() + " is at version "
                     + info.current().getVersion() + ", newer than this release knows (its newest is " + newest
                     + "): a newer Liaison upgraded this database, and going back is not supported; run that"
