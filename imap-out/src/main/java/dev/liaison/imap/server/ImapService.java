@@ -73,7 +73,7 @@ public final class ImapService implements AutoCloseable {
                     services.refiling(), services.filedCopies());
             ImapProcessor processor = ProcessorChain.build(mailboxes, events,
                     new StoreSubscriptionManager(mailboxes.getMapperFactory(), mailboxes.getMapperFactory(), events),
-                    new FolderTyper(), services.events(), services.accounts());
+                    new FolderTyper(), services.events(), services.accounts(), services.throttle());
             TlsImapServer imap = listen(settings, settings.imapPort(), processor,
                     new TlsImapServer.Transport(tls, true, services.events()));
             TlsImapServer imaps;
