@@ -75,11 +75,11 @@ public final class ImapService implements AutoCloseable {
                     new StoreSubscriptionManager(mailboxes.getMapperFactory(), mailboxes.getMapperFactory(), events),
                     new FolderTyper(), services.events(), services.accounts(), services.throttle());
             TlsImapServer imap = listen(settings, settings.imapPort(), processor,
-                    new TlsImapServer.Transport(tls, true, services.events()));
+                    new TlsImapServer.Transport(tls, true, services.events(), settings.loginTimeout()));
             TlsImapServer imaps;
             try {
                 imaps = listen(settings, settings.imapsPort(), processor,
-                        new TlsImapServer.Transport(tls, false, services.events()));
+                        new TlsImapServer.Transport(tls, false, services.events(), settings.loginTimeout()));
             } catch (ImapStartException e) {
                 imap.destroy();
                 throw e;

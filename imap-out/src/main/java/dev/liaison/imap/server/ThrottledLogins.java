@@ -63,6 +63,9 @@ final class ThrottledLogins {
         session.setAttribute(CHECKING, null);
         if (login instanceof String typed && session.getState() == ImapSessionState.AUTHENTICATED) {
             FailedAuthentication.clientAddress(session).ifPresent(address -> throttle.succeeded(address, typed));
+            // the connection no longer counts against its address's connections not logged in
+            SessionChannel.of(session).ifPresent(channel -> channel.pipeline().fireUserEventTriggered(
+                    ConnectionCaps.LOGGED_IN));
         }
     }
 
