@@ -40,7 +40,8 @@ final class TlsImapServer extends IMAPServer {
     }
 
     /**
-     * James's framer, with {@link ConnectionCaps}, {@link QuietResets} and {@link LongLines.Tracker} put in front of it:
+     * James's framer, with {@link ConnectionCaps}, {@link QuietResets}, {@link InjectedCommands} and {@link LongLines.Tracker}
+     * put in front of it:
      * James builds the pipeline in an initializer this class cannot extend, and the framer's
      * factory is the one hook it calls with the pipeline, just before the framer is added.
      */
@@ -50,6 +51,7 @@ final class TlsImapServer extends IMAPServer {
         return pipeline -> {
             pipeline.addLast("connectionCaps", caps.newHandler());
             pipeline.addLast("quietResets", QuietResets.INSTANCE);
+            pipeline.addLast("injectedCommands", new InjectedCommands());
             pipeline.addLast("lineStarts", new LongLines.Tracker());
             return framer.create(pipeline);
         };
