@@ -85,7 +85,36 @@ final class GuardedParsers implements ImapCommandParserFactory {
         ImapCommandParser parser = parsers.getParser(commandName);
         String command = commandName == null ? "" : commandName.toUpperCase(java.util.Locale.ROOT);
         HumanReadableText malformed = NAMING_FOLDERS.contains(command) ? MALFORMED_FOLDER : MALFORMED;
-        return parser == null ? null : (request, tag, session) -> parse(parser, request, tag, session, malformed);
+        boolean namesNewFolders = command.equals("CREATE") || command.equals("RENAME");
+        return parser == null ? null : (request, tag, session) -> namesNewFolders
+                ? canonicalNames(request, tag, session).orElseGet(() -> parse(parser, request, tag, session, malformed))
+                : parse(parser, request, tag, session, malformed);
+    }
+
+    /**
+     * CREATE's and RENAME's names must be canonical modified UTF-7 ({@link CanonicalNames}): else
+     * {@code NO [CANNOT]} with the spelling to use, and nothing is created or renamed.
+     */
+    private Optional<org.apache.james.imap.api.ImapMessage> canonicalNames(ImapRequestLineReader request, Tag tag,
+                                                                            ImapSession session) {
+        Optional<ByteBuf> read = LiteralLimit.buffer(request);
+        if (read.isEmpty()) {
+            return Optional.empty();
+        }
+        ByteBuf buffer = read.get();
+        int lf = buffer.indexOf(buffer.readerIndex(), buffer.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            return Optional.empty();
+        }
+        String arguments = buffer.toString(buffer.readerIndex(), lf - buffer.readerIndex(),
+                java.nio.charset.StandardCharsets.UTF_8).strip();
+        return CanonicalNames.respelled(arguments).map(canonical -> {
+            LiteralLimit.buffer(request).ifPresent(b -> skipRestOfLine(request, b, session));
+            Backpressure.decoded(session);
+            return responses.taggedNo(tag, null, new HumanReadableText("liaison.folder.name",
+                    "Folder names must be valid modified UTF-7 (RFC 3501 5.1.3): printable ASCII stands for itself;"
+                            + " write this one " + canonical), ResponseCodeEncoder.CANNOT);
+        });
     }
 
     /**
