@@ -1,6 +1,7 @@
 package dev.liaison.gateway;
 
 import dev.liaison.gateway.account.ImapAccounts;
+import dev.liaison.gateway.account.ImapLoginThrottle;
 import dev.liaison.gateway.account.PasswordAuthentication;
 import dev.liaison.gateway.account.SubmissionAccounts;
 import dev.liaison.gateway.autoconfig.AutoconfigResources;
@@ -45,6 +46,7 @@ import dev.liaison.mapping.MappingSchema;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.database.PoolSettings;
 import dev.liaison.mapping.database.Schema;
+import dev.liaison.smtp.auth.AuthThrottle;
 import dev.liaison.smtp.dns.DnsJavaLookup;
 import dev.liaison.smtp.dns.DnsLookup;
 import dev.liaison.smtp.inbound.InboundServices;
@@ -204,13 +206,15 @@ public final class Gateway implements AutoCloseable {
             var legacy = new LegacyOutbound(relay.legacyCorrespondents(), legacyDelivery.outbox(),
                     upgrades);
             var imapAccounts = new ImapAccounts(passwords);
+            // one failed-login state per client address for IMAP and submission: switching protocols gains a guesser nothing
+            var authThrottle = new AuthThrottle(Limits.DEFAULT.authThrottling(), relayClock);
             imap = ImapService.start(new ImapSettings(configuration.bindAddress().getHostAddress(),
                     configuration.port(ConfigKey.IMAP_PORT), configuration.port(ConfigKey.IMAPS_PORT),
                     configuration.domain()), database.dataSource(),
                     new ImapServices(metrics.countingLogins(imapAccounts), metrics.imap(),
                             relay.legacyConsent(), new SentCopies()).withAccountCheck(
                             new AccountCheck(imapAccounts, dev.liaison.imap.server.Limits.ACCOUNT_CHECK_INTERVAL,
-                                    relayClock)), tls.serverContext());
+                                    relayClock)).withLoginThrottle(new ImapLoginThrottle(authThrottle)), tls.serverContext());
             started.push(imap);
             var services = new SubmissionServices(new SubmissionAccounts(passwords),
                     new OwnAliasPolicy(database, configuration.domain(), legacy::enabled),
@@ -218,7 +222,7 @@ public final class Gateway implements AutoCloseable {
                             Clock.systemUTC())).withEvents(metrics.submission());
             smtp = SubmissionServer.start(new SmtpSettings(configuration.domain(), configuration.bindAddress(),
                     configuration.port(ConfigKey.SMTP_SUBMISSION_PORT), configuration.port(ConfigKey.SMTP_SUBMISSIONS_PORT),
-                    SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT), tls.serverContext(), services);
+                    SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT), tls.serverContext(), services, authThrottle);
             started.push(smtp);
             mx = startInbound(inbound);
             metrics.observeBuffers(smtp::bufferedOctets, mx::bufferedOctets, receiving::bufferedBytes);

@@ -11,17 +11,50 @@ import org.apache.james.metrics.api.MetricFactory;
 import java.time.Instant;
 
 /**
- * AUTHENTICATE: James's, with a log line for each refused attempt ({@link FailedAuthentication})
- * and the moment of a successful one recorded for {@link AccountCheck}.
+ * AUTHENTICATE: James's, asking the {@link LoginThrottle} first ({@link ThrottledLogins}), with a
+ * log line for each refused attempt ({@link FailedAuthentication}) and the moment of a successful
+ * one recorded for {@link AccountCheck}.
  */
 final class AuthenticateProcessor extends org.apache.james.imap.processor.AuthenticateProcessor {
 
     private final AccountCheck accounts;
+    private final ThrottledLogins throttle;
 
     AuthenticateProcessor(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics,
-                          AccountCheck accounts) {
+                          AccountCheck accounts, LoginThrottle throttle) {
         super(mailboxes, responses, metrics);
         this.accounts = accounts;
+        this.throttle = new ThrottledLogins(throttle);
+    }
+
+    /** PLAIN without an authorization identity (or an undecodable one): the throttle is asked first. */
+    @Override
+    protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request, Responder responder,
+                          HumanReadableText failed) {
+        if (throttle.answeredThrottled(session, attempt.getAuthenticationId(), getStatusResponseFactory(), request,
+                responder)) {
+            return;
+        }
+        try {
+            super.doAuth(attempt, session, request, responder, failed);
+        } finally {
+            throttle.checked(session);
+        }
+    }
+
+    /** PLAIN naming another user as authorization identity (refused by the store): throttled and counted alike. */
+    @Override
+    protected void doAuthWithDelegation(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
+                                        Responder responder) {
+        if (throttle.answeredThrottled(session, attempt.getAuthenticationId(), getStatusResponseFactory(), request,
+                responder)) {
+            return;
+        }
+        try {
+            super.doAuthWithDelegation(attempt, session, request, responder);
+        } finally {
+            throttle.checked(session);
+        }
     }
 
     /** Both PLAIN paths: without an authorization identity (James's doAuth) and with one. */
@@ -44,7 +77,8 @@ final class AuthenticateProcessor extends org.apache.james.imap.processor.Authen
     @Override
     protected void manageFailureCount(ImapSession session, ImapRequest request, Responder responder,
                                       HumanReadableText failed) {
-        FailedAuthentication.log(session);
+        FailedAuthentication.log(session, "credentials");
+        throttle.refused(session);
         super.manageFailureCount(session, request, responder, failed);
     }
 }

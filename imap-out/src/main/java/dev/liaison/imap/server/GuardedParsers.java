@@ -32,8 +32,15 @@ import java.util.Optional;
 final class GuardedParsers implements ImapCommandParserFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardedParsers.class);
-    private static final HumanReadableText MALFORMED = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
+    private static final HumanReadableText MALFORMED_FOLDER = new HumanReadableText(
+            "org.apache.james.imap.ILLEGAL_ARGUMENTS",
             "failed. Malformed arguments (a folder name must be valid modified UTF-7, RFC 3501 5.1.3).");
+    private static final HumanReadableText MALFORMED = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
+            "failed. Malformed arguments; check the command's syntax (RFC 9051 9).");
+    /** Commands that name folders: only their refusals mention folder names (LOGIN's must not). */
+    private static final java.util.Set<String> NAMING_FOLDERS = java.util.Set.of("SELECT", "EXAMINE", "CREATE",
+            "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST", "LSUB", "XLIST", "STATUS", "APPEND", "COPY", "MOVE",
+            "UID");
     private static final HumanReadableText MALFORMED_SIZE = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
             "failed. A literal's size must be a number of octets (RFC 9051 4.3).");
     private static final HumanReadableText TOO_DEEP = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
@@ -62,7 +69,8 @@ final class GuardedParsers implements ImapCommandParserFactory {
             }
             LiteralContinuations.decoded(session);
             if (literal.isPresent() && refusedBefore(message, request, literal.get())) {
-                if (literal.get().malformed() || literal.get().octets() > Limits.IN_MEMORY_LITERAL_OCTETS) {
+                if (literal.get().malformed() || literal.get().octets()
+                        > Math.min(Limits.IN_MEMORY_LITERAL_OCTETS, LiteralLimit.allowedOctets(session))) {
                     session.setAttribute(ProcessorChain.CLOSE_AFTER_ANSWER, Boolean.TRUE); // not read: still arriving, or of no known length
                 } else {
                     skipLiterals(request, session, literal.get());
@@ -75,19 +83,52 @@ final class GuardedParsers implements ImapCommandParserFactory {
     @Override
     public ImapCommandParser getParser(String commandName) {
         ImapCommandParser parser = parsers.getParser(commandName);
-        return parser == null ? null : (request, tag, session) -> parse(parser, request, tag, session);
+        String command = commandName == null ? "" : commandName.toUpperCase(java.util.Locale.ROOT);
+        HumanReadableText malformed = NAMING_FOLDERS.contains(command) ? MALFORMED_FOLDER : MALFORMED;
+        boolean namesNewFolders = command.equals("CREATE") || command.equals("RENAME");
+        return parser == null ? null : (request, tag, session) -> namesNewFolders
+                ? canonicalNames(request, tag, session).orElseGet(() -> parse(parser, request, tag, session, malformed))
+                : parse(parser, request, tag, session, malformed);
+    }
+
+    /**
+     * CREATE's and RENAME's names must be canonical modified UTF-7 ({@link CanonicalNames}): else
+     * {@code NO [CANNOT]} with the spelling to use, and nothing is created or renamed.
+     */
+    private Optional<org.apache.james.imap.api.ImapMessage> canonicalNames(ImapRequestLineReader request, Tag tag,
+                                                                            ImapSession session) {
+        Optional<ByteBuf> read = LiteralLimit.buffer(request);
+        if (read.isEmpty()) {
+            return Optional.empty();
+        }
+        ByteBuf buffer = read.get();
+        int lf = buffer.indexOf(buffer.readerIndex(), buffer.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            return Optional.empty();
+        }
+        String arguments = buffer.toString(buffer.readerIndex(), lf - buffer.readerIndex(),
+                java.nio.charset.StandardCharsets.UTF_8).strip();
+        return CanonicalNames.respelled(arguments).map(canonical -> {
+            LiteralLimit.buffer(request).ifPresent(b -> skipRestOfLine(request, b, session));
+            Backpressure.decoded(session);
+            return responses.taggedNo(tag, null, new HumanReadableText("liaison.folder.name",
+                    "Folder names must be valid modified UTF-7 (RFC 3501 5.1.3): printable ASCII stands for itself;"
+                            + " write this one " + canonical), ResponseCodeEncoder.CANNOT);
+        });
     }
 
     /**
      * A synchronizing literal over the limit is refused before the client sends it (RFC 7889 §4:
      * {@code NO [TOOBIG]}, the client gets no continuation). A non-synchronizing one is already on
      * its way: the command is {@code BAD [TOOBIG]} and the connection is closed rather than read
-     * (RFC 7888 §4).
+     * (RFC 7888 §4). Before login the limit is {@link Limits#UNAUTHENTICATED_LITERAL_OCTETS}.
      */
     private org.apache.james.imap.api.ImapMessage tooBig(Tag tag, ImapSession session, LiteralLimit.Announced literal) {
         String size = literal.octets() == Long.MAX_VALUE ? "an unreadable size" : literal.octets() + " octets";
+        long allowed = LiteralLimit.allowedOctets(session);
         HumanReadableText text = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS",
-                "failed. Literal of " + size + " exceeds the limit of " + Limits.MESSAGE_OCTETS + " (APPENDLIMIT).");
+                "failed. Literal of " + size + " exceeds the limit of " + allowed
+                        + (allowed == Limits.MESSAGE_OCTETS ? " (APPENDLIMIT)." : " before login; log in first."));
         LOG.debug("literal of {} octets refused", literal.octets());
         if (literal.synchronizing()) {
             return responses.taggedNo(tag, null, text, ResponseCodeEncoder.TOOBIG);
@@ -108,9 +149,9 @@ final class GuardedParsers implements ImapCommandParserFactory {
         return responses.taggedBad(tag, null, MALFORMED_SIZE);
     }
 
-    private Object refuse(Tag tag, Throwable e) {
+    private Object refuse(Tag tag, Throwable e, HumanReadableText malformed) {
         LOG.debug("malformed command refused: {}", e.getClass().getSimpleName());
-        return responses.taggedBad(tag, null, e instanceof StackOverflowError ? TOO_DEEP : MALFORMED);
+        return responses.taggedBad(tag, null, e instanceof StackOverflowError ? TOO_DEEP : malformed);
     }
 
     /**
@@ -124,9 +165,10 @@ final class GuardedParsers implements ImapCommandParserFactory {
     }
 
     private org.apache.james.imap.api.ImapMessage parse(ImapCommandParser parser, ImapRequestLineReader request, Tag tag,
-                                                         ImapSession session) {
+                                                         ImapSession session, HumanReadableText malformed) {
         Optional<LiteralLimit.Announced> literal = LiteralLimit.announced(request);
-        if (literal.isPresent() && (literal.get().malformed() || literal.get().octets() > Limits.MESSAGE_OCTETS)) {
+        if (literal.isPresent() && (literal.get().malformed()
+                || literal.get().octets() > LiteralLimit.allowedOctets(session))) {
             Backpressure.decoded(session);
             return literal.get().malformed() ? malformed(tag, session, literal.get()) : tooBig(tag, session, literal.get());
         }
@@ -136,11 +178,11 @@ final class GuardedParsers implements ImapCommandParserFactory {
         } catch (NettyImapRequestLineReader.NotEnoughDataException e) {
             throw e; // not a failure: the frame decoder waits for the rest of a literal
         } catch (StackOverflowError | RuntimeException e) {
-            message = (org.apache.james.imap.api.ImapMessage) refuse(tag, e);
+            message = (org.apache.james.imap.api.ImapMessage) refuse(tag, e, malformed);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Error e) {
-            message = (org.apache.james.imap.api.ImapMessage) refuse(tag, e);
+            message = (org.apache.james.imap.api.ImapMessage) refuse(tag, e, malformed);
         }
         message = SystemFlags.checked(message, responses);
         if (literal.isPresent() && refusedBefore(message, request, literal.get())) {

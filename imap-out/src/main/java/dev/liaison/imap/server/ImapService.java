@@ -73,13 +73,13 @@ public final class ImapService implements AutoCloseable {
                     services.refiling(), services.filedCopies());
             ImapProcessor processor = ProcessorChain.build(mailboxes, events,
                     new StoreSubscriptionManager(mailboxes.getMapperFactory(), mailboxes.getMapperFactory(), events),
-                    new FolderTyper(), services.events(), services.accounts());
+                    new FolderTyper(), services.events(), services.accounts(), services.throttle());
             TlsImapServer imap = listen(settings, settings.imapPort(), processor,
-                    new TlsImapServer.Transport(tls, true, services.events()));
+                    new TlsImapServer.Transport(tls, true, services.events(), settings.loginTimeout()));
             TlsImapServer imaps;
             try {
                 imaps = listen(settings, settings.imapsPort(), processor,
-                        new TlsImapServer.Transport(tls, false, services.events()));
+                        new TlsImapServer.Transport(tls, false, services.events(), settings.loginTimeout()));
             } catch (ImapStartException e) {
                 imap.destroy();
                 throw e;

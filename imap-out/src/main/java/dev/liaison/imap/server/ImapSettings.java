@@ -1,5 +1,6 @@
 package dev.liaison.imap.server;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -9,8 +10,13 @@ import java.util.Objects;
  * @param imapPort    {@code imap.port}: IMAP with STARTTLS, LOGIN disabled until TLS; 0 = any free port
  * @param imapsPort   {@code imaps.port}: IMAP over implicit TLS; 0 = any free port
  * @param hostName    the name the greeting announces
+ * @param loginTimeout how long a connection may take to log in ({@link Limits#LOGIN_TIMEOUT})
  */
-public record ImapSettings(String bindAddress, int imapPort, int imapsPort, String hostName) {
+public record ImapSettings(String bindAddress, int imapPort, int imapsPort, String hostName, Duration loginTimeout) {
+
+    public ImapSettings(String bindAddress, int imapPort, int imapsPort, String hostName) {
+        this(bindAddress, imapPort, imapsPort, hostName, Limits.LOGIN_TIMEOUT);
+    }
 
     public ImapSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -19,6 +25,10 @@ public record ImapSettings(String bindAddress, int imapPort, int imapsPort, Stri
         checkPort("imaps.port", imapsPort);
         if (hostName.isBlank()) {
             throw new IllegalArgumentException("IMAP host name must not be blank");
+        }
+        Objects.requireNonNull(loginTimeout, "loginTimeout");
+        if (loginTimeout.isNegative() || loginTimeout.isZero()) {
+            throw new IllegalArgumentException("IMAP login timeout must be positive, not " + loginTimeout);
         }
     }
 

@@ -10,6 +10,13 @@ public final class Limits {
     public static final int MESSAGE_OCTETS = 50 * 1024 * 1024;
     /** Longest command line outside literals, in octets. */
     public static final int LINE_OCTETS = 64 * 1024;
+    /**
+     * Largest literal before login: LOGIN's and AUTHENTICATE's arguments need little, and without
+     * this bound anyone could make the server spool {@link #MESSAGE_OCTETS} to a temporary file per
+     * connection (Dovecot's imap-login refuses big literals too). A larger one is refused before
+     * any continuation.
+     */
+    public static final int UNAUTHENTICATED_LITERAL_OCTETS = 8 * 1024;
     /** Literals up to this size are buffered in memory; larger ones go to a temporary file. */
     public static final int IN_MEMORY_LITERAL_OCTETS = 1024 * 1024;
     /** Most characters of decoded header and body text kept per message for SEARCH. */
@@ -30,6 +37,19 @@ public final class Limits {
      * ({@link AccountCheck}).
      */
     public static final java.time.Duration ACCOUNT_CHECK_INTERVAL = java.time.Duration.ofSeconds(60);
+    /**
+     * Connections one listener keeps open at once; one more hears {@code * BYE} instead of the
+     * greeting. Higher than submission's 256: IMAP connections last (IDLE), several per user.
+     */
+    public static final int CONNECTIONS = 1024;
+    /**
+     * Connections not yet logged in from one client address (IPv4, or an IPv6 /64) per listener,
+     * as submission's {@code maxConnectionsPerAddress}; one more hears {@code * BYE}. Logged-in
+     * connections do not count: the users of one office share one NAT address.
+     */
+    public static final int UNAUTHENTICATED_CONNECTIONS_PER_ADDRESS = 16;
+    /** How long a connection may take to log in before it hears {@code * BYE} (Dovecot's imap-login: 3 minutes). */
+    public static final java.time.Duration LOGIN_TIMEOUT = java.time.Duration.ofMinutes(3);
     /** Longest folder name, in characters. */
     public static final int MAILBOX_NAME_CHARS = 200;
     /**

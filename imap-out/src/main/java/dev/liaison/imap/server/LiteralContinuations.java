@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.ImapSessionState;
 import org.apache.james.imap.api.Tag;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
@@ -65,29 +66,32 @@ final class LiteralContinuations {
      * What a command's octets received so far hold outside its literals' octets.
      *
      * @param announcedAtEnd the size of the synchronizing literal whose announcement ends them, if one does
+     * @param largestLiteral the largest literal announced in them (0 if none)
      */
-    private record Received(long lineOctets, OptionalLong announcedAtEnd) {
+    private record Received(long lineOctets, OptionalLong announcedAtEnd, long largestLiteral) {
 
         /** Reads the command from {@code start} to the end of {@code buffer}, skipping each announced literal. */
         static Received of(ByteBuf buffer, int start) {
             int end = buffer.writerIndex();
             long line = 0;
+            long largest = 0;
             int p = start;
             while (p < end) {
                 int lf = buffer.indexOf(p, end, (byte) '\n');
                 if (lf < 0) {
-                    return new Received(line + end - p, OptionalLong.empty());
+                    return new Received(line + end - p, OptionalLong.empty(), largest);
                 }
                 line += lf + 1 - p;
                 Optional<LiteralLimit.Announced> literal = LiteralLimit.atLineEnd(buffer, p, lf)
                         .filter(announced -> !announced.malformed());
+                largest = Math.max(largest, literal.map(LiteralLimit.Announced::octets).orElse(0L));
                 if (lf + 1 == end) {
                     return new Received(line, literal.filter(LiteralLimit.Announced::synchronizing)
-                            .map(announced -> OptionalLong.of(announced.octets())).orElse(OptionalLong.empty()));
+                            .map(announced -> OptionalLong.of(announced.octets())).orElse(OptionalLong.empty()), largest);
                 }
                 p = (int) Math.min(end, lf + 1 + literal.map(LiteralLimit.Announced::octets).orElse(0L));
             }
-            return new Received(line, OptionalLong.empty());
+            return new Received(line, OptionalLong.empty(), largest);
         }
     }
 
@@ -117,7 +121,19 @@ final class LiteralContinuations {
         boolean unknownSize = e.getNeededSize() == NotEnoughDataException.UNKNOWN_SIZE;
         Received command = Received.of(buffer, start);
         if (unknownSize && command.lineOctets() > Limits.LINE_OCTETS) {
-            return tooLong(request, session, buffer, start, responses);
+            return refuseAndClose(request, session, buffer, start, responses.taggedBad(tag(buffer, start), null,
+                    LONG_COMMAND), responses.untaggedBad(LONG_COMMAND));
+        }
+        if (session.getState() == ImapSessionState.NON_AUTHENTICATED
+                && command.largestLiteral() > Limits.UNAUTHENTICATED_LITERAL_OCTETS) {
+            // a later literal of the command (the first line's is refused before the parser runs): before
+            // login, without this, James spooled up to APPENDLIMIT of it to a temporary file
+            LOG.debug("literal of {} octets refused before login", command.largestLiteral());
+            HumanReadableText text = new HumanReadableText("org.apache.james.imap.ILLEGAL_ARGUMENTS", "failed. Literal of "
+                    + command.largestLiteral() + " octets exceeds the limit of " + Limits.UNAUTHENTICATED_LITERAL_OCTETS
+                    + " before login; closing.");
+            return refuseAndClose(request, session, buffer, start, responses.taggedBad(tag(buffer, start), null, text,
+                    ResponseCodeEncoder.TOOBIG), responses.untaggedBad(text));
         }
         OptionalLong octets = command.announcedAtEnd();
         boolean jamesAsked = previous == null && !unknownSize;
@@ -134,11 +150,15 @@ final class LiteralContinuations {
         return Optional.empty();
     }
 
-    /** Refuses a command whose octets outside literals exceed a line; the connection ends after the answer. */
-    private static Optional<ImapMessage> tooLong(ImapRequestLineReader request, ImapSession session, ByteBuf buffer,
-                                                 int start, StatusResponseFactory responses) {
+    /**
+     * Refuses a command whose octets outside literals exceed a line, or whose literal is too large
+     * ({@code tagged}, or {@code untagged} when it has no tag); the connection ends after the answer.
+     */
+    private static Optional<ImapMessage> refuseAndClose(ImapRequestLineReader request, ImapSession session,
+                                                        ByteBuf buffer, int start, ImapMessage tagged,
+                                                        ImapMessage untagged) {
         decoded(session);
-        LOG.debug("command of over {} octets outside literals refused", Limits.LINE_OCTETS);
+        LOG.debug("command refused, the connection ends after the answer");
         int lf = buffer.indexOf(start, buffer.writerIndex(), (byte) '\n');
         if (lf < 0) {
             // no line feed for the decoder to end the command at: no answer can follow it, end the connection
@@ -148,8 +168,7 @@ final class LiteralContinuations {
         Tag tag = tag(buffer, start);
         endCommand(request, buffer, lf);
         closeAfterAnswer(session);
-        return Optional.of(tag.asString().isEmpty() ? responses.untaggedBad(LONG_COMMAND)
-                : responses.taggedBad(tag, null, LONG_COMMAND));
+        return Optional.of(tag.asString().isEmpty() ? untagged : tagged);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.liaison.imap.server;
 
 import io.netty.buffer.ByteBuf;
+import org.apache.james.imap.api.ImapSessionState;
+import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.decode.ImapRequestLineReader;
 import org.apache.james.imapserver.netty.NettyImapRequestLineReader;
 
@@ -44,6 +46,15 @@ final class LiteralLimit {
     private static final Optional<Field> BUFFER = bufferField();
 
     private LiteralLimit() {
+    }
+
+    /**
+     * The largest literal {@code session} may send now: {@link Limits#MESSAGE_OCTETS} once logged
+     * in, {@link Limits#UNAUTHENTICATED_LITERAL_OCTETS} before.
+     */
+    static long allowedOctets(ImapSession session) {
+        return session.getState() == ImapSessionState.NON_AUTHENTICATED ? Limits.UNAUTHENTICATED_LITERAL_OCTETS
+                : Limits.MESSAGE_OCTETS;
     }
 
     /** The literal announced at the end of the line being decoded, if one is. */

@@ -11,28 +11,37 @@ import org.apache.james.metrics.api.MetricFactory;
 import java.time.Instant;
 
 /**
- * LOGIN: James's, with a log line for each refused attempt ({@link FailedAuthentication}) and the
- * moment of a successful one recorded for {@link AccountCheck}.
+ * LOGIN: James's, asking the {@link LoginThrottle} first ({@link ThrottledLogins}), with a log line
+ * for each refused attempt ({@link FailedAuthentication}) and the moment of a successful one
+ * recorded for {@link AccountCheck}.
  */
 final class LoginProcessor extends org.apache.james.imap.processor.LoginProcessor {
 
     private final AccountCheck accounts;
+    private final ThrottledLogins throttle;
 
     LoginProcessor(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics,
-                   AccountCheck accounts) {
+                   AccountCheck accounts, LoginThrottle throttle) {
         super(mailboxes, responses, metrics);
         this.accounts = accounts;
+        this.throttle = new ThrottledLogins(throttle);
     }
 
     @Override
     protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
                           Responder responder, HumanReadableText failed) {
+        if (throttle.answeredThrottled(session, attempt.getAuthenticationId(), getStatusResponseFactory(), request,
+                responder)) {
+            return;
+        }
         Instant asked = accounts.now();
         try {
             super.doAuth(attempt, session, request, responder, failed);
         } catch (UsersUnavailable e) {
             e.answer(getStatusResponseFactory(), request, responder);
             return;
+        } finally {
+            throttle.checked(session);
         }
         if (session.getState() == ImapSessionState.AUTHENTICATED) {
             accounts.loggedIn(session, asked);
@@ -42,7 +51,8 @@ final class LoginProcessor extends org.apache.james.imap.processor.LoginProcesso
     @Override
     protected void manageFailureCount(ImapSession session, ImapRequest request, Responder responder,
                                       HumanReadableText failed) {
-        FailedAuthentication.log(session);
+        FailedAuthentication.log(session, "credentials");
+        throttle.refused(session);
         super.manageFailureCount(session, request, responder, failed);
     }
 }

@@ -18,15 +18,25 @@ import org.apache.james.mailbox.model.MailboxPath;
  */
 final class NewFolderName {
 
+    private static final HumanReadableText NAMESPACE_PREFIX = text("Folder names cannot start with # (the only"
+            + " namespace is the personal one, without a prefix); choose another name");
+
     private NewFolderName() {
     }
 
     /**
      * What is wrong with {@code name} as a new folder of the session's user, or empty when the
      * store would take it, or when it is not the user's own name at all (James's processor
-     * refuses that in its own words).
+     * refuses that in its own words). A name starting with {@code #} names a namespace prefix
+     * ({@code #private}, {@code #shared}, {@code #user}) and is refused as such.
      */
     static Optional<HumanReadableText> problem(String name, ImapSession session) {
+        if (name.startsWith("#")) {
+            // James read #private.x as the personal folder x and #shared, #user.bob.x as other namespaces, each
+            // answered differently; NAMESPACE announces only the personal one, without a prefix, so none is
+            // a name here (the same words whoever #user.bob names, so nothing tells whether bob exists)
+            return Optional.of(NAMESPACE_PREFIX);
+        }
         char delimiter = session.getMailboxSession().getPathDelimiter();
         MailboxPath path;
         try {

@@ -59,7 +59,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link CopyUid}, {@link MoveProcessor}); FETCH is James's with envelope names unquoted
  * ({@link EnvelopeNames}); UID STORE, COPY, MOVE and EXPUNGE in a folder the session sees empty
  * act on the store's messages with those UIDs, or on none and answer OK ({@link EmptyFolderUids}); LOGIN and AUTHENTICATE log each refused
- * attempt with the client's address ({@link FailedAuthentication}).
+ * attempt with the client's address ({@link FailedAuthentication}) and refuse, unchecked, one
+ * from an address with too many failures ({@link LoginThrottle}).
  *
  * <p>Before each command of a logged-in session, {@link AccountCheck} may find its user disabled
  * or removed, or {@link DeletedSelection} its selected folder deleted by another session: the
@@ -86,7 +87,8 @@ final class ProcessorChain {
     }
 
     static ImapProcessor build(PostgresMailboxManager mailboxes, EventBus events, SubscriptionManager subscriptions,
-                               MailboxTyper typer, ImapEvents observer, AccountCheck accounts) {
+                               MailboxTyper typer, ImapEvents observer, AccountCheck accounts,
+                               LoginThrottle throttle) {
         StatusResponseFactory responses = new UnpooledStatusResponseFactory();
         MetricFactory metrics = new UncountedMetrics();
         CapabilityProcessor capability = new CapabilityProcessor(mailboxes, responses, metrics);
@@ -95,12 +97,12 @@ final class ProcessorChain {
         List<AbstractProcessor<?>> processors = new ArrayList<>(List.of(
                 new SystemMessageProcessor(mailboxes), new LogoutProcessor(mailboxes, responses, metrics), capability,
                 new IdProcessor(mailboxes, responses, metrics), new CheckProcessor(mailboxes, responses, metrics),
-                new LoginProcessor(mailboxes, responses, metrics, accounts), new RenameProcessor(mailboxes, responses, metrics),
+                new LoginProcessor(mailboxes, responses, metrics, accounts, throttle), new RenameProcessor(mailboxes, responses, metrics),
                 new DeleteProcessor(mailboxes, responses, metrics), new CreateProcessor(mailboxes, responses, metrics),
                 new CloseProcessor(mailboxes, responses, metrics),
                 new UnsubscribeProcessor(mailboxes, subscriptions, responses, metrics),
                 new SubscribeProcessor(mailboxes, subscriptions, responses, metrics),
-                new CopyProcessor(mailboxes, responses, metrics), new AuthenticateProcessor(mailboxes, responses, metrics, accounts),
+                new CopyProcessor(mailboxes, responses, metrics), new AuthenticateProcessor(mailboxes, responses, metrics, accounts, throttle),
                 new ExpungeProcessor(mailboxes, responses, metrics),
                 new ExamineProcessor(mailboxes, events, responses, metrics),
                 new AppendProcessor(mailboxes, responses, metrics), new StoreProcessor(mailboxes, responses, metrics),

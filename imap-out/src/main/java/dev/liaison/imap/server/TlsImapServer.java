@@ -25,11 +25,13 @@ final class TlsImapServer extends IMAPServer {
 
     private final SslContext tls;
     private final boolean startTls;
+    private final ConnectionCaps caps;
 
     TlsImapServer(ImapDecoder decoder, ImapEncoder encoder, ImapProcessor processor, Transport transport) {
         super(decoder, encoder, processor, ConnectionMetrics.reportingTo(transport.events()), new NoopGaugeRegistry());
         this.tls = transport.tls();
         this.startTls = transport.startTls();
+        this.caps = new ConnectionCaps(transport.loginTimeout());
     }
 
     @Override
@@ -38,7 +40,8 @@ final class TlsImapServer extends IMAPServer {
     }
 
     /**
-     * James's framer, with {@link QuietResets} and {@link LongLines.Tracker} put in front of it:
+     * James's framer, with {@link ConnectionCaps}, {@link QuietResets}, {@link InjectedCommands} and {@link LongLines.Tracker}
+     * put in front of it:
      * James builds the pipeline in an initializer this class cannot extend, and the framer's
      * factory is the one hook it calls with the pipeline, just before the framer is added.
      */
@@ -46,7 +49,9 @@ final class TlsImapServer extends IMAPServer {
     protected ChannelHandlerFactory createFrameHandlerFactory() {
         ChannelHandlerFactory framer = super.createFrameHandlerFactory();
         return pipeline -> {
+            pipeline.addLast("connectionCaps", caps.newHandler());
             pipeline.addLast("quietResets", QuietResets.INSTANCE);
+            pipeline.addLast("injectedCommands", new InjectedCommands());
             pipeline.addLast("lineStarts", new LongLines.Tracker());
             return framer.create(pipeline);
         };
@@ -57,8 +62,8 @@ final class TlsImapServer extends IMAPServer {
         return getListenAddresses().get(0).getPort();
     }
 
-    /** How a listener speaks TLS, and whom it tells about connections. */
-    record Transport(SslContext tls, boolean startTls, ImapEvents events) {
+    /** How a listener speaks TLS, whom it tells about connections, and how long a login may take. */
+    record Transport(SslContext tls, boolean startTls, ImapEvents events, java.time.Duration loginTimeout) {
     }
 
     /** James's {@link Encryption} over a Netty context (James's own takes only a JDK {@code SSLContext}). */

@@ -25,6 +25,8 @@ final class TestImap implements AutoCloseable {
     private final ImapEvents events;
     private final AccountCheck accounts;
     ImapService service;
+    /** How long a connection may take to log in (short for the test of that deadline). */
+    private java.time.Duration loginTimeout = Limits.LOGIN_TIMEOUT;
 
     private TestImap(Database database, boolean ownsDatabase) throws ImapStartException {
         this(database, ownsDatabase, ImapEvents.NONE, null);
@@ -62,6 +64,14 @@ final class TestImap implements AutoCloseable {
         return imap[0];
     }
 
+    /** A service on a fresh database whose connections must log in within {@code loginTimeout}. */
+    static TestImap withLoginTimeout(TestPostgres kind, java.time.Duration loginTimeout) throws ImapStartException {
+        TestImap imap = new TestImap(kind.freshDatabase(), true);
+        imap.loginTimeout = loginTimeout;
+        imap.restart();
+        return imap;
+    }
+
     /** A service on {@code database}, which the returned instance closes. */
     static TestImap owning(Database database) throws ImapStartException {
         return new TestImap(database, true);
@@ -73,7 +83,7 @@ final class TestImap implements AutoCloseable {
     }
 
     void start() throws ImapStartException {
-        service = ImapService.start(new ImapSettings("127.0.0.1", 0, 0, "imap.test"), database.dataSource(),
+        service = ImapService.start(new ImapSettings("127.0.0.1", 0, 0, "imap.test", loginTimeout), database.dataSource(),
                 accounts == null ? new ImapServices(this::authenticate, events)
                         : new ImapServices(this::authenticate, events).withAccountCheck(accounts),
                 TestTls.get().server);

@@ -44,7 +44,8 @@ final class SubmissionProtocol {
     private SubmissionProtocol() {
     }
 
-    static SMTPProtocol create(SmtpSettings settings, SubmissionServices services, MessageAssembler assembler)
+    static SMTPProtocol create(SmtpSettings settings, SubmissionServices services, MessageAssembler assembler,
+                               AuthThrottle throttle)
             throws WiringException {
         Limits limits = settings.limits();
         MetricFactory metrics = new SilentMetricFactory();
@@ -59,8 +60,7 @@ final class SubmissionProtocol {
         chain.add(new SizeExtension(limits));
         // Added before its hook so the chain does not add James's plain AuthCmdHandler as well.
         chain.add(new TlsRequiredAuthCmdHandler());
-        chain.add(new SubmissionAuthHook(services.authenticator(),
-                new AuthThrottle(limits.authThrottling(), services.clock()), services.events()));
+        chain.add(new SubmissionAuthHook(services.authenticator(), throttle, services.events()));
         chain.add(new StrictMailCmdHandler(metrics, limits, SmtpService.SUBMISSION, assembler.room(transactions)));
         chain.add(new StrictRcptCmdHandler(metrics, SmtpService.SUBMISSION));
         chain.add(new MaxRecipientsHook(limits));

@@ -1,5 +1,6 @@
 package dev.liaison.smtp.server;
 
+import dev.liaison.smtp.auth.AuthThrottle;
 import dev.liaison.smtp.message.MessageAssembler;
 import dev.liaison.smtp.submission.SmtpSettings;
 import dev.liaison.smtp.submission.SubmissionServices;
@@ -42,11 +43,22 @@ public final class SubmissionServer implements AutoCloseable {
      */
     public static SubmissionServer start(SmtpSettings settings, SslContext tls, SubmissionServices services)
             throws IOException {
+        return start(settings, tls, services, new AuthThrottle(settings.limits().authThrottling(), services.clock()));
+    }
+
+    /**
+     * Binds both listeners with {@code throttle} deciding which AUTH attempts wait: gateway passes
+     * the one IMAP's LOGIN asks too, so failures on either protocol count against the address on
+     * both ({@code settings.limits().authThrottling()} is then the throttle's business, not read here).
+     */
+    public static SubmissionServer start(SmtpSettings settings, SslContext tls, SubmissionServices services,
+                                         AuthThrottle throttle) throws IOException {
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(throttle, "throttle");
         MessageAssembler assembler = MessageAssembler.forSubmission(settings.limits());
         SMTPProtocol protocol;
         try {
-            protocol = SubmissionProtocol.create(settings, services, assembler);
+            protocol = SubmissionProtocol.create(settings, services, assembler, throttle);
         } catch (WiringException e) {
             throw new AssertionError("the submission handler chain is fixed and wires", e);
         }

@@ -1,0 +1,83 @@
+package dev.liaison.imap.server;
+
+import dev.liaison.mapping.database.TestPostgres;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a client that has not logged in can make the server hold, bounded as Dovecot's imap-login
+ * bounds it: literals of at most 8 KiB (a larger one is refused before any continuation, so
+ * nothing is spooled), at most 16 connections not logged in from one address per listener, and a
+ * deadline to log in. Real sockets; each test on a service of its own, so one test's connections
+ * are not counted in another's.
+ */
+class LoginBoundsTest {
+
+    @Test
+    void aLargeLiteralBeforeLoginIsRefusedWithoutAContinuation() throws Exception {
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED); RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.send("a1 LOGIN {52428799}\r\n");
+            String answer = c.line();
+            assertTrue(answer.startsWith("a1 NO [TOOBIG]") && answer.contains("before login"),
+                    "refused before the client sends a byte of it: " + answer);
+            c.send("a2 LOGIN {5}\r\n");
+            assertEquals("+ Ok", c.line(), "a small literal is taken");
+            c.send("alice {9000}\r\n");
+            String second = c.line();
+            assertTrue(second.startsWith("a2 BAD [TOOBIG]"), "a command's later literal too: " + second);
+            assertNull(c.line(), "the connection ends: where the command ends is unknown");
+        }
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED); RawImap c = RawImap.tls(imap.imapsPort())) {
+            assertTrue(RawImap.last(c.login("alice")).contains("OK"));
+            c.send("a2 APPEND INBOX {9000}\r\n");
+            assertEquals("+ Ok", c.line(), "once logged in, APPENDLIMIT is the bound");
+        }
+    }
+
+    @Test
+    void sixteenConnectionsNotLoggedInFromOneAddressAndNoMore() throws Exception {
+        List<RawImap> open = new ArrayList<>();
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
+            for (int i = 0; i < Limits.UNAUTHENTICATED_CONNECTIONS_PER_ADDRESS; i++) {
+                open.add(RawImap.tls(imap.imapsPort()));
+                assertTrue(open.get(i).greeting.startsWith("* OK"), "connection " + (i + 1) + " is greeted");
+            }
+            try (RawImap refused = RawImap.tls(imap.imapsPort())) {
+                assertEquals("* BYE Too many connections from 127.0.0.1; try again later", refused.greeting);
+                assertNull(refused.line(), "and closed");
+            }
+            assertTrue(RawImap.last(open.get(0).login("alice")).contains("OK"));
+            assertTrue(RawImap.last(open.get(0).command("NOOP")).contains("OK")); // the login is done
+            try (RawImap next = RawImap.tls(imap.imapsPort())) {
+                assertTrue(next.greeting.startsWith("* OK"), "a login gives its address's place back");
+            }
+        } finally {
+            for (RawImap c : open) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aConnectionThatDoesNotLogInInTimeHearsByeAndALoggedInOneGoesOn() throws Exception {
+        try (TestImap imap = TestImap.withLoginTimeout(TestPostgres.EMBEDDED, Duration.ofSeconds(2));
+             RawImap loggedIn = RawImap.tls(imap.imapsPort());
+             RawImap halfSent = RawImap.plain(imap.imapPort())) {
+            assertTrue(RawImap.last(loggedIn.login("alice")).contains("OK"));
+            halfSent.send("a1 LOGIN {1000}\r\n");
+            assertEquals("+ Ok", halfSent.line());
+            halfSent.send("only part of it");
+            assertEquals("* BYE Not logged in within 2 seconds; closing", halfSent.line());
+            assertNull(halfSent.line(), "and closed");
+            // opened before the other, so its deadline has passed too
+            assertTrue(RawImap.last(loggedIn.command("NOOP")).contains("OK"), "a logged-in connection has no deadline");
+        }
+    }
+}
