@@ -14,7 +14,11 @@ WITH shape AS (
                                     nullif(position('\x0a0d0a'::bytea IN content), 0) + 2),
                               length(content))
            END AS body_start,
-           array_position(properties, 'textual-line-count') AS lines_at
+           -- the name of the triple (urn:liaison:imap, textual-line-count, n); properties are flat
+           -- (namespace, name, value) triples, and a value may read 'textual-line-count' too
+           (SELECT i FROM generate_subscripts(properties, 1) AS i
+            WHERE i % 3 = 2 AND properties[i - 1] = 'urn:liaison:imap' AND properties[i] = 'textual-line-count'
+            LIMIT 1) AS lines_at
     FROM imap.message
     WHERE body_start = 0 AND length(content) > 0
 ), counted AS (

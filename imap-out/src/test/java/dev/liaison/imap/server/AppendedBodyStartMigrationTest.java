@@ -22,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AppendedBodyStartMigrationTest {
 
     private static final String BARE_LF = "From: Carol <carol@example.net>\nSubject: stored before\n\none\ntwo\nthree";
+    /** A parameter whose value is the name under which the line count is stored. */
+    private static final String TRICKY_PARAMETER = "Content-Type: text/plain; charset=us-ascii; x=textual-line-count\n"
+            + "Subject: a tricky parameter\n\nA\nB\n";
     private static final String HEADER_ONLY = "From: Carol <carol@example.net>\r\nSubject: only a header\r\n";
 
     @Test
@@ -37,10 +40,13 @@ class AppendedBodyStartMigrationTest {
         DeliveryHelper.deliver(db, "alice", "INBOX", BARE_LF);
         DeliveryHelper.deliver(db, "alice", "INBOX", HEADER_ONLY);
         DeliveryHelper.deliver(db, "alice", "INBOX", "Subject: well formed\r\n\r\nbody\r\n");
+        DeliveryHelper.deliver(db, "alice", "INBOX", TRICKY_PARAMETER);
         db.inTransaction(c -> {
-            // as James's APPEND stored the first two: no header, every line of the message the body's
+            // as James's APPEND stored the first two and the fourth: no header, every line of the message the body's
             try (PreparedStatement s = c.prepareStatement("UPDATE imap.message SET body_start = 0,"
-                    + " properties[array_position(properties, 'textual-line-count') + 1] = '0' WHERE uid <= 2")) {
+                    + " properties[(SELECT i FROM generate_subscripts(properties, 1) AS i WHERE i % 3 = 2"
+                    + " AND properties[i - 1] = 'urn:liaison:imap' AND properties[i] = 'textual-line-count') + 1] = '0'"
+                    + " WHERE uid IN (1, 2, 4)")) {
                 return s.executeUpdate();
             }
         });
@@ -48,7 +54,7 @@ class AppendedBodyStartMigrationTest {
         try (TestImap imap = TestImap.owning(db); RawImap c = RawImap.tls(imap.imapsPort())) {
             c.login("alice");
             c.command("EXAMINE INBOX");
-            List<String> answer = c.command("FETCH 1:3 (ENVELOPE BODYSTRUCTURE BODY.PEEK[])");
+            List<String> answer = c.command("FETCH 1:4 (ENVELOPE BODYSTRUCTURE BODY.PEEK[])");
             assertTrue(answer.get(0).contains("ENVELOPE (NIL \"stored before\" ((\"Carol\" NIL \"carol\" \"example.net\"))"),
                     answer.get(0));
             assertTrue(answer.get(0).contains("\"7BIT\" 13 3 "), "body size and lines: " + answer.get(0));
@@ -57,6 +63,10 @@ class AppendedBodyStartMigrationTest {
             assertTrue(answer.get(1).contains("\"7BIT\" 0 0 "), answer.get(1));
             assertTrue(answer.get(2).contains("ENVELOPE (NIL \"well formed\" NIL"), answer.get(2));
             assertTrue(answer.get(2).contains("\"7BIT\" 6 1 "), "untouched: " + answer.get(2));
+            // the line count is found by its own triple, not by a parameter value that reads the same
+            assertTrue(answer.get(3).contains("\"x\" \"textual-line-count\"") && answer.get(3).contains("\"charset\" \"us-ascii\""),
+                    "parameters untouched: " + answer.get(3));
+            assertTrue(answer.get(3).contains("\"7BIT\" 4 2 "), "body size and lines: " + answer.get(3));
             assertEquals("* SEARCH 1", c.command("SEARCH SUBJECT \"stored before\"").get(0));
         }
     }
