@@ -22,6 +22,7 @@ import dev.liaison.gateway.legacy.delivery.LegacySchema;
 import dev.liaison.gateway.metrics.GatewayMetrics;
 import dev.liaison.gateway.submission.OwnAliasPolicy;
 import dev.liaison.gateway.receiving.RelayDescription;
+import dev.liaison.gateway.relationship.OwnRoutes;
 import dev.liaison.gateway.submission.SubmissionRouter;
 import dev.liaison.gateway.submission.SentCopies;
 import dev.liaison.gateway.tls.PeerTrust;
@@ -180,6 +181,7 @@ public final class Gateway implements AutoCloseable {
         try {
             relay = new Relay(configuration, database, mailboxes, endpoint::get, relayClock);
             startReceiving(endpoint);
+            relay.republishIfEndpointMoved().ifPresent(Gateway::logMoved);
             started.push(DeliveryWorker.start(database, relay.delivery().withEvents(metrics.delivery()),
                     new EnvelopePoster(peerTrust,
                             configuration.privateDestinations()),
@@ -220,6 +222,16 @@ public final class Gateway implements AutoCloseable {
                         + " MX on {}; receiving service on {} ({}), reachable as {}",
                 smtp.submissionPort(), smtp.submissionsPort(), imap.imapPort(), imap.imapsPort(), mx.port(), receiving.port(),
                 configuration.httpTls() ? "HTTPS" : "plain HTTP", relay.endpoint());
+    }
+
+    private static void logMoved(OwnRoutes.Moved moved) {
+        if (moved.before() != null) {
+            LOG.info("the receiving service moved from {} to {} (http.public-url or http.port changed): sending"
+                    + " every peer the new route now ({} relationships)", moved.before(), moved.now(), moved.relationships());
+        } else if (moved.relationships() > 0) {
+            LOG.info("the receiving service's URL peers were given is not recorded (first start of this release):"
+                    + " sending every peer the route to {} now ({} relationships)", moved.now(), moved.relationships());
+        }
     }
 
     /** The MX for plain email (issue 8): published aliases and legacy correspondents' outward aliases. */
