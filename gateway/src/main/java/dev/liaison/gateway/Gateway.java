@@ -5,6 +5,7 @@ import dev.liaison.gateway.account.PasswordAuthentication;
 import dev.liaison.gateway.account.SubmissionAccounts;
 import dev.liaison.gateway.autoconfig.AutoconfigResources;
 import dev.liaison.gateway.autoconfig.MailServers;
+import dev.liaison.gateway.config.AliasDomain;
 import dev.liaison.gateway.config.ConfigKey;
 import dev.liaison.gateway.config.Configuration;
 import dev.liaison.gateway.config.ListenerPorts;
@@ -148,10 +149,12 @@ public final class Gateway implements AutoCloseable {
                 new PoolSettings("liaison", POOL_SIZE, Duration.ofSeconds(10)));
         Gateway gateway;
         try {
+            database.migrate(MappingSchema.SCHEMA);
+            // before the certificate: a domain that cannot be served must not replace the one that fits
+            AliasDomain.requireConfigured(database, configuration.domain());
             // a generated certificate is made (or made again) only by the process that owns the data
             // directory: a second serve that is refused must not replace the running one's
             TlsMaterial tls = administrators.isPresent() ? administrators.get() : TlsMaterial.load(configuration);
-            database.migrate(MappingSchema.SCHEMA);
             database.migrate(IMAP_SCHEMA);
             Relay.migrate(database);
             LegacySchema.migrate(database);
