@@ -145,6 +145,20 @@ final class SelfSignedCertificate {
         return dir.resolveSibling(dir.getFileName() + ".swapping");
     }
 
+    /** The names a certificate made for {@code names} carries, in words: "a.example, localhost and 127.0.0.1". */
+    static String namesInWords(List<String> names) {
+        List<String> all = List.copyOf(allNames(names));
+        return String.join(", ", all.subList(0, all.size() - 1)) + " and " + all.get(all.size() - 1);
+    }
+
+    /** {@code names}, then localhost and 127.0.0.1, each once. */
+    private static Set<String> allNames(List<String> names) {
+        Set<String> all = new LinkedHashSet<>(names);
+        all.add("localhost");
+        all.add("127.0.0.1");
+        return all;
+    }
+
     /** Whether {@code certificate} is one this class made: self-signed, in Liaison's organisation. */
     static boolean madeBy(X509Certificate certificate) {
         if (!certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
@@ -169,9 +183,7 @@ final class SelfSignedCertificate {
         var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(128, new SecureRandom()),
                 Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(825))), name,
                 pair.getPublic());
-        Set<String> all = new LinkedHashSet<>(names);
-        all.add("localhost");
-        all.add("127.0.0.1");
+        Set<String> all = allNames(names);
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(all.stream()
                 .map(n -> new GeneralName(n.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|.*:.*") ? GeneralName.iPAddress
                         : GeneralName.dNSName, n))

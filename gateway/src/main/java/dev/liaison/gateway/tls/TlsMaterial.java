@@ -105,8 +105,7 @@ public final class TlsMaterial {
         SelfSignedCertificate.finishSwap(dir);
         if (!Files.exists(dir.resolve(CERTIFICATE_FILE))) {
             SelfSignedCertificate.writeInto(dir, names);
-            LOG.info("Generated a self-signed certificate for {}, localhost and 127.0.0.1 in {}",
-                    String.join(", ", names), dir);
+            LOG.info("Generated a self-signed certificate for {} in {}", SelfSignedCertificate.namesInWords(names), dir);
             return read(dir.resolve(CERTIFICATE_FILE), dir.resolve(KEY_FILE));
         }
         TlsMaterial existing = read(dir.resolve(CERTIFICATE_FILE), dir.resolve(KEY_FILE));
@@ -132,9 +131,9 @@ public final class TlsMaterial {
             return read(dir.resolve(CERTIFICATE_FILE), dir.resolve(KEY_FILE));
         }
         SelfSignedCertificate.replace(dir, names);
-        LOG.warn("The self-signed certificate Liaison generated in {} {}: generated a new one for {}, localhost and"
-                + " 127.0.0.1 (the old one is kept in {}); peers that trust the old one in their"
-                + " relay.trusted-certificates need the new one", dir, problem.get(), String.join(", ", names), previous);
+        LOG.warn("The self-signed certificate Liaison generated in {} {}: generated a new one for {} (the old one is"
+                + " kept in {}); peers that trust the old one in their relay.trusted-certificates need the new one",
+                dir, problem.get(), SelfSignedCertificate.namesInWords(names), previous);
         return read(dir.resolve(CERTIFICATE_FILE), dir.resolve(KEY_FILE));
     }
 

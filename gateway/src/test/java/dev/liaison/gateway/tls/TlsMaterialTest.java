@@ -175,6 +175,26 @@ class TlsMaterialTest {
     }
 
     @Test
+    void theLogNamesEachNameOnce() {
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TlsMaterial.class);
+        var captured = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        captured.start();
+        logger.addAppender(captured);
+        try {
+            // http.public-url https://localhost:… names localhost besides the domain
+            TlsMaterial.load(new TlsSource.Generated(dir.resolve("tls")), java.util.List.of("a.example", "localhost"));
+            TlsMaterial.load(new TlsSource.Generated(dir.resolve("tls")), java.util.List.of("b.example", "localhost"));
+        } finally {
+            logger.detachAppender(captured);
+        }
+        var lines = captured.list.stream().map(e -> e.getFormattedMessage()).toList();
+        assertTrue(lines.get(0).startsWith("Generated a self-signed certificate for a.example, localhost and 127.0.0.1 in "),
+                lines.get(0));
+        assertTrue(lines.get(1).contains("generated a new one for b.example, localhost and 127.0.0.1 (the old one"),
+                lines.get(1));
+    }
+
+    @Test
     void aGeneratedCertificateAlsoNamesThePublicHostAndIsMadeAgainWhenItIsNew() throws IOException {
         Path tls = dir.resolve("tls");
         TlsMaterial first = TlsMaterial.load(new TlsSource.Generated(tls), java.util.List.of("a.example"));
