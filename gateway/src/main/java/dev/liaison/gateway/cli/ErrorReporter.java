@@ -3,6 +3,7 @@ package dev.liaison.gateway.cli;
 import dev.liaison.gateway.config.ConfigurationException;
 import dev.liaison.mapping.alias.AliasException;
 import dev.liaison.mapping.database.DatabaseUnavailableException;
+import dev.liaison.mapping.database.PostgresSecretException;
 import dev.liaison.mapping.user.UserException;
 import picocli.CommandLine;
 
@@ -45,7 +46,8 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
                 || e instanceof dev.liaison.gateway.invitation.InvitationException) {
             return REFUSED;
         }
-        if (e instanceof ConfigurationException || e instanceof UncheckedIOException) {
+        if (e instanceof ConfigurationException || e instanceof UncheckedIOException
+                || e instanceof PostgresSecretException) { // the data directory's files, as the administrator left them
             return CONFIGURATION;
         }
         if (e instanceof DatabaseUnavailableException) {
