@@ -193,7 +193,7 @@ public final class Gateway implements AutoCloseable {
                     Clock.systemUTC());
             started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL, bookkeeping::forgetWhenDue));
             LegacyDelivery legacyDelivery = LegacyDelivery.open(LegacyDeliverySettings.from(configuration, relay.delivery()),
-                    database, KeyEncryptionKey.loadOrCreate(configuration.dataDir()), mailboxes);
+                    database, KeyEncryptionKey.loadOrCreate(configuration.dataDir(), database), mailboxes);
             started.push(legacyDelivery.start()); // even when off: queued rows still expire and bounce
             var upgrades = relay.legacyUpgrades();
             var legacy = new LegacyOutbound(relay.legacyCorrespondents(), legacyDelivery.outbox(),

@@ -91,7 +91,7 @@ public final class Relay {
         this.legacyFrom = configuration.legacyFrom();
         this.endpoint = endpoint;
         this.mailboxes = mailboxes;
-        KeyEncryptionKey kek = KeyEncryptionKey.loadOrCreate(configuration.dataDir());
+        KeyEncryptionKey kek = KeyEncryptionKey.loadOrCreate(configuration.dataDir(), database);
         Entropy entropy = Entropy.system();
         Ratchet ratchet = new Ratchet(entropy);
         AddressDiversifier diversifier = new AddressDiversifier(entropy, clock);

@@ -1,6 +1,7 @@
 package dev.liaison.gateway.cli;
 
 import dev.liaison.gateway.config.ConfigurationException;
+import dev.liaison.gateway.keys.KeyFileException;
 import dev.liaison.mapping.alias.AliasException;
 import dev.liaison.mapping.database.DatabaseUnavailableException;
 import dev.liaison.mapping.database.PostgresSecretException;
@@ -47,7 +48,7 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
             return REFUSED;
         }
         if (e instanceof ConfigurationException || e instanceof UncheckedIOException
-                || e instanceof PostgresSecretException) { // the data directory's files, as the administrator left them
+                || e instanceof PostgresSecretException || e instanceof KeyFileException) { // the data directory's files, as the administrator left them
             return CONFIGURATION;
         }
         if (e instanceof DatabaseUnavailableException) {
