@@ -6,6 +6,7 @@ import dev.liaison.gateway.account.PasswordAuthentication;
 import dev.liaison.gateway.account.SubmissionAccounts;
 import dev.liaison.gateway.autoconfig.AutoconfigResources;
 import dev.liaison.gateway.autoconfig.MailServers;
+import dev.liaison.gateway.config.AliasDomain;
 import dev.liaison.gateway.config.ConfigKey;
 import dev.liaison.gateway.config.Configuration;
 import dev.liaison.gateway.config.ListenerPorts;
@@ -22,6 +23,7 @@ import dev.liaison.gateway.legacy.delivery.LegacySchema;
 import dev.liaison.gateway.metrics.GatewayMetrics;
 import dev.liaison.gateway.submission.OwnAliasPolicy;
 import dev.liaison.gateway.receiving.RelayDescription;
+import dev.liaison.gateway.relationship.OwnRoutes;
 import dev.liaison.gateway.submission.SubmissionRouter;
 import dev.liaison.gateway.submission.SentCopies;
 import dev.liaison.gateway.tls.PeerTrust;
@@ -154,6 +156,9 @@ public final class Gateway implements AutoCloseable {
                 new PoolSettings("liaison", POOL_SIZE, Duration.ofSeconds(10)));
         Gateway gateway;
         try {
+            database.migrate(MappingSchema.SCHEMA);
+            // before the certificate: a domain that cannot be served must not replace the one that fits
+            AliasDomain.requireConfigured(database, configuration.domain());
             // a generated certificate is made (or made again) only by the process that owns the data
             // directory: a second serve that is refused must not replace the running one's
             TlsMaterial tls = administrators.isPresent() ? administrators.get() : TlsMaterial.load(configuration);
@@ -189,6 +194,7 @@ public final class Gateway implements AutoCloseable {
         try {
             relay = new Relay(configuration, database, mailboxes, endpoint::get, relayClock);
             startReceiving(endpoint);
+            relay.republishIfEndpointMoved().ifPresent(Gateway::logMoved);
             started.push(DeliveryWorker.start(database, relay.delivery().withEvents(metrics.delivery()),
                     new EnvelopePoster(peerTrust,
                             configuration.privateDestinations()),
@@ -197,7 +203,7 @@ public final class Gateway implements AutoCloseable {
                     Clock.systemUTC());
             started.push(relay.keepAlive().start(KEEP_ALIVE_INTERVAL, bookkeeping::forgetWhenDue));
             LegacyDelivery legacyDelivery = LegacyDelivery.open(LegacyDeliverySettings.from(configuration, relay.delivery()),
-                    database, KeyEncryptionKey.loadOrCreate(configuration.dataDir()), mailboxes);
+                    database, KeyEncryptionKey.loadOrCreate(configuration.dataDir(), database), mailboxes);
             var upgrades = relay.legacyUpgrades();
             var inbound = new LegacyInbound(database, mailboxes, relay.legacyCorrespondents(), upgrades,
                     configuration.domain(), configuration.postmaster(), Clock.systemUTC());
@@ -234,6 +240,16 @@ public final class Gateway implements AutoCloseable {
                         + " MX on {}; receiving service on {} ({}), reachable as {}",
                 smtp.submissionPort(), smtp.submissionsPort(), imap.imapPort(), imap.imapsPort(), mx.port(), receiving.port(),
                 configuration.httpTls() ? "HTTPS" : "plain HTTP", relay.endpoint());
+    }
+
+    private static void logMoved(OwnRoutes.Moved moved) {
+        if (moved.before() != null) {
+            LOG.info("the receiving service moved from {} to {} (http.public-url or http.port changed): sending"
+                    + " every peer the new route now ({} relationships)", moved.before(), moved.now(), moved.relationships());
+        } else if (moved.relationships() > 0) {
+            LOG.info("the receiving service's URL peers were given is not recorded (first start of this release):"
+                    + " sending every peer the route to {} now ({} relationships)", moved.now(), moved.relationships());
+        }
     }
 
     /** The MX for plain email (issue 8): published aliases and legacy correspondents' outward aliases. */

@@ -38,6 +38,7 @@ import dev.liaison.mapping.database.Schema;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -90,7 +91,7 @@ public final class Relay {
         this.legacyFrom = configuration.legacyFrom();
         this.endpoint = endpoint;
         this.mailboxes = mailboxes;
-        KeyEncryptionKey kek = KeyEncryptionKey.loadOrCreate(configuration.dataDir());
+        KeyEncryptionKey kek = KeyEncryptionKey.loadOrCreate(configuration.dataDir(), database);
         Entropy entropy = Entropy.system();
         Ratchet ratchet = new Ratchet(entropy);
         AddressDiversifier diversifier = new AddressDiversifier(entropy, clock);
@@ -129,6 +130,15 @@ public final class Relay {
             base = URI.create("https://" + configuration.domain() + ":" + boundPort);
         }
         return URI.create(base + ENVELOPE_PATH);
+    }
+
+    /**
+     * Once the endpoint is known (the receiving listener bound): if it is not the one peers were
+     * last given, records it and has the keep-alive send every peer the new route at once.
+     * Returns the move, if any (see {@link OwnRoutes#republishIfMoved}).
+     */
+    public Optional<OwnRoutes.Moved> republishIfEndpointMoved() throws SQLException {
+        return database.inTransaction(c -> routes.republishIfMoved(c, endpoints, clock.instant()));
     }
 
     public ServiceKeys keys() {

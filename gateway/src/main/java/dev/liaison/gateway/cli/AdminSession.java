@@ -3,6 +3,7 @@ package dev.liaison.gateway.cli;
 import dev.liaison.gateway.Relay;
 
 import dev.liaison.gateway.admin.Administration;
+import dev.liaison.gateway.config.AliasDomain;
 import dev.liaison.gateway.config.Configuration;
 import dev.liaison.mapping.MappingSchema;
 import dev.liaison.mapping.database.Database;
@@ -28,6 +29,7 @@ final class AdminSession implements AutoCloseable {
         this.db = Database.open(configuration.database(), PoolSettings.forCommand());
         try {
             db.migrate(MappingSchema.SCHEMA);
+            AliasDomain.requireConfigured(db, configuration.domain());
         } catch (RuntimeException e) {
             db.close();
             throw e;

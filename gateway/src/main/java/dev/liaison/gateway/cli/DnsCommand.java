@@ -28,7 +28,7 @@ public final class DnsCommand implements Callable<Integer> {
         Configuration configuration = common.configuration();
         try (AdminSession session = new AdminSession(configuration)) {
             LegacySchema.migrate(session.database());
-            KeyEncryptionKey kek = KeyEncryptionKey.loadOrCreate(configuration.dataDir());
+            KeyEncryptionKey kek = KeyEncryptionKey.loadOrCreate(configuration.dataDir(), session.database());
             DkimKey key = session.database().inTransaction(c ->
                     new DkimKeys(kek).loadOrCreate(c, configuration.dkimSelector()));
             new DnsRecords(configuration.domain(), MailServers.hostnameOf(configuration), key,

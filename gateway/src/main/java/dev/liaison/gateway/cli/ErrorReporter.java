@@ -1,8 +1,10 @@
 package dev.liaison.gateway.cli;
 
 import dev.liaison.gateway.config.ConfigurationException;
+import dev.liaison.gateway.keys.KeyFileException;
 import dev.liaison.mapping.alias.AliasException;
 import dev.liaison.mapping.database.DatabaseUnavailableException;
+import dev.liaison.mapping.database.PostgresSecretException;
 import dev.liaison.mapping.user.UserException;
 import picocli.CommandLine;
 
@@ -46,7 +48,8 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
                 || e instanceof dev.liaison.gateway.backup.RestoreRefusedException) {
             return REFUSED;
         }
-        if (e instanceof ConfigurationException || e instanceof UncheckedIOException) {
+        if (e instanceof ConfigurationException || e instanceof UncheckedIOException
+                || e instanceof PostgresSecretException || e instanceof KeyFileException) { // the data directory's files, as the administrator left them
             return CONFIGURATION;
         }
         if (e instanceof DatabaseUnavailableException) {

@@ -39,6 +39,10 @@ public final class InvitationCodec {
     }
 
     public static Invitation fromToken(String token) throws InvitationException {
+        if (token.isEmpty()) { // else told as a wire field short of bytes, which says nothing to the one who pasted it
+            throw new MalformedInvitationException("the invitation token is empty: give the token or the "
+                    + URI_PREFIX + "… link as the inviter sent it");
+        }
         if (token.length() > MAX_TOKEN_CHARS) {
             throw new MalformedInvitationException("invitation token is " + token.length()
                     + " characters, over the limit " + MAX_TOKEN_CHARS);

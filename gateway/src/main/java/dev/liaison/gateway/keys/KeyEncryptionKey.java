@@ -4,6 +4,8 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import dev.liaison.mapping.database.Database;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,7 +17,12 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,7 +64,54 @@ public final class KeyEncryptionKey {
     }
 
     /**
-     * Reads {@code data-dir/keys/kek}, generating it first if absent. Two processes starting
+     * Reads {@code data-dir/keys/kek}, generating it first only if absent and {@code db} holds
+     * nothing sealed under a key yet (a new gateway). A {@link KeyFileException} if it is absent
+     * while the database holds sealed state (a data directory restored without it, or a second node
+     * not given the first one's): a new key would open none of it, and the state sealed under it
+     * would make the lost one's state unreachable for good. Whether the file matches the database is
+     * told where the state is opened ({@code ServiceKeys} at start).
+     */
+    public static KeyEncryptionKey loadOrCreate(Path dataDir, Database db) {
+        Path file = fileIn(dataDir);
+        if (!Files.exists(file)) {
+            String sealed = db.inTransaction(KeyEncryptionKey::sealedState);
+            if (!sealed.isEmpty()) {
+                throw new KeyFileException("the key-encryption key " + file + " is missing, but the database holds "
+                        + sealed + " sealed under it: restore keys/kek from the backup of this data directory (a"
+                        + " further node on this database: copy the first node's); a new key would open none of it");
+            }
+        }
+        return loadOrCreate(dataDir);
+    }
+
+    /** What the database holds sealed under a key-encryption key, in words; empty if nothing. */
+    private static String sealedState(Connection c) throws SQLException {
+        List<String> found = new ArrayList<>();
+        count(c, "relay.service_keys").ifPresent(n -> found.add("the receiving service's key ring"));
+        count(c, "mapping.relationships").ifPresent(n -> found.add(n + " relationship" + (n == 1 ? "" : "s")));
+        count(c, "legacy.dkim_keys").ifPresent(n -> found.add("the DKIM key" + (n == 1 ? "" : "s")));
+        return String.join(", ", found);
+    }
+
+    /** The rows in {@code table}, if it exists and has any (a schema not migrated yet has none). */
+    private static Optional<Long> count(Connection c, String table) throws SQLException {
+        try (var exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            exists.setString(1, table);
+            try (var rs = exists.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return Optional.empty();
+                }
+            }
+        }
+        try (var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1) > 0 ? Optional.of(rs.getLong(1)) : Optional.empty();
+        }
+    }
+
+    /**
+     * Reads {@code data-dir/keys/kek}, generating it first if absent (for a database without sealed
+     * state: {@link #loadOrCreate(Path, Database)} checks that). Two processes starting
      * together end up with the same key: the new key is written to a private temporary file and
      * hard-linked into place, which fails instead of replacing a key another process linked first.
      * {@link KeyFileException} if the file exists but cannot be used.

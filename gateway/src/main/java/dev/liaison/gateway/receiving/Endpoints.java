@@ -74,12 +74,15 @@ public final class Endpoints {
         }
     }
 
-    /** After a key rotation: every peer should learn the new service key soon. */
-    public void refreshAllBy(Connection c, Instant when) throws SQLException {
+    /**
+     * After a key rotation or a move of the endpoint: every peer should learn the new route soon.
+     * Returns how many relationships were not due by then already.
+     */
+    public int refreshAllBy(Connection c, Instant when) throws SQLException {
         try (var s = c.prepareStatement("UPDATE relay.endpoints SET refresh_at = ? WHERE refresh_at > ?")) {
             s.setTimestamp(1, Timestamp.from(when));
             s.setTimestamp(2, Timestamp.from(when));
-            s.executeUpdate();
+            return s.executeUpdate();
         }
     }
 

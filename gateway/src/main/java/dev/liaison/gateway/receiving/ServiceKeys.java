@@ -4,6 +4,7 @@ import dev.liaison.gateway.address.DiversificationKey;
 import dev.liaison.gateway.address.MalformedAddressException;
 import dev.liaison.gateway.address.ServiceKeyRing;
 import dev.liaison.gateway.keys.KeyEncryptionKey;
+import dev.liaison.gateway.keys.KeyFileException;
 import dev.liaison.gateway.keys.SealException;
 import dev.liaison.gateway.primitive.Entropy;
 import dev.liaison.mapping.database.Database;
@@ -155,8 +156,11 @@ public final class ServiceKeys {
         try {
             return ServiceKeyRing.decode(kek.open(sealed, AAD));
         } catch (SealException e) {
-            throw new IllegalStateException("the service key ring does not open with this data directory's"
-                    + " key-encryption key (keys/kek): restore the key file that belongs to this database", e);
+            // read at every start, before anything else sealed: where a wrong key file is told
+            throw new KeyFileException("the key-encryption key keys/kek of this data directory does not match the"
+                    + " database: the receiving service's key ring sealed in it does not open with it; restore the"
+                    + " keys/kek that belongs to this database (from the same backup; every node on one database"
+                    + " needs the same one)", e);
         } catch (MalformedAddressException e) {
             throw new IllegalStateException("the stored service key ring is malformed: " + e.getMessage(), e);
         }

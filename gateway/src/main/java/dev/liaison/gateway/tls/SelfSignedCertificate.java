@@ -83,7 +83,7 @@ final class SelfSignedCertificate {
      * lock that keeps other processes from doing the same at once.
      */
     static Path replace(Path dir, List<String> names) {
-        Path previous = dir.resolveSibling(dir.getFileName() + ".previous");
+        Path previous = previous(dir);
         try {
             if (Files.exists(previous)) {
                 deleteTree(previous);
@@ -95,6 +95,68 @@ final class SelfSignedCertificate {
         }
         writeInto(dir, names);
         return previous;
+    }
+
+    /** Where the pair in {@code dir} is kept when it is replaced: {@code dir.previous}. */
+    static Path previous(Path dir) {
+        return dir.resolveSibling(dir.getFileName() + ".previous");
+    }
+
+    /**
+     * Exchanges the pairs in {@code dir} and {@link #previous}: the kept one back in use, the
+     * current one kept. Each directory is renamed whole, so neither ever holds halves of two pairs;
+     * the caller holds the lock that keeps other processes from doing the same at once.
+     */
+    static void swapWithPrevious(Path dir) {
+        Path previous = previous(dir);
+        Path aside = swapping(dir);
+        try {
+            Files.move(dir, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(previous, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(aside, previous, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot exchange the self-signed certificates in " + dir + " and "
+                    + previous, e);
+        }
+    }
+
+    /**
+     * Puts back a pair a {@link #swapWithPrevious} cut short (the process killed between its
+     * renames) left in {@code dir.swapping}: into {@code dir} if that is missing, else into
+     * {@code dir.previous}, so neither pair is lost or replaced by a new one.
+     */
+    static void finishSwap(Path dir) {
+        Path aside = swapping(dir);
+        if (!Files.exists(aside)) {
+            return;
+        }
+        Path into = Files.exists(dir) ? previous(dir) : dir;
+        if (Files.exists(into)) {
+            return; // no swap leaves this: left for the administrator rather than a pair deleted
+        }
+        try {
+            Files.move(aside, into, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot put the self-signed certificate in " + aside + " back into " + into, e);
+        }
+    }
+
+    private static Path swapping(Path dir) {
+        return dir.resolveSibling(dir.getFileName() + ".swapping");
+    }
+
+    /** The names a certificate made for {@code names} carries, in words: "a.example, localhost and 127.0.0.1". */
+    static String namesInWords(List<String> names) {
+        List<String> all = List.copyOf(allNames(names));
+        return String.join(", ", all.subList(0, all.size() - 1)) + " and " + all.get(all.size() - 1);
+    }
+
+    /** {@code names}, then localhost and 127.0.0.1, each once. */
+    private static Set<String> allNames(List<String> names) {
+        Set<String> all = new LinkedHashSet<>(names);
+        all.add("localhost");
+        all.add("127.0.0.1");
+        return all;
     }
 
     /** Whether {@code certificate} is one this class made: self-signed, in Liaison's organisation. */
@@ -121,9 +183,7 @@ final class SelfSignedCertificate {
         var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(128, new SecureRandom()),
                 Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(825))), name,
                 pair.getPublic());
-        Set<String> all = new LinkedHashSet<>(names);
-        all.add("localhost");
-        all.add("127.0.0.1");
+        Set<String> all = allNames(names);
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(all.stream()
                 .map(n -> new GeneralName(n.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|.*:.*") ? GeneralName.iPAddress
                         : GeneralName.dNSName, n))

@@ -102,32 +102,63 @@ public final class TlsMaterial {
     }
 
     private static TlsMaterial loadGenerated(Path dir, List<String> names) {
+        SelfSignedCertificate.finishSwap(dir);
         if (!Files.exists(dir.resolve(CERTIFICATE_FILE))) {
             SelfSignedCertificate.writeInto(dir, names);
-            LOG.info("Generated a self-signed certificate for {}, localhost and 127.0.0.1 in {}",
-                    String.join(", ", names), dir);
+            LOG.info("Generated a self-signed certificate for {} in {}", SelfSignedCertificate.namesInWords(names), dir);
             return read(dir.resolve(CERTIFICATE_FILE), dir.resolve(KEY_FILE));
         }
         TlsMaterial existing = read(dir.resolve(CERTIFICATE_FILE), dir.resolve(KEY_FILE));
         X509Certificate certificate = existing.certificate();
-        List<String> missing = names.stream().filter(name -> !existing.covers(name)).toList();
-        boolean expired = certificate.getNotAfter().toInstant().isBefore(java.time.Instant.now());
-        if (missing.isEmpty() && !expired) {
+        Optional<String> problem = existing.misfit(names);
+        if (problem.isEmpty()) {
             return existing;
         }
-        String problem = expired ? "expired on " + certificate.getNotAfter().toInstant()
-                : "does not name " + String.join(", ", missing) + " (it names "
-                        + String.join(", ", existing.subjectAlternativeNames()) + ")";
         if (!SelfSignedCertificate.madeBy(certificate)) {
             LOG.warn("The certificate in {} {}; Liaison did not generate it, so it is used as it is: replace it,"
-                    + " or set tls.certificate and tls.private-key", dir, problem);
+                    + " or set tls.certificate and tls.private-key", dir, problem.get());
             return existing;
         }
-        Path previous = SelfSignedCertificate.replace(dir, names);
-        LOG.warn("The self-signed certificate Liaison generated in {} {}: generated a new one for {}, localhost and"
-                + " 127.0.0.1 (the old one is kept in {}); peers that trust the old one in their"
-                + " relay.trusted-certificates need the new one", dir, problem, String.join(", ", names), previous);
+        Path previous = SelfSignedCertificate.previous(dir);
+        if (fitsAgain(previous, names)) {
+            // the domain or host was changed and changed back: the pair peers trusted before fits
+            // again, and a third one would leave neither of the first two
+            SelfSignedCertificate.swapWithPrevious(dir);
+            LOG.warn("The self-signed certificate Liaison generated in {} {}: the one it made before, kept in {},"
+                    + " fits again and is back in use (the one it replaces is kept in {} now); peers that trust"
+                    + " only the replaced one in their relay.trusted-certificates need this one again",
+                    dir, problem.get(), previous, previous);
+            return read(dir.resolve(CERTIFICATE_FILE), dir.resolve(KEY_FILE));
+        }
+        SelfSignedCertificate.replace(dir, names);
+        LOG.warn("The self-signed certificate Liaison generated in {} {}: generated a new one for {} (the old one is"
+                + " kept in {}); peers that trust the old one in their relay.trusted-certificates need the new one",
+                dir, problem.get(), SelfSignedCertificate.namesInWords(names), previous);
         return read(dir.resolve(CERTIFICATE_FILE), dir.resolve(KEY_FILE));
+    }
+
+    /** Why this certificate does not serve {@code names} (a name it lacks, or its expiry), if it does not. */
+    private Optional<String> misfit(List<String> names) {
+        X509Certificate certificate = certificate();
+        if (certificate.getNotAfter().toInstant().isBefore(java.time.Instant.now())) {
+            return Optional.of("expired on " + certificate.getNotAfter().toInstant());
+        }
+        List<String> missing = names.stream().filter(name -> !covers(name)).toList();
+        return missing.isEmpty() ? Optional.empty() : Optional.of("does not name " + String.join(", ", missing)
+                + " (it names " + String.join(", ", subjectAlternativeNames()) + ")");
+    }
+
+    /** Whether {@code previous} holds a pair Liaison generated that is sound and serves {@code names}. */
+    private static boolean fitsAgain(Path previous, List<String> names) {
+        if (!Files.exists(previous.resolve(CERTIFICATE_FILE))) {
+            return false;
+        }
+        try {
+            TlsMaterial kept = read(previous.resolve(CERTIFICATE_FILE), previous.resolve(KEY_FILE));
+            return SelfSignedCertificate.madeBy(kept.certificate()) && kept.misfit(names).isEmpty();
+        } catch (ConfigurationException | UncheckedIOException e) {
+            return false; // unreadable or a mismatched key: a new pair it is
+        }
     }
 
     /**

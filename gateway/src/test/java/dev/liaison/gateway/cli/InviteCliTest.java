@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,6 +24,23 @@ class InviteCliTest {
 
     @TempDir
     Path dir;
+
+    /** An empty token (a link pasted as nothing, a token cut off at its prefix) is said as such, not as a wire field short of bytes. */
+    @Test
+    void anEmptyTokenIsRefusedAsEmptyAndNothingIsCreated() throws Exception {
+        InProcessCli cli = new InProcessCli(TestPostgres.EMBEDDED.freshLocation(), dir, DOMAIN);
+        try (Database database = cli.open()) {
+            new Administration(database, DOMAIN).addUser(Login.of("alex"), "Alex", "alex-pw".toCharArray());
+            for (String token : new String[]{"", "  ", InvitationCodec.URI_PREFIX}) {
+                InProcessCli.Run refused = cli.run("invite", "accept", "--user", "alex", "--", token);
+                assertEquals(1, refused.code(), refused.output());
+                List<String> lines = refused.output().lines().toList(); // the first run logs the migrations before
+                assertEquals("liaison: the invitation token is empty: give the token or the communicator:invitation/…"
+                        + " link as the inviter sent it", lines.get(lines.size() - 1), refused.output());
+            }
+            assertEquals(0, database.inTransaction(c -> new PostgresRelationshipStore().listOf(c, Login.of("alex"))).size());
+        }
+    }
 
     /** The name the other person sees goes into a From header field: checked as user add checks a display name. */
     @Test

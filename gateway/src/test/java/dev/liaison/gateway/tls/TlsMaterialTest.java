@@ -137,6 +137,64 @@ class TlsMaterialTest {
     }
 
     @Test
+    void aDomainChangedAndChangedBackGetsItsOriginalCertificateBackNotAThird() throws IOException {
+        Path tls = dir.resolve("tls");
+        TlsMaterial original = TlsMaterial.load(new TlsSource.Generated(tls), "a.example");
+        TlsMaterial intermediate = TlsMaterial.load(new TlsSource.Generated(tls), "b.example");
+        TlsMaterial back = TlsMaterial.load(new TlsSource.Generated(tls), "a.example");
+        assertEquals(original.certificate(), back.certificate(), "the pair peers trusted before is back in use");
+        assertEquals(intermediate.certificate(), certificateIn(dir.resolve("tls.previous")), "the replaced one is kept");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tls.resolve("private-key.pem"))));
+        assertEquals(intermediate.certificate(), TlsMaterial.load(new TlsSource.Generated(tls), "b.example").certificate(),
+                "and back again");
+        assertTrue(Files.notExists(dir.resolve("tls.swapping")));
+    }
+
+    @Test
+    void aKeptPairThatExpiredOrLiaisonDidNotMakeIsNotTakenBack() throws Exception {
+        Path tls = dir.resolve("tls");
+        selfSigned(dir.resolve("tls.previous"), "CN=a.example,O=Liaison self-signed", "a.example",
+                java.time.Instant.now().minus(java.time.Duration.ofDays(1)));
+        TlsMaterial.load(new TlsSource.Generated(tls), "b.example");
+        TlsMaterial renewed = TlsMaterial.load(new TlsSource.Generated(tls), "a.example");
+        assertTrue(renewed.certificate().getNotAfter().toInstant().isAfter(java.time.Instant.now()), "a new pair, not the expired one");
+
+        selfSigned(dir.resolve("tls.previous"), "CN=b.example,O=Example Ltd", "b.example");
+        TlsMaterial own = TlsMaterial.load(new TlsSource.Generated(tls), "b.example");
+        assertTrue(own.certificate().getSubjectX500Principal().getName().contains("O=Liaison self-signed"),
+                "a pair Liaison did not make is not taken for one of its own");
+    }
+
+    @Test
+    void aSwapCutShortIsPutBackAtTheNextStart() throws IOException {
+        Path tls = dir.resolve("tls");
+        TlsMaterial original = TlsMaterial.load(new TlsSource.Generated(tls), "a.example");
+        Files.move(tls, dir.resolve("tls.swapping")); // killed after the swap's first rename
+        assertEquals(original.certificate(), TlsMaterial.load(new TlsSource.Generated(tls), "a.example").certificate());
+        assertTrue(Files.notExists(dir.resolve("tls.swapping")));
+    }
+
+    @Test
+    void theLogNamesEachNameOnce() {
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TlsMaterial.class);
+        var captured = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        captured.start();
+        logger.addAppender(captured);
+        try {
+            // http.public-url https://localhost:… names localhost besides the domain
+            TlsMaterial.load(new TlsSource.Generated(dir.resolve("tls")), java.util.List.of("a.example", "localhost"));
+            TlsMaterial.load(new TlsSource.Generated(dir.resolve("tls")), java.util.List.of("b.example", "localhost"));
+        } finally {
+            logger.detachAppender(captured);
+        }
+        var lines = captured.list.stream().map(e -> e.getFormattedMessage()).toList();
+        assertTrue(lines.get(0).startsWith("Generated a self-signed certificate for a.example, localhost and 127.0.0.1 in "),
+                lines.get(0));
+        assertTrue(lines.get(1).contains("generated a new one for b.example, localhost and 127.0.0.1 (the old one"),
+                lines.get(1));
+    }
+
+    @Test
     void aGeneratedCertificateAlsoNamesThePublicHostAndIsMadeAgainWhenItIsNew() throws IOException {
         Path tls = dir.resolve("tls");
         TlsMaterial first = TlsMaterial.load(new TlsSource.Generated(tls), java.util.List.of("a.example"));

@@ -4,6 +4,7 @@ import dev.liaison.mapping.user.Login;
 
 import java.sql.Connection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Aliases, stored in the caller's transaction (methods never commit). */
@@ -42,6 +43,12 @@ public interface AliasStore {
 
     /** The aliases of one user, ordered by address. */
     List<Alias> listOf(Connection c, Login owner);
+
+    /**
+     * The domains other than {@code domain} that aliases in use (active or disabled) are under, most
+     * aliases first, with how many: a gateway whose domain changed would no longer answer to them.
+     */
+    Map<String, Long> domainsOtherThan(Connection c, String domain);
 
     /** {@link UnknownAliasException}, or {@link RemovedAliasException} for a removed alias. */
     Alias changeState(Connection c, AliasAddress address, AliasState state);

@@ -14,7 +14,9 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@link AliasStore} on {@code mapping.aliases}, joined with {@code mapping.users} for the owner. */
@@ -133,6 +135,24 @@ public final class PostgresAliasStore implements AliasStore {
     @Override
     public List<Alias> listOf(Connection c, Login owner) {
         return query(c, SELECT + " WHERE u.login = ? ORDER BY a.address", owner.value());
+    }
+
+    @Override
+    public Map<String, Long> domainsOtherThan(Connection c, String domain) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT split_part(address, '@', 2) AS d, count(*)"
+                + " FROM mapping.aliases WHERE state <> 'removed' AND split_part(address, '@', 2) <> ?"
+                + " GROUP BY d ORDER BY count(*) DESC, d")) {
+            ps.setString(1, domain);
+            try (ResultSet rs = ps.executeQuery()) {
+                Map<String, Long> domains = new LinkedHashMap<>();
+                while (rs.next()) {
+                    domains.put(rs.getString(1), rs.getLong(2));
+                }
+                return domains;
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("finding the domains of aliases", e);
+        }
     }
 
     @Override

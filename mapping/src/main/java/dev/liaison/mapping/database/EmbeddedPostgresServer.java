@@ -41,12 +41,16 @@ import java.util.Optional;
  * <p>The cluster is created with trust authentication (that is how zonky runs initdb); on first
  * start the owner sets a random superuser password, kept in {@code postgres.secret} (mode 0600),
  * and switches every connection to scram-sha-256, so other local users cannot reach the data.
+ * From then on the password is never made again: a missing or wrong {@code postgres.secret} is a
+ * {@link PostgresSecretException}, and no server is left running.
  */
 public final class EmbeddedPostgresServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     static final String SUPERUSER = "postgres";
     private static final String HARDENED_MARKER = "# liaison: scram-sha-256 only";
+    /** In the cluster: the fingerprint of the password it opens with (see {@link #checkFingerprint}). */
+    static final String SECRET_FINGERPRINT = "liaison-secret.sha256";
     private static final Map<Path, Handle> IN_THIS_JVM = new HashMap<>();
     private static final String SERVER_OWNER = "server ";
     /** Set by {@link #stopAll}: the process is ending, so no server may start any more. */
@@ -141,7 +145,14 @@ public final class EmbeddedPostgresServer {
                 FileLock owner = tryLock(ownerFile, false);
                 if (owner != null) {
                     markOwner(ownerFile, ownership);
-                    return startAsOwner(dir, ownerFile, owner, clientsFile);
+                    try {
+                        return startAsOwner(dir, ownerFile, owner, clientsFile);
+                    } catch (IOException | RuntimeException e) {
+                        owner.release(); // nothing runs: the next start (in this process too) may own it
+                        ownerFile.close();
+                        clientsFile.close();
+                        throw e;
+                    }
                 }
                 if (ownership == Ownership.SHARED) {
                     Optional<Handle> attached = attach(dir, ownerFile, clientsFile, deadline);
@@ -206,9 +217,20 @@ public final class EmbeddedPostgresServer {
         Path cluster = dir.resolve("postgres");
         stopOrphanedPostmaster(cluster);
         String password = secret(dir);
-        EmbeddedPostgres pg = postmaster(cluster, password, 0);
+        EmbeddedPostgres pg;
+        try {
+            pg = postmaster(cluster, password, 0);
+        } catch (IOException e) {
+            // zonky gives up after its start-up wait but leaves the postmaster it started running
+            stopFailedPostmaster(cluster);
+            if (authenticationFailed(e)) {
+                throw PostgresSecretException.mismatch(dir, e);
+            }
+            throw e;
+        }
         Endpoint endpoint = new Endpoint(pg.getPort(), password);
         harden(cluster, endpoint);
+        recordFingerprint(cluster, password);
         LOG.info("Embedded PostgreSQL started for {} on 127.0.0.1:{}", dir, endpoint.port());
         Handle handle = new Handle(endpoint, pg, ownerFile, owner, clientsFile, null);
         handle.watch(cluster);
@@ -311,25 +333,100 @@ public final class EmbeddedPostgresServer {
         }
     }
 
-    /** The superuser password, created once (owner only ever creates it; it never changes). */
+    /**
+     * A postmaster zonky started but never saw ready (the password did not open the cluster, or it
+     * was too slow): stopped, so that no server is left holding the data directory.
+     */
+    private static void stopFailedPostmaster(Path cluster) {
+        postmasterProcess(cluster).filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false))
+                .ifPresent(p -> {
+                    p.destroy();
+                    try {
+                        p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        LOG.warn("The embedded PostgreSQL (pid {}) that did not start did not stop within 30 s either;"
+                                + " stop it by hand", p.pid());
+                    }
+                });
+    }
+
+    /** Whether PostgreSQL refused the password (SQLSTATE 28P01) while zonky waited for it. */
+    private static boolean authenticationFailed(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "28P01".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The superuser password, created once: only while the cluster is not yet secured with one (a
+     * new data directory, or one whose first start stopped before). A secured cluster opens with
+     * its own password only, so a new one would merely lock the gateway out of its database.
+     */
     private static String secret(Path dir) throws IOException {
         Path file = dir.resolve("postgres.secret");
-        if (!Files.exists(file)) {
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            Path tmp = Files.createTempFile(dir, "postgres.secret", ".tmp",
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, HexFormat.of().formatHex(random));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Path cluster = dir.resolve("postgres");
+        if (Files.exists(file)) {
+            String password = Files.readString(file).trim();
+            checkFingerprint(dir, cluster, password);
+            return password;
         }
+        if (hardened(cluster)) {
+            throw PostgresSecretException.missing(dir);
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        Path tmp = Files.createTempFile(dir, "postgres.secret", ".tmp",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, HexFormat.of().formatHex(random));
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return Files.readString(file).trim();
+    }
+
+    /**
+     * A {@link PostgresSecretException} at once if the cluster's fingerprint names another password
+     * (none: a cluster of an earlier release, found out by the start itself). The fingerprint,
+     * SHA-256 of the password, tells nothing of a 192-bit random password; it travels with the
+     * cluster, so a data directory restored with another's secret is told before any server starts,
+     * rather than after the server's start-up wait.
+     */
+    private static void checkFingerprint(Path dir, Path cluster, String password) throws IOException {
+        Path file = cluster.resolve(SECRET_FINGERPRINT);
+        if (Files.exists(file) && !Files.readString(file).trim().equals(fingerprint(password))) {
+            throw PostgresSecretException.mismatch(dir, null);
+        }
+    }
+
+    /** Keeps the password's fingerprint with the cluster it opens (once; an earlier release's cluster gets it now). */
+    private static void recordFingerprint(Path cluster, String password) throws IOException {
+        Path file = cluster.resolve(SECRET_FINGERPRINT);
+        if (!Files.exists(file)) {
+            Files.writeString(file, fingerprint(password) + "\n");
+        }
+    }
+
+    private static String fingerprint(String password) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("liaison postgres.secret " + password).getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError("SHA-256 is always available", e);
+        }
+    }
+
+    /** Whether the cluster exists and accepts its password only ({@link #harden} ran). */
+    private static boolean hardened(Path cluster) throws IOException {
+        Path hba = cluster.resolve("pg_hba.conf");
+        return Files.exists(hba) && Files.readString(hba).contains(HARDENED_MARKER);
     }
 
     /** Sets the superuser password and replaces trust authentication by scram-sha-256 (idempotent). */
     private static void harden(Path cluster, Endpoint endpoint) throws IOException {
         Path hba = cluster.resolve("pg_hba.conf");
-        if (Files.readString(hba).contains(HARDENED_MARKER)) {
+        if (hardened(cluster)) {
             return;
         }
         try (Connection c = java.sql.DriverManager.getConnection(endpoint.jdbcUrl("postgres"), SUPERUSER,

@@ -1,6 +1,7 @@
 package dev.liaison.gateway.legacy.delivery;
 
 import dev.liaison.gateway.keys.KeyEncryptionKey;
+import dev.liaison.gateway.keys.KeyFileException;
 import dev.liaison.gateway.keys.SealException;
 
 import java.nio.charset.StandardCharsets;
@@ -68,8 +69,9 @@ public final class DkimKeys {
             pkcs8 = kek.open(sealed, aad(selector));
             return DkimKey.decode(selector, pkcs8, publicKey);
         } catch (SealException e) {
-            throw new IllegalStateException("DKIM key '" + selector + "' does not open with this data directory's"
-                    + " key-encryption key (keys/kek): restore the key file that belongs to this database", e);
+            throw new KeyFileException("the key-encryption key keys/kek of this data directory does not match the"
+                    + " database: DKIM key '" + selector + "' sealed in it does not open with it; restore the keys/kek"
+                    + " that belongs to this database (from the same backup)", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("stored DKIM key '" + selector + "' is not an RSA key pair: "
                     + e.getMessage(), e);
