@@ -43,7 +43,7 @@ class RelationshipCliIT {
                 "LIAISON_HTTP_PORT", String.valueOf(blairHttp), "LIAISON_HTTP_PUBLIC_URL", "https://localhost:" + blairHttp,
                 "LIAISON_RELAY_TRUSTED_CERTIFICATES", bundle.toString(), "LIAISON_RELAY_PRIVATE_DESTINATIONS", "true"));
         assertEquals(0, alex.runWithInput("pw\n", "user", "add", "alex", "--display-name", "Alex Doe", "--password-stdin").exitCode());
-        assertEquals(0, blair.runWithInput("pw\n", "user", "add", "blair", "--password-stdin").exitCode());
+        assertEquals(0, blair.runWithInput("pw\n", "user", "add", "blair", "--display-name", "Blair Roe", "--password-stdin").exitCode());
 
         List<Process> servers = new ArrayList<>();
         try {
@@ -68,7 +68,7 @@ class RelationshipCliIT {
             assertEquals(1, again.exitCode(), "an invitation is accepted once: " + again);
 
             String listed = awaitActive(alex, "alex");
-            assertTrue(listed.matches("(?s).*\"peer\": \"blair\", \"state\": \"active\", \"alias\": \"blair\\.[a-z2-7]{10}@alex\\.test\".*"),
+            assertTrue(listed.matches("(?s).*\"peer\": \"Blair Roe\", \"state\": \"active\", \"alias\": \"blairroe\\.[a-z2-7]{10}@alex\\.test\".*"),
                     listed);
             assertTrue(blair.run("relationship", "list", "--user", "blair").stdout().contains(aliasAtBlair));
 
