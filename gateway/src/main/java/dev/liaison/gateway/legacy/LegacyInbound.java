@@ -63,6 +63,8 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     static final String REQUESTS = "Requests";
     /** The advisory lock space of the new-sender count (two-key form: this class, an alias). */
     private static final int REQUESTS_LOCK = 0x4c696e62;
+    /** The MX's words for a refused sender: the same whichever of the sender's addresses the block named. */
+    private static final String NOT_FROM_THIS_SENDER = "the recipient does not take mail from this sender";
 
     private final Database db;
     private final MailboxDelivery mailboxes;
@@ -108,8 +110,9 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
 
     private InboundRecipientVerdict firstLook(Connection c, Alias alias, Optional<String> sender) {
         Optional<LegacyCorrespondents.Link> known = sender.flatMap(s -> correspondents.find(c, alias.ownerId(), s));
-        if (known.filter(LegacyInbound::refuses).isPresent() || outwardOf(c, alias).filter(LegacyInbound::refuses).isPresent()) {
-            return InboundRecipientVerdict.refused("the recipient does not take mail from this sender");
+        if (known.filter(LegacyInbound::refuses).isPresent() || outwardOf(c, alias).filter(LegacyInbound::refuses).isPresent()
+                || sender.filter(s -> correspondents.blocksOwnerOf(c, alias.ownerId(), s)).isPresent()) {
+            return InboundRecipientVerdict.refused(NOT_FROM_THIS_SENDER);
         }
         // a null sender's message may be a report, which opens no request: the From decides at DATA
         if (alias.target() instanceof AliasTarget.Published && known.isEmpty() && sender.isPresent()
@@ -152,9 +155,15 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     private void deliver(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent,
                          SenderAuthentication authentication, Instant now) throws Exception {
         boolean junk = authentication.quarantine();
+        // another user of this gateway writes to each published address from a new outward alias: a
+        // block of any of their addresses holds for all, as an outside sender's does, and before a
+        // request is opened (which would count against the new senders of the hour)
+        if (correspondents.blocksOwnerOf(c, alias.ownerId(), mail.author().address())) {
+            throw new RefusedMessageException(550, "5.7.1", NOT_FROM_THIS_SENDER);
+        }
         LegacyCorrespondents.Link link = route(c, alias, mail.author());
         if (refuses(link)) {
-            throw new RefusedMessageException(550, "5.7.1", "the recipient does not take mail from this sender");
+            throw new RefusedMessageException(550, "5.7.1", NOT_FROM_THIS_SENDER);
         }
         Optional<String> warning = link.correspondent().upgraded()
                 ? Optional.of("This plain email claims to be from " + mail.author().address() + ", whose conversation"
@@ -208,7 +217,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         Optional<LegacyCorrespondents.Link> through = outwardOf(c, alias);
         Optional<LegacyCorrespondents.Link> author = correspondents.find(c, alias.ownerId(), mail.author().address());
         if (through.filter(LegacyInbound::refuses).isPresent() || author.filter(LegacyInbound::refuses).isPresent()) {
-            throw new RefusedMessageException(550, "5.7.1", "the recipient does not take mail from this sender");
+            throw new RefusedMessageException(550, "5.7.1", NOT_FROM_THIS_SENDER);
         }
         boolean ours = correspondents.sentAny(c, alias.ownerId(), LegacyIncomingMail.liaisonMessageIds(raw));
         Optional<String> warning = ours ? Optional.empty()

@@ -72,7 +72,7 @@ class LocalPlainEmailTest {
                 "legacy.relay.tls", "none"));
         gateway = Gateway.start(Configuration.defaultsWith(settings), Clock.systemUTC(), (name, type) -> List.of());
         admin = new Administration(gateway.database(), DOMAIN);
-        for (String login : List.of("alex", "blake", "casey")) {
+        for (String login : List.of("alex", "blake", "casey", "dana")) {
             admin.addUser(Login.of(login), login.substring(0, 1).toUpperCase() + login.substring(1),
                     (login + "-pw").toCharArray());
         }
@@ -142,6 +142,44 @@ class LocalPlainEmailTest {
         assertTrue(text.contains("5.7.1") && text.contains("does not take mail from this sender"), text);
         assertEquals(0, folder("blake", "Requests", second).size() + folder("blake", "INBOX", second).size()
                 + folder("blake", "Junk", second).size(), "nothing reached blake");
+    }
+
+    /**
+     * dana writes to blake's published address front and blake blocks her; her mail to blake's other
+     * published address shop, which leaves from a new outward alias of hers, is refused as well, as an
+     * outside sender's is at every published address: a failure notice in the same words, nothing
+     * reaches blake, and no request is opened through shop (none counts against its new senders of the
+     * hour). Without the check by the sending user, it landed in blake's Requests.
+     */
+    @Test
+    void aBlockHoldsAtEveryPublishedAddressForAnotherUser() throws Exception {
+        String front = admin.createAlias(Login.of("blake"), "front", true).address().toString();
+        String shop = admin.createAlias(Login.of("blake"), "shop", true).address().toString();
+        String first = "hello front " + shortId();
+        submit("dana", front, first);
+        String danaForBlake = ((InternetAddress) awaitOne("blake", "Requests", first).getFrom()[0]).getAddress();
+        long id = gateway.database().inTransaction(c -> gateway.relay().control().list(c, Login.of("blake"))).stream()
+                .filter(r -> r.alias().filter(danaForBlake::equals).isPresent()).findFirst().orElseThrow().id();
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("blake"), id));
+
+        String second = "hello shop " + shortId();
+        submit("dana", shop, second);
+        MimeMessage notice = awaitOne("dana", "INBOX", "Undeliverable: " + second);
+        String text = new String(notice.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("5.7.1") && text.contains("does not take mail from this sender"), text);
+        assertEquals(0, folder("blake", "Requests", second).size() + folder("blake", "INBOX", second).size()
+                + folder("blake", "Junk", second).size(), "nothing reached blake");
+        long requestsThroughShop = gateway.database().inTransaction(c -> {
+            try (var ps = c.prepareStatement("SELECT count(*) FROM mapping.legacy_correspondents lc"
+                    + " JOIN mapping.aliases a ON a.id = lc.via_alias WHERE a.address = ?")) {
+                ps.setString(1, shop);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        assertEquals(0, requestsThroughShop, "no request opened through shop");
     }
 
     /** With no smarthost and no direct MX (plain email off), mail between users still works. */
