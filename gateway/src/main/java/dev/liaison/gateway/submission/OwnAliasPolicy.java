@@ -38,7 +38,8 @@ import java.util.function.BooleanSupplier;
  * domain only when this gateway sends plain email (docs/legacy.md; otherwise {@code 550 5.7.1}
  * "legacy email is not configured"). Everything else is refused: an address on our domain that is
  * no alias is unknown ({@code 550 5.1.1}); an alias that is disabled, removed or someone else's, a
- * relationship that is pending or blocked is refused ({@code 550 5.7.1}); one that has ended is
+ * relationship that is pending or blocked is refused ({@code 550 5.7.1}), as is the user's own
+ * outward alias, saying it is theirs to write from ({@code 550 5.7.1}); one that has ended is
  * refused saying so, to its owner only ({@code 550 5.7.1}, how to write to them again: a new
  * invitation to a Communicator peer, their plain address to a correspondent on plain email). A stranger's
  * request (REQUESTED) may be answered: that accepts it. A sender disabled or removed since AUTH
@@ -137,6 +138,10 @@ public final class OwnAliasPolicy implements RecipientPolicy {
             // another user's private or relationship alias: the MX's answer, so a user learns nothing
             // from it about whether an address someone showed them is live here, or whose it is
             return RecipientVerdict.UNKNOWN;
+        }
+        if (alias.target() instanceof AliasTarget.Outward) {
+            // the user's own address towards one correspondent: theirs to write from, whatever its state
+            return RecipientVerdict.OWN_OUTWARD;
         }
         if (alias.usable() && addressee.relationshipState().filter(s -> s == RelationshipState.ENDED).isPresent()) {
             // the owner knows of it already (the notice); others learn nothing

@@ -223,6 +223,22 @@ class LocalPlainEmailTest {
         assertEquals(0, folder("alex", "Sent", subject).size(), "nothing was accepted");
     }
 
+    /** alex's own outward alias (towards blake's address counter) is his to write from, and RCPT says so. */
+    @Test
+    void aUsersOwnOutwardAliasIsRefusedSayingWhatItIs() throws Exception {
+        String counter = admin.createAlias(Login.of("blake"), "counter", true).address().toString();
+        String subject = "at the counter " + shortId();
+        submit("alex", counter, subject);
+        String outward = awaitOne("blake", "Requests", subject).getHeader("X-Original-From")[0].replaceAll(".*<|>.*", "");
+
+        MessagingException refused = assertThrows(MessagingException.class,
+                () -> submit("alex", outward, "to myself " + shortId()));
+        SMTPAddressFailedException rcpt = cause(refused);
+        assertEquals(550, rcpt.getReturnCode());
+        assertTrue(rcpt.getMessage().contains("5.7.1") && rcpt.getMessage().contains("your own address for writing to a"
+                + " correspondent; write to their address instead"), rcpt.getMessage());
+    }
+
     @Test
     void aUserWritesToTheirOwnPublishedAddress() throws Exception {
         String own = admin.createAlias(Login.of("alex"), "alexpub", true).address().toString();
