@@ -71,7 +71,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     private final LegacyCorrespondents correspondents;
     private final LegacyUpgrades upgrades;
     private final String domain;
-    private final Optional<Login> postmaster;
+    private final Postmaster postmaster;
     private final Clock clock;
     private final AliasStore aliases = new PostgresAliasStore();
     private final UserStore users = new PostgresUserStore();
@@ -83,7 +83,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         this.correspondents = correspondents;
         this.upgrades = upgrades;
         this.domain = domain;
-        this.postmaster = postmaster;
+        this.postmaster = new Postmaster(domain, postmaster);
         this.clock = clock;
     }
 
@@ -267,7 +267,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
 
     /** RFC 5321 §4.5.1: postmaster@ this domain, in any letter case. */
     private boolean isPostmaster(EmailAddress recipient) {
-        return recipient.localPart().equalsIgnoreCase("postmaster") && recipient.domain().equalsIgnoreCase(domain);
+        return postmaster.named(recipient);
     }
 
     /**
@@ -276,12 +276,12 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
      * (bounces, abuse reports), and the setting is optional, so an unset one is said, not refused.
      */
     public Optional<String> postmasterProblem() {
-        if (postmaster.isEmpty()) {
+        if (postmaster.login().isEmpty()) {
             return Optional.of("postmaster is not set, so the MX refuses mail to postmaster@" + domain
                     + " (RFC 5321 section 4.5.1 asks every mail domain to take it: bounces, abuse reports);"
                     + " set postmaster (LIAISON_POSTMASTER) to the login of the user who reads it");
         }
-        Login login = postmaster.get();
+        Login login = postmaster.login().get();
         return db.inTransaction(c -> postmasterUser(c).isPresent() ? Optional.<String>empty()
                 : Optional.of("postmaster names " + login + ", who is not an active user, so the MX refuses mail to"
                         + " postmaster@" + domain + " until that user is added (liaison user add " + login
@@ -290,7 +290,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
 
     /** The configured postmaster, if that user exists and is active. */
     private Optional<Login> postmasterUser(Connection c) {
-        return postmaster.filter(login -> users.find(c, login).filter(u -> u.active()).isPresent());
+        return postmaster.mailbox(c);
     }
 
     /**

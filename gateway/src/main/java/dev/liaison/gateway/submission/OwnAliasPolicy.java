@@ -1,6 +1,7 @@
 package dev.liaison.gateway.submission;
 
 import dev.liaison.gateway.account.SubmissionAccounts;
+import dev.liaison.gateway.legacy.Postmaster;
 import dev.liaison.gateway.mail.MailLimits;
 import dev.liaison.gateway.mail.Notices;
 import dev.liaison.gateway.relationship.RelationshipMail;
@@ -31,7 +32,8 @@ import java.util.function.BooleanSupplier;
 /**
  * RCPT is accepted only for an active alias owned by the authenticated user — one delivering to
  * the user's own mailbox, or one writing to an active relationship of the user — and for the
- * gateway's service addresses {@code invite@} and {@code accept@}; another user's published (or
+ * gateway's service addresses {@code invite@} and {@code accept@}; {@code postmaster@} when the
+ * {@code postmaster} setting names an active user (as the MX takes it); another user's published (or
  * outward) address, as plain email that stays on this gateway ({@link #plainEmailHere}; disabled:
  * {@code 550 5.2.1}, as the MX says); a reply to a failure notice
  * ({@code MAILER-DAEMON@}) is refused saying that address takes no mail ({@code 550 5.7.1}); a plain address on another
@@ -63,12 +65,19 @@ public final class OwnAliasPolicy implements RecipientPolicy {
     private final UserStore users = new PostgresUserStore();
 
     private final BooleanSupplier legacyEmail;
+    private final Postmaster postmaster;
 
     /** @param legacyEmail whether this gateway sends plain email to other domains (asked per RCPT) */
     public OwnAliasPolicy(Database db, String domain, BooleanSupplier legacyEmail) {
+        this(db, domain, legacyEmail, new Postmaster(domain, Optional.empty()));
+    }
+
+    /** @param postmaster whose INBOX {@code postmaster@} is, written to as plain email as the MX takes it */
+    public OwnAliasPolicy(Database db, String domain, BooleanSupplier legacyEmail, Postmaster postmaster) {
         this.db = db;
         this.domain = domain;
         this.legacyEmail = legacyEmail;
+        this.postmaster = postmaster;
     }
 
     @Override
@@ -114,6 +123,10 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         }
         if (recipient.localPart().equalsIgnoreCase(Notices.NOTICE_SENDER)) {
             return RecipientVerdict.NOTICES_ONLY; // a reply to a failure notice
+        }
+        if (postmaster.named(recipient) && postmaster.mailbox(c).isPresent()) {
+            // RFC 5321 §4.5.1: taken as the MX takes it (plain email to its INBOX); unset, the MX's 5.1.1
+            return tooLargeToLeave ? RecipientVerdict.TOO_LARGE : RecipientVerdict.ACCEPT;
         }
         return parse(recipient).flatMap(address -> aliases.findAddressee(c, address))
                 .map(a -> sizeChecked(verdict(sender, a), sender, a, tooLargeToLeave))

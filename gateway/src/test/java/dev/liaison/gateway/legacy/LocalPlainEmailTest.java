@@ -69,10 +69,10 @@ class LocalPlainEmailTest {
                 "smtp.inbound.port", "0", "imap.port", "0", "imaps.port", "0", "http.port", "0"));
         settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password(),
                 "legacy.relay.host", "127.0.0.1", "legacy.relay.port", String.valueOf(internet.getSmtp().getPort()),
-                "legacy.relay.tls", "none"));
+                "legacy.relay.tls", "none", "postmaster", "sam"));
         gateway = Gateway.start(Configuration.defaultsWith(settings), Clock.systemUTC(), (name, type) -> List.of());
         admin = new Administration(gateway.database(), DOMAIN);
-        for (String login : List.of("alex", "blake", "casey", "dana")) {
+        for (String login : List.of("alex", "blake", "casey", "dana", "sam")) {
             admin.addUser(Login.of(login), login.substring(0, 1).toUpperCase() + login.substring(1),
                     (login + "-pw").toCharArray());
         }
@@ -205,6 +205,11 @@ class LocalPlainEmailTest {
             MessagingException refused = assertThrows(MessagingException.class,
                     () -> submit("alex", "someone@elsewhere.example", "leaves " + shortId()));
             assertTrue(cause(refused).getMessage().contains("legacy email is not configured"), refused.toString());
+            // no postmaster setting here: the MX's answer
+            SMTPAddressFailedException postmaster = cause(assertThrows(MessagingException.class,
+                    () -> submit("alex", "postmaster@" + DOMAIN, "to nobody " + shortId())));
+            assertTrue(postmaster.getReturnCode() == 550 && postmaster.getMessage().contains("5.1.1"),
+                    postmaster.getMessage());
         } finally {
             gateway = main;
         }
@@ -221,6 +226,22 @@ class LocalPlainEmailTest {
         assertEquals(550, rcpt.getReturnCode());
         assertTrue(rcpt.getMessage().contains("5.2.1"), rcpt.getMessage());
         assertEquals(0, folder("alex", "Sent", subject).size(), "nothing was accepted");
+    }
+
+    /**
+     * RFC 5321 §4.5.1: with postmaster set (sam), a user's mail to postmaster@ (any letter case) is
+     * accepted at submission, as the MX accepts it, and lands in sam's INBOX as the MX files
+     * postmaster mail; nothing goes to the smarthost. Without the setting the answer stays the MX's
+     * 5.1.1 ({@link #mailBetweenUsersNeedsNoPlainEmailConfigured}).
+     */
+    @Test
+    void mailToThePostmasterLandsWhereTheMxFilesIt() throws Exception {
+        int before = internet.getReceivedMessages().length;
+        String subject = "a question for the postmaster " + shortId();
+        submit("alex", "PostMaster@" + DOMAIN, subject);
+        assertEquals(1, awaitAll("sam", "INBOX", subject).size(), "in the postmaster's INBOX, once");
+        assertEquals(1, folder("alex", "Sent", subject).size(), "one Sent copy");
+        assertEquals(before, internet.getReceivedMessages().length, "nothing went to the smarthost");
     }
 
     /** alex's own outward alias (towards blake's address counter) is his to write from, and RCPT says so. */
