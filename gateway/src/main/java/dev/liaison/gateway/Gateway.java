@@ -17,6 +17,7 @@ import dev.liaison.gateway.health.Readiness;
 import dev.liaison.gateway.keys.KeyEncryptionKey;
 import dev.liaison.gateway.legacy.LegacyInbound;
 import dev.liaison.gateway.legacy.LegacyOutbound;
+import dev.liaison.gateway.legacy.Postmaster;
 import dev.liaison.gateway.legacy.delivery.LegacyDelivery;
 import dev.liaison.gateway.legacy.delivery.LegacyDeliverySettings;
 import dev.liaison.gateway.legacy.delivery.LegacySchema;
@@ -222,10 +223,12 @@ public final class Gateway implements AutoCloseable {
                             new AccountCheck(imapAccounts, dev.liaison.imap.server.Limits.ACCOUNT_CHECK_INTERVAL,
                                     relayClock)).withLoginThrottle(new ImapLoginThrottle(authThrottle)), tls.serverContext());
             started.push(imap);
+            // postmaster@ from a user of this gateway lands where the MX files it (RFC 5321 §4.5.1)
+            var postmaster = new Postmaster(configuration.domain(), configuration.postmaster());
             var services = new SubmissionServices(new SubmissionAccounts(passwords),
-                    new OwnAliasPolicy(database, configuration.domain(), legacy::enabled),
+                    new OwnAliasPolicy(database, configuration.domain(), legacy::enabled, postmaster),
                     new SubmissionRouter(database, mailboxes, relay.mail(), legacy, relay.invitations(), configuration.domain(),
-                            Clock.systemUTC())).withEvents(metrics.submission());
+                            postmaster, Clock.systemUTC())).withEvents(metrics.submission());
             smtp = SubmissionServer.start(new SmtpSettings(configuration.domain(), configuration.bindAddress(),
                     configuration.port(ConfigKey.SMTP_SUBMISSION_PORT), configuration.port(ConfigKey.SMTP_SUBMISSIONS_PORT),
                     SmtpSettings.DEFAULT_IO_THREADS, Limits.DEFAULT), tls.serverContext(), services, authThrottle);

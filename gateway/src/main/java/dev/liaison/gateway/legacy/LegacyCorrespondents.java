@@ -138,6 +138,11 @@ public final class LegacyCorrespondents {
         return correspondents.ofRelationship(c, relationshipId).map(k -> link(c, k));
     }
 
+    /** {@link LegacyCorrespondentStore#blocksOwnerOf}: whether the user blocked the local user writing as {@code sender}. */
+    public boolean blocksOwnerOf(Connection c, long ownerId, String sender) {
+        return correspondents.blocksOwnerOf(c, ownerId, sender);
+    }
+
     /** New requests through the published alias {@code alias} in the last hour. */
     public int recentRequests(Connection c, Alias alias, java.time.Instant now) {
         return correspondents.requestsSince(c, alias.id(), now.minus(java.time.Duration.ofHours(1)));

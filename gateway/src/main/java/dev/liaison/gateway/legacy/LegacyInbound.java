@@ -63,13 +63,15 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     static final String REQUESTS = "Requests";
     /** The advisory lock space of the new-sender count (two-key form: this class, an alias). */
     private static final int REQUESTS_LOCK = 0x4c696e62;
+    /** The MX's words for a refused sender: the same whichever of the sender's addresses the block named. */
+    private static final String NOT_FROM_THIS_SENDER = "the recipient does not take mail from this sender";
 
     private final Database db;
     private final MailboxDelivery mailboxes;
     private final LegacyCorrespondents correspondents;
     private final LegacyUpgrades upgrades;
     private final String domain;
-    private final Optional<Login> postmaster;
+    private final Postmaster postmaster;
     private final Clock clock;
     private final AliasStore aliases = new PostgresAliasStore();
     private final UserStore users = new PostgresUserStore();
@@ -81,7 +83,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         this.correspondents = correspondents;
         this.upgrades = upgrades;
         this.domain = domain;
-        this.postmaster = postmaster;
+        this.postmaster = new Postmaster(domain, postmaster);
         this.clock = clock;
     }
 
@@ -108,8 +110,9 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
 
     private InboundRecipientVerdict firstLook(Connection c, Alias alias, Optional<String> sender) {
         Optional<LegacyCorrespondents.Link> known = sender.flatMap(s -> correspondents.find(c, alias.ownerId(), s));
-        if (known.filter(LegacyInbound::refuses).isPresent() || outwardOf(c, alias).filter(LegacyInbound::refuses).isPresent()) {
-            return InboundRecipientVerdict.refused("the recipient does not take mail from this sender");
+        if (known.filter(LegacyInbound::refuses).isPresent() || outwardOf(c, alias).filter(LegacyInbound::refuses).isPresent()
+                || sender.filter(s -> correspondents.blocksOwnerOf(c, alias.ownerId(), s)).isPresent()) {
+            return InboundRecipientVerdict.refused(NOT_FROM_THIS_SENDER);
         }
         // a null sender's message may be a report, which opens no request: the From decides at DATA
         if (alias.target() instanceof AliasTarget.Published && known.isEmpty() && sender.isPresent()
@@ -152,9 +155,15 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     private void deliver(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent,
                          SenderAuthentication authentication, Instant now) throws Exception {
         boolean junk = authentication.quarantine();
+        // another user of this gateway writes to each published address from a new outward alias: a
+        // block of any of their addresses holds for all, as an outside sender's does, and before a
+        // request is opened (which would count against the new senders of the hour)
+        if (correspondents.blocksOwnerOf(c, alias.ownerId(), mail.author().address())) {
+            throw new RefusedMessageException(550, "5.7.1", NOT_FROM_THIS_SENDER);
+        }
         LegacyCorrespondents.Link link = route(c, alias, mail.author());
         if (refuses(link)) {
-            throw new RefusedMessageException(550, "5.7.1", "the recipient does not take mail from this sender");
+            throw new RefusedMessageException(550, "5.7.1", NOT_FROM_THIS_SENDER);
         }
         Optional<String> warning = link.correspondent().upgraded()
                 ? Optional.of("This plain email claims to be from " + mail.author().address() + ", whose conversation"
@@ -208,7 +217,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         Optional<LegacyCorrespondents.Link> through = outwardOf(c, alias);
         Optional<LegacyCorrespondents.Link> author = correspondents.find(c, alias.ownerId(), mail.author().address());
         if (through.filter(LegacyInbound::refuses).isPresent() || author.filter(LegacyInbound::refuses).isPresent()) {
-            throw new RefusedMessageException(550, "5.7.1", "the recipient does not take mail from this sender");
+            throw new RefusedMessageException(550, "5.7.1", NOT_FROM_THIS_SENDER);
         }
         boolean ours = correspondents.sentAny(c, alias.ownerId(), LegacyIncomingMail.liaisonMessageIds(raw));
         Optional<String> warning = ours ? Optional.empty()
@@ -258,7 +267,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
 
     /** RFC 5321 §4.5.1: postmaster@ this domain, in any letter case. */
     private boolean isPostmaster(EmailAddress recipient) {
-        return recipient.localPart().equalsIgnoreCase("postmaster") && recipient.domain().equalsIgnoreCase(domain);
+        return postmaster.named(recipient);
     }
 
     /**
@@ -267,12 +276,12 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
      * (bounces, abuse reports), and the setting is optional, so an unset one is said, not refused.
      */
     public Optional<String> postmasterProblem() {
-        if (postmaster.isEmpty()) {
+        if (postmaster.login().isEmpty()) {
             return Optional.of("postmaster is not set, so the MX refuses mail to postmaster@" + domain
                     + " (RFC 5321 section 4.5.1 asks every mail domain to take it: bounces, abuse reports);"
                     + " set postmaster (LIAISON_POSTMASTER) to the login of the user who reads it");
         }
-        Login login = postmaster.get();
+        Login login = postmaster.login().get();
         return db.inTransaction(c -> postmasterUser(c).isPresent() ? Optional.<String>empty()
                 : Optional.of("postmaster names " + login + ", who is not an active user, so the MX refuses mail to"
                         + " postmaster@" + domain + " until that user is added (liaison user add " + login
@@ -281,7 +290,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
 
     /** The configured postmaster, if that user exists and is active. */
     private Optional<Login> postmasterUser(Connection c) {
-        return postmaster.filter(login -> users.find(c, login).filter(u -> u.active()).isPresent());
+        return postmaster.mailbox(c);
     }
 
     /**

@@ -5,6 +5,8 @@ import dev.liaison.imap.delivery.DeliveryException;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasStore;
 import dev.liaison.mapping.alias.PostgresAliasStore;
+import dev.liaison.mapping.correspondent.LegacyCorrespondent;
+import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
 import dev.liaison.mapping.relationship.InvalidRelationshipException;
 import dev.liaison.mapping.relationship.Relationship;
 import dev.liaison.mapping.relationship.RelationshipState;
@@ -30,6 +32,7 @@ public final class RelationshipControl {
     private final RelationshipSender sender;
     private final RelationshipAliases faces;
     private final AliasStore aliases = new PostgresAliasStore();
+    private final LegacyCorrespondentStore correspondents = new LegacyCorrespondentStore();
     private final Clock clock;
 
     public RelationshipControl(Particles particles, RelationshipSender sender, RelationshipAliases faces, Clock clock) {
@@ -84,6 +87,10 @@ public final class RelationshipControl {
      * its invitation was accepted during the block, or if it was blocked before that was recorded.
      * An invitation accepted during the block was connected silently (a block says nothing); now the
      * user gets the "Connected with …" notice it would have filed, from the relationship's alias.
+     * Likewise a plain-email correspondent upgraded during the block was upgraded silently: now the
+     * user gets the "Now end-to-end encrypted" notice, without which their plain email going to Junk
+     * as possibly forged would be unexplained. One upgraded before the block had its notice then; its
+     * delivery id ({@code upgraded:<id>}) keeps it to one.
      */
     public Relationship unblock(Connection c, Login owner, long id) throws SQLException, DeliveryException {
         Relationship r = owned(c, owner, id);
@@ -99,6 +106,9 @@ public final class RelationshipControl {
         Relationship unblocked = particles.store().changeState(c, id, back);
         if (connectedMeanwhile) {
             faces.announce(c, owner, id, unblocked.peerName(), clock.instant());
+        }
+        if (correspondents.ofRelationship(c, id).filter(LegacyCorrespondent::upgraded).isPresent()) {
+            faces.upgraded(c, owner, id, unblocked.peerName(), clock.instant());
         }
         return unblocked;
     }

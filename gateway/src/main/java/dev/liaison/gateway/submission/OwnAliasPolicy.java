@@ -1,6 +1,7 @@
 package dev.liaison.gateway.submission;
 
 import dev.liaison.gateway.account.SubmissionAccounts;
+import dev.liaison.gateway.legacy.Postmaster;
 import dev.liaison.gateway.mail.MailLimits;
 import dev.liaison.gateway.mail.Notices;
 import dev.liaison.gateway.relationship.RelationshipMail;
@@ -31,14 +32,16 @@ import java.util.function.BooleanSupplier;
 /**
  * RCPT is accepted only for an active alias owned by the authenticated user — one delivering to
  * the user's own mailbox, or one writing to an active relationship of the user — and for the
- * gateway's service addresses {@code invite@} and {@code accept@}; another user's published (or
+ * gateway's service addresses {@code invite@} and {@code accept@}; {@code postmaster@} when the
+ * {@code postmaster} setting names an active user (as the MX takes it); another user's published (or
  * outward) address, as plain email that stays on this gateway ({@link #plainEmailHere}; disabled:
  * {@code 550 5.2.1}, as the MX says); a reply to a failure notice
  * ({@code MAILER-DAEMON@}) is refused saying that address takes no mail ({@code 550 5.7.1}); a plain address on another
  * domain only when this gateway sends plain email (docs/legacy.md; otherwise {@code 550 5.7.1}
  * "legacy email is not configured"). Everything else is refused: an address on our domain that is
  * no alias is unknown ({@code 550 5.1.1}); an alias that is disabled, removed or someone else's, a
- * relationship that is pending or blocked is refused ({@code 550 5.7.1}); one that has ended is
+ * relationship that is pending or blocked is refused ({@code 550 5.7.1}), as is the user's own
+ * outward alias, saying it is theirs to write from ({@code 550 5.7.1}); one that has ended is
  * refused saying so, to its owner only ({@code 550 5.7.1}, how to write to them again: a new
  * invitation to a Communicator peer, their plain address to a correspondent on plain email). A stranger's
  * request (REQUESTED) may be answered: that accepts it. A sender disabled or removed since AUTH
@@ -62,12 +65,19 @@ public final class OwnAliasPolicy implements RecipientPolicy {
     private final UserStore users = new PostgresUserStore();
 
     private final BooleanSupplier legacyEmail;
+    private final Postmaster postmaster;
 
     /** @param legacyEmail whether this gateway sends plain email to other domains (asked per RCPT) */
     public OwnAliasPolicy(Database db, String domain, BooleanSupplier legacyEmail) {
+        this(db, domain, legacyEmail, new Postmaster(domain, Optional.empty()));
+    }
+
+    /** @param postmaster whose INBOX {@code postmaster@} is, written to as plain email as the MX takes it */
+    public OwnAliasPolicy(Database db, String domain, BooleanSupplier legacyEmail, Postmaster postmaster) {
         this.db = db;
         this.domain = domain;
         this.legacyEmail = legacyEmail;
+        this.postmaster = postmaster;
     }
 
     @Override
@@ -114,6 +124,10 @@ public final class OwnAliasPolicy implements RecipientPolicy {
         if (recipient.localPart().equalsIgnoreCase(Notices.NOTICE_SENDER)) {
             return RecipientVerdict.NOTICES_ONLY; // a reply to a failure notice
         }
+        if (postmaster.named(recipient) && postmaster.mailbox(c).isPresent()) {
+            // RFC 5321 §4.5.1: taken as the MX takes it (plain email to its INBOX); unset, the MX's 5.1.1
+            return tooLargeToLeave ? RecipientVerdict.TOO_LARGE : RecipientVerdict.ACCEPT;
+        }
         return parse(recipient).flatMap(address -> aliases.findAddressee(c, address))
                 .map(a -> sizeChecked(verdict(sender, a), sender, a, tooLargeToLeave))
                 .orElse(RecipientVerdict.UNKNOWN);
@@ -137,6 +151,10 @@ public final class OwnAliasPolicy implements RecipientPolicy {
             // another user's private or relationship alias: the MX's answer, so a user learns nothing
             // from it about whether an address someone showed them is live here, or whose it is
             return RecipientVerdict.UNKNOWN;
+        }
+        if (alias.target() instanceof AliasTarget.Outward) {
+            // the user's own address towards one correspondent: theirs to write from, whatever its state
+            return RecipientVerdict.OWN_OUTWARD;
         }
         if (alias.usable() && addressee.relationshipState().filter(s -> s == RelationshipState.ENDED).isPresent()) {
             // the owner knows of it already (the notice); others learn nothing

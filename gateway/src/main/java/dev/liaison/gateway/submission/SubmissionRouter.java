@@ -4,6 +4,7 @@ import dev.liaison.gateway.account.SubmissionAccounts;
 import dev.liaison.gateway.invitation.InvitationException;
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.gateway.legacy.LegacyOutbound;
+import dev.liaison.gateway.legacy.Postmaster;
 import dev.liaison.gateway.legacy.delivery.LegacyOutbox;
 import dev.liaison.gateway.mail.CorrespondentIds;
 import dev.liaison.gateway.mail.InvitationText;
@@ -77,13 +78,17 @@ public final class SubmissionRouter implements SubmissionHandler {
     private final LegacyOutbound legacy;
     private final Invitations invitations;
     private final String domain;
+    private final Postmaster postmaster;
     private final Clock clock;
     private final AliasStore aliases = new PostgresAliasStore();
     private final UserStore users = new PostgresUserStore();
     private final SubmittedMessages submitted = new SubmittedMessages();
 
+    /** @param postmaster whose INBOX {@code postmaster@} is: mail to it goes as plain email to the MX intake */
     public SubmissionRouter(Database db, MailboxDelivery mailboxes, RelationshipMail relationships,
-                            LegacyOutbound legacy, Invitations invitations, String domain, Clock clock) {
+                            LegacyOutbound legacy, Invitations invitations, String domain, Postmaster postmaster,
+                            Clock clock) {
+        this.postmaster = postmaster;
         this.db = db;
         this.mailboxes = mailboxes;
         this.relationships = relationships;
@@ -160,6 +165,14 @@ public final class SubmissionRouter implements SubmissionHandler {
                     throw new RefusedSubmissionException(550, "5.7.1", LegacyOutbox.NOT_CONFIGURED);
                 }
                 plain.add(recipient);
+                continue;
+            }
+            if (postmaster.named(recipient) && postmaster.login().isPresent()) {
+                if (postmaster.mailbox(c).isEmpty()) { // its user removed or disabled since RCPT
+                    throw new RefusedSubmissionException(550, "5.1.1", recipient + ": no such address here any more;"
+                            + " nothing was delivered");
+                }
+                plain.add(recipient); // as the MX takes it: plain email to the postmaster's INBOX (LegacyInbound)
                 continue;
             }
             Addressee addressee = recheck(c, submission.user(), recipient);

@@ -69,10 +69,10 @@ class LocalPlainEmailTest {
                 "smtp.inbound.port", "0", "imap.port", "0", "imaps.port", "0", "http.port", "0"));
         settings.putAll(Map.of("database.url", db.url(), "database.user", db.user(), "database.password", db.password(),
                 "legacy.relay.host", "127.0.0.1", "legacy.relay.port", String.valueOf(internet.getSmtp().getPort()),
-                "legacy.relay.tls", "none"));
+                "legacy.relay.tls", "none", "postmaster", "sam"));
         gateway = Gateway.start(Configuration.defaultsWith(settings), Clock.systemUTC(), (name, type) -> List.of());
         admin = new Administration(gateway.database(), DOMAIN);
-        for (String login : List.of("alex", "blake", "casey")) {
+        for (String login : List.of("alex", "blake", "casey", "dana", "sam")) {
             admin.addUser(Login.of(login), login.substring(0, 1).toUpperCase() + login.substring(1),
                     (login + "-pw").toCharArray());
         }
@@ -144,6 +144,44 @@ class LocalPlainEmailTest {
                 + folder("blake", "Junk", second).size(), "nothing reached blake");
     }
 
+    /**
+     * dana writes to blake's published address front and blake blocks her; her mail to blake's other
+     * published address shop, which leaves from a new outward alias of hers, is refused as well, as an
+     * outside sender's is at every published address: a failure notice in the same words, nothing
+     * reaches blake, and no request is opened through shop (none counts against its new senders of the
+     * hour). Without the check by the sending user, it landed in blake's Requests.
+     */
+    @Test
+    void aBlockHoldsAtEveryPublishedAddressForAnotherUser() throws Exception {
+        String front = admin.createAlias(Login.of("blake"), "front", true).address().toString();
+        String shop = admin.createAlias(Login.of("blake"), "shop", true).address().toString();
+        String first = "hello front " + shortId();
+        submit("dana", front, first);
+        String danaForBlake = ((InternetAddress) awaitOne("blake", "Requests", first).getFrom()[0]).getAddress();
+        long id = gateway.database().inTransaction(c -> gateway.relay().control().list(c, Login.of("blake"))).stream()
+                .filter(r -> r.alias().filter(danaForBlake::equals).isPresent()).findFirst().orElseThrow().id();
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("blake"), id));
+
+        String second = "hello shop " + shortId();
+        submit("dana", shop, second);
+        MimeMessage notice = awaitOne("dana", "INBOX", "Undeliverable: " + second);
+        String text = new String(notice.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("5.7.1") && text.contains("does not take mail from this sender"), text);
+        assertEquals(0, folder("blake", "Requests", second).size() + folder("blake", "INBOX", second).size()
+                + folder("blake", "Junk", second).size(), "nothing reached blake");
+        long requestsThroughShop = gateway.database().inTransaction(c -> {
+            try (var ps = c.prepareStatement("SELECT count(*) FROM mapping.legacy_correspondents lc"
+                    + " JOIN mapping.aliases a ON a.id = lc.via_alias WHERE a.address = ?")) {
+                ps.setString(1, shop);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        assertEquals(0, requestsThroughShop, "no request opened through shop");
+    }
+
     /** With no smarthost and no direct MX (plain email off), mail between users still works. */
     @Test
     void mailBetweenUsersNeedsNoPlainEmailConfigured() throws Exception {
@@ -167,6 +205,11 @@ class LocalPlainEmailTest {
             MessagingException refused = assertThrows(MessagingException.class,
                     () -> submit("alex", "someone@elsewhere.example", "leaves " + shortId()));
             assertTrue(cause(refused).getMessage().contains("legacy email is not configured"), refused.toString());
+            // no postmaster setting here: the MX's answer
+            SMTPAddressFailedException postmaster = cause(assertThrows(MessagingException.class,
+                    () -> submit("alex", "postmaster@" + DOMAIN, "to nobody " + shortId())));
+            assertTrue(postmaster.getReturnCode() == 550 && postmaster.getMessage().contains("5.1.1"),
+                    postmaster.getMessage());
         } finally {
             gateway = main;
         }
@@ -183,6 +226,38 @@ class LocalPlainEmailTest {
         assertEquals(550, rcpt.getReturnCode());
         assertTrue(rcpt.getMessage().contains("5.2.1"), rcpt.getMessage());
         assertEquals(0, folder("alex", "Sent", subject).size(), "nothing was accepted");
+    }
+
+    /**
+     * RFC 5321 §4.5.1: with postmaster set (sam), a user's mail to postmaster@ (any letter case) is
+     * accepted at submission, as the MX accepts it, and lands in sam's INBOX as the MX files
+     * postmaster mail; nothing goes to the smarthost. Without the setting the answer stays the MX's
+     * 5.1.1 ({@link #mailBetweenUsersNeedsNoPlainEmailConfigured}).
+     */
+    @Test
+    void mailToThePostmasterLandsWhereTheMxFilesIt() throws Exception {
+        int before = internet.getReceivedMessages().length;
+        String subject = "a question for the postmaster " + shortId();
+        submit("alex", "PostMaster@" + DOMAIN, subject);
+        assertEquals(1, awaitAll("sam", "INBOX", subject).size(), "in the postmaster's INBOX, once");
+        assertEquals(1, folder("alex", "Sent", subject).size(), "one Sent copy");
+        assertEquals(before, internet.getReceivedMessages().length, "nothing went to the smarthost");
+    }
+
+    /** alex's own outward alias (towards blake's address counter) is his to write from, and RCPT says so. */
+    @Test
+    void aUsersOwnOutwardAliasIsRefusedSayingWhatItIs() throws Exception {
+        String counter = admin.createAlias(Login.of("blake"), "counter", true).address().toString();
+        String subject = "at the counter " + shortId();
+        submit("alex", counter, subject);
+        String outward = awaitOne("blake", "Requests", subject).getHeader("X-Original-From")[0].replaceAll(".*<|>.*", "");
+
+        MessagingException refused = assertThrows(MessagingException.class,
+                () -> submit("alex", outward, "to myself " + shortId()));
+        SMTPAddressFailedException rcpt = cause(refused);
+        assertEquals(550, rcpt.getReturnCode());
+        assertTrue(rcpt.getMessage().contains("5.7.1") && rcpt.getMessage().contains("your own address for writing to a"
+                + " correspondent; write to their address instead"), rcpt.getMessage());
     }
 
     @Test

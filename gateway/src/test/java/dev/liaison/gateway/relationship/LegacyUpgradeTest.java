@@ -106,11 +106,12 @@ class LegacyUpgradeTest {
     /**
      * Alex blocks blair's second published address after writing to it; blair answers, which
      * completes the upgrade at alex's gateway. The block stays, and stays silent: no "Now end-to-end
-     * encrypted" notice for alex, nor blair's answer.
+     * encrypted" notice for alex, nor blair's answer. Unblocked, alex gets the notice, once, also after
+     * a second block and unblock.
      */
     @Test
     @Order(2)
-    void anUpgradeThatCompletesWhileTheUserBlocksTheCorrespondentFilesNoNotice() throws Exception {
+    void anUpgradeThatCompletesWhileTheUserBlocksTheCorrespondentFilesItsNoticeOnlyAtTheUnblock() throws Exception {
         String desk = pair.blair.admin.createAlias(Login.of("blair"), "desk", true).address().toString();
         send(pair.alex, "alex", desk, "quiet please", null);
         MimeMessage atBlair = awaitOne(pair.blair, "Requests", "quiet please");
@@ -131,6 +132,22 @@ class LegacyUpgradeTest {
                 .count();
         assertEquals(0, notices, "a block is silent");
         assertTrue(MailClients.withSubject(pair.alex, "INBOX", "Re: quiet please").isEmpty(), "blair's answer dropped");
+
+        // unblocked, alex learns of the upgrade, or blair's plain email going to Junk would be unexplained;
+        // blocked and unblocked again (upgraded before that block, its notice filed), no second notice
+        pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().unblock(c, Login.of("alex"), id));
+        assertEquals(1, upgradeNotices(blairAtAlex), "the upgrade's notice once the block is lifted");
+        pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().block(c, Login.of("alex"), id));
+        pair.alex.gateway.database().inTransaction(c -> pair.alex.relay().control().unblock(c, Login.of("alex"), id));
+        assertEquals(1, upgradeNotices(blairAtAlex), "one notice for one upgrade");
+    }
+
+    /** The "Now end-to-end encrypted" notices in alex's INBOX from the alias {@code from}. */
+    private static long upgradeNotices(String from) throws Exception {
+        return MailClients.raw(pair.alex, "INBOX").stream()
+                .map(m -> new String(m, java.nio.charset.StandardCharsets.UTF_8))
+                .filter(m -> m.contains("\r\nSubject: Now end-to-end encrypted") && m.contains("<" + from + ">"))
+                .count();
     }
 
     /** Someone sends plain email to alex's MX claiming to be blair's published address. */

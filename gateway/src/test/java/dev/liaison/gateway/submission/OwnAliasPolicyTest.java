@@ -1,6 +1,8 @@
 package dev.liaison.gateway.submission;
 
+import dev.liaison.gateway.legacy.LegacyCorrespondents;
 import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.user.Login;
 import dev.liaison.mapping.user.UserState;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -56,6 +59,20 @@ class OwnAliasPolicyTest {
     @Test
     void anotherUsersPrivateAliasIsUnknownAsAtTheMx() throws Exception {
         assertEquals(RecipientVerdict.UNKNOWN, policy.check(new AuthenticatedUser("alex"), EmailAddress.parse(blairAlias)));
+    }
+
+    /**
+     * The user's own outward alias, active, is where their plain email to one correspondent leaves
+     * from: refused with its own verdict (its words say to write to the correspondent's address),
+     * not as an alias of theirs that takes no mail now.
+     */
+    @Test
+    void ownOutwardAliasIsRefusedAsTheirOwnAddressForWritingFrom() throws Exception {
+        String outward = gw.gateway.database().inTransaction(c -> new LegacyCorrespondents(TestGateway.DOMAIN)
+                .open(c, Login.of("alex"), "bob@elsewhere.example", "Bob", RelationshipState.ACTIVE, Optional.empty())
+                .outwardAlias().address().value());
+
+        assertEquals(RecipientVerdict.OWN_OUTWARD, policy.check(new AuthenticatedUser("alex"), EmailAddress.parse(outward)));
     }
 
     @Test

@@ -152,6 +152,30 @@ public final class LegacyCorrespondentStore {
         }
     }
 
+    /**
+     * Whether {@code ownerId} blocked a relationship with any address of the user who owns the alias
+     * {@code senderAddress} (a user of this gateway writing as plain email): each published address
+     * they write to gets its own outward alias of theirs, so a block by the one address would hold
+     * for one published address only, where an outside sender's holds for all. False when no user
+     * here owns {@code senderAddress}.
+     */
+    public boolean blocksOwnerOf(Connection c, long ownerId, String senderAddress) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM mapping.aliases sender"
+                + " JOIN mapping.aliases theirs ON theirs.user_id = sender.user_id"
+                + " JOIN mapping.legacy_correspondents lc ON lc.address = theirs.address AND lc.user_id = ?"
+                + " JOIN mapping.relationships r ON r.id = lc.relationship_id AND r.state = 'blocked'"
+                + " WHERE sender.address = ?)")) {
+            ps.setLong(1, ownerId);
+            ps.setString(2, senderAddress.strip().toLowerCase(Locale.ROOT));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("looking up blocks of the owner of " + senderAddress, e);
+        }
+    }
+
     /** Requests that strangers made through the published alias {@code aliasId} since {@code since}. */
     public int requestsSince(Connection c, long aliasId, Instant since) {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM mapping.legacy_correspondents"
