@@ -60,16 +60,9 @@ class HelpTest {
      */
     @org.junit.jupiter.api.Test
     void anUnknownOptionIsReportedBeforeAMissingParameter() {
-        PrintStream original = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Liaison.run(new String[]{"user", "add", "-x"});
-        } finally {
-            System.setErr(original);
-        }
-        String text = err.toString(StandardCharsets.UTF_8);
+        InProcessCli.Run run = InProcessCli.capture("", "user", "add", "-x");
+        int code = run.code();
+        String text = run.output();
         assertEquals(2, code, text);
         assertTrue(text.startsWith("Unknown option: '-x'"), text);
         assertTrue(text.contains("Usage: liaison user add "), text);

@@ -54,6 +54,15 @@ public final class InProcessCli {
         int at = args.contains("--") ? args.indexOf("--") : args.size();
         args.addAll(at, List.of("--data-dir=" + dataDir, "--domain=" + domain, "--database.url=" + db.url(),
                 "--database.user=" + db.user(), "--database.password=" + db.password()));
+        return capture(stdin, args.toArray(String[]::new));
+    }
+
+    /**
+     * {@code liaison args} in this JVM with {@code stdin}, what it printed to stdout and stderr
+     * together. Stderr is the process's: lines the fuzz tests' agent writes there when it instruments
+     * a class the command loads ({@code INFO: Instrumented …}) are left out, they are not the command's.
+     */
+    public static Run capture(String stdin, String... args) {
         PrintStream original = System.out;
         PrintStream originalErr = System.err;
         InputStream originalIn = System.in;
@@ -62,8 +71,11 @@ public final class InProcessCli {
             System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-            int code = Liaison.run(args.toArray(String[]::new));
-            return new Run(code, out.toString(StandardCharsets.UTF_8));
+            int code = Liaison.run(args);
+            String printed = out.toString(StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.startsWith("INFO: Instrumented "))
+                    .map(line -> line + "\n").collect(java.util.stream.Collectors.joining());
+            return new Run(code, printed);
         } finally {
             System.setOut(original);
             System.setErr(originalErr);

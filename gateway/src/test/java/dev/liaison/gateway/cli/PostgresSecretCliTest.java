@@ -1,14 +1,8 @@
 package dev.liaison.gateway.cli;
 
-import dev.liaison.gateway.Liaison;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -44,20 +38,7 @@ class PostgresSecretCliTest {
     }
 
     private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        InputStream in = System.in;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        try {
-            System.setIn(new ByteArrayInputStream(new byte[0]));
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            int code = Liaison.run(args);
-            return new Run(code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-            System.setIn(in);
-        }
+        InProcessCli.Run run = InProcessCli.capture("", args);
+        return new Run(run.code(), run.output());
     }
 }

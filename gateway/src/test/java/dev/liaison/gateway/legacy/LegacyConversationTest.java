@@ -9,11 +9,9 @@ import dev.liaison.gateway.tls.TrustingClients;
 import dev.liaison.mapping.database.DatabaseLocation;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.user.Login;
-import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -607,27 +605,7 @@ class LegacyConversationTest {
     }
 
     private static List<MimeMessage> folder(String login, String name, String subject) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.imaps.host", "localhost");
-        p.put("mail.imaps.port", String.valueOf(gateway.imapsPort()));
-        p.put("mail.imaps.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
-        p.put("mail.imaps.timeout", "30000");
-        List<MimeMessage> found = new ArrayList<>();
-        try (Store store = Session.getInstance(p).getStore("imaps")) {
-            store.connect(login, login + "-pw");
-            Folder f = store.getFolder(name);
-            if (!f.exists()) {
-                return found;
-            }
-            f.open(Folder.READ_ONLY);
-            for (Message m : f.getMessages()) {
-                if (subject == null || subject.equals(m.getSubject())) { // null: all of them
-                    found.add(new MimeMessage((MimeMessage) m));
-                }
-            }
-            f.close(false);
-        }
-        return found;
+        return GatewayFolders.read(gateway, login, name, subject);
     }
 
     private static int freePort() throws IOException {

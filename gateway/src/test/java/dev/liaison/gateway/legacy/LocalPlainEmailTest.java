@@ -11,11 +11,9 @@ import dev.liaison.mapping.alias.AliasState;
 import dev.liaison.mapping.database.DatabaseLocation;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.user.Login;
-import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -319,27 +316,7 @@ class LocalPlainEmailTest {
     }
 
     private static List<MimeMessage> folder(String login, String name, String subject) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.imaps.host", "localhost");
-        p.put("mail.imaps.port", String.valueOf(gateway.imapsPort()));
-        p.put("mail.imaps.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
-        p.put("mail.imaps.timeout", "30000");
-        List<MimeMessage> found = new ArrayList<>();
-        try (Store store = Session.getInstance(p).getStore("imaps")) {
-            store.connect(login, login + "-pw");
-            Folder f = store.getFolder(name);
-            if (!f.exists()) {
-                return found;
-            }
-            f.open(Folder.READ_ONLY);
-            for (Message m : f.getMessages()) {
-                if (subject.equals(m.getSubject())) {
-                    found.add(new MimeMessage((MimeMessage) m));
-                }
-            }
-            f.close(false);
-        }
-        return found;
+        return GatewayFolders.read(gateway, login, name, subject);
     }
 
     private static String shortId() {
