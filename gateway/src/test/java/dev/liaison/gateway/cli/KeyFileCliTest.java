@@ -56,7 +56,7 @@ class KeyFileCliTest {
         Files.setPosixFilePermissions(kek, PosixFilePermissions.fromString("rw-------"));
         InProcessCli.Run wrong = cli.run("invite", "create", "--user", "alice", "--qr", dir.resolve("qr.png").toString());
         assertEquals(ErrorReporter.CONFIGURATION, wrong.code(), wrong.output());
-        assertTrue(wrong.output().contains("liaison: the key-encryption key keys/kek of this data directory does"
+        assertTrue(wrong.output().startsWith("liaison: the key-encryption key keys/kek of this data directory does"
                 + " not match the database: the receiving service's key ring sealed in it does not open with it;"
                 + " restore the keys/kek that belongs to this database"), wrong.output());
 
