@@ -528,14 +528,7 @@ class LegacyConversationTest {
 
     private static void submit(String login, String to, String subject, String name, Map<String, String> fields)
             throws Exception {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", "localhost");
-        p.put("mail.smtp.port", String.valueOf(gateway.submissionPort()));
-        p.put("mail.smtp.starttls.enable", "true");
-        p.put("mail.smtp.starttls.required", "true");
-        p.put("mail.smtp.auth", "true");
-        p.put("mail.smtp.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
-        Session session = Session.getInstance(p);
+        Session session = GatewayClients.submission(gateway);
         MimeMessage m = new MimeMessage(session);
         m.setFrom(new InternetAddress(login + "@" + DOMAIN, name));
         m.setRecipients(Message.RecipientType.TO, to);
@@ -605,7 +598,7 @@ class LegacyConversationTest {
     }
 
     private static List<MimeMessage> folder(String login, String name, String subject) throws Exception {
-        return GatewayFolders.read(gateway, login, name, subject);
+        return GatewayClients.folder(gateway, login, name, subject);
     }
 
     private static int freePort() throws IOException {

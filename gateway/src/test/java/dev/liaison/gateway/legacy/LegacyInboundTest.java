@@ -654,14 +654,7 @@ class LegacyInboundTest {
 
     @Test
     void withoutASmarthostOrDirectMxAPlainAddressIsRefusedSayingSo() throws Exception {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", "localhost");
-        p.put("mail.smtp.port", String.valueOf(gateway.submissionPort()));
-        p.put("mail.smtp.starttls.enable", "true");
-        p.put("mail.smtp.starttls.required", "true");
-        p.put("mail.smtp.auth", "true");
-        p.put("mail.smtp.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
-        Session session = Session.getInstance(p);
+        Session session = GatewayClients.submission(gateway);
         MimeMessage m = new MimeMessage(session);
         m.setFrom("alex@" + DOMAIN);
         m.setRecipients(Message.RecipientType.TO, "bob@legacy.example");

@@ -5,7 +5,6 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.liaison.gateway.Gateway;
 import dev.liaison.gateway.admin.Administration;
 import dev.liaison.gateway.config.Configuration;
-import dev.liaison.gateway.tls.TrustingClients;
 import dev.liaison.mapping.alias.Alias;
 import dev.liaison.mapping.alias.AliasState;
 import dev.liaison.mapping.database.DatabaseLocation;
@@ -29,7 +28,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -276,14 +274,7 @@ class LocalPlainEmailTest {
     }
 
     private static void submit(String login, String to, String subject) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", "localhost");
-        p.put("mail.smtp.port", String.valueOf(gateway.submissionPort()));
-        p.put("mail.smtp.starttls.enable", "true");
-        p.put("mail.smtp.starttls.required", "true");
-        p.put("mail.smtp.auth", "true");
-        p.put("mail.smtp.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
-        Session session = Session.getInstance(p);
+        Session session = GatewayClients.submission(gateway);
         MimeMessage m = new MimeMessage(session);
         m.setFrom(new InternetAddress(login + "@" + DOMAIN, login.equals("alex") ? "Alex Doe" : "Blake Roe"));
         m.setRecipients(Message.RecipientType.TO, to);
@@ -316,7 +307,7 @@ class LocalPlainEmailTest {
     }
 
     private static List<MimeMessage> folder(String login, String name, String subject) throws Exception {
-        return GatewayFolders.read(gateway, login, name, subject);
+        return GatewayClients.folder(gateway, login, name, subject);
     }
 
     private static String shortId() {

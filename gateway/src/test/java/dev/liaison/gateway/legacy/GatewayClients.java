@@ -12,14 +12,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
-/** A user's folder of a test gateway as a mail client reads it: Angus over IMAPS, the password {@code <login>-pw}. */
-final class GatewayFolders {
+/** A test gateway as a mail client uses it: Angus over IMAPS and SMTP submission, the password {@code <login>-pw}. */
+final class GatewayClients {
 
-    private GatewayFolders() {
+    private GatewayClients() {
+    }
+
+    /** A mail session for the gateway's submission port: STARTTLS required, AUTH, its certificate trusted. */
+    static Session submission(Gateway gateway) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "localhost");
+        p.put("mail.smtp.port", String.valueOf(gateway.submissionPort()));
+        p.put("mail.smtp.starttls.enable", "true");
+        p.put("mail.smtp.starttls.required", "true");
+        p.put("mail.smtp.auth", "true");
+        p.put("mail.smtp.ssl.socketFactory", TrustingClients.trusting(gateway.tls().certificate()).getSocketFactory());
+        return Session.getInstance(p);
     }
 
     /** The messages of {@code login}'s folder {@code name} with {@code subject} (every one for null); none if no such folder. */
-    static List<MimeMessage> read(Gateway gateway, String login, String name, String subject) throws Exception {
+    static List<MimeMessage> folder(Gateway gateway, String login, String name, String subject) throws Exception {
         Properties p = new Properties();
         p.put("mail.imaps.host", "localhost");
         p.put("mail.imaps.port", String.valueOf(gateway.imapsPort()));
