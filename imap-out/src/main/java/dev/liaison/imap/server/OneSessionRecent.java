@@ -7,6 +7,7 @@ import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.exception.MailboxException;
 import reactor.core.publisher.Mono;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -44,19 +45,53 @@ final class OneSessionRecent {
         if (selected == null || !(selected.getMessageManager() instanceof RecentClaims claims)) {
             return;
         }
-        Collection<MessageUid> held = selected.getRecent();
-        if (held.isEmpty()) {
+        boolean take = !ReadOnlySelection.isReadOnly(session);
+        Mark mark = (Mark) session.getAttribute(MARK);
+        Arrivals arrivals = mark == null ? null : mark.arrivalsIn(selected);
+        if (arrivals == null) {
+            settleAll(session, selected, claims, take);
             return;
         }
-        Set<MessageUid> own = claims.recentOf(held, !ReadOnlySelection.isReadOnly(session), session.getMailboxSession());
-        if (own.size() == held.size()) {
-            return;
-        }
-        for (MessageUid uid : held) {
-            if (!own.contains(uid)) {
-                selected.removeRecent(uid);
+        int forgotten = 0;
+        if (!arrivals.recent().isEmpty()) {
+            Set<MessageUid> own = claims.recentOf(arrivals.recent(), take, session.getMailboxSession());
+            for (MessageUid uid : arrivals.recent()) {
+                if (!own.contains(uid) && selected.removeRecent(uid)) {
+                    forgotten++;
+                }
             }
         }
+        session.setAttribute(MARK, new Mark(selected, arrivals.last(), arrivals.exists(),
+                mark.recent() + arrivals.recent().size() - forgotten));
+    }
+
+    /**
+     * The walk over every UID the selected mailbox holds as recent: at the first settling after a
+     * selection, and whenever the mailbox changed other than by messages arriving above the last
+     * settled UID (an expunge, a late notification of a lower UID). The mark it leaves is read under
+     * the selected mailbox's lock, which also guards its recent set, so no UID added meanwhile is
+     * counted as settled.
+     */
+    private static void settleAll(ImapSession session, SelectedMailbox selected, RecentClaims claims, boolean take)
+            throws MailboxException {
+        Mark before;
+        Collection<MessageUid> held;
+        synchronized (selected) {
+            held = selected.getRecent();
+            before = Mark.of(selected, held.size());
+        }
+        int forgotten = 0;
+        if (!held.isEmpty()) {
+            Set<MessageUid> own = claims.recentOf(held, take, session.getMailboxSession());
+            if (own.size() != held.size()) {
+                for (MessageUid uid : held) {
+                    if (!own.contains(uid) && selected.removeRecent(uid)) {
+                        forgotten++;
+                    }
+                }
+            }
+        }
+        session.setAttribute(MARK, new Mark(selected, before.last(), before.exists(), before.recent() - forgotten));
     }
 
     /** EXAMINE: what it found recent is shown so, and never taken. */
@@ -73,7 +108,13 @@ final class OneSessionRecent {
         if (selected == null) {
             return 0;
         }
-        return own(session, selected, selected.getRecent()).size();
+        Mark mark = (Mark) session.getAttribute(MARK);
+        Arrivals arrivals = mark == null ? null : mark.arrivalsIn(selected);
+        if (arrivals == null) {
+            return own(session, selected, selected.getRecent()).size();
+        }
+        // what was settled is all the session's own; of what arrived since, what it took or was shown
+        return Math.toIntExact(mark.recent()) + own(session, selected, arrivals.recent()).size();
     }
 
     /** Whether the session may show {@code uid} \Recent; no database read. */
@@ -91,5 +132,57 @@ final class OneSessionRecent {
         } catch (MailboxException e) {
             throw new IllegalStateException("recentOf without taking reads no database", e);
         }
+    }
+
+    private static final String MARK = "liaison.recent.settled";
+
+    /**
+     * Where the session's last settling left its selected mailbox: the highest UID it knew, how many
+     * messages and how many recent UIDs it held (all of them the session's own). Settling again then
+     * looks only at the messages above that UID, so an IDLE session that watches a folder for hours
+     * does not walk every message that arrived in them before each push.
+     */
+    private record Mark(SelectedMailbox selected, long last, long exists, long recent) {
+
+        static Mark of(SelectedMailbox selected, int recent) {
+            return new Mark(selected, selected.getLastUid().map(MessageUid::asLong).orElse(0L), selected.existsCount(), recent);
+        }
+
+        /**
+         * The messages above {@link #last} and which of them the mailbox holds as recent, or null when
+         * the mailbox changed in any other way since (another selection, an expunge, a lower UID
+         * notified late): the counts of messages and of recent UIDs must be this mark's plus exactly
+         * those.
+         */
+        Arrivals arrivalsIn(SelectedMailbox now) {
+            if (now != selected) {
+                return null;
+            }
+            synchronized (now) {
+                long exists = now.existsCount();
+                long last = this.last;
+                List<MessageUid> recent = new ArrayList<>(2);
+                int above = 0;
+                for (long msn = exists; msn > 0; msn--) {
+                    MessageUid uid = now.uid(Math.toIntExact(msn)).orElse(null);
+                    if (uid == null || uid.asLong() <= this.last) {
+                        break;
+                    }
+                    above++;
+                    last = Math.max(last, uid.asLong());
+                    if (now.isRecent(uid)) {
+                        recent.add(uid);
+                    }
+                }
+                if (exists - above != this.exists || now.recentCount() != this.recent + recent.size()) {
+                    return null;
+                }
+                return new Arrivals(last, exists, recent);
+            }
+        }
+    }
+
+    /** What {@link Mark#arrivalsIn} found: the new highest UID and message count, and the new recent UIDs. */
+    private record Arrivals(long last, long exists, List<MessageUid> recent) {
     }
 }

@@ -191,6 +191,70 @@ class RecentTest {
     }
 
     /**
+     * A session that watches a folder settles only what arrived since it last settled; an expunge
+     * elsewhere, or a message another session took first, must not leave its count wrong. Each push
+     * of the idler's is checked against what it should hold: every delivery while it idles is its
+     * own; one the other session heard of first (its NOOP while the idler was not idling) is not.
+     */
+    @Test
+    void aWatchingSessionCountsWhatArrivesAcrossExpungesAndOthersClaims() throws Exception {
+        String user = imap.newUser("recwatch");
+        try (RawImap idler = RawImap.tls(imap.imapsPort()); RawImap other = RawImap.tls(imap.imapsPort())) {
+            idler.login(user);
+            idler.command("SELECT INBOX");
+            other.login(user);
+            other.command("SELECT INBOX");
+            String tag = idle(idler);
+            for (int n = 1; n <= 4; n++) {
+                DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("watched " + n, "body"));
+                awaitPush(idler, "* " + n + " EXISTS", "* " + n + " RECENT");
+            }
+            other.command("NOOP");
+            other.command("STORE 2 +FLAGS.SILENT (\\Deleted)");
+            assertTrue(RawImap.last(other.command("EXPUNGE")).contains("OK"));
+            awaitPush(idler, "* 2 EXPUNGE", "* 3 RECENT");
+            DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("after the expunge", "body"));
+            awaitPush(idler, "* 4 EXISTS", "* 4 RECENT");
+            done(idler, tag);
+
+            DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("the other's", "body"));
+            assertTrue(other.command("NOOP").contains("* 1 RECENT"), "the other session hears of it first");
+            List<String> told = idler.command("NOOP");
+            assertTrue(told.contains("* 5 EXISTS") && told.contains("* 4 RECENT"), told.toString());
+            tag = idle(idler);
+            DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("the idler's again", "body"));
+            awaitPush(idler, "* 6 EXISTS", "* 5 RECENT");
+            done(idler, tag);
+            assertEquals("* SEARCH 1 2 3 4 6", search(idler, "SEARCH RECENT"));
+            assertEquals("* SEARCH 5", search(other, "SEARCH RECENT"));
+        }
+    }
+
+    private static String idle(RawImap c) throws Exception {
+        String tag = c.nextTag();
+        c.send(tag + " IDLE\r\n");
+        assertTrue(c.line().startsWith("+"));
+        return tag;
+    }
+
+    private static void done(RawImap c, String tag) throws Exception {
+        c.send("DONE\r\n");
+        assertTrue(RawImap.last(c.until(tag)).contains("OK"));
+    }
+
+    /** Reads pushed lines until {@code last}; all of {@code expected} must be among them, and no other RECENT. */
+    private static void awaitPush(RawImap c, String... expected) throws Exception {
+        List<String> pushed = new java.util.ArrayList<>();
+        String last = expected[expected.length - 1];
+        while (!pushed.contains(last)) {
+            String line = c.line();
+            assertTrue(!line.endsWith(" RECENT") || line.equals(last), "pushed " + line + " after " + pushed);
+            pushed.add(line);
+        }
+        assertTrue(pushed.containsAll(List.of(expected)), pushed.toString());
+    }
+
+    /**
      * EXAMINE takes nothing (RFC 3501 §6.3.2): it shows what no session took as recent, a later
      * SELECT still has it, and what arrives while the folder is examined is the selecting session's.
      */
