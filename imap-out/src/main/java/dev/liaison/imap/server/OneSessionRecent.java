@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * \Recent in one session only (RFC 3501 §2.3.2). James's selected mailbox marks every message it
@@ -46,7 +47,7 @@ final class OneSessionRecent {
             return;
         }
         boolean take = !ReadOnlySelection.isReadOnly(session);
-        Mark mark = (Mark) session.getAttribute(MARK);
+        Mark mark = marks(session).get();
         Arrivals arrivals = mark == null ? null : mark.arrivalsIn(selected);
         if (arrivals == null) {
             settleAll(session, selected, claims, take);
@@ -61,7 +62,7 @@ final class OneSessionRecent {
                 }
             }
         }
-        session.setAttribute(MARK, new Mark(selected, arrivals.last(), arrivals.exists(),
+        marks(session).set(new Mark(selected, arrivals.last(), arrivals.exists(),
                 mark.recent() + arrivals.recent().size() - forgotten));
     }
 
@@ -91,7 +92,7 @@ final class OneSessionRecent {
                 }
             }
         }
-        session.setAttribute(MARK, new Mark(selected, before.last(), before.exists(), before.recent() - forgotten));
+        marks(session).set(new Mark(selected, before.last(), before.exists(), before.recent() - forgotten));
     }
 
     /** EXAMINE: what it found recent is shown so, and never taken. */
@@ -108,7 +109,7 @@ final class OneSessionRecent {
         if (selected == null) {
             return 0;
         }
-        Mark mark = (Mark) session.getAttribute(MARK);
+        Mark mark = marks(session).get();
         Arrivals arrivals = mark == null ? null : mark.arrivalsIn(selected);
         if (arrivals == null) {
             return own(session, selected, selected.getRecent()).size();
@@ -135,6 +136,22 @@ final class OneSessionRecent {
     }
 
     private static final String MARK = "liaison.recent.settled";
+
+    /**
+     * The session's mark, in a holder put once into its attributes: those are a plain map, and an
+     * IDLE push settles off the event loop, so the push changes the holder, never the map.
+     */
+    @SuppressWarnings("unchecked")
+    private static AtomicReference<Mark> marks(ImapSession session) {
+        synchronized (session) {
+            if (session.getAttribute(MARK) instanceof AtomicReference<?> marks) {
+                return (AtomicReference<Mark>) marks;
+            }
+            AtomicReference<Mark> marks = new AtomicReference<>();
+            session.setAttribute(MARK, marks);
+            return marks;
+        }
+    }
 
     /**
      * Where the session's last settling left its selected mailbox: the highest UID it knew, how many
