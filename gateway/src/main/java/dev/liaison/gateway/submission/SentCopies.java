@@ -2,12 +2,9 @@ package dev.liaison.gateway.submission;
 
 import dev.liaison.imap.delivery.FiledCopies;
 import dev.liaison.smtp.address.EmailAddress;
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.InternetHeaders;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -109,20 +106,11 @@ public final class SentCopies implements FiledCopies {
 
     /** Adds what {@code fields} of {@code header} name to {@code named}; false if something did not parse. */
     private static boolean addresses(byte[] header, String[] fields, Set<String> named) {
-        if (header.length == 0) {
-            return true;
-        }
         boolean parsed = true;
-        try {
-            InternetHeaders headers = new InternetHeaders(new ByteArrayInputStream(header), true);
-            for (String name : fields) {
-                String[] values = headers.getHeader(name);
-                for (String value : values == null ? new String[0] : values) {
-                    parsed &= addAll(named, value);
-                }
+        for (String name : fields) {
+            for (String value : MessageHeaders.fields(header, name.toLowerCase(Locale.ROOT))) {
+                parsed &= addAll(named, value);
             }
-        } catch (MessagingException e) {
-            return false; // a header section smtp-in accepted always parses
         }
         return parsed;
     }

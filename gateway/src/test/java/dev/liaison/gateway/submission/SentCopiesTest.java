@@ -31,6 +31,21 @@ class SentCopiesTest {
                 List.of(address("blair.k7@alex.test"), address("dana@example.org"))).length);
     }
 
+    /**
+     * The recipients' fields are read without Jakarta Mail's header parser: folded values, several
+     * fields of one name, UTF-8 names (RFC 6532), obsolete white space before the colon (RFC 5322
+     * §4.5), and a field whose name only begins like one of them ({@code To-Do}), which names no one.
+     */
+    @Test
+    void foldedRepeatedAndObsoleteFieldsNameTheirRecipients() {
+        byte[] message = bytes("To: \"Zoë Ärger\" <zoe@example.org>,\r\n\tyann@example.org\r\nCC : ines@example.org\r\n"
+                + "Cc: jo@example.org\r\nTo-Do: kim@example.org\r\n\r\nTo: lea@example.org\r\n");
+        byte[] field = SentCopies.blindCopies(new byte[0], message, List.of(address("zoe@example.org"),
+                address("yann@example.org"), address("ines@example.org"), address("jo@example.org"),
+                address("kim@example.org"), address("lea@example.org")));
+        assertEquals("Bcc: kim@example.org, lea@example.org\r\n", text(field), "To-Do and the body name no one");
+    }
+
     @Test
     void resentFieldsNameRecipientsToo() {
         byte[] message = bytes("Resent-To: g@example.org\r\nResent-Cc: h@example.org\r\nTo: x@example.org\r\n\r\nb");
@@ -85,7 +100,7 @@ class SentCopiesTest {
     }
 
     private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String text(byte[] octets) {
