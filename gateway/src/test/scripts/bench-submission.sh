@@ -23,8 +23,8 @@ trap 'kill $serve 2>/dev/null; wait $serve 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work"
 accounts=()
 for i in 0 1 2 3 4 5 6 7 8 9; do
-  echo pw | java -jar "$jar" user add "u$i" --password-stdin >/dev/null
-  accounts+=("u$i:pw:$(java -jar "$jar" alias create --user "u$i")")
+  echo pw-of-bench | java -jar "$jar" user add "u$i" --password-stdin >/dev/null
+  accounts+=("u$i:pw-of-bench:$(java -jar "$jar" alias create --user "u$i")")
 done
 java ${SERVE_JAVA_OPTS:-} -jar "$jar" serve --bind-address=127.0.0.1 --smtp.submission.port=25587 --smtp.submissions.port=25465 --smtp.inbound.port=25025 \
   --imap.port=25143 --imaps.port=25993 --http.port=0 > serve.log 2>&1 &

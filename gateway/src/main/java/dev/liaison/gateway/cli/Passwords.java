@@ -19,6 +19,12 @@ final class Passwords {
     private static final int GROUPS = 5;
     private static final int GROUP_LENGTH = 5; // 25 characters of 5 bits: 125 bits
     private static final int MAX_LINE = 1024;
+    /**
+     * The shortest password an administrator may set (NIST SP 800-63B §5.1.1.2: at least 8 for a
+     * chosen one). Mail clients keep it, so a long one costs the user nothing; a short one is guessed
+     * online past the login throttle's pace by anyone who can reach port 587 or 993.
+     */
+    static final int MIN_LENGTH = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Passwords() {
@@ -38,7 +44,10 @@ final class Passwords {
         return out;
     }
 
-    /** The first line of {@code in} (without its line ending), as UTF-8; refuses empty or huge input. */
+    /**
+     * The first line of {@code in} (without its line ending), as UTF-8; refuses empty or huge input,
+     * and a password shorter than {@link #MIN_LENGTH} characters.
+     */
     static char[] readFirstLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
@@ -56,7 +65,14 @@ final class Passwords {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes, 0, length));
-            return Arrays.copyOf(chars.array(), chars.limit());
+            char[] password = Arrays.copyOf(chars.array(), chars.limit());
+            Arrays.fill(chars.array(), '\0');
+            if (Character.codePointCount(password, 0, password.length) < MIN_LENGTH) {
+                Arrays.fill(password, '\0');
+                throw new InvalidInputException("the password on stdin is shorter than " + MIN_LENGTH
+                        + " characters: choose a longer one, or leave out --password-stdin to have one generated");
+            }
+            return password;
         } catch (CharacterCodingException e) {
             throw new InvalidInputException("the password on stdin is not valid UTF-8");
         } finally {

@@ -67,8 +67,8 @@ class AdminCliIT {
     @Test
     void twoProcessesAddingTheSameUserAtOnceOneWinsTheOtherIsToldClearly() throws Exception {
         admin.run("user", "list"); // migrate first, so both race on the insert, not on the schema
-        Process a = admin.start("pw-a\n", "user", "add", "dana", "--password-stdin");
-        Process b = admin.start("pw-b\n", "user", "add", "dana", "--password-stdin");
+        Process a = admin.start("pw-of-dana-a\n", "user", "add", "dana", "--password-stdin");
+        Process b = admin.start("pw-of-dana-b\n", "user", "add", "dana", "--password-stdin");
         var results = List.of(admin.finish(a), admin.finish(b));
         assertEquals(1, results.stream().filter(r -> r.exitCode() == 0).count(), results.toString());
         var loser = results.stream().filter(r -> r.exitCode() != 0).findFirst().orElseThrow();
@@ -109,7 +109,7 @@ class AdminCliIT {
             assertArrayEquals(certificate, Files.readAllBytes(work.resolve("liaison-data/tls/certificate.pem")),
                     "a refused serve for another domain leaves the running server's certificate alone");
             String pidBefore = Files.readAllLines(work.resolve("liaison-data/postgres/postmaster.pid")).get(0);
-            var added = liaison.runWithInput("pw\n", "user", "add", "erin", "--password-stdin");
+            var added = liaison.runWithInput("pw-of-erin-1\n", "user", "add", "erin", "--password-stdin");
             assertEquals(0, added.exitCode(), added.toString());
             assertTrue(serve.isAlive(), "serve keeps running");
             assertEquals(pidBefore, Files.readAllLines(work.resolve("liaison-data/postgres/postmaster.pid")).get(0),
@@ -186,7 +186,7 @@ class AdminCliIT {
             var location = postgres.freshLocation();
             var external = new LiaisonProcess(work, Map.of("LIAISON_DATABASE_URL", location.url(),
                     "LIAISON_DATABASE_USER", location.user(), "LIAISON_DATABASE_PASSWORD", location.password()));
-            var added = external.runWithInput("pw\n", "user", "add", "frank", "--password-stdin");
+            var added = external.runWithInput("pw-of-frank-1\n", "user", "add", "frank", "--password-stdin");
             assertEquals(0, added.exitCode(), postgres + ": " + added);
             assertTrue(external.run("user", "list").stdout().contains("frank"));
         }

@@ -44,8 +44,8 @@ class AdminCommandsTest {
 
     @Test
     void errorsAreOneClearLineWithoutStackTraceAndNonZeroExit() {
-        assertEquals(0, cli.runWithInput("x\n", "user", "add", "alex", "--password-stdin").code());
-        assertError(cli.runWithInput("y\n", "user", "add", "alex", "--password-stdin"), 1,
+        assertEquals(0, cli.runWithInput("x-long-pass\n", "user", "add", "alex", "--password-stdin").code());
+        assertError(cli.runWithInput("y-long-pass\n", "user", "add", "alex", "--password-stdin"), 1,
                 "liaison: user 'alex' already exists");
         assertError(cli.run("alias", "create", "--user", "nobody"), 1,
                 "liaison: no user 'nobody' (see: liaison user list)");
@@ -61,11 +61,18 @@ class AdminCommandsTest {
         assertError(cli.run("user", "disable", "ghost"), 1, "liaison: no user 'ghost' (see: liaison user list)");
         assertError(cli.runWithInput("", "user", "add", "carol", "--password-stdin"), 1,
                 "liaison: no password on stdin (give it as the first line)");
+        String tooShort = "liaison: the password on stdin is shorter than 8 characters: choose a longer one,"
+                + " or leave out --password-stdin to have one generated";
+        assertError(cli.runWithInput("seven77\n", "user", "add", "carol", "--password-stdin"), 1, tooShort);
+        assertFalse(cli.run("user", "list").output().contains("carol"), "nothing added");
+        assertError(cli.runWithInput("seven77\n", "user", "passwd", "alex", "--password-stdin"), 1, tooShort);
+        assertEquals(0, cli.runWithInput("eight-8!\n", "user", "passwd", "alex", "--password-stdin").code(),
+                "eight characters are enough");
     }
 
     @Test
     void aliasLifecycleDisableEnableRemove() {
-        cli.runWithInput("x\n", "user", "add", "alex", "--password-stdin");
+        cli.runWithInput("x-long-pass\n", "user", "add", "alex", "--password-stdin");
         String address = cli.run("alias", "create", "--user", "alex", "--prefix", "shop").output().trim();
         assertTrue(address.startsWith("shop."), address);
         assertEquals("alias " + address + " is disabled\n", cli.run("alias", "disable", address).output());

@@ -42,8 +42,8 @@ class RelationshipCliIT {
         LiaisonProcess blair = new LiaisonProcess(blairDir, Map.of("LIAISON_DOMAIN", "blair.test",
                 "LIAISON_HTTP_PORT", String.valueOf(blairHttp), "LIAISON_HTTP_PUBLIC_URL", "https://localhost:" + blairHttp,
                 "LIAISON_RELAY_TRUSTED_CERTIFICATES", bundle.toString(), "LIAISON_RELAY_PRIVATE_DESTINATIONS", "true"));
-        assertEquals(0, alex.runWithInput("pw\n", "user", "add", "alex", "--display-name", "Alex Doe", "--password-stdin").exitCode());
-        assertEquals(0, blair.runWithInput("pw\n", "user", "add", "blair", "--display-name", "Blair Roe", "--password-stdin").exitCode());
+        assertEquals(0, alex.runWithInput("pw-of-alex-1\n", "user", "add", "alex", "--display-name", "Alex Doe", "--password-stdin").exitCode());
+        assertEquals(0, blair.runWithInput("pw-of-blair-1\n", "user", "add", "blair", "--display-name", "Blair Roe", "--password-stdin").exitCode());
 
         List<Process> servers = new ArrayList<>();
         try {

@@ -68,7 +68,7 @@ class RelayFaultIT {
         b.launch();
         a.awaitServing();
         b.awaitServing();
-        Process alex = a.admin().start("pw-alex\n", "user", "add", "alex", "--password-stdin");
+        Process alex = a.admin().start("pw-of-alex\n", "user", "add", "alex", "--password-stdin");
         Process blair = b.admin().start("pw-blair\n", "user", "add", "blair", "--password-stdin");
         for (var added : List.of(a.admin().finish(alex), b.admin().finish(blair))) {
             assertEquals(0, added.exitCode(), added.toString());
@@ -91,7 +91,7 @@ class RelayFaultIT {
     void everyAcknowledgedMessageArrivesExactlyOnceThroughCrashesOfSenderReceiverAndDatabaseAndAnOutage() throws Exception {
         String run = "fault-" + Long.toHexString(System.nanoTime());
         SubmissionStream stream = new SubmissionStream(a.mail(),
-                new SubmissionStream.Route("alex", "pw-alex", "alex@alex.test", blairAtA), run);
+                new SubmissionStream.Route("alex", "pw-of-alex", "alex@alex.test", blairAtA), run);
         Set<String> duringOutage;
         try {
             // The sender first: what it had claimed when killed, it takes back when it starts again.
@@ -245,10 +245,10 @@ class RelayFaultIT {
     }
 
     private void assertRelationshipWorksBothWays(String run) throws Exception {
-        a.mail().send("alex", "pw-alex", "alex@alex.test", blairAtA, run + " afterwards, a to b");
+        a.mail().send("alex", "pw-of-alex", "alex@alex.test", blairAtA, run + " afterwards, a to b");
         assertEquals(1, b.mail().awaitSubject("blair", "pw-blair", run + " afterwards, a to b", Duration.ofSeconds(60)));
         b.mail().send("blair", "pw-blair", "blair@blair.test", alexAtB, run + " afterwards, b to a");
-        assertEquals(1, a.mail().awaitSubject("alex", "pw-alex", run + " afterwards, b to a", Duration.ofSeconds(60)),
+        assertEquals(1, a.mail().awaitSubject("alex", "pw-of-alex", run + " afterwards, b to a", Duration.ofSeconds(60)),
                 "the ratchet still works the other way");
     }
 

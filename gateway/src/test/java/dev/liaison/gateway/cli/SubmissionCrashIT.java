@@ -54,7 +54,7 @@ class SubmissionCrashIT {
         database = Map.of("LIAISON_DATABASE_URL", location.url(), "LIAISON_DATABASE_USER", location.user(),
                 "LIAISON_DATABASE_PASSWORD", location.password());
         admin = new LiaisonProcess(work, database);
-        assertEquals(0, admin.runWithInput("pw\n", "user", "add", "alex", "--password-stdin").exitCode());
+        assertEquals(0, admin.runWithInput("pw-of-alex-1\n", "user", "add", "alex", "--password-stdin").exitCode());
         alias = admin.run("alias", "create", "--user", "alex").stdout().trim();
     }
 
@@ -134,14 +134,14 @@ class SubmissionCrashIT {
 
     private void send(MimeMessage m) throws Exception {
         try (Transport t = session().getTransport("smtp")) { // the current ports, not those of the message's session
-            t.connect("alex", "pw");
+            t.connect("alex", "pw-of-alex-1");
             t.sendMessage(m, m.getAllRecipients());
         }
     }
 
     private int count(String messageId) throws Exception {
         try (Store store = session().getStore("imaps")) {
-            store.connect("alex", "pw");
+            store.connect("alex", "pw-of-alex-1");
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_ONLY);
             int n = inbox.search(new jakarta.mail.search.HeaderTerm("Message-ID", messageId)).length;
