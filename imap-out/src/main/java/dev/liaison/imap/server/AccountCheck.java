@@ -2,6 +2,9 @@ package dev.liaison.imap.server;
 
 import org.apache.james.imap.api.ImapSessionState;
 import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
+import org.apache.james.imap.api.message.response.StatusResponse;
+import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.mailbox.MailboxSession;
 import org.slf4j.Logger;
@@ -63,6 +66,35 @@ public final class AccountCheck {
     /** The time on the check's clock, taken before LOGIN or AUTHENTICATE asks for the user ({@link #loggedIn}). */
     Instant now() {
         return clock.instant();
+    }
+
+    /**
+     * {@code responder} for a LOGIN or AUTHENTICATE that began at {@code asked}: the session is
+     * recorded as {@link #loggedIn} just before its {@code OK} is written, not after. Once the
+     * client has read the {@code OK} it may disable nothing, but an administrator may: recorded
+     * after, a user disabled in between left the session without its login's check, so its first
+     * command asked again and ended a session the login had just let in.
+     */
+    ImapProcessor.Responder recordingLogin(ImapProcessor.Responder responder, ImapSession session, Instant asked) {
+        return new ImapProcessor.Responder() {
+            private boolean recorded;
+
+            @Override
+            public void respond(ImapResponseMessage message) {
+                if (!recorded && message instanceof StatusResponse status && status.getTag() != null
+                        && status.getServerResponseType() == StatusResponse.Type.OK
+                        && session.getState() == ImapSessionState.AUTHENTICATED) {
+                    recorded = true;
+                    loggedIn(session, asked);
+                }
+                responder.respond(message);
+            }
+
+            @Override
+            public void flush() {
+                responder.flush();
+            }
+        };
     }
 
     /**

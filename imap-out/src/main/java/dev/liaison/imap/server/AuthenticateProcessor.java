@@ -1,6 +1,5 @@
 package dev.liaison.imap.server;
 
-import org.apache.james.imap.api.ImapSessionState;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
@@ -63,14 +62,11 @@ final class AuthenticateProcessor extends org.apache.james.imap.processor.Authen
                                Responder responder) {
         Instant asked = accounts.now();
         try {
-            super.doPlainAuth(initialClientResponse, session, request, responder);
+            super.doPlainAuth(initialClientResponse, session, request, accounts.recordingLogin(responder, session, asked));
         } catch (UsersUnavailable e) {
             e.answer(getStatusResponseFactory(), request, responder);
             session.stopDetectingCommandInjection(); // as James's doPlainAuth, which did not finish
             return;
-        }
-        if (session.getState() == ImapSessionState.AUTHENTICATED) {
-            accounts.loggedIn(session, asked);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.liaison.imap.server;
 
-import org.apache.james.imap.api.ImapSessionState;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
@@ -36,15 +35,12 @@ final class LoginProcessor extends org.apache.james.imap.processor.LoginProcesso
         }
         Instant asked = accounts.now();
         try {
-            super.doAuth(attempt, session, request, responder, failed);
+            super.doAuth(attempt, session, request, accounts.recordingLogin(responder, session, asked), failed);
         } catch (UsersUnavailable e) {
             e.answer(getStatusResponseFactory(), request, responder);
             return;
         } finally {
             throttle.checked(session);
-        }
-        if (session.getState() == ImapSessionState.AUTHENTICATED) {
-            accounts.loggedIn(session, asked);
         }
     }
 

@@ -86,6 +86,46 @@ class AccountCheckTest {
         }
     }
 
+    /**
+     * The login's own check is recorded before its {@code OK} is written. Recorded after, a user
+     * disabled between the client reading the {@code OK} and the record left the session unchecked,
+     * and its first command, well within the interval, asked again and ended it. The check is held
+     * here until the test has looked for the {@code OK}: none may have come while it runs.
+     */
+    @Test
+    void theLoginsCheckIsRecordedBeforeItsOkIsSent() throws Exception {
+        String user = imap.newUser("ordered");
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        imap.onAccountCheck = asked -> {
+            if (asked.equals(user) && entered.getCount() > 0) {
+                entered.countDown();
+                await(release);
+            }
+        };
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            String tag = c.nextTag();
+            c.send(tag + " LOGIN " + user + " \"" + TestImap.PASSWORD + "\"\r\n");
+            assertTrue(entered.await(20, java.util.concurrent.TimeUnit.SECONDS), "the login asks the account check");
+            assertNull(c.lineWithin(Duration.ofMillis(300)), "nothing answered while the login's check runs");
+            release.countDown();
+            assertTrue(RawImap.last(c.until(tag)).contains("OK"));
+            imap.users.remove(user);
+            assertTrue(RawImap.last(c.command("SELECT INBOX")).contains("OK"), "within the interval of the login's check");
+        } finally {
+            release.countDown();
+            imap.onAccountCheck = asked -> { };
+        }
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void aCommandWithinTheIntervalAfterLoginAsksNothing() throws Exception {
         String user = imap.newUser("prompt");

@@ -120,6 +120,19 @@ final class RawImap implements AutoCloseable {
         return buf.size() == 0 ? null : buf.toString(StandardCharsets.UTF_8);
     }
 
+    /** A response line if one comes within {@code wait}, else null; the connection stays usable. */
+    String lineWithin(java.time.Duration wait) throws IOException {
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout(Math.toIntExact(wait.toMillis()));
+        try {
+            return line();
+        } catch (java.net.SocketTimeoutException nothing) {
+            return null;
+        } finally {
+            socket.setSoTimeout(before);
+        }
+    }
+
     static String last(List<String> lines) {
         return lines.get(lines.size() - 1);
     }

@@ -59,7 +59,10 @@ final class TestImap implements AutoCloseable {
     static TestImap checkingAccounts(TestPostgres kind, java.time.Duration interval, java.time.Clock clock)
             throws ImapStartException {
         TestImap[] imap = new TestImap[1];
-        AccountCheck accounts = new AccountCheck(user -> imap[0].users.containsKey(user), interval, clock);
+        AccountCheck accounts = new AccountCheck(user -> {
+            imap[0].onAccountCheck.accept(user);
+            return imap[0].users.containsKey(user);
+        }, interval, clock);
         imap[0] = new TestImap(kind.freshDatabase(), true, ImapEvents.NONE, accounts);
         return imap[0];
     }
@@ -96,6 +99,8 @@ final class TestImap implements AutoCloseable {
 
     /** Set: the authenticator fails as gateway's does when the user database is down. */
     volatile boolean usersUnavailable;
+    /** Runs as {@link #checkingAccounts}'s account check asks whether a user is active (a test may hold it there). */
+    volatile java.util.function.Consumer<String> onAccountCheck = user -> { };
 
     private Optional<String> authenticate(String login, String password) throws java.sql.SQLException {
         if (usersUnavailable) {
