@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.apache.james.imap.api.ImapSessionState;
@@ -58,6 +59,8 @@ final class ConnectionCaps {
     private final Map<InetAddress, Integer> unauthenticated = new ConcurrentHashMap<>();
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
     private final AtomicLong refusedSinceLogged = new AtomicLong();
+    /** Refused connections in the TLS handshake their {@code * BYE} needs (implicit TLS). */
+    private final AtomicInteger refusing = new AtomicInteger();
 
     ConnectionCaps(Duration loginTimeout) {
         this.loginTimeout = loginTimeout;
@@ -186,9 +189,27 @@ final class ConnectionCaps {
                     .addListener(ChannelFutureListener.CLOSE);
         }
 
-        /** {@code * BYE} instead of the greeting, then close; the rest of the pipeline never sees the connection. */
+        /**
+         * {@code * BYE} instead of the greeting, then close; the rest of the pipeline never sees the
+         * connection. Over implicit TLS the client can only read the BYE after a handshake, which
+         * costs the server a key exchange: at most {@link Limits#UNAUTHENTICATED_CONNECTIONS_PER_ADDRESS}
+         * refused connections are in theirs at once (as submission bounds its 421s); beyond that a
+         * refused connection is closed at once, without one, so a flood of connections over the caps
+         * cannot make the server do one handshake per connection.
+         */
         private void refuse(ChannelHandlerContext ctx, InetAddress address, String reply, String why) {
             refused = true;
+            if (ctx.pipeline().get(SslHandler.class) != null) {
+                if (refusing.incrementAndGet() > Limits.UNAUTHENTICATED_CONNECTIONS_PER_ADDRESS) {
+                    refusing.decrementAndGet();
+                    logRefusal(address, why + "; closed without a reply, as "
+                            + Limits.UNAUTHENTICATED_CONNECTIONS_PER_ADDRESS
+                            + " refused connections are in the TLS handshake their BYE needs already");
+                    ctx.close();
+                    return;
+                }
+                ctx.channel().closeFuture().addListener(f -> refusing.decrementAndGet());
+            }
             logRefusal(address, why);
             ctx.writeAndFlush(bye(reply)).addListener(ChannelFutureListener.CLOSE);
         }

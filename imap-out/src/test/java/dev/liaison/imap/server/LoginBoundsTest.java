@@ -65,6 +65,45 @@ class LoginBoundsTest {
         }
     }
 
+    /**
+     * On 993 a refused connection's BYE needs a TLS handshake, a key exchange for the server. Those
+     * are bounded: sixteen refused connections held in their handshake (raw TCP, no ClientHello)
+     * leave the next one closed without a handshake; before, every refused connection got one.
+     */
+    @Test
+    void refusedConnectionsGetAHandshakeForTheirByeOnlyWhileFewAreInTheirs() throws Exception {
+        List<java.io.Closeable> open = new ArrayList<>();
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
+            for (int i = 0; i < 2 * Limits.UNAUTHENTICATED_CONNECTIONS_PER_ADDRESS; i++) {
+                // the first sixteen are counted as not logged in, the next sixteen refused in their handshake
+                java.net.Socket raw = new java.net.Socket("127.0.0.1", imap.imapsPort());
+                open.add(raw);
+            }
+            assertTrue(awaitClosedWithoutHandshake(imap), "sixteen refused in their handshake: no handshake for more");
+        } finally {
+            for (java.io.Closeable c : open) {
+                c.close();
+            }
+        }
+    }
+
+    /**
+     * A connection over the caps is closed without a handshake, once the server has counted the raw
+     * connections in (each on its event loop, in no set order; one refused with a BYE meanwhile
+     * frees its place as it closes, so the next attempt is refused alike).
+     */
+    private static boolean awaitClosedWithoutHandshake(TestImap imap) throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (RawImap refused = RawImap.tls(imap.imapsPort())) {
+                assertTrue(refused.greeting.startsWith("* BYE Too many connections"), refused.greeting);
+                Thread.sleep(100);
+            } catch (java.io.IOException closedBeforeAHandshake) {
+                return true; // javax.net.ssl.SSLHandshakeException, or an end of stream
+            }
+        }
+        return false;
+    }
+
     @Test
     void aConnectionThatDoesNotLogInInTimeHearsByeAndALoggedInOneGoesOn() throws Exception {
         try (TestImap imap = TestImap.withLoginTimeout(TestPostgres.EMBEDDED, Duration.ofSeconds(2));
