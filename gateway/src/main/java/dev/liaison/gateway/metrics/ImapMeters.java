@@ -22,6 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ImapMeters implements ImapEvents {
 
     private static final String OTHER = "OTHER";
+    /**
+     * The commands of RFC 3501 and the extensions announced, registered at start so that their
+     * series exist at 0 before the first one is answered: a rate over a series that appears only
+     * with its first command misses that command, and an alert on "no FETCH answered" has nothing
+     * to read on a fresh gateway.
+     */
+    private static final String[] KNOWN = {"CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "AUTHENTICATE", "LOGIN",
+        "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST", "LSUB", "STATUS",
+        "APPEND", "CHECK", "CLOSE", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE", "IDLE", "NAMESPACE",
+        "ID", "ENABLE", "UNSELECT"};
 
     private final MeterRegistry registry;
     private final Counter connections;
@@ -39,6 +49,9 @@ final class ImapMeters implements ImapEvents {
                 .register(registry);
         loginsSucceeded = logins(registry, "succeeded");
         loginsRefused = logins(registry, "refused");
+        for (String command : KNOWN) {
+            commands.put(command, timer(command));
+        }
     }
 
     private static Counter logins(MeterRegistry registry, String outcome) {
