@@ -35,7 +35,7 @@ public final class IncomingMail {
         String written = "From: " + HeaderText.mailbox(peerName, alias) + "\r\n" + "To: <" + recipient + ">\r\n";
         out.writeBytes(written.getBytes(StandardCharsets.US_ASCII));
         for (HeaderSection.Field field : section.fields()) {
-            if (RelayedFields.relayed(field)) {
+            if (RelayedFields.relayed(section, field)) {
                 section.copy(field, out);
             }
         }

@@ -66,7 +66,7 @@ public final class OutgoingMail {
                 sentCopy.writeBytes(rewritten);
                 continue;
             }
-            if (RelayedFields.relayed(field)) {
+            if (RelayedFields.relayed(section, field)) {
                 section.copy(field, sealed);
             }
             // smtp-in drops Bcc already; dropping it again keeps this class correct on its own.

@@ -69,6 +69,22 @@ class OutgoingMailTest {
                 + "Keywords: lunch,\r\n plans\r\n", headerSection(sealed));
     }
 
+    /**
+     * The fields that stop automatic responders answering each other travel when they hold only
+     * keywords (RFC 3834 Auto-Submitted, Precedence, X-Auto-Response-Suppress); one with a
+     * parameter, which may name someone, is dropped.
+     */
+    @Test
+    void loopPreventionFieldsTravelWhenTheyHoldOnlyKeywords() throws Exception {
+        byte[] message = octets("Message-ID: <loop@alex.example>\r\nAuto-Submitted: auto-replied\r\n"
+                + "Precedence: bulk\r\nX-Auto-Response-Suppress: OOF,\r\n AutoReply\r\n"
+                + "Auto-Submitted: auto-generated; owner-email=\"alex@alex.example\"\r\nSubject: away\r\n\r\nbody\r\n");
+        String header = headerSection(OutgoingMail.prepare(message).sealed());
+        assertEquals("Auto-Submitted: auto-replied\r\nPrecedence: bulk\r\n"
+                + "X-Auto-Response-Suppress: OOF,\r\n AutoReply\r\nSubject: away\r\n",
+                header.substring(header.indexOf("\r\n") + 2), "after the Message-ID, rewritten as always");
+    }
+
     @Test
     void sealedHeaderSectionNamesNoAccountHostAddressOrClient() throws Exception {
         String header = headerSection(OutgoingMail.prepare(submitted()).sealed()).toLowerCase();
