@@ -15,9 +15,9 @@ import java.util.List;
 
 /**
  * A LIST that RFC 5258 calls extended and James cannot express: one with a list of patterns
- * ({@code LIST "" ("INBOX" "Sent*")}, RFC 5258 §3: {@code mbox-or-pat = list-mailbox / patterns}).
- * {@link ListProcessor} lists what any pattern matches, each folder once; the request's own
- * pattern is the first.
+ * ({@code LIST "" ("INBOX" "Sent*")}, RFC 5258 §3: {@code mbox-or-pat = list-mailbox / patterns}),
+ * or one whose {@code REMOTE} option was taken off. {@link ListProcessor} lists what any pattern
+ * matches, each folder once; the request's own pattern is the first.
  */
 final class ExtendedList extends ListRequest {
 
@@ -37,6 +37,17 @@ final class ExtendedList extends ListRequest {
     /** This request for {@code pattern} alone, still extended. */
     ExtendedList only(String pattern) {
         return new ExtendedList(this, List.of(pattern), getSelectOptions());
+    }
+
+    /**
+     * {@code request} for {@code patterns}, without REMOTE. RFC 5258 §3.1: REMOTE "has no
+     * interaction with other options", it adds remote mailboxes to the local ones; a server
+     * without remote mailboxes accepts it and answers as if it were absent (James listed nothing).
+     */
+    private static ExtendedList local(ListRequest request, List<String> patterns) {
+        EnumSet<ListRequest.ListSelectOption> options = EnumSet.copyOf(request.getSelectOptions());
+        options.remove(ListSelectOption.REMOTE);
+        return new ExtendedList(request, patterns, options);
     }
 
     /**
@@ -88,13 +99,13 @@ final class ExtendedList extends ListRequest {
         protected org.apache.james.imap.api.ImapMessage decode(ImapRequestLineReader request, Tag tag, boolean useUids,
                                                                ImapSession session) throws DecodingException {
             org.apache.james.imap.api.ImapMessage message = super.decode(request, tag, useUids, session);
-            if (!(message instanceof ListRequest list) || patterns == null) {
+            if (!(message instanceof ListRequest list) || patterns == null && !list.selectRemote()) {
                 return message;
             }
-            if (patterns.size() > Limits.LIST_PATTERNS) {
+            if (patterns != null && patterns.size() > Limits.LIST_PATTERNS) {
                 return taggedNo(tag, getCommand(), TOO_MANY, ResponseCodeEncoder.LIMIT);
             }
-            return new ExtendedList(list, patterns, list.getSelectOptions());
+            return local(list, patterns == null ? List.of(list.getMailboxPattern()) : patterns);
         }
     }
 }

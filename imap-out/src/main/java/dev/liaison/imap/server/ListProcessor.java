@@ -50,9 +50,10 @@ import static org.apache.james.mailbox.MailboxManager.MailboxSearchFetchType.Min
  * pattern ending in {@code %} only. A subscription or special-use selection, and a pattern
  * outside the user's own names ({@code #private...}), remain James's.
  *
- * <p>RFC 5258's list of patterns, which James lacks ({@link ExtendedList}): each pattern is
- * answered as James and the above answer it alone, a folder listed once. A pattern list makes the
- * LIST extended, so a level without a folder is \NonExistent, as Dovecot answers.
+ * <p>RFC 5258's extended forms James lacks ({@link ExtendedList}): a list of patterns, each
+ * answered as James and the above answer it alone, a folder listed once; and the REMOTE option,
+ * which James answered with nothing and which, without remote mailboxes, changes nothing. Either
+ * makes the LIST extended, so a level without a folder is \NonExistent, as Dovecot answers.
  */
 final class ListProcessor extends org.apache.james.imap.processor.ListProcessor<ListRequest> {
 

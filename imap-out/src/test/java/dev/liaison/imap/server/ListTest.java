@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * LIST with a final {@code %} returns the levels of hierarchy it matches also where no folder is,
  * as \Noselect (RFC 3501 §6.3.8; \NonExistent with LIST-EXTENDED options, RFC 5258 §3), so that
  * a client can reach the folders below. LIST-EXTENDED's list of patterns lists what any pattern
- * matches, each folder once (RFC 5258 §3). Each test uses a user of its own; "." is the delimiter.
+ * matches, each folder once, and its REMOTE option is accepted and changes nothing here (RFC 5258
+ * §3, §3.1). Each test uses a user of its own; "." is the delimiter.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ListTest {
@@ -197,6 +198,35 @@ class ListTest {
             answer.addAll(c.command("LIST \"\" k1"));
             assertEquals(List.of("BAD", "* LIST (\\HasNoChildren) \".\" \"k1\"", "OK"),
                     answer.stream().map(l -> l.matches("a\\d+ .*") ? l.split(" ")[1] : l).toList());
+        }
+    }
+
+    @Test
+    void theRemoteOptionListsWhatALocalListDoes() throws Exception {
+        try (RawImap c = after(List.of("k1", "k1.k2"), List.of())) {
+            assertEquals(listed(c, "\"\" *"), listed(c, "(REMOTE) \"\" *"));
+        }
+    }
+
+    @Test
+    void theRemoteOptionWithSubscribedListsTheSubscriptions() throws Exception {
+        try (RawImap c = after(List.of("k1", "m1"), List.of())) {
+            assertTrue(RawImap.last(c.command("SUBSCRIBE k1")).contains("OK"));
+            assertEquals(listed(c, "(SUBSCRIBED) \"\" *"), listed(c, "(REMOTE SUBSCRIBED) \"\" *"));
+        }
+    }
+
+    @Test
+    void theRemoteOptionWithAPatternListListsWhatTheListDoes() throws Exception {
+        try (RawImap c = after(List.of("k1", "m1", "n1"), List.of())) {
+            assertEquals(listed(c, "\"\" (k1 m1)"), listed(c, "(REMOTE) \"\" (k1 m1)"));
+        }
+    }
+
+    @Test
+    void withTheRemoteOptionALevelWithoutAFolderIsNonExistent() throws Exception {
+        try (RawImap c = after(List.of("p.q"), List.of("p"))) {
+            assertTrue(listed(c, "(REMOTE) \"\" %").contains("* LIST (\\HasChildren \\NonExistent) \".\" \"p\""));
         }
     }
 }
