@@ -27,7 +27,8 @@ import java.util.Optional;
  * The case that matters: a folder name with an {@code &} that is not valid modified UTF-7 (RFC
  * 3501 §5.1.3) makes James's decoder throw {@link Error}; deeply nested input can overflow the
  * stack of its recursive descent. What a parser accepts and the protocol does not, a system flag
- * that does not exist, is refused here too ({@link SystemFlags}).
+ * that does not exist, is refused here too ({@link SystemFlags}). LIST's parser is James's with
+ * RFC 5258's list of patterns ({@link ExtendedList.Parser}).
  */
 final class GuardedParsers implements ImapCommandParserFactory {
 
@@ -82,8 +83,11 @@ final class GuardedParsers implements ImapCommandParserFactory {
 
     @Override
     public ImapCommandParser getParser(String commandName) {
-        ImapCommandParser parser = parsers.getParser(commandName);
         String command = commandName == null ? "" : commandName.toUpperCase(java.util.Locale.ROOT);
+        // LIST's parser keeps the patterns it read, so each command gets one of its own
+        ImapCommandParser parser = command.equals("LIST")
+                ? (request, tag, session) -> new ExtendedList.Parser(responses).parse(request, tag, session)
+                : parsers.getParser(commandName);
         HumanReadableText malformed = NAMING_FOLDERS.contains(command) ? MALFORMED_FOLDER : MALFORMED;
         boolean namesNewFolders = command.equals("CREATE") || command.equals("RENAME");
         return parser == null ? null : (request, tag, session) -> namesNewFolders

@@ -57,6 +57,11 @@ public final class Limits {
      * is answered with the empty string, as a part that does not exist is.
      */
     public static final int SECTION_PART_DEPTH = 64;
+    /**
+     * Most patterns in one LIST's pattern list (RFC 5258 §3): each is a search of its own, and
+     * the line alone would allow thousands. More is {@code NO [LIMIT]}.
+     */
+    public static final int LIST_PATTERNS = 64;
     /** Longest delivery id, in characters. */
     public static final int DELIVERY_ID_CHARS = 200;
 

@@ -1,12 +1,15 @@
 package dev.liaison.imap.server;
 
 import org.apache.james.imap.api.display.ModifiedUtf7;
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.MailboxType;
 import org.apache.james.imap.api.process.MailboxTyper;
 import org.apache.james.imap.message.request.ListRequest;
 import org.apache.james.imap.message.response.ListResponse;
+import org.apache.james.imap.message.response.MailboxStatusResponse;
+import org.apache.james.imap.message.response.MyRightsResponse;
 import org.apache.james.imap.processor.StatusProcessor;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
@@ -21,6 +24,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,6 +49,11 @@ import static org.apache.james.mailbox.MailboxManager.MailboxSearchFetchType.Min
  * \Noselect), as Dovecot answers. That takes one more read of the user's folder names, for a
  * pattern ending in {@code %} only. A subscription or special-use selection, and a pattern
  * outside the user's own names ({@code #private...}), remain James's.
+ *
+ * <p>RFC 5258's extended forms James lacks ({@link ExtendedList}): a list of patterns, each
+ * answered as James and the above answer it alone, a folder listed once; and the REMOTE option,
+ * which James answered with nothing and which, without remote mailboxes, changes nothing. Either
+ * makes the LIST extended, so a level without a folder is \NonExistent, as Dovecot answers.
  */
 final class ListProcessor extends org.apache.james.imap.processor.ListProcessor<ListRequest> {
 
@@ -58,6 +67,12 @@ final class ListProcessor extends org.apache.james.imap.processor.ListProcessor<
         this.subscriptions = subscriptions;
     }
 
+    /** James's chain finds a processor by the request's exact class: an {@link ExtendedList} is a LIST too. */
+    @Override
+    public java.util.List<Class<? extends ListRequest>> acceptableClasses() {
+        return java.util.List.of(ListRequest.class, ExtendedList.class);
+    }
+
     @Override
     protected MailboxType getMailboxType(ListRequest request, ImapSession session, MailboxPath path) {
         return typer.getMailboxType(session, path);
@@ -65,6 +80,9 @@ final class ListProcessor extends org.apache.james.imap.processor.ListProcessor<
 
     @Override
     protected Mono<Void> processRequestReactive(ListRequest request, ImapSession session, Responder responder) {
+        if (request instanceof ExtendedList list && list.patterns().size() > 1) {
+            return eachPattern(list, session, responder);
+        }
         if (!listsLevels(request)) {
             return super.processRequestReactive(request, session, responder);
         }
@@ -72,6 +90,48 @@ final class ListProcessor extends org.apache.james.imap.processor.ListProcessor<
         return super.processRequestReactive(request, session, held)
                 .then(Mono.defer(() -> held.ok() ? levelsWithoutFolder(request, session, responder) : Mono.empty()))
                 .then(Mono.fromRunnable(held::release));
+    }
+
+    /**
+     * RFC 5258 §3: with a list of patterns, the folders any of them matches. Each pattern is
+     * answered as if it came alone, in the client's order; a folder two patterns match is listed
+     * once, with its STATUS and MYRIGHTS once, and the command is answered once: OK, or the first
+     * refusal, after which no further pattern is read.
+     */
+    private Mono<Void> eachPattern(ExtendedList list, ImapSession session, Responder responder) {
+        HeldAnswer held = new HeldAnswer(new OncePerFolder(responder));
+        return Flux.fromIterable(list.patterns())
+                .concatMap(pattern -> Mono.defer(() -> held.tagged().isPresent() && !held.ok() ? Mono.<Void>empty()
+                        : processRequestReactive(list.only(pattern), session, held)))
+                .then(Mono.fromRunnable(held::release));
+    }
+
+    /** Passes on what it is given about a folder only the first time, each kind of answer apart. */
+    private static final class OncePerFolder implements Responder {
+
+        private final Responder responder;
+        private final Set<String> listed = new HashSet<>();
+        private final Set<String> statuses = new HashSet<>();
+        private final Set<String> rights = new HashSet<>();
+
+        OncePerFolder(Responder responder) {
+            this.responder = responder;
+        }
+
+        @Override
+        public void respond(ImapResponseMessage message) {
+            boolean first = message instanceof ListResponse list ? listed.add(list.getName())
+                    : message instanceof MailboxStatusResponse status ? statuses.add(status.getMailbox())
+                    : !(message instanceof MyRightsResponse myRights) || rights.add(myRights.getMailboxName());
+            if (first) {
+                responder.respond(message);
+            }
+        }
+
+        @Override
+        public void flush() {
+            responder.flush();
+        }
     }
 
     /** Whether the request's pattern ends in {@code %} over the user's own names, selecting folders. */
@@ -92,8 +152,8 @@ final class ListProcessor extends org.apache.james.imap.processor.ListProcessor<
                 .expression(new PrefixedRegex(base.getName(), ModifiedUtf7.decodeModifiedUTF7(request.getMailboxPattern()),
                         delimiter))
                 .build();
-        boolean extended = !request.getSelectOptions().isEmpty() || !request.getReturnOptions().isEmpty()
-                || request.getStatusDataItems().isPresent();
+        boolean extended = request instanceof ExtendedList || !request.getSelectOptions().isEmpty()
+                || !request.getReturnOptions().isEmpty() || request.getStatusDataItems().isPresent();
         boolean returnSubscribed = request.getReturnOptions().contains(ListRequest.ListReturnOption.SUBSCRIBED);
         return getMailboxManager().search(MailboxQuery.privateMailboxesBuilder(mailboxSession).build(), Minimal,
                         mailboxSession)

@@ -16,7 +16,7 @@ import java.util.Set;
  * James's response encoder, except for response codes it cannot make or writes wrong. The RFC 5530
  * codes James cannot make (it makes only its own codes and extensions, which it names {@code X…}):
  * processors pass {@link #CANNOT}, {@link #UNAVAILABLE}, {@link #AUTHENTICATIONFAILED},
- * {@link #NONEXISTENT}, {@link #ALREADYEXISTS} or {@link #TOOBIG} and they are written as the RFC
+ * {@link #NONEXISTENT}, {@link #ALREADYEXISTS}, {@link #TOOBIG} or {@link #LIMIT} and they are written as the RFC
  * names them ({@code [CANNOT]} …); mail clients act on them (a wrong password is not a server that
  * cannot check it, a folder that does not exist is not a failing server, a password refused before
  * STARTTLS is not a wrong one).
@@ -53,12 +53,15 @@ final class ResponseCodeEncoder implements ImapEncoder {
     /** RFC 5530 §3 (RFC 7889 §4, RFC 7888 §4): the message or literal is over the server's limit. */
     static final StatusResponse.ResponseCode TOOBIG = StatusResponse.ResponseCode.createExtension("TOOBIG");
 
+    /** RFC 5530 §3: the command is over one of the server's bounds ({@link Limits}); fewer would do. */
+    static final StatusResponse.ResponseCode LIMIT = StatusResponse.ResponseCode.createExtension("LIMIT");
+
     private static final String MODIFIED = "MODIFIED";
     private static final String PERMANENT_FLAGS = "PERMANENTFLAGS";
     /** RFC 5530 §3: a subsystem the server needs is down; the client should try again later. */
     static final StatusResponse.ResponseCode UNAVAILABLE = StatusResponse.ResponseCode.createExtension("UNAVAILABLE");
     private static final Set<StatusResponse.ResponseCode> WITHOUT_X = Set.of(CANNOT, UNAVAILABLE, AUTHENTICATIONFAILED,
-            NONEXISTENT, ALREADYEXISTS, TOOBIG, AUTHORIZATIONFAILED, PRIVACYREQUIRED, EXPUNGEISSUED);
+            NONEXISTENT, ALREADYEXISTS, TOOBIG, AUTHORIZATIONFAILED, PRIVACYREQUIRED, EXPUNGEISSUED, LIMIT);
 
     /**
      * James's refusals and the RFC 5530 code each means, as Dovecot sends it. Keyed by the whole

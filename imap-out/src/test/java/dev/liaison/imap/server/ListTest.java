@@ -15,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * LIST with a final {@code %} returns the levels of hierarchy it matches also where no folder is,
  * as \Noselect (RFC 3501 §6.3.8; \NonExistent with LIST-EXTENDED options, RFC 5258 §3), so that
- * a client can reach the folders below. Each test uses a user of its own; "." is the delimiter.
+ * a client can reach the folders below. LIST-EXTENDED's list of patterns lists what any pattern
+ * matches, each folder once, and its REMOTE option is accepted and changes nothing here (RFC 5258
+ * §3, §3.1). Each test uses a user of its own; "." is the delimiter.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ListTest {
@@ -105,6 +107,126 @@ class ListTest {
             List<String> top = listed(c, "\"\" %");
             assertEquals(List.of("* LIST (\\HasChildren) \".\" \"m\""),
                     top.stream().filter(l -> l.endsWith(" \"m\"")).toList(), top.toString());
+        }
+    }
+
+    /** The names of the folders {@code lines} list, in their order. */
+    private static List<String> names(List<String> lines) {
+        return lines.stream().filter(l -> l.startsWith("* LIST "))
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1).replace("\"", "")).toList();
+    }
+
+    private static List<String> sorted(List<String> names) {
+        return names.stream().sorted().toList();
+    }
+
+    @Test
+    void aPatternListListsWhatAnyPatternMatches() throws Exception {
+        try (RawImap c = after(List.of("k1", "k2", "m1", "n1"), List.of())) {
+            assertEquals(List.of("k1", "k2", "m1"), sorted(names(listed(c, "\"\" (\"k%\" \"m1\")"))));
+        }
+    }
+
+    @Test
+    void aFolderTwoPatternsMatchIsListedOnce() throws Exception {
+        try (RawImap c = after(List.of("k1", "k2", "m1", "n1"), List.of())) {
+            assertEquals(List.of("k1", "k2", "m1", "n1"), sorted(names(listed(c, "\"\" (\"k*\" \"*1\")"))));
+        }
+    }
+
+    @Test
+    void aPatternListTakesAtomsAndLiterals() throws Exception {
+        try (RawImap c = after(List.of("k1", "k2", "m1", "n1"), List.of())) {
+            assertEquals(List.of("k1", "m1", "n1"), sorted(names(listed(c, "\"\" (k1 {2+}\r\nm1 n%)"))));
+        }
+    }
+
+    @Test
+    void withAPatternListStatusIsAnsweredOncePerFolder() throws Exception {
+        try (RawImap c = after(List.of("k1", "k2", "m1"), List.of())) {
+            List<String> statuses = listed(c, "\"\" (\"k*\" \"*1\") RETURN (STATUS (MESSAGES))").stream()
+                    .filter(l -> l.startsWith("* STATUS ")).sorted().toList();
+            assertEquals(List.of("* STATUS \"k1\" (MESSAGES 0)", "* STATUS \"k2\" (MESSAGES 0)",
+                    "* STATUS \"m1\" (MESSAGES 0)"), statuses);
+        }
+    }
+
+    @Test
+    void withAPatternListEachPatternListsItsLevelsWithoutAFolderAsNonExistent() throws Exception {
+        try (RawImap c = after(List.of("a.b", "c.d"), List.of("a", "c"))) {
+            assertEquals(List.of("* LIST (\\HasChildren \\NonExistent) \".\" \"a\"",
+                    "* LIST (\\HasChildren \\NonExistent) \".\" \"c\""), listed(c, "\"\" (\"a%\" \"c%\")"));
+        }
+    }
+
+    @Test
+    void withAPatternListSubscribedFoldersSaySo() throws Exception {
+        try (RawImap c = after(List.of("k1", "m1"), List.of())) {
+            assertTrue(RawImap.last(c.command("SUBSCRIBE m1")).contains("OK"));
+            assertEquals(List.of("* LIST (\\HasNoChildren \\Subscribed) \".\" \"m1\""),
+                    listed(c, "(SUBSCRIBED) \"\" (\"k%\" \"m%\")"));
+        }
+    }
+
+    @Test
+    void withAPatternListSpecialUseSelectsFromEachPattern() throws Exception {
+        try (RawImap c = after(List.of("Sentinel", "Drafty"), List.of())) {
+            assertEquals(List.of("Drafts", "Sent"), sorted(names(listed(c, "(SPECIAL-USE) \"\" (\"Se*\" \"Dr*\")"))));
+        }
+    }
+
+    @Test
+    void morePatternsThanTheLimitAreRefused() throws Exception {
+        try (RawImap c = after(List.of("k1"), List.of())) {
+            String patterns = String.join(" ", java.util.Collections.nCopies(Limits.LIST_PATTERNS + 1, "k1"));
+            String answer = RawImap.last(c.command("LIST \"\" (" + patterns + ")"));
+            assertTrue(answer.matches("a\\d+ NO \\[LIMIT] .*"), answer);
+        }
+    }
+
+    @Test
+    void anEmptyPatternListIsBad() throws Exception {
+        try (RawImap c = after(List.of("k1"), List.of())) {
+            assertTrue(RawImap.last(c.command("LIST \"\" ()")).matches("a\\d+ BAD .*"));
+        }
+    }
+
+    @Test
+    void anUnclosedPatternListIsBadAndTheSessionGoesOn() throws Exception {
+        try (RawImap c = after(List.of("k1"), List.of())) {
+            List<String> answer = c.command("LIST \"\" (\"k1\" \"m1\"");
+            answer.addAll(c.command("LIST \"\" k1"));
+            assertEquals(List.of("BAD", "* LIST (\\HasNoChildren) \".\" \"k1\"", "OK"),
+                    answer.stream().map(l -> l.matches("a\\d+ .*") ? l.split(" ")[1] : l).toList());
+        }
+    }
+
+    @Test
+    void theRemoteOptionListsWhatALocalListDoes() throws Exception {
+        try (RawImap c = after(List.of("k1", "k1.k2"), List.of())) {
+            assertEquals(listed(c, "\"\" *"), listed(c, "(REMOTE) \"\" *"));
+        }
+    }
+
+    @Test
+    void theRemoteOptionWithSubscribedListsTheSubscriptions() throws Exception {
+        try (RawImap c = after(List.of("k1", "m1"), List.of())) {
+            assertTrue(RawImap.last(c.command("SUBSCRIBE k1")).contains("OK"));
+            assertEquals(listed(c, "(SUBSCRIBED) \"\" *"), listed(c, "(REMOTE SUBSCRIBED) \"\" *"));
+        }
+    }
+
+    @Test
+    void theRemoteOptionWithAPatternListListsWhatTheListDoes() throws Exception {
+        try (RawImap c = after(List.of("k1", "m1", "n1"), List.of())) {
+            assertEquals(listed(c, "\"\" (k1 m1)"), listed(c, "(REMOTE) \"\" (k1 m1)"));
+        }
+    }
+
+    @Test
+    void withTheRemoteOptionALevelWithoutAFolderIsNonExistent() throws Exception {
+        try (RawImap c = after(List.of("p.q"), List.of("p"))) {
+            assertTrue(listed(c, "(REMOTE) \"\" %").contains("* LIST (\\HasChildren \\NonExistent) \".\" \"p\""));
         }
     }
 }
