@@ -20,7 +20,10 @@ import java.nio.charset.StandardCharsets;
  * §9 QUOTED-CHAR), and James's composer wrote {@code ?} for every octet above 127. James's header
  * values hold one char per octet, so a string whose chars are all below 256 is written as those
  * octets; a string with other chars is text and is written as UTF-8 ({@link #octets} makes such
- * text into the first kind). Every other response is James's.
+ * text into the first kind). Decoded text must therefore never reach here as it is: text below
+ * 256 ({@code Präsentation.pdf} decoded from an encoded word) would go out as Latin-1. BODYSTRUCTURE's
+ * parameters and descriptions are the header's octets for that reason
+ * ({@code dev.liaison.imap.store.MimeParameters}). Every other response is James's.
  */
 final class EightBitStrings implements ImapEncoder {
 

@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * What the IMAP layer needs to know about a delivered message's top-level MIME entity without
  * parsing it again on every FETCH: where the body starts and the entity's MIME properties, in
- * the same form James's own APPEND stores them, so BODYSTRUCTURE is the same either way.
+ * the same form James's own APPEND stores them, so BODYSTRUCTURE is the same either way. The
+ * stored parameters and description are mime4j's (disposition parameters decoded); BODYSTRUCTURE
+ * does not send those but the header's own ({@link MimeParameters}), so rows of any age answer alike.
  */
 record MessageShape(int bodyStart, PropertyBuilder properties) {
 

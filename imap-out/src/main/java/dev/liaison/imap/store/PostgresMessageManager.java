@@ -177,9 +177,10 @@ final class PostgresMessageManager extends StoreMessageManager implements Recent
     }
 
     /**
-     * James's results, with numbered sections answered by {@link SectionedMessageResult}; a FETCH
-     * that asks for ENVELOPE also collects the {@link AddressComments} names of each message, and
-     * one that asks for header lines gets the messages themselves ({@link FetchedMessages}).
+     * James's results, with numbered sections and BODYSTRUCTURE's parameters answered by
+     * {@link SectionedMessageResult}; a FETCH that asks for ENVELOPE also collects the
+     * {@link AddressComments} names of each message, and one that asks for header lines gets the
+     * messages themselves ({@link FetchedMessages}).
      */
     @Override
     public Publisher<MessageResult> getMessagesReactive(MessageRange set, FetchGroup fetchGroup,
@@ -197,7 +198,9 @@ final class PostgresMessageManager extends StoreMessageManager implements Recent
 
     private Flux<MessageResult> results(MessageRange set, FetchGroup fetchGroup, MailboxSession session) {
         if (fetchGroup.getPartContentDescriptors().isEmpty()) {
-            return Flux.from(super.getMessagesReactive(set, fetchGroup, session));
+            Flux<MessageResult> james = Flux.from(super.getMessagesReactive(set, fetchGroup, session));
+            return fetchGroup.profiles().contains(FetchGroup.Profile.MIME_DESCRIPTOR)
+                    ? james.map(SectionedMessageResult::new) : james;
         }
         FetchGroup whole = FetchGroup.MINIMAL.with(fetchGroup.profiles());
         return Flux.from(mappers.getMessageMapper(session)

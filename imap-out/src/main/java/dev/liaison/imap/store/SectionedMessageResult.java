@@ -25,8 +25,9 @@ import java.util.Optional;
 
 /**
  * A FETCH result whose numbered sections ({@code BODY[1.2]}, {@code BODY[1.HEADER]},
- * {@code BODY[2.MIME]} …) are found by {@link BodySections}; everything else is James's result.
- * The message bytes are read once per result, when the first section asks for them.
+ * {@code BODY[2.MIME]} …) are found by {@link BodySections}, and whose MIME description (BODY,
+ * BODYSTRUCTURE) has the parameters its headers write ({@link MimeParameters}); everything else is
+ * James's result. The message bytes are read once per result, when the first section asks for them.
  */
 final class SectionedMessageResult implements MessageResult {
 
@@ -34,6 +35,7 @@ final class SectionedMessageResult implements MessageResult {
 
     private final MessageResult james;
     private byte[] message;
+    private MimeDescriptor descriptor;
 
     SectionedMessageResult(MessageResult james) {
         this.james = james;
@@ -106,9 +108,13 @@ final class SectionedMessageResult implements MessageResult {
         return james.getHeaders();
     }
 
+    /** James's description with each entity's parameters as its header writes them ({@link MimeParameters}). */
     @Override
     public MimeDescriptor getMimeDescriptor() throws MailboxException {
-        return james.getMimeDescriptor();
+        if (descriptor == null) {
+            descriptor = MimeParameters.described(james.getMimeDescriptor());
+        }
+        return descriptor;
     }
 
     @Override

@@ -5,11 +5,13 @@ import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.Store;
+import jakarta.mail.internet.MimeUtility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * BODYSTRUCTURE (RFC 3501 §7.4.2) of single-part text messages, delivered or appended (the
- * body-fld-lines James keeps beside the MIME properties must survive the store), and of
- * messages attached inside attached messages.
+ * body-fld-lines James keeps beside the MIME properties must survive the store), of
+ * messages attached inside attached messages, and attachment names (parameters as written).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BodyStructureTest {
@@ -31,6 +33,26 @@ class BodyStructureTest {
             + "From: Mid <b@example.net>\r\nSubject: mid\r\nMIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n"
             + "From: c@example.net\r\nSubject: deep\r\n\r\ndeep body\r\nsecond line\r\n"
             + "--o--\r\n";
+    /** Attachment names in the ways mail programs write them: RFC 2047, RFC 2231, raw UTF-8. */
+    private static final String NAMED = "From: a@example.net\r\nSubject: named attachments\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"n\"\r\n\r\n"
+            + "--n\r\nContent-Type: application/pdf; name=\"=?utf-8?B?UHLDpHNlbnRhdGlvbi5wZGY=?=\"\r\n"
+            + "Content-Description: =?utf-8?Q?=C3=9Cberblick?=\r\n"
+            + "Content-Disposition: attachment; filename=\"=?utf-8?B?UHLDpHNlbnRhdGlvbi5wZGY=?=\"\r\n\r\nx\r\n"
+            + "--n\r\nContent-Type: application/pdf; name*0*=UTF-8''%C3%BCbersicht%20; name*1*=%E6%97%A5%E6%9C%AC.pdf\r\n"
+            + "Content-Disposition: attachment; filename*0*=UTF-8''%C3%BCbersicht%20;\r\n"
+            + " filename*1*=%E6%97%A5%E6%9C%AC.pdf\r\n\r\nx\r\n"
+            + "--n\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"Grüße.pdf\"\r\n\r\nx\r\n"
+            + "--n\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Disposition: inline; filename*0=\"long \"; filename*1*=%C3%BC.txt\r\n\r\nx\r\n"
+            + "--n--\r\n";
+    /** A single-part attachment, appended: its description is the one stored with the message. */
+    private static final String APPENDED_NAMED = "From: a@example.net\r\nSubject: one named part\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: application/pdf; name=\"=?UTF-8?Q?=C3=BCbersicht.pdf?=\"\r\n"
+            + "Content-Disposition: attachment; filename=\"=?UTF-8?Q?=C3=BCbersicht.pdf?=\"\r\n\r\nx\r\n";
+    private static final String DELIVERED_NAMED = "From: a@example.net\r\nSubject: one named part\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: application/pdf; name*=UTF-8''%C3%BC.pdf\r\n"
+            + "Content-Disposition: attachment;\r\n filename*=UTF-8''%C3%BC.pdf\r\n\r\nx\r\n";
     private TestImap imap;
 
     @BeforeAll
@@ -43,6 +65,10 @@ class BodyStructureTest {
             c.login("structured");
             String appended = MailClient.simple("appended", "alpha\r\nbeta");
             assertTrue(RawImap.last(c.command("APPEND INBOX {" + appended.length() + "+}\r\n" + appended)).contains("OK"));
+            DeliveryHelper.deliver(imap, "structured", "INBOX", NAMED);
+            assertTrue(RawImap.last(c.command("APPEND INBOX {" + APPENDED_NAMED.length() + "+}\r\n" + APPENDED_NAMED))
+                    .contains("OK"));
+            DeliveryHelper.deliver(imap, "structured", "INBOX", DELIVERED_NAMED);
         }
     }
 
@@ -116,6 +142,54 @@ class BodyStructureTest {
             Multipart parts = (Multipart) m.getContent();
             assertEquals(2, parts.getCount());
             assertTrue(parts.getBodyPart(1).isMimeType("message/rfc822"));
+        }
+    }
+
+    /**
+     * Parameters are sent as the header writes them, as Dovecot sends them (RFC 3501 body-fld-param),
+     * and the client decodes them: James sent disposition parameters decoded, as Latin-1 octets
+     * ({@code Pr\xE4sentation.pdf}, not UTF-8), a continuation half decoded, and Content-Type ones raw.
+     */
+    @Test
+    void attachmentNamesAreTheParametersTheHeaderWrites() throws Exception {
+        String structure = fetch("FETCH 4 (BODYSTRUCTURE)").get(0);
+        String encodedWord = "\"=?utf-8?B?UHLDpHNlbnRhdGlvbi5wZGY=?=\"";
+        assertTrue(structure.contains("(\"APPLICATION\" \"PDF\" (\"name\" " + encodedWord + ") NIL"
+                + " \"=?utf-8?Q?=C3=9Cberblick?=\" \"7BIT\" 1 NIL"
+                + " (\"attachment\" (\"filename\" " + encodedWord + ")) NIL NIL)"), structure);
+        String continued = "\"UTF-8''%C3%BCbersicht%20%E6%97%A5%E6%9C%AC.pdf\"";
+        assertTrue(structure.contains("(\"APPLICATION\" \"PDF\" (\"name*\" " + continued + ") NIL NIL \"7BIT\" 1 NIL"
+                + " (\"attachment\" (\"filename*\" " + continued + ")) NIL NIL)"), structure);
+        int raw = "Grüße.pdf".getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(structure.contains("(\"attachment\" (\"filename\" {" + raw + "}\r\nGrüße.pdf))"),
+                "raw UTF-8 octets go out as they came: " + structure);
+        assertTrue(structure.contains("(\"inline\" (\"filename*\" \"''long%20%C3%BC.txt\"))"),
+                "a plain first segment is escaped into the extended value: " + structure);
+        assertFalse(structure.contains("\uFFFD"), "every octet sent is UTF-8: " + structure);
+        String body = fetch("FETCH 4 (BODY)").get(0);
+        assertTrue(body.contains("(\"APPLICATION\" \"PDF\" (\"name*\" " + continued + ") NIL NIL \"7BIT\" 1)"), body);
+
+        String appended = fetch("FETCH 5 (BODYSTRUCTURE)").get(0);
+        String q = "\"=?UTF-8?Q?=C3=BCbersicht.pdf?=\"";
+        assertTrue(appended.contains("(\"APPLICATION\" \"PDF\" (\"name\" " + q + ") NIL NIL \"7BIT\" 3 NIL"
+                + " (\"attachment\" (\"filename\" " + q + ")) NIL NIL)"), appended);
+        String delivered = fetch("FETCH 6 (BODYSTRUCTURE)").get(0);
+        assertTrue(delivered.contains("(\"APPLICATION\" \"PDF\" (\"name*\" \"UTF-8''%C3%BC.pdf\") NIL NIL \"7BIT\" 3 NIL"
+                + " (\"attachment\" (\"filename*\" \"UTF-8''%C3%BC.pdf\")) NIL NIL)"), delivered);
+    }
+
+    /** A mail client decodes the names it is sent: Jakarta Mail, RFC 2231 and RFC 2047 (asked) alike. */
+    @Test
+    void jakartaMailShowsTheAttachmentNames() throws Exception {
+        try (Store store = MailClient.connect(imap.imapsPort(), "structured")) {
+            Folder inbox = MailClient.open(store, "INBOX", Folder.READ_ONLY);
+            Multipart parts = (Multipart) inbox.getMessage(4).getContent();
+            assertEquals("Präsentation.pdf", MimeUtility.decodeText(parts.getBodyPart(0).getFileName()));
+            assertEquals("Überblick", parts.getBodyPart(0).getDescription());
+            assertEquals("übersicht 日本.pdf", parts.getBodyPart(1).getFileName());
+            assertEquals("long ü.txt", parts.getBodyPart(3).getFileName());
+            assertEquals("übersicht.pdf", MimeUtility.decodeText(inbox.getMessage(5).getFileName()));
+            assertEquals("ü.pdf", inbox.getMessage(6).getFileName());
         }
     }
 }
