@@ -100,6 +100,11 @@ final class ConnectionCaps {
         }
     }
 
+    /** Refused connections in the TLS handshake their BYE needs now (for tests). */
+    int refusalsInHandshake() {
+        return refusing.get();
+    }
+
     /** Addresses with a connection not yet logged in counted now (for tests): none once all closed. */
     int countedAddresses() {
         return unauthenticated.size();

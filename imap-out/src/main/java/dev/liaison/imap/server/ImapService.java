@@ -132,6 +132,11 @@ public final class ImapService implements AutoCloseable {
     }
 
     /** The port {@code imaps.port} is bound to. */
+    /** Refused connections on the implicit-TLS listener in the handshake their BYE needs (for tests). */
+    int imapsRefusalsInHandshake() {
+        return imaps == null ? 0 : imaps.refusalsInHandshake();
+    }
+
     public int imapsPort() {
         return imaps.boundPort();
     }

@@ -57,6 +57,11 @@ final class TlsImapServer extends IMAPServer {
         };
     }
 
+    /** Refused connections in their TLS handshake now (for tests). */
+    int refusalsInHandshake() {
+        return caps.refusalsInHandshake();
+    }
+
     /** The port actually bound (the configured one, or the one the OS chose for port 0). */
     int boundPort() {
         return getListenAddresses().get(0).getPort();
