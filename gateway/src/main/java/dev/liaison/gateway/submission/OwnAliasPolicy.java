@@ -38,10 +38,11 @@ import java.util.function.BooleanSupplier;
  * {@code 550 5.2.1}, as the MX says); a reply to a failure notice
  * ({@code MAILER-DAEMON@}) is refused saying that address takes no mail ({@code 550 5.7.1}); a plain address on another
  * domain only when this gateway sends plain email (docs/legacy.md; otherwise {@code 550 5.7.1}
- * "legacy email is not configured"). Everything else is refused: an address on our domain that is
- * no alias is unknown ({@code 550 5.1.1}); an alias that is disabled, removed or someone else's, a
- * relationship that is pending or blocked is refused ({@code 550 5.7.1}), as is the user's own
- * outward alias, saying it is theirs to write from ({@code 550 5.7.1}); one that has ended is
+ * "legacy email is not configured"). The user's own outward alias, active, is their own address
+ * (their INBOX), as a Reply-All to a correspondent's plain email names it. Everything else is
+ * refused: an address on our domain that is no alias is unknown ({@code 550 5.1.1}); an alias that
+ * is disabled, removed or someone else's, a relationship that is pending or blocked is refused
+ * ({@code 550 5.7.1}); one that has ended is
  * refused saying so, to its owner only ({@code 550 5.7.1}, how to write to them again: a new
  * invitation to a Communicator peer, their plain address to a correspondent on plain email). A stranger's
  * request (REQUESTED) may be answered: that accepts it. A sender disabled or removed since AUTH
@@ -153,8 +154,11 @@ public final class OwnAliasPolicy implements RecipientPolicy {
             return RecipientVerdict.UNKNOWN;
         }
         if (alias.target() instanceof AliasTarget.Outward) {
-            // the user's own address towards one correspondent: theirs to write from, whatever its state
-            return RecipientVerdict.OWN_OUTWARD;
+            // the user's own address towards one correspondent, in the To of that correspondent's mail,
+            // so a Reply-All names it (clients leave out only the account's address): the user's own, so
+            // mail to it is theirs (INBOX), as a mail server delivers mail to your own address to you,
+            // whatever became of the correspondence; nothing goes to the correspondent through it
+            return alias.usable() ? RecipientVerdict.ACCEPT : RecipientVerdict.REFUSED;
         }
         if (alias.usable() && addressee.relationshipState().filter(s -> s == RelationshipState.ENDED).isPresent()) {
             // the owner knows of it already (the notice); others learn nothing
@@ -172,8 +176,8 @@ public final class OwnAliasPolicy implements RecipientPolicy {
      * Whether {@code alias} is another user's address that the MX takes plain email for (published,
      * or an outward alias a correspondent writes to): written to as plain email from the sender's
      * outward alias, as from anywhere on the Internet, and handed to the MX intake in this process
-     * (docs/legacy-delivery.md). The sender's own published address is their own mailbox, and
-     * their own outward alias is no address to write to.
+     * (docs/legacy-delivery.md). The sender's own published address and outward aliases are their
+     * own mailbox.
      */
     static boolean plainEmailHere(AuthenticatedUser sender, Alias alias) {
         return !alias.owner().value().equals(sender.id())

@@ -55,7 +55,8 @@ import java.util.Set;
 
 /**
  * Takes an accepted submission where its recipients say, all in one transaction (the 250 follows
- * the commit): the sender's own-mailbox aliases → the sender's INBOX; relationship aliases → sealed
+ * the commit): the sender's own-mailbox aliases, and their own outward aliases (a Reply-All to a
+ * correspondent's plain email names the one it came to) → the sender's INBOX; relationship aliases → sealed
  * and queued for each peer, with one copy in the sender's Sent folder; {@code invite@} → a new
  * invitation in the sender's INBOX to forward; {@code accept@} → the invitation in the message
  * accepted; a legacy correspondent's alias, a plain address on another domain or another user's
@@ -190,7 +191,7 @@ public final class SubmissionRouter implements SubmissionHandler {
                     relationshipAliases.add(alias);
                 }
             } else {
-                self = true;
+                self = true; // a mailbox alias of theirs, or their own outward alias: their own address
             }
         }
         return new Routing(self, relationshipAliases, correspondents, plain, invite, accept, ownerId);

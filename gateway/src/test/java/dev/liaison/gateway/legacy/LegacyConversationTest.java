@@ -257,6 +257,74 @@ class LegacyConversationTest {
         return smtpReply(in);
     }
 
+    /**
+     * Reply-All to a correspondent's plain email: bob wrote to alex's outward alias for him with carol
+     * in Cc, and the message is filed {@code To:} that alias, which mail clients do not leave out of a
+     * Reply-All (only the account's own address). The reply Jakarta Mail builds for alex
+     * ({@code reply(true)}, as Thunderbird or mutt would: To bob's alias, Cc the outward alias and
+     * carol) is accepted whole, all three RCPTs: bob and carol get it as before, each from an
+     * address of alex's for them alone and naming no other recipient, nothing leaves for the outward
+     * alias, and its copy is alex's own, in his INBOX once, as a mail server delivers mail to your
+     * own address to you. Without the fix the outward alias was refused 550 5.7.1 and the client
+     * aborted the whole send, so nobody got it.
+     */
+    @Test
+    void aReplyToAllOfACorrespondentsPlainEmailReachesEveryoneAndItsCopyToTheOutwardAliasIsTheUsersOwn()
+            throws Exception {
+        String bob = "bob." + shortId() + "@legacy.example";
+        String carol = "carol." + shortId() + "@elsewhere.example";
+        String first = "the plan " + shortId();
+        submit(bob, first, "Alex");
+        String outward = ((InternetAddress) arrived(bob, first).getFrom()[0]).getAddress();
+        String theirs = "and carol? " + shortId();
+        mxSendCc(bob, "Bob", outward, carol, theirs);
+        MimeMessage filed = inbox(theirs);
+        assertEquals(outward, ((InternetAddress) filed.getRecipients(Message.RecipientType.TO)[0]).getAddress(),
+                "filed To the outward alias bob wrote to");
+
+        Session client = GatewayClients.submission(gateway);
+        client.getProperties().setProperty("mail.from", "alex@" + DOMAIN); // the account's own: left out of Reply-All
+        MimeMessage all = (MimeMessage) new MimeMessage(client, new java.io.ByteArrayInputStream(bytes(filed)))
+                .reply(true);
+        all.setFrom(new InternetAddress("alex@" + DOMAIN, "Alex"));
+        all.setText("Count me in, and carol too\r\n");
+        all.saveChanges();
+        String subject = all.getSubject();
+        assertEquals("Re: " + theirs, subject);
+        List<String> named = Arrays.stream(all.getAllRecipients()).map(a -> ((InternetAddress) a).getAddress()).toList();
+        String bobsAlias = ((InternetAddress) filed.getFrom()[0]).getAddress();
+        assertEquals(List.of(bobsAlias, outward, carol), named, "what a Reply-All names");
+        try (Transport t = all.getSession().getTransport("smtp")) {
+            t.connect("alex", "alex-pw");
+            t.sendMessage(all, all.getAllRecipients());
+        }
+
+        MimeMessage toBob = arrived(bob, subject);
+        assertEquals(outward, ((InternetAddress) toBob.getFrom()[0]).getAddress(), "bob's copy as before");
+        assertEquals(List.of(bob), Arrays.stream(toBob.getAllRecipients()).map(a -> ((InternetAddress) a).getAddress())
+                .toList(), "bob's copy names bob alone");
+        MimeMessage toCarol = arrived(carol, subject);
+        assertNotEquals(outward, ((InternetAddress) toCarol.getFrom()[0]).getAddress(), "carol sees another address");
+        long leftFor = Arrays.stream(internet.getReceivedMessages()).filter(m -> subjectIs(m, subject)).count();
+        assertEquals(2, leftFor, "two copies left the gateway, bob's and carol's; none for the outward alias");
+        assertEquals(1, folder("INBOX", subject).size(), "the copy to alex's own outward alias, in his INBOX once");
+        assertEquals(1, sentCopies(subject), "one Sent copy");
+    }
+
+    private static boolean subjectIs(MimeMessage m, String subject) {
+        try {
+            return subject.equals(m.getSubject());
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] bytes(MimeMessage m) throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        m.writeTo(out);
+        return out.toByteArray();
+    }
+
     /** A block is not lifted by writing to the blocked address: refused, saying so and how, and nothing leaves. */
     @Test
     void writingToABlockedCorrespondentsAddressIsRefusedSayingWhy() throws Exception {
@@ -542,6 +610,25 @@ class LegacyConversationTest {
         try (Transport t = session.getTransport("smtp")) {
             t.connect(login, login + "-pw");
             t.sendMessage(m, m.getAllRecipients());
+        }
+    }
+
+    /** A message from the Internet to the gateway's MX for {@code to}, naming {@code cc} (elsewhere) in Cc too. */
+    private static void mxSendCc(String from, String name, String to, String cc, String subject) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", String.valueOf(gateway.inboundPort()));
+        p.put("mail.smtp.from", from);
+        MimeMessage m = new MimeMessage(Session.getInstance(p));
+        m.setFrom(new InternetAddress(from, name));
+        m.setRecipients(Message.RecipientType.TO, to);
+        m.setRecipients(Message.RecipientType.CC, cc);
+        m.setSubject(subject);
+        m.setText("Reply body\r\n");
+        m.saveChanges();
+        try (Transport t = m.getSession().getTransport("smtp")) {
+            t.connect();
+            t.sendMessage(m, new InternetAddress[]{new InternetAddress(to)}); // carol's server has her copy
         }
     }
 

@@ -239,20 +239,32 @@ class LocalPlainEmailTest {
         assertEquals(before, internet.getReceivedMessages().length, "nothing went to the smarthost");
     }
 
-    /** alex's own outward alias (towards blake's address counter) is his to write from, and RCPT says so. */
+    /**
+     * alex's own outward alias (towards blake's address counter) is his own address: his mail to it
+     * (a Reply-All names it) lands in his own INBOX, once, and nothing of it reaches blake. Another
+     * user writing to it is refused as before: an outward alias takes mail from its one
+     * correspondent (blake's counter), so casey's comes back to her as a failure notice.
+     */
     @Test
-    void aUsersOwnOutwardAliasIsRefusedSayingWhatItIs() throws Exception {
+    void aUsersOwnOutwardAliasIsTheirOwnAddressAndStillNobodyElses() throws Exception {
         String counter = admin.createAlias(Login.of("blake"), "counter", true).address().toString();
         String subject = "at the counter " + shortId();
         submit("alex", counter, subject);
         String outward = awaitOne("blake", "Requests", subject).getHeader("X-Original-From")[0].replaceAll(".*<|>.*", "");
 
-        MessagingException refused = assertThrows(MessagingException.class,
-                () -> submit("alex", outward, "to myself " + shortId()));
-        SMTPAddressFailedException rcpt = cause(refused);
-        assertEquals(550, rcpt.getReturnCode());
-        assertTrue(rcpt.getMessage().contains("5.7.1") && rcpt.getMessage().contains("your own address for writing to a"
-                + " correspondent; write to their address instead"), rcpt.getMessage());
+        String toSelf = "to myself " + shortId();
+        submit("alex", outward, toSelf);
+        assertEquals(1, awaitAll("alex", "INBOX", toSelf).size(), "in alex's own INBOX, once");
+        assertEquals(0, folder("blake", "Requests", toSelf).size() + folder("blake", "INBOX", toSelf).size(),
+                "nothing reached blake through it");
+
+        String notAlexs = "to alex's address for the counter " + shortId();
+        submit("casey", outward, notAlexs);
+        MimeMessage notice = awaitOne("casey", "INBOX", "Undeliverable: " + notAlexs);
+        String text = new String(notice.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("5.7.1") && text.contains("one correspondent only"), text);
+        assertEquals(0, folder("alex", "INBOX", notAlexs).size() + folder("alex", "Requests", notAlexs).size()
+                + folder("alex", "Junk", notAlexs).size(), "nothing reached alex");
     }
 
     @Test

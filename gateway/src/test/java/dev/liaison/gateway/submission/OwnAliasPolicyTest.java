@@ -1,6 +1,7 @@
 package dev.liaison.gateway.submission;
 
 import dev.liaison.gateway.legacy.LegacyCorrespondents;
+import dev.liaison.mapping.alias.AliasState;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.database.TestPostgres;
@@ -62,17 +63,33 @@ class OwnAliasPolicyTest {
     }
 
     /**
-     * The user's own outward alias, active, is where their plain email to one correspondent leaves
-     * from: refused with its own verdict (its words say to write to the correspondent's address),
-     * not as an alias of theirs that takes no mail now.
+     * The user's own outward alias is their own address (a Reply-All to a correspondent's plain email
+     * names it): accepted while active, also after the correspondence ended or was blocked (that
+     * concerns the correspondent's mail, not the user's to themselves); disabled, refused as any own
+     * alias that takes no mail now.
      */
     @Test
-    void ownOutwardAliasIsRefusedAsTheirOwnAddressForWritingFrom() throws Exception {
-        String outward = gw.gateway.database().inTransaction(c -> new LegacyCorrespondents(TestGateway.DOMAIN)
-                .open(c, Login.of("alex"), "bob@elsewhere.example", "Bob", RelationshipState.ACTIVE, Optional.empty())
-                .outwardAlias().address().value());
+    void ownOutwardAliasIsTheirOwnAddress() throws Exception {
+        LegacyCorrespondents correspondents = new LegacyCorrespondents(TestGateway.DOMAIN);
+        var link = gw.gateway.database().inTransaction(c -> correspondents
+                .open(c, Login.of("alex"), "bob@elsewhere.example", "Bob", RelationshipState.ACTIVE, Optional.empty()));
+        EmailAddress outward = EmailAddress.parse(link.outwardAlias().address().value());
+        AuthenticatedUser alex = new AuthenticatedUser("alex");
+        assertEquals(RecipientVerdict.ACCEPT, policy.check(alex, outward));
 
-        assertEquals(RecipientVerdict.OWN_OUTWARD, policy.check(new AuthenticatedUser("alex"), EmailAddress.parse(outward)));
+        gw.gateway.database().inTransaction(c -> gw.gateway.relay().control().end(c, Login.of("alex"),
+                link.relationship().id()));
+        assertEquals(RecipientVerdict.ACCEPT, policy.check(alex, outward), "ended: still the user's own address");
+
+        gw.admin.changeAliasState(link.outwardAlias().address(), AliasState.DISABLED);
+        assertEquals(RecipientVerdict.REFUSED, policy.check(alex, outward));
+
+        var blocked = gw.gateway.database().inTransaction(c -> correspondents
+                .open(c, Login.of("alex"), "eve@elsewhere.example", "Eve", RelationshipState.ACTIVE, Optional.empty()));
+        gw.gateway.database().inTransaction(c -> gw.gateway.relay().control().block(c, Login.of("alex"),
+                blocked.relationship().id()));
+        assertEquals(RecipientVerdict.ACCEPT, policy.check(alex,
+                EmailAddress.parse(blocked.outwardAlias().address().value())), "blocked: still the user's own address");
     }
 
     @Test

@@ -54,8 +54,6 @@ public final class RecipientIsOwnAliasHook implements RcptHook {
                     "5.1.1 <" + recipient + ">: no such address on this gateway");
             case REFUSED -> reply(HookReturnCode.deny(), "550",
                     "5.7.1 <" + recipient + ">: this address of yours takes no mail now (disabled, or its relationship blocked)");
-            case OWN_OUTWARD -> reply(HookReturnCode.deny(), "550", "5.7.1 <" + recipient + ">: this is your own"
-                    + " address for writing to a correspondent; write to their address instead");
             case RELATIONSHIP_ENDED -> reply(HookReturnCode.deny(), "550", "5.7.1 <" + recipient + ">: the"
                     + " relationship this address wrote to has ended, so it takes no more mail. To write to them again,"
                     + " start a new one: send them a new invitation (write to invite@" + recipient.domain()

@@ -12,12 +12,6 @@ public enum RecipientVerdict {
     /** The user's own alias that takes no mail now (disabled, its relationship blocked): {@code 550 5.7.1}. */
     REFUSED,
     /**
-     * The user's own outward alias, the address their plain email to one correspondent leaves from
-     * (and where that correspondent's replies arrive): no address to write to, however active it is.
-     * {@code 550 5.7.1}, saying to write to the correspondent's address instead.
-     */
-    OWN_OUTWARD,
-    /**
      * The user's own alias of a relationship with a Communicator peer that has ended (either side
      * ended it): {@code 550 5.7.1}, saying so and that a new invitation starts a new one. Only the
      * alias's owner is told; anyone else gets {@link #UNKNOWN}, which says nothing of someone else's
