@@ -319,6 +319,62 @@ class LegacyInboundTest {
         }
     }
 
+    /**
+     * An HTML newsletter with lines over RFC 5322's 998 octets (a header field of 1,500, a body line
+     * of 3,000, one of 120,000 that starts with a dot), sent to the MX with Python's smtplib and
+     * read back with imaplib. To the postmaster it is filed as it came: {@code FETCH BODY[]} is the
+     * message after the MX's trace fields. To a published address (a request, its {@code From}
+     * shown as the sender's alias) {@code BODY[TEXT]} is the body as sent. Nothing is split.
+     */
+    @Test
+    void aNewsletterWithLinesOver998OctetsIsFiledAndFetchedAsItCame() throws Exception {
+        String body = "<html><body>" + "<p>An item of news, with a link.</p>".repeat(83) + "</body></html>\r\n"
+                + "." + "d.".repeat(60_000) + "\r\nend\r\n";
+        String toPostmaster = newsletter("postmaster@" + DOMAIN, body);
+        assertTrue(fetchedAfterSending(toPostmaster, "postmaster@" + DOMAIN, "sam", "INBOX", "BODY.PEEK[]")
+                .endsWith(toPostmaster), "FETCH BODY[] is the message as it came, after the trace fields");
+        assertEquals(body, fetchedAfterSending(newsletter(published, body), published, "alex", "Requests",
+                "BODY.PEEK[TEXT]"), "BODY[TEXT] of the request is the body as sent");
+    }
+
+    private static String newsletter(String to, String body) {
+        return "From: News <news@legacy.example>\r\nTo: " + to + "\r\nSubject: newsletter " + shortId()
+                + "\r\nMessage-ID: <" + shortId() + "@legacy.example>\r\n"
+                + "List-Unsubscribe: <https://legacy.example/unsubscribe?t=" + "t".repeat(1500) + ">\r\n"
+                + "MIME-Version: 1.0\r\nContent-Type: text/html; charset=us-ascii\r\n\r\n" + body;
+    }
+
+    /** Sends {@code raw} to the MX with smtplib, then FETCHes {@code section} of it over IMAPS with imaplib. */
+    private static String fetchedAfterSending(String raw, String to, String login, String folder, String section)
+            throws Exception {
+        String subject = raw.substring(raw.indexOf("Subject: ") + 9, raw.indexOf("\r\n", raw.indexOf("Subject: ")));
+        Path message = dir.resolve("newsletter-" + shortId() + ".eml");
+        Path fetched = dir.resolve("fetched-" + shortId() + ".eml");
+        java.nio.file.Files.writeString(message, raw, java.nio.charset.StandardCharsets.US_ASCII);
+        Path script = dir.resolve("newsletter-" + shortId() + ".py");
+        java.nio.file.Files.writeString(script, """
+                import imaplib, smtplib, ssl, sys
+                mx, imaps, message, to, login, folder, subject, section, out = sys.argv[1:]
+                with smtplib.SMTP('127.0.0.1', int(mx), local_hostname='mx.legacy.example', timeout=30) as s:
+                    s.sendmail('news@legacy.example', [to], open(message, 'rb').read())
+                imap = imaplib.IMAP4_SSL('127.0.0.1', int(imaps), ssl_context=ssl._create_unverified_context(), timeout=30)
+                imap.login(login, login + '-pw')
+                imap.select(folder, readonly=True)
+                found = imap.search(None, 'SUBJECT', '"' + subject + '"')[1][0].split()
+                assert len(found) == 1, found
+                data = imap.fetch(found[0], '(' + section + ')')[1]
+                open(out, 'wb').write(data[0][1])
+                imap.logout()
+                """);
+        Process python = new ProcessBuilder("python3", script.toString(), String.valueOf(gateway.inboundPort()),
+                String.valueOf(gateway.imapsPort()), message.toString(), to, login, folder, subject, section,
+                fetched.toString()).redirectErrorStream(true).start();
+        assertTrue(python.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "python3 did not finish in 60 s");
+        String output = new String(python.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, python.exitValue(), output);
+        return java.nio.file.Files.readString(fetched, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     @Test
     void aBlockedCorrespondentIsRefusedAtTheEnvelope() throws Exception {
         String eve = "eve." + shortId() + "@legacy.example";

@@ -2,13 +2,22 @@ package dev.liaison.smtp.framing;
 
 /**
  * What {@link StrictLineDecoder} passes up besides complete lines. Lines travel as {@code ByteBuf}s
- * (James's line handlers expect that); the two irregular outcomes travel as these values so the
+ * (James's line handlers expect that); the irregular outcomes travel as these values so the
  * reply to them is written in order with the replies to the lines before.
  */
 public sealed interface FramingEvent {
 
     /** A line longer than the limit was read and discarded up to and including its CRLF. */
     record OverlongLine(int limit) implements FramingEvent {
+    }
+
+    /**
+     * Octets of a message line longer than the framer's limit, passed on as they arrive (only where
+     * long message lines are taken: the inbound MX). The first part starts the line; the line's
+     * last part ends with its CRLF, and no ordinary line comes between. Nothing is split: the
+     * parts together are the line as sent.
+     */
+    record LinePart(byte[] octets) implements FramingEvent {
     }
 
     /**

@@ -27,6 +27,13 @@ import java.util.function.Predicate;
  * 4.5.3.1.6), so such a line may be one octet longer on the wire. A 998-octet text line that
  * starts with a dot arrives as 1001 octets, and refusing it would refuse legitimate mail.
  *
+ * <p>Where message lines may be longer (the inbound MX, {@code longMessageLines}), a message line
+ * that outgrows the limit before its CRLF arrives is passed on in {@link FramingEvent.LinePart}s
+ * as its octets arrive, the last part ending with the CRLF, and a complete message line over the
+ * limit is passed on whole: the framer then holds at most the limit plus one read of any line, and
+ * the message's own bounds (its size, the server's octet budget) bound the line. Nothing is split
+ * or changed: the parts together are the line as sent. Command lines keep the limit.
+ *
  * <p>STARTTLS: James adds the {@link SslHandler} synchronously while this decoder is still inside
  * its decode loop (all handlers run on the channel's event loop). Bytes already buffered at that
  * moment arrived in plaintext; interpreting them after the upgrade would let an attacker inject
@@ -42,7 +49,10 @@ public final class StrictLineDecoder extends ByteToMessageDecoder {
 
     private final int maxLineOctets;
     private final Predicate<Channel> inMessage;
+    private final boolean longMessageLines;
     private boolean skippingOverlongLine;
+    /** A message line is being passed on in parts; the next octets continue it. */
+    private boolean continuingLine;
     private boolean violated;
     private boolean tlsWhenBuffered;
 
@@ -52,11 +62,23 @@ public final class StrictLineDecoder extends ByteToMessageDecoder {
      *        dot is not counted; asked only for lines that start with one
      */
     public StrictLineDecoder(int maxLineOctets, Predicate<Channel> inMessage) {
+        this(maxLineOctets, inMessage, false);
+    }
+
+    /**
+     * @param maxLineOctets the longest command line accepted, CRLF included; with
+     *        {@code longMessageLines} false, also the longest message line
+     * @param inMessage whether the channel's next line is message content (DATA)
+     * @param longMessageLines whether message lines over {@code maxLineOctets} are passed on (whole,
+     *        or as {@link FramingEvent.LinePart}s) instead of dropped as {@link FramingEvent.OverlongLine}s
+     */
+    public StrictLineDecoder(int maxLineOctets, Predicate<Channel> inMessage, boolean longMessageLines) {
         if (maxLineOctets < 3) {
             throw new IllegalArgumentException("maxLineOctets " + maxLineOctets + " cannot hold a line");
         }
         this.maxLineOctets = maxLineOctets;
         this.inMessage = inMessage;
+        this.longMessageLines = longMessageLines;
     }
 
     @Override
@@ -80,7 +102,7 @@ public final class StrictLineDecoder extends ByteToMessageDecoder {
         }
         int eol = in.forEachByte(FIND_CR_OR_LF);
         if (eol < 0) {
-            awaitLineEnd(in);
+            awaitLineEnd(ctx, in, out);
             return;
         }
         if (in.getByte(eol) == LF) {
@@ -88,17 +110,29 @@ public final class StrictLineDecoder extends ByteToMessageDecoder {
             return;
         }
         if (eol + 1 >= in.writerIndex()) {
+            if (continuingLine && eol > in.readerIndex()) {
+                out.add(part(in, eol - in.readerIndex())); // the CR waits for its LF
+            }
             return;
         }
         if (in.getByte(eol + 1) != LF) {
             out.add(violation(ctx, in, Kind.BARE_CR, "bare CR received; SMTP lines end with CRLF (RFC 5321 section 2.3.8)"));
             return;
         }
-        emitLine(ctx, in, eol + 2 - in.readerIndex(), out);
+        int length = eol + 2 - in.readerIndex();
+        if (continuingLine) {
+            continuingLine = false;
+            out.add(part(in, length));
+        } else {
+            emitLine(ctx, in, length, out);
+        }
     }
 
     private void emitLine(ChannelHandlerContext ctx, ByteBuf in, int length, List<Object> out) {
-        if (skippingOverlongLine || length > limit(ctx, in)) {
+        boolean overlong = skippingOverlongLine || length > limit(ctx, in);
+        if (overlong && !skippingOverlongLine && longMessageLines && inMessage.test(ctx.channel())) {
+            out.add(in.readRetainedSlice(length)); // at most the limit plus one read: see awaitLineEnd
+        } else if (overlong) {
             in.skipBytes(length);
             skippingOverlongLine = false;
             out.add(new FramingEvent.OverlongLine(maxLineOctets));
@@ -108,16 +142,31 @@ public final class StrictLineDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * No line end buffered yet: once more than a line's worth is waiting, drop it and remember. A
-     * line of the limit that starts with a transparency dot is never dropped here: without its LF
-     * it is at most the limit long.
+     * No line end buffered yet: once more than a line's worth is waiting, drop it and remember, or,
+     * for a message line where long ones are taken, pass it on as the line's first part. A line of
+     * the limit that starts with a transparency dot is never dropped here: without its LF it is at
+     * most the limit long. A trailing CR stays buffered: it may start the CRLF.
      */
-    private void awaitLineEnd(ByteBuf in) {
+    private void awaitLineEnd(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         int keep = in.readableBytes() > 0 && in.getByte(in.writerIndex() - 1) == CR ? 1 : 0;
-        if (skippingOverlongLine || in.readableBytes() > maxLineOctets) {
+        if (continuingLine) {
+            if (in.readableBytes() > keep) {
+                out.add(part(in, in.readableBytes() - keep));
+            }
+        } else if (!skippingOverlongLine && longMessageLines && in.readableBytes() > maxLineOctets
+                && inMessage.test(ctx.channel())) {
+            continuingLine = true;
+            out.add(part(in, in.readableBytes() - keep));
+        } else if (skippingOverlongLine || in.readableBytes() > maxLineOctets) {
             in.skipBytes(in.readableBytes() - keep);
             skippingOverlongLine = true;
         }
+    }
+
+    private static FramingEvent.LinePart part(ByteBuf in, int length) {
+        byte[] octets = new byte[length];
+        in.readBytes(octets);
+        return new FramingEvent.LinePart(octets);
     }
 
     /**

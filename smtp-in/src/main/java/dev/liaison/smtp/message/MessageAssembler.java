@@ -78,6 +78,18 @@ public final class MessageAssembler implements DataLineFilter, DisconnectHandler
     }
 
     /**
+     * Called by the pipeline with a part of a message line longer than the framer holds at once
+     * (inbound MX only): it joins the message as the line's octets, never as a line of its own, so
+     * it can neither be dot-unstuffed mid-line nor end the data. Outside DATA there is no message
+     * to join and it is dropped (the framer passes parts only for message lines).
+     */
+    public void appendLinePart(SMTPSession session, byte[] part) {
+        if (receiving(session)) {
+            draft(session).append(part);
+        }
+    }
+
+    /**
      * Called by the pipeline when the framer dropped an over-long line. Inside DATA the message is
      * marked refused and {@code true} returned (the reply waits for the end of data); outside DATA
      * {@code false}, and the caller replies to the line as a command.

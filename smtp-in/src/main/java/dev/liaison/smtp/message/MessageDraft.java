@@ -48,6 +48,8 @@ final class MessageDraft {
     private int headerFields;
     private int headerLines;
     private boolean inHeader = true;
+    /** The last octets taken did not end their line (a long line arriving in parts). */
+    private boolean midLine;
     private boolean hasMessageId;
     private boolean hasDate;
     /** One bit per {@link HeaderRules#ONCE_ONLY} field seen so far. */
@@ -80,12 +82,19 @@ final class MessageDraft {
         return octets;
     }
 
-    /** Takes one DATA line (with its CRLF, not the terminating {@code .}). */
+    /**
+     * Takes one DATA line (with its CRLF, not the terminating {@code .}), or a part of one: octets
+     * that do not end with CRLF leave the line open, and the next octets continue it (the inbound
+     * MX passes lines too long for its framer in parts). Only a line's first octets can be the
+     * transparency dot.
+     */
     void append(byte[] line) {
+        boolean starts = !midLine;
+        midLine = !endsLine(line);
         if (refusal != null) {
             return;
         }
-        int offset = line.length > 2 && line[0] == '.' ? 1 : 0;
+        int offset = starts && line.length > 2 && line[0] == '.' ? 1 : 0;
         int length = line.length - offset;
         octets += length;
         if (started == 0) {
@@ -97,11 +106,31 @@ final class MessageDraft {
             refuse(DataRefusal.tooSlow(pace));
         } else if (!covered()) {
             refuse(DataRefusal.tooManyAtOnce());
+        } else if (!starts) {
+            continueLine(line, length);
         } else if (inHeader) {
             appendHeaderLine(line, offset, length);
         } else {
             body.append(line, offset, length);
         }
+    }
+
+    /** More octets of an open line: where its start went (a header field, or the body). */
+    private void continueLine(byte[] part, int length) {
+        if (!inHeader) {
+            body.append(part, 0, length);
+            return;
+        }
+        headerOctets += length;
+        if (headerOctets > limits.maxHeaderOctets()) {
+            refuse(DataRefusal.headerTooBig(limits.maxHeaderOctets()));
+        } else if (!refusedAsEightBit(part, 0, length)) {
+            field.append(part, 0, length);
+        }
+    }
+
+    private static boolean endsLine(byte[] octets) {
+        return octets.length >= 2 && octets[octets.length - 2] == '\r' && octets[octets.length - 1] == '\n';
     }
 
     /** Whether the octets taken cover the message so far, taking another step if not. */

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>A framing violation ends the connection: after a bare CR or LF there is no safe way to know
  * where the command or the message ends, and a reply followed by more interpretation is what the
  * smuggling attacks need. An over-long line inside DATA spoils only that message (the transaction
- * is refused at its end, RFC 5321 §4.5.3.1.6); outside DATA it is one refused command.
+ * is refused at its end, RFC 5321 §4.5.3.1.6); outside DATA it is one refused command. Where the
+ * framer passes long message lines on in parts (the inbound MX), the parts go straight to the
+ * message: James's line handlers take whole lines only, and only the final {@code .} needs them.
  *
  * <p>A connection the network or the client broke (reset, broken pipe) is closed here with a
  * DEBUG line: James logs any exception that reaches it at ERROR with its stack trace, and any
@@ -49,6 +51,10 @@ final class FramingReplies extends ChannelInboundHandlerAdapter {
             LOG.warn("closing SMTP connection {}: {}", ctx.channel().id(), violation.kind());
             reply(replyContext(ctx, violation), "500 5.5.2 " + violation.description() + "; closing connection")
                     .addListener(ChannelFutureListener.CLOSE);
+        } else if (msg instanceof FramingEvent.LinePart part) {
+            if (session(ctx.channel()) instanceof SMTPSession smtp) {
+                assembler.appendLinePart(smtp, part.octets());
+            }
         } else if (msg instanceof FramingEvent.OverlongLine overlong) {
             if (!absorbedByMessage(ctx, overlong)) {
                 reply(ctx, "500 5.5.2 line too long: the limit is " + overlong.limit()

@@ -53,7 +53,7 @@ public final class InboundServer implements AutoCloseable {
         }
         SmtpListener listener = new SmtpListener("smtp-inbound", protocol,
                 TlsEncryption.startTls(tls), settings.limits(),
-                new FramingReplies(assembler));
+                new FramingReplies(assembler), true);
         listener.bind(settings.bindAddress(), settings.port(), settings.ioThreads());
         InboundServer server = new InboundServer(listener, assembler);
         LOG.info("SMTP inbound MX listening on {} port {} (STARTTLS offered) for {}",

@@ -48,11 +48,19 @@ final class SmtpListener extends AbstractAsyncServer {
     private final Encryption encryption;
     private final Limits limits;
     private final FramingReplies framingReplies;
+    private final boolean longMessageLines;
     private final ConnectionCaps caps;
     private volatile EventLoopGroup[] groups = {};
 
-    SmtpListener(String name, Protocol protocol, Encryption encryption, Limits limits, FramingReplies framingReplies) {
+    /**
+     * @param longMessageLines whether message lines over {@code limits.maxLineOctets} are taken as
+     *        sent (the inbound MX: mail from the Internet has them, and splitting one would break its
+     *        DKIM signature), bounded by the message size; else such a message is refused
+     */
+    SmtpListener(String name, Protocol protocol, Encryption encryption, Limits limits, FramingReplies framingReplies,
+                 boolean longMessageLines) {
         this.protocol = protocol;
+        this.longMessageLines = longMessageLines;
         this.encryption = encryption;
         this.limits = limits;
         this.framingReplies = framingReplies;
@@ -150,11 +158,14 @@ final class SmtpListener extends AbstractAsyncServer {
         if (!encryption.isStartTLS()) {
             pipeline.addLast(HandlerConstants.SSL_HANDLER, encryption.sslHandler());
         }
-        pipeline.addLast(HandlerConstants.FRAMER, new StrictLineDecoder(limits.maxLineOctets(), FramingReplies::inMessage));
+        pipeline.addLast(HandlerConstants.FRAMER, new StrictLineDecoder(limits.maxLineOctets(), FramingReplies::inMessage,
+                longMessageLines));
+        // Before framingReplies: the parts of a long message line, which go no further than that,
+        // are input too, so a line arriving for longer than the idle timeout is not cut off.
+        pipeline.addLast(HandlerConstants.TIMEOUT_HANDLER, new TimeoutHandler((int) limits.idleTimeout().toSeconds()));
         // Answers framing events in order with the replies James writes for earlier lines.
         pipeline.addLast("framingReplies", framingReplies);
         pipeline.addLast(HandlerConstants.CHUNK_HANDLER, new ChunkedWriteHandler());
-        pipeline.addLast(HandlerConstants.TIMEOUT_HANDLER, new TimeoutHandler((int) limits.idleTimeout().toSeconds()));
         pipeline.addLast(HandlerConstants.CORE_HANDLER,
                 new BasicChannelInboundHandler(new ProtocolMDCContextFactory.Standard(), protocol, encryption, false));
     }

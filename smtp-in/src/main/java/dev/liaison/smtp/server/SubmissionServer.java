@@ -63,10 +63,12 @@ public final class SubmissionServer implements AutoCloseable {
             throw new AssertionError("the submission handler chain is fixed and wires", e);
         }
         FramingReplies framingReplies = new FramingReplies(assembler);
+        // Long message lines stay refused here: our users' clients fold or encode them, and plain
+        // email out could not carry them (RFC 5322 section 2.1.1).
         SmtpListener starttls = new SmtpListener("smtp-submission", protocol,
-                TlsEncryption.startTls(tls), settings.limits(), framingReplies);
+                TlsEncryption.startTls(tls), settings.limits(), framingReplies, false);
         SmtpListener implicit = new SmtpListener("smtp-submissions", protocol,
-                TlsEncryption.implicit(tls), settings.limits(), framingReplies);
+                TlsEncryption.implicit(tls), settings.limits(), framingReplies, false);
         starttls.bind(settings.bindAddress(), settings.submissionPort(), settings.ioThreads());
         try {
             implicit.bind(settings.bindAddress(), settings.submissionsPort(), settings.ioThreads());

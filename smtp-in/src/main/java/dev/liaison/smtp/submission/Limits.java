@@ -12,7 +12,8 @@ import java.time.Duration;
  *                            exceeded: {@code 552 5.3.4}
  * @param maxLineOctets       longest command or text line including its CRLF; RFC 5321 §4.5.3.1.6
  *                            requires at least 1000; exceeded: {@code 500 5.5.2} for a command,
- *                            {@code 552 5.3.4} inside DATA
+ *                            {@code 552 5.3.4} inside DATA on submission; the inbound MX takes longer
+ *                            message lines as sent, bounded by {@code maxMessageOctets}
  * @param maxHeaderFields     header fields in one message (a folded field counts once); exceeded:
  *                            {@code 552 5.3.4}
  * @param maxHeaderOctets     octets of the whole header section; exceeded: {@code 552 5.3.4}

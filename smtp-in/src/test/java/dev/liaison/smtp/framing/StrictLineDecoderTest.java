@@ -111,6 +111,78 @@ class StrictLineDecoderTest {
     }
 
     @Test
+    void whereLongMessageLinesAreTakenALongLineComesOutInPartsThatTogetherAreTheLine() {
+        EmbeddedChannel channel = longLines(true);
+        String line = "." + "x".repeat(3 * LIMIT) + "." + "y".repeat(LIMIT) + "\r\n";
+        for (int i = 0; i < line.length(); i += 7) {
+            channel.writeInbound(bytes(line.substring(i, Math.min(line.length(), i + 7))));
+        }
+        channel.writeInbound(bytes("next\r\n"));
+        List<Object> out = drain(channel);
+        StringBuilder joined = new StringBuilder();
+        for (Object part : out.subList(0, out.size() - 1)) {
+            joined.append(new String(assertInstanceOf(FramingEvent.LinePart.class, part).octets(), StandardCharsets.ISO_8859_1));
+        }
+        assertEquals(line, joined.toString(), "nothing split, dropped or added");
+        assertEquals("next\r\n", text(out.get(out.size() - 1)), "the next line is an ordinary line again");
+    }
+
+    /** The octets after a part boundary continue the line: {@code .CRLF} there is not the end of data. */
+    @Test
+    void aDotLineAfterAPartBoundaryIsStillPartOfTheLongLine() {
+        EmbeddedChannel channel = longLines(true);
+        channel.writeInbound(bytes("z".repeat(LIMIT + 1)));
+        channel.writeInbound(bytes(".\r\n"));
+        List<Object> out = drain(channel);
+        assertEquals(2, out.size(), out.toString());
+        assertEquals(".\r\n", new String(assertInstanceOf(FramingEvent.LinePart.class, out.get(1)).octets(),
+                StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void aCrEndingAPartWaitsForItsLf() {
+        EmbeddedChannel channel = longLines(true);
+        channel.writeInbound(bytes("z".repeat(LIMIT + 1)));
+        channel.writeInbound(bytes("zz\r"));
+        channel.writeInbound(bytes("\n"));
+        List<String> parts = drain(channel).stream()
+                .map(p -> new String(((FramingEvent.LinePart) p).octets(), StandardCharsets.ISO_8859_1)).toList();
+        assertEquals(List.of("z".repeat(LIMIT + 1), "zz", "\r\n"), parts);
+    }
+
+    @Test
+    void aCompleteLongMessageLineIsPassedOnWhole() {
+        EmbeddedChannel channel = longLines(true);
+        String line = "w".repeat(3 * LIMIT) + "\r\n";
+        channel.writeInbound(bytes(line + "next\r\n"));
+        assertEquals(List.of(line, "next\r\n"), lines(channel));
+    }
+
+    @Test
+    void aBareLfInsideALongLineIsStillAViolation() {
+        EmbeddedChannel channel = longLines(true);
+        channel.writeInbound(bytes("z".repeat(LIMIT + 1)));
+        channel.writeInbound(bytes("zz\n.\r\n"));
+        List<Object> out = drain(channel);
+        FramingEvent.Violation violation = assertInstanceOf(FramingEvent.Violation.class, out.get(out.size() - 1));
+        assertEquals(FramingEvent.Kind.BARE_LF, violation.kind());
+    }
+
+    @Test
+    void commandLinesKeepTheLimitWhereLongMessageLinesAreTaken() {
+        EmbeddedChannel channel = longLines(false);
+        channel.writeInbound(bytes("x".repeat(LIMIT + 1)));
+        channel.writeInbound(bytes("\r\n" + "y".repeat(LIMIT) + "\r\nNOOP\r\n"));
+        List<Object> out = drain(channel);
+        assertEquals(List.of(new FramingEvent.OverlongLine(LIMIT), new FramingEvent.OverlongLine(LIMIT)), out.subList(0, 2));
+        assertEquals("NOOP\r\n", text(out.get(2)));
+    }
+
+    private static EmbeddedChannel longLines(boolean inMessage) {
+        return new EmbeddedChannel(new StrictLineDecoder(LIMIT, c -> inMessage, true));
+    }
+
+    @Test
     void violationStopsReadingFromTheChannel() {
         EmbeddedChannel channel = channel();
         channel.writeInbound(bytes("\n"));

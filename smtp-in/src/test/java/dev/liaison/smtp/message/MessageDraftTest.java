@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.liaison.smtp.submission.Limits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MessageDraftTest {
@@ -115,6 +116,31 @@ class MessageDraftTest {
         MessageDraft big = limited("Subject: s", "", "y".repeat(100), "z".repeat(100));
         assertTrue(big.refusal().orElseThrow().text().contains("Message too big"));
         assertFalse(limited("A: 1", "B: 2", "C: 3", "", "x").refusal().isPresent());
+    }
+
+    /**
+     * A long line in parts (as the MX's framer passes it): only its first octets can be the
+     * transparency dot, a part that reads {@code .CRLF} or starts with a dot is line content, and a
+     * header field's parts stay in that field.
+     */
+    @Test
+    void aLineInPartsIsJoinedAsSentAndOnlyItsStartIsUnstuffed() {
+        MessageDraft draft = new MessageDraft(Limits.DEFAULT, HeaderRules.forInbound("mx.x.example", java.util.Set.of("x.example")));
+        for (String piece : new String[] {"From: a@x.example\r\n", "X-Long: one", " two", ".three\r\n", "\r\n",
+                "..stuffed", ".", ".\r\n", "\r\n", "after\r\n"}) {
+            draft.append(piece.getBytes(StandardCharsets.US_ASCII));
+        }
+        assertFalse(draft.refusal().isPresent());
+        assertEquals(List.of("From: a@x.example", "X-Long: one two.three"), draft.headerFields());
+        assertEquals("T\r\nFrom: a@x.example\r\nX-Long: one two.three\r\n\r\n.stuffed..\r\n\r\nafter\r\n", assemble(draft));
+    }
+
+    @Test
+    void aHeaderLineInPartsCountsTowardsTheHeaderSection() {
+        MessageDraft draft = new MessageDraft(LIMITS, HeaderRules.forSubmission());
+        draft.append("Subject: ".getBytes(StandardCharsets.US_ASCII));
+        draft.append("s".repeat(150).getBytes(StandardCharsets.US_ASCII));
+        assertTrue(draft.refusal().orElseThrow().text().contains("header section"));
     }
 
     private static final Limits LIMITS_1000 = new Limits(1000, 1000, 10, 500, 10, 10, 10, Duration.ofMinutes(1),

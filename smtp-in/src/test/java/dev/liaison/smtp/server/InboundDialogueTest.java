@@ -11,6 +11,8 @@ import dev.liaison.smtp.testing.RunningInbound;
 import dev.liaison.smtp.testing.SmtpWire;
 import dev.liaison.smtp.testing.SmtpWire.Reply;
 import dev.liaison.smtp.testing.TestMailboxes;
+import dev.liaison.smtp.submission.Limits;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +106,31 @@ class InboundDialogueTest {
         octets.get(client);
         assertEquals(MESSAGE, new String(client, java.nio.charset.StandardCharsets.US_ASCII),
                 "the sender's message, without the Received and Authentication-Results written here");
+    }
+
+    /**
+     * A long message line goes past the framer in parts that James never sees; they are input all
+     * the same, so a line still arriving after the idle timeout (1 s here) is not cut off.
+     */
+    @Test
+    void aLongLineStillArrivingAfterTheIdleTimeoutIsNotCutOff() throws Exception {
+        Limits d = Limits.DEFAULT;
+        Limits quick = new Limits(d.maxMessageOctets(), d.maxLineOctets(), d.maxHeaderFields(), d.maxHeaderOctets(),
+                d.maxRecipients(), d.maxConnections(), d.maxConnectionsPerAddress(), Duration.ofSeconds(1),
+                d.authThrottling());
+        try (RunningInbound slow = new RunningInbound(quick); SmtpWire wire = slow.greeted()) {
+            wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250);
+            wire.command("RCPT TO:<" + TestMailboxes.PUBLISHED + ">").expect(250);
+            wire.command("DATA").expect(354);
+            wire.send("From: Bob <bob@legacy.example>\r\n\r\n" + "x".repeat(1200));
+            for (int i = 0; i < 8; i++) { // 3.2 s of one line, a piece every 0.4 s
+                Thread.sleep(400);
+                wire.send("y".repeat(600));
+            }
+            wire.send("\r\n.\r\n").expect(250);
+            assertTrue(RecordingInboundHandler.text(slow.handler.committed().get(0))
+                    .endsWith("\r\n\r\n" + "x".repeat(1200) + "y".repeat(4800) + "\r\n"));
+        }
     }
 
     @Test

@@ -92,6 +92,36 @@ class InboundIndependentClientsTest {
         assertTrue(delivered.contains("\r\nbefore\r\n" + dotLine + "\r\nafter\r\n"), delivered);
     }
 
+    /**
+     * Mail from the Internet has lines over RFC 5322's 998 octets (HTML newsletters); Postfix and
+     * Gmail take them, so the MX does too, as sent: nothing split, so the DKIM signature over the
+     * body still verifies. One line of 3,000 octets, one of 300,000 starting with a dot (far more
+     * than the framer holds at once: it arrives in parts), and a long header field.
+     */
+    @Test
+    void smtplibDeliversLinesLongerThan998OctetsAsSentAndTheirSignatureVerifies() throws Exception {
+        String newsletter = "<html><body>" + "<p>Newsletter item, with a link.</p>".repeat(84) + "</body></html>";
+        String message = "From: Carol <carol@strict.example>\r\nTo: alex@gw.example\r\nSubject: newsletter\r\n"
+                + "Date: Thu, 26 Nov 2026 10:00:00 +0000\r\n"
+                + "List-Unsubscribe: <https://strict.example/u?t=" + "t".repeat(1500) + ">\r\n"
+                + "Content-Type: text/html\r\n\r\n"
+                + newsletter + "\r\n." + "d.".repeat(150_000) + "\r\nend\r\n";
+        String signed = DkimTestKey.get().sign(message, "strict.example", "sel");
+        Path file = scratch.resolve("newsletter.eml");
+        Files.writeString(file, signed, StandardCharsets.ISO_8859_1);
+        Result result = python("""
+                import smtplib, sys
+                with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), local_hostname='mta.strict.example', timeout=10) as s:
+                    s.sendmail('carol@strict.example', ['alex@gw.example'], open(sys.argv[2], 'rb').read())
+                print('sent')
+                """, String.valueOf(mx.server.port()), file.toString());
+        assertEquals(0, result.exitCode(), result.output());
+        InboundMessage delivered = single();
+        assertEquals(DkimResult.PASS, delivered.authentication().dkim().get(0).result());
+        assertTrue(new String(delivered.message().toByteArray(), StandardCharsets.ISO_8859_1).endsWith(signed),
+                "the message as sent, after the trace fields the MX adds");
+    }
+
     @Test
     void smtplibIsToldAuthIsNotOffered() throws Exception {
         Result result = python("""
