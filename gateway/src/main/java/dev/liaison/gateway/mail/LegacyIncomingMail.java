@@ -8,6 +8,7 @@ import jakarta.mail.internet.ParseException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -149,10 +150,15 @@ public final class LegacyIncomingMail {
      */
     public byte[] asFrom(String alias, String name, Optional<String> warning) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(header.sizeHint());
+        List<HeaderSection.Field> fields = header.fields();
+        int trace = 0;
+        while (trace < fields.size() && isTrace(fields.get(trace))) {
+            header.copy(fields.get(trace++), out); // trace fields stay on top (RFC 5322 §3.6.7, RFC 5321 §4.4)
+        }
         write(out, "From: " + HeaderText.mailbox(name, alias));
         write(out, "X-Original-From: " + HeaderText.mailbox(author.displayName().orElse(""), author.address()));
         warning.ifPresent(w -> write(out, "X-Liaison-Warning: " + HeaderText.unstructured(w)));
-        for (HeaderSection.Field field : header.fields()) {
+        for (HeaderSection.Field field : fields.subList(trace, fields.size())) {
             if (!field.is("From") && !field.is("Reply-To") && !field.is("Sender") && !gatewayOnly(field)) {
                 header.copy(field, out);
             }
@@ -176,6 +182,13 @@ public final class LegacyIncomingMail {
         }
         header.copyRest(out);
         return out.toByteArray();
+    }
+
+    /** The fields servers prepend as mail passes them, which readers and filters expect first. */
+    private static boolean isTrace(HeaderSection.Field field) {
+        String name = field.lowerName();
+        return name.equals("return-path") || name.equals("received") || name.equals("received-spf")
+                || name.equals("authentication-results") || name.startsWith("arc-");
     }
 
     private static boolean gatewayOnly(HeaderSection.Field field) {

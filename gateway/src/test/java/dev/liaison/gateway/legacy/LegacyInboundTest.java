@@ -114,6 +114,12 @@ class LegacyInboundTest {
                 "bob appears under a local alias, so a reply goes through the relationship: " + from);
         assertEquals("\"Bob Example\" <" + bob + ">", delivered.getHeader("X-Original-From")[0],
                 "the original sender stays visible");
+        List<String> names = java.util.Collections.list(delivered.getAllHeaderLines()).stream()
+                .filter(line -> !line.startsWith(" ") && !line.startsWith("\t"))
+                .map(line -> line.substring(0, line.indexOf(':')).toLowerCase(java.util.Locale.ROOT)).toList();
+        assertEquals("received", names.get(0), "the MX's trace fields stay on top: " + names);
+        assertTrue(names.indexOf("from") > names.lastIndexOf("received")
+                && names.indexOf("from") > names.lastIndexOf("authentication-results"), names.toString());
         assertEquals(0, folder("INBOX", first).size(), "a stranger's first message is a request, not INBOX mail");
 
         String second = "hello again " + shortId();
