@@ -65,7 +65,12 @@ final class ExtendedList extends ListRequest {
                 chr -> ImapRequestLineReader.isListWildcard(chr)
                         || ImapRequestLineReader.AtomCharValidator.INSTANCE.isValid(chr);
 
+        private static final HumanReadableText NOT_A_PATTERN = new HumanReadableText(
+                "org.apache.james.imap.ILLEGAL_ARGUMENTS",
+                "failed. A pattern list holds quoted strings, atoms or literals separated by single spaces (RFC 5258 3).");
+
         private List<String> patterns;
+        private boolean tooMany;
 
         Parser(org.apache.james.imap.api.message.response.StatusResponseFactory responses) {
             super(responses);
@@ -78,8 +83,14 @@ final class ExtendedList extends ListRequest {
             }
             request.consumeChar('(');
             List<String> read = new ArrayList<>();
+            tooMany = false;
             while (request.nextWordChar() != ')') {
-                read.add(pattern(request));
+                String pattern = pattern(request);
+                if (read.size() < Limits.LIST_PATTERNS) {
+                    read.add(pattern);
+                } else {
+                    tooMany = true; // read on to the end of the list, keeping no more of it
+                }
             }
             request.consumeChar(')');
             if (read.isEmpty()) {
@@ -89,10 +100,21 @@ final class ExtendedList extends ListRequest {
             return read.get(0);
         }
 
-        /** One list-mailbox inside the list: an atom there ends at the list's {@code )}. */
+        /**
+         * One list-mailbox inside the list: an atom there ends at the list's {@code )}. An atom of
+         * nothing (a tab, or any other octet no atom may hold) is refused: James's nextWordChar skips
+         * spaces only, so such an octet would be read as an empty pattern again and again, for good.
+         */
         private String pattern(ImapRequestLineReader request) throws DecodingException {
             char next = request.nextWordChar();
-            return next == '"' || next == '{' ? super.listMailbox(request) : request.consumeWord(PATTERN_ATOM, true);
+            if (next == '"' || next == '{') {
+                return super.listMailbox(request);
+            }
+            String atom = request.consumeWord(PATTERN_ATOM, true);
+            if (atom.isEmpty()) {
+                throw new DecodingException(NOT_A_PATTERN, "no pattern at '" + next + "'");
+            }
+            return atom;
         }
 
         @Override
@@ -102,7 +124,7 @@ final class ExtendedList extends ListRequest {
             if (!(message instanceof ListRequest list) || patterns == null && !list.selectRemote()) {
                 return message;
             }
-            if (patterns != null && patterns.size() > Limits.LIST_PATTERNS) {
+            if (tooMany) {
                 return taggedNo(tag, getCommand(), TOO_MANY, ResponseCodeEncoder.LIMIT);
             }
             return local(list, patterns == null ? List.of(list.getMailboxPattern()) : patterns);

@@ -191,6 +191,22 @@ class ListTest {
         }
     }
 
+    /**
+     * A tab (or any octet no atom may hold) where a pattern should be: James's reader skips only
+     * spaces, so it read an empty pattern there again and again, holding a thread and filling the
+     * heap; it is BAD, and the session goes on.
+     */
+    @Test
+    void anOctetNoPatternMayStartWithIsBadAndTheSessionGoesOn() throws Exception {
+        try (RawImap c = after(List.of("k1"), List.of())) {
+            for (String list : List.of("(\t)", "(k1\t)", "(\"k1\" \t \"m1\")")) {
+                String answer = RawImap.last(c.command("LIST \"\" " + list));
+                assertTrue(answer.matches("a\\d+ BAD .*"), list + ": " + answer);
+            }
+            assertTrue(c.command("LIST \"\" k1").contains("* LIST (\\HasNoChildren) \".\" \"k1\""));
+        }
+    }
+
     @Test
     void anUnclosedPatternListIsBadAndTheSessionGoesOn() throws Exception {
         try (RawImap c = after(List.of("k1"), List.of())) {
