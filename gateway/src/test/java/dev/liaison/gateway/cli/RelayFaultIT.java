@@ -181,8 +181,7 @@ class RelayFaultIT {
 
     /** Every transaction of every session read-only from its next statement on (a configuration reload). */
     private static void setReadOnly(DatabaseLocation.External database, boolean readOnly) throws Exception {
-        try (var c = java.sql.DriverManager.getConnection(database.url(), database.user(), database.password());
-             var s = c.createStatement()) {
+        try (var c = TransportTable.connectWhenStarted(database); var s = c.createStatement()) {
             s.execute("SET default_transaction_read_only = off"); // this session must still write the setting
             s.execute(readOnly ? "ALTER SYSTEM SET default_transaction_read_only = on"
                     : "ALTER SYSTEM RESET default_transaction_read_only");

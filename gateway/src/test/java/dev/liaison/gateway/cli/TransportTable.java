@@ -52,6 +52,30 @@ record TransportTable(DatabaseLocation.External database, String table) {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(database.url(), database.user(), database.password());
+        return connectWhenStarted(database);
+    }
+
+    /**
+     * A connection to {@code database}, which its gateway may still be restarting after a SIGKILL of
+     * it or of the gateway (PostgreSQL answers 57P03, "the database system is starting up", while it
+     * recovers; on a loaded machine a test once asked in that window).
+     */
+    static Connection connectWhenStarted(DatabaseLocation.External database) throws SQLException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (true) {
+            try {
+                return DriverManager.getConnection(database.url(), database.user(), database.password());
+            } catch (SQLException e) {
+                if (!"57P03".equals(e.getSQLState()) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 }
