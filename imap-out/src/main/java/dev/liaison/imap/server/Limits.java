@@ -58,6 +58,14 @@ public final class Limits {
      */
     public static final int SECTION_PART_DEPTH = 64;
     /**
+     * How deep BODY and BODYSTRUCTURE describe a message's MIME tree (multiparts and attached
+     * messages, each a level); an entity with parts at this depth is described as an opaque
+     * {@code text/plain} body, as Dovecot's message parser stops at its nesting limit. mime4j reads
+     * each level through one more stream, and some thousand levels overflowed the stack and left the
+     * FETCH unanswered. The same as {@link #SECTION_PART_DEPTH}, so every part described can be fetched.
+     */
+    public static final int MIME_NESTING = SECTION_PART_DEPTH;
+    /**
      * Most patterns in one LIST's pattern list (RFC 5258 §3): each is a search of its own, and
      * the line alone would allow thousands. More is {@code NO [LIMIT]}.
      */

@@ -120,33 +120,47 @@ final class BodySections {
         return Optional.empty();
     }
 
-    /** The {@code n}th body part of a multipart (RFC 2046 §5.1.1: the CRLF before a delimiter belongs to it). */
+    /** The {@code n}th body part of a multipart. */
     private static Optional<Entity> part(Entity multipart, int n) {
+        List<Entity> parts = parts(multipart, n, false);
+        return parts.size() == n ? Optional.of(parts.get(n - 1)) : Optional.empty();
+    }
+
+    /**
+     * The first {@code most} body parts of a multipart, found in one scan of its body (RFC 2046
+     * §5.1.1: the CRLF before a delimiter belongs to it; a part the close delimiter never ends
+     * runs to the end of the multipart). {@code asMime4j}: a line that begins with a delimiter is
+     * one, whatever follows it, as mime4j reads it ({@code --b1} ends a {@code b1} part at
+     * {@code --b10}); {@link MimeNesting} sees the tree mime4j will.
+     */
+    static List<Entity> parts(Entity multipart, int most, boolean asMime4j) {
         byte[] dash = ("--" + multipart.boundary().orElseThrow()).getBytes(StandardCharsets.ISO_8859_1);
         boolean digest = multipart.subtype().equals("digest");
         byte[] m = multipart.message();
+        List<Entity> parts = new ArrayList<>();
         int partStart = -1;
-        int seen = 0;
-        for (int line = multipart.bodyStart(); line < multipart.end(); line = nextLine(m, line, multipart.end())) {
-            int kind = delimiter(m, line, multipart.end(), dash);
+        for (int line = multipart.bodyStart(); line < multipart.end() && parts.size() < most;
+             line = nextLine(m, line, multipart.end())) {
+            int kind = delimiter(m, line, multipart.end(), dash, asMime4j);
             if (kind == 0) {
                 continue;
             }
-            if (partStart >= 0 && seen == n) {
-                return Optional.of(parse(m, partStart, lineBreakBefore(m, line, partStart), digest));
+            if (partStart >= 0) {
+                parts.add(parse(m, partStart, lineBreakBefore(m, line, partStart), digest));
             }
             if (kind == 2) {
-                return Optional.empty();
+                return parts;
             }
-            seen++;
             partStart = nextLine(m, line, multipart.end());
         }
-        return partStart >= 0 && seen == n ? Optional.of(parse(m, partStart, multipart.end(), digest))
-                : Optional.empty();
+        if (partStart >= 0 && parts.size() < most) {
+            parts.add(parse(m, partStart, multipart.end(), digest));
+        }
+        return parts;
     }
 
     /** 1 for a delimiter line, 2 for the close delimiter, 0 for any other line. */
-    private static int delimiter(byte[] m, int line, int end, byte[] dash) {
+    private static int delimiter(byte[] m, int line, int end, byte[] dash, boolean asMime4j) {
         if (line + dash.length > end) {
             return 0;
         }
@@ -161,13 +175,16 @@ final class BodySections {
             kind = 2;
             i += 2;
         }
+        if (asMime4j) {
+            return kind;
+        }
         while (i < end && (m[i] == ' ' || m[i] == '\t')) { // transport padding, RFC 2046 §5.1.1
             i++;
         }
         return i == end || m[i] == '\n' || (m[i] == '\r' && i + 1 < end && m[i + 1] == '\n') ? kind : 0;
     }
 
-    private static int nextLine(byte[] m, int from, int end) {
+    static int nextLine(byte[] m, int from, int end) {
         for (int i = from; i < end; i++) {
             if (m[i] == '\n') {
                 return i + 1;
@@ -222,7 +239,7 @@ final class BodySections {
         return (length == 1 && m[line] == '\n') || (length == 2 && m[line] == '\r' && m[line + 1] == '\n');
     }
 
-    private static boolean startsWithIgnoreCase(byte[] m, int from, int to, String prefix) {
+    static boolean startsWithIgnoreCase(byte[] m, int from, int to, String prefix) {
         if (to - from < prefix.length()) {
             return false;
         }

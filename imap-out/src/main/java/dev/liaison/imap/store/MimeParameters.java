@@ -13,6 +13,7 @@ import org.apache.james.mime4j.util.MimeUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,11 @@ import java.util.regex.Pattern;
  * header writes them, as Dovecot sends them (and its body-fld-desc likewise): undecoded, RFC 2231
  * continuations joined into one parameter ({@code filename*0*=UTF-8''%C3%BC; filename*1*=x.pdf} is
  * {@code "filename*" "UTF-8''%C3%BCx.pdf"}), encoded words left for the client ({@code "filename"
- * "=?utf-8?B?…?="}). Clients decode both, as they do in the header.
+ * "=?utf-8?B?…?="}). Clients decode both, as they do in the header. Like Dovecot's rfc2231-parser,
+ * a continuation is joined only when its segments are numbered 0, 1, 2, … without a gap or a
+ * repeat; otherwise each segment goes out unjoined under its own name ({@code "name*1*"},
+ * {@code "name*3"}): a join of {@code name*1*} and {@code name*3} lacked the charset'language'
+ * prefix clients need to decode it, and a repeated number silently dropped a segment.
  *
  * <p>James took the parameters from mime4j, which decodes disposition parameters (RFC 2047 and
  * RFC 2231, the latter only for a first segment) but not Content-Type ones: the decoded text
@@ -59,7 +64,7 @@ final class MimeParameters {
         List<NameValuePair> pairs = RawFieldParser.DEFAULT.parseRawBody(octets, new ParserCursor(0, octets.length()))
                 .getParams();
         Map<String, String> parameters = new TreeMap<>();
-        Map<String, Map<Integer, Segment>> continued = new LinkedHashMap<>();
+        Map<String, List<Segment>> continued = new LinkedHashMap<>();
         for (NameValuePair pair : pairs) {
             if (pair.getValue() == null) {
                 continue; // a name without a value: no body-fld-param pair to make
@@ -67,18 +72,36 @@ final class MimeParameters {
             String name = pair.getName().toLowerCase(Locale.ROOT);
             Matcher segment = SEGMENT.matcher(name);
             if (segment.matches()) {
-                continued.computeIfAbsent(segment.group(1), n -> new TreeMap<>())
-                        .putIfAbsent(Integer.parseInt(segment.group(2)),
-                                new Segment(pair.getValue(), !segment.group(3).isEmpty()));
+                continued.computeIfAbsent(segment.group(1), n -> new ArrayList<>())
+                        .add(new Segment(name, Integer.parseInt(segment.group(2)), pair.getValue(),
+                                !segment.group(3).isEmpty()));
             } else {
                 parameters.putIfAbsent(name, pair.getValue());
             }
         }
-        continued.forEach((name, segments) -> join(name, segments.values(), parameters));
+        continued.forEach((name, segments) -> {
+            segments.sort(Comparator.comparingInt(Segment::number)); // stable: repeats keep their order
+            if (numberedFromZero(segments)) {
+                join(name, segments, parameters);
+            } else {
+                segments.forEach(s -> parameters.putIfAbsent(s.name(), s.value()));
+            }
+        });
         return parameters;
     }
 
-    private record Segment(String value, boolean extended) {
+    /** {@code name} is the segment's own parameter name, e.g. {@code filename*1*}. */
+    private record Segment(String name, int number, String value, boolean extended) {
+    }
+
+    /** Whether sorted {@code segments} are numbered 0, 1, 2, … with no number missing or repeated. */
+    private static boolean numberedFromZero(List<Segment> segments) {
+        for (int i = 0; i < segments.size(); i++) {
+            if (segments.get(i).number() != i) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -16,7 +16,10 @@ import org.apache.james.mailbox.model.MessageResult;
 import org.apache.james.mailbox.model.MimeDescriptor;
 import org.apache.james.mailbox.model.MimePath;
 import org.apache.james.mailbox.model.ThreadId;
+import org.apache.james.mailbox.store.MimeDescriptorImpl;
+import org.apache.james.mime4j.MimeException;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Date;
 import java.util.Iterator;
@@ -42,6 +45,10 @@ final class SectionedMessageResult implements MessageResult {
     }
 
     private Optional<BodySections.Entity> part(MimePath path) throws MailboxException {
+        return BodySections.find(message(), path.getPositions());
+    }
+
+    private byte[] message() throws MailboxException {
         if (message == null) {
             try {
                 message = james.getFullContent().getInputStream().readAllBytes();
@@ -49,7 +56,7 @@ final class SectionedMessageResult implements MessageResult {
                 throw new MailboxException("cannot read message " + james.getUid() + ": " + e.getMessage(), e);
             }
         }
-        return BodySections.find(message, path.getPositions());
+        return message;
     }
 
     /** {@code BODY[path]}: the part's body; for a {@code message/rfc822} part, the whole attached message. */
@@ -108,11 +115,25 @@ final class SectionedMessageResult implements MessageResult {
         return james.getHeaders();
     }
 
-    /** James's description with each entity's parameters as its header writes them ({@link MimeParameters}). */
+    /**
+     * James's description with each entity's parameters as its header writes them
+     * ({@link MimeParameters}), down to {@link MimeNesting}'s bound. Should mime4j still overflow the
+     * stack, the message is refused with a {@link MailboxException}, which James's FETCH logs and
+     * skips, so the other messages and the tagged answer still come: a {@link StackOverflowError}
+     * is not an error Reactor passes on, and the command was never answered.
+     */
     @Override
     public MimeDescriptor getMimeDescriptor() throws MailboxException {
         if (descriptor == null) {
-            descriptor = MimeParameters.described(james.getMimeDescriptor());
+            try {
+                Optional<byte[]> bounded = MimeNesting.bounded(message());
+                descriptor = MimeParameters.described(bounded.isPresent()
+                        ? MimeDescriptorImpl.build(new ByteArrayInputStream(bounded.get())) : james.getMimeDescriptor());
+            } catch (StackOverflowError e) {
+                throw new MailboxException("message " + james.getUid() + " nests its MIME parts too deeply to describe");
+            } catch (IOException | MimeException e) {
+                throw new MailboxException("cannot describe message " + james.getUid() + ": " + e.getMessage(), e);
+            }
         }
         return descriptor;
     }

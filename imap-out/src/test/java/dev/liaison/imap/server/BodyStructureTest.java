@@ -70,6 +70,28 @@ class BodyStructureTest {
                     .contains("OK"));
             DeliveryHelper.deliver(imap, "structured", "INBOX", DELIVERED_NAMED);
         }
+        imap.users.put("nested", TestImap.PASSWORD);
+        DeliveryHelper.deliver(imap, "nested", "INBOX", MailClient.simple("before", "one"));
+        DeliveryHelper.deliver(imap, "nested", "INBOX", nested(3000, "x"));
+        DeliveryHelper.deliver(imap, "nested", "INBOX", nested(3000, ""));
+        DeliveryHelper.deliver(imap, "nested", "INBOX", MailClient.simple("after", "two"));
+    }
+
+    /**
+     * A message of {@code depth} multiparts, one inside the other, around one text part; with an
+     * empty {@code suffix} boundary {@code b1} begins {@code b10}, and mime4j, which takes a line
+     * that begins with a delimiter for one, sees another tree than the message's.
+     */
+    private static String nested(int depth, String suffix) {
+        StringBuilder open = new StringBuilder("From: a@example.net\r\nSubject: deep\r\nMIME-Version: 1.0\r\n");
+        StringBuilder close = new StringBuilder();
+        for (int level = 0; level < depth; level++) {
+            String boundary = "b" + level + suffix;
+            open.append("Content-Type: multipart/mixed; boundary=").append(boundary).append("\r\n\r\n--")
+                    .append(boundary).append("\r\n");
+            close.insert(0, "\r\n--" + boundary + "--\r\n");
+        }
+        return open.append("Content-Type: text/plain\r\n\r\ndeepest").append(close).toString();
     }
 
     @AfterAll
@@ -190,6 +212,37 @@ class BodyStructureTest {
             assertEquals("long ü.txt", parts.getBodyPart(3).getFileName());
             assertEquals("übersicht.pdf", MimeUtility.decodeText(inbox.getMessage(5).getFileName()));
             assertEquals("ü.pdf", inbox.getMessage(6).getFileName());
+        }
+    }
+
+    /**
+     * A message 3,000 multiparts deep (anyone can mail one) overflowed mime4j's stack and the
+     * FETCH was never answered. It is described down to Limits.MIME_NESTING levels, the entity
+     * there as an opaque text part, as Dovecot stops at its nesting limit; the other messages of
+     * the range come as ever, and the opaque part can be fetched by its section. A tree mime4j
+     * sees deeper than the message's own (message 3) may still overflow it: that message is
+     * left out of the answer, which still comes, with the others.
+     */
+    @Test
+    void aMessageNestedThousandsDeepIsDescribedDownToTheBound() throws Exception {
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login("nested");
+            c.command("EXAMINE INBOX");
+            List<String> answer = c.command("FETCH 1:* (BODYSTRUCTURE)");
+            assertTrue(RawImap.last(answer).contains("OK"), answer.toString());
+            assertTrue(answer.get(0).startsWith("* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\""), answer.get(0));
+            assertTrue(answer.get(answer.size() - 2).startsWith("* 4 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\""),
+                    answer.toString());
+            String deep = answer.get(1);
+            assertTrue(deep.startsWith("* 2 FETCH (BODYSTRUCTURE " + "(".repeat(Limits.MIME_NESTING + 1)
+                    + "\"TEXT\" \"PLAIN\""), deep.substring(0, Math.min(deep.length(), 300)));
+            assertTrue(deep.endsWith(" \"MIXED\" (\"boundary\" \"b0x\") NIL NIL NIL))"), deep);
+            assertTrue(answer.get(2).startsWith("* 3 FETCH (BODYSTRUCTURE ("), answer.get(2).substring(0, 100));
+            assertEquals(5, answer.size(), "every message described");
+            String path = String.join(".", java.util.Collections.nCopies(Limits.MIME_NESTING, "1"));
+            String part = String.join("\n", c.command("FETCH 2 (BODY.PEEK[" + path + "])"));
+            assertTrue(part.contains("}\r\n--b" + Limits.MIME_NESTING + "x\r\n") && part.contains("deepest"),
+                    part.substring(0, Math.min(part.length(), 300)));
         }
     }
 }

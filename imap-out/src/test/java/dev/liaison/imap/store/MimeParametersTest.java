@@ -36,4 +36,17 @@ class MimeParametersTest {
         assertEquals(Map.of("filename*", "utf-8'de'%C3%BC", "filename", "u"),
                 MimeParameters.of("attachment; filename*=utf-8'de'%C3%BC; filename=u"), "both forms kept");
     }
+
+    @Test
+    void continuationsWithGapsOrRepeatsAreNotJoined() {
+        assertEquals(Map.of("name*1*", "%C3%BC.pdf", "name*3", "zz"),
+                MimeParameters.of("application/pdf; name*1*=%C3%BC.pdf; name*3=zz"),
+                "no segment 0 and a gap: each segment under its own name, as Dovecot sends them");
+        assertEquals(Map.of("filename*0*", "utf-8''a", "filename*00*", "b", "filename*1", "c"),
+                MimeParameters.of("attachment; filename*0*=utf-8''a; filename*00*=b; filename*1=c"),
+                "segment 0 twice: nothing dropped");
+        assertEquals(Map.of("name", "ab", "title*2", "x"),
+                MimeParameters.of("text/plain; name*1=b; title*2=x; name*0=a"),
+                "one name's gap leaves another's continuation joined");
+    }
 }
