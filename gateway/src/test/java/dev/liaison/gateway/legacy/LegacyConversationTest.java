@@ -615,15 +615,8 @@ class LegacyConversationTest {
 
     /** A message from the Internet to the gateway's MX for {@code to}, naming {@code cc} (elsewhere) in Cc too. */
     private static void mxSendCc(String from, String name, String to, String cc, String subject) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", "127.0.0.1");
-        p.put("mail.smtp.port", String.valueOf(gateway.inboundPort()));
-        p.put("mail.smtp.from", from);
-        MimeMessage m = new MimeMessage(Session.getInstance(p));
-        m.setFrom(new InternetAddress(from, name));
-        m.setRecipients(Message.RecipientType.TO, to);
+        MimeMessage m = mxMessage(from, name, to, subject);
         m.setRecipients(Message.RecipientType.CC, cc);
-        m.setSubject(subject);
         m.setText("Reply body\r\n");
         m.saveChanges();
         try (Transport t = m.getSession().getTransport("smtp")) {
@@ -634,6 +627,17 @@ class LegacyConversationTest {
 
     /** A message from the Internet to the gateway's MX. */
     private static void mxSend(String from, String name, String to, String subject, String inReplyTo) throws Exception {
+        MimeMessage m = mxMessage(from, name, to, subject);
+        if (inReplyTo != null) {
+            m.setHeader("In-Reply-To", inReplyTo);
+        }
+        m.setText("Reply body\r\n");
+        m.saveChanges();
+        Transport.send(m);
+    }
+
+    /** A message from {@code from} to {@code to}, in a session that sends it to the gateway's MX. */
+    private static MimeMessage mxMessage(String from, String name, String to, String subject) throws Exception {
         Properties p = new Properties();
         p.put("mail.smtp.host", "127.0.0.1");
         p.put("mail.smtp.port", String.valueOf(gateway.inboundPort()));
@@ -642,12 +646,7 @@ class LegacyConversationTest {
         m.setFrom(new InternetAddress(from, name));
         m.setRecipients(Message.RecipientType.TO, to);
         m.setSubject(subject);
-        if (inReplyTo != null) {
-            m.setHeader("In-Reply-To", inReplyTo);
-        }
-        m.setText("Reply body\r\n");
-        m.saveChanges();
-        Transport.send(m);
+        return m;
     }
 
     /** The one message for {@code to} (with {@code subject}, if given) at the smarthost, waiting for it. */
