@@ -132,8 +132,7 @@ class LocalPlainEmailTest {
 
         String second = "are you there? " + shortId();
         submit("casey", published, second);
-        MimeMessage notice = awaitOne("casey", "INBOX", "Undeliverable: " + second);
-        String text = new String(notice.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String text = failureNotice("casey", second);
         assertTrue(text.contains("5.7.1") && text.contains("does not take mail from this sender"), text);
         assertEquals(0, folder("blake", "Requests", second).size() + folder("blake", "INBOX", second).size()
                 + folder("blake", "Junk", second).size(), "nothing reached blake");
@@ -159,8 +158,7 @@ class LocalPlainEmailTest {
 
         String second = "hello shop " + shortId();
         submit("dana", shop, second);
-        MimeMessage notice = awaitOne("dana", "INBOX", "Undeliverable: " + second);
-        String text = new String(notice.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String text = failureNotice("dana", second);
         assertTrue(text.contains("5.7.1") && text.contains("does not take mail from this sender"), text);
         assertEquals(0, folder("blake", "Requests", second).size() + folder("blake", "INBOX", second).size()
                 + folder("blake", "Junk", second).size(), "nothing reached blake");
@@ -260,8 +258,7 @@ class LocalPlainEmailTest {
 
         String notAlexs = "to alex's address for the counter " + shortId();
         submit("casey", outward, notAlexs);
-        MimeMessage notice = awaitOne("casey", "INBOX", "Undeliverable: " + notAlexs);
-        String text = new String(notice.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String text = failureNotice("casey", notAlexs);
         assertTrue(text.contains("5.7.1") && text.contains("one correspondent only"), text);
         assertEquals(0, folder("alex", "INBOX", notAlexs).size() + folder("alex", "Requests", notAlexs).size()
                 + folder("alex", "Junk", notAlexs).size(), "nothing reached alex");
@@ -297,6 +294,12 @@ class LocalPlainEmailTest {
             t.connect(login, login + "-pw");
             t.sendMessage(m, m.getAllRecipients());
         }
+    }
+
+    /** The text of the failure notice in {@code login}'s INBOX for the message with {@code subject}, waiting for it. */
+    private static String failureNotice(String login, String subject) throws Exception {
+        MimeMessage notice = awaitOne(login, "INBOX", "Undeliverable: " + subject);
+        return new String(notice.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static MimeMessage awaitOne(String login, String folder, String subject) throws Exception {
