@@ -101,10 +101,15 @@ public final class SubmissionRouter implements SubmissionHandler {
 
     /**
      * Where one submission goes, decided again inside the transaction (smtp-in asked the policy
-     * before); {@code ownerId} is the sender's user id.
+     * before); {@code sender} is the sender's user row, read once per submission (its id, and its
+     * display name when the message's {@code From} gives none).
      */
     private record Routing(boolean self, List<Alias> relationships, List<LegacyCorrespondents.Link> correspondents,
-                           List<EmailAddress> plain, boolean invite, boolean accept, long ownerId) {
+                           List<EmailAddress> plain, boolean invite, boolean accept, User sender) {
+
+        long ownerId() {
+            return sender.id();
+        }
 
         boolean leaves() {
             return !relationships.isEmpty() || !correspondents.isEmpty() || !plain.isEmpty();
@@ -132,10 +137,10 @@ public final class SubmissionRouter implements SubmissionHandler {
             // a retry's deliveries are recognised by their ids; these two would act again: a second
             // invitation no one is sent, an "accept failed" for an invitation the first one accepted
             if (routing.invite() && !taken.before()) {
-                invite(c, owner, message, key, now);
+                invite(c, owner, routing.sender(), message, key, now);
             }
             if (routing.accept() && !taken.before()) {
-                accept(c, owner, message, key, now);
+                accept(c, owner, routing.sender(), message, key, now);
             }
             return null;
         });
@@ -147,7 +152,7 @@ public final class SubmissionRouter implements SubmissionHandler {
     private Routing route(Connection c, Submission submission) throws RefusedSubmissionException {
         // asked for every message: a connection kept open while its user was removed and the login given
         // to someone new would otherwise send through the new user's aliases, which are "its own" by login
-        long ownerId = activeSender(c, submission.user());
+        User sender = activeSender(c, submission.user());
         boolean self = false;
         boolean invite = false;
         boolean accept = false;
@@ -194,18 +199,17 @@ public final class SubmissionRouter implements SubmissionHandler {
                 self = true; // a mailbox alias of theirs, or their own outward alias: their own address
             }
         }
-        return new Routing(self, relationshipAliases, correspondents, plain, invite, accept, ownerId);
+        return new Routing(self, relationshipAliases, correspondents, plain, invite, accept, sender);
     }
 
     /**
-     * The sender's user id, if the user is still active and still the one who authenticated.
+     * The sender's user row, if the user is still active and still the one who authenticated.
      * Submission authenticated the user when the connection began; a user disabled or removed since,
      * on a connection kept open, must not go on sending.
      */
-    private long activeSender(Connection c, AuthenticatedUser user) throws RefusedSubmissionException {
+    private User activeSender(Connection c, AuthenticatedUser user) throws RefusedSubmissionException {
         return SubmissionAccounts.stillActive(c, users, user)
-                .orElseThrow(() -> new RefusedSubmissionException(550, "5.7.1", RecipientVerdict.SENDER_INACTIVE_TEXT))
-                .id();
+                .orElseThrow(() -> new RefusedSubmissionException(550, "5.7.1", RecipientVerdict.SENDER_INACTIVE_TEXT));
     }
 
     /** smtp-in asked the policy already; the handler trusts no flag and asks the database again. */
@@ -259,7 +263,7 @@ public final class SubmissionRouter implements SubmissionHandler {
                         + " cannot carry mail now: " + e.getMessage());
             }
         }
-        String name = ownName(c, message, owner);
+        String name = ownName(message, routing.sender());
         List<LegacyCorrespondents.Link> correspondents = new ArrayList<>(routing.correspondents());
         if (!routing.plain().isEmpty()) {
             for (EmailAddress address : routing.plain()) {
@@ -312,16 +316,18 @@ public final class SubmissionRouter implements SubmissionHandler {
         }
     }
 
-    private void invite(Connection c, Login owner, byte[] message, String key, Instant now) throws Exception {
-        String name = ownName(c, message, owner);
+    private void invite(Connection c, Login owner, User sender, byte[] message, String key, Instant now)
+            throws Exception {
+        String name = ownName(message, sender);
         Invitations.Issued issued = invitations.create(c, owner, name, Invitations.DEFAULT_LIFETIME);
         byte[] notice = Notices.invitation(domain, owner.value() + "@" + domain, name, issued.token(), issued.uri(),
                 issued.qrPng(), issued.expires(), now);
         deliver(c, "invite:" + key, owner, "INBOX", notice, false, now);
     }
 
-    private void accept(Connection c, Login owner, byte[] message, String key, Instant now) throws Exception {
-        String name = ownName(c, message, owner);
+    private void accept(Connection c, Login owner, User sender, byte[] message, String key, Instant now)
+            throws Exception {
+        String name = ownName(message, sender);
         var token = InvitationText.findInvitationToken(message);
         String failure;
         if (token.isEmpty()) {
@@ -346,10 +352,10 @@ public final class SubmissionRouter implements SubmissionHandler {
      * relationship carries. A mail client's name is not typed for this, so a long one is shortened,
      * not refused: refusing it here would be a 451 the client retries forever.
      */
-    private String ownName(Connection c, byte[] message, Login owner) {
+    private static String ownName(byte[] message, User sender) {
         Optional<String> given = MessageHeaders.fromDisplayName(message)
                 .filter(n -> n.codePoints().anyMatch(cp -> !Character.isISOControl(cp) && !Character.isWhitespace(cp)));
-        Optional<String> shown = given.isPresent() ? given : users.find(c, owner).flatMap(User::shownName);
+        Optional<String> shown = given.isPresent() ? given : sender.shownName();
         return shown.map(RelationshipAliases::ownName).orElse("");
     }
 
