@@ -154,7 +154,7 @@ public final class Gateway implements AutoCloseable {
         SSLContext peerTrust = PeerTrust.sslContext(configuration.trustedCertificates());
         ListenerPorts.checkFree(configuration); // and the ports: a port in use is said before anything starts
         Database database = Database.openOwned(configuration.database(),
-                new PoolSettings("liaison", POOL_SIZE, Duration.ofSeconds(10)));
+                PoolSettings.forServer(POOL_SIZE));
         Gateway gateway;
         try {
             database.migrate(MappingSchema.SCHEMA);

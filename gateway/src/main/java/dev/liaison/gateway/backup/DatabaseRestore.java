@@ -24,18 +24,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
  * {@code liaison restore}: a {@link DatabaseBackup} into an empty database. The schemas are
- * migrated to this release's versions, which must be the backup's; then every table is loaded
+ * migrated to the backup's versions (this release's, or an earlier release's: never a newer one's);
+ * then every table is loaded
  * (COPY, in the header's order, which puts each after the tables its foreign keys name) and the
  * sequences set, in one transaction: a damaged file, a refused row or a failure of any kind leaves
  * the tables empty. Statements are built from this database's catalog, never from the file, whose
- * lists must match it.
+ * lists must match it. Last, the schemas are migrated to this release's versions, as an upgrade
+ * from the release that took the backup would.
  */
 public final class DatabaseRestore {
 
@@ -57,9 +58,12 @@ public final class DatabaseRestore {
             refuseRows(c, SchemaContents.read(c, schemas), schemas); // before migrating: a wrong database is left as it was
             return null;
         });
-        schemas.forEach(database::migrate);
         List<Schema> inBackup = schemas.stream().filter(s -> header.versions().containsKey(s.name())).toList();
-        return database.inTransaction(c -> load(c, inBackup, header, file));
+        // the tables as the release that took the backup had them; after the load, the rest of the way
+        inBackup.forEach(s -> database.migrateTo(s, header.versions().get(s.name())));
+        Restored restored = database.inTransaction(c -> load(c, inBackup, header, file));
+        schemas.forEach(database::migrate);
+        return restored;
     }
 
     private static Restored load(Connection c, List<Schema> schemas, BackupHeader header, Path file) throws SQLException {
@@ -190,15 +194,15 @@ public final class DatabaseRestore {
         for (Schema schema : schemas) {
             String backup = header.versions().get(schema.name());
             String release = database.newestVersion(schema);
-            if (backup != null && !Objects.equals(backup, release)) {
-                differences.add("schema " + schema.name() + " at version " + backup + " where this release's is "
+            if (backup != null && Database.compareVersions(backup, release) > 0) {
+                differences.add("schema " + schema.name() + " at version " + backup + " where this release's newest is "
                         + release);
             }
         }
         if (!differences.isEmpty()) {
             throw new RestoreRefusedException("the backup (taken " + header.taken() + ") holds "
-                    + String.join("; ", differences) + ": restore it with the Liaison release that took it (then"
-                    + " start this one, which migrates it), or restore a backup this release took");
+                    + String.join("; ", differences) + ": a newer Liaison release took it; restore it with that"
+                    + " release (this one restores backups of its own and of earlier releases)");
         }
     }
 

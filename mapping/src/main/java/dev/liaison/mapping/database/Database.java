@@ -7,6 +7,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +121,11 @@ public final class Database implements AutoCloseable {
     public void migrate(Schema schema) {
         try {
             Flyway flyway = flyway(schema);
-            refuseNewer(schema, flyway.info());
+            MigrationInfoService info = flyway.info();
+            refuseNewer(schema, info);
+            if (info.pending().length > 0 && PoolSettings.COMMAND.equals(pool.getPoolName())) {
+                refuseUnderServer(schema, info);
+            }
             var result = flyway.migrate();
             if (result.migrationsExecuted > 0) {
                 LOG.info("Schema {} migrated to version {} ({} migrations)", schema.name(),
@@ -130,6 +135,27 @@ public final class Database implements AutoCloseable {
             throw new DatabaseUnavailableException("cannot migrate schema " + schema.name() + ": "
                     + rootMessage(e), e);
         }
+    }
+
+    /**
+     * Brings {@code schema} to {@code version} of this release's migrations, not further: a restore
+     * loads a backup an earlier release took into the tables as that release had them, then
+     * {@link #migrate}s the rest of the way, as an upgrade of that release would.
+     */
+    public void migrateTo(Schema schema, String version) {
+        try {
+            Flyway flyway = Flyway.configure().configuration(flyway(schema).getConfiguration()).target(version).load();
+            refuseNewer(schema, flyway.info());
+            flyway.migrate();
+        } catch (FlywayException e) {
+            throw new DatabaseUnavailableException("cannot migrate schema " + schema.name() + " to version " + version
+                    + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** Flyway's order of two versions ({@code 1.10} after {@code 1.9}): negative, zero or positive. */
+    public static int compareVersions(String a, String b) {
+        return MigrationVersion.fromVersion(a).compareTo(MigrationVersion.fromVersion(b));
     }
 
     /**
@@ -170,6 +196,35 @@ public final class Database implements AutoCloseable {
                     + info.current().getVersion() + ", newer than this release knows (its newest is " + newest
                     + "): a newer Liaison upgraded this database, and going back is not supported; run that"
                     + " newer release, or restore the backup taken before the upgrade");
+        }
+    }
+
+    /**
+     * An admin command of a newer release must not migrate a schema under a running server: the
+     * server's code would go on writing rows the migrated schema no longer takes (an admin who put
+     * the new release in place and ran {@code liaison user list} before restarting had every
+     * invitation refused with a 451). The command cannot stop the server; the admin can.
+     */
+    private void refuseUnderServer(Schema schema, MigrationInfoService info) {
+        long servers = inAutocommit(c -> {
+            try (var s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND backend_type = 'client backend' AND application_name = ?")) {
+                s.setString(1, PoolSettings.SERVER);
+                try (var rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        if (servers > 0) {
+            MigrationInfo current = info.current();
+            throw new DatabaseUnavailableException("schema " + schema.name() + " is at version "
+                    + (current == null ? "none" : current.getVersion()) + ", older than this release's "
+                    + newestKnown(info) + ", and a liaison serve is connected to the database (" + servers
+                    + " connections named " + PoolSettings.SERVER + "), most likely of the earlier release: this"
+                    + " command would migrate the schema under it. Stop that server and start this release's"
+                    + " liaison serve (it migrates the database), then run the command again; or run the command"
+                    + " with the release that is serving");
         }
     }
 

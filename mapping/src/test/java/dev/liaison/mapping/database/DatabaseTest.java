@@ -202,4 +202,64 @@ class DatabaseTest {
             }), "both migrations recorded once, nothing undone");
         }
     }
+
+    /**
+     * The tester's case: the new release's jar in place, {@code liaison user list} run before the
+     * restart. The command must not migrate the schema under the running older server.
+     */
+    @Test
+    void anAdminCommandDoesNotMigrateASchemaUnderARunningServer(@TempDir Path migrations) throws Exception {
+        Path older = Files.createDirectories(migrations.resolve("older"));
+        Path newer = Files.createDirectories(migrations.resolve("newer"));
+        Files.writeString(older.resolve("V1__first.sql"), "CREATE TABLE kept (id int);");
+        Files.writeString(newer.resolve("V1__first.sql"), "CREATE TABLE kept (id int);");
+        Files.writeString(newer.resolve("V2__second.sql"), "ALTER TABLE kept ADD COLUMN added int NOT NULL DEFAULT 1;");
+        var location = TestPostgres.EMBEDDED.freshLocation();
+        Database server = Database.open(location, PoolSettings.forServer(2));
+        try (Database command = Database.open(location, PoolSettings.forCommand())) {
+            server.migrate(new Schema("versions", "filesystem:" + older));
+            var e = assertThrows(DatabaseUnavailableException.class,
+                    () -> command.migrate(new Schema("versions", "filesystem:" + newer)));
+            assertTrue(e.getMessage().startsWith("schema versions is at version 1, older than this release's 2,"
+                    + " and a liaison serve is connected to the database"), e.getMessage());
+            assertTrue(e.getMessage().contains("Stop that server and start this release's liaison serve"), e.getMessage());
+            assertEquals(1L, migrationsRecorded(command), "nothing migrated");
+            command.migrate(new Schema("versions", "filesystem:" + older)); // nothing pending: the command runs
+
+            server.close();
+            awaitNoServerConnections(command);
+            command.migrate(new Schema("versions", "filesystem:" + newer)); // no server: the command migrates
+            assertEquals(2L, migrationsRecorded(command));
+        } finally {
+            server.close();
+        }
+    }
+
+    private static long migrationsRecorded(Database db) {
+        return db.inAutocommit(c -> {
+            try (var s = c.createStatement(); var rs = s.executeQuery(
+                    "SELECT count(*) FROM versions.flyway_history WHERE success AND version IS NOT NULL")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /** A closed pool's backends end a moment after their connections close. */
+    private static void awaitNoServerConnections(Database db) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            long left = db.inAutocommit(c -> {
+                try (var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND application_name = '" + PoolSettings.SERVER + "'")) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            });
+            if (left == 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the closed server pool's connections did not end");
+    }
 }
