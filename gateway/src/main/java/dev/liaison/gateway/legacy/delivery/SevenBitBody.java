@@ -14,6 +14,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -39,8 +40,12 @@ import java.util.Set;
  * <p>Left as they are: a message with no 8-bit octet (most mail: byte for byte), header fields
  * (the submission refuses 8-bit header text for plain email; a part's own 8-bit header text has
  * no 7-bit form that keeps it identical), 8-bit text in a preamble or epilogue, a multipart whose
- * boundary is not found, a part already declared quoted-printable or base64. Such a message still
- * has 8-bit octets and is sent with {@code BODY=8BITMIME} where the server offers it, as before.
+ * boundary is not found, a part already declared quoted-printable or base64, an entity nested
+ * deeper than {@link Limits#MAX_CONVERTED_MIME_DEPTH}. Such a message still has 8-bit octets and is
+ * sent with {@code BODY=8BITMIME} where the server offers it, as before.
+ *
+ * <p>The message is read in place, by offsets, and each entity written once into the output: no
+ * copy of a subtree per level of nesting.
  */
 final class SevenBitBody {
 
@@ -48,11 +53,15 @@ final class SevenBitBody {
     private static final Set<String> IDENTITY = Set.of("7bit", "8bit", "binary");
     private static final String CTE = "content-transfer-encoding";
 
+    /** An entity's header section (with the empty line after it, copied out) and where its body starts in the message. */
+    private record Head(byte[] octets, HeaderFields fields, int bodyStart) {
+    }
+
     private SevenBitBody() {
     }
 
     /**
-     * {@code message} with every 8-bit body part encoded; the same array if it has no 8-bit octet.
+     * {@code message} with every 8-bit body part encoded; the same array if its body has no 8-bit octet.
      *
      * @throws MalformedMessageException a bare CR or LF or an over-long line (as signing would refuse it)
      */
@@ -65,69 +74,70 @@ final class SevenBitBody {
             return message; // 8-bit header text only: not the body's to fix (LegacyOutbound refuses it)
         }
         checkLines(message, fields.bodyStart());
-        if (!fields.has("mime-version") && !fields.has("content-type")) {
-            return nonMime(message, fields);
-        }
-        return entity(message, "text/plain");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + message.length / 2);
+        entity(message, 0, message.length, "text/plain", true, 0, out);
+        return out.toByteArray();
     }
 
-    /** One MIME entity (a message or a part): its header section, the empty line, its body. */
-    private static byte[] entity(byte[] entity, String defaultType) {
-        HeaderFields fields;
-        try {
-            fields = HeaderFields.parse(entity);
-        } catch (MalformedMessageException e) {
-            return entity; // not a part this gateway can read; it goes as it is
+    /**
+     * Writes the MIME entity {@code m[start, end)} (a message or a part: header section, empty
+     * line, body) to {@code out}, converted.
+     *
+     * @param message whether it is a message (top level or message/rfc822), which may be non-MIME
+     */
+    private static void entity(byte[] m, int start, int end, String defaultType, boolean message, int depth,
+                               ByteArrayOutputStream out) {
+        Head head = head(m, start, end);
+        if (head == null || sevenBit(m, head.bodyStart(), end) || depth > Limits.MAX_CONVERTED_MIME_DEPTH) {
+            out.write(m, start, end - start); // nothing to convert, or not an entity this gateway can read
+            return;
         }
-        int bodyStart = fields.bodyStart();
-        if (sevenBit(entity, bodyStart, entity.length)) {
-            return entity;
+        if (message && !head.fields().has("mime-version") && !head.fields().has("content-type")) {
+            nonMime(m, head, end, out);
+            return;
         }
-        byte[] body = Arrays.copyOfRange(entity, bodyStart, entity.length);
-        ContentType type = contentType(entity, fields, defaultType);
-        if (type == null && composite(value(entity, fields, "content-type"))) {
-            return entity; // a multipart or message we cannot read: encoding it whole would hide its parts
+        String contentType = value(head, "content-type");
+        ContentType type = parse(contentType == null ? defaultType : contentType);
+        if (type == null && composite(contentType)) {
+            out.write(m, start, end - start); // a multipart or message we cannot read: encoding it whole would hide its parts
+        } else if (type != null && type.match("multipart/*") && type.getParameter("boundary") != null) {
+            Buffer body = new Buffer(end - head.bodyStart());
+            multipart(m, head.bodyStart(), end, type.getParameter("boundary"),
+                    type.match("multipart/digest") ? "message/rfc822" : "text/plain", depth, body);
+            identity(head, body, out);
+        } else if (type != null && type.match("message/rfc822")) {
+            Buffer body = new Buffer(end - head.bodyStart());
+            entity(m, head.bodyStart(), end, "text/plain", true, depth + 1, body);
+            identity(head, body, out);
+        } else if (type != null && (type.match("multipart/*")
+                || (type.getPrimaryType().equalsIgnoreCase("message") && !type.match("message/global")))) {
+            // a multipart without a boundary; message/partial and external-body are 7bit only (RFC 2046 §5.2)
+            out.write(m, start, end - start);
+        } else if (!IDENTITY.contains(Objects.requireNonNullElse(encoding(head), "7bit"))) {
+            out.write(m, start, end - start); // already encoded (or unknown): encoding it again would change it
+        } else {
+            String encoding = type == null || type.match("text/*") ? "quoted-printable" : "base64";
+            writeHead(head, encoding, out);
+            encode(m, head.bodyStart(), end, encoding, out);
         }
-        if (type != null && type.match("multipart/*")) {
-            String boundary = type.getParameter("boundary");
-            byte[] converted = boundary == null ? body
-                    : multipart(body, boundary, type.match("multipart/digest") ? "message/rfc822" : "text/plain");
-            return identity(entity, fields, converted);
-        }
-        if (type != null && type.match("message/rfc822")) {
-            byte[] converted;
-            try {
-                converted = of(body);
-            } catch (MalformedMessageException e) {
-                converted = body;
-            }
-            return identity(entity, fields, converted);
-        }
-        if (type != null && type.getPrimaryType().equalsIgnoreCase("message") && !type.match("message/global")) {
-            return entity; // message/partial and external-body are 7bit only (RFC 2046 §5.2); nothing to convert to
-        }
-        String declared = encoding(entity, fields);
-        if (declared != null && !IDENTITY.contains(declared)) {
-            return entity; // already encoded (or an unknown encoding): encoding it again would change its content
-        }
-        String encoding = type == null || type.match("text/*") ? "quoted-printable" : "base64";
-        return withEncoding(entity, fields, encoding, encode(body, encoding));
     }
 
-    /** {@code body} of a multipart with each part between its delimiter lines converted in place. */
-    private static byte[] multipart(byte[] body, String boundary, String defaultType) {
+    /** Writes the multipart body {@code m[start, end)}, each part between its delimiter lines converted. */
+    private static void multipart(byte[] m, int start, int end, String boundary, String defaultType, int depth,
+                                  ByteArrayOutputStream out) {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + body.length / 2);
-        int copied = 0;
+        int copied = start;
         int partStart = -1; // after the delimiter line that opened the current part
-        int at = 0;
-        while (at < body.length) {
-            int eol = lineEnd(body, at);
-            int next = Math.min(eol + 2, body.length);
-            Delimiter kind = delimiter(body, at, eol, delimiter);
+        int at = start;
+        while (at < end) {
+            int eol = lineEnd(m, at, end);
+            int next = Math.min(eol + 2, end);
+            Delimiter kind = delimiter(m, at, eol, delimiter);
             if (kind != Delimiter.NONE) {
                 if (partStart >= 0 && at - 2 >= partStart) { // the CRLF before a delimiter belongs to it (RFC 2046 §5.1.1)
-                    copied = replace(out, body, copied, partStart, at - 2, defaultType);
+                    out.write(m, copied, partStart - copied);
+                    entity(m, partStart, at - 2, defaultType, false, depth + 1, out);
+                    copied = at - 2;
                 }
                 if (kind == Delimiter.CLOSE) {
                     partStart = -1;
@@ -137,105 +147,113 @@ final class SevenBitBody {
             }
             at = next;
         }
-        if (partStart >= 0) { // no close delimiter: the last part runs to the end, as readers take it
-            copied = replace(out, body, copied, partStart, body.length, defaultType);
+        if (partStart >= 0 && partStart < end) { // no close delimiter: the last part runs to the end, as readers take it
+            out.write(m, copied, partStart - copied);
+            entity(m, partStart, end, defaultType, false, depth + 1, out);
+            copied = end;
         }
-        out.write(body, copied, body.length - copied);
-        return out.toByteArray();
-    }
-
-    private static int replace(ByteArrayOutputStream out, byte[] body, int copied, int start, int end,
-                               String defaultType) {
-        out.write(body, copied, start - copied);
-        out.writeBytes(entity(Arrays.copyOfRange(body, start, end), defaultType));
-        return end;
+        out.write(m, copied, end - copied);
     }
 
     private enum Delimiter { NONE, PART, CLOSE }
 
-    private static Delimiter delimiter(byte[] body, int at, int eol, byte[] delimiter) {
-        if (eol - at < delimiter.length || !Arrays.equals(body, at, at + delimiter.length, delimiter, 0, delimiter.length)) {
+    private static Delimiter delimiter(byte[] m, int at, int eol, byte[] delimiter) {
+        if (eol - at < delimiter.length || !Arrays.equals(m, at, at + delimiter.length, delimiter, 0, delimiter.length)) {
             return Delimiter.NONE;
         }
         int rest = at + delimiter.length;
         Delimiter kind = Delimiter.PART;
-        if (rest + 1 < eol && body[rest] == '-' && body[rest + 1] == '-') {
+        if (rest + 1 < eol && m[rest] == '-' && m[rest + 1] == '-') {
             kind = Delimiter.CLOSE;
             rest += 2;
         }
         for (int i = rest; i < eol; i++) { // transport padding only (RFC 2046 §5.1.1)
-            if (body[i] != ' ' && body[i] != '\t') {
+            if (m[i] != ' ' && m[i] != '\t') {
                 return Delimiter.NONE;
             }
         }
         return kind;
     }
 
-    /** Offset of the CRLF ending the line at {@code from}, or the end of {@code m} (checked by {@link #checkLines}). */
-    private static int lineEnd(byte[] m, int from) {
-        for (int i = from; i + 1 < m.length; i++) {
+    /** Offset of the CRLF ending the line at {@code from}, or {@code end} (lines were checked by {@link #checkLines}). */
+    private static int lineEnd(byte[] m, int from, int end) {
+        for (int i = from; i + 1 < end; i++) {
             if (m[i] == '\r' && m[i + 1] == '\n') {
                 return i;
             }
         }
-        return m.length;
+        return end;
+    }
+
+    /** The header section of the entity {@code m[start, end)}; null if it has no empty line or is not header fields. */
+    private static Head head(byte[] m, int start, int end) {
+        int at = start;
+        while (at < end) {
+            int eol = lineEnd(m, at, end);
+            if (eol == end) {
+                return null; // no empty line: no body either
+            }
+            if (eol == at) {
+                byte[] octets = Arrays.copyOfRange(m, start, eol + 2);
+                try {
+                    return new Head(octets, HeaderFields.parse(octets), eol + 2);
+                } catch (MalformedMessageException e) {
+                    return null;
+                }
+            }
+            at = eol + 2;
+        }
+        return null;
     }
 
     /**
-     * A multipart or message/rfc822 entity around a converted body: its declared 8bit or binary
+     * A multipart or message/rfc822 entity around its converted body: a declared 8bit or binary
      * encoding becomes 7bit when nothing 8-bit is left (those types allow no other, RFC 2045 §6.4).
      */
-    private static byte[] identity(byte[] entity, HeaderFields fields, byte[] body) {
-        String declared = encoding(entity, fields);
-        if (declared != null && !declared.equals("7bit") && sevenBit(body, 0, body.length)) {
-            return withEncoding(entity, fields, "7bit", body);
+    private static void identity(Head head, Buffer body, ByteArrayOutputStream out) {
+        String declared = encoding(head);
+        if (declared != null && !declared.equals("7bit") && body.sevenBit()) {
+            writeHead(head, "7bit", out);
+        } else {
+            out.writeBytes(head.octets());
         }
-        return concat(entity, fields.bodyStart(), body);
+        body.copyTo(out);
     }
 
-    /** The entity's header section with one {@code Content-Transfer-Encoding} field saying {@code encoding}, then {@code body}. */
-    private static byte[] withEncoding(byte[] entity, HeaderFields fields, String encoding, byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(fields.bodyStart() + body.length + 48);
+    /** The entity's header section with one {@code Content-Transfer-Encoding} field saying {@code encoding}. */
+    private static void writeHead(Head head, String encoding, ByteArrayOutputStream out) {
         byte[] field = ("Content-Transfer-Encoding: " + encoding + "\r\n").getBytes(StandardCharsets.US_ASCII);
         boolean written = false;
-        int headerEnd = 0;
-        for (HeaderFields.Field f : fields.fields()) {
+        for (HeaderFields.Field f : head.fields().fields()) {
             if (!f.name().equals(CTE)) {
-                out.write(entity, f.start(), f.end() - f.start());
+                out.write(head.octets(), f.start(), f.end() - f.start());
             } else if (!written) {
                 out.writeBytes(field);
                 written = true;
             }
-            headerEnd = f.end();
         }
         if (!written) {
             out.writeBytes(field);
         }
-        out.write(entity, headerEnd, fields.bodyStart() - headerEnd); // the empty line (a body follows: it has 8-bit octets)
-        out.writeBytes(body);
-        return out.toByteArray();
+        out.writeBytes(new byte[]{'\r', '\n'}); // the empty line
     }
 
     /** RFC 1428's conversion of a non-MIME 8-bit message: MIME text, its charset named where it can be. */
-    private static byte[] nonMime(byte[] message, HeaderFields fields) {
-        byte[] body = Arrays.copyOfRange(message, fields.bodyStart(), message.length);
-        String charset = utf8(body) ? "utf-8" : "unknown-8bit";
-        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + message.length / 2);
-        for (HeaderFields.Field f : fields.fields()) {
+    private static void nonMime(byte[] m, Head head, int end, ByteArrayOutputStream out) {
+        String charset = utf8(m, head.bodyStart(), end) ? "utf-8" : "unknown-8bit";
+        for (HeaderFields.Field f : head.fields().fields()) {
             if (!f.name().equals(CTE)) {
-                out.write(message, f.start(), f.end() - f.start());
+                out.write(head.octets(), f.start(), f.end() - f.start());
             }
         }
         out.writeBytes(("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=" + charset
                 + "\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(encode(body, "quoted-printable"));
-        return out.toByteArray();
+        encode(m, head.bodyStart(), end, "quoted-printable", out);
     }
 
-    private static ContentType contentType(byte[] entity, HeaderFields fields, String defaultType) {
-        String value = value(entity, fields, "content-type");
+    private static ContentType parse(String contentType) {
         try {
-            return new ContentType(value == null ? defaultType : value);
+            return new ContentType(contentType);
         } catch (ParseException e) {
             return null; // RFC 2045 §5.2: read as text/plain
         }
@@ -246,36 +264,53 @@ final class SevenBitBody {
         return type.startsWith("multipart") || type.startsWith("message");
     }
 
-    private static String encoding(byte[] entity, HeaderFields fields) {
-        String value = value(entity, fields, CTE);
+    private static String encoding(Head head) {
+        String value = value(head, CTE);
         return value == null ? null : value.strip().toLowerCase(Locale.ROOT);
     }
 
     /** The first field named {@code name}, unfolded, without its name; octets as ISO-8859-1 so 8-bit ones survive. */
-    private static String value(byte[] entity, HeaderFields fields, String name) {
-        for (HeaderFields.Field f : fields.fields()) {
+    private static String value(Head head, String name) {
+        for (HeaderFields.Field f : head.fields().fields()) {
             if (f.name().equals(name)) {
-                String field = new String(entity, f.start(), f.end() - f.start(), StandardCharsets.ISO_8859_1);
+                String field = new String(head.octets(), f.start(), f.end() - f.start(), StandardCharsets.ISO_8859_1);
                 return field.substring(field.indexOf(':') + 1).replace("\r\n", "");
             }
         }
         return null;
     }
 
-    private static byte[] encode(byte[] body, String encoding) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 3 / 2 + 16);
-        try (OutputStream encoder = MimeUtility.encode(out, encoding)) {
-            encoder.write(body);
+    private static void encode(byte[] m, int start, int end, String encoding, ByteArrayOutputStream out) {
+        try (OutputStream encoder = MimeUtility.encode(out, encoding)) { // closing it writes its last line
+            encoder.write(m, start, end - start);
         } catch (MessagingException | IOException e) {
             throw new AssertionError(encoding + " is a known encoding, written to memory", e);
         }
-        return out.toByteArray();
     }
 
-    private static boolean utf8(byte[] body) {
+    /**
+     * A composite entity's converted body, checked for 8-bit octets without copying it. It starts
+     * small and grows: the levels of a deep message hold one each at once, and a buffer of its
+     * subtree's size at every level would hold the message many times over.
+     */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int subtree) {
+            super(Math.min(subtree + 1024, 64 * 1024));
+        }
+
+        boolean sevenBit() {
+            return SevenBitBody.sevenBit(buf, 0, count);
+        }
+
+        void copyTo(ByteArrayOutputStream out) {
+            out.write(buf, 0, count);
+        }
+    }
+
+    private static boolean utf8(byte[] m, int start, int end) {
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(m, start, end - start));
             return true;
         } catch (CharacterCodingException e) {
             return false;
@@ -297,11 +332,5 @@ final class SevenBitBody {
             }
         }
         return true;
-    }
-
-    private static byte[] concat(byte[] entity, int bodyStart, byte[] body) {
-        byte[] out = Arrays.copyOf(entity, bodyStart + body.length);
-        System.arraycopy(body, 0, out, bodyStart, body.length);
-        return out;
     }
 }

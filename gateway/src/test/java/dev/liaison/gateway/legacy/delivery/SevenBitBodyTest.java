@@ -178,6 +178,29 @@ class SevenBitBodyTest {
     }
 
     @Test
+    void partsAreConvertedDownTo64LevelsAndADeeperOneGoesAsItIs() throws Exception {
+        byte[] at64 = nested(Limits.MAX_CONVERTED_MIME_DEPTH);
+        byte[] at65 = nested(Limits.MAX_CONVERTED_MIME_DEPTH + 1);
+        byte[] at5000 = nested(5000);
+
+        byte[] converted = SevenBitBody.of(at64);
+        assertSevenBitLines(converted);
+        assertEquals(leaves(at64), leaves(converted));
+        assertArrayEquals(at65, SevenBitBody.of(at65));
+        assertArrayEquals(at5000, SevenBitBody.of(at5000), "each level is read once more: the depth bounds the work");
+    }
+
+    /** A message of {@code levels} multiparts, one inside the other, with an 8bit text part in the innermost. */
+    private static byte[] nested(int levels) {
+        String part = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n";
+        for (int level = levels; level >= 1; level--) {
+            part = "Content-Type: multipart/mixed; boundary=b" + level + "\r\n\r\n--b" + level + "\r\n" + part
+                    + "\r\n--b" + level + "--\r\n";
+        }
+        return utf8(HEAD + "MIME-Version: 1.0\r\n" + part);
+    }
+
+    @Test
     void aBareLineFeedIsRefusedAsSigningWouldRefuseIt() {
         byte[] bareLf = utf8(HEAD + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nü\nx\r\n");
 
