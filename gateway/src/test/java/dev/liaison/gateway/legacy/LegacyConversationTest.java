@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -396,6 +397,42 @@ class LegacyConversationTest {
                 throw new AssertionError(e);
             }
         }), "nothing reached the smarthost");
+    }
+
+    /**
+     * Thunderbird and Apple Mail send text as {@code 8bit}; GreenMail offers no 8BITMIME, so the
+     * body must reach it 7-bit (RFC 6152 §3): quoted-printable, the same text once decoded. The
+     * user's Sent copy keeps what they wrote.
+     */
+    @Test
+    void anEightBitBodyReachesASmarthostWithout8bitmimeAsQuotedPrintableAndSentKeepsItAsWritten() throws Exception {
+        String hana = "hana." + shortId() + "@legacy.example";
+        String subject = "8bit " + shortId();
+        String text = "Schöne Grüße aus Köln — 5 €\r\n\r\n-- \r\nAlex\r\n";
+        byte[] written = ("From: Alex <alex@" + DOMAIN + ">\r\nTo: <" + hana + ">\r\nSubject: " + subject + "\r\n"
+                + "Date: Sat, 28 Nov 2026 10:00:00 +0000\r\nMessage-ID: <" + shortId() + "@" + DOMAIN + ">\r\n"
+                + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8; format=flowed\r\n"
+                + "Content-Transfer-Encoding: 8bit\r\n\r\n" + text).getBytes(StandardCharsets.UTF_8);
+        Session session = GatewayClients.submission(gateway);
+        try (Transport t = session.getTransport("smtp")) {
+            t.connect("alex", "alex-pw");
+            t.sendMessage(new MimeMessage(session, new java.io.ByteArrayInputStream(written)),
+                    new InternetAddress[]{new InternetAddress(hana)});
+        }
+
+        MimeMessage out = arrived(hana, subject);
+        for (byte octet : bytes(out)) {
+            assertTrue(octet >= 0, "no 8-bit octet reaches a server without 8BITMIME");
+        }
+        assertEquals("quoted-printable", out.getEncoding());
+        // GreenMail keeps a message's last CRLF as part of the <CRLF>.<CRLF> that ends DATA
+        assertEquals(text.substring(0, text.length() - 2), new String(out.getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8), "decoded, the text alex wrote");
+        assertEquals(1, sentCopies(subject), "one Sent copy");
+        MimeMessage sent = folder("Sent", subject).get(0);
+        assertEquals("8bit", sent.getEncoding(), "the Sent copy is what alex wrote");
+        String sentText = new String(bytes(sent), StandardCharsets.UTF_8);
+        assertTrue(sentText.endsWith("\r\n\r\n" + text), sentText);
     }
 
     @Test

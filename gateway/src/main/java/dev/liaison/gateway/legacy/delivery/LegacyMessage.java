@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * One finished RFC 5322 message for one plain-email recipient, as the submission path hands it
  * over: the headers are final (From is the outward alias, the Communicator invitation is in),
- * only a {@code DKIM-Signature} is added and {@code Bcc} removed.
+ * only a {@code DKIM-Signature} is added, {@code Bcc} removed and 8-bit body parts encoded
+ * ({@link SevenBitBody}, which labels a non-MIME 8-bit body as MIME text).
  *
  * @param deliveryId the idempotency key the caller derives from the submission (e.g.
  *                   {@link LegacyOutbox#deliveryId}): a retried submission queues nothing twice

@@ -20,8 +20,8 @@ import java.util.Optional;
  * Where the submission path puts a message for a plain-email recipient. {@link #enqueue} works in
  * the caller's transaction and never commits: the message is queued if and only if the caller
  * commits, so the submission answers {@code 250} only once the message is durable. The message is
- * signed here, once; the delivery worker ({@link LegacyDelivery#start()}) sends exactly those
- * octets over SMTP, however often it has to try.
+ * converted to 7-bit ({@link SevenBitBody}) and signed here, once; the delivery worker
+ * ({@link LegacyDelivery#start()}) sends exactly those octets over SMTP, however often it has to try.
  *
  * <p>Thread-safe; one instance serves every submission.
  */
@@ -54,7 +54,8 @@ public final class LegacyOutbox {
     }
 
     /**
-     * Signs {@code message} with the gateway's DKIM key and queues it, in the caller's transaction.
+     * Converts {@code message}'s 8-bit body parts to quoted-printable or base64, signs it with the
+     * gateway's DKIM key and queues it, in the caller's transaction.
      * Mail to this gateway's own domain is queued also while plain email is off: it never leaves
      * (the gateway's MX intake takes it, {@link LegacyDelivery#start(dev.liaison.smtp.inbound.InboundRecipientPolicy,
      * dev.liaison.smtp.inbound.InboundHandler)}).
@@ -62,7 +63,7 @@ public final class LegacyOutbox {
      * @return false if a message with this delivery id was queued before (a retried submission):
      *         nothing changed
      * @throws LegacyEmailDisabledException legacy email is off and the recipient is on another domain ({@code 550 5.7.1})
-     * @throws OversizedMessageException    over {@link Limits#MAX_MESSAGE_BYTES} ({@code 552 5.3.4})
+     * @throws OversizedMessageException    over {@link Limits#MAX_MESSAGE_BYTES}, also once encoded ({@code 552 5.3.4})
      * @throws MalformedMessageException    not a message that can be signed and sent ({@code 554 5.6.0})
      * @throws SQLException                 the database failed; roll back, the client retries ({@code 451})
      */
@@ -74,7 +75,13 @@ public final class LegacyOutbox {
         if (content.length > Limits.MAX_MESSAGE_BYTES) {
             throw new OversizedMessageException(content.length);
         }
-        byte[] signed = signer.sign(withoutBcc(content));
+        // RFC 6376 §5.3: a signer converts to 7-bit first; a server without 8BITMIME must get no
+        // 8-bit body (RFC 6152 §3), and converting later would break the signature
+        byte[] sevenBit = SevenBitBody.of(withoutBcc(content));
+        if (sevenBit.length > Limits.MAX_MESSAGE_BYTES) {
+            throw new OversizedMessageException(content.length, sevenBit.length);
+        }
+        byte[] signed = signer.sign(sevenBit);
         URI destination = URI.create("smtp://" + message.mail().recipient().domain());
         if (!queue.enqueue(c, new OutboundEnvelope(message.deliveryId(), destination, EnvelopeBytes.adopt(signed)))) {
             return false;

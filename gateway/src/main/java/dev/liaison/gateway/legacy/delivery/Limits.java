@@ -29,6 +29,14 @@ public final class Limits {
     /** RFC 5322 §2.1.1: a line is at most 998 octets before its CRLF; longer ones are refused by servers. */
     public static final int MAX_LINE_OCTETS = 998;
 
+    /**
+     * Deepest MIME nesting (multiparts and attached messages, each a level) converted to 7-bit
+     * before signing ({@link SevenBitBody}); an entity deeper down goes as it is. Each level is read
+     * once more, so this bounds the work on a message nested thousands deep; as deep as IMAP
+     * describes a message's tree.
+     */
+    public static final int MAX_CONVERTED_MIME_DEPTH = 64;
+
     /** Login names kept with a queued message (the owner whose INBOX gets a failure notice). */
     public static final int MAX_OWNER_LENGTH = 254;
 

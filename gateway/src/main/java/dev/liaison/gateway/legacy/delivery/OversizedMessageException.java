@@ -7,4 +7,11 @@ public final class OversizedMessageException extends LegacyDeliveryException {
         super("message of " + size + " octets is larger than the " + Limits.MAX_MESSAGE_BYTES
                 + " octets this gateway sends as plain email; send large files another way");
     }
+
+    /** The message fits, but not once its 8-bit parts are encoded for 7-bit transport ({@link SevenBitBody}). */
+    OversizedMessageException(int size, int encoded) {
+        super("message of " + size + " octets becomes " + encoded + " octets once its 8-bit parts are encoded"
+                + " for 7-bit transport, larger than the " + Limits.MAX_MESSAGE_BYTES + " octets this gateway sends"
+                + " as plain email; send large files another way");
+    }
 }

@@ -35,7 +35,11 @@ final class RawSmtpMessage extends SMTPMessage {
         return octets.length;
     }
 
-    /** Whether any octet is 8-bit, which asks for {@code BODY=8BITMIME} (RFC 6152) where the server offers it. */
+    /**
+     * Whether any octet is 8-bit, which asks for {@code BODY=8BITMIME} (RFC 6152) where the server
+     * offers it. The body was made 7-bit before signing ({@link SevenBitBody}); what it could not
+     * convert (a part's own 8-bit header text, an 8-bit preamble) is still announced.
+     */
     boolean eightBit() {
         for (byte b : octets) {
             if (b < 0) {

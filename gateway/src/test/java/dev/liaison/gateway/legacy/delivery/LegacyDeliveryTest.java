@@ -368,6 +368,42 @@ class LegacyDeliveryTest {
     }
 
     @Test
+    void anEightBitMessageReachesAServerWithout8bitmimeAs7bitWithAVerifiableSignature() throws Exception {
+        GreenMail peer = greenMail(freePort());
+        assertFalse(ehloReply(peer.getSmtp().getPort()).contains("8BITMIME"), "the peer must not offer 8BITMIME");
+        start(smarthost(peer.getSmtp().getPort(), LegacySmarthost.Security.NONE, false));
+        byte[] original = SevenBitBodyTest.thunderbirdStyle();
+        EnvelopeId id = LegacyOutbox.deliveryId("blair", "<7bit@alex.example>", BOB.toString());
+
+        assertTrue(queue(new LegacyMessage(id, new OutboundMail("blair", SENDER, BOB), original)));
+
+        waitUntil(() -> state(id) == OutboundStatus.State.DELIVERED);
+        byte[] received = octets(peer.getReceivedMessages()[0]);
+        SevenBitBodyTest.assertSevenBitLines(received); // RFC 6152 §3: no 8-bit octet to a server without 8BITMIME
+        assertTrue(DkimVerifiers.jdkim(received, legacy.dkimKey(), DOMAIN), "jDKIM verifies what arrived");
+        assertTrue(DkimVerifiers.dkimpy(received, legacy.dkimKey()), "dkimpy verifies what arrived");
+        assertEquals(SevenBitBodyTest.leaves(original), SevenBitBodyTest.leaves(received), "decoded, the same content");
+    }
+
+    @Test
+    void aMessageTooLargeOnceEncodedIsRefusedAndQueuesNothing() throws Exception {
+        start(new LegacyRoute.DirectMx());
+        byte[] head = TestMessages.plain(SENDER.toString(), BOB.toString(), "Big");
+        String header = new String(head, StandardCharsets.US_ASCII).split("\r\n\r\n")[0]
+                .replace("Content-Transfer-Encoding: 7bit", "Content-Transfer-Encoding: 8bit") + "\r\n\r\n";
+        byte[] line = ("ü".repeat(60) + "\r\n").getBytes(StandardCharsets.UTF_8); // 122 octets, 360 as quoted-printable
+        ByteArrayOutputStream big = new ByteArrayOutputStream();
+        big.writeBytes(header.getBytes(StandardCharsets.US_ASCII));
+        while (big.size() + line.length < Limits.MAX_MESSAGE_BYTES / 2) {
+            big.writeBytes(line);
+        }
+
+        OversizedMessageException e = assertThrows(OversizedMessageException.class, () -> queue(message(big.toByteArray(), "4")));
+        assertTrue(e.getMessage().contains("once its 8-bit parts are encoded"), e.getMessage());
+        assertEquals(0, count("SELECT count(*) FROM legacy.outbound"));
+    }
+
+    @Test
     void messagesThatCannotBeSignedOrAreTooLargeAreRefusedAndQueueNothing() throws Exception {
         start(new LegacyRoute.DirectMx());
         byte[] bareLf = "From: <blair.q7k2@alex.example>\nTo: <bob@legacy.example>\n\nhi\n".getBytes(StandardCharsets.US_ASCII);
@@ -492,6 +528,23 @@ class LegacyDeliveryTest {
         mail.start();
         open.push(mail::stop);
         return mail;
+    }
+
+    /** The server's EHLO reply, read over a socket of this test's own. */
+    private static String ehloReply(int port) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            in.readLine(); // the greeting
+            socket.getOutputStream().write("EHLO test.example\r\n".getBytes(StandardCharsets.US_ASCII));
+            StringBuilder reply = new StringBuilder();
+            String line;
+            do {
+                line = in.readLine();
+                reply.append(line).append('\n');
+            } while (line != null && line.startsWith("250-"));
+            socket.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            return reply.toString();
+        }
     }
 
     private static byte[] octets(MimeMessage message) throws Exception {
