@@ -55,9 +55,10 @@ public final class AliasCommand {
                 if (json) {
                     System.out.println(JsonOutput.array(aliases.stream().map(AliasCommand::fields).toList()));
                 } else {
-                    System.out.printf("%-44s %-16s %-10s %s%n", "ADDRESS", "USER", "TARGET", "STATE");
-                    aliases.forEach(l -> System.out.printf("%-44s %-16s %-10s %s%n", l.alias().address(),
-                            l.alias().owner(), l.alias().target().dbValue(), l.state()));
+                    TextTable table = new TextTable("ADDRESS", "USER", "TARGET", "STATE");
+                    aliases.forEach(l -> table.row(l.alias().address(), l.alias().owner(), l.alias().target().dbValue(),
+                            l.state()));
+                    table.print(System.out);
                 }
             }
             return 0;

@@ -3,6 +3,7 @@ package dev.liaison.gateway.cli;
 import dev.liaison.gateway.Gateway;
 import dev.liaison.gateway.backup.DatabaseBackup;
 import dev.liaison.gateway.config.Configuration;
+import dev.liaison.gateway.config.TlsSource;
 import dev.liaison.gateway.keys.KeyEncryptionKey;
 import dev.liaison.mapping.database.Database;
 import dev.liaison.mapping.database.PoolSettings;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  */
 @Command(name = "backup", description = {"Write every Liaison table of the database, as one consistent snapshot,"
         + " to FILE (mode 0600; replaced only once the new one is whole). Works while liaison serve runs.",
-        "Not in it: the key-encryption key (data-dir/keys/kek) and data-dir/tls/; back them up separately."})
+        "Not in it: the key-encryption key (data-dir/keys/kek) and the TLS certificate (data-dir/tls/, or the"
+                + " files tls.certificate and tls.private-key name); back them up separately."})
 public final class BackupCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;
@@ -45,9 +47,13 @@ public final class BackupCommand implements Callable<Integer> {
         System.out.println("Backed up " + written.tables() + " tables, " + written.rows() + " rows (schemas "
                 + written.versions().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", ")) + ") to " + written.file() + ", " + written.bytes() + " bytes, mode 0600.");
+        // the certificate peers trust: the generated one's directory, or the files tls.* name
+        String certificate = configuration.tls() instanceof TlsSource.Files files
+                ? files.certificate() + " with " + files.privateKey()
+                : ((TlsSource.Generated) configuration.tls()).directory().toString();
         System.out.println("Not in it: the key-encryption key " + KeyEncryptionKey.fileIn(configuration.dataDir())
-                + ", without which the restored relationships and keys do not open, and "
-                + configuration.dataDir().resolve("tls") + "; keep copies of both, apart from this file.");
+                + ", without which the restored relationships and keys do not open, and the TLS certificate "
+                + certificate + "; keep copies of both, apart from this file.");
         return 0;
     }
 }

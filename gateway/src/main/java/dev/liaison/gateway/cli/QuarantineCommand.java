@@ -40,10 +40,11 @@ public final class QuarantineCommand {
                 if (json) {
                     System.out.println(JsonOutput.array(all.stream().map(QuarantineCommand::fields).toList()));
                 } else {
-                    System.out.printf("%-24s %-22s %8s %12s %s%n", "ENVELOPE", "RECEIVED", "OCTETS", "RELATIONSHIP",
-                            "REASON");
-                    all.forEach(q -> System.out.printf("%-24s %-22s %8d %12s %s%n", q.id().value(), q.receivedAt(), q.size(),
-                            q.relationship().map(String::valueOf).orElse("-"), q.reason()));
+                    TextTable table = new TextTable("ENVELOPE", "RECEIVED", "OCTETS", "RELATIONSHIP", "REASON")
+                            .alignRight(2, 3);
+                    all.forEach(q -> table.row(q.id().value(), q.receivedAt(), q.size(), q.relationship().orElse(null),
+                            q.reason()));
+                    table.print(System.out);
                 }
             }
             return 0;

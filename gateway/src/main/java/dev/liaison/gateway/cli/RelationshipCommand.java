@@ -42,9 +42,9 @@ public final class RelationshipCommand {
                 if (json) {
                     System.out.println(JsonOutput.array(all.stream().map(RelationshipCommand::fields).toList()));
                 } else {
-                    System.out.printf("%-6s %-24s %-8s %s%n", "ID", "PEER", "STATE", "ALIAS");
-                    all.forEach(r -> System.out.printf("%-6d %-24s %-8s %s%n", r.id(), r.peerName(),
-                            r.shownState(), r.alias().orElse("-")));
+                    TextTable table = new TextTable("ID", "PEER", "STATE", "ALIAS");
+                    all.forEach(r -> table.row(r.id(), r.peerName(), r.shownState(), r.alias().orElse(null)));
+                    table.print(System.out);
                 }
             }
             return 0;

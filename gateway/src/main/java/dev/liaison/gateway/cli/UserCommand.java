@@ -61,9 +61,9 @@ public final class UserCommand {
                 if (json) {
                     System.out.println(JsonOutput.array(users.stream().map(UserCommand::fields).toList()));
                 } else {
-                    System.out.printf("%-24s %-10s %s%n", "LOGIN", "STATE", "DISPLAY NAME");
-                    users.forEach(u -> System.out.printf("%-24s %-10s %s%n", u.login(), u.state().dbValue(),
-                            u.displayName()));
+                    TextTable table = new TextTable("LOGIN", "STATE", "DISPLAY NAME");
+                    users.forEach(u -> table.row(u.login(), u.state().dbValue(), u.displayName()));
+                    table.print(System.out);
                 }
             }
             return 0;

@@ -90,6 +90,16 @@ class BackupRestoreTest {
         assertEquals(0, run.code(), run.output());
         assertTrue(run.output().contains("keys/kek") && run.output().contains("apart from this file"),
                 "the administrator is told the kek is not in it: " + run.output());
+        assertTrue(run.output().contains("the TLS certificate " + pair.alex.dataDir.resolve("tls")), run.output());
+        // with certificate files of the administrator's, those are named, not a data-dir/tls that is not there
+        Path again = dir.resolve("again.backup");
+        InProcessCli.Run named = cli(pair.alex.db).run("backup", again.toString(), "--tls.certificate=/etc/ssl/mx.pem",
+                "--tls.private-key=/etc/ssl/private/mx.key");
+        assertEquals(0, named.code(), named.output());
+        assertTrue(named.output().contains("the TLS certificate /etc/ssl/mx.pem with /etc/ssl/private/mx.key"),
+                named.output());
+        assertFalse(named.output().contains(pair.alex.dataDir.resolve("tls").toString()), named.output());
+        Files.delete(again);
     }
 
     @AfterAll
@@ -233,15 +243,15 @@ class BackupRestoreTest {
     }
 
     @Test
-    void aBackupOfOtherSchemaVersionsIsRefusedNamingBoth() throws Exception {
+    void aBackupOfANewerSchemaVersionIsRefusedNamingBoth() throws Exception {
         Map<String, byte[]> entries = entries(backup);
         String header = new String(entries.get("header"), StandardCharsets.UTF_8);
         String imapVersion = header.lines().filter(l -> l.startsWith("schema\timap\t")).findFirst().orElseThrow()
                 .split("\t")[2];
-        entries.put("header", header.replace("schema\timap\t" + imapVersion + "\n", "schema\timap\t1\n")
+        entries.put("header", header.replace("schema\timap\t" + imapVersion + "\n", "schema\timap\t99\n")
                 .getBytes(StandardCharsets.UTF_8));
-        Path older = dir.resolve("older.backup");
-        try (OutputStream out = Files.newOutputStream(older); ZipOutputStream zip = new ZipOutputStream(out)) {
+        Path newer = dir.resolve("newer.backup");
+        try (OutputStream out = Files.newOutputStream(newer); ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
                 zip.putNextEntry(new ZipEntry(entry.getKey()));
                 zip.write(entry.getValue());
@@ -249,9 +259,10 @@ class BackupRestoreTest {
             }
         }
         DatabaseLocation.External fresh = TestPostgres.available().get(0).freshLocation();
-        InProcessCli.Run run = cli(fresh).run("restore", older.toString());
+        InProcessCli.Run run = cli(fresh).run("restore", newer.toString());
         assertEquals(1, run.code(), run.output());
-        assertTrue(run.output().contains("schema imap at version 1 where this release's is " + imapVersion), run.output());
+        assertTrue(run.output().contains("schema imap at version 99 where this release's newest is " + imapVersion
+                + ": a newer Liaison release took it"), run.output());
         assertEquals(0, rows(fresh));
     }
 
