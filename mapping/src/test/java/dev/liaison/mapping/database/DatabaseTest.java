@@ -180,19 +180,15 @@ class DatabaseTest {
 
     @Test
     void aSchemaANewerReleaseMigratedIsRefusedAndLeftAsItIs(@TempDir Path migrations) throws Exception {
-        Path older = Files.createDirectories(migrations.resolve("older"));
-        Path newer = Files.createDirectories(migrations.resolve("newer"));
-        Files.writeString(older.resolve("V1__first.sql"), "CREATE TABLE kept (id int);");
-        Files.writeString(newer.resolve("V1__first.sql"), "CREATE TABLE kept (id int);");
-        Files.writeString(newer.resolve("V2__second.sql"), "ALTER TABLE kept ADD COLUMN added int NOT NULL DEFAULT 1;");
+        Releases releases = Releases.in(migrations);
         try (Database db = TestPostgres.EMBEDDED.freshDatabase()) {
-            db.migrate(new Schema("versions", "filesystem:" + newer));
+            db.migrate(new Schema("versions", releases.newer()));
             var e = assertThrows(DatabaseUnavailableException.class,
-                    () -> db.migrate(new Schema("versions", "filesystem:" + older)));
+                    () -> db.migrate(new Schema("versions", releases.older())));
             assertTrue(e.getMessage().startsWith("schema versions is at version 2, newer than this release knows"
                     + " (its newest is 1)"), e.getMessage());
             assertTrue(e.getMessage().contains("going back is not supported"), e.getMessage());
-            db.migrate(new Schema("versions", "filesystem:" + newer)); // the newer release still starts
+            db.migrate(new Schema("versions", releases.newer())); // the newer release still starts
             assertEquals(2L, (long) db.inTransaction(c -> {
                 try (var s = c.createStatement(); var rs = s.executeQuery(
                         "SELECT count(*) FROM versions.flyway_history WHERE success AND version IS NOT NULL")) {
@@ -209,26 +205,22 @@ class DatabaseTest {
      */
     @Test
     void anAdminCommandDoesNotMigrateASchemaUnderARunningServer(@TempDir Path migrations) throws Exception {
-        Path older = Files.createDirectories(migrations.resolve("older"));
-        Path newer = Files.createDirectories(migrations.resolve("newer"));
-        Files.writeString(older.resolve("V1__first.sql"), "CREATE TABLE kept (id int);");
-        Files.writeString(newer.resolve("V1__first.sql"), "CREATE TABLE kept (id int);");
-        Files.writeString(newer.resolve("V2__second.sql"), "ALTER TABLE kept ADD COLUMN added int NOT NULL DEFAULT 1;");
+        Releases releases = Releases.in(migrations);
         var location = TestPostgres.EMBEDDED.freshLocation();
         Database server = Database.open(location, PoolSettings.forServer(2));
         try (Database command = Database.open(location, PoolSettings.forCommand())) {
-            server.migrate(new Schema("versions", "filesystem:" + older));
+            server.migrate(new Schema("versions", releases.older()));
             var e = assertThrows(DatabaseUnavailableException.class,
-                    () -> command.migrate(new Schema("versions", "filesystem:" + newer)));
+                    () -> command.migrate(new Schema("versions", releases.newer())));
             assertTrue(e.getMessage().startsWith("schema versions is at version 1, older than this release's 2,"
                     + " and a liaison serve is connected to the database"), e.getMessage());
             assertTrue(e.getMessage().contains("Stop that server and start this release's liaison serve"), e.getMessage());
             assertEquals(1L, migrationsRecorded(command), "nothing migrated");
-            command.migrate(new Schema("versions", "filesystem:" + older)); // nothing pending: the command runs
+            command.migrate(new Schema("versions", releases.older())); // nothing pending: the command runs
 
             server.close();
             awaitNoServerConnections(command);
-            command.migrate(new Schema("versions", "filesystem:" + newer)); // no server: the command migrates
+            command.migrate(new Schema("versions", releases.newer())); // no server: the command migrates
             assertEquals(2L, migrationsRecorded(command));
         } finally {
             server.close();
@@ -261,5 +253,18 @@ class DatabaseTest {
             Thread.sleep(50);
         }
         throw new AssertionError("the closed server pool's connections did not end");
+    }
+
+    /** One schema's migrations in two releases: the older has V1, the newer V1 and V2. */
+    private record Releases(String older, String newer) {
+
+        static Releases in(Path migrations) throws java.io.IOException {
+            Path older = Files.createDirectories(migrations.resolve("older"));
+            Path newer = Files.createDirectories(migrations.resolve("newer"));
+            Files.writeString(older.resolve("V1__first.sql"), "CREATE TABLE kept (id int);");
+            Files.writeString(newer.resolve("V1__first.sql"), "CREATE TABLE kept (id int);");
+            Files.writeString(newer.resolve("V2__second.sql"), "ALTER TABLE kept ADD COLUMN added int NOT NULL DEFAULT 1;");
+            return new Releases("filesystem:" + older, "filesystem:" + newer);
+        }
     }
 }
