@@ -32,10 +32,11 @@ public final class Limits {
     /**
      * Deepest MIME nesting (multiparts and attached messages, each a level) converted to 7-bit
      * before signing ({@link SevenBitBody}); an entity deeper down goes as it is. Each level is read
-     * once more, so this bounds the work on a message nested thousands deep; as deep as IMAP
-     * describes a message's tree.
+     * once more, and the conversion runs once per plain-email recipient, so this bounds the work on
+     * a message nested deeply to 32 readings of it: a message forwarded as an attachment fifteen
+     * times over is still converted whole (two levels a forward).
      */
-    public static final int MAX_CONVERTED_MIME_DEPTH = 64;
+    public static final int MAX_CONVERTED_MIME_DEPTH = 32;
 
     /** Login names kept with a queued message (the owner whose INBOX gets a failure notice). */
     public static final int MAX_OWNER_LENGTH = 254;

@@ -98,8 +98,14 @@ final class SevenBitBody {
         }
         String contentType = value(head, "content-type");
         ContentType type = parse(contentType == null ? defaultType : contentType);
+        String declared = encoding(head);
         if (type == null && composite(contentType)) {
             out.write(m, start, end - start); // a multipart or message we cannot read: encoding it whole would hide its parts
+        } else if (type != null && (type.match("multipart/signed") || type.match("multipart/encrypted"))) {
+            out.write(m, start, end - start); // RFC 1847 §2.1: signed content must not change, or the signature fails
+        } else if (type != null && (type.match("multipart/*") || type.match("message/rfc822"))
+                && declared != null && !IDENTITY.contains(declared)) {
+            out.write(m, start, end - start); // encoded although RFC 2046 forbids it: readers decode it, so leave it
         } else if (type != null && type.match("multipart/*") && type.getParameter("boundary") != null) {
             Buffer body = new Buffer(end - head.bodyStart());
             multipart(m, head.bodyStart(), end, type.getParameter("boundary"),
@@ -113,10 +119,11 @@ final class SevenBitBody {
                 || (type.getPrimaryType().equalsIgnoreCase("message") && !type.match("message/global")))) {
             // a multipart without a boundary; message/partial and external-body are 7bit only (RFC 2046 §5.2)
             out.write(m, start, end - start);
-        } else if (!IDENTITY.contains(Objects.requireNonNullElse(encoding(head), "7bit"))) {
+        } else if (!IDENTITY.contains(Objects.requireNonNullElse(declared, "7bit"))) {
             out.write(m, start, end - start); // already encoded (or unknown): encoding it again would change it
         } else {
-            String encoding = type == null || type.match("text/*") ? "quoted-printable" : "base64";
+            boolean text = type == null || type.match("text/*");
+            String encoding = text && !mostlyEightBit(m, head.bodyStart(), end) ? "quoted-printable" : "base64";
             writeHead(head, encoding, out);
             encode(m, head.bodyStart(), end, encoding, out);
         }
@@ -212,7 +219,7 @@ final class SevenBitBody {
      */
     private static void identity(Head head, Buffer body, ByteArrayOutputStream out) {
         String declared = encoding(head);
-        if (declared != null && !declared.equals("7bit") && body.sevenBit()) {
+        if (declared != null && IDENTITY.contains(declared) && !declared.equals("7bit") && body.sevenBit()) {
             writeHead(head, "7bit", out);
         } else {
             out.writeBytes(head.octets());
@@ -264,9 +271,26 @@ final class SevenBitBody {
         return type.startsWith("multipart") || type.startsWith("message");
     }
 
+    /** The declared encoding, lower-cased, without RFC 822 comments ({@code 8bit (from Outlook)}). */
     private static String encoding(Head head) {
         String value = value(head, CTE);
-        return value == null ? null : value.strip().toLowerCase(Locale.ROOT);
+        return value == null ? null : value.replaceAll("\\([^()]*\\)", "").strip().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Whether more than a third of the octets are 8-bit: quoted-printable writes each as three
+     * characters, base64 every three octets as four, so text that is mostly non-Latin (Cyrillic,
+     * Greek, CJK in UTF-8) would nearly triple in quoted-printable and only grow by a third in
+     * base64. Below that, quoted-printable keeps the text readable at less than twice its size.
+     */
+    private static boolean mostlyEightBit(byte[] m, int from, int to) {
+        int eightBit = 0;
+        for (int i = from; i < to; i++) {
+            if (m[i] < 0) {
+                eightBit++;
+            }
+        }
+        return eightBit > (to - from) / 3;
     }
 
     /** The first field named {@code name}, unfolded, without its name; octets as ISO-8859-1 so 8-bit ones survive. */

@@ -47,7 +47,7 @@ class SevenBitBodyTest {
                 + "and a tab\t\r\n"
                 + ".a leading dot\r\n"
                 + "From the start of a line\r\n"
-                + "Привет " + "ä".repeat(400) + "\r\n";
+                + "Привет " + "Grüße und ".repeat(60) + "\r\n"; // a long line, mostly Latin: quoted-printable, soft breaks
         return concat(utf8(HEAD + "MIME-Version: 1.0\r\n"
                 + "Content-Type: multipart/mixed; boundary=\"------------outer01\"\r\n"
                 + "\r\n"
@@ -178,15 +178,15 @@ class SevenBitBodyTest {
     }
 
     @Test
-    void partsAreConvertedDownTo64LevelsAndADeeperOneGoesAsItIs() throws Exception {
-        byte[] at64 = nested(Limits.MAX_CONVERTED_MIME_DEPTH);
-        byte[] at65 = nested(Limits.MAX_CONVERTED_MIME_DEPTH + 1);
+    void partsAreConvertedDownToTheLimitsLevelsAndADeeperOneGoesAsItIs() throws Exception {
+        byte[] atLimit = nested(Limits.MAX_CONVERTED_MIME_DEPTH);
+        byte[] deeper = nested(Limits.MAX_CONVERTED_MIME_DEPTH + 1);
         byte[] at5000 = nested(5000);
 
-        byte[] converted = SevenBitBody.of(at64);
+        byte[] converted = SevenBitBody.of(atLimit);
         assertSevenBitLines(converted);
-        assertEquals(leaves(at64), leaves(converted));
-        assertArrayEquals(at65, SevenBitBody.of(at65));
+        assertEquals(leaves(atLimit), leaves(converted));
+        assertArrayEquals(deeper, SevenBitBody.of(deeper));
         assertArrayEquals(at5000, SevenBitBody.of(at5000), "each level is read once more: the depth bounds the work");
     }
 
@@ -206,6 +206,49 @@ class SevenBitBodyTest {
 
         MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> SevenBitBody.of(bareLf));
         assertTrue(e.getMessage().contains("bare LF"), e.getMessage());
+    }
+
+    /** The reviewer's case: a PGP/MIME or S/MIME signature covers the signed part's octets as sent (RFC 1847 §2.1). */
+    @Test
+    void aSignedMultipartGoesAsItIs() throws Exception {
+        byte[] signed = utf8(HEAD + "MIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; micalg=pgp-sha256; boundary=s\r\n"
+                + "\r\n--s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n"
+                + "--s\r\nContent-Type: application/pgp-signature\r\n\r\n-----BEGIN PGP SIGNATURE-----\r\nx\r\n"
+                + "-----END PGP SIGNATURE-----\r\n--s--\r\n");
+
+        assertArrayEquals(signed, SevenBitBody.of(signed));
+    }
+
+    /** The reviewer's case: quoted-printable on a message/rfc822 is illegal but decoded by readers, so it stays. */
+    @Test
+    void anEncodedMessagePartIsNotRelabelledSevenBit() throws Exception {
+        byte[] original = utf8(HEAD + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+                + "Content-Type: message/rfc822\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "Subject: x\r\n\r\na=3Db ü\r\n--b--\r\n");
+
+        assertArrayEquals(original, SevenBitBody.of(original));
+    }
+
+    /**
+     * The reviewer's case: Cyrillic or CJK text would nearly triple in quoted-printable and be
+     * refused as too big; base64 grows it by a third. Mostly-ASCII text stays quoted-printable.
+     */
+    @Test
+    void mostlyNonLatinTextIsBase64AndMostlyLatinTextQuotedPrintable() throws Exception {
+        byte[] cyrillic = utf8(HEAD + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Transfer-Encoding: 8bit (Outlook)\r\n\r\n" + "Привет, мир. ".repeat(40) + "\r\n");
+        byte[] german = utf8(HEAD + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Transfer-Encoding: 8bit\r\n\r\n" + "Viele Grüße aus Köln. ".repeat(30) + "\r\n");
+
+        byte[] fromCyrillic = SevenBitBody.of(cyrillic);
+        byte[] fromGerman = SevenBitBody.of(german);
+        assertTrue(new String(fromCyrillic, StandardCharsets.US_ASCII).contains("Content-Transfer-Encoding: base64\r\n"));
+        assertTrue(fromCyrillic.length < cyrillic.length * 3 / 2, fromCyrillic.length + " octets from " + cyrillic.length);
+        assertTrue(new String(fromGerman, StandardCharsets.US_ASCII)
+                .contains("Content-Transfer-Encoding: quoted-printable\r\n"));
+        assertEquals(leaves(cyrillic), leaves(fromCyrillic));
+        assertEquals(leaves(german), leaves(fromGerman));
     }
 
     // --- helpers ---------------------------------------------------------------------------------
