@@ -99,7 +99,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                     return disabledPublished(c, recipient) ? InboundRecipientVerdict.DISABLED
                             : InboundRecipientVerdict.UNKNOWN;
                 }
-                Optional<String> from = sender.mailbox().map(EmailAddress::toString);
+                Optional<String> from = sender.addressText(); // a UTF-8 sender is nobody's correspondent: a stranger
                 return firstLook(c, alias.get(), from);
             });
         } catch (RuntimeException e) {
@@ -142,7 +142,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 Alias alias = find(c, recipient).orElseThrow(() -> new RefusedMessageException(550, "5.1.1",
                         "no mailbox " + recipient + " here any more"));
                 boolean junk = message.authentication().quarantine();
-                if (message.sender().mailbox().isEmpty() && mail.isReport()) {
+                if (message.sender() instanceof ReversePath.Null && mail.isReport()) {
                     report(c, alias, mail, raw, sent, junk, now);
                 } else {
                     deliver(c, alias, mail, sent, message.authentication(), now);
