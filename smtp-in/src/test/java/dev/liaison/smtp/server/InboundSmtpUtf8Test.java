@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.liaison.smtp.authentication.SpfResult;
 import dev.liaison.smtp.inbound.InboundMessage;
 import dev.liaison.smtp.submission.ReversePath;
+import dev.liaison.smtp.testing.RecordingInboundHandler;
 import dev.liaison.smtp.testing.RunningInbound;
 import dev.liaison.smtp.testing.SmtpWire;
 import dev.liaison.smtp.testing.TestMailboxes;
@@ -81,6 +82,8 @@ class InboundSmtpUtf8Test {
         assertEquals("jörg.müller@legacy.example", sender.address().toString());
         assertEquals(SpfResult.PASS, taken.authentication().spf().result());
         assertEquals("jörg.müller@legacy.example", taken.authentication().spf().subject());
+        assertTrue(RecordingInboundHandler.text(taken).contains(" with UTF8SMTP id " + taken.id() + ";"),
+                "RFC 6531 section 3.7.3: the trace says the transaction was SMTPUTF8");
     }
 
     @Test
