@@ -99,7 +99,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                     return disabledPublished(c, recipient) ? InboundRecipientVerdict.DISABLED
                             : InboundRecipientVerdict.UNKNOWN;
                 }
-                Optional<String> from = sender.mailbox().map(EmailAddress::toString);
+                Optional<String> from = sender.addressText(); // a UTF-8 sender is nobody's correspondent: a stranger
                 return firstLook(c, alias.get(), from);
             });
         } catch (RuntimeException e) {
@@ -142,7 +142,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 Alias alias = find(c, recipient).orElseThrow(() -> new RefusedMessageException(550, "5.1.1",
                         "no mailbox " + recipient + " here any more"));
                 boolean junk = message.authentication().quarantine();
-                if (message.sender().mailbox().isEmpty() && mail.isReport()) {
+                if (message.sender() instanceof ReversePath.Null && mail.isReport()) {
                     report(c, alias, mail, raw, sent, junk, now);
                 } else {
                     deliver(c, alias, mail, sent, message.authentication(), now);
@@ -155,6 +155,11 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     private void deliver(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent,
                          SenderAuthentication authentication, Instant now) throws Exception {
         boolean junk = authentication.quarantine();
+        if (!mail.author().ascii()) {
+            // reply text is ASCII (RFC 5321 section 4.2), so the address is not named
+            throw new RefusedMessageException(550, "5.6.7", "the From address is not ASCII: replies from here leave"
+                    + " without SMTPUTF8 and could not reach it; write from an ASCII address (RFC 6531)");
+        }
         // another user of this gateway writes to each published address from a new outward alias: a
         // block of any of their addresses holds for all, as an outside sender's does, and before a
         // request is opened (which would count against the new senders of the hour)

@@ -1,6 +1,9 @@
 package dev.liaison.gateway.mail;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +79,25 @@ final class HeaderSection {
             }
         }
         return value.toString();
+    }
+
+    /**
+     * The field's value with folding removed, read as UTF-8 (RFC 6532: raw 8-bit header text is
+     * UTF-8; the MX takes no other); octets that are not UTF-8 (a local user's script writing
+     * Latin-1 through submission) are read one char per octet, as {@link #value} does.
+     */
+    String text(Field field) {
+        String octets = value(field);
+        if (octets.chars().allMatch(c -> c < 0x80)) {
+            return octets;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(octets.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (CharacterCodingException notUtf8) {
+            return octets;
+        }
     }
 
     /** Writes the field exactly as it was written, continuation lines and final CRLF included. */

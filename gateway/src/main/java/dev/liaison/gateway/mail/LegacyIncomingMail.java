@@ -24,6 +24,15 @@ public final class LegacyIncomingMail {
 
     /** Who the message says it is from: the address (lower case) and display name of the first {@code From} mailbox. */
     public record Author(String address, Optional<String> displayName) {
+
+        /**
+         * Whether the address is ASCII. One with a UTF-8 local part (RFC 6531) cannot be a
+         * correspondent: the user's replies leave as plain email through a smarthost, without
+         * SMTPUTF8, which cannot carry it.
+         */
+        public boolean ascii() {
+            return address.chars().allMatch(c -> c < 0x80);
+        }
     }
 
     private final HeaderSection header;
@@ -59,7 +68,7 @@ public final class LegacyIncomingMail {
                 if (from != null) {
                     throw new MalformedMailException("more than one From field");
                 }
-                from = header.value(field);
+                from = header.text(field); // a UTF-8 display name (RFC 6532) is the name the user sees
             } else if (field.is("Message-ID") && messageId.isEmpty()) {
                 messageId = header.value(field).strip();
             } else if (field.is("Content-Type")) {

@@ -240,6 +240,60 @@ class LegacyConversationTest {
         assertEquals(0, sentCopies(subject), "nothing was sent");
     }
 
+    /**
+     * A correspondent writing in UTF-8 as Gmail does to a server that offers SMTPUTF8 (RFC 6531/6532:
+     * a raw subject and display name) and the user answering. The mail is filed from the
+     * correspondent's alias, the original author's name as written; the answer, its subject encoded by the client
+     * as mail clients do (Jakarta Mail here), leaves through the smarthost with an ASCII header. A raw
+     * 8-bit answer is refused at submission instead ({@link #rawEightBitHeaderTextIsRefusedForPlainEmailOnlyAndNothingLeaves}).
+     */
+    @Test
+    void aCorrespondentWritingInUtf8IsFiledUnderTheirNameAndAnsweredWithAnAsciiHeader() throws Exception {
+        String zoe = "zoe." + shortId() + "@legacy.example";
+        String first = "hello zoe " + shortId();
+        submit(zoe, first, "Alex Doe");
+        String outward = ((InternetAddress) arrived(zoe, first).getFrom()[0]).getAddress();
+        String reply = "Re: " + first + " – schöne Grüße ☕";
+        String messageId = "<" + shortId() + "@legacy.example>";
+        try (var socket = new java.net.Socket("127.0.0.1", gateway.inboundPort())) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            var out = socket.getOutputStream();
+            assertTrue(smtpReply(in).startsWith("220"));
+            assertTrue(smtpCommand(in, out, "EHLO mx.legacy.example").contains("SMTPUTF8"));
+            assertTrue(smtpCommand(in, out, "MAIL FROM:<" + zoe + "> SMTPUTF8 BODY=8BITMIME").startsWith("250"));
+            assertTrue(smtpCommand(in, out, "RCPT TO:<" + outward + ">").startsWith("250"));
+            assertTrue(smtpCommand(in, out, "DATA").startsWith("354"));
+            out.write(("From: Zoë Grünwald <" + zoe + ">\r\nTo: " + outward + "\r\nSubject: " + reply
+                    + "\r\nMessage-ID: " + messageId + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8"
+                    + "\r\nContent-Transfer-Encoding: 8bit\r\n\r\nSchöne Grüße\r\n.\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+            String accepted = smtpReply(in);
+            assertTrue(accepted.startsWith("250"), accepted);
+        }
+        MimeMessage filed = folder("INBOX", null).stream().filter(m -> {
+            try {
+                return messageId.equals(m.getMessageID());
+            } catch (MessagingException e) {
+                throw new AssertionError(e);
+            }
+        }).findFirst().orElseThrow(() -> new AssertionError("the UTF-8 reply is not in INBOX"));
+        InternetAddress zoesAlias = (InternetAddress) filed.getFrom()[0];
+        assertEquals("Zoë Grünwald <" + zoe + ">", jakarta.mail.internet.MimeUtility.decodeText(
+                filed.getHeader("X-Original-From")[0]), "the name as written, encoded by the gateway");
+
+        String answer = "Re: " + reply;
+        submit("alex", zoesAlias.getAddress(), answer, "Alex Doe", Map.of("In-Reply-To", messageId));
+        MimeMessage left = arrived(zoe, answer);
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        left.writeTo(raw);
+        String octets = raw.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(octets.substring(0, octets.indexOf("\r\n\r\n")).chars().allMatch(c -> c < 0x80),
+                "plain email leaves without SMTPUTF8: its header is ASCII");
+        assertEquals(messageId, left.getHeader("In-Reply-To")[0].strip(), "threaded with zoe's message");
+    }
+
     /** One reply, its continuation lines joined. */
     private static String smtpReply(java.io.BufferedReader in) throws IOException {
         StringBuilder reply = new StringBuilder();

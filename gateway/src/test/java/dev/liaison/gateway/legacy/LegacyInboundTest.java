@@ -381,6 +381,112 @@ class LegacyInboundTest {
         return java.nio.file.Files.readString(fetched, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
+    /**
+     * Mail as Gmail sends it to a server that offers SMTPUTF8 (RFC 6531/6532): a raw UTF-8 subject and
+     * display name, a UTF-8 envelope sender, sent with Python's smtplib. It is a request in Requests,
+     * the correspondent named as written; over IMAP (imaplib) SEARCH CHARSET UTF-8 SUBJECT finds it,
+     * ENVELOPE gives the subject as its UTF-8 octets in a literal (a quoted string is 7-bit), and the
+     * rewritten From and X-Original-From carry the name as RFC 2047 encoded-words.
+     */
+    @Test
+    void aUtf8MessageIsARequestReadOverImapWithItsNamesAndSubjectAsWritten() throws Exception {
+        String id = shortId();
+        String zoe = "zoe." + id + "@legacy.example";
+        String subject = "Grüße aus Köln ☕ " + id;
+        String raw = "From: Zoë Grünwald <" + zoe + ">\r\nTo: " + published + "\r\nSubject: " + subject
+                + "\r\nMessage-ID: <" + id + "@legacy.example>\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nHallo, schöne Grüße\r\n";
+        String reply = utf8Session("zoë." + id + "@legacy.example", raw, subject);
+        assertTrue(reply.startsWith("sent"), reply);
+        String fetched = reply.substring(reply.indexOf('\n') + 1);
+        byte[] subjectOctets = subject.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // imaplib hands a literal's octets over without the CRLF after its {n}
+        assertTrue(fetched.contains("(ENVELOPE (NIL {" + subjectOctets.length + "}" + subject + " ((\""),
+                "ENVELOPE's subject is a literal of its UTF-8 octets: " + fetched);
+        assertTrue(fetched.toUpperCase(java.util.Locale.ROOT)
+                .contains("BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"UTF-8\") NIL NIL \"8BIT\""), fetched);
+        jakarta.mail.internet.InternetHeaders header = new jakarta.mail.internet.InternetHeaders(
+                new java.io.ByteArrayInputStream(fetched.substring(fetched.indexOf("Received: "))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(fetched.contains("\r\nSubject: " + subject + "\r\n"), "BODY[HEADER] has the UTF-8 subject as sent");
+        InternetAddress shownFrom = new InternetAddress(header.getHeader("From")[0]);
+        assertEquals("Zoë Grünwald", shownFrom.getPersonal(), "the correspondent's alias carries the name as written");
+        assertTrue(shownFrom.getAddress().endsWith("@" + DOMAIN), shownFrom.toString());
+        assertEquals("Zoë Grünwald <" + zoe + ">", jakarta.mail.internet.MimeUtility.decodeText(
+                header.getHeader("X-Original-From")[0]));
+        assertTrue(header.getHeader("X-Original-From")[0].chars().allMatch(c -> c < 0x80),
+                "the fields the gateway writes are ASCII (encoded-words)");
+        String name = gateway.database().inTransaction(c -> {
+            long owner = new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("alex")).orElseThrow().id();
+            return new LegacyCorrespondents(DOMAIN).find(c, owner, zoe).orElseThrow().relationship().peerName();
+        });
+        assertEquals("Zoë Grünwald", name, "the request names the correspondent as they wrote it");
+    }
+
+    /**
+     * A correspondent whose own address has a UTF-8 local part (RFC 6531) could never be answered:
+     * the user's replies leave as plain email without SMTPUTF8. The sending server is told so at the
+     * end of DATA (550 5.6.7, a bounce its user reads); nothing is filed, no relationship is opened.
+     */
+    @Test
+    void aUtf8AuthorAddressIsRefusedWithAReplyThatSaysWhy() throws Exception {
+        String id = shortId();
+        String joerg = "jörg." + id + "@legacy.example";
+        String subject = "von Jörg " + id;
+        String raw = "From: Jörg <" + joerg + ">\r\nTo: " + published + "\r\nSubject: " + subject
+                + "\r\nMessage-ID: <" + id + "@legacy.example>\r\n\r\nHallo\r\n";
+        String reply = utf8Session(joerg, raw, subject);
+        assertTrue(reply.startsWith("refused 550 b'5.6.7 ") && reply.contains("not ASCII"), reply);
+        assertEquals(0, folder("Requests", subject).size() + folder("INBOX", subject).size());
+        boolean none = gateway.database().inTransaction(c -> {
+            long owner = new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("alex")).orElseThrow().id();
+            return new LegacyCorrespondents(DOMAIN).find(c, owner, joerg).isEmpty();
+        });
+        assertTrue(none, "no relationship was opened");
+    }
+
+    /**
+     * Sends {@code raw} (UTF-8) to the published address with smtplib, {@code MAIL FROM:<envelopeFrom>
+     * SMTPUTF8 BODY=8BITMIME}; then, if it was taken, finds it with imaplib in Requests by SEARCH CHARSET
+     * UTF-8 SUBJECT and FETCHes ENVELOPE, BODYSTRUCTURE and BODY[HEADER]. Returns {@code sent} and the
+     * FETCH response's octets as UTF-8, or {@code refused <code> <text>}.
+     */
+    private static String utf8Session(String envelopeFrom, String raw, String subject) throws Exception {
+        Path message = dir.resolve("utf8-" + shortId() + ".eml");
+        java.nio.file.Files.write(message, raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path script = dir.resolve("utf8-" + shortId() + ".py");
+        java.nio.file.Files.writeString(script, """
+                import imaplib, smtplib, ssl, sys
+                mx, imaps, message, sender, to, subject = sys.argv[1:]
+                with smtplib.SMTP('127.0.0.1', int(mx), local_hostname='mx.legacy.example', timeout=30) as s:
+                    s.ehlo()
+                    assert s.has_extn('smtputf8'), s.esmtp_features
+                    try:
+                        s.sendmail(sender, [to], open(message, 'rb').read(), mail_options=['SMTPUTF8', 'BODY=8BITMIME'])
+                    except smtplib.SMTPDataError as e:
+                        print('refused', e.smtp_code, e.smtp_error)
+                        sys.exit(0)
+                imap = imaplib.IMAP4_SSL('127.0.0.1', int(imaps), ssl_context=ssl._create_unverified_context(), timeout=30)
+                imap.login('alex', 'alex-pw')
+                imap.select('Requests', readonly=True)
+                imap.literal = subject.encode('utf-8')
+                typ, found = imap.search('UTF-8', 'SUBJECT')
+                assert typ == 'OK' and len(found[0].split()) == 1, found
+                typ, data = imap.fetch(found[0].split()[0], '(ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER])')
+                assert typ == 'OK', data
+                out = b''.join(b''.join(part) if isinstance(part, tuple) else part for part in data)
+                sys.stdout.buffer.write(b'sent\\n' + out)
+                imap.logout()
+                """);
+        Process python = new ProcessBuilder("python3", script.toString(), String.valueOf(gateway.inboundPort()),
+                String.valueOf(gateway.imapsPort()), message.toString(), envelopeFrom, published, subject)
+                .redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(python.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "python3 did not finish in 60 s");
+        assertEquals(0, python.exitValue(), output);
+        return output;
+    }
+
     @Test
     void aBlockedCorrespondentIsRefusedAtTheEnvelope() throws Exception {
         String eve = "eve." + shortId() + "@legacy.example";

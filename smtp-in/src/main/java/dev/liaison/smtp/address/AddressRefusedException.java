@@ -17,7 +17,7 @@ public final class AddressRefusedException extends Exception {
         PERCENT_HACK,
         /** {@code <host!user@domain>}: a UUCP bang path, a relay instruction. */
         BANG_PATH,
-        /** Any octet outside ASCII, including Unicode look-alikes; SMTPUTF8 is not offered. */
+        /** Any octet outside ASCII, including Unicode look-alikes (the MX takes a UTF-8 sender with SMTPUTF8). */
         NON_ASCII
     }
 

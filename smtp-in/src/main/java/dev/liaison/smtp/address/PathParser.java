@@ -1,6 +1,8 @@
 package dev.liaison.smtp.address;
 
 import dev.liaison.smtp.address.AddressRefusedException.Reason;
+import java.net.IDN;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -80,10 +82,14 @@ public final class PathParser {
     private static void refuseRelayForms(String path) throws AddressRefusedException {
         for (int i = 0; i < path.length(); i++) {
             if (path.charAt(i) > 0x7e) {
-                throw new AddressRefusedException(Reason.NON_ASCII,
-                        "address contains non-ASCII text (position " + i + "); SMTPUTF8 is not offered");
+                throw new AddressRefusedException(Reason.NON_ASCII, "address contains non-ASCII text (position " + i
+                        + "); such an address needs SMTPUTF8 (RFC 6531), given as a MAIL parameter where offered");
             }
         }
+        refuseRelaySyntax(path);
+    }
+
+    private static void refuseRelaySyntax(String path) throws AddressRefusedException {
         if (path.startsWith("@")) {
             throw new AddressRefusedException(Reason.SOURCE_ROUTE, "source routes are not accepted");
         }
@@ -100,6 +106,65 @@ public final class PathParser {
         if (path.indexOf('!') >= 0) {
             throw new AddressRefusedException(Reason.BANG_PATH, "'!' bang paths are not accepted");
         }
+    }
+
+    /**
+     * Parses the reverse-path of an SMTPUTF8 transaction (RFC 6531 §3.3): a dot-atom local part
+     * whose atoms may hold UTF-8 text besides {@code atext}, and a domain given as A-labels or
+     * U-labels, returned as A-labels (RFC 5890), lower-cased. Every relay form stays refused.
+     * {@code path} is the command's octets read as UTF-8: a U+FFFD there was an octet sequence
+     * that is not UTF-8, which RFC 6531 does not allow.
+     */
+    public static InternationalAddress parseInternationalMailbox(String path) throws AddressRefusedException {
+        if (path == null || path.isEmpty()) {
+            throw new AddressRefusedException(Reason.MALFORMED, "empty address");
+        }
+        if (path.indexOf('\uFFFD') >= 0) {
+            throw new AddressRefusedException(Reason.MALFORMED, "address is not valid UTF-8 (RFC 6531 section 3.3)");
+        }
+        refuseRelaySyntax(path);
+        if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH) {
+            throw new AddressRefusedException(Reason.MALFORMED, "address is over " + MAX_PATH + " octets");
+        }
+        int at = path.indexOf('@');
+        if (at < 0 || at != path.lastIndexOf('@')) {
+            throw new AddressRefusedException(Reason.MALFORMED, "address needs exactly one '@'");
+        }
+        String local = path.substring(0, at).toLowerCase(Locale.ROOT);
+        String domain;
+        try {
+            domain = IDN.toASCII(path.substring(at + 1), 0).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new AddressRefusedException(Reason.MALFORMED, "domain is not a valid internationalised domain name");
+        }
+        String problem = internationalLocalPartProblem(local);
+        if (problem == null) {
+            problem = domainProblem(domain);
+        }
+        if (problem != null) {
+            throw new AddressRefusedException(Reason.MALFORMED, problem);
+        }
+        return new InternationalAddress(local, domain);
+    }
+
+    /** RFC 6531 §3.3: atext extended by UTF8-non-ascii; no control characters (C1 included). */
+    private static String internationalLocalPartProblem(String local) {
+        int octets = local.getBytes(StandardCharsets.UTF_8).length;
+        if (local.isEmpty() || octets > MAX_LOCAL_PART) {
+            return "local part must be 1.." + MAX_LOCAL_PART + " octets, got " + octets;
+        }
+        if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
+            return "local part has an empty dot-separated atom";
+        }
+        for (int i = 0; i < local.length(); i++) {
+            char c = local.charAt(i);
+            boolean text = c >= 0xa0 ? !Character.isISOControl(c) && !Character.isWhitespace(c)
+                    : isAtext(c) || c == '.';
+            if (!text) {
+                return "local part contains '" + printable(c) + "'";
+            }
+        }
+        return null;
     }
 
     /** Returns why {@code local} is not a dot-atom we accept, or {@code null}. */

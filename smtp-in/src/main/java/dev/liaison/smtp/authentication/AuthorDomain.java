@@ -2,7 +2,9 @@ package dev.liaison.smtp.authentication;
 
 import dev.liaison.smtp.address.AddressRefusedException;
 import dev.liaison.smtp.address.PathParser;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Group;
 import org.apache.james.mime4j.dom.address.Mailbox;
@@ -42,10 +44,27 @@ final class AuthorDomain {
                 && field.substring(FROM.length(), colon).isBlank();
     }
 
+    /**
+     * The one mailbox of the field. mime4j's strict grammar is ASCII, but RFC 6532 header text may
+     * be UTF-8 (a display name, a comment, a local part): each non-ASCII character is read as one
+     * ASCII letter, which keeps the structure (a letter is text wherever UTF-8 may stand) and changes
+     * nothing that counts here. The domain must not depend on it: parsed with two different letters,
+     * a domain that differs was written in U-labels, which DMARC cannot look up as written.
+     */
     private static Mailbox mailbox(String value) throws AuthorAddressException {
+        String text = new String(unfold(value).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        Mailbox mailbox = mailbox(text, "a");
+        if (!text.chars().allMatch(c -> c < 0x80) && !Objects.equals(mailbox.getDomain(), mailbox(text, "b").getDomain())) {
+            throw new AuthorAddressException("From: domain is not ASCII; write it in its A-label (xn--) form"
+                    + " (RFC 8616)");
+        }
+        return mailbox;
+    }
+
+    private static Mailbox mailbox(String text, String nonAscii) throws AuthorAddressException {
         AddressList addresses;
         try {
-            addresses = DefaultAddressParser.DEFAULT.parseAddressList(unfold(value));
+            addresses = DefaultAddressParser.DEFAULT.parseAddressList(text.replaceAll("[^\\x00-\\x7F]", nonAscii));
         } catch (Exception e) {
             // The parser reports bad syntax as ParseException, some lexical errors as runtime exceptions.
             throw new AuthorAddressException("From: field does not parse as an address (RFC 5322 section 3.4)");

@@ -1,6 +1,9 @@
 package dev.liaison.smtp.authentication;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.james.jdkim.api.Headers;
 
@@ -16,10 +19,27 @@ final class SignedFields implements Headers {
     private final List<String> fields;
     private final int maxSignatures;
 
-    /** @param fields {@code Name: value} with folds, without the final CRLF, in message order */
+    /** @param fields {@code Name: value} with folds, without the final CRLF, in message order, one char per octet */
     SignedFields(List<String> fields, int maxSignatures) {
-        this.fields = List.copyOf(fields);
+        this.fields = fields.stream().map(SignedFields::asJdkimHashesIt).toList();
         this.maxSignatures = maxSignatures;
+    }
+
+    /**
+     * The field as text whose {@code getBytes()} are its octets: jDKIM hashes header text with
+     * {@code String.getBytes()}, the platform's default charset, so a one-char-per-octet field with
+     * RFC 6532 UTF-8 text (Gmail signs raw UTF-8 subjects) hashed as other octets than were signed
+     * and failed. Decoded with that charset when that gives the octets back (UTF-8, the default
+     * from Java 18 and under a UTF-8 locale); else left as it is (the signature then fails, as before).
+     */
+    static String asJdkimHashesIt(String octets) {
+        if (octets.chars().allMatch(c -> c < 0x80)) {
+            return octets;
+        }
+        byte[] raw = octets.getBytes(StandardCharsets.ISO_8859_1);
+        Charset platform = Charset.defaultCharset();
+        String text = new String(raw, platform);
+        return Arrays.equals(text.getBytes(platform), raw) ? text : octets;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.liaison.smtp.address.AddressRefusedException;
 import dev.liaison.smtp.address.EmailAddress;
 import dev.liaison.smtp.address.PathParser;
 import dev.liaison.smtp.dns.DnsLookup;
+import dev.liaison.smtp.submission.ReversePath;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.james.jspf.executor.SPFResult;
@@ -34,6 +35,13 @@ final class SpfVerifier {
             EmailAddress address = mailFrom.get();
             return new SpfCheck(verdict(identities, address.toString(), lookup), SpfIdentity.MAILFROM,
                     address.toString(), address.domain());
+        }
+        if (identities.sender() instanceof ReversePath.International utf8) {
+            // RFC 8616 §4: SPF checks the domain (A-labels); the UTF-8 local part matters only to a
+            // policy's %{l} macros, so jSPF is given postmaster@ that domain, an ASCII address it can read
+            String domain = utf8.address().domain();
+            return new SpfCheck(verdict(identities, "postmaster@" + domain, lookup), SpfIdentity.MAILFROM,
+                    utf8.address().toString(), domain);
         }
         Optional<String> helo = heloDomain(identities.heloName());
         if (helo.isEmpty()) {

@@ -6,8 +6,8 @@ import org.apache.james.protocols.smtp.SMTPResponse;
 /**
  * The reply for a refused path. Syntax that is not an address at all is {@code 501}; a
  * well-formed path in a form we refuse (the relay tricks) is {@code 553}, "mailbox name not
- * allowed" (RFC 5321 §4.2.2); non-ASCII is {@code 553 5.6.7} (RFC 6531 §3.7.4.1, SMTPUTF8 is not
- * offered). The enhanced code's detail says sender (x.1.7) or recipient (x.1.3), RFC 3463.
+ * allowed" (RFC 5321 §4.2.2); non-ASCII is {@code 553 5.6.7} (RFC 6531 §3.7.4.1: without the
+ * SMTPUTF8 parameter, which only the MX offers). The enhanced code's detail says sender (x.1.7) or recipient (x.1.3), RFC 3463.
  */
 final class AddressReplies {
 

@@ -24,6 +24,7 @@ public final class EnvelopeState {
             AttachmentKey.of("liaison.rcptApproved", EmailAddress.class);
     private static final AttachmentKey<Long> STARTED = AttachmentKey.of("liaison.transactionStarted", Long.class);
     private static final AttachmentKey<Long> DECLARED_SIZE = AttachmentKey.of("liaison.declaredSize", Long.class);
+    private static final AttachmentKey<Boolean> SMTPUTF8 = AttachmentKey.of("liaison.smtputf8", Boolean.class);
     @SuppressWarnings("unchecked")
     private static final AttachmentKey<List<EmailAddress>> RECIPIENTS =
             AttachmentKey.of("liaison.recipients", (Class<List<EmailAddress>>) (Object) List.class);
@@ -62,6 +63,17 @@ public final class EnvelopeState {
     static void clearSender(SMTPSession session) {
         session.removeAttachment(SENDER, State.Transaction);
         session.removeAttachment(DECLARED_SIZE, State.Transaction);
+        session.removeAttachment(SMTPUTF8, State.Transaction);
+    }
+
+    /** Whether this transaction's MAIL FROM gave {@code SMTPUTF8} (RFC 6531 §3.4). */
+    public static boolean smtpUtf8(SMTPSession session) {
+        return session.getAttachment(SMTPUTF8, State.Transaction).orElse(false);
+    }
+
+    /** Set at every accepted MAIL, so a MAIL without the parameter does not inherit an earlier one's. */
+    static void setSmtpUtf8(SMTPSession session, boolean given) {
+        session.setAttachment(SMTPUTF8, given, State.Transaction);
     }
 
     /** The address of the RCPT being decided right now. */

@@ -25,8 +25,9 @@ import org.apache.james.protocols.smtp.core.MailCmdHandler;
 /**
  * MAIL FROM with the path parsed by {@link PathParser} instead of James's lenient parser (which
  * silently strips source routes), and only the parameters the server advertises: {@code SIZE}
- * (RFC 1870, checked against the limit up front), {@code BODY} (RFC 6152) and, for submission
- * only, {@code AUTH} (RFC 4954 §5, ignored), each at most once: a second {@code SIZE=} or
+ * (RFC 1870, checked against the limit up front), {@code BODY} (RFC 6152), for submission
+ * only {@code AUTH} (RFC 4954 §5, ignored) and for the inbound MX only {@code SMTPUTF8} (RFC 6531
+ * §3.4: with it, the reverse-path may have a UTF-8 local part), each at most once: a second {@code SIZE=} or
  * {@code BODY=} would leave which one counts to the server's reading (the limit checked against one
  * value, the message held to another), so the command is refused as malformed, {@code 501 5.5.4},
  * and changes nothing. Submission needs AUTH first ({@code 530 5.7.0},
@@ -96,14 +97,30 @@ public final class StrictMailCmdHandler extends MailCmdHandler {
         if (size.isPresent() && !room.hasRoomFor(session, size.getAsLong())) {
             return NO_ROOM_NOW;
         }
-        Response refused = acceptSender(session, parsed.get().path());
+        boolean smtpUtf8 = hasParameter(parsed.get(), "SMTPUTF8");
+        Response refused = acceptSender(session, parsed.get().path(), smtpUtf8);
         if (refused == null) {
             EnvelopeState.setDeclaredSize(session, size);
+            EnvelopeState.setSmtpUtf8(session, smtpUtf8);
         }
         return refused;
     }
 
-    private Response acceptSender(SMTPSession session, String path) {
+    /** James's reply would name the sender it keeps, which for a UTF-8 sender is none. */
+    @Override
+    protected Response doCoreCmd(SMTPSession session, String command, String parameters) {
+        return EnvelopeState.sender(session).orElse(ReversePath.NULL) instanceof ReversePath.International
+                ? new SMTPResponse(SMTPRetCode.MAIL_OK, "2.1.0 Sender OK") : super.doCoreCmd(session, command, parameters);
+    }
+
+    private static boolean hasParameter(PathArgument argument, String keyword) {
+        return argument.parameters().stream().anyMatch(keyword::equalsIgnoreCase);
+    }
+
+    private Response acceptSender(SMTPSession session, String path, boolean smtpUtf8) {
+        if (smtpUtf8 && !path.chars().allMatch(c -> c < 0x80)) {
+            return acceptInternationalSender(session, path);
+        }
         if (path.isEmpty()) {
             session.setAttachment(SMTPSession.SENDER, MaybeSender.nullSender(), State.Transaction);
             EnvelopeState.setSender(session, ReversePath.NULL);
@@ -122,6 +139,21 @@ public final class StrictMailCmdHandler extends MailCmdHandler {
         }
     }
 
+    /**
+     * RFC 6531 §3.3: a UTF-8 reverse-path. James's own copy of the sender (which it checks only for
+     * presence) is the null sender: its address type takes ASCII only.
+     */
+    private static Response acceptInternationalSender(SMTPSession session, String path) {
+        try {
+            ReversePath sender = new ReversePath.International(PathParser.parseInternationalMailbox(path));
+            session.setAttachment(SMTPSession.SENDER, MaybeSender.nullSender(), State.Transaction);
+            EnvelopeState.setSender(session, sender);
+            return null;
+        } catch (AddressRefusedException refused) {
+            return AddressReplies.forSender(refused);
+        }
+    }
+
     /** Returns the reply for the first unacceptable parameter, or {@code null}. */
     private Response checkParameters(PathArgument argument) {
         Set<String> seen = new HashSet<>();
@@ -135,6 +167,8 @@ public final class StrictMailCmdHandler extends MailCmdHandler {
                 case "BODY" -> value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME")
                         ? null : new SMTPResponse("501", "5.5.4 BODY must be 7BIT or 8BITMIME");
                 case "AUTH" -> service == SmtpService.SUBMISSION ? null : unsupported(keyword);
+                case "SMTPUTF8" -> service != SmtpService.INBOUND ? unsupported(keyword)
+                        : equals < 0 ? null : new SMTPResponse("501", "5.5.4 SMTPUTF8 takes no value (RFC 6531 section 3.4)");
                 default -> unsupported(keyword);
             };
             if (problem != null) {

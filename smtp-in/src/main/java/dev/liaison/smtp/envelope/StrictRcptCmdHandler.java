@@ -30,6 +30,9 @@ public final class StrictRcptCmdHandler extends RcptCmdHandler {
     private static final Response USAGE = fixed("501", "5.5.4 Usage: RCPT TO:<address>");
     private static final Response NULL_PATH = fixed("501", "5.1.3 RCPT TO:<> is not a recipient");
     private static final Response NO_PARAMETERS = fixed("555", "5.5.4 RCPT parameters are not supported");
+    /** RFC 6531 allows a UTF-8 forward-path, but every address served here is ASCII (an alias). */
+    private static final Response NO_SUCH_UTF8_ADDRESS = fixed("550",
+            "5.1.1 No such address here: every address this server takes mail for is ASCII");
     private static final Response NOT_APPROVED = fixed("550", "5.7.1 Relaying denied");
 
     private final SmtpService service;
@@ -78,6 +81,9 @@ public final class StrictRcptCmdHandler extends RcptCmdHandler {
             EnvelopeState.setCandidate(session, recipient);
             return null;
         } catch (AddressRefusedException refused) {
+            if (refused.reason() == AddressRefusedException.Reason.NON_ASCII && EnvelopeState.smtpUtf8(session)) {
+                return NO_SUCH_UTF8_ADDRESS; // a well-formed request under SMTPUTF8: there is simply no such mailbox
+            }
             return AddressReplies.forRecipient(refused);
         } catch (javax.mail.internet.AddressException jamesRefused) {
             return new SMTPResponse("553", "5.1.3 Recipient address refused: " + jamesRefused.getMessage());

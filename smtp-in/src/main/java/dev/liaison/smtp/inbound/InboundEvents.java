@@ -59,7 +59,7 @@ public interface InboundEvents {
         /** 250: the handler committed the message. */
         ACCEPTED,
         /**
-         * 552/554: refused while it streamed in: a limit broken (size, line, header), 8-bit header
+         * 552/554: refused while it streamed in: a limit broken (size, line, header), header text that is not UTF-8
          * text, or a once-only field given twice (two {@code From:} included: refused here, before the
          * author check of {@link #REFUSED_AUTHOR}).
          */

@@ -50,12 +50,12 @@ public record DataRefusal(String code, String text) {
     }
 
     /**
-     * RFC 6532 header text is allowed only in an SMTPUTF8 transaction (RFC 6531 §3.2), which this
-     * server does not offer; 554 because no retry of the same octets can succeed.
+     * 8-bit header text that is not UTF-8 (RFC 6532 §3.1 allows only UTF-8); 554 because no retry
+     * of the same octets can succeed.
      */
     static DataRefusal eightBitHeader() {
-        return new DataRefusal("554", "5.6.0 Message header contains non-ASCII octets but SMTPUTF8 is not"
-                + " offered here; encode header text as RFC 2047 encoded-words");
+        return new DataRefusal("554", "5.6.0 Message header contains 8-bit octets that are not UTF-8 (RFC 6532);"
+                + " write header text in UTF-8 or as RFC 2047 encoded-words");
     }
 
     /**

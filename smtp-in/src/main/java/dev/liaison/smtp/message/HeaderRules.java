@@ -16,9 +16,12 @@ import java.util.Set;
  * from this host or from the mail domains it serves (RFC 8601 §5: a sender could otherwise forge
  * the verdict we are about to add, or one a filter trusts because it names the user's own domain).
  *
- * <p>The MX refuses 8-bit header text ({@code 554 5.6.0}): SMTPUTF8 (RFC 6531) is not offered, and
- * without it a header is ASCII, non-ASCII text written as RFC 2047 encoded-words (RFC 6532 §3).
- * Submission takes it: scripts, printers and {@code mail -s} write raw UTF-8 subjects, and mail to
+ * <p>The MX takes 8-bit header text only as UTF-8 (RFC 6532), with or without the SMTPUTF8
+ * parameter, as Postfix does: Gmail and other large senders write raw UTF-8 subjects and display
+ * names to servers that offer SMTPUTF8. Header text that is 8-bit but not UTF-8 (raw Latin-1, a
+ * broken sequence) is refused ({@code 554 5.6.0}): no standard lets a reader know its charset, so
+ * the user's client and the IMAP side would each guess, and show replacement characters at best.
+ * Submission takes any 8-bit text: scripts, printers and {@code mail -s} write raw UTF-8 subjects, and mail to
  * the user's own aliases or to relationships carries them fine. The gateway refuses it only where it
  * would leave as plain email, which strict receivers (this MX among them) refuse.
  *
@@ -63,7 +66,7 @@ public final class HeaderRules {
 
     /**
      * Drops {@code Authentication-Results:} fields whose authserv-id is {@code hostname}, one of
-     * {@code domains} or a name under one of them; refuses 8-bit header text.
+     * {@code domains} or a name under one of them; refuses 8-bit header text that is not UTF-8.
      */
     public static HeaderRules forInbound(String hostname, Set<String> domains) {
         if (hostname == null || hostname.isEmpty()) {
@@ -72,6 +75,7 @@ public final class HeaderRules {
         return new HeaderRules(false, hostname, domains, false, false);
     }
 
+    /** Whether header text may hold any 8-bit octets; if not, 8-bit text must be UTF-8 (RFC 6532). */
     boolean eightBitAllowed() {
         return eightBitAllowed;
     }

@@ -96,7 +96,9 @@ public final class InboundCommitHook implements MessageHook {
     private InboundMessage assemble(SMTPSession session, MessageDraft draft, SenderAuthentication results) {
         String id = TransactionIds.next();
         boolean tls = session.isTLSStarted();
-        String protocol = (TraceFields.saidEhlo(session) ? "ESMTP" : "SMTP") + (tls ? "S" : "");
+        // RFC 6531 §3.7.3: a transaction with SMTPUTF8 is recorded as UTF8SMTP(S)
+        String protocol = (EnvelopeState.smtpUtf8(session) ? "UTF8SMTP" : TraceFields.saidEhlo(session) ? "ESMTP" : "SMTP")
+                + (tls ? "S" : "");
         String client = session.getRemoteAddress().getAddress().getHostAddress();
         TraceFields.Trace trace = new TraceFields.Trace(id, TraceFields.heloName(session), protocol, client, hostname,
                 ZonedDateTime.now(clock));

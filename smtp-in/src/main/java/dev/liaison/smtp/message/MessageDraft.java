@@ -124,7 +124,7 @@ final class MessageDraft {
         headerOctets += length;
         if (headerOctets > limits.maxHeaderOctets()) {
             refuse(DataRefusal.headerTooBig(limits.maxHeaderOctets()));
-        } else if (!refusedAsEightBit(part, 0, length)) {
+        } else {
             field.append(part, 0, length);
         }
     }
@@ -244,24 +244,25 @@ final class MessageDraft {
             finishField();
             inHeader = false;
         } else if ((line[offset] == ' ' || line[offset] == '\t') && field.size() > 0) {
-            if (!refusedAsEightBit(line, offset, length)) {
-                field.append(line, offset, length);
-            }
+            field.append(line, offset, length);
         } else if (fieldNameLength(line, offset, length) > 0) {
-            if (!refusedAsEightBit(line, offset, length)) {
-                startField(line, offset, length);
-            }
+            startField(line, offset, length);
         } else if (rules.strayLinesRefused()) {
             refuse(DataRefusal.notAHeaderField(headerLines));
         } else {
             finishField();
             inHeader = false;
-            body.append(line, offset, length);
+            if (refusal == null) {
+                body.append(line, offset, length);
+            }
         }
     }
 
     private void startField(byte[] line, int offset, int length) {
         finishField();
+        if (refusal != null) {
+            return;
+        }
         if (++headerFields > limits.maxHeaderFields()) {
             refuse(DataRefusal.tooManyHeaderFields(limits.maxHeaderFields()));
             return;
@@ -290,6 +291,10 @@ final class MessageDraft {
     }
 
     private void finishField() {
+        if (!rules.eightBitAllowed() && !field.isUtf8()) { // a whole field: a long line's parts may split a character
+            refuse(DataRefusal.eightBitHeader());
+            return;
+        }
         if (field.size() > 0 && !rules.drops(fieldName, field)) {
             header.append(field);
             fieldEnds.add(header.size());
@@ -298,20 +303,6 @@ final class MessageDraft {
         }
         field.clear();
         fieldName = "";
-    }
-
-    /** Refuses the message if its rules forbid 8-bit header text and this field line has some. */
-    private boolean refusedAsEightBit(byte[] line, int offset, int length) {
-        if (rules.eightBitAllowed()) {
-            return false;
-        }
-        for (int i = offset; i < offset + length; i++) {
-            if (line[i] < 0) {
-                refuse(DataRefusal.eightBitHeader());
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

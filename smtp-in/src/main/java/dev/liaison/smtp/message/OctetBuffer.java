@@ -2,6 +2,9 @@ package dev.liaison.smtp.message;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -57,6 +60,24 @@ final class OctetBuffer {
     /** The whole content as ISO-8859-1 text. */
     String text() {
         return text(0, size);
+    }
+
+    /** Whether the content is 7-bit, or else well-formed UTF-8 (no overlong forms, no surrogates: RFC 3629). */
+    boolean isUtf8() {
+        int i = 0;
+        while (i < size && octets[i] >= 0) {
+            i++;
+        }
+        if (i == size) {
+            return true;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(octets, i, size - i));
+            return true;
+        } catch (CharacterCodingException notUtf8) {
+            return false;
+        }
     }
 
     /** Copies the content to {@code target} at {@code position}; returns the position after it. */

@@ -6,6 +6,7 @@ import dev.liaison.smtp.authentication.SenderAuthenticator;
 import dev.liaison.smtp.envelope.MaxRecipientsHook;
 import dev.liaison.smtp.envelope.RecipientIsServedHook;
 import dev.liaison.smtp.envelope.SmtpService;
+import dev.liaison.smtp.envelope.SmtpUtf8Extension;
 import dev.liaison.smtp.envelope.StrictMailCmdHandler;
 import dev.liaison.smtp.envelope.StrictRcptCmdHandler;
 import dev.liaison.smtp.inbound.InboundServices;
@@ -33,8 +34,8 @@ import org.apache.james.protocols.smtp.core.WelcomeMessageHandler;
 
 /**
  * The James handler chain of the inbound MX, built explicitly for the same reasons as
- * {@link SubmissionProtocol}'s, from the same strict parts; it differs in three places: AUTH is
- * answered {@code 502} and never run, RCPT is decided by {@link RecipientIsServedHook} (own domains
+ * {@link SubmissionProtocol}'s, from the same strict parts; it differs in four places: AUTH is
+ * answered {@code 502} and never run, SMTPUTF8 is offered (command lines read as UTF-8), RCPT is decided by {@link RecipientIsServedHook} (own domains
  * only, then gateway's policy), and the end of DATA authenticates the sender before the handler is
  * asked ({@link InboundCommitHook}). Order matters where James iterates: DATA line filters and
  * message hooks run in the order added.
@@ -56,6 +57,7 @@ final class InboundProtocol {
         chain.add(new WellFormedHeloCmdHandler(metrics));
         chain.add(new StartTlsCmdHandlerForgettingHello());
         chain.add(new SizeExtension(settings.limits()));
+        chain.add(new SmtpUtf8Extension());
         chain.add(new AuthNotOfferedCmdHandler());
         chain.add(new StrictMailCmdHandler(metrics, settings.limits(), SmtpService.INBOUND, assembler.room(transactions)));
         chain.add(new StrictRcptCmdHandler(metrics, SmtpService.INBOUND,
@@ -76,7 +78,7 @@ final class InboundProtocol {
         chain.add(new QuitCmdHandler(metrics));
         chain.add(new UnknownCmdHandler(metrics));
         chain.wireExtensibleHandlers();
-        return new SMTPProtocol(chain,
+        return new Utf8CommandsProtocol(chain,
                 ListenerConfiguration.inbound(settings.hostname(), settings.limits().maxMessageOctets()));
     }
 }

@@ -85,4 +85,26 @@ class PathParserTest {
         assertThrows(IllegalArgumentException.class, () -> new EmailAddress("a%b", "gw.example"));
         assertThrows(IllegalArgumentException.class, () -> new EmailAddress("a", "gw.example."));
     }
+
+    /** RFC 6531 §3.3: UTF-8 in the local part, U-labels made A-labels, octet limits, no relay forms. */
+    @Test
+    void internationalMailboxesOfAnSmtpUtf8Sender() throws Exception {
+        assertEquals("jörg.müller@xn--bcher-kva.example",
+                PathParser.parseInternationalMailbox("Jörg.Müller@Bücher.example").toString());
+        assertEquals("用户@legacy.example", PathParser.parseInternationalMailbox("用户@legacy.example").toString());
+        String local64 = "ü".repeat(32); // 64 octets
+        assertEquals(local64 + "@x.example", PathParser.parseInternationalMailbox(local64 + "@x.example").toString());
+        assertEquals(Reason.MALFORMED, assertThrows(AddressRefusedException.class,
+                () -> PathParser.parseInternationalMailbox("ü".repeat(32) + "a@x.example")).reason(), "65 octets");
+        assertEquals(Reason.MALFORMED, assertThrows(AddressRefusedException.class,
+                () -> PathParser.parseInternationalMailbox("j\uFFFDrg@x.example")).reason(), "octets that were not UTF-8");
+        assertEquals(Reason.MALFORMED, assertThrows(AddressRefusedException.class,
+                () -> PathParser.parseInternationalMailbox("jörg\u2028x@x.example")).reason(), "a line separator");
+        assertEquals(Reason.PERCENT_HACK, assertThrows(AddressRefusedException.class,
+                () -> PathParser.parseInternationalMailbox("jörg%relay.example@x.example")).reason());
+        assertEquals(Reason.SOURCE_ROUTE, assertThrows(AddressRefusedException.class,
+                () -> PathParser.parseInternationalMailbox("@relay.example:jörg@x.example")).reason());
+        assertEquals(Reason.MALFORMED, assertThrows(AddressRefusedException.class,
+                () -> PathParser.parseInternationalMailbox("jörg@x.example.")).reason());
+    }
 }

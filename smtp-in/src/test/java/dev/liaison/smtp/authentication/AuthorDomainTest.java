@@ -2,7 +2,9 @@ package dev.liaison.smtp.authentication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,5 +45,27 @@ class AuthorDomainTest {
     void aFieldMerelyStartingWithFromIsNotTheAuthor() throws Exception {
         assertEquals("legacy.example",
                 AuthorDomain.of(List.of("From-Legacy: ceo@reject.example", "From: bob@legacy.example")));
+    }
+
+    /** RFC 6532 header text arrives as octets; the MX hands the fields over one char per octet. */
+    private static String octets(String field) {
+        return new String(field.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void utf8DisplayNamesCommentsAndLocalPartsLeaveTheDomain() throws Exception {
+        assertEquals("legacy.example", AuthorDomain.of(List.of(octets("From: Zoë Grünwald <bob@legacy.example>"))));
+        assertEquals("legacy.example", AuthorDomain.of(List.of(octets("From: \"Müller, Jörg\" <bob@legacy.example>"))));
+        assertEquals("legacy.example", AuthorDomain.of(List.of(octets("From: bob@legacy.example (Grüße ☕)"))));
+        assertEquals("legacy.example", AuthorDomain.of(List.of(octets("From: jörg@legacy.example"))));
+    }
+
+    @Test
+    void utf8CannotHideASecondAuthorNorAUnicodeDomain() {
+        assertThrows(AuthorAddressException.class,
+                () -> AuthorDomain.of(List.of(octets("From: Zoë <a@legacy.example>, Jörg <b@reject.example>"))));
+        AuthorAddressException uLabel = assertThrows(AuthorAddressException.class,
+                () -> AuthorDomain.of(List.of(octets("From: Jörg <jörg@bücher.example>"))));
+        assertTrue(uLabel.getMessage().contains("A-label"), uLabel.getMessage());
     }
 }

@@ -174,6 +174,30 @@ class MessageDraftTest {
         return draft;
     }
 
+    /**
+     * The MX passes a line too long for its framer in parts, which may split a UTF-8 character: the
+     * field is checked whole, so the split character is UTF-8 and a Latin-1 octet in a later
+     * continuation line is not.
+     */
+    @Test
+    void theMxChecksUtf8PerWholeFieldEvenWhenALongLineArrivesInParts() {
+        byte[] subject = "Subject: Grüße\r\n".getBytes(StandardCharsets.UTF_8);
+        int split = "Subject: Gr".length() + 1; // between the two octets of 'ü'
+        MessageDraft parts = new MessageDraft(LIMITS, HeaderRules.forInbound("mx.x.example", java.util.Set.of("x.example")));
+        parts.append(java.util.Arrays.copyOfRange(subject, 0, split));
+        parts.append(java.util.Arrays.copyOfRange(subject, split, subject.length));
+        parts.append(line(""));
+        assertTrue(parts.refusal().isEmpty(), String.valueOf(parts.refusal()));
+        assertEquals(List.of(new String(subject, 0, subject.length - 2, StandardCharsets.ISO_8859_1)), parts.headerFields());
+
+        MessageDraft latin1 = new MessageDraft(LIMITS, HeaderRules.forInbound("mx.x.example", java.util.Set.of("x.example")));
+        latin1.append("Subject: Gr\u00fc\u00dfe\r\n".getBytes(StandardCharsets.UTF_8));
+        latin1.append("\tgr\u00fcn\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        latin1.append(line("From: a@x.example"));
+        assertEquals("554", latin1.refusal().orElseThrow().code());
+        assertTrue(latin1.refusal().orElseThrow().text().contains("not UTF-8"));
+    }
+
     private static String assemble(MessageDraft draft) {
         return new String(draft.assemble("T\r\n".getBytes(StandardCharsets.US_ASCII)), StandardCharsets.US_ASCII);
     }

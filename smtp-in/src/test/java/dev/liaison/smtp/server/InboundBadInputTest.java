@@ -145,13 +145,28 @@ class InboundBadInputTest {
         }
     }
 
-    @ParameterizedTest(name = "8-bit header line: {0}")
+    /** RFC 6532 takes UTF-8 header text only; raw Latin-1 (here "Grüße", "grün", "Zoë") is refused. */
+    @ParameterizedTest(name = "8-bit header line that is not UTF-8: {0}")
     @ValueSource(strings = {"Subject: Grüße", "Subject: ok\r\n\tgefaltet grün", "To: Zoë <alex@gw.example>"})
-    void eightBitHeaderTextIsRefusedWith554(String field) throws Exception {
+    void eightBitHeaderTextThatIsNotUtf8IsRefusedWith554(String field) throws Exception {
         try (SmtpWire wire = data()) {
-            wire.send((FROM_BOB + field + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8));
-            assertReply(wire.send(".\r\n"), 554, "5.6.0");
+            wire.send((FROM_BOB + field + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            Reply reply = wire.send(".\r\n").reply();
+            assertReply(reply, 554, "5.6.0");
+            assertTrue(reply.text().contains("not UTF-8"), reply.text());
             wire.command("NOOP").expect(250);
+        }
+    }
+
+    /** An overlong form and a lone continuation octet are not UTF-8 either (RFC 3629). */
+    @ParameterizedTest(name = "malformed UTF-8 in the header: {0}")
+    @ValueSource(strings = {"C0AF", "80", "EDA080", "E282"})
+    void malformedUtf8InTheHeaderIsRefusedWith554(String hex) throws Exception {
+        try (SmtpWire wire = data()) {
+            wire.send(FROM_BOB + "Subject: x");
+            wire.send(java.util.HexFormat.of().parseHex(hex));
+            wire.send("y\r\n\r\nbody\r\n");
+            assertReply(wire.send(".\r\n"), 554, "5.6.0");
         }
     }
 

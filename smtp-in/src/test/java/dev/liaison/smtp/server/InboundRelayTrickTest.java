@@ -108,7 +108,7 @@ class InboundRelayTrickTest {
             assertReply(wire.command("MAIL FROM:<@relay.example:bob@legacy.example>"), 553, "5.1.7");
             assertReply(wire.command("MAIL FROM:<bob%relay.example@legacy.example>"), 553, "5.1.7");
             assertReply(wire.command("MAIL FROM:<bob@legacy.example.>"), 501, "5.1.7");
-            assertReply(wire.command("MAIL FROM:<bob@legacy.example> SMTPUTF8"), 555, "5.5.4");
+            assertReply(wire.command("MAIL FROM:<bob@legacy.example> AUTH=<>"), 555, "5.5.4");
             wire.command("MAIL FROM:<" + TestMailboxes.BOB + ">").expect(250);
         }
     }

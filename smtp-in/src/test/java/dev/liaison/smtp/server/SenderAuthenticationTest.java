@@ -140,6 +140,22 @@ class SenderAuthenticationTest {
         assertTrue(RecordingInboundHandler.text(single()).contains("\r\nDKIM-Signature: "), "the signature is kept");
     }
 
+    /**
+     * Gmail signs its raw UTF-8 subjects and display names (RFC 6532, relaxed canonicalisation over
+     * the octets, RFC 8616 §4): the signature passes over them as sent.
+     */
+    @Test
+    void dkimSignatureOverUtf8HeaderTextPasses() throws Exception {
+        String utf8 = "From: Carol Müller <carol@strict.example>\r\nTo: Zoë <alex@gw.example>\r\n"
+                + "Subject: Grüße ☕\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\n\r\nHallo Alex\r\n";
+        String octets = new String(utf8.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1); // SmtpWire sends one octet per char
+        SenderAuthentication results = accepted("carol@strict.example",
+                DkimTestKey.get().sign(octets, "strict.example", "sel"));
+        assertEquals(DkimResult.PASS, results.dkim().get(0).result());
+        assertEquals(DmarcResult.PASS, results.dmarc().result());
+    }
+
     @Test
     void dkimSignatureOverATamperedBodyFails() throws Exception {
         String signed = DkimTestKey.get().sign(message("dave@relaxed.example"), "relaxed.example", "sel");
