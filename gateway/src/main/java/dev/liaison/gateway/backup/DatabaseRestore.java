@@ -1,6 +1,7 @@
 package dev.liaison.gateway.backup;
 
 import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.database.DatabaseUnavailableException;
 import dev.liaison.mapping.database.Schema;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -62,7 +64,15 @@ public final class DatabaseRestore {
         // the tables as the release that took the backup had them; after the load, the rest of the way
         inBackup.forEach(s -> database.migrateTo(s, header.versions().get(s.name())));
         Restored restored = database.inTransaction(c -> load(c, inBackup, header, file));
-        schemas.forEach(database::migrate);
+        try {
+            schemas.forEach(database::migrate);
+        } catch (RuntimeException e) {
+            throw new DatabaseUnavailableException("the backup (taken " + header.taken() + ") was restored as the"
+                    + " release that took it had its schemas (" + header.versions() + "), but migrating it on to this"
+                    + " release's failed: " + e.getMessage() + ". The database holds the backup at those versions:"
+                    + " start the release that took it on this database, or drop the schemas and restore with that"
+                    + " release; nothing else was changed", e);
+        }
         return restored;
     }
 
@@ -191,6 +201,7 @@ public final class DatabaseRestore {
                 differences.add("schema " + schema + " at version " + version + ", which this release does not know");
             }
         });
+        List<String> ahead = new ArrayList<>();
         for (Schema schema : schemas) {
             String backup = header.versions().get(schema.name());
             String release = database.newestVersion(schema);
@@ -198,6 +209,17 @@ public final class DatabaseRestore {
                 differences.add("schema " + schema.name() + " at version " + backup + " where this release's newest is "
                         + release);
             }
+            Optional<String> here = database.currentVersion(schema);
+            if (backup != null && here.isPresent() && Database.compareVersions(here.get(), backup) > 0) {
+                ahead.add(schema.name() + " is at version " + here.get() + ", the backup's at " + backup);
+            }
+        }
+        if (differences.isEmpty() && !ahead.isEmpty()) {
+            // an earlier release's backup loads only into its own tables, which a migrated schema no longer has
+            throw new RestoreRefusedException("this database's schemas were made by a later release than the"
+                    + " backup's (" + String.join("; ", ahead) + "): restore into a new database (for the embedded"
+                    + " one, a new data-dir), or drop Liaison's schemas first (DROP SCHEMA "
+                    + schemas.stream().map(Schema::name).collect(Collectors.joining(", ")) + " CASCADE)");
         }
         if (!differences.isEmpty()) {
             throw new RestoreRefusedException("the backup (taken " + header.taken() + ") holds "

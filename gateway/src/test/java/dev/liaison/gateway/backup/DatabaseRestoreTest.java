@@ -2,6 +2,7 @@ package dev.liaison.gateway.backup;
 
 import dev.liaison.gateway.Gateway;
 import dev.liaison.mapping.database.Database;
+import dev.liaison.mapping.database.PoolSettings;
 import dev.liaison.mapping.database.Schema;
 import dev.liaison.mapping.database.TestPostgres;
 import dev.liaison.mapping.user.Login;
@@ -40,7 +41,7 @@ class DatabaseRestoreTest {
                     + " display_name, password_hash, state) VALUES ('alex', 'Alex', 'hash', 'active')"));
             DatabaseBackup.write(earlier, Gateway.SCHEMAS, file);
         }
-        try (Database target = TestPostgres.EMBEDDED.freshDatabase()) {
+        try (Database target = restoring()) {
             DatabaseRestore.Restored restored = DatabaseRestore.restore(target, Gateway.SCHEMAS, file);
             assertEquals(EARLIER, restored.versions());
             for (Schema schema : Gateway.SCHEMAS) {
@@ -48,6 +49,29 @@ class DatabaseRestoreTest {
             }
             User alex = target.inTransaction(c -> new PostgresUserStore().find(c, Login.of("alex"))).orElseThrow();
             assertEquals("Alex", alex.displayName());
+        }
+    }
+
+    /**
+     * The reviewer's case: a serve or an admin command of this release touched the new database
+     * first, so its schemas are newer than the backup's tables. Refused up front, with what to do,
+     * not after loading as "damaged".
+     */
+    @Test
+    void anEarlierReleasesBackupIntoSchemasThisReleaseMadeIsRefusedSayingWhatToDo() throws Exception {
+        Path file = work.resolve("earlier-again.backup");
+        try (Database earlier = TestPostgres.EMBEDDED.freshDatabase()) {
+            Gateway.SCHEMAS.forEach(s -> earlier.migrateTo(s, EARLIER.get(s.name())));
+            DatabaseBackup.write(earlier, Gateway.SCHEMAS, file);
+        }
+        try (Database target = restoring()) {
+            Gateway.migrate(target);
+            var e = assertThrows(RestoreRefusedException.class,
+                    () -> DatabaseRestore.restore(target, Gateway.SCHEMAS, file));
+            assertTrue(e.getMessage().startsWith("this database's schemas were made by a later release than the"
+                    + " backup's (mapping is at version " + target.newestVersion(Gateway.SCHEMAS.get(0))
+                    + ", the backup's at 4;"), e.getMessage());
+            assertTrue(e.getMessage().contains("restore into a new database"), e.getMessage());
         }
     }
 
@@ -66,7 +90,7 @@ class DatabaseRestoreTest {
             source.migrate(new Schema("legacy", "filesystem:" + newer));
             DatabaseBackup.write(source, Gateway.SCHEMAS, file);
         }
-        try (Database target = TestPostgres.EMBEDDED.freshDatabase()) {
+        try (Database target = restoring()) {
             var e = assertThrows(RestoreRefusedException.class,
                     () -> DatabaseRestore.restore(target, Gateway.SCHEMAS, file));
             assertTrue(e.getMessage().contains("schema legacy at version 99 where this release's newest is "),
@@ -80,6 +104,12 @@ class DatabaseRestoreTest {
                 }
             }), "no schema made");
         }
+    }
+
+    /** A new empty database, opened as {@code liaison restore} opens one (its pool's name is the restore's own). */
+    private static Database restoring() {
+        return Database.open(TestPostgres.EMBEDDED.freshLocation(),
+                new PoolSettings(DatabaseRestore.POOL, 2, java.time.Duration.ofSeconds(10)));
     }
 
     private static String version(Database database, Schema schema) {

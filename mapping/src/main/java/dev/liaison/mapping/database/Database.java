@@ -34,6 +34,8 @@ public final class Database implements AutoCloseable {
     /** {@link #afterCommit} actions by the (pool proxy) connection of the transaction they wait for. */
     private static final Map<Connection, List<Runnable>> AFTER_COMMIT = new ConcurrentHashMap<>();
     private static final String EMBEDDED_DATABASE = "liaison";
+    /** pgjdbc's {@code application_name} when none is set: the connections of servers before 2026-11-28. */
+    private static final String UNNAMED_CLIENT = "PostgreSQL JDBC Driver";
 
     private final HikariDataSource pool;
     private final Runnable onClose;
@@ -153,6 +155,18 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The version {@code schema} has in this database; empty when it has none (not made, or no migration applied). */
+    public java.util.Optional<String> currentVersion(Schema schema) {
+        try {
+            MigrationInfo current = flyway(schema).info().current();
+            return current == null || current.getVersion() == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(current.getVersion().toString());
+        } catch (FlywayException e) {
+            throw new DatabaseUnavailableException("cannot read the version of schema " + schema.name() + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
     /** Flyway's order of two versions ({@code 1.10} after {@code 1.9}): negative, zero or positive. */
     public static int compareVersions(String a, String b) {
         return MigrationVersion.fromVersion(a).compareTo(MigrationVersion.fromVersion(b));
@@ -207,9 +221,12 @@ public final class Database implements AutoCloseable {
      */
     private void refuseUnderServer(Schema schema, MigrationInfoService info) {
         long servers = inAutocommit(c -> {
+            // by name: a server's pool, or the driver's default (releases before 2026-11-28 named none);
+            // not by backend_type, which PostgreSQL hides from another role without pg_read_all_stats
             try (var s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    + " AND backend_type = 'client backend' AND application_name = ?")) {
+                    + " AND pid <> pg_backend_pid() AND application_name IN (?, ?)")) {
                 s.setString(1, PoolSettings.SERVER);
+                s.setString(2, UNNAMED_CLIENT);
                 try (var rs = s.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
@@ -221,10 +238,10 @@ public final class Database implements AutoCloseable {
             throw new DatabaseUnavailableException("schema " + schema.name() + " is at version "
                     + (current == null ? "none" : current.getVersion()) + ", older than this release's "
                     + newestKnown(info) + ", and a liaison serve is connected to the database (" + servers
-                    + " connections named " + PoolSettings.SERVER + "), most likely of the earlier release: this"
-                    + " command would migrate the schema under it. Stop that server and start this release's"
-                    + " liaison serve (it migrates the database), then run the command again; or run the command"
-                    + " with the release that is serving");
+                    + " connections named " + PoolSettings.SERVER + " or " + UNNAMED_CLIENT + "), of an earlier"
+                    + " release or one still starting: this command would migrate the schema under it. Stop that"
+                    + " server and start this release's liaison serve (it migrates the database), then run the"
+                    + " command again; or run the command with the release that is serving");
         }
     }
 

@@ -220,6 +220,14 @@ class DatabaseTest {
 
             server.close();
             awaitNoServerConnections(command);
+            // a server of a release before 2026-11-28 gave its connections no name: the driver's default
+            try (var unnamed = java.sql.DriverManager.getConnection(location.url(), location.user(), location.password())) {
+                var refused = assertThrows(DatabaseUnavailableException.class,
+                        () -> command.migrate(new Schema("versions", releases.newer())));
+                assertTrue(refused.getMessage().contains("(1 connections named liaison or PostgreSQL JDBC Driver)"),
+                        refused.getMessage());
+            }
+            awaitNoServerConnections(command);
             command.migrate(new Schema("versions", releases.newer())); // no server: the command migrates
             assertEquals(2L, migrationsRecorded(command));
         } finally {
@@ -237,12 +245,13 @@ class DatabaseTest {
         });
     }
 
-    /** A closed pool's backends end a moment after their connections close. */
+    /** A closed connection's backend ends a moment after it. */
     private static void awaitNoServerConnections(Database db) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
             long left = db.inAutocommit(c -> {
                 try (var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity"
-                        + " WHERE datname = current_database() AND application_name = '" + PoolSettings.SERVER + "'")) {
+                        + " WHERE datname = current_database() AND application_name IN ('" + PoolSettings.SERVER
+                        + "', 'PostgreSQL JDBC Driver')")) {
                     rs.next();
                     return rs.getLong(1);
                 }
