@@ -33,8 +33,22 @@ public final class ServeCommand implements Callable<Integer> {
         };
         Thread hook = shutdownHook(stop, "liaison-shutdown");
         Runtime.getRuntime().addShutdownHook(hook); // before the start: it may end half-way, database started
+        warnUnlessUtf8(java.nio.charset.Charset.defaultCharset());
         gateway.set(Gateway.start(common.configuration()));
         return serveUntilStopped(signals, hook, stop);
+    }
+
+    /**
+     * The MX verifies DKIM over UTF-8 header text only where the default charset keeps 8-bit octets
+     * (docs/inbound-mx.md, UTF-8 mail); elsewhere such signatures are permerrors and DMARC rests on
+     * SPF. Said once at start, where the administrator looks, with the remedy.
+     */
+    static void warnUnlessUtf8(java.nio.charset.Charset platform) {
+        if (!platform.equals(java.nio.charset.StandardCharsets.UTF_8)) {
+            LoggerFactory.getLogger(ServeCommand.class).warn("The JVM's default charset is {}, not UTF-8: DKIM"
+                    + " signatures over UTF-8 header text are reported as permerror at the MX. Start Liaison with"
+                    + " java -Dfile.encoding=UTF-8 -jar liaison.jar (or under a UTF-8 locale)", platform);
+        }
     }
 
     /**

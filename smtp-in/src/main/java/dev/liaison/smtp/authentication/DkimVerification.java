@@ -3,6 +3,7 @@ package dev.liaison.smtp.authentication;
 import dev.liaison.smtp.dns.DnsLookup;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -28,15 +29,28 @@ final class DkimVerification {
     private static final int SIGNATURE_PREFIX = 8;
 
     private final int maxSignatures;
+    private final Charset platform;
 
     DkimVerification(int maxSignatures) {
+        this(maxSignatures, Charset.defaultCharset());
+    }
+
+    /** @param platform the charset jDKIM hashes header text in (the JVM's default; another in tests) */
+    DkimVerification(int maxSignatures, Charset platform) {
         this.maxSignatures = maxSignatures;
+        this.platform = platform;
     }
 
     List<DkimCheck> verify(List<String> headerFields, InputStream body, DnsLookup dns) {
-        SignedFields fields = new SignedFields(headerFields, maxSignatures);
+        SignedFields fields = new SignedFields(headerFields, maxSignatures, platform);
         if (fields.getFields(SignedFields.DKIM_SIGNATURE).isEmpty()) {
             return List.of();
+        }
+        if (!fields.exact()) {
+            LOG.warn("DKIM not verified, reported as permerror: the message has 8-bit header text that jDKIM would"
+                    + " hash as other octets in this JVM's default charset ({}); start Liaison with"
+                    + " -Dfile.encoding=UTF-8 (or a UTF-8 locale) to verify such signatures", platform);
+            return List.of(new DkimCheck(DkimResult.PERMERROR, "", "", ""));
         }
         DKIMVerifier verifier = new DKIMVerifier(new DkimKeyRecords(dns));
         try {
