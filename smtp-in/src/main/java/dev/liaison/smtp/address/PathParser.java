@@ -131,9 +131,14 @@ public final class PathParser {
             throw new AddressRefusedException(Reason.MALFORMED, "address needs exactly one '@'");
         }
         String local = path.substring(0, at).toLowerCase(Locale.ROOT);
+        String uLabels = path.substring(at + 1);
+        if (!idna2008Safe(uLabels)) {
+            throw new AddressRefusedException(Reason.MALFORMED, "domain has characters that IDNA2003 and IDNA2008"
+                    + " read differently (ß, ς, joiners, or compatibility forms): write it as A-labels (xn--…)");
+        }
         String domain;
         try {
-            domain = IDN.toASCII(path.substring(at + 1), 0).toLowerCase(Locale.ROOT);
+            domain = IDN.toASCII(uLabels, 0).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
             throw new AddressRefusedException(Reason.MALFORMED, "domain is not a valid internationalised domain name");
         }
@@ -147,7 +152,23 @@ public final class PathParser {
         return new InternationalAddress(local, domain);
     }
 
-    /** RFC 6531 §3.3: atext extended by UTF8-non-ascii; no control characters (C1 included). */
+    /**
+     * Whether the JDK's IDNA2003 {@link IDN#toASCII} gives this domain the A-labels IDNA2008 (RFC
+     * 5890-5892) would: not for ß and ς (mapped to ss and σ: {@code straße.example} would be checked
+     * by SPF as {@code strasse.example}), the joiners (deleted), or anything NFKC changes (full-width
+     * letters and dots folded to ASCII, U+2024 made a dot).
+     */
+    private static boolean idna2008Safe(String domain) {
+        return domain.indexOf('ß') < 0 && domain.indexOf('ς') < 0 && domain.indexOf('\u200C') < 0
+                && domain.indexOf('\u200D') < 0 && java.text.Normalizer.isNormalized(domain, java.text.Normalizer.Form.NFKC);
+    }
+
+    /**
+     * RFC 6531 §3.3: atext extended by UTF8-non-ascii; no control characters (C1 included), and no
+     * invisible or look-alike ones: format characters (bidi overrides, zero-width), space separators
+     * (no-break space), private use, and nothing whose compatibility form is a relay or quoting
+     * character (full-width ＠ ％ ！).
+     */
     private static String internationalLocalPartProblem(String local) {
         int octets = local.getBytes(StandardCharsets.UTF_8).length;
         if (local.isEmpty() || octets > MAX_LOCAL_PART) {
@@ -158,13 +179,23 @@ public final class PathParser {
         }
         for (int i = 0; i < local.length(); i++) {
             char c = local.charAt(i);
-            boolean text = c >= 0xa0 ? !Character.isISOControl(c) && !Character.isWhitespace(c)
+            boolean text = c >= 0xa0 ? !Character.isISOControl(c) && !Character.isWhitespace(c) && !invisible(c)
                     : isAtext(c) || c == '.';
             if (!text) {
                 return "local part contains '" + printable(c) + "'";
             }
         }
+        String compatible = java.text.Normalizer.normalize(local, java.text.Normalizer.Form.NFKC);
+        if (compatible.chars().anyMatch(c -> c == '@' || c == '%' || c == '!' || c == '"' || c == ':')) {
+            return "local part has a character that stands for '@', '%', '!', '\"' or ':'";
+        }
         return null;
+    }
+
+    private static boolean invisible(char c) {
+        int type = Character.getType(c);
+        return type == Character.FORMAT || type == Character.SPACE_SEPARATOR || type == Character.PRIVATE_USE
+                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     /** Returns why {@code local} is not a dot-atom we accept, or {@code null}. */

@@ -1,5 +1,6 @@
 package dev.liaison.smtp.address;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -106,5 +107,22 @@ class PathParserTest {
                 () -> PathParser.parseInternationalMailbox("@relay.example:jörg@x.example")).reason());
         assertEquals(Reason.MALFORMED, assertThrows(AddressRefusedException.class,
                 () -> PathParser.parseInternationalMailbox("jörg@x.example.")).reason());
+    }
+
+    /**
+     * The review's cases: the JDK's IDNA2003 maps what IDNA2008 keeps (ß to ss: SPF would ask
+     * strasse.example), folds full-width forms and U+2024 to ASCII; invisible and look-alike
+     * characters in a local part.
+     */
+    @Test
+    void internationalAddressesIdna2003AndIdna2008ReadDifferentlyAreRefused() {
+        for (String path : new String[] {"jörg@straße.example", "x@ς.example", "x@a\u200Db.example",
+                "alex@ｇｗ．ｅｘａｍｐｌｅ", "x@ex\u2024ample", "jörg\u202Eevil@x.example", "jörg\u00A0x@x.example",
+                "jörg\u200Bx@x.example", "postmaster＠gw.example@legacy.example", "x％y@legacy.example"}) {
+            assertEquals(Reason.MALFORMED, assertThrows(AddressRefusedException.class,
+                    () -> PathParser.parseInternationalMailbox(path), path).reason(), path);
+        }
+        assertEquals("jörg@xn--mnchen-3ya.example", assertDoesNotThrow(
+                () -> PathParser.parseInternationalMailbox("jörg@münchen.example")).toString());
     }
 }
