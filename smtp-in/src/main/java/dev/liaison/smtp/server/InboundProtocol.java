@@ -17,7 +17,6 @@ import dev.liaison.smtp.message.MessageAssembler;
 import dev.liaison.smtp.message.MessageWithinLimitsHook;
 import dev.liaison.smtp.message.SizeExtension;
 import org.apache.james.metrics.api.MetricFactory;
-import org.apache.james.protocols.api.handler.CommandDispatcher;
 import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.smtp.SMTPProtocol;
 import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
@@ -50,7 +49,7 @@ final class InboundProtocol {
         MetricFactory metrics = new SilentMetricFactory();
         InboundTransactionLog transactions = new InboundTransactionLog(services.events());
         SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(metrics, false);
-        chain.add(new CommandDispatcher<SMTPSession>());
+        chain.add(new AsciiVerbDispatcher()); // command lines are UTF-8 here: no verb made ASCII by case mapping
         chain.add(new WelcomeMessageHandler());
         chain.add(new SessionEvents(services.events()::sessionOpened, services.events()::sessionClosed));
         chain.add(new WellFormedEhloCmdHandler(metrics));

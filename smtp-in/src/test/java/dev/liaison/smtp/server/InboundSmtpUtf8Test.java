@@ -119,6 +119,17 @@ class InboundSmtpUtf8Test {
         }
     }
 
+    /** The review's case: Java's case mapping made {@code maıl} MAIL and {@code RſET} RSET. */
+    @Test
+    void aVerbWithNonAsciiLettersIsNoCommand() throws Exception {
+        try (SmtpWire wire = mx.greeted()) {
+            assertEquals(500, wire.send("ma\u0131l FROM:<bob@legacy.example>\r\n".getBytes(StandardCharsets.UTF_8))
+                    .reply().code());
+            assertEquals(500, wire.send("R\u017fET\r\n".getBytes(StandardCharsets.UTF_8)).reply().code());
+            assertReply(wire.command("RCPT TO:<" + TestMailboxes.PUBLISHED + ">"), 503, "5.5.1"); // no MAIL was taken
+        }
+    }
+
     @Test
     void relayFormsStayRefusedInUtf8Senders() throws Exception {
         try (SmtpWire wire = mx.greeted()) {
