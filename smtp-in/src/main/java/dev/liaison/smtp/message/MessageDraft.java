@@ -167,7 +167,13 @@ final class MessageDraft {
         }
     }
 
+    /**
+     * At the end of data, why the message is refused, if it is. The header section is ended first:
+     * a message without a body ends inside it, and its last field is checked only then (a Latin-1
+     * last field was let through here, and refused later for the wrong reason).
+     */
     Optional<DataRefusal> refusal() {
+        endHeader();
         return Optional.ofNullable(refusal);
     }
 

@@ -119,6 +119,20 @@ class InboundSmtpUtf8Test {
         }
     }
 
+    /** The review's case: a Latin-1 last field of a message without a body was refused as having no From. */
+    @Test
+    void aLatin1LastHeaderFieldOfAMessageWithoutBodyIsRefusedAsNotUtf8() throws Exception {
+        try (SmtpWire wire = mx.greeted()) {
+            wire.command("MAIL FROM:<bob@legacy.example>").expect(250);
+            wire.command("RCPT TO:<" + TestMailboxes.PUBLISHED + ">").expect(250);
+            wire.command("DATA").expect(354);
+            SmtpWire.Reply reply = wire.send(("From: <bob@legacy.example>\r\nSubject: caf\u00e9\r\n.\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1)).reply();
+            assertReply(reply, 554, "5.6.0");
+            assertTrue(reply.text().contains("UTF-8"), reply.text());
+        }
+    }
+
     /** The review's case: Java's case mapping made {@code maıl} MAIL and {@code RſET} RSET. */
     @Test
     void aVerbWithNonAsciiLettersIsNoCommand() throws Exception {
