@@ -39,6 +39,34 @@ class CondstoreTest {
     }
 
     /**
+     * An empty folder's HIGHESTMODSEQ is 1, not 0 (RFC 7162's response code wants a
+     * mod-sequence-value, at least 1; Dovecot says 1), in SELECT and STATUS, for a folder made now
+     * and for one made before the upgrade (imap V10); the first change takes a value above it, so
+     * CHANGEDSINCE 1 finds it.
+     */
+    @Test
+    void anEmptyFoldersHighestModSeqIsOne() throws Exception {
+        dev.liaison.mapping.database.Database database = TestPostgres.EMBEDDED.freshDatabase();
+        org.flywaydb.core.Flyway.configure().dataSource(database.dataSource()).schemas(ImapService.SCHEMA)
+                .createSchemas(true).table("flyway_history").locations(ImapService.MIGRATIONS).target("9")
+                .load().migrate();
+        database.inTransaction(c -> c.createStatement().executeUpdate("INSERT INTO imap.mailbox (namespace, owner,"
+                + " name, uid_validity) VALUES ('#private', 'alice', 'Old', 7)"));
+        try (TestImap imap = TestImap.owning(database); RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login("alice");
+            assertEquals(1, highest(c.command("SELECT Old (CONDSTORE)")));
+            c.command("CREATE New");
+            assertEquals(1, highest(c.command("STATUS New (HIGHESTMODSEQ)")));
+            assertEquals(1, highest(c.command("SELECT New (CONDSTORE)")));
+            String message = MailClient.simple("first", "x");
+            assertTrue(RawImap.last(c.command("APPEND New {" + message.length() + "+}\r\n" + message)).contains("OK"));
+            c.command("NOOP");
+            List<String> changed = c.command("FETCH 1:* (FLAGS) (CHANGEDSINCE 1)");
+            assertTrue(changed.get(0).startsWith("* 1 FETCH") && changed.get(0).contains("MODSEQ (2)"), changed.toString());
+        }
+    }
+
+    /**
      * A body fetch that sets \Seen reports the change with the MODSEQ it took (RFC 7162 §3.1.4:
      * once CONDSTORE is enabled every untagged FETCH reporting a flag change carries MODSEQ), by
      * SELECT (CONDSTORE) and by ENABLE CONDSTORE; asked for, MODSEQ is the value after the change,
