@@ -80,6 +80,7 @@ final class AnnouncedExists implements Responder {
             counter().updateAndGet(n -> Math.max(0, n - gone));
         } else if (message instanceof StatusResponse status && status.getTag() != null
                 && !ImapConstants.LOGOUT_COMMAND.equals(status.getCommand())) {
+            FlagChanges.catchUp(session, this);
             catchUp(session, this);
         } else if (namesUnannounced(message)) {
             catchUp(session, this);

@@ -2,6 +2,7 @@ package dev.liaison.imap.server;
 
 import dev.liaison.imap.store.AddressComments;
 import dev.liaison.imap.store.FetchedMessages;
+import org.apache.james.imap.api.ImapConstants;
 import org.apache.james.imap.api.message.BodyFetchElement;
 import org.apache.james.imap.api.message.FetchData;
 import org.apache.james.imap.api.message.IdRange;
@@ -14,14 +15,18 @@ import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.imap.message.request.FetchRequest;
 import org.apache.james.imap.message.response.FetchResponse;
 import org.apache.james.imap.message.response.VanishedResponse;
+import org.apache.james.imap.processor.EnableProcessor;
 import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.ModSeq;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.ComposedMessageIdWithMetaData;
 import org.apache.james.mailbox.model.MessageResult;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.metrics.api.MetricFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
@@ -71,6 +76,9 @@ final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchPr
         }
         if (StructureAsBody.needed(fetch)) {
             answer = new StructureAsBody(answer, fetch.contains(FetchData.Item.BODY_STRUCTURE));
+        }
+        if (SeenModSeq.needed(fetch, session)) {
+            answer = new SeenModSeq(answer, session);
         }
         Responder answering = answer;
         Context reading = context;
@@ -247,6 +255,59 @@ final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchPr
             } else {
                 responder.respond(message);
             }
+        }
+
+        @Override
+        public void flush() {
+            responder.flush();
+        }
+    }
+
+    /**
+     * MODSEQ (and, under QRESYNC, UID) in the FETCH responses that report the \Seen a body fetch
+     * sets (RFC 7162 §3.1.4, §3.2: once CONDSTORE is enabled every untagged FETCH reporting a flag
+     * change carries MODSEQ). James added MODSEQ only when the client asked for it, and then the
+     * value it read before setting \Seen, so a client's bookkeeping missed the change. The value is
+     * read from the store after the change: one metadata read per such response, only in a
+     * CONDSTORE session's non-PEEK body fetch.
+     */
+    private record SeenModSeq(Responder responder, ImapSession session) implements Responder {
+
+        static boolean needed(FetchData fetch, ImapSession session) {
+            return fetch.isSetSeen() && session.getSelected() != null && !ReadOnlySelection.isReadOnly(session)
+                    && (condstore(session) || qresync(session));
+        }
+
+        private static boolean condstore(ImapSession session) {
+            return EnableProcessor.getEnabledCapabilities(session).contains(ImapConstants.SUPPORTS_CONDSTORE);
+        }
+
+        private static boolean qresync(ImapSession session) {
+            return EnableProcessor.getEnabledCapabilities(session).contains(ImapConstants.SUPPORTS_QRESYNC);
+        }
+
+        @Override
+        public void respond(ImapResponseMessage message) {
+            responder.respond(message instanceof FetchResponse r && r.getFlags() != null
+                    && r.getFlags().contains(javax.mail.Flags.Flag.SEEN) ? withModSeq(r) : message);
+        }
+
+        private FetchResponse withModSeq(FetchResponse r) {
+            SelectedMailbox selected = session.getSelected();
+            MessageUid uid = selected == null ? null : uid(r, selected).orElse(null);
+            if (uid == null) {
+                return r;
+            }
+            ModSeq now = Flux.from(selected.getMessageManager().listMessagesMetadata(MessageRange.one(uid),
+                            session.getMailboxSession()))
+                    .map(ComposedMessageIdWithMetaData::getModSeq)
+                    .blockFirst();
+            if (now == null) {
+                return r; // expunged meanwhile: the EXPUNGE that follows says so
+            }
+            return new FetchResponse(r.getMessageNumber(), r.getFlags(), qresync(session) ? uid : r.getUid(),
+                    r.getSaveDate(), now, r.getInternalDate(), r.getSize(), r.getEnvelope(), r.getBody(),
+                    r.getBodyStructure(), r.getElements(), r.getEmailId(), r.getThreadId());
         }
 
         @Override

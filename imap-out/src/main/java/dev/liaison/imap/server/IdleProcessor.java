@@ -11,7 +11,6 @@ import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.ImapSessionState;
-import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.imap.message.request.IdleRequest;
 import org.apache.james.imap.message.response.ContinuationResponse;
 import org.apache.james.imap.processor.AbstractMailboxProcessor;
@@ -43,7 +42,8 @@ import java.util.concurrent.TimeoutException;
  * sessions were never pushed), and writes it from the event bus's thread, where it could land
  * inside the answer to the client's next command ({@link Pusher}). IDLE starts by asking the
  * store for messages no notification brought yet ({@link NewMessages}), and each push ends with
- * any {@code EXISTS} James's lost-update race swallowed ({@link AnnouncedExists}).
+ * any {@code EXISTS} James's lost-update race swallowed ({@link AnnouncedExists}) and any flag
+ * change the same race dropped ({@link FlagChanges}).
  */
 final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implements CapabilityImplementingProcessor {
 
@@ -86,13 +86,13 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
     }
 
     private void start(IdleRequest request, ImapSession session, Responder responder, Pusher pusher) {
-        SelectedMailbox selected = session.getSelected();
-        if (selected != null) {
-            selected.registerIdle(pusher);
+        FlagChanges changes = FlagChanges.of(session);
+        if (changes != null) {
+            changes.idle(pusher);
         }
         session.pushLineHandler((s, line) -> {
-            if (selected != null) {
-                selected.unregisterIdle();
+            if (changes != null) {
+                changes.idle(null);
             }
             pusher.end();
             String text = new String(line, StandardCharsets.US_ASCII).trim();
@@ -166,8 +166,9 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
             return; // DONE came first: the next command's check ends the session
         }
         pusher.end();
-        if (session.getSelected() != null) {
-            session.getSelected().unregisterIdle();
+        FlagChanges changes = FlagChanges.of(session);
+        if (changes != null) {
+            changes.idle(null);
         }
         responder.respond(getStatusResponseFactory().bye(why));
         responder.flush();
@@ -255,7 +256,9 @@ final class IdleProcessor extends AbstractMailboxProcessor<IdleRequest> implemen
                 // off the event loop: settling may take the new messages in the database (OneSessionRecent)
                 CompletableFuture<List<ImapResponseMessage>> work = OneSessionRecent.settled(session)
                         .subscribeOn(Schedulers.boundedElastic())
+                        .then(Mono.fromRunnable(() -> FlagChanges.mark(session)))
                         .then(Mono.defer(() -> unsolicitedResponses(session, buffer, false)))
+                        .then(Mono.fromRunnable(() -> FlagChanges.catchUp(session, buffer)))
                         .onErrorResume(e -> Mono.empty())
                         .then(Mono.fromCallable(() -> buffer.messages)).toFuture();
                 working = work;

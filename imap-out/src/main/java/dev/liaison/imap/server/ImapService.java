@@ -43,6 +43,11 @@ public final class ImapService implements AutoCloseable {
         this.imaps = imaps;
     }
 
+    /** This process's event bus: tests dispatch through it to place a change where a race needs it. */
+    PostgresEventBus events() {
+        return events;
+    }
+
     /**
      * Starts both listeners; returns when they accept connections.
      *

@@ -53,7 +53,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Every answered command is reported to {@link ImapEvents} by its name. Around the processors:
  * {@link ReadOnlySelection} (EXAMINE changes nothing), {@link QresyncChanges} (SELECT/EXAMINE with
  * QRESYNC reports changed messages) and {@link AnnouncedExists} (no answer ends with new messages
- * unannounced). NOOP, CHECK and IDLE are ours ({@link NewMessages}); DELETE
+ * unannounced; with {@link FlagChanges}, no flag change another session made goes unreported). NOOP, CHECK and IDLE are ours ({@link NewMessages}); DELETE
  * refuses INBOX ({@link DeleteProcessor}); LIST shows special use and levels without a folder
  * ({@link ListProcessor}); COPY and MOVE are James's with a corrected COPYUID
  * ({@link CopyUid}, {@link MoveProcessor}); FETCH is James's with envelope names unquoted
@@ -170,6 +170,7 @@ final class ProcessorChain {
                             Mono.defer(() -> accounts.revokedBeforeCommand(session) ? bye(watched, session, AccountCheck.GONE)
                                     : DeletedSelection.before(message, session) ? bye(watched, session, DeletedSelection.GONE)
                                     : OneSessionRecent.settled(session)
+                                            .then(Mono.fromRunnable(() -> FlagChanges.mark(session)))
                                             .then(Mono.defer(() -> chain.processReactive(message, watched, session))))))
                     .onErrorResume(e -> refuse(message, watched, e))
                     .then(Mono.defer(() -> closeIfAsked(watched, session, report)))

@@ -39,6 +39,74 @@ class CondstoreTest {
     }
 
     /**
+     * An empty folder's HIGHESTMODSEQ is 1, not 0 (RFC 7162's response code wants a
+     * mod-sequence-value, at least 1; Dovecot says 1), in SELECT and STATUS, for a folder made now
+     * and for one made before the upgrade (imap V10); the first change takes a value above it, so
+     * CHANGEDSINCE 1 finds it.
+     */
+    @Test
+    void anEmptyFoldersHighestModSeqIsOne() throws Exception {
+        dev.liaison.mapping.database.Database database = TestPostgres.EMBEDDED.freshDatabase();
+        org.flywaydb.core.Flyway.configure().dataSource(database.dataSource()).schemas(ImapService.SCHEMA)
+                .createSchemas(true).table("flyway_history").locations(ImapService.MIGRATIONS).target("9")
+                .load().migrate();
+        database.inTransaction(c -> c.createStatement().executeUpdate("INSERT INTO imap.mailbox (namespace, owner,"
+                + " name, uid_validity) VALUES ('#private', 'alice', 'Old', 7)"));
+        try (TestImap imap = TestImap.owning(database); RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login("alice");
+            assertEquals(1, highest(c.command("SELECT Old (CONDSTORE)")));
+            c.command("CREATE New");
+            assertEquals(1, highest(c.command("STATUS New (HIGHESTMODSEQ)")));
+            assertEquals(1, highest(c.command("SELECT New (CONDSTORE)")));
+            String message = MailClient.simple("first", "x");
+            assertTrue(RawImap.last(c.command("APPEND New {" + message.length() + "+}\r\n" + message)).contains("OK"));
+            c.command("NOOP");
+            List<String> changed = c.command("FETCH 1:* (FLAGS) (CHANGEDSINCE 1)");
+            assertTrue(changed.get(0).startsWith("* 1 FETCH") && changed.get(0).contains("MODSEQ (2)"), changed.toString());
+        }
+    }
+
+    /**
+     * A body fetch that sets \Seen reports the change with the MODSEQ it took (RFC 7162 §3.1.4:
+     * once CONDSTORE is enabled every untagged FETCH reporting a flag change carries MODSEQ), by
+     * SELECT (CONDSTORE) and by ENABLE CONDSTORE; asked for, MODSEQ is the value after the change,
+     * not before. Under QRESYNC the response also carries UID.
+     */
+    @Test
+    void anImplicitSeenIsReportedWithItsModSeq() throws Exception {
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
+            for (int i = 0; i < 4; i++) {
+                DeliveryHelper.deliver(imap, "alice", "INBOX", MailClient.simple("m" + i, "x"));
+            }
+            try (RawImap c = RawImap.tls(imap.imapsPort()); RawImap e = RawImap.tls(imap.imapsPort());
+                 RawImap q = RawImap.tls(imap.imapsPort())) {
+                c.login("alice");
+                e.login("alice");
+                q.login("alice");
+                c.command("SELECT INBOX (CONDSTORE)");
+                assertSeenWithModSeq(c, c.command("FETCH 1 (BODY[HEADER.FIELDS (SUBJECT)])"), "* 1 FETCH");
+                assertSeenWithModSeq(c, c.command("FETCH 2 (MODSEQ BODY[TEXT])"), "* 2 FETCH");
+                e.command("ENABLE CONDSTORE");
+                e.command("SELECT INBOX");
+                assertSeenWithModSeq(e, e.command("FETCH 3 (BODY[])"), "* 3 FETCH");
+                q.command("ENABLE QRESYNC");
+                q.command("SELECT INBOX");
+                List<String> fetched = q.command("FETCH 4 (BODY[TEXT])");
+                assertSeenWithModSeq(q, fetched, "* 4 FETCH");
+                assertTrue(fetched.get(0).contains("UID 4"), fetched.toString());
+            }
+        }
+    }
+
+    /** The FETCH starting with {@code prefix} shows \Seen and MODSEQ, the folder's highest now. */
+    private static void assertSeenWithModSeq(RawImap c, List<String> fetched, String prefix) throws Exception {
+        String line = fetched.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
+        Matcher modSeq = Pattern.compile("MODSEQ \\((\\d+)\\)").matcher(line);
+        assertTrue(line.contains("\\Seen") && modSeq.find(), fetched.toString());
+        assertEquals(highest(c.command("STATUS INBOX (HIGHESTMODSEQ)")), Long.parseLong(modSeq.group(1)), line);
+    }
+
+    /**
      * With QRESYNC, a MOVE that took messages away ends with the source folder's HIGHESTMODSEQ, as
      * EXPUNGE does (RFC 7162 §3.2.7; MOVE is COPY and UID EXPUNGE, RFC 6851 §3.3); with CONDSTORE
      * alone, or when nothing moved, the OK carries no code.
