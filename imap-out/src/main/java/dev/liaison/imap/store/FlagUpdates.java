@@ -20,7 +20,8 @@ import java.util.UUID;
  * STORE on a range in one transaction: the rows are locked, the new flags computed, and every
  * changed message gets the same new MODSEQ (RFC 7162 §3.2: one STORE is one change). Unchanged
  * messages keep their MODSEQ, so CONDSTORE clients do not resync them; so do messages whose only
- * change is losing \Recent when a session selects the folder.
+ * change is losing \Recent when a session selects the folder. The folder row is locked before the
+ * message rows ({@link Counters}' lock order).
  */
 final class FlagUpdates {
 
@@ -33,6 +34,7 @@ final class FlagUpdates {
             List<UpdatedFlags> updates = new ArrayList<>();
             List<UpdatedFlags> changed = new ArrayList<>();
             List<UpdatedFlags> recentOnly = new ArrayList<>();
+            Counters.lock(c, mailboxId);
             try (PreparedStatement s = c.prepareStatement("SELECT uid, message_id, modseq, answered, deleted, draft,"
                     + " flagged, recent, seen, keywords FROM imap.message WHERE mailbox_id = ? AND "
                     + UidRanges.condition(range) + " ORDER BY uid FOR UPDATE")) {

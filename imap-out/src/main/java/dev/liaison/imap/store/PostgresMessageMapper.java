@@ -177,6 +177,7 @@ final class PostgresMessageMapper implements MessageMapper {
         long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
         return jdbc.inTransaction("expunge messages", c -> {
             Map<MessageUid, MessageMetaData> deleted = new LinkedHashMap<>();
+            Counters.lock(c, mailboxId); // the folder before its message rows, as every writer takes them
             try (PreparedStatement s = c.prepareStatement("DELETE FROM imap.message WHERE mailbox_id = ? AND uid = ANY (?)"
                     + " RETURNING " + MessageRows.METADATA)) {
                 s.setLong(1, mailboxId);
