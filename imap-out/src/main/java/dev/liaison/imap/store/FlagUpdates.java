@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -30,6 +31,15 @@ final class FlagUpdates {
 
     static List<UpdatedFlags> apply(Jdbc jdbc, long mailboxId, FlagsUpdateCalculator calculator, MessageRange range)
             throws MailboxException {
+        return apply(jdbc, mailboxId, calculator, range, Optional.empty());
+    }
+
+    /**
+     * As above; under {@code condition} (STORE UNCHANGEDSINCE) a message whose MODSEQ passed it is
+     * left as it is and not among the updates, judged on the locked row ({@link UnchangedSince}).
+     */
+    static List<UpdatedFlags> apply(Jdbc jdbc, long mailboxId, FlagsUpdateCalculator calculator, MessageRange range,
+                                    Optional<UnchangedSince> condition) throws MailboxException {
         return jdbc.inTransaction("store flags", c -> {
             List<UpdatedFlags> updates = new ArrayList<>();
             List<UpdatedFlags> changed = new ArrayList<>();
@@ -42,10 +52,14 @@ final class FlagUpdates {
                 UidRanges.bind(s, 2, range);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
+                        MessageUid uid = MessageUid.of(rs.getLong("uid"));
+                        if (condition.isPresent() && !condition.get().allows(uid, rs.getLong("modseq"))) {
+                            continue;
+                        }
                         Flags old = MessageRows.flags(rs);
                         Flags updated = calculator.buildNewFlags(old);
                         UpdatedFlags update = UpdatedFlags.builder()
-                                .uid(MessageUid.of(rs.getLong("uid")))
+                                .uid(uid)
                                 .messageId(StoredMessageId.of(rs.getObject("message_id", UUID.class)))
                                 .modSeq(ModSeq.of(rs.getLong("modseq")))
                                 .oldFlags(old)

@@ -262,6 +262,14 @@ final class PostgresMessageMapper implements MessageMapper {
         return FlagUpdates.apply(jdbc, PostgresMailboxMapper.id(mailbox.getMailboxId()), calculator, set).iterator();
     }
 
+    /** As {@link #updateFlags}, under the STORE's UNCHANGEDSINCE when it carries one ({@link UnchangedSince}). */
+    @Override
+    public Mono<List<UpdatedFlags>> updateFlagsReactive(Mailbox mailbox, FlagsUpdateCalculator calculator, MessageRange set) {
+        long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
+        return Mono.deferContextual(context -> Mono.fromCallable(() -> FlagUpdates.apply(jdbc, mailboxId, calculator, set,
+                UnchangedSince.in(context)))).subscribeOn(Schedulers.boundedElastic());
+    }
+
     @Override
     public MessageMetaData copy(Mailbox mailbox, MailboxMessage original) throws MailboxException {
         return copy(mailbox, List.of(original)).get(0);
