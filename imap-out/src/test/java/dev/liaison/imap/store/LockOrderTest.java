@@ -111,7 +111,7 @@ class LockOrderTest {
             update(move, "SELECT id FROM imap.mailbox WHERE id = ? FOR UPDATE"); // lockFolders
             update(move, "UPDATE imap.message SET modseq = modseq WHERE mailbox_id = ? AND uid = 3"); // its first message
             Future<?> result = other.submit(operation);
-            waitUntilSomeoneWaitsForALock(move, result);
+            waitUntilSomeoneWaitsForALock(result);
             // the move's other messages; with the old order PostgreSQL failed this or the operation: deadlock detected
             update(move, "UPDATE imap.message SET modseq = modseq WHERE mailbox_id = ? AND uid < 3");
             move.commit();
@@ -126,19 +126,23 @@ class LockOrderTest {
         }
     }
 
-    /** The operation has started and is blocked by the move's folder lock (or, before the fix, with rows locked). */
-    private static void waitUntilSomeoneWaitsForALock(Connection move, Future<?> operation) throws Exception {
-        try (PreparedStatement s = move.prepareStatement("SELECT count(*) FROM pg_stat_activity"
-                + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
-            while (true) {
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) > 0 || operation.isDone()) { // done: failed, result.get() says why
-                        return;
-                    }
+    /**
+     * The operation has started and is blocked by the locks held (or has failed: result.get() says
+     * why). Each look is a new connection: within one transaction pg_stat_activity shows the same
+     * snapshot every time.
+     */
+    private void waitUntilSomeoneWaitsForALock(Future<?> operation) throws Exception {
+        while (!operation.isDone()) {
+            try (Connection c = database.dataSource().getConnection();
+                 PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                         + " WHERE datname = current_database() AND wait_event_type = 'Lock'");
+                 ResultSet rs = s.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    return;
                 }
-                Thread.sleep(5);
             }
+            Thread.sleep(5);
         }
     }
 
