@@ -14,13 +14,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * STORE on a range in one transaction: the rows are locked, the new flags computed, and every
  * changed message gets the same new MODSEQ (RFC 7162 §3.2: one STORE is one change). Unchanged
  * messages keep their MODSEQ, so CONDSTORE clients do not resync them; so do messages whose only
- * change is losing \Recent when a session selects the folder.
+ * change is losing \Recent when a session selects the folder. The folder row is locked before the
+ * message rows ({@link Counters}' lock order).
  */
 final class FlagUpdates {
 
@@ -29,10 +31,20 @@ final class FlagUpdates {
 
     static List<UpdatedFlags> apply(Jdbc jdbc, long mailboxId, FlagsUpdateCalculator calculator, MessageRange range)
             throws MailboxException {
+        return apply(jdbc, mailboxId, calculator, range, Optional.empty());
+    }
+
+    /**
+     * As above; under {@code condition} (STORE UNCHANGEDSINCE) a message whose MODSEQ passed it is
+     * left as it is and not among the updates, judged on the locked row ({@link UnchangedSince}).
+     */
+    static List<UpdatedFlags> apply(Jdbc jdbc, long mailboxId, FlagsUpdateCalculator calculator, MessageRange range,
+                                    Optional<UnchangedSince> condition) throws MailboxException {
         return jdbc.inTransaction("store flags", c -> {
             List<UpdatedFlags> updates = new ArrayList<>();
             List<UpdatedFlags> changed = new ArrayList<>();
             List<UpdatedFlags> recentOnly = new ArrayList<>();
+            Counters.lock(c, mailboxId);
             try (PreparedStatement s = c.prepareStatement("SELECT uid, message_id, modseq, answered, deleted, draft,"
                     + " flagged, recent, seen, keywords FROM imap.message WHERE mailbox_id = ? AND "
                     + UidRanges.condition(range) + " ORDER BY uid FOR UPDATE")) {
@@ -40,10 +52,14 @@ final class FlagUpdates {
                 UidRanges.bind(s, 2, range);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
+                        MessageUid uid = MessageUid.of(rs.getLong("uid"));
+                        if (condition.isPresent() && !condition.get().allows(uid, rs.getLong("modseq"))) {
+                            continue;
+                        }
                         Flags old = MessageRows.flags(rs);
                         Flags updated = calculator.buildNewFlags(old);
                         UpdatedFlags update = UpdatedFlags.builder()
-                                .uid(MessageUid.of(rs.getLong("uid")))
+                                .uid(uid)
                                 .messageId(StoredMessageId.of(rs.getObject("message_id", UUID.class)))
                                 .modSeq(ModSeq.of(rs.getLong("modseq")))
                                 .oldFlags(old)

@@ -177,6 +177,7 @@ final class PostgresMessageMapper implements MessageMapper {
         long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
         return jdbc.inTransaction("expunge messages", c -> {
             Map<MessageUid, MessageMetaData> deleted = new LinkedHashMap<>();
+            Counters.lock(c, mailboxId); // the folder before its message rows, as every writer takes them
             try (PreparedStatement s = c.prepareStatement("DELETE FROM imap.message WHERE mailbox_id = ? AND uid = ANY (?)"
                     + " RETURNING " + MessageRows.METADATA)) {
                 s.setLong(1, mailboxId);
@@ -259,6 +260,14 @@ final class PostgresMessageMapper implements MessageMapper {
     public Iterator<UpdatedFlags> updateFlags(Mailbox mailbox, FlagsUpdateCalculator calculator, MessageRange set)
             throws MailboxException {
         return FlagUpdates.apply(jdbc, PostgresMailboxMapper.id(mailbox.getMailboxId()), calculator, set).iterator();
+    }
+
+    /** As {@link #updateFlags}, under the STORE's UNCHANGEDSINCE when it carries one ({@link UnchangedSince}). */
+    @Override
+    public Mono<List<UpdatedFlags>> updateFlagsReactive(Mailbox mailbox, FlagsUpdateCalculator calculator, MessageRange set) {
+        long mailboxId = PostgresMailboxMapper.id(mailbox.getMailboxId());
+        return Mono.deferContextual(context -> Mono.fromCallable(() -> FlagUpdates.apply(jdbc, mailboxId, calculator, set,
+                UnchangedSince.in(context)))).subscribeOn(Schedulers.boundedElastic());
     }
 
     @Override

@@ -37,13 +37,16 @@ final class TakenRecent {
      * transaction only): it runs before an IDLE push and a SELECT's answer, and a disk flush there
      * doubled a new message's unloaded delivery-to-IDLE time. A claim a crash loses is harmless:
      * every session ends with the server, and \Recent is a hint (RFC 3501 §2.3.2), not the mail.
+     * The folder row is locked first ({@link Counters}' lock order): the UPDATE locks its rows in no
+     * particular order, and without the folder lock a claim deadlocked with a STORE or MOVE.
      */
     static List<MessageUid> take(Jdbc jdbc, long mailboxId, Collection<MessageUid> uids) throws MailboxException {
         String sql = "UPDATE imap.message SET recent = false"
                 + " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
                 + " WHERE mailbox_id = ? AND recent"
                 + (uids == null ? "" : " AND uid = ANY (?)") + " RETURNING uid";
-        return jdbc.read("take recent messages", c -> {
+        return jdbc.inTransaction("take recent messages", c -> {
+            Counters.lock(c, mailboxId);
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 s.setLong(1, mailboxId);
                 if (uids != null) {
