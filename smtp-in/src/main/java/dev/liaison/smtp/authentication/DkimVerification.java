@@ -27,6 +27,8 @@ final class DkimVerification {
     private static final Logger LOG = LoggerFactory.getLogger(DkimVerification.class);
     /** RFC 6008 §4 suggests at least 8 characters of {@code b=} to tell signatures apart. */
     private static final int SIGNATURE_PREFIX = 8;
+    /** The answer when no signature could be verified at all: one permerror, naming no signer. */
+    private static final List<DkimCheck> UNVERIFIED = List.of(new DkimCheck(DkimResult.PERMERROR, "", "", ""));
 
     private final int maxSignatures;
     private final Charset platform;
@@ -50,7 +52,7 @@ final class DkimVerification {
             LOG.warn("DKIM not verified, reported as permerror: the message has 8-bit header text that jDKIM would"
                     + " hash as other octets in this JVM's default charset ({}); start Liaison with"
                     + " -Dfile.encoding=UTF-8 (or a UTF-8 locale) to verify such signatures", platform);
-            return List.of(new DkimCheck(DkimResult.PERMERROR, "", "", ""));
+            return UNVERIFIED;
         }
         DKIMVerifier verifier = new DKIMVerifier(new DkimKeyRecords(dns));
         try {
@@ -59,7 +61,7 @@ final class DkimVerification {
             // Every signature's own result is in getResults(); this only says none passed.
         } catch (IOException | RuntimeException e) {
             LOG.warn("DKIM verification failed inside jDKIM, reported as permerror: {}", e.toString());
-            return List.of(new DkimCheck(DkimResult.PERMERROR, "", "", ""));
+            return UNVERIFIED;
         }
         List<DkimCheck> checks = new ArrayList<>();
         for (Result result : verifier.getResults()) {
