@@ -11,6 +11,7 @@ import dev.liaison.mapping.alias.AliasAddress;
 import dev.liaison.mapping.alias.AliasState;
 import dev.liaison.mapping.alias.AliasStore;
 import dev.liaison.mapping.alias.AliasTarget;
+import dev.liaison.mapping.alias.InvalidAliasException;
 import dev.liaison.mapping.alias.LocalPartGenerator;
 import dev.liaison.mapping.alias.PostgresAliasStore;
 import dev.liaison.mapping.correspondent.LegacyCorrespondent;
@@ -87,7 +88,27 @@ public final class LegacyCorrespondents {
     public Link open(Connection c, Login owner, String address, String peerName, RelationshipState state,
                      Optional<Alias> via) {
         boolean openedByUser = via.isEmpty();
-        Optional<Alias> answeredFrom = openedByUser ? publishedFrom(c, owner) : via;
+        return open(c, owner, address, peerName, state, openedByUser, openedByUser ? publishedFrom(c, owner) : via);
+    }
+
+    /**
+     * A new active relationship the user opens by writing to {@code address} first, whose mail client
+     * says the message is {@code from} that address. When that is an active published alias of the
+     * user's own, the relationship writes from it, as SimpleLogin and addy.io let a user answer from
+     * the alias a mailing list or a shop knows: the list takes the post, and the list's confirmation
+     * or a helpdesk's answer from an address of their own reaches the user through the published
+     * alias's rules (a stranger's mail is a request). Anything else in {@code From} (the login, an
+     * outward alias, another user's address, a disabled alias) is no choice: as {@link #open}, a
+     * fresh outward alias or the published address the user chose for everyone.
+     */
+    public Link openByUser(Connection c, Login owner, String address, Optional<String> from) {
+        Optional<Alias> named = from.flatMap(f -> ownActivePublished(c, owner, f));
+        return open(c, owner, address, address, RelationshipState.ACTIVE, true,
+                named.isPresent() ? named : publishedFrom(c, owner));
+    }
+
+    private Link open(Connection c, Login owner, String address, String peerName, RelationshipState state,
+                      boolean openedByUser, Optional<Alias> answeredFrom) {
         Relationship relationship = relationships.create(c, owner, RelationshipAliases.cleanName(peerName),
                 NO_PROTOCOL_STATE);
         relationship = relationships.changeState(c, relationship.id(), state);
@@ -113,6 +134,21 @@ public final class LegacyCorrespondents {
         return aliases.listOf(c, owner).stream()
                 .filter(a -> a.target() instanceof AliasTarget.Published && a.state() == AliasState.ACTIVE)
                 .min(java.util.Comparator.comparingLong(Alias::id));
+    }
+
+    /**
+     * The user's own published alias at {@code address}, if it is active. Never another user's, nor
+     * an alias that takes no mail: mail must not leave from an address whose replies are refused.
+     */
+    private Optional<Alias> ownActivePublished(Connection c, Login owner, String address) {
+        AliasAddress parsed;
+        try {
+            parsed = AliasAddress.parse(address);
+        } catch (InvalidAliasException e) {
+            return Optional.empty(); // not an address of this gateway's form: the client's own, say
+        }
+        return aliases.find(c, parsed).filter(a -> a.owner().equals(owner)
+                && a.target() instanceof AliasTarget.Published && a.state() == AliasState.ACTIVE);
     }
 
     /**

@@ -26,9 +26,10 @@ import java.util.Optional;
 /**
  * A user's submission to a plain-email correspondent: to a correspondent's local alias, or to a
  * plain address written for the first time or again after its relationship ended (which opens an
- * active legacy relationship with a fresh outward alias). The message leaves {@code From} the user's outward alias for that correspondent
- * only, through the legacy outbox, in the submission's transaction. Writing back to a stranger's
- * request accepts it.
+ * active legacy relationship with a fresh outward alias, or with the user's published alias the
+ * message's {@code From} names). The message leaves {@code From} the user's outward alias for that
+ * correspondent only (or that published alias), through the legacy outbox, in the submission's
+ * transaction. Writing back to a stranger's request accepts it.
  */
 public final class LegacyOutbound {
 
@@ -65,9 +66,13 @@ public final class LegacyOutbound {
      * a conversation, also again after an end (their gateway's or the user's). The ended relationship
      * stays final; the new one has a new correspondent's alias and a new outward alias, so the
      * address the correspondent knew from before stays dead. A blocked one is kept (refused in
-     * {@link #beforeSending}): a block is lifted deliberately, not by a message to that address.
+     * {@link #beforeSending}): a block is lifted deliberately, not by a message to that address. A
+     * new relationship writes from the published alias {@code from} (the message's {@code From})
+     * names, if it is an active one of the user's own ({@link LegacyCorrespondents#openByUser}); one
+     * that exists keeps the address its correspondent knows.
      */
-    public LegacyCorrespondents.Link linkFor(Connection c, Login owner, long ownerId, EmailAddress address) {
+    public LegacyCorrespondents.Link linkFor(Connection c, Login owner, long ownerId, EmailAddress address,
+                                             Optional<String> from) {
         Optional<LegacyCorrespondents.Link> known = correspondents.find(c, ownerId, address.toString());
         if (known.isPresent() && known.get().relationship().state() != RelationshipState.ENDED) {
             return known.get();
@@ -76,8 +81,7 @@ public final class LegacyOutbound {
             // another submission started the new one while this one waited for the row: write through it
             return correspondents.find(c, ownerId, address.toString()).orElseThrow();
         }
-        return correspondents.open(c, owner, address.toString(), address.toString(), RelationshipState.ACTIVE,
-                Optional.empty());
+        return correspondents.openByUser(c, owner, address.toString(), from);
     }
 
     /**

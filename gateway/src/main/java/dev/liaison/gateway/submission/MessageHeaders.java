@@ -18,11 +18,26 @@ final class MessageHeaders {
 
     /** The display name of the first address in {@code From}, decoded (RFC 2047), if it has one. */
     static java.util.Optional<String> fromDisplayName(byte[] message) {
-        String from = field(message, "from:");
+        return firstFrom(message).map(jakarta.mail.internet.InternetAddress::getPersonal)
+                .map(String::strip).filter(n -> !n.isEmpty());
+    }
+
+    /**
+     * The address of the first mailbox in {@code From}, as written, if it parses: which address the
+     * mail client says the message is from. Only a claim: the router acts on it only where it names a
+     * published address of the sender's own (docs/legacy.md, "Outbound").
+     */
+    static java.util.Optional<String> fromAddress(byte[] message) {
+        return firstFrom(message).map(jakarta.mail.internet.InternetAddress::getAddress)
+                .map(String::strip).filter(a -> !a.isEmpty());
+    }
+
+    /** The first mailbox of the first {@code From}, if the field parses. */
+    private static java.util.Optional<jakarta.mail.internet.InternetAddress> firstFrom(byte[] message) {
         try {
-            jakarta.mail.internet.InternetAddress[] addresses = jakarta.mail.internet.InternetAddress.parseHeader(from, false);
-            return addresses.length == 0 ? java.util.Optional.empty()
-                    : java.util.Optional.ofNullable(addresses[0].getPersonal()).map(String::strip).filter(n -> !n.isEmpty());
+            jakarta.mail.internet.InternetAddress[] addresses =
+                    jakarta.mail.internet.InternetAddress.parseHeader(field(message, "from:"), false);
+            return addresses.length == 0 ? java.util.Optional.empty() : java.util.Optional.of(addresses[0]);
         } catch (jakarta.mail.internet.AddressException e) {
             return java.util.Optional.empty();
         }

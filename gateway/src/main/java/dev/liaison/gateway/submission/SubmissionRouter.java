@@ -60,9 +60,9 @@ import java.util.Set;
  * and queued for each peer, with one copy in the sender's Sent folder; {@code invite@} → a new
  * invitation in the sender's INBOX to forward; {@code accept@} → the invitation in the message
  * accepted; a legacy correspondent's alias, a plain address on another domain or another user's
- * published address here → plain email from the sender's outward alias for that correspondent
- * (docs/legacy.md; to this gateway's own domain it is handed to the MX intake in this process), with
- * the same Sent copy.
+ * published address here → plain email from the sender's outward alias for that correspondent (or
+ * the published alias a new one's {@code From} names; docs/legacy.md; to this gateway's own domain
+ * it is handed to the MX intake in this process), with the same Sent copy.
  *
  * <p>Idempotency: a client that retries after losing the 250 gets no second copy anywhere. Keys
  * are derived from the sender and the message's {@code Message-ID} (smtp-in guarantees one); a
@@ -266,8 +266,10 @@ public final class SubmissionRouter implements SubmissionHandler {
         String name = ownName(message, routing.sender());
         List<LegacyCorrespondents.Link> correspondents = new ArrayList<>(routing.correspondents());
         if (!routing.plain().isEmpty()) {
+            // the client's From may name a published alias of the user's, which a new relationship then writes from
+            Optional<String> from = MessageHeaders.fromAddress(message);
             for (EmailAddress address : routing.plain()) {
-                correspondents.add(legacy.linkFor(c, owner, routing.ownerId(), address));
+                correspondents.add(legacy.linkFor(c, owner, routing.ownerId(), address, from));
             }
         }
         // only plain email's correspondents know their own ids: a reply to Communicator peers alone looks up none

@@ -601,6 +601,112 @@ class LegacyConversationTest {
     }
 
     /**
+     * A user subscribed to a mailing list (or known to a shop) by a published alias unsubscribes by
+     * mail from it: when the mail client's {@code From} names one of the user's active published
+     * aliases, the new relationship writes from it (MAIL FROM and From), not from a fresh outward
+     * alias, nor from the oldest published one the user chose for everyone. The list's confirmation
+     * from an address of its own follows the published alias's rules (a request), the list's own
+     * answer reaches the INBOX, and the relationship keeps that address afterwards. A {@code From}
+     * naming anything else (the login, an outward alias, another user's published alias, a disabled
+     * one) is no choice: a fresh outward alias, as before.
+     */
+    @Test
+    void aFirstMessageFromOneOfTheUsersPublishedAliasesLeavesFromItAndRepliesFollowItsRules() throws Exception {
+        Administration admin = new Administration(gateway.database(), DOMAIN);
+        admin.addUser(Login.of("gale"), "Gale", "gale-pw".toCharArray());
+        admin.addUser(Login.of("hana"), "Hana", "hana-pw".toCharArray());
+        String oldest = admin.createAlias(Login.of("gale"), "gale", true).address().toString();
+        String lists = admin.createAlias(Login.of("gale"), "gale", true).address().toString();
+        String list = "dev-request." + shortId() + "@lists.example";
+        String unsubscribe = "unsubscribe " + shortId();
+        submitFrom("gale", lists, list, unsubscribe);
+        MimeMessage out = arrived(list, unsubscribe);
+        assertEquals(lists, fromOf(out), "the alias the list knows, as the client's From names it");
+        assertEquals("<" + lists + ">", out.getHeader("Return-Path", null), "MAIL FROM too");
+
+        String confirm = "confirm " + shortId();
+        mxSend("dev-confirm+" + shortId() + "@lists.example", "Dev list", lists, confirm, out.getMessageID());
+        assertEquals(1, folder("gale", "Requests", confirm).size(), "another address of the list's: a request");
+        String done = "you are unsubscribed " + shortId();
+        mxSend(list, "Dev list", lists, done, null);
+        assertEquals(1, folder("gale", "INBOX", done).size(), "gale wrote first: the list's answer is no request");
+        String again = "subscribe " + shortId();
+        submit("gale", list, again, "Gale");
+        assertEquals(lists, fromOf(arrived(list, again)), "the relationship keeps the address its correspondent knows");
+
+        String shop = "support." + shortId() + "@shop.example";
+        String order = "my order " + shortId();
+        submit("gale", shop, order, "Gale");
+        String before = fromOf(arrived(shop, order));
+        String named = "about my order " + shortId();
+        submitFrom("gale", lists, shop, named);
+        assertEquals(before, fromOf(arrived(shop, named)), "an existing relationship keeps its outward alias");
+        long written = gateway.database().inTransaction(c -> {
+            try (var s = c.prepareStatement("SELECT relationship_id FROM mapping.legacy_correspondents"
+                    + " WHERE address = ? AND replaced_at IS NULL")) {
+                s.setString(1, shop);
+                try (var rs = s.executeQuery()) {
+                    assertTrue(rs.next());
+                    return rs.getLong(1);
+                }
+            }
+        });
+        gateway.database().inTransaction(c -> gateway.relay().control().end(c, Login.of("gale"), written));
+        String anew = "my order again " + shortId();
+        submitFrom("gale", lists, shop, anew);
+        assertEquals(lists, fromOf(arrived(shop, anew)), "ended and written to again: from the published alias named");
+        String ticket = "ticket 123 " + shortId();
+        mxSend(shop, "Shop", lists, ticket, null);
+        assertEquals(1, folder("gale", "INBOX", ticket).size());
+
+        String ownOutward = outwardOf("gale", "gale@" + DOMAIN);
+        String hanas = admin.createAlias(Login.of("hana"), "hana", true).address().toString();
+        String disabled = admin.createAlias(Login.of("gale"), "gale", true).address().toString();
+        admin.changeAliasState(dev.liaison.mapping.alias.AliasAddress.parse(disabled),
+                dev.liaison.mapping.alias.AliasState.DISABLED);
+        for (String claimed : List.of("gale@" + DOMAIN, ownOutward, hanas, disabled)) {
+            String fresh = outwardOf("gale", claimed);
+            assertTrue(fresh.startsWith("mail.") && !fresh.equals(ownOutward), claimed + " is no choice: " + fresh);
+        }
+
+        gateway.database().inTransaction(c -> {
+            new LegacyCorrespondentStore().setFrom(c, Login.of("gale"), Optional.of(LegacyFrom.PUBLISHED));
+            return null;
+        });
+        assertEquals(lists, outwardOf("gale", lists), "the named published alias, not the oldest");
+        assertEquals(oldest, outwardOf("gale", "gale@" + DOMAIN), "none named: the oldest, as chosen");
+    }
+
+    /** The address a first message from {@code login}, its client's From {@code from}, leaves from. */
+    private static String outwardOf(String login, String from) throws Exception {
+        String to = "shop." + shortId() + "@shop.example";
+        String subject = "an order " + shortId();
+        submitFrom(login, from, to, subject);
+        MimeMessage out = arrived(to, subject);
+        assertEquals("<" + fromOf(out) + ">", out.getHeader("Return-Path", null), "MAIL FROM as From");
+        return fromOf(out);
+    }
+
+    private static String fromOf(MimeMessage m) throws MessagingException {
+        return ((InternetAddress) m.getFrom()[0]).getAddress();
+    }
+
+    /** As {@link #submit}, the mail client's From {@code from} (and envelope sender, as clients do). */
+    private static void submitFrom(String login, String from, String to, String subject) throws Exception {
+        Session session = GatewayClients.submission(gateway);
+        MimeMessage m = new MimeMessage(session);
+        m.setFrom(new InternetAddress(from, "Someone"));
+        m.setRecipients(Message.RecipientType.TO, to);
+        m.setSubject(subject);
+        m.setText("Body of " + subject + "\r\n");
+        m.saveChanges();
+        try (Transport t = session.getTransport("smtp")) {
+            t.connect(login, login + "-pw");
+            t.sendMessage(m, m.getAllRecipients());
+        }
+    }
+
+    /**
      * A mail server's report (null reverse path, multipart/report) on plain email alex sent names its
      * Message-ID and is filed in INBOX. Anyone can write an id of the Liaison form: a report naming
      * one alex never sent, or one another user of this gateway sent, or alex's own past

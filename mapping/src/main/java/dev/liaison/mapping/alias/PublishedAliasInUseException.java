@@ -5,8 +5,8 @@ import java.util.stream.Collectors;
 
 /**
  * A published alias that live plain-email relationships write from (a stranger's request answered
- * from the address they wrote to, or every correspondent of a user who chose {@code legacy-from
- * published}) is not disabled or removed while they do: their mail would go on leaving from it
+ * from the address they wrote to, every correspondent of a user who chose {@code legacy-from
+ * published}, or one the user first wrote to with {@code From:} it) is not disabled or removed while they do: their mail would go on leaving from it
  * while the correspondents' replies to it are refused ({@code 550}). Ending those relationships
  * comes first; the message names them.
  */
