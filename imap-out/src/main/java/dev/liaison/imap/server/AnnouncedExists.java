@@ -1,12 +1,14 @@
 package dev.liaison.imap.server;
 
 import org.apache.james.imap.api.ImapConstants;
+import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.message.UidRange;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.process.ImapProcessor.Responder;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.message.request.ExamineRequest;
 import org.apache.james.imap.message.response.ESearchResponse;
 import org.apache.james.imap.message.response.ExistsResponse;
 import org.apache.james.imap.message.response.ExpungeResponse;
@@ -40,15 +42,22 @@ final class AnnouncedExists implements Responder {
     private static final String EXPUNGED_ATTRIBUTE = "liaison.expunged-since-recent";
     private final Responder responder;
     private final ImapSession session;
+    /** The command is an EXAMINE: it makes a read-only selection ({@link ReadOnlySelection}). */
+    private final boolean examining;
+    private AnnouncedKeywords keywords;
 
-    private AnnouncedExists(Responder responder, ImapSession session) {
+    private AnnouncedExists(Responder responder, ImapSession session, ImapMessage command) {
         this.responder = responder;
         this.session = session;
+        this.examining = command instanceof ExamineRequest;
     }
 
-    /** {@code responder}, keeping count of what it tells the client about the selected mailbox. */
-    static Responder watch(Responder responder, ImapSession session) {
-        return responder instanceof AnnouncedExists ? responder : new AnnouncedExists(responder, session);
+    /**
+     * {@code responder}, keeping count of what it tells the client about the selected mailbox
+     * while it answers {@code command}: the messages and, with {@link AnnouncedKeywords}, the keywords.
+     */
+    static Responder watch(Responder responder, ImapSession session, ImapMessage command) {
+        return responder instanceof AnnouncedExists ? responder : new AnnouncedExists(responder, session, command);
     }
 
     /** Sends {@code * n EXISTS} if the session knows more messages than the client was told. */
@@ -85,7 +94,14 @@ final class AnnouncedExists implements Responder {
         } else if (namesUnannounced(message)) {
             catchUp(session, this);
         }
-        responder.respond(message);
+        if (keywords == null) {
+            keywords = AnnouncedKeywords.of(session);
+        }
+        ImapResponseMessage written = keywords.respond(message, examining || ReadOnlySelection.isReadOnly(session),
+                responder);
+        if (written != null) {
+            responder.respond(written);
+        }
     }
 
     /**
