@@ -8,6 +8,7 @@ import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.process.ImapProcessor.Responder;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.message.request.AbstractMailboxSelectionRequest;
 import org.apache.james.imap.message.request.ExamineRequest;
 import org.apache.james.imap.message.response.ESearchResponse;
 import org.apache.james.imap.message.response.ExistsResponse;
@@ -42,6 +43,8 @@ final class AnnouncedExists implements Responder {
     private static final String EXPUNGED_ATTRIBUTE = "liaison.expunged-since-recent";
     private final Responder responder;
     private final ImapSession session;
+    /** The command is a SELECT or EXAMINE ({@link AnnouncedKeywords}: its FLAGS always goes out). */
+    private final boolean selecting;
     /** The command is an EXAMINE: it makes a read-only selection ({@link ReadOnlySelection}). */
     private final boolean examining;
     private AnnouncedKeywords keywords;
@@ -49,6 +52,7 @@ final class AnnouncedExists implements Responder {
     private AnnouncedExists(Responder responder, ImapSession session, ImapMessage command) {
         this.responder = responder;
         this.session = session;
+        this.selecting = command instanceof AbstractMailboxSelectionRequest;
         this.examining = command instanceof ExamineRequest;
     }
 
@@ -97,8 +101,8 @@ final class AnnouncedExists implements Responder {
         if (keywords == null) {
             keywords = AnnouncedKeywords.of(session);
         }
-        ImapResponseMessage written = keywords.respond(message, examining || ReadOnlySelection.isReadOnly(session),
-                responder);
+        ImapResponseMessage written = keywords.respond(message, selecting,
+                examining || ReadOnlySelection.isReadOnly(session), responder);
         if (written != null) {
             responder.respond(written);
         }

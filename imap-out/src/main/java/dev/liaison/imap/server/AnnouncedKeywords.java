@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * so that a keyword is announced in {@code * FLAGS} and {@code * OK [PERMANENTFLAGS …]} before
  * the first FETCH that shows it (RFC 3501 §7.2.6, RFC 9051 §7.3.5: the FLAGS response is sent
  * when the set of flags defined in the mailbox changes; Dovecot does so), and that no FLAGS
- * takes back a keyword the client was told of.
+ * takes back a keyword the client was told of, or repeats what it was told.
  *
  * <p>Why: James's selected mailbox keeps one "new keyword" marker and a set of applicable flags,
  * and gets both wrong under several sessions. A message another session appends with a keyword
@@ -31,12 +31,16 @@ import java.util.TreeSet;
  * keyword clears the marker ({@code ApplicableFlags.updateWithNewFlags} keeps only its own
  * answer), and so does the reset at the end of James's unsolicited responses for a keyword heard
  * while they read flags — the change {@link FlagChanges} then reports with no FLAGS before it.
+ * And SELECT leaves the marker set when the folder has keywords (the set is filled from nothing
+ * at selection), so the first command after it that reports changes (NOOP, FETCH, STORE, IDLE…)
+ * repeated the FLAGS and PERMANENTFLAGS the SELECT had just sent.
  *
  * <p>How: {@link AnnouncedExists} hands this every response the session writes. A FETCH showing a
  * keyword the client was not told of is preceded by FLAGS and PERMANENTFLAGS naming every keyword
- * told so far, the mailbox's and the FETCH's. James's own FLAGS names what was told too, and
- * each PERMANENTFLAGS that allows new keywords ({@code \*}) names the same keywords as the FLAGS
- * before it. Known per selection (the selected mailbox object).
+ * told so far, the mailbox's and the FETCH's. James's own FLAGS outside SELECT and EXAMINE is
+ * left out, with the PERMANENTFLAGS after it, when it names nothing new, and otherwise names
+ * what was told too; each PERMANENTFLAGS that allows new keywords ({@code \*}) names the same
+ * keywords as the FLAGS before it. Known per selection (the selected mailbox object).
  */
 final class AnnouncedKeywords {
 
@@ -48,6 +52,8 @@ final class AnnouncedKeywords {
     private SelectedMailbox selection;
     /** Keywords are compared without regard to case, as javax.mail's {@code Flags} does. */
     private final Set<String> told = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    /** A FLAGS naming nothing new was left out: so is the PERMANENTFLAGS James sends right after it. */
+    private boolean skipPermanentFlags;
 
     private AnnouncedKeywords(ImapSession session) {
         this.session = session;
@@ -67,15 +73,19 @@ final class AnnouncedKeywords {
     /**
      * What to write instead of {@code message} (itself, a FLAGS or PERMANENTFLAGS naming what was
      * told, or null: nothing); for a FETCH showing a keyword not told yet, FLAGS and PERMANENTFLAGS
-     * go to {@code out} first. {@code readOnly}: the selection's PERMANENTFLAGS are {@code ()}
+     * go to {@code out} first. {@code selecting}: the command is a SELECT or EXAMINE, whose FLAGS
+     * always goes out; {@code readOnly}: the selection's PERMANENTFLAGS are {@code ()}
      * ({@link ReadOnlySelection}).
      */
-    synchronized ImapResponseMessage respond(ImapResponseMessage message, boolean readOnly, Responder out) {
+    synchronized ImapResponseMessage respond(ImapResponseMessage message, boolean selecting, boolean readOnly,
+                                             Responder out) {
+        boolean skip = skipPermanentFlags;
+        skipPermanentFlags = false;
         if (message instanceof FlagsResponse flags) {
-            return flags(flags);
+            return flags(flags, selecting);
         }
         if (isPermanentFlags(message)) {
-            return withToldKeywords((StatusResponse) message);
+            return skip ? null : withToldKeywords((StatusResponse) message);
         }
         if (message instanceof FetchResponse fetch && fetch.getFlags() != null) {
             announce(fetch.getFlags(), readOnly, out);
@@ -83,12 +93,18 @@ final class AnnouncedKeywords {
         return message;
     }
 
-    private ImapResponseMessage flags(FlagsResponse james) {
+    /** James's FLAGS naming every keyword told; none, outside SELECT and EXAMINE, when it names nothing new. */
+    private ImapResponseMessage flags(FlagsResponse james, boolean selecting) {
+        Set<String> named = keywords(james.getFlags());
+        if (!selecting && sameSelection() && told.containsAll(named)) {
+            skipPermanentFlags = true;
+            return null;
+        }
         if (!sameSelection()) {
             selection = session.getSelected();
             told.clear();
         }
-        told.addAll(keywords(james.getFlags()));
+        told.addAll(named);
         return new FlagsResponse(withTold(james.getFlags()));
     }
 

@@ -108,6 +108,37 @@ class KeywordAnnouncementTest {
         }
     }
 
+    /** No FLAGS or PERMANENTFLAGS line in {@code answer}: the client was told all of it before. */
+    private static void assertSilent(List<String> answer) {
+        assertTrue(answer.stream().noneMatch(l -> l.startsWith("* FLAGS") || l.startsWith("* OK [PERMANENTFLAGS")),
+                "nothing changed in the folder's keywords: " + answer);
+    }
+
+    @Test
+    void whatTheClientWasToldIsNotRepeated() throws Exception {
+        String user = userWithAKeyword();
+        try (RawImap a = RawImap.tls(imap.imapsPort()); RawImap b = RawImap.tls(imap.imapsPort())) {
+            a.login(user);
+            b.login(user);
+            assertTrue(a.command("SELECT K").stream().anyMatch(l -> l.startsWith("* FLAGS") && l.contains("$Old")));
+            assertSilent(a.command("NOOP"));
+            assertTrue(a.command("EXAMINE K").stream().anyMatch(l -> l.startsWith("* FLAGS") && l.contains("$Old")));
+            assertSilent(a.command("FETCH 1 (FLAGS)"));
+            assertTrue(a.command("SELECT K").stream().anyMatch(l -> l.startsWith("* FLAGS") && l.contains("$Old")),
+                    "SELECT always says FLAGS");
+            assertSilent(a.command("NOOP"));
+
+            // announced before a FETCH showed it; James learns of it with the next change and told it again
+            append(b, "$Appended");
+            assertAnnouncedBeforeFetch(a.command("FETCH 1:* (FLAGS)"), "$Appended", "$Old");
+            b.command("SELECT K");
+            b.command("STORE 2 +FLAGS (\\Seen)");
+            List<String> noop = a.command("NOOP");
+            assertTrue(noop.stream().anyMatch(l -> l.startsWith("* 2 FETCH") && l.contains("\\Seen")), noop.toString());
+            assertSilent(noop);
+        }
+    }
+
     @Test
     void underExamineTheKeywordIsAnnouncedAsNotStorable() throws Exception {
         String user = userWithAKeyword();
