@@ -48,6 +48,8 @@ final class AnnouncedExists implements Responder {
     /** The command is an EXAMINE: it makes a read-only selection ({@link ReadOnlySelection}). */
     private final boolean examining;
     private AnnouncedKeywords keywords;
+    /** What this answer showed of each message's flags: a FETCH repeating it is left out. */
+    private final ToldFlags shown = new ToldFlags();
 
     private AnnouncedExists(Responder responder, ImapSession session, ImapMessage command) {
         this.responder = responder;
@@ -81,9 +83,13 @@ final class AnnouncedExists implements Responder {
     public void respond(ImapResponseMessage given) {
         if (given instanceof ExpungeResponse || given instanceof VanishedResponse) {
             expunged().set(true);
+            shown.expunged();
         }
         ImapResponseMessage message = given instanceof RecentResponse ? ownRecent(recentOfKnownMessages(given))
                 : given instanceof FetchResponse fetch ? withoutOthersRecent(fetch) : given;
+        if (repeated(message)) {
+            return;
+        }
         if (message instanceof ExistsResponse exists) {
             counter().set(exists.getNumberOfMessages());
         } else if (message instanceof ExpungeResponse expunge && expunge.getMessageSequenceNumber().asInt().isPresent()) {
@@ -106,6 +112,19 @@ final class AnnouncedExists implements Responder {
         if (written != null) {
             responder.respond(written);
         }
+    }
+
+    /**
+     * Whether {@code message} tells the client only what it was told: an EXISTS with the count it
+     * has (outside SELECT and EXAMINE, which always say it) — James's own after one sent early by
+     * {@link #namesUnannounced} — or a FETCH of flags this answer already showed ({@link ToldFlags}).
+     */
+    private boolean repeated(ImapResponseMessage message) {
+        if (message instanceof ExistsResponse exists) {
+            AtomicLong announced = (AtomicLong) session.getAttribute(ATTRIBUTE);
+            return !selecting && announced != null && announced.get() == exists.getNumberOfMessages();
+        }
+        return message instanceof FetchResponse fetch && shown.repeats(fetch);
     }
 
     /**
