@@ -1,12 +1,15 @@
 package dev.liaison.imap.server;
 
 import org.apache.james.imap.api.ImapConstants;
+import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.message.UidRange;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.process.ImapProcessor.Responder;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.message.request.AbstractMailboxSelectionRequest;
+import org.apache.james.imap.message.request.ExamineRequest;
 import org.apache.james.imap.message.response.ESearchResponse;
 import org.apache.james.imap.message.response.ExistsResponse;
 import org.apache.james.imap.message.response.ExpungeResponse;
@@ -40,15 +43,27 @@ final class AnnouncedExists implements Responder {
     private static final String EXPUNGED_ATTRIBUTE = "liaison.expunged-since-recent";
     private final Responder responder;
     private final ImapSession session;
+    /** The command is a SELECT or EXAMINE ({@link AnnouncedKeywords}: its FLAGS always goes out). */
+    private final boolean selecting;
+    /** The command is an EXAMINE: it makes a read-only selection ({@link ReadOnlySelection}). */
+    private final boolean examining;
+    private AnnouncedKeywords keywords;
+    /** What this answer showed of each message's flags: a FETCH repeating it is left out. */
+    private final ToldFlags shown = new ToldFlags();
 
-    private AnnouncedExists(Responder responder, ImapSession session) {
+    private AnnouncedExists(Responder responder, ImapSession session, ImapMessage command) {
         this.responder = responder;
         this.session = session;
+        this.selecting = command instanceof AbstractMailboxSelectionRequest;
+        this.examining = command instanceof ExamineRequest;
     }
 
-    /** {@code responder}, keeping count of what it tells the client about the selected mailbox. */
-    static Responder watch(Responder responder, ImapSession session) {
-        return responder instanceof AnnouncedExists ? responder : new AnnouncedExists(responder, session);
+    /**
+     * {@code responder}, keeping count of what it tells the client about the selected mailbox
+     * while it answers {@code command}: the messages and, with {@link AnnouncedKeywords}, the keywords.
+     */
+    static Responder watch(Responder responder, ImapSession session, ImapMessage command) {
+        return responder instanceof AnnouncedExists ? responder : new AnnouncedExists(responder, session, command);
     }
 
     /** Sends {@code * n EXISTS} if the session knows more messages than the client was told. */
@@ -68,9 +83,13 @@ final class AnnouncedExists implements Responder {
     public void respond(ImapResponseMessage given) {
         if (given instanceof ExpungeResponse || given instanceof VanishedResponse) {
             expunged().set(true);
+            shown.expunged();
         }
         ImapResponseMessage message = given instanceof RecentResponse ? ownRecent(recentOfKnownMessages(given))
                 : given instanceof FetchResponse fetch ? withoutOthersRecent(fetch) : given;
+        if (repeated(message)) {
+            return;
+        }
         if (message instanceof ExistsResponse exists) {
             counter().set(exists.getNumberOfMessages());
         } else if (message instanceof ExpungeResponse expunge && expunge.getMessageSequenceNumber().asInt().isPresent()) {
@@ -85,7 +104,27 @@ final class AnnouncedExists implements Responder {
         } else if (namesUnannounced(message)) {
             catchUp(session, this);
         }
-        responder.respond(message);
+        if (keywords == null) {
+            keywords = AnnouncedKeywords.of(session);
+        }
+        ImapResponseMessage written = keywords.respond(message, selecting,
+                examining || ReadOnlySelection.isReadOnly(session), responder);
+        if (written != null) {
+            responder.respond(written);
+        }
+    }
+
+    /**
+     * Whether {@code message} tells the client only what it was told: an EXISTS with the count it
+     * has (outside SELECT and EXAMINE, which always say it) — James's own after one sent early by
+     * {@link #namesUnannounced} — or a FETCH of flags this answer already showed ({@link ToldFlags}).
+     */
+    private boolean repeated(ImapResponseMessage message) {
+        if (message instanceof ExistsResponse exists) {
+            AtomicLong announced = (AtomicLong) session.getAttribute(ATTRIBUTE);
+            return !selecting && announced != null && announced.get() == exists.getNumberOfMessages();
+        }
+        return message instanceof FetchResponse fetch && shown.repeats(fetch);
     }
 
     /**

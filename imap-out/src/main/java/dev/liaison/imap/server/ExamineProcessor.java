@@ -23,7 +23,8 @@ final class ExamineProcessor extends org.apache.james.imap.processor.ExamineProc
 
     /**
      * The messages EXAMINE finds recent are shown so without being taken
-     * ({@link OneSessionRecent#examined}), noted before its {@code * n RECENT} is written.
+     * ({@link OneSessionRecent#examined}), noted before its {@code * n RECENT} is written; no
+     * MAILBOXID code while OBJECTID is not announced ({@link UnannouncedMailboxId}).
      */
     @Override
     protected Mono<Void> processRequestReactive(ExamineRequest request, ImapSession session, Responder responder) {
@@ -41,7 +42,8 @@ final class ExamineProcessor extends org.apache.james.imap.processor.ExamineProc
                 responder.flush();
             }
         };
-        return super.processRequestReactive(request, session, examining);
+        return super.processRequestReactive(request, session,
+                UnannouncedMailboxId.unlessAnnounced(examining, getMailboxManager()));
     }
 
     /** Computed as ranges, not UID by UID ({@link Vanished}). */

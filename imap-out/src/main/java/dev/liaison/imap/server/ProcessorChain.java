@@ -53,7 +53,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Every answered command is reported to {@link ImapEvents} by its name. Around the processors:
  * {@link ReadOnlySelection} (EXAMINE changes nothing), {@link QresyncChanges} (SELECT/EXAMINE with
  * QRESYNC reports changed messages) and {@link AnnouncedExists} (no answer ends with new messages
- * unannounced; with {@link FlagChanges}, no flag change another session made goes unreported). NOOP, CHECK and IDLE are ours ({@link NewMessages}); DELETE
+ * unannounced; with {@link FlagChanges}, no flag change another session made goes unreported; with
+ * {@link AnnouncedKeywords}, no keyword is shown before a FLAGS names it). NOOP, CHECK and IDLE are ours ({@link NewMessages}); DELETE
  * refuses INBOX ({@link DeleteProcessor}); LIST shows special use and levels without a folder
  * ({@link ListProcessor}); COPY and MOVE are James's with a corrected COPYUID
  * ({@link CopyUid}, {@link MoveProcessor}); FETCH is James's with envelope names unquoted
@@ -159,7 +160,7 @@ final class ProcessorChain {
         @Override
         public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
             long started = System.nanoTime();
-            Responder watched = AnnouncedExists.watch(responder, session);
+            Responder watched = AnnouncedExists.watch(responder, session, message);
             java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
             Runnable report = () -> {
                 if (message instanceof ImapRequest request && reported.compareAndSet(false, true)) {

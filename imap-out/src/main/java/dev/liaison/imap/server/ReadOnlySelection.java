@@ -111,14 +111,18 @@ final class ReadOnlySelection implements ImapProcessor {
         chain.configure(configuration);
     }
 
+    /** {@code * OK [PERMANENTFLAGS ()]}: no flag of a read-only selection can be stored. */
+    static StatusResponse noPermanentFlags(StatusResponseFactory responses) {
+        return responses.untaggedOk(NO_PERMANENT_FLAGS, StatusResponse.ResponseCode.permanentFlags(new Flags()));
+    }
+
     /** Says {@code PERMANENTFLAGS ()} wherever James would name flags that may be stored. */
     private record NoPermanentFlags(Responder responder, StatusResponseFactory responses) implements Responder {
         @Override
         public void respond(ImapResponseMessage message) {
             boolean permanentFlags = message instanceof StatusResponse status && status.getTag() == null
                     && status.getResponseCode() != null && PERMANENT_FLAGS.equals(status.getResponseCode().getCode());
-            responder.respond(permanentFlags ? responses.untaggedOk(NO_PERMANENT_FLAGS,
-                    StatusResponse.ResponseCode.permanentFlags(new Flags())) : message);
+            responder.respond(permanentFlags ? noPermanentFlags(responses) : message);
         }
 
         @Override

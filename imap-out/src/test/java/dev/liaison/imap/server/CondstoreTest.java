@@ -39,6 +39,58 @@ class CondstoreTest {
     }
 
     /**
+     * UID FETCH … (CHANGEDSINCE n) while another device appends and changes flags says nothing
+     * twice: James repeated the new message's EXISTS (after the one sent before its FETCH) and,
+     * after the FETCH lines, the flag changes those lines had just shown. FETCH likewise, with or
+     * without CONDSTORE.
+     */
+    @Test
+    void aFetchWhileAnotherSessionWorksSaysNothingTwice() throws Exception {
+        try (TestImap imap = TestImap.start(TestPostgres.EMBEDDED)) {
+            String user = imap.newUser("twice");
+            for (int i = 0; i < 2; i++) {
+                DeliveryHelper.deliver(imap, user, "INBOX", MailClient.simple("m" + i, "x"));
+            }
+            try (RawImap a = RawImap.tls(imap.imapsPort()); RawImap b = RawImap.tls(imap.imapsPort());
+                 RawImap plain = RawImap.tls(imap.imapsPort())) {
+                a.login(user);
+                b.login(user);
+                plain.login(user);
+                long highest = highest(a.command("SELECT INBOX (CONDSTORE)"));
+                b.command("SELECT INBOX");
+                plain.command("SELECT INBOX");
+                String message = MailClient.simple("third", "x");
+                assertTrue(RawImap.last(b.command("APPEND INBOX {" + message.length() + "+}\r\n" + message)).contains("OK"));
+                b.command("STORE 1 +FLAGS (\\Flagged)");
+                List<String> changed = a.command("UID FETCH 1:* (FLAGS) (CHANGEDSINCE " + highest + ")");
+                assertSaidOnce(changed, "* 3 EXISTS", "* 1 FETCH", "* 3 FETCH");
+                assertTrue(changed.indexOf("* 3 EXISTS") < indexOf(changed, "* 3 FETCH"), changed.toString());
+
+                b.command("STORE 2 +FLAGS (\\Seen)");
+                assertSaidOnce(a.command("FETCH 1:* (FLAGS MODSEQ)"), "* 2 FETCH");
+                // a session without CONDSTORE: flags alone, the FETCH's and the change's the same
+                assertSaidOnce(plain.command("FETCH 1:* (FLAGS)"), "* 1 FETCH", "* 2 FETCH");
+            }
+        }
+    }
+
+    /** Each of {@code starts} begins exactly one line of {@code answer}. */
+    private static void assertSaidOnce(List<String> answer, String... starts) {
+        for (String start : starts) {
+            assertEquals(1, answer.stream().filter(l -> l.startsWith(start)).count(), start + " once: " + answer);
+        }
+    }
+
+    private static int indexOf(List<String> lines, String start) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(start)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * An empty folder's HIGHESTMODSEQ is 1, not 0 (RFC 7162's response code wants a
      * mod-sequence-value, at least 1; Dovecot says 1), in SELECT and STATUS, for a folder made now
      * and for one made before the upgrade (imap V10); the first change takes a value above it, so

@@ -87,11 +87,55 @@ class FlagChangesTest {
         }
     }
 
+    /**
+     * A keyword heard while a push reads flags is announced in FLAGS before the FETCH that shows it:
+     * James's reset at the end of the push clears its "new keyword" marker with the pending UIDs,
+     * and {@link FlagChanges} reports the change ({@link AnnouncedKeywords}). Forced as above.
+     */
+    @Test
+    void aKeywordHeardWhileAPushReadsFlagsIsAnnouncedBeforeItsFetch() throws Exception {
+        String user = imap.newUser("late");
+        DeliveryHelper.deliver(imap, user, "F", MailClient.simple("one", "x"));
+        DeliveryHelper.deliver(imap, user, "F", MailClient.simple("two", "x"));
+        try (RawImap a = RawImap.tls(imap.imapsPort())) {
+            a.login(user);
+            a.command("SELECT F");
+            String idle = a.nextTag();
+            a.send(idle + " IDLE\r\n");
+            assertTrue(a.line().startsWith("+"));
+            long folder = folderId(user, "F");
+            try (Connection lock = imap.database.dataSource().getConnection()) {
+                lock.setAutoCommit(false);
+                try (PreparedStatement s = lock.prepareStatement("UPDATE imap.message SET flagged = uid = 1,"
+                        + " keywords = CASE WHEN uid = 2 THEN ARRAY['$Late'] ELSE keywords END WHERE mailbox_id = ?")) {
+                    s.setLong(1, folder);
+                    s.executeUpdate();
+                }
+                lock.createStatement().execute("LOCK TABLE imap.message IN ACCESS EXCLUSIVE MODE");
+                flagged(user, folder, 1);
+                awaitReadWaitingForLock();
+                changed(user, folder, 2, new Flags("$Late"));
+                lock.commit();
+            }
+            a.send("DONE\r\n");
+            List<String> seen = new java.util.ArrayList<>(a.until(idle));
+            seen.addAll(a.command("NOOP"));
+            int fetch = seen.indexOf(seen.stream().filter(l -> l.startsWith("* 2 FETCH") && l.contains("$Late"))
+                    .findFirst().orElseThrow(() -> new AssertionError("the change was never told: " + seen)));
+            assertTrue(seen.subList(0, fetch).stream().anyMatch(l -> l.startsWith("* FLAGS ") && l.contains("$Late")),
+                    "the keyword was shown before any FLAGS named it: " + seen);
+        }
+    }
+
     /** What another session's STORE +FLAGS (\Flagged) of {@code uid} dispatches; returns once delivered here. */
     private void flagged(String user, long folder, long uid) {
-        Flags flagged = new Flags(Flags.Flag.FLAGGED);
+        changed(user, folder, uid, new Flags(Flags.Flag.FLAGGED));
+    }
+
+    /** What another session's STORE giving {@code uid} the flags {@code now} dispatches; returns once delivered here. */
+    private void changed(String user, long folder, long uid, Flags now) {
         UpdatedFlags update = UpdatedFlags.builder().uid(MessageUid.of(uid)).modSeq(ModSeq.of(1000 + uid))
-                .oldFlags(new Flags()).newFlags(flagged).build();
+                .oldFlags(new Flags()).newFlags(now).build();
         StoredMailboxId id = StoredMailboxId.of(folder);
         MailboxEvents.FlagsUpdated event = new MailboxEvents.FlagsUpdated(MailboxSession.SessionId.of(-uid),
                 Username.of(user), MailboxPath.forUser(Username.of(user), "F"), id, List.of(update), Event.EventId.random());

@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code [NONEXISTENT]}, a name that is taken {@code [ALREADYEXISTS]}, a message over the limit
  * {@code [TOOBIG]}, a password before STARTTLS {@code [PRIVACYREQUIRED]}, a right password asking to
  * act as another user {@code [AUTHORIZATIONFAILED]}. None of these refusals is a server error in the log.
+ * No code of an extension the server does not announce (MAILBOXID without OBJECTID).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResponseCodeTest {
@@ -38,6 +39,23 @@ class ResponseCodeTest {
     @AfterAll
     void stop() {
         imap.close();
+    }
+
+    /** RFC 8474: MAILBOXID comes with OBJECTID, which this server does not announce (James sent it anyway). */
+    @Test
+    void selectAndExamineSendNoMailboxIdWhileObjectIdIsNotAnnounced() throws Exception {
+        String user = imap.newUser("codes");
+        try (RawImap c = RawImap.tls(imap.imapsPort())) {
+            c.login(user);
+            List<String> capability = c.command("CAPABILITY");
+            assertTrue(capability.get(0).startsWith("* CAPABILITY ") && !capability.get(0).contains("OBJECTID"),
+                    capability.toString());
+            for (String command : List.of("SELECT INBOX", "EXAMINE INBOX", "SELECT Sent")) {
+                List<String> answer = c.command(command);
+                assertTrue(RawImap.last(answer).contains(" OK "), answer.toString());
+                assertTrue(answer.stream().noneMatch(l -> l.contains("MAILBOXID")), command + ": " + answer);
+            }
+        }
     }
 
     @Test
