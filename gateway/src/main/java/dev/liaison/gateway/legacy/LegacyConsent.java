@@ -96,6 +96,20 @@ public final class LegacyConsent implements Refiling {
         return blocked;
     }
 
+    /**
+     * A request's message was just filed in Requests, by a delivery that read the relationship as a
+     * request: if the user's answer committed since (it moved what was in Requests then, and this
+     * delivery's folder row waited for it), the message goes where the answer sent the rest. Read
+     * afresh, so an answer still under way is not seen: that one waits for this delivery's folder
+     * row and moves the message itself.
+     */
+    void filedAfterAnswer(Connection c, Login owner, long id) throws SQLException {
+        RelationshipState now = correspondents.ofRelationship(c, id).orElseThrow().relationship().state();
+        if (now == RelationshipState.ACTIVE || now == RelationshipState.BLOCKED) {
+            fileRequests(c, owner, id, now == RelationshipState.ACTIVE ? INBOX : JUNK);
+        }
+    }
+
     /** Whether {@code id} is a stranger's request to {@code owner} still unanswered (what {@link #refuse} takes). */
     public boolean isRequest(Connection c, Login owner, long id) {
         return correspondents.ofRelationship(c, id).map(LegacyCorrespondents.Link::relationship)

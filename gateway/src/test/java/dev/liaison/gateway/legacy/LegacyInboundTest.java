@@ -954,6 +954,59 @@ class LegacyInboundTest {
     }
 
     /**
+     * A request's next message on its way while the user accepts: the delivery read the
+     * relationship as a request before the acceptance committed and files the message after it, so
+     * the acceptance could not move it; it follows the others to INBOX all the same instead of
+     * waiting alone in Requests. The race is forced with a table lock that holds the delivery's
+     * filing back (the acceptance does not need that table).
+     */
+    @Test
+    void aRequestFiledJustAfterItsAcceptanceFollowsTheOthersToInbox() throws Exception {
+        String to = ownPublished();
+        String yan = "yan." + shortId() + "@legacy.example";
+        String first = "yan first " + shortId();
+        send(yan, "Yan", to, first, "<" + shortId() + "@legacy.example>");
+        String late = "yan late " + shortId();
+        java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection hold = gateway.database().dataSource().getConnection()) {
+            hold.setAutoCommit(false);
+            try (java.sql.Statement s = hold.createStatement()) {
+                s.execute("LOCK TABLE imap.delivery IN EXCLUSIVE MODE");
+            }
+            java.util.concurrent.Future<?> sending = sender.submit(() -> {
+                send(yan, "Yan", to, late, "<" + shortId() + "@legacy.example>");
+                return null;
+            });
+            waitUntilSomeoneWaitsForALock(sending);
+            gateway.database().inTransaction(c ->
+                    gateway.relay().legacyConsent().accept(c, Login.of("alex"), relationshipWith(c, yan)));
+            hold.commit();
+            sending.get();
+        } finally {
+            sender.shutdownNow();
+        }
+        only("INBOX", first);
+        only("INBOX", late);
+        assertEquals(0, folder("Requests", late).size(), "not left alone in Requests");
+    }
+
+    /** The delivery under way waits for a lock (or has failed: its result says why). */
+    private static void waitUntilSomeoneWaitsForALock(java.util.concurrent.Future<?> operation) throws Exception {
+        while (!operation.isDone()) {
+            try (java.sql.Connection c = gateway.database().dataSource().getConnection();
+                 java.sql.PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                         + " WHERE datname = current_database() AND wait_event_type = 'Lock'");
+                 java.sql.ResultSet rs = s.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /**
      * One MOVE (or COPY) of several of a correspondent's requests at once: the first of them
      * accepts, which moves the rest; the command still places each of its own messages once, and
      * the request it left behind comes along.
