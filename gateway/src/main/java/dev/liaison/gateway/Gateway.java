@@ -211,7 +211,7 @@ public final class Gateway implements AutoCloseable {
             // even when off: queued rows still expire and bounce, and mail between users stays here
             started.push(legacyDelivery.start(inbound, inbound));
             var legacy = new LegacyOutbound(relay.legacyCorrespondents(), legacyDelivery.outbox(),
-                    upgrades);
+                    upgrades, relay.legacyConsent());
             var imapAccounts = new ImapAccounts(passwords);
             // one failed-login state per client address for IMAP and submission: switching protocols gains a guesser nothing
             var authThrottle = new AuthThrottle(Limits.DEFAULT.authThrottling(), relayClock);

@@ -184,7 +184,7 @@ public final class Relay {
 
     /** Users' answers to strangers' requests (writing back, the CLI, moving the request in IMAP). */
     public LegacyConsent legacyConsent() {
-        return new LegacyConsent(legacyCorrespondents(), legacyUpgrades());
+        return new LegacyConsent(legacyCorrespondents(), legacyUpgrades(), mailboxes);
     }
 
     /** Legacy relationships, their users' plain email leaving from {@code legacy.from} by default. */

@@ -51,11 +51,13 @@ public final class RelationshipCommand {
         }
     }
 
-    @Command(name = "block", description = "Drop the peer's mail silently and refuse mail to them until unblocked.")
+    @Command(name = "block", description = "Drop the peer's mail silently and refuse mail to them until unblocked"
+            + " (a stranger's request: as when the user moves it to Junk, where their mail waiting in Requests goes).")
     static final class Block extends TargetCommand {
         @Override
-        Object change(Relay relay, Connection c, Login owner, long id) {
-            return relay.control().block(c, owner, id);
+        Object change(Relay relay, Connection c, Login owner, long id) throws Exception {
+            var consent = relay.legacyConsent();
+            return consent.isRequest(c, owner, id) ? consent.refuse(c, owner, id) : relay.control().block(c, owner, id);
         }
     }
 
@@ -68,7 +70,8 @@ public final class RelationshipCommand {
     }
 
     @Command(name = "accept", description = "Accept a stranger's request (plain email to a published address):"
-            + " their mail goes to INBOX from now on (as when the user answers or moves the request to INBOX).")
+            + " their mail goes to INBOX from now on, and what of it waits in Requests goes there now (as when the"
+            + " user answers or moves the request to INBOX).")
     static final class Accept extends TargetCommand {
         @Override
         Object change(Relay relay, Connection c, Login owner, long id) throws Exception {

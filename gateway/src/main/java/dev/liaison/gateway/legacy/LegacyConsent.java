@@ -1,5 +1,6 @@
 package dev.liaison.gateway.legacy;
 
+import dev.liaison.imap.delivery.MailboxDelivery;
 import dev.liaison.imap.delivery.Refiled;
 import dev.liaison.imap.delivery.Refiling;
 import dev.liaison.mapping.alias.Alias;
@@ -33,8 +34,10 @@ import java.util.Optional;
  * they give it: writing back, {@code liaison relationship accept|block}, or moving the request out
  * of {@code Requests} in the mail client — to INBOX to accept, to Junk to refuse (as a block).
  * Accepting also accepts the invitation the correspondent's gateway offered meanwhile, so the
- * conversation upgrades at once. Everything happens in the caller's transaction (for a move: the
- * transaction that files the message).
+ * conversation upgrades at once. Either answer also files the correspondent's other messages still
+ * waiting in {@code Requests}: to INBOX on acceptance, to Junk on refusal, as a screener does (the
+ * user answered for the person, not for one message). Everything happens in the caller's
+ * transaction (for a move: the transaction that files the message).
  */
 public final class LegacyConsent implements Refiling {
 
@@ -44,18 +47,21 @@ public final class LegacyConsent implements Refiling {
 
     private final LegacyCorrespondents correspondents;
     private final LegacyUpgrades upgrades;
+    private final MailboxDelivery mailboxes;
     private final AliasStore aliases = new PostgresAliasStore();
     private final UserStore users = new PostgresUserStore();
     private final LegacyCorrespondentStore store = new LegacyCorrespondentStore();
 
-    public LegacyConsent(LegacyCorrespondents correspondents, LegacyUpgrades upgrades) {
+    public LegacyConsent(LegacyCorrespondents correspondents, LegacyUpgrades upgrades, MailboxDelivery mailboxes) {
         this.correspondents = correspondents;
         this.upgrades = upgrades;
+        this.mailboxes = mailboxes;
     }
 
     /**
      * {@code owner} accepts the request {@code id}: the correspondent's mail goes to INBOX from now
-     * on. Refused unless the relationship is {@code owner}'s and still a request.
+     * on, and what of it waits in Requests goes there now. Refused unless the relationship is
+     * {@code owner}'s and still a request.
      */
     public Relationship accept(Connection c, Login owner, long id) throws SQLException {
         requested(c, owner, id);
@@ -65,21 +71,67 @@ public final class LegacyConsent implements Refiling {
 
     /**
      * The user answers the legacy relationship {@code id} (writing back, or accepting): a request
-     * becomes active and a pending offered invitation is accepted. Returns the link as it is now.
+     * becomes active, its messages waiting in Requests move to INBOX, and a pending offered
+     * invitation is accepted. Returns the link as it is now.
      */
     LegacyCorrespondents.Link consented(Connection c, long id, String ownName) throws SQLException {
-        if (correspondents.lock(c, id).state() == RelationshipState.REQUESTED) {
+        Relationship r = correspondents.lock(c, id);
+        if (r.state() == RelationshipState.REQUESTED) {
             correspondents.changeState(c, id, RelationshipState.ACTIVE);
+            fileRequests(c, r.owner(), id, INBOX);
         }
         LegacyCorrespondents.Link now = correspondents.ofRelationship(c, id).orElseThrow();
         // only an upgrade changes the link (protocol state, upgraded_at): re-read only then
         return upgrades.answered(c, now, ownName) ? correspondents.ofRelationship(c, id).orElseThrow() : now;
     }
 
-    /** {@code owner} refuses the request {@code id}: the sender is refused from now on, as after a block. */
-    public Relationship refuse(Connection c, Login owner, long id) {
+    /**
+     * {@code owner} refuses the request {@code id}: the sender is refused from now on, as after a
+     * block, and what of their mail waits in Requests goes to Junk.
+     */
+    public Relationship refuse(Connection c, Login owner, long id) throws SQLException {
         requested(c, owner, id);
-        return correspondents.changeState(c, id, RelationshipState.BLOCKED);
+        Relationship blocked = correspondents.changeState(c, id, RelationshipState.BLOCKED);
+        fileRequests(c, owner, id, JUNK);
+        return blocked;
+    }
+
+    /**
+     * A request's message was just filed in Requests, by a delivery that read the relationship as a
+     * request: if the user's answer committed since (it moved what was in Requests then, and this
+     * delivery's folder row waited for it), the message goes where the answer sent the rest. Read
+     * afresh, so an answer still under way is not seen: that one waits for this delivery's folder
+     * row and moves the message itself.
+     */
+    void filedAfterAnswer(Connection c, Login owner, long id) throws SQLException {
+        RelationshipState now = correspondents.ofRelationship(c, id).orElseThrow().relationship().state();
+        if (now == RelationshipState.ACTIVE || now == RelationshipState.BLOCKED) {
+            fileRequests(c, owner, id, now == RelationshipState.ACTIVE ? INBOX : JUNK);
+        }
+    }
+
+    /** Whether {@code id} is a stranger's request to {@code owner} still unanswered (what {@link #refuse} takes). */
+    public boolean isRequest(Connection c, Login owner, long id) {
+        return correspondents.ofRelationship(c, id).map(LegacyCorrespondents.Link::relationship)
+                .filter(r -> r.owner().equals(owner) && r.state() == RelationshipState.REQUESTED).isPresent();
+    }
+
+    /**
+     * Moves the messages of {@code owner}'s Requests shown From request {@code id}'s local alias
+     * (how the gateway filed them, and how {@link #refiled} recognises one) to {@code folder}.
+     * Only that folder of that user is looked at: mail the user filed elsewhere stays where it is.
+     */
+    private void fileRequests(Connection c, Login owner, long id, String folder) throws SQLException {
+        Optional<AliasAddress> alias = aliases.findByRelationship(c, id).map(Alias::address);
+        if (alias.isEmpty()) {
+            return;
+        }
+        int moved = mailboxes.move(c, owner.value(), LegacyInbound.REQUESTS, folder,
+                header -> author(header).equals(alias));
+        if (moved > 0) {
+            LOG.info("legacy relationship {}: moved {} waiting message(s) from {} to {}", id, moved,
+                    LegacyInbound.REQUESTS, folder);
+        }
     }
 
     @Override

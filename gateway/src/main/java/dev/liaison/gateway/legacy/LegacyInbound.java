@@ -70,6 +70,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     private final MailboxDelivery mailboxes;
     private final LegacyCorrespondents correspondents;
     private final LegacyUpgrades upgrades;
+    private final LegacyConsent consent;
     private final String domain;
     private final Postmaster postmaster;
     private final Clock clock;
@@ -82,6 +83,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         this.mailboxes = mailboxes;
         this.correspondents = correspondents;
         this.upgrades = upgrades;
+        this.consent = new LegacyConsent(correspondents, upgrades, mailboxes);
         this.domain = domain;
         this.postmaster = new Postmaster(domain, postmaster);
         this.clock = clock;
@@ -178,6 +180,9 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 : link.relationship().state() == RelationshipState.REQUESTED ? REQUESTS : "INBOX";
         byte[] shown = mail.asFrom(link.peerAlias().address().toString(), link.relationship().peerName(), warning);
         mailboxes.deliver(c, new Delivery(deliveryId(alias, sent), alias.owner().value(), folder, shown, false, now));
+        if (REQUESTS.equals(folder)) {
+            consent.filedAfterAnswer(c, alias.owner(), link.relationship().id());
+        }
         if (warning.isEmpty() && !junk) { // a reply gives the correspondent's own Message-ID back to them
             correspondents.received(c, link.relationship().id(), mail.messageId());
         }

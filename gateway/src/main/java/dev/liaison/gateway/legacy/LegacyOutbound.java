@@ -38,11 +38,12 @@ public final class LegacyOutbound {
     private final LegacyUpgrades upgrades;
     private final LegacyConsent consent;
 
-    public LegacyOutbound(LegacyCorrespondents correspondents, LegacyOutbox outbox, LegacyUpgrades upgrades) {
+    public LegacyOutbound(LegacyCorrespondents correspondents, LegacyOutbox outbox, LegacyUpgrades upgrades,
+                          LegacyConsent consent) {
         this.correspondents = correspondents;
         this.outbox = outbox;
         this.upgrades = upgrades;
-        this.consent = new LegacyConsent(correspondents, upgrades);
+        this.consent = consent;
     }
 
     /** {@link LegacyCorrespondents#receivedIds}: which of {@code neutrals} the user's correspondents' mail came with. */

@@ -489,6 +489,7 @@ class LegacyConversationTest {
         assertTrue(sentText.endsWith("\r\n\r\n" + text), sentText);
     }
 
+    /** Answering accepts the correspondent: what they wrote that waits in Requests goes to INBOX with it. */
     @Test
     void answeringAStrangersRequestAcceptsIt() throws Exception {
         String published = new Administration(gateway.database(), DOMAIN).createAlias(Login.of("alex"), "hi", true)
@@ -496,9 +497,15 @@ class LegacyConversationTest {
         String dana = "dana." + shortId() + "@legacy.example";
         String request = "may I write? " + shortId();
         mxSend(dana, "Dana", published, request, null);
+        String again = "did you get my mail? " + shortId();
+        mxSend(dana, "Dana", published, again, null);
         String danasAlias = ((InternetAddress) folder("Requests", request).get(0).getFrom()[0]).getAddress();
         submit(danasAlias, "Re: " + request, "Alex");
         arrived(dana, "Re: " + request);
+        for (String subject : List.of(request, again)) {
+            assertEquals(1, folder("INBOX", subject).size(), "answered: '" + subject + "' moved to INBOX");
+            assertEquals(0, folder("Requests", subject).size());
+        }
         String next = "thanks " + shortId();
         mxSend(dana, "Dana", published, next, null);
         assertEquals(1, folder("INBOX", next).size(), "an answered request is a relationship: INBOX from now on");

@@ -64,10 +64,12 @@ class LegacyInboundTest {
     private static Administration admin;
     private static String published;
     private static String privateAlias;
+    private static DatabaseLocation.External database;
 
     @BeforeAll
     static void start() throws Exception {
         DatabaseLocation.External db = TestPostgres.available().get(0).freshLocation();
+        database = db;
         Map<String, String> settings = new HashMap<>(Map.of("domain", DOMAIN, "data-dir", dir.toString(),
                 "bind-address", "127.0.0.1", "smtp.submission.port", "0", "smtp.submissions.port", "0",
                 "smtp.inbound.port", "0", "imap.port", "0", "imaps.port", "0", "http.port", "0", "postmaster", "sam"));
@@ -841,6 +843,363 @@ class LegacyInboundTest {
                 refused.getMessage());
     }
 
+    /**
+     * Accepting a request by moving one of its messages to INBOX is accepting the correspondent:
+     * their other messages still in Requests move to INBOX in the same transaction, as real IMAP
+     * moves (new UIDs and MODSEQs there, flags kept), and sessions with Requests selected see them
+     * leave: EXPUNGE while idling, VANISHED under QRESYNC. Another correspondent's request, the same
+     * sender's request to another user, and a message the user filed in Archive stay where they are.
+     */
+    @Test
+    void acceptingARequestByMovingOneToInboxBringsTheCorrespondentsOtherRequestsAlong() throws Exception {
+        String to = ownPublished(); // its own: the tests' strangers would meet the limit of new senders an hour
+        String pat = "pat." + shortId() + "@legacy.example";
+        List<String> asked = List.of("pat one " + shortId(), "pat two " + shortId(), "pat three " + shortId());
+        for (String subject : asked) {
+            send(pat, "Pat", to, subject, "<" + shortId() + "@legacy.example>");
+        }
+        String archived = "pat filed away " + shortId();
+        send(pat, "Pat", to, archived, "<" + shortId() + "@legacy.example>");
+        refile(archived, "Archive", true);
+        String quinn = "quinn." + shortId() + "@legacy.example";
+        String others = "from quinn " + shortId();
+        send(quinn, "Quinn", to, others, "<" + shortId() + "@legacy.example>");
+        String samsAddress = admin.createAlias(Login.of("sam"), "sam", true).address().toString();
+        String toSam = "pat to sam " + shortId();
+        send(pat, "Pat", samsAddress, toSam, "<" + shortId() + "@legacy.example>");
+        flag("Requests", asked.get(1), jakarta.mail.Flags.Flag.FLAGGED);
+        flag("Requests", asked.get(1), jakarta.mail.Flags.Flag.SEEN);
+
+        long inboxModSeq;
+        long inboxUidNext;
+        long requestsModSeq;
+        try (ImapLines status = ImapLines.login("alex", "alex-pw")) {
+            inboxModSeq = status.number(status.command("STATUS INBOX (HIGHESTMODSEQ)"), "HIGHESTMODSEQ");
+            inboxUidNext = status.number(status.command("STATUS INBOX (UIDNEXT)"), "UIDNEXT");
+            requestsModSeq = status.number(status.command("STATUS Requests (HIGHESTMODSEQ)"), "HIGHESTMODSEQ");
+        }
+        try (ImapLines idler = ImapLines.login("alex", "alex-pw"); ImapLines resync = ImapLines.login("alex", "alex-pw")) {
+            idler.command("SELECT Requests");
+            resync.command("ENABLE QRESYNC");
+            resync.command("SELECT Requests (CONDSTORE)");
+            java.util.Set<Long> pats = new java.util.TreeSet<>();
+            for (String subject : asked) {
+                pats.add(resync.number(resync.command("UID SEARCH SUBJECT \"" + subject + "\""), "SEARCH"));
+            }
+
+            refile(asked.get(0), "INBOX", true);
+
+            assertEquals(RelationshipState.ACTIVE, stateWith(pat), "moved to INBOX: accepted");
+            for (String subject : asked) {
+                only("INBOX", subject);
+                assertEquals(0, folder("Requests", subject).size(), "'" + subject + "' left Requests");
+            }
+            jakarta.mail.Flags flags = only("INBOX", asked.get(1)).getFlags();
+            assertTrue(flags.contains(jakarta.mail.Flags.Flag.FLAGGED) && flags.contains(jakarta.mail.Flags.Flag.SEEN),
+                    "moved with its flags: " + java.util.Arrays.toString(flags.getSystemFlags()));
+            assertFalse(only("INBOX", asked.get(2)).getFlags().contains(jakarta.mail.Flags.Flag.SEEN),
+                    "an unread request stays unread");
+            only("Archive", archived);
+            only("Requests", others);
+            assertTrue(subjects("sam", "sam-pw", "Requests").contains(toSam), "sam's request from pat is sam's to answer");
+            assertFalse(subjects("sam", "sam-pw", "INBOX").contains(toSam));
+
+            idler.idleUntil(lines -> lines.stream().filter(l -> l.endsWith(" EXPUNGE")).count() == asked.size());
+            java.util.Set<Long> vanished = new java.util.TreeSet<>();
+            resync.idleUntil(lines -> {
+                lines.stream().filter(l -> l.startsWith("* VANISHED ")).forEach(l -> vanished.addAll(uids(l.substring(11))));
+                return vanished.containsAll(pats);
+            });
+            assertEquals(pats, vanished, "only pat's requests left Requests");
+        }
+        try (ImapLines after = ImapLines.login("alex", "alex-pw")) {
+            assertTrue(after.number(after.command("STATUS Requests (HIGHESTMODSEQ)"), "HIGHESTMODSEQ") > requestsModSeq);
+            after.command("SELECT INBOX (CONDSTORE)");
+            for (String subject : asked) {
+                long uid = after.number(after.command("UID SEARCH SUBJECT \"" + subject + "\""), "SEARCH");
+                assertTrue(uid >= inboxUidNext, "a new UID in INBOX: " + uid + " (UIDNEXT was " + inboxUidNext + ")");
+                long modSeq = after.number(after.command("UID FETCH " + uid + " (MODSEQ)"), "MODSEQ");
+                assertTrue(modSeq > inboxModSeq, "a new MODSEQ in INBOX: " + modSeq + " (was " + inboxModSeq + ")");
+            }
+        }
+        String next = "thanks " + shortId();
+        send(pat, "Pat", to, next, "<" + shortId() + "@legacy.example>");
+        only("INBOX", next);
+    }
+
+    /**
+     * Refusing a request, by moving one of its messages to Junk or by copying it there (a client
+     * without MOVE), sends the correspondent's other messages waiting in Requests to Junk too: the
+     * copied one is not moved a second time.
+     */
+    @Test
+    void refusingARequestByMovingOrCopyingOneToJunkSendsTheOthersToJunk() throws Exception {
+        String to = ownPublished(); // its own: the tests' strangers would meet the limit of new senders an hour
+        for (boolean move : new boolean[]{true, false}) {
+            String rex = "rex." + shortId() + "@legacy.example";
+            List<String> asked = List.of("rex one " + shortId(), "rex two " + shortId());
+            for (String subject : asked) {
+                send(rex, "Rex", to, subject, "<" + shortId() + "@legacy.example>");
+            }
+            String kept = "another stranger " + shortId();
+            send("sue." + shortId() + "@legacy.example", "Sue", to, kept, "<" + shortId() + "@legacy.example>");
+            refile(asked.get(0), "Junk", move);
+            assertEquals(RelationshipState.BLOCKED, stateWith(rex), "put in Junk: refused");
+            for (String subject : asked) {
+                only("Junk", subject);
+                assertEquals(0, folder("Requests", subject).size(), "'" + subject + "' left Requests");
+            }
+            only("Requests", kept);
+        }
+    }
+
+    /**
+     * A request's next message on its way while the user accepts: the delivery read the
+     * relationship as a request before the acceptance committed and files the message after it, so
+     * the acceptance could not move it; it follows the others to INBOX all the same instead of
+     * waiting alone in Requests. The race is forced with a table lock that holds the delivery's
+     * filing back (the acceptance does not need that table).
+     */
+    @Test
+    void aRequestFiledJustAfterItsAcceptanceFollowsTheOthersToInbox() throws Exception {
+        String to = ownPublished();
+        String yan = "yan." + shortId() + "@legacy.example";
+        String first = "yan first " + shortId();
+        send(yan, "Yan", to, first, "<" + shortId() + "@legacy.example>");
+        String late = "yan late " + shortId();
+        java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection hold = gateway.database().dataSource().getConnection()) {
+            hold.setAutoCommit(false);
+            try (java.sql.Statement s = hold.createStatement()) {
+                s.execute("LOCK TABLE imap.delivery IN EXCLUSIVE MODE");
+            }
+            java.util.concurrent.Future<?> sending = sender.submit(() -> {
+                send(yan, "Yan", to, late, "<" + shortId() + "@legacy.example>");
+                return null;
+            });
+            waitUntilSomeoneWaitsForALock(sending);
+            gateway.database().inTransaction(c ->
+                    gateway.relay().legacyConsent().accept(c, Login.of("alex"), relationshipWith(c, yan)));
+            hold.commit();
+            sending.get();
+        } finally {
+            sender.shutdownNow();
+        }
+        only("INBOX", first);
+        only("INBOX", late);
+        assertEquals(0, folder("Requests", late).size(), "not left alone in Requests");
+    }
+
+    /** The delivery under way waits for a lock (or has failed: its result says why). */
+    private static void waitUntilSomeoneWaitsForALock(java.util.concurrent.Future<?> operation) throws Exception {
+        while (!operation.isDone()) {
+            try (java.sql.Connection c = gateway.database().dataSource().getConnection();
+                 java.sql.PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                         + " WHERE datname = current_database() AND wait_event_type = 'Lock'");
+                 java.sql.ResultSet rs = s.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * One MOVE (or COPY) of several of a correspondent's requests at once: the first of them
+     * accepts, which moves the rest; the command still places each of its own messages once, and
+     * the request it left behind comes along.
+     */
+    @Test
+    void movingSeveralOfOneCorrespondentsRequestsAtOnceMovesThemAllAndTheRest() throws Exception {
+        for (boolean move : new boolean[]{true, false}) {
+            String to = ownPublished();
+            String wes = "wes." + shortId() + "@legacy.example";
+            List<String> asked = List.of("wes one " + shortId(), "wes two " + shortId(), "wes three " + shortId());
+            for (String subject : asked) {
+                send(wes, "Wes", to, subject, "<" + shortId() + "@legacy.example>");
+            }
+            refile(asked.subList(0, 2), "INBOX", move);
+            assertEquals(RelationshipState.ACTIVE, stateWith(wes));
+            for (String subject : asked) {
+                only("INBOX", subject);
+                assertEquals(0, folder("Requests", subject).size(), "'" + subject + "' left Requests");
+            }
+        }
+    }
+
+    /**
+     * {@code liaison relationship accept} and {@code block}, run by the administrator on the
+     * gateway's database while it serves, file the correspondent's waiting requests as moving one
+     * in the mail client does: to INBOX, to Junk.
+     */
+    @Test
+    void relationshipAcceptAndBlockFileTheRequestsWaitingInRequests() throws Exception {
+        String to = ownPublished(); // its own: the tests' strangers would meet the limit of new senders an hour
+        String una = "una." + shortId() + "@legacy.example";
+        String vic = "vic." + shortId() + "@legacy.example";
+        List<String> fromUna = List.of("una one " + shortId(), "una two " + shortId());
+        List<String> fromVic = List.of("vic one " + shortId(), "vic two " + shortId());
+        for (int i = 0; i < 2; i++) {
+            send(una, "Una", to, fromUna.get(i), "<" + shortId() + "@legacy.example>");
+            send(vic, "Vic", to, fromVic.get(i), "<" + shortId() + "@legacy.example>");
+        }
+        try (ImapLines idler = ImapLines.login("alex", "alex-pw")) {
+            idler.command("SELECT Requests");
+            assertEquals(0, cli("relationship", "accept", "--user", "alex", String.valueOf(relationshipWith(una))));
+            assertEquals(RelationshipState.ACTIVE, stateWith(una));
+            fromUna.forEach(subject -> assertEquals(1, count("INBOX", subject), subject));
+            fromVic.forEach(subject -> assertEquals(1, count("Requests", subject), subject));
+            idler.idleUntil(lines -> lines.stream().filter(l -> l.endsWith(" EXPUNGE")).count() == fromUna.size());
+
+            assertEquals(0, cli("relationship", "block", "--user", "alex", String.valueOf(relationshipWith(vic))));
+            assertEquals(RelationshipState.BLOCKED, stateWith(vic));
+            fromVic.forEach(subject -> assertEquals(1, count("Junk", subject), subject));
+            fromVic.forEach(subject -> assertEquals(0, count("Requests", subject), subject));
+            idler.idleUntil(lines -> lines.stream().filter(l -> l.endsWith(" EXPUNGE")).count() == fromVic.size());
+        }
+        assertEquals(0, cli("relationship", "unblock", "--user", "alex", String.valueOf(relationshipWith(vic))));
+        assertEquals(RelationshipState.REQUESTED, stateWith(vic), "a request blocked unanswered is a request again");
+        fromVic.forEach(subject -> assertEquals(1, count("Junk", subject), "what the block filed stays: " + subject));
+    }
+
+    /** A new published address of alex's. */
+    private static String ownPublished() throws Exception {
+        return admin.createAlias(Login.of("alex"), "screen", true).address().toString();
+    }
+
+    /** Runs {@code liaison <command>} on the gateway's database, as the administrator would. */
+    private static int cli(String... command) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(List.of("--data-dir=" + dir, "--domain=" + DOMAIN, "--database.url=" + database.url(),
+                "--database.user=" + database.user(), "--database.password=" + database.password()));
+        return dev.liaison.gateway.Liaison.run(args.toArray(String[]::new));
+    }
+
+    private static int count(String folder, String subject) {
+        try {
+            return folder(folder, subject).size();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sets {@code flag} on alex's message {@code subject} in {@code name}, as a mail client does. */
+    private static void flag(String name, String subject, jakarta.mail.Flags.Flag flag) throws Exception {
+        try (Store store = imap()) {
+            Folder f = store.getFolder(name);
+            f.open(Folder.READ_WRITE);
+            for (Message m : f.getMessages()) {
+                if (subject.equals(m.getSubject())) {
+                    m.setFlag(flag, true);
+                }
+            }
+            f.close(false);
+        }
+    }
+
+    private static List<String> subjects(String login, String password, String name) throws Exception {
+        List<String> found = new ArrayList<>();
+        try (Store store = imap(login, password)) {
+            Folder f = store.getFolder(name);
+            f.open(Folder.READ_ONLY);
+            for (Message m : f.getMessages()) {
+                found.add(m.getSubject());
+            }
+            f.close(false);
+        }
+        return found;
+    }
+
+    /** The UIDs of an IMAP sequence set ({@code 4:6,9}). */
+    private static List<Long> uids(String set) {
+        List<Long> all = new ArrayList<>();
+        for (String part : set.trim().split(",")) {
+            String[] ends = part.split(":");
+            long from = Long.parseLong(ends[0]);
+            long to = Long.parseLong(ends[ends.length - 1]);
+            for (long uid = Math.min(from, to); uid <= Math.max(from, to); uid++) {
+                all.add(uid);
+            }
+        }
+        return all;
+    }
+
+    /** An IMAP session over TLS, line by line, to see exactly what a selected session is told. */
+    private static final class ImapLines implements AutoCloseable {
+
+        private final javax.net.ssl.SSLSocket socket;
+        private final java.io.BufferedReader in;
+        private final java.io.Writer out;
+        private int tag;
+
+        private ImapLines(javax.net.ssl.SSLSocket socket) throws Exception {
+            this.socket = socket;
+            socket.setSoTimeout(30_000); // never a timing assertion: only that a broken server fails the test
+            in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            out = new java.io.OutputStreamWriter(socket.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+            in.readLine(); // greeting
+        }
+
+        static ImapLines login(String login, String password) throws Exception {
+            ImapLines session = new ImapLines((javax.net.ssl.SSLSocket) TrustingClients.trusting(gateway.tls().certificate())
+                    .getSocketFactory().createSocket("127.0.0.1", gateway.imapsPort()));
+            session.command("LOGIN " + login + " " + password);
+            return session;
+        }
+
+        /** Sends a command; every line up to its tagged OK, which it must be. */
+        List<String> command(String command) throws Exception {
+            String t = "t" + (++tag);
+            out.write(t + " " + command + "\r\n");
+            out.flush();
+            List<String> lines = new ArrayList<>();
+            for (String line = in.readLine(); ; line = in.readLine()) {
+                lines.add(line);
+                if (line.startsWith(t + " ")) {
+                    assertTrue(line.startsWith(t + " OK"), command + ": " + lines);
+                    return lines;
+                }
+            }
+        }
+
+        /** The number after {@code word} in the untagged lines. */
+        long number(List<String> lines, String word) {
+            for (String line : lines) {
+                int at = line.indexOf(word + " ");
+                if (line.startsWith("* ") && at >= 0) {
+                    return Long.parseLong(line.substring(at + word.length() + 1).replaceFirst("^\\(", "").split("[ )]")[0]);
+                }
+            }
+            throw new AssertionError("no " + word + " in " + lines);
+        }
+
+        /** IDLEs until the lines pushed so far satisfy {@code enough}, then ends the IDLE. */
+        void idleUntil(java.util.function.Predicate<List<String>> enough) throws Exception {
+            String t = "t" + (++tag);
+            out.write(t + " IDLE\r\n");
+            out.flush();
+            List<String> pushed = new ArrayList<>();
+            while (!enough.test(pushed)) {
+                String line = in.readLine();
+                assertTrue(line != null, "the connection closed during IDLE: " + pushed);
+                pushed.add(line);
+            }
+            out.write("DONE\r\n");
+            out.flush();
+            for (String line = in.readLine(); !line.startsWith(t + " "); line = in.readLine()) {
+                // what came after the awaited lines
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+
     private static long relationshipWith(String address) throws Exception {
         return gateway.database().inTransaction(c -> relationshipWith(c, address));
     }
@@ -908,19 +1267,24 @@ class LegacyInboundTest {
 
     /** What a mail client does when the user drags the message {@code subject} out of its folder. */
     private static void refile(String subject, String target, boolean move) throws Exception {
-        String source = folder("Requests", subject).isEmpty() ? "INBOX" : "Requests";
+        refile(List.of(subject), target, move);
+    }
+
+    /** As above, the messages {@code subjects} together, in one command. */
+    private static void refile(List<String> subjects, String target, boolean move) throws Exception {
+        String source = folder("Requests", subjects.get(0)).isEmpty() ? "INBOX" : "Requests";
         try (Store store = imap()) {
             jakarta.mail.Folder from = store.getFolder(source);
             from.open(Folder.READ_WRITE);
             Message[] chosen = java.util.Arrays.stream(from.getMessages())
                     .filter(m -> {
                         try {
-                            return subject.equals(m.getSubject());
+                            return subjects.contains(m.getSubject());
                         } catch (MessagingException e) {
                             throw new IllegalStateException(e);
                         }
                     }).toArray(Message[]::new);
-            assertEquals(1, chosen.length, "'" + subject + "' in " + source);
+            assertEquals(subjects.size(), chosen.length, subjects + " in " + source);
             if (move) {
                 ((org.eclipse.angus.mail.imap.IMAPFolder) from).moveMessages(chosen, store.getFolder(target));
             } else {
@@ -929,7 +1293,9 @@ class LegacyInboundTest {
             }
             from.close(true);
         }
-        only(target, subject);
+        for (String subject : subjects) {
+            only(target, subject);
+        }
     }
 
     private static Store imap() throws Exception {

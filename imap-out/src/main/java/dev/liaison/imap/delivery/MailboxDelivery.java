@@ -3,10 +3,12 @@ package dev.liaison.imap.delivery;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.function.Predicate;
 
 /**
  * How other modules put a message into a user's folder (gateway: a received message into INBOX,
- * a sent message's copy into Sent).
+ * a sent message's copy into Sent), or move messages between a user's folders (an accepted
+ * request's other messages out of Requests).
  *
  * <p>Contract: the delivery runs on the caller's connection and inside the caller's transaction;
  * it never commits or rolls back. If the caller's transaction rolls back, nothing was delivered.
@@ -35,4 +37,18 @@ public interface MailboxDelivery {
      * {@code max}: short transactions, never a long lock on a large table.
      */
     int forget(Connection connection, Instant before, int max) throws SQLException;
+
+    /**
+     * Moves the messages of {@code owner}'s folder {@code from} whose header section (the octets
+     * before the body, as stored) {@code which} accepts into folder {@code to}, as an IMAP MOVE
+     * does, on {@code connection} and inside the caller's transaction: new UIDs and MODSEQs in
+     * {@code to} (created if missing), flags kept, \Recent there; expunged from {@code from}.
+     * Sessions with either folder selected, on every Liaison process, learn of it once the caller
+     * commits. Left where they are: messages marked \Deleted, and those with a copy in {@code to}
+     * already (the user copied them there). Returns how many moved; none if {@code from} does not
+     * exist.
+     *
+     * @throws java.sql.SQLException the database failed, or a folder went away meanwhile; the caller's transaction should roll back
+     */
+    int move(Connection connection, String owner, String from, String to, Predicate<byte[]> which) throws SQLException;
 }

@@ -8,8 +8,13 @@ import dev.liaison.imap.events.EventCodec;
 import dev.liaison.imap.events.PostgresEventBus;
 import dev.liaison.imap.server.Limits;
 import org.apache.james.core.Username;
+import org.apache.james.events.Event;
+import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
+import org.apache.james.mailbox.events.MailboxEvents;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.MessageMetaData;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MailboxConstants;
 import org.apache.james.mailbox.model.MailboxPath;
@@ -22,10 +27,14 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * {@link MailboxDelivery} on the store's tables. A delivery is one statement: the folder's
@@ -110,6 +119,102 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
             s.setInt(2, max);
             return s.executeUpdate();
         }
+    }
+
+    /**
+     * The folder rows first, in MOVE's order (the store's lock order, {@link Counters}), then the
+     * messages one by one as MOVE places them; the change is announced with this class's origin,
+     * which no process has, so every process's sessions hear of it once the caller commits, as of a
+     * delivery: EXPUNGE (VANISHED) in {@code from}, EXISTS in {@code to}.
+     */
+    @Override
+    public int move(Connection c, String owner, String from, String to, Predicate<byte[]> which) throws SQLException {
+        Optional<Mailbox> source = PostgresMailboxMapper.find(c, path(owner, from));
+        if (source.isEmpty()) {
+            return 0;
+        }
+        Mailbox target = folder(c, path(owner, to));
+        long sourceId = PostgresMailboxMapper.id(source.get().getMailboxId());
+        long targetId = PostgresMailboxMapper.id(target.getMailboxId());
+        if (sourceId == targetId) {
+            return 0;
+        }
+        PostgresMessageMapper.lockFolders(c, sourceId, targetId);
+        List<MessageMetaData> chosen = chosen(c, sourceId, targetId, which);
+        if (chosen.isEmpty()) {
+            return 0;
+        }
+        TreeMap<MessageUid, MessageMetaData> taken = new TreeMap<>();
+        TreeMap<MessageUid, MessageMetaData> placed = new TreeMap<>();
+        try {
+            for (MessageMetaData message : chosen) {
+                MessageMetaData now = PostgresMessageMapper.moveOne(c, targetId, Counters.next(c, targetId), sourceId,
+                        message.getUid());
+                taken.put(message.getUid(), message);
+                placed.put(now.getUid(), now);
+            }
+            Counters.nextModSeq(c, sourceId); // RFC 7162 §3.1: the messages taken away are a change
+        } catch (MailboxException e) {
+            // the folder rows are held, so only a folder deleted before they were locked gets here
+            throw new SQLException("moving " + owner + "'s messages from " + from + " to " + to + " failed: "
+                    + e.getMessage() + "; nothing was moved", e);
+        }
+        MailboxSession.SessionId nobody = MailboxSession.SessionId.of(0);
+        announce(c, List.of(
+                new MailboxEvents.Expunged(nobody, Username.of(owner), source.get().generateAssociatedPath(),
+                        source.get().getMailboxId(), taken, Event.EventId.random()),
+                new MailboxEvents.Added(nobody, Username.of(owner), target.generateAssociatedPath(),
+                        target.getMailboxId(), placed, Event.EventId.random(), false)));
+        return chosen.size();
+    }
+
+    /** The messages of {@code source} to move: accepted by {@code which}, not \Deleted, with no copy in {@code target}. */
+    private static List<MessageMetaData> chosen(Connection c, long source, long target, Predicate<byte[]> which)
+            throws SQLException {
+        List<MessageMetaData> chosen = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT " + MessageRows.METADATA
+                + ", substring(content FROM 1 FOR body_start) AS head FROM imap.message m"
+                + " WHERE mailbox_id = ? AND NOT deleted AND NOT EXISTS (SELECT 1 FROM imap.message t"
+                + " WHERE t.mailbox_id = ? AND t.message_id = m.message_id) ORDER BY uid")) {
+            s.setLong(1, source);
+            s.setLong(2, target);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    if (which.test(rs.getBytes("head"))) {
+                        chosen.add(MessageRows.metaData(rs));
+                    }
+                }
+            }
+        }
+        return chosen;
+    }
+
+    /** Sends {@code events} to every process's sessions when the caller's transaction commits. */
+    private static void announce(Connection c, List<Event> events) throws SQLException {
+        List<String> payloads = new ArrayList<>();
+        events.forEach(event -> payloads.addAll(EventCodec.encode(ORIGIN, event)));
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT pg_notify(?, p) FROM unnest(?::text[]) WITH ORDINALITY AS n(p, i) ORDER BY i")) {
+            s.setString(1, PostgresEventBus.CHANNEL);
+            s.setArray(2, c.createArrayOf("text", payloads.toArray()));
+            s.execute();
+        }
+    }
+
+    private static MailboxPath path(String owner, String folder) {
+        String name = folder.equalsIgnoreCase(MailboxConstants.INBOX) ? MailboxConstants.INBOX : folder;
+        return new MailboxPath(MailboxConstants.USER_NAMESPACE, Username.of(owner), name);
+    }
+
+    /** Folder {@code path}, created if missing. */
+    private static Mailbox folder(Connection c, MailboxPath path) throws SQLException {
+        Optional<Mailbox> found = PostgresMailboxMapper.find(c, path);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        create(c, path);
+        return PostgresMailboxMapper.find(c, path).orElseThrow(() -> new SQLException("folder " + path.getName()
+                + " of " + path.getUser().asString() + " could not be created"));
     }
 
     /** The folder a delivery went to, and its message's UID unless a concurrent attempt won. */

@@ -288,19 +288,28 @@ final class PostgresMessageMapper implements MessageMapper {
         }
         long target = PostgresMailboxMapper.id(mailbox.getMailboxId());
         return jdbc.inTransaction("copy messages", c -> {
+            if (refiling.watches(mailbox.getName())) {
+                // what the copy means may move the source folder's messages too: both folder rows
+                // first, in MOVE's order, before any message row (Counters)
+                lockFolders(c, PostgresMailboxMapper.id(originals.get(0).getMailboxId()), target);
+            }
             List<MessageMetaData> copied = new ArrayList<>();
+            List<Placed> placed = new ArrayList<>();
             for (MailboxMessage original : originals) {
                 long source = PostgresMailboxMapper.id(original.getMailboxId());
                 Counters.Next next = Counters.next(c, target);
                 // the copy is \Recent in its new folder (RFC 3501 §6.4.7); the body is copied inside PostgreSQL
-                copied.add(refiled(c, mailbox, source, relocate(c, "INSERT INTO imap.message (mailbox_id, uid, message_id,"
+                MessageMetaData copy = relocate(c, "INSERT INTO imap.message (mailbox_id, uid, message_id,"
                         + " thread_id, modseq, internal_date, save_date, size, body_start, properties, answered, deleted,"
                         + " draft, flagged, recent, seen, keywords, content, search_text, sent_on)"
                         + " SELECT ?, ?, message_id, thread_id, ?, internal_date, now(), size, body_start, properties,"
                         + " answered, deleted, draft, flagged, true, seen, keywords, content, search_text, sent_on"
                         + " FROM imap.message WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA,
-                        target, next, source, original.getUid())));
+                        target, next, source, original.getUid());
+                copied.add(copy);
+                placed.add(new Placed(source, copy));
             }
+            refiled(c, mailbox, placed);
             return copied;
         });
     }
@@ -333,13 +342,14 @@ final class PostgresMessageMapper implements MessageMapper {
         return jdbc.inTransaction("move messages", c -> {
             lockFolders(c, source, target);
             List<MessageMetaData> moved = new ArrayList<>();
+            List<Placed> placed = new ArrayList<>();
             for (MailboxMessage original : originals) {
-                Counters.Next next = Counters.next(c, target);
-                moved.add(refiled(c, mailbox, source, relocate(c, "UPDATE imap.message SET mailbox_id = ?, uid = ?,"
-                        + " modseq = ?, recent = true, save_date = now() WHERE mailbox_id = ? AND uid = ? RETURNING "
-                        + MessageRows.METADATA, target, next, source, original.getUid())));
+                MessageMetaData now = moveOne(c, target, Counters.next(c, target), source, original.getUid());
+                moved.add(now);
+                placed.add(new Placed(source, now));
             }
             Counters.nextModSeq(c, source); // RFC 7162 §3.1: the messages taken away are a change
+            refiled(c, mailbox, placed);
             return moved;
         });
     }
@@ -354,7 +364,8 @@ final class PostgresMessageMapper implements MessageMapper {
                 () -> move(mailbox, originals)))).subscribeOn(Schedulers.boundedElastic());
     }
 
-    private static void lockFolders(Connection c, long source, long target) throws SQLException {
+    /** Locks both folders' rows, the lower id first: how every move between two folders takes them. */
+    static void lockFolders(Connection c, long source, long target) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT id FROM imap.mailbox WHERE id IN (?, ?) ORDER BY id FOR UPDATE")) {
             s.setLong(1, source);
@@ -363,25 +374,46 @@ final class PostgresMessageMapper implements MessageMapper {
         }
     }
 
-    /** Tells {@link Refiling} of a message just copied or moved into {@code mailbox}, when it watches that folder. */
-    private MessageMetaData refiled(Connection c, Mailbox mailbox, long source, MessageMetaData placed)
-            throws SQLException {
+    /** A message a COPY or MOVE placed in its target folder, and the folder it came from. */
+    private record Placed(long source, MessageMetaData message) {
+    }
+
+    /**
+     * Tells {@link Refiling} of the messages just copied or moved into {@code mailbox}, when it
+     * watches that folder: once all of the command's messages are in place, because what one of
+     * them means may move others of the source folder (accepting a request moves the
+     * correspondent's other requests to INBOX), which the command would otherwise find gone.
+     */
+    private void refiled(Connection c, Mailbox mailbox, List<Placed> placed) throws SQLException {
         if (!refiling.watches(mailbox.getName())) {
-            return placed;
+            return;
         }
-        try (PreparedStatement s = c.prepareStatement("SELECT f.name, substring(m.content FROM 1 FOR m.body_start)"
-                + " FROM imap.mailbox f, imap.message m WHERE f.id = ? AND m.mailbox_id = ? AND m.uid = ?")) {
-            s.setLong(1, source);
-            s.setLong(2, PostgresMailboxMapper.id(mailbox.getMailboxId()));
-            s.setLong(3, placed.getUid().asLong());
-            try (ResultSet rs = s.executeQuery()) {
-                if (rs.next()) {
-                    refiling.refiled(c, new Refiled(mailbox.getUser().asString(), rs.getString(1), mailbox.getName(),
-                            rs.getBytes(2)));
+        for (Placed one : placed) {
+            try (PreparedStatement s = c.prepareStatement("SELECT f.name, substring(m.content FROM 1 FOR m.body_start)"
+                    + " FROM imap.mailbox f, imap.message m WHERE f.id = ? AND m.mailbox_id = ? AND m.uid = ?")) {
+                s.setLong(1, one.source());
+                s.setLong(2, PostgresMailboxMapper.id(mailbox.getMailboxId()));
+                s.setLong(3, one.message().getUid().asLong());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (rs.next()) {
+                        refiling.refiled(c, new Refiled(mailbox.getUser().asString(), rs.getString(1), mailbox.getName(),
+                                rs.getBytes(2)));
+                    }
                 }
             }
         }
-        return placed;
+    }
+
+    /**
+     * Moves message {@code uid} of folder {@code source} to {@code next} of {@code target}, as a
+     * MOVE does (\Recent there, its flags kept), and returns its new metadata; the caller holds
+     * both folder rows.
+     */
+    static MessageMetaData moveOne(Connection c, long target, Counters.Next next, long source, MessageUid uid)
+            throws SQLException, MailboxException {
+        return relocate(c, "UPDATE imap.message SET mailbox_id = ?, uid = ?, modseq = ?, recent = true,"
+                + " save_date = now() WHERE mailbox_id = ? AND uid = ? RETURNING " + MessageRows.METADATA,
+                target, next, source, uid);
     }
 
     /**

@@ -104,6 +104,60 @@ class LockOrderTest {
         assertEquals(0, count("recent"), "the claim went through after the move's transaction");
     }
 
+    /**
+     * A move the gateway asks for (an accepted request's other messages out of Requests) takes both
+     * folder rows before any message row, as MOVE does: it waits for the folder MOVE holds.
+     */
+    @Test
+    void aMoveBetweenFoldersForTheGatewayWaitsForTheFoldersBeforeLockingMessages() throws Exception {
+        asMoveRuns(() -> database.inTransaction(c -> new PostgresMailboxDelivery(Clock.systemUTC())
+                .move(c, "alice", "INBOX", "Junk", header -> true)));
+        assertEquals(0, count("true"), "the move went through after the other transaction");
+    }
+
+    /**
+     * A COPY into a folder whose copies mean something ({@link dev.liaison.imap.delivery.Refiling}:
+     * a request copied to INBOX accepts it, which moves the correspondent's other requests) takes
+     * the source folder's row before the target's, lower id first, as a MOVE between the two does.
+     * It took the target's first (for the copy's UID), then the source's for the move that the copy
+     * caused, while a MOVE held the source and waited for the target: deadlock, and PostgreSQL failed one.
+     */
+    @Test
+    void aCopyWhoseMeaningMovesMessagesTakesBothFoldersInMovesOrder() throws Exception {
+        PostgresMailboxSessionMapperFactory store = new PostgresMailboxSessionMapperFactory(database.dataSource(),
+                Clock.systemUTC(), new dev.liaison.imap.delivery.Refiling() {
+                    @Override
+                    public boolean watches(String name) {
+                        return "Inbox2".equals(name);
+                    }
+
+                    @Override
+                    public void refiled(Connection c, dev.liaison.imap.delivery.Refiled message) throws SQLException {
+                        new PostgresMailboxDelivery(Clock.systemUTC()).move(c, "alice", message.from(), message.to(),
+                                header -> true);
+                    }
+                }, dev.liaison.imap.delivery.FiledCopies.NONE);
+        MessageMapper mapper = store.createMessageMapper(null);
+        Mailbox target = store.createMailboxMapper(null).create(MailboxPath.forUser(Username.of("alice"), "Inbox2"),
+                UidValidity.generate()).block();
+        long targetId = PostgresMailboxMapper.id(target.getMailboxId());
+        MailboxMessage original = mapper.findInMailbox(folder, MessageRange.one(MessageUid.of(1)),
+                MessageMapper.FetchType.METADATA, 1).next();
+        try (Connection move = database.dataSource().getConnection()) {
+            move.setAutoCommit(false);
+            update(move, "SELECT id FROM imap.mailbox WHERE id = ? FOR UPDATE"); // a MOVE's first folder (the lower id)
+            Future<?> result = other.submit(() -> mapper.copy(target, List.of(original)));
+            waitUntilSomeoneWaitsForALock(result);
+            try (PreparedStatement s = move.prepareStatement("SELECT id FROM imap.mailbox WHERE id = ? FOR UPDATE")) {
+                s.setLong(1, targetId); // its second; with the old order PostgreSQL failed this or the COPY
+                s.execute();
+            }
+            move.commit();
+            result.get();
+        }
+        assertEquals(1, count("true"), "the copied message stays; the others moved");
+    }
+
     /** Runs {@code operation} while another transaction takes MOVE's locks in MOVE's order; both must succeed. */
     private void asMoveRuns(Callable<?> operation) throws Exception {
         try (Connection move = database.dataSource().getConnection()) {

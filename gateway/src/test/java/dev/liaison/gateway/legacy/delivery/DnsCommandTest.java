@@ -57,6 +57,12 @@ class DnsCommandTest {
                         public int forget(Connection c, Instant before, int max) {
                             throw new AssertionError("no delivery expected");
                         }
+
+                        @Override
+                        public int move(Connection c, String owner, String from, String to,
+                                        java.util.function.Predicate<byte[]> which) {
+                            throw new AssertionError("no move expected");
+                        }
                     });
             assertEquals(legacy.dkimKey().record(), DnsRecordsTest.joinedTxt(dkim.substring(dkim.indexOf("IN TXT") + 7)));
         }

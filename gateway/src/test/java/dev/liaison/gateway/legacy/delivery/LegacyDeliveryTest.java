@@ -468,6 +468,12 @@ class LegacyDeliveryTest {
             public int forget(Connection c, Instant before, int max) throws SQLException {
                 return real.forget(c, before, max);
             }
+
+            @Override
+            public int move(Connection c, String owner, String from, String to,
+                            java.util.function.Predicate<byte[]> which) throws SQLException {
+                return real.move(c, owner, from, to, which);
+            }
         };
     }
 
