@@ -47,7 +47,8 @@ import java.util.Optional;
  * REQUESTED relationship and lands in {@code Requests}; the user accepts by writing back (or with
  * {@code liaison relationship accept}), refuses with {@code liaison relationship block}, after
  * which that sender is refused. An <em>outward</em> alias takes mail from its one correspondent.
- * Both take the reports mail servers send back with a null sender (bounces, receipts).
+ * Both take the reports mail servers send back with a null sender (bounces, receipts), and other
+ * automatic mail (a null sender, {@code Auto-Submitted}) from addresses that are no correspondent of theirs.
  * Every other address of the gateway is unknown to the MX, so nothing reaches a private alias or a
  * Communicator relationship this way. Delivered mail is shown from the correspondent's local
  * alias, so replies go back through the relationship.
@@ -142,8 +143,9 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 Alias alias = find(c, recipient).orElseThrow(() -> new RefusedMessageException(550, "5.1.1",
                         "no mailbox " + recipient + " here any more"));
                 boolean junk = message.authentication().quarantine();
-                if (message.sender() instanceof ReversePath.Null && mail.isReport()) {
-                    report(c, alias, mail, raw, sent, junk, now);
+                boolean report = message.sender() instanceof ReversePath.Null && mail.isReport();
+                if (report || nobodysConversation(c, alias, mail, message.sender())) {
+                    asItCame(c, alias, mail, sent, junk, report, now);
                 } else {
                     deliver(c, alias, mail, sent, message.authentication(), now);
                 }
@@ -209,25 +211,67 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     }
 
     /**
-     * A mail server's report on mail the user sent (RFC 3464 bounce, RFC 8098 receipt) comes with a
-     * null reverse path (RFC 5321 §4.5.5) to the address the mail left from, outward aliases
-     * included: filed as it came, opening no relationship and counting against no cap. What the
-     * user refused stays refused: a blocked or ended relationship's alias, a blocked author. A report
-     * that names no message the user sent as plain email (its returned header would) may be anyone's
-     * mail dressed as one: it goes to Junk, with a warning. Any sender can write an id of the form
-     * Liaison's have; only one the user sent ({@link LegacyCorrespondents#sentAny}) counts.
+     * Whether mail no person wrote (a null reverse path, RFC 5321 §4.5.5; an {@code Auto-Submitted}
+     * field other than {@code no}, RFC 3834) is filed as it came ({@link #asItCame}) rather than as
+     * a correspondent's: when its author is no correspondent {@code alias} takes mail from. Except
+     * a service's notification to a published address ({@code Auto-Submitted: auto-generated} with
+     * its own envelope sender: an issue tracker's, a shop's) that answers nothing the user sent: the
+     * user gave out the address for such mail, so it is a stranger's, a request the user can
+     * accept, not Junk for ever. A null sender's mail cannot be a conversation (nothing may answer
+     * it), and an outward alias takes no stranger's.
      */
-    private void report(Connection c, Alias alias, LegacyIncomingMail mail, byte[] raw, byte[] sent, boolean junk,
-                        Instant now) throws Exception {
+    private boolean nobodysConversation(Connection c, Alias alias, LegacyIncomingMail mail, ReversePath sender) {
+        boolean nullSender = sender instanceof ReversePath.Null;
+        if (!nullSender && !mail.isAutomatic() || fromItsCorrespondent(c, alias, mail)) {
+            return false;
+        }
+        return nullSender || alias.target() instanceof AliasTarget.Outward || namesSent(c, alias, mail);
+    }
+
+    /** Whether {@code mail} names a message the user sent as plain email (only such an id counts). */
+    private boolean namesSent(Connection c, Alias alias, LegacyIncomingMail mail) {
+        return correspondents.sentAny(c, alias.ownerId(), mail.liaisonMessageIds());
+    }
+
+    /**
+     * Whether {@code mail}'s author is a correspondent that {@code alias} takes mail from: any
+     * known one through a published alias, only its own through an outward one.
+     */
+    private boolean fromItsCorrespondent(Connection c, Alias alias, LegacyIncomingMail mail) {
+        Optional<LegacyCorrespondents.Link> known = correspondents.find(c, alias.ownerId(), mail.author().address());
+        return alias.target() instanceof AliasTarget.Outward outward
+                ? known.filter(k -> k.relationship().id() == outward.relationshipId()).isPresent()
+                : known.isPresent();
+    }
+
+    /**
+     * Mail no person of a relationship wrote: a mail server's report on mail the user sent (RFC
+     * 3464 bounce, RFC 8098 receipt), and other mail with a null reverse path (RFC 5321 §4.5.5:
+     * a qmail-style plain-text bounce, a vacation reply) or an {@code Auto-Submitted} field (RFC 3834)
+     * whose author is not a correspondent this alias takes mail from ({@link #nobodysConversation}). It comes from
+     * {@code MAILER-DAEMON@} or {@code noreply@} addresses the user never wrote to, to the address
+     * the mail left from, outward aliases included; refusing it loses the news that the user's mail
+     * failed or that its reader is away. Filed as it came, opening no relationship and counting
+     * against no cap. What the user refused stays refused: a blocked or ended relationship's alias,
+     * a blocked author. Mail that names no message the user sent as plain email (an auto-reply's
+     * {@code In-Reply-To}, a bounce's returned header would) may be anyone's mail dressed as one: it
+     * goes to Junk, with a warning. Any sender can write an id of the form Liaison's have; only one
+     * the user sent ({@link LegacyCorrespondents#sentAny}) counts.
+     */
+    private void asItCame(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent, boolean junk,
+                          boolean report, Instant now) throws Exception {
         Optional<LegacyCorrespondents.Link> through = outwardOf(c, alias);
         Optional<LegacyCorrespondents.Link> author = correspondents.find(c, alias.ownerId(), mail.author().address());
-        if (through.filter(LegacyInbound::refuses).isPresent() || author.filter(LegacyInbound::refuses).isPresent()) {
+        if (through.filter(LegacyInbound::refuses).isPresent() || author.filter(LegacyInbound::refuses).isPresent()
+                || correspondents.blocksOwnerOf(c, alias.ownerId(), mail.author().address())) {
             throw new RefusedMessageException(550, "5.7.1", NOT_FROM_THIS_SENDER);
         }
-        boolean ours = correspondents.sentAny(c, alias.ownerId(), LegacyIncomingMail.liaisonMessageIds(raw));
-        Optional<String> warning = ours ? Optional.empty()
-                : Optional.of("This claims to be a mail server's report on a message you sent, but it names none"
-                + " of your messages: it may be unsolicited mail.");
+        boolean ours = namesSent(c, alias, mail);
+        Optional<String> warning = ours ? Optional.empty() : Optional.of(report
+                ? "This claims to be a mail server's report on a message you sent, but it names none"
+                + " of your messages: it may be unsolicited mail."
+                : "This is an automatic message (a bounce or an auto-reply, by its null sender or its Auto-Submitted"
+                + " field), but it names none of the messages you sent: it may be unsolicited mail.");
         String id = "report:" + HexFormat.of().formatHex(digest(alias.address().toString(), sent));
         String folder = junk || warning.isPresent() ? "Junk" : "INBOX";
         mailboxes.deliver(c, new Delivery(id, alias.owner().value(), folder, mail.asReport(warning), false, now));

@@ -676,8 +676,10 @@ class LegacyInboundTest {
         assertTrue(gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).find(c,
                 new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("alex")).orElseThrow().id(), daemon))
                 .isEmpty(), "a report is no correspondent's first message");
-        assertEquals(550, refusal(bounce(daemon, outward, "not a report " + shortId(), false)),
-                "a null sender's ordinary mail is still nobody's but the correspondent's");
+        String notAReport = "not a report " + shortId();
+        Transport.send(bounce(daemon, outward, notAReport, false));
+        assertTrue(only("Junk", notAReport).getHeader("X-Liaison-Warning")[0].contains("names none of the messages"),
+                "a null sender's mail naming none of alex's messages is filed as suspicious, not refused");
 
         String dressed = "Your parcel " + shortId(); // a report naming none of alex's messages
         Transport.send(bounce(daemon, published, dressed, true, false));
@@ -694,6 +696,94 @@ class LegacyInboundTest {
         long withHugo = relationshipWith(hugo);
         gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), withHugo));
         assertEquals(550, refusal(bounce(daemon, outward, "through a blocked relationship " + shortId(), true)));
+    }
+
+    /**
+     * A bounce that is not RFC 3464 (qmail's plain text, quoting the message) and a vacation reply
+     * come from addresses alex never wrote to, with a null reverse path or {@code Auto-Submitted}:
+     * filed as they came, to INBOX when they name a message alex sent, else to Junk with a warning;
+     * refused only through a blocked relationship's address.
+     */
+    @Test
+    void plainTextBouncesAndAutoRepliesFromOtherAddressesAreFiledNotRefused() throws Exception {
+        String lmn = "lmn." + shortId() + "@remote.example";
+        String outward = gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).open(c,
+                Login.of("alex"), lmn, "Lmn", RelationshipState.ACTIVE, java.util.Optional.empty())
+                .outwardAlias().address().toString());
+        String sentId = sentByAlex();
+        String daemon = "MAILER-DAEMON@remote.example";
+        String failure = "failure notice " + shortId();
+        sendRaw("<>", outward, ascii("From: " + daemon + "\r\nTo: " + outward + "\r\nSubject: " + failure
+                + "\r\nMessage-ID: <" + shortId() + "@remote.example>\r\n\r\n"
+                + "Hi. This is the qmail-send program at remote.example.\r\nI'm afraid I wasn't able to deliver your"
+                + " message to the following addresses.\r\n\r\n<" + lmn + ">:\r\nSorry, no mailbox here by that name.\r\n\r\n"
+                + "--- Below this line is a copy of the message.\r\n\r\nFrom: Alex <" + outward + ">\r\nTo: " + lmn
+                + "\r\nMessage-ID: <" + sentId + ">\r\nSubject: hello\r\n\r\nhello\r\n"));
+        MimeMessage bounced = only("INBOX", failure);
+        assertEquals(daemon, ((InternetAddress) bounced.getFrom()[0]).getAddress(), "as it came");
+        assertEquals(null, bounced.getHeader("X-Liaison-Warning"));
+
+        String away = "Out of office " + shortId();
+        sendRaw("<>", outward, autoReply("noreply@kim.example", outward, away, "<" + sentId + ">", ""));
+        assertEquals(null, only("INBOX", away).getHeader("X-Liaison-Warning"), "it answers alex's message");
+        String awayToo = "Out of office too " + shortId();
+        sendRaw("noreply@kim.example", published, autoReply("noreply@kim.example", published, awayToo,
+                "<" + sentId + ">", ""));
+        only("INBOX", awayToo);
+        assertEquals(0, folder("Requests", awayToo).size());
+
+        String unrelated = "Out of office, unrelated " + shortId();
+        sendRaw("noreply@kim.example", outward, autoReply("noreply@kim.example", outward, unrelated,
+                "<" + shortId() + "@kim.example>", ""));
+        assertTrue(only("Junk", unrelated).getHeader("X-Liaison-Warning")[0].contains("names none of the messages"));
+        String notification = "Issue #12 was updated " + shortId(); // a service alex gave the published address
+        sendRaw("bounces@tracker.example", published, ascii("From: Tracker <notifications@tracker.example>\r\nTo: "
+                + published + "\r\nSubject: " + notification + "\r\nMessage-ID: <" + shortId() + "@tracker.example>"
+                + "\r\nAuto-Submitted: auto-generated\r\n\r\nA comment was added.\r\n"));
+        only("Requests", notification);
+        String deep = "Quoted too deep " + shortId();
+        sendRaw("<>", outward, autoReply("noreply@kim.example", outward, deep, "<" + shortId() + "@kim.example>",
+                "x".repeat(70 * 1024) + "\r\nMessage-ID: <" + sentId + ">\r\n"));
+        only("Junk", deep);
+        long owner = gateway.database().inTransaction(c ->
+                new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("alex")).orElseThrow().id());
+        for (String address : List.of(daemon.toLowerCase(java.util.Locale.ROOT), "noreply@kim.example")) {
+            assertTrue(gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).find(c, owner, address))
+                    .isEmpty(), "no relationship opened for " + address);
+        }
+
+        long withLmn = relationshipWith(lmn);
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), withLmn));
+        assertEquals(550, refusal(new MimeMessage(mx("<>"), new java.io.ByteArrayInputStream(autoReply(
+                "noreply@kim.example", outward, "through a blocked relationship " + shortId(), "<" + sentId + ">", "")))));
+    }
+
+    /** A plain email alex sent: its neutral Message-ID, remembered as sent now. */
+    private static String sentByAlex() throws Exception {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        StringBuilder hash = new StringBuilder();
+        while (hash.length() < 26) {
+            hash.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        String id = hash + "@liaison.invalid";
+        gateway.database().inTransaction(c -> {
+            new LegacyCorrespondents(DOMAIN).sent(c, new dev.liaison.mapping.user.PostgresUserStore()
+                    .find(c, Login.of("alex")).orElseThrow().id(), id);
+            return null;
+        });
+        return id;
+    }
+
+    /** A vacation responder's answer (RFC 3834) to {@code inReplyTo}, with {@code quoted} after its text. */
+    private static byte[] autoReply(String from, String to, String subject, String inReplyTo, String quoted) {
+        return ascii("From: \"Kim's Autoresponder\" <" + from + ">\r\nTo: " + to + "\r\nSubject: " + subject
+                + "\r\nMessage-ID: <" + shortId() + "@kim.example>\r\nIn-Reply-To: " + inReplyTo
+                + "\r\nAuto-Submitted: auto-replied\r\n\r\nI am away until Monday.\r\n" + quoted);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @Test
