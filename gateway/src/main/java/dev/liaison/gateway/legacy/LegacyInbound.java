@@ -147,20 +147,24 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 if (report || nobodysConversation(c, alias, mail, message.sender())) {
                     asItCame(c, alias, mail, sent, junk, report, now);
                 } else {
-                    deliver(c, alias, mail, sent, message.authentication(), now);
+                    deliver(c, alias, mail, sent, message.sender(), message.authentication(), now);
                 }
             }
             return null;
         });
     }
 
-    private void deliver(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent,
+    private void deliver(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent, ReversePath sender,
                          SenderAuthentication authentication, Instant now) throws Exception {
         boolean junk = authentication.quarantine();
         if (!mail.author().ascii()) {
             // reply text is ASCII (RFC 5321 section 4.2), so the address is not named
             throw new RefusedMessageException(550, "5.6.7", "the From address is not ASCII: replies from here leave"
                     + " without SMTPUTF8 and could not reach it; write from an ASCII address (RFC 6531)");
+        }
+        if (relayedFromRefused(c, alias, mail, sender)) {
+            relayedToJunk(c, alias, mail, sent, now);
+            return;
         }
         // another user of this gateway writes to each published address from a new outward alias: a
         // block of any of their addresses holds for all, as an outside sender's does, and before a
@@ -194,6 +198,43 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                                 .map(d -> d.result().keyword() + "(" + d.domain() + ")").toList());
             }
         }
+    }
+
+    /**
+     * Whether a published alias has mail from an author the user blocked (or whose relationship
+     * ended) that someone else relays: a mailing list or a forwarder, whose envelope sender is its
+     * own bounce address, not the author's. The block is about the author, so the message is not
+     * shown; but a refusal goes to the list, which counts it as a bounce of the user's subscription
+     * and unsubscribes them after a few. The author's own server sends with the author's address
+     * (or {@code <>}): that is refused as before. Only that exact address counts, not its domain:
+     * a list or forwarder on the author's own domain (a company's lists@ relaying a colleague)
+     * would otherwise be refused and unsubscribe the user just the same. Anyone can write an
+     * envelope sender, so a blocked author who sets another one reaches Junk, not the user's
+     * folders: the block still keeps them out of sight.
+     */
+    private boolean relayedFromRefused(Connection c, Alias alias, LegacyIncomingMail mail, ReversePath sender) {
+        String author = mail.author().address();
+        boolean relayed = sender.addressText().filter(s -> !s.equalsIgnoreCase(author)).isPresent();
+        return relayed && alias.target() instanceof AliasTarget.Published
+                && (correspondents.find(c, alias.ownerId(), author).filter(LegacyInbound::refuses).isPresent()
+                || correspondents.blocksOwnerOf(c, alias.ownerId(), author));
+    }
+
+    /**
+     * A blocked author's message relayed by a list or forwarder, to Junk with a warning: shown from
+     * the correspondent's local alias when there is one (a reply goes to the relationship, which
+     * refuses it saying why), else as it came. Nothing is remembered of it, no request opened.
+     */
+    private void relayedToJunk(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent, Instant now)
+            throws Exception {
+        Optional<String> warning = Optional.of("You blocked the author of this message, or ended your conversation"
+                + " with them. It came through a mailing list or forwarder, so it is filed here instead of refused:"
+                + " a refusal would count against your subscription.");
+        Optional<LegacyCorrespondents.Link> known = correspondents.find(c, alias.ownerId(), mail.author().address());
+        byte[] shown = known.isPresent()
+                ? mail.asFrom(known.get().peerAlias().address().toString(), known.get().relationship().peerName(), warning)
+                : mail.asReport(warning);
+        mailboxes.deliver(c, new Delivery(deliveryId(alias, sent), alias.owner().value(), "Junk", shown, false, now));
     }
 
     /**

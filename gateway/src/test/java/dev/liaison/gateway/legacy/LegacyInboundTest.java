@@ -498,6 +498,40 @@ class LegacyInboundTest {
         assertEquals(0, folder("Requests", refused).size() + folder("INBOX", refused).size());
     }
 
+    /**
+     * A list relays a post by an author alex blocked with the list's own envelope sender: filed in
+     * Junk, not refused, since a refusal counts as a bounce of alex's subscription; the author's own
+     * server (envelope sender the author's address) is still refused.
+     */
+    @Test
+    void aBlockedAuthorsPostThroughAListGoesToJunkWhileTheAuthorsOwnMailIsRefused() throws Exception {
+        String to = admin.createAlias(Login.of("alex"), "lists" + shortId(), true).address().toString();
+        String dave = "dave." + shortId() + "@legacy.example";
+        send(dave, "Dave", to, "first " + shortId(), "<" + shortId() + "@legacy.example>");
+        long id = relationshipWith(dave);
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), id));
+
+        String post = "[users] dave's post " + shortId();
+        MimeMessage viaList = message(dave, "Dave", to, post, "<" + shortId() + "@legacy.example>");
+        viaList.setHeader("List-Id", "Users <users.list2.example>");
+        viaList.setHeader("Sender", "users-bounces@list2.example");
+        viaList.saveChanges();
+        try (Transport t = mx("users-bounces+alex=" + DOMAIN + "@list2.example").getTransport("smtp")) {
+            t.connect();
+            t.sendMessage(viaList, new jakarta.mail.Address[] {new InternetAddress(to)});
+        }
+        MimeMessage junked = only("Junk", post);
+        assertTrue(junked.getHeader("X-Liaison-Warning")[0].contains("You blocked the author"));
+        assertTrue(((InternetAddress) junked.getFrom()[0]).getAddress().endsWith("@" + DOMAIN),
+                "shown from dave's local alias, whose relationship refuses a reply");
+        assertEquals(0, folder("Requests", post).size() + folder("INBOX", post).size());
+        assertEquals(RelationshipState.BLOCKED, stateWith(dave), "the block stays");
+
+        String direct = "dave himself " + shortId();
+        assertEquals(550, refusal(dave, to, direct));
+        assertEquals(0, folder("Junk", direct).size());
+    }
+
     /** Unblocking undoes the block: a stranger's request blocked unanswered is a request again, not accepted. */
     @Test
     void anUnblockedRequestIsARequestAgain() throws Exception {
