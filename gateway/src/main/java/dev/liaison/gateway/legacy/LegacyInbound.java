@@ -59,7 +59,10 @@ import java.util.Optional;
 public final class LegacyInbound implements InboundRecipientPolicy, InboundHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(LegacyInbound.class);
-    /** New strangers per published alias and hour; more wait ({@code 450}) so a flood cannot fill Requests. */
+    /**
+     * New strangers per published alias and hour; more wait ({@code 450} at the end of DATA, by the
+     * {@code From}) so a flood cannot fill Requests.
+     */
     static final int NEW_SENDERS_PER_HOUR = 20;
     static final String REQUESTS = "Requests";
     /** The advisory lock space of the new-sender count (two-key form: this class, an alias). */
@@ -115,11 +118,10 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 || sender.filter(s -> correspondents.blocksOwnerOf(c, alias.ownerId(), s)).isPresent()) {
             return InboundRecipientVerdict.refused(NOT_FROM_THIS_SENDER);
         }
-        // a null sender's message may be a report, which opens no request: the From decides at DATA
-        if (alias.target() instanceof AliasTarget.Published && known.isEmpty() && sender.isPresent()
-                && correspondents.recentRequests(c, alias, clock.instant()) >= NEW_SENDERS_PER_HOUR) {
-            return InboundRecipientVerdict.rateLimited("too many new senders for this address; try again later");
-        }
+        // No cap on new senders here: it is about the author, whom only the From names. A list, a
+        // shop's mailer or a forwarder sends with its own bounce address, never the author's, so a
+        // deferral by envelope sender held back the posts of accepted correspondents too; and a null
+        // sender's message may be a report, which opens no request. The handler applies the cap.
         return InboundRecipientVerdict.ACCEPT;
     }
 
@@ -335,7 +337,8 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         if (known.isPresent()) {
             return known.get();
         }
-        // The RCPT's look was by envelope sender; the From decides, so the cap holds whatever the envelope says.
+        // The cap is on new authors, so the From decides (the RCPT, seeing only the envelope sender, takes all):
+        // a 450 after DATA makes the sending server retry later, as one at RCPT would.
         // Deliveries to one alias count one after another, so parallel ones cannot all see room for one more.
         lockRequests(c, alias);
         if (correspondents.recentRequests(c, alias, clock.instant()) >= NEW_SENDERS_PER_HOUR) {

@@ -516,10 +516,7 @@ class LegacyInboundTest {
         viaList.setHeader("List-Id", "Users <users.list2.example>");
         viaList.setHeader("Sender", "users-bounces@list2.example");
         viaList.saveChanges();
-        try (Transport t = mx("users-bounces+alex=" + DOMAIN + "@list2.example").getTransport("smtp")) {
-            t.connect();
-            t.sendMessage(viaList, new jakarta.mail.Address[] {new InternetAddress(to)});
-        }
+        sendRaw("users-bounces+alex=" + DOMAIN + "@list2.example", to, viaList);
         MimeMessage junked = only("Junk", post);
         assertTrue(junked.getHeader("X-Liaison-Warning")[0].contains("You blocked the author"));
         assertTrue(((InternetAddress) junked.getFrom()[0]).getAddress().endsWith("@" + DOMAIN),
@@ -925,8 +922,9 @@ class LegacyInboundTest {
     @Test
     void newStrangersPerPublishedAddressAreRateLimited() throws Exception {
         String limited = admin.createAlias(Login.of("alex"), "popular", true).address().toString();
+        String carol = accepted("carol." + shortId() + "@carol.example", "Carol", limited); // a new sender too
         String known = null;
-        for (int i = 0; i < LegacyInbound.NEW_SENDERS_PER_HOUR; i++) {
+        for (int i = 1; i < LegacyInbound.NEW_SENDERS_PER_HOUR; i++) {
             String stranger = "s" + i + "." + shortId() + "@legacy.example";
             send(stranger, "S" + i, limited, "stranger " + i, null);
             known = known == null ? stranger : known;
@@ -942,6 +940,21 @@ class LegacyInboundTest {
                 new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("alex")).orElseThrow().id());
         assertTrue(gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).find(c, owner, fresh)).isEmpty(),
                 "no request was opened for it");
+
+        // a list sends every author's post with its own bounce address: known authors are not held back
+        String list = "users-bounces+alex=" + DOMAIN + "@list3.example";
+        String carolsPost = "[users] carol's post " + shortId();
+        sendRaw(list, limited, message(carol, "Carol", limited, carolsPost, null));
+        only("INBOX", carolsPost);
+        String requestersPost = "[users] a requester's post " + shortId();
+        sendRaw(list, limited, message(known, "S1", limited, requestersPost, null));
+        only("Requests", requestersPost);
+        MimeMessage strangersPost = message("new." + shortId() + "@legacy.example", "New", limited,
+                "[users] a new author's post " + shortId(), null);
+        SMTPSendFailedException deferred = assertThrows(SMTPSendFailedException.class,
+                () -> sendRaw(list, limited, strangersPost));
+        assertEquals(450, deferred.getReturnCode(), "a new author still waits, told at the end of DATA");
+        assertTrue(deferred.getMessage().contains("4.2.1"), deferred.getMessage());
     }
 
     @Test
@@ -1241,9 +1254,12 @@ class LegacyInboundTest {
     }
 
     private static void sendRaw(String envelopeFrom, String to, byte[] raw) throws Exception {
-        Session s = mx(envelopeFrom);
-        MimeMessage m = new MimeMessage(s, new java.io.ByteArrayInputStream(raw));
-        try (Transport t = s.getTransport("smtp")) {
+        sendRaw(envelopeFrom, to, new MimeMessage(mx(envelopeFrom), new java.io.ByteArrayInputStream(raw)));
+    }
+
+    /** Sends {@code m} with the envelope sender {@code envelopeFrom}, as a list or forwarder relays it. */
+    private static void sendRaw(String envelopeFrom, String to, MimeMessage m) throws Exception {
+        try (Transport t = mx(envelopeFrom).getTransport("smtp")) {
             t.connect();
             t.sendMessage(m, new jakarta.mail.Address[] {new InternetAddress(to)});
         }
