@@ -184,10 +184,11 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 : Optional.empty();
         String folder = junk || warning.isPresent() ? "Junk"
                 : link.relationship().state() == RelationshipState.REQUESTED ? REQUESTS : "INBOX";
-        byte[] shown = mail.asFrom(link.peerAlias().address().toString(), link.relationship().peerName(), warning);
+        byte[] shown = mail.asFrom(link.peerAlias().address().toString(), shownName(mail, link), warning);
         mailboxes.deliver(c, new Delivery(deliveryId(alias, sent), alias.owner().value(), folder, shown, false, now));
         if (warning.isEmpty() && !junk) { // a reply gives the correspondent's own Message-ID back to them
             correspondents.received(c, link.relationship().id(), mail.messageId());
+            link = correspondents.named(c, link, mail.author().displayName());
         }
         if (warning.isEmpty() && !junk && mail.invitation().isPresent()) {
             if (authenticated(mail, authentication)) {
@@ -234,9 +235,19 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 + " a refusal would count against your subscription.");
         Optional<LegacyCorrespondents.Link> known = correspondents.find(c, alias.ownerId(), mail.author().address());
         byte[] shown = known.isPresent()
-                ? mail.asFrom(known.get().peerAlias().address().toString(), known.get().relationship().peerName(), warning)
+                ? mail.asFrom(known.get().peerAlias().address().toString(), shownName(mail, known.get()), warning)
                 : mail.asReport(warning);
         mailboxes.deliver(c, new Delivery(deliveryId(alias, sent), alias.owner().value(), "Junk", shown, false, now));
+    }
+
+    /**
+     * The name this message's {@code From} gives its author, as any mail client shows it; the
+     * relationship's stored name only when the message gives none. One address may stand for many
+     * people: a list that rewrites {@code From} for DMARC ({@code "Fred via dev" <dev@lists…>})
+     * sends every author's post from it, and the name stored with the first post named them all.
+     */
+    private static String shownName(LegacyIncomingMail mail, LegacyCorrespondents.Link link) {
+        return mail.author().displayName().orElse(link.relationship().peerName());
     }
 
     /**

@@ -134,6 +134,49 @@ class LegacyInboundTest {
                 "another correspondent, another alias");
     }
 
+    /**
+     * A list that rewrites From for DMARC sends every author's post from its own address: one
+     * correspondent, one alias, but each post shows its own author's name. A correspondent the user
+     * wrote first, known by address only, is named by their first message that carries a name.
+     */
+    @Test
+    void eachMessageShowsItsOwnAuthorsNameAndAnAddressOnlyCorrespondentTakesTheFirstName() throws Exception {
+        String dev = "dev." + shortId() + "@lists.example";
+        String erins = "[dev] erin's post " + shortId();
+        send(dev, "Erin via dev", published, erins, null);
+        String freds = "[dev] fred's post " + shortId();
+        send(dev, "Fred via dev", published, freds, null);
+        InternetAddress erin = (InternetAddress) only("Requests", erins).getFrom()[0];
+        InternetAddress fred = (InternetAddress) only("Requests", freds).getFrom()[0];
+        assertEquals("Erin via dev", erin.getPersonal());
+        assertEquals("Fred via dev", fred.getPersonal(), "the name this message gives, not the first one stored");
+        assertEquals(erin.getAddress(), fred.getAddress(), "one correspondent, one alias");
+        String nameless = "[dev] nameless " + shortId();
+        sendRaw(dev, published, ascii("From: " + dev + "\r\nTo: " + published + "\r\nSubject: " + nameless
+                + "\r\nMessage-ID: <" + shortId() + "@lists.example>\r\n\r\nno name\r\n"));
+        assertEquals("Erin via dev", ((InternetAddress) only("Requests", nameless).getFrom()[0]).getPersonal(),
+                "without a name of its own, the stored one");
+
+        // alex wrote to kim first: the relationship knows kim by address only, as LegacyOutbound opens it
+        String kim = "kim." + shortId() + "@legacy.example";
+        String outward = gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).open(c,
+                Login.of("alex"), kim, kim, RelationshipState.ACTIVE, java.util.Optional.empty())
+                .outwardAlias().address().toString());
+        String reply = "kim answers " + shortId();
+        send(kim, "Kim Lee", outward, reply, null);
+        assertEquals("Kim Lee", ((InternetAddress) only("INBOX", reply).getFrom()[0]).getPersonal());
+        long id = relationshipWith(kim);
+        assertEquals("Kim Lee", gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN)
+                .ofRelationship(c, id).orElseThrow().relationship().peerName()), "the first name given is kept");
+        String later = "kim without a name " + shortId();
+        sendRaw(kim, outward, ascii("From: " + kim + "\r\nTo: " + outward + "\r\nSubject: " + later
+                + "\r\nMessage-ID: <" + shortId() + "@legacy.example>\r\n\r\nno name\r\n"));
+        assertEquals("Kim Lee", ((InternetAddress) only("INBOX", later).getFrom()[0]).getPersonal());
+        send(kim, "K. Lee", outward, "renamed? " + shortId(), null);
+        assertEquals("Kim Lee", gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN)
+                .ofRelationship(c, id).orElseThrow().relationship().peerName()), "a real name is not replaced");
+    }
+
     @Test
     void aRetriedMessageIsFiledOnceAndAnAcceptedCorrespondentReachesTheInbox() throws Exception {
         String dana = "dana." + shortId() + "@legacy.example";
