@@ -191,6 +191,23 @@ public final class LegacyCorrespondents {
     }
 
     /**
+     * {@code link} with its correspondent named {@code name} when the relationship knew them by their
+     * address only (the user wrote first, to an address without a name): the first of their messages
+     * that carries a name gives it, for {@code liaison relationship list} and for their later mail
+     * without one. A name the relationship has already is kept.
+     */
+    public Link named(Connection c, Link link, Optional<String> name) {
+        String address = link.correspondent().address();
+        if (name.isEmpty() || name.get().equalsIgnoreCase(address)
+                || !link.relationship().peerName().equalsIgnoreCase(address)) {
+            return link;
+        }
+        Relationship renamed = relationships.renamePeer(c, link.relationship().id(),
+                RelationshipAliases.cleanName(name.get()));
+        return new Link(renamed, link.correspondent(), link.peerAlias(), link.outwardAlias());
+    }
+
+    /**
      * Of the neutral ids {@code neutrals}, those the user's correspondents' plain email came with:
      * neutral id → as written, per relationship.
      */

@@ -47,7 +47,8 @@ import java.util.Optional;
  * REQUESTED relationship and lands in {@code Requests}; the user accepts by writing back (or with
  * {@code liaison relationship accept}), refuses with {@code liaison relationship block}, after
  * which that sender is refused. An <em>outward</em> alias takes mail from its one correspondent.
- * Both take the reports mail servers send back with a null sender (bounces, receipts).
+ * Both take the reports mail servers send back with a null sender (bounces, receipts), and other
+ * automatic mail (a null sender, {@code Auto-Submitted}) from addresses that are no correspondent of theirs.
  * Every other address of the gateway is unknown to the MX, so nothing reaches a private alias or a
  * Communicator relationship this way. Delivered mail is shown from the correspondent's local
  * alias, so replies go back through the relationship.
@@ -58,7 +59,10 @@ import java.util.Optional;
 public final class LegacyInbound implements InboundRecipientPolicy, InboundHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(LegacyInbound.class);
-    /** New strangers per published alias and hour; more wait ({@code 450}) so a flood cannot fill Requests. */
+    /**
+     * New strangers per published alias and hour; more wait ({@code 450} at the end of DATA, by the
+     * {@code From}) so a flood cannot fill Requests.
+     */
     static final int NEW_SENDERS_PER_HOUR = 20;
     static final String REQUESTS = "Requests";
     /** The advisory lock space of the new-sender count (two-key form: this class, an alias). */
@@ -116,11 +120,10 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 || sender.filter(s -> correspondents.blocksOwnerOf(c, alias.ownerId(), s)).isPresent()) {
             return InboundRecipientVerdict.refused(NOT_FROM_THIS_SENDER);
         }
-        // a null sender's message may be a report, which opens no request: the From decides at DATA
-        if (alias.target() instanceof AliasTarget.Published && known.isEmpty() && sender.isPresent()
-                && correspondents.recentRequests(c, alias, clock.instant()) >= NEW_SENDERS_PER_HOUR) {
-            return InboundRecipientVerdict.rateLimited("too many new senders for this address; try again later");
-        }
+        // No cap on new senders here: it is about the author, whom only the From names. A list, a
+        // shop's mailer or a forwarder sends with its own bounce address, never the author's, so a
+        // deferral by envelope sender held back the posts of accepted correspondents too; and a null
+        // sender's message may be a report, which opens no request. The handler applies the cap.
         return InboundRecipientVerdict.ACCEPT;
     }
 
@@ -144,23 +147,28 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 Alias alias = find(c, recipient).orElseThrow(() -> new RefusedMessageException(550, "5.1.1",
                         "no mailbox " + recipient + " here any more"));
                 boolean junk = message.authentication().quarantine();
-                if (message.sender() instanceof ReversePath.Null && mail.isReport()) {
-                    report(c, alias, mail, raw, sent, junk, now);
+                boolean report = message.sender() instanceof ReversePath.Null && mail.isReport();
+                if (report || nobodysConversation(c, alias, mail, message.sender())) {
+                    asItCame(c, alias, mail, sent, junk, report, now);
                 } else {
-                    deliver(c, alias, mail, sent, message.authentication(), now);
+                    deliver(c, alias, mail, sent, message.sender(), message.authentication(), now);
                 }
             }
             return null;
         });
     }
 
-    private void deliver(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent,
+    private void deliver(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent, ReversePath sender,
                          SenderAuthentication authentication, Instant now) throws Exception {
         boolean junk = authentication.quarantine();
         if (!mail.author().ascii()) {
             // reply text is ASCII (RFC 5321 section 4.2), so the address is not named
             throw new RefusedMessageException(550, "5.6.7", "the From address is not ASCII: replies from here leave"
                     + " without SMTPUTF8 and could not reach it; write from an ASCII address (RFC 6531)");
+        }
+        if (relayedFromRefused(c, alias, mail, sender)) {
+            relayedToJunk(c, alias, mail, sent, now);
+            return;
         }
         // another user of this gateway writes to each published address from a new outward alias: a
         // block of any of their addresses holds for all, as an outside sender's does, and before a
@@ -178,13 +186,14 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 : Optional.empty();
         String folder = junk || warning.isPresent() ? "Junk"
                 : link.relationship().state() == RelationshipState.REQUESTED ? REQUESTS : "INBOX";
-        byte[] shown = mail.asFrom(link.peerAlias().address().toString(), link.relationship().peerName(), warning);
+        byte[] shown = mail.asFrom(link.peerAlias().address().toString(), shownName(mail, link), warning);
         mailboxes.deliver(c, new Delivery(deliveryId(alias, sent), alias.owner().value(), folder, shown, false, now));
         if (REQUESTS.equals(folder)) {
             consent.filedAfterAnswer(c, alias.owner(), link.relationship().id());
         }
         if (warning.isEmpty() && !junk) { // a reply gives the correspondent's own Message-ID back to them
             correspondents.received(c, link.relationship().id(), mail.messageId());
+            link = correspondents.named(c, link, mail.author().displayName());
         }
         if (warning.isEmpty() && !junk && mail.invitation().isPresent()) {
             if (authenticated(mail, authentication)) {
@@ -197,6 +206,53 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                                 .map(d -> d.result().keyword() + "(" + d.domain() + ")").toList());
             }
         }
+    }
+
+    /**
+     * Whether a published alias has mail from an author the user blocked (or whose relationship
+     * ended) that someone else relays: a mailing list or a forwarder, whose envelope sender is its
+     * own bounce address, not the author's. The block is about the author, so the message is not
+     * shown; but a refusal goes to the list, which counts it as a bounce of the user's subscription
+     * and unsubscribes them after a few. The author's own server sends with the author's address
+     * (or {@code <>}): that is refused as before. Only that exact address counts, not its domain:
+     * a list or forwarder on the author's own domain (a company's lists@ relaying a colleague)
+     * would otherwise be refused and unsubscribe the user just the same. Anyone can write an
+     * envelope sender, so a blocked author who sets another one reaches Junk, not the user's
+     * folders: the block still keeps them out of sight.
+     */
+    private boolean relayedFromRefused(Connection c, Alias alias, LegacyIncomingMail mail, ReversePath sender) {
+        String author = mail.author().address();
+        boolean relayed = sender.addressText().filter(s -> !s.equalsIgnoreCase(author)).isPresent();
+        return relayed && alias.target() instanceof AliasTarget.Published
+                && (correspondents.find(c, alias.ownerId(), author).filter(LegacyInbound::refuses).isPresent()
+                || correspondents.blocksOwnerOf(c, alias.ownerId(), author));
+    }
+
+    /**
+     * A blocked author's message relayed by a list or forwarder, to Junk with a warning: shown from
+     * the correspondent's local alias when there is one (a reply goes to the relationship, which
+     * refuses it saying why), else as it came. Nothing is remembered of it, no request opened.
+     */
+    private void relayedToJunk(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent, Instant now)
+            throws Exception {
+        Optional<String> warning = Optional.of("You blocked the author of this message, or ended your conversation"
+                + " with them. It came through a mailing list or forwarder, so it is filed here instead of refused:"
+                + " a refusal would count against your subscription.");
+        Optional<LegacyCorrespondents.Link> known = correspondents.find(c, alias.ownerId(), mail.author().address());
+        byte[] shown = known.isPresent()
+                ? mail.asFrom(known.get().peerAlias().address().toString(), shownName(mail, known.get()), warning)
+                : mail.asReport(warning);
+        mailboxes.deliver(c, new Delivery(deliveryId(alias, sent), alias.owner().value(), "Junk", shown, false, now));
+    }
+
+    /**
+     * The name this message's {@code From} gives its author, as any mail client shows it; the
+     * relationship's stored name only when the message gives none. One address may stand for many
+     * people: a list that rewrites {@code From} for DMARC ({@code "Fred via dev" <dev@lists…>})
+     * sends every author's post from it, and the name stored with the first post named them all.
+     */
+    private static String shownName(LegacyIncomingMail mail, LegacyCorrespondents.Link link) {
+        return mail.author().displayName().orElse(link.relationship().peerName());
     }
 
     /**
@@ -214,25 +270,67 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
     }
 
     /**
-     * A mail server's report on mail the user sent (RFC 3464 bounce, RFC 8098 receipt) comes with a
-     * null reverse path (RFC 5321 §4.5.5) to the address the mail left from, outward aliases
-     * included: filed as it came, opening no relationship and counting against no cap. What the
-     * user refused stays refused: a blocked or ended relationship's alias, a blocked author. A report
-     * that names no message the user sent as plain email (its returned header would) may be anyone's
-     * mail dressed as one: it goes to Junk, with a warning. Any sender can write an id of the form
-     * Liaison's have; only one the user sent ({@link LegacyCorrespondents#sentAny}) counts.
+     * Whether mail no person wrote (a null reverse path, RFC 5321 §4.5.5; an {@code Auto-Submitted}
+     * field other than {@code no}, RFC 3834) is filed as it came ({@link #asItCame}) rather than as
+     * a correspondent's: when its author is no correspondent {@code alias} takes mail from. Except
+     * a service's notification to a published address ({@code Auto-Submitted: auto-generated} with
+     * its own envelope sender: an issue tracker's, a shop's) that answers nothing the user sent: the
+     * user gave out the address for such mail, so it is a stranger's, a request the user can
+     * accept, not Junk for ever. A null sender's mail cannot be a conversation (nothing may answer
+     * it), and an outward alias takes no stranger's.
      */
-    private void report(Connection c, Alias alias, LegacyIncomingMail mail, byte[] raw, byte[] sent, boolean junk,
-                        Instant now) throws Exception {
+    private boolean nobodysConversation(Connection c, Alias alias, LegacyIncomingMail mail, ReversePath sender) {
+        boolean nullSender = sender instanceof ReversePath.Null;
+        if (!nullSender && !mail.isAutomatic() || fromItsCorrespondent(c, alias, mail)) {
+            return false;
+        }
+        return nullSender || alias.target() instanceof AliasTarget.Outward || namesSent(c, alias, mail);
+    }
+
+    /** Whether {@code mail} names a message the user sent as plain email (only such an id counts). */
+    private boolean namesSent(Connection c, Alias alias, LegacyIncomingMail mail) {
+        return correspondents.sentAny(c, alias.ownerId(), mail.liaisonMessageIds());
+    }
+
+    /**
+     * Whether {@code mail}'s author is a correspondent that {@code alias} takes mail from: any
+     * known one through a published alias, only its own through an outward one.
+     */
+    private boolean fromItsCorrespondent(Connection c, Alias alias, LegacyIncomingMail mail) {
+        Optional<LegacyCorrespondents.Link> known = correspondents.find(c, alias.ownerId(), mail.author().address());
+        return alias.target() instanceof AliasTarget.Outward outward
+                ? known.filter(k -> k.relationship().id() == outward.relationshipId()).isPresent()
+                : known.isPresent();
+    }
+
+    /**
+     * Mail no person of a relationship wrote: a mail server's report on mail the user sent (RFC
+     * 3464 bounce, RFC 8098 receipt), and other mail with a null reverse path (RFC 5321 §4.5.5:
+     * a qmail-style plain-text bounce, a vacation reply) or an {@code Auto-Submitted} field (RFC 3834)
+     * whose author is not a correspondent this alias takes mail from ({@link #nobodysConversation}). It comes from
+     * {@code MAILER-DAEMON@} or {@code noreply@} addresses the user never wrote to, to the address
+     * the mail left from, outward aliases included; refusing it loses the news that the user's mail
+     * failed or that its reader is away. Filed as it came, opening no relationship and counting
+     * against no cap. What the user refused stays refused: a blocked or ended relationship's alias,
+     * a blocked author. Mail that names no message the user sent as plain email (an auto-reply's
+     * {@code In-Reply-To}, a bounce's returned header would) may be anyone's mail dressed as one: it
+     * goes to Junk, with a warning. Any sender can write an id of the form Liaison's have; only one
+     * the user sent ({@link LegacyCorrespondents#sentAny}) counts.
+     */
+    private void asItCame(Connection c, Alias alias, LegacyIncomingMail mail, byte[] sent, boolean junk,
+                          boolean report, Instant now) throws Exception {
         Optional<LegacyCorrespondents.Link> through = outwardOf(c, alias);
         Optional<LegacyCorrespondents.Link> author = correspondents.find(c, alias.ownerId(), mail.author().address());
-        if (through.filter(LegacyInbound::refuses).isPresent() || author.filter(LegacyInbound::refuses).isPresent()) {
+        if (through.filter(LegacyInbound::refuses).isPresent() || author.filter(LegacyInbound::refuses).isPresent()
+                || correspondents.blocksOwnerOf(c, alias.ownerId(), mail.author().address())) {
             throw new RefusedMessageException(550, "5.7.1", NOT_FROM_THIS_SENDER);
         }
-        boolean ours = correspondents.sentAny(c, alias.ownerId(), LegacyIncomingMail.liaisonMessageIds(raw));
-        Optional<String> warning = ours ? Optional.empty()
-                : Optional.of("This claims to be a mail server's report on a message you sent, but it names none"
-                + " of your messages: it may be unsolicited mail.");
+        boolean ours = namesSent(c, alias, mail);
+        Optional<String> warning = ours ? Optional.empty() : Optional.of(report
+                ? "This claims to be a mail server's report on a message you sent, but it names none"
+                + " of your messages: it may be unsolicited mail."
+                : "This is an automatic message (a bounce or an auto-reply, by its null sender or its Auto-Submitted"
+                + " field), but it names none of the messages you sent: it may be unsolicited mail.");
         String id = "report:" + HexFormat.of().formatHex(digest(alias.address().toString(), sent));
         String folder = junk || warning.isPresent() ? "Junk" : "INBOX";
         mailboxes.deliver(c, new Delivery(id, alias.owner().value(), folder, mail.asReport(warning), false, now));
@@ -255,7 +353,8 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
         if (known.isPresent()) {
             return known.get();
         }
-        // The RCPT's look was by envelope sender; the From decides, so the cap holds whatever the envelope says.
+        // The cap is on new authors, so the From decides (the RCPT, seeing only the envelope sender, takes all):
+        // a 450 after DATA makes the sending server retry later, as one at RCPT would.
         // Deliveries to one alias count one after another, so parallel ones cannot all see room for one more.
         lockRequests(c, alias);
         if (correspondents.recentRequests(c, alias, clock.instant()) >= NEW_SENDERS_PER_HOUR) {

@@ -105,6 +105,11 @@ final class HeaderSection {
         out.write(message, field.start(), field.end() - field.start());
     }
 
+    /** Offset of the empty line that ends the header section (the message's length without one). */
+    int bodyStart() {
+        return end;
+    }
+
     /** Writes the empty line and the body (everything after the last field) unchanged. */
     void copyRest(ByteArrayOutputStream out) {
         out.write(message, end, message.length - end);

@@ -35,19 +35,23 @@ public final class LegacyIncomingMail {
         }
     }
 
+    private final byte[] message;
     private final HeaderSection header;
     private final Author author;
     private final String messageId;
     private final Optional<String> invitation;
     private final boolean report;
+    private final boolean automatic;
 
-    private LegacyIncomingMail(HeaderSection header, Author author, String messageId, Optional<String> invitation,
-                               boolean report) {
+    private LegacyIncomingMail(byte[] message, HeaderSection header, Author author, String messageId,
+                               Optional<String> invitation, boolean report, boolean automatic) {
+        this.message = message;
         this.header = header;
         this.author = author;
         this.messageId = messageId;
         this.invitation = invitation;
         this.report = report;
+        this.automatic = automatic;
     }
 
     /** {@link MalformedMailException} without exactly one parseable {@code From} mailbox. */
@@ -58,6 +62,7 @@ public final class LegacyIncomingMail {
         Optional<String> invitation = Optional.empty();
         int invitations = 0;
         boolean report = false;
+        boolean automatic = false;
         for (HeaderSection.Field field : header.fields()) {
             if (field.is(LegacyOutgoingMail.INVITE_FIELD)) {
                 invitations++;
@@ -73,6 +78,8 @@ public final class LegacyIncomingMail {
                 messageId = header.value(field).strip();
             } else if (field.is("Content-Type")) {
                 report = isReport(header.value(field));
+            } else if (field.is("Auto-Submitted")) {
+                automatic |= isAutomatic(header.value(field));
             }
         }
         if (from == null) {
@@ -83,7 +90,17 @@ public final class LegacyIncomingMail {
             // cannot be told from the top one, so none is taken
             invitation = Optional.empty();
         }
-        return new LegacyIncomingMail(header, author(from), messageId, invitation, report);
+        return new LegacyIncomingMail(message, header, author(from), messageId, invitation, report, automatic);
+    }
+
+    /**
+     * RFC 3834 §5: {@code Auto-Submitted} other than {@code no} ({@code auto-replied},
+     * {@code auto-generated}, or any extension) says no person wrote the message; a keyword may be
+     * followed by parameters or a comment.
+     */
+    private static boolean isAutomatic(String value) {
+        String keyword = value.strip().split("[;( \t]", 2)[0].toLowerCase(Locale.ROOT);
+        return !keyword.isEmpty() && !keyword.equals("no");
     }
 
     /** RFC 6522: a delivery status notification (RFC 3464) or a disposition notification (RFC 8098). */
@@ -100,16 +117,21 @@ public final class LegacyIncomingMail {
 
     /**
      * The Liaison message ids ({@code <h@liaison.invalid>}, the form every message leaving a
-     * Liaison gateway has) that {@code message} names, lower case, without angle brackets, at most
-     * {@link MailLimits#MAX_REPORT_IDS} of them: a report that returns a message's header section
-     * (RFC 3464 §2, RFC 8098 §3.2.9) names it. Whether one is a message the user sent is for the
+     * Liaison gateway has) that this message names, lower case, without angle brackets, at most
+     * {@link MailLimits#MAX_REPORT_IDS} of them: an auto-reply names the message it answers
+     * ({@code In-Reply-To}, {@code References}), and a report or a plain-text bounce that returns a
+     * message's header section (RFC 3464 §2, RFC 8098 §3.2.9, qmail's "copy of the message") names
+     * it. Only the header section and the first {@link MailLimits#MAX_SCANNED_BODY_BYTES} of the body
+     * are searched: a returned header comes before the returned body, and a message of many
+     * megabytes is not read to its end for it. Whether one is a message the user sent is for the
      * caller to look up: anyone can write an id of this form.
      */
-    public static Set<String> liaisonMessageIds(byte[] message) {
+    public Set<String> liaisonMessageIds() {
         byte[] needle = ("@" + MessageIds.NEUTRAL_DOMAIN + ">").getBytes(StandardCharsets.US_ASCII);
         int hash = MessageIds.HASH_CHARS;
+        int end = (int) Math.min(message.length, (long) header.bodyStart() + MailLimits.MAX_SCANNED_BODY_BYTES);
         Set<String> ids = new LinkedHashSet<>();
-        for (int i = hash + 1; i + needle.length <= message.length && ids.size() < MailLimits.MAX_REPORT_IDS; i++) {
+        for (int i = hash + 1; i + needle.length <= end && ids.size() < MailLimits.MAX_REPORT_IDS; i++) {
             if (matchesAt(message, i, needle) && message[i - hash - 1] == '<') {
                 String id = new String(message, i - hash, hash + needle.length - 1, StandardCharsets.US_ASCII)
                         .toLowerCase(Locale.ROOT);
@@ -146,6 +168,11 @@ public final class LegacyIncomingMail {
     /** Whether the message is a report ({@code multipart/report}): what mail servers send back about mail. */
     public boolean isReport() {
         return report;
+    }
+
+    /** Whether the message says no person wrote it ({@code Auto-Submitted} other than {@code no}, RFC 3834). */
+    public boolean isAutomatic() {
+        return automatic;
     }
 
     /** The {@code Message-ID} as written, or empty: what a reply's {@code In-Reply-To} names. */

@@ -31,6 +31,13 @@ public final class MailLimits {
     public static final int MAX_REPORT_IDS = MAX_REFERENCES + 28;
 
     /**
+     * Most octets of a body searched for the ids of the user's messages
+     * ({@link LegacyIncomingMail#liaisonMessageIds}): a bounce's or report's explanation and the
+     * returned header that follows it fit many times over; the returned body is not needed.
+     */
+    public static final int MAX_SCANNED_BODY_BYTES = 64 * 1024;
+
+    /**
      * Longest Message-ID of a correspondent's that is given back in a reply ({@link CorrespondentIds});
      * a longer one stays neutral. RFC 5322 sets no bound; real ids are far shorter. The column's
      * CHECK says the same.

@@ -136,6 +136,49 @@ class LegacyInboundTest {
                 "another correspondent, another alias");
     }
 
+    /**
+     * A list that rewrites From for DMARC sends every author's post from its own address: one
+     * correspondent, one alias, but each post shows its own author's name. A correspondent the user
+     * wrote first, known by address only, is named by their first message that carries a name.
+     */
+    @Test
+    void eachMessageShowsItsOwnAuthorsNameAndAnAddressOnlyCorrespondentTakesTheFirstName() throws Exception {
+        String dev = "dev." + shortId() + "@lists.example";
+        String erins = "[dev] erin's post " + shortId();
+        send(dev, "Erin via dev", published, erins, null);
+        String freds = "[dev] fred's post " + shortId();
+        send(dev, "Fred via dev", published, freds, null);
+        InternetAddress erin = (InternetAddress) only("Requests", erins).getFrom()[0];
+        InternetAddress fred = (InternetAddress) only("Requests", freds).getFrom()[0];
+        assertEquals("Erin via dev", erin.getPersonal());
+        assertEquals("Fred via dev", fred.getPersonal(), "the name this message gives, not the first one stored");
+        assertEquals(erin.getAddress(), fred.getAddress(), "one correspondent, one alias");
+        String nameless = "[dev] nameless " + shortId();
+        sendRaw(dev, published, ascii("From: " + dev + "\r\nTo: " + published + "\r\nSubject: " + nameless
+                + "\r\nMessage-ID: <" + shortId() + "@lists.example>\r\n\r\nno name\r\n"));
+        assertEquals("Erin via dev", ((InternetAddress) only("Requests", nameless).getFrom()[0]).getPersonal(),
+                "without a name of its own, the stored one");
+
+        // alex wrote to kim first: the relationship knows kim by address only, as LegacyOutbound opens it
+        String kim = "kim." + shortId() + "@legacy.example";
+        String outward = gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).open(c,
+                Login.of("alex"), kim, kim, RelationshipState.ACTIVE, java.util.Optional.empty())
+                .outwardAlias().address().toString());
+        String reply = "kim answers " + shortId();
+        send(kim, "Kim Lee", outward, reply, null);
+        assertEquals("Kim Lee", ((InternetAddress) only("INBOX", reply).getFrom()[0]).getPersonal());
+        long id = relationshipWith(kim);
+        assertEquals("Kim Lee", gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN)
+                .ofRelationship(c, id).orElseThrow().relationship().peerName()), "the first name given is kept");
+        String later = "kim without a name " + shortId();
+        sendRaw(kim, outward, ascii("From: " + kim + "\r\nTo: " + outward + "\r\nSubject: " + later
+                + "\r\nMessage-ID: <" + shortId() + "@legacy.example>\r\n\r\nno name\r\n"));
+        assertEquals("Kim Lee", ((InternetAddress) only("INBOX", later).getFrom()[0]).getPersonal());
+        send(kim, "K. Lee", outward, "renamed? " + shortId(), null);
+        assertEquals("Kim Lee", gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN)
+                .ofRelationship(c, id).orElseThrow().relationship().peerName()), "a real name is not replaced");
+    }
+
     @Test
     void aRetriedMessageIsFiledOnceAndAnAcceptedCorrespondentReachesTheInbox() throws Exception {
         String dana = "dana." + shortId() + "@legacy.example";
@@ -500,6 +543,37 @@ class LegacyInboundTest {
         assertEquals(0, folder("Requests", refused).size() + folder("INBOX", refused).size());
     }
 
+    /**
+     * A list relays a post by an author alex blocked with the list's own envelope sender: filed in
+     * Junk, not refused, since a refusal counts as a bounce of alex's subscription; the author's own
+     * server (envelope sender the author's address) is still refused.
+     */
+    @Test
+    void aBlockedAuthorsPostThroughAListGoesToJunkWhileTheAuthorsOwnMailIsRefused() throws Exception {
+        String to = admin.createAlias(Login.of("alex"), "lists" + shortId(), true).address().toString();
+        String dave = "dave." + shortId() + "@legacy.example";
+        send(dave, "Dave", to, "first " + shortId(), "<" + shortId() + "@legacy.example>");
+        long id = relationshipWith(dave);
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), id));
+
+        String post = "[users] dave's post " + shortId();
+        MimeMessage viaList = message(dave, "Dave", to, post, "<" + shortId() + "@legacy.example>");
+        viaList.setHeader("List-Id", "Users <users.list2.example>");
+        viaList.setHeader("Sender", "users-bounces@list2.example");
+        viaList.saveChanges();
+        sendRaw("users-bounces+alex=" + DOMAIN + "@list2.example", to, viaList);
+        MimeMessage junked = only("Junk", post);
+        assertTrue(junked.getHeader("X-Liaison-Warning")[0].contains("You blocked the author"));
+        assertTrue(((InternetAddress) junked.getFrom()[0]).getAddress().endsWith("@" + DOMAIN),
+                "shown from dave's local alias, whose relationship refuses a reply");
+        assertEquals(0, folder("Requests", post).size() + folder("INBOX", post).size());
+        assertEquals(RelationshipState.BLOCKED, stateWith(dave), "the block stays");
+
+        String direct = "dave himself " + shortId();
+        assertEquals(550, refusal(dave, to, direct));
+        assertEquals(0, folder("Junk", direct).size());
+    }
+
     /** Unblocking undoes the block: a stranger's request blocked unanswered is a request again, not accepted. */
     @Test
     void anUnblockedRequestIsARequestAgain() throws Exception {
@@ -678,8 +752,10 @@ class LegacyInboundTest {
         assertTrue(gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).find(c,
                 new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("alex")).orElseThrow().id(), daemon))
                 .isEmpty(), "a report is no correspondent's first message");
-        assertEquals(550, refusal(bounce(daemon, outward, "not a report " + shortId(), false)),
-                "a null sender's ordinary mail is still nobody's but the correspondent's");
+        String notAReport = "not a report " + shortId();
+        Transport.send(bounce(daemon, outward, notAReport, false));
+        assertTrue(only("Junk", notAReport).getHeader("X-Liaison-Warning")[0].contains("names none of the messages"),
+                "a null sender's mail naming none of alex's messages is filed as suspicious, not refused");
 
         String dressed = "Your parcel " + shortId(); // a report naming none of alex's messages
         Transport.send(bounce(daemon, published, dressed, true, false));
@@ -696,6 +772,94 @@ class LegacyInboundTest {
         long withHugo = relationshipWith(hugo);
         gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), withHugo));
         assertEquals(550, refusal(bounce(daemon, outward, "through a blocked relationship " + shortId(), true)));
+    }
+
+    /**
+     * A bounce that is not RFC 3464 (qmail's plain text, quoting the message) and a vacation reply
+     * come from addresses alex never wrote to, with a null reverse path or {@code Auto-Submitted}:
+     * filed as they came, to INBOX when they name a message alex sent, else to Junk with a warning;
+     * refused only through a blocked relationship's address.
+     */
+    @Test
+    void plainTextBouncesAndAutoRepliesFromOtherAddressesAreFiledNotRefused() throws Exception {
+        String lmn = "lmn." + shortId() + "@remote.example";
+        String outward = gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).open(c,
+                Login.of("alex"), lmn, "Lmn", RelationshipState.ACTIVE, java.util.Optional.empty())
+                .outwardAlias().address().toString());
+        String sentId = sentByAlex();
+        String daemon = "MAILER-DAEMON@remote.example";
+        String failure = "failure notice " + shortId();
+        sendRaw("<>", outward, ascii("From: " + daemon + "\r\nTo: " + outward + "\r\nSubject: " + failure
+                + "\r\nMessage-ID: <" + shortId() + "@remote.example>\r\n\r\n"
+                + "Hi. This is the qmail-send program at remote.example.\r\nI'm afraid I wasn't able to deliver your"
+                + " message to the following addresses.\r\n\r\n<" + lmn + ">:\r\nSorry, no mailbox here by that name.\r\n\r\n"
+                + "--- Below this line is a copy of the message.\r\n\r\nFrom: Alex <" + outward + ">\r\nTo: " + lmn
+                + "\r\nMessage-ID: <" + sentId + ">\r\nSubject: hello\r\n\r\nhello\r\n"));
+        MimeMessage bounced = only("INBOX", failure);
+        assertEquals(daemon, ((InternetAddress) bounced.getFrom()[0]).getAddress(), "as it came");
+        assertEquals(null, bounced.getHeader("X-Liaison-Warning"));
+
+        String away = "Out of office " + shortId();
+        sendRaw("<>", outward, autoReply("noreply@kim.example", outward, away, "<" + sentId + ">", ""));
+        assertEquals(null, only("INBOX", away).getHeader("X-Liaison-Warning"), "it answers alex's message");
+        String awayToo = "Out of office too " + shortId();
+        sendRaw("noreply@kim.example", published, autoReply("noreply@kim.example", published, awayToo,
+                "<" + sentId + ">", ""));
+        only("INBOX", awayToo);
+        assertEquals(0, folder("Requests", awayToo).size());
+
+        String unrelated = "Out of office, unrelated " + shortId();
+        sendRaw("noreply@kim.example", outward, autoReply("noreply@kim.example", outward, unrelated,
+                "<" + shortId() + "@kim.example>", ""));
+        assertTrue(only("Junk", unrelated).getHeader("X-Liaison-Warning")[0].contains("names none of the messages"));
+        String notification = "Issue #12 was updated " + shortId(); // a service alex gave the published address
+        sendRaw("bounces@tracker.example", published, ascii("From: Tracker <notifications@tracker.example>\r\nTo: "
+                + published + "\r\nSubject: " + notification + "\r\nMessage-ID: <" + shortId() + "@tracker.example>"
+                + "\r\nAuto-Submitted: auto-generated\r\n\r\nA comment was added.\r\n"));
+        only("Requests", notification);
+        String deep = "Quoted too deep " + shortId();
+        sendRaw("<>", outward, autoReply("noreply@kim.example", outward, deep, "<" + shortId() + "@kim.example>",
+                "x".repeat(70 * 1024) + "\r\nMessage-ID: <" + sentId + ">\r\n"));
+        only("Junk", deep);
+        long owner = gateway.database().inTransaction(c ->
+                new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("alex")).orElseThrow().id());
+        for (String address : List.of(daemon.toLowerCase(java.util.Locale.ROOT), "noreply@kim.example")) {
+            assertTrue(gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).find(c, owner, address))
+                    .isEmpty(), "no relationship opened for " + address);
+        }
+
+        long withLmn = relationshipWith(lmn);
+        gateway.database().inTransaction(c -> gateway.relay().control().block(c, Login.of("alex"), withLmn));
+        assertEquals(550, refusal(new MimeMessage(mx("<>"), new java.io.ByteArrayInputStream(autoReply(
+                "noreply@kim.example", outward, "through a blocked relationship " + shortId(), "<" + sentId + ">", "")))));
+    }
+
+    /** A plain email alex sent: its neutral Message-ID, remembered as sent now. */
+    private static String sentByAlex() throws Exception {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        StringBuilder hash = new StringBuilder();
+        while (hash.length() < 26) {
+            hash.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        String id = hash + "@liaison.invalid";
+        gateway.database().inTransaction(c -> {
+            new LegacyCorrespondents(DOMAIN).sent(c, new dev.liaison.mapping.user.PostgresUserStore()
+                    .find(c, Login.of("alex")).orElseThrow().id(), id);
+            return null;
+        });
+        return id;
+    }
+
+    /** A vacation responder's answer (RFC 3834) to {@code inReplyTo}, with {@code quoted} after its text. */
+    private static byte[] autoReply(String from, String to, String subject, String inReplyTo, String quoted) {
+        return ascii("From: \"Kim's Autoresponder\" <" + from + ">\r\nTo: " + to + "\r\nSubject: " + subject
+                + "\r\nMessage-ID: <" + shortId() + "@kim.example>\r\nIn-Reply-To: " + inReplyTo
+                + "\r\nAuto-Submitted: auto-replied\r\n\r\nI am away until Monday.\r\n" + quoted);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @Test
@@ -803,8 +967,9 @@ class LegacyInboundTest {
     @Test
     void newStrangersPerPublishedAddressAreRateLimited() throws Exception {
         String limited = admin.createAlias(Login.of("alex"), "popular", true).address().toString();
+        String carol = accepted("carol." + shortId() + "@carol.example", "Carol", limited); // a new sender too
         String known = null;
-        for (int i = 0; i < LegacyInbound.NEW_SENDERS_PER_HOUR; i++) {
+        for (int i = 1; i < LegacyInbound.NEW_SENDERS_PER_HOUR; i++) {
             String stranger = "s" + i + "." + shortId() + "@legacy.example";
             send(stranger, "S" + i, limited, "stranger " + i, null);
             known = known == null ? stranger : known;
@@ -820,6 +985,21 @@ class LegacyInboundTest {
                 new dev.liaison.mapping.user.PostgresUserStore().find(c, Login.of("alex")).orElseThrow().id());
         assertTrue(gateway.database().inTransaction(c -> new LegacyCorrespondents(DOMAIN).find(c, owner, fresh)).isEmpty(),
                 "no request was opened for it");
+
+        // a list sends every author's post with its own bounce address: known authors are not held back
+        String list = "users-bounces+alex=" + DOMAIN + "@list3.example";
+        String carolsPost = "[users] carol's post " + shortId();
+        sendRaw(list, limited, message(carol, "Carol", limited, carolsPost, null));
+        only("INBOX", carolsPost);
+        String requestersPost = "[users] a requester's post " + shortId();
+        sendRaw(list, limited, message(known, "S1", limited, requestersPost, null));
+        only("Requests", requestersPost);
+        MimeMessage strangersPost = message("new." + shortId() + "@legacy.example", "New", limited,
+                "[users] a new author's post " + shortId(), null);
+        SMTPSendFailedException deferred = assertThrows(SMTPSendFailedException.class,
+                () -> sendRaw(list, limited, strangersPost));
+        assertEquals(450, deferred.getReturnCode(), "a new author still waits, told at the end of DATA");
+        assertTrue(deferred.getMessage().contains("4.2.1"), deferred.getMessage());
     }
 
     @Test
@@ -1483,9 +1663,12 @@ class LegacyInboundTest {
     }
 
     private static void sendRaw(String envelopeFrom, String to, byte[] raw) throws Exception {
-        Session s = mx(envelopeFrom);
-        MimeMessage m = new MimeMessage(s, new java.io.ByteArrayInputStream(raw));
-        try (Transport t = s.getTransport("smtp")) {
+        sendRaw(envelopeFrom, to, new MimeMessage(mx(envelopeFrom), new java.io.ByteArrayInputStream(raw)));
+    }
+
+    /** Sends {@code m} with the envelope sender {@code envelopeFrom}, as a list or forwarder relays it. */
+    private static void sendRaw(String envelopeFrom, String to, MimeMessage m) throws Exception {
+        try (Transport t = mx(envelopeFrom).getTransport("smtp")) {
             t.connect();
             t.sendMessage(m, new jakarta.mail.Address[] {new InternetAddress(to)});
         }
