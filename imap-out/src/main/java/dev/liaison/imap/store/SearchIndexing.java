@@ -24,9 +24,11 @@ final class SearchIndexing {
     private static final String WRITE = "UPDATE imap.message SET search_text = ?, sent_on = ?"
             + " WHERE mailbox_id = ? AND uid = ? AND search_text IS NULL";
     private static final Logger LOG = LoggerFactory.getLogger(SearchIndexing.class);
-
     /** Messages per transaction, so that the row locks of one batch are not held for long. */
     static final int BATCH = 100;
+    /** A batch's messages: above the UID where the one before ended, each locked as it is read. */
+    static final String BATCH_READ = "SELECT uid, content FROM imap.message WHERE mailbox_id = ?"
+            + " AND uid > ? AND search_text IS NULL ORDER BY uid LIMIT " + BATCH + " FOR UPDATE";
 
     private SearchIndexing() {
     }
@@ -44,23 +46,33 @@ final class SearchIndexing {
      */
     static int catchUp(Jdbc jdbc, long mailboxId, Function<byte[], SearchText> extractor) throws MailboxException {
         int total = 0;
-        int done;
+        Pass pass = new Pass(0, 0);
         do {
+            long after = pass.lastUid();
             try {
-                done = jdbc.inTransaction("extract search text", c -> batch(c, mailboxId, extractor));
+                pass = jdbc.inTransaction("extract search text", c -> batch(c, mailboxId, after, extractor));
             } catch (MailboxException | RuntimeException e) {
                 LOG.warn("folder {}: extracting a batch of search texts failed ({}); extracting one at a time",
                         mailboxId, e.getMessage());
-                done = oneByOne(jdbc, mailboxId, extractor);
+                pass = oneByOne(jdbc, mailboxId, after, extractor);
             }
-            total += done;
-        } while (done == BATCH);
+            total += pass.done();
+        } while (pass.done() == BATCH);
         return total;
     }
 
-    private static int oneByOne(Jdbc jdbc, long mailboxId, Function<byte[], SearchText> extractor)
+    /**
+     * One batch's outcome: how many messages it read, and the highest UID among them. The next
+     * batch starts above it: each reads from where the last one ended instead of walking again over
+     * every message the ones before it finished, which made a folder's first text search quadratic
+     * (18.6 s at 40,000 messages, 5.2 s at 20,000).
+     */
+    record Pass(int done, long lastUid) {
+    }
+
+    private static Pass oneByOne(Jdbc jdbc, long mailboxId, long after, Function<byte[], SearchText> extractor)
             throws MailboxException {
-        List<Long> uids = jdbc.read("list messages without search text", c -> missing(c, mailboxId));
+        List<Long> uids = jdbc.read("list messages without search text", c -> missing(c, mailboxId, after));
         for (long uid : uids) {
             try {
                 jdbc.inTransaction("extract search text", c -> extract(c, mailboxId, uid, extractor));
@@ -73,7 +85,7 @@ final class SearchIndexing {
                 jdbc.inTransaction("store empty search text", c -> write(c, mailboxId, uid, SearchText.NONE));
             }
         }
-        return uids.size();
+        return new Pass(uids.size(), uids.isEmpty() ? after : uids.get(uids.size() - 1));
     }
 
     /**
@@ -91,10 +103,11 @@ final class SearchIndexing {
         return true;
     }
 
-    private static List<Long> missing(Connection c, long mailboxId) throws SQLException {
+    private static List<Long> missing(Connection c, long mailboxId, long after) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT uid FROM imap.message WHERE mailbox_id = ?"
-                + " AND search_text IS NULL ORDER BY uid LIMIT " + BATCH)) {
+                + " AND uid > ? AND search_text IS NULL ORDER BY uid LIMIT " + BATCH)) {
             s.setLong(1, mailboxId);
+            s.setLong(2, after);
             List<Long> uids = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -139,20 +152,23 @@ final class SearchIndexing {
      * re-checks the condition on the updated rows and leaves them out, so neither search runs
      * before the other's text is committed.
      */
-    private static int batch(Connection c, long mailboxId, Function<byte[], SearchText> extractor) throws SQLException {
+    static Pass batch(Connection c, long mailboxId, long after, Function<byte[], SearchText> extractor)
+            throws SQLException {
         int done = 0;
-        try (PreparedStatement read = c.prepareStatement("SELECT uid, content FROM imap.message WHERE mailbox_id = ?"
-                + " AND search_text IS NULL ORDER BY uid LIMIT " + BATCH + " FOR UPDATE");
+        long last = after;
+        try (PreparedStatement read = c.prepareStatement(BATCH_READ);
              PreparedStatement write = c.prepareStatement(WRITE)) {
             read.setFetchSize(1);
             read.setLong(1, mailboxId);
+            read.setLong(2, after);
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
-                    write(write, mailboxId, rs.getLong(1), extractor.apply(rs.getBytes(2)));
+                    last = rs.getLong(1);
+                    write(write, mailboxId, last, extractor.apply(rs.getBytes(2)));
                     done++;
                 }
             }
         }
-        return done;
+        return new Pass(done, last);
     }
 }
