@@ -184,7 +184,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
             consent.filedAfterAnswer(c, alias.owner(), link.relationship().id());
         }
         if (warning.isEmpty() && !junk) { // a reply gives the correspondent's own Message-ID back to them
-            correspondents.received(c, link.relationship().id(), mail.messageId());
+            correspondents.received(c, link.relationship().id(), mail.messageId(), mail.listPost());
         }
         if (warning.isEmpty() && !junk && mail.invitation().isPresent()) {
             if (authenticated(mail, authentication)) {

@@ -7,11 +7,14 @@ import jakarta.mail.internet.ParseException;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Plain email from a legacy correspondent, as the user's mail client is shown it: {@code From}
@@ -35,19 +38,24 @@ public final class LegacyIncomingMail {
         }
     }
 
+    private static final Pattern ANGLE_BRACKETED = Pattern.compile("<([^<>]*)>");
+    private static final String MAILTO = "mailto:";
+
     private final HeaderSection header;
     private final Author author;
     private final String messageId;
     private final Optional<String> invitation;
     private final boolean report;
+    private final Optional<String> listPost;
 
     private LegacyIncomingMail(HeaderSection header, Author author, String messageId, Optional<String> invitation,
-                               boolean report) {
+                               boolean report, Optional<String> listPost) {
         this.header = header;
         this.author = author;
         this.messageId = messageId;
         this.invitation = invitation;
         this.report = report;
+        this.listPost = listPost;
     }
 
     /** {@link MalformedMailException} without exactly one parseable {@code From} mailbox. */
@@ -58,6 +66,8 @@ public final class LegacyIncomingMail {
         Optional<String> invitation = Optional.empty();
         int invitations = 0;
         boolean report = false;
+        Optional<String> listPost = Optional.empty();
+        boolean listPostSeen = false;
         for (HeaderSection.Field field : header.fields()) {
             if (field.is(LegacyOutgoingMail.INVITE_FIELD)) {
                 invitations++;
@@ -73,6 +83,9 @@ public final class LegacyIncomingMail {
                 messageId = header.value(field).strip();
             } else if (field.is("Content-Type")) {
                 report = isReport(header.value(field));
+            } else if (field.is("List-Post") && !listPostSeen) {
+                listPostSeen = true;
+                listPost = listPost(header.value(field));
             }
         }
         if (from == null) {
@@ -83,7 +96,45 @@ public final class LegacyIncomingMail {
             // cannot be told from the top one, so none is taken
             invitation = Optional.empty();
         }
-        return new LegacyIncomingMail(header, author(from), messageId, invitation, report);
+        return new LegacyIncomingMail(header, author(from), messageId, invitation, report, listPost);
+    }
+
+    /**
+     * The posting address a {@code List-Post} value names (RFC 2369 §3.4): its first {@code mailto}
+     * URI's address, without the URI's parameters ({@code ?subject=…}), lower case. Empty for
+     * {@code NO} (a list nobody posts to), for URIs of other schemes only, and for an address that is
+     * not a plain {@code local@domain}: it is compared with the addresses the user writes to, never
+     * written anywhere.
+     */
+    static Optional<String> listPost(String value) {
+        Matcher uris = ANGLE_BRACKETED.matcher(value);
+        while (uris.find()) {
+            String uri = uris.group(1).replaceAll("[ \t]", ""); // RFC 2369 §2: whitespace in a URI is ignored
+            if (uri.regionMatches(true, 0, MAILTO, 0, MAILTO.length())) {
+                String address = uri.substring(MAILTO.length());
+                int parameters = address.indexOf('?');
+                address = percentDecoded(parameters < 0 ? address : address.substring(0, parameters))
+                        .toLowerCase(Locale.ROOT);
+                return HeaderText.isPlainAddress(address) ? Optional.of(address) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** RFC 6068 §2: a mailto address may escape characters as %XX (one that is not ASCII is no plain address). */
+    private static String percentDecoded(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '%' && i + 2 < text.length() && HexFormat.isHexDigit(text.charAt(i + 1))
+                    && HexFormat.isHexDigit(text.charAt(i + 2))) {
+                out.append((char) HexFormat.fromHexDigits(text, i + 1, i + 3));
+                i += 2;
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
     }
 
     /** RFC 6522: a delivery status notification (RFC 3464) or a disposition notification (RFC 8098). */
@@ -141,6 +192,15 @@ public final class LegacyIncomingMail {
      */
     public Optional<String> invitation() {
         return invitation;
+    }
+
+    /**
+     * The posting address of the mailing list that delivered this message ({@code List-Post}'s
+     * {@code mailto}, lower case), if it names one: a reply to that address may give the list its
+     * post's {@code Message-ID} back.
+     */
+    public Optional<String> listPost() {
+        return listPost;
     }
 
     /** Whether the message is a report ({@code multipart/report}): what mail servers send back about mail. */
