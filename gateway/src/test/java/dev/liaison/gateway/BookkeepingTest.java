@@ -133,13 +133,17 @@ class BookkeepingTest {
         execute("INSERT INTO mapping.users (login, display_name, password_hash, state) VALUES ('alex', 'Alex', 'x', 'active')");
         execute("INSERT INTO mapping.relationships (user_id, peer_name, state, protocol_state, state_version)"
                 + " SELECT id, 'Kim', 'active', '', 1 FROM mapping.users");
-        execute("INSERT INTO mapping.legacy_received_ids (relationship_id, neutral, original, received_at)"
-                + " SELECT id, 'old', 'old@mail.example', now() - interval '366 days' FROM mapping.relationships"
-                + " UNION ALL SELECT id, 'young', 'young@mail.example', now() - interval '364 days' FROM mapping.relationships");
+        execute("INSERT INTO mapping.legacy_received_ids (relationship_id, neutral, original, received_at, list_post)"
+                + " SELECT id, 'old', 'old@mail.example', now() - interval '366 days', NULL FROM mapping.relationships"
+                + " UNION ALL SELECT id, 'old-post', 'old-post@mail.example', now() - interval '366 days',"
+                + " 'dev@lists.example' FROM mapping.relationships"
+                + " UNION ALL SELECT id, 'young', 'young@mail.example', now() - interval '364 days', NULL"
+                + " FROM mapping.relationships");
 
         new Bookkeeping(db, mailboxes, EXPIRY, clock).forgetWhenDue();
         assertEquals(1, count("SELECT count(*) FROM mapping.legacy_received_ids WHERE neutral = 'young'"));
-        assertEquals(1, count("SELECT count(*) FROM mapping.legacy_received_ids"), "the old one is forgotten");
+        assertEquals(1, count("SELECT count(*) FROM mapping.legacy_received_ids"),
+                "the old ones are forgotten, a list's post's as any other");
     }
 
     @Test

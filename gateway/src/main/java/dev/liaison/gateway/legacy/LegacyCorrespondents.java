@@ -184,10 +184,15 @@ public final class LegacyCorrespondents {
         return correspondents.requestsSince(c, alias.id(), now.minus(java.time.Duration.ofHours(1)));
     }
 
-    /** Remembers the Message-ID a correspondent's plain email came with, if it is one that can be given back. */
-    public void received(Connection c, long relationshipId, String messageIdValue) {
-        CorrespondentIds.receivable(messageIdValue).ifPresent(id ->
-                correspondents.rememberReceivedId(c, relationshipId, CorrespondentIds.neutral(id), id));
+    /**
+     * Remembers the Message-ID a correspondent's plain email came with, if it is one that can be
+     * given back; with the posting address of the mailing list that delivered it ({@code List-Post}),
+     * a reply to that list gets it back as well: the list knows it, and a client's "Reply List"
+     * names it.
+     */
+    public void received(Connection c, long relationshipId, String messageIdValue, Optional<String> listPost) {
+        CorrespondentIds.receivable(messageIdValue).ifPresent(id -> correspondents.rememberReceivedId(c,
+                new LegacyCorrespondentStore.Received(relationshipId, CorrespondentIds.neutral(id), id, listPost)));
     }
 
     /**
@@ -209,7 +214,8 @@ public final class LegacyCorrespondents {
 
     /**
      * Of the neutral ids {@code neutrals}, those the user's correspondents' plain email came with:
-     * neutral id → as written, per relationship.
+     * neutral id → as written, per relationship given them back (the author's, and a mailing
+     * list's for the posts it delivered).
      */
     public Map<Long, Map<String, String>> receivedIds(Connection c, long ownerId, Collection<String> neutrals) {
         Map<Long, Map<String, String>> found = new HashMap<>();

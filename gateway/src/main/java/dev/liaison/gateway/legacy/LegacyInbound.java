@@ -192,7 +192,7 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
             consent.filedAfterAnswer(c, alias.owner(), link.relationship().id());
         }
         if (warning.isEmpty() && !junk) { // a reply gives the correspondent's own Message-ID back to them
-            correspondents.received(c, link.relationship().id(), mail.messageId());
+            correspondents.received(c, link.relationship().id(), mail.messageId(), mail.listPost());
             link = correspondents.named(c, link, mail.author().displayName());
         }
         if (warning.isEmpty() && !junk && mail.invitation().isPresent()) {

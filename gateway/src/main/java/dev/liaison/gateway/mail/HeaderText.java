@@ -89,9 +89,14 @@ final class HeaderText {
         return RFC5322_DATE.format(instant);
     }
 
+    /** Whether {@code address} is a plain {@code local@domain}: dot-atom local part, LDH domain, at most 254 characters. */
+    static boolean isPlainAddress(String address) {
+        return address.length() <= MAX_ADDRESS_CHARS && ADDRESS.matcher(address).matches();
+    }
+
     /** Refuses anything but a plain {@code local@domain}: these are our own values, so a bad one is a bug. */
     static void requireAddress(String address, String role) {
-        if (address.length() > MAX_ADDRESS_CHARS || !ADDRESS.matcher(address).matches()) {
+        if (!isPlainAddress(address)) {
             throw new IllegalArgumentException(role + " must be a plain address local@domain (at most "
                     + MAX_ADDRESS_CHARS + " characters), got \"" + clean(address, 300) + "\"");
         }

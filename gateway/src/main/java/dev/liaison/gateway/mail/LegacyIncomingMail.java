@@ -7,11 +7,14 @@ import jakarta.mail.internet.ParseException;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Plain email from a legacy correspondent, as the user's mail client is shown it: {@code From}
@@ -35,6 +38,9 @@ public final class LegacyIncomingMail {
         }
     }
 
+    private static final Pattern ANGLE_BRACKETED = Pattern.compile("<([^<>]*)>");
+    private static final String MAILTO = "mailto:";
+
     private final byte[] message;
     private final HeaderSection header;
     private final Author author;
@@ -42,9 +48,11 @@ public final class LegacyIncomingMail {
     private final Optional<String> invitation;
     private final boolean report;
     private final boolean automatic;
+    private final Optional<String> listPost;
 
     private LegacyIncomingMail(byte[] message, HeaderSection header, Author author, String messageId,
-                               Optional<String> invitation, boolean report, boolean automatic) {
+                               Optional<String> invitation, boolean report, boolean automatic,
+                               Optional<String> listPost) {
         this.message = message;
         this.header = header;
         this.author = author;
@@ -52,6 +60,7 @@ public final class LegacyIncomingMail {
         this.invitation = invitation;
         this.report = report;
         this.automatic = automatic;
+        this.listPost = listPost;
     }
 
     /** {@link MalformedMailException} without exactly one parseable {@code From} mailbox. */
@@ -63,6 +72,8 @@ public final class LegacyIncomingMail {
         int invitations = 0;
         boolean report = false;
         boolean automatic = false;
+        Optional<String> listPost = Optional.empty();
+        boolean listPostSeen = false;
         for (HeaderSection.Field field : header.fields()) {
             if (field.is(LegacyOutgoingMail.INVITE_FIELD)) {
                 invitations++;
@@ -80,6 +91,9 @@ public final class LegacyIncomingMail {
                 report = isReport(header.value(field));
             } else if (field.is("Auto-Submitted")) {
                 automatic |= isAutomatic(header.value(field));
+            } else if (field.is("List-Post") && !listPostSeen) {
+                listPostSeen = true;
+                listPost = listPost(header.value(field));
             }
         }
         if (from == null) {
@@ -90,7 +104,8 @@ public final class LegacyIncomingMail {
             // cannot be told from the top one, so none is taken
             invitation = Optional.empty();
         }
-        return new LegacyIncomingMail(message, header, author(from), messageId, invitation, report, automatic);
+        return new LegacyIncomingMail(message, header, author(from), messageId, invitation, report, automatic,
+                listPost);
     }
 
     /**
@@ -101,6 +116,44 @@ public final class LegacyIncomingMail {
     private static boolean isAutomatic(String value) {
         String keyword = value.strip().split("[;( \t]", 2)[0].toLowerCase(Locale.ROOT);
         return !keyword.isEmpty() && !keyword.equals("no");
+    }
+
+    /**
+     * The posting address a {@code List-Post} value names (RFC 2369 §3.4): its first {@code mailto}
+     * URI's address, without the URI's parameters ({@code ?subject=…}), lower case. Empty for
+     * {@code NO} (a list nobody posts to), for URIs of other schemes only, and for an address that is
+     * not a plain {@code local@domain}: it is compared with the addresses the user writes to, never
+     * written anywhere.
+     */
+    static Optional<String> listPost(String value) {
+        Matcher uris = ANGLE_BRACKETED.matcher(value);
+        while (uris.find()) {
+            String uri = uris.group(1).replaceAll("[ \t]", ""); // RFC 2369 §2: whitespace in a URI is ignored
+            if (uri.regionMatches(true, 0, MAILTO, 0, MAILTO.length())) {
+                String address = uri.substring(MAILTO.length());
+                int parameters = address.indexOf('?');
+                address = percentDecoded(parameters < 0 ? address : address.substring(0, parameters))
+                        .toLowerCase(Locale.ROOT);
+                return HeaderText.isPlainAddress(address) ? Optional.of(address) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** RFC 6068 §2: a mailto address may escape characters as %XX (one that is not ASCII is no plain address). */
+    private static String percentDecoded(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '%' && i + 2 < text.length() && HexFormat.isHexDigit(text.charAt(i + 1))
+                    && HexFormat.isHexDigit(text.charAt(i + 2))) {
+                out.append((char) HexFormat.fromHexDigits(text, i + 1, i + 3));
+                i += 2;
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
     }
 
     /** RFC 6522: a delivery status notification (RFC 3464) or a disposition notification (RFC 8098). */
@@ -163,6 +216,15 @@ public final class LegacyIncomingMail {
      */
     public Optional<String> invitation() {
         return invitation;
+    }
+
+    /**
+     * The posting address of the mailing list that delivered this message ({@code List-Post}'s
+     * {@code mailto}, lower case), if it names one: a reply to that address may give the list its
+     * post's {@code Message-ID} back.
+     */
+    public Optional<String> listPost() {
+        return listPost;
     }
 
     /** Whether the message is a report ({@code multipart/report}): what mail servers send back about mail. */

@@ -121,7 +121,11 @@ class UserRemoveCliTest {
             long legacy = database.inTransaction(c -> {
                 long id = relationships.create(c, ALEX, "dana@plain.example", new byte[0]).id();
                 new LegacyCorrespondentStore().create(c, id, ALEX, "dana@plain.example", Optional.of(published.id()), false);
-                new LegacyCorrespondentStore().rememberReceivedId(c, id, "n1", "first@plain.example");
+                new LegacyCorrespondentStore().rememberReceivedId(c,
+                        new LegacyCorrespondentStore.Received(id, "n1", "first@plain.example", Optional.empty()));
+                // a post dana sent through a mailing list, whose address is kept with its id
+                new LegacyCorrespondentStore().rememberReceivedId(c, new LegacyCorrespondentStore.Received(id, "n2",
+                        "post@plain.example", Optional.of("dev@lists.example")));
                 alexAddresses.add(aliases.create(c, ALEX, dev.liaison.mapping.alias.AliasAddress.of("dana.abcdefghij", DOMAIN),
                         new AliasTarget.Relationship(id)).address().value());
                 return id;
@@ -162,6 +166,7 @@ class UserRemoveCliTest {
                     {"SELECT count(*) FROM mapping.relationships WHERE id IN (" + ids(alexRelationships) + ")", "relationships"},
                     {"SELECT count(*) FROM mapping.legacy_correspondents", "correspondents"},
                     {"SELECT count(*) FROM mapping.legacy_received_ids WHERE relationship_id = " + legacy, "their Message-IDs"},
+                    {"SELECT count(*) FROM mapping.legacy_received_ids WHERE list_post IS NOT NULL", "lists' posts' ids"},
                     {"SELECT count(*) FROM relay.issued_invitations", "issued invitations"},
                     {"SELECT count(*) FROM relay.endpoints", "addresses that resolve"},
                     {"SELECT count(*) FROM imap.mailbox WHERE owner = 'alex'", "folders"},

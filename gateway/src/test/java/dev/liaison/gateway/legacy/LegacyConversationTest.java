@@ -684,6 +684,52 @@ class LegacyConversationTest {
         assertEquals(oldest, outwardOf("gale", "gale@" + DOMAIN), "none named: the oldest, as chosen");
     }
 
+    /**
+     * A mailing list's post comes from its author ({@code From: dave}) with {@code List-Post}
+     * naming the list. Its id is remembered under dave's relationship; a reply to the list ("Reply
+     * List") gives the list that id back, as written, to the smarthost and in the Sent copy, so
+     * the list's members see the reply in the thread: the list delivered the post and knows its id.
+     * A reply to someone else citing it, and another user's mail to the list, keep it neutral.
+     */
+    @Test
+    void aReplyToAMailingListGivesTheListBackTheIdsOfThePostsItDelivered() throws Exception {
+        Administration admin = new Administration(gateway.database(), DOMAIN);
+        String published = admin.createAlias(Login.of("alex"), "lists", true).address().toString();
+        String list = "dev." + shortId() + "@lists.example";
+        String dave = "dave." + shortId() + "@legacy.example";
+        String post = "release plans " + shortId();
+        MimeMessage m = mxMessage(dave, "Dave", published, post);
+        // as Mailman writes it: the list's address in another case, with a parameter
+        m.setHeader("List-Post", "<mailto:" + list.toUpperCase(java.util.Locale.ROOT) + "?subject=post>");
+        m.setHeader("List-Id", "Development <" + list.replace('@', '.') + ">");
+        m.setText("Shall we release on Monday?\r\n");
+        m.saveChanges();
+        Transport.send(m);
+        String postId = folder("Requests", post).get(0).getMessageID();
+        assertFalse(postId.endsWith("@liaison.invalid>"), "the post's own id: " + postId);
+
+        String reply = "Re: " + post;
+        submit("alex", list, reply, "Alex", Map.of("In-Reply-To", postId, "References", postId));
+        MimeMessage toList = arrived(list, reply);
+        assertEquals(postId, toList.getHeader("In-Reply-To")[0].strip(), "the list's members thread the reply");
+        assertEquals(postId, toList.getHeader("References")[0].strip());
+        assertEquals(postId, folder("Sent", reply).get(0).getHeader("In-Reply-To")[0].strip(), "as alex's Sent copy");
+
+        String erin = "erin." + shortId() + "@elsewhere.example";
+        String aside = "about dave's post " + shortId();
+        submit("alex", erin, aside, "Alex", Map.of("In-Reply-To", postId, "References", postId));
+        String toErin = arrived(erin, aside).getHeader("In-Reply-To")[0].strip();
+        assertTrue(toErin.endsWith("@liaison.invalid>") && !toErin.equals(postId),
+                "someone the list did not deliver it to gets a neutral id: " + toErin);
+
+        admin.addUser(Login.of("fay"), "Fay", "fay-pw".toCharArray());
+        String fays = "also about the release " + shortId();
+        submit("fay", list, fays, "Fay", Map.of("In-Reply-To", postId, "References", postId));
+        String fromFay = arrived(list, fays).getHeader("In-Reply-To")[0].strip();
+        assertTrue(fromFay.endsWith("@liaison.invalid>") && !fromFay.equals(postId),
+                "an id alex received is never given back in another user's mail: " + fromFay);
+    }
+
     /** The address a first message from {@code login}, its client's From {@code from}, leaves from. */
     private static String outwardOf(String login, String from) throws Exception {
         String to = "shop." + shortId() + "@shop.example";

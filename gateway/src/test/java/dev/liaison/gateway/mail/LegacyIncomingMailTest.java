@@ -32,4 +32,24 @@ class LegacyIncomingMailTest {
         assertEquals(Optional.of("Zoë"), parse("From: Zoë <zoe@legacy.example>", StandardCharsets.ISO_8859_1)
                 .author().displayName());
     }
+
+    /** RFC 2369 §3.4's forms: the first mailto URI's address, parameters dropped, lower case; nothing else counts. */
+    @Test
+    void aListPostNamesTheListsPostingAddressOnlyAsAMailtoUri() throws Exception {
+        String from = "From: Dave <dave@legacy.example>\r\n";
+        assertEquals(Optional.of("dev@lists.example"), parse(from + "List-Post: <mailto:Dev@Lists.Example>",
+                StandardCharsets.US_ASCII).listPost());
+        assertEquals(Optional.of("dev@lists.example"), parse(from + "List-Post: <http://lists.example/post>,\r\n"
+                + " <mailto:dev@lists.example?subject=post> (members only)", StandardCharsets.US_ASCII).listPost());
+        assertEquals(Optional.of("dev+x@lists.example"), parse(from + "List-Post: <mailto:dev%2Bx%40lists.example>",
+                StandardCharsets.US_ASCII).listPost());
+        assertEquals(Optional.of("dev@lists.example"), parse(from + "List-Post: <mailto:dev@lists.example>\r\n"
+                + "List-Post: <mailto:other@lists.example>", StandardCharsets.US_ASCII).listPost(), "the first field");
+        for (String value : new String[] {"NO", "NO (posting is not allowed here)", "<http://lists.example/post>",
+                "mailto:dev@lists.example", "<mailto:>", "<mailto:not an address>", "<mailto:dev@lists..example>"}) {
+            assertEquals(Optional.empty(), parse(from + "List-Post: " + value, StandardCharsets.US_ASCII).listPost(),
+                    value);
+        }
+        assertEquals(Optional.empty(), parse(from.strip(), StandardCharsets.US_ASCII).listPost(), "no list");
+    }
 }

@@ -3,6 +3,7 @@ package dev.liaison.mapping.correspondent;
 import dev.liaison.mapping.database.SqlStates;
 import dev.liaison.mapping.user.Login;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -223,29 +224,62 @@ public final class LegacyCorrespondentStore {
     public record ReceivedId(long relationshipId, String neutral, String original) {
     }
 
-    /** Remembers the Message-ID of plain email received in {@code relationshipId}; a second time changes nothing. */
-    public void rememberReceivedId(Connection c, long relationshipId, String neutral, String original) {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO mapping.legacy_received_ids"
-                + " (relationship_id, neutral, original) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setLong(1, relationshipId);
-            ps.setString(2, neutral);
-            ps.setString(3, original);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw SqlStates.unexpected("remembering a Message-ID received in relationship " + relationshipId, e);
+    /**
+     * A Message-ID as the MX received it: in {@code relationshipId} (its author's), {@code original}
+     * between the angle brackets, and the posting address of the mailing list that delivered it
+     * ({@code List-Post}, RFC 2369), if any, which may be given it back as well.
+     */
+    public record Received(long relationshipId, String neutral, String original, Optional<String> listPost) {
+        public Received {
+            listPost = listPost.map(LegacyCorrespondentStore::normalised);
         }
     }
 
-    /** Which of {@code neutrals} are ids that {@code ownerId}'s correspondents' plain email came with. */
+    /**
+     * Of {@code neutrals}, the ids {@code ownerId}'s relationships are given back, per relationship:
+     * each its own, and a list's plain address (the owner's current relationship with it: mail goes
+     * through no other) those its posts came with whoever wrote them, as long as the owner received
+     * them. One statement: the list's part goes through {@code legacy_received_ids_list_post}.
+     */
+    static final String RECEIVED_IDS = "SELECT r.relationship_id, r.neutral, r.original"
+            + " FROM mapping.legacy_received_ids r JOIN mapping.legacy_correspondents l USING (relationship_id)"
+            + " WHERE l.user_id = ? AND r.neutral = ANY (?)"
+            + " UNION ALL SELECT list.relationship_id, r.neutral, r.original FROM mapping.legacy_correspondents list"
+            + " JOIN mapping.legacy_received_ids r ON r.list_post = list.address AND r.neutral = ANY (?)"
+            + " JOIN mapping.legacy_correspondents author ON author.relationship_id = r.relationship_id"
+            + " AND author.user_id = list.user_id"
+            + " WHERE list.user_id = ? AND list.replaced_at IS NULL";
+
+    /** Remembers the Message-ID of plain email received; a second time in the same relationship changes nothing. */
+    public void rememberReceivedId(Connection c, Received id) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO mapping.legacy_received_ids"
+                + " (relationship_id, neutral, original, list_post) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setLong(1, id.relationshipId());
+            ps.setString(2, id.neutral());
+            ps.setString(3, id.original());
+            ps.setString(4, id.listPost().orElse(null));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("remembering a Message-ID received in relationship " + id.relationshipId(), e);
+        }
+    }
+
+    /**
+     * Which of {@code neutrals} are ids {@code ownerId}'s plain email came with, and for which
+     * relationship: the one whose correspondent sent it, and the one with the plain address of the
+     * mailing list that delivered it (its {@code List-Post}), which has it already. Never another
+     * user's, nor a message of one correspondent's for another (a list's post is the list's too).
+     */
     public List<ReceivedId> receivedIds(Connection c, long ownerId, Collection<String> neutrals) {
         if (neutrals.isEmpty()) {
             return List.of();
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT r.relationship_id, r.neutral, r.original"
-                + " FROM mapping.legacy_received_ids r JOIN mapping.legacy_correspondents l USING (relationship_id)"
-                + " WHERE l.user_id = ? AND r.neutral = ANY (?)")) {
+        try (PreparedStatement ps = c.prepareStatement(RECEIVED_IDS)) {
+            Array ids = c.createArrayOf("text", neutrals.toArray());
             ps.setLong(1, ownerId);
-            ps.setArray(2, c.createArrayOf("text", neutrals.toArray()));
+            ps.setArray(2, ids);
+            ps.setArray(3, ids);
+            ps.setLong(4, ownerId);
             List<ReceivedId> found = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -67,7 +67,8 @@ class ReceivedIdRetentionTest {
     void idsOlderThanTheRetentionAreForgottenInBatchesYoungerOnesStillThreadAReply() throws Exception {
         for (String id : new String[] {"old-1", "old-2", "old-3", "young"}) {
             db.inTransaction(c -> {
-                store.rememberReceivedId(c, relationship, "n-" + id, id + "@mail.example");
+                store.rememberReceivedId(c, new LegacyCorrespondentStore.Received(relationship, "n-" + id,
+                        id + "@mail.example", Optional.empty()));
                 return null;
             });
         }
