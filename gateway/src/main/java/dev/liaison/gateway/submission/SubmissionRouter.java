@@ -52,6 +52,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Takes an accepted submission where its recipients say, all in one transaction (the 250 follows
@@ -347,8 +348,16 @@ public final class SubmissionRouter implements SubmissionHandler {
     }
 
     /**
+     * An address inside a display name: clients without a configured name write the account's
+     * address as the name ({@code "rita@…" <rita@…>}), and a user choosing a published alias in
+     * {@code From} may leave its address there, which would tell every correspondent an address
+     * of the user's they were not given.
+     */
+    private static final Pattern ADDRESS_IN_NAME = Pattern.compile("[^\\s@<>\"]@[^\\s@<>\"]+\\.[^\\s@<>\"]");
+
+    /**
      * The name the sender shows in a new relationship and in plain email: the From display name,
-     * else (none, or nothing but control characters) the user's display name, else none
+     * else (none, nothing but control characters, or a name with an address in it) the user's display name, else none
      * ({@link User#shownName}: never the login, which would tell a correspondent the user's
      * account). Cut on a character boundary to the {@link Limits#MAX_DISPLAY_NAME_BYTES} a
      * relationship carries. A mail client's name is not typed for this, so a long one is shortened,
@@ -356,7 +365,8 @@ public final class SubmissionRouter implements SubmissionHandler {
      */
     private static String ownName(byte[] message, User sender) {
         Optional<String> given = MessageHeaders.fromDisplayName(message)
-                .filter(n -> n.codePoints().anyMatch(cp -> !Character.isISOControl(cp) && !Character.isWhitespace(cp)));
+                .filter(n -> n.codePoints().anyMatch(cp -> !Character.isISOControl(cp) && !Character.isWhitespace(cp)))
+                .filter(n -> !ADDRESS_IN_NAME.matcher(n).find());
         Optional<String> shown = given.isPresent() ? given : sender.shownName();
         return shown.map(RelationshipAliases::ownName).orElse("");
     }

@@ -740,6 +740,40 @@ class LegacyConversationTest {
         return fromOf(out);
     }
 
+    /**
+     * A display name with an address in it (a client without a configured name writes the
+     * account's address there; a user choosing a published alias may leave its address there) is
+     * not shown to a correspondent, who would learn an address of the user's they were not given:
+     * the user's own display name is shown instead.
+     */
+    @Test
+    void aDisplayNameWithAnAddressInItIsNotShownToTheCorrespondent() throws Exception {
+        Administration admin = new Administration(gateway.database(), DOMAIN);
+        admin.addUser(Login.of("ivo"), "Ivo Ng", "ivo-pw".toCharArray());
+        String published = admin.createAlias(Login.of("ivo"), "ivo", true).address().toString();
+        for (String name : List.of(published, "ivo@" + DOMAIN, "Ivo <" + published + ">")) {
+            String to = "kim." + shortId() + "@elsewhere.example";
+            String subject = "hello " + shortId();
+            Session session = GatewayClients.submission(gateway);
+            MimeMessage m = new MimeMessage(session);
+            m.setFrom(new InternetAddress("ivo@" + DOMAIN, name));
+            m.setRecipients(Message.RecipientType.TO, to);
+            m.setSubject(subject);
+            m.setText("Body of " + subject + "\r\n");
+            m.saveChanges();
+            try (Transport t = session.getTransport("smtp")) {
+                t.connect("ivo", "ivo-pw");
+                t.sendMessage(m, m.getAllRecipients());
+            }
+            MimeMessage out = arrived(to, subject);
+            InternetAddress from = (InternetAddress) out.getFrom()[0];
+            assertEquals("Ivo Ng", from.getPersonal(), "the name " + name + " is not shown");
+            assertTrue(from.getAddress().startsWith("mail."), from.getAddress());
+            String head = String.join("\n", java.util.Collections.list(out.getAllHeaderLines()));
+            assertFalse(head.contains(published) || head.contains("ivo@" + DOMAIN), head);
+        }
+    }
+
     private static String fromOf(MimeMessage m) throws MessagingException {
         return ((InternetAddress) m.getFrom()[0]).getAddress();
     }
