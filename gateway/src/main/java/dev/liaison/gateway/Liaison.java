@@ -8,6 +8,7 @@ import dev.liaison.gateway.cli.DnsCommand;
 import dev.liaison.gateway.cli.ImapCommand;
 import dev.liaison.gateway.cli.InviteCommand;
 import dev.liaison.gateway.cli.QuarantineCommand;
+import dev.liaison.gateway.cli.QueueCommand;
 import dev.liaison.gateway.cli.RelationshipCommand;
 import dev.liaison.gateway.cli.RestoreCommand;
 import dev.liaison.gateway.cli.ErrorReporter;
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
 @Command(name = "liaison", mixinStandardHelpOptions = true, version = "Liaison 0.1.0",
         description = "A self-hostable mail gateway: SMTP and IMAP for mail clients, Communicator behind them.",
         subcommands = {ServeCommand.class, DemoCommand.class, UserCommand.class, AliasCommand.class, InviteCommand.class,
-                RelationshipCommand.class, QuarantineCommand.class, ImapCommand.class, ConfigCommand.class, DnsCommand.class,
+                RelationshipCommand.class, QuarantineCommand.class, QueueCommand.class, ImapCommand.class, ConfigCommand.class, DnsCommand.class,
                 BackupCommand.class, RestoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Liaison {

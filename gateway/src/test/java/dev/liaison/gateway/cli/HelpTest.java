@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HelpTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "config", "demo", "dns", "user add", "user passwd", "alias create", "invite accept",
+    @ValueSource(strings = {"serve", "config", "demo", "dns", "queue flush", "user add", "user passwd", "alias create", "invite accept",
             "relationship accept", "quarantine drop", "backup", "restore"})
     void everyCommandAnswersHelp(String command) {
         String[] args = (command + " --help").split(" ");
