@@ -74,6 +74,7 @@ public final class LegacyIncomingMail {
         boolean automatic = false;
         Optional<String> listPost = Optional.empty();
         boolean listPostSeen = false;
+        boolean listed = false;
         for (HeaderSection.Field field : header.fields()) {
             if (field.is(LegacyOutgoingMail.INVITE_FIELD)) {
                 invitations++;
@@ -95,13 +96,17 @@ public final class LegacyIncomingMail {
                 listPostSeen = true;
                 listPost = listPost(header.value(field));
             }
+            listed |= field.is("List-Id") || field.is("List-Post");
         }
         if (from == null) {
             throw new MalformedMailException("no From field: a correspondent must say who they are");
         }
-        if (invitations > 1) {
+        if (invitations > 1 || listed) {
             // a signature covers the bottom-most instance only: which one the author vouched for
-            // cannot be told from the top one, so none is taken
+            // cannot be told from the top one, so none is taken; and a list relays its members'
+            // posts, invitation and signature intact, to every subscriber: an invitation there was
+            // offered to the list, and taken up by a subscriber's gateway it would turn the author's
+            // relationship with the list into one with that subscriber
             invitation = Optional.empty();
         }
         return new LegacyIncomingMail(message, header, author(from), messageId, invitation, report, automatic,

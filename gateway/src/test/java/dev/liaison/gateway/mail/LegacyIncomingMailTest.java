@@ -52,4 +52,19 @@ class LegacyIncomingMailTest {
         }
         assertEquals(Optional.empty(), parse(from.strip(), StandardCharsets.US_ASCII).listPost(), "no list");
     }
+
+    /**
+     * An invitation in a list's post was offered to the list: the list relays it to every
+     * subscriber, so a subscriber's gateway must not take it up (it would become the author's
+     * relationship with the list).
+     */
+    @Test
+    void anInvitationInAListsPostIsNotTaken() throws Exception {
+        String mail = "From: Alex <alex.q7@alex.example>\r\nCommunicator-Invite: token123";
+        assertEquals(Optional.of("token123"), parse(mail, StandardCharsets.US_ASCII).invitation());
+        assertEquals(Optional.empty(), parse(mail + "\r\nList-Id: Dev <dev.lists.example>", StandardCharsets.US_ASCII)
+                .invitation());
+        assertEquals(Optional.empty(), parse(mail + "\r\nList-Post: <mailto:dev@lists.example>",
+                StandardCharsets.US_ASCII).invitation());
+    }
 }
