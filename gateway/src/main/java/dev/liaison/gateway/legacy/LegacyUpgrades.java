@@ -3,6 +3,7 @@ package dev.liaison.gateway.legacy;
 import dev.liaison.gateway.invitation.InvitationException;
 import dev.liaison.gateway.relationship.Invitations;
 import dev.liaison.gateway.relationship.RelationshipAliases;
+import dev.liaison.mapping.correspondent.LegacyCorrespondent;
 import dev.liaison.mapping.correspondent.LegacyCorrespondentStore;
 import dev.liaison.mapping.relationship.RelationshipState;
 import dev.liaison.mapping.user.Login;
@@ -38,9 +39,15 @@ public final class LegacyUpgrades {
         this.clock = clock;
     }
 
-    /** The invitation to put in the next plain email of this relationship; empty once upgraded. */
+    /**
+     * The invitation to put in the next plain email of this relationship; empty once upgraded, and
+     * for a mailing list's posting address (one the user's received posts named in {@code List-Post}):
+     * the list hands the post to every subscriber, and whichever took the invitation up first would
+     * receive the user's posts to the list alone, end to end.
+     */
     public Optional<String> offer(Connection c, LegacyCorrespondents.Link link, String ownName) throws SQLException {
-        if (link.correspondent().upgraded()) {
+        LegacyCorrespondent correspondent = link.correspondent();
+        if (correspondent.upgraded() || store.isListPost(c, correspondent.ownerId(), correspondent.address())) {
             return Optional.empty();
         }
         return invitations.offerFor(c, link.relationship().id(), ownName);

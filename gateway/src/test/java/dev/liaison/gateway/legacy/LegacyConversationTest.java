@@ -714,11 +714,15 @@ class LegacyConversationTest {
         assertEquals(postId, toList.getHeader("In-Reply-To")[0].strip(), "the list's members thread the reply");
         assertEquals(postId, toList.getHeader("References")[0].strip());
         assertEquals(postId, folder("Sent", reply).get(0).getHeader("In-Reply-To")[0].strip(), "as alex's Sent copy");
+        assertEquals(null, toList.getHeader("Communicator-Invite"),
+                "no invitation to a list: every subscriber gets it, and the first to take it up would get alex's posts");
 
         String erin = "erin." + shortId() + "@elsewhere.example";
         String aside = "about dave's post " + shortId();
         submit("alex", erin, aside, "Alex", Map.of("In-Reply-To", postId, "References", postId));
-        String toErin = arrived(erin, aside).getHeader("In-Reply-To")[0].strip();
+        MimeMessage erins = arrived(erin, aside);
+        assertTrue(erins.getHeader("Communicator-Invite") != null, "a person is offered the upgrade");
+        String toErin = erins.getHeader("In-Reply-To")[0].strip();
         assertTrue(toErin.endsWith("@liaison.invalid>") && !toErin.equals(postId),
                 "someone the list did not deliver it to gets a neutral id: " + toErin);
 

@@ -250,6 +250,25 @@ public final class LegacyCorrespondentStore {
             + " AND author.user_id = list.user_id"
             + " WHERE list.user_id = ? AND list.replaced_at IS NULL";
 
+    /**
+     * Whether {@code address} is a mailing list's posting address for {@code ownerId}: a post the
+     * owner received named it in {@code List-Post}. Found through {@code legacy_received_ids_list_post}.
+     */
+    public boolean isListPost(Connection c, long ownerId, String address) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM mapping.legacy_received_ids r"
+                + " JOIN mapping.legacy_correspondents author ON author.relationship_id = r.relationship_id"
+                + " WHERE r.list_post = ? AND author.user_id = ?)")) {
+            ps.setString(1, address.toLowerCase(java.util.Locale.ROOT));
+            ps.setLong(2, ownerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw SqlStates.unexpected("looking up whether " + address + " is a list of user " + ownerId, e);
+        }
+    }
+
     /** Remembers the Message-ID of plain email received; a second time in the same relationship changes nothing. */
     public void rememberReceivedId(Connection c, Received id) {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO mapping.legacy_received_ids"
