@@ -285,9 +285,11 @@ public final class RelationshipReceiver implements InboundProcessor {
     /**
      * A message at a chain position already used. Its header opened under a header key of this
      * session, so it is authentic (ReceivedHeaders): a copy of the message received there is dropped
-     * as before; one sealed anew there comes from the peer's gateway sealing again from an older state,
-     * a restored backup, and cannot be opened (the position's key is used and erased). That one is
-     * quarantined, so the administrator learns that mail of the peer's was lost here and what to do.
+     * as before; any other comes from the peer's gateway sealing again from an older state (a restored
+     * backup), or arrived so late that its skipped key was evicted (more than the skipped-key window out
+     * of order: a sender that shuffled its backlog), and cannot be opened (the position's key is used and
+     * erased). That one is quarantined, so the administrator learns that mail of the peer's was lost here
+     * and what to do; the text names both causes, since the second is not a restore.
      */
     private Outcome usedPosition(Connection c, Particles.Held held, InboundEnvelope inbound, byte[] header,
                                  DuplicateMessageException e) throws SQLException {
@@ -299,11 +301,11 @@ public final class RelationshipReceiver implements InboundProcessor {
         }
         String owner = held.row().owner().value();
         // under InboundStore's 500 characters with the longest login and id: the command must not be cut
-        return new Quarantine("reused chain position: relationship " + id + " got a message sealed again at a position"
-                + " already used. The peer's gateway may have been restored from an older backup; this message cannot"
-                + " be opened, its content is lost. Ask the peer to resend what they sent since, then drop it. If this"
-                + " relationship's mail stops opening: liaison relationship end --user " + owner + " " + id
-                + ", then invite again");
+        return new Quarantine("reused chain position: relationship " + id + " got a message at a position already"
+                + " used. The peer's gateway may have been restored from an older backup, or delivered out of order"
+                + " beyond the skipped-key window; it cannot be opened, its content is lost. Ask the peer to resend"
+                + " what they sent since, then drop it. If this relationship's mail stops opening:"
+                + " liaison relationship end --user " + owner + " " + id + ", then invite again");
     }
 
     /**

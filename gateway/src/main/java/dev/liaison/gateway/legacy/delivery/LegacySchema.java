@@ -11,8 +11,12 @@ public final class LegacySchema {
 
     public static final Schema SCHEMA = new Schema("legacy", "classpath:db/legacy");
 
-    /** The plain-email queue: the sending service's queue code on its own table, destinations {@code smtp://domain}. */
-    public static final QueueTable QUEUE = new QueueTable("legacy", "legacy.outbound", "legacy_outbound", Set.of("smtp"));
+    /**
+     * The plain-email queue: the sending service's queue code on its own table, destinations {@code smtp://domain}.
+     * Each envelope keeps its own retry timer: a domain's temporary refusal of one recipient holds up no other.
+     */
+    public static final QueueTable QUEUE = new QueueTable("legacy", "legacy.outbound", "legacy_outbound", Set.of("smtp"),
+            false);
 
     private LegacySchema() {
     }

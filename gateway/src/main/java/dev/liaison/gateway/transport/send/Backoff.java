@@ -5,9 +5,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Exponential backoff with jitter: after the n-th failure the next attempt waits between half
- * and all of {@code min(ceiling, base·2^(n-1))}. The random half spreads the retries of many
- * envelopes to one receiver that has just come back, so they do not arrive in one wave; the
- * fixed half keeps a failing receiver from being hammered by unlucky draws.
+ * and all of {@code min(ceiling, base·2^(n-1))}. The random half spreads the retries of senders
+ * (and of legacy email's envelopes, each on its own timer) to one receiver that has just come
+ * back; the fixed half keeps a failing receiver from being hammered by unlucky draws. The relay's
+ * queue applies the wait to the destination as a whole ({@link OutboundQueue#scheduleRetry}): its
+ * envelopes must not come back shuffled, so they come back as one wave, sent oldest first.
  */
 public record Backoff(Duration base, Duration ceiling) {
 

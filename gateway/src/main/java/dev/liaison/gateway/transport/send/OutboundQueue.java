@@ -34,6 +34,16 @@ import java.util.UUID;
  * end time) under {@code FOR UPDATE SKIP LOCKED}, so workers in several processes never wait
  * for each other nor take the same row; it POSTs with no transaction open and records the
  * outcome in another short transaction that only the token holder can make.
+ *
+ * <p>Order: a destination's due rows are taken by {@code (next_attempt_at, id)}, so envelopes due at
+ * the same time go out in the order they were queued. In a queue kept {@link QueueTable#inOrder in
+ * order}, a destination also has one retry timer in effect: a retryable failure moves all its waiting
+ * envelopes to the failed one's next attempt, and an envelope queued meanwhile waits behind them. A
+ * backlog therefore reaches its destination oldest first, at most
+ * {@link DeliverySettings#destinationConcurrency} at a time: when one arrives, the only older ones
+ * missing are those in flight beside it. The receiving ratchet opens messages up to
+ * {@code Limits.DEFAULT_MAX_SKIPPED_MESSAGE_KEYS} positions out of order and no further (it lost
+ * most of a shuffled backlog of 3,000: docs/transport.md, "Order").
  */
 public final class OutboundQueue {
 
@@ -52,10 +62,17 @@ public final class OutboundQueue {
     /**
      * A destination's rows that may be leased now (bound: destination, then the time three times,
      * {@link #bindDueFor}): pending, due, not expired, not held by a live lease. Served by
-     * {@code outbound_due_by_destination}, in {@code next_attempt_at} order.
+     * {@code outbound_due_by_destination}, in {@link #IN_ORDER}.
      */
     private static final String DUE_FOR = "destination = ? AND state = 'pending' AND next_attempt_at <= ?"
             + " AND expires_at > ? AND (leased_until IS NULL OR leased_until <= ?)";
+
+    /**
+     * The order rows of one destination are taken in: due time, then queue order. The id decides among
+     * rows due at once (a backlog moved to one retry time, {@link #scheduleRetry}); by due time alone
+     * they came in any order. Read in this order from {@code outbound_due_by_destination}.
+     */
+    private static final String IN_ORDER = "next_attempt_at, id";
 
     private final Clock clock;
     private final Duration expiry;
@@ -82,7 +99,7 @@ public final class OutboundQueue {
         List<String> perDestination = new ArrayList<>();
         for (int limit = 1; limit <= settings.destinationConcurrency(); limit++) {
             perDestination.add("SELECT id, destination, next_attempt_at FROM " + t + " WHERE " + DUE_FOR
-                    + " ORDER BY next_attempt_at LIMIT " + limit + " FOR UPDATE SKIP LOCKED");
+                    + " ORDER BY " + IN_ORDER + " LIMIT " + limit + " FOR UPDATE SKIP LOCKED");
         }
         this.lockDueFor = List.copyOf(perDestination);
     }
@@ -92,7 +109,10 @@ public final class OutboundQueue {
     }
 
     /**
-     * Queues {@code envelope} for delivery as soon as the caller's transaction commits.
+     * Queues {@code envelope} for delivery as soon as the caller's transaction commits; in a queue kept
+     * {@link QueueTable#inOrder in order}, no earlier than the destination's waiting envelopes (one look
+     * at the end of its entries in {@code outbound_due_by_destination}), so that a new message never
+     * overtakes a backlog held back by {@link #scheduleRetry}.
      *
      * @return false if an envelope with this id is already queued (or was delivered): nothing changed
      */
@@ -104,15 +124,22 @@ public final class OutboundQueue {
         CommitDurability.restore(c); // an envelope for a peer is a promise: never lost with the WAL tail
         Instant now = clock.instant();
         int inserted;
+        // GREATEST ignores the NULL of a destination with nothing pending
+        String due = table.inOrder() ? "GREATEST(?, (SELECT max(next_attempt_at) FROM " + t
+                + " WHERE destination = ? AND state = 'pending'))" : "?";
         try (var s = c.prepareStatement("INSERT INTO " + t + " (envelope_id, destination, envelope, state,"
-                + " created_at, next_attempt_at, expires_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)"
+                + " created_at, next_attempt_at, expires_at) VALUES (?, ?, ?, 'pending', ?, " + due + ", ?)"
                 + " ON CONFLICT (envelope_id) DO NOTHING")) {
-            s.setString(1, envelope.id().value());
-            s.setString(2, envelope.destination().toString());
-            s.setBytes(3, envelope.envelope().sharedArray());
-            s.setObject(4, time(now));
-            s.setObject(5, time(now));
-            s.setObject(6, time(now.plus(expiry)));
+            int i = 1;
+            s.setString(i++, envelope.id().value());
+            s.setString(i++, envelope.destination().toString());
+            s.setBytes(i++, envelope.envelope().sharedArray());
+            s.setObject(i++, time(now));
+            s.setObject(i++, time(now));
+            if (table.inOrder()) {
+                s.setString(i++, envelope.destination().toString());
+            }
+            s.setObject(i, time(now.plus(expiry)));
             inserted = s.executeUpdate();
         }
         if (inserted == 1) {
@@ -149,7 +176,7 @@ public final class OutboundQueue {
                 due.addAll(candidates(s));
             }
         }
-        due.sort(Comparator.comparing(Candidate::due));
+        due.sort(Comparator.comparing(Candidate::due).thenComparingLong(Candidate::row));
         return due;
     }
 
@@ -318,7 +345,7 @@ public final class OutboundQueue {
         Instant now = clock.instant();
         UUID token = UUID.randomUUID();
         try (PreparedStatement s = c.prepareStatement("WITH " + before + "next AS (SELECT id FROM " + t
-                + " WHERE " + DUE_FOR + " AND id <> ? ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                + " WHERE " + DUE_FOR + " AND id <> ? ORDER BY " + IN_ORDER + " LIMIT 1 FOR UPDATE SKIP LOCKED)"
                 + " UPDATE " + t + " o SET claim_token = ?, leased_until = ?, attempts = attempts + 1, claimed_by = ?"
                 + " FROM next WHERE o.id = next.id"
                 + " RETURNING o.id, o.envelope_id, o.destination, o.envelope, o.attempts, o.expires_at" + returning)) {
@@ -340,16 +367,52 @@ public final class OutboundQueue {
 
     /**
      * Records a transient failure: the next attempt is after {@code delay}, but never after the
-     * expiry time, so an expiring envelope is handled on time.
+     * expiry time, so an expiring envelope is handled on time. Returns false if the lease was lost.
+     *
+     * <p>In a queue kept {@link QueueTable#inOrder in order} the failure backs off the destination as a
+     * whole, in the same statement: every envelope of it waiting for an attempt before then (pending,
+     * not leased) is moved to that time too, and the failed one goes no earlier than the destination's
+     * next retry already set (by a failure of an envelope in flight beside it). So a destination that is
+     * down gets one attempt per slot per retry, not one per envelope, and when it is back its backlog
+     * goes out as one wave, oldest first ({@link #IN_ORDER}); with a timer of its own each envelope came
+     * back at a random time, and a backlog of thousands reached the peer shuffled beyond what its
+     * ratchet can open. Only failures pay for this: a delivery adds no statement.
      */
     public boolean scheduleRetry(Connection c, ClaimedEnvelope e, Duration delay, String error) throws SQLException {
-        try (var s = c.prepareStatement("UPDATE " + t + " SET next_attempt_at = LEAST(?, expires_at),"
-                + " last_error = ?, claim_token = NULL, leased_until = NULL WHERE " + HELD)) {
-            s.setObject(1, time(clock.instant().plus(delay)));
-            s.setString(2, bounded(error));
-            s.setLong(3, e.row());
-            s.setObject(4, e.claimToken());
-            return s.executeUpdate() == 1;
+        Instant now = clock.instant();
+        if (!table.inOrder()) {
+            try (var s = c.prepareStatement("UPDATE " + t + " SET next_attempt_at = LEAST(?, expires_at),"
+                    + " last_error = ?, claim_token = NULL, leased_until = NULL WHERE " + HELD)) {
+                s.setObject(1, time(now.plus(delay)));
+                s.setString(2, bounded(error));
+                s.setLong(3, e.row());
+                s.setObject(4, e.claimToken());
+                return s.executeUpdate() == 1;
+            }
+        }
+        // the destination's next retry already set: its earliest envelope not yet due (an index look)
+        try (var s = c.prepareStatement("WITH retry AS (SELECT GREATEST(?, (SELECT min(next_attempt_at) FROM " + t
+                + " WHERE destination = ? AND state = 'pending' AND next_attempt_at > ?)) AS next_at),"
+                + " failed AS (UPDATE " + t + " SET next_attempt_at = LEAST(retry.next_at, expires_at), last_error = ?,"
+                + " claim_token = NULL, leased_until = NULL FROM retry WHERE " + HELD + " RETURNING 1),"
+                + " held_back AS (UPDATE " + t + " o SET next_attempt_at = LEAST(retry.next_at, o.expires_at) FROM retry"
+                + " WHERE o.destination = ? AND o.state = 'pending' AND o.next_attempt_at < retry.next_at AND o.id <> ?"
+                + " AND (o.leased_until IS NULL OR o.leased_until <= ?) RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM failed), (SELECT count(*) FROM held_back)")) {
+            String destination = e.destination().toString();
+            s.setObject(1, time(now.plus(delay)));
+            s.setString(2, destination);
+            s.setObject(3, time(now));
+            s.setString(4, bounded(error));
+            s.setLong(5, e.row());
+            s.setObject(6, e.claimToken());
+            s.setString(7, destination);
+            s.setLong(8, e.row());
+            s.setObject(9, time(now));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 1;
+            }
         }
     }
 

@@ -69,14 +69,18 @@ class QueuePlansTest {
                 ClaimedEnvelope first = queue.claimNextOnItsOwn(c, PEER.toString(), LEASE).orElseThrow();
                 ClaimedEnvelope second = queue.recordDeliveredOnItsOwn(c, first, Optional.of(LEASE)).orElseThrow();
                 queue.recordDeliveredOnItsOwn(c, second, Optional.empty());
-                assertTrue(queue.scheduleRetry(c, queue.claimNextOnItsOwn(c, PEER.toString(), LEASE).orElseThrow(),
-                        Duration.ofMinutes(1), "peer busy"));
                 assertTrue(queue.markDelivered(c, queue.claimNextOnItsOwn(c, PEER.toString(), LEASE).orElseThrow()));
                 assertTrue(queue.reject(c, queue.claimNextOnItsOwn(c, PEER.toString(), LEASE).orElseThrow(), "refused")
                         .isPresent());
+                // last: the retry holds back the whole destination (and moves its backlog in the same statement)
+                assertTrue(queue.scheduleRetry(c, queue.claimNextOnItsOwn(c, PEER.toString(), LEASE).orElseThrow(),
+                        Duration.ofMinutes(1), "peer busy"));
+                // behind the held-back backlog: the INSERT looks up the destination's latest waiting envelope
+                queue.enqueue(c, new OutboundEnvelope(EnvelopeId.random(), PEER, EnvelopeBytes.copyOf(new byte[512])));
                 return null;
             });
-            assertEquals(6, statements.size(), "claim, record-and-claim, record, retry, delivered, rejected + its age: "
+            assertEquals(8, statements.size(), "claim, record-and-claim, record, delivered, rejected + its age, retry,"
+                    + " enqueue + its NOTIFY: "
                     + statements);
             try (Connection c = db.dataSource().getConnection()) {
                 SQLException stray = assertThrows(SQLException.class, () -> QueryPlans.execute(c,
