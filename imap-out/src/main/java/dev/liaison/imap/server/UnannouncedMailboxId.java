@@ -1,5 +1,7 @@
 package dev.liaison.imap.server;
 
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.FetchData;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.process.ImapProcessor.Responder;
@@ -22,10 +24,27 @@ record UnannouncedMailboxId(Responder responder) implements Responder {
 
     private static final String MAILBOX_ID = "MAILBOXID";
 
+    /**
+     * The refusal of {@code STATUS (MAILBOXID)} and {@code FETCH (EMAILID THREADID)} while OBJECTID
+     * is not announced: items of an extension the server does not offer are a client's error
+     * (RFC 9051 §7.1), and answering them would give out the folder row key the code above keeps back.
+     */
+    static final HumanReadableText NOT_ANNOUNCED = new HumanReadableText("liaison.objectid.unannounced",
+            "MAILBOXID, EMAILID and THREADID belong to OBJECTID (RFC 8474), which this server does not announce");
+
+    /** Whether CAPABILITY announces OBJECTID: James does when the store claims ids unique across folders. */
+    static boolean announced(MailboxManager mailboxes) {
+        return mailboxes.getSupportedMessageCapabilities().contains(MailboxManager.MessageCapabilities.UniqueID);
+    }
+
+    /** Whether {@code fetch} asks for OBJECTID's items while the extension is not announced. */
+    static boolean objectIds(FetchData fetch, MailboxManager mailboxes) {
+        return (fetch.contains(FetchData.Item.EMAILID) || fetch.contains(FetchData.Item.THREADID)) && !announced(mailboxes);
+    }
+
     /** {@code responder}, leaving the MAILBOXID code out unless the store makes CAPABILITY announce OBJECTID. */
     static Responder unlessAnnounced(Responder responder, MailboxManager mailboxes) {
-        return mailboxes.getSupportedMessageCapabilities().contains(MailboxManager.MessageCapabilities.UniqueID)
-                ? responder : new UnannouncedMailboxId(responder);
+        return announced(mailboxes) ? responder : new UnannouncedMailboxId(responder);
     }
 
     @Override

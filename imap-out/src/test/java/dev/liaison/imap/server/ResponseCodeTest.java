@@ -55,6 +55,17 @@ class ResponseCodeTest {
                 assertTrue(RawImap.last(answer).contains(" OK "), answer.toString());
                 assertTrue(answer.stream().noneMatch(l -> l.contains("MAILBOXID")), command + ": " + answer);
             }
+            // nor are the extension's items answered: they gave out the folder row key all the same
+            c.command("APPEND INBOX {" + "Subject: s\r\n\r\nbody\r\n".length() + "+}\r\nSubject: s\r\n\r\nbody\r\n");
+            c.command("SELECT INBOX");
+            for (String command : List.of("STATUS INBOX (MESSAGES MAILBOXID)", "FETCH 1 (EMAILID)",
+                    "UID FETCH 1:* (FLAGS THREADID)")) {
+                List<String> answer = c.command(command);
+                assertTrue(RawImap.last(answer).contains(" BAD ") && RawImap.last(answer).contains("OBJECTID"),
+                        command + ": " + answer);
+                assertEquals(1, answer.size(), command + " answers nothing else: " + answer);
+            }
+            assertTrue(RawImap.last(c.command("STATUS INBOX (MESSAGES)")).contains(" OK "));
         }
     }
 
