@@ -1170,6 +1170,70 @@ class LegacyInboundTest {
         assertEquals(0, folder("Requests", late).size(), "not left alone in Requests");
     }
 
+    /**
+     * {@code liaison relationship accept} while the MX files the correspondent's next message:
+     * both succeed, and both messages end in INBOX. The delivery holds the Requests row it filed
+     * into when the foreign key of {@code mapping.legacy_received_ids} takes its share of the
+     * relationship row; the acceptance locked the relationship row first and then wanted Requests
+     * (deadlock detected). A lock on {@code legacy_received_ids} holds the delivery at that point
+     * until the acceptance waits too.
+     */
+    @Test
+    void acceptingARequestWhileTheMxFilesTheCorrespondentsNextMessageFailsNeither() throws Exception {
+        String to = ownPublished();
+        String yan = "yan." + shortId() + "@legacy.example";
+        String first = "yan first " + shortId();
+        send(yan, "Yan", to, first, "<" + shortId() + "@legacy.example>");
+        String late = "yan late " + shortId();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<?> sending;
+            java.util.concurrent.Future<?> accepting;
+            try (java.sql.Connection hold = gateway.database().dataSource().getConnection()) {
+                hold.setAutoCommit(false);
+                try (java.sql.Statement s = hold.createStatement()) {
+                    s.execute("LOCK TABLE mapping.legacy_received_ids IN SHARE MODE");
+                }
+                sending = pool.submit(() -> {
+                    send(yan, "Yan", to, late, "<" + shortId() + "@legacy.example>");
+                    return null;
+                });
+                waitForLockWaiters(1, sending); // the delivery filed in Requests and waits
+                accepting = pool.submit(() -> {
+                    gateway.database().inTransaction(c ->
+                            gateway.relay().legacyConsent().accept(c, Login.of("alex"), relationshipWith(c, yan)));
+                    return null;
+                });
+                waitForLockWaiters(2, sending, accepting);
+                hold.rollback();
+            }
+            sending.get();
+            accepting.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String subject : List.of(first, late)) {
+            assertEquals(1, folder("INBOX", subject).size(), "accepted: '" + subject + "' in INBOX");
+            assertEquals(0, folder("Requests", subject).size());
+        }
+    }
+
+    /** Until {@code n} sessions of the test database wait for a lock, or one of {@code running} ended (its get() says why). */
+    private static void waitForLockWaiters(int n, java.util.concurrent.Future<?>... running) throws Exception {
+        while (java.util.Arrays.stream(running).noneMatch(java.util.concurrent.Future::isDone)) {
+            try (java.sql.Connection c = gateway.database().dataSource().getConnection();
+                 java.sql.PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                         + " WHERE datname = current_database() AND wait_event_type = 'Lock'");
+                 java.sql.ResultSet rs = s.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) >= n) {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
+    }
+
     /** The delivery under way waits for a lock (or has failed: its result says why). */
     private static void waitUntilSomeoneWaitsForALock(java.util.concurrent.Future<?> operation) throws Exception {
         while (!operation.isDone()) {

@@ -3,6 +3,7 @@ package dev.liaison.imap.delivery;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -51,4 +52,16 @@ public interface MailboxDelivery {
      * @throws java.sql.SQLException the database failed, or a folder went away meanwhile; the caller's transaction should roll back
      */
     int move(Connection connection, String owner, String from, String to, Predicate<byte[]> which) throws SQLException;
+
+    /**
+     * Locks the rows of those of {@code owner}'s {@code folders} that exist, lower id first (the
+     * store's lock order, as {@link #move} and a MOVE take them), on {@code connection} until the
+     * caller's transaction ends: for a caller that will file or move into several of them after
+     * locking a row of its own that a delivery into them also needs, so that it takes the folders
+     * first, as the delivery does. A missing folder is not created (a delivery that creates it
+     * meanwhile holds nothing the caller holds).
+     *
+     * @throws java.sql.SQLException the database failed; the caller's transaction should roll back
+     */
+    void lock(Connection connection, String owner, List<String> folders) throws SQLException;
 }

@@ -168,6 +168,22 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
         return chosen.size();
     }
 
+    /** In {@link PostgresMessageMapper#lockFolders}'s mode and order: every folder row, lower id first. */
+    @Override
+    public void lock(Connection c, String owner, List<String> folders) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM imap.mailbox WHERE namespace = ? AND owner = ?"
+                + " AND name = ANY (?) ORDER BY id FOR UPDATE")) {
+            s.setString(1, MailboxConstants.USER_NAMESPACE);
+            s.setString(2, owner);
+            s.setArray(3, c.createArrayOf("text", folders.stream().map(f -> path(owner, f).getName()).toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rs.getLong(1); // each row returned is locked
+                }
+            }
+        }
+    }
+
     /** The messages of {@code source} to move: accepted by {@code which}, not \Deleted, with no copy in {@code target}. */
     private static List<MessageMetaData> chosen(Connection c, long source, long target, Predicate<byte[]> which)
             throws SQLException {

@@ -63,6 +63,11 @@ class DnsCommandTest {
                                         java.util.function.Predicate<byte[]> which) {
                             throw new AssertionError("no move expected");
                         }
+
+                        @Override
+                        public void lock(Connection c, String owner, List<String> folders) {
+                            throw new AssertionError("no lock expected");
+                        }
                     });
             assertEquals(legacy.dkimKey().record(), DnsRecordsTest.joinedTxt(dkim.substring(dkim.indexOf("IN TXT") + 7)));
         }

@@ -474,6 +474,11 @@ class LegacyDeliveryTest {
                             java.util.function.Predicate<byte[]> which) throws SQLException {
                 return real.move(c, owner, from, to, which);
             }
+
+            @Override
+            public void lock(Connection c, String owner, java.util.List<String> folders) throws SQLException {
+                real.lock(c, owner, folders);
+            }
         };
     }
 
