@@ -109,23 +109,29 @@ public final class LegacyConsent implements Refiling {
     }
 
     /**
-     * A request's message was just filed in Requests, by a delivery that read the relationship as a
-     * request: if the user's answer committed since (it moved what was in Requests then, and this
-     * delivery's folder row waited for it), the message goes where the answer sent the rest. Read
-     * afresh, so an answer still under way is not seen: that one waits for this delivery's folder
-     * row and moves the message itself.
+     * Where the MX files a message of request {@code id}, which it read as a request: Requests,
+     * unless the user's answer committed since — then where the answer sent the others (INBOX, or
+     * Junk on refusal). The state is read again once this delivery holds the rows of Requests and
+     * of both folders an answer files into (lower id first, {@link #lockFolders}): an answer takes
+     * Requests before it changes the state, so it either committed before (and is read here) or
+     * waits for this delivery and then moves the message with the rest. Filed straight where it
+     * belongs, the message never holds Requests while waiting for INBOX or Junk, which a MOVE
+     * between them in the mail client (INBOX first, the lower id) held.
      */
-    void filedAfterAnswer(Connection c, Login owner, long id) throws SQLException {
-        RelationshipState now = correspondents.ofRelationship(c, id).orElseThrow().relationship().state();
-        if (now == RelationshipState.ACTIVE || now == RelationshipState.BLOCKED) {
-            fileRequests(c, owner, id, now == RelationshipState.ACTIVE ? INBOX : JUNK);
-        }
+    String requestFolder(Connection c, Login owner, long id) throws SQLException {
+        lockFolders(c, owner, INBOX, JUNK);
+        return switch (correspondents.state(c, id)) {
+            case ACTIVE -> INBOX;
+            case BLOCKED -> JUNK;
+            default -> LegacyInbound.REQUESTS;
+        };
     }
 
     /**
      * Locks the rows of {@code owner}'s Requests and {@code folders} (those that exist), lower id
      * first: what an answer does before it locks the relationship row (the class's lock order).
-     * The folders are those the answer files into: INBOX or Junk, and Sent for a reply's copy.
+     * The folders are those the answer files into: INBOX or Junk, and Sent for a reply's copy
+     * (and both INBOX and Junk for a delivery that may follow an answer, {@link #requestFolder}).
      */
     void lockFolders(Connection c, Login owner, String... folders) throws SQLException {
         List<String> all = new ArrayList<>(List.of(folders));
