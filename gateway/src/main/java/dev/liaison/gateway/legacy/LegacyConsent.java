@@ -155,7 +155,7 @@ public final class LegacyConsent implements Refiling {
         if (alias.isEmpty()) {
             return;
         }
-        int moved = mailboxes.move(c, owner.value(), LegacyInbound.REQUESTS, folder,
+        int moved = mailboxes.move(c, owner.value(), LegacyInbound.REQUESTS, folder, alias.get().toString(),
                 header -> author(header).equals(alias));
         if (moved > 0) {
             LOG.info("legacy relationship {}: moved {} waiting message(s) from {} to {}", id, moved,

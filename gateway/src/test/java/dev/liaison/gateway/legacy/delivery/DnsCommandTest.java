@@ -59,7 +59,7 @@ class DnsCommandTest {
                         }
 
                         @Override
-                        public int move(Connection c, String owner, String from, String to,
+                        public int move(Connection c, String owner, String from, String to, String mentioning,
                                         java.util.function.Predicate<byte[]> which) {
                             throw new AssertionError("no move expected");
                         }

@@ -470,9 +470,9 @@ class LegacyDeliveryTest {
             }
 
             @Override
-            public int move(Connection c, String owner, String from, String to,
+            public int move(Connection c, String owner, String from, String to, String mentioning,
                             java.util.function.Predicate<byte[]> which) throws SQLException {
-                return real.move(c, owner, from, to, which);
+                return real.move(c, owner, from, to, mentioning, which);
             }
 
             @Override
