@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,6 +40,13 @@ import java.util.Optional;
  * waiting in {@code Requests}: to INBOX on acceptance, to Junk on refusal, as a screener does (the
  * user answered for the person, not for one message). Everything happens in the caller's
  * transaction (for a move: the transaction that files the message).
+ *
+ * <p>Lock order: an answer takes the rows of the folders it files into ({@link #lockFolders})
+ * before the relationship row, as the MX's delivery of the correspondent's next message does (it
+ * holds the Requests row it filed into when {@code mapping.legacy_received_ids}' foreign key
+ * takes its share of the relationship row), and as a MOVE in the mail client does (its folder
+ * rows, then the relationship in {@link #refiled}). Taken the other way round, an answer and a
+ * delivery each held what the other wanted, and PostgreSQL failed one of them.
  */
 public final class LegacyConsent implements Refiling {
 
@@ -64,6 +73,7 @@ public final class LegacyConsent implements Refiling {
      * {@code owner}'s and still a request.
      */
     public Relationship accept(Connection c, Login owner, long id) throws SQLException {
+        lockFolders(c, owner, INBOX);
         requested(c, owner, id);
         String ownName = users.find(c, owner).flatMap(User::shownName).orElse(""); // never the login
         return consented(c, id, ownName).relationship();
@@ -72,7 +82,8 @@ public final class LegacyConsent implements Refiling {
     /**
      * The user answers the legacy relationship {@code id} (writing back, or accepting): a request
      * becomes active, its messages waiting in Requests move to INBOX, and a pending offered
-     * invitation is accepted. Returns the link as it is now.
+     * invitation is accepted. Returns the link as it is now. The caller answering a request took
+     * the folder rows first ({@link #lockFolders}).
      */
     LegacyCorrespondents.Link consented(Connection c, long id, String ownName) throws SQLException {
         Relationship r = correspondents.lock(c, id);
@@ -90,6 +101,7 @@ public final class LegacyConsent implements Refiling {
      * block, and what of their mail waits in Requests goes to Junk.
      */
     public Relationship refuse(Connection c, Login owner, long id) throws SQLException {
+        lockFolders(c, owner, JUNK);
         requested(c, owner, id);
         Relationship blocked = correspondents.changeState(c, id, RelationshipState.BLOCKED);
         fileRequests(c, owner, id, JUNK);
@@ -97,17 +109,34 @@ public final class LegacyConsent implements Refiling {
     }
 
     /**
-     * A request's message was just filed in Requests, by a delivery that read the relationship as a
-     * request: if the user's answer committed since (it moved what was in Requests then, and this
-     * delivery's folder row waited for it), the message goes where the answer sent the rest. Read
-     * afresh, so an answer still under way is not seen: that one waits for this delivery's folder
-     * row and moves the message itself.
+     * Where the MX files a message of request {@code id}, which it read as a request: Requests,
+     * unless the user's answer committed since — then where the answer sent the others (INBOX, or
+     * Junk on refusal). The state is read again once this delivery holds the rows of Requests and
+     * of both folders an answer files into (lower id first, {@link #lockFolders}): an answer takes
+     * Requests before it changes the state, so it either committed before (and is read here) or
+     * waits for this delivery and then moves the message with the rest. Filed straight where it
+     * belongs, the message never holds Requests while waiting for INBOX or Junk, which a MOVE
+     * between them in the mail client (INBOX first, the lower id) held.
      */
-    void filedAfterAnswer(Connection c, Login owner, long id) throws SQLException {
-        RelationshipState now = correspondents.ofRelationship(c, id).orElseThrow().relationship().state();
-        if (now == RelationshipState.ACTIVE || now == RelationshipState.BLOCKED) {
-            fileRequests(c, owner, id, now == RelationshipState.ACTIVE ? INBOX : JUNK);
-        }
+    String requestFolder(Connection c, Login owner, long id) throws SQLException {
+        lockFolders(c, owner, INBOX, JUNK);
+        return switch (correspondents.state(c, id)) {
+            case ACTIVE -> INBOX;
+            case BLOCKED -> JUNK;
+            default -> LegacyInbound.REQUESTS;
+        };
+    }
+
+    /**
+     * Locks the rows of {@code owner}'s Requests and {@code folders} (those that exist), lower id
+     * first: what an answer does before it locks the relationship row (the class's lock order).
+     * The folders are those the answer files into: INBOX or Junk, and Sent for a reply's copy
+     * (and both INBOX and Junk for a delivery that may follow an answer, {@link #requestFolder}).
+     */
+    void lockFolders(Connection c, Login owner, String... folders) throws SQLException {
+        List<String> all = new ArrayList<>(List.of(folders));
+        all.add(LegacyInbound.REQUESTS);
+        mailboxes.lock(c, owner.value(), all);
     }
 
     /** Whether {@code id} is a stranger's request to {@code owner} still unanswered (what {@link #refuse} takes). */
@@ -126,7 +155,7 @@ public final class LegacyConsent implements Refiling {
         if (alias.isEmpty()) {
             return;
         }
-        int moved = mailboxes.move(c, owner.value(), LegacyInbound.REQUESTS, folder,
+        int moved = mailboxes.move(c, owner.value(), LegacyInbound.REQUESTS, folder, alias.get().toString(),
                 header -> author(header).equals(alias));
         if (moved > 0) {
             LOG.info("legacy relationship {}: moved {} waiting message(s) from {} to {}", id, moved,

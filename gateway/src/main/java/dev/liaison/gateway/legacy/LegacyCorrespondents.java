@@ -235,6 +235,12 @@ public final class LegacyCorrespondents {
         return sentIds.sentAny(c, ownerId, neutralIds, Limits.SENT_ID_MEMORY);
     }
 
+    /** The relationship's state as committed now: one statement, no lock. */
+    public RelationshipState state(Connection c, long relationshipId) {
+        return relationships.find(c, relationshipId).map(Relationship::state).orElseThrow(() ->
+                new IllegalStateException("relationship " + relationshipId + " is gone"));
+    }
+
     /** The relationship, locked for the caller's transaction. */
     public Relationship lock(Connection c, long relationshipId) {
         return relationships.lock(c, relationshipId);

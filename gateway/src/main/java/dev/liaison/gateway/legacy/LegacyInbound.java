@@ -185,12 +185,11 @@ public final class LegacyInbound implements InboundRecipientPolicy, InboundHandl
                 + " with you is end-to-end encrypted now. It did not come through that channel: it may be forged.")
                 : Optional.empty();
         String folder = junk || warning.isPresent() ? "Junk"
-                : link.relationship().state() == RelationshipState.REQUESTED ? REQUESTS : "INBOX";
+                : link.relationship().state() == RelationshipState.REQUESTED
+                ? consent.requestFolder(c, alias.owner(), link.relationship().id()) // answered meanwhile?
+                : "INBOX";
         byte[] shown = mail.asFrom(link.peerAlias().address().toString(), shownName(mail, link), warning);
         mailboxes.deliver(c, new Delivery(deliveryId(alias, sent), alias.owner().value(), folder, shown, false, now));
-        if (REQUESTS.equals(folder)) {
-            consent.filedAfterAnswer(c, alias.owner(), link.relationship().id());
-        }
         if (warning.isEmpty() && !junk) { // a reply gives the correspondent's own Message-ID back to them
             correspondents.received(c, link.relationship().id(), mail.messageId(), mail.listPost());
             link = correspondents.named(c, link, mail.author().displayName());

@@ -86,8 +86,25 @@ public final class LegacyOutbound {
     }
 
     /**
+     * Before {@link #beforeSending} for any of {@code links} (and before anything else locks a
+     * relationship row): if one of them may answer a request — read as requested, or as blocked,
+     * which an unblock turns back into a request — the rows of the folders the answer files into
+     * (Requests, INBOX, and {@code sent}, where the copy goes) are locked now, in the lock order
+     * {@link LegacyConsent} keeps. An ordinary reply to an active correspondent locks nothing here.
+     */
+    public void beforeAnswering(Connection c, Login owner, Collection<LegacyCorrespondents.Link> links, String sent)
+            throws SQLException {
+        boolean answering = links.stream().map(l -> l.relationship().state())
+                .anyMatch(s -> s == RelationshipState.REQUESTED || s == RelationshipState.BLOCKED);
+        if (answering) {
+            consent.lockFolders(c, owner, LegacyConsent.INBOX, sent);
+        }
+    }
+
+    /**
      * The user is about to write through {@code link}: refused if blocked or ended; answering a
-     * request accepts it, and accepts the invitation the correspondent's gateway offered meanwhile.
+     * request accepts it, and accepts the invitation the correspondent's gateway offered meanwhile
+     * (the caller called {@link #beforeAnswering} first).
      * Returns the relationship as it is now (upgraded: send it over the Communicator transport).
      */
     public LegacyCorrespondents.Link beforeSending(Connection c, String ownName, LegacyCorrespondents.Link link)

@@ -256,14 +256,6 @@ public final class SubmissionRouter implements SubmissionHandler {
             throw new RefusedSubmissionException(552, "5.3.4", "Message too big for a relationship: at most "
                     + RelationshipMail.MAX_MESSAGE_BYTES + " octets; send large files another way");
         }
-        for (Alias alias : routing.relationships()) {
-            try {
-                relationships.relay(c, owner, alias, prepared, key + ":" + alias.address(), now);
-            } catch (RelationshipSender.NotEstablishedException e) {
-                throw new RefusedSubmissionException(550, "5.7.1", "Relationship " + alias.address()
-                        + " cannot carry mail now: " + e.getMessage());
-            }
-        }
         String name = ownName(message, routing.sender());
         List<LegacyCorrespondents.Link> correspondents = new ArrayList<>(routing.correspondents());
         if (!routing.plain().isEmpty()) {
@@ -276,6 +268,16 @@ public final class SubmissionRouter implements SubmissionHandler {
         // only plain email's correspondents know their own ids: a reply to Communicator peers alone looks up none
         Map<Long, Map<String, String>> received = correspondents.isEmpty() ? Map.of()
                 : receivedIds(c, correspondents.get(0).correspondent().ownerId(), prepared);
+        // an answer to a request takes its folder rows before any relationship row (LegacyConsent's lock order)
+        legacy.beforeAnswering(c, owner, correspondents, SentCopies.FOLDER);
+        for (Alias alias : routing.relationships()) {
+            try {
+                relationships.relay(c, owner, alias, prepared, key + ":" + alias.address(), now);
+            } catch (RelationshipSender.NotEstablishedException e) {
+                throw new RefusedSubmissionException(550, "5.7.1", "Relationship " + alias.address()
+                        + " cannot carry mail now: " + e.getMessage());
+            }
+        }
         for (LegacyCorrespondents.Link link : correspondents) {
             LegacyCorrespondents.Link current = legacy.beforeSending(c, name, link);
             if (current.correspondent().upgraded()) { // the same alias, over the Communicator transport now

@@ -25,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +40,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -487,6 +495,107 @@ class LegacyConversationTest {
         assertEquals("8bit", sent.getEncoding(), "the Sent copy is what alex wrote");
         String sentText = new String(bytes(sent), StandardCharsets.UTF_8);
         assertTrue(sentText.endsWith("\r\n\r\n" + text), sentText);
+    }
+
+    /**
+     * Writing back to a request while the MX files the correspondent's next message: both succeed
+     * and both messages end in INBOX. The delivery holds the Requests row it filed into when the
+     * foreign key of {@code mapping.legacy_received_ids} takes its share of the relationship row;
+     * the answer locked the relationship row first and then wanted Requests, and PostgreSQL failed
+     * one of them (the user's reply got 451). A lock on {@code legacy_received_ids} holds the
+     * delivery at that point until the answer waits too.
+     */
+    @Test
+    void answeringARequestWhileTheMxFilesTheCorrespondentsNextMessageFailsNeither() throws Exception {
+        String published = new Administration(gateway.database(), DOMAIN).createAlias(Login.of("alex"), "hi", true)
+                .address().toString();
+        String dana = "dana." + shortId() + "@legacy.example";
+        String request = "may I write? " + shortId();
+        mxSend(dana, "Dana", published, request, null);
+        String danasAlias = ((InternetAddress) folder("Requests", request).get(0).getFrom()[0]).getAddress();
+        String again = "did you get my mail? " + shortId();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> sending;
+            Future<?> answering;
+            try (Connection hold = gateway.database().dataSource().getConnection()) {
+                hold.setAutoCommit(false);
+                try (Statement s = hold.createStatement()) {
+                    s.execute("LOCK TABLE mapping.legacy_received_ids IN SHARE MODE");
+                }
+                sending = pool.submit(() -> { mxSend(dana, "Dana", published, again, null); return null; });
+                waitForLockWaiters(1, sending); // the delivery filed in Requests and waits
+                answering = pool.submit(() -> { submit(danasAlias, "Re: " + request, "Alex"); return null; });
+                waitForLockWaiters(2, sending, answering);
+                hold.rollback();
+            }
+            sending.get();
+            answering.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        arrived(dana, "Re: " + request);
+        for (String subject : List.of(request, again)) {
+            assertEquals(1, folder("INBOX", subject).size(), "answered: '" + subject + "' in INBOX");
+            assertEquals(0, folder("Requests", subject).size());
+        }
+    }
+
+    /**
+     * Writing back to a request while a MOVE in the mail client takes Sent and then Requests (the
+     * lower id first; Requests is created later): the answer takes Sent, where its copy goes, with
+     * Requests and INBOX before the relationship, so the MOVE finishes and then the answer. It held
+     * Requests and INBOX and wanted Sent for its copy last, the MOVE held Sent and wanted Requests.
+     */
+    @Test
+    void answeringARequestWhileAMoveTakesSentAndRequestsFailsNeither() throws Exception {
+        String published = new Administration(gateway.database(), DOMAIN).createAlias(Login.of("alex"), "hi", true)
+                .address().toString();
+        String fay = "fay." + shortId() + "@legacy.example";
+        String request = "may I ask? " + shortId();
+        mxSend(fay, "Fay", published, request, null);
+        String faysAlias = ((InternetAddress) folder("Requests", request).get(0).getFrom()[0]).getAddress();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection move = gateway.database().dataSource().getConnection()) {
+            move.setAutoCommit(false);
+            lockFolder(move, "Sent"); // a MOVE from Sent to Requests: Sent's row first, the lower id
+            Future<?> answering = pool.submit(() -> { submit(faysAlias, "Re: " + request, "Alex"); return null; });
+            waitForLockWaiters(1, answering);
+            lockFolder(move, "Requests"); // the MOVE's second row
+            move.commit();
+            answering.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        arrived(fay, "Re: " + request);
+        assertEquals(1, folder("INBOX", request).size(), "accepted by the answer");
+        assertEquals(1, folder("Sent", "Re: " + request).size(), "the answer's copy");
+    }
+
+    private static void lockFolder(Connection c, String name) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM imap.mailbox WHERE owner = 'alex' AND name = ?"
+                + " FOR UPDATE")) {
+            s.setString(1, name);
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next(), name);
+            }
+        }
+    }
+
+    /** Until {@code n} sessions of the test database wait for a lock, or one of {@code running} ended (its get() says why). */
+    private static void waitForLockWaiters(int n, Future<?>... running) throws Exception {
+        while (java.util.Arrays.stream(running).noneMatch(Future::isDone)) {
+            try (Connection c = gateway.database().dataSource().getConnection();
+                 PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                         + " WHERE datname = current_database() AND wait_event_type = 'Lock'");
+                 ResultSet rs = s.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) >= n) {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** Answering accepts the correspondent: what they wrote that waits in Requests goes to INBOX with it. */

@@ -1135,10 +1135,10 @@ class LegacyInboundTest {
 
     /**
      * A request's next message on its way while the user accepts: the delivery read the
-     * relationship as a request before the acceptance committed and files the message after it, so
-     * the acceptance could not move it; it follows the others to INBOX all the same instead of
-     * waiting alone in Requests. The race is forced with a table lock that holds the delivery's
-     * filing back (the acceptance does not need that table).
+     * relationship as a request before the acceptance committed, so the acceptance could not move
+     * it; it goes to INBOX all the same, straight there, without passing through Requests (no UID
+     * of Requests spent on it, nothing for a session there to see come and go). The acceptance is
+     * held uncommitted until the delivery waits for it.
      */
     @Test
     void aRequestFiledJustAfterItsAcceptanceFollowsTheOthersToInbox() throws Exception {
@@ -1147,20 +1147,17 @@ class LegacyInboundTest {
         String first = "yan first " + shortId();
         send(yan, "Yan", to, first, "<" + shortId() + "@legacy.example>");
         String late = "yan late " + shortId();
+        long requestsUid = lastUid("Requests");
         java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try (java.sql.Connection hold = gateway.database().dataSource().getConnection()) {
-            hold.setAutoCommit(false);
-            try (java.sql.Statement s = hold.createStatement()) {
-                s.execute("LOCK TABLE imap.delivery IN EXCLUSIVE MODE");
-            }
+        try (java.sql.Connection accepting = gateway.database().dataSource().getConnection()) {
+            accepting.setAutoCommit(false);
+            gateway.relay().legacyConsent().accept(accepting, Login.of("alex"), relationshipWith(accepting, yan));
             java.util.concurrent.Future<?> sending = sender.submit(() -> {
                 send(yan, "Yan", to, late, "<" + shortId() + "@legacy.example>");
                 return null;
             });
-            waitUntilSomeoneWaitsForALock(sending);
-            gateway.database().inTransaction(c ->
-                    gateway.relay().legacyConsent().accept(c, Login.of("alex"), relationshipWith(c, yan)));
-            hold.commit();
+            waitForLockWaiters(1, sending);
+            accepting.commit();
             sending.get();
         } finally {
             sender.shutdownNow();
@@ -1168,21 +1165,135 @@ class LegacyInboundTest {
         only("INBOX", first);
         only("INBOX", late);
         assertEquals(0, folder("Requests", late).size(), "not left alone in Requests");
+        assertEquals(requestsUid, lastUid("Requests"), "filed in INBOX straight away, not through Requests");
     }
 
-    /** The delivery under way waits for a lock (or has failed: its result says why). */
-    private static void waitUntilSomeoneWaitsForALock(java.util.concurrent.Future<?> operation) throws Exception {
-        while (!operation.isDone()) {
+    /**
+     * The same late message while a MOVE in the mail client between INBOX and Requests takes their
+     * rows (INBOX first, the lower id: Requests is created later): both finish, the message in
+     * INBOX. The delivery held Requests, where it had filed the message, and wanted INBOX to move
+     * it after the others; the MOVE held INBOX and wanted Requests (the sender got 451).
+     */
+    @Test
+    void aRequestFiledJustAfterItsAcceptanceWhileAMoveTakesInboxAndRequestsFailsNeither() throws Exception {
+        String to = ownPublished();
+        String yan = "yan." + shortId() + "@legacy.example";
+        String first = "yan first " + shortId();
+        send(yan, "Yan", to, first, "<" + shortId() + "@legacy.example>");
+        String late = "yan late " + shortId();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (java.sql.Connection accepting = gateway.database().dataSource().getConnection();
+             java.sql.Connection move = gateway.database().dataSource().getConnection()) {
+            accepting.setAutoCommit(false);
+            move.setAutoCommit(false);
+            gateway.relay().legacyConsent().accept(accepting, Login.of("alex"), relationshipWith(accepting, yan));
+            java.util.concurrent.Future<?> sending = pool.submit(() -> {
+                send(yan, "Yan", to, late, "<" + shortId() + "@legacy.example>");
+                return null;
+            });
+            waitForLockWaiters(1, sending);
+            java.util.concurrent.Future<?> moving = pool.submit(() -> { // a MOVE's lockFolders, lower id first
+                lockFolder(move, "INBOX");
+                return null;
+            });
+            waitForLockWaiters(2, sending, moving);
+            accepting.commit();
+            moving.get();
+            waitForLockWaiters(1, sending);
+            lockFolder(move, "Requests"); // the MOVE's second row
+            move.commit();
+            sending.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        only("INBOX", first);
+        only("INBOX", late);
+        assertEquals(0, folder("Requests", late).size());
+    }
+
+    /**
+     * {@code liaison relationship accept} while the MX files the correspondent's next message:
+     * both succeed, and both messages end in INBOX. The delivery holds the Requests row it filed
+     * into when the foreign key of {@code mapping.legacy_received_ids} takes its share of the
+     * relationship row; the acceptance locked the relationship row first and then wanted Requests
+     * (deadlock detected). A lock on {@code legacy_received_ids} holds the delivery at that point
+     * until the acceptance waits too.
+     */
+    @Test
+    void acceptingARequestWhileTheMxFilesTheCorrespondentsNextMessageFailsNeither() throws Exception {
+        String to = ownPublished();
+        String yan = "yan." + shortId() + "@legacy.example";
+        String first = "yan first " + shortId();
+        send(yan, "Yan", to, first, "<" + shortId() + "@legacy.example>");
+        String late = "yan late " + shortId();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<?> sending;
+            java.util.concurrent.Future<?> accepting;
+            try (java.sql.Connection hold = gateway.database().dataSource().getConnection()) {
+                hold.setAutoCommit(false);
+                try (java.sql.Statement s = hold.createStatement()) {
+                    s.execute("LOCK TABLE mapping.legacy_received_ids IN SHARE MODE");
+                }
+                sending = pool.submit(() -> {
+                    send(yan, "Yan", to, late, "<" + shortId() + "@legacy.example>");
+                    return null;
+                });
+                waitForLockWaiters(1, sending); // the delivery filed in Requests and waits
+                accepting = pool.submit(() -> {
+                    gateway.database().inTransaction(c ->
+                            gateway.relay().legacyConsent().accept(c, Login.of("alex"), relationshipWith(c, yan)));
+                    return null;
+                });
+                waitForLockWaiters(2, sending, accepting);
+                hold.rollback();
+            }
+            sending.get();
+            accepting.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String subject : List.of(first, late)) {
+            assertEquals(1, folder("INBOX", subject).size(), "accepted: '" + subject + "' in INBOX");
+            assertEquals(0, folder("Requests", subject).size());
+        }
+    }
+
+    /** Until {@code n} sessions of the test database wait for a lock, or one of {@code running} ended (its get() says why). */
+    private static void waitForLockWaiters(int n, java.util.concurrent.Future<?>... running) throws Exception {
+        while (java.util.Arrays.stream(running).noneMatch(java.util.concurrent.Future::isDone)) {
             try (java.sql.Connection c = gateway.database().dataSource().getConnection();
                  java.sql.PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
                          + " WHERE datname = current_database() AND wait_event_type = 'Lock'");
                  java.sql.ResultSet rs = s.executeQuery()) {
                 rs.next();
-                if (rs.getLong(1) > 0) {
+                if (rs.getLong(1) >= n) {
                     return;
                 }
             }
             Thread.sleep(5);
+        }
+    }
+
+    private static void lockFolder(java.sql.Connection c, String name) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement s = c.prepareStatement("SELECT id FROM imap.mailbox WHERE owner = 'alex'"
+                + " AND name = ? FOR UPDATE")) {
+            s.setString(1, name);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next(), name);
+            }
+        }
+    }
+
+    private static long lastUid(String folder) throws Exception {
+        try (java.sql.Connection c = gateway.database().dataSource().getConnection();
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT last_uid FROM imap.mailbox WHERE owner = 'alex'"
+                     + " AND name = ?")) {
+            s.setString(1, folder);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next(), folder);
+                return rs.getLong(1);
+            }
         }
     }
 

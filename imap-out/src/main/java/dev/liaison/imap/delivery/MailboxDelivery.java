@@ -3,6 +3,7 @@ package dev.liaison.imap.delivery;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -40,15 +41,32 @@ public interface MailboxDelivery {
 
     /**
      * Moves the messages of {@code owner}'s folder {@code from} whose header section (the octets
-     * before the body, as stored) {@code which} accepts into folder {@code to}, as an IMAP MOVE
+     * before the body, as stored) contains {@code mentioning} (ASCII, compared without regard to
+     * case; empty: any) and is accepted by {@code which} into folder {@code to}, as an IMAP MOVE
      * does, on {@code connection} and inside the caller's transaction: new UIDs and MODSEQs in
      * {@code to} (created if missing), flags kept, \Recent there; expunged from {@code from}.
      * Sessions with either folder selected, on every Liaison process, learn of it once the caller
      * commits. Left where they are: messages marked \Deleted, and those with a copy in {@code to}
      * already (the user copied them there). Returns how many moved; none if {@code from} does not
-     * exist.
+     * exist. {@code mentioning} is checked by the database, so that only the few header sections
+     * that contain it are read and parsed for {@code which} while the folder rows are held: with
+     * thousands of messages in {@code from}, reading every one held deliveries into both folders
+     * back for over a second.
      *
      * @throws java.sql.SQLException the database failed, or a folder went away meanwhile; the caller's transaction should roll back
      */
-    int move(Connection connection, String owner, String from, String to, Predicate<byte[]> which) throws SQLException;
+    int move(Connection connection, String owner, String from, String to, String mentioning, Predicate<byte[]> which)
+            throws SQLException;
+
+    /**
+     * Locks the rows of those of {@code owner}'s {@code folders} that exist, lower id first (the
+     * store's lock order, as {@link #move} and a MOVE take them), on {@code connection} until the
+     * caller's transaction ends: for a caller that will file or move into several of them after
+     * locking a row of its own that a delivery into them also needs, so that it takes the folders
+     * first, as the delivery does. A missing folder is not created (a delivery that creates it
+     * meanwhile holds nothing the caller holds).
+     *
+     * @throws java.sql.SQLException the database failed; the caller's transaction should roll back
+     */
+    void lock(Connection connection, String owner, List<String> folders) throws SQLException;
 }

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -128,7 +129,8 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
      * delivery: EXPUNGE (VANISHED) in {@code from}, EXISTS in {@code to}.
      */
     @Override
-    public int move(Connection c, String owner, String from, String to, Predicate<byte[]> which) throws SQLException {
+    public int move(Connection c, String owner, String from, String to, String mentioning, Predicate<byte[]> which)
+            throws SQLException {
         Optional<Mailbox> source = PostgresMailboxMapper.find(c, path(owner, from));
         if (source.isEmpty()) {
             return 0;
@@ -140,7 +142,7 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
             return 0;
         }
         PostgresMessageMapper.lockFolders(c, sourceId, targetId);
-        List<MessageMetaData> chosen = chosen(c, sourceId, targetId, which);
+        List<MessageMetaData> chosen = chosen(c, sourceId, targetId, mentioning, which);
         if (chosen.isEmpty()) {
             return 0;
         }
@@ -168,16 +170,40 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
         return chosen.size();
     }
 
-    /** The messages of {@code source} to move: accepted by {@code which}, not \Deleted, with no copy in {@code target}. */
-    private static List<MessageMetaData> chosen(Connection c, long source, long target, Predicate<byte[]> which)
-            throws SQLException {
+    /** In {@link PostgresMessageMapper#lockFolders}'s mode and order: every folder row, lower id first. */
+    @Override
+    public void lock(Connection c, String owner, List<String> folders) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM imap.mailbox WHERE namespace = ? AND owner = ?"
+                + " AND name = ANY (?) ORDER BY id FOR UPDATE")) {
+            s.setString(1, MailboxConstants.USER_NAMESPACE);
+            s.setString(2, owner);
+            s.setArray(3, c.createArrayOf("text", folders.stream().map(f -> path(owner, f).getName()).toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rs.getLong(1); // each row returned is locked
+                }
+            }
+        }
+    }
+
+    /**
+     * The messages of {@code source} to move: not \Deleted, with no copy in {@code target}, a header
+     * section that mentions {@code mentioning} (in SQL: the escape encoding keeps ASCII as it is, so
+     * its lower case holds an ASCII address in any case it was written in), and accepted by
+     * {@code which}.
+     */
+    private static List<MessageMetaData> chosen(Connection c, long source, long target, String mentioning,
+                                                Predicate<byte[]> which) throws SQLException {
         List<MessageMetaData> chosen = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT " + MessageRows.METADATA
                 + ", substring(content FROM 1 FOR body_start) AS head FROM imap.message m"
                 + " WHERE mailbox_id = ? AND NOT deleted AND NOT EXISTS (SELECT 1 FROM imap.message t"
-                + " WHERE t.mailbox_id = ? AND t.message_id = m.message_id) ORDER BY uid")) {
+                + " WHERE t.mailbox_id = ? AND t.message_id = m.message_id)"
+                + " AND position(? IN lower(encode(substring(content FROM 1 FOR body_start), 'escape'))) > 0"
+                + " ORDER BY uid")) {
             s.setLong(1, source);
             s.setLong(2, target);
+            s.setString(3, mentioning.toLowerCase(Locale.ROOT));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     if (which.test(rs.getBytes("head"))) {

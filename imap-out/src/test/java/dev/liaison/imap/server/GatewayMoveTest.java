@@ -57,7 +57,8 @@ class GatewayMoveTest {
             long inboxModSeq = number(status.command("STATUS INBOX (HIGHESTMODSEQ)"), "HIGHESTMODSEQ");
 
             Predicate<byte[]> fromPat = header -> new String(header, StandardCharsets.UTF_8).contains("Subject: from pat");
-            int moved = imap.database.inTransaction(c -> ImapService.delivery().move(c, user, "Requests", "INBOX", fromPat));
+            int moved = imap.database.inTransaction(c -> ImapService.delivery().move(c, user, "Requests", "INBOX", "",
+                    fromPat));
 
             assertEquals(1, moved, "pat 2 only: pat 1 has a copy there, pat 3 is \\Deleted, quinn is another");
             idleUntil(requests, "* 2 EXPUNGE");
@@ -79,16 +80,43 @@ class GatewayMoveTest {
     void aFolderThatDoesNotExistMovesNothingAndAMissingTargetIsCreated() throws Exception {
         String user = imap.newUser("screened");
         assertEquals(0, (int) imap.database.inTransaction(c -> ImapService.delivery().move(c, user, "Requests", "INBOX",
-                header -> true)));
+                "", header -> true)));
         DeliveryHelper.deliver(imap, user, "Requests", MailClient.simple("a request", "x"));
         assertEquals(1, (int) imap.database.inTransaction(c -> ImapService.delivery().move(c, user, "Requests",
-                "Screened", header -> true)));
+                "Screened", "", header -> true)));
         try (RawImap session = RawImap.tls(imap.imapsPort())) {
             session.login(user);
             List<String> answer = session.command("STATUS Screened (MESSAGES)");
             ok(answer);
             assertTrue(answer.get(0).contains("MESSAGES 1"), answer.toString());
         }
+    }
+
+    /**
+     * Only the header sections that mention the given address, in any case, are read for the
+     * caller's exact check: an accepted request's few messages among thousands of others in
+     * Requests, where every header was read and parsed while both folder rows were held.
+     */
+    @Test
+    void onlyHeadersMentioningTheAddressAreReadForTheCallersCheck() throws Exception {
+        String user = imap.newUser("screened");
+        List<String> froms = List.of("quinn <q@example.net>", "Pat <pat.k7@alex.example>", "rae <r@example.net>",
+                "\"Pat\" <PAT.K7@Alex.Example>", "sam <s@example.net>");
+        for (int i = 0; i < froms.size(); i++) {
+            DeliveryHelper.deliver(imap, user, "Requests", MailClient.simple("request " + i, "x")
+                    .replace("From: Carol <carol@example.net>", "From: " + froms.get(i)));
+        }
+        List<String> read = new ArrayList<>();
+        Predicate<byte[]> fromPat = header -> {
+            String text = new String(header, StandardCharsets.UTF_8);
+            read.add(text.substring(text.indexOf("From: "), text.indexOf("\r\n", text.indexOf("From: "))));
+            return text.toLowerCase(java.util.Locale.ROOT).contains("<pat.k7@alex.example>");
+        };
+        int moved = imap.database.inTransaction(c -> ImapService.delivery().move(c, user, "Requests", "INBOX",
+                "pat.k7@alex.example", fromPat));
+        assertEquals(2, moved);
+        assertEquals(List.of("From: " + froms.get(1), "From: " + froms.get(3)), read,
+                "only pat's two headers were read");
     }
 
     private static void ok(List<String> answer) {

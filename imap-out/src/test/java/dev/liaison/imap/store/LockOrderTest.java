@@ -111,7 +111,7 @@ class LockOrderTest {
     @Test
     void aMoveBetweenFoldersForTheGatewayWaitsForTheFoldersBeforeLockingMessages() throws Exception {
         asMoveRuns(() -> database.inTransaction(c -> new PostgresMailboxDelivery(Clock.systemUTC())
-                .move(c, "alice", "INBOX", "Junk", header -> true)));
+                .move(c, "alice", "INBOX", "Junk", "", header -> true)));
         assertEquals(0, count("true"), "the move went through after the other transaction");
     }
 
@@ -134,7 +134,7 @@ class LockOrderTest {
                     @Override
                     public void refiled(Connection c, dev.liaison.imap.delivery.Refiled message) throws SQLException {
                         new PostgresMailboxDelivery(Clock.systemUTC()).move(c, "alice", message.from(), message.to(),
-                                header -> true);
+                                "", header -> true);
                     }
                 }, dev.liaison.imap.delivery.FiledCopies.NONE);
         MessageMapper mapper = store.createMessageMapper(null);

@@ -59,9 +59,14 @@ class DnsCommandTest {
                         }
 
                         @Override
-                        public int move(Connection c, String owner, String from, String to,
+                        public int move(Connection c, String owner, String from, String to, String mentioning,
                                         java.util.function.Predicate<byte[]> which) {
                             throw new AssertionError("no move expected");
+                        }
+
+                        @Override
+                        public void lock(Connection c, String owner, List<String> folders) {
+                            throw new AssertionError("no lock expected");
                         }
                     });
             assertEquals(legacy.dkimKey().record(), DnsRecordsTest.joinedTxt(dkim.substring(dkim.indexOf("IN TXT") + 7)));

@@ -470,9 +470,14 @@ class LegacyDeliveryTest {
             }
 
             @Override
-            public int move(Connection c, String owner, String from, String to,
+            public int move(Connection c, String owner, String from, String to, String mentioning,
                             java.util.function.Predicate<byte[]> which) throws SQLException {
-                return real.move(c, owner, from, to, which);
+                return real.move(c, owner, from, to, mentioning, which);
+            }
+
+            @Override
+            public void lock(Connection c, String owner, java.util.List<String> folders) throws SQLException {
+                real.lock(c, owner, folders);
             }
         };
     }
