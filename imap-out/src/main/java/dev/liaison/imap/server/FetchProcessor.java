@@ -55,6 +55,9 @@ final class FetchProcessor extends org.apache.james.imap.processor.fetch.FetchPr
 
     @Override
     protected Mono<Void> processRequestReactive(FetchRequest given, ImapSession session, Responder responder) {
+        if (UnannouncedMailboxId.objectIds(given.getFetch(), getMailboxManager())) {
+            return Mono.fromRunnable(() -> taggedBad(given, responder, UnannouncedMailboxId.NOT_ANNOUNCED));
+        }
         FetchRequest named = HeaderFieldNames.decoded(given);
         FetchRequest known = named.isUseUids() && session.getSelected() != null
                 ? withinKnownUids(named, session.getSelected()) : named;

@@ -28,6 +28,9 @@ final class StatusProcessor extends org.apache.james.imap.processor.StatusProces
 
     @Override
     protected Mono<Void> processRequestReactive(StatusRequest request, ImapSession session, Responder responder) {
+        if (request.getStatusDataItems().isMailboxId() && !UnannouncedMailboxId.announced(getMailboxManager())) {
+            return Mono.fromRunnable(() -> taggedBad(request, responder, UnannouncedMailboxId.NOT_ANNOUNCED));
+        }
         MailboxPath path;
         try {
             path = PathConverter.forSession(session).buildFullPath(request.getMailboxName());
