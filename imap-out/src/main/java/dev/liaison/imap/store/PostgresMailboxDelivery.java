@@ -84,8 +84,7 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
     public Delivered deliver(Connection c, Delivery delivery) throws DeliveryException, SQLException {
         check(delivery);
         DefaultFolders.provision(c, delivery.owner());
-        String name = delivery.folder().equalsIgnoreCase(MailboxConstants.INBOX) ? MailboxConstants.INBOX : delivery.folder();
-        MailboxPath path = new MailboxPath(MailboxConstants.USER_NAMESPACE, Username.of(delivery.owner()), name);
+        MailboxPath path = path(delivery.owner(), delivery.folder());
         MessageRows.NewMessage row = row(delivery);
         EventCodec.AddedTemplate announcement = EventCodec.addedTemplate(ORIGIN, path, row.flags(),
                 row.content().length, row.internalDate(), row.messageId(), row.threadId());
@@ -99,7 +98,7 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
             filed = file(c, path, delivery.deliveryId(), row, announcement);
         }
         Filed done = filed.orElseThrow(() -> new DeliveryException.Refused("delivery " + delivery.deliveryId()
-                + ": folder " + name + " could not be created"));
+                + ": folder " + path.getName() + " could not be created"));
         if (done.uid().isEmpty()) { // a concurrent attempt with the same id committed first
             return earlier(c, delivery.deliveryId()).orElseThrow(() -> new IllegalStateException("delivery "
                     + delivery.deliveryId() + " was recorded concurrently but its record is gone"));
@@ -227,6 +226,7 @@ public final class PostgresMailboxDelivery implements MailboxDelivery {
         }
     }
 
+    /** {@code owner}'s folder {@code folder} (INBOX in any case is INBOX, RFC 3501 §5.1). */
     private static MailboxPath path(String owner, String folder) {
         String name = folder.equalsIgnoreCase(MailboxConstants.INBOX) ? MailboxConstants.INBOX : folder;
         return new MailboxPath(MailboxConstants.USER_NAMESPACE, Username.of(owner), name);
